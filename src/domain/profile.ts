@@ -1,0 +1,133 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import { CATEGORY_IDS, type CategoryId } from './categories.js';
+
+/**
+ * A region policy profile: every policy number or switch the assistant uses, for one insured pooling
+ * area, as data in content/regions/<id>.json. Each value carries a short note of where it comes from.
+ */
+const sourced = <T extends z.ZodType>(value: T) => z.object({ value, source: z.string().min(3) }).strict();
+
+const localized = z.object({ 'zh-CN': z.string().min(1), 'en-US': z.string().min(1) }).strict();
+
+const categoryRule = z
+  .object({
+    offered: z.boolean(),
+    name: localized,
+    /** Months a temporary filing stays valid; null for long-term (open-ended) and emergency. */
+    validityMonths: z.number().int().positive().nullable(),
+    /** A personal commitment (承诺书) may replace proof documents. */
+    commitmentAllowed: z.boolean(),
+    source: z.string().min(3),
+  })
+  .strict();
+
+export const profileSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    version: z.string().min(1),
+    effectiveFrom: z.iso.date(),
+    name: localized,
+    /** 6-digit code of the insured pooling area this profile speaks for; null for a baseline. */
+    insuredPlaceCode: z.string().regex(/^\d{6}$/).nullable(),
+    hotline: sourced(z.string().min(3)),
+    agency: sourced(localized),
+    scopes: z
+      .object({
+        intraProvinceFilingRequired: sourced(z.boolean()),
+        crossProvinceFilingRequired: sourced(z.boolean()),
+      })
+      .strict(),
+    categories: z.object(Object.fromEntries(CATEGORY_IDS.map((id) => [id, categoryRule])) as Record<CategoryId, typeof categoryRule>).strict(),
+    longTermMinDays: sourced(z.number().int().positive()),
+    retireeRequiresHukouMoved: sourced(z.boolean()),
+    longTerm: z
+      .object({
+        insuredPlaceCard: sourced(z.enum(['SUSPENDED', 'USABLE'])),
+        /** Days after the start before a long-term filing may be cancelled; null when no wait. */
+        minDaysBeforeCancel: sourced(z.number().int().nonnegative().nullable()),
+        /** The most months the insured place may make a person wait to change or cancel; null if unset. */
+        maxMonthsBeforeChangeOrCancel: sourced(z.number().int().positive().nullable()),
+      })
+      .strict(),
+    temporary: z
+      .object({
+        insuredPlaceCard: sourced(z.enum(['SUSPENDED', 'USABLE'])),
+        multipleVisits: sourced(z.boolean()),
+      })
+      .strict(),
+    emergency: z
+      .object({
+        deemedFiled: sourced(z.boolean()),
+        /** Days after admission to file afterwards; null when no post-filing is required. */
+        postFilingDays: sourced(z.number().int().positive().nullable()),
+      })
+      .strict(),
+    designatedInstitutions: z
+      .object({ required: sourced(z.boolean()), min: z.number().int().nonnegative(), max: z.number().int().nonnegative() })
+      .strict()
+      .refine((d) => d.min <= d.max, { message: 'min must not exceed max', path: ['min'] }),
+    startDate: z
+      .object({
+        /** How many days before today a planned (not retroactive) filing may start. */
+        maxDaysBack: sourced(z.number().int().nonnegative()),
+        /** How many days ahead a filing may start. */
+        maxDaysAhead: sourced(z.number().int().nonnegative()),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type RegionProfile = z.infer<typeof profileSchema>;
+
+export class ProfileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    detail: string,
+  ) {
+    super(`region profile ${file}: field "${field}": ${detail}`);
+    this.name = 'ProfileError';
+  }
+}
+
+/** Parses one profile; a bad one throws a ProfileError naming the file and the first bad field. */
+export function parseProfile(raw: unknown, file: string): RegionProfile {
+  const parsed = profileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ProfileError(file, issue.path.join('.') || '(root)', issue.message);
+  }
+  if (parsed.data.id !== basename(file, '.json')) {
+    throw new ProfileError(file, 'id', `must match the file name (${basename(file, '.json')})`);
+  }
+  return parsed.data;
+}
+
+export const DEFAULT_REGIONS_DIR = new URL('../../content/regions/', import.meta.url).pathname;
+
+/** Loads every content/regions/*.json, validated; throws on the first bad file. */
+export function loadProfiles(dir: string = DEFAULT_REGIONS_DIR): Map<string, RegionProfile> {
+  const profiles = new Map<string, RegionProfile>();
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const file = join(dir, name);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new ProfileError(file, '(file)', `not valid JSON: ${(e as Error).message}`);
+    }
+    const profile = parseProfile(raw, file);
+    profiles.set(profile.id, profile);
+  }
+  return profiles;
+}
+
+/** The profile that speaks for an insured place, or the default one. */
+export function profileFor(profiles: Map<string, RegionProfile>, insuredPlaceCode: string | undefined, defaultId: string): RegionProfile {
+  for (const p of profiles.values()) if (insuredPlaceCode && p.insuredPlaceCode === insuredPlaceCode) return p;
+  const fallback = profiles.get(defaultId);
+  if (!fallback) throw new Error(`default region profile "${defaultId}" is not among ${[...profiles.keys()].join(', ')}`);
+  return fallback;
+}

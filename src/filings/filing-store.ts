@@ -1,0 +1,64 @@
+/** Where a filing stands. A new filing is SUBMITTED; the agency's answer and later changes move it on. */
+export const FILING_STATUSES = ['SUBMITTED', 'EFFECTIVE', 'REJECTED', 'CHANGED', 'CANCELLED', 'EXPIRED'] as const;
+export type FilingStatus = (typeof FILING_STATUSES)[number];
+
+export function isFilingStatus(s: unknown): s is FilingStatus {
+  return typeof s === 'string' && (FILING_STATUSES as readonly string[]).includes(s);
+}
+
+/** A filing as kept by the store. It holds personal data: never log it. */
+export interface StoredFiling<T = Record<string, unknown>> {
+  reference: string;
+  status: FilingStatus;
+  /** ISO datetimes (UTC, with milliseconds). */
+  createdAt: string;
+  updatedAt: string;
+  profileId: string;
+  profileVersion: string;
+  category: string;
+  idempotencyKey: string;
+  filing: T;
+}
+
+export interface SubmitInput<T = Record<string, unknown>> {
+  idempotencyKey: string;
+  category: string;
+  profileId: string;
+  profileVersion: string;
+  filing: T;
+}
+
+export interface FilingStore<T = Record<string, unknown>> {
+  /**
+   * Stores a validated filing once per idempotency key: a repeated submit (retry, double click, resent
+   * activity) returns the first filing with created=false, whatever filing it carries. Resolves once the
+   * filing is durable. The filing must be JSON data; what comes back is a copy.
+   */
+  submit(input: SubmitInput<T>): Promise<{ stored: StoredFiling<T>; created: boolean }>;
+  /** The filing with this reference (forgiving input: case, hyphen, O/0, I/L/1), or undefined. */
+  get(reference: string): Promise<StoredFiling<T> | undefined>;
+  /** Moves a filing to `status`; undefined when there is no such filing. Throws on an unknown status. */
+  setStatus(reference: string, status: FilingStatus): Promise<StoredFiling<T> | undefined>;
+  /** True while the store can read and write. */
+  ping(): Promise<boolean>;
+  /** Flushes pending writes and releases the store; later calls fail (ping gives false). */
+  close(): Promise<void>;
+}
+
+/** What a store may be given so tests can pin time and randomness. */
+export interface FilingStoreOptions {
+  now?: () => Date;
+  random?: () => number;
+}
+
+/** Thrown for misuse of a store (closed, bad input); the message never carries filing contents. */
+export class FilingStoreError extends Error {
+  constructor(
+    readonly code: 'CLOSED' | 'BAD_INPUT' | 'BAD_STATUS' | 'UNREADABLE_FILE' | 'ALREADY_OPEN' | 'NO_FREE_REFERENCE',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'FilingStoreError';
+  }
+}

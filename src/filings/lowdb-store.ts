@@ -1,0 +1,174 @@
+import { constants } from 'node:fs';
+import { access, chmod, mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { Low } from 'lowdb';
+import { z } from 'zod';
+import { emptyFilingsData, jsonCopy, Ledger, type FilingsData } from './ledger.js';
+import { PrivateJsonFile } from './private-json-file.js';
+import {
+  FILING_STATUSES,
+  FilingStoreError,
+  type FilingStatus,
+  type FilingStore,
+  type FilingStoreOptions,
+  type StoredFiling,
+  type SubmitInput,
+} from './filing-store.js';
+
+export const DEFAULT_FILINGS_PATH = './data/filings.json';
+
+export interface LowdbFilingStoreOptions extends FilingStoreOptions {
+  /** The JSON file; default ./data/filings.json (relative to the working directory). */
+  path?: string;
+}
+
+const storedFilingSchema = z.object({
+  reference: z.string(),
+  status: z.enum(FILING_STATUSES),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  profileId: z.string(),
+  profileVersion: z.string(),
+  category: z.string(),
+  idempotencyKey: z.string(),
+  filing: z.record(z.string(), z.unknown()),
+});
+const fileSchema = z.object({ schemaVersion: z.literal(1), filings: z.record(z.string(), storedFilingSchema) });
+
+/** Files open in this process: two stores on one file would overwrite each other's filings. */
+const openFiles = new Set<string>();
+
+interface Opened<T> {
+  db: Low<FilingsData>;
+  file: PrivateJsonFile<FilingsData>;
+  ledger: Ledger<T>;
+}
+
+/**
+ * The default FilingStore: one JSON file through lowdb 7 (Low + an atomic, 0600, fsynced file adapter).
+ * One writer at a time; writes that arrive meanwhile are folded into the next one. Every call resolves
+ * only once its change is on disk. A write that fails leaves the change in memory (it goes out with the
+ * next write) and rejects, so the caller may retry with the same idempotency key.
+ *
+ * One process per file: it is meant for a single bot instance. The constructor does not touch the disk;
+ * use `await LowdbFilingStore.open()` (or a first `ping()`) to find out early that the file is unusable.
+ */
+export class LowdbFilingStore<T = Record<string, unknown>> implements FilingStore<T> {
+  /** The absolute path of the JSON file. */
+  readonly path: string;
+  readonly #ready: Promise<Opened<T>>;
+  #closed = false;
+  #changes = 0;
+  #durableChanges = 0;
+
+  constructor(options: LowdbFilingStoreOptions = {}) {
+    this.path = resolve(options.path ?? DEFAULT_FILINGS_PATH);
+    if (openFiles.has(this.path)) {
+      throw new FilingStoreError('ALREADY_OPEN', `filing store: ${this.path} is already open in this process`);
+    }
+    openFiles.add(this.path);
+    this.#ready = this.#load(options);
+    this.#ready.catch(() => undefined); // surfaced by the first call instead
+  }
+
+  /** Opens the store and reads the file now; rejects if the file or its folder is unusable. */
+  static async open<T = Record<string, unknown>>(options: LowdbFilingStoreOptions = {}): Promise<LowdbFilingStore<T>> {
+    const store = new LowdbFilingStore<T>(options);
+    await store.#ready;
+    return store;
+  }
+
+  async submit(input: SubmitInput<T>): Promise<{ stored: StoredFiling<T>; created: boolean }> {
+    const { ledger } = await this.#use();
+    const existing = ledger.findByKey(input?.idempotencyKey);
+    if (existing) {
+      await this.#persist(); // the first submit may still be on its way to disk
+      return { stored: jsonCopy(existing), created: false };
+    }
+    const record = ledger.insert(input);
+    this.#changes++;
+    await this.#persist();
+    return { stored: jsonCopy(record), created: true };
+  }
+
+  async get(reference: string): Promise<StoredFiling<T> | undefined> {
+    const { ledger } = await this.#use();
+    const record = ledger.find(reference);
+    return record && jsonCopy(record);
+  }
+
+  async setStatus(reference: string, status: FilingStatus): Promise<StoredFiling<T> | undefined> {
+    const { ledger } = await this.#use();
+    const change = ledger.setStatus(reference, status);
+    if (!change) return undefined;
+    this.#changes++;
+    await this.#persist();
+    return jsonCopy(change.record);
+  }
+
+  async ping(): Promise<boolean> {
+    if (this.#closed) return false;
+    try {
+      await this.#ready;
+      await access(this.path, constants.R_OK | constants.W_OK);
+      await access(dirname(this.path), constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      const { file } = await this.#ready;
+      await file.flush();
+    } catch {
+      // never opened: nothing to flush
+    } finally {
+      openFiles.delete(this.path);
+    }
+  }
+
+  async #use(): Promise<Opened<T>> {
+    if (this.#closed) throw new FilingStoreError('CLOSED', 'filing store: closed');
+    return this.#ready;
+  }
+
+  /** Writes the current data unless everything changed so far is already on disk. */
+  async #persist(): Promise<void> {
+    if (this.#durableChanges >= this.#changes) return;
+    const { db } = await this.#ready;
+    const upTo = this.#changes;
+    await db.write();
+    this.#durableChanges = Math.max(this.#durableChanges, upTo);
+  }
+
+  async #load(options: LowdbFilingStoreOptions): Promise<Opened<T>> {
+    try {
+      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+      const file = new PrivateJsonFile<FilingsData>(this.path);
+      const db = new Low<FilingsData>(file, emptyFilingsData());
+      try {
+        await db.read();
+      } catch (cause) {
+        throw new FilingStoreError('UNREADABLE_FILE', `filing store: ${this.path} is not valid JSON`, { cause });
+      }
+      const parsed = fileSchema.safeParse(db.data);
+      if (!parsed.success) {
+        // Name only where the problem is, never the values: the file holds personal data.
+        const where = parsed.error.issues.map((i) => i.path.join('.') || '(top level)').slice(0, 3).join(', ');
+        throw new FilingStoreError('UNREADABLE_FILE', `filing store: ${this.path} is not a filings file (at ${where})`);
+      }
+      db.data = parsed.data as FilingsData;
+      const fresh = Object.keys(db.data.filings).length === 0;
+      if (fresh) await db.write(); // creates the file (0600) now, so a bad folder shows at start-up
+      else await chmod(this.path, 0o600).catch(() => undefined);
+      return { db, file, ledger: new Ledger<T>(db.data, options) };
+    } catch (e) {
+      openFiles.delete(this.path);
+      throw e;
+    }
+  }
+}

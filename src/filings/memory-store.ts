@@ -1,0 +1,55 @@
+import { emptyFilingsData, jsonCopy, Ledger } from './ledger.js';
+import {
+  FilingStoreError,
+  type FilingStatus,
+  type FilingStore,
+  type FilingStoreOptions,
+  type StoredFiling,
+  type SubmitInput,
+} from './filing-store.js';
+
+/** A FilingStore in process memory, for tests of other modules. Same contract as the lowdb store. */
+export class MemoryFilingStore<T = Record<string, unknown>> implements FilingStore<T> {
+  readonly #ledger: Ledger<T>;
+  #closed = false;
+
+  constructor(options: FilingStoreOptions = {}) {
+    this.#ledger = new Ledger<T>(emptyFilingsData(), options);
+  }
+
+  /** How many filings are held (for tests). */
+  get size(): number {
+    return this.#ledger.size;
+  }
+
+  async submit(input: SubmitInput<T>): Promise<{ stored: StoredFiling<T>; created: boolean }> {
+    this.#open();
+    const existing = this.#ledger.findByKey(input?.idempotencyKey);
+    if (existing) return { stored: jsonCopy(existing), created: false };
+    return { stored: jsonCopy(this.#ledger.insert(input)), created: true };
+  }
+
+  async get(reference: string): Promise<StoredFiling<T> | undefined> {
+    this.#open();
+    const record = this.#ledger.find(reference);
+    return record && jsonCopy(record);
+  }
+
+  async setStatus(reference: string, status: FilingStatus): Promise<StoredFiling<T> | undefined> {
+    this.#open();
+    const change = this.#ledger.setStatus(reference, status);
+    return change && jsonCopy(change.record);
+  }
+
+  async ping(): Promise<boolean> {
+    return !this.#closed;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  #open(): void {
+    if (this.#closed) throw new FilingStoreError('CLOSED', 'filing store: closed');
+  }
+}

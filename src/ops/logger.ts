@@ -1,0 +1,79 @@
+import { createRequire } from 'node:module';
+import { Writable } from 'node:stream';
+import { pino, stdSerializers, type DestinationStream, type Logger as PinoLogger, type LoggerOptions } from 'pino';
+import { maskFreeText, redactDeep, REDACT_PATHS, REDACTED } from './redact.js';
+
+export type Logger = PinoLogger;
+
+export interface LoggerOpts {
+  /** pino level; default LOG_LEVEL, then "info". */
+  level?: string;
+  /** Human-readable lines (pino-pretty); default LOG_PRETTY=true or NODE_ENV=development. */
+  pretty?: boolean;
+  /** Where lines go; default stdout. Tests pass a stream to read every line. */
+  destination?: DestinationStream;
+}
+
+/**
+ * The process logger: JSON lines (pino 9), with personal data removed before a line is written.
+ * Fields are redacted by name at any depth, free text (messages, error messages and stacks) has ID
+ * numbers and mobile numbers masked; see src/ops/redact.ts. Child loggers inherit all of it.
+ */
+export function createLogger(opts: LoggerOpts = {}): Logger {
+  const level = opts.level ?? process.env.LOG_LEVEL ?? 'info';
+  const pretty = opts.pretty ?? (process.env.LOG_PRETTY === 'true' || process.env.NODE_ENV === 'development');
+
+  const cleanError = (e: unknown): unknown => {
+    const plain = e instanceof Error ? stdSerializers.err(e) : e;
+    return redactDeep(plain);
+  };
+
+  const options: LoggerOptions = {
+    level,
+    redact: { paths: REDACT_PATHS, censor: REDACTED },
+    serializers: {
+      err: cleanError,
+      error: cleanError,
+      // The message after printf-style formatting.
+      msg: (m: unknown) => (typeof m === 'string' ? maskFreeText(m) : redactDeep(m)),
+    },
+    formatters: {
+      log: (object) => redactDeep(object) as Record<string, unknown>,
+      bindings: (bindings) => redactDeep(bindings) as Record<string, unknown>,
+    },
+    hooks: {
+      logMethod(args, method) {
+        // Format arguments (logger.info('x %s', value)) are cleaned before pino formats them; the
+        // first argument, when an object or Error, is cleaned by the formatters and serializers.
+        const cleaned = args.map((a, i) => (i === 0 && typeof a === 'object' ? a : redactDeep(a)));
+        return method.apply(this, cleaned as Parameters<typeof method>);
+      },
+    },
+  };
+
+  const destination = pretty ? prettyStream(opts.destination) ?? opts.destination : opts.destination;
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** pino-pretty is a dev dependency: without it (npm ci --omit=dev) the logger stays JSON. */
+function prettyStream(destination?: DestinationStream): DestinationStream | undefined {
+  const require = createRequire(import.meta.url);
+  let build: (o: Record<string, unknown>) => DestinationStream;
+  try {
+    build = require('pino-pretty') as typeof build;
+  } catch {
+    return undefined;
+  }
+  return build({ sync: true, colorize: !destination && process.stdout.isTTY, destination: destination ? asStream(destination) : 1 });
+}
+
+/** pino-pretty wants a real stream; a test's `{ write }` object is wrapped in one. */
+function asStream(destination: DestinationStream): Writable {
+  if (destination instanceof Writable) return destination;
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      destination.write(chunk.toString());
+      callback();
+    },
+  });
+}

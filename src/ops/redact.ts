@@ -1,0 +1,140 @@
+/**
+ * Keeping personal data out of logs. Two layers, both applied by createLogger():
+ *
+ * 1. By field: any property whose name says it holds personal data (ID numbers, phones, names,
+ *    addresses, what the person typed) is replaced with REDACTED, at any depth, wherever it sits
+ *    (`activity.text`, `activity.from.name`, `state.details`, `err.data.phone`, …).
+ * 2. By shape: in every remaining string (messages, error messages and stacks, free-form fields),
+ *    18-digit resident ID numbers and mainland mobile numbers are masked.
+ *
+ * Nothing here imports pino, so the same functions can clean anything else that leaves the process.
+ */
+
+export const REDACTED = '[REDACTED]';
+export const MASKED_ID = '[ID]';
+export const MASKED_PHONE = '[PHONE]';
+
+/**
+ * Property names (compared without case, "_" or "-") whose value is dropped whole. `text`, `value`,
+ * `speak`, `attachments` and `channelData` are what a person sends in an activity; `details` and
+ * `previous` are the filing answers kept in conversation state.
+ */
+const SENSITIVE_KEYS = new Set([
+  // identity documents
+  'idnumber', 'idno', 'idcard', 'idcardno', 'certno', 'certnumber', 'certificateno', 'agentidnumber', 'psnidnumber',
+  // phones
+  'phone', 'phoneno', 'phonenumber', 'tel', 'telephone', 'mobile', 'mobileno', 'mobilephone', 'agentphone', 'contactphone',
+  // names
+  'name', 'psnname', 'personname', 'realname', 'fullname', 'username', 'nickname', 'agentname', 'employername',
+  'contactname', 'patientname', 'membername', 'agentrelationship',
+  // addresses and contact
+  'address', 'addr', 'homeaddress', 'email', 'birthday', 'birthdate',
+  // channel identities that may be personal (a WeChat openid identifies a person)
+  'openid', 'unionid',
+  // what a person said or sent
+  'text', 'value', 'speak', 'attachments', 'channeldata',
+  // filing answers (dialogs/filing-state.ts)
+  'details', 'previous', 'referringhospital', 'institutions',
+]);
+
+/** Pino `redact` paths for the common shapes, the first line of defence; the walker covers any depth. */
+export const REDACT_PATHS: string[] = [
+  ...['idNumber', 'certno', 'phone', 'tel', 'mobile', 'name', 'psnName', 'address', 'text', 'value', 'channelData', 'details'].flatMap(
+    (k) => [k, `*.${k}`],
+  ),
+  'activity.from.name',
+  'activity.recipient.name',
+  'activity.channelData',
+  'activity.text',
+  'activity.value',
+  'activity.attachments',
+  '*.from.name',
+  '*.activity.text',
+  '*.activity.value',
+];
+
+export function isSensitiveKey(key: string): boolean {
+  return SENSITIVE_KEYS.has(key.toLowerCase().replace(/[_-]/g, ''));
+}
+
+// Half-width and full-width digits; mobile numbers may come with +86 / 0086 and spaces or dashes.
+const D = '[0-9\\uFF10-\\uFF19]';
+const SEP = '[\\s\\u00A0\\u3000-]?';
+const ID_NUMBER = new RegExp(`(?<!${D})${D}{6}${SEP}${D}{8}${SEP}${D}{3}[0-9\\uFF10-\\uFF19Xx\\uFF38\\uFF58](?![0-9\\uFF10-\\uFF19])`, 'g');
+const MOBILE = new RegExp(
+  `(?<!${D})(?:(?:[+\\uFF0B]|00)?86${SEP}|\\(\\+?86\\)${SEP})?[1\\uFF11][3-9\\uFF13-\\uFF19]${D}${SEP}${D}{4}${SEP}${D}{4}(?!${D})`,
+  'g',
+);
+
+/** Masks resident ID numbers and mainland mobile numbers anywhere in a piece of text. */
+export function maskFreeText(s: string): string {
+  return s.replace(ID_NUMBER, MASKED_ID).replace(MOBILE, MASKED_PHONE);
+}
+
+function maskNumber(n: number): number | string {
+  // A phone or ID stored as a number; ordinary measurements never have this shape.
+  if (Number.isInteger(n) && n > 0) {
+    const s = String(n);
+    if (maskFreeText(s) !== s) return REDACTED;
+  }
+  return n;
+}
+
+const MAX_DEPTH = 10;
+
+/**
+ * A copy of `value` with sensitive fields replaced and free text masked. Errors become plain
+ * objects `{ type, message, stack, ...ownFields }` (all cleaned), cycles become "[Circular]".
+ */
+export function redactDeep(value: unknown): unknown {
+  return walk(value, 0, new WeakSet());
+}
+
+function walk(value: unknown, depth: number, seen: WeakSet<object>): unknown {
+  switch (typeof value) {
+    case 'string':
+      return maskFreeText(value);
+    case 'number':
+      return maskNumber(value);
+    case 'bigint':
+      return maskFreeText(value.toString());
+    case 'object':
+      break;
+    default:
+      return value;
+  }
+  if (value === null) return null;
+  if (value instanceof Date) return value;
+  if (seen.has(value)) return '[Circular]';
+  if (depth >= MAX_DEPTH) return '[Truncated]';
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((v) => walk(v, depth + 1, seen));
+    if (value instanceof Error) return cleanError(value, depth, seen);
+    if (value instanceof Map) return walk(Object.fromEntries(value), depth, seen);
+    if (value instanceof Set) return walk([...value], depth, seen);
+    if (Buffer.isBuffer(value)) return `[Buffer ${value.length}]`;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = isSensitiveKey(k) && v !== undefined ? REDACTED : walk(v, depth + 1, seen);
+    }
+    return out;
+  } finally {
+    seen.delete(value);
+  }
+}
+
+function cleanError(err: Error, depth: number, seen: WeakSet<object>): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    type: err.constructor?.name ?? 'Error',
+    message: maskFreeText(String(err.message ?? '')),
+  };
+  if (err.stack) out.stack = maskFreeText(err.stack);
+  for (const [k, v] of Object.entries(err)) {
+    if (k === 'message' || k === 'stack') continue;
+    out[k] = isSensitiveKey(k) && v !== undefined ? REDACTED : walk(v, depth + 1, seen);
+  }
+  const cause = (err as { cause?: unknown }).cause;
+  if (cause !== undefined && !('cause' in out)) out.cause = walk(cause, depth + 1, seen);
+  return out;
+}

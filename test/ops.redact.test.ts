@@ -1,0 +1,199 @@
+import { expect } from 'chai';
+import { createLogger, type Logger } from '../src/ops/logger.js';
+import { maskFreeText, MASKED_ID, MASKED_PHONE, redactDeep, REDACTED } from '../src/ops/redact.js';
+
+/** A logger whose every line lands in `lines`. */
+function capture(opts: { pretty?: boolean } = {}): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const log = createLogger({ level: 'trace', pretty: opts.pretty ?? false, destination: { write: (s: string) => void lines.push(s) } });
+  return { log, lines };
+}
+
+// Personal data of a made-up person. The ID number is valid (GB 11643 check digit X).
+const ID = '11010519491231002X';
+const ID_LOWER_X = '11010519491231002x';
+const PHONES = ['13812345678', '+86 139 1234 5678', '150-1234-5678', '+8618612345678', '0086 177 1234 5678', '(+86)13312345678'];
+const NAME = '张三丰';
+const AGENT_NAME = 'Wang Xiaoming';
+const ADDRESS = '山东省日照市东港区海曲中路88号';
+const USER_TEXT = '我要给我父亲办异地安置备案';
+const OPENID_NAME = '微信昵称小明';
+
+/** Every form a personal value could leak in: as written, and as bare digits. */
+const FORBIDDEN = [ID, ID_LOWER_X, ID.slice(0, 17), NAME, AGENT_NAME, ADDRESS, USER_TEXT, OPENID_NAME, ...PHONES, ...PHONES.map(digitsOnly)];
+
+function digitsOnly(s: string): string {
+  return s.replace(/\D/g, '').replace(/^(0086|86)/, '');
+}
+
+function expectNoPersonalData(lines: string[]): void {
+  expect(lines, 'no line was written').to.not.be.empty;
+  for (const line of lines) {
+    const squeezed = line.replace(/[\s\-()]/g, '');
+    for (const value of FORBIDDEN) {
+      expect(line, `line leaks ${value}`).to.not.include(value);
+      expect(squeezed, `line leaks ${value} once separators are removed`).to.not.include(digitsOnly(value) || value);
+    }
+  }
+}
+
+describe('ops: logs carry no personal data', () => {
+  describe('maskFreeText masks ID numbers and mainland mobile numbers wherever they appear', () => {
+    const cases: Array<[string, string, string]> = [
+      ['an 18-digit ID with a trailing X inside Chinese text', `身份证号${ID}，请核对`, `身份证号${MASKED_ID}，请核对`],
+      ['an ID with a lowercase x', `id=${ID_LOWER_X};`, `id=${MASKED_ID};`],
+      ['an ID with only digits', 'ID 370102199003070019 ok', `ID ${MASKED_ID} ok`],
+      ['an ID written in 6-8-4 groups', '110105 19491231 002X', MASKED_ID],
+      ['a bare mobile number', '电话13812345678。', `电话${MASKED_PHONE}。`],
+      ['a mobile with +86 and spaces', 'call +86 139 1234 5678 now', `call ${MASKED_PHONE} now`],
+      ['a mobile with dashes', '150-1234-5678', MASKED_PHONE],
+      ['a mobile with +86 and no space', '+8618612345678', MASKED_PHONE],
+      ['a mobile with 0086', '0086 177 1234 5678', MASKED_PHONE],
+      ['a mobile with (+86)', '(+86)13312345678', MASKED_PHONE],
+      ['a mobile in full-width digits', '１３８１２３４５６７８', MASKED_PHONE],
+      ['two of them in one message', `${ID} / 13812345678`, `${MASKED_ID} / ${MASKED_PHONE}`],
+    ];
+    for (const [name, input, expected] of cases) {
+      it(`masks ${name}`, () => expect(maskFreeText(input)).to.equal(expected));
+    }
+
+    const untouched: Array<[string, string]> = [
+      ['a millisecond timestamp', 'at 1732345678901'],
+      ['a number that starts like a phone but is not one (12x)', 'n 12812345678'],
+      ['a 20-digit number', 'trace 12345678901234567890'],
+      ['an insured-place code and a date', '371100 2026-11-23'],
+      ['a filing reference', 'YD-20261123-0042'],
+      ['the 12393 hotline', '请拨打12393咨询'],
+    ];
+    for (const [name, input] of untouched) {
+      it(`leaves ${name} alone`, () => expect(maskFreeText(input)).to.equal(input));
+    }
+  });
+
+  describe('redactDeep drops personal fields at any depth and keeps the rest', () => {
+    it('redacts by field name, whatever the nesting or case', () => {
+      const cleaned = redactDeep({
+        channel: 'webchat',
+        filing: { details: { personName: NAME, idNumber: ID }, category: 'LT_RETIREE' },
+        deep: { a: { b: { c: { PHONE: '13812345678', ID_NO: ID, psn_name: NAME, addr: ADDRESS, step: 'details.phone' } } } },
+        list: [{ certno: ID, tel: '13812345678', mobile: '13812345678', kind: 'x' }],
+      }) as Record<string, any>;
+      expect(cleaned.channel).to.equal('webchat');
+      expect(cleaned.filing).to.deep.equal({ details: REDACTED, category: 'LT_RETIREE' });
+      expect(cleaned.deep.a.b.c).to.deep.equal({ PHONE: REDACTED, ID_NO: REDACTED, psn_name: REDACTED, addr: REDACTED, step: 'details.phone' });
+      expect(cleaned.list).to.deep.equal([{ certno: REDACTED, tel: REDACTED, mobile: REDACTED, kind: 'x' }]);
+    });
+
+    it('survives cycles and leaves the input untouched', () => {
+      const input: Record<string, unknown> = { phone: '13812345678', note: `id ${ID}` };
+      input.self = input;
+      const cleaned = redactDeep(input) as Record<string, unknown>;
+      expect(cleaned).to.deep.equal({ phone: REDACTED, note: `id ${MASKED_ID}`, self: '[Circular]' });
+      expect(input.phone).to.equal('13812345678');
+    });
+
+    it('masks a phone stored as a number but keeps ordinary numbers', () => {
+      expect(redactDeep({ contact: 13812345678, durationMs: 12.5, count: 3 })).to.deep.equal({ contact: REDACTED, durationMs: 12.5, count: 3 });
+    });
+  });
+
+  describe('every line the logger writes is clean', () => {
+    const activity = {
+      type: 'message',
+      id: 'act-1',
+      channelId: 'webchat',
+      locale: 'zh-CN',
+      text: USER_TEXT,
+      value: { idNumber: ID, phone: PHONES[0] },
+      from: { id: 'user-1', name: OPENID_NAME, role: 'user' },
+      recipient: { id: 'bot', name: 'bot' },
+      conversation: { id: 'conv-1' },
+      channelData: { clientActivityID: 'c1', phone: PHONES[1] },
+      attachments: [{ contentType: 'text/plain', content: ADDRESS }],
+    };
+
+    const cases: Array<{ name: string; write: (log: Logger) => void; survives: string[] }> = [
+      {
+        name: 'a log object with the filing fields',
+        write: (log) => log.info({ idNumber: ID, certno: ID_LOWER_X, phone: PHONES[0], tel: PHONES[1], mobile: PHONES[2], name: NAME, psnName: NAME, address: ADDRESS, category: 'LT_RESIDENT' }, 'details saved'),
+        survives: ['LT_RESIDENT', 'details saved'],
+      },
+      {
+        name: 'a whole activity',
+        write: (log) => log.debug({ activity, durationMs: 12 }, 'incoming'),
+        survives: ['"channelId":"webchat"', '"durationMs":12', 'conv-1', 'user-1'],
+      },
+      {
+        name: 'an activity nested under another object',
+        write: (log) => log.info({ turn: { activity, promptId: 'details.phone' } }),
+        survives: ['details.phone'],
+      },
+      {
+        name: 'personal data inside the message string',
+        write: (log) => log.warn(`could not validate ${ID} for ${PHONES[1]} and ${PHONES[4]}`),
+        survives: ['could not validate'],
+      },
+      {
+        name: 'personal data in printf-style arguments',
+        write: (log) => log.info('answer %s and %o', PHONES[3], { idNumber: ID, agentName: AGENT_NAME, step: 'details.idNumber' }),
+        survives: ['details.idNumber'],
+      },
+      {
+        name: 'an error whose message and stack hold an ID number, logged as the first argument',
+        write: (log) => log.error(Object.assign(new Error(`invalid ID ${ID} (phone ${PHONES[5]})`), { code: 'E_VALIDATE', phone: PHONES[0] })),
+        survives: ['invalid ID', 'E_VALIDATE', '"stack"'],
+      },
+      {
+        name: 'an error under err with a cause that holds an address',
+        write: (log) =>
+          log.error({ err: new Error(`store write failed for ${ID}`, { cause: { address: ADDRESS, mobile: PHONES[2] } }), kind: 'store' }, 'submit failed'),
+        survives: ['store write failed for', '"kind":"store"', 'submit failed'],
+      },
+      {
+        name: 'a child logger bound with personal data',
+        write: (log) => log.child({ requestId: 'req-42', name: NAME, phone: PHONES[0] }).info({ step: 'review' }, `for ${ID}`),
+        survives: ['req-42', 'review'],
+      },
+      {
+        name: 'filing state with details and earlier answers',
+        write: (log) => log.info({ state: { details: { personName: NAME, idNumber: ID, address: ADDRESS }, previous: { 'details.phone': PHONES[0] }, history: ['details.personName'] } }),
+        survives: ['details.personName'],
+      },
+    ];
+
+    for (const c of cases) {
+      it(`JSON lines: ${c.name}`, () => {
+        const { log, lines } = capture();
+        c.write(log);
+        expectNoPersonalData(lines);
+        for (const s of c.survives) expect(lines.join(''), `kept "${s}"`).to.include(s);
+        for (const line of lines) expect(() => JSON.parse(line)).to.not.throw();
+      });
+    }
+
+    it('pretty lines (LOG_PRETTY) are cleaned the same way', () => {
+      const { log, lines } = capture({ pretty: true });
+      for (const c of cases) c.write(log);
+      expectNoPersonalData(lines);
+      expect(lines.join('')).to.include('details saved');
+    });
+
+    it('a field that only looks personal by content is still masked (free text under a neutral key)', () => {
+      const { log, lines } = capture();
+      log.info({ note: `用户说：我的身份证是${ID}，手机${PHONES[0]}`, reason: 'free text' });
+      expectNoPersonalData(lines);
+      const parsed = JSON.parse(lines[0]!) as { note: string; reason: string };
+      expect(parsed.note).to.equal(`用户说：我的身份证是${MASKED_ID}，手机${MASKED_PHONE}`);
+      expect(parsed.reason).to.equal('free text');
+    });
+
+    it('takes its level from the option and drops lines below it', () => {
+      const lines: string[] = [];
+      const log = createLogger({ level: 'warn', destination: { write: (s: string) => void lines.push(s) } });
+      log.info('quiet');
+      log.warn('loud');
+      expect(lines).to.have.length(1);
+      expect(JSON.parse(lines[0]!)).to.include({ level: 40, msg: 'loud' });
+    });
+  });
+});

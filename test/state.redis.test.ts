@@ -1,0 +1,112 @@
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { RedisStorage, stateKeyKind, REDIS_STORAGE_DEFAULTS } from '../src/state/redis-storage.js';
+import { createRedisClient, whenReady, type RedisClient } from '../src/state/redis-client.js';
+import { storageContract } from './state.storage-contract.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Every key this run writes starts with this; only these are cleaned up. */
+const PREFIX = `test:state:${process.pid}:${randomBytes(4).toString('hex')}:`;
+const clients: RedisClient[] = [];
+
+function client(): RedisClient {
+  const c = createRedisClient(REDIS_URL);
+  clients.push(c);
+  return c;
+}
+
+after(async () => {
+  const c = client();
+  await whenReady(c, 5_000, 'cleanup');
+  let cursor = '0';
+  do {
+    const [next, keys] = await (c as import('ioredis').Redis).scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 500);
+    if (keys.length) await c.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  await Promise.all(clients.map((x) => x.quit().catch(() => x.disconnect())));
+});
+
+// Each handle is a separate client: a separate bot instance on the same data.
+storageContract('the Redis store', (options) => new RedisStorage(client(), { prefix: PREFIX, ...options }), { expires: true });
+
+describe('the Redis store: lifetimes and atomic batches', () => {
+  /** A raw client for looking at the server, ready before use (no offline queue). */
+  const redis = async (): Promise<import('ioredis').Redis> => {
+    const c = client();
+    await whenReady(c, 5_000, 'test');
+    return c as import('ioredis').Redis;
+  };
+
+  it('tells conversation keys from user keys the way botbuilder names them', () => {
+    const table: Array<[string, ReturnType<typeof stateKeyKind>]> = [
+      ['webchat/conversations/abc', 'conversation'],
+      ['msteams/conversations/a:b/users/u1', 'conversation'], // private conversation state
+      ['webchat/users/u-1', 'user'],
+      ['wechat/users/o_openid/conversations', 'user'],
+      ['users/abc', 'other'],
+      ['something-else', 'other'],
+    ];
+    for (const [key, kind] of table) expect(stateKeyKind(key), key).to.equal(kind);
+  });
+
+  it('conversation and user state get their own lifetimes, in milliseconds on the server', async () => {
+    const r = await redis();
+    const storage = new RedisStorage(r, { prefix: PREFIX, conversationTtlSeconds: 600, userTtlSeconds: 86_400 });
+    const conv = `webchat/conversations/ttl-${Date.now()}`;
+    const user = `webchat/users/ttl-${Date.now()}`;
+    await storage.write({ [conv]: { a: 1 }, [user]: { locale: 'zh-CN' } });
+    const convTtl = await r.pttl(PREFIX + conv);
+    const userTtl = await r.pttl(PREFIX + user);
+    expect(convTtl).to.be.within(1, 600_000);
+    expect(userTtl).to.be.above(600_000).and.at.most(86_400_000);
+  });
+
+  it('reading a conversation slides its lifetime forward', async () => {
+    const r = await redis();
+    const storage = new RedisStorage(r, { prefix: PREFIX, conversationTtlSeconds: 600 });
+    const conv = `webchat/conversations/slide-${Date.now()}`;
+    await storage.write({ [conv]: { a: 1 } });
+    await r.pexpire(PREFIX + conv, 5_000); // as if most of the lifetime had passed
+    await storage.read([conv]);
+    expect(await r.pttl(PREFIX + conv)).to.be.above(5_000);
+  });
+
+  it('a lifetime of 0 keeps the item until deleted; ttlFor decides per key', async () => {
+    const r = await redis();
+    const storage = new RedisStorage(r, { prefix: PREFIX, ttlFor: (key) => (key.endsWith('/keep') ? 0 : 120) });
+    const keep = `webchat/conversations/${Date.now()}/keep`;
+    const short = `webchat/users/${Date.now()}/short`;
+    await storage.write({ [keep]: { a: 1 }, [short]: { b: 2 } });
+    expect(await r.pttl(PREFIX + keep)).to.equal(-1);
+    expect(await r.pttl(PREFIX + short)).to.be.within(1, 120_000);
+  });
+
+  it('the defaults: conversation state lives a day after last use, user state thirty days', () => {
+    expect(REDIS_STORAGE_DEFAULTS.conversationTtlSeconds).to.equal(86_400);
+    expect(REDIS_STORAGE_DEFAULTS.userTtlSeconds).to.equal(30 * 86_400);
+  });
+
+  it('a batch with one stale eTag writes nothing at all', async () => {
+    const storage = new RedisStorage(await redis(), { prefix: PREFIX });
+    const a = `webchat/conversations/atomic-a-${Date.now()}`;
+    const b = `webchat/conversations/atomic-b-${Date.now()}`;
+    await storage.write({ [a]: { v: 1 }, [b]: { v: 1 } });
+    const seen = await storage.read([a, b]);
+    await storage.write({ [b]: { ...seen[b], v: 2 } });
+    let failed = false;
+    await storage.write({ [a]: { ...seen[a], v: 3 }, [b]: { ...seen[b], v: 3 } }).catch(() => (failed = true));
+    expect(failed).to.equal(true);
+    const after = await storage.read([a, b]);
+    expect([after[a]!.v, after[b]!.v]).to.deep.equal([1, 2]);
+  });
+
+  it('stores nothing outside its prefix', async () => {
+    const r = await redis();
+    const storage = new RedisStorage(r, { prefix: PREFIX });
+    const key = `webchat/conversations/prefix-${Date.now()}`;
+    await storage.write({ [key]: { a: 1 } });
+    expect(await r.exists(PREFIX + key)).to.equal(1);
+    expect(await r.exists(key)).to.equal(0);
+  });
+});

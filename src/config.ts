@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { DEFAULT_FILINGS_PATH } from './filings/lowdb-store.js';
+
+/**
+ * The environment as one zod schema. Every variable is documented, with its default, in .env.example.
+ * An empty value counts as unset (a copied .env has `MicrosoftAppId=`). A mistake throws a ConfigError
+ * whose message is one line naming each wrong variable and what it expects; values are never echoed,
+ * since a variable may hold a secret.
+ */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
+export type AppType = (typeof APP_TYPES)[number];
+
+/** The shortest WEB_TOKEN_SECRET accepted. */
+export const WEB_TOKEN_SECRET_MIN_LENGTH = 32;
+
+const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
+
+/** One variable: unset gives the default, anything else must pass `accept` or fails with `expects`. */
+function variable<T>(name: string, expects: string, accept: (raw: string) => T | undefined) {
+  return z.preprocess(
+    blankIsUnset,
+    z
+      .string({ error: `${name} ${expects}` })
+      .optional()
+      .transform((raw, ctx): T | undefined => {
+        if (raw === undefined) return undefined;
+        const value = accept(raw);
+        if (value === undefined) {
+          ctx.addIssue({ code: 'custom', message: `${name} ${expects}` });
+          return z.NEVER;
+        }
+        return value;
+      }),
+  );
+}
+
+const wholeNumber = (min: number, max: number) => (raw: string) => {
+  if (!/^\d+$/.test(raw)) return undefined;
+  const n = Number(raw);
+  return n >= min && n <= max ? n : undefined;
+};
+const oneOf = <const V extends readonly string[]>(values: V) => (raw: string) =>
+  values.find((v) => v.toLowerCase() === raw.toLowerCase());
+const matching = (re: RegExp) => (raw: string) => (re.test(raw) ? raw : undefined);
+const flag = (raw: string) => ({ true: true, '1': true, yes: true, false: false, '0': false, no: false })[raw.toLowerCase()] as boolean | undefined;
+const redisUrl = (raw: string) => {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '' ? raw : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_SECONDS = 10 * 365 * 24 * 60 * 60;
+
+export const envSchema = z
+  .object({
+    PORT: variable('PORT', 'must be a whole number from 0 to 65535 (default 3978)', wholeNumber(0, 65535)),
+    MicrosoftAppId: variable('MicrosoftAppId', "must be the bot's app registration id, a GUID (leave it empty for local mode)", matching(GUID)),
+    MicrosoftAppPassword: variable('MicrosoftAppPassword', 'must be the app registration secret', (raw) => raw),
+    MicrosoftAppType: variable('MicrosoftAppType', `must be one of ${APP_TYPES.join(', ')} (default MultiTenant)`, oneOf(APP_TYPES)),
+    MicrosoftAppTenantId: variable('MicrosoftAppTenantId', 'must be a tenant id (a GUID) or a tenant domain', matching(/^[\w.-]+$/)),
+    DEFAULT_REGION: variable('DEFAULT_REGION', 'must be a region profile id such as rizhao (lower-case letters, digits, hyphens)', matching(/^[a-z][a-z0-9-]*$/)),
+    FILINGS_PATH: variable('FILINGS_PATH', 'must be a file path', (raw) => raw),
+    REDIS_URL: variable('REDIS_URL', 'must be a redis:// or rediss:// URL (leave it empty to keep state in memory)', redisUrl),
+    REDIS_KEY_PREFIX: variable('REDIS_KEY_PREFIX', 'must be 1 to 64 characters without spaces (default beian:state:)', matching(/^\S{1,64}$/)),
+    STATE_TTL_CONVERSATION_SECONDS: variable('STATE_TTL_CONVERSATION_SECONDS', 'must be a whole number of seconds, at least 60 (default 86400)', wholeNumber(60, MAX_SECONDS)),
+    STATE_TTL_USER_SECONDS: variable('STATE_TTL_USER_SECONDS', 'must be a whole number of seconds, at least 60 (default 2592000)', wholeNumber(60, MAX_SECONDS)),
+    WEB_TOKEN_SECRET: variable('WEB_TOKEN_SECRET', `must be at least ${WEB_TOKEN_SECRET_MIN_LENGTH} characters (e.g. openssl rand -base64 48)`, (raw) =>
+      raw.length >= WEB_TOKEN_SECRET_MIN_LENGTH ? raw : undefined,
+    ),
+    LOG_LEVEL: variable('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (default info)`, oneOf(LOG_LEVELS)),
+    LOG_PRETTY: variable('LOG_PRETTY', 'must be true or false', flag),
+    SHUTDOWN_TIMEOUT_MS: variable('SHUTDOWN_TIMEOUT_MS', 'must be a whole number of milliseconds from 100 to 600000 (default 10000)', wholeNumber(100, 600_000)),
+    NODE_ENV: z.preprocess(blankIsUnset, z.string().optional()),
+  })
+  .superRefine((env, ctx) => {
+    const need = (when: boolean, message: string) => when && ctx.addIssue({ code: 'custom', message });
+    const appId = env.MicrosoftAppId !== undefined;
+    const type = env.MicrosoftAppType ?? 'MultiTenant';
+    need(!appId && env.MicrosoftAppPassword !== undefined, 'MicrosoftAppId is required when MicrosoftAppPassword is set (or leave both empty for local mode)');
+    need(appId && type !== 'UserAssignedMSI' && env.MicrosoftAppPassword === undefined, `MicrosoftAppPassword is required when MicrosoftAppId is set and MicrosoftAppType is ${type}`);
+    need(appId && type !== 'MultiTenant' && env.MicrosoftAppTenantId === undefined, `MicrosoftAppTenantId is required when MicrosoftAppType is ${type}`);
+    need(appId && env.WEB_TOKEN_SECRET === undefined, `WEB_TOKEN_SECRET is required when MicrosoftAppId is set (at least ${WEB_TOKEN_SECRET_MIN_LENGTH} characters)`);
+  })
+  .transform((env) => {
+    const warnings: string[] = [];
+    let webTokenSecret = env.WEB_TOKEN_SECRET;
+    if (webTokenSecret === undefined) {
+      webTokenSecret = randomBytes(32).toString('base64url');
+      warnings.push('WEB_TOKEN_SECRET is not set: using a random secret for this process, so web chat tokens end with it');
+    }
+    const botFramework =
+      env.MicrosoftAppId === undefined
+        ? undefined
+        : {
+            MicrosoftAppId: env.MicrosoftAppId,
+            MicrosoftAppPassword: env.MicrosoftAppPassword,
+            MicrosoftAppType: env.MicrosoftAppType ?? 'MultiTenant',
+            MicrosoftAppTenantId: env.MicrosoftAppTenantId,
+          };
+    return {
+      port: env.PORT ?? 3978,
+      /** Local mode: no app id, so no channel authentication (Emulator, tests, the built-in web channel). */
+      localMode: botFramework === undefined,
+      /** Ready for ConfigurationBotFrameworkAuthentication; undefined in local mode. */
+      botFramework,
+      defaultRegion: env.DEFAULT_REGION ?? 'rizhao',
+      filings: { path: env.FILINGS_PATH ?? DEFAULT_FILINGS_PATH },
+      state: {
+        /** Undefined: conversation and user state live in process memory. */
+        redisUrl: env.REDIS_URL,
+        keyPrefix: env.REDIS_KEY_PREFIX ?? 'beian:state:',
+        conversationTtlSeconds: env.STATE_TTL_CONVERSATION_SECONDS ?? 86_400,
+        userTtlSeconds: env.STATE_TTL_USER_SECONDS ?? 2_592_000,
+      },
+      webToken: { secret: webTokenSecret, generated: env.WEB_TOKEN_SECRET === undefined },
+      log: { level: env.LOG_LEVEL ?? 'info', pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development' },
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+      /** Things an operator should hear about at start-up (log them once the logger exists). */
+      warnings,
+    };
+  });
+
+export type Config = z.output<typeof envSchema>;
+
+/** Reads the configuration from the environment; throws ConfigError naming every wrong variable. */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const messages = [...new Set(parsed.error.issues.map((i) => i.message))];
+  throw new ConfigError(`Invalid configuration: ${messages.join('; ')}. See .env.example.`.replace(/[\r\n]+/g, ' '));
+}

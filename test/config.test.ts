@@ -1,0 +1,157 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { ConfigError, loadConfig, WEB_TOKEN_SECRET_MIN_LENGTH } from '../src/config.js';
+
+const APP_ID = '6c5e9a1e-2b7f-4a43-9a0e-0c9b3c8f1d27';
+const SECRET = 'k'.repeat(WEB_TOKEN_SECRET_MIN_LENGTH);
+const botFrameworkEnv = { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'app-password-value', WEB_TOKEN_SECRET: SECRET };
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error(`expected a ConfigError for ${Object.keys(env).join(', ')}`);
+}
+
+describe('configuration from the environment', () => {
+  describe('an empty environment starts the bot in local mode with the documented defaults', () => {
+    const config = loadConfig({});
+    const defaults: Array<[string, unknown, unknown]> = [
+      ['PORT', config.port, 3978],
+      ['local mode (no MicrosoftAppId)', config.localMode, true],
+      ['no Bot Framework credentials', config.botFramework, undefined],
+      ['DEFAULT_REGION', config.defaultRegion, 'rizhao'],
+      ['FILINGS_PATH', config.filings.path, './data/filings.json'],
+      ['REDIS_URL (absent: state in memory)', config.state.redisUrl, undefined],
+      ['REDIS_KEY_PREFIX', config.state.keyPrefix, 'beian:state:'],
+      ['STATE_TTL_CONVERSATION_SECONDS (one day)', config.state.conversationTtlSeconds, 86_400],
+      ['STATE_TTL_USER_SECONDS (thirty days)', config.state.userTtlSeconds, 2_592_000],
+      ['LOG_LEVEL', config.log.level, 'info'],
+      ['LOG_PRETTY', config.log.pretty, false],
+      ['SHUTDOWN_TIMEOUT_MS', config.shutdownTimeoutMs, 10_000],
+    ];
+    for (const [what, actual, expected] of defaults) {
+      it(`${what} → ${String(expected)}`, () => expect(actual).to.deep.equal(expected));
+    }
+
+    it('generates a random web token secret, says so in a warning, and a new one each start', () => {
+      expect(config.webToken.generated).to.equal(true);
+      expect(config.webToken.secret.length).to.be.at.least(WEB_TOKEN_SECRET_MIN_LENGTH);
+      expect(loadConfig({}).webToken.secret).to.not.equal(config.webToken.secret);
+      expect(config.warnings.join(' ')).to.include('WEB_TOKEN_SECRET');
+    });
+  });
+
+  it('reads every variable when set', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      ...botFrameworkEnv,
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppTenantId: 'contoso.onmicrosoft.com',
+      DEFAULT_REGION: 'national',
+      FILINGS_PATH: '/var/lib/beian/filings.json',
+      REDIS_URL: 'redis://:pw@redis.internal:6380/2',
+      REDIS_KEY_PREFIX: 'prod:beian:',
+      STATE_TTL_CONVERSATION_SECONDS: '3600',
+      STATE_TTL_USER_SECONDS: '604800',
+      LOG_LEVEL: 'debug',
+      LOG_PRETTY: 'true',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+    });
+    expect(config).to.deep.include({ port: 8080, localMode: false, defaultRegion: 'national', shutdownTimeoutMs: 5000, warnings: [] });
+    expect(config.botFramework).to.deep.equal({
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppPassword: 'app-password-value',
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppTenantId: 'contoso.onmicrosoft.com',
+    });
+    expect(config.filings).to.deep.equal({ path: '/var/lib/beian/filings.json' });
+    expect(config.state).to.deep.equal({ redisUrl: 'redis://:pw@redis.internal:6380/2', keyPrefix: 'prod:beian:', conversationTtlSeconds: 3600, userTtlSeconds: 604_800 });
+    expect(config.webToken).to.deep.equal({ secret: SECRET, generated: false });
+    expect(config.log).to.deep.equal({ level: 'debug', pretty: true });
+  });
+
+  it('treats an empty or blank value as unset, as a copied .env.example leaves them', () => {
+    const config = loadConfig({ PORT: '', MicrosoftAppId: '', MicrosoftAppPassword: ' ', REDIS_URL: '', LOG_LEVEL: '' });
+    expect(config).to.deep.include({ port: 3978, localMode: true });
+    expect(config.state.redisUrl).to.equal(undefined);
+  });
+
+  it('accepts .env.example exactly as shipped', () => {
+    const env = Object.fromEntries(
+      readFileSync(new URL('../.env.example', import.meta.url), 'utf8')
+        .split('\n')
+        .filter((line) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    expect(Object.keys(env)).to.include.members(['PORT', 'FILINGS_PATH']);
+    expect(() => loadConfig(env)).to.not.throw();
+  });
+
+  it('documents every variable it reads in .env.example', () => {
+    const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    const names = [
+      'PORT', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'DEFAULT_REGION',
+      'FILINGS_PATH', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'STATE_TTL_CONVERSATION_SECONDS', 'STATE_TTL_USER_SECONDS',
+      'WEB_TOKEN_SECRET', 'LOG_LEVEL', 'LOG_PRETTY', 'SHUTDOWN_TIMEOUT_MS',
+    ];
+    for (const name of names) expect(example, name).to.match(new RegExp(`^#?\\s*${name}=`, 'm'));
+  });
+
+  it('LOG_PRETTY defaults to true under NODE_ENV=development, as the logger does', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).log.pretty).to.equal(true);
+    expect(loadConfig({ NODE_ENV: 'development', LOG_PRETTY: 'false' }).log.pretty).to.equal(false);
+  });
+
+  it('reads names of levels and app types whatever their case', () => {
+    const config = loadConfig({ LOG_LEVEL: 'WARN', ...botFrameworkEnv, MicrosoftAppType: 'multitenant' });
+    expect(config.log.level).to.equal('warn');
+    expect(config.botFramework?.MicrosoftAppType).to.equal('MultiTenant');
+  });
+
+  describe('a mistake stops start-up with one line naming the variable and what it expects', () => {
+    const mistakes: Array<[string, Record<string, string>, RegExp]> = [
+      ['a port that is not a number', { PORT: 'eighty' }, /^Invalid configuration: PORT must be a whole number from 0 to 65535/],
+      ['a port out of range', { PORT: '70000' }, /PORT must be a whole number from 0 to 65535/],
+      ['a negative port', { PORT: '-1' }, /PORT must be/],
+      ['an app id that is not a GUID', { ...botFrameworkEnv, MicrosoftAppId: 'my-bot' }, /MicrosoftAppId must be .*GUID/],
+      ['an unknown app type', { ...botFrameworkEnv, MicrosoftAppType: 'Personal' }, /MicrosoftAppType must be one of MultiTenant, SingleTenant, UserAssignedMSI/],
+      ['an app id without its password', { MicrosoftAppId: APP_ID, WEB_TOKEN_SECRET: SECRET }, /MicrosoftAppPassword is required when MicrosoftAppId is set/],
+      ['a password without an app id', { MicrosoftAppPassword: 'x' }, /MicrosoftAppId is required when MicrosoftAppPassword is set/],
+      ['a single-tenant bot without its tenant', { ...botFrameworkEnv, MicrosoftAppType: 'SingleTenant' }, /MicrosoftAppTenantId is required when MicrosoftAppType is SingleTenant/],
+      ['a managed-identity bot without its tenant', { MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI', WEB_TOKEN_SECRET: SECRET }, /MicrosoftAppTenantId is required/],
+      ['Bot Framework mode without a web token secret', { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'p' }, /WEB_TOKEN_SECRET is required when MicrosoftAppId is set/],
+      ['a web token secret that is too short', { WEB_TOKEN_SECRET: 'short' }, /WEB_TOKEN_SECRET must be at least 32 characters/],
+      ['a region id with capitals', { DEFAULT_REGION: 'Rizhao' }, /DEFAULT_REGION must be a region profile id/],
+      ['a Redis URL of another scheme', { REDIS_URL: 'http://127.0.0.1:6379' }, /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+      ['a Redis URL that is not a URL', { REDIS_URL: '127.0.0.1:6379' }, /REDIS_URL must be/],
+      ['a key prefix with a space', { REDIS_KEY_PREFIX: 'my prefix' }, /REDIS_KEY_PREFIX must be 1 to 64 characters without spaces/],
+      ['a conversation TTL in words', { STATE_TTL_CONVERSATION_SECONDS: '1d' }, /STATE_TTL_CONVERSATION_SECONDS must be a whole number of seconds/],
+      ['a user TTL of zero', { STATE_TTL_USER_SECONDS: '0' }, /STATE_TTL_USER_SECONDS must be a whole number of seconds, at least 60/],
+      ['an unknown log level', { LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
+      ['LOG_PRETTY that is not a yes or no', { LOG_PRETTY: 'maybe' }, /LOG_PRETTY must be true or false/],
+      ['a shutdown timeout with a unit', { SHUTDOWN_TIMEOUT_MS: '10s' }, /SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds/],
+    ];
+    for (const [what, env, expected] of mistakes) {
+      it(what, () => {
+        const err = configError(env);
+        expect(err.message).to.match(expected);
+        expect(err.message).to.not.include('\n');
+      });
+    }
+
+    it('names every wrong variable at once, still on one line', () => {
+      const err = configError({ PORT: 'x', LOG_LEVEL: 'loud', SHUTDOWN_TIMEOUT_MS: 'soon' });
+      for (const name of ['PORT', 'LOG_LEVEL', 'SHUTDOWN_TIMEOUT_MS']) expect(err.message).to.include(name);
+      expect(err.message.split('\n')).to.have.length(1);
+    });
+
+    it('never echoes a value, which may be a secret', () => {
+      const err = configError({ WEB_TOKEN_SECRET: 'hunter2-secret', REDIS_URL: 'http://user:s3cr3t-pw@host' });
+      expect(err.message).to.not.include('hunter2-secret').and.not.include('s3cr3t-pw');
+    });
+  });
+});

@@ -63,6 +63,12 @@ describe('dates: what people type when asked for a date', () => {
       // a weekday written next to the date settles which year
       ['12月1日（周二）', 'zh-CN', 'past', '2026-12-01'],
       ['12月1日(周一)', 'zh-CN', 'future', '2025-12-01'],
+      ['Friday, Dec 4', 'en-US', 'past', '2026-12-04'],
+      ['周五，12月4日', 'zh-CN', 'past', '2026-12-04'],
+      // short numeric month.day as people type it in Chinese
+      ['12.1', 'zh-CN', 'future', '2026-12-01'],
+      ['12-1', 'zh-CN', 'future', '2026-12-01'],
+      ['2月底', 'zh-CN', 'future', '2027-02-28'],
     ];
     for (const [text, locale, prefer, expected] of cases) {
       it(`"${text}" (${locale}, prefer ${prefer}) is ${expected}`, () => {
@@ -117,6 +123,10 @@ describe('dates: what people type when asked for a date', () => {
       ['', 'zh-CN', 'DATE_NOT_RECOGNISED'],
       ['不知道', 'zh-CN', 'DATE_NOT_RECOGNISED'],
       ['hello there', 'en-US', 'DATE_NOT_RECOGNISED'],
+      ['1201', 'zh-CN', 'DATE_NOT_RECOGNISED'],
+      ['1900年1月1日', 'zh-CN', 'DATE_NOT_RECOGNISED'],
+      ['3.5万元', 'zh-CN', 'DATE_NOT_RECOGNISED'],
+      ['1.5天', 'zh-CN', 'DATE_NOT_RECOGNISED'],
       ['2月30日', 'zh-CN', 'DATE_NOT_RECOGNISED'],
       ['2026-02-30', 'en-US', 'DATE_NOT_RECOGNISED'],
       ['12月1日或者12月3日', 'zh-CN', 'DATE_AMBIGUOUS', { first: '2026-12-01', second: '2026-12-03' }],
@@ -155,6 +165,8 @@ describe('dates: what people type when asked for a date', () => {
       ['从下周一到12月5日', 'zh-CN', '2026-11-30', '2026-12-05'],
       ['2026-12-01 - 2027-03-01', 'en-US', '2026-12-01', '2027-03-01'],
       ['2026/12/1~2027/3/1', 'zh-CN', '2026-12-01', '2027-03-01'],
+      ['12.1-3.1', 'zh-CN', '2026-12-01', '2027-03-01'],
+      ['12月1号开始，明年3月1号结束', 'zh-CN', '2026-12-01', '2027-03-01'],
       ['12月1日到3月1日', 'en-US', '2026-12-01', '2027-03-01'],
       ['下个月', 'zh-CN', '2026-12-01', '2026-12-31'],
       ['next month', 'en-US', '2026-12-01', '2026-12-31'],

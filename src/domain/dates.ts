@@ -127,6 +127,12 @@ function onOrBefore(m: Mention, until: IsoDate): IsoDate | undefined {
   }
 }
 
+/** Dates further than this from today are misreadings ("1201" as a year), not answers. */
+const PLAUSIBLE_YEARS = 20;
+function plausible(date: IsoDate, today: IsoDate): boolean {
+  return Math.abs(parts(date)[0] - parts(today)[0]) <= PLAUSIBLE_YEARS;
+}
+
 /** Picks the candidate that fits `prefer`: future = first on or after today, past = last on or before. */
 function resolve(m: Mention, today: IsoDate, prefer: DatePreference): IsoDate | undefined {
   if (m.kind === 'fixed') return m.date;
@@ -187,6 +193,11 @@ const RULES: Rule[] = [
   {
     re: /(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)/g,
     mention: (g) => fixedOrInvalid(makeDate(num(g[1]!), num(g[2]!), num(g[3]!))),
+  },
+  // 12.1, 12-1, 12/1 (month first, no year): "12.1-3.1" is a period
+  {
+    re: /(?<![\d./])(\d{1,2})\s*[./-]\s*(\d{1,2})(?!\d|\s*[./]\s*\d|\s*[天个個周週年月倍%万萬元块塊岁歲次号號日])/g,
+    mention: (g) => monthDay(num(g[1]!), num(g[2]!), undefined),
   },
   // [2026年 | 明年] 3月1日, 十二月一号, 12月1, 2月底
   {
@@ -368,6 +379,10 @@ const RANGE_SEPARATOR = /^(?:\s|起|开始|開始|到|至|直到|一直到|~|-|�
 /** "12月1日（周二）": a bare weekday right after a date only annotates it. */
 const ANNOTATION = /^\s*[(\[,]?\s*$/;
 
+function withWeekday(m: Mention, weekday: number): Mention {
+  return m.kind === 'yearly' || m.kind === 'monthly' ? { ...m, weekday } : m;
+}
+
 function extract(text: string, locale: DateLocale, today: IsoDate): Item[] {
   const own = ownItems(text, today);
   const items: Item[] = [...own];
@@ -383,8 +398,13 @@ function extract(text: string, locale: DateLocale, today: IsoDate): Item[] {
     const prev = merged[merged.length - 1];
     const gap = prev ? text.slice(prev.to, item.from) : '';
     if (prev && item.type === 'date' && item.m.kind === 'weekly' && prev.type === 'date' && ANNOTATION.test(gap)) {
-      if (prev.m.kind === 'yearly' || prev.m.kind === 'monthly') prev.m = { ...prev.m, weekday: item.m.weekday };
+      prev.m = withWeekday(prev.m, item.m.weekday);
       prev.to = item.to;
+      continue;
+    }
+    // "Friday, Dec 4": the weekday before the date annotates it the same way.
+    if (prev?.type === 'date' && prev.m.kind === 'weekly' && item.type === 'date' && item.m.kind !== 'weekly' && /^\s*,?\s*$/.test(gap)) {
+      merged[merged.length - 1] = { ...item, from: prev.from, m: withWeekday(item.m, prev.m.weekday) };
       continue;
     }
     if (prev && (prev.type === 'date' || prev.type === 'since') && (item.type === 'date' || item.type === 'until') && RANGE_SEPARATOR.test(gap)) {
@@ -418,7 +438,7 @@ function resolveRange(start: Mention, end: Mention, opts: DateParseOptions): Che
   }
   // "3月1日到3月1日" names one day twice, not a year.
   const e = s ? (sameMention(start, end) ? s : resolveEnd(end, s)) : undefined;
-  if (!s || !e) return fail('DATE_NOT_RECOGNISED');
+  if (!s || !e || !plausible(s, opts.today) || !plausible(e, opts.today)) return fail('DATE_NOT_RECOGNISED');
   if (compareDates(e, s) <= 0) return fail('RANGE_END_BEFORE_START', { start: s, end: e });
   return ok({ start: s, end: e });
 }
@@ -446,7 +466,8 @@ function flatten(items: Item[], opts: DateParseOptions): { dates: IsoDate[]; inv
       dates.push(span.start, span.last);
     }
   }
-  return { dates: [...new Set(dates)], invalid };
+  const usable = dates.filter((d) => plausible(d, opts.today));
+  return { dates: [...new Set(usable)], invalid: invalid || usable.length < dates.length };
 }
 
 /**
@@ -471,11 +492,12 @@ export function parseDateRange(text: string, opts: DateParseOptions): Check<{ st
   if (only?.type === 'range') return resolveRange(only.start, only.end, opts);
   if (only?.type === 'span') {
     const span = pickSpan(only.spans, opts);
+    if (!plausible(span.start, opts.today) || !plausible(span.last, opts.today)) return fail('DATE_NOT_RECOGNISED');
     return span.start === span.last ? fail('RANGE_END_MISSING', { start: span.start }) : ok({ start: span.start, end: span.last });
   }
   if (only?.type === 'date' || only?.type === 'since') {
     const start = resolve(only.m, opts.today, opts.prefer);
-    return start ? fail('RANGE_END_MISSING', { start }) : fail('DATE_NOT_RECOGNISED');
+    return start && plausible(start, opts.today) ? fail('RANGE_END_MISSING', { start }) : fail('DATE_NOT_RECOGNISED');
   }
   const { dates } = flatten(items, opts);
   if (dates.length < 2) return fail('DATE_NOT_RECOGNISED');

@@ -1,0 +1,15 @@
+/**
+ * turnState keys shared between the turn middleware and the rest of the bot. Strings, not symbols,
+ * so code that cannot import this file can still read them.
+ *
+ * - REQUEST_ID_KEY   string: the request id of this turn (from an incoming header, or generated).
+ * - TURN_LOGGER_KEY  Logger: a child logger already carrying requestId, channel and conversation.
+ * - TURN_OUTCOME_KEY 'busy' | 'error' | 'draining': set by code that refused or failed a turn without
+ *                    throwing; the turn log line and bot_turns_total use it (default 'ok').
+ * - PROMPT_ID_KEY    string: the prompt the bot is waiting on after this turn (dialogs may set it;
+ *                    otherwise it is read from outgoing activities' channelData.promptId).
+ */
+export const REQUEST_ID_KEY = 'requestId';
+export const TURN_LOGGER_KEY = 'turnLogger';
+export const TURN_OUTCOME_KEY = 'turnOutcome';
+export const PROMPT_ID_KEY = 'promptId';

@@ -178,6 +178,18 @@ describe('administrative divisions (GB/T 2260, province and prefecture level)', 
         expect(searchPlaces(query).slice(0, codes.length).map((p) => p.code)).to.deep.equal(codes);
       });
     }
+    const qualified: Array<[string, string]> = [
+      ['江苏泰州', '321200'],
+      ['浙江台州', '331000'],
+      ['Taizhou, Zhejiang', '331000'],
+      ['Suzhou Jiangsu', '320500'],
+      ['安徽宿州', '341300'],
+      ['吉林长春', '220100'],
+      ['吉林省吉林市', '220200'],
+    ];
+    for (const [query, code] of qualified) {
+      it(`naming the province settles it: ${query} → ${code}`, () => expect(findPlace(query)?.code).to.equal(code));
+    }
     it('山西 Shanxi and 陕西 Shaanxi stay apart', () => {
       expect(findPlace('shanxi')?.code).to.equal('140000');
       expect(findPlace('Shaanxi')?.code).to.equal('610000');

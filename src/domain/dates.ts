@@ -4,8 +4,10 @@
  *
  * Two layers:
  *  1. Our own grammar for the forms the recognizer gets wrong or that must be exact: ISO / slashed /
- *     dotted numbers, Chinese dates with relative year or month parts (明年3月1日, 下个月1号, 今年12月1日),
- *     day-only (10号), relative days (今天, 明天…) and Chinese weekdays (下周一, 下下周三, 周五).
+ *     dotted numbers (2026-12-01, 2026/12/1, 2026.12.1, and month-first 12.1 / 12-1 / 12/1), Chinese
+ *     dates with relative year or month parts (明年3月1日, 下个月1号, 今年12月1日, 2月底), day-only (10号),
+ *     relative days (今天, 明天…), Chinese weekdays (下周一, 下下周三, 周五) and English month-day
+ *     (Dec 1, 1 March 2027; the recognizer lends a trailing year to both ends of "Dec 1 to Mar 1, 2027").
  *  2. @microsoft/recognizers-text-date-time for everything else, run only on the text between our own
  *     mentions. Its timex is read structurally (XXXX-12-01 is "every 1 December", XXXX-WXX-5 "every
  *     Friday"), never its pre-resolved values, so unanchored parts can be resolved by `prefer` and a
@@ -55,7 +57,6 @@ function makeDate(y: number, m: number, d: number): IsoDate | undefined {
   const s = `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
   return isIsoDate(s) ? s : undefined;
 }
-
 
 const fixedOrInvalid = (date: IsoDate | undefined): Mention => (date ? { kind: 'fixed', date } : { kind: 'invalid' });
 

@@ -113,7 +113,8 @@ describe('LowdbFilingStore: the filings file', () => {
   });
 
   const unreadable: Array<[string, string]> = [
-    ['not JSON', '{"schemaVersion":1,"filings":{'],
+    ['cut short', '{"schemaVersion":1,"filings":{"X":{"filing":{"applicant":{"name":"张三"'],
+    ['not JSON at all', 'x{"name":"张三"}'],
     ['JSON of another shape', '{"todos":[]}'],
     ['a filing with an unknown status', JSON.stringify({ schemaVersion: 1, filings: { X: { ...aFiling(), reference: 'X', status: 'LOST', createdAt: 'a', updatedAt: 'a' } } })],
   ];
@@ -126,6 +127,7 @@ describe('LowdbFilingStore: the filings file', () => {
       expect(err).to.be.instanceOf(FilingStoreError);
       expect(err.code).to.equal('UNREADABLE_FILE');
       expect(err.message).to.include(path).and.not.include('张三');
+      expect(String(err.cause ?? '')).to.not.include('张三');
       expect(readFileSync(path, 'utf8')).to.equal(text);
       // and the failed open does not keep the file claimed
       writeFileSync(path, JSON.stringify({ schemaVersion: 1, filings: {} }));
@@ -141,6 +143,19 @@ describe('LowdbFilingStore: the filings file', () => {
     const err = await store.submit(aFiling()).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(Error);
     await store.close();
+  });
+
+  it('tries again on the next call after the file could not be opened', async () => {
+    const path = freshPath();
+    mkdirSync(path, { recursive: true }); // a folder where the file should be
+    const store = new LowdbFilingStore({ path });
+    open.push(store);
+    const err = (await store.get('YD20261124-00000A').catch((e: unknown) => e)) as FilingStoreError;
+    expect(err.code).to.equal('UNREADABLE_FILE');
+    expect(err.message).to.include('EISDIR');
+    rmSync(path, { recursive: true });
+    const { stored } = await store.submit(aFiling());
+    expect(onDisk(path).filings[stored.reference]).to.not.equal(undefined);
   });
 
   it('createFilingStore gives a lowdb store at the configured path', async () => {

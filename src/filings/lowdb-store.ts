@@ -50,13 +50,15 @@ interface Opened<T> {
  * only once its change is on disk. A write that fails leaves the change in memory (it goes out with the
  * next write) and rejects, so the caller may retry with the same idempotency key.
  *
- * One process per file: it is meant for a single bot instance. The constructor does not touch the disk;
- * use `await LowdbFilingStore.open()` (or a first `ping()`) to find out early that the file is unusable.
+ * One process per file: it is meant for a single bot instance. The constructor does not touch the disk:
+ * the file is read on first use. Use `await LowdbFilingStore.open()` (or `ping()`) at start-up to find
+ * out early that the file is unusable.
  */
 export class LowdbFilingStore<T = Record<string, unknown>> implements FilingStore<T> {
   /** The absolute path of the JSON file. */
   readonly path: string;
-  readonly #ready: Promise<Opened<T>>;
+  readonly #options: FilingStoreOptions;
+  #ready: Promise<Opened<T>> | undefined;
   #closed = false;
   #changes = 0;
   #durableChanges = 0;
@@ -67,14 +69,18 @@ export class LowdbFilingStore<T = Record<string, unknown>> implements FilingStor
       throw new FilingStoreError('ALREADY_OPEN', `filing store: ${this.path} is already open in this process`);
     }
     openFiles.add(this.path);
-    this.#ready = this.#load(options);
-    this.#ready.catch(() => undefined); // surfaced by the first call instead
+    this.#options = { now: options.now, random: options.random };
   }
 
   /** Opens the store and reads the file now; rejects if the file or its folder is unusable. */
   static async open<T = Record<string, unknown>>(options: LowdbFilingStoreOptions = {}): Promise<LowdbFilingStore<T>> {
     const store = new LowdbFilingStore<T>(options);
-    await store.#ready;
+    try {
+      await store.#opened();
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
     return store;
   }
 
@@ -109,7 +115,7 @@ export class LowdbFilingStore<T = Record<string, unknown>> implements FilingStor
   async ping(): Promise<boolean> {
     if (this.#closed) return false;
     try {
-      await this.#ready;
+      await this.#opened();
       await access(this.path, constants.R_OK | constants.W_OK);
       await access(dirname(this.path), constants.W_OK);
       return true;
@@ -122,8 +128,7 @@ export class LowdbFilingStore<T = Record<string, unknown>> implements FilingStor
     if (this.#closed) return;
     this.#closed = true;
     try {
-      const { file } = await this.#ready;
-      await file.flush();
+      if (this.#ready) await (await this.#ready).file.flush();
     } catch {
       // never opened: nothing to flush
     } finally {
@@ -133,42 +138,52 @@ export class LowdbFilingStore<T = Record<string, unknown>> implements FilingStor
 
   async #use(): Promise<Opened<T>> {
     if (this.#closed) throw new FilingStoreError('CLOSED', 'filing store: closed');
+    return this.#opened();
+  }
+
+  /** Reads the file on first use; a failed attempt is tried again on the next call. */
+  #opened(): Promise<Opened<T>> {
+    if (!this.#ready) {
+      const attempt = this.#load(this.#options);
+      this.#ready = attempt;
+      attempt.catch(() => {
+        if (this.#ready === attempt) this.#ready = undefined;
+      });
+    }
     return this.#ready;
   }
 
   /** Writes the current data unless everything changed so far is already on disk. */
   async #persist(): Promise<void> {
     if (this.#durableChanges >= this.#changes) return;
-    const { db } = await this.#ready;
+    const { db } = await this.#opened();
     const upTo = this.#changes;
     await db.write();
     this.#durableChanges = Math.max(this.#durableChanges, upTo);
   }
 
-  async #load(options: LowdbFilingStoreOptions): Promise<Opened<T>> {
+  async #load(options: FilingStoreOptions): Promise<Opened<T>> {
+    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+    const file = new PrivateJsonFile<FilingsData>(this.path);
+    const db = new Low<FilingsData>(file, emptyFilingsData());
     try {
-      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-      const file = new PrivateJsonFile<FilingsData>(this.path);
-      const db = new Low<FilingsData>(file, emptyFilingsData());
-      try {
-        await db.read();
-      } catch (cause) {
-        throw new FilingStoreError('UNREADABLE_FILE', `filing store: ${this.path} is not valid JSON`, { cause });
-      }
-      const parsed = fileSchema.safeParse(db.data);
-      if (!parsed.success) {
-        // Name only where the problem is, never the values: the file holds personal data.
-        const where = parsed.error.issues.map((i) => i.path.join('.') || '(top level)').slice(0, 3).join(', ');
-        throw new FilingStoreError('UNREADABLE_FILE', `filing store: ${this.path} is not a filings file (at ${where})`);
-      }
-      db.data = parsed.data as FilingsData;
-      const fresh = Object.keys(db.data.filings).length === 0;
-      if (fresh) await db.write(); // creates the file (0600) now, so a bad folder shows at start-up
-      else await chmod(this.path, 0o600).catch(() => undefined);
-      return { db, file, ledger: new Ledger<T>(db.data, options) };
-    } catch (e) {
-      openFiles.delete(this.path);
-      throw e;
+      await db.read();
+    } catch (cause) {
+      // A JSON SyntaxError quotes the text around the fault, which is personal data: keep it out.
+      if (cause instanceof SyntaxError) throw new FilingStoreError('UNREADABLE_FILE', `filing store: ${this.path} is not valid JSON`);
+      const code = (cause as NodeJS.ErrnoException).code ?? 'error';
+      throw new FilingStoreError('UNREADABLE_FILE', `filing store: ${this.path} cannot be read (${code})`, { cause });
     }
+    const parsed = fileSchema.safeParse(db.data);
+    if (!parsed.success) {
+      // Name only where the problem is, never the values: the file holds personal data.
+      const where = parsed.error.issues.map((i) => i.path.join('.') || '(top level)').slice(0, 3).join(', ');
+      throw new FilingStoreError('UNREADABLE_FILE', `filing store: ${this.path} is not a filings file (at ${where})`);
+    }
+    db.data = parsed.data as FilingsData;
+    const fresh = Object.keys(db.data.filings).length === 0;
+    if (fresh) await db.write(); // creates the file (0600) now, so a bad folder shows at start-up
+    else await chmod(this.path, 0o600).catch(() => undefined);
+    return { db, file, ledger: new Ledger<T>(db.data, options) };
   }
 }

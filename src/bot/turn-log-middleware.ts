@@ -1,0 +1,88 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Activity, Middleware, ResourceResponse, TurnContext } from 'botbuilder';
+import type { Logger } from '../ops/logger.js';
+import type { Metrics, TurnOutcome } from '../ops/metrics.js';
+import { currentRequestId } from '../ops/request-context.js';
+import { PROMPT_ID_KEY, REQUEST_ID_KEY, TURN_LOGGER_KEY, TURN_OUTCOME_KEY } from '../ops/turn-state-keys.js';
+
+export { PROMPT_ID_KEY, REQUEST_ID_KEY, TURN_LOGGER_KEY, TURN_OUTCOME_KEY };
+
+export interface TurnLogOpts {
+  logger: Logger;
+  /** When given, every turn is also counted (bot_turns_total, bot_turn_duration_seconds, bot_errors_total). */
+  metrics?: Metrics;
+  /** Mixed into the conversation hash so it cannot be matched against a list of known ids. */
+  hashSalt?: string;
+  now?: () => bigint;
+}
+
+/**
+ * A short stable tag for a conversation id. On WeChat the conversation id is the person's openid,
+ * so it is never logged as is.
+ */
+export function conversationTag(conversationId: string | undefined, salt = ''): string | undefined {
+  if (!conversationId) return undefined;
+  return createHash('sha256').update(salt).update('\0').update(conversationId).digest('hex').slice(0, 16);
+}
+
+/**
+ * One log line per turn: channel, conversation tag, activity type, the prompt the bot now waits on,
+ * duration, outcome and request id. Never what the person said. Put it first in the middleware
+ * chain so it times and sees everything after it. It also puts the request id and a child logger on
+ * turnState (REQUEST_ID_KEY, TURN_LOGGER_KEY) for the rest of the turn.
+ */
+export class TurnLogMiddleware implements Middleware {
+  private readonly now: () => bigint;
+
+  constructor(private readonly opts: TurnLogOpts) {
+    this.now = opts.now ?? (() => process.hrtime.bigint());
+  }
+
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    const started = this.now();
+    const activity = context.activity;
+    const requestId = (context.turnState.get(REQUEST_ID_KEY) as string | undefined) ?? currentRequestId() ?? randomUUID();
+    const channel = activity.channelId ?? 'unknown';
+    const conversation = conversationTag(activity.conversation?.id, this.opts.hashSalt);
+    const turnLogger = this.opts.logger.child({ requestId, channel, ...(conversation ? { conversation } : {}) });
+    context.turnState.set(REQUEST_ID_KEY, requestId);
+    context.turnState.set(TURN_LOGGER_KEY, turnLogger);
+
+    let lastPromptId: string | undefined;
+    let replies = 0;
+    context.onSendActivities(async (_ctx, activities: Partial<Activity>[], nextSend): Promise<ResourceResponse[]> => {
+      for (const a of activities) {
+        if (a.type === 'message') replies += 1;
+        const promptId = (a.channelData as { promptId?: unknown } | undefined)?.promptId;
+        if (typeof promptId === 'string') lastPromptId = promptId;
+      }
+      return nextSend();
+    });
+
+    let failure: unknown;
+    try {
+      await next();
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      const seconds = Number(this.now() - started) / 1e9;
+      const marked = context.turnState.get(TURN_OUTCOME_KEY) as TurnOutcome | undefined;
+      const outcome: TurnOutcome = failure !== undefined ? 'error' : marked ?? 'ok';
+      const promptId = (context.turnState.get(PROMPT_ID_KEY) as string | undefined) ?? lastPromptId;
+      const line = {
+        activityType: activity.type,
+        ...(promptId ? { promptId } : {}),
+        replies,
+        durationMs: Math.round(seconds * 1000 * 10) / 10,
+        outcome,
+        ...(failure !== undefined ? { err: failure } : {}),
+      };
+      if (outcome === 'error') turnLogger.error(line, 'turn');
+      else if (outcome === 'ok') turnLogger.info(line, 'turn');
+      else turnLogger.warn(line, 'turn');
+      this.opts.metrics?.turn(channel, outcome, seconds);
+      if (outcome === 'error') this.opts.metrics?.error('turn');
+    }
+  }
+}

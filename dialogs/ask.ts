@@ -1,0 +1,76 @@
+import { TextPrompt, type PromptValidatorContext } from 'botbuilder-dialogs';
+import { fail, ok, type Check } from '../src/domain/result.js';
+import type { DialogDeps } from './dialog-deps.js';
+import { matchChoice } from './question.js';
+import { questionById } from './questions.js';
+import { TurnKit } from './turn-kit.js';
+
+/** After this many invalid answers to one question, the person is offered help and the hotline. */
+export const FAILURES_BEFORE_HELP = 3;
+
+/** What a prompt carries in its options (PromptOptions.validations) so the validator can parse it. */
+export interface AskSpec {
+  promptId: string;
+  /** Choice values, as keys under prompts.<id>.choices; absent for a registered text question. */
+  choices?: string[];
+  params?: Record<string, string | number | undefined>;
+}
+
+/**
+ * Builds the activity that asks a question, adding the earlier answer when the person came back to
+ * it (back or edit), so they can keep it or change it.
+ */
+export function questionActivity(kit: TurnKit, ask: AskSpec) {
+  const previous = kit.state.previous[ask.promptId];
+  let text = kit.t(`prompts.${ask.promptId}.text`, ask.params ?? {});
+  if (previous) text += `\n\n${kit.t('messages.previousAnswer', { answer: previous })}`;
+  kit.state.asking = ask.promptId;
+  return kit.question(ask.promptId, text, ask.choices ?? []);
+}
+
+/** Parses an answer to the question being asked: a choice, or a registered question's own parser. */
+export function parseAnswer(text: string, kit: TurnKit, ask: AskSpec): Check<unknown> {
+  if (ask.choices) {
+    const choice = matchChoice(text, ask.promptId, ask.choices, kit.locale, kit.deps.texts);
+    return choice === undefined ? fail('CHOICE_NOT_RECOGNISED') : ok(choice);
+  }
+  const question = questionById(ask.promptId);
+  if (!question) throw new Error(`no question "${ask.promptId}"`);
+  return question.parse(text, kit.q);
+}
+
+/**
+ * The one prompt every question goes through. Its validator parses the answer; when it is not valid it
+ * tells the person what was wrong with an example, in their language, and asks again (after repeated
+ * failures it also offers help and the hotline). Nothing already given is lost.
+ */
+export class AnswerPrompt extends TextPrompt {
+  static readonly ID = 'answer';
+
+  constructor(deps: DialogDeps) {
+    super(AnswerPrompt.ID, async (prompt: PromptValidatorContext<string>) => {
+      const ask = prompt.options.validations as AskSpec;
+      const kit = await TurnKit.load(prompt.context, deps);
+      const text = prompt.recognized.succeeded ? (prompt.recognized.value ?? '') : '';
+      const result = text.trim() ? parseAnswer(text, kit, ask) : fail('EMPTY_ANSWER');
+      if (result.ok) {
+        delete kit.state.failures[ask.promptId];
+        return true;
+      }
+      await reportInvalid(kit, ask, result);
+      return false;
+    });
+  }
+}
+
+async function reportInvalid(kit: TurnKit, ask: AskSpec, error: { error: string; params?: Record<string, string | number> }): Promise<void> {
+  const failures = (kit.state.failures[ask.promptId] ?? 0) + 1;
+  kit.state.failures[ask.promptId] = failures;
+  let text = kit.t(`errors.${error.error}`, { ...(ask.params ?? {}), ...(error.params ?? {}) });
+  if (kit.has(`prompts.${ask.promptId}.example`)) {
+    text += ` ${kit.t('messages.example', { example: kit.t(`prompts.${ask.promptId}.example`, ask.params ?? {}) })}`;
+  }
+  if (failures >= FAILURES_BEFORE_HELP) text += `\n\n${kit.t('messages.stuck')}`;
+  await kit.say(text, { promptId: ask.promptId, error: error.error });
+  await kit.context.sendActivity(questionActivity(kit, ask));
+}

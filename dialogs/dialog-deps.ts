@@ -1,0 +1,32 @@
+import type { StatePropertyAccessor } from 'botbuilder';
+import type { IsoDate } from '../src/domain/calendar.js';
+import type { RegionProfile } from '../src/domain/profile.js';
+import type { Texts } from '../src/content/texts.js';
+import type { FilingStore } from '../src/filings/filing-store.js';
+import type { FilingState } from './filing-state.js';
+
+/** Funnel steps the dialogs report (src/ops/metrics.ts counts them). */
+export type FunnelStep =
+  | 'conversation_started'
+  | 'situation_completed'
+  | 'classified'
+  | 'consequences_accepted'
+  | 'details_completed'
+  | 'submitted';
+
+export interface FunnelRecorder {
+  funnel(step: FunnelStep, labels?: Record<string, string>): void;
+  abandoned(step: string): void;
+}
+
+/** What every dialog is built with: no globals, so tests and several bots in one process stay apart. */
+export interface DialogDeps {
+  texts: Texts;
+  profiles: Map<string, RegionProfile>;
+  defaultRegion: string;
+  filings: FilingStore;
+  filingState: StatePropertyAccessor<FilingState>;
+  /** Today's date in Asia/Shanghai; injectable for tests. */
+  today: () => IsoDate;
+  funnel?: FunnelRecorder;
+}

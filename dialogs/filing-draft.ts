@@ -1,0 +1,52 @@
+import { scopeOf } from '../src/domain/classify.js';
+import { expectedEndDate, validateFiling as validateWithSchema, type FilableCategory } from '../src/domain/filing.js';
+import { fail, ok, type Check } from '../src/domain/result.js';
+import { acceptedCategory, currentOutcome } from './questions.js';
+import type { TurnKit } from './turn-kit.js';
+
+export interface FilingDraft {
+  category: FilableCategory;
+  startDate: string;
+  [field: string]: unknown;
+}
+
+/** The filing record (shared/domain.md §6) built from the conversation's answers. */
+export function buildFilingDraft(kit: TurnKit): FilingDraft {
+  const { situation: s, details: d } = kit.state;
+  const category = acceptedCategory(kit.q) as FilableCategory;
+  const outcome = currentOutcome(kit.q)!;
+  return {
+    filerMode: s.filerMode,
+    person: { name: d.personName, idNumber: d.idNumber, phone: d.phone },
+    ...(s.filerMode === 'AGENT'
+      ? { agent: { name: d.agentName, idNumber: d.agentIdNumber, phone: d.agentPhone, relationship: d.agentRelationship } }
+      : {}),
+    insuredPlace: s.insuredPlace,
+    treatmentPlace: s.treatmentPlace,
+    scheme: s.scheme,
+    category,
+    scope: scopeOf(s.insuredPlace!, s.treatmentPlace!),
+    retroactive: outcome.retroactive,
+    startDate: d.startDate!,
+    endDate: d.startDate ? expectedEndDate(category, kit.profile, d.startDate) : null,
+    ...(s.admissionDate && outcome.retroactive ? { admissionDate: s.admissionDate } : {}),
+    ...(d.address ? { address: d.address } : {}),
+    ...(d.employerName ? { employer: { name: d.employerName } } : {}),
+    ...(d.referringHospital ? { referringHospital: d.referringHospital } : {}),
+    ...(d.institutions ? { institutions: d.institutions } : {}),
+    ...(d.commitment !== undefined ? { commitment: d.commitment } : {}),
+    consent: { personalInfo: kit.state.consent?.personalInfo === true, at: kit.state.consent?.at },
+    profileId: kit.profile.id,
+    profileVersion: kit.profile.version,
+  };
+}
+
+/** Validates the draft with the domain's schema for its category; the error names the first bad field. */
+export function validateFiling(kit: TurnKit, draft: FilingDraft): Check<Record<string, unknown>> {
+  const checked = validateWithSchema(draft, kit.profile, kit.deps.today());
+  if (checked.ok) return ok(checked.value as Record<string, unknown>);
+  const field = String(checked.params.field ?? '');
+  return fail(checked.error, { field: kit.has(`labels.details.${field}`) ? kit.t(`labels.details.${field}`) : field });
+}
+
+

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { IsoDate } from '../src/domain/calendar.js';
+import type { CategoryId } from '../src/domain/categories.js';
+import type { Situation } from '../src/domain/situation.js';
+import type { Locale } from '../src/content/texts.js';
+
+/**
+ * Everything a person has told us in one conversation, kept in conversation state. The dialogs are
+ * driven by it: each stage asks its first unanswered question, so "back", "edit" and a restart after
+ * a deploy all land on the right question without losing what was already given.
+ */
+export const FILING_STATE_VERSION = 1;
+
+export interface Details {
+  personName?: string;
+  idNumber?: string;
+  phone?: string;
+  agentName?: string;
+  agentIdNumber?: string;
+  agentPhone?: string;
+  agentRelationship?: string;
+  startDate?: IsoDate;
+  address?: string;
+  employerName?: string;
+  referringHospital?: string;
+  institutions?: string[];
+  commitment?: boolean;
+}
+
+export interface FilingState {
+  v: number;
+  /** The language the person chose; otherwise the activity's locale decides. */
+  locale?: Locale;
+  /** A filing is under way (the menu is skipped and the person continues where they stopped). */
+  active: boolean;
+  situation: Partial<Situation>;
+  consent?: { personalInfo: boolean; at: string };
+  /** The category whose consequences the person said they understand. */
+  acceptedCategory?: CategoryId;
+  /** The outcome last announced ("kind|reasons"), so it is said once and again only when it changes. */
+  announced?: string;
+  details: Details;
+  /** Question ids in the order they were answered: "back" pops the last one. */
+  history: string[];
+  /** How an answer that was taken back or opened for editing looked, offered when it is asked again. */
+  previous: Record<string, string>;
+  /** Invalid answers per question, to offer help instead of looping. */
+  failures: Record<string, number>;
+  /** The question being asked now (for help). */
+  asking?: string;
+  /** An edit from the summary: go back to the summary once the edited question is answered. */
+  editing?: string;
+  idempotencyKey: string;
+  submitted?: { reference: string; category: string; status: string };
+}
+
+export function newFilingState(locale?: Locale): FilingState {
+  return {
+    v: FILING_STATE_VERSION,
+    ...(locale ? { locale } : {}),
+    active: false,
+    situation: {},
+    details: {},
+    history: [],
+    previous: {},
+    failures: {},
+    idempotencyKey: randomUUID(),
+  };
+}
+
+/**
+ * Brings a stored state from an older version forward, keeping the answers that still mean the same.
+ * Returns the state and whether it had to be migrated.
+ */
+export function upgradeFilingState(raw: unknown): { state: FilingState; migrated: boolean } {
+  const fresh = newFilingState();
+  if (!raw || typeof raw !== 'object') return { state: fresh, migrated: false };
+  const old = raw as Partial<FilingState> & { v?: number };
+  if (old.v === FILING_STATE_VERSION) return { state: { ...fresh, ...old } as FilingState, migrated: false };
+  const state: FilingState = {
+    ...fresh,
+    active: Boolean(old.active ?? (old.history && old.history.length > 0)),
+    situation: typeof old.situation === 'object' && old.situation ? { ...old.situation } : {},
+    details: typeof old.details === 'object' && old.details ? { ...old.details } : {},
+    history: Array.isArray(old.history) ? old.history.filter((h) => typeof h === 'string') : [],
+    ...(old.locale ? { locale: old.locale } : {}),
+    ...(old.consent ? { consent: old.consent } : {}),
+    ...(old.idempotencyKey ? { idempotencyKey: old.idempotencyKey } : {}),
+  };
+  return { state, migrated: true };
+}

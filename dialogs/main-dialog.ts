@@ -1,0 +1,171 @@
+import { ActivityTypes } from 'botbuilder';
+import { ComponentDialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { LOCALES } from '../src/content/texts.js';
+import { AnswerPrompt, parseAnswer, questionActivity, type AskSpec } from './ask.js';
+import type { DialogDeps } from './dialog-deps.js';
+import { FILING_DIALOG, FilingDialog } from './filing-dialog.js';
+import { newFilingState } from './filing-state.js';
+import { normalizeAnswer } from './question.js';
+import { questionById } from './questions.js';
+import { openForEdit } from './review-dialog.js';
+import { TurnKit } from './turn-kit.js';
+
+export const MAIN_DIALOG = 'main';
+const FAQ_DIALOG = 'faq';
+
+const MENU: AskSpec = { promptId: 'menu.main', choices: ['FILE', 'EMERGENCY', 'FAQ', 'HUMAN'] };
+
+/** The commands understood at any question, typed or as a button. */
+export const COMMANDS = ['help', 'back', 'cancel', 'human', 'language'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export function recogniseCommand(kit: TurnKit, text: string): Command | undefined {
+  const said = normalizeAnswer(text);
+  if (!said) return undefined;
+  for (const command of COMMANDS) {
+    for (const locale of LOCALES) {
+      const words = [kit.deps.texts.t(locale, `commands.${command}.label`), ...kit.deps.texts.list(locale, `commands.${command}.words`)];
+      if (words.map(normalizeAnswer).includes(said)) return command;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The root: welcome and main menu (start a filing, emergency advice, questions, a person), and the
+ * commands that work at any question — help, back, cancel / start over, talk to a person, switch language.
+ */
+export class MainDialog extends ComponentDialog {
+  constructor(private readonly deps: DialogDeps) {
+    super(MAIN_DIALOG);
+    this.addDialog(new AnswerPrompt(deps));
+    this.addDialog(new FilingDialog(deps));
+    this.addDialog(new FaqDialog(deps));
+    this.addDialog(new WaterfallDialog(`${MAIN_DIALOG}.steps`, [this.menu.bind(this), this.route.bind(this), this.again.bind(this)]));
+    this.initialDialogId = `${MAIN_DIALOG}.steps`;
+  }
+
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const handled = await this.interrupt(innerDc);
+    return handled ?? super.onContinueDialog(innerDc);
+  }
+
+  private async interrupt(dc: DialogContext): Promise<DialogTurnResult | undefined> {
+    const activity = dc.context.activity;
+    if (activity.type !== ActivityTypes.Message) return undefined;
+    const kit = await TurnKit.load(dc.context, this.deps);
+    const editField = (activity.value as { editField?: unknown } | undefined)?.editField;
+    if (typeof editField === 'string') {
+      if (openForEdit(kit, editField)) return this.restart(dc);
+      return undefined;
+    }
+    const command = recogniseCommand(kit, activity.text ?? '');
+    switch (command) {
+      case undefined:
+        return undefined;
+      case 'help': {
+        const asking = kit.state.asking;
+        const help = asking && kit.has(`prompts.${asking}.help`) ? kit.t(`prompts.${asking}.help`) : kit.t('messages.generalHelp');
+        const example = asking && kit.has(`prompts.${asking}.example`) ? `\n${kit.t('messages.example', { example: kit.t(`prompts.${asking}.example`) })}` : '';
+        await kit.say(help + example, { help: asking ?? 'general' });
+        return this.restart(dc);
+      }
+      case 'back': {
+        const last = kit.state.history.at(-1);
+        const question = last ? questionById(last) : undefined;
+        if (!question) {
+          await kit.say(kit.t('messages.nothingToGoBackTo'));
+          return this.restart(dc);
+        }
+        const shown = question.show(kit.q);
+        if (shown) kit.state.previous[question.id] = shown;
+        question.clear(kit.q);
+        kit.state.history = kit.state.history.slice(0, -1);
+        delete kit.state.editing;
+        return this.restart(dc);
+      }
+      case 'cancel': {
+        if (kit.state.active) this.deps.funnel?.abandoned(kit.state.asking ?? 'unknown');
+        const locale = kit.state.locale;
+        Object.assign(kit.state, newFilingState(locale));
+        await kit.say(kit.t('messages.cancelled'));
+        await dc.cancelAllDialogs();
+        return dc.beginDialog(`${MAIN_DIALOG}.steps`);
+      }
+      case 'human':
+        await kit.say(kit.t('messages.human'), { handoff: { hotline: kit.profile.hotline.value } });
+        return this.restart(dc);
+      case 'language': {
+        kit.state.locale = kit.locale === 'en-US' ? 'zh-CN' : 'en-US';
+        delete kit.state.announced;
+        await kit.say(kit.t('messages.languageSwitched'));
+        return this.restart(dc);
+      }
+    }
+  }
+
+  /** Starts over from the state: the person lands on the first unanswered question (or the menu). */
+  private async restart(dc: DialogContext): Promise<DialogTurnResult> {
+    await dc.cancelAllDialogs();
+    return dc.beginDialog(`${MAIN_DIALOG}.steps`);
+  }
+
+  private async menu(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const kit = await TurnKit.load(step.context, this.deps);
+    if (kit.state.active) return step.next('FILE');
+    const text = step.context.activity.type === ActivityTypes.Message ? (step.context.activity.text ?? '') : '';
+    const direct = text ? parseAnswer(text, kit, MENU) : undefined;
+    if (direct?.ok && !(step.options as { fresh?: boolean } | undefined)?.fresh) return step.next(direct.value);
+    return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, MENU), validations: MENU });
+  }
+
+  private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const kit = await TurnKit.load(step.context, this.deps);
+    const choice = MENU.choices!.includes(String(step.result)) ? String(step.result) : parseAnswer(String(step.result), kit, MENU);
+    const value = typeof choice === 'string' ? choice : choice.ok ? String(choice.value) : '';
+    switch (value) {
+      case 'FILE':
+        if (!kit.state.active) Object.assign(kit.state, newFilingState(kit.state.locale));
+        return step.beginDialog(FILING_DIALOG);
+      case 'EMERGENCY':
+        await kit.say(kit.t('messages.emergencyAdvice'), { category: 'TMP_EMERGENCY', reasons: ['EMERGENCY_DEEMED_FILED'] });
+        return step.next();
+      case 'FAQ':
+        return step.beginDialog(FAQ_DIALOG);
+      default:
+        await kit.say(kit.t('messages.human'), { handoff: { hotline: kit.profile.hotline.value } });
+        return step.next();
+    }
+  }
+
+  private async again(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.replaceDialog(`${MAIN_DIALOG}.steps`, { fresh: true });
+  }
+}
+
+/** Common questions, answered from content/locales/<locale>/faq.json. */
+class FaqDialog extends ComponentDialog {
+  constructor(private readonly deps: DialogDeps) {
+    super(FAQ_DIALOG);
+    this.addDialog(new AnswerPrompt(deps));
+    this.addDialog(new WaterfallDialog(`${FAQ_DIALOG}.steps`, [this.ask.bind(this), this.answer.bind(this)]));
+    this.initialDialogId = `${FAQ_DIALOG}.steps`;
+  }
+
+  private topics(kit: TurnKit): AskSpec {
+    return { promptId: 'faq.topic', choices: kit.deps.texts.list(kit.locale, 'faq.topics') };
+  }
+
+  private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const kit = await TurnKit.load(step.context, this.deps);
+    const spec = this.topics(kit);
+    return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, spec), validations: spec });
+  }
+
+  private async answer(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const kit = await TurnKit.load(step.context, this.deps);
+    const choice = parseAnswer(String(step.result), kit, this.topics(kit));
+    if (choice.ok) await kit.say(kit.t(`faq.answers.${String(choice.value)}`, { agency: kit.profile.agency.value[kit.locale] }), { faq: choice.value });
+    return step.endDialog();
+  }
+}

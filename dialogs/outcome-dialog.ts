@@ -1,0 +1,107 @@
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { isCategory, type CategoryId } from '../src/domain/categories.js';
+import { consequencesOf, nearestAlternative, type ConsequenceItem } from '../src/domain/consequences.js';
+import type { Outcome } from '../src/domain/situation.js';
+import { AnswerPrompt, parseAnswer, questionActivity, type AskSpec } from './ask.js';
+import type { DialogDeps } from './dialog-deps.js';
+import { currentOutcome } from './questions.js';
+import { TurnKit } from './turn-kit.js';
+
+export const OUTCOME_DIALOG = 'outcome';
+
+/** What the filing dialog does after the outcome: go on to the details, or stop here. */
+export interface OutcomeResult {
+  ended: boolean;
+}
+
+const UNDERSTOOD: AskSpec = { promptId: 'outcome.understood', choices: ['accept', 'compare'] };
+
+/** The date consequences are counted from before the person has given a start date. */
+export function provisionalStart(kit: TurnKit): string {
+  return kit.state.details.startDate ?? kit.state.situation.admissionDate ?? kit.deps.today();
+}
+
+export function renderItems(kit: TurnKit, items: ConsequenceItem[]): string {
+  return items.map((item) => `• ${kit.t(`consequences.${item.code}`, { agency: kit.profile.agency.value[kit.locale], ...(item.params ?? {}) })}`).join('\n');
+}
+
+export function categoryName(kit: TurnKit, category: CategoryId): string {
+  return kit.profile.categories[category].name[kit.locale];
+}
+
+/**
+ * Tells the person their outcome in plain words with the reasons, then — for a category to file —
+ * what it means for them, and waits for an explicit "I understand" (or a comparison with the nearest
+ * alternative first). Emergency, no-filing-needed, discharged and cannot-file outcomes end here.
+ */
+export class OutcomeDialog extends ComponentDialog {
+  constructor(private readonly deps: DialogDeps) {
+    super(OUTCOME_DIALOG);
+    this.addDialog(new AnswerPrompt(deps));
+    this.addDialog(new WaterfallDialog(`${OUTCOME_DIALOG}.steps`, [this.announce.bind(this), this.decide.bind(this)]));
+    this.initialDialogId = `${OUTCOME_DIALOG}.steps`;
+  }
+
+  private async announce(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const kit = await TurnKit.load(step.context, this.deps);
+    const outcome = currentOutcome(kit.q);
+    if (!outcome) throw new Error('the outcome dialog started before the situation was complete');
+    const comparing = (step.options as { comparing?: boolean } | undefined)?.comparing === true;
+    const announcedKey = `${outcome.kind}|${outcome.reasons.join(',')}`;
+    if (kit.state.announced !== announcedKey) {
+      await this.sayOutcome(kit, outcome);
+      kit.state.announced = announcedKey;
+      this.deps.funnel?.funnel('situation_completed');
+      this.deps.funnel?.funnel('classified', { category: outcome.kind });
+    }
+    if (!outcome.category || !isCategory(outcome.kind) || outcome.category === 'TMP_EMERGENCY') {
+      kit.state.active = false;
+      return step.endDialog({ ended: true } satisfies OutcomeResult);
+    }
+    if (kit.state.acceptedCategory === outcome.category) return step.endDialog({ ended: false } satisfies OutcomeResult);
+    if (!comparing) {
+      const consequences = consequencesOf(outcome.category, kit.profile, { start: provisionalStart(kit) });
+      await kit.say(
+        kit.t('messages.consequencesIntro', { category: categoryName(kit, outcome.category) }) + '\n' + renderItems(kit, consequences.items),
+        { consequences: { category: outcome.category, items: consequences.items.map((i) => i.code) } },
+      );
+    }
+    return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, UNDERSTOOD), validations: UNDERSTOOD });
+  }
+
+  private async decide(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const kit = await TurnKit.load(step.context, this.deps);
+    const outcome = currentOutcome(kit.q)!;
+    const parsed = parseAnswer(String(step.result), kit, UNDERSTOOD);
+    if (parsed.ok && parsed.value === 'accept') {
+      kit.state.acceptedCategory = outcome.category!;
+      this.deps.funnel?.funnel('consequences_accepted');
+      return step.endDialog({ ended: false } satisfies OutcomeResult);
+    }
+    const alternative = nearestAlternative(outcome, kit.profile, { start: provisionalStart(kit) });
+    await kit.say(
+      alternative
+        ? kit.t('messages.alternativeIntro', { category: categoryName(kit, alternative.category) }) + '\n' + renderItems(kit, alternative.differences)
+        : kit.t('messages.noAlternative'),
+      alternative ? { alternative: { category: alternative.category, items: alternative.differences.map((i) => i.code) } } : undefined,
+    );
+    return step.replaceDialog(OUTCOME_DIALOG, { comparing: true });
+  }
+
+  private async sayOutcome(kit: TurnKit, outcome: Outcome): Promise<void> {
+    const reasons = outcome.reasons.map((code) => `• ${kit.t(`reasons.${code}`)}`).join('\n');
+    const headline = outcome.category
+      ? kit.t('messages.outcome.category', { category: categoryName(kit, outcome.category) })
+      : kit.t(`messages.outcome.${outcome.kind}`);
+    const lines = [headline, reasons];
+    if (outcome.retroactive) lines.push(kit.t('messages.outcome.retroactive'));
+    if (kit.profile.insuredPlaceCode !== kit.state.situation.insuredPlace) {
+      lines.push(kit.t('messages.outcome.profileFallback', { profile: kit.profile.name[kit.locale] }));
+    }
+    if (outcome.category === 'TMP_EMERGENCY') lines.push(kit.t('messages.emergencyAdvice'));
+    if (outcome.kind === 'MANUAL_REIMBURSEMENT') lines.push(kit.t('messages.manualReimbursement'));
+    if (outcome.kind === 'NO_FILING_NEEDED') lines.push(kit.t('messages.noFilingNeeded'));
+    if (outcome.kind === 'CANNOT_FILE') lines.push(kit.t('messages.cannotFile'));
+    await kit.say(lines.join('\n\n'), { category: outcome.kind, reasons: outcome.reasons, scope: outcome.scope, retroactive: outcome.retroactive });
+  }
+}

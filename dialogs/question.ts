@@ -1,0 +1,81 @@
+import type { IsoDate } from '../src/domain/calendar.js';
+import type { RegionProfile } from '../src/domain/profile.js';
+import type { Check } from '../src/domain/result.js';
+import type { Locale, TextParams, Texts } from '../src/content/texts.js';
+import type { FilingState } from './filing-state.js';
+
+/** What a question needs to know to decide, parse and show itself. */
+export interface QuestionContext {
+  state: FilingState;
+  profile: RegionProfile;
+  locale: Locale;
+  today: IsoDate;
+  texts: Texts;
+}
+
+export type Stage = 'situation' | 'consent' | 'details';
+
+/**
+ * One question of the filing conversation. Its id is the stable promptId (content/prompt-catalog.json);
+ * its words live in content/locales/<locale>/prompts.json under that id.
+ */
+export interface Question<T = unknown> {
+  id: string;
+  stage: Stage;
+  /** choice: the answer is one of `choices`; text: free text parsed by `parse`. */
+  kind: 'choice' | 'text';
+  choices?(q: QuestionContext): string[];
+  applies(q: QuestionContext): boolean;
+  isAnswered(q: QuestionContext): boolean;
+  parse(text: string, q: QuestionContext): Check<T>;
+  apply(value: T, q: QuestionContext): void;
+  clear(q: QuestionContext): void;
+  /** The answer as shown back to the person (personal data masked). */
+  show(q: QuestionContext): string | undefined;
+  /** Placeholders for the prompt's text. */
+  params?(q: QuestionContext): TextParams;
+  /** Shown in the summary and open to per-field edit. */
+  editable: boolean;
+  /** Changing it may change the category. */
+  affectsCategory?: boolean;
+}
+
+const PUNCTUATION = /[\s。，、,.!！?？;；:："'“”‘’()（）【】[\]<>《》]+/g;
+
+export function normalizeAnswer(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(PUNCTUATION, '');
+}
+
+/**
+ * Matches typed text against the choices of a question: its number ("2"), its label, or a synonym
+ * from content (prompts.<id>.synonyms.<value>, common.yes / common.no for yes/no questions).
+ */
+export function matchChoice(text: string, id: string, values: string[], locale: Locale, texts: Texts): string | undefined {
+  const said = normalizeAnswer(text);
+  if (!said) return undefined;
+  const index = Number.parseInt(said, 10);
+  if (String(index) === said && index >= 1 && index <= values.length) return values[index - 1];
+  const exact: string[] = [];
+  for (const value of values) {
+    const words = [
+      choiceLabel(texts, locale, id, value),
+      value,
+      ...texts.list(locale, `prompts.${id}.synonyms.${value}`),
+      ...(value === 'yes' || value === 'no' ? texts.list(locale, `common.${value}`) : []),
+    ].map(normalizeAnswer);
+    if (words.includes(said)) exact.push(value);
+  }
+  if (exact.length === 1) return exact[0];
+  // A label that contains what was typed (or the reverse), when that picks exactly one choice.
+  const partial = values.filter((value) => {
+    const label = normalizeAnswer(choiceLabel(texts, locale, id, value));
+    return said.length >= 2 && (label.includes(said) || said.includes(label));
+  });
+  return partial.length === 1 ? partial[0] : undefined;
+}
+
+/** A choice's label: prompts.<id>.choices.<value>, or the shared labels.<value> (field names). */
+export function choiceLabel(texts: Texts, locale: Locale, promptId: string, value: string): string {
+  const own = `prompts.${promptId}.choices.${value}`;
+  return texts.has(locale, own) ? texts.t(locale, own) : texts.t(locale, `labels.${value}`);
+}

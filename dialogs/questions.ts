@@ -1,0 +1,458 @@
+import { addDays } from '../src/domain/calendar.js';
+import { groupOf, isCategory, type CategoryId } from '../src/domain/categories.js';
+import { classify, nextQuestion, type SituationQuestion } from '../src/domain/classify.js';
+import { checkAdmissionDate, checkStartDate, parseDate } from '../src/domain/dates.js';
+import { findPlace, isPoolingArea, placeByCode, searchPlaces } from '../src/domain/divisions.js';
+import { checkPersonName, maskPersonName } from '../src/domain/person-name.js';
+import { checkMobile, maskMobile } from '../src/domain/phone.js';
+import { checkResidentId, maskResidentId } from '../src/domain/resident-id.js';
+import { fail, ok, type Check } from '../src/domain/result.js';
+import type { Outcome, Situation } from '../src/domain/situation.js';
+import type { Details } from './filing-state.js';
+import { matchChoice, type Question, type QuestionContext, type Stage } from './question.js';
+
+/* ---------- building blocks ---------- */
+
+function choiceQuestion<T extends string | boolean>(spec: {
+  id: string;
+  stage: Stage;
+  values: (q: QuestionContext) => string[];
+  toValue?: (choice: string) => T;
+  fromValue?: (value: T) => string;
+  get: (q: QuestionContext) => T | undefined;
+  set: (q: QuestionContext, value: T | undefined) => void;
+  applies: (q: QuestionContext) => boolean;
+  editable?: boolean;
+  affectsCategory?: boolean;
+  params?: Question['params'];
+}): Question<T> {
+  const toValue = spec.toValue ?? ((c: string) => c as T);
+  const fromValue = spec.fromValue ?? ((v: T) => String(v));
+  return {
+    id: spec.id,
+    stage: spec.stage,
+    kind: 'choice',
+    choices: spec.values,
+    applies: spec.applies,
+    isAnswered: (q) => spec.get(q) !== undefined,
+    parse: (text, q) => {
+      const choice = matchChoice(text, spec.id, spec.values(q), q.locale, q.texts);
+      return choice === undefined ? fail('CHOICE_NOT_RECOGNISED') : ok(toValue(choice));
+    },
+    apply: (value, q) => spec.set(q, value),
+    clear: (q) => spec.set(q, undefined),
+    show: (q) => {
+      const v = spec.get(q);
+      return v === undefined ? undefined : q.texts.t(q.locale, `prompts.${spec.id}.choices.${fromValue(v)}`);
+    },
+    editable: spec.editable ?? true,
+    affectsCategory: spec.affectsCategory ?? false,
+    ...(spec.params ? { params: spec.params } : {}),
+  };
+}
+
+function textQuestion<T>(spec: {
+  id: string;
+  stage: Stage;
+  parse: (text: string, q: QuestionContext) => Check<T>;
+  get: (q: QuestionContext) => T | undefined;
+  set: (q: QuestionContext, value: T | undefined) => void;
+  show: (value: T, q: QuestionContext) => string;
+  applies: (q: QuestionContext) => boolean;
+  affectsCategory?: boolean;
+  params?: Question['params'];
+}): Question<T> {
+  return {
+    id: spec.id,
+    stage: spec.stage,
+    kind: 'text',
+    applies: spec.applies,
+    isAnswered: (q) => spec.get(q) !== undefined,
+    parse: spec.parse,
+    apply: (value, q) => spec.set(q, value),
+    clear: (q) => spec.set(q, undefined),
+    show: (q) => {
+      const v = spec.get(q);
+      return v === undefined ? undefined : spec.show(v, q);
+    },
+    editable: true,
+    affectsCategory: spec.affectsCategory ?? false,
+    ...(spec.params ? { params: spec.params } : {}),
+  };
+}
+
+const YES_NO = () => ['yes', 'no'];
+const yes = (c: string) => c === 'yes';
+const yesNo = (v: boolean) => (v ? 'yes' : 'no');
+
+function setSituation<K extends keyof Situation>(q: QuestionContext, key: K, value: Situation[K] | undefined): void {
+  if (value === undefined) delete q.state.situation[key];
+  else q.state.situation[key] = value;
+}
+
+function setDetail<K extends keyof Details>(q: QuestionContext, key: K, value: Details[K] | undefined): void {
+  if (value === undefined) delete q.state.details[key];
+  else q.state.details[key] = value;
+}
+
+/* ---------- the situation: places first, then the decision procedure ---------- */
+
+const placesKnown = (q: QuestionContext) =>
+  q.state.situation.filerMode !== undefined && q.state.situation.insuredPlace !== undefined && q.state.situation.treatmentPlace !== undefined;
+
+function parsePlace(text: string): Check<string> {
+  const place = findPlace(text.trim());
+  if (!place) {
+    const candidates = searchPlaces(text.trim(), 3).filter(isPoolingArea);
+    return candidates.length > 0
+      ? fail('PLACE_DID_YOU_MEAN', { candidates: candidates.map((c) => c.name).join(' / ') })
+      : fail('PLACE_NOT_FOUND');
+  }
+  if (!isPoolingArea(place)) return fail('PLACE_PROVINCE_ONLY', { province: place.name });
+  return ok(place.code);
+}
+
+function showPlace(code: string, q: QuestionContext): string {
+  const place = placeByCode(code);
+  if (!place) return code;
+  if (q.locale === 'en-US') return place.kind === 'municipality' ? place.en : `${place.en}, ${placeByCode(place.provinceCode)?.en ?? ''}`;
+  return place.kind === 'municipality' ? place.name : `${place.provinceName}${place.name}`;
+}
+
+/**
+ * The answers the decision procedure actually reached, replaying nextQuestion over what was given: an
+ * answer made irrelevant by a later change (a retiree question after "short stay") is not part of it.
+ */
+export function reachedSituation(q: QuestionContext): { reached: Partial<Situation>; next: SituationQuestion | undefined } {
+  const s = q.state.situation;
+  const reached: Partial<Situation> = { filerMode: s.filerMode, insuredPlace: s.insuredPlace, treatmentPlace: s.treatmentPlace };
+  for (let i = 0; i < 20; i++) {
+    const next = nextQuestion(reached, q.profile);
+    if (next === undefined) return { reached, next };
+    if (s[next] === undefined) return { reached, next };
+    (reached as Record<string, unknown>)[next] = s[next];
+  }
+  throw new Error('the decision procedure did not settle');
+}
+
+/** The outcome for the answers given so far, once the procedure has all it needs. */
+export function currentOutcome(q: QuestionContext): Outcome | undefined {
+  if (!placesKnown(q)) return undefined;
+  const { reached, next } = reachedSituation(q);
+  return next === undefined ? classify(reached as Situation, q.profile) : undefined;
+}
+
+/** True when the procedure still has questions (so it will touch the person's health situation). */
+const needsMoreAnswers = (q: QuestionContext) => placesKnown(q) && reachedSituation(q).next !== undefined;
+
+function procedureQuestion(id: SituationQuestion, spec: Omit<Parameters<typeof choiceQuestion>[0], 'id' | 'stage' | 'applies' | 'get' | 'set'>): Question {
+  return choiceQuestion({
+    ...spec,
+    id: `situation.${id}`,
+    stage: 'situation',
+    affectsCategory: true,
+    get: (q) => q.state.situation[id] as string | boolean | undefined,
+    set: (q, v) => setSituation(q, id, v as never),
+    applies: (q) => {
+      if (!placesKnown(q) || !q.state.consent?.personalInfo) return false;
+      const { reached, next } = reachedSituation(q);
+      return next === id || reached[id] !== undefined;
+    },
+  });
+}
+
+const filerMode = choiceQuestion<string>({
+  id: 'situation.filerMode',
+  stage: 'situation',
+  values: () => ['SELF', 'AGENT'],
+  get: (q) => q.state.situation.filerMode,
+  set: (q, v) => setSituation(q, 'filerMode', v as Situation['filerMode'] | undefined),
+  applies: () => true,
+});
+
+const insuredPlace = textQuestion<string>({
+  id: 'situation.insuredPlace',
+  stage: 'situation',
+  affectsCategory: true,
+  parse: (text) => parsePlace(text),
+  get: (q) => q.state.situation.insuredPlace,
+  set: (q, v) => setSituation(q, 'insuredPlace', v),
+  show: showPlace,
+  applies: () => true,
+});
+
+const treatmentPlace = textQuestion<string>({
+  id: 'situation.treatmentPlace',
+  stage: 'situation',
+  affectsCategory: true,
+  parse: (text) => parsePlace(text),
+  get: (q) => q.state.situation.treatmentPlace,
+  set: (q, v) => setSituation(q, 'treatmentPlace', v),
+  show: showPlace,
+  applies: () => true,
+});
+
+const consent = choiceQuestion<boolean>({
+  id: 'consent.personalInfo',
+  stage: 'consent',
+  values: () => ['agree', 'decline'],
+  toValue: (c) => c === 'agree',
+  fromValue: (v) => (v ? 'agree' : 'decline'),
+  get: (q) => q.state.consent?.personalInfo,
+  set: (q, v) => {
+    if (v === undefined) delete q.state.consent;
+    else q.state.consent = { personalInfo: v, at: new Date().toISOString() };
+  },
+  applies: (q) => needsMoreAnswers(q) || q.state.consent !== undefined || isCategory(currentOutcome(q)?.kind ?? ''),
+  editable: false,
+});
+
+const admissionDate = textQuestion<string>({
+  id: 'situation.admissionDate',
+  stage: 'situation',
+  affectsCategory: true,
+  parse: (text, q) => {
+    const date = parseDate(text, { locale: q.locale, today: q.today, prefer: 'past' });
+    return date.ok ? checkAdmissionDate(date.value, q.today) : date;
+  },
+  get: (q) => q.state.situation.admissionDate,
+  set: (q, v) => setSituation(q, 'admissionDate', v),
+  show: (v) => v,
+  applies: (q) => {
+    if (!placesKnown(q) || !q.state.consent?.personalInfo) return false;
+    const { reached, next } = reachedSituation(q);
+    return next === 'admissionDate' || reached.admissionDate !== undefined;
+  },
+});
+
+const SITUATION: Question[] = [
+  filerMode,
+  insuredPlace,
+  treatmentPlace,
+  consent,
+  procedureQuestion('insuranceActive', { values: YES_NO, toValue: yes, fromValue: yesNo as (v: string | boolean) => string }),
+  procedureQuestion('now', { values: () => ['PLANNING', 'EMERGENCY_NOW', 'IN_HOSPITAL', 'DISCHARGED_PAID'] }),
+  admissionDate,
+  procedureQuestion('longTerm', {
+    values: YES_NO,
+    toValue: yes,
+    fromValue: yesNo as (v: string | boolean) => string,
+    params: (q) => ({ days: q.profile.longTermMinDays.value }),
+  }),
+  procedureQuestion('retired', { values: YES_NO, toValue: yes, fromValue: yesNo as (v: string | boolean) => string }),
+  procedureQuestion('hukouMoved', { values: YES_NO, toValue: yes, fromValue: yesNo as (v: string | boolean) => string }),
+  procedureQuestion('dispatchedByEmployer', { values: YES_NO, toValue: yes, fromValue: yesNo as (v: string | boolean) => string }),
+  procedureQuestion('scheme', { values: () => ['EMPLOYEE', 'RESIDENT', 'RETIRED_CADRE'] }),
+  procedureQuestion('hasReferral', { values: YES_NO, toValue: yes, fromValue: yesNo as (v: string | boolean) => string }),
+];
+
+/* ---------- the details of the filing ---------- */
+
+/** The category the details are collected for (once the outcome is a category and accepted). */
+export function acceptedCategory(q: QuestionContext): CategoryId | undefined {
+  const outcome = currentOutcome(q);
+  if (!outcome?.category || outcome.category === 'TMP_EMERGENCY') return undefined;
+  return q.state.acceptedCategory === outcome.category ? outcome.category : undefined;
+}
+
+const forCategory = (test: (c: CategoryId, q: QuestionContext) => boolean) => (q: QuestionContext) => {
+  const c = acceptedCategory(q);
+  return c !== undefined && test(c, q);
+};
+const anyCategory = forCategory(() => true);
+const asAgent = forCategory((_, q) => q.state.situation.filerMode === 'AGENT');
+
+function maskAddress(a: string): string {
+  const chars = [...a];
+  return chars.length <= 6 ? `${chars.slice(0, 2).join('')}****` : `${chars.slice(0, 6).join('')}****`;
+}
+
+function parseInstitutions(text: string, q: QuestionContext): Check<string[]> {
+  const { min, max } = q.profile.designatedInstitutions;
+  const names = text
+    .split(/[,，、;；\n]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (names.length < min || names.length > max) return fail('INSTITUTIONS_COUNT', { min, max });
+  if (names.some((n) => [...n].length < 2 || [...n].length > 60)) return fail('INSTITUTION_NAME');
+  if (new Set(names).size !== names.length) return fail('INSTITUTIONS_REPEATED');
+  return ok(names);
+}
+
+function parseFreeText(min: number, max: number, error: string) {
+  return (text: string): Check<string> => {
+    const t = text.trim().replace(/\s+/g, ' ');
+    const n = [...t].length;
+    return n < min || n > max ? fail(error, { min, max }) : ok(t);
+  };
+}
+
+const DETAILS: Question[] = [
+  choiceQuestion<string>({
+    id: 'details.scheme',
+    stage: 'details',
+    values: () => ['EMPLOYEE', 'RESIDENT', 'RETIRED_CADRE'],
+    get: (q) => q.state.situation.scheme,
+    set: (q, v) => setSituation(q, 'scheme', v as Situation['scheme'] | undefined),
+    // Asked here only when the decision procedure did not need it (it asks dispatched workers).
+    applies: (q) => anyCategory(q) && !SITUATION.find((x) => x.id === 'situation.scheme')!.applies(q),
+  }),
+  textQuestion<string>({
+    id: 'details.personName',
+    stage: 'details',
+    parse: (t) => checkPersonName(t),
+    get: (q) => q.state.details.personName,
+    set: (q, v) => setDetail(q, 'personName', v),
+    show: (v) => maskPersonName(v),
+    applies: anyCategory,
+  }),
+  textQuestion<string>({
+    id: 'details.idNumber',
+    stage: 'details',
+    parse: (t, q) => {
+      const id = checkResidentId(t, q.today);
+      return id.ok ? ok(id.value.number) : id;
+    },
+    get: (q) => q.state.details.idNumber,
+    set: (q, v) => setDetail(q, 'idNumber', v),
+    show: (v) => maskResidentId(v),
+    applies: anyCategory,
+  }),
+  textQuestion<string>({
+    id: 'details.phone',
+    stage: 'details',
+    parse: (t) => checkMobile(t),
+    get: (q) => q.state.details.phone,
+    set: (q, v) => setDetail(q, 'phone', v),
+    show: (v) => maskMobile(v),
+    applies: anyCategory,
+  }),
+  textQuestion<string>({
+    id: 'details.agentName',
+    stage: 'details',
+    parse: (t) => checkPersonName(t),
+    get: (q) => q.state.details.agentName,
+    set: (q, v) => setDetail(q, 'agentName', v),
+    show: (v) => maskPersonName(v),
+    applies: asAgent,
+  }),
+  textQuestion<string>({
+    id: 'details.agentIdNumber',
+    stage: 'details',
+    parse: (t, q) => {
+      const id = checkResidentId(t, q.today);
+      if (!id.ok) return id;
+      return id.value.number === q.state.details.idNumber ? fail('AGENT_SAME_AS_PERSON') : ok(id.value.number);
+    },
+    get: (q) => q.state.details.agentIdNumber,
+    set: (q, v) => setDetail(q, 'agentIdNumber', v),
+    show: (v) => maskResidentId(v),
+    applies: asAgent,
+  }),
+  textQuestion<string>({
+    id: 'details.agentPhone',
+    stage: 'details',
+    parse: (t) => checkMobile(t),
+    get: (q) => q.state.details.agentPhone,
+    set: (q, v) => setDetail(q, 'agentPhone', v),
+    show: (v) => maskMobile(v),
+    applies: asAgent,
+  }),
+  choiceQuestion<string>({
+    id: 'details.agentRelationship',
+    stage: 'details',
+    values: () => ['SPOUSE', 'CHILD', 'PARENT', 'OTHER_RELATIVE', 'EMPLOYER_STAFF', 'OTHER'],
+    get: (q) => q.state.details.agentRelationship,
+    set: (q, v) => setDetail(q, 'agentRelationship', v),
+    applies: asAgent,
+  }),
+  textQuestion<string>({
+    id: 'details.startDate',
+    stage: 'details',
+    parse: (t, q) => {
+      const admission = q.state.situation.admissionDate;
+      const date = parseDate(t, { locale: q.locale, today: q.today, prefer: admission ? 'past' : 'future' });
+      if (!date.ok) return date;
+      return checkStartDate(date.value, {
+        today: q.today,
+        maxDaysBack: q.profile.startDate.maxDaysBack.value,
+        maxDaysAhead: q.profile.startDate.maxDaysAhead.value,
+        ...(admission ? { retroactive: { admissionDate: admission } } : {}),
+      });
+    },
+    get: (q) => q.state.details.startDate,
+    set: (q, v) => setDetail(q, 'startDate', v),
+    show: (v) => v,
+    applies: anyCategory,
+    params: (q) => ({
+      today: q.today,
+      admissionDate: q.state.situation.admissionDate ?? '',
+      latest: addDays(q.today, q.profile.startDate.maxDaysAhead.value),
+    }),
+  }),
+  textQuestion<string>({
+    id: 'details.address',
+    stage: 'details',
+    parse: parseFreeText(5, 200, 'ADDRESS_LENGTH'),
+    get: (q) => q.state.details.address,
+    set: (q, v) => setDetail(q, 'address', v),
+    show: (v) => maskAddress(v),
+    applies: forCategory((c) => groupOf(c) === 'LONG_TERM'),
+    params: (q) => ({ place: q.state.situation.treatmentPlace ? showPlace(q.state.situation.treatmentPlace, q) : '' }),
+  }),
+  textQuestion<string>({
+    id: 'details.employerName',
+    stage: 'details',
+    parse: parseFreeText(2, 100, 'EMPLOYER_LENGTH'),
+    get: (q) => q.state.details.employerName,
+    set: (q, v) => setDetail(q, 'employerName', v),
+    show: (v) => v,
+    applies: forCategory((c) => c === 'LT_WORKER'),
+  }),
+  textQuestion<string>({
+    id: 'details.referringHospital',
+    stage: 'details',
+    parse: parseFreeText(2, 100, 'HOSPITAL_LENGTH'),
+    get: (q) => q.state.details.referringHospital,
+    set: (q, v) => setDetail(q, 'referringHospital', v),
+    show: (v) => v,
+    applies: forCategory((c) => c === 'TMP_REFERRAL'),
+  }),
+  textQuestion<string[]>({
+    id: 'details.institutions',
+    stage: 'details',
+    parse: parseInstitutions,
+    get: (q) => q.state.details.institutions,
+    set: (q, v) => setDetail(q, 'institutions', v),
+    show: (v, q) => v.join(q.locale === 'en-US' ? '; ' : '；'),
+    applies: forCategory((_, q) => q.profile.designatedInstitutions.required.value && q.profile.designatedInstitutions.max > 0),
+    params: (q) => ({ min: q.profile.designatedInstitutions.min, max: q.profile.designatedInstitutions.max }),
+  }),
+  choiceQuestion<boolean>({
+    id: 'details.commitment',
+    stage: 'details',
+    values: () => ['DOCUMENTS', 'COMMITMENT'],
+    toValue: (c) => c === 'COMMITMENT',
+    fromValue: (v) => (v ? 'COMMITMENT' : 'DOCUMENTS'),
+    get: (q) => q.state.details.commitment,
+    set: (q, v) => setDetail(q, 'commitment', v),
+    applies: forCategory((c, q) => q.profile.categories[c].commitmentAllowed),
+  }),
+];
+
+export const QUESTIONS: readonly Question[] = [...SITUATION, ...DETAILS];
+
+export function questionById(id: string): Question | undefined {
+  return QUESTIONS.find((question) => question.id === id);
+}
+
+/** The first question of a stage that applies and has no answer yet. */
+export function nextUnanswered(stage: Stage | Stage[], q: QuestionContext): Question | undefined {
+  const stages = Array.isArray(stage) ? stage : [stage];
+  return QUESTIONS.find((question) => stages.includes(question.stage) && question.applies(q) && !question.isAnswered(q));
+}
+
+/** Answered questions that apply, in order: what the summary shows. */
+export function answeredQuestions(q: QuestionContext): Question[] {
+  return QUESTIONS.filter((question) => question.applies(q) && question.isAnswered(q));
+}

@@ -1,0 +1,111 @@
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { consequencesOf } from '../src/domain/consequences.js';
+import { AnswerPrompt, parseAnswer, questionActivity, type AskSpec } from './ask.js';
+import type { DialogDeps } from './dialog-deps.js';
+import { buildFilingDraft, validateFiling } from './filing-draft.js';
+import { newFilingState } from './filing-state.js';
+import { categoryName, renderItems } from './outcome-dialog.js';
+import { acceptedCategory, answeredQuestions, questionById } from './questions.js';
+import { summaryCard } from './summary-card.js';
+import { TurnKit } from './turn-kit.js';
+
+export const REVIEW_DIALOG = 'review';
+
+export type ReviewResult = { kind: 'submitted'; reference: string } | { kind: 'edit' } | { kind: 'cancelled' };
+
+const CONFIRM: AskSpec = { promptId: 'review.confirm', choices: ['submit', 'edit', 'restart'] };
+
+/** Opens one answer for editing: the summary comes back once it is answered again. */
+export function openForEdit(kit: TurnKit, questionId: string): boolean {
+  const question = questionById(questionId);
+  if (!question || !question.editable || !question.applies(kit.q) || !question.isAnswered(kit.q)) return false;
+  const shown = question.show(kit.q);
+  if (shown) kit.state.previous[question.id] = shown;
+  question.clear(kit.q);
+  kit.state.editing = question.id;
+  kit.state.history = kit.state.history.filter((h) => h !== question.id);
+  return true;
+}
+
+/**
+ * The summary of everything given (personal data masked), with per-field edit, then the submission:
+ * validated by the domain schema, stored once per filing however often "submit" arrives.
+ */
+export class ReviewDialog extends ComponentDialog {
+  constructor(private readonly deps: DialogDeps) {
+    super(REVIEW_DIALOG);
+    this.addDialog(new AnswerPrompt(deps));
+    this.addDialog(
+      new WaterfallDialog(`${REVIEW_DIALOG}.steps`, [this.summarise.bind(this), this.decide.bind(this), this.edit.bind(this)]),
+    );
+    this.initialDialogId = `${REVIEW_DIALOG}.steps`;
+  }
+
+  private async summarise(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const kit = await TurnKit.load(step.context, this.deps);
+    if (!kit.state.editing) this.deps.funnel?.funnel('details_completed');
+    const category = acceptedCategory(kit.q)!;
+    const rows = answeredQuestions(kit.q)
+      .filter((q) => q.editable)
+      .map((q) => ({ id: q.id, label: kit.t(`labels.${q.id}`), value: q.show(kit.q) ?? '' }));
+    const text = [
+      kit.t('messages.summaryIntro', { category: categoryName(kit, category) }),
+      ...rows.map((r) => `${r.label}：${r.value}`),
+    ].join('\n');
+    if (kit.showsCards) {
+      await kit.sayCard(summaryCard(kit, categoryName(kit, category), rows), text, { summary: rows.map((r) => r.id) });
+    } else {
+      await kit.say(text, { summary: rows.map((r) => r.id) });
+    }
+    return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, CONFIRM), validations: CONFIRM });
+  }
+
+  private async decide(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const kit = await TurnKit.load(step.context, this.deps);
+    const choice = parseAnswer(String(step.result), kit, CONFIRM);
+    if (choice.ok && choice.value === 'submit') return this.submit(step, kit);
+    if (choice.ok && choice.value === 'restart') {
+      await step.context.sendActivity(kit.t('messages.cancelled'));
+      return step.endDialog({ kind: 'cancelled' } satisfies ReviewResult);
+    }
+    const fields = answeredQuestions(kit.q).filter((q) => q.editable).map((q) => q.id);
+    const ask: AskSpec = { promptId: 'review.editField', choices: fields };
+    return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, ask), validations: ask });
+  }
+
+  private async edit(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const kit = await TurnKit.load(step.context, this.deps);
+    const fields = answeredQuestions(kit.q).filter((q) => q.editable).map((q) => q.id);
+    const choice = parseAnswer(String(step.result), kit, { promptId: 'review.editField', choices: fields });
+    if (choice.ok) openForEdit(kit, String(choice.value));
+    return step.endDialog({ kind: 'edit' } satisfies ReviewResult);
+  }
+
+  private async submit(step: WaterfallStepContext, kit: TurnKit): Promise<DialogTurnResult> {
+    const draft = buildFilingDraft(kit);
+    const valid = validateFiling(kit, draft);
+    if (!valid.ok) {
+      await kit.say(kit.t('messages.submitInvalid', { problem: valid.error }), { error: 'FILING_INVALID' });
+      return step.replaceDialog(REVIEW_DIALOG);
+    }
+    const { stored } = await this.deps.filings.submit({
+      idempotencyKey: kit.state.idempotencyKey,
+      category: draft.category,
+      profileId: kit.profile.id,
+      profileVersion: kit.profile.version,
+      filing: valid.value,
+    });
+    this.deps.funnel?.funnel('submitted');
+    const consequences = consequencesOf(draft.category, kit.profile, { start: draft.startDate });
+    const lines = [
+      kit.t('messages.submitted', { reference: stored.reference, category: categoryName(kit, draft.category) }),
+      renderItems(kit, consequences.items),
+      kit.t('messages.whatToBring'),
+    ];
+    const filing = { reference: stored.reference, category: stored.category, status: stored.status };
+    await kit.say(lines.join('\n\n'), { filing });
+    const locale = kit.state.locale;
+    Object.assign(kit.state, newFilingState(locale), { submitted: filing });
+    return step.endDialog({ kind: 'submitted', reference: stored.reference } satisfies ReviewResult);
+  }
+}

@@ -1,0 +1,92 @@
+import { ActivityTypes, CardFactory, MessageFactory, type Activity, type CardAction, type TurnContext } from 'botbuilder';
+import { ChoiceFactory } from 'botbuilder-dialogs';
+import { profileFor, type RegionProfile } from '../src/domain/profile.js';
+import { resolveLocale, type Locale, type TextParams } from '../src/content/texts.js';
+import { newFilingState, type FilingState } from './filing-state.js';
+import type { DialogDeps } from './dialog-deps.js';
+import { choiceLabel, type QuestionContext } from './question.js';
+
+const CARD_CHANNELS = new Set(['webchat', 'directline', 'emulator', 'msteams', 'test-cards']);
+const BUTTON_CHANNELS = new Set(['webchat', 'directline', 'emulator', 'telegram', 'line', 'facebook']);
+
+/**
+ * One turn's view of the conversation for a dialog: the person's state, language and region profile,
+ * and the few ways a dialog speaks (say, ask) — all words from content/.
+ */
+export class TurnKit {
+  private constructor(
+    readonly context: TurnContext,
+    readonly deps: DialogDeps,
+    readonly state: FilingState,
+  ) {}
+
+  static async load(context: TurnContext, deps: DialogDeps): Promise<TurnKit> {
+    const state = await deps.filingState.get(context, newFilingState());
+    return new TurnKit(context, deps, state);
+  }
+
+  get locale(): Locale {
+    return this.state.locale ?? resolveLocale(this.context.activity.locale);
+  }
+
+  get profile(): RegionProfile {
+    return profileFor(this.deps.profiles, this.state.situation.insuredPlace, this.deps.defaultRegion);
+  }
+
+  get q(): QuestionContext {
+    return { state: this.state, profile: this.profile, locale: this.locale, today: this.deps.today(), texts: this.deps.texts };
+  }
+
+  get channelId(): string {
+    return this.context.activity.channelId ?? '';
+  }
+
+  get showsCards(): boolean {
+    return CARD_CHANNELS.has(this.channelId);
+  }
+
+  t(key: string, params: TextParams = {}): string {
+    return this.deps.texts.t(this.locale, key, { hotline: this.profile.hotline.value, ...params });
+  }
+
+  has(key: string): boolean {
+    return this.deps.texts.has(this.locale, key);
+  }
+
+  /** Sends a message; channelData carries the machine-readable contract. */
+  async say(text: string, channelData?: Record<string, unknown>): Promise<void> {
+    const activity = MessageFactory.text(text);
+    if (channelData) activity.channelData = channelData;
+    await this.context.sendActivity(activity);
+  }
+
+  async sayCard(card: object, fallbackText: string, channelData?: Record<string, unknown>): Promise<void> {
+    const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card), fallbackText);
+    if (channelData) activity.channelData = channelData;
+    await this.context.sendActivity(activity);
+  }
+
+  /**
+   * Builds the activity that asks a question: its text, its choices as buttons where the channel
+   * shows them (a numbered list elsewhere), back/help buttons, and channelData.promptId.
+   */
+  question(promptId: string, text: string, choices: string[] = [], nav = true): Partial<Activity> {
+    const labels = choices.map((value) => ({ value: choiceLabel(this.deps.texts, this.locale, promptId, value) }));
+    const activity: Partial<Activity> =
+      labels.length > 0 ? ChoiceFactory.forChannel(this.context, labels, text, undefined, {
+            inlineSeparator: this.t('common.inlineSeparator'),
+            inlineOr: this.t('common.inlineOr'),
+            inlineOrMore: this.t('common.inlineOrMore'),
+            includeNumbers: true,
+          }) : MessageFactory.text(text);
+    if (nav && BUTTON_CHANNELS.has(this.channelId)) {
+      const extra: CardAction[] = ['back', 'help'].map((c) => ({ type: 'imBack', title: this.t(`commands.${c}.label`), value: this.t(`commands.${c}.label`) }));
+      activity.suggestedActions = { to: [], actions: [...(activity.suggestedActions?.actions ?? []), ...extra] };
+    }
+    activity.type = ActivityTypes.Message;
+    activity.inputHint = 'expectingInput';
+    activity.channelData = { ...(activity.channelData ?? {}), promptId };
+    return activity;
+  }
+}
+

@@ -1,0 +1,127 @@
+import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import { resolveLocale, type Texts } from '../content/texts.js';
+import type { DialogDeps } from '../../dialogs/dialog-deps.js';
+import { FILING_STATE_VERSION, newFilingState, upgradeFilingState, type FilingState } from '../../dialogs/filing-state.js';
+import { MAIN_DIALOG, MainDialog } from '../../dialogs/main-dialog.js';
+import { answeredQuestions } from '../../dialogs/questions.js';
+import { TurnKit } from '../../dialogs/turn-kit.js';
+
+/**
+ * Bump when the dialogs change shape (ids, steps): a stored dialog stack from another version is
+ * dropped — the answers are kept — and the person is taken to their first unanswered question.
+ */
+export const DIALOGS_VERSION = 1;
+
+/** A person who comes back after this long gets a one-line recap before the next question. */
+const RECAP_AFTER_MS = 30 * 60 * 1000;
+
+interface TurnMeta {
+  dialogsVersion: number;
+  lastSeen: number;
+}
+
+export type BotDeps = Omit<DialogDeps, 'filingState'>;
+
+/**
+ * The bot: runs the main dialog for every message, greets new members, and keeps the persisted state
+ * safe across deploys (versioned) and long pauses (a recap). Channel-agnostic: every adapter calls run().
+ */
+export class FilingBot extends ActivityHandler {
+  readonly filingState: StatePropertyAccessor<FilingState>;
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly meta: StatePropertyAccessor<TurnMeta>;
+  private readonly dialogs: DialogSet;
+  private readonly deps: DialogDeps;
+
+  constructor(
+    private readonly conversationState: ConversationState,
+    deps: BotDeps,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+    this.filingState = conversationState.createProperty<FilingState>('filing');
+    this.dialogState = conversationState.createProperty<DialogState>('dialogState');
+    this.meta = conversationState.createProperty<TurnMeta>('meta');
+    this.deps = { ...deps, filingState: this.filingState };
+    this.dialogs = new DialogSet(this.dialogState).add(new MainDialog(this.deps));
+
+    this.onMembersAdded(async (context, next) => {
+      const others = (context.activity.membersAdded ?? []).filter((m) => m.id !== context.activity.recipient?.id);
+      if (others.length > 0) {
+        const kit = await TurnKit.load(context, this.deps);
+        if (!kit.state.active) await context.sendActivity(kit.t('messages.welcome'));
+        await this.runDialogs(context);
+      }
+      await next();
+    });
+    this.onMessage(async (context, next) => {
+      await this.runDialogs(context);
+      await next();
+    });
+  }
+
+  get texts(): Texts {
+    return this.deps.texts;
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    try {
+      await super.run(context);
+    } finally {
+      await this.conversationState.saveChanges(context, false);
+    }
+  }
+
+  private async runDialogs(context: TurnContext): Promise<void> {
+    const { state: filing, migrated } = upgradeFilingState(await this.filingState.get(context));
+    await this.filingState.set(context, filing);
+    const meta = await this.meta.get(context, { dialogsVersion: DIALOGS_VERSION, lastSeen: this.now() });
+    const kit = await TurnKit.load(context, this.deps);
+
+    if (migrated || meta.dialogsVersion !== DIALOGS_VERSION) {
+      await this.dialogState.delete(context);
+      if (filing.active) await context.sendActivity(kit.t('messages.serviceUpdated'));
+    } else if (filing.active && this.now() - meta.lastSeen > RECAP_AFTER_MS) {
+      await context.sendActivity(kit.t('messages.welcomeBack', { recap: this.recap(kit) }));
+      await this.dialogState.delete(context);
+    }
+    await this.meta.set(context, { dialogsVersion: DIALOGS_VERSION, lastSeen: this.now() });
+    filing.v = FILING_STATE_VERSION;
+
+    const dc = await this.dialogs.createContext(context);
+    let result;
+    try {
+      result = await dc.continueDialog();
+    } catch (error) {
+      if (!isStaleDialogStack(error)) throw error;
+      // A stack written by other dialogs: keep the answers, start again from the state.
+      await this.dialogState.delete(context);
+      await context.sendActivity(kit.t('messages.serviceUpdated'));
+      const fresh = await this.dialogs.createContext(context);
+      await fresh.beginDialog(MAIN_DIALOG);
+      return;
+    }
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(MAIN_DIALOG);
+  }
+
+  private recap(kit: TurnKit): string {
+    const answered = answeredQuestions(kit.q);
+    const last = answered.at(-1);
+    return last ? kit.t('messages.recap', { count: answered.length, last: kit.t(`labels.${last.id}`) }) : kit.t('messages.recapNone');
+  }
+
+  /** The locale a reply goes out in, for code outside the dialogs (the error handler). */
+  async localeOf(context: TurnContext): Promise<ReturnType<typeof resolveLocale>> {
+    try {
+      const state = (await this.filingState.get(context)) ?? newFilingState();
+      return state.locale ?? resolveLocale(context.activity.locale);
+    } catch {
+      return resolveLocale(context.activity.locale);
+    }
+  }
+}
+
+function isStaleDialogStack(error: unknown): boolean {
+  return error instanceof Error && /A dialog with an id of '.*' wasn't found|Can't find a dialog with an id/.test(error.message);
+}

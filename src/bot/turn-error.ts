@@ -1,0 +1,24 @@
+import type { TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+import { resolveLocale, type Texts } from '../content/texts.js';
+import { StoreUnavailableError } from '../state/errors.js';
+
+/**
+ * What happens when a turn fails: the person always gets an answer in their language — an apology that
+ * says nothing was lost (a store fault) or that something went wrong (a bug) — and the error is logged
+ * without personal data. It never throws.
+ */
+export function createTurnErrorHandler(deps: { texts: Texts; logger: Logger; hotline: string; onError?: (kind: string) => void }) {
+  return async (context: TurnContext, error: Error): Promise<void> => {
+    const kind = error instanceof StoreUnavailableError ? 'store_unavailable' : 'bug';
+    deps.onError?.(kind);
+    deps.logger.error({ err: error, kind, conversation: context.activity.conversation?.id, channel: context.activity.channelId }, 'turn failed');
+    const locale = resolveLocale(context.activity.locale);
+    const key = kind === 'store_unavailable' ? 'messages.storeUnavailable' : 'messages.error';
+    try {
+      await context.sendActivity({ type: 'message', text: deps.texts.t(locale, key, { hotline: deps.hotline }), channelData: { error: kind } });
+    } catch (sendError) {
+      deps.logger.error({ err: sendError }, 'could not send the apology');
+    }
+  };
+}

@@ -1,0 +1,31 @@
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type TurnContext,
+} from 'botbuilder';
+import type { Server } from 'restify';
+
+export interface BotFrameworkCredentials {
+  MicrosoftAppId?: string | undefined;
+  MicrosoftAppPassword?: string | undefined;
+  MicrosoftAppType?: string | undefined;
+  MicrosoftAppTenantId?: string | undefined;
+}
+
+/**
+ * The Bot Framework channel (Azure Bot Service channels, the Emulator, plain HTTP with
+ * deliveryMode "expectReplies"): a CloudAdapter at POST /api/messages. Without an app id it runs in
+ * local mode, which the Emulator and the tests use.
+ */
+export function createBotFrameworkAdapter(credentials: BotFrameworkCredentials): CloudAdapter {
+  const options: Partial<ConfigurationBotFrameworkAuthenticationOptions> = {};
+  for (const [key, value] of Object.entries(credentials)) if (value) (options as Record<string, string>)[key] = value;
+  return new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options as ConfigurationBotFrameworkAuthenticationOptions));
+}
+
+export function registerBotFrameworkChannel(server: Server, adapter: CloudAdapter, logic: (context: TurnContext) => Promise<void>): void {
+  server.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res, logic);
+  });
+}

@@ -1,0 +1,98 @@
+import type { Middleware, TurnContext } from 'botbuilder';
+import { resolveLocale } from '../content/texts.js';
+import { TURN_LOGGER_KEY, TURN_OUTCOME_KEY } from '../ops/turn-state-keys.js';
+import { isStoreUnavailable } from '../state/errors.js';
+import { TURN_ORDER_DEFAULTS, type Deduper, type TurnLock } from '../state/turn-lock.js';
+
+/** The logger calls this middleware makes (pino's shape). Only codes and tags, never personal data. */
+export interface TurnOrderLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface TurnOrderOptions {
+  lock: TurnLock;
+  deduper: Deduper;
+  /** Renders `system.busy` and `system.storeUnavailable` (src/content/texts.ts `Texts`). */
+  texts: { t(locale: ReturnType<typeof resolveLocale>, key: string): string };
+  /** How long a turn waits behind another turn of the same conversation. Default 5000 ms. */
+  maxWaitMs?: number;
+  /** Fallback logger when the turn has none on turnState (TURN_LOGGER_KEY). */
+  logger?: TurnOrderLogger;
+}
+
+/**
+ * Runs the turns of one conversation one at a time, in arrival order, across all bot instances,
+ * and drops redelivered activities.
+ *
+ * BotState saves with eTag `*` (last writer wins), so without this two instances handling two
+ * messages of one person at once would each save their own copy of the dialog state and one would
+ * be lost. Put it before anything that loads state (after the turn log middleware).
+ *
+ * - An activity whose id was seen within the dedupe window is dropped silently (a channel retry).
+ * - A turn that waits longer than `maxWaitMs` is not run; the person gets `system.busy` ("one
+ *   moment, send it again"), and turnState TURN_OUTCOME_KEY = 'busy'.
+ * - If the lock store cannot answer, the turn is not run; the person gets
+ *   `system.storeUnavailable` (TURN_OUTCOME_KEY = 'error'). Errors from the turn itself pass through
+ *   untouched to the adapter's onTurnError.
+ * - If the turn throws, its activity id is forgotten, so a redelivery is handled again.
+ */
+export class TurnOrderMiddleware implements Middleware {
+  private readonly maxWaitMs: number;
+
+  constructor(private readonly options: TurnOrderOptions) {
+    this.maxWaitMs = options.maxWaitMs ?? TURN_ORDER_DEFAULTS.maxWaitMs;
+  }
+
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    const activity = context.activity;
+    const conversationId = activity.conversation?.id;
+    if (!conversationId) return next();
+    const conversation = `${activity.channelId}/${conversationId}`;
+    const activityId = activity.id ? `${conversation}/${activity.id}` : undefined;
+    const log = this.logger(context);
+
+    let lease;
+    try {
+      if (activityId && !(await this.options.deduper.firstSeen(activityId))) {
+        log?.info({ activityType: activity.type }, 'redelivered activity dropped');
+        return;
+      }
+      lease = await this.options.lock.acquire(conversation, { maxWaitMs: this.maxWaitMs });
+    } catch (err) {
+      if (!isStoreUnavailable(err)) throw err;
+      log?.warn({ err, fault: err.fault }, 'turn order store unavailable; turn not run');
+      if (activityId) await this.options.deduper.forget(activityId).catch(() => {});
+      context.turnState.set(TURN_OUTCOME_KEY, 'error');
+      await this.say(context, 'system.storeUnavailable');
+      return;
+    }
+
+    if (!lease) {
+      log?.info({ waitedMs: this.maxWaitMs }, 'conversation busy; turn not run');
+      context.turnState.set(TURN_OUTCOME_KEY, 'busy');
+      await this.say(context, 'system.busy');
+      return;
+    }
+
+    try {
+      await next();
+    } catch (err) {
+      if (activityId) await this.options.deduper.forget(activityId).catch(() => {});
+      throw err;
+    } finally {
+      // If Redis is gone the lease simply expires; the turn's own outcome is what matters.
+      await lease.release().catch((err: unknown) => log?.warn({ err }, 'turn lease release failed'));
+      if (lease.lost) log?.warn({}, 'turn lease expired while the turn ran; another turn may have overlapped');
+    }
+  }
+
+  private async say(context: TurnContext, key: string): Promise<void> {
+    const locale = resolveLocale(context.activity.locale);
+    await context.sendActivity({ type: 'message', text: this.options.texts.t(locale, key), channelData: { system: key } });
+  }
+
+  private logger(context: TurnContext): TurnOrderLogger | undefined {
+    return (context.turnState.get(TURN_LOGGER_KEY) as TurnOrderLogger | undefined) ?? this.options.logger;
+  }
+}

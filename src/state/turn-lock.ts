@@ -1,0 +1,53 @@
+/**
+ * Contracts for ordering turns of one conversation and for dropping redelivered activities.
+ * Two implementations each: in-process (memory mode, one instance) and Redis (many instances).
+ */
+
+/** The right to run one turn of a conversation. */
+export interface TurnLease {
+  /** Gives the conversation to the next waiting turn. Idempotent; never throws for a lost lease. */
+  release(): Promise<void>;
+  /** True once the lease was found taken over (it expired while held: the holder stalled too long). */
+  readonly lost: boolean;
+}
+
+export interface AcquireOptions {
+  /** Longest time to wait in line; then acquire resolves undefined. */
+  maxWaitMs: number;
+}
+
+/**
+ * A per-conversation mutual exclusion with a fair queue: turns of one conversation run one at a
+ * time, in the order they asked. `key` identifies the conversation (any string; implementations may
+ * hash it).
+ */
+export interface TurnLock {
+  /**
+   * Waits in line for the conversation. Resolves a lease, or undefined when `maxWaitMs` passed
+   * first (the caller then answers "one moment"). Throws StoreUnavailableError when the shared
+   * store cannot answer.
+   */
+  acquire(key: string, options: AcquireOptions): Promise<TurnLease | undefined>;
+  /** How many turns of this conversation are waiting (not counting the holder). */
+  waiting(key: string): Promise<number>;
+}
+
+/** Remembers activity ids for a window so that a redelivered activity is handled once. */
+export interface Deduper {
+  /** True the first time `id` is seen within the window; false for a repeat. */
+  firstSeen(id: string): Promise<boolean>;
+  /** Forgets `id` (its turn failed, so a redelivery should be handled). */
+  forget(id: string): Promise<void>;
+}
+
+export const TURN_ORDER_DEFAULTS = {
+  /**
+   * A lease expires this long after its last renewal. A live holder renews it every third of this,
+   * so only a crashed (or frozen) instance lets it expire; the conversation is then free again.
+   */
+  lockTtlMs: 10_000,
+  /** A turn waits at most this long in line before answering "one moment". */
+  maxWaitMs: 5_000,
+  /** Activity ids are remembered this long (channels redeliver within seconds to minutes). */
+  dedupeWindowMs: 10 * 60 * 1000,
+} as const;

@@ -189,6 +189,13 @@ export function filingStoreContract(name: string, make: MakeFilingStore): void {
         }
       });
 
+      it('gives 1,000 filings made at the same moment 1,000 different references', async () => {
+        const clock = manualClock('2026-11-24T02:00:00.000Z');
+        const store = await fresh({ now: clock.now });
+        const results = await Promise.all(Array.from({ length: 1000 }, () => store.submit(aFiling())));
+        expect(new Set(results.map((r) => r.stored.reference)).size).to.equal(1000);
+      });
+
       it('draws another reference when the random part clashes with one already given', async () => {
         const clock = manualClock('2026-11-24T02:00:00.000Z');
         const same = [0.1, 0.2, 0.3, 0.4, 0.5];

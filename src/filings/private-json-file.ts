@@ -12,7 +12,7 @@ export class PrivateJsonFile<T> implements Adapter<T> {
   readonly #file: string;
   readonly #temp: string;
   #inFlight: Promise<void> | null = null;
-  #next: { text: string; promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | null = null;
+  #next: { data: T; promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | null = null;
 
   constructor(file: string) {
     this.#file = file;
@@ -30,10 +30,12 @@ export class PrivateJsonFile<T> implements Adapter<T> {
     return JSON.parse(text) as T;
   }
 
-  /** Resolves once a snapshot taken at or after this call is on disk. */
+  /**
+   * Resolves once a snapshot taken at or after this call is on disk. A queued write is serialised only
+   * when it starts, so a burst of writes of one live object costs one serialisation, not one each.
+   */
   write(data: T): Promise<void> {
-    const text = `${JSON.stringify(data, null, 2)}\n`;
-    if (!this.#inFlight) return this.#start(text);
+    if (!this.#inFlight) return this.#start(data);
     if (!this.#next) {
       let resolve!: () => void;
       let reject!: (e: unknown) => void;
@@ -41,9 +43,9 @@ export class PrivateJsonFile<T> implements Adapter<T> {
         resolve = res;
         reject = rej;
       });
-      this.#next = { text, promise, resolve, reject };
+      this.#next = { data, promise, resolve, reject };
     } else {
-      this.#next.text = text;
+      this.#next.data = data;
     }
     return this.#next.promise;
   }
@@ -53,12 +55,18 @@ export class PrivateJsonFile<T> implements Adapter<T> {
     while (this.#inFlight) await this.#inFlight.catch(() => undefined);
   }
 
-  #start(text: string): Promise<void> {
+  #start(data: T): Promise<void> {
+    let text: string;
+    try {
+      text = `${JSON.stringify(data, null, 2)}\n`;
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const run = this.#writeNow(text).finally(() => {
       this.#inFlight = null;
       const next = this.#next;
       this.#next = null;
-      if (next) this.#start(next.text).then(next.resolve, next.reject);
+      if (next) this.#start(next.data).then(next.resolve, next.reject);
     });
     this.#inFlight = run;
     return run;

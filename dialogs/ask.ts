@@ -25,7 +25,8 @@ export function questionActivity(kit: TurnKit, ask: AskSpec) {
   let text = kit.t(`prompts.${ask.promptId}.text`, ask.params ?? {});
   if (previous) text += `\n\n${kit.t('messages.previousAnswer', { answer: previous })}`;
   kit.state.asking = ask.promptId;
-  return kit.question(ask.promptId, text, ask.choices ?? []);
+  const nav = !/^(menu|faq)\./.test(ask.promptId);
+  return kit.question(ask.promptId, text, ask.choices ?? [], nav);
 }
 
 /** Parses an answer to the question being asked: a choice, or a registered question's own parser. */

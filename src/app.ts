@@ -1,0 +1,132 @@
+import { ConversationState, type Middleware, type TurnContext } from 'botbuilder';
+import restify, { type Server } from 'restify';
+import { todayInShanghai, type IsoDate } from './domain/calendar.js';
+import { loadProfiles, type RegionProfile } from './domain/profile.js';
+import { warmUpDateRecognizers } from './domain/dates.js';
+import { Texts } from './content/texts.js';
+import { createFilingStore, type FilingStore } from './filings/index.js';
+import { createStateStorage, type StateStorage } from './state/state-storage.js';
+import { FilingBot } from './bot/filing-bot.js';
+import { createTurnErrorHandler } from './bot/turn-error.js';
+import { TurnLogMiddleware } from './bot/turn-log-middleware.js';
+import { TurnOrderMiddleware } from './bot/turn-order-middleware.js';
+import { createBotFrameworkAdapter, registerBotFrameworkChannel } from './channels/bot-framework/bot-framework-channel.js';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './ops/logger.js';
+import { createMetrics, registerOpsRoutes, type Metrics } from './ops/metrics.js';
+import { InFlightTracker } from './ops/shutdown.js';
+import { createTypingMiddleware } from './ops/typing.js';
+
+export interface AppOverrides {
+  logger?: Logger;
+  filings?: FilingStore;
+  /** Today's date in Asia/Shanghai; injectable for tests. */
+  today?: () => IsoDate;
+}
+
+export interface App {
+  server: Server;
+  bot: FilingBot;
+  logger: Logger;
+  metrics: Metrics;
+  filings: FilingStore;
+  state: StateStorage;
+  inFlight: InFlightTracker;
+  profiles: Map<string, RegionProfile>;
+  /** The middleware every channel adapter runs, in order. */
+  middleware: Middleware[];
+  /** The turn handler every channel adapter calls. */
+  logic: (context: TurnContext) => Promise<void>;
+  /** Listens on the port; resolves with the bound port. */
+  listen(port: number, host?: string): Promise<number>;
+  /** Closes what the app opened (after the server stopped and the turns finished). */
+  closers: Array<{ name: string; close: () => Promise<void> }>;
+}
+
+/**
+ * Wires channels, bot, stores and routes: the only place that knows them all. Builds everything from
+ * the configuration; starts nothing until listen().
+ */
+export function createApp(config: Config, overrides: AppOverrides = {}): App {
+  const logger = overrides.logger ?? createLogger({ level: config.log.level, pretty: config.log.pretty });
+  for (const warning of config.warnings) logger.warn(warning);
+  const texts = new Texts();
+  const profiles = loadProfiles();
+  if (!profiles.has(config.defaultRegion)) {
+    throw new Error(`DEFAULT_REGION "${config.defaultRegion}" has no profile in content/regions/ (have: ${[...profiles.keys()].join(', ')})`);
+  }
+  warmUpDateRecognizers();
+  const metrics = createMetrics();
+  const filings = overrides.filings ?? createFilingStore({ path: config.filings.path });
+  const state = createStateStorage({
+    ...(config.state.redisUrl ? { redisUrl: config.state.redisUrl } : {}),
+    keyPrefix: config.state.keyPrefix,
+    conversationTtlSeconds: config.state.conversationTtlSeconds,
+    userTtlSeconds: config.state.userTtlSeconds,
+    onError: (err: Error) => logger.warn({ err }, 'redis connection problem'),
+  });
+  logger.info(
+    { state: state.kind, filings: config.filings.path, defaultRegion: config.defaultRegion, localMode: config.localMode },
+    state.kind === 'memory' ? 'state kept in process memory (no REDIS_URL): one instance only' : 'state kept in Redis',
+  );
+
+  const conversationState = new ConversationState(state.storage);
+  const bot = new FilingBot(conversationState, {
+    texts,
+    profiles,
+    defaultRegion: config.defaultRegion,
+    filings,
+    today: overrides.today ?? (() => todayInShanghai()),
+    funnel: metrics,
+  });
+  const inFlight = new InFlightTracker({ texts, localeOf: (context) => bot.localeOf(context) });
+  const middleware: Middleware[] = [
+    new TurnLogMiddleware({ logger, metrics }),
+    inFlight,
+    new TurnOrderMiddleware({ lock: state.turnLock, deduper: state.deduper, texts, logger }),
+    createTypingMiddleware(),
+  ];
+  const defaultProfile = profiles.get(config.defaultRegion)!;
+  const onTurnError = createTurnErrorHandler({ texts, logger, hotline: defaultProfile.hotline.value, onError: (kind) => metrics.error(kind) });
+  const logic = (context: TurnContext) => bot.run(context);
+
+  const server = restify.createServer({ name: 'yidi-beian', handleUncaughtExceptions: false });
+  server.use(restify.plugins.queryParser());
+  server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
+
+  const adapter = createBotFrameworkAdapter(config.botFramework ?? {});
+  for (const m of middleware) adapter.use(m);
+  adapter.onTurnError = onTurnError;
+  registerBotFrameworkChannel(server, adapter, logic);
+
+  registerOpsRoutes(server, {
+    metrics,
+    draining: () => inFlight.draining,
+    readiness: async () => {
+      const [stateOk, filingsOk] = await Promise.all([state.ping(), filings.ping()]);
+      return { ok: stateOk && filingsOk, checks: { state: stateOk, filings: filingsOk } };
+    },
+  });
+
+  return {
+    server,
+    bot,
+    logger,
+    metrics,
+    filings,
+    state,
+    inFlight,
+    profiles,
+    middleware,
+    logic,
+    listen: (port, host = '0.0.0.0') =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve((server.address() as { port: number }).port));
+      }),
+    closers: [
+      { name: 'filings', close: () => filings.close() },
+      { name: 'state', close: () => state.close() },
+    ],
+  };
+}

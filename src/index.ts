@@ -1,0 +1,35 @@
+import { createApp } from './app.js';
+import { loadConfig, ConfigError } from './config.js';
+import { createShutdown } from './ops/shutdown.js';
+
+/**
+ * The process: read the configuration (a mistake stops start-up with one clear line), build the app,
+ * listen, and stop cleanly on SIGTERM/SIGINT (finish the turns in flight, flush the filings, close Redis).
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const app = createApp(config);
+  const port = await app.listen(config.port);
+  app.logger.info({ port }, `listening on http://localhost:${port} (POST /api/messages, GET /healthz, /readyz, /metrics)`);
+  createShutdown({
+    server: app.server,
+    inFlight: app.inFlight,
+    closers: app.closers,
+    timeoutMs: config.shutdownTimeoutMs,
+    logger: app.logger,
+  }).install();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import { TestAdapter, type Activity } from 'botbuilder';
+import { createTypingMiddleware, typingApplies, TYPING_CHANNELS } from '../src/ops/typing.js';
+
+/** Waits (without a clock) until the adapter has sent an activity of this type. */
+async function untilSent(adapter: TestAdapter, type: string): Promise<void> {
+  while (!adapter.activeQueue.some((a) => a.type === type)) await new Promise((r) => setImmediate(r));
+}
+
+describe('ops: typing indicator', () => {
+  const cases: Array<{ name: string; activity: Partial<Activity>; expected: boolean }> = [
+    { name: 'a message on Web Chat', activity: { type: 'message', channelId: 'webchat' }, expected: true },
+    { name: 'a message in Teams', activity: { type: 'message', channelId: 'msteams' }, expected: true },
+    { name: 'a message in the Emulator', activity: { type: 'message', channelId: 'emulator' }, expected: true },
+    { name: 'a message on WeChat (no typing indicator there)', activity: { type: 'message', channelId: 'wechat' }, expected: false },
+    { name: 'a message on SMS', activity: { type: 'message', channelId: 'sms' }, expected: false },
+    { name: 'a message answered in the HTTP response (expectReplies)', activity: { type: 'message', channelId: 'webchat', deliveryMode: 'expectReplies' }, expected: false },
+    { name: 'a conversation update', activity: { type: 'conversationUpdate', channelId: 'webchat' }, expected: false },
+  ];
+  for (const c of cases) {
+    it(`${c.expected ? 'shows' : 'does not show'} typing for ${c.name}`, () => {
+      expect(typingApplies(c.activity as Activity)).to.equal(c.expected);
+    });
+  }
+
+  it('by default waits about half a second, so a quick answer comes without a typing indicator', async () => {
+    const adapter = new TestAdapter(undefined, { channelId: 'webchat' });
+    adapter.use(createTypingMiddleware());
+    await adapter.processActivity({ type: 'message', text: '你好' }, async (context) => {
+      await context.sendActivity('quick');
+    });
+    expect(adapter.activeQueue.map((a) => a.type)).to.deep.equal(['message']);
+  });
+
+  it('by default sends typing before a slow answer, on a channel that shows it', async () => {
+    const adapter = new TestAdapter(undefined, { channelId: 'webchat' });
+    adapter.use(createTypingMiddleware());
+    await adapter.processActivity({ type: 'message', text: '提交' }, async (context) => {
+      await untilSent(adapter, 'typing');
+      await context.sendActivity('slow answer');
+    });
+    expect(adapter.activeQueue.map((a) => a.type)).to.deep.equal(['typing', 'message']);
+  });
+
+  for (const [channelId, expected] of [['emulator', ['typing', 'message']], ['wechat', ['message']]] as const) {
+    it(`on ${channelId}, a turn that waits past the delay ${expected.length > 1 ? 'gets' : 'does not get'} a typing indicator`, async () => {
+      const adapter = new TestAdapter(undefined, { channelId });
+      adapter.use(createTypingMiddleware({ delayMs: 0, periodMs: 60_000 }));
+      await adapter.processActivity({ type: 'message', text: 'x' }, async (context) => {
+        // Several timer turns: a zero-delay indicator, if any, is out by then.
+        for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+        await context.sendActivity('answer');
+      });
+      expect(adapter.activeQueue.map((a) => a.type)).to.deep.equal([...expected]);
+    });
+  }
+
+  it('lists only channels whose clients draw a typing indicator', () => {
+    expect(TYPING_CHANNELS).to.include('webchat').and.not.include('wechat');
+  });
+});

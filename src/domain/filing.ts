@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { compareDates, isIsoDate, type IsoDate } from './calendar.js';
-import { groupOf, isCategory, type CategoryId } from './categories.js';
+import { isCategory } from './categories.js';
 import { scopeOf } from './classify.js';
 import { consequencesOf } from './consequences.js';
 import { checkAdmissionDate, checkStartDate } from './dates.js';
@@ -250,9 +250,4 @@ export function validateFiling(draft: unknown, profile: RegionProfile, today: Is
   const issues = parsed.error.issues.map((i) => toFilingIssue(i, draft));
   const first = issues[0]!;
   return { ok: false, error: first.code, params: { ...(first.params ?? {}), field: first.field }, issues };
-}
-
-/** The group a filing belongs to (long-term or temporary), for the lifecycle rules. */
-export function groupOfFiling(filing: Pick<Filing, 'category'>): ReturnType<typeof groupOf> {
-  return groupOf(filing.category as CategoryId);
 }

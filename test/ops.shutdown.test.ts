@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import restify from 'restify';
 import { join } from 'node:path';
 import { TestAdapter, type Activity, type TurnContext } from 'botbuilder';
 import { DEFAULT_LOCALES_DIR, LOCALES, Texts } from '../src/content/texts.js';
@@ -187,5 +190,77 @@ describe('ops: a clean shutdown', () => {
     let idle = false;
     await h.inFlight.whenIdle().then(() => (idle = true));
     expect(idle).to.equal(true);
+  });
+
+  describe('on a real HTTP server with keep-alive clients', () => {
+    it('answers the request in flight, takes no new connection, closes the kept-alive one and exits 0', async () => {
+      const order: string[] = [];
+      const exits: number[] = [];
+      const logger = createLogger({ level: 'silent' });
+      const inFlight = new InFlightTracker({ texts });
+      const adapter = new TestAdapter();
+      adapter.use(inFlight);
+      const gate = deferred();
+      let nextId = 1;
+
+      const server = restify.createServer();
+      server.use(restify.plugins.bodyParser());
+      server.post('/turn', async (req: restify.Request, res: restify.Response) => {
+        const id = `a${nextId++}`;
+        const text = String((req.body as { text?: string }).text);
+        await adapter.processActivity({ id, type: 'message', text, locale: 'en-US' }, async (context) => {
+          if (text === 'submit') {
+            order.push('turn.start');
+            await gate.promise;
+          }
+          await context.sendActivity('done');
+        });
+        res.send(200, { replies: adapter.activeQueue.filter((a) => a.replyToId === id).map((a) => a.text) });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const port = (server.address() as AddressInfo).port;
+      // One socket, kept alive between requests, as browsers and the Bot Connector do.
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const post = (text: string) =>
+        new Promise<{ status: number; body: { replies: string[] } }>((resolve, reject) => {
+          const req = http.request({ host: '127.0.0.1', port, path: '/turn', method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+            let raw = '';
+            res.on('data', (c: Buffer) => (raw += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(raw) as { replies: string[] } }));
+          });
+          req.on('error', reject);
+          req.end(JSON.stringify({ text }));
+        });
+
+      try {
+        expect((await post('hello')).body.replies).to.deep.equal(['done']);
+        const inFlightTurn = post('submit');
+        while (inFlight.count === 0) await settle();
+        const shutdown = createShutdown({
+          server,
+          inFlight,
+          closers: [{ name: 'redis', close: async () => void order.push('redis.quit') }],
+          timeoutMs: 5_000,
+          logger,
+          exit: (code) => void exits.push(code),
+        });
+        const stopping = shutdown.begin('SIGTERM');
+        await settle();
+
+        const fresh = await new Promise<string>((resolve) =>
+          http.get({ host: '127.0.0.1', port, path: '/turn' }, () => resolve('connected')).on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error')),
+        );
+        expect(fresh, 'a new connection is not accepted once shutdown began').to.equal('ECONNREFUSED');
+
+        gate.resolve();
+        expect((await inFlightTurn).body.replies).to.deep.equal(['done']);
+        expect(await stopping, 'exits 0, not held open by the idle keep-alive socket').to.equal(0);
+        expect(exits).to.deep.equal([0]);
+        expect(order).to.deep.equal(['turn.start', 'redis.quit']);
+      } finally {
+        agent.destroy();
+        gate.resolve();
+      }
+    });
   });
 });

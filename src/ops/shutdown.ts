@@ -73,8 +73,17 @@ export interface Closer {
 }
 
 export interface ShutdownOpts {
-  /** The HTTP server: close() stops accepting connections; the callback runs once open ones end. */
-  server: { close(cb?: (err?: Error) => void): unknown };
+  /**
+   * The HTTP server (a restify Server or a node http.Server): close() stops accepting connections;
+   * its callback runs once open ones end. Keep-alive connections (browsers, the Bot Connector) would
+   * hold it open, so once no turn is in flight their idle connections are closed
+   * (closeIdleConnections on the server, or on restify's `server.server`).
+   */
+  server: {
+    close(cb?: (err?: Error) => void): unknown;
+    closeIdleConnections?: () => void;
+    server?: { closeIdleConnections?: () => void };
+  };
   inFlight: InFlightTracker;
   /** Run in order after the last turn finished: e.g. flush the filings store, then close Redis. */
   closers: Closer[];
@@ -115,6 +124,11 @@ export function createShutdown(opts: ShutdownOpts): Shutdown {
       }
     });
 
+  const closeIdle = (): void => {
+    const target = opts.server.closeIdleConnections ? opts.server : opts.server.server;
+    target?.closeIdleConnections?.();
+  };
+
   const stop = async (reason: string): Promise<number> => {
     const started = Date.now();
     log.info({ reason, inFlight: opts.inFlight.count, timeoutMs: opts.timeoutMs }, 'shutdown: draining');
@@ -126,10 +140,15 @@ export function createShutdown(opts: ShutdownOpts): Shutdown {
       timer = setTimeout(() => resolve('timeout'), opts.timeoutMs);
     });
 
+    let idleSweep: NodeJS.Timeout | undefined;
     const work = async (): Promise<number> => {
       await opts.inFlight.whenIdle();
       log.info({ elapsedMs: Date.now() - started }, 'shutdown: no turn in flight');
+      // The last responses may still be on their way out: sweep idle connections until the server is closed.
+      closeIdle();
+      idleSweep = setInterval(closeIdle, 50);
       await closed;
+      clearInterval(idleSweep);
       let code = 0;
       for (const closer of opts.closers) {
         try {
@@ -145,6 +164,7 @@ export function createShutdown(opts: ShutdownOpts): Shutdown {
 
     const outcome = await Promise.race([work(), deadline]);
     clearTimeout(timer);
+    clearInterval(idleSweep);
     const code = outcome === 'timeout' ? 1 : outcome;
     if (outcome === 'timeout') log.error({ inFlight: opts.inFlight.count, timeoutMs: opts.timeoutMs }, 'shutdown: timed out');
     log.info({ code, elapsedMs: Date.now() - started }, 'shutdown: exiting');

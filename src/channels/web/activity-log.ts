@@ -1,0 +1,110 @@
+import type { Activity } from 'botbuilder';
+
+/** A page of a conversation's activities after a watermark, and the watermark to ask from next time. */
+export interface ActivityPage {
+  activities: Activity[];
+  watermark: string;
+}
+
+/**
+ * Where the web channel keeps each conversation's activities (the user's and the bot's), in order.
+ * The page polls it with a watermark, so any server instance that shares the log can answer a poll,
+ * and a message the bot sends later (another instance, a proactive message) reaches the page on its
+ * next poll. The watermark is the number of activities the client has already seen.
+ */
+export interface ActivityLog {
+  /** Appends one activity and returns the id it got ("<conversationId>|0000007"). */
+  append(conversationId: string, activity: Partial<Activity>): Promise<string>;
+  /** The activities after `watermark` ('' or absent: from the start), at most `limit` of them. */
+  since(conversationId: string, watermark: string | undefined, limit?: number): Promise<ActivityPage>;
+  /** Whether the conversation was created and has not expired. */
+  exists(conversationId: string): Promise<boolean>;
+  /** Creates the conversation (idempotent): it exists, with no activities, until it expires. */
+  create(conversationId: string): Promise<void>;
+}
+
+/** How many activities one poll returns at most; the client polls again for the rest. */
+export const DEFAULT_PAGE_LIMIT = 100;
+/** How long a conversation lives after its last activity, unless the log is told otherwise. */
+export const DEFAULT_CONVERSATION_TTL_SECONDS = 24 * 60 * 60;
+
+/** The id of the n-th activity (1-based) of a conversation, shaped like Direct Line's. */
+export function activityId(conversationId: string, sequence: number): string {
+  return `${conversationId}|${String(sequence).padStart(7, '0')}`;
+}
+
+/** A watermark as a count of seen activities: anything that is not a whole number counts as 0. */
+export function parseWatermark(watermark: string | undefined): number {
+  if (!watermark || !/^\d{1,9}$/.test(watermark)) return 0;
+  return Number(watermark);
+}
+
+export interface MemoryActivityLogOptions {
+  ttlSeconds?: number;
+  now?: () => number;
+}
+
+interface MemoryConversation {
+  activities: Activity[];
+  expiresAt: number;
+}
+
+/** The log in this process's memory: for one instance, development and tests. */
+export class MemoryActivityLog implements ActivityLog {
+  private readonly conversations = new Map<string, MemoryConversation>();
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+  private lastSweep = 0;
+
+  constructor(options: MemoryActivityLogOptions = {}) {
+    this.ttlMs = (options.ttlSeconds ?? DEFAULT_CONVERSATION_TTL_SECONDS) * 1000;
+    this.now = options.now ?? Date.now;
+  }
+
+  async create(conversationId: string): Promise<void> {
+    this.sweep();
+    const existing = this.live(conversationId);
+    if (existing) existing.expiresAt = this.now() + this.ttlMs;
+    else this.conversations.set(conversationId, { activities: [], expiresAt: this.now() + this.ttlMs });
+  }
+
+  async exists(conversationId: string): Promise<boolean> {
+    return this.live(conversationId) !== undefined;
+  }
+
+  async append(conversationId: string, activity: Partial<Activity>): Promise<string> {
+    let conversation = this.live(conversationId);
+    if (!conversation) {
+      conversation = { activities: [], expiresAt: 0 };
+      this.conversations.set(conversationId, conversation);
+    }
+    const id = activityId(conversationId, conversation.activities.length + 1);
+    conversation.activities.push(structuredClone({ ...activity, id }) as Activity);
+    conversation.expiresAt = this.now() + this.ttlMs;
+    return id;
+  }
+
+  async since(conversationId: string, watermark: string | undefined, limit = DEFAULT_PAGE_LIMIT): Promise<ActivityPage> {
+    const all = this.live(conversationId)?.activities ?? [];
+    const from = Math.min(parseWatermark(watermark), all.length);
+    const activities = all.slice(from, from + limit).map((a) => structuredClone(a));
+    return { activities, watermark: String(from + activities.length) };
+  }
+
+  private live(conversationId: string): MemoryConversation | undefined {
+    const conversation = this.conversations.get(conversationId);
+    if (conversation && conversation.expiresAt <= this.now()) {
+      this.conversations.delete(conversationId);
+      return undefined;
+    }
+    return conversation;
+  }
+
+  /** Forgets expired conversations, at most once a minute. */
+  private sweep(): void {
+    const now = this.now();
+    if (now - this.lastSweep < 60_000) return;
+    this.lastSweep = now;
+    for (const [id, conversation] of this.conversations) if (conversation.expiresAt <= now) this.conversations.delete(id);
+  }
+}

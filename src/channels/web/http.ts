@@ -1,0 +1,89 @@
+import type { Request, Response } from 'restify';
+
+/** Direct Line's error codes, as its ErrorResponse carries them: { error: { code, message } }. */
+export type ErrorCode =
+  | 'BadArgument'
+  | 'Unauthorized'
+  | 'TokenExpired'
+  | 'Forbidden'
+  | 'NotFound'
+  | 'PayloadTooLarge'
+  | 'UnsupportedMediaType'
+  | 'TooManyRequests'
+  | 'ServiceError';
+
+/** An error that becomes a JSON error response. Messages are for developers, never shown to citizens. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function sendJson(res: Response, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.sendRaw(status, JSON.stringify(body), {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  });
+}
+
+export function sendError(res: Response, error: HttpError): void {
+  sendJson(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
+}
+
+/**
+ * The request body as JSON, at most maxBytes: undefined when empty, 413 when too large, 400 when not
+ * JSON. Reads the stream itself; if a server-wide body parser got there first, uses its result.
+ */
+export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  const parsed = (req as Request & { body?: unknown }).body;
+  let text: string;
+  if (parsed !== undefined && parsed !== null) {
+    if (typeof parsed === 'object' && !Buffer.isBuffer(parsed)) return parsed;
+    text = Buffer.isBuffer(parsed) ? parsed.toString('utf8') : String(parsed);
+    if (Buffer.byteLength(text) > maxBytes) throw tooLarge(maxBytes);
+  } else {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer | string>) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += buffer.length;
+      if (size > maxBytes) throw tooLarge(maxBytes);
+      chunks.push(buffer);
+    }
+    text = Buffer.concat(chunks).toString('utf8');
+  }
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, 'BadArgument', 'the body is not valid JSON');
+  }
+}
+
+function tooLarge(maxBytes: number): HttpError {
+  return new HttpError(413, 'PayloadTooLarge', `the body is larger than ${maxBytes} bytes`, { Connection: 'close' });
+}
+
+/** The caller's address: the socket's, or with trustProxy the first X-Forwarded-For hop. */
+export function clientAddress(req: Request, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = req.headers['x-forwarded-for'];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    if (first) return first;
+  }
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/** The query string's value for one name (restify's queryParser is not assumed). */
+export function queryValue(req: Request, name: string): string | undefined {
+  return new URL(req.url ?? '/', 'http://localhost').searchParams.get(name) ?? undefined;
+}

@@ -1,0 +1,15 @@
+export { activityId, parseWatermark, MemoryActivityLog, type ActivityLog, type ActivityPage, type MemoryActivityLogOptions } from './activity-log.js';
+export { RedisActivityLog, type RedisActivityLogOptions } from './redis-activity-log.js';
+export { WebChannelAdapter, WEB_CHANNEL_ID, WEB_SERVICE_URL } from './web-adapter.js';
+export { WebTokens, type WebTokenClaims, type TokenCheck } from './web-tokens.js';
+export { RateLimiter, type BucketSpec } from './rate-limiter.js';
+export { registerWebPage, pageLocale, type WebPageOptions } from './page.js';
+export {
+  registerWebChannel,
+  DIRECT_LINE_BASE,
+  DEFAULT_RATE_LIMITS,
+  type WebChannel,
+  type WebChannelOptions,
+  type WebChannelLogger,
+  type WebRateLimits,
+} from './web-channel.js';

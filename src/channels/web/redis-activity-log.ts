@@ -1,0 +1,92 @@
+import type { Activity } from 'botbuilder';
+import type { Redis } from 'ioredis';
+import {
+  activityId,
+  DEFAULT_CONVERSATION_TTL_SECONDS,
+  DEFAULT_PAGE_LIMIT,
+  parseWatermark,
+  type ActivityLog,
+  type ActivityPage,
+} from './activity-log.js';
+
+export interface RedisActivityLogOptions {
+  /** Put before every key, e.g. "yidi:webchat:". */
+  keyPrefix?: string;
+  /** A conversation is forgotten this long after its last activity. */
+  ttlSeconds?: number;
+}
+
+/**
+ * The log in Redis, shared by every instance: one list per conversation (the activities as JSON, in
+ * order) and one marker key saying the conversation was opened, both with a TTL renewed on each append.
+ * An activity's id is its position in the list, so ids and watermarks agree on every instance.
+ */
+export class RedisActivityLog implements ActivityLog {
+  private readonly prefix: string;
+  private readonly ttlSeconds: number;
+
+  constructor(
+    private readonly redis: Redis,
+    options: RedisActivityLogOptions = {},
+  ) {
+    this.prefix = options.keyPrefix ?? 'webchat:';
+    this.ttlSeconds = options.ttlSeconds ?? DEFAULT_CONVERSATION_TTL_SECONDS;
+  }
+
+  async create(conversationId: string): Promise<void> {
+    await this.redis
+      .multi()
+      .set(this.openKey(conversationId), '1', 'EX', this.ttlSeconds)
+      .expire(this.listKey(conversationId), this.ttlSeconds)
+      .exec()
+      .then(throwOnFailure);
+  }
+
+  async exists(conversationId: string): Promise<boolean> {
+    return (await this.redis.exists(this.openKey(conversationId))) === 1;
+  }
+
+  async append(conversationId: string, activity: Partial<Activity>): Promise<string> {
+    const { id: _ignored, ...rest } = activity;
+    const results = throwOnFailure(
+      await this.redis
+        .multi()
+        .rpush(this.listKey(conversationId), JSON.stringify(rest))
+        .expire(this.listKey(conversationId), this.ttlSeconds)
+        .set(this.openKey(conversationId), '1', 'EX', this.ttlSeconds)
+        .exec(),
+    );
+    return activityId(conversationId, Number(results[0]));
+  }
+
+  async since(conversationId: string, watermark: string | undefined, limit = DEFAULT_PAGE_LIMIT): Promise<ActivityPage> {
+    const from = parseWatermark(watermark);
+    const key = this.listKey(conversationId);
+    const [length, raw] = throwOnFailure(
+      await this.redis
+        .multi()
+        .llen(key)
+        .lrange(key, from, from + limit - 1)
+        .exec(),
+    ) as [number, string[]];
+    if (from > length) return { activities: [], watermark: String(length) };
+    const activities = raw.map((json, i) => ({ ...(JSON.parse(json) as Activity), id: activityId(conversationId, from + i + 1) }));
+    return { activities, watermark: String(from + activities.length) };
+  }
+
+  private listKey(conversationId: string): string {
+    return `${this.prefix}${conversationId}:activities`;
+  }
+
+  private openKey(conversationId: string): string {
+    return `${this.prefix}${conversationId}:open`;
+  }
+}
+
+function throwOnFailure(results: [Error | null, unknown][] | null): unknown[] {
+  if (!results) throw new Error('redis transaction aborted');
+  return results.map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
+}

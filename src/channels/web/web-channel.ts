@@ -1,0 +1,286 @@
+import { ActivityTypes, type Activity, type ChannelAccount, type TurnContext } from 'botbuilder';
+import type { Request, Response, Server } from 'restify';
+import type { ActivityLog } from './activity-log.js';
+import { clientAddress, HttpError, queryValue, readJsonBody, sendError, sendJson } from './http.js';
+import { registerWebPage, type WebPageOptions } from './page.js';
+import { RateLimiter, type BucketSpec } from './rate-limiter.js';
+import { WEB_CHANNEL_ID, WEB_SERVICE_URL, WebChannelAdapter } from './web-adapter.js';
+import { isConversationId, newConversationId, newUserId, WebTokens, type WebTokenClaims } from './web-tokens.js';
+
+export interface WebRateLimits {
+  /** Every Direct Line request from one address (many citizens may share an office's address). */
+  perAddress?: BucketSpec;
+  /** Every request made with one conversation's tokens (polling is one a second). */
+  perConversation?: BucketSpec;
+  /** New conversations (token generation) from one address. */
+  newConversationsPerAddress?: BucketSpec;
+}
+
+/** Logging without personal data: only codes, ids of conversations and error objects. */
+export interface WebChannelLogger {
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface WebChannelOptions {
+  /** The bot's turn handler (bot.run). */
+  logic: (context: TurnContext) => Promise<void>;
+  /** HMAC secret for conversation tokens (from configuration; at least 16 characters). */
+  tokenSecret: string;
+  /** Where each conversation's activities are kept. */
+  activityLog: ActivityLog;
+  tokenTtlSeconds?: number;
+  rateLimit?: WebRateLimits;
+  /** Largest accepted request body. */
+  maxBodyBytes?: number;
+  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy?: boolean;
+  /** Called when a turn fails (e.g. the bot's apology handler); otherwise the failure is logged. */
+  onTurnError?: (context: TurnContext, error: Error) => Promise<void>;
+  logger?: WebChannelLogger;
+  botId?: string;
+  /** The citizens' page (GET /, /webchat.js); false to serve only the Direct Line API. */
+  page?: WebPageOptions | false;
+  /** Clock for tokens and rate limits (tests). */
+  now?: () => number;
+}
+
+export interface WebChannel {
+  /** The channel's own adapter: use it for middleware and proactive messages (continueConversation). */
+  adapter: WebChannelAdapter;
+  tokens: WebTokens;
+}
+
+export const DIRECT_LINE_BASE = '/v3/directline';
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+export const DEFAULT_RATE_LIMITS: Required<WebRateLimits> = {
+  perAddress: { burst: 600, perSecond: 20 },
+  perConversation: { burst: 60, perSecond: 3 },
+  newConversationsPerAddress: { burst: 20, perSecond: 0.2 },
+};
+
+const INCOMING_TYPES = new Set<string>([ActivityTypes.Message, ActivityTypes.Event, ActivityTypes.Typing]);
+const LOCALE_PATTERN = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/;
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+
+/**
+ * The web channel: the subset of the Direct Line 3.0 REST API that Web Chat's stock DirectLine client
+ * uses when polling, served by the bot itself (no Azure), plus the citizens' page. Turns run through the
+ * channel's own adapter; replies are kept in the ActivityLog and reach the page on its next poll.
+ */
+export function registerWebChannel(server: Server, options: WebChannelOptions): WebChannel {
+  const now = options.now ?? Date.now;
+  const log = options.activityLog;
+  const tokens = new WebTokens(options.tokenSecret, options.tokenTtlSeconds, now);
+  const adapter = new WebChannelAdapter(log, options.botId ? { botId: options.botId } : {});
+  adapter.onTurnError =
+    options.onTurnError ??
+    (async (context, error) => {
+      options.logger?.error({ err: error, conversation: context.activity.conversation?.id, channel: WEB_CHANNEL_ID }, 'web turn failed');
+    });
+  const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimit };
+  const byAddress = new RateLimiter(limits.perAddress, now);
+  const byConversation = new RateLimiter(limits.perConversation, now);
+  const newByAddress = new RateLimiter(limits.newConversationsPerAddress, now);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const trustProxy = options.trustProxy ?? false;
+
+  const limit = (limiter: RateLimiter, key: string, what: string): void => {
+    const decision = limiter.take(key);
+    if (!decision.allowed) {
+      throw new HttpError(429, 'TooManyRequests', `too many requests ${what}; retry after ${decision.retryAfterSeconds} s`, {
+        'Retry-After': String(decision.retryAfterSeconds),
+      });
+    }
+  };
+
+  /** Address limit, then the token, then the conversation's own limit; the conversation must be the token's. */
+  const authorize = (req: Request, conversationId?: string): WebTokenClaims => {
+    const check = tokens.verifyHeader(req.headers.authorization);
+    if (!check.ok) {
+      if (check.error === 'token_expired') throw new HttpError(403, 'TokenExpired', 'the token has expired');
+      throw new HttpError(401, 'Unauthorized', check.error === 'token_missing' ? 'a Bearer token is required' : 'the token is not valid');
+    }
+    if (conversationId !== undefined && conversationId !== check.claims.conversationId) {
+      throw new HttpError(403, 'Forbidden', 'the token does not reach this conversation');
+    }
+    limit(byConversation, check.claims.conversationId, 'for this conversation');
+    return check.claims;
+  };
+
+  const conversationParam = (req: Request): string => {
+    const id = String((req.params as Record<string, unknown> | undefined)?.['conversationId'] ?? '');
+    if (!isConversationId(id)) throw new HttpError(404, 'NotFound', 'no such conversation');
+    return id;
+  };
+
+  const mustExist = async (conversationId: string): Promise<void> => {
+    if (!(await log.exists(conversationId))) throw new HttpError(404, 'NotFound', 'the conversation does not exist or has expired');
+  };
+
+  const conversationReply = (claims: WebTokenClaims) => {
+    const { token, expiresIn } = tokens.issue(claims.conversationId, claims.userId);
+    return { conversationId: claims.conversationId, token, expires_in: expiresIn };
+  };
+
+  const runTurn = async (activity: Partial<Activity>): Promise<void> => {
+    try {
+      await adapter.processActivity(activity, options.logic);
+    } catch (error) {
+      options.logger?.error({ err: error, conversation: activity.conversation?.id }, 'web turn failed');
+    }
+  };
+
+  const route =
+    (handler: Handler): Handler =>
+    async (req, res) => {
+      try {
+        limit(byAddress, clientAddress(req, trustProxy), 'from this address');
+        await handler(req, res);
+      } catch (error) {
+        if (error instanceof HttpError) {
+          if (error.status >= 500) options.logger?.error({ err: error }, 'web channel error');
+          sendError(res, error);
+        } else {
+          options.logger?.error({ err: error }, 'web channel failure');
+          sendError(res, new HttpError(500, 'ServiceError', 'the request could not be handled'));
+        }
+      }
+    };
+
+  // The page gets a token for a new conversation from the server: no secret in the page.
+  server.post(
+    `${DIRECT_LINE_BASE}/tokens/generate`,
+    route(async (req, res) => {
+      limit(newByAddress, clientAddress(req, trustProxy), 'for new conversations from this address');
+      await readJsonBody(req, maxBodyBytes); // accepted and ignored: the user id is always chosen here
+      const conversationId = newConversationId();
+      const { token, expiresIn } = tokens.issue(conversationId, newUserId());
+      sendJson(res, 200, { conversationId, token, expires_in: expiresIn });
+    }),
+  );
+
+  server.post(
+    `${DIRECT_LINE_BASE}/tokens/refresh`,
+    route(async (req, res) => {
+      const claims = authorize(req);
+      sendJson(res, 200, conversationReply(claims));
+    }),
+  );
+
+  // Start: 201 and the bot's greeting turn for a new conversation, 200 when the token's conversation exists.
+  server.post(
+    `${DIRECT_LINE_BASE}/conversations`,
+    route(async (req, res) => {
+      const claims = authorize(req);
+      const body = await readJsonBody(req, maxBodyBytes);
+      if (await log.exists(claims.conversationId)) {
+        sendJson(res, 200, conversationReply(claims));
+        return;
+      }
+      await log.create(claims.conversationId);
+      const locale = localeOf(body);
+      await runTurn({
+        type: ActivityTypes.ConversationUpdate,
+        id: `${claims.conversationId}|start`,
+        channelId: WEB_CHANNEL_ID,
+        serviceUrl: WEB_SERVICE_URL,
+        conversation: { id: claims.conversationId } as Activity['conversation'],
+        from: { id: claims.userId, name: '', role: 'user' },
+        recipient: adapter.bot,
+        membersAdded: [adapter.bot, { id: claims.userId, name: '', role: 'user' }],
+        timestamp: new Date(now()),
+        ...(locale ? { locale } : {}),
+      });
+      sendJson(res, 201, conversationReply(claims));
+    }),
+  );
+
+  // Reconnect: the page resumes a conversation it knows (after a reload) and replays from a watermark.
+  server.get(
+    `${DIRECT_LINE_BASE}/conversations/:conversationId`,
+    route(async (req, res) => {
+      const conversationId = conversationParam(req);
+      const claims = authorize(req, conversationId);
+      await mustExist(conversationId);
+      sendJson(res, 200, conversationReply(claims));
+    }),
+  );
+
+  server.get(
+    `${DIRECT_LINE_BASE}/conversations/:conversationId/activities`,
+    route(async (req, res) => {
+      const conversationId = conversationParam(req);
+      authorize(req, conversationId);
+      await mustExist(conversationId);
+      sendJson(res, 200, await log.since(conversationId, queryValue(req, 'watermark')));
+    }),
+  );
+
+  server.post(
+    `${DIRECT_LINE_BASE}/conversations/:conversationId/activities`,
+    route(async (req, res) => {
+      const conversationId = conversationParam(req);
+      const claims = authorize(req, conversationId);
+      const body = await readJsonBody(req, maxBodyBytes);
+      await mustExist(conversationId);
+      const incoming = toIncomingActivity(body, claims, adapter.bot, new Date(now()));
+      // Echo first: Web Chat marks the message sent when it comes back with its clientActivityID and an id.
+      const id = await log.append(conversationId, incoming);
+      await runTurn({ ...incoming, id });
+      sendJson(res, 200, { id });
+    }),
+  );
+
+  if (options.page !== false) registerWebPage(server, options.page ?? {});
+  return { adapter, tokens };
+}
+
+/**
+ * What the page posted, reduced to what a citizen's client may say: the type, text and values, its
+ * locale and client ids. Who sent it, where, and when are set by the server from the token.
+ */
+export function toIncomingActivity(
+  body: unknown,
+  claims: WebTokenClaims,
+  bot: ChannelAccount,
+  at: Date,
+): Partial<Activity> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'BadArgument', 'the body must be an activity object');
+  const given = body as Record<string, unknown>;
+  const type = given['type'];
+  if (typeof type !== 'string' || !INCOMING_TYPES.has(type)) throw new HttpError(400, 'BadArgument', 'the activity type must be message, event or typing');
+  const text = given['text'];
+  if (text !== undefined && typeof text !== 'string') throw new HttpError(400, 'BadArgument', 'text must be a string');
+  const name = given['name'];
+  if (type === ActivityTypes.Event && typeof name !== 'string') throw new HttpError(400, 'BadArgument', 'an event needs a name');
+  const channelData = given['channelData'];
+  const clientActivityID =
+    typeof channelData === 'object' && channelData !== null ? (channelData as Record<string, unknown>)['clientActivityID'] : undefined;
+  const locale = localeOf(given);
+  const activity: Partial<Activity> = {
+    type,
+    channelId: WEB_CHANNEL_ID,
+    serviceUrl: WEB_SERVICE_URL,
+    conversation: { id: claims.conversationId } as Activity['conversation'],
+    from: { id: claims.userId, name: '', role: 'user' },
+    recipient: bot,
+    timestamp: at,
+  };
+  if (typeof text === 'string') activity.text = text;
+  if (typeof name === 'string') activity.name = name;
+  if (given['value'] !== undefined) activity.value = given['value'];
+  if (locale) activity.locale = locale;
+  if (typeof given['textFormat'] === 'string') activity.textFormat = given['textFormat'];
+  if (typeof given['localTimestamp'] === 'string') activity.localTimestamp = given['localTimestamp'] as unknown as Date;
+  if (typeof given['localTimezone'] === 'string') activity.localTimezone = given['localTimezone'];
+  if (Array.isArray(given['entities'])) activity.entities = given['entities'] as Activity['entities'];
+  if (typeof clientActivityID === 'string') activity.channelData = { clientActivityID };
+  return activity;
+}
+
+function localeOf(body: unknown): string | undefined {
+  const locale = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['locale'] : undefined;
+  return typeof locale === 'string' && locale.length <= 35 && LOCALE_PATTERN.test(locale) ? locale : undefined;
+}

@@ -1,0 +1,93 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** What a web-channel token says: which conversation it opens, for which user, until when. */
+export interface WebTokenClaims {
+  /** The conversation the token reaches (and no other). */
+  conversationId: string;
+  /** The user the page speaks for; the channel stamps it on every activity the page posts. */
+  userId: string;
+  /** Expiry, seconds since the epoch. */
+  expiresAt: number;
+}
+
+export type TokenCheck = { ok: true; claims: WebTokenClaims } | { ok: false; error: 'token_missing' | 'token_invalid' | 'token_expired' };
+
+export const DEFAULT_TOKEN_TTL_SECONDS = 30 * 60;
+
+const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+
+/**
+ * Conversation tokens: compact JWTs signed with HMAC-SHA256 and the configured secret. Web Chat reads
+ * the `user` claim to know which activities are the user's own; the server trusts only the signature.
+ * No state is kept, so any instance with the same secret accepts a token another instance issued.
+ */
+export class WebTokens {
+  private readonly secret: Buffer;
+
+  constructor(
+    secret: string,
+    readonly ttlSeconds: number = DEFAULT_TOKEN_TTL_SECONDS,
+    private readonly now: () => number = Date.now,
+  ) {
+    if (secret.length < 16) throw new Error('the web channel token secret must be at least 16 characters');
+    this.secret = Buffer.from(secret, 'utf8');
+  }
+
+  /** A token for a conversation, valid for ttlSeconds from now. */
+  issue(conversationId: string, userId: string): { token: string; expiresIn: number } {
+    const iat = Math.floor(this.now() / 1000);
+    const payload = base64url(JSON.stringify({ conv: conversationId, user: userId, iat, exp: iat + this.ttlSeconds }));
+    const body = `${HEADER}.${payload}`;
+    return { token: `${body}.${this.sign(body)}`, expiresIn: this.ttlSeconds };
+  }
+
+  /** Checks signature, shape and expiry of the token from an "Authorization: Bearer …" header. */
+  verifyHeader(authorization: string | undefined): TokenCheck {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '');
+    if (!match) return { ok: false, error: 'token_missing' };
+    return this.verify(match[1]!);
+  }
+
+  verify(token: string): TokenCheck {
+    const parts = token.split('.');
+    if (parts.length !== 3 || parts[0] !== HEADER) return { ok: false, error: 'token_invalid' };
+    const given = Buffer.from(parts[2]!, 'base64url');
+    const expected = Buffer.from(this.sign(`${parts[0]}.${parts[1]}`), 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, error: 'token_invalid' };
+    let payload: unknown;
+    try {
+      payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+    } catch {
+      return { ok: false, error: 'token_invalid' };
+    }
+    const { conv, user, exp } = (payload ?? {}) as Record<string, unknown>;
+    if (typeof conv !== 'string' || !ID_PATTERN.test(conv) || typeof user !== 'string' || typeof exp !== 'number') {
+      return { ok: false, error: 'token_invalid' };
+    }
+    if (exp * 1000 <= this.now()) return { ok: false, error: 'token_expired' };
+    return { ok: true, claims: { conversationId: conv, userId: user, expiresAt: exp } };
+  }
+
+  private sign(body: string): string {
+    return createHmac('sha256', this.secret).update(body).digest('base64url');
+  }
+}
+
+/** A fresh random id for a conversation (URL-safe, 22 characters). */
+export function newConversationId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** A fresh random user id; "dl_" marks ids embedded in a token, as Direct Line does. */
+export function newUserId(): string {
+  return `dl_${randomBytes(12).toString('base64url')}`;
+}
+
+export function isConversationId(value: string): boolean {
+  return ID_PATTERN.test(value);
+}
+
+function base64url(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64url');
+}

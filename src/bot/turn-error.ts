@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import { resolveLocale, type Texts } from '../content/texts.js';
 import { StoreUnavailableError } from '../state/errors.js';
+import { conversationTag } from './turn-log-middleware.js';
 
 /**
  * What happens when a turn fails: the person always gets an answer in their language — an apology that
@@ -12,7 +13,7 @@ export function createTurnErrorHandler(deps: { texts: Texts; logger: Logger; hot
   return async (context: TurnContext, error: Error): Promise<void> => {
     const kind = error instanceof StoreUnavailableError ? 'store_unavailable' : 'bug';
     deps.onError?.(kind);
-    deps.logger.error({ err: error, kind, conversation: context.activity.conversation?.id, channel: context.activity.channelId }, 'turn failed');
+    deps.logger.error({ err: error, kind, conversation: conversationTag(context.activity.conversation?.id), channel: context.activity.channelId }, 'turn failed');
     const locale = resolveLocale(context.activity.locale);
     const key = kind === 'store_unavailable' ? 'messages.storeUnavailable' : 'messages.error';
     try {

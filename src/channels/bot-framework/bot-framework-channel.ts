@@ -5,6 +5,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { Server } from 'restify';
+import { requestIdFrom, withRequestId } from '../../ops/request-context.js';
 
 export interface BotFrameworkCredentials {
   MicrosoftAppId?: string | undefined;
@@ -26,6 +27,6 @@ export function createBotFrameworkAdapter(credentials: BotFrameworkCredentials):
 
 export function registerBotFrameworkChannel(server: Server, adapter: CloudAdapter, logic: (context: TurnContext) => Promise<void>): void {
   server.post('/api/messages', async (req, res) => {
-    await adapter.process(req, res, logic);
+    await withRequestId(requestIdFrom(req.headers), () => adapter.process(req, res, logic));
   });
 }

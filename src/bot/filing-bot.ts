@@ -65,12 +65,14 @@ export class FilingBot extends ActivityHandler {
     return this.deps.texts;
   }
 
+  /**
+   * Runs one turn and saves the state only when the turn succeeded: after a failure the stored state
+   * is the one from before the turn, so the person's retry of the same message repeats the same step
+   * (a repeated submit finds the same idempotency key and the same filing).
+   */
   override async run(context: TurnContext): Promise<void> {
-    try {
-      await super.run(context);
-    } finally {
-      await this.conversationState.saveChanges(context, false);
-    }
+    await super.run(context);
+    await this.conversationState.saveChanges(context, false);
   }
 
   private async runDialogs(context: TurnContext): Promise<void> {

@@ -124,12 +124,26 @@ function walk(value: unknown, depth: number, seen: WeakSet<object>): unknown {
   }
 }
 
+const JSON_SPAN = /\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/g;
+const QUOTED = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|“[^”]*”|「[^」]*」/g;
+const CJK_RUN = /[\u3400-\u9fff\uf900-\ufaff\u00b7·]+/g;
+
+/**
+ * Error messages are written by code we do not control (drivers, libraries, a careless
+ * `new Error(\`failed for ${JSON.stringify(x)}\`)`): besides ID and phone numbers, they lose embedded
+ * JSON, quoted values and runs of Chinese characters (names, addresses) — our own error messages
+ * never need them.
+ */
+export function cleanErrorText(s: string): string {
+  return maskFreeText(s).replace(JSON_SPAN, '[DATA]').replace(QUOTED, '[DATA]').replace(CJK_RUN, '[TEXT]');
+}
+
 function cleanError(err: Error, depth: number, seen: WeakSet<object>): Record<string, unknown> {
   const out: Record<string, unknown> = {
     type: err.constructor?.name ?? 'Error',
-    message: maskFreeText(String(err.message ?? '')),
+    message: cleanErrorText(String(err.message ?? '')),
   };
-  if (err.stack) out.stack = maskFreeText(err.stack);
+  if (err.stack) out.stack = cleanErrorText(err.stack);
   for (const [k, v] of Object.entries(err)) {
     if (k === 'message' || k === 'stack') continue;
     out[k] = isSensitiveKey(k) && v !== undefined ? REDACTED : walk(v, depth + 1, seen);

@@ -1,0 +1,129 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { MemoryActivityLog, WebTokens } from '../../src/channels/web/index.js';
+import { BOT_WORDS, startWebChannel, TEST_SECRET, type RunningChannel } from '../channels.web.fixtures.js';
+import { WebChatDriver, type Line, type Step } from './webchat-driver.js';
+
+const zh = BOT_WORDS['zh-CN'];
+const en = BOT_WORDS['en-US'];
+const pageStrings = (locale: string) =>
+  JSON.parse(readFileSync(new URL(`../../public/web/strings/${locale}.json`, import.meta.url), 'utf8')) as Record<string, string>;
+
+const STORE_KEY = 'yidi.webchat.conversation';
+
+describe('the citizens’ page in a real browser (Chromium, Web Chat 4.18.1 served by the bot)', function () {
+  this.timeout(60_000);
+  let running: RunningChannel;
+  let browser: WebChatDriver;
+
+  before(function () {
+    if (!WebChatDriver.available()) this.skip();
+  });
+  beforeEach(async () => {
+    running = await startWebChannel({ activityLog: new MemoryActivityLog() });
+    browser = await WebChatDriver.launch();
+  });
+  afterEach(async () => {
+    await browser?.close();
+    await running?.close();
+  });
+
+  const savedConversation = () => browser.page.evaluate((key) => JSON.parse(sessionStorage.getItem(key) ?? 'null') as { conversationId: string } | null, STORE_KEY);
+
+  it('in Chinese: greets first, takes a button and typed text, and survives a reload mid-way', async () => {
+    await browser.open(`${running.baseUrl}/`);
+    expect(await browser.page.getAttribute('html', 'lang')).to.equal('zh-CN');
+    expect(await browser.page.title()).to.equal(pageStrings('zh-CN')['title']);
+
+    await browser.run([{ see: zh.greeting }, { see: zh.choose }, { screenshot: 'webchat-zh-1-greeting' }]);
+    expect(await browser.suggestedActions()).to.deep.equal([...zh.choices]);
+    const before = await savedConversation();
+
+    const steps: Step[] = [
+      { click: zh.choices[1] },
+      { see: zh.askName },
+      { reload: true },
+      { see: zh.askName },
+      { screenshot: 'webchat-zh-2-after-reload' },
+    ];
+    await browser.run(steps);
+    expect((await savedConversation())?.conversationId, 'the same conversation continues').to.equal(before?.conversationId);
+    const history: Line[] = [
+      { from: 'bot', text: zh.greeting },
+      { from: 'bot', text: zh.choose },
+      { from: 'user', text: zh.choices[1] },
+      { from: 'bot', text: zh.askName },
+    ];
+    expect(await browser.transcript()).to.deep.equal(history);
+
+    await browser.run([{ type: '张三' }, { see: zh.done('张三', zh.choices[1]) }]);
+    await browser.waitUntilSent();
+    await browser.screenshot('webchat-zh-3-done');
+    expect(await browser.transcript()).to.deep.equal([
+      ...history,
+      { from: 'user', text: '张三' },
+      { from: 'bot', text: zh.done('张三', zh.choices[1]) },
+    ]);
+    expect(browser.problems, 'no console errors (e.g. CSP violations)').to.deep.equal([]);
+  });
+
+  it('in English (?lang=en): the page and the bot speak English', async () => {
+    await browser.open(`${running.baseUrl}/?lang=en`);
+    expect(await browser.page.getAttribute('html', 'lang')).to.equal('en-US');
+    expect(await browser.page.locator('h1').textContent()).to.equal(pageStrings('en-US')['title']);
+    await browser.run([
+      { see: en.greeting },
+      { click: en.choices[0] },
+      { see: en.askName },
+      { type: 'Alice' },
+      { see: en.done('Alice', en.choices[0]) },
+    ]);
+    await browser.waitUntilSent();
+    await browser.screenshot('webchat-en-done');
+    expect(running.bot.received.filter((a) => a.type === 'message').map((a) => a.locale)).to.deep.equal(['en-US', 'en-US']);
+  });
+
+  it('the language switch keeps the conversation; the bot answers in the new language from then on', async () => {
+    await browser.open(`${running.baseUrl}/`);
+    await browser.run([{ see: zh.choose }]);
+    await browser.page.getByRole('link', { name: 'English' }).click();
+    await browser.page.waitForSelector('[data-id="webchat-sendbox-input"]');
+    // The buttons were sent in Chinese and stay so; what the bot says next is in English.
+    await browser.run([{ see: zh.choose }, { click: zh.choices[0] }, { see: en.askName }]);
+    expect((await browser.transcript()).map((l) => l.text)).to.deep.equal([zh.greeting, zh.choose, zh.choices[0], en.askName]);
+  });
+
+  it('is usable with the keyboard alone: skip link, suggested actions and send box', async () => {
+    await browser.open(`${running.baseUrl}/`);
+    await browser.run([{ see: zh.choose }]);
+    await browser.page.keyboard.press('Tab');
+    expect(await browser.page.evaluate(() => document.activeElement?.textContent)).to.equal(pageStrings('zh-CN')['skipToChat']);
+    // Tab through the page until a suggested action has focus, then choose it with Enter.
+    let focused = '';
+    for (let i = 0; i < 30 && !zh.choices.includes(focused as (typeof zh.choices)[number]); i++) {
+      await browser.page.keyboard.press('Tab');
+      focused = (await browser.page.evaluate(() => document.activeElement?.textContent?.trim() ?? '')) ?? '';
+    }
+    expect(focused).to.equal(zh.choices[0]);
+    await browser.page.keyboard.press('Enter');
+    await browser.run([{ see: zh.askName }]);
+    // Web Chat hands the focus to the send box after a suggested action: type straight away.
+    expect(await browser.page.evaluate(() => document.activeElement?.getAttribute('data-id'))).to.equal('webchat-sendbox-input');
+    await browser.run([{ keys: '王五' }, { press: 'Enter' }, { see: zh.done('王五', zh.choices[0]) }]);
+    expect(await browser.page.getAttribute('[data-id="webchat-sendbox-input"]', 'aria-label')).to.be.a('string').and.not.equal('');
+  });
+
+  it('an expired conversation starts a fresh one with a friendly note in the page’s language', async () => {
+    await browser.open(`${running.baseUrl}/`);
+    await browser.run([{ see: zh.choose }, { click: zh.choices[0] }, { see: zh.askName }]);
+    const saved = (await savedConversation())!;
+    const longAgo = new WebTokens(TEST_SECRET, 60, () => Date.now() - 3600_000).issue(saved.conversationId, 'dl_old').token;
+    await browser.page.evaluate(([key, value]) => sessionStorage.setItem(key!, value!), [STORE_KEY, JSON.stringify({ ...saved, token: longAgo })]);
+
+    await browser.run([{ reload: true }, { see: zh.greeting }, { see: zh.choose }]);
+    expect(await browser.page.locator('#status').textContent()).to.equal(pageStrings('zh-CN')['expired']);
+    expect((await savedConversation())?.conversationId).to.not.equal(saved.conversationId);
+    expect((await browser.transcript()).map((l) => l.text)).to.deep.equal([zh.greeting, zh.choose]);
+    await browser.screenshot('webchat-zh-4-expired');
+  });
+});

@@ -97,7 +97,8 @@ export class MainDialog extends ComponentDialog {
         return this.restart(dc);
       case 'language': {
         kit.state.locale = kit.locale === 'en-US' ? 'zh-CN' : 'en-US';
-        delete kit.state.announced;
+        // An outcome still being decided on is told again in the new language; a settled one is not.
+        if (!kit.state.acceptedCategory) delete kit.state.announced;
         await kit.say(kit.t('messages.languageSwitched'));
         return this.restart(dc);
       }

@@ -91,14 +91,16 @@ export class OutcomeDialog extends ComponentDialog {
   private async sayOutcome(kit: TurnKit, outcome: Outcome): Promise<void> {
     const reasons = outcome.reasons.map((code) => `• ${kit.t(`reasons.${code}`)}`).join('\n');
     const headline = outcome.category
-      ? kit.t('messages.outcome.category', { category: categoryName(kit, outcome.category) })
+      ? kit.t(outcome.category === 'TMP_EMERGENCY' ? 'messages.outcome.TMP_EMERGENCY' : 'messages.outcome.category', {
+          category: categoryName(kit, outcome.category),
+        })
       : kit.t(`messages.outcome.${outcome.kind}`);
-    const lines = [headline, reasons];
+    // An emergency hears the advice to get treatment first before anything else.
+    const lines = outcome.category === 'TMP_EMERGENCY' ? [kit.t('messages.emergencyAdvice'), headline, reasons] : [headline, reasons];
     if (outcome.retroactive) lines.push(kit.t('messages.outcome.retroactive'));
     if (kit.profile.insuredPlaceCode !== kit.state.situation.insuredPlace) {
       lines.push(kit.t('messages.outcome.profileFallback', { profile: kit.profile.name[kit.locale] }));
     }
-    if (outcome.category === 'TMP_EMERGENCY') lines.push(kit.t('messages.emergencyAdvice'));
     if (outcome.kind === 'MANUAL_REIMBURSEMENT') lines.push(kit.t('messages.manualReimbursement'));
     if (outcome.kind === 'NO_FILING_NEEDED') lines.push(kit.t('messages.noFilingNeeded'));
     if (outcome.kind === 'CANNOT_FILE') lines.push(kit.t('messages.cannotFile'));

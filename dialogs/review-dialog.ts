@@ -50,7 +50,7 @@ export class ReviewDialog extends ComponentDialog {
       .map((q) => ({ id: q.id, label: kit.t(`labels.${q.id}`), value: q.show(kit.q) ?? '' }));
     const text = [
       kit.t('messages.summaryIntro', { category: categoryName(kit, category) }),
-      ...rows.map((r) => `${r.label}：${r.value}`),
+      ...rows.map((r) => kit.t('messages.summaryRow', { label: r.label, value: r.value })),
     ].join('\n');
     if (kit.showsCards) {
       await kit.sayCard(summaryCard(kit, categoryName(kit, category), rows), text, { summary: rows.map((r) => r.id) });

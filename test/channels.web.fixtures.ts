@@ -104,8 +104,15 @@ export interface RunningChannel {
 }
 
 /** A restify server on 127.0.0.1 and a free port, with the web channel and the test bot. */
-export async function startWebChannel(options: Omit<WebChannelOptions, 'logic' | 'tokenSecret'> & Partial<Pick<WebChannelOptions, 'logic' | 'tokenSecret'>>): Promise<RunningChannel> {
+export async function startWebChannel(
+  options: Omit<WebChannelOptions, 'logic' | 'tokenSecret'> & Partial<Pick<WebChannelOptions, 'logic' | 'tokenSecret'>> & { serverWideParsers?: boolean },
+): Promise<RunningChannel> {
   const server = restify.createServer({ handleUncaughtExceptions: false });
+  if (options.serverWideParsers) {
+    // As src/app.ts sets up the server for every route.
+    server.use(restify.plugins.queryParser());
+    server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
+  }
   const bot = createTestBot();
   const channel = registerWebChannel(server, { tokenSecret: TEST_SECRET, logic: bot.logic, ...options });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

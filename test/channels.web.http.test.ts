@@ -305,4 +305,27 @@ describe('web channel: the Direct Line 3.0 subset Web Chat uses, over a real por
       expect(refused.body).to.have.nested.property('error.code', 'TooManyRequests');
     });
   });
+
+  describe('on a server whose parsers run for every route (as src/app.ts sets it up)', () => {
+    beforeEach(async () => {
+      await running.close();
+      running = await startWebChannel({ activityLog: new MemoryActivityLog(), serverWideParsers: true });
+      dl = new DirectLineClient(running.baseUrl);
+    });
+
+    it('the whole exchange works the same', async () => {
+      const { token, conversationId } = await dl.open('en-US');
+      await dl.post(token, conversationId, userMessage(en.choices[1], { locale: 'en-US' }));
+      const page = await dl.poll(token, conversationId, '');
+      expect(textsOf(page.body.activities)).to.deep.equal([en.greeting, en.choose, en.choices[1], en.askName]);
+    });
+
+    it('the channel’s own body limit still holds, and malformed bodies are still refused', async () => {
+      const { token, conversationId } = await dl.open();
+      expect((await dl.post(token, conversationId, userMessage('长'.repeat(20_000)))).status).to.equal(413);
+      const reply = await dl.call('POST', `/conversations/${conversationId}/activities`, { token, rawBody: '{"type": "message", "text": ' });
+      expect(reply.status).to.equal(400);
+      expect((await dl.call('POST', `/conversations/${conversationId}/activities`, { token, rawBody: '{"text": "hi"}' })).status).to.equal(400);
+    });
+  });
 });

@@ -47,7 +47,10 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   const parsed = (req as Request & { body?: unknown }).body;
   let text: string;
   if (parsed !== undefined && parsed !== null) {
-    if (typeof parsed === 'object' && !Buffer.isBuffer(parsed)) return parsed;
+    if (typeof parsed === 'object' && !Buffer.isBuffer(parsed)) {
+      if (Buffer.byteLength(JSON.stringify(parsed)) > maxBytes) throw tooLarge(maxBytes);
+      return parsed;
+    }
     text = Buffer.isBuffer(parsed) ? parsed.toString('utf8') : String(parsed);
     if (Buffer.byteLength(text) > maxBytes) throw tooLarge(maxBytes);
   } else {

@@ -1,0 +1,147 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { request } from 'node:http';
+import { MemoryActivityLog, pageLocale } from '../src/channels/web/index.js';
+import { startWebChannel, type RunningChannel } from './channels.web.fixtures.js';
+
+const PUBLIC = new URL('../public/', import.meta.url);
+const strings = (locale: string) => JSON.parse(readFileSync(new URL(`web/strings/${locale}.json`, PUBLIC), 'utf8')) as Record<string, string>;
+const template = readFileSync(new URL('index.html', PUBLIC), 'utf8');
+
+/** A GET that leaves the body as bytes (fetch would gunzip it). */
+function getRaw(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('web channel: the citizens’ page', () => {
+  let running: RunningChannel;
+  before(async () => {
+    running = await startWebChannel({ activityLog: new MemoryActivityLog() });
+  });
+  after(() => running.close());
+
+  describe('its words', () => {
+    it('the Chinese and English strings have the same keys, none empty', () => {
+      const [zh, en] = [strings('zh-CN'), strings('en-US')];
+      expect(Object.keys(en).sort()).to.deep.equal(Object.keys(zh).sort());
+      for (const [key, value] of [...Object.entries(zh), ...Object.entries(en)]) expect(value, key).to.be.a('string').and.not.equal('');
+    });
+
+    it('every {{t:key}} of the page and every string the script shows exists', () => {
+      const used = [...template.matchAll(/\{\{t:([\w.]+)\}\}/g)].map((m) => m[1]!);
+      const script = readFileSync(new URL('web/page.js', PUBLIC), 'utf8');
+      used.push(...[...script.matchAll(/say\('(\w+)'\)/g)].map((m) => m[1]!));
+      expect(used.length).to.be.greaterThan(5);
+      for (const key of used) expect(strings('zh-CN'), key).to.have.property(key);
+    });
+
+    const langs: [string | undefined, string][] = [
+      [undefined, 'zh-CN'],
+      ['zh', 'zh-CN'],
+      ['en', 'en-US'],
+      ['en-GB', 'en-US'],
+      ['fr', 'zh-CN'],
+    ];
+    for (const [lang, locale] of langs) {
+      it(`?lang=${lang ?? '(none)'} gives the page in ${locale}`, () => expect(pageLocale(lang)).to.equal(locale));
+    }
+  });
+
+  describe('GET /', () => {
+    it('is Chinese by default: lang attribute, title, labelled chat region, the strings for the script', async () => {
+      const response = await fetch(`${running.baseUrl}/`);
+      const html = await response.text();
+      const zh = strings('zh-CN');
+      expect(response.status).to.equal(200);
+      expect(response.headers.get('content-type')).to.equal('text/html; charset=utf-8');
+      expect(html).to.include('<html lang="zh-CN">');
+      expect(html).to.include(`<title>${zh['title']}</title>`);
+      expect(html).to.include(`aria-label="${zh['chatLabel']}"`);
+      expect(html).to.not.match(/\{\{/);
+      const embedded = /<script type="application\/json" id="page-strings">(.*?)<\/script>/s.exec(html)![1]!;
+      expect(JSON.parse(embedded)).to.deep.equal(zh);
+    });
+
+    it('?lang=en gives the English page with a way back to Chinese', async () => {
+      const html = await (await fetch(`${running.baseUrl}/?lang=en`)).text();
+      expect(html).to.include('<html lang="en-US">');
+      expect(html).to.include(`<h1>${strings('en-US')['title']}</h1>`);
+      expect(html).to.include('href="?lang=zh" lang="zh-CN"');
+    });
+
+    it('forbids scripts from anywhere but the bot itself (no CDN) and framing by other sites', async () => {
+      const response = await fetch(`${running.baseUrl}/`);
+      const csp = response.headers.get('content-security-policy') ?? '';
+      expect(csp).to.include("script-src 'self'");
+      expect(csp).to.include("connect-src 'self'");
+      expect(csp).to.include("frame-ancestors 'self'");
+      expect(response.headers.get('x-content-type-options')).to.equal('nosniff');
+      const html = await response.text();
+      const sources = [...html.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => m[1]);
+      expect(sources).to.deep.equal(['/webchat.js', '/web/page.js']);
+    });
+
+    it('the allowed framing sites are configurable', async () => {
+      const other = await startWebChannel({ activityLog: new MemoryActivityLog(), page: { frameAncestors: ["'self'", 'https://ybj.example.gov.cn'] } });
+      try {
+        const csp = (await fetch(`${other.baseUrl}/`)).headers.get('content-security-policy');
+        expect(csp).to.include("frame-ancestors 'self' https://ybj.example.gov.cn");
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('a channel without the page serves only the Direct Line API', async () => {
+      const apiOnly = await startWebChannel({ activityLog: new MemoryActivityLog(), page: false });
+      try {
+        expect((await fetch(`${apiOnly.baseUrl}/`)).status).to.equal(404);
+        expect((await fetch(`${apiOnly.baseUrl}/v3/directline/tokens/generate`, { method: 'POST' })).status).to.equal(200);
+      } finally {
+        await apiOnly.close();
+      }
+    });
+  });
+
+  describe('GET /webchat.js and the page’s own files', () => {
+    const vendored = readFileSync(new URL('vendor/webchat/webchat.js', PUBLIC));
+
+    it('serves the vendored Web Chat bundle unchanged, gzipped when the browser accepts it', async () => {
+      const zipped = await getRaw(`${running.baseUrl}/webchat.js`, { 'Accept-Encoding': 'gzip, deflate' });
+      expect(zipped.status).to.equal(200);
+      expect(zipped.headers['content-encoding']).to.equal('gzip');
+      expect(zipped.headers['content-type']).to.equal('text/javascript; charset=utf-8');
+      expect(zipped.body.length).to.be.lessThan(vendored.length / 2);
+      expect(gunzipSync(zipped.body).equals(vendored)).to.equal(true);
+      const plain = await getRaw(`${running.baseUrl}/webchat.js`);
+      expect(plain.headers['content-encoding']).to.equal(undefined);
+      expect(plain.body.equals(vendored)).to.equal(true);
+    });
+
+    it('the bundle is the official Web Chat 4.18.1 build that sets window.WebChat', () => {
+      expect(vendored.subarray(0, 80).toString()).to.include('For license information please see webchat.js.LICENSE.txt');
+      expect(vendored.toString('latin1')).to.include('"4.18.1"');
+    });
+
+    for (const [path, type] of [
+      ['/web/page.js', 'text/javascript; charset=utf-8'],
+      ['/web/page.css', 'text/css; charset=utf-8'],
+      ['/webchat.js.LICENSE.txt', 'text/plain; charset=utf-8'],
+    ] as const) {
+      it(`serves ${path} as ${type}`, async () => {
+        const response = await fetch(`${running.baseUrl}${path}`);
+        expect(response.status).to.equal(200);
+        expect(response.headers.get('content-type')).to.equal(type);
+        expect((await response.text()).length).to.be.greaterThan(100);
+      });
+    }
+  });
+});

@@ -42,6 +42,16 @@ export class PrivateRedisServer {
     throw new Error(`redis-server on port ${this.port} did not answer PING`);
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open but nothing answers, as a hung host. */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** Lets a frozen server run again (SIGCONT). */
+  thaw(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** Kills the server (SIGKILL, as a crash) and resolves once the process has exited. */
   async kill(): Promise<void> {
     const child = this.child;

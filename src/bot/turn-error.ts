@@ -15,7 +15,7 @@ export function createTurnErrorHandler(deps: { texts: Texts; logger: Logger; hot
     deps.onError?.(kind);
     deps.logger.error({ err: error, kind, conversation: conversationTag(context.activity.conversation?.id), channel: context.activity.channelId }, 'turn failed');
     const locale = resolveLocale(context.activity.locale);
-    const key = kind === 'store_unavailable' ? 'messages.storeUnavailable' : 'messages.error';
+    const key = kind === 'store_unavailable' ? 'system.storeUnavailable' : 'messages.error';
     try {
       await context.sendActivity({ type: 'message', text: deps.texts.t(locale, key, { hotline: deps.hotline }), channelData: { error: kind } });
     } catch (sendError) {

@@ -39,7 +39,9 @@ describe('web channel: the citizens’ page', () => {
     it('every {{t:key}} of the page and every string the script shows exists', () => {
       const used = [...template.matchAll(/\{\{t:([\w.]+)\}\}/g)].map((m) => m[1]!);
       const script = readFileSync(new URL('web/page.js', PUBLIC), 'utf8');
-      used.push(...[...script.matchAll(/say\('(\w+)'\)/g)].map((m) => m[1]!));
+      for (const [, args] of script.matchAll(/say\(([^;]*)\);/g)) used.push(...[...args!.matchAll(/'(\w+)'/g)].map((m) => m[1]!));
+      used.push(...[...script.matchAll(/strings\.(\w+)/g)].map((m) => m[1]!));
+      expect(used).to.include.members(['expired', 'busy', 'retry', 'restart']);
       expect(used.length).to.be.greaterThan(5);
       for (const key of used) expect(strings('zh-CN'), key).to.have.property(key);
     });

@@ -21,12 +21,17 @@
     statusEl.textContent = strings[key] || '';
   }
 
-  function offerRestart() {
+  var forgetOnRestart = true;
+
+  /** Shows the button; after a failure it retries the same conversation, otherwise it starts a new one. */
+  function offerRestart(keepConversation) {
+    forgetOnRestart = !keepConversation;
+    restartEl.textContent = keepConversation ? strings.retry : strings.restart;
     restartEl.hidden = false;
   }
 
   restartEl.addEventListener('click', function () {
-    forget();
+    if (forgetOnRestart) forget();
     location.reload();
   });
 
@@ -123,7 +128,7 @@
           offerRestart();
         } else if (status === STATUS.FailedToConnect) {
           say('failed');
-          offerRestart();
+          offerRestart(true);
         }
       },
     });
@@ -180,7 +185,9 @@
       })
       .catch(function (problem) {
         say(problem && problem.status === 429 ? 'busy' : 'failed');
-        offerRestart();
+        var loading = chatEl.querySelector('.loading');
+        if (loading) loading.hidden = true;
+        offerRestart(true);
       });
   }
 

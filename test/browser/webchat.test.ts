@@ -65,6 +65,8 @@ describe('the citizens’ page in a real browser (Chromium, Web Chat 4.18.1 serv
       { from: 'bot', text: zh.done('张三', zh.choices[1]) },
     ]);
     expect(browser.problems, 'no console errors (e.g. CSP violations)').to.deep.equal([]);
+    await browser.page.setViewportSize({ width: 1280, height: 800 });
+    await browser.screenshot('webchat-zh-desktop');
   });
 
   it('in English (?lang=en): the page and the bot speak English', async () => {
@@ -125,5 +127,14 @@ describe('the citizens’ page in a real browser (Chromium, Web Chat 4.18.1 serv
     expect((await savedConversation())?.conversationId).to.not.equal(saved.conversationId);
     expect((await browser.transcript()).map((l) => l.text)).to.deep.equal([zh.greeting, zh.choose]);
     await browser.screenshot('webchat-zh-4-expired');
+  });
+
+  it('when too many conversations start at once, the page says so in its own words and offers to try again', async () => {
+    await running.close();
+    running = await startWebChannel({ activityLog: new MemoryActivityLog(), rateLimit: { newConversationsPerAddress: { burst: 0, perSecond: 0.001 } } });
+    await browser.page.goto(`${running.baseUrl}/`);
+    await browser.page.waitForFunction((busy) => document.getElementById('status')?.textContent === busy, pageStrings('zh-CN')['busy']);
+    expect(await browser.page.getByRole('button', { name: pageStrings('zh-CN')['retry'] }).isVisible()).to.equal(true);
+    await browser.screenshot('webchat-zh-5-busy');
   });
 });

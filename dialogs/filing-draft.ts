@@ -1,7 +1,8 @@
 import { scopeOf } from '../src/domain/classify.js';
 import { expectedEndDate, validateFiling as validateWithSchema, type FilableCategory } from '../src/domain/filing.js';
 import { fail, ok, type Check } from '../src/domain/result.js';
-import { acceptedCategory, currentOutcome } from './questions.js';
+import type { Details } from './filing-state.js';
+import { acceptedCategory, currentOutcome, questionById } from './questions.js';
 import type { TurnKit } from './turn-kit.js';
 
 export interface FilingDraft {
@@ -12,9 +13,14 @@ export interface FilingDraft {
 
 /** The filing record (shared/domain.md §6) built from the conversation's answers. */
 export function buildFilingDraft(kit: TurnKit): FilingDraft {
-  const { situation: s, details: d } = kit.state;
+  const { situation: s } = kit.state;
   const category = acceptedCategory(kit.q) as FilableCategory;
   const outcome = currentOutcome(kit.q)!;
+  // Only answers to questions that apply now: an address given before an edit made the filing
+  // temporary stays in the conversation (in case the edit is undone) but not in the filing.
+  const d = Object.fromEntries(
+    Object.entries(kit.state.details).filter(([field]) => questionById(`details.${field}`)?.applies(kit.q) ?? false),
+  ) as Details;
   return {
     filerMode: s.filerMode,
     person: { name: d.personName, idNumber: d.idNumber, phone: d.phone },

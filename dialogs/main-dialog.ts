@@ -5,9 +5,10 @@ import { AnswerPrompt, parseAnswer, questionActivity, type AskSpec } from './ask
 import type { DialogDeps } from './dialog-deps.js';
 import { FILING_DIALOG, FilingDialog } from './filing-dialog.js';
 import { newFilingState } from './filing-state.js';
-import { normalizeAnswer } from './question.js';
+import { choiceLabel, normalizeAnswer } from './question.js';
 import { questionById } from './questions.js';
-import { openForEdit } from './review-dialog.js';
+import { UNDERSTOOD } from './outcome-dialog.js';
+import { CONFIRM, openForEdit } from './review-dialog.js';
 import { TurnKit } from './turn-kit.js';
 
 export const MAIN_DIALOG = 'main';
@@ -20,15 +21,22 @@ export const COMMANDS = ['help', 'back', 'cancel', 'human', 'language'] as const
 export type Command = (typeof COMMANDS)[number];
 
 export function recogniseCommand(kit: TurnKit, text: string): Command | undefined {
-  const said = normalizeAnswer(text);
+  // A bare "?" is all punctuation: compared as typed (folded to half-width), not normalised away.
+  const fold = (word: string) => normalizeAnswer(word) || word.normalize('NFKC').trim();
+  const said = fold(text);
   if (!said) return undefined;
   for (const command of COMMANDS) {
     for (const locale of LOCALES) {
       const words = [kit.deps.texts.t(locale, `commands.${command}.label`), ...kit.deps.texts.list(locale, `commands.${command}.words`)];
-      if (words.map(normalizeAnswer).includes(said)) return command;
+      if (words.map(fold).includes(said)) return command;
     }
   }
   return undefined;
+}
+
+function isSubmit(kit: TurnKit, text: string): boolean {
+  const choice = parseAnswer(text, kit, CONFIRM);
+  return choice.ok && choice.value === 'submit' && !parseAnswer(text, kit, MENU).ok;
 }
 
 /**
@@ -59,19 +67,34 @@ export class MainDialog extends ComponentDialog {
       if (openForEdit(kit, editField)) return this.restart(dc);
       return undefined;
     }
+    if (!kit.state.active && kit.state.submitted && isSubmit(kit, activity.text ?? '')) {
+      // "Submit" again after the filing went in (a double click, a resent message): the same filing, told again.
+      const filing = kit.state.submitted;
+      await kit.say(kit.t('messages.alreadySubmitted', { reference: filing.reference }), { filing, repeated: true });
+      return this.restart(dc);
+    }
     const command = recogniseCommand(kit, activity.text ?? '');
     switch (command) {
       case undefined:
         return undefined;
       case 'help': {
         const asking = kit.state.asking;
-        const help = asking && kit.has(`prompts.${asking}.help`) ? kit.t(`prompts.${asking}.help`) : kit.t('messages.generalHelp');
-        const example = asking && kit.has(`prompts.${asking}.example`) ? `\n${kit.t('messages.example', { example: kit.t(`prompts.${asking}.example`) })}` : '';
+        const params = (asking ? questionById(asking)?.params?.(kit.q) : undefined) ?? {};
+        const help = asking && kit.has(`prompts.${asking}.help`) ? kit.t(`prompts.${asking}.help`, params) : kit.t('messages.generalHelp');
+        const example = asking && kit.has(`prompts.${asking}.example`) ? `\n${kit.t('messages.example', { example: kit.t(`prompts.${asking}.example`, params) })}` : '';
         await kit.say(help + example, { help: asking ?? 'general' });
         return this.restart(dc);
       }
       case 'back': {
         const last = kit.state.history.at(-1);
+        if (last === UNDERSTOOD.promptId) {
+          // Back across the outcome: its consequences are shown again, to accept (or compare) once more.
+          kit.state.previous[last] = choiceLabel(kit.deps.texts, kit.locale, last, 'accept');
+          delete kit.state.acceptedCategory;
+          kit.state.history = kit.state.history.slice(0, -1);
+          delete kit.state.editing;
+          return this.restart(dc);
+        }
         const question = last ? questionById(last) : undefined;
         if (!question) {
           await kit.say(kit.t('messages.nothingToGoBackTo'));

@@ -14,7 +14,7 @@ export interface OutcomeResult {
   ended: boolean;
 }
 
-const UNDERSTOOD: AskSpec = { promptId: 'outcome.understood', choices: ['accept', 'compare'] };
+export const UNDERSTOOD: AskSpec = { promptId: 'outcome.understood', choices: ['accept', 'compare'] };
 
 /** The date consequences are counted from before the person has given a start date. */
 export function provisionalStart(kit: TurnKit): string {
@@ -75,6 +75,8 @@ export class OutcomeDialog extends ComponentDialog {
     const parsed = parseAnswer(String(step.result), kit, UNDERSTOOD);
     if (parsed.ok && parsed.value === 'accept') {
       kit.state.acceptedCategory = outcome.category!;
+      kit.state.history = [...kit.state.history.filter((h) => h !== UNDERSTOOD.promptId), UNDERSTOOD.promptId];
+      delete kit.state.previous[UNDERSTOOD.promptId];
       this.deps.funnel?.funnel('consequences_accepted');
       return step.endDialog({ ended: false } satisfies OutcomeResult);
     }
@@ -97,6 +99,10 @@ export class OutcomeDialog extends ComponentDialog {
       : kit.t(`messages.outcome.${outcome.kind}`);
     // An emergency hears the advice to get treatment first before anything else.
     const lines = outcome.category === 'TMP_EMERGENCY' ? [kit.t('messages.emergencyAdvice'), headline, reasons] : [headline, reasons];
+    // A changed answer that changes the accepted category says so first.
+    const before = kit.state.acceptedCategory;
+    const reclassified = before !== undefined && before !== outcome.kind ? { from: before, to: outcome.kind } : undefined;
+    if (reclassified) lines.unshift(kit.t('messages.reclassified', { from: categoryName(kit, reclassified.from) }));
     if (outcome.retroactive) lines.push(kit.t('messages.outcome.retroactive'));
     if (kit.profile.insuredPlaceCode !== kit.state.situation.insuredPlace) {
       lines.push(kit.t('messages.outcome.profileFallback', { profile: kit.profile.name[kit.locale] }));
@@ -104,6 +110,12 @@ export class OutcomeDialog extends ComponentDialog {
     if (outcome.kind === 'MANUAL_REIMBURSEMENT') lines.push(kit.t('messages.manualReimbursement'));
     if (outcome.kind === 'NO_FILING_NEEDED') lines.push(kit.t('messages.noFilingNeeded'));
     if (outcome.kind === 'CANNOT_FILE') lines.push(kit.t('messages.cannotFile'));
-    await kit.say(lines.join('\n\n'), { category: outcome.kind, reasons: outcome.reasons, scope: outcome.scope, retroactive: outcome.retroactive });
+    await kit.say(lines.join('\n\n'), {
+      category: outcome.kind,
+      reasons: outcome.reasons,
+      scope: outcome.scope,
+      retroactive: outcome.retroactive,
+      ...(reclassified ? { reclassified } : {}),
+    });
   }
 }

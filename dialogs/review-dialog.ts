@@ -13,7 +13,7 @@ export const REVIEW_DIALOG = 'review';
 
 export type ReviewResult = { kind: 'submitted'; reference: string } | { kind: 'edit' } | { kind: 'cancelled' };
 
-const CONFIRM: AskSpec = { promptId: 'review.confirm', choices: ['submit', 'edit', 'restart'] };
+export const CONFIRM: AskSpec = { promptId: 'review.confirm', choices: ['submit', 'edit', 'restart'] };
 
 /** Opens one answer for editing: the summary comes back once it is answered again. */
 export function openForEdit(kit: TurnKit, questionId: string): boolean {
@@ -65,6 +65,8 @@ export class ReviewDialog extends ComponentDialog {
     const choice = parseAnswer(String(step.result), kit, CONFIRM);
     if (choice.ok && choice.value === 'submit') return this.submit(step, kit);
     if (choice.ok && choice.value === 'restart') {
+      this.deps.funnel?.abandoned(CONFIRM.promptId);
+      Object.assign(kit.state, newFilingState(kit.state.locale));
       await step.context.sendActivity(kit.t('messages.cancelled'));
       return step.endDialog({ kind: 'cancelled' } satisfies ReviewResult);
     }

@@ -85,6 +85,13 @@ describe('web channel: the Direct Line 3.0 subset Web Chat uses, over a real por
       expect((await dl.poll(token, conversationId)).body.activities).to.have.length(2);
     });
 
+    it('two starts of one conversation at the same moment: one 201, one 200, a single greeting', async () => {
+      const { body } = await dl.generate();
+      const statuses = (await Promise.all([dl.start(body.token), dl.start(body.token)])).map((r) => r.status).sort();
+      expect(statuses).to.deep.equal([200, 201]);
+      expect(textsOf((await dl.poll(body.token, body.conversationId)).body.activities)).to.deep.equal([zh.greeting, zh.choose]);
+    });
+
     it('reconnect answers with a fresh token and the history replays from the start', async () => {
       const { token, conversationId } = await dl.open();
       await dl.post(token, conversationId, userMessage(zh.choices[0]));

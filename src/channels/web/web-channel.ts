@@ -84,6 +84,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   const byConversation = new RateLimiter(limits.perConversation, now);
   const newByAddress = new RateLimiter(limits.newConversationsPerAddress, now);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const starting = new Set<string>();
   const trustProxy = options.trustProxy ?? false;
 
   const limit = (limiter: RateLimiter, key: string, what: string): void => {
@@ -169,31 +170,46 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     }),
   );
 
-  // Start: 201 and the bot's greeting turn for a new conversation, 200 when the token's conversation exists.
+  /** Opens the conversation in the log and runs the greeting turn: a conversationUpdate adding bot and user. */
+  const openConversation = async (claims: WebTokenClaims, locale: string | undefined): Promise<void> => {
+    await log.create(claims.conversationId);
+    await runTurn({
+      type: ActivityTypes.ConversationUpdate,
+      id: `${claims.conversationId}|start`,
+      channelId: WEB_CHANNEL_ID,
+      serviceUrl: WEB_SERVICE_URL,
+      conversation: { id: claims.conversationId } as Activity['conversation'],
+      from: { id: claims.userId, name: '', role: 'user' },
+      recipient: adapter.bot,
+      membersAdded: [adapter.bot, { id: claims.userId, name: '', role: 'user' }],
+      timestamp: new Date(now()),
+      ...(locale ? { locale } : {}),
+    });
+  };
+
+  // Start: 201 and the bot's greeting turn for a new conversation, 200 when the token's conversation exists
+  // (or is being opened by a start still in progress on this instance).
   server.post(
     `${DIRECT_LINE_BASE}/conversations`,
     route(async (req, res) => {
       const claims = authorize(req);
       const body = await readJsonBody(req, maxBodyBytes);
-      if (await log.exists(claims.conversationId)) {
+      const id = claims.conversationId;
+      if (starting.has(id)) {
         sendJson(res, 200, conversationReply(claims));
         return;
       }
-      await log.create(claims.conversationId);
-      const locale = localeOf(body);
-      await runTurn({
-        type: ActivityTypes.ConversationUpdate,
-        id: `${claims.conversationId}|start`,
-        channelId: WEB_CHANNEL_ID,
-        serviceUrl: WEB_SERVICE_URL,
-        conversation: { id: claims.conversationId } as Activity['conversation'],
-        from: { id: claims.userId, name: '', role: 'user' },
-        recipient: adapter.bot,
-        membersAdded: [adapter.bot, { id: claims.userId, name: '', role: 'user' }],
-        timestamp: new Date(now()),
-        ...(locale ? { locale } : {}),
-      });
-      sendJson(res, 201, conversationReply(claims));
+      starting.add(id);
+      let created = false;
+      try {
+        if (!(await log.exists(id))) {
+          await openConversation(claims, localeOf(body));
+          created = true;
+        }
+      } finally {
+        starting.delete(id);
+      }
+      sendJson(res, created ? 201 : 200, conversationReply(claims));
     }),
   );
 

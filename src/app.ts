@@ -11,6 +11,7 @@ import { createTurnErrorHandler } from './bot/turn-error.js';
 import { TurnLogMiddleware } from './bot/turn-log-middleware.js';
 import { TurnOrderMiddleware } from './bot/turn-order-middleware.js';
 import { createBotFrameworkAdapter, registerBotFrameworkChannel } from './channels/bot-framework/bot-framework-channel.js';
+import { MemoryActivityLog, RedisActivityLog, registerWebChannel, type WebChannel } from './channels/web/index.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { createMetrics, registerOpsRoutes, type Metrics } from './ops/metrics.js';
@@ -27,6 +28,7 @@ export interface AppOverrides {
 export interface App {
   server: Server;
   bot: FilingBot;
+  web: WebChannel;
   logger: Logger;
   metrics: Metrics;
   filings: FilingStore;
@@ -99,6 +101,19 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   adapter.onTurnError = onTurnError;
   registerBotFrameworkChannel(server, adapter, logic);
 
+  // The citizens' web page and its Direct Line-compatible channel, with its own adapter. Its activities
+  // live beside the conversation state (Redis when configured), so any instance can answer a poll.
+  const web = registerWebChannel(server, {
+    logic,
+    tokenSecret: config.webToken.secret,
+    activityLog: state.client
+      ? new RedisActivityLog(state.client, { keyPrefix: `${config.state.keyPrefix}webchat:`, ttlSeconds: config.state.conversationTtlSeconds })
+      : new MemoryActivityLog({ ttlSeconds: config.state.conversationTtlSeconds }),
+    onTurnError,
+    logger,
+  });
+  for (const m of middleware) web.adapter.use(m);
+
   registerOpsRoutes(server, {
     metrics,
     draining: () => inFlight.draining,
@@ -111,6 +126,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   return {
     server,
     bot,
+    web,
     logger,
     metrics,
     filings,

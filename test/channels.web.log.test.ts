@@ -138,8 +138,8 @@ describe('RedisActivityLog against a real Redis', function () {
     const log = new RedisActivityLog(redis, { keyPrefix: prefix, ttlSeconds: 120 });
     await log.create('conversation-ttl');
     await log.append('conversation-ttl', message('一'));
-    const keys = (await redis.keys(`${prefix}conversation-ttl*`)).sort();
-    expect(keys).to.deep.equal([`${prefix}conversation-ttl:activities`, `${prefix}conversation-ttl:open`]);
+    const keys = (await redis.keys(`${prefix}{conversation-ttl}*`)).sort();
+    expect(keys).to.deep.equal([`${prefix}{conversation-ttl}:activities`, `${prefix}{conversation-ttl}:open`]);
     for (const key of keys) expect(await redis.ttl(key), key).to.be.within(1, 120);
   });
 

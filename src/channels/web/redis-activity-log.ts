@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../state/redis-client.js';
 import {
   activityId,
   DEFAULT_CONVERSATION_TTL_SECONDS,
@@ -19,14 +19,15 @@ export interface RedisActivityLogOptions {
 /**
  * The log in Redis, shared by every instance: one list per conversation (the activities as JSON, in
  * order) and one marker key saying the conversation was opened, both with a TTL renewed on each append.
- * An activity's id is its position in the list, so ids and watermarks agree on every instance.
+ * An activity's id is its position in the list, so ids and watermarks agree on every instance. Both keys
+ * share a hash tag (the conversation id in braces), so the transactions also work on Redis Cluster.
  */
 export class RedisActivityLog implements ActivityLog {
   private readonly prefix: string;
   private readonly ttlSeconds: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: RedisActivityLogOptions = {},
   ) {
     this.prefix = options.keyPrefix ?? 'webchat:';
@@ -75,11 +76,11 @@ export class RedisActivityLog implements ActivityLog {
   }
 
   private listKey(conversationId: string): string {
-    return `${this.prefix}${conversationId}:activities`;
+    return `${this.prefix}{${conversationId}}:activities`;
   }
 
   private openKey(conversationId: string): string {
-    return `${this.prefix}${conversationId}:open`;
+    return `${this.prefix}{${conversationId}}:open`;
   }
 }
 

@@ -13,6 +13,8 @@ export const ARTIFACTS = new URL('../../artifacts/', import.meta.url).pathname;
 /** One thing the citizen does or sees. */
 export type Step =
   | { see: string } // a bot message with exactly this text appears
+  | { sees: string } // a bot message (or card) containing this text appears
+  | { clickCard: string } // press the Adaptive Card button with this title
   | { click: string } // press the suggested-action button with this title
   | { type: string } // type into the send box and press Enter
   | { press: string } // one key (e.g. Tab, Enter), focus wherever it is (keyboard-only use)
@@ -72,7 +74,9 @@ export class WebChatDriver {
 
   async step(step: Step): Promise<void> {
     if ('see' in step) await this.waitForBot(step.see);
-    else if ('click' in step) await this.page.locator(SUGGESTED_ACTION, { hasText: step.click }).click();
+    else if ('sees' in step) await this.waitForBotContaining(step.sees);
+    else if ('clickCard' in step) await this.page.locator('.ac-pushButton', { hasText: step.clickCard }).last().click();
+    else if ('click' in step) await this.page.locator(SUGGESTED_ACTION, { hasText: exactly(step.click) }).click();
     else if ('type' in step) {
       await this.page.locator(SEND_BOX).fill(step.type);
       await this.page.locator(SEND_BOX).press('Enter');
@@ -89,6 +93,18 @@ export class WebChatDriver {
       (wanted) =>
         [...document.querySelectorAll('.webchat__stacked-layout:not(.webchat__stacked-layout--from-user) .webchat__bubble__content')].some(
           (el) => (el.textContent ?? '').trim() === wanted,
+        ),
+      text,
+      { timeout },
+    );
+  }
+
+  /** Waits until a bot message or card whose text contains `text` appears. */
+  async waitForBotContaining(text: string, timeout = 10_000): Promise<void> {
+    await this.page.waitForFunction(
+      (wanted) =>
+        [...document.querySelectorAll('.webchat__stacked-layout:not(.webchat__stacked-layout--from-user) .webchat__bubble__content')].some((el) =>
+          (el.textContent ?? '').includes(wanted),
         ),
       text,
       { timeout },
@@ -127,4 +143,9 @@ export class WebChatDriver {
     await this.context.close();
     rmSync(this.profileDir, { recursive: true, force: true });
   }
+}
+
+/** Matches an element whose whole text is `text` (hasText alone matches a substring: 同意 in 不同意). */
+function exactly(text: string): RegExp {
+  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 }

@@ -1,8 +1,8 @@
 import { TextPrompt, type PromptValidatorContext } from 'botbuilder-dialogs';
 import { fail, ok, type Check } from '../src/domain/result.js';
 import type { DialogDeps } from './dialog-deps.js';
-import { matchChoice } from './question.js';
-import { questionById } from './questions.js';
+import { choiceLabel, matchChoice } from './question.js';
+import { questionById, SUGGEST_SEPARATOR } from './questions.js';
 import { TurnKit } from './turn-kit.js';
 
 /** After this many invalid answers to one question, the person is offered help and the hotline. */
@@ -26,7 +26,20 @@ export function questionActivity(kit: TurnKit, ask: AskSpec) {
   if (previous) text += `\n\n${kit.t('messages.previousAnswer', { answer: previous })}`;
   kit.state.asking = ask.promptId;
   const nav = !/^(menu|faq)\./.test(ask.promptId);
+  const offered = kit.state.suggestions?.promptId === ask.promptId ? kit.state.suggestions.values : [];
+  const question = offered.length > 0 ? questionById(ask.promptId) : undefined;
+  if (question?.suggestionLabel) {
+    // Candidates offered after an ambiguous answer: shown as choices, still parsed by the question.
+    return kit.question(ask.promptId, text, offered, nav, offered.map((v) => question.suggestionLabel!(v, kit.q)));
+  }
   return kit.question(ask.promptId, text, ask.choices ?? [], nav);
+}
+
+/** An example for a question: its own from content, or for a choice question its first choice. */
+function exampleOf(kit: TurnKit, ask: AskSpec): string | undefined {
+  if (kit.has(`prompts.${ask.promptId}.example`)) return kit.t(`prompts.${ask.promptId}.example`, ask.params ?? {});
+  const first = ask.choices?.[0];
+  return first === undefined ? undefined : kit.t('messages.choiceExample', { label: choiceLabel(kit.deps.texts, kit.locale, ask.promptId, first) });
 }
 
 /** Parses an answer to the question being asked: a choice, or a registered question's own parser. */
@@ -67,11 +80,14 @@ export class AnswerPrompt extends TextPrompt {
 async function reportInvalid(kit: TurnKit, ask: AskSpec, error: { error: string; params?: Record<string, string | number> }): Promise<void> {
   const failures = (kit.state.failures[ask.promptId] ?? 0) + 1;
   kit.state.failures[ask.promptId] = failures;
+  const suggest = error.params?.suggest;
+  if (typeof suggest === 'string' && suggest) kit.state.suggestions = { promptId: ask.promptId, values: suggest.split(SUGGEST_SEPARATOR) };
+  else if (kit.state.suggestions?.promptId === ask.promptId) delete kit.state.suggestions;
   let text = kit.t(`errors.${error.error}`, { ...(ask.params ?? {}), ...(error.params ?? {}) });
-  if (kit.has(`prompts.${ask.promptId}.example`)) {
-    text += ` ${kit.t('messages.example', { example: kit.t(`prompts.${ask.promptId}.example`, ask.params ?? {}) })}`;
-  }
-  if (failures >= FAILURES_BEFORE_HELP) text += `\n\n${kit.t('messages.stuck')}`;
-  await kit.say(text, { promptId: ask.promptId, error: error.error });
+  const example = exampleOf(kit, ask);
+  if (example) text += ` ${kit.t('messages.example', { example })}`;
+  const stuck = failures >= FAILURES_BEFORE_HELP;
+  if (stuck) text += `\n\n${kit.t('messages.stuck')}`;
+  await kit.say(text, { promptId: ask.promptId, error: error.error, ...(stuck ? { handoff: { hotline: kit.profile.hotline.value } } : {}) });
   await kit.context.sendActivity(questionActivity(kit, ask));
 }

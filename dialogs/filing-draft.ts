@@ -47,12 +47,27 @@ export function buildFilingDraft(kit: TurnKit): FilingDraft {
   };
 }
 
+/** The question that answers a field of the filing record whose name differs from the question's. */
+const FIELD_QUESTIONS: Record<string, string> = {
+  'person.name': 'details.personName',
+  'person.idNumber': 'details.idNumber',
+  'person.phone': 'details.phone',
+  'agent.name': 'details.agentName',
+  'agent.idNumber': 'details.agentIdNumber',
+  'agent.phone': 'details.agentPhone',
+  'agent.relationship': 'details.agentRelationship',
+  'employer.name': 'details.employerName',
+};
+
 /** Validates the draft with the domain's schema for its category; the error names the first bad field. */
 export function validateFiling(kit: TurnKit, draft: FilingDraft): Check<Record<string, unknown>> {
   const checked = validateWithSchema(draft, kit.profile, kit.deps.today());
   if (checked.ok) return ok(checked.value as Record<string, unknown>);
+  // The first problem in the person's words: the field's label and the error's sentence, never a code.
   const field = String(checked.params.field ?? '');
-  return fail(checked.error, { field: kit.has(`labels.details.${field}`) ? kit.t(`labels.details.${field}`) : field });
+  const question = FIELD_QUESTIONS[field] ?? (questionById(`details.${field}`) ? `details.${field}` : questionById(`situation.${field}`) ? `situation.${field}` : undefined);
+  const problem = kit.has(`errors.${checked.error}`) ? kit.t(`errors.${checked.error}`, checked.params) : kit.t('errors.FIELD_INVALID');
+  return fail(checked.error, { field: question ? kit.t(`labels.${question}`) : kit.t('messages.someDetail'), problem });
 }
 
 

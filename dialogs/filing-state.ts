@@ -48,6 +48,11 @@ export interface FilingState {
   failures: Record<string, number>;
   /** The question being asked now (for help). */
   asking?: string;
+  /**
+   * Candidates offered after an ambiguous or unknown answer (苏州 or 宿州 for "suzhou"), as choices of the
+   * re-asked question: the person may pick one by its number or name.
+   */
+  suggestions?: { promptId: string; values: string[] };
   /** An edit from the summary: go back to the summary once the edited question is answered. */
   editing?: string;
   idempotencyKey: string;

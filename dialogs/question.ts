@@ -32,6 +32,8 @@ export interface Question<T = unknown> {
   clear(q: QuestionContext): void;
   /** The answer as shown back to the person (personal data masked). */
   show(q: QuestionContext): string | undefined;
+  /** How a suggested value (error params `suggest`) is shown as a choice. */
+  suggestionLabel?(value: string, q: QuestionContext): string;
   /** Placeholders for the prompt's text. */
   params?(q: QuestionContext): TextParams;
   /** Shown in the summary and open to per-field edit. */

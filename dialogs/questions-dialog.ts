@@ -41,6 +41,7 @@ export class QuestionsDialog extends ComponentDialog {
     const parsed = question?.parse(String(step.result), kit.q);
     if (!question || !parsed?.ok) return step.replaceDialog(this.initialDialogId);
     question.apply(parsed.value, kit.q);
+    delete kit.state.suggestions;
     kit.state.history = [...kit.state.history.filter((h) => h !== question.id), question.id];
     delete kit.state.previous[question.id];
     if (kit.state.editing === question.id) delete kit.state.editing;

@@ -2,14 +2,14 @@ import { addDays } from '../src/domain/calendar.js';
 import { groupOf, isCategory, type CategoryId } from '../src/domain/categories.js';
 import { classify, nextQuestion, type SituationQuestion } from '../src/domain/classify.js';
 import { checkAdmissionDate, checkStartDate, parseDate } from '../src/domain/dates.js';
-import { findPlace, isPoolingArea, placeByCode, searchPlaces } from '../src/domain/divisions.js';
+import { isPoolingArea, placeByCode, resolvePlace, searchPlaces } from '../src/domain/divisions.js';
 import { checkPersonName, maskPersonName } from '../src/domain/person-name.js';
 import { checkMobile, maskMobile } from '../src/domain/phone.js';
 import { checkResidentId, maskResidentId } from '../src/domain/resident-id.js';
 import { fail, ok, type Check } from '../src/domain/result.js';
 import type { Outcome, Situation } from '../src/domain/situation.js';
 import type { Details } from './filing-state.js';
-import { matchChoice, type Question, type QuestionContext, type Stage } from './question.js';
+import { matchChoice, normalizeAnswer, type Question, type QuestionContext, type Stage } from './question.js';
 
 /* ---------- building blocks ---------- */
 
@@ -61,11 +61,13 @@ function textQuestion<T>(spec: {
   applies: (q: QuestionContext) => boolean;
   affectsCategory?: boolean;
   params?: Question['params'];
+  suggestionLabel?: Question['suggestionLabel'];
 }): Question<T> {
   return {
     id: spec.id,
     stage: spec.stage,
     kind: 'text',
+    ...(spec.suggestionLabel ? { suggestionLabel: spec.suggestionLabel } : {}),
     applies: spec.applies,
     isAnswered: (q) => spec.get(q) !== undefined,
     parse: spec.parse,
@@ -100,23 +102,44 @@ function setDetail<K extends keyof Details>(q: QuestionContext, key: K, value: D
 const placesKnown = (q: QuestionContext) =>
   q.state.situation.filerMode !== undefined && q.state.situation.insuredPlace !== undefined && q.state.situation.treatmentPlace !== undefined;
 
-function parsePlace(text: string): Check<string> {
-  const place = findPlace(text.trim());
-  if (!place) {
-    const candidates = searchPlaces(text.trim(), 3).filter(isPoolingArea);
-    return candidates.length > 0
-      ? fail('PLACE_DID_YOU_MEAN', { candidates: candidates.map((c) => c.name).join(' / ') })
-      : fail('PLACE_NOT_FOUND');
-  }
-  if (!isPoolingArea(place)) return fail('PLACE_PROVINCE_ONLY', { province: place.name });
-  return ok(place.code);
+/** Separates the values of a `suggest` error param. */
+export const SUGGEST_SEPARATOR = '|';
+
+/** A place answer: a name, pinyin, English or code, or the number or name of a place offered just before. */
+function parsePlace(promptId: string) {
+  return (text: string, q: QuestionContext): Check<string> => {
+    const offered = q.state.suggestions?.promptId === promptId ? q.state.suggestions.values : [];
+    const picked = pickSuggestion(text, offered, q);
+    if (picked) return ok(picked);
+    const resolved = resolvePlace(text.trim());
+    if (resolved.status === 'found') {
+      const place = resolved.place;
+      return isPoolingArea(place) ? ok(place.code) : fail('PLACE_PROVINCE_ONLY', { province: showPlace(place.code, q) });
+    }
+    const candidates =
+      resolved.status === 'ambiguous' ? resolved.candidates.filter(isPoolingArea) : searchPlaces(text.trim(), 3).filter(isPoolingArea);
+    if (candidates.length === 0) return fail('PLACE_NOT_FOUND');
+    return fail(resolved.status === 'ambiguous' ? 'PLACE_AMBIGUOUS' : 'PLACE_DID_YOU_MEAN', {
+      candidates: candidates.map((c) => showPlace(c.code, q)).join(q.locale === 'en-US' ? ' / ' : '、'),
+      suggest: candidates.map((c) => c.code).join(SUGGEST_SEPARATOR),
+    });
+  };
+}
+
+function pickSuggestion(text: string, offered: string[], q: QuestionContext): string | undefined {
+  if (offered.length === 0) return undefined;
+  const said = normalizeAnswer(text);
+  const index = Number.parseInt(said, 10);
+  if (String(index) === said && index >= 1 && index <= offered.length) return offered[index - 1];
+  return offered.find((code) => normalizeAnswer(showPlace(code, q)) === said);
 }
 
 function showPlace(code: string, q: QuestionContext): string {
   const place = placeByCode(code);
   if (!place) return code;
-  if (q.locale === 'en-US') return place.kind === 'municipality' ? place.en : `${place.en}, ${placeByCode(place.provinceCode)?.en ?? ''}`;
-  return place.kind === 'municipality' ? place.name : `${place.provinceName}${place.name}`;
+  // A city with its province (two cities may share a name: Taizhou, Jiangsu / Taizhou, Zhejiang).
+  if (q.locale === 'en-US') return place.kind === 'city' ? `${place.en}, ${placeByCode(place.provinceCode)?.en ?? ''}` : place.en;
+  return place.kind === 'city' ? `${place.provinceName}${place.name}` : place.name;
 }
 
 /**
@@ -174,7 +197,8 @@ const insuredPlace = textQuestion<string>({
   id: 'situation.insuredPlace',
   stage: 'situation',
   affectsCategory: true,
-  parse: (text) => parsePlace(text),
+  parse: parsePlace('situation.insuredPlace'),
+  suggestionLabel: showPlace,
   get: (q) => q.state.situation.insuredPlace,
   set: (q, v) => setSituation(q, 'insuredPlace', v),
   show: showPlace,
@@ -185,7 +209,8 @@ const treatmentPlace = textQuestion<string>({
   id: 'situation.treatmentPlace',
   stage: 'situation',
   affectsCategory: true,
-  parse: (text) => parsePlace(text),
+  parse: parsePlace('situation.treatmentPlace'),
+  suggestionLabel: showPlace,
   get: (q) => q.state.situation.treatmentPlace,
   set: (q, v) => setSituation(q, 'treatmentPlace', v),
   show: showPlace,

@@ -87,7 +87,7 @@ export class ReviewDialog extends ComponentDialog {
     const draft = buildFilingDraft(kit);
     const valid = validateFiling(kit, draft);
     if (!valid.ok) {
-      await kit.say(kit.t('messages.submitInvalid', { problem: valid.error }), { error: 'FILING_INVALID' });
+      await kit.say(kit.t('messages.submitInvalid', valid.params), { error: 'FILING_INVALID', problem: valid.error });
       return step.replaceDialog(REVIEW_DIALOG);
     }
     const { stored } = await this.deps.filings.submit({

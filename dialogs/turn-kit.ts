@@ -70,8 +70,8 @@ export class TurnKit {
    * Builds the activity that asks a question: its text, its choices as buttons where the channel
    * shows them (a numbered list elsewhere), back/help buttons, and channelData.promptId.
    */
-  question(promptId: string, text: string, choices: string[] = [], nav = true): Partial<Activity> {
-    const labels = choices.map((value) => ({ value: choiceLabel(this.deps.texts, this.locale, promptId, value) }));
+  question(promptId: string, text: string, choices: string[] = [], nav = true, shownAs?: string[]): Partial<Activity> {
+    const labels = choices.map((value, i) => ({ value: shownAs?.[i] ?? choiceLabel(this.deps.texts, this.locale, promptId, value) }));
     const activity: Partial<Activity> =
       labels.length > 0 ? ChoiceFactory.forChannel(this.context, labels, text, undefined, {
             inlineSeparator: this.t('common.inlineSeparator'),

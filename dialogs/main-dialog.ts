@@ -1,5 +1,5 @@
 import { ActivityTypes } from 'botbuilder';
-import { ComponentDialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { LOCALES } from '../src/content/texts.js';
 import { AnswerPrompt, parseAnswer, questionActivity, type AskSpec } from './ask.js';
 import type { DialogDeps } from './dialog-deps.js';
@@ -13,8 +13,10 @@ import { TurnKit } from './turn-kit.js';
 
 export const MAIN_DIALOG = 'main';
 const FAQ_DIALOG = 'faq';
+/** The promptId of the FAQ's topic question. */
+export const FAQ_TOPIC = 'faq.topic';
 
-const MENU: AskSpec = { promptId: 'menu.main', choices: ['FILE', 'EMERGENCY', 'FAQ', 'HUMAN'] };
+export const MENU: AskSpec = { promptId: 'menu.main', choices: ['FILE', 'EMERGENCY', 'FAQ', 'HUMAN'] };
 
 /** The commands understood at any question, typed or as a button. */
 export const COMMANDS = ['help', 'back', 'cancel', 'human', 'language'] as const;
@@ -83,7 +85,7 @@ export class MainDialog extends ComponentDialog {
         const help = asking && kit.has(`prompts.${asking}.help`) ? kit.t(`prompts.${asking}.help`, params) : kit.t('messages.generalHelp');
         const example = asking && kit.has(`prompts.${asking}.example`) ? `\n${kit.t('messages.example', { example: kit.t(`prompts.${asking}.example`, params) })}` : '';
         await kit.say(help + example, { help: asking ?? 'general' });
-        return this.restart(dc);
+        return this.askAgain(dc);
       }
       case 'back': {
         const last = kit.state.history.at(-1);
@@ -117,7 +119,7 @@ export class MainDialog extends ComponentDialog {
       }
       case 'human':
         await kit.say(kit.t('messages.human'), { handoff: { hotline: kit.profile.hotline.value } });
-        return this.restart(dc);
+        return this.askAgain(dc);
       case 'language': {
         kit.state.locale = kit.locale === 'en-US' ? 'zh-CN' : 'en-US';
         // An outcome still being decided on is told again in the new language; a settled one is not.
@@ -126,6 +128,12 @@ export class MainDialog extends ComponentDialog {
         return this.restart(dc);
       }
     }
+  }
+
+  /** Asks the question being asked once more, as it was (also one that is not driven by the state, like the field to edit). */
+  private async askAgain(dc: DialogContext): Promise<DialogTurnResult> {
+    await dc.repromptDialog();
+    return Dialog.EndOfTurn;
   }
 
   /** Starts over from the state: the person lands on the first unanswered question (or the menu). */
@@ -177,7 +185,7 @@ class FaqDialog extends ComponentDialog {
   }
 
   private topics(kit: TurnKit): AskSpec {
-    return { promptId: 'faq.topic', choices: kit.deps.texts.list(kit.locale, 'faq.topics') };
+    return { promptId: FAQ_TOPIC, choices: kit.deps.texts.list(kit.locale, 'faq.topics') };
   }
 
   private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -189,7 +197,30 @@ class FaqDialog extends ComponentDialog {
   private async answer(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const kit = await TurnKit.load(step.context, this.deps);
     const choice = parseAnswer(String(step.result), kit, this.topics(kit));
-    if (choice.ok) await kit.say(kit.t(`faq.answers.${String(choice.value)}`, { agency: kit.profile.agency.value[kit.locale] }), { faq: choice.value });
+    if (choice.ok) await kit.say(kit.t(`faq.answers.${String(choice.value)}`, faqParams(kit)), { faq: choice.value, profile: kit.profile.id });
     return step.endDialog();
   }
+}
+
+/** The policy an FAQ answer quotes, from the region profile (never written into the answers). */
+export function faqParams(kit: TurnKit): Record<string, string | number> {
+  const p = kit.profile;
+  const profile = p.name[kit.locale];
+  const fragment = (key: string, params: Record<string, string | number> = {}) => kit.t(`faq.fragments.${key}`, { profile, ...params });
+  const days = p.longTerm.minDaysBeforeCancel.value;
+  const months = p.longTerm.maxMonthsBeforeChangeOrCancel.value;
+  const cancelRule =
+    days !== null ? fragment('cancel.AFTER_DAYS', { days }) : months !== null ? fragment('cancel.CAP_MONTHS', { months }) : fragment('cancel.NO_WAIT');
+  return {
+    profile,
+    agency: p.agency.value[kit.locale],
+    longTermCard: fragment(`longTermCard.${p.longTerm.insuredPlaceCard.value}`),
+    temporaryCard: fragment(`temporaryCard.${p.temporary.insuredPlaceCard.value}`),
+    referralName: p.categories.TMP_REFERRAL.name[kit.locale],
+    referralMonths: p.categories.TMP_REFERRAL.validityMonths ?? '',
+    otherName: p.categories.TMP_OTHER.name[kit.locale],
+    otherMonths: p.categories.TMP_OTHER.validityMonths ?? '',
+    multipleVisits: fragment(`multipleVisits.${String(p.temporary.multipleVisits.value)}`),
+    cancelRule,
+  };
 }

@@ -13,6 +13,9 @@ export const REVIEW_DIALOG = 'review';
 
 export type ReviewResult = { kind: 'submitted'; reference: string } | { kind: 'edit' } | { kind: 'cancelled' };
 
+/** The promptId of "which answer do you want to change?" (its choices are the answered questions' ids). */
+export const EDIT_FIELD = 'review.editField';
+
 export const CONFIRM: AskSpec = { promptId: 'review.confirm', choices: ['submit', 'edit', 'restart'] };
 
 /** Opens one answer for editing: the summary comes back once it is answered again. */
@@ -71,14 +74,14 @@ export class ReviewDialog extends ComponentDialog {
       return step.endDialog({ kind: 'cancelled' } satisfies ReviewResult);
     }
     const fields = answeredQuestions(kit.q).filter((q) => q.editable).map((q) => q.id);
-    const ask: AskSpec = { promptId: 'review.editField', choices: fields };
+    const ask: AskSpec = { promptId: EDIT_FIELD, choices: fields };
     return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, ask), validations: ask });
   }
 
   private async edit(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const kit = await TurnKit.load(step.context, this.deps);
     const fields = answeredQuestions(kit.q).filter((q) => q.editable).map((q) => q.id);
-    const choice = parseAnswer(String(step.result), kit, { promptId: 'review.editField', choices: fields });
+    const choice = parseAnswer(String(step.result), kit, { promptId: EDIT_FIELD, choices: fields });
     if (choice.ok) openForEdit(kit, String(choice.value));
     return step.endDialog({ kind: 'edit' } satisfies ReviewResult);
   }

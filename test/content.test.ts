@@ -1,0 +1,322 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { LOCALES, Texts, type Locale } from '../src/content/texts.js';
+import { CONSEQUENCE_ITEM_CODES, DIFFERENCE_CODES } from '../src/domain/consequences.js';
+import { loadProfiles } from '../src/domain/profile.js';
+import { REASON_CODES } from '../src/domain/situation.js';
+import { newFilingState } from '../dialogs/filing-state.js';
+import { FAQ_TOPIC, MENU } from '../dialogs/main-dialog.js';
+import { UNDERSTOOD } from '../dialogs/outcome-dialog.js';
+import { promptIds } from '../dialogs/prompt-ids.js';
+import { choiceLabel, type QuestionContext } from '../dialogs/question.js';
+import { QUESTIONS } from '../dialogs/questions.js';
+import { CONFIRM } from '../dialogs/review-dialog.js';
+import { Chat, LT_RESIDENT_TO_SUMMARY, openingZh, TMP_OTHER_TO_SUMMARY, UNFILLED_PLACEHOLDER, type Step } from './support/chat.js';
+
+/**
+ * The words: both languages say the same things, every question has its text and help, every code the
+ * domain can produce has a sentence, no reply leaves a {placeholder} unfilled, the FAQ quotes the
+ * profile instead of stating policy numbers, and content/prompt-catalog.json lists exactly the
+ * promptIds the dialogs can send.
+ */
+
+const texts = new Texts();
+const profiles = loadProfiles();
+const root = new URL('../', import.meta.url).pathname;
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
+
+function context(locale: Locale): QuestionContext {
+  return { state: newFilingState(), profile: profiles.get('rizhao')!, locale, today: '2026-11-24', texts };
+}
+
+describe('content: both languages say the same things', () => {
+  it('zh-CN and en-US have exactly the same keys', () => {
+    const zh = texts.keys('zh-CN').sort();
+    const en = texts.keys('en-US').sort();
+    expect(en.filter((k) => !zh.includes(k)), 'only in en-US').to.deep.equal([]);
+    expect(zh.filter((k) => !en.includes(k)), 'only in zh-CN').to.deep.equal([]);
+  });
+
+  it('each sentence has the same placeholders in both languages, and no sentence is empty', () => {
+    const differ: string[] = [];
+    for (const key of texts.keys('zh-CN')) {
+      const [zh, en] = LOCALES.map((l) => (texts.has(l, key) && !texts.list(l, key).length ? texts.t(l, key) : null));
+      if (zh === null || en === null) continue;
+      expect(zh.trim(), key).not.to.equal('');
+      expect(en!.trim(), key).not.to.equal('');
+      if (placeholders(zh).join() !== placeholders(en!).join()) differ.push(`${key}: ${placeholders(zh).join()} / ${placeholders(en!).join()}`);
+    }
+    expect(differ).to.deep.equal([]);
+  });
+
+  it('English sentences contain no Chinese except the words that name Chinese (中文, synonyms, the other language)', () => {
+    const han = texts
+      .keys('en-US')
+      .filter((k) => texts.list('en-US', k).length === 0 && k !== 'commands.language.label')
+      .filter((k) => /\p{Script=Han}/u.test(texts.t('en-US', k).replace(/中文/g, '')));
+    expect(han).to.deep.equal([]);
+  });
+});
+
+describe('content: every prompt the dialogs send has its words', () => {
+  for (const locale of LOCALES) {
+    it(`${locale}: text and help for every promptId, a label for every editable question, a label for every choice`, () => {
+      const missing: string[] = [];
+      const need = (key: string) => {
+        if (!texts.has(locale, key)) missing.push(key);
+      };
+      for (const id of promptIds()) {
+        need(`prompts.${id}.text`);
+        need(`prompts.${id}.help`);
+      }
+      for (const question of QUESTIONS) {
+        if (question.editable) need(`labels.${question.id}`);
+        for (const value of question.choices?.(context(locale)) ?? []) {
+          try {
+            choiceLabel(texts, locale, question.id, value);
+          } catch {
+            missing.push(`prompts.${question.id}.choices.${value}`);
+          }
+        }
+      }
+      for (const spec of [MENU, UNDERSTOOD, CONFIRM]) for (const value of spec.choices!) need(`prompts.${spec.promptId}.choices.${value}`);
+      for (const topic of texts.list(locale, 'faq.topics')) {
+        need(`prompts.${FAQ_TOPIC}.choices.${topic}`);
+        need(`faq.answers.${topic}`);
+      }
+      expect(missing).to.deep.equal([]);
+    });
+  }
+});
+
+/** Error codes written in the source: fail('X'), issue(ctx, [...], 'X'), { field, code: 'X' }, error: 'X'. */
+function errorCodesIn(folder: string): string[] {
+  const patterns = [/\bfail\('([A-Z][A-Z0-9_]+)'/g, /\bissue\(ctx, \[[^\]]*\], '([A-Z][A-Z0-9_]+)'/g, /\{ field, code: '([A-Z][A-Z0-9_]+)'/g, /\berror: (?:\(\) => )?'([A-Z][A-Z0-9_]+)'/g];
+  const codes = new Set<string>();
+  for (const file of readdirSync(join(root, folder)).filter((f) => f.endsWith('.ts'))) {
+    const source = read(join(folder, file));
+    for (const pattern of patterns) for (const m of source.matchAll(pattern)) codes.add(m[1]!);
+    // fail(cond ? 'A' : 'B', ...)
+    for (const m of source.matchAll(/\bfail\([^\n]*?\? '([A-Z][A-Z0-9_]+)' : '([A-Z][A-Z0-9_]+)'/g)) codes.add(m[1]!).add(m[2]!);
+  }
+  return [...codes].sort();
+}
+
+describe('content: every code has a sentence', () => {
+  it('the source scan finds the error codes it should (the scan itself works)', () => {
+    const domain = errorCodesIn('src/domain');
+    expect(domain).to.include.members(['ID_CHECK_DIGIT', 'MOBILE_FORMAT', 'START_AFTER_ADMISSION', 'AGENT_IS_PERSON', 'FIELD_NOT_EXPECTED', 'CONSENT_REQUIRED', 'CATEGORY_NOT_FILABLE']);
+    expect(errorCodesIn('dialogs')).to.include.members(['CHOICE_NOT_RECOGNISED', 'PLACE_AMBIGUOUS', 'PLACE_DID_YOU_MEAN', 'INSTITUTIONS_COUNT', 'EMPTY_ANSWER']);
+  });
+
+  for (const [what, folder] of [
+    ['the domain validators', 'src/domain'],
+    ['the dialogs', 'dialogs'],
+  ]) {
+    it(`every error code ${what} can return has errors.<code> in both languages`, () => {
+      const missing = errorCodesIn(folder!).flatMap((code) => LOCALES.filter((l) => !texts.has(l, `errors.${code}`)).map((l) => `${l} errors.${code}`));
+      expect(missing).to.deep.equal([]);
+    });
+  }
+
+  it('every reason code has reasons.<code>, every consequence and difference code consequences.<code>', () => {
+    const missing: string[] = [];
+    for (const locale of LOCALES) {
+      for (const code of REASON_CODES) if (!texts.has(locale, `reasons.${code}`)) missing.push(`${locale} reasons.${code}`);
+      for (const code of [...CONSEQUENCE_ITEM_CODES, ...DIFFERENCE_CODES]) if (!texts.has(locale, `consequences.${code}`)) missing.push(`${locale} consequences.${code}`);
+    }
+    expect(missing).to.deep.equal([]);
+  });
+
+  it('every outcome that is not a category has its headline', () => {
+    for (const locale of LOCALES) for (const kind of ['NO_FILING_NEEDED', 'MANUAL_REIMBURSEMENT', 'CANNOT_FILE', 'TMP_EMERGENCY']) expect(texts.has(locale, `messages.outcome.${kind}`), `${locale} ${kind}`).to.equal(true);
+  });
+});
+
+/* ---------- complete conversations, with help asked at every question ---------- */
+
+const AGENT_IN_HOSPITAL: Step[] = [
+  ...openingZh('为他人代办'),
+  ['已住院，还没出院', 'situation.admissionDate'],
+  ['11月20日', 'situation.longTerm'],
+  ['否', 'situation.hasReferral'],
+  ['是', 'outcome.understood'],
+  ['2', 'outcome.understood'],
+  ['1', 'details.scheme'],
+  ['城乡居民医保', 'details.personName'],
+  ['李秀英', 'details.idNumber'],
+  ['11010519491231002X', 'details.phone'],
+  ['13812345678', 'details.agentName'],
+  ['王小明', 'details.agentIdNumber'],
+  ['110101199003074514', 'details.agentPhone'],
+  ['13912345678', 'details.agentRelationship'],
+  ['子女', 'details.startDate'],
+  ['11月20日', 'details.referringHospital'],
+  ['日照市人民医院', 'details.institutions'],
+  ['复旦大学附属华山医院', 'review.confirm'],
+  ['修改信息', 'review.editField'],
+  ['开始日期', 'details.startDate'],
+  ['11月19日', 'review.confirm'],
+];
+
+const LT_WORKER_EN: Step[] = [
+  ['hello', 'menu.main'],
+  ['1', 'situation.filerMode'],
+  ['For myself', 'situation.insuredPlace'],
+  ['Rizhao', 'situation.treatmentPlace'],
+  ['Shanghai', 'consent.personalInfo'],
+  ['I agree', 'situation.insuranceActive'],
+  ['yes', 'situation.now'],
+  ['Planning ahead', 'situation.longTerm'],
+  ['yes', 'situation.retired'],
+  ['no', 'situation.dispatchedByEmployer'],
+  ['yes', 'situation.scheme'],
+  ['Employee insurance', 'outcome.understood'],
+  ['Compare with another type', 'outcome.understood'],
+  ['I understand, continue', 'details.personName'],
+  ['Zhang San', 'details.idNumber'],
+  ['11010519491231002X', 'details.phone'],
+  ['13812345678', 'details.startDate'],
+  ['next Monday', 'details.address'],
+  ['88 Zhangjiang Road, Pudong', 'details.employerName'],
+  ['Rizhao Port Group', 'details.institutions'],
+  ['Shanghai East Hospital', 'details.commitment'],
+  ['Provide documents', 'review.confirm'],
+];
+
+const CONVERSATIONS: Array<{ name: string; locale: Locale; region?: string; steps: Step[]; help: string; submit: string }> = [
+  { name: 'zh-CN, an agent for a parent in hospital with a referral, compare, edit', locale: 'zh-CN', steps: AGENT_IN_HOSPITAL, help: '帮助', submit: '确认提交' },
+  { name: 'zh-CN, a long-term resident with a commitment', locale: 'zh-CN', steps: LT_RESIDENT_TO_SUMMARY, help: '帮助', submit: '确认提交' },
+  { name: 'zh-CN, national profile, self-referral', locale: 'zh-CN', region: 'national', steps: [...openingZh('本人', '青岛'), ...TMP_OTHER_TO_SUMMARY.slice(7, -1).map(([s, n]): Step => [s, n === 'details.institutions' ? 'review.confirm' : n])], help: '帮助', submit: '确认提交' },
+  { name: 'en-US, a stationed employee, compare first', locale: 'en-US', steps: LT_WORKER_EN, help: 'help', submit: 'Submit' },
+];
+
+describe('content: no {placeholder} is left unfilled in any reply of complete conversations', () => {
+  for (const c of CONVERSATIONS) {
+    it(`${c.name}: every reply, with help asked at every question, up to the submission`, async () => {
+      const chat = new Chat({ locale: c.locale, ...(c.region ? { defaultRegion: c.region } : {}) });
+      let asking: string | undefined;
+      for (const [say, next] of c.steps) {
+        if (asking && asking !== 'menu.main') await chat.follow([[c.help, asking]]);
+        await chat.follow([[say, next]]);
+        asking = next as string;
+      }
+      const done = await chat.say(c.submit);
+      expect(Chat.channelData(done, 'filing')).to.have.property('reference');
+      const said = chat.transcript.map((r) => `${r.text ?? ''}${JSON.stringify(r.attachments ?? [])}`);
+      expect(said.filter((s) => UNFILLED_PLACEHOLDER.test(s))).to.deep.equal([]);
+      expect(chat.transcript.filter((r) => (r.channelData as { help?: string } | undefined)?.help).length).to.be.greaterThan(c.steps.length - 3);
+    });
+  }
+
+  for (const [locale, region] of [
+    ['zh-CN', 'rizhao'],
+    ['en-US', 'rizhao'],
+    ['zh-CN', 'national'],
+    ['en-US', 'national'],
+  ] as Array<[Locale, string]>) {
+    it(`${locale}, ${region}: every FAQ answer, the emergency advice and the outcomes that end the conversation`, async () => {
+      const chat = new Chat({ locale, defaultRegion: region });
+      await chat.say(locale === 'en-US' ? 'hi' : '你好');
+      for (const [i] of texts.list(locale, 'faq.topics').entries()) {
+        await chat.follow([
+          ['3', FAQ_TOPIC],
+          [String(i + 1), 'menu.main'],
+        ]);
+      }
+      await chat.follow([['2', 'menu.main']]);
+      const answers = chat.transcript.filter((r) => (r.channelData as { faq?: string } | undefined)?.faq);
+      expect(answers).to.have.length(texts.list(locale, 'faq.topics').length);
+      expect(chat.transcript.map((r) => r.text ?? '').filter((s) => UNFILLED_PLACEHOLDER.test(s))).to.deep.equal([]);
+    });
+  }
+});
+
+describe('content: the FAQ quotes the region profile, never a policy number of its own', () => {
+  it('no FAQ answer or fragment contains a digit', () => {
+    for (const locale of LOCALES) {
+      const withDigits = texts.keys(locale).filter((k) => k.startsWith('faq.') && !texts.list(locale, k).length && /\d/.test(texts.t(locale, k)));
+      expect(withDigits, locale).to.deep.equal([]);
+    }
+  });
+
+  const TOPICS: Array<{ topic: string; rizhao: string[]; national: string[] }> = [
+    { topic: 'CANCEL', rizhao: ['60'], national: ['6'] },
+    { topic: 'VALIDITY', rizhao: ['12'], national: ['6'] },
+    { topic: 'CARD', rizhao: ['暂停'], national: ['仍可以直接结算'] },
+  ];
+  for (const t of TOPICS) {
+    it(`${t.topic}: Rizhao and the national profile answer differently, from their profiles`, async () => {
+      const answer = async (region: string) => {
+        const chat = new Chat({ defaultRegion: region });
+        await chat.follow([
+          ['你好', 'menu.main'],
+          ['常见问题', FAQ_TOPIC],
+        ]);
+        const index = texts.list('zh-CN', 'faq.topics').indexOf(t.topic) + 1;
+        const replies = await chat.say(String(index));
+        return Chat.replyWith(replies, 'faq')!;
+      };
+      const [rizhao, national] = [await answer('rizhao'), await answer('national')];
+      expect(rizhao.channelData).to.deep.include({ faq: t.topic, profile: 'rizhao' });
+      for (const word of t.rizhao) expect(rizhao.text).to.include(word);
+      for (const word of t.national) expect(national.text).to.include(word);
+      expect(rizhao.text).to.include('日照市');
+      expect(national.text).to.include('国家基本规则');
+      expect(rizhao.text).not.to.equal(national.text);
+    });
+  }
+
+  it('the Rizhao cancel wait is the profile\'s number: a different profile value gives a different answer', async () => {
+    const chat = new Chat();
+    const altered = chat.profiles.get('rizhao')!;
+    const original = altered.longTerm.minDaysBeforeCancel.value;
+    try {
+      (altered.longTerm.minDaysBeforeCancel as { value: number | null }).value = 75;
+      await chat.follow([
+        ['你好', 'menu.main'],
+        ['常见问题', FAQ_TOPIC],
+      ]);
+      const replies = await chat.say(String(texts.list('zh-CN', 'faq.topics').indexOf('CANCEL') + 1));
+      expect(Chat.textOf(replies)).to.include('75').and.not.to.include('60');
+    } finally {
+      (altered.longTerm.minDaysBeforeCancel as { value: number | null }).value = original;
+    }
+  });
+});
+
+describe('content/prompt-catalog.json: the machine-readable list of prompts', () => {
+  const catalog = JSON.parse(read('content/prompt-catalog.json')) as { prompts: Record<string, string> };
+
+  it('lists exactly the promptIds the dialogs can send, each with a one-line purpose', () => {
+    expect(Object.keys(catalog.prompts).sort()).to.deep.equal([...promptIds()].sort());
+    for (const [id, purpose] of Object.entries(catalog.prompts)) {
+      expect(purpose.trim(), id).to.match(/^\S.{10,200}$/);
+      expect(purpose, id).not.to.include('\n');
+    }
+  });
+
+  it('every promptId written in the dialogs\' source is in the catalog', () => {
+    const literal = new Set<string>();
+    for (const file of readdirSync(join(root, 'dialogs')).filter((f) => f.endsWith('.ts'))) {
+      for (const m of read(join('dialogs', file)).matchAll(/(?:promptId: |id: |= )'((?:menu|situation|consent|outcome|details|review|faq)\.\w+)'/g)) literal.add(m[1]!);
+    }
+    expect(literal.size).to.be.greaterThan(20);
+    expect([...literal].filter((id) => !(id in catalog.prompts))).to.deep.equal([]);
+  });
+
+  it('every promptId seen in complete conversations is in the catalog', async () => {
+    const seen = new Set<string>();
+    for (const c of CONVERSATIONS) {
+      const chat = new Chat({ locale: c.locale, ...(c.region ? { defaultRegion: c.region } : {}) });
+      await chat.follow(c.steps);
+      await chat.say(c.submit);
+      await chat.follow([['3', FAQ_TOPIC]]);
+      for (const id of Chat.promptsOf(chat.transcript)) seen.add(id);
+    }
+    expect(seen.size).to.be.greaterThan(25);
+    expect([...seen].filter((id) => !(id in catalog.prompts))).to.deep.equal([]);
+  });
+});

@@ -1,6 +1,7 @@
 import { ActivityTypes, type Activity, type ChannelAccount, type TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import type { ActivityLog } from './activity-log.js';
+import { CorsPolicy } from './cors.js';
 import { clientAddress, HttpError, queryValue, readJsonBody, sendError, sendJson } from './http.js';
 import { registerWebPage, type WebPageOptions } from './page.js';
 import { RateLimiter, type BucketSpec } from './rate-limiter.js';
@@ -39,6 +40,11 @@ export interface WebChannelOptions {
   onTurnError?: (context: TurnContext, error: Error) => Promise<void>;
   logger?: WebChannelLogger;
   botId?: string;
+  /**
+   * Origins whose pages may call the Direct Line routes (CORS), exactly as browsers send them, e.g.
+   * "https://www.rizhao.gov.cn". Empty or absent: only the bot's own page. Never a wildcard.
+   */
+  allowedOrigins?: readonly string[];
   /** The citizens' page (GET /, /webchat.js); false to serve only the Direct Line API. */
   page?: WebPageOptions | false;
   /** Clock for tokens and rate limits (tests). */
@@ -52,6 +58,14 @@ export interface WebChannel {
 }
 
 export const DIRECT_LINE_BASE = '/v3/directline';
+/** Every Direct Line route, below DIRECT_LINE_BASE. */
+export const DIRECT_LINE_PATHS = [
+  '/tokens/generate',
+  '/tokens/refresh',
+  '/conversations',
+  '/conversations/:conversationId',
+  '/conversations/:conversationId/activities',
+] as const;
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 export const DEFAULT_RATE_LIMITS: Required<WebRateLimits> = {
   perAddress: { burst: 600, perSecond: 20 },
@@ -86,6 +100,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const starting = new Set<string>();
   const trustProxy = options.trustProxy ?? false;
+  const cors = new CorsPolicy({ allowedOrigins: options.allowedOrigins ?? [] });
 
   const limit = (limiter: RateLimiter, key: string, what: string): void => {
     const decision = limiter.take(key);
@@ -136,6 +151,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   const route =
     (handler: Handler): Handler =>
     async (req, res) => {
+      cors.apply(req, res); // first, so that errors (401, 429…) reach a listed portal's page too
       try {
         limit(byAddress, clientAddress(req, trustProxy), 'from this address');
         await handler(req, res);
@@ -248,6 +264,10 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       sendJson(res, 200, { id });
     }),
   );
+
+  // CORS preflights: cheap constant answers, not counted against the rate limits (a preflight is cached
+  // per URL, and a poll's URL changes with its watermark).
+  for (const path of DIRECT_LINE_PATHS) server.opts(`${DIRECT_LINE_BASE}${path}`, async (req: Request, res: Response) => cors.preflight(req, res));
 
   if (options.page !== false) registerWebPage(server, options.page ?? {});
   return { adapter, tokens };

@@ -111,6 +111,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       : new MemoryActivityLog({ ttlSeconds: config.state.conversationTtlSeconds }),
     onTurnError,
     logger,
+    allowedOrigins: config.web.allowedOrigins, // WEB_ALLOWED_ORIGINS: portals using the API from their own pages (CORS)
+    page: { frameAncestors: ["'self'", ...config.web.frameAncestors] }, // WEB_FRAME_ANCESTORS: portals framing the page
   });
   for (const m of middleware) web.adapter.use(m);
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_FILINGS_PATH } from './filings/lowdb-store.js';
+import { parseOrigin, splitOrigins } from './channels/web/cors.js';
 
 /**
  * The environment as one zod schema. Every variable is documented, with its default, in .env.example.
@@ -61,6 +62,26 @@ const redisUrl = (raw: string) => {
   }
 };
 
+/** A list of exact origins (commas and/or spaces between them): one issue per wrong item, naming its position. */
+function originList(name: string) {
+  const expects = 'must be an origin such as https://www.rizhao.gov.cn (https://host[:port], or http://localhost[:port] for development; no path, no wildcard)';
+  return z.preprocess(
+    blankIsUnset,
+    z
+      .string({ error: `${name} must be a list of origins` })
+      .optional()
+      .transform((raw, ctx): string[] => {
+        const origins: string[] = [];
+        splitOrigins(raw ?? '').forEach((item, index, all) => {
+          const origin = parseOrigin(item);
+          if (origin === undefined) ctx.addIssue({ code: 'custom', message: `${name} item ${index + 1} of ${all.length} ${expects}` });
+          else if (!origins.includes(origin)) origins.push(origin);
+        });
+        return origins;
+      }),
+  );
+}
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_SECONDS = 10 * 365 * 24 * 60 * 60;
 
@@ -80,6 +101,8 @@ export const envSchema = z
     WEB_TOKEN_SECRET: variable('WEB_TOKEN_SECRET', `must be at least ${WEB_TOKEN_SECRET_MIN_LENGTH} characters (e.g. openssl rand -base64 48)`, (raw) =>
       raw.length >= WEB_TOKEN_SECRET_MIN_LENGTH ? raw : undefined,
     ),
+    WEB_ALLOWED_ORIGINS: originList('WEB_ALLOWED_ORIGINS'),
+    WEB_FRAME_ANCESTORS: originList('WEB_FRAME_ANCESTORS'),
     LOG_LEVEL: variable('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (default info)`, oneOf(LOG_LEVELS)),
     LOG_PRETTY: variable('LOG_PRETTY', 'must be true or false', flag),
     SHUTDOWN_TIMEOUT_MS: variable('SHUTDOWN_TIMEOUT_MS', 'must be a whole number of milliseconds from 100 to 600000 (default 10000)', wholeNumber(100, 600_000)),
@@ -126,6 +149,12 @@ export const envSchema = z
         userTtlSeconds: env.STATE_TTL_USER_SECONDS ?? 2_592_000,
       },
       webToken: { secret: webTokenSecret, generated: env.WEB_TOKEN_SECRET === undefined },
+      web: {
+        /** Portal origins whose pages may call the Direct Line routes (CORS); empty: the bot's own page only. */
+        allowedOrigins: env.WEB_ALLOWED_ORIGINS,
+        /** Origins that may show the page in an iframe (besides the bot's own); empty: none. */
+        frameAncestors: env.WEB_FRAME_ANCESTORS,
+      },
       log: { level: env.LOG_LEVEL ?? 'info', pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development' },
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 10_000,
       /** Things an operator should hear about at start-up (log them once the logger exists). */

@@ -32,6 +32,8 @@ describe('configuration from the environment', () => {
       ['LOG_LEVEL', config.log.level, 'info'],
       ['LOG_PRETTY', config.log.pretty, false],
       ['SHUTDOWN_TIMEOUT_MS', config.shutdownTimeoutMs, 10_000],
+      ['WEB_ALLOWED_ORIGINS (none: the bot’s own page only)', config.web.allowedOrigins, []],
+      ['WEB_FRAME_ANCESTORS (none: no other site may frame the page)', config.web.frameAncestors, []],
     ];
     for (const [what, actual, expected] of defaults) {
       it(`${what} → ${String(expected)}`, () => expect(actual).to.deep.equal(expected));
@@ -74,6 +76,17 @@ describe('configuration from the environment', () => {
     expect(config.log).to.deep.equal({ level: 'debug', pretty: true });
   });
 
+  it('reads the portal origins for CORS and iframes, separated by commas and/or spaces, as browsers write them', () => {
+    const config = loadConfig({
+      WEB_ALLOWED_ORIGINS: 'https://www.rizhao.gov.cn, https://YBJ.rizhao.gov.cn:8443/',
+      WEB_FRAME_ANCESTORS: 'https://www.rizhao.gov.cn http://localhost:8080,https://www.rizhao.gov.cn',
+    });
+    expect(config.web).to.deep.equal({
+      allowedOrigins: ['https://www.rizhao.gov.cn', 'https://ybj.rizhao.gov.cn:8443'],
+      frameAncestors: ['https://www.rizhao.gov.cn', 'http://localhost:8080'],
+    });
+  });
+
   it('treats an empty or blank value as unset, as a copied .env.example leaves them', () => {
     const config = loadConfig({ PORT: '', MicrosoftAppId: '', MicrosoftAppPassword: ' ', REDIS_URL: '', LOG_LEVEL: '' });
     expect(config).to.deep.include({ port: 3978, localMode: true });
@@ -96,7 +109,7 @@ describe('configuration from the environment', () => {
     const names = [
       'PORT', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'DEFAULT_REGION',
       'FILINGS_PATH', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'STATE_TTL_CONVERSATION_SECONDS', 'STATE_TTL_USER_SECONDS',
-      'WEB_TOKEN_SECRET', 'LOG_LEVEL', 'LOG_PRETTY', 'SHUTDOWN_TIMEOUT_MS',
+      'WEB_TOKEN_SECRET', 'WEB_ALLOWED_ORIGINS', 'WEB_FRAME_ANCESTORS', 'LOG_LEVEL', 'LOG_PRETTY', 'SHUTDOWN_TIMEOUT_MS',
     ];
     for (const name of names) expect(example, name).to.match(new RegExp(`^#?\\s*${name}=`, 'm'));
   });
@@ -133,6 +146,12 @@ describe('configuration from the environment', () => {
       ['a user TTL of zero', { STATE_TTL_USER_SECONDS: '0' }, /STATE_TTL_USER_SECONDS must be a whole number of seconds, at least 60/],
       ['an unknown log level', { LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
       ['LOG_PRETTY that is not a yes or no', { LOG_PRETTY: 'maybe' }, /LOG_PRETTY must be true or false/],
+      ['a wildcard allowed origin', { WEB_ALLOWED_ORIGINS: '*' }, /WEB_ALLOWED_ORIGINS item 1 of 1 must be an origin such as https:\/\/www\.rizhao\.gov\.cn/],
+      ['an allowed origin with a path', { WEB_ALLOWED_ORIGINS: 'https://www.rizhao.gov.cn, https://www.rizhao.gov.cn/chat' }, /WEB_ALLOWED_ORIGINS item 2 of 2 must be an origin/],
+      ['an allowed origin over plain http to a real host', { WEB_ALLOWED_ORIGINS: 'http://www.rizhao.gov.cn' }, /WEB_ALLOWED_ORIGINS item 1 of 1 must be .*http:\/\/localhost/],
+      ['a host name without its scheme', { WEB_ALLOWED_ORIGINS: 'www.rizhao.gov.cn' }, /WEB_ALLOWED_ORIGINS item 1 of 1 must be an origin/],
+      ["a frame ancestor written as a CSP keyword ('self' is always included)", { WEB_FRAME_ANCESTORS: "'self' https://www.rizhao.gov.cn" }, /WEB_FRAME_ANCESTORS item 1 of 2 must be an origin/],
+      ['a wildcard frame ancestor', { WEB_FRAME_ANCESTORS: 'https://*.gov.cn' }, /WEB_FRAME_ANCESTORS item 1 of 1 must be an origin/],
       ['a shutdown timeout with a unit', { SHUTDOWN_TIMEOUT_MS: '10s' }, /SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds/],
     ];
     for (const [what, env, expected] of mistakes) {
@@ -142,6 +161,13 @@ describe('configuration from the environment', () => {
         expect(err.message).to.not.include('\n');
       });
     }
+
+    it('names each wrong origin in a list separately, still on one line', () => {
+      const err = configError({ WEB_ALLOWED_ORIGINS: '*, https://ok.gov.cn, ftp://x', WEB_FRAME_ANCESTORS: 'nope' });
+      expect(err.message).to.include('WEB_ALLOWED_ORIGINS item 1 of 3').and.include('WEB_ALLOWED_ORIGINS item 3 of 3').and.include('WEB_FRAME_ANCESTORS item 1 of 1');
+      expect(err.message).to.not.include('item 2 of 3');
+      expect(err.message.split('\n')).to.have.length(1);
+    });
 
     it('names every wrong variable at once, still on one line', () => {
       const err = configError({ PORT: 'x', LOG_LEVEL: 'loud', SHUTDOWN_TIMEOUT_MS: 'soon' });

@@ -1,4 +1,5 @@
-import { MemoryStorage, type Storage } from 'botbuilder';
+import type { Storage } from 'botbuilder';
+import { ExpiringMemoryStorage } from './expiring-memory-storage.js';
 import { MemoryDeduper, MemoryTurnLock } from './memory-turn-lock.js';
 import { createRedisClient, whenReady, type RedisClient, type RedisClientOptions } from './redis-client.js';
 import { REDIS_STORAGE_DEFAULTS, RedisStorage } from './redis-storage.js';
@@ -19,6 +20,8 @@ export interface StateStorageConfig extends RedisClientOptions {
   /** See TURN_ORDER_DEFAULTS. */
   lockTtlMs?: number;
   dedupeWindowMs?: number;
+  /** Memory mode: how often expired state is swept out (see ExpiringMemoryStorage). */
+  sweepEveryMs?: number;
   /** How long a call waits for a (re)connecting Redis before StoreUnavailableError. Default 1000 ms. */
   readyWaitMs?: number;
 }
@@ -39,19 +42,25 @@ export interface StateStorage {
 }
 
 /**
- * The conversation state store: Redis when a URL is given, else botbuilder's MemoryStorage (which
- * honours eTags but keeps state only as long as the process, and only for one instance).
+ * The conversation state store: Redis when a URL is given, else ExpiringMemoryStorage (MemoryStorage's
+ * eTag semantics with the same sliding lifetimes as Redis, so personal data does not stay in memory for
+ * as long as the process lives; one instance only, lost on restart).
  */
 export function createStateStorage(config: StateStorageConfig = {}): StateStorage {
   const prefix = config.keyPrefix ?? REDIS_STORAGE_DEFAULTS.prefix;
   if (!config.redisUrl) {
+    const storage = new ExpiringMemoryStorage({
+      conversationTtlSeconds: config.conversationTtlSeconds,
+      userTtlSeconds: config.userTtlSeconds,
+      sweepEveryMs: config.sweepEveryMs,
+    });
     return {
-      storage: new MemoryStorage(),
+      storage,
       kind: 'memory',
       turnLock: new MemoryTurnLock(),
       deduper: new MemoryDeduper(config.dedupeWindowMs ?? TURN_ORDER_DEFAULTS.dedupeWindowMs),
       ping: async () => true,
-      close: async () => {},
+      close: async () => storage.close(),
     };
   }
   const client = createRedisClient(config.redisUrl, config);

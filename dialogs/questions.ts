@@ -120,7 +120,7 @@ function parsePlace(promptId: string) {
       resolved.status === 'ambiguous' ? resolved.candidates.filter(isPoolingArea) : searchPlaces(text.trim(), 3).filter(isPoolingArea);
     if (candidates.length === 0) return fail('PLACE_NOT_FOUND');
     return fail(resolved.status === 'ambiguous' ? 'PLACE_AMBIGUOUS' : 'PLACE_DID_YOU_MEAN', {
-      candidates: candidates.map((c) => showPlace(c.code, q)).join(q.locale === 'en-US' ? ' / ' : '、'),
+      candidates: candidates.map((c) => showPlace(c.code, q)).join(q.texts.t(q.locale, 'common.alternativesSeparator')),
       suggest: candidates.map((c) => c.code).join(SUGGEST_SEPARATOR),
     });
   };
@@ -449,7 +449,7 @@ const DETAILS: Question[] = [
     parse: parseInstitutions,
     get: (q) => q.state.details.institutions,
     set: (q, v) => setDetail(q, 'institutions', v),
-    show: (v, q) => v.join(q.locale === 'en-US' ? '; ' : '；'),
+    show: (v, q) => v.join(q.texts.t(q.locale, 'common.listSeparator')),
     applies: forCategory((_, q) => q.profile.designatedInstitutions.required.value && q.profile.designatedInstitutions.max > 0),
     params: (q) => ({ min: q.profile.designatedInstitutions.min, max: q.profile.designatedInstitutions.max }),
   }),

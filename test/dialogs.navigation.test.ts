@@ -267,6 +267,27 @@ describe('per-field edit from the summary: one answer changed, back to the summa
     expect(stored!.filing).not.to.have.property('commitment');
   });
 
+  it('long-term yes → no without a referral: LT_RESIDENT → TMP_OTHER, accepted again, address and commitment dropped', async () => {
+    const chat = new Chat();
+    await chat.follow([
+      ...LT_RESIDENT_TO_SUMMARY,
+      ['修改信息', 'review.editField'],
+      ['长期居住或工作', 'situation.longTerm'],
+      ['否', 'situation.hasReferral'],
+    ]);
+    const outcome = await chat.say('没有，自己去');
+    expect(Chat.channelData(outcome, 'reclassified')).to.deep.equal({ from: 'LT_RESIDENT', to: 'TMP_OTHER' });
+    expect(Chat.promptOf(outcome)).to.equal('outcome.understood');
+    const summary = await chat.say('我已了解，继续');
+    expect(Chat.promptOf(summary)).to.equal('review.confirm');
+    expect(Chat.channelData<string[]>(summary, 'summary')).not.to.include.members(['details.address']);
+    const done = await chat.say('确认提交');
+    const stored = await chat.filings.get(Chat.channelData<{ reference: string }>(done, 'filing')!.reference);
+    expect(stored!.category).to.equal('TMP_OTHER');
+    expect(stored!.filing).to.deep.include({ endDate: '2027-11-30', institutions: ['复旦大学附属中山医院'] });
+    expect(stored!.filing).not.to.have.any.keys('address', 'commitment');
+  });
+
   it('an edit that keeps the category does not announce it again', async () => {
     const chat = new Chat();
     await chat.follow(TMP_OTHER_TO_SUMMARY);

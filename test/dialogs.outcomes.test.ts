@@ -35,8 +35,8 @@ const CASES: OutcomeCase[] = [
   },
   {
     name: 'treated where insured (日照 → 日照): no filing needed',
-    steps: [...openingZh('本人', '日照', '日照').slice(0, -1)],
-    last: '是',
+    steps: [...openingZh('本人', '日照', '日照').slice(0, 4)],
+    last: '日照',
     category: 'NO_FILING_NEEDED',
     reasons: ['SAME_POOLING_AREA'],
     says: ['messages.outcome.NO_FILING_NEEDED', 'reasons.SAME_POOLING_AREA', 'messages.noFilingNeeded'],

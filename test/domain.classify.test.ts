@@ -191,7 +191,7 @@ describe('nextQuestion: asks only what the path needs, in order', () => {
 
   const paths: Array<{ name: string; profile: RegionProfile; full: Situation; asked: SituationQuestion[] }> = [
     { name: 'insurance not active: stops at once', profile: rizhao, full: situation({ insuranceActive: false }), asked: ['insuranceActive'] },
-    { name: 'same pooling area: nothing more to ask', profile: rizhao, full: situation({ treatmentPlace: RIZHAO }), asked: ['insuranceActive'] },
+    { name: 'same pooling area: nothing to ask at all', profile: rizhao, full: situation({ treatmentPlace: RIZHAO }), asked: [] },
     { name: 'emergency: no questions after "now"', profile: rizhao, full: situation({ now: 'EMERGENCY_NOW' }), asked: ['insuranceActive', 'now'] },
     { name: 'discharged and paid: no questions after "now"', profile: national, full: situation({ now: 'DISCHARGED_PAID' }), asked: ['insuranceActive', 'now'] },
     {

@@ -63,6 +63,10 @@ function emergencyApplies(profile: RegionProfile): boolean {
  * is answered, missing places are a programming error and throw.
  */
 export function nextQuestion(answers: Partial<Situation>, profile: RegionProfile): SituationQuestion | undefined {
+  // Treated where insured (or a scope the profile needs no filing for): nothing to ask, not even consent.
+  if (answers.insuredPlace !== undefined && answers.treatmentPlace !== undefined && !filingRequired(scopeOf(answers.insuredPlace, answers.treatmentPlace), profile)) {
+    return undefined;
+  }
   if (answers.insuranceActive === undefined) return 'insuranceActive';
   if (answers.insuranceActive === false) return undefined;
   if (answers.insuredPlace === undefined || answers.treatmentPlace === undefined) {

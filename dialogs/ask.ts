@@ -85,7 +85,7 @@ async function reportInvalid(kit: TurnKit, ask: AskSpec, error: { error: string;
   else if (kit.state.suggestions?.promptId === ask.promptId) delete kit.state.suggestions;
   let text = kit.t(`errors.${error.error}`, { ...(ask.params ?? {}), ...(error.params ?? {}) });
   const example = exampleOf(kit, ask);
-  if (example) text += ` ${kit.t('messages.example', { example })}`;
+  if (example) text += kit.t('messages.example', { example });
   const stuck = failures >= FAILURES_BEFORE_HELP;
   if (stuck) text += `\n\n${kit.t('messages.stuck')}`;
   await kit.say(text, { promptId: ask.promptId, error: error.error, ...(stuck ? { handoff: { hotline: kit.profile.hotline.value } } : {}) });

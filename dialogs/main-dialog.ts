@@ -83,7 +83,7 @@ export class MainDialog extends ComponentDialog {
         const asking = kit.state.asking;
         const params = (asking ? questionById(asking)?.params?.(kit.q) : undefined) ?? {};
         const help = asking && kit.has(`prompts.${asking}.help`) ? kit.t(`prompts.${asking}.help`, params) : kit.t('messages.generalHelp');
-        const example = asking && kit.has(`prompts.${asking}.example`) ? `\n${kit.t('messages.example', { example: kit.t(`prompts.${asking}.example`, params) })}` : '';
+        const example = asking && kit.has(`prompts.${asking}.example`) ? `\n${kit.t('messages.example', { example: kit.t(`prompts.${asking}.example`, params) }).trim()}` : '';
         await kit.say(help + example, { help: asking ?? 'general' });
         return this.askAgain(dc);
       }

@@ -60,11 +60,17 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   warmUpDateRecognizers();
   const metrics = createMetrics();
   const filings = overrides.filings ?? createFilingStore({ path: config.filings.path });
+  const { redis } = config.state;
   const state = createStateStorage({
     ...(config.state.redisUrl ? { redisUrl: config.state.redisUrl } : {}),
     keyPrefix: config.state.keyPrefix,
     conversationTtlSeconds: config.state.conversationTtlSeconds,
     userTtlSeconds: config.state.userTtlSeconds,
+    ...(redis.sentinels ? { sentinels: redis.sentinels, sentinelName: redis.sentinelName, sentinelPassword: redis.sentinelPassword } : {}),
+    ...(redis.clusterNodes ? { cluster: true, clusterNodes: redis.clusterNodes } : {}),
+    commandTimeoutMs: redis.commandTimeoutMs,
+    lockTtlMs: config.turns.lockTtlMs,
+    dedupeWindowMs: config.turns.dedupeWindowSeconds * 1000,
     onError: (err: Error) => logger.warn({ err }, 'redis connection problem'),
   });
   logger.info(
@@ -85,7 +91,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const middleware: Middleware[] = [
     new TurnLogMiddleware({ logger, metrics }),
     inFlight,
-    new TurnOrderMiddleware({ lock: state.turnLock, deduper: state.deduper, texts, logger }),
+    new TurnOrderMiddleware({ lock: state.turnLock, deduper: state.deduper, texts, logger, maxWaitMs: config.turns.maxWaitMs }),
     createTypingMiddleware(),
   ];
   const defaultProfile = profiles.get(config.defaultRegion)!;

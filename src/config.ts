@@ -82,6 +82,17 @@ function originList(name: string) {
   );
 }
 
+/** "h1:26379,h2:26379" → [{host, port}]; undefined when any entry is not host:port. */
+const hostPorts = (raw: string) => {
+  const nodes = raw.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const parsed = nodes.map((node) => {
+    const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/.exec(node);
+    const port = m ? Number(m[2]) : 0;
+    return m && port >= 1 && port <= 65535 ? { host: m[1]!.replace(/^\[|\]$/g, ''), port } : undefined;
+  });
+  return parsed.length > 0 && parsed.every((n) => n !== undefined) ? (parsed as Array<{ host: string; port: number }>) : undefined;
+};
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_SECONDS = 10 * 365 * 24 * 60 * 60;
 
@@ -98,6 +109,14 @@ export const envSchema = z
     REDIS_KEY_PREFIX: variable('REDIS_KEY_PREFIX', 'must be 1 to 64 characters without spaces (default beian:state:)', matching(/^\S{1,64}$/)),
     STATE_TTL_CONVERSATION_SECONDS: variable('STATE_TTL_CONVERSATION_SECONDS', 'must be a whole number of seconds, at least 60 (default 86400)', wholeNumber(60, MAX_SECONDS)),
     STATE_TTL_USER_SECONDS: variable('STATE_TTL_USER_SECONDS', 'must be a whole number of seconds, at least 60 (default 2592000)', wholeNumber(60, MAX_SECONDS)),
+    REDIS_SENTINELS: variable('REDIS_SENTINELS', 'must be comma-separated Sentinel addresses host:port, e.g. s1:26379,s2:26379', hostPorts),
+    REDIS_SENTINEL_NAME: variable('REDIS_SENTINEL_NAME', 'must be the Sentinel master group name (letters, digits, . _ -; default mymaster)', matching(/^[\w.-]{1,128}$/)),
+    REDIS_SENTINEL_PASSWORD: variable('REDIS_SENTINEL_PASSWORD', "must be the Sentinels' own password", (raw) => raw),
+    REDIS_CLUSTER_NODES: variable('REDIS_CLUSTER_NODES', 'must be comma-separated cluster seed nodes host:port, e.g. r1:6379,r2:6379', hostPorts),
+    REDIS_COMMAND_TIMEOUT_MS: variable('REDIS_COMMAND_TIMEOUT_MS', 'must be a whole number of milliseconds from 50 to 60000 (default 1000)', wholeNumber(50, 60_000)),
+    TURN_LOCK_TTL_MS: variable('TURN_LOCK_TTL_MS', 'must be a whole number of milliseconds from 1000 to 600000 (default 10000)', wholeNumber(1_000, 600_000)),
+    TURN_MAX_WAIT_MS: variable('TURN_MAX_WAIT_MS', 'must be a whole number of milliseconds from 0 to 60000 (default 5000)', wholeNumber(0, 60_000)),
+    TURN_DEDUPE_WINDOW_SECONDS: variable('TURN_DEDUPE_WINDOW_SECONDS', 'must be a whole number of seconds from 1 to 86400 (default 600)', wholeNumber(1, 86_400)),
     WEB_TOKEN_SECRET: variable('WEB_TOKEN_SECRET', `must be at least ${WEB_TOKEN_SECRET_MIN_LENGTH} characters (e.g. openssl rand -base64 48)`, (raw) =>
       raw.length >= WEB_TOKEN_SECRET_MIN_LENGTH ? raw : undefined,
     ),
@@ -115,6 +134,10 @@ export const envSchema = z
     need(!appId && env.MicrosoftAppPassword !== undefined, 'MicrosoftAppId is required when MicrosoftAppPassword is set (or leave both empty for local mode)');
     need(appId && type !== 'UserAssignedMSI' && env.MicrosoftAppPassword === undefined, `MicrosoftAppPassword is required when MicrosoftAppId is set and MicrosoftAppType is ${type}`);
     need(appId && type !== 'MultiTenant' && env.MicrosoftAppTenantId === undefined, `MicrosoftAppTenantId is required when MicrosoftAppType is ${type}`);
+    need(env.REDIS_SENTINELS !== undefined && env.REDIS_CLUSTER_NODES !== undefined, 'REDIS_SENTINELS and REDIS_CLUSTER_NODES cannot both be set (Sentinel or Cluster, not both)');
+    need(env.REDIS_SENTINELS !== undefined && env.REDIS_URL === undefined, 'REDIS_URL is required when REDIS_SENTINELS is set (it gives the password and db; its host is ignored)');
+    need(env.REDIS_CLUSTER_NODES !== undefined && env.REDIS_URL === undefined, 'REDIS_URL is required when REDIS_CLUSTER_NODES is set (it gives the password and TLS)');
+    need(env.REDIS_SENTINEL_PASSWORD !== undefined && env.REDIS_SENTINELS === undefined, 'REDIS_SENTINELS is required when REDIS_SENTINEL_PASSWORD is set');
     need(appId && env.WEB_TOKEN_SECRET === undefined, `WEB_TOKEN_SECRET is required when MicrosoftAppId is set (at least ${WEB_TOKEN_SECRET_MIN_LENGTH} characters)`);
   })
   .transform((env) => {
@@ -147,6 +170,22 @@ export const envSchema = z
         keyPrefix: env.REDIS_KEY_PREFIX ?? 'beian:state:',
         conversationTtlSeconds: env.STATE_TTL_CONVERSATION_SECONDS ?? 86_400,
         userTtlSeconds: env.STATE_TTL_USER_SECONDS ?? 2_592_000,
+        /** How the client reaches Redis (used only with a REDIS_URL). */
+        redis: {
+          /** Sentinel addresses; undefined = not Sentinel. */
+          sentinels: env.REDIS_SENTINELS,
+          sentinelName: env.REDIS_SENTINEL_NAME ?? 'mymaster',
+          sentinelPassword: env.REDIS_SENTINEL_PASSWORD,
+          /** Cluster seed nodes; undefined = not a cluster. */
+          clusterNodes: env.REDIS_CLUSTER_NODES,
+          commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS ?? 1_000,
+        },
+      },
+      /** Turns of one conversation run one at a time across instances; redeliveries are dropped. */
+      turns: {
+        lockTtlMs: env.TURN_LOCK_TTL_MS ?? 10_000,
+        maxWaitMs: env.TURN_MAX_WAIT_MS ?? 5_000,
+        dedupeWindowSeconds: env.TURN_DEDUPE_WINDOW_SECONDS ?? 600,
       },
       webToken: { secret: webTokenSecret, generated: env.WEB_TOKEN_SECRET === undefined },
       web: {

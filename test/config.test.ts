@@ -29,6 +29,14 @@ describe('configuration from the environment', () => {
       ['REDIS_KEY_PREFIX', config.state.keyPrefix, 'beian:state:'],
       ['STATE_TTL_CONVERSATION_SECONDS (one day)', config.state.conversationTtlSeconds, 86_400],
       ['STATE_TTL_USER_SECONDS (thirty days)', config.state.userTtlSeconds, 2_592_000],
+      ['REDIS_SENTINELS (absent: not Sentinel)', config.state.redis.sentinels, undefined],
+      ['REDIS_SENTINEL_NAME', config.state.redis.sentinelName, 'mymaster'],
+      ['REDIS_SENTINEL_PASSWORD', config.state.redis.sentinelPassword, undefined],
+      ['REDIS_CLUSTER_NODES (absent: not a cluster)', config.state.redis.clusterNodes, undefined],
+      ['REDIS_COMMAND_TIMEOUT_MS', config.state.redis.commandTimeoutMs, 1_000],
+      ['TURN_LOCK_TTL_MS', config.turns.lockTtlMs, 10_000],
+      ['TURN_MAX_WAIT_MS', config.turns.maxWaitMs, 5_000],
+      ['TURN_DEDUPE_WINDOW_SECONDS (ten minutes)', config.turns.dedupeWindowSeconds, 600],
       ['LOG_LEVEL', config.log.level, 'info'],
       ['LOG_PRETTY', config.log.pretty, false],
       ['SHUTDOWN_TIMEOUT_MS', config.shutdownTimeoutMs, 10_000],
@@ -59,6 +67,10 @@ describe('configuration from the environment', () => {
       REDIS_KEY_PREFIX: 'prod:beian:',
       STATE_TTL_CONVERSATION_SECONDS: '3600',
       STATE_TTL_USER_SECONDS: '604800',
+      REDIS_COMMAND_TIMEOUT_MS: '250',
+      TURN_LOCK_TTL_MS: '15000',
+      TURN_MAX_WAIT_MS: '3000',
+      TURN_DEDUPE_WINDOW_SECONDS: '120',
       LOG_LEVEL: 'debug',
       LOG_PRETTY: 'true',
       SHUTDOWN_TIMEOUT_MS: '5000',
@@ -71,7 +83,14 @@ describe('configuration from the environment', () => {
       MicrosoftAppTenantId: 'contoso.onmicrosoft.com',
     });
     expect(config.filings).to.deep.equal({ path: '/var/lib/beian/filings.json' });
-    expect(config.state).to.deep.equal({ redisUrl: 'redis://:pw@redis.internal:6380/2', keyPrefix: 'prod:beian:', conversationTtlSeconds: 3600, userTtlSeconds: 604_800 });
+    expect(config.state).to.deep.equal({
+      redisUrl: 'redis://:pw@redis.internal:6380/2',
+      keyPrefix: 'prod:beian:',
+      conversationTtlSeconds: 3600,
+      userTtlSeconds: 604_800,
+      redis: { sentinels: undefined, sentinelName: 'mymaster', sentinelPassword: undefined, clusterNodes: undefined, commandTimeoutMs: 250 },
+    });
+    expect(config.turns).to.deep.equal({ lockTtlMs: 15_000, maxWaitMs: 3_000, dedupeWindowSeconds: 120 });
     expect(config.webToken).to.deep.equal({ secret: SECRET, generated: false });
     expect(config.log).to.deep.equal({ level: 'debug', pretty: true });
   });
@@ -84,6 +103,37 @@ describe('configuration from the environment', () => {
     expect(config.web).to.deep.equal({
       allowedOrigins: ['https://www.rizhao.gov.cn', 'https://ybj.rizhao.gov.cn:8443'],
       frameAncestors: ['https://www.rizhao.gov.cn', 'http://localhost:8080'],
+    });
+  });
+
+  describe('Redis behind Sentinel or as a Cluster', () => {
+    it('reads Sentinel addresses, the master group name and the Sentinel password', () => {
+      const config = loadConfig({
+        REDIS_URL: 'redis://:master-pw@ignored:6379/1',
+        REDIS_SENTINELS: 's1.internal:26379, s2.internal:26380,10.0.0.3:26379',
+        REDIS_SENTINEL_NAME: 'beian-master',
+        REDIS_SENTINEL_PASSWORD: 'sentinel-pw',
+      });
+      expect(config.state.redis).to.deep.include({
+        sentinels: [
+          { host: 's1.internal', port: 26379 },
+          { host: 's2.internal', port: 26380 },
+          { host: '10.0.0.3', port: 26379 },
+        ],
+        sentinelName: 'beian-master',
+        sentinelPassword: 'sentinel-pw',
+        clusterNodes: undefined,
+      });
+    });
+
+    it('reads cluster seed nodes, IPv6 in brackets included', () => {
+      const config = loadConfig({ REDIS_URL: 'rediss://:pw@r1:6379', REDIS_CLUSTER_NODES: 'r1:6379,r2:6380,[fd00::7]:6379' });
+      expect(config.state.redis.clusterNodes).to.deep.equal([
+        { host: 'r1', port: 6379 },
+        { host: 'r2', port: 6380 },
+        { host: 'fd00::7', port: 6379 },
+      ]);
+      expect(config.state.redis.sentinels).to.equal(undefined);
     });
   });
 
@@ -110,6 +160,8 @@ describe('configuration from the environment', () => {
       'PORT', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'DEFAULT_REGION',
       'FILINGS_PATH', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'STATE_TTL_CONVERSATION_SECONDS', 'STATE_TTL_USER_SECONDS',
       'WEB_TOKEN_SECRET', 'WEB_ALLOWED_ORIGINS', 'WEB_FRAME_ANCESTORS', 'LOG_LEVEL', 'LOG_PRETTY', 'SHUTDOWN_TIMEOUT_MS',
+      'REDIS_SENTINELS', 'REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD', 'REDIS_CLUSTER_NODES', 'REDIS_COMMAND_TIMEOUT_MS',
+      'TURN_LOCK_TTL_MS', 'TURN_MAX_WAIT_MS', 'TURN_DEDUPE_WINDOW_SECONDS',
     ];
     for (const name of names) expect(example, name).to.match(new RegExp(`^#?\\s*${name}=`, 'm'));
   });
@@ -144,6 +196,19 @@ describe('configuration from the environment', () => {
       ['a key prefix with a space', { REDIS_KEY_PREFIX: 'my prefix' }, /REDIS_KEY_PREFIX must be 1 to 64 characters without spaces/],
       ['a conversation TTL in words', { STATE_TTL_CONVERSATION_SECONDS: '1d' }, /STATE_TTL_CONVERSATION_SECONDS must be a whole number of seconds/],
       ['a user TTL of zero', { STATE_TTL_USER_SECONDS: '0' }, /STATE_TTL_USER_SECONDS must be a whole number of seconds, at least 60/],
+      ['a Sentinel list without ports', { REDIS_URL: 'redis://r', REDIS_SENTINELS: 's1,s2' }, /REDIS_SENTINELS must be comma-separated Sentinel addresses host:port/],
+      ['a Sentinel port out of range', { REDIS_URL: 'redis://r', REDIS_SENTINELS: 's1:99999' }, /REDIS_SENTINELS must be/],
+      ['Sentinels without a Redis URL', { REDIS_SENTINELS: 's1:26379' }, /REDIS_URL is required when REDIS_SENTINELS is set/],
+      ['a Sentinel password without Sentinels', { REDIS_URL: 'redis://r', REDIS_SENTINEL_PASSWORD: 'p' }, /REDIS_SENTINELS is required when REDIS_SENTINEL_PASSWORD is set/],
+      ['a master group name with a space', { REDIS_SENTINEL_NAME: 'my master' }, /REDIS_SENTINEL_NAME must be the Sentinel master group name/],
+      ['cluster nodes given as URLs', { REDIS_URL: 'redis://r', REDIS_CLUSTER_NODES: 'redis://r1:6379' }, /REDIS_CLUSTER_NODES must be comma-separated cluster seed nodes host:port/],
+      ['cluster nodes without a Redis URL', { REDIS_CLUSTER_NODES: 'r1:6379' }, /REDIS_URL is required when REDIS_CLUSTER_NODES is set/],
+      ['both Sentinel and Cluster', { REDIS_URL: 'redis://r', REDIS_SENTINELS: 's1:26379', REDIS_CLUSTER_NODES: 'r1:6379' }, /REDIS_SENTINELS and REDIS_CLUSTER_NODES cannot both be set/],
+      ['a command timeout with a unit', { REDIS_COMMAND_TIMEOUT_MS: '1s' }, /REDIS_COMMAND_TIMEOUT_MS must be a whole number of milliseconds from 50 to 60000/],
+      ['a command timeout too short to answer', { REDIS_COMMAND_TIMEOUT_MS: '5' }, /REDIS_COMMAND_TIMEOUT_MS must be/],
+      ['a turn lock shorter than a second', { TURN_LOCK_TTL_MS: '500' }, /TURN_LOCK_TTL_MS must be a whole number of milliseconds from 1000 to 600000/],
+      ['a negative wait for a busy conversation', { TURN_MAX_WAIT_MS: '-1' }, /TURN_MAX_WAIT_MS must be a whole number of milliseconds from 0 to 60000/],
+      ['a dedupe window of zero', { TURN_DEDUPE_WINDOW_SECONDS: '0' }, /TURN_DEDUPE_WINDOW_SECONDS must be a whole number of seconds from 1 to 86400/],
       ['an unknown log level', { LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
       ['LOG_PRETTY that is not a yes or no', { LOG_PRETTY: 'maybe' }, /LOG_PRETTY must be true or false/],
       ['a wildcard allowed origin', { WEB_ALLOWED_ORIGINS: '*' }, /WEB_ALLOWED_ORIGINS item 1 of 1 must be an origin such as https:\/\/www\.rizhao\.gov\.cn/],
@@ -176,8 +241,8 @@ describe('configuration from the environment', () => {
     });
 
     it('never echoes a value, which may be a secret', () => {
-      const err = configError({ WEB_TOKEN_SECRET: 'hunter2-secret', REDIS_URL: 'http://user:s3cr3t-pw@host' });
-      expect(err.message).to.not.include('hunter2-secret').and.not.include('s3cr3t-pw');
+      const err = configError({ WEB_TOKEN_SECRET: 'hunter2-secret', REDIS_URL: 'http://user:s3cr3t-pw@host', REDIS_SENTINELS: 'sentinel-secret-host' });
+      expect(err.message).to.not.include('hunter2-secret').and.not.include('s3cr3t-pw').and.not.include('sentinel-secret-host');
     });
   });
 });

@@ -60,7 +60,7 @@ export class OutcomeDialog extends ComponentDialog {
     }
     if (kit.state.acceptedCategory === outcome.category) return step.endDialog({ ended: false } satisfies OutcomeResult);
     if (!comparing) {
-      const consequences = consequencesOf(outcome.category, kit.profile, { start: provisionalStart(kit) });
+      const consequences = consequencesOf(outcome.category, kit.profile, { start: provisionalStart(kit) }, { retroactive: outcome.retroactive });
       await kit.say(
         kit.t('messages.consequencesIntro', { category: categoryName(kit, outcome.category) }) + '\n' + renderItems(kit, consequences.items),
         { consequences: { category: outcome.category, items: consequences.items.map((i) => i.code) } },

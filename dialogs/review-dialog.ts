@@ -101,7 +101,7 @@ export class ReviewDialog extends ComponentDialog {
       filing: valid.value,
     });
     this.deps.funnel?.funnel('submitted');
-    const consequences = consequencesOf(draft.category, kit.profile, { start: draft.startDate });
+    const consequences = consequencesOf(draft.category, kit.profile, { start: draft.startDate }, { retroactive: draft.retroactive === true });
     const lines = [
       kit.t('messages.submitted', { reference: stored.reference, category: categoryName(kit, draft.category) }),
       renderItems(kit, consequences.items),

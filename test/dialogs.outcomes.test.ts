@@ -114,6 +114,15 @@ describe('the outcome: category and reasons, in words and in channelData', () =>
       expect(chat.created).to.have.length(0);
     });
   }
+
+  it('already in hospital: the consequences say to finish the filing before the discharge settlement', async () => {
+    const chat = new Chat();
+    await chat.follow([...openingZh(), ['已住院，还没出院', 'situation.admissionDate'], ['11月20日', 'situation.longTerm'], ['否', 'situation.hasReferral']]);
+    const replies = await chat.say('没有');
+    const consequences = Chat.channelData<{ items: string[] }>(replies, 'consequences');
+    expect(consequences?.items).to.include('RETROACTIVE_BEFORE_DISCHARGE');
+    expect(Chat.textOf(replies)).to.include(chat.texts.t('zh-CN', 'consequences.RETROACTIVE_BEFORE_DISCHARGE').slice(0, 8));
+  });
 });
 
 describe('an emergency is never delayed by paperwork', () => {

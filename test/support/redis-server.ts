@@ -8,10 +8,17 @@ import { createServer, connect } from 'node:net';
 export class PrivateRedisServer {
   private child: ChildProcess | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly persistDir?: string,
+  ) {}
 
-  static async start(): Promise<PrivateRedisServer> {
-    const server = new PrivateRedisServer(await sparePort());
+  /**
+   * `persistDir`: keep the data in an append-only file there (fsync on every write), so the data
+   * survives kill() and start() as it would on a server with persistence. Default: no persistence.
+   */
+  static async start(options: { persistDir?: string } = {}): Promise<PrivateRedisServer> {
+    const server = new PrivateRedisServer(await sparePort(), options.persistDir);
     await server.start();
     return server;
   }
@@ -27,7 +34,8 @@ export class PrivateRedisServer {
   /** Starts (or restarts, on the same port) and resolves once it answers PING. */
   async start(): Promise<void> {
     if (this.child) return;
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    const persistence = this.persistDir ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.persistDir] : ['--appendonly', 'no'];
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
       stdio: 'ignore',
     });
     this.child = child;

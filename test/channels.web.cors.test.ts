@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { MemoryActivityLog } from '../src/channels/web/index.js';
 import { CORS_ALLOWED_HEADERS, CorsPolicy, parseOrigin, splitOrigins } from '../src/channels/web/cors.js';
@@ -32,7 +33,7 @@ const preflight = (baseUrl: string, path: string, origin: string, method = 'POST
   send(baseUrl, 'OPTIONS', `/v3/directline${path}`, {
     Origin: origin,
     'Access-Control-Request-Method': method,
-    'Access-Control-Request-Headers': 'authorization,content-type,x-ms-bot-agent',
+    'Access-Control-Request-Headers': 'authorization,content-type,x-ms-bot-agent,x-requested-with',
   });
 
 const concrete = (path: string) => path.replace(':conversationId', 'abcdefgh12345678');
@@ -63,15 +64,15 @@ describe('web channel: a government portal’s page may call the Direct Line rou
           expect(reply.headers['access-control-allow-origin'], 'the portal itself, never *').to.equal(PORTAL);
           expect(list(reply.headers['vary'])).to.include('origin');
           expect(list(reply.headers['access-control-allow-methods'])).to.include.members(['get', 'post']);
-          expect(list(reply.headers['access-control-allow-headers'])).to.include.members(['authorization', 'content-type']);
+          expect(list(reply.headers['access-control-allow-headers'])).to.include.members(['authorization', 'content-type', 'x-ms-bot-agent', 'x-requested-with']);
           expect(Number(reply.headers['access-control-max-age'])).to.be.greaterThan(0);
           expect(reply.headers['access-control-allow-credentials'], 'the page sends a token, never cookies').to.equal(undefined);
         });
       }
     });
 
-    it('allows every header Web Chat’s DirectLine client sends (its agent header too), or the browser would block it', () => {
-      expect(CORS_ALLOWED_HEADERS.map((h) => h.toLowerCase())).to.include.members(['authorization', 'content-type', 'x-ms-bot-agent']);
+    it('allows every header Web Chat’s DirectLine client sends (its agent header, RxJS’s X-Requested-With), or the browser would block it', () => {
+      expect(CORS_ALLOWED_HEADERS.map((h) => h.toLowerCase())).to.include.members(['authorization', 'content-type', 'x-ms-bot-agent', 'x-requested-with']);
     });
 
     it('a second listed portal (with its port) gets its own origin back', async () => {
@@ -165,6 +166,28 @@ describe('web channel: a government portal’s page may call the Direct Line rou
       const sameOrigin = await new DirectLineClient(running.baseUrl).open('zh-CN');
       expect(sameOrigin.token).to.be.a('string');
     });
+  });
+});
+
+describe('the one-line embed script a portal loads from the bot (GET /embed.js)', () => {
+  let running: RunningChannel;
+  before(async () => {
+    running = await startWebChannel({ activityLog: new MemoryActivityLog() });
+  });
+  after(() => running.close());
+
+  it('is JavaScript with the page’s words for both locales filled in, from public/web/strings', async () => {
+    const reply = await send(running.baseUrl, 'GET', '/embed.js');
+    expect(reply.status).to.equal(200);
+    expect(reply.headers['content-type']).to.match(/^text\/javascript/);
+    expect(reply.headers['x-content-type-options']).to.equal('nosniff');
+    expect(reply.body).to.not.include('{{strings}}');
+    const words = JSON.parse(/var STRINGS = (\{.*\});/.exec(reply.body)?.[1] ?? 'null') as Record<string, Record<string, string>> | null;
+    for (const locale of ['zh-CN', 'en-US']) {
+      const page = JSON.parse(readFileSync(new URL(`../public/web/strings/${locale}.json`, import.meta.url), 'utf8')) as Record<string, string>;
+      expect(words?.[locale], locale).to.deep.equal(page);
+    }
+    expect(() => new Function(reply.body), 'it parses').to.not.throw();
   });
 });
 

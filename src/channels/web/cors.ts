@@ -9,8 +9,11 @@ import type { Request, Response } from 'restify';
  */
 
 export const CORS_ALLOWED_METHODS = ['GET', 'POST', 'OPTIONS'] as const;
-/** What botframework-directlinejs sends: its Bearer token, JSON bodies, and its agent header. */
-export const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'x-ms-bot-agent'] as const;
+/**
+ * What botframework-directlinejs sends: its Bearer token, JSON bodies, its agent header, and the
+ * X-Requested-With that RxJS's ajax adds to every request (the browser test found it).
+ */
+export const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'x-ms-bot-agent', 'X-Requested-With'] as const;
 /** So a portal's script can read how long to wait after a 429. */
 export const CORS_EXPOSED_HEADERS = ['Retry-After'] as const;
 /** How long a browser may reuse a preflight answer (Chromium caps it at 2 hours). */

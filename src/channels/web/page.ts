@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,20 @@ export function registerWebPage(server: Server, options: WebPageOptions = {}): v
     '/web/page.js': { file: join(dir, 'web', 'page.js'), type: 'text/javascript; charset=utf-8', maxAge: 300 },
     '/web/page.css': { file: join(dir, 'web', 'page.css'), type: 'text/css; charset=utf-8', maxAge: 300 },
   };
+  // The one-line embed for a portal's own page (docs/embedding.md): public/embed/embed.js with the page's
+  // words for both locales filled in. A classic script, so it loads cross-origin without CORS.
+  const embedFile = join(dir, 'embed', 'embed.js');
+  if (existsSync(embedFile)) {
+    const embed = renderEmbed(readFileSync(embedFile, 'utf8'), strings);
+    server.get('/embed.js', async (_req: Request, res: Response) => {
+      res.sendRaw(200, embed, {
+        'Content-Type': 'text/javascript; charset=utf-8',
+        'Cache-Control': 'public, max-age=300',
+        'X-Content-Type-Options': 'nosniff',
+      });
+    });
+  }
+
   const cache = new Map<string, Promise<{ plain: Buffer; gzipped: Buffer }>>();
   const load = (path: string, file: string) => {
     let entry = cache.get(path);
@@ -94,6 +108,12 @@ export function renderPage(template: string, locale: PageLocale, strings: Record
       if (value === undefined) throw new Error(`public/web/strings/${locale}.json has no "${key}"`);
       return escapeHtml(value);
     });
+}
+
+/** Fills the embed script's placeholder with every locale's page words (safe inside a script). */
+export function renderEmbed(script: string, strings: Record<PageLocale, Record<string, string>>): string {
+  const json = JSON.stringify(strings).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return script.replace('/*{{strings}}*/ null', () => json);
 }
 
 function escapeHtml(text: string): string {

@@ -11,6 +11,9 @@ import { TurnKit } from './turn-kit.js';
 
 export const REVIEW_DIALOG = 'review';
 
+/** turnState key: the reference of a filing stored during this turn (read by the turn error handler). */
+export const SUBMITTED_REFERENCE_KEY = 'submittedReference';
+
 export type ReviewResult = { kind: 'submitted'; reference: string } | { kind: 'edit' } | { kind: 'cancelled' };
 
 /** The promptId of "which answer do you want to change?" (its choices are the answered questions' ids). */
@@ -108,6 +111,9 @@ export class ReviewDialog extends ComponentDialog {
       kit.t('messages.whatToBring'),
     ];
     const filing = { reference: stored.reference, category: stored.category, status: stored.status };
+    // If this turn fails after this point (the state cannot be saved), the apology must not say the
+    // message was not handled: the filing is stored, and a retry gives the same reference.
+    step.context.turnState.set(SUBMITTED_REFERENCE_KEY, stored.reference);
     await kit.say(lines.join('\n\n'), { filing });
     const locale = kit.state.locale;
     Object.assign(kit.state, newFilingState(locale), { submitted: filing });

@@ -355,7 +355,9 @@ describe('many bot instances on one Redis, end to end over HTTP', function () {
       expect(redisServer.running, 'Redis died during the submit turn').to.equal(false);
       expect(failed.status).to.equal(200);
       const apology = texted(failed.replies).at(-1);
-      expect(apology?.text, 'the turn ends with an apology').to.equal(texts.t('zh-CN', 'system.storeUnavailable'));
+      const submitted = filingOf(failed.replies)!;
+      // The apology does not say the message was not handled: it repeats the reference of the stored filing.
+      expect(apology?.text, 'the turn ends with an apology').to.equal(texts.t('zh-CN', 'system.failedAfterSubmit', { reference: submitted.reference }));
       expect(apology?.channelData).to.deep.equal({ error: 'store_unavailable' });
       expect(filings.size, 'the filing is stored').to.equal(before + 1);
 

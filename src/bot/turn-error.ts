@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { resolveLocale, type Texts } from '../content/texts.js';
 import { StoreUnavailableError } from '../state/errors.js';
 import { conversationTag } from './turn-log-middleware.js';
+import { SUBMITTED_REFERENCE_KEY } from '../../dialogs/review-dialog.js';
 
 /**
  * What happens when a turn fails: the person always gets an answer in their language — an apology that
@@ -15,9 +16,10 @@ export function createTurnErrorHandler(deps: { texts: Texts; logger: Logger; hot
     deps.onError?.(kind);
     deps.logger.error({ err: error, kind, conversation: conversationTag(context.activity.conversation?.id), channel: context.activity.channelId }, 'turn failed');
     const locale = resolveLocale(context.activity.locale);
-    const key = kind === 'store_unavailable' ? 'system.storeUnavailable' : 'messages.error';
+    const reference = context.turnState.get(SUBMITTED_REFERENCE_KEY) as string | undefined;
+    const key = reference ? 'system.failedAfterSubmit' : kind === 'store_unavailable' ? 'system.storeUnavailable' : 'messages.error';
     try {
-      await context.sendActivity({ type: 'message', text: deps.texts.t(locale, key, { hotline: deps.hotline }), channelData: { error: kind } });
+      await context.sendActivity({ type: 'message', text: deps.texts.t(locale, key, { hotline: deps.hotline, reference }), channelData: { error: kind } });
     } catch (sendError) {
       deps.logger.error({ err: sendError }, 'could not send the apology');
     }

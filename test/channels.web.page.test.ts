@@ -38,10 +38,12 @@ describe('web channel: the citizens’ page', () => {
 
     it('every {{t:key}} of the page and every string the script shows exists', () => {
       const used = [...template.matchAll(/\{\{t:([\w.]+)\}\}/g)].map((m) => m[1]!);
-      const script = readFileSync(new URL('web/page.js', PUBLIC), 'utf8');
-      for (const [, args] of script.matchAll(/say\(([^;]*)\);/g)) used.push(...[...args!.matchAll(/'(\w+)'/g)].map((m) => m[1]!));
+      const script = ['web/page.js', 'web/conversation.js', 'embed/embed.js'].map((file) => readFileSync(new URL(file, PUBLIC), 'utf8')).join('\n');
+      // Keys passed to say(...) / trouble(...), the ones problemKey() gives, and strings.<key> read directly.
+      used.push(...[...script.matchAll(/(?:say|trouble)\('(\w+)'/g)].map((m) => m[1]!));
+      for (const [, returned] of script.matchAll(/function problemKey[^}]*?return ([^;]*);/g)) used.push(...[...returned!.matchAll(/'(\w+)'/g)].map((m) => m[1]!));
       used.push(...[...script.matchAll(/strings\.(\w+)/g)].map((m) => m[1]!));
-      expect(used).to.include.members(['expired', 'busy', 'retry', 'restart']);
+      expect(used).to.include.members(['expired', 'ended', 'failed', 'busy', 'loading', 'retry', 'restart']);
       expect(used.length).to.be.greaterThan(5);
       for (const key of used) expect(strings('zh-CN'), key).to.have.property(key);
     });
@@ -89,7 +91,7 @@ describe('web channel: the citizens’ page', () => {
       expect(response.headers.get('x-content-type-options')).to.equal('nosniff');
       const html = await response.text();
       const sources = [...html.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => m[1]);
-      expect(sources).to.deep.equal(['/webchat.js', '/web/page.js']);
+      expect(sources).to.deep.equal(['/webchat.js', '/web/conversation.js', '/web/page.js']);
     });
 
     it('the allowed framing sites are configurable', async () => {
@@ -134,6 +136,7 @@ describe('web channel: the citizens’ page', () => {
     });
 
     for (const [path, type] of [
+      ['/web/conversation.js', 'text/javascript; charset=utf-8'],
       ['/web/page.js', 'text/javascript; charset=utf-8'],
       ['/web/page.css', 'text/css; charset=utf-8'],
       ['/webchat.js.LICENSE.txt', 'text/plain; charset=utf-8'],

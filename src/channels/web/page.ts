@@ -53,6 +53,7 @@ export function registerWebPage(server: Server, options: WebPageOptions = {}): v
   const assets: Record<string, { file: string; type: string; maxAge: number }> = {
     '/webchat.js': { file: join(dir, 'vendor', 'webchat', 'webchat.js'), type: 'text/javascript; charset=utf-8', maxAge: 86400 },
     '/webchat.js.LICENSE.txt': { file: join(dir, 'vendor', 'webchat', 'webchat.js.LICENSE.txt'), type: 'text/plain; charset=utf-8', maxAge: 86400 },
+    '/web/conversation.js': { file: join(dir, 'web', 'conversation.js'), type: 'text/javascript; charset=utf-8', maxAge: 300 },
     '/web/page.js': { file: join(dir, 'web', 'page.js'), type: 'text/javascript; charset=utf-8', maxAge: 300 },
     '/web/page.css': { file: join(dir, 'web', 'page.css'), type: 'text/css; charset=utf-8', maxAge: 300 },
   };
@@ -60,7 +61,7 @@ export function registerWebPage(server: Server, options: WebPageOptions = {}): v
   // words for both locales filled in. A classic script, so it loads cross-origin without CORS.
   const embedFile = join(dir, 'embed', 'embed.js');
   if (existsSync(embedFile)) {
-    const embed = renderEmbed(readFileSync(embedFile, 'utf8'), strings);
+    const embed = renderEmbed(readFileSync(embedFile, 'utf8'), strings, readFileSync(join(dir, 'web', 'conversation.js'), 'utf8'));
     server.get('/embed.js', async (_req: Request, res: Response) => {
       res.sendRaw(200, embed, {
         'Content-Type': 'text/javascript; charset=utf-8',
@@ -111,9 +112,9 @@ export function renderPage(template: string, locale: PageLocale, strings: Record
 }
 
 /** Fills the embed script's placeholder with every locale's page words (safe inside a script). */
-export function renderEmbed(script: string, strings: Record<PageLocale, Record<string, string>>): string {
+export function renderEmbed(script: string, strings: Record<PageLocale, Record<string, string>>, conversation: string): string {
   const json = JSON.stringify(strings).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-  return script.replace('/*{{strings}}*/ null', () => json);
+  return script.replace('/*{{strings}}*/ null', () => json).replace('/*{{conversation}}*/', () => conversation);
 }
 
 function escapeHtml(text: string): string {

@@ -65,7 +65,7 @@ export class FilingDialog extends ComponentDialog {
 
   private async finish(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const result = step.result as ReviewResult;
-    if (result.kind === 'edit') return step.replaceDialog(FILING_DIALOG);
+    if (result.kind === 'edit') return step.replaceDialog(`${FILING_DIALOG}.steps`);
     return step.endDialog(result satisfies FilingResult);
   }
 }

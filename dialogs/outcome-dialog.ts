@@ -87,7 +87,7 @@ export class OutcomeDialog extends ComponentDialog {
         : kit.t('messages.noAlternative'),
       alternative ? { alternative: { category: alternative.category, items: alternative.differences.map((i) => i.code) } } : undefined,
     );
-    return step.replaceDialog(OUTCOME_DIALOG, { comparing: true });
+    return step.replaceDialog(`${OUTCOME_DIALOG}.steps`, { comparing: true });
   }
 
   private async sayOutcome(kit: TurnKit, outcome: Outcome): Promise<void> {

@@ -94,7 +94,7 @@ export class ReviewDialog extends ComponentDialog {
     const valid = validateFiling(kit, draft);
     if (!valid.ok) {
       await kit.say(kit.t('messages.submitInvalid', valid.params), { error: 'FILING_INVALID', problem: valid.error });
-      return step.replaceDialog(REVIEW_DIALOG);
+      return step.replaceDialog(`${REVIEW_DIALOG}.steps`);
     }
     const { stored } = await this.deps.filings.submit({
       idempotencyKey: kit.state.idempotencyKey,

@@ -16,6 +16,7 @@ import type { Config } from './config.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { createMetrics, registerOpsRoutes, type Metrics } from './ops/metrics.js';
 import { InFlightTracker } from './ops/shutdown.js';
+import { AbandonmentWatch } from './ops/abandonment.js';
 import { createTypingMiddleware } from './ops/typing.js';
 
 export interface AppOverrides {
@@ -31,6 +32,8 @@ export interface App {
   web: WebChannel;
   logger: Logger;
   metrics: Metrics;
+  /** Counts filings abandoned by silence; started by listen(), stopped by the closers. */
+  abandonment: AbandonmentWatch;
   filings: FilingStore;
   state: StateStorage;
   inFlight: InFlightTracker;
@@ -78,6 +81,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     state.kind === 'memory' ? 'state kept in process memory (no REDIS_URL): one instance only' : 'state kept in Redis',
   );
 
+  // Filings given up by silence: counted at their last question once they outlive their state.
+  const abandonment = new AbandonmentWatch({
+    waiting: state.waiting,
+    abandoned: (step) => metrics.abandoned(step, 'expired'),
+    idleMs: config.state.conversationTtlSeconds * 1000,
+    logger,
+  });
+
   const conversationState = new ConversationState(state.storage);
   const bot = new FilingBot(conversationState, {
     texts,
@@ -86,6 +97,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     filings,
     today: overrides.today ?? (() => todayInShanghai()),
     funnel: metrics,
+    waitingWatch: abandonment,
   });
   const inFlight = new InFlightTracker({ texts, localeOf: (context) => bot.localeOf(context) });
   const middleware: Middleware[] = [
@@ -137,6 +149,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     web,
     logger,
     metrics,
+    abandonment,
     filings,
     state,
     inFlight,
@@ -146,9 +159,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     listen: (port, host = '0.0.0.0') =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, host, () => resolve((server.address() as { port: number }).port));
+        server.listen(port, host, () => {
+          abandonment.start();
+          resolve((server.address() as { port: number }).port);
+        });
       }),
     closers: [
+      { name: 'abandonment', close: () => abandonment.stop() },
       { name: 'filings', close: () => filings.close() },
       { name: 'state', close: () => state.close() },
     ],

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import { Chat, TMP_OTHER_TO_SUMMARY, type Step } from './support/chat.js';
-
-const upTo = (steps: Step[], promptId: string): Step[] => steps.slice(0, steps.findIndex(([, next]) => next === promptId) + 1);
+import { Chat } from './support/chat.js';
+import { TMP_OTHER_TO_SUMMARY, upTo } from './support/paths.js';
 
 /**
  * A dialog that starts itself again (the comparison with the nearest alternative, a per-field edit from

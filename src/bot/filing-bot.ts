@@ -21,7 +21,12 @@ interface TurnMeta {
   lastSeen: number;
 }
 
-export type BotDeps = Omit<DialogDeps, 'filingState'>;
+/** Told after each successful turn which question the filing now waits at (undefined: no filing under way). */
+export interface TurnEndWatcher {
+  afterTurn(conversation: string, step: string | undefined): Promise<void>;
+}
+
+export type BotDeps = Omit<DialogDeps, 'filingState'> & { waitingWatch?: TurnEndWatcher };
 
 /**
  * The bot: runs the main dialog for every message, greets new members, and keeps the persisted state
@@ -33,6 +38,7 @@ export class FilingBot extends ActivityHandler {
   private readonly meta: StatePropertyAccessor<TurnMeta>;
   private readonly dialogs: DialogSet;
   private readonly deps: DialogDeps;
+  private readonly waitingWatch: TurnEndWatcher | undefined;
 
   constructor(
     private readonly conversationState: ConversationState,
@@ -43,7 +49,9 @@ export class FilingBot extends ActivityHandler {
     this.filingState = conversationState.createProperty<FilingState>('filing');
     this.dialogState = conversationState.createProperty<DialogState>('dialogState');
     this.meta = conversationState.createProperty<TurnMeta>('meta');
-    this.deps = { ...deps, filingState: this.filingState };
+    const { waitingWatch, ...dialogDeps } = deps;
+    this.waitingWatch = waitingWatch;
+    this.deps = { ...dialogDeps, filingState: this.filingState };
     this.dialogs = new DialogSet(this.dialogState).add(new MainDialog(this.deps));
 
     this.onMembersAdded(async (context, next) => {
@@ -73,6 +81,11 @@ export class FilingBot extends ActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     await super.run(context);
     await this.conversationState.saveChanges(context, false);
+    if (this.waitingWatch && context.activity.conversation?.id) {
+      const filing = await this.filingState.get(context);
+      const step = filing?.active ? filing.asking : undefined;
+      await this.waitingWatch.afterTurn(`${context.activity.channelId}:${context.activity.conversation.id}`, step);
+    }
   }
 
   private async runDialogs(context: TurnContext): Promise<void> {

@@ -12,6 +12,9 @@ export const FUNNEL_STEPS = [
 ] as const;
 export type FunnelStep = (typeof FUNNEL_STEPS)[number];
 
+/** How a filing was given up. */
+export type AbandonedHow = 'cancelled' | 'expired';
+
 /** How a turn ended: handled, failed, refused because the conversation was busy, or refused while draining. */
 export type TurnOutcome = 'ok' | 'error' | 'busy' | 'draining';
 
@@ -32,8 +35,11 @@ export interface Metrics {
    * non-category outcome such as NO_FILING_NEEDED) and is also counted per category.
    */
   funnel(step: FunnelStep, labels?: Record<string, string>): void;
-  /** A conversation ended or expired at this step (a funnel step or a prompt id). */
-  abandoned(step: string): void;
+  /**
+   * A filing was given up at this step (a prompt id): `cancelled` when the person said so, `expired`
+   * when they stopped answering and the conversation outlived its state (AbandonmentWatch).
+   */
+  abandoned(step: string, how?: AbandonedHow): void;
   /** The exposition text and its content type, for GET /metrics. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -107,8 +113,8 @@ export function createMetrics(opts: MetricsOpts = {}): Metrics {
   });
   const abandonedSteps = new Counter({
     name: 'funnel_abandoned_total',
-    help: 'Conversations that ended or expired at a step without submitting',
-    labelNames: ['step'],
+    help: 'Filings given up before submitting, by the question they stopped at and how (cancelled, or expired: no answer for as long as the conversation state lives)',
+    labelNames: ['step', 'how'],
     registers,
   });
 
@@ -124,6 +130,7 @@ export function createMetrics(opts: MetricsOpts = {}): Metrics {
   const stepLabel = new BoundedLabel(FUNNEL_STEPS.length, new Set(FUNNEL_STEPS));
   const categoryLabel = new BoundedLabel(0, new Set<string>([...CATEGORY_IDS, ...NON_CATEGORY_OUTCOMES]));
   const abandonedLabel = new BoundedLabel(200);
+  const howLabel = new BoundedLabel(0, new Set<string>(['cancelled', 'expired']));
 
   const observeStore = (store: string, op: string, seconds: number): void => {
     storeSeconds.observe({ store: storeLabel.value(store), op: opLabel.value(op) }, seconds);
@@ -158,8 +165,8 @@ export function createMetrics(opts: MetricsOpts = {}): Metrics {
       funnelSteps.inc({ step: stepLabel.value(step) });
       if (step === 'classified') classified.inc({ category: categoryLabel.value(labels?.category) });
     },
-    abandoned(step) {
-      abandonedSteps.inc({ step: abandonedLabel.value(step) });
+    abandoned(step, how = 'cancelled') {
+      abandonedSteps.inc({ step: abandonedLabel.value(step), how: howLabel.value(how) });
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

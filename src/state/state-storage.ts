@@ -5,13 +5,16 @@ import { createRedisClient, whenReady, type RedisClient, type RedisClientOptions
 import { REDIS_STORAGE_DEFAULTS, RedisStorage } from './redis-storage.js';
 import { RedisDeduper, RedisTurnLock } from './redis-turn-lock.js';
 import { TURN_ORDER_DEFAULTS, type Deduper, type TurnLock } from './turn-lock.js';
+import { RedisWaitingConversations } from './redis-waiting-conversations.js';
+import { MemoryWaitingConversations, type WaitingConversations } from './waiting-conversations.js';
 
 export interface StateStorageConfig extends RedisClientOptions {
   /** redis:// or rediss://. Unset: everything lives in this process (one instance only). */
   redisUrl?: string;
   /**
    * Prefix of every key written (state keys directly under it, locks under `<prefix>turn:`,
-   * seen activity ids under `<prefix>seen:`). Default `beian:state:`.
+   * seen activity ids under `<prefix>seen:`, where open filings wait under `<prefix>waiting:`).
+   * Default `beian:state:`.
    */
   keyPrefix?: string;
   /** See RedisStorageOptions; defaults 86400 (1 day) and 2592000 (30 days). */
@@ -33,6 +36,8 @@ export interface StateStorage {
   turnLock: TurnLock;
   /** Drops redelivered activities. */
   deduper: Deduper;
+  /** Where open filings wait (for the funnel's abandonment count). */
+  waiting: WaitingConversations;
   /** True when the store answers (for the readiness probe). Never throws. */
   ping(): Promise<boolean>;
   /** Closes the connection (after the last turn). */
@@ -59,6 +64,7 @@ export function createStateStorage(config: StateStorageConfig = {}): StateStorag
       kind: 'memory',
       turnLock: new MemoryTurnLock(),
       deduper: new MemoryDeduper(config.dedupeWindowMs ?? TURN_ORDER_DEFAULTS.dedupeWindowMs),
+      waiting: new MemoryWaitingConversations(),
       ping: async () => true,
       close: async () => storage.close(),
     };
@@ -75,6 +81,7 @@ export function createStateStorage(config: StateStorageConfig = {}): StateStorag
     kind: 'redis',
     turnLock: new RedisTurnLock(client, { prefix: `${prefix}turn:`, lockTtlMs: config.lockTtlMs, readyWaitMs, onRenewError: (err) => config.onError?.(err instanceof Error ? err : new Error(String(err))) }),
     deduper: new RedisDeduper(client, { prefix: `${prefix}seen:`, windowMs: config.dedupeWindowMs, readyWaitMs }),
+    waiting: new RedisWaitingConversations(client, { prefix: `${prefix}waiting:`, readyWaitMs }),
     client,
     ping: async () => {
       try {

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { guarded } from './errors.js';
+import { script, whenReady, type RedisClient } from './redis-client.js';
+import { SWEEP_LIMIT, type WaitingConversations } from './waiting-conversations.js';
+
+export interface RedisWaitingConversationsOptions {
+  /** Prepended to the two keys. Default `beian:waiting:`. */
+  prefix?: string;
+  /** How long a call waits for a (re)connecting client before failing. Default 1000 ms. */
+  readyWaitMs?: number;
+}
+
+/**
+ * KEYS: since (zset conversation → last activity ms), step (hash conversation → prompt id).
+ * ARGV: conversation, step, at ms. One round trip per turn.
+ */
+const WAITING_LUA = `
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return 1
+`;
+
+/** KEYS: since, step. ARGV: before ms, limit. Returns the steps of the conversations taken out. */
+const SWEEP_LUA = `
+local gone = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local steps = {}
+for i, conversation in ipairs(gone) do
+  steps[i] = redis.call('HGET', KEYS[2], conversation) or 'unknown'
+  redis.call('ZREM', KEYS[1], conversation)
+  redis.call('HDEL', KEYS[2], conversation)
+end
+return steps
+`;
+
+/**
+ * WaitingConversations shared by every instance: a sorted set by last activity and a hash of steps,
+ * both under one hash tag so the scripts also run on Redis Cluster. A sweep takes conversations out
+ * atomically, so however many instances sweep, each abandoned conversation is counted once.
+ */
+export class RedisWaitingConversations implements WaitingConversations {
+  private readonly since: string;
+  private readonly step: string;
+  private readonly readyWaitMs: number;
+  private readonly mark: (keys: string[], args: (string | number)[]) => Promise<number>;
+  private readonly take: (keys: string[], args: (string | number)[]) => Promise<string[]>;
+
+  constructor(
+    private readonly client: RedisClient,
+    options: RedisWaitingConversationsOptions = {},
+  ) {
+    const prefix = options.prefix ?? 'beian:waiting:';
+    this.since = `${prefix}{waiting}:since`;
+    this.step = `${prefix}{waiting}:step`;
+    this.readyWaitMs = options.readyWaitMs ?? 1000;
+    this.mark = script<number>(client, 'beianWaitingMark', WAITING_LUA);
+    this.take = script<string[]>(client, 'beianWaitingSweep', SWEEP_LUA);
+  }
+
+  /** Conversation ids are hashed: the keys hold no channel's identifiers. */
+  private member(conversation: string): string {
+    return createHash('sha256').update(conversation).digest('hex').slice(0, 32);
+  }
+
+  async waiting(conversation: string, step: string, atMs: number): Promise<void> {
+    await guarded('waiting', () => whenReady(this.client, this.readyWaitMs, 'waiting'));
+    await guarded('waiting', () => this.mark([this.since, this.step], [this.member(conversation), step, atMs]));
+  }
+
+  async done(conversation: string): Promise<void> {
+    await guarded('waiting', () => whenReady(this.client, this.readyWaitMs, 'waiting'));
+    const member = this.member(conversation);
+    await guarded('waiting', () => this.client.multi().zrem(this.since, member).hdel(this.step, member).exec());
+  }
+
+  async sweep(beforeMs: number, limit = SWEEP_LIMIT): Promise<string[]> {
+    await guarded('waiting', () => whenReady(this.client, this.readyWaitMs, 'waiting'));
+    return guarded('waiting', () => this.take([this.since, this.step], [beforeMs, limit]));
+  }
+}

@@ -58,8 +58,14 @@ export class FilingBot extends ActivityHandler {
       const others = (context.activity.membersAdded ?? []).filter((m) => m.id !== context.activity.recipient?.id);
       if (others.length > 0) {
         const kit = await TurnKit.load(context, this.deps);
-        if (!kit.state.active) await context.sendActivity(kit.t('messages.welcome'));
-        await this.runDialogs(context);
+        if (!kit.state.active) {
+          await context.sendActivity(kit.t('messages.welcome'));
+          await this.runDialogs(context);
+        } else {
+          // The chat was opened again mid-filing: say where we are and ask the waiting question again.
+          await context.sendActivity(kit.t('messages.welcomeBack', { recap: this.recap(kit) }));
+          await this.reprompt(context);
+        }
       }
       await next();
     });
@@ -118,6 +124,18 @@ export class FilingBot extends ActivityHandler {
       return;
     }
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(MAIN_DIALOG);
+  }
+
+  /** Asks the question the conversation waits at again (or starts the dialogs when none waits). */
+  private async reprompt(context: TurnContext): Promise<void> {
+    const dc = await this.dialogs.createContext(context);
+    try {
+      if (dc.activeDialog) return await dc.repromptDialog();
+    } catch (error) {
+      if (!isStaleDialogStack(error)) throw error;
+      await this.dialogState.delete(context);
+    }
+    await this.runDialogs(context);
   }
 
   private recap(kit: TurnKit): string {

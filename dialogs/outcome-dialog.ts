@@ -47,7 +47,9 @@ export class OutcomeDialog extends ComponentDialog {
     const outcome = currentOutcome(kit.q);
     if (!outcome) throw new Error('the outcome dialog started before the situation was complete');
     const comparing = (step.options as { comparing?: boolean } | undefined)?.comparing === true;
-    const announcedKey = `${outcome.kind}|${outcome.reasons.join(',')}`;
+    // Whose rules are quoted is part of what was announced: an edit of the insured place that moves the
+    // person onto (or off) a fallback profile is announced again, with the note.
+    const announcedKey = `${outcome.kind}|${outcome.reasons.join(',')}|${kit.profile.id}${kit.profileIsFallback ? '|fallback' : ''}`;
     if (kit.state.announced !== announcedKey) {
       await this.sayOutcome(kit, outcome);
       kit.state.announced = announcedKey;
@@ -104,7 +106,7 @@ export class OutcomeDialog extends ComponentDialog {
     const reclassified = before !== undefined && before !== outcome.kind ? { from: before, to: outcome.kind } : undefined;
     if (reclassified) lines.unshift(kit.t('messages.reclassified', { from: categoryName(kit, reclassified.from) }));
     if (outcome.retroactive) lines.push(kit.t('messages.outcome.retroactive'));
-    if (kit.profile.insuredPlaceCode !== kit.state.situation.insuredPlace) {
+    if (kit.profileIsFallback) {
       lines.push(kit.t('messages.outcome.profileFallback', { profile: kit.profile.name[kit.locale] }));
     }
     if (outcome.kind === 'MANUAL_REIMBURSEMENT') lines.push(kit.t('messages.manualReimbursement'));

@@ -1,10 +1,16 @@
 import { ActivityTypes, CardFactory, MessageFactory, type Activity, type CardAction, type TurnContext } from 'botbuilder';
 import { ChoiceFactory } from 'botbuilder-dialogs';
-import { profileFor, type RegionProfile } from '../src/domain/profile.js';
+import { resolveProfile, speakingProfile, type RegionProfile } from '../src/domain/profile.js';
 import { resolveLocale, type Locale, type TextParams } from '../src/content/texts.js';
 import { newFilingState, type FilingState } from './filing-state.js';
 import type { DialogDeps } from './dialog-deps.js';
 import { choiceLabel, type QuestionContext } from './question.js';
+
+/**
+ * turnState key: a function giving the hotline for the person in this conversation (their profile's, or
+ * the fallback contact's when their insured place has no profile), read by the turn error handler.
+ */
+export const TURN_HOTLINE_KEY = 'turnHotline';
 
 const CARD_CHANNELS = new Set(['webchat', 'directline', 'emulator', 'msteams', 'test-cards']);
 const BUTTON_CHANNELS = new Set(['webchat', 'directline', 'emulator', 'telegram', 'line', 'facebook']);
@@ -22,15 +28,28 @@ export class TurnKit {
 
   static async load(context: TurnContext, deps: DialogDeps): Promise<TurnKit> {
     const state = await deps.filingState.get(context, newFilingState());
-    return new TurnKit(context, deps, state);
+    const kit = new TurnKit(context, deps, state);
+    context.turnState.set(TURN_HOTLINE_KEY, () => kit.profile.hotline.value);
+    return kit;
   }
 
   get locale(): Locale {
     return this.state.locale ?? resolveLocale(this.context.activity.locale);
   }
 
+  /**
+   * The region profile for the person's insured place. When their insured place has no profile of its
+   * own (a fallback), its rules are the default profile's but its agency and hotline are the fallback
+   * contact (their own insured place's agency, the national hotline): see speakingProfile.
+   */
   get profile(): RegionProfile {
-    return profileFor(this.deps.profiles, this.state.situation.insuredPlace, this.deps.defaultRegion);
+    const { profile, fallback } = resolveProfile(this.deps.profiles, this.state.situation.insuredPlace, this.deps.defaultRegion);
+    return speakingProfile(profile, fallback);
+  }
+
+  /** The profile speaks for an insured place that has no profile of its own. */
+  get profileIsFallback(): boolean {
+    return resolveProfile(this.deps.profiles, this.state.situation.insuredPlace, this.deps.defaultRegion).fallback;
   }
 
   get q(): QuestionContext {

@@ -4,6 +4,7 @@ import { resolveLocale, type Texts } from '../content/texts.js';
 import { StoreUnavailableError } from '../state/errors.js';
 import { conversationTag } from './turn-log-middleware.js';
 import { SUBMITTED_REFERENCE_KEY } from '../../dialogs/review-dialog.js';
+import { TURN_HOTLINE_KEY } from '../../dialogs/turn-kit.js';
 
 /**
  * What happens when a turn fails: the person always gets an answer in their language — an apology that
@@ -19,9 +20,21 @@ export function createTurnErrorHandler(deps: { texts: Texts; logger: Logger; hot
     const reference = context.turnState.get(SUBMITTED_REFERENCE_KEY) as string | undefined;
     const key = reference ? 'system.failedAfterSubmit' : kind === 'store_unavailable' ? 'system.storeUnavailable' : 'messages.error';
     try {
-      await context.sendActivity({ type: 'message', text: deps.texts.t(locale, key, { hotline: deps.hotline, reference }), channelData: { error: kind } });
+      // The hotline for this person (their insured place's, or the national one when it has no profile
+      // here) when the turn got as far as reading the conversation; the default profile's otherwise.
+      const hotline = personalHotline(context) ?? deps.hotline;
+      await context.sendActivity({ type: 'message', text: deps.texts.t(locale, key, { hotline, reference }), channelData: { error: kind } });
     } catch (sendError) {
       deps.logger.error({ err: sendError }, 'could not send the apology');
     }
   };
+}
+
+function personalHotline(context: TurnContext): string | undefined {
+  const get = context.turnState.get(TURN_HOTLINE_KEY) as (() => string) | undefined;
+  try {
+    return get?.();
+  } catch {
+    return undefined;
+  }
 }

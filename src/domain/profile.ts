@@ -33,6 +33,12 @@ export const profileSchema = z
     insuredPlaceCode: z.string().regex(/^\d{6}$/).nullable(),
     hotline: sourced(z.string().min(3)),
     agency: sourced(localized),
+    /**
+     * Who to point a person to when this profile speaks for an insured place that has no profile of its
+     * own (a fallback): their own insured place's agency and a hotline that reaches it — never this
+     * profile's agency, which does not decide for them (domain.md Decisions 6, 7).
+     */
+    fallbackContact: z.object({ agency: localized, hotline: z.string().min(3), source: z.string().min(3) }).strict(),
     scopes: z
       .object({
         intraProvinceFilingRequired: sourced(z.boolean()),
@@ -126,8 +132,32 @@ export function loadProfiles(dir: string = DEFAULT_REGIONS_DIR): Map<string, Reg
 
 /** The profile that speaks for an insured place, or the default one. */
 export function profileFor(profiles: Map<string, RegionProfile>, insuredPlaceCode: string | undefined, defaultId: string): RegionProfile {
-  for (const p of profiles.values()) if (insuredPlaceCode && p.insuredPlaceCode === insuredPlaceCode) return p;
-  const fallback = profiles.get(defaultId);
-  if (!fallback) throw new Error(`default region profile "${defaultId}" is not among ${[...profiles.keys()].join(', ')}`);
-  return fallback;
+  return resolveProfile(profiles, insuredPlaceCode, defaultId).profile;
+}
+
+/**
+ * The profile whose rules apply to an insured place, and whether it is a fallback: the insured place is
+ * known and has no profile of its own, so another profile's rules are quoted for it. While the insured
+ * place is not known yet the default profile speaks as itself.
+ */
+export function resolveProfile(
+  profiles: Map<string, RegionProfile>,
+  insuredPlaceCode: string | undefined,
+  defaultId: string,
+): { profile: RegionProfile; fallback: boolean } {
+  for (const p of profiles.values()) if (insuredPlaceCode && p.insuredPlaceCode === insuredPlaceCode) return { profile: p, fallback: false };
+  const profile = profiles.get(defaultId);
+  if (!profile) throw new Error(`default region profile "${defaultId}" is not among ${[...profiles.keys()].join(', ')}`);
+  return { profile, fallback: insuredPlaceCode !== undefined && profile.insuredPlaceCode !== insuredPlaceCode };
+}
+
+/**
+ * The profile as it speaks to one person: its rules unchanged, but when it is a fallback its agency and
+ * hotline are replaced by its `fallbackContact` (the person's own insured place's agency, the national
+ * hotline), so nothing said names an agency that does not decide for them.
+ */
+export function speakingProfile(profile: RegionProfile, fallback: boolean): RegionProfile {
+  if (!fallback) return profile;
+  const { agency, hotline, source } = profile.fallbackContact;
+  return { ...profile, agency: { value: agency, source }, hotline: { value: hotline, source } };
 }

@@ -1,8 +1,9 @@
+import type { Activity, CardAction } from 'botbuilder';
 import { TextPrompt, type PromptValidatorContext } from 'botbuilder-dialogs';
 import { fail, ok, type Check } from '../src/domain/result.js';
 import type { DialogDeps } from './dialog-deps.js';
 import { choiceLabel, matchChoice } from './question.js';
-import { questionById, SUGGEST_SEPARATOR } from './questions.js';
+import { isReopened, questionById, SUGGEST_SEPARATOR } from './questions.js';
 import { TurnKit } from './turn-kit.js';
 
 /** After this many invalid answers to one question, the person is offered help and the hotline. */
@@ -18,7 +19,7 @@ export interface AskSpec {
 
 /**
  * Builds the activity that asks a question, adding the earlier answer when the person came back to
- * it (back or edit), so they can keep it or change it.
+ * it (back or edit), so they can keep it (a "keep" word or button) or change it.
  */
 export function questionActivity(kit: TurnKit, ask: AskSpec) {
   const previous = kit.state.previous[ask.promptId];
@@ -30,9 +31,17 @@ export function questionActivity(kit: TurnKit, ask: AskSpec) {
   const question = offered.length > 0 ? questionById(ask.promptId) : undefined;
   if (question?.suggestionLabel) {
     // Candidates offered after an ambiguous answer: shown as choices, still parsed by the question.
-    return kit.question(ask.promptId, text, offered, nav, offered.map((v) => question.suggestionLabel!(v, kit.q)));
+    return offerKeep(kit, ask.promptId, kit.question(ask.promptId, text, offered, nav, offered.map((v) => question.suggestionLabel!(v, kit.q))));
   }
-  return kit.question(ask.promptId, text, ask.choices ?? [], nav);
+  return offerKeep(kit, ask.promptId, kit.question(ask.promptId, text, ask.choices ?? [], nav));
+}
+
+/** A question opened again with its answer kept: a button to keep that answer, where the channel shows buttons. */
+function offerKeep(kit: TurnKit, promptId: string, activity: Partial<Activity>): Partial<Activity> {
+  if (!activity.suggestedActions || !isReopened(promptId, kit.q)) return activity;
+  const label = kit.t('commands.keep.label');
+  const keep: CardAction = { type: 'imBack', title: label, value: label };
+  return { ...activity, suggestedActions: { ...activity.suggestedActions, actions: [keep, ...activity.suggestedActions.actions] } };
 }
 
 /** An example for a question: its own from content, or for a choice question its first choice. */

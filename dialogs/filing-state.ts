@@ -53,6 +53,11 @@ export interface FilingState {
    * re-asked question: the person may pick one by its number or name.
    */
   suggestions?: { promptId: string; values: string[] };
+  /**
+   * Questions opened again by back or an edit: asked again first, their earlier answer kept until a new
+   * valid one arrives (or the person keeps it).
+   */
+  reopened?: string[];
   /** An edit from the summary: go back to the summary once the edited question is answered. */
   editing?: string;
   idempotencyKey: string;

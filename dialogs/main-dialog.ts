@@ -6,8 +6,8 @@ import type { DialogDeps } from './dialog-deps.js';
 import { FILING_DIALOG, FilingDialog } from './filing-dialog.js';
 import { newFilingState } from './filing-state.js';
 import { choiceLabel, normalizeAnswer } from './question.js';
-import { questionById } from './questions.js';
-import { UNDERSTOOD } from './outcome-dialog.js';
+import { isReopened, questionById, reopenQuestion, settleQuestion } from './questions.js';
+import { categoryName, UNDERSTOOD } from './outcome-dialog.js';
 import { CONFIRM, openForEdit } from './review-dialog.js';
 import { TurnKit } from './turn-kit.js';
 
@@ -19,7 +19,7 @@ export const FAQ_TOPIC = 'faq.topic';
 export const MENU: AskSpec = { promptId: 'menu.main', choices: ['FILE', 'EMERGENCY', 'FAQ', 'HUMAN'] };
 
 /** The commands understood at any question, typed or as a button. */
-export const COMMANDS = ['help', 'back', 'cancel', 'human', 'language'] as const;
+export const COMMANDS = ['help', 'back', 'cancel', 'human', 'language', 'emergency', 'keep'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export function recogniseCommand(kit: TurnKit, text: string): Command | undefined {
@@ -67,7 +67,14 @@ export class MainDialog extends ComponentDialog {
     const editField = (activity.value as { editField?: unknown } | undefined)?.editField;
     if (typeof editField === 'string') {
       if (openForEdit(kit, editField)) return this.restart(dc);
-      return undefined;
+      if (!kit.state.active && kit.state.submitted) {
+        // An edit button of an old summary card, after the filing went in: it cannot be changed here.
+        const { reference } = kit.state.submitted;
+        await kit.say(kit.t('errors.EDIT_AFTER_SUBMIT', { reference }), { error: 'EDIT_AFTER_SUBMIT', reference });
+        return this.restart(dc);
+      }
+      await kit.say(kit.t('errors.EDIT_NOT_AVAILABLE'), { error: 'EDIT_NOT_AVAILABLE' });
+      return this.askAgain(dc);
     }
     if (!kit.state.active && kit.state.submitted && isSubmit(kit, activity.text ?? '')) {
       // "Submit" again after the filing went in (a double click, a resent message): the same filing, told again.
@@ -102,12 +109,27 @@ export class MainDialog extends ComponentDialog {
           await kit.say(kit.t('messages.nothingToGoBackTo'));
           return this.restart(dc);
         }
-        const shown = question.show(kit.q);
-        if (shown) kit.state.previous[question.id] = shown;
-        question.clear(kit.q);
-        kit.state.history = kit.state.history.slice(0, -1);
+        // Asked again with the earlier answer offered; the answer itself is kept until a new valid one arrives.
+        reopenQuestion(question, kit.q);
         delete kit.state.editing;
         return this.restart(dc);
+      }
+      case 'keep': {
+        // Keep the earlier answer of a question opened again (back, edit) and move on.
+        const asking = kit.state.asking;
+        if (!asking || !isReopened(asking, kit.q)) return undefined;
+        settleQuestion(asking, kit.q);
+        await kit.say(kit.t('commands.keep.done', { field: kit.t(`labels.${asking}`) }), { kept: asking });
+        return this.restart(dc);
+      }
+      case 'emergency': {
+        const asking = kit.state.asking;
+        // At the menu, or where it answers the question itself (正在急诊 at "what is happening now"), it is an answer.
+        if (asking === MENU.promptId) return undefined;
+        const question = asking ? questionById(asking) : undefined;
+        if (question?.kind === 'choice' && question.parse(activity.text ?? '', kit.q).ok) return undefined;
+        await sayEmergency(kit, [kit.t('commands.emergency.then')]);
+        return this.askAgain(dc);
       }
       case 'cancel': {
         if (kit.state.active) this.deps.funnel?.abandoned(kit.state.asking ?? 'unknown');
@@ -160,7 +182,7 @@ export class MainDialog extends ComponentDialog {
         if (!kit.state.active) Object.assign(kit.state, newFilingState(kit.state.locale));
         return step.beginDialog(FILING_DIALOG);
       case 'EMERGENCY':
-        await kit.say(kit.t('messages.emergencyAdvice'), { category: 'TMP_EMERGENCY', reasons: ['EMERGENCY_DEEMED_FILED'] });
+        await sayEmergency(kit);
         return step.next();
       case 'FAQ':
         return step.beginDialog(FAQ_DIALOG);
@@ -173,6 +195,21 @@ export class MainDialog extends ComponentDialog {
   private async again(step: WaterfallStepContext): Promise<DialogTurnResult> {
     return step.replaceDialog(`${MAIN_DIALOG}.steps`, { fresh: true });
   }
+}
+
+/**
+ * The emergency advice, at once (the menu choice, or the emergency command at any question): get
+ * treatment first — deemed filed — as the emergency outcome says it, with its category and reason.
+ */
+async function sayEmergency(kit: TurnKit, after: string[] = []): Promise<void> {
+  const reasons = ['EMERGENCY_DEEMED_FILED'];
+  const lines = [
+    kit.t('messages.emergencyAdvice'),
+    kit.t('messages.outcome.TMP_EMERGENCY', { category: categoryName(kit, 'TMP_EMERGENCY') }),
+    reasons.map((code) => `• ${kit.t(`reasons.${code}`)}`).join('\n'),
+    ...after,
+  ];
+  await kit.say(lines.join('\n\n'), { category: 'TMP_EMERGENCY', reasons });
 }
 
 /** Common questions, answered from content/locales/<locale>/faq.json. */

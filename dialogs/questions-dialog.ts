@@ -1,9 +1,16 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { AnswerPrompt, questionActivity, type AskSpec } from './ask.js';
+import { AnswerPrompt, parseAnswer, questionActivity, type AskSpec } from './ask.js';
 import type { DialogDeps } from './dialog-deps.js';
-import type { Stage } from './question.js';
-import { nextUnanswered, questionById } from './questions.js';
+import type { Question, Stage } from './question.js';
+import { nextUnanswered, questionById, settleQuestion, wouldEnd } from './questions.js';
 import { TurnKit } from './turn-kit.js';
+
+/** "This answer would end your filing — change it anyway?" (yes: change it; no: keep the earlier answer). */
+export const END_FILING: AskSpec = { promptId: 'outcome.endFiling', choices: ['yes', 'no'] };
+
+interface PendingChange {
+  pending?: { promptId: string; value: unknown };
+}
 
 /**
  * A stage that asks its questions one by one: each pass asks the first question of the stage that
@@ -18,7 +25,7 @@ export class QuestionsDialog extends ComponentDialog {
   ) {
     super(id);
     this.addDialog(new AnswerPrompt(deps));
-    this.addDialog(new WaterfallDialog(`${id}.loop`, [this.ask.bind(this), this.record.bind(this)]));
+    this.addDialog(new WaterfallDialog(`${id}.loop`, [this.ask.bind(this), this.record.bind(this), this.confirmEnd.bind(this)]));
     this.initialDialogId = `${id}.loop`;
   }
 
@@ -40,11 +47,41 @@ export class QuestionsDialog extends ComponentDialog {
     // The validator accepted this answer a moment ago; parse it once more to get the typed value.
     const parsed = question?.parse(String(step.result), kit.q);
     if (!question || !parsed?.ok) return step.replaceDialog(this.initialDialogId);
-    question.apply(parsed.value, kit.q);
+    const ending = wouldEnd(question, parsed.value, kit.q);
+    if (ending) {
+      // A changed answer would end the filing (a typo at an edit): ask first, keep everything if not.
+      (step.values as PendingChange).pending = { promptId: question.id, value: parsed.value };
+      const ask: AskSpec = {
+        ...END_FILING,
+        params: {
+          field: kit.t(`labels.${question.id}`),
+          answer: ending.shown,
+          result: kit.t(`prompts.${END_FILING.promptId}.endings.${ending.ending}`),
+          previous: kit.state.previous[question.id] ?? '',
+        },
+      };
+      return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, ask), validations: ask });
+    }
+    return this.accept(step, kit, question, parsed.value);
+  }
+
+  /** The answer to "this would end your filing — change it?": change (the filing ends) or keep the earlier answer. */
+  private async confirmEnd(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const kit = await TurnKit.load(step.context, this.deps);
+    const pending = (step.values as PendingChange).pending;
+    const question = pending ? questionById(pending.promptId) : undefined;
+    if (!pending || !question) return step.replaceDialog(this.initialDialogId);
+    const choice = parseAnswer(String(step.result), kit, END_FILING);
+    if (choice.ok && choice.value === 'yes') return this.accept(step, kit, question, pending.value);
+    settleQuestion(question.id, kit.q);
+    await kit.say(kit.t('commands.keep.done', { field: kit.t(`labels.${question.id}`) }), { kept: question.id });
+    return step.replaceDialog(this.initialDialogId);
+  }
+
+  private async accept(step: WaterfallStepContext, kit: TurnKit, question: Question, value: unknown): Promise<DialogTurnResult> {
+    question.apply(value, kit.q);
     delete kit.state.suggestions;
-    kit.state.history = [...kit.state.history.filter((h) => h !== question.id), question.id];
-    delete kit.state.previous[question.id];
-    if (kit.state.editing === question.id) delete kit.state.editing;
+    settleQuestion(question.id, kit.q);
     await this.afterAnswer(kit, question.id);
     return step.replaceDialog(this.initialDialogId);
   }

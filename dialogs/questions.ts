@@ -1,7 +1,7 @@
 import { addDays } from '../src/domain/calendar.js';
 import { groupOf, isCategory, type CategoryId } from '../src/domain/categories.js';
 import { classify, nextQuestion, type SituationQuestion } from '../src/domain/classify.js';
-import { checkAdmissionDate, checkStartDate, parseDate } from '../src/domain/dates.js';
+import { checkAdmissionDate, checkStartDate, parseDate, startDateRulesFor } from '../src/domain/dates.js';
 import { isPoolingArea, placeByCode, resolvePlace, searchPlaces } from '../src/domain/divisions.js';
 import { checkPersonName, maskPersonName } from '../src/domain/person-name.js';
 import { checkMobile, maskMobile } from '../src/domain/phone.js';
@@ -398,12 +398,7 @@ const DETAILS: Question[] = [
       const admission = q.state.situation.admissionDate;
       const date = parseDate(t, { locale: q.locale, today: q.today, prefer: admission ? 'past' : 'future' });
       if (!date.ok) return date;
-      return checkStartDate(date.value, {
-        today: q.today,
-        maxDaysBack: q.profile.startDate.maxDaysBack.value,
-        maxDaysAhead: q.profile.startDate.maxDaysAhead.value,
-        ...(admission ? { retroactive: { admissionDate: admission } } : {}),
-      });
+      return checkStartDate(date.value, startDateRulesFor(q.profile, acceptedCategory(q), q.today, admission));
     },
     get: (q) => q.state.details.startDate,
     set: (q, v) => setDetail(q, 'startDate', v),
@@ -471,10 +466,64 @@ export function questionById(id: string): Question | undefined {
   return QUESTIONS.find((question) => question.id === id);
 }
 
-/** The first question of a stage that applies and has no answer yet. */
+/**
+ * The question a stage asks next: one opened again (back, edit) that still applies, else the first that
+ * applies and has no answer yet.
+ */
 export function nextUnanswered(stage: Stage | Stage[], q: QuestionContext): Question | undefined {
   const stages = Array.isArray(stage) ? stage : [stage];
-  return QUESTIONS.find((question) => stages.includes(question.stage) && question.applies(q) && !question.isAnswered(q));
+  const reopened = q.state.reopened ?? [];
+  return (
+    QUESTIONS.find((question) => reopened.includes(question.id) && stages.includes(question.stage) && question.applies(q)) ??
+    QUESTIONS.find((question) => stages.includes(question.stage) && question.applies(q) && !question.isAnswered(q))
+  );
+}
+
+/**
+ * Opens an answered question again (back, edit): it is asked once more with the earlier answer offered,
+ * and the answer is kept until a new valid one arrives (or the person keeps it).
+ */
+export function reopenQuestion(question: Question, q: QuestionContext): void {
+  const shown = question.show(q);
+  if (shown) q.state.previous[question.id] = shown;
+  q.state.reopened = [...(q.state.reopened ?? []).filter((id) => id !== question.id), question.id];
+  q.state.history = q.state.history.filter((h) => h !== question.id);
+}
+
+/** True while a question was opened again and its earlier answer is still kept. */
+export function isReopened(questionId: string, q: QuestionContext): boolean {
+  return (q.state.reopened ?? []).includes(questionId);
+}
+
+/** A reopened question is settled (a new answer, or the earlier one kept): it counts as answered again. */
+export function settleQuestion(questionId: string, q: QuestionContext): void {
+  const reopened = (q.state.reopened ?? []).filter((id) => id !== questionId);
+  if (reopened.length > 0) q.state.reopened = reopened;
+  else delete q.state.reopened;
+  q.state.history = [...q.state.history.filter((h) => h !== questionId), questionId];
+  delete q.state.previous[questionId];
+  if (q.state.editing === questionId) delete q.state.editing;
+}
+
+/** Ends the filing here: consent declined, or an outcome with nothing to file (no filing needed, emergency, ...). */
+export function endingOf(q: QuestionContext): string | undefined {
+  if (q.state.consent?.personalInfo === false) return 'CONSENT_DECLINED';
+  const outcome = currentOutcome(q);
+  if (!outcome) return undefined;
+  return !outcome.category || !isCategory(outcome.kind) || outcome.category === 'TMP_EMERGENCY' ? outcome.kind : undefined;
+}
+
+/**
+ * What an answer to a reopened question would end: the kind of ending (see endingOf) when the filing goes
+ * on with the answer kept but would end with the new one, otherwise undefined. Also how the new answer
+ * is shown back.
+ */
+export function wouldEnd(question: Question, value: unknown, q: QuestionContext): { ending: string; shown: string } | undefined {
+  if (!isReopened(question.id, q) || endingOf(q) !== undefined) return undefined;
+  const trial: QuestionContext = { ...q, state: structuredClone(q.state) };
+  question.apply(value, trial);
+  const ending = endingOf(trial);
+  return ending === undefined ? undefined : { ending, shown: question.show(trial) ?? '' };
 }
 
 /** Answered questions that apply, in order: what the summary shows. */

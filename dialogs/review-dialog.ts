@@ -1,3 +1,4 @@
+import { CardFactory, MessageFactory } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { consequencesOf } from '../src/domain/consequences.js';
 import { AnswerPrompt, parseAnswer, questionActivity, type AskSpec } from './ask.js';
@@ -5,7 +6,7 @@ import type { DialogDeps } from './dialog-deps.js';
 import { buildFilingDraft, validateFiling } from './filing-draft.js';
 import { newFilingState } from './filing-state.js';
 import { categoryName, renderItems } from './outcome-dialog.js';
-import { acceptedCategory, answeredQuestions, questionById } from './questions.js';
+import { acceptedCategory, answeredQuestions, questionById, reopenQuestion } from './questions.js';
 import { summaryCard } from './summary-card.js';
 import { TurnKit } from './turn-kit.js';
 
@@ -25,11 +26,9 @@ export const CONFIRM: AskSpec = { promptId: 'review.confirm', choices: ['submit'
 export function openForEdit(kit: TurnKit, questionId: string): boolean {
   const question = questionById(questionId);
   if (!question || !question.editable || !question.applies(kit.q) || !question.isAnswered(kit.q)) return false;
-  const shown = question.show(kit.q);
-  if (shown) kit.state.previous[question.id] = shown;
-  question.clear(kit.q);
+  // Asked again with the earlier answer offered; the answer itself is kept until a new valid one arrives.
+  reopenQuestion(question, kit.q);
   kit.state.editing = question.id;
-  kit.state.history = kit.state.history.filter((h) => h !== question.id);
   return true;
 }
 
@@ -59,7 +58,11 @@ export class ReviewDialog extends ComponentDialog {
       ...rows.map((r) => kit.t('messages.summaryRow', { label: r.label, value: r.value })),
     ].join('\n');
     if (kit.showsCards) {
-      await kit.sayCard(summaryCard(kit, categoryName(kit, category), rows), text, { summary: rows.map((r) => r.id) });
+      // The card alone (it shows the same rows): its text is what is spoken and the card's fallback, not a second copy.
+      const activity = MessageFactory.attachment(CardFactory.adaptiveCard(summaryCard(kit, categoryName(kit, category), rows, text)));
+      activity.speak = text;
+      activity.channelData = { summary: rows.map((r) => r.id) };
+      await step.context.sendActivity(activity);
     } else {
       await kit.say(text, { summary: rows.map((r) => r.id) });
     }

@@ -1,5 +1,6 @@
 import { ActivityTypes, CardFactory, MessageFactory, type Activity, type CardAction, type TurnContext } from 'botbuilder';
 import { ChoiceFactory } from 'botbuilder-dialogs';
+import { exampleDates, startDateRulesFor } from '../src/domain/dates.js';
 import { resolveProfile, speakingProfile, type RegionProfile } from '../src/domain/profile.js';
 import { resolveLocale, type Locale, type TextParams } from '../src/content/texts.js';
 import { newFilingState, type FilingState } from './filing-state.js';
@@ -65,7 +66,22 @@ export class TurnKit {
   }
 
   t(key: string, params: TextParams = {}): string {
-    return this.deps.texts.t(this.locale, key, { hotline: this.profile.hotline.value, ...params });
+    return this.deps.texts.t(this.locale, key, { hotline: this.profile.hotline.value, ...this.exampleParams(), ...params });
+  }
+
+  /**
+   * The dates the examples of the date questions show, computed from today, the profile and the
+   * person's answers so each example satisfies the rule it illustrates ({tomorrow}, {startDate},
+   * {admission}, {dayBeforeAdmission}, {recentDate}), and {startExample}: the start-date example for
+   * a planned or a retroactive filing, its words from prompts.details.startDate.examples.
+   */
+  private exampleParams(): TextParams {
+    const admission = this.state.situation.admissionDate;
+    const rules = startDateRulesFor(this.profile, this.state.acceptedCategory, this.deps.today(), admission);
+    const dates = exampleDates(rules);
+    const variant = admission ? 'retroactive' : rules.maxDaysAhead >= 1 ? 'planned' : 'today';
+    const startExample = this.deps.texts.t(this.locale, `prompts.details.startDate.examples.${variant}`, dates);
+    return { ...dates, startExample };
   }
 
   has(key: string): boolean {

@@ -19,6 +19,9 @@
  */
 import { Culture, DateTimeRecognizer } from '@microsoft/recognizers-text-date-time';
 import { addDays, addMonths, compareDates, isIsoDate, type IsoDate } from './calendar.js';
+import type { CategoryId } from './categories.js';
+import { validityEndDate } from './consequences.js';
+import type { RegionProfile } from './profile.js';
 import { fail, ok, type Check } from './result.js';
 
 export type DateLocale = 'zh-CN' | 'en-US';
@@ -514,26 +517,78 @@ export interface StartDateRules {
   maxDaysBack: number;
   /** How many days after today a filing may start (profile: filing.maxDaysAhead). */
   maxDaysAhead: number;
-  /** Already in hospital: the filing is retroactive (补办) and must start on or before admission. */
-  retroactive?: { admissionDate: IsoDate };
+  /**
+   * Already in hospital: the filing is retroactive (补办) and must start on or before admission. With
+   * `validityMonths` (a temporary category's validity, from the profile) it must also still be valid
+   * on the admission day: a start so early that the filing ends before admission would not cover it.
+   */
+  retroactive?: { admissionDate: IsoDate; validityMonths?: number | null };
+}
+
+/**
+ * The start-date rules for a filing of `category` under `profile` (the window from the profile; with an
+ * admission date, retroactive, and covering admission for a category valid a number of months).
+ */
+export function startDateRulesFor(profile: RegionProfile, category: CategoryId | undefined, today: IsoDate, admissionDate?: IsoDate): StartDateRules {
+  return {
+    today,
+    maxDaysBack: profile.startDate.maxDaysBack.value,
+    maxDaysAhead: profile.startDate.maxDaysAhead.value,
+    ...(admissionDate ? { retroactive: { admissionDate, validityMonths: category ? profile.categories[category].validityMonths : null } } : {}),
+  };
+}
+
+/**
+ * The earliest start of a filing valid `months` months that still covers `date` (its last valid day,
+ * validityEndDate, is on or after `date`).
+ */
+export function earliestStartCovering(date: IsoDate, months: number): IsoDate {
+  let start = addDays(addMonths(date, -months), -3);
+  while (compareDates(validityEndDate(start, months), date) < 0) start = addDays(start, 1);
+  return start;
 }
 
 /**
  * A filing's start date. Planned: today − maxDaysBack ≤ date ≤ today + maxDaysAhead.
- * Retroactive: on or before the admission date (maxDaysBack does not apply).
+ * Retroactive: on or before the admission date (maxDaysBack does not apply), and — for a filing valid a
+ * number of months — not so early that it has ended by the admission date (START_TOO_EARLY { earliest }).
  */
 export function checkStartDate(date: IsoDate, rules: StartDateRules): Check<IsoDate> {
   if (!isIsoDate(date)) return fail('DATE_NOT_RECOGNISED');
   const latest = addDays(rules.today, rules.maxDaysAhead);
   if (rules.retroactive) {
-    const { admissionDate } = rules.retroactive;
+    const { admissionDate, validityMonths } = rules.retroactive;
     if (compareDates(date, admissionDate) > 0) return fail('START_AFTER_ADMISSION', { admissionDate });
+    if (validityMonths != null) {
+      const earliest = earliestStartCovering(admissionDate, validityMonths);
+      if (compareDates(date, earliest) < 0) return fail('START_TOO_EARLY', { earliest });
+    }
   } else {
     const earliest = addDays(rules.today, -rules.maxDaysBack);
     if (compareDates(date, earliest) < 0) return fail('START_TOO_EARLY', { earliest });
   }
   if (compareDates(date, latest) > 0) return fail('START_TOO_LATE', { latest });
   return ok(date);
+}
+
+/**
+ * Dates for the examples shown with the date questions, each satisfying the rule of its question for
+ * this today and these rules (never a fixed date that a later today makes wrong):
+ * - planned start: `tomorrow` (when the window allows it, else today) and `startDate`, the 1st of next
+ *   month when it is in the window, else the same day as the first;
+ * - retroactive start: the admission day and the day before (when the filing still covers admission);
+ * - admission: `recentDate`, a few days before today.
+ */
+export function exampleDates(rules: StartDateRules): { tomorrow: IsoDate; startDate: IsoDate; admission: IsoDate; dayBeforeAdmission: IsoDate; recentDate: IsoDate } {
+  const { today } = rules;
+  const latest = addDays(today, rules.maxDaysAhead);
+  const tomorrow = rules.maxDaysAhead >= 1 ? addDays(today, 1) : today;
+  const nextMonth = `${addMonths(`${today.slice(0, 7)}-01`, 1)}`;
+  const startDate = compareDates(nextMonth, latest) <= 0 ? nextMonth : tomorrow;
+  const admission = rules.retroactive?.admissionDate ?? addDays(today, -3);
+  const before = addDays(admission, -1);
+  const dayBeforeAdmission = checkStartDate(before, { ...rules, retroactive: rules.retroactive ?? { admissionDate: admission } }).ok ? before : admission;
+  return { tomorrow, startDate, admission, dayBeforeAdmission, recentDate: addDays(today, -3) };
 }
 
 /** An admission date: today or earlier. */

@@ -3,7 +3,7 @@ import { compareDates, isIsoDate, type IsoDate } from './calendar.js';
 import { isCategory } from './categories.js';
 import { scopeOf } from './classify.js';
 import { consequencesOf } from './consequences.js';
-import { checkAdmissionDate, checkStartDate } from './dates.js';
+import { checkAdmissionDate, checkStartDate, startDateRulesFor } from './dates.js';
 import { checkPersonName } from './person-name.js';
 import { checkMobile } from './phone.js';
 import type { RegionProfile } from './profile.js';
@@ -137,18 +137,14 @@ function crossFieldRules(category: FilableCategory, profile: RegionProfile, toda
     } else if (f.admissionDate !== undefined) {
       issue(ctx, ['admissionDate'], 'ADMISSION_DATE_NOT_EXPECTED');
     }
-    const start = checkStartDate(f.startDate, {
-      today,
-      maxDaysBack: profile.startDate.maxDaysBack.value,
-      maxDaysAhead: profile.startDate.maxDaysAhead.value,
-      ...(f.retroactive && f.admissionDate !== undefined ? { retroactive: { admissionDate: f.admissionDate } } : {}),
-    });
+    // A retroactive filing must still be valid on the admission day: too early a start is the start
+    // date's fault (START_TOO_EARLY on startDate), never the admission date's.
+    const start = checkStartDate(f.startDate, startDateRulesFor(profile, category, today, f.retroactive ? f.admissionDate : undefined));
     if (!start.ok) issue(ctx, ['startDate'], start.error, start.params);
     if (isIsoDate(f.startDate)) {
       const expected = expectedEndDate(category, profile, f.startDate);
       if (expected === null && f.endDate !== null) issue(ctx, ['endDate'], 'END_DATE_MUST_BE_EMPTY');
       if (expected !== null && f.endDate !== expected) issue(ctx, ['endDate'], 'END_DATE_MUST_BE', { endDate: expected });
-      if (expected !== null && f.admissionDate !== undefined && compareDates(expected, f.admissionDate) < 0) issue(ctx, ['admissionDate'], 'ADMISSION_AFTER_END');
     }
 
     // Designated institutions: min..max distinct names when the profile requires them, else none.

@@ -105,3 +105,16 @@ describe('a retroactive start so early that the filing would not cover the admis
     expect(Chat.channelData(done, 'filing')).to.not.equal(undefined);
   });
 });
+
+describe('the submission check names the start date when it no longer covers the admission', () => {
+  it('start 2025-11-21 accepted (admitted 11-20), then the admission edited to 11-24: the problem is the start date', async () => {
+    const chat = new Chat();
+    await chat.follow([...IN_HOSPITAL, ['2025-11-21', 'details.institutions'], ['复旦大学附属华山医院', 'review.confirm'], ['修改信息', 'review.editField'], ['入院日期', 'situation.admissionDate'], ['2026-11-24', 'review.confirm']]);
+    const replies = await chat.say('确认提交');
+    expect(Chat.channelData(replies, 'filing')).to.equal(undefined);
+    const problem = Chat.replyWith(replies, 'problem')!;
+    expect((problem.channelData as { problem: string }).problem).to.equal('START_TOO_EARLY');
+    expect(problem.text).to.include(chat.texts.t('zh-CN', 'labels.details.startDate'));
+    expect(problem.text).not.to.include(chat.texts.t('zh-CN', 'labels.situation.admissionDate'));
+  });
+});

@@ -1,7 +1,7 @@
 import type { IsoDate } from '../src/domain/calendar.js';
 import type { RegionProfile } from '../src/domain/profile.js';
 import type { Check } from '../src/domain/result.js';
-import type { Locale, TextParams, Texts } from '../src/content/texts.js';
+import { LOCALES, type Locale, type TextParams, type Texts } from '../src/content/texts.js';
 import type { FilingState } from './filing-state.js';
 
 /** What a question needs to know to decide, parse and show itself. */
@@ -63,17 +63,31 @@ export function matchChoice(text: string, id: string, values: string[], locale: 
       choiceLabel(texts, locale, id, value),
       value,
       ...texts.list(locale, `prompts.${id}.synonyms.${value}`),
-      ...(value === 'yes' || value === 'no' ? texts.list(locale, `common.${value}`) : []),
+      // Yes and no in either language: 是 and 否 are understood in English mode, yes and no in Chinese.
+      ...(value === 'yes' || value === 'no' ? LOCALES.flatMap((l) => texts.list(l, `common.${value}`)) : []),
     ].map(normalizeAnswer);
     if (words.includes(said)) exact.push(value);
   }
   if (exact.length === 1) return exact[0];
+  // A yes/no question answered by negating its "yes" (没有退休, 还没退休 at "已退休"): no.
+  if (values.includes('yes') && values.includes('no') && negatesYes(said, id, locale, texts)) return 'no';
   // A label that contains what was typed (or the reverse), when that picks exactly one choice.
   const partial = values.filter((value) => {
     const label = normalizeAnswer(choiceLabel(texts, locale, id, value));
     return said.length >= 2 && (label.includes(said) || said.includes(label));
   });
   return partial.length === 1 ? partial[0] : undefined;
+}
+
+/** True when the text is a negation word (content: common.negations, both languages) followed by the "yes" label or a part of it. */
+function negatesYes(said: string, id: string, locale: Locale, texts: Texts): boolean {
+  const yesWords = [choiceLabel(texts, locale, id, 'yes'), ...texts.list(locale, `prompts.${id}.synonyms.yes`)].map(normalizeAnswer).filter(Boolean);
+  const negations = LOCALES.flatMap((l) => texts.list(l, 'common.negations')).map(normalizeAnswer).filter(Boolean);
+  return negations.some((negation) => {
+    if (!said.startsWith(negation) || said.length === negation.length) return false;
+    const rest = said.slice(negation.length);
+    return yesWords.some((word) => word.includes(rest));
+  });
 }
 
 /** A choice's label: prompts.<id>.choices.<value>, or the shared labels.<value> (field names). */

@@ -1,0 +1,81 @@
+import { expect } from 'chai';
+import { Chat } from './support/chat.js';
+
+/**
+ * Yes and no as people say them: the words of both languages in either mode (是、否、嗯 in English,
+ * yes / nope in Chinese), and a negated "yes" (没有退休, 还没退休 at "已退休？") is a no.
+ */
+
+type Step = [say: string, next: string];
+
+const TO_RETIRED_ZH: Step[] = [
+  ['你好', 'menu.main'],
+  ['1', 'situation.filerMode'],
+  ['本人', 'situation.insuredPlace'],
+  ['日照', 'situation.treatmentPlace'],
+  ['上海', 'consent.personalInfo'],
+  ['同意', 'situation.insuranceActive'],
+  ['是', 'situation.now'],
+  ['计划去外地看病或居住', 'situation.longTerm'],
+  ['是', 'situation.retired'],
+];
+
+const TO_INSURANCE_EN: Step[] = [
+  ['hi', 'menu.main'],
+  ['1', 'situation.filerMode'],
+  ['For myself', 'situation.insuredPlace'],
+  ['Rizhao', 'situation.treatmentPlace'],
+  ['Shanghai', 'consent.personalInfo'],
+  ['I agree', 'situation.insuranceActive'],
+];
+
+describe('yes and no, as people say them', () => {
+  for (const said of ['没有退休', '还没退休', '没退休', '还没有退休', '未退休']) {
+    it(`"${said}" at 是否已退休 is "not retired"`, async () => {
+      const chat = new Chat();
+      await chat.follow(TO_RETIRED_ZH);
+      const replies = await chat.say(said);
+      expect(Chat.textOf(replies)).not.to.include(chat.texts.t('zh-CN', 'errors.CHOICE_NOT_RECOGNISED'));
+      expect(Chat.promptOf(replies)).not.to.equal('situation.retired');
+      // Not retired: the household-registration question (asked of retirees) does not come.
+      expect(Chat.promptOf(replies)).not.to.equal('situation.hukouMoved');
+    });
+  }
+
+  it('"已退休" is still "retired"', async () => {
+    const chat = new Chat();
+    await chat.follow([...TO_RETIRED_ZH, ['已退休', 'situation.hukouMoved']]);
+  });
+
+  it('"没有迁户口" at the household registration is "not moved"', async () => {
+    const chat = new Chat();
+    await chat.follow([...TO_RETIRED_ZH, ['已退休', 'situation.hukouMoved']]);
+    const replies = await chat.say('没有迁户口');
+    expect(Chat.channelData(replies, 'category')).to.equal('LT_RESIDENT');
+  });
+
+  for (const [said, next] of [
+    ['是', 'situation.now'],
+    ['嗯', 'situation.now'],
+    ['对', 'situation.now'],
+  ] as const) {
+    it(`English mode: "${said}" is yes`, async () => {
+      const chat = new Chat({ locale: 'en-US' });
+      await chat.follow([...TO_INSURANCE_EN, [said, next]]);
+    });
+  }
+
+  it('English mode: "否" is no (insurance not active: cannot file)', async () => {
+    const chat = new Chat({ locale: 'en-US' });
+    await chat.follow(TO_INSURANCE_EN);
+    const replies = await chat.say('否');
+    expect(Chat.channelData(replies, 'category')).to.equal('CANNOT_FILE');
+  });
+
+  it('Chinese mode: "nope" is no, "yeah" is yes', async () => {
+    const chat = new Chat();
+    await chat.follow([...TO_RETIRED_ZH.slice(0, 7), ['计划去外地看病或居住', 'situation.longTerm'], ['nope', 'situation.hasReferral']]);
+    const other = new Chat();
+    await other.follow([...TO_RETIRED_ZH.slice(0, 6), ['yeah', 'situation.now']]);
+  });
+});

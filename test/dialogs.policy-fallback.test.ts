@@ -160,3 +160,20 @@ describe("the apology after a failed turn uses the person's hotline", () => {
     expect(sent[0]!.text).to.equal(texts.t('zh-CN', 'messages.error', { hotline: RIZHAO_HOTLINE }));
   });
 });
+
+describe('comparing categories never invents the temporary cancel rule (domain.md §4.3 UNCONFIRMED)', () => {
+  for (const [insured, agency, hotline] of [
+    ['日照', RIZHAO_AGENCY, RIZHAO_HOTLINE],
+    ['青岛', OWN_AGENCY, '12393'],
+  ]) {
+    it(`insured in ${insured}: long-term resident vs self-referral says to confirm with ${agency}, not "no waiting period"`, async () => {
+      const chat = new Chat();
+      await chat.follow([...longTermResident(insured), ['不是', 'outcome.understood']]);
+      const replies = await chat.say('比较其他备案类型');
+      expect(Chat.channelData<{ items: string[] }>(replies, 'alternative')!.items).to.include('DIFF_CANCEL_WAIT_UNCONFIRMED').and.not.to.include('DIFF_NO_CANCEL_WAIT');
+      const text = Chat.textOf(replies);
+      expect(text).to.include(chat.texts.t('zh-CN', 'consequences.DIFF_CANCEL_WAIT_UNCONFIRMED', { agency, hotline }));
+      expect(text).not.to.include(chat.texts.t('zh-CN', 'consequences.DIFF_NO_CANCEL_WAIT'));
+    });
+  }
+});

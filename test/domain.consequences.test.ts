@@ -164,7 +164,7 @@ describe('the nearest alternative and what would change (domain.md §3 Q8)', () 
       differences: [
         { code: 'DIFF_CARD_USABLE_BOTH_PLACES' },
         { code: 'DIFF_VALIDITY_FIXED', params: { months: 12, endDate: '2026-12-31' } },
-        { code: 'DIFF_NO_CANCEL_WAIT' },
+        { code: 'DIFF_CANCEL_WAIT_UNCONFIRMED' },
         { code: 'DIFF_RATIO_MAY_BE_LOWER' },
         { code: 'DIFF_AGENCY_DECIDES' },
       ],
@@ -182,7 +182,7 @@ describe('the nearest alternative and what would change (domain.md §3 Q8)', () 
       differences: [
         { code: 'DIFF_CARD_USABLE_BOTH_PLACES' },
         { code: 'DIFF_VALIDITY_FIXED', params: { months: 12, endDate: '2026-12-31' } },
-        { code: 'DIFF_NO_CANCEL_WAIT' },
+        { code: 'DIFF_CANCEL_WAIT_UNCONFIRMED' },
         { code: 'DIFF_RATIO_MAY_BE_LOWER' },
         { code: 'DIFF_AGENCY_DECIDES' },
       ],
@@ -211,6 +211,22 @@ describe('the nearest alternative and what would change (domain.md §3 Q8)', () 
       expect(nearestAlternative(outcome(row.chosen), row.profile, { start })).to.deep.equal({ category: row.alternative, differences: row.differences });
     });
   }
+
+  it('the temporary cancel wait is UNCONFIRMED in both profiles: never "no waiting period", but "confirm with the agency"', () => {
+    for (const p of [rizhao]) {
+      const codesOf = codes(nearestAlternative(outcome('LT_RESIDENT'), p, { start })!.differences);
+      expect(codesOf).to.include('DIFF_CANCEL_WAIT_UNCONFIRMED').and.not.to.include('DIFF_NO_CANCEL_WAIT');
+    }
+  });
+
+  it('a profile that confirms no temporary cancel wait may say so; one that confirms a wait gives its days', () => {
+    const none = structuredClone(rizhao);
+    none.temporary.minDaysBeforeCancel = { value: null, confirmed: true, source: 'test: confirmed none' };
+    expect(codes(nearestAlternative(outcome('LT_RESIDENT'), none, { start })!.differences)).to.include('DIFF_NO_CANCEL_WAIT');
+    const thirty = structuredClone(rizhao);
+    thirty.temporary.minDaysBeforeCancel = { value: 30, confirmed: true, source: 'test: confirmed 30 days' };
+    expect(nearestAlternative(outcome('LT_RESIDENT'), thirty, { start })!.differences).to.deep.include({ code: 'DIFF_CANCEL_AFTER_DAYS', params: { days: 30, earliest: '2026-01-31' } });
+  });
 
   it('a short stay is never offered a long-term filing as its alternative: it does not qualify', () => {
     for (const p of [rizhao, national]) {

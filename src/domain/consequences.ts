@@ -59,6 +59,7 @@ export const DIFFERENCE_CODES = [
   'DIFF_VALIDITY_OPEN_ENDED',
   'DIFF_CANCEL_AFTER_DAYS',
   'DIFF_NO_CANCEL_WAIT',
+  'DIFF_CANCEL_WAIT_UNCONFIRMED',
   'DIFF_RATIO_MAY_BE_LOWER',
   'DIFF_RATIO_MAY_BE_HIGHER',
   'DIFF_NEEDS_REFERRAL',
@@ -98,14 +99,21 @@ function validityOf(category: CategoryId, profile: RegionProfile, start: IsoDate
 }
 
 /**
- * The first day a filing of this category may be cancelled: start + profile.longTerm.minDaysBeforeCancel
- * for long-term filings (Rizhao: 60 days, so a filing starting 2026-01-01 may be cancelled from
- * 2026-03-02); null when there is no wait. Whether the wait applies to temporary filings is UNCONFIRMED
- * (domain.md §4.3), so it does not.
+ * The first day a filing of this category may be cancelled: start + the profile's wait for its group
+ * (Rizhao long-term: 60 days, so a filing starting 2026-01-01 may be cancelled from 2026-03-02); null
+ * when there is no wait or it is not known. A temporary filing's wait counts only when the profile marks
+ * it confirmed (domain.md §4.3: UNCONFIRMED).
  */
 export function earliestCancelDateOf(category: CategoryId, profile: RegionProfile, start: IsoDate): IsoDate | null {
-  const days = profile.longTerm.minDaysBeforeCancel.value;
-  return groupOf(category) === 'LONG_TERM' && days !== null ? addDays(start, days) : null;
+  const days = cancelWaitDays(category, profile);
+  return days !== null && days !== undefined ? addDays(start, days) : null;
+}
+
+/** The cancel wait in days for a category: a number, null for none, undefined when it is not confirmed. */
+function cancelWaitDays(category: CategoryId, profile: RegionProfile): number | null | undefined {
+  if (groupOf(category) === 'LONG_TERM') return profile.longTerm.minDaysBeforeCancel.value;
+  const wait = profile.temporary.minDaysBeforeCancel;
+  return wait.confirmed ? wait.value : undefined;
 }
 
 /**
@@ -212,10 +220,15 @@ export function nearestAlternative(outcome: Outcome, profile: RegionProfile, dat
     if (b.validity.kind === 'OPEN_ENDED') differences.push({ code: 'DIFF_VALIDITY_OPEN_ENDED' });
   }
   if (a.earliestCancelDate !== b.earliestCancelDate) {
+    const days = cancelWaitDays(alternative, profile);
+    // No wait is said only where the profile confirms it; an unconfirmed rule (the temporary cancel wait,
+    // domain.md §4.3) is never invented either way: the person is told to confirm with the agency.
     differences.push(
-      b.earliestCancelDate === null
-        ? { code: 'DIFF_NO_CANCEL_WAIT' }
-        : { code: 'DIFF_CANCEL_AFTER_DAYS', params: { days: profile.longTerm.minDaysBeforeCancel.value!, earliest: b.earliestCancelDate } },
+      b.earliestCancelDate !== null
+        ? { code: 'DIFF_CANCEL_AFTER_DAYS', params: { days: days!, earliest: b.earliestCancelDate } }
+        : days === null
+          ? { code: 'DIFF_NO_CANCEL_WAIT' }
+          : { code: 'DIFF_CANCEL_WAIT_UNCONFIRMED' },
     );
   }
   if (BENEFIT_RANK[alternative] < BENEFIT_RANK[chosen]) differences.push({ code: 'DIFF_RATIO_MAY_BE_LOWER' });

@@ -61,6 +61,12 @@ export const profileSchema = z
       .object({
         insuredPlaceCard: sourced(z.enum(['SUSPENDED', 'USABLE'])),
         multipleVisits: sourced(z.boolean()),
+        /**
+         * Days after the start before a temporary filing may be cancelled (null: no wait), and whether a
+         * source confirms it. Unconfirmed (domain.md §4.3), the bot claims neither a wait nor its absence:
+         * it tells the person to confirm with their insured place's agency.
+         */
+        minDaysBeforeCancel: z.object({ value: z.number().int().nonnegative().nullable(), confirmed: z.boolean(), source: z.string().min(3) }).strict(),
       })
       .strict(),
     emergency: z

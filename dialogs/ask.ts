@@ -15,6 +15,8 @@ export interface AskSpec {
   /** Choice values, as keys under prompts.<id>.choices; absent for a registered text question. */
   choices?: string[];
   params?: Record<string, string | number | undefined>;
+  /** Words of the question other than prompts.<id>.text (the menu shown again says less than the first one). */
+  textKey?: string;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface AskSpec {
  */
 export function questionActivity(kit: TurnKit, ask: AskSpec) {
   const previous = kit.state.previous[ask.promptId];
-  let text = kit.t(`prompts.${ask.promptId}.text`, ask.params ?? {});
+  let text = kit.t(ask.textKey ?? `prompts.${ask.promptId}.text`, ask.params ?? {});
   if (previous) text += `\n\n${kit.t('messages.previousAnswer', { answer: previous })}`;
   kit.state.asking = ask.promptId;
   const nav = !/^(menu|faq)\./.test(ask.promptId);

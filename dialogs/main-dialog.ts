@@ -137,7 +137,7 @@ export class MainDialog extends ComponentDialog {
         Object.assign(kit.state, newFilingState(locale));
         await kit.say(kit.t('messages.cancelled'));
         await dc.cancelAllDialogs();
-        return dc.beginDialog(`${MAIN_DIALOG}.steps`);
+        return dc.beginDialog(`${MAIN_DIALOG}.steps`, { fresh: true });
       }
       case 'human':
         await kit.say(kit.t('messages.human'), { handoff: { hotline: kit.profile.hotline.value } });
@@ -168,9 +168,13 @@ export class MainDialog extends ComponentDialog {
     const kit = await TurnKit.load(step.context, this.deps);
     if (kit.state.active) return step.next('FILE');
     const text = step.context.activity.type === ActivityTypes.Message ? (step.context.activity.text ?? '') : '';
+    const fresh = (step.options as { fresh?: boolean } | undefined)?.fresh === true;
     const direct = text ? parseAnswer(text, kit, MENU) : undefined;
-    if (direct?.ok && !(step.options as { fresh?: boolean } | undefined)?.fresh) return step.next(direct.value);
-    return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, MENU), validations: MENU });
+    if (direct?.ok && !fresh) return step.next(direct.value);
+    // Greeted once: the menu after an answer, an outcome or a submission only asks what else; right after the welcome it does not greet again.
+    const variant = fresh ? 'again' : step.context.activity.type !== ActivityTypes.Message ? 'afterWelcome' : undefined;
+    const ask: AskSpec = variant ? { ...MENU, textKey: `prompts.${MENU.promptId}.${variant}` } : MENU;
+    return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, ask), validations: ask });
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {

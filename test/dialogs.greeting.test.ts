@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import { Chat } from './support/chat.js';
+
+/**
+ * Greeted once: the chat opened (welcome) is followed by the menu's question without a second hello; a
+ * first message gets the menu with its hello; the menu shown again after an answer, an outcome or a
+ * start over only asks what else it can do.
+ */
+
+const opened = { type: 'conversationUpdate', membersAdded: [{ id: 'user1', name: 'user' }], text: undefined };
+const HELLO = { 'zh-CN': '您好', 'en-US': 'Hello' } as const;
+
+const count = (text: string, word: string) => text.split(word).length - 1;
+
+describe('greeted once', () => {
+  it('the chat opened: the welcome, then the menu without a second hello', async () => {
+    const chat = new Chat();
+    const replies = await chat.say(opened);
+    expect(Chat.textOf(replies)).to.include(chat.texts.t('zh-CN', 'messages.welcome'));
+    expect(Chat.promptOf(replies)).to.equal('menu.main');
+    expect(count(Chat.textOf(replies), HELLO['zh-CN'])).to.equal(1);
+    expect(Chat.replyWith(replies, 'promptId')!.text).to.include(chat.texts.t('zh-CN', 'prompts.menu.main.afterWelcome'));
+  });
+
+  it('a first message: the menu with its hello', async () => {
+    const chat = new Chat();
+    const replies = await chat.say('你好');
+    expect(Chat.replyWith(replies, 'promptId')!.text).to.include(chat.texts.t('zh-CN', 'prompts.menu.main.text'));
+  });
+
+  for (const [what, steps] of [
+    ['an FAQ answer', [['你好', 'menu.main'], ['常见问题', 'faq.topic']]],
+    ['the emergency advice', [['你好', 'menu.main']]],
+    ['an outcome that ends the filing (no filing needed)', [['你好', 'menu.main'], ['1', 'situation.filerMode'], ['本人', 'situation.insuredPlace'], ['日照', 'situation.treatmentPlace']]],
+    ['a start over', [['你好', 'menu.main'], ['1', 'situation.filerMode']]],
+  ] as Array<[string, Array<[string, string]>]>) {
+    it(`after ${what}: "anything else?", no hello`, async () => {
+      const chat = new Chat();
+      await chat.follow(steps);
+      const last = what.startsWith('an FAQ') ? '1' : what.startsWith('the emergency') ? '正在急诊' : what.startsWith('a start') ? '重新开始' : '日照';
+      const replies = await chat.say(last);
+      expect(Chat.promptOf(replies)).to.equal('menu.main');
+      const menu = replies.filter((r) => (r.channelData as { promptId?: string } | undefined)?.promptId === 'menu.main').at(-1)!;
+      expect(menu.text).to.include(chat.texts.t('zh-CN', 'prompts.menu.main.again'));
+      expect(Chat.textOf(replies)).not.to.include(HELLO['zh-CN']);
+    });
+  }
+
+  it('in English, after a submitted filing: "anything else?"', async () => {
+    const chat = new Chat({ locale: 'en-US' });
+    await chat.follow([
+      ['hi', 'menu.main'],
+      ['1', 'situation.filerMode'],
+      ['For myself', 'situation.insuredPlace'],
+      ['Rizhao', 'situation.treatmentPlace'],
+      ['Shanghai', 'consent.personalInfo'],
+      ['I agree', 'situation.insuranceActive'],
+      ['yes', 'situation.now'],
+      ['1', 'situation.longTerm'],
+      ['no', 'situation.hasReferral'],
+      ['no', 'outcome.understood'],
+      ['1', 'details.scheme'],
+      ['1', 'details.personName'],
+      ['Zhang San', 'details.idNumber'],
+      ['11010519491231002X', 'details.phone'],
+      ['13812345678', 'details.startDate'],
+      ['tomorrow', 'details.institutions'],
+      ['Shanghai Sixth People\'s Hospital', 'review.confirm'],
+    ]);
+    const replies = await chat.say('Submit');
+    expect(Chat.channelData(replies, 'filing')).not.to.equal(undefined);
+    expect(Chat.textOf(replies)).to.include(chat.texts.t('en-US', 'prompts.menu.main.again'));
+    expect(Chat.textOf(replies)).not.to.include(HELLO['en-US']);
+  });
+});

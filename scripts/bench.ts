@@ -30,7 +30,8 @@ import { MemoryFilingStore } from '../src/filings/index.js';
 import { createLogger } from '../src/ops/logger.js';
 import { createRedisClient, whenReady } from '../src/state/redis-client.js';
 import type { RedisDeduper, RedisTurnLock } from '../src/state/redis-turn-lock.js';
-import { promptOf, TMP_OTHER_SCRIPT } from '../test/support/http-chat.js';
+import { TMP_OTHER_SCRIPT } from '../test/support/paths.js';
+import { promptOf } from '../test/support/replies.js';
 
 interface Options {
   users: number;

@@ -12,7 +12,8 @@ import { promptIds } from '../dialogs/prompt-ids.js';
 import { choiceLabel, type QuestionContext } from '../dialogs/question.js';
 import { QUESTIONS } from '../dialogs/questions.js';
 import { CONFIRM } from '../dialogs/review-dialog.js';
-import { Chat, LT_RESIDENT_TO_SUMMARY, openingZh, TMP_OTHER_TO_SUMMARY, UNFILLED_PLACEHOLDER, type Step } from './support/chat.js';
+import { Chat, UNFILLED_PLACEHOLDER } from './support/chat.js';
+import { LT_RESIDENT_TO_SUMMARY, openingEn, openingZh, PARENT_AND_AGENT, TMP_OTHER_TO_SUMMARY, type Step } from './support/paths.js';
 
 /**
  * The words: both languages say the same things, every question has its text and help, every code the
@@ -137,7 +138,8 @@ describe('content: every code has a sentence', () => {
 
 /* ---------- complete conversations, with help asked at every question ---------- */
 
-const AGENT_IN_HOSPITAL: Step[] = [
+/** An agent for a parent in hospital who was referred: compares categories once, and edits the start date at the summary. */
+const AGENT_IN_HOSPITAL_REFERRED: Step[] = [
   ...openingZh('为他人代办'),
   ['已住院，还没出院', 'situation.admissionDate'],
   ['11月20日', 'situation.longTerm'],
@@ -145,14 +147,7 @@ const AGENT_IN_HOSPITAL: Step[] = [
   ['是', 'outcome.understood'],
   ['2', 'outcome.understood'],
   ['1', 'details.scheme'],
-  ['城乡居民医保', 'details.personName'],
-  ['李秀英', 'details.idNumber'],
-  ['11010519491231002X', 'details.phone'],
-  ['13812345678', 'details.agentName'],
-  ['王小明', 'details.agentIdNumber'],
-  ['110101199003074514', 'details.agentPhone'],
-  ['13912345678', 'details.agentRelationship'],
-  ['子女', 'details.startDate'],
+  ...PARENT_AND_AGENT,
   ['11月20日', 'details.referringHospital'],
   ['日照市人民医院', 'details.institutions'],
   ['复旦大学附属华山医院', 'review.confirm'],
@@ -163,12 +158,7 @@ const AGENT_IN_HOSPITAL: Step[] = [
 
 const LT_WORKER_EN: Step[] = [
   ['hello', 'menu.main'],
-  ['1', 'situation.filerMode'],
-  ['For myself', 'situation.insuredPlace'],
-  ['Rizhao', 'situation.treatmentPlace'],
-  ['Shanghai', 'consent.personalInfo'],
-  ['I agree', 'situation.insuranceActive'],
-  ['yes', 'situation.now'],
+  ...openingEn().slice(1), // the rest of the English opening
   ['Planning ahead', 'situation.longTerm'],
   ['yes', 'situation.retired'],
   ['no', 'situation.dispatchedByEmployer'],
@@ -187,7 +177,7 @@ const LT_WORKER_EN: Step[] = [
 ];
 
 const CONVERSATIONS: Array<{ name: string; locale: Locale; region?: string; steps: Step[]; help: string; submit: string }> = [
-  { name: 'zh-CN, an agent for a parent in hospital with a referral, compare, edit', locale: 'zh-CN', steps: AGENT_IN_HOSPITAL, help: '帮助', submit: '确认提交' },
+  { name: 'zh-CN, an agent for a parent in hospital with a referral, compare, edit', locale: 'zh-CN', steps: AGENT_IN_HOSPITAL_REFERRED, help: '帮助', submit: '确认提交' },
   { name: 'zh-CN, a long-term resident with a commitment', locale: 'zh-CN', steps: LT_RESIDENT_TO_SUMMARY, help: '帮助', submit: '确认提交' },
   { name: 'zh-CN, national profile, self-referral', locale: 'zh-CN', region: 'national', steps: [...openingZh('本人', '青岛'), ...TMP_OTHER_TO_SUMMARY.slice(7, -1).map(([s, n]): Step => [s, n === 'details.institutions' ? 'review.confirm' : n])], help: '帮助', submit: '确认提交' },
   { name: 'en-US, a stationed employee, compare first', locale: 'en-US', steps: LT_WORKER_EN, help: 'help', submit: 'Submit' },

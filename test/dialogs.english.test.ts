@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { Chat, type Step } from './support/chat.js';
+import { Chat } from './support/chat.js';
+import { openingEn, openingZh, type Step } from './support/paths.js';
 
 /**
  * The conversation in English: a person whose activity locale is English hears every question, choice,
@@ -25,11 +26,7 @@ const PATHS: EnglishPath[] = [
     steps: [
       ['hello', 'menu.main'],
       ['File for treatment elsewhere', 'situation.filerMode'],
-      ['For myself', 'situation.insuredPlace'],
-      ['Rizhao', 'situation.treatmentPlace'],
-      ['Shanghai', 'consent.personalInfo'],
-      ['I agree', 'situation.insuranceActive'],
-      ['yes', 'situation.now'],
+      ...openingEn().slice(2), // the rest of the English opening
       ['Planning ahead', 'situation.longTerm'],
       ['yes', 'situation.retired'],
       ['yep', 'situation.hukouMoved'],
@@ -120,13 +117,7 @@ describe('switching language mid-way keeps every answer', () => {
   it('"English" at the phone question, "中文" at the summary: the same question in the new language, nothing asked twice', async () => {
     const chat = new Chat({ locale: 'zh-CN' });
     await chat.follow([
-      ['你好', 'menu.main'],
-      ['1', 'situation.filerMode'],
-      ['本人', 'situation.insuredPlace'],
-      ['日照', 'situation.treatmentPlace'],
-      ['上海', 'consent.personalInfo'],
-      ['同意', 'situation.insuranceActive'],
-      ['是', 'situation.now'],
+      ...openingZh(),
       ['1', 'situation.longTerm'],
       ['否', 'situation.hasReferral'],
       ['没有', 'outcome.understood'],

@@ -1,12 +1,11 @@
 import { expect } from 'chai';
 import { Chat } from './support/chat.js';
+import { AGENT_IN_HOSPITAL, LT_WORKER_TO_NAME, openingZh, type Step } from './support/paths.js';
 
 /**
  * Complete conversations from the first message to a stored filing, one per category, read as the
  * script a hotline agent would follow: each line is what the person says and the question that follows.
  */
-type Step = [say: string, next: string | RegExp];
-
 interface Path {
   name: string;
   locale?: string;
@@ -15,16 +14,6 @@ interface Path {
   /** Checks on the stored filing. */
   filing?: (f: Record<string, unknown>) => void;
 }
-
-const opening = (filer = '本人', insured = '日照', treatment = '上海'): Step[] => [
-  ['你好', 'menu.main'],
-  ['1', 'situation.filerMode'],
-  [filer, 'situation.insuredPlace'],
-  [insured, 'situation.treatmentPlace'],
-  [treatment, 'consent.personalInfo'],
-  ['同意', 'situation.insuranceActive'],
-  ['是', 'situation.now'],
-];
 
 const person: Step[] = [
   ['职工医保', 'details.personName'],
@@ -38,7 +27,7 @@ const PATHS: Path[] = [
     name: 'retired, household registration moved → LT_RETIREE',
     category: 'LT_RETIREE',
     steps: [
-      ...opening(),
+      ...openingZh(),
       ['计划去外地看病或居住', 'situation.longTerm'],
       ['是', 'situation.retired'],
       ['是', 'situation.hukouMoved'],
@@ -55,7 +44,7 @@ const PATHS: Path[] = [
     name: 'retired, hukou not moved → LT_RESIDENT (Rizhao requires a moved hukou)',
     category: 'LT_RESIDENT',
     steps: [
-      ...opening(),
+      ...openingZh(),
       ['1', 'situation.longTerm'],
       ['嗯', 'situation.retired'],
       ['对', 'situation.hukouMoved'],
@@ -72,13 +61,7 @@ const PATHS: Path[] = [
     name: 'employee sent by the employer → LT_WORKER',
     category: 'LT_WORKER',
     steps: [
-      ...opening(),
-      ['1', 'situation.longTerm'],
-      ['是', 'situation.retired'],
-      ['不是', 'situation.dispatchedByEmployer'],
-      ['是', 'situation.scheme'],
-      ['职工', 'outcome.understood'],
-      ['继续', 'details.personName'],
+      ...LT_WORKER_TO_NAME,
       ...person.slice(1),
       ['下周一', 'details.address'],
       ['上海市浦东新区张江路88号', 'details.employerName'],
@@ -92,7 +75,7 @@ const PATHS: Path[] = [
     name: 'short stay with a hospital referral → TMP_REFERRAL',
     category: 'TMP_REFERRAL',
     steps: [
-      ...opening(),
+      ...openingZh(),
       ['1', 'situation.longTerm'],
       ['否', 'situation.hasReferral'],
       ['有', 'outcome.understood'],
@@ -108,7 +91,7 @@ const PATHS: Path[] = [
     name: 'short stay on one\'s own → TMP_OTHER (自主转诊)',
     category: 'TMP_OTHER',
     steps: [
-      ...opening(),
+      ...openingZh(),
       ['1', 'situation.longTerm'],
       ['不是', 'situation.hasReferral'],
       ['没有', 'outcome.understood'],
@@ -121,24 +104,7 @@ const PATHS: Path[] = [
   {
     name: 'filing for a parent who is in hospital, not yet discharged → retroactive TMP_OTHER with agent details',
     category: 'TMP_OTHER',
-    steps: [
-      ...opening('为他人代办'),
-      ['已住院，还没出院', 'situation.admissionDate'],
-      ['11月20日', 'situation.longTerm'],
-      ['否', 'situation.hasReferral'],
-      ['否', 'outcome.understood'],
-      ['1', 'details.scheme'],
-      ['城乡居民医保', 'details.personName'],
-      ['李秀英', 'details.idNumber'],
-      ['11010519491231002X', 'details.phone'],
-      ['13812345678', 'details.agentName'],
-      ['王小明', 'details.agentIdNumber'],
-      ['110101199003074514', 'details.agentPhone'],
-      ['13912345678', 'details.agentRelationship'],
-      ['子女', 'details.startDate'],
-      ['11月20日', 'details.institutions'],
-      ['复旦大学附属华山医院', 'review.confirm'],
-    ],
+    steps: AGENT_IN_HOSPITAL,
     filing: (f) =>
       expect(f).to.deep.include({
         retroactive: true,
@@ -153,13 +119,7 @@ describe('the filing conversation: a complete path for every category (zh-CN, Ri
   for (const path of PATHS) {
     it(path.name, async () => {
       const chat = new Chat({ locale: path.locale ?? 'zh-CN' });
-      for (const [say, next] of path.steps) {
-        const replies = await chat.say(say);
-        const asked = Chat.promptOf(replies);
-        const where = `after "${say}": ${Chat.textOf(replies)}`;
-        if (typeof next === 'string') expect(asked, where).to.equal(next);
-        else expect(asked, where).to.match(next);
-      }
+      await chat.follow(path.steps);
       const done = await chat.say('确认提交');
       const filing = Chat.channelData<{ reference: string; category: string; status: string }>(done, 'filing');
       expect(filing, Chat.textOf(done)).to.include({ category: path.category, status: 'SUBMITTED' });

@@ -1,14 +1,13 @@
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
-import { Chat, LT_RESIDENT_TO_SUMMARY, openingZh, TMP_OTHER_TO_SUMMARY, type Step } from './support/chat.js';
+import { Chat } from './support/chat.js';
+import { LT_RESIDENT_TO_SUMMARY, openingZh, TMP_OTHER_EN_TO_START_DATE, TMP_OTHER_TO_SUMMARY, upTo, type Step } from './support/paths.js';
 
 /**
  * Moving around in the conversation, as a hotline agent would guide a caller: back (the earlier answer
  * offered), help (why we ask, an example, then the same question), cancel / start over, a person, and
  * per-field edit from the summary — including an edit that changes the category — and a double submit.
  */
-
-const upTo = (steps: Step[], promptId: string): Step[] => steps.slice(0, steps.findIndex(([, next]) => next === promptId) + 1);
 
 describe('back: the previous question again, with the earlier answer offered', () => {
   const CASES: Array<{ at: string; steps: Step[]; back: string; previous: string; also?: (replies: Partial<Activity>[]) => void }> = [
@@ -64,23 +63,7 @@ describe('back: the previous question again, with the earlier answer offered', (
 
   it('in English: "back" at the start date offers the phone number masked', async () => {
     const chat = new Chat({ locale: 'en-US' });
-    await chat.follow([
-      ['hi', 'menu.main'],
-      ['1', 'situation.filerMode'],
-      ['For myself', 'situation.insuredPlace'],
-      ['Rizhao', 'situation.treatmentPlace'],
-      ['Shanghai', 'consent.personalInfo'],
-      ['I agree', 'situation.insuranceActive'],
-      ['yes', 'situation.now'],
-      ['1', 'situation.longTerm'],
-      ['no', 'situation.hasReferral'],
-      ['no', 'outcome.understood'],
-      ['1', 'details.scheme'],
-      ['1', 'details.personName'],
-      ['Zhang San', 'details.idNumber'],
-      ['11010519491231002X', 'details.phone'],
-      ['13812345678', 'details.startDate'],
-    ]);
+    await chat.follow(TMP_OTHER_EN_TO_START_DATE);
     const replies = await chat.say('back');
     expect(Chat.promptOf(replies)).to.equal('details.phone');
     expect(Chat.textOf(replies)).to.include('Your earlier answer was: 138****5678');
@@ -146,7 +129,7 @@ describe('cancel / start over: everything cleared, back to the menu', () => {
   for (const [locale, steps, say] of [
     ['zh-CN', upTo(TMP_OTHER_TO_SUMMARY, 'details.phone'), '重新开始'],
     ['zh-CN', TMP_OTHER_TO_SUMMARY, '放弃本次备案'],
-    ['en-US', [['hi', 'menu.main'], ['1', 'situation.filerMode'], ['For myself', 'situation.insuredPlace'], ['Rizhao', 'situation.treatmentPlace']], 'start over'],
+    ['en-US', upTo(TMP_OTHER_EN_TO_START_DATE, 'situation.treatmentPlace'), 'start over'],
   ] as Array<[string, Step[], string]>) {
     it(`"${say}" at ${steps.at(-1)![1]}`, async () => {
       const chat = new Chat({ locale });

@@ -1,6 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
-import { Chat, openingZh, type Step } from './support/chat.js';
+import { Chat } from './support/chat.js';
+import { openingEn, openingZh, upTo, type Step } from './support/paths.js';
 
 /**
  * What the person is told once their situation is clear: the outcome in plain words with the reasons
@@ -172,13 +173,7 @@ describe('consent declined', () => {
 
   it('in English: "I do not agree" ends it the same way', async () => {
     const chat = new Chat({ locale: 'en-US' });
-    await chat.follow([
-      ['hi', 'menu.main'],
-      ['1', 'situation.filerMode'],
-      ['For myself', 'situation.insuredPlace'],
-      ['Rizhao', 'situation.treatmentPlace'],
-      ['Shanghai', 'consent.personalInfo'],
-    ]);
+    await chat.follow(upTo(openingEn(), 'consent.personalInfo'));
     const replies = await chat.say('I do not agree');
     expect(Chat.textOf(replies)).to.include(chat.texts.t('en-US', 'messages.consentDeclined', { hotline: '0633-12393' }));
     expect(Chat.promptsOf(replies)).to.deep.equal(['menu.main']);

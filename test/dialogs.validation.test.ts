@@ -1,7 +1,8 @@
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
 import { MemoryStorage } from 'botbuilder';
-import { Chat, LT_RESIDENT_TO_SUMMARY, openingZh, TMP_OTHER_TO_SUMMARY, type Step } from './support/chat.js';
+import { Chat } from './support/chat.js';
+import { AGENT_IN_HOSPITAL, LT_RESIDENT_TO_SUMMARY, LT_WORKER_TO_NAME, openingZh, TMP_OTHER_EN_TO_START_DATE, TMP_OTHER_TO_SUMMARY, upTo, type Step } from './support/paths.js';
 
 /**
  * Invalid answers at every validated question: each gets a clear, polite sentence in the person's
@@ -12,36 +13,8 @@ import { Chat, LT_RESIDENT_TO_SUMMARY, openingZh, TMP_OTHER_TO_SUMMARY, type Ste
 
 type Locale = 'zh-CN' | 'en-US';
 
-const upTo = (steps: Step[], promptId: string): Step[] => steps.slice(0, steps.findIndex(([, next]) => next === promptId) + 1);
-
-/** An agent filing for a parent in hospital: every question of the agent and retroactive path. */
-const AGENT_IN_HOSPITAL: Step[] = [
-  ...openingZh('为他人代办'),
-  ['已住院，还没出院', 'situation.admissionDate'],
-  ['11月20日', 'situation.longTerm'],
-  ['否', 'situation.hasReferral'],
-  ['否', 'outcome.understood'],
-  ['1', 'details.scheme'],
-  ['城乡居民医保', 'details.personName'],
-  ['李秀英', 'details.idNumber'],
-  ['11010519491231002X', 'details.phone'],
-  ['13812345678', 'details.agentName'],
-  ['王小明', 'details.agentIdNumber'],
-  ['110101199003074514', 'details.agentPhone'],
-  ['13912345678', 'details.agentRelationship'],
-  ['子女', 'details.startDate'],
-  ['11月20日', 'details.institutions'],
-  ['复旦大学附属华山医院', 'review.confirm'],
-];
-
 const LT_WORKER: Step[] = [
-  ...openingZh(),
-  ['1', 'situation.longTerm'],
-  ['是', 'situation.retired'],
-  ['不是', 'situation.dispatchedByEmployer'],
-  ['是', 'situation.scheme'],
-  ['职工', 'outcome.understood'],
-  ['继续', 'details.personName'],
+  ...LT_WORKER_TO_NAME,
   ['张三', 'details.idNumber'],
   ['11010519491231002X', 'details.phone'],
   ['13812345678', 'details.startDate'],
@@ -60,22 +33,6 @@ const TMP_REFERRAL: Step[] = [
   ['11010519491231002X', 'details.phone'],
   ['13812345678', 'details.startDate'],
   ['明天', 'details.referringHospital'],
-];
-
-const ENGLISH_OPENING: Step[] = [
-  ['hi', 'menu.main'],
-  ['1', 'situation.filerMode'],
-  ['For myself', 'situation.insuredPlace'],
-  ['Rizhao', 'situation.treatmentPlace'],
-  ['Shanghai', 'consent.personalInfo'],
-  ['I agree', 'situation.insuranceActive'],
-  ['yes', 'situation.now'],
-  ['1', 'situation.longTerm'],
-  ['no', 'situation.hasReferral'],
-  ['no', 'outcome.understood'],
-  ['1', 'details.scheme'],
-  ['1', 'details.personName'],
-  ['Zhang San', 'details.idNumber'],
 ];
 
 interface FieldCase {
@@ -105,7 +62,7 @@ const FIELDS: FieldCase[] = [
   {
     field: 'situation.treatmentPlace',
     locale: 'en-US',
-    reach: ENGLISH_OPENING.slice(0, 4),
+    reach: upTo(TMP_OTHER_EN_TO_START_DATE, 'situation.treatmentPlace'),
     wrong: [['Atlantis', 'PLACE_NOT_FOUND'], ['Shandong', 'PLACE_PROVINCE_ONLY'], ['shangai', 'PLACE_DID_YOU_MEAN']],
     right: ['Shanghai', 'consent.personalInfo'],
   },
@@ -125,7 +82,7 @@ const FIELDS: FieldCase[] = [
   {
     field: 'details.idNumber',
     locale: 'en-US',
-    reach: ENGLISH_OPENING,
+    reach: upTo(TMP_OTHER_EN_TO_START_DATE, 'details.idNumber'),
     wrong: [['110105194912310021', 'ID_CHECK_DIGIT'], ['110105491231002', 'ID_FIFTEEN_DIGITS']],
     right: ['1101 0519 4912 3100 2X', 'details.phone'],
   },
@@ -180,7 +137,7 @@ const FIELDS: FieldCase[] = [
   {
     field: 'details.startDate',
     locale: 'en-US',
-    reach: [...ENGLISH_OPENING, ['11010519491231002X', 'details.phone'], ['13812345678', 'details.startDate']],
+    reach: TMP_OTHER_EN_TO_START_DATE,
     wrong: [['yesterday', 'START_TOO_EARLY'], ['whenever', 'DATE_NOT_RECOGNISED']],
     right: ['1 December 2026', 'details.institutions'],
   },
@@ -227,7 +184,7 @@ const FIELDS: FieldCase[] = [
   {
     field: 'situation.hasReferral',
     locale: 'en-US',
-    reach: ENGLISH_OPENING.slice(0, 9),
+    reach: upTo(TMP_OTHER_EN_TO_START_DATE, 'situation.hasReferral'),
     wrong: [['maybe', 'CHOICE_NOT_RECOGNISED'], ['3', 'CHOICE_NOT_RECOGNISED']],
     right: ['nope', 'outcome.understood'],
   },
@@ -304,7 +261,7 @@ describe('an ambiguous or misspelt place: the candidates offered as choices', ()
 
   it('in English, "Taizhou": both cities named in English with their province, and buttons on Web Chat', async () => {
     const chat = new Chat({ locale: 'en-US', channelId: 'webchat' });
-    await chat.follow(ENGLISH_OPENING.slice(0, 4));
+    await chat.follow(upTo(TMP_OTHER_EN_TO_START_DATE, 'situation.treatmentPlace'));
     const replies = await chat.say('Taizhou');
     const { error } = errorAndQuestion(replies);
     expect(error!.text).to.include('Taizhou, Jiangsu').and.to.include('Taizhou, Zhejiang');
@@ -317,7 +274,7 @@ describe('an ambiguous or misspelt place: the candidates offered as choices', ()
 
   it('a misspelt English name: "did you mean" in English, picked by number', async () => {
     const chat = new Chat({ locale: 'en-US' });
-    await chat.follow(ENGLISH_OPENING.slice(0, 3));
+    await chat.follow(upTo(TMP_OTHER_EN_TO_START_DATE, 'situation.insuredPlace'));
     const replies = await chat.say('rizao');
     const { error, data } = errorAndQuestion(replies);
     expect(data?.error).to.equal('PLACE_DID_YOU_MEAN');
@@ -364,7 +321,7 @@ describe('repeated failures and what is kept', () => {
 
   it('in English the offer of help is English too', async () => {
     const chat = new Chat({ locale: 'en-US' });
-    await chat.follow(ENGLISH_OPENING);
+    await chat.follow(upTo(TMP_OTHER_EN_TO_START_DATE, 'details.idNumber'));
     for (const wrong of ['1', '2']) await chat.say(wrong);
     const third = await chat.say('3');
     expect(Chat.textOf(third)).to.include(chat.texts.t('en-US', 'messages.stuck', { hotline: '0633-12393' }));

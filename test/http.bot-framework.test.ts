@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/ops/logger.js';
-import { HttpChat, promptOf, TMP_OTHER_SCRIPT } from './support/http-chat.js';
+import { HttpChat } from './support/http-chat.js';
+import { TMP_OTHER_SCRIPT } from './support/paths.js';
+import { promptOf } from './support/replies.js';
 
 describe('the bot over HTTP (POST /api/messages with expectReplies, on a real port)', () => {
   let app: App;

@@ -8,7 +8,9 @@ import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { LowdbFilingStore, MemoryFilingStore, type FilingStore } from '../src/filings/index.js';
 import { createLogger } from '../src/ops/logger.js';
-import { HttpChat, promptOf, TMP_OTHER_SCRIPT } from './support/http-chat.js';
+import { HttpChat } from './support/http-chat.js';
+import { TMP_OTHER_SCRIPT } from './support/paths.js';
+import { promptOf } from './support/replies.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 

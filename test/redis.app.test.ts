@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,10 +9,13 @@ import { loadConfig, type Config } from '../src/config.js';
 import { Texts } from '../src/content/texts.js';
 import { MemoryFilingStore, type FilingStore } from '../src/filings/index.js';
 import { createLogger } from '../src/ops/logger.js';
-import { createRedisClient, whenReady } from '../src/state/redis-client.js';
 import type { RedisDeduper, RedisTurnLock } from '../src/state/redis-turn-lock.js';
-import { HttpChat, promptOf, TMP_OTHER_SCRIPT } from './support/http-chat.js';
+import { watchForCrashes } from './support/crashes.js';
+import { HttpChat } from './support/http-chat.js';
+import { TMP_OTHER_SCRIPT, upTo } from './support/paths.js';
 import { PrivateRedisServer, eventually } from './support/redis-server.js';
+import { REDIS_URL, SharedRedis } from './support/redis.js';
+import { promptOf } from './support/replies.js';
 
 /**
  * The whole app on Redis: several bot servers (each its own process-like app with its own Redis
@@ -21,9 +23,9 @@ import { PrivateRedisServer, eventually } from './support/redis-server.js';
  * filings go to one MemoryFilingStore that all servers get, standing in for the shared filing database.
  */
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-/** Every key this run writes to the shared Redis starts with this; only these are cleaned up. */
-const PREFIX = `test:app:${process.pid}:${randomBytes(4).toString('hex')}:`;
+/** Every key this run writes to the shared Redis starts with PREFIX; only these are cleaned up. */
+const sharedRedis = new SharedRedis('app');
+const PREFIX = sharedRedis.prefix;
 const TODAY = '2026-11-24';
 const texts = new Texts();
 /** Where ConversationState keeps a conversation (botbuilder's key, namespace '' → trailing slash). */
@@ -82,27 +84,6 @@ async function follow(chat: HttpChat, steps: Array<[string, string]>): Promise<v
   }
 }
 
-/** The script up to (not including) the answer to `prompt`. */
-const scriptUntil = (prompt: string): Array<[string, string]> => {
-  const at = TMP_OTHER_SCRIPT.findIndex(([, next]) => next === prompt);
-  return TMP_OTHER_SCRIPT.slice(0, at + 1);
-};
-
-/** Collects what would crash the process: unhandled rejections and uncaught exceptions. */
-function watchForCrashes(): { problems: unknown[]; stop(): void } {
-  const problems: unknown[] = [];
-  const onProblem = (err: unknown): void => void problems.push(err);
-  process.on('unhandledRejection', onProblem);
-  process.on('uncaughtException', onProblem);
-  return {
-    problems,
-    stop: () => {
-      process.off('unhandledRejection', onProblem);
-      process.off('uncaughtException', onProblem);
-    },
-  };
-}
-
 const readyStatus = async (base: string): Promise<number> => (await fetch(`${base}/readyz`)).status;
 
 describe('many bot instances on one Redis, end to end over HTTP', function () {
@@ -110,19 +91,10 @@ describe('many bot instances on one Redis, end to end over HTTP', function () {
   let redis: Redis;
 
   before(async () => {
-    redis = createRedisClient(REDIS_URL) as Redis;
-    await whenReady(redis, 5_000, 'test');
+    redis = await sharedRedis.readyClient();
   });
 
-  after(async () => {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    await redis.quit();
-  });
+  after(() => sharedRedis.cleanUp());
 
   describe('two bot servers sharing Redis', () => {
     let filings: MemoryFilingStore;
@@ -172,7 +144,7 @@ describe('many bot instances on one Redis, end to end over HTTP', function () {
 
     it('the same activity posted to both servers at once is handled once; posted again later, it is dropped', async () => {
       const chat = new HttpChat([a.base, b.base]);
-      await follow(chat, scriptUntil('situation.insuredPlace'));
+      await follow(chat, upTo(TMP_OTHER_SCRIPT, 'situation.insuredPlace'));
       const id = `${chat.conversationId}-redelivered`;
       const both = await Promise.all([chat.say('日照', { id }), chat.say('日照', { id })]);
       expect(both.map((r) => r.status)).to.deep.equal([200, 200]);
@@ -260,7 +232,7 @@ describe('many bot instances on one Redis, end to end over HTTP', function () {
 
     it('a conversation left alone past its lifetime is gone from Redis, and the next message starts afresh', async () => {
       const chat = new HttpChat([a.base, b.base]);
-      await follow(chat, scriptUntil('situation.insuredPlace'));
+      await follow(chat, upTo(TMP_OTHER_SCRIPT, 'situation.insuredPlace'));
       const key = stateKey(PREFIX, chat);
       expect(await redis.exists(key)).to.equal(1);
       expect(await eventually(async () => (await redis.exists(key)) === 0, 20_000, 200)).to.equal(true);
@@ -320,7 +292,7 @@ describe('many bot instances on one Redis, end to end over HTTP', function () {
     it('while Redis is down every message gets a clear apology in its language, and /readyz says 503; once back, the conversation continues', async () => {
       const zh = new HttpChat([a.base, b.base], 'zh-CN');
       const en = new HttpChat([a.base, b.base], 'en-US');
-      await follow(zh, scriptUntil('situation.insuredPlace'));
+      await follow(zh, upTo(TMP_OTHER_SCRIPT, 'situation.insuredPlace'));
       await follow(en, [['hello', 'menu.main'], ['File for treatment elsewhere', 'situation.filerMode']]);
 
       await redisServer.kill();

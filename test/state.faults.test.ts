@@ -8,6 +8,7 @@ import { REDIS_CLIENT_DEFAULTS } from '../src/state/redis-client.js';
 import { REDIS_STORAGE_DEFAULTS } from '../src/state/redis-storage.js';
 import { RedisTurnLock } from '../src/state/redis-turn-lock.js';
 import { createStateStorage, type StateStorage } from '../src/state/state-storage.js';
+import { watchForCrashes } from './support/crashes.js';
 import { PrivateRedisServer, eventually } from './support/redis-server.js';
 
 /**
@@ -25,21 +26,6 @@ async function failure(run: () => Promise<unknown>): Promise<{ error: unknown; e
     return { error, elapsedMs: Date.now() - started };
   }
   return { error: undefined, elapsedMs: Date.now() - started };
-}
-
-/** Collects what would crash the process: unhandled rejections and uncaught exceptions. */
-function watchForCrashes(): { problems: unknown[]; stop(): void } {
-  const problems: unknown[] = [];
-  const onProblem = (err: unknown): void => void problems.push(err);
-  process.on('unhandledRejection', onProblem);
-  process.on('uncaughtException', onProblem);
-  return {
-    problems,
-    stop: () => {
-      process.off('unhandledRejection', onProblem);
-      process.off('uncaughtException', onProblem);
-    },
-  };
 }
 
 describe('Redis faults: the bot apologises instead of hanging or crashing', function () {

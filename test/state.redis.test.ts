@@ -1,42 +1,20 @@
 import { expect } from 'chai';
-import { randomBytes } from 'node:crypto';
 import { RedisStorage, stateKeyKind, REDIS_STORAGE_DEFAULTS } from '../src/state/redis-storage.js';
-import { createRedisClient, whenReady, type RedisClient } from '../src/state/redis-client.js';
 import { storageContract } from './state.storage-contract.js';
+import { SharedRedis } from './support/redis.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-/** Every key this run writes starts with this; only these are cleaned up. */
-const PREFIX = `test:state:${process.pid}:${randomBytes(4).toString('hex')}:`;
-const clients: RedisClient[] = [];
+/** Every key this run writes starts with PREFIX; only these are cleaned up. */
+const sharedRedis = new SharedRedis('state');
+const PREFIX = sharedRedis.prefix;
 
-function client(): RedisClient {
-  const c = createRedisClient(REDIS_URL);
-  clients.push(c);
-  return c;
-}
-
-after(async () => {
-  const c = client();
-  await whenReady(c, 5_000, 'cleanup');
-  let cursor = '0';
-  do {
-    const [next, keys] = await (c as import('ioredis').Redis).scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 500);
-    if (keys.length) await c.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await Promise.all(clients.map((x) => x.quit().catch(() => x.disconnect())));
-});
+after(() => sharedRedis.cleanUp());
 
 // Each handle is a separate client: a separate bot instance on the same data.
-storageContract('the Redis store', (options) => new RedisStorage(client(), { prefix: PREFIX, ...options }), { expires: true });
+storageContract('the Redis store', (options) => new RedisStorage(sharedRedis.client(), { prefix: PREFIX, ...options }), { expires: true });
 
 describe('the Redis store: lifetimes and atomic batches', () => {
   /** A raw client for looking at the server, ready before use (no offline queue). */
-  const redis = async (): Promise<import('ioredis').Redis> => {
-    const c = client();
-    await whenReady(c, 5_000, 'test');
-    return c as import('ioredis').Redis;
-  };
+  const redis = () => sharedRedis.readyClient();
 
   it('tells conversation keys from user keys the way botbuilder names them', () => {
     const table: Array<[string, ReturnType<typeof stateKeyKind>]> = [

@@ -5,33 +5,18 @@ import { Texts } from '../src/content/texts.js';
 import { TurnOrderMiddleware } from '../src/bot/turn-order-middleware.js';
 import { TURN_OUTCOME_KEY } from '../src/ops/turn-state-keys.js';
 import { MemoryDeduper, MemoryTurnLock } from '../src/state/memory-turn-lock.js';
-import { createRedisClient, whenReady, type RedisClient } from '../src/state/redis-client.js';
+import { createRedisClient, whenReady } from '../src/state/redis-client.js';
 import { RedisDeduper, RedisTurnLock } from '../src/state/redis-turn-lock.js';
 import type { Deduper, TurnLock } from '../src/state/turn-lock.js';
 import { eventually } from './support/redis-server.js';
+import { REDIS_URL, SharedRedis } from './support/redis.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const PREFIX = `test:turns:${process.pid}:${randomBytes(4).toString('hex')}:`;
+const sharedRedis = new SharedRedis('turns');
+const PREFIX = sharedRedis.prefix;
 const texts = new Texts();
-const clients: RedisClient[] = [];
+const readyClient = () => sharedRedis.readyClient();
 
-async function readyClient(): Promise<RedisClient> {
-  const c = createRedisClient(REDIS_URL);
-  clients.push(c);
-  await whenReady(c, 5_000, 'test');
-  return c;
-}
-
-after(async () => {
-  const c = await readyClient();
-  let cursor = '0';
-  do {
-    const [next, keys] = await (c as import('ioredis').Redis).scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 500);
-    if (keys.length) await c.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await Promise.all(clients.map((x) => x.quit().catch(() => x.disconnect())));
-});
+after(() => sharedRedis.cleanUp());
 
 /** What one bot instance needs for ordering: in memory mode both "instances" share one process. */
 interface Parts {

@@ -5,6 +5,8 @@ import { loadProfiles } from '../../src/domain/profile.js';
 import { MemoryFilingStore } from '../../src/filings/index.js';
 import type { FilingStore, StoredFiling, SubmitInput } from '../../src/filings/filing-store.js';
 import { FilingBot } from '../../src/bot/filing-bot.js';
+import type { Step } from './paths.js';
+import { channelData, promptOf, promptsOf, replyWith, textOf } from './replies.js';
 
 export const TODAY = '2026-11-24';
 const texts = new Texts();
@@ -18,9 +20,6 @@ export interface ChatOptions {
   channelId?: string;
   now?: () => number;
 }
-
-/** One line of a script: what the person says (text or an activity), and the question expected next. */
-export type Step = [say: string | Partial<Activity>, next: string | RegExp];
 
 /** A `{name}` placeholder that content left unfilled. */
 export const UNFILLED_PLACEHOLDER = /\{[A-Za-z]\w*\}/;
@@ -122,78 +121,14 @@ export class Chat {
     return this.recorder.submits.length;
   }
 
-  /** The promptId of the last question asked in these replies. */
-  static promptOf(replies: Partial<Activity>[]): string | undefined {
-    const asked = replies.filter((r) => (r.channelData as { promptId?: string } | undefined)?.promptId);
-    return (asked.at(-1)?.channelData as { promptId?: string } | undefined)?.promptId;
-  }
-
-  /** Every promptId these replies carry, in order (questions and re-prompts, error notes included). */
-  static promptsOf(replies: Partial<Activity>[]): string[] {
-    return replies.map((r) => (r.channelData as { promptId?: string } | undefined)?.promptId).filter((p): p is string => p !== undefined);
-  }
-
-  static textOf(replies: Partial<Activity>[]): string {
-    return replies.map((r) => r.text ?? '').join('\n');
-  }
-
-  static channelData<T = Record<string, unknown>>(replies: Partial<Activity>[], key: string): T | undefined {
-    const found = replies.find((r) => (r.channelData as Record<string, unknown> | undefined)?.[key] !== undefined);
-    return (found?.channelData as Record<string, unknown> | undefined)?.[key] as T | undefined;
-  }
-
-  /** The reply that carries channelData[key]. */
-  static replyWith(replies: Partial<Activity>[], key: string): Partial<Activity> | undefined {
-    return replies.find((r) => (r.channelData as Record<string, unknown> | undefined)?.[key] !== undefined);
-  }
+  /** The reply helpers of ./replies.ts, at hand as Chat.promptOf(replies) and so on. */
+  static promptOf = promptOf;
+  static promptsOf = promptsOf;
+  static textOf = textOf;
+  static channelData = channelData;
+  static replyWith = replyWith;
 }
 
 function describe(input: string | Partial<Activity>): string {
   return typeof input === 'string' ? input : JSON.stringify(input.value ?? input.text ?? input);
 }
-
-/* ---------- shared scripts: the opening of a filing, and the details of one person ---------- */
-
-/** From the greeting to the first question after consent (zh-CN). */
-export const openingZh = (filer = '本人', insured = '日照', treatment = '上海'): Step[] => [
-  ['你好', 'menu.main'],
-  ['1', 'situation.filerMode'],
-  [filer, 'situation.insuredPlace'],
-  [insured, 'situation.treatmentPlace'],
-  [treatment, 'consent.personalInfo'],
-  ['同意', 'situation.insuranceActive'],
-  ['是', 'situation.now'],
-];
-
-/** A self-referred short stay under the Rizhao profile, up to the summary (zh-CN). */
-export const TMP_OTHER_TO_SUMMARY: Step[] = [
-  ...openingZh(),
-  ['计划去外地看病或居住', 'situation.longTerm'],
-  ['否', 'situation.hasReferral'],
-  ['没有', 'outcome.understood'],
-  ['我已了解，继续', 'details.scheme'],
-  ['职工医保', 'details.personName'],
-  ['张三', 'details.idNumber'],
-  ['11010519491231002X', 'details.phone'],
-  ['13812345678', 'details.startDate'],
-  ['明天', 'details.institutions'],
-  ['上海市第六人民医院', 'review.confirm'],
-];
-
-/** A long-term resident (retired, hukou not moved) under the Rizhao profile, up to the summary (zh-CN). */
-export const LT_RESIDENT_TO_SUMMARY: Step[] = [
-  ...openingZh(),
-  ['计划去外地看病或居住', 'situation.longTerm'],
-  ['是', 'situation.retired'],
-  ['是', 'situation.hukouMoved'],
-  ['否', 'outcome.understood'],
-  ['我已了解，继续', 'details.scheme'],
-  ['城乡居民医保', 'details.personName'],
-  ['李秀英', 'details.idNumber'],
-  ['11010519491231002X', 'details.phone'],
-  ['13812345678', 'details.startDate'],
-  ['2026-12-01', 'details.address'],
-  ['浦东新区世纪大道100号3号楼201室', 'details.institutions'],
-  ['复旦大学附属中山医院', 'details.commitment'],
-  ['签署个人承诺书', 'review.confirm'],
-];

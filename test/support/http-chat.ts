@@ -40,29 +40,3 @@ export class HttpChat {
     return { status: response.status, replies: body.activities ?? [] };
   }
 }
-
-export function promptOf(replies: Partial<Activity>[]): string | undefined {
-  const asked = replies.filter((r) => (r.channelData as { promptId?: string } | undefined)?.promptId);
-  return (asked.at(-1)?.channelData as { promptId?: string } | undefined)?.promptId;
-}
-
-/** A complete TMP_OTHER filing in Chinese under the Rizhao profile: what to say, and the question that follows. */
-export const TMP_OTHER_SCRIPT: Array<[string, string]> = [
-  ['你好', 'menu.main'],
-  ['办理异地就医备案', 'situation.filerMode'],
-  ['本人', 'situation.insuredPlace'],
-  ['日照', 'situation.treatmentPlace'],
-  ['上海', 'consent.personalInfo'],
-  ['同意', 'situation.insuranceActive'],
-  ['是', 'situation.now'],
-  ['1', 'situation.longTerm'],
-  ['否', 'situation.hasReferral'],
-  ['没有', 'outcome.understood'],
-  ['我已了解，继续', 'details.scheme'],
-  ['职工医保', 'details.personName'],
-  ['张三', 'details.idNumber'],
-  ['11010519491231002X', 'details.phone'],
-  ['13812345678', 'details.startDate'],
-  ['明天', 'details.institutions'],
-  ['上海市第六人民医院', 'review.confirm'],
-];

@@ -3,7 +3,8 @@ import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type Waterfall
 import { consequencesOf } from '../src/domain/consequences.js';
 import { AnswerPrompt, parseAnswer, questionActivity, type AskSpec } from './ask.js';
 import type { DialogDeps } from './dialog-deps.js';
-import { buildFilingDraft, validateFiling } from './filing-draft.js';
+import { documentsFor } from '../src/domain/documents.js';
+import { buildFilingDraft, validateFiling, type FilingDraft } from './filing-draft.js';
 import { newFilingState } from './filing-state.js';
 import { categoryName, renderItems } from './outcome-dialog.js';
 import { acceptedCategory, answeredQuestions, questionById, reopenQuestion } from './questions.js';
@@ -111,6 +112,7 @@ export class ReviewDialog extends ComponentDialog {
     const lines = [
       kit.t('messages.submitted', { reference: stored.reference, category: categoryName(kit, draft.category) }),
       renderItems(kit, consequences.items),
+      ...proofLines(kit, draft),
       kit.t('messages.whatToBring'),
     ];
     const filing = { reference: stored.reference, category: stored.category, status: stored.status };
@@ -122,4 +124,17 @@ export class ReviewDialog extends ComponentDialog {
     Object.assign(kit.state, newFilingState(locale), { submitted: filing });
     return step.endDialog({ kind: 'submitted', reference: stored.reference } satisfies ReviewResult);
   }
+}
+
+/**
+ * What backs the filing, told with the confirmation (domain.md §7): the commitment the person signed
+ * (its text and version), or the documents to have ready — the category's proof, e.g. the referral
+ * certificate — when the category needs any.
+ */
+function proofLines(kit: TurnKit, draft: FilingDraft): string[] {
+  const signature = draft.commitmentSignature as { textVersion: string } | undefined;
+  if (draft.commitment === true && signature) return [kit.t('labels.commitment.signed', { version: signature.textVersion })];
+  if (documentsFor(draft.category, kit.profile).proof.length === 0) return [];
+  const documents = kit.documentsText(draft.category);
+  return [kit.t(draft.commitment === false ? 'labels.documents.chosen' : 'labels.documents.prepare', { documents })];
 }

@@ -1,6 +1,8 @@
 import { ActivityTypes, CardFactory, MessageFactory, type Activity, type CardAction, type TurnContext } from 'botbuilder';
 import { ChoiceFactory } from 'botbuilder-dialogs';
+import type { CategoryId } from '../src/domain/categories.js';
 import { exampleDates, startDateRulesFor } from '../src/domain/dates.js';
+import { documentsFor } from '../src/domain/documents.js';
 import { resolveProfile, speakingProfile, type RegionProfile } from '../src/domain/profile.js';
 import { resolveLocale, type Locale, type TextParams } from '../src/content/texts.js';
 import { newFilingState, type FilingState } from './filing-state.js';
@@ -66,7 +68,23 @@ export class TurnKit {
   }
 
   t(key: string, params: TextParams = {}): string {
-    return this.deps.texts.t(this.locale, key, { hotline: this.profile.hotline.value, ...this.exampleParams(), ...params });
+    return this.deps.texts.t(this.locale, key, { hotline: this.profile.hotline.value, ...this.exampleParams(), ...this.documentParams(), ...params });
+  }
+
+  /** The documents a filing of `category` needs, as one phrase in the person's language (labels.documents.<code>). */
+  documentsText(category: CategoryId): string {
+    const separator = this.deps.texts.t(this.locale, 'common.listSeparator');
+    return documentsFor(category, this.profile).documents.map((code) => this.deps.texts.t(this.locale, `labels.documents.${code}`)).join(separator);
+  }
+
+  /** {documents} for the accepted category, {commitmentText}, and {agency} — for the commitment question and the confirmation. */
+  private documentParams(): TextParams {
+    const category = this.state.acceptedCategory;
+    return {
+      documents: category ? this.documentsText(category) : '',
+      commitmentText: this.deps.texts.t(this.locale, 'labels.commitment.text'),
+      agency: this.profile.agency.value[this.locale],
+    };
   }
 
   /**

@@ -151,6 +151,7 @@ describe('a retroactive start must still cover the admission day', () => {
         startDate,
         endDate: expectedEndDate('TMP_OTHER', rizhao, startDate),
         institutions: ['复旦大学附属中山医院'],
+        basis: { answers: { insuranceActive: true, now: 'IN_HOSPITAL', longTerm: false, hasReferral: false }, reasons: ['CROSS_PROVINCE', 'IN_HOSPITAL_RETROACTIVE', 'SHORT_STAY', 'NO_REFERRAL'] },
         consent: { personalInfo: true, at: '2026-12-02T09:30:00+08:00' },
         profileId: rizhao.id,
         profileVersion: rizhao.version,

@@ -45,7 +45,24 @@ function draft(category: FilableCategory, profile: RegionProfile, over: Draft = 
   if (category === 'LT_WORKER') d.employer = { name: '日照港集团有限公司' };
   if (category === 'TMP_REFERRAL') d.referringHospital = '日照市人民医院';
   if (profile.designatedInstitutions.required.value) d.institutions = ['复旦大学附属中山医院'];
-  return { ...d, ...over };
+  d.basis = basisOf(category, over.retroactive === true);
+  const result = { ...d, ...over };
+  if (result.commitment === true && !('commitmentSignature' in over)) result.commitmentSignature = { at: '2026-05-01T09:31:00+08:00', textVersion: '2026.1' };
+  return result;
+}
+
+/** The decision-procedure answers and reasons that lead to `category` (domain.md §3). */
+function basisOf(category: FilableCategory, retroactive: boolean): Draft {
+  const now = retroactive ? 'IN_HOSPITAL' : 'PLANNING';
+  const more: Record<FilableCategory, [Draft, string[]]> = {
+    LT_RETIREE: [{ longTerm: true, retired: true, hukouMoved: true }, ['LONG_STAY', 'RETIRED_HUKOU_MOVED']],
+    LT_RESIDENT: [{ longTerm: true, retired: false, dispatchedByEmployer: false }, ['LONG_STAY', 'NOT_DISPATCHED']],
+    LT_WORKER: [{ longTerm: true, retired: false, dispatchedByEmployer: true }, ['LONG_STAY', 'DISPATCHED_BY_EMPLOYER']],
+    TMP_REFERRAL: [{ longTerm: false, hasReferral: true }, ['SHORT_STAY', 'HAS_REFERRAL']],
+    TMP_OTHER: [{ longTerm: false, hasReferral: false }, ['SHORT_STAY', 'NO_REFERRAL']],
+  };
+  const [answers, reasons] = more[category];
+  return { answers: { insuranceActive: true, now, ...answers }, reasons: ['CROSS_PROVINCE', ...(retroactive ? ['IN_HOSPITAL_RETROACTIVE'] : []), ...reasons] };
 }
 
 const without = (d: Draft, key: string): Draft => {
@@ -168,6 +185,14 @@ describe('the filing record (domain.md §6)', () => {
       { name: 'no consent to personal information processing', profile: rizhao, draft: draft('TMP_OTHER', rizhao, { consent: { personalInfo: false, at: '2026-05-01T09:30:00+08:00' } }), field: 'consent.personalInfo', code: 'CONSENT_REQUIRED' },
       { name: 'rizhao: commitment instead of hukou papers for a resettled retiree', profile: rizhao, draft: draft('LT_RETIREE', rizhao, { commitment: true }), field: 'commitment', code: 'COMMITMENT_NOT_ALLOWED' },
       { name: 'commitment for a self-referral', profile: national, draft: draft('TMP_OTHER', national, { commitment: true }), field: 'commitment', code: 'COMMITMENT_NOT_ALLOWED' },
+      { name: 'a commitment without its signature (time and text version)', profile: rizhao, draft: draft('LT_RESIDENT', rizhao, { commitment: true, commitmentSignature: undefined }), field: 'commitmentSignature', code: 'FIELD_REQUIRED' },
+      { name: 'a commitment signature without a commitment', profile: rizhao, draft: draft('LT_RESIDENT', rizhao, { commitment: false, commitmentSignature: { at: '2026-05-01T09:31:00+08:00', textVersion: '2026.1' } }), field: 'commitmentSignature', code: 'FIELD_NOT_EXPECTED', params: { keys: 'commitmentSignature' } },
+      { name: 'no classification basis', profile: rizhao, draft: without(draft('TMP_OTHER', rizhao), 'basis'), field: 'basis', code: 'FIELD_REQUIRED' },
+      { name: 'a stationed employee whose basis says not dispatched', profile: rizhao, draft: draft('LT_WORKER', rizhao, { basis: { answers: { insuranceActive: true, now: 'PLANNING', longTerm: true, retired: false, dispatchedByEmployer: false }, reasons: ['CROSS_PROVINCE', 'LONG_STAY', 'NOT_DISPATCHED'] } }), field: 'basis.answers.dispatchedByEmployer', code: 'FIELD_INVALID' },
+      { name: 'rizhao: a resettled retiree whose hukou did not move', profile: rizhao, draft: draft('LT_RETIREE', rizhao, { basis: { answers: { insuranceActive: true, now: 'PLANNING', longTerm: true, retired: true, hukouMoved: false }, reasons: ['CROSS_PROVINCE', 'LONG_STAY', 'RETIRED_HUKOU_MOVED'] } }), field: 'basis.answers.hukouMoved', code: 'FIELD_INVALID' },
+      { name: 'a long-term category on a short-stay basis', profile: rizhao, draft: draft('LT_RESIDENT', rizhao, { basis: { answers: { insuranceActive: true, now: 'PLANNING', longTerm: false, hasReferral: false }, reasons: ['CROSS_PROVINCE', 'SHORT_STAY', 'NO_REFERRAL'] } }), field: 'basis.answers.longTerm', code: 'FIELD_INVALID' },
+      { name: 'a basis with insurance not active', profile: rizhao, draft: draft('TMP_OTHER', rizhao, { basis: { answers: { insuranceActive: false, now: 'PLANNING', longTerm: false, hasReferral: false }, reasons: ['CROSS_PROVINCE'] } }), field: 'basis.answers.insuranceActive', code: 'FIELD_INVALID' },
+      { name: 'a retroactive filing whose basis is not in hospital', profile: rizhao, draft: draft('TMP_OTHER', rizhao, { retroactive: true, admissionDate: addDays(today, -2), startDate: addDays(today, -2), endDate: expectedEndDate('TMP_OTHER', rizhao, addDays(today, -2)), basis: { answers: { insuranceActive: true, now: 'PLANNING', longTerm: false, hasReferral: false }, reasons: ['CROSS_PROVINCE'] } }), field: 'basis.answers.now', code: 'FIELD_INVALID' },
       { name: 'made under another profile version', profile: rizhao, draft: draft('TMP_OTHER', rizhao, { profileVersion: '2020.1' }), field: 'profileVersion', code: 'PROFILE_MISMATCH', params: { profileId: 'rizhao', profileVersion: rizhao.version } },
     ];
     for (const c of cases) {

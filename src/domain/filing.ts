@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { compareDates, isIsoDate, type IsoDate } from './calendar.js';
-import { isCategory } from './categories.js';
+import { groupOf, isCategory } from './categories.js';
 import { scopeOf } from './classify.js';
 import { consequencesOf } from './consequences.js';
 import { checkAdmissionDate, checkStartDate, startDateRulesFor } from './dates.js';
@@ -8,6 +8,7 @@ import { checkPersonName } from './person-name.js';
 import { checkMobile } from './phone.js';
 import type { RegionProfile } from './profile.js';
 import { checkResidentId } from './resident-id.js';
+import { REASON_CODES } from './situation.js';
 import type { Check } from './result.js';
 
 /**
@@ -73,6 +74,32 @@ function categoryOptions(today: IsoDate) {
     admissionDate: z.iso.date().optional(),
     institutions: z.array(text(FIELD_LIMITS.institution)).optional(),
     commitment: z.boolean().optional(),
+    /**
+     * The personal commitment signed in place of proof documents (domain.md §6.1 commitment_signed):
+     * when (the submission that carried it) and which version of the text the person was shown.
+     */
+    commitmentSignature: z.object({ at: z.iso.datetime({ offset: true }), textVersion: z.string().min(1) }).strict().optional(),
+    /**
+     * Why this category: the answers to the decision procedure that decided it (only those the procedure
+     * reached) and the reason codes the person was told (domain.md §3, §6.5).
+     */
+    basis: z
+      .object({
+        answers: z
+          .object({
+            insuranceActive: z.boolean(),
+            now: z.enum(['PLANNING', 'EMERGENCY_NOW', 'IN_HOSPITAL', 'DISCHARGED_PAID']),
+            longTerm: z.boolean().optional(),
+            retired: z.boolean().optional(),
+            hukouMoved: z.boolean().optional(),
+            dispatchedByEmployer: z.boolean().optional(),
+            hasReferral: z.boolean().optional(),
+            student: z.boolean().optional(),
+          })
+          .strict(),
+        reasons: z.array(z.enum(REASON_CODES)).min(1),
+      })
+      .strict(),
     consent: z.object({ personalInfo: z.literal(true, { error: 'CONSENT_REQUIRED' }), at: z.iso.datetime({ offset: true }) }).strict(),
     profileId: z.string(),
     profileVersion: z.string(),
@@ -157,8 +184,26 @@ function crossFieldRules(category: FilableCategory, profile: RegionProfile, toda
       issue(ctx, ['institutions'], 'INSTITUTIONS_NOT_USED');
     }
 
-    // A personal commitment only where the profile lets it replace proof for this category.
+    // A personal commitment only where the profile lets it replace proof for this category, and then
+    // with its signature (time and text version); no signature without a commitment.
     if (f.commitment === true && !profile.categories[category].commitmentAllowed) issue(ctx, ['commitment'], 'COMMITMENT_NOT_ALLOWED');
+    else if (f.commitment === true && f.commitmentSignature === undefined) issue(ctx, ['commitmentSignature'], 'FIELD_REQUIRED');
+    if (f.commitment !== true && f.commitmentSignature !== undefined) issue(ctx, ['commitmentSignature'], 'FIELD_NOT_EXPECTED', { keys: 'commitmentSignature' });
+
+    // The basis must be the one that decides this category: insured and filing (planned or in hospital,
+    // matching `retroactive`), long-term or not by the group, and the answer each category rests on.
+    const a = f.basis.answers;
+    const contradicts = (field: string) => issue(ctx, ['basis', 'answers', field], 'FIELD_INVALID');
+    if (!a.insuranceActive) contradicts('insuranceActive');
+    // (A profile without a deemed-filed emergency files one as TMP_OTHER, and a long-term stay falls
+    // back to TMP_OTHER when the profile offers no long-term category: those are not contradictions.)
+    if (f.retroactive ? a.now !== 'IN_HOSPITAL' : a.now !== 'PLANNING' && a.now !== 'EMERGENCY_NOW') contradicts('now');
+    if (groupOf(category) === 'LONG_TERM' && a.longTerm !== true) contradicts('longTerm');
+    if (category === 'TMP_REFERRAL' && a.longTerm !== false) contradicts('longTerm');
+    if (category === 'LT_RETIREE' && a.retired !== true) contradicts('retired');
+    if (category === 'LT_RETIREE' && profile.retireeRequiresHukouMoved.value && a.hukouMoved !== true) contradicts('hukouMoved');
+    if (category === 'LT_WORKER' && a.dispatchedByEmployer !== true) contradicts('dispatchedByEmployer');
+    if (category === 'TMP_REFERRAL' && a.hasReferral !== true) contradicts('hasReferral');
 
     // The profile the record was made under.
     if (f.profileId !== profile.id || f.profileVersion !== profile.version) {

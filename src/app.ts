@@ -107,7 +107,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     createTypingMiddleware(),
   ];
   const defaultProfile = profiles.get(config.defaultRegion)!;
-  const onTurnError = createTurnErrorHandler({ texts, logger, hotline: defaultProfile.hotline.value, onError: (kind) => metrics.error(kind) });
+  // bot_errors_total is counted once per failed turn, by the turn log middleware (errorKind).
+  const onTurnError = createTurnErrorHandler({ texts, logger, hotline: defaultProfile.hotline.value });
   const logic = (context: TurnContext) => bot.run(context);
 
   const server = restify.createServer({ name: 'yidi-beian', handleUncaughtExceptions: false });

@@ -106,11 +106,15 @@ describe('ops: metrics and the filing funnel', () => {
 
   it('keeps label values bounded when a client invents channel ids', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
-    for (let i = 0; i < 50; i++) metrics.turn(`made-up-${i}`, 'ok', 0.01);
+    const word = (i: number) => `made-up-${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`;
+    for (let i = 0; i < 50; i++) metrics.turn(word(i), 'ok', 0.01);
     metrics.turn('has spaces and {braces}', 'ok', 0.01);
+    metrics.turn('11010519491231002X', 'ok', 0.01);
+    metrics.turn('13812345678', 'ok', 0.01);
     const { values } = await metrics.registry.getSingleMetric('bot_turns_total')!.get();
     expect(values.length).to.be.at.most(21);
-    expect(await valueOf(metrics, 'bot_turns_total', { channel: 'other' })).to.equal(31);
+    expect(await valueOf(metrics, 'bot_turns_total', { channel: 'other' })).to.equal(33);
+    expect(JSON.stringify(values)).not.to.match(/1101|1381/);
   });
 
   it('times store operations, counting a failed one as a store error, and reports store health', async () => {

@@ -157,6 +157,15 @@ describe('ops: logs carry no personal data', () => {
         survives: ['req-42', 'review'],
       },
       {
+        name: 'a child (and its child) bound with personal data under other keys and as a free-text value',
+        write: (log) =>
+          log
+            .child({ requestId: 'req-43', agentPhone: PHONES[1], channel: ID })
+            .child({ stage: 'details', note: `tel ${PHONES[2]}` })
+            .info({ step: 'review' }, 'bound'),
+        survives: ['req-43', 'details', 'bound'],
+      },
+      {
         name: 'filing state with details and earlier answers',
         write: (log) => log.info({ state: { details: { personName: NAME, idNumber: ID, address: ADDRESS }, previous: { 'details.phone': PHONES[0] }, history: ['details.personName'] } }),
         survives: ['details.personName'],

@@ -116,7 +116,8 @@ describe('bot: one log line per turn, without what the person said', () => {
         expect(reached).to.be.instanceOf(Error);
         expect(line.err!.message).to.equal('bad [TEXT]，[TEXT][ID]');
         expect(lines.join('')).to.not.include('张三');
-        expect(await count(metrics, 'bot_errors_total', { kind: 'turn' })).to.equal(1);
+        expect(await count(metrics, 'bot_errors_total', { kind: 'bug' })).to.equal(1);
+        expect(await count(metrics, 'bot_errors_total', { kind: 'turn' }), 'counted once, as a bug').to.equal(undefined);
       }
       expect(lines.join('')).to.not.include('11010519491231002X');
     });

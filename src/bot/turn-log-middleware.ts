@@ -2,14 +2,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Activity, Middleware, ResourceResponse, TurnContext } from 'botbuilder';
 import type { Logger } from '../ops/logger.js';
 import type { Metrics, TurnOutcome } from '../ops/metrics.js';
+import { channelName } from '../ops/channel-name.js';
 import { currentRequestId } from '../ops/request-context.js';
-import { PROMPT_ID_KEY, REQUEST_ID_KEY, TURN_LOGGER_KEY, TURN_OUTCOME_KEY } from '../ops/turn-state-keys.js';
+import { PROMPT_ID_KEY, REQUEST_ID_KEY, TURN_ERROR_KIND_KEY, TURN_LOGGER_KEY, TURN_OUTCOME_KEY } from '../ops/turn-state-keys.js';
+import { isStoreUnavailable } from '../state/errors.js';
 
 export { PROMPT_ID_KEY, REQUEST_ID_KEY, TURN_LOGGER_KEY, TURN_OUTCOME_KEY };
 
 export interface TurnLogOpts {
   logger: Logger;
-  /** When given, every turn is also counted (bot_turns_total, bot_turn_duration_seconds, bot_errors_total). */
+  /** When given, every turn is also counted (bot_turns_total, bot_turn_duration_seconds, bot_errors_total by errorKind). */
   metrics?: Metrics;
   /** Mixed into the conversation hash so it cannot be matched against a list of known ids. */
   hashSalt?: string;
@@ -42,7 +44,7 @@ export class TurnLogMiddleware implements Middleware {
     const started = this.now();
     const activity = context.activity;
     const requestId = (context.turnState.get(REQUEST_ID_KEY) as string | undefined) ?? currentRequestId() ?? randomUUID();
-    const channel = activity.channelId ?? 'unknown';
+    const channel = channelName(activity.channelId);
     const conversation = conversationTag(activity.conversation?.id, this.opts.hashSalt);
     const turnLogger = this.opts.logger.child({ requestId, channel, ...(conversation ? { conversation } : {}) });
     context.turnState.set(REQUEST_ID_KEY, requestId);
@@ -82,7 +84,17 @@ export class TurnLogMiddleware implements Middleware {
       else if (outcome === 'ok') turnLogger.info(line, 'turn');
       else turnLogger.warn(line, 'turn');
       this.opts.metrics?.turn(channel, outcome, seconds);
-      if (outcome === 'error') this.opts.metrics?.error('turn');
+      if (outcome === 'error') this.opts.metrics?.error(errorKind(failure, context));
     }
   }
+}
+
+/**
+ * bot_errors_total's kind for a failed turn, counted here once: a thrown error is `store_unavailable`
+ * (the state store could not answer) or `bug`; a turn refused without throwing says its own kind on
+ * turnState (TURN_ERROR_KIND_KEY), else `turn`.
+ */
+export function errorKind(failure: unknown, context: TurnContext): string {
+  if (failure !== undefined) return isStoreUnavailable(failure) ? 'store_unavailable' : 'bug';
+  return (context.turnState.get(TURN_ERROR_KIND_KEY) as string | undefined) ?? 'turn';
 }

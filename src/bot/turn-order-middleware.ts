@@ -1,6 +1,6 @@
 import type { Middleware, TurnContext } from 'botbuilder';
 import { resolveLocale } from '../content/texts.js';
-import { TURN_LOGGER_KEY, TURN_OUTCOME_KEY } from '../ops/turn-state-keys.js';
+import { TURN_ERROR_KIND_KEY, TURN_LOGGER_KEY, TURN_OUTCOME_KEY } from '../ops/turn-state-keys.js';
 import { isStoreUnavailable } from '../state/errors.js';
 import { TURN_ORDER_DEFAULTS, type Deduper, type TurnLock } from '../state/turn-lock.js';
 
@@ -64,6 +64,7 @@ export class TurnOrderMiddleware implements Middleware {
       log?.warn({ err, fault: err.fault }, 'turn order store unavailable; turn not run');
       if (activityId) await this.options.deduper.forget(activityId).catch(() => {});
       context.turnState.set(TURN_OUTCOME_KEY, 'error');
+      context.turnState.set(TURN_ERROR_KIND_KEY, 'store_unavailable');
       await this.say(context, 'system.storeUnavailable');
       return;
     }

@@ -52,7 +52,20 @@ export function createLogger(opts: LoggerOpts = {}): Logger {
   };
 
   const destination = pretty ? prettyStream(opts.destination) ?? opts.destination : opts.destination;
-  return destination ? pino(options, destination) : pino(options);
+  return cleanChildren(destination ? pino(options, destination) : pino(options));
+}
+
+/**
+ * pino writes a child logger's bindings once, when the child is made, without the `bindings` formatter
+ * or the redact paths: so bindings are cleaned on the way in. Children inherit from their parent
+ * (pino makes them with Object.create), so the one replaced method serves every descendant.
+ */
+function cleanChildren(logger: Logger): Logger {
+  const pinoChild = logger.child;
+  logger.child = function (this: Logger, bindings: Record<string, unknown>, options?: Parameters<Logger['child']>[1]) {
+    return pinoChild.call(this, redactDeep(bindings) as Record<string, unknown>, options);
+  } as Logger['child'];
+  return logger;
 }
 
 /** pino-pretty is a dev dependency: without it (npm ci --omit=dev) the logger stays JSON. */

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { CATEGORY_IDS, NON_CATEGORY_OUTCOMES } from '../domain/categories.js';
+import { channelName } from './channel-name.js';
 
 /** The steps of the filing funnel, in the order a person goes through them. */
 export const FUNNEL_STEPS = [
@@ -139,7 +140,7 @@ export function createMetrics(opts: MetricsOpts = {}): Metrics {
   return {
     registry,
     turn(channel, outcome, seconds) {
-      const c = channelLabel.value(channel);
+      const c = channelLabel.value(channelName(channel));
       turns.inc({ channel: c, outcome: outcomeLabel.value(outcome) });
       turnSeconds.observe({ channel: c }, seconds);
     },

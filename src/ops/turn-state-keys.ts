@@ -6,6 +6,8 @@
  * - TURN_LOGGER_KEY  Logger: a child logger already carrying requestId, channel and conversation.
  * - TURN_OUTCOME_KEY 'busy' | 'error' | 'draining': set by code that refused or failed a turn without
  *                    throwing; the turn log line and bot_turns_total use it (default 'ok').
+ * - TURN_ERROR_KIND_KEY string: with TURN_OUTCOME_KEY 'error', what went wrong (bot_errors_total's kind,
+ *                    e.g. 'store_unavailable'); a thrown error is classified by the turn log itself.
  * - PROMPT_ID_KEY    string: the prompt the bot is waiting on after this turn (dialogs may set it;
  *                    otherwise it is read from outgoing activities' channelData.promptId).
  */
@@ -13,3 +15,4 @@ export const REQUEST_ID_KEY = 'requestId';
 export const TURN_LOGGER_KEY = 'turnLogger';
 export const TURN_OUTCOME_KEY = 'turnOutcome';
 export const PROMPT_ID_KEY = 'promptId';
+export const TURN_ERROR_KIND_KEY = 'turnErrorKind';

@@ -335,8 +335,10 @@ describe('many bot instances on one Redis, end to end over HTTP', function () {
 
       await redisServer.start();
       expect(await eventually(async () => (await readyStatus(a.base)) === 200 && (await readyStatus(b.base)) === 200, 15_000, 100)).to.equal(true);
-      // The state saved before the failed turn holds the summary: the person sends the same message again.
-      const retried = await chat.say('确认提交');
+      // The state saved before the failed turn holds the summary. The channel redelivers the very same
+      // activity (same id): its turn failed, so it is handled now, not dropped as a duplicate.
+      const failedId = `${chat.conversationId}-${TMP_OTHER_SCRIPT.length + 1}`;
+      const retried = await chat.say('确认提交', { id: failedId });
       const filing = filingOf(retried.replies);
       expect(filing, 'the retry tells the reference').to.not.equal(undefined);
       const stored = await filings.get(filing!.reference);

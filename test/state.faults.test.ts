@@ -59,7 +59,7 @@ describe('Redis faults: the bot apologises instead of hanging or crashing', func
       ['write', () => state.storage.write({ [key]: { stage: 'review' } })],
       ['delete', () => state.storage.delete([key])],
       ['lock', () => state.turnLock.acquire('webchat/fault-1', { maxWaitMs: 5_000 })],
-      ['dedupe', () => state.deduper.firstSeen('webchat/fault-1/a1')],
+      ['dedupe', () => state.deduper.handled('webchat/fault-1/a1')],
     ];
     for (const [operation, run] of operations) {
       const { error, elapsedMs } = await failure(run);

@@ -189,6 +189,25 @@ for (const mode of modes) {
       expect(bot.events).to.deep.equal(['enter A', 'fail A', 'enter A', 'exit A']);
     });
 
+    it('a message refused as busy is handled when the channel (or the person) sends the same activity again', async () => {
+      const bot = new RecordingBot();
+      const conv = newConversation();
+      const [p1, p2] = [await mode.instance(), await mode.instance()];
+      const one = instanceAdapter(bot, p1);
+      const two = new TestAdapter(bot.logic).use(new TurnOrderMiddleware({ ...p2, texts, maxWaitMs: 100 }));
+      const open = bot.hold('A');
+      const a = one.receiveActivity(message(conv, 'A'));
+      expect(await eventually(() => bot.entered('A'))).to.equal(true);
+      const b = message(conv, 'B');
+      await two.receiveActivity({ ...b });
+      expect(bot.entered('B')).to.equal(false);
+      open();
+      await a;
+      await two.receiveActivity({ ...b });
+      await two.receiveActivity({ ...b });
+      expect(bot.events).to.deep.equal(['enter A', 'exit A', 'enter B', 'exit B']);
+    });
+
     it('a message that waits longer than the bound gets "one moment" in its language and is not run', async () => {
       const bot = new RecordingBot();
       const conv = newConversation();
@@ -327,11 +346,10 @@ describe('the in-process turn lock', () => {
   it('the in-process deduper forgets ids after its window', async () => {
     let now = 1_000_000;
     const deduper = new MemoryDeduper(60_000, () => now);
-    expect(await deduper.firstSeen('a')).to.equal(true);
-    expect(await deduper.firstSeen('a')).to.equal(false);
+    expect(await deduper.handled('a')).to.equal(false);
+    await deduper.remember('a');
+    expect(await deduper.handled('a')).to.equal(true);
     now += 60_001;
-    expect(await deduper.firstSeen('a')).to.equal(true);
-    await deduper.forget('a');
-    expect(await deduper.firstSeen('a')).to.equal(true);
+    expect(await deduper.handled('a')).to.equal(false);
   });
 });

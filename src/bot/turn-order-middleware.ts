@@ -29,13 +29,14 @@ export interface TurnOrderOptions {
  * messages of one person at once would each save their own copy of the dialog state and one would
  * be lost. Put it before anything that loads state (after the turn log middleware).
  *
- * - An activity whose id was seen within the dedupe window is dropped silently (a channel retry).
+ * - An activity whose turn already succeeded within the dedupe window is dropped silently (a channel
+ *   retry); the check runs under the conversation's lock, and an id is remembered only after its turn
+ *   succeeded, so a turn that failed, was refused as busy or met a store fault is handled when resent.
  * - A turn that waits longer than `maxWaitMs` is not run; the person gets `system.busy` ("one
  *   moment, send it again"), and turnState TURN_OUTCOME_KEY = 'busy'.
  * - If the lock store cannot answer, the turn is not run; the person gets
  *   `system.storeUnavailable` (TURN_OUTCOME_KEY = 'error'). Errors from the turn itself pass through
  *   untouched to the adapter's onTurnError.
- * - If the turn throws, its activity id is forgotten, so a redelivery is handled again.
  */
 export class TurnOrderMiddleware implements Middleware {
   private readonly maxWaitMs: number;
@@ -54,15 +55,17 @@ export class TurnOrderMiddleware implements Middleware {
 
     let lease;
     try {
-      if (activityId && !(await this.options.deduper.firstSeen(activityId))) {
+      lease = await this.options.lock.acquire(conversation, { maxWaitMs: this.maxWaitMs });
+      // Asked while holding the conversation, so a copy arriving at the same time waits and then finds it handled.
+      if (lease && activityId && (await this.options.deduper.handled(activityId))) {
         log?.info({ activityType: activity.type }, 'redelivered activity dropped');
+        await lease.release().catch(() => {});
         return;
       }
-      lease = await this.options.lock.acquire(conversation, { maxWaitMs: this.maxWaitMs });
     } catch (err) {
+      if (lease) await lease.release().catch(() => {});
       if (!isStoreUnavailable(err)) throw err;
       log?.warn({ err, fault: err.fault }, 'turn order store unavailable; turn not run');
-      if (activityId) await this.options.deduper.forget(activityId).catch(() => {});
       context.turnState.set(TURN_OUTCOME_KEY, 'error');
       context.turnState.set(TURN_ERROR_KIND_KEY, 'store_unavailable');
       await this.say(context, 'system.storeUnavailable');
@@ -78,9 +81,8 @@ export class TurnOrderMiddleware implements Middleware {
 
     try {
       await next();
-    } catch (err) {
-      if (activityId) await this.options.deduper.forget(activityId).catch(() => {});
-      throw err;
+      // Only a turn that succeeded counts as handled: a failed one is handled again when redelivered.
+      if (activityId) await this.options.deduper.remember(activityId).catch((err: unknown) => log?.warn({ err }, 'could not remember the handled activity id'));
     } finally {
       // If Redis is gone the lease simply expires; the turn's own outcome is what matters.
       await lease.release().catch((err: unknown) => log?.warn({ err }, 'turn lease release failed'));

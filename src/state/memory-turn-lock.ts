@@ -54,7 +54,7 @@ export class MemoryTurnLock implements TurnLock {
   }
 }
 
-/** The in-process Deduper: ids with their expiry time, swept as new ids arrive. */
+/** The in-process Deduper: handled ids with their expiry time, swept as new ids arrive. */
 export class MemoryDeduper implements Deduper {
   private readonly seen = new Map<string, number>();
   private lastSweep = 0;
@@ -64,17 +64,17 @@ export class MemoryDeduper implements Deduper {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async firstSeen(id: string): Promise<boolean> {
+  async handled(id: string): Promise<boolean> {
     const now = this.now();
     this.sweep(now);
     const until = this.seen.get(id);
-    if (until !== undefined && until > now) return false;
-    this.seen.set(id, now + this.windowMs);
-    return true;
+    return until !== undefined && until > now;
   }
 
-  async forget(id: string): Promise<void> {
-    this.seen.delete(id);
+  async remember(id: string): Promise<void> {
+    const now = this.now();
+    this.sweep(now);
+    this.seen.set(id, now + this.windowMs);
   }
 
   private sweep(now: number): void {

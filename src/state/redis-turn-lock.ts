@@ -192,7 +192,7 @@ export interface RedisDeduperOptions {
   readyWaitMs?: number;
 }
 
-/** Deduper on Redis: SET NX PX per activity id (hashed into the key name). */
+/** Deduper on Redis: one key per handled activity id (hashed into the key name), expiring after the window. */
 export class RedisDeduper implements Deduper {
   private readonly prefix: string;
   private readonly windowMs: number;
@@ -211,15 +211,14 @@ export class RedisDeduper implements Deduper {
     return this.prefix + createHash('sha256').update(id).digest('hex').slice(0, 40);
   }
 
-  async firstSeen(id: string): Promise<boolean> {
+  async handled(id: string): Promise<boolean> {
     await guarded('dedupe', () => whenReady(this.client, this.readyWaitMs, 'dedupe'));
-    const set = await guarded('dedupe', () => this.client.set(this.keyFor(id), '1', 'PX', this.windowMs, 'NX'));
-    return set === 'OK';
+    return (await guarded('dedupe', () => this.client.exists(this.keyFor(id)))) === 1;
   }
 
-  async forget(id: string): Promise<void> {
+  async remember(id: string): Promise<void> {
     await guarded('dedupe', () => whenReady(this.client, this.readyWaitMs, 'dedupe'));
-    await guarded('dedupe', () => this.client.del(this.keyFor(id)));
+    await guarded('dedupe', () => this.client.set(this.keyFor(id), '1', 'PX', this.windowMs));
   }
 }
 

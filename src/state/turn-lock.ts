@@ -32,12 +32,17 @@ export interface TurnLock {
   waiting(key: string): Promise<number>;
 }
 
-/** Remembers activity ids for a window so that a redelivered activity is handled once. */
+/**
+ * Remembers, for a window, the activity ids whose turns were handled, so that a redelivered activity
+ * is handled once. Asked while holding the conversation's turn lock, and told only after a turn
+ * succeeded: an activity whose turn failed, was refused as busy, or met a store fault is handled when
+ * it comes again.
+ */
 export interface Deduper {
-  /** True the first time `id` is seen within the window; false for a repeat. */
-  firstSeen(id: string): Promise<boolean>;
-  /** Forgets `id` (its turn failed, so a redelivery should be handled). */
-  forget(id: string): Promise<void>;
+  /** True when a turn for `id` succeeded within the window. */
+  handled(id: string): Promise<boolean>;
+  /** Records that the turn for `id` succeeded. */
+  remember(id: string): Promise<void>;
 }
 
 export const TURN_ORDER_DEFAULTS = {

@@ -17,6 +17,7 @@ import { createLogger, type Logger } from './ops/logger.js';
 import { createMetrics, registerOpsRoutes, type Metrics } from './ops/metrics.js';
 import { InFlightTracker } from './ops/shutdown.js';
 import { AbandonmentWatch } from './ops/abandonment.js';
+import { timedFilingStore, timedStorage } from './ops/timed-stores.js';
 import { createTypingMiddleware } from './ops/typing.js';
 
 export interface AppOverrides {
@@ -89,12 +90,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     logger,
   });
 
-  const conversationState = new ConversationState(state.storage);
+  const conversationState = new ConversationState(timedStorage(state.storage, metrics));
   const bot = new FilingBot(conversationState, {
     texts,
     profiles,
     defaultRegion: config.defaultRegion,
-    filings,
+    filings: timedFilingStore(filings, metrics),
     today: overrides.today ?? (() => todayInShanghai()),
     funnel: metrics,
     waitingWatch: abandonment,

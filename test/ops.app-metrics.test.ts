@@ -34,7 +34,7 @@ async function follow(chat: HttpChat, script: TextStep[]): Promise<void> {
 const upTo = (promptId: string) => upToIn(TMP_OTHER_SCRIPT, promptId);
 
 for (const store of ['memory', 'redis'] as const) {
-  describe(`the funnel counts filings given up by silence, at their last question (${store} state, over HTTP)`, () => {
+  describe(`metrics of the running app (${store} state, over HTTP): abandonment by silence, store latency`, () => {
     const prefix = `test:abandon:${process.pid}:${randomBytes(4).toString('hex')}:`;
     const dir = mkdtempSync(join(tmpdir(), 'abandon-'));
     let app: App;
@@ -80,6 +80,18 @@ for (const store of ['memory', 'redis'] as const) {
       expect(await series(base, 'funnel_abandoned_total', { step: 'details.phone', how: 'cancelled' })).to.equal(1);
       expect(await series(base, 'funnel_abandoned_total', { step: 'details.phone', how: 'expired' })).to.equal(undefined);
       expect(await now.sweep(), 'a second sweep counts nobody again').to.equal(0);
+    });
+
+    it('times every state and filing store call of a filing (store_operation_duration_seconds)', async () => {
+      const count = (labels: Record<string, string>) => series(base, 'store_operation_duration_seconds_count', labels);
+      const [reads, writes, submits] = [await count({ store: 'state', op: 'read' }), await count({ store: 'state', op: 'write' }), await count({ store: 'filings', op: 'submit' })];
+      const chat = new HttpChat([base]);
+      await follow(chat, TMP_OTHER_SCRIPT);
+      await chat.say('确认提交');
+      const turns = TMP_OTHER_SCRIPT.length + 1;
+      expect((await count({ store: 'state', op: 'read' }))! - (reads ?? 0)).to.be.at.least(turns);
+      expect((await count({ store: 'state', op: 'write' }))! - (writes ?? 0)).to.be.at.least(turns);
+      expect((await count({ store: 'filings', op: 'submit' }))! - (submits ?? 0)).to.equal(1);
     });
 
     it('the app’s own watch waits for the conversation state’s lifetime before counting', async () => {

@@ -1,0 +1,26 @@
+import type { Storage, StoreItems } from 'botbuilder';
+import type { FilingStore, FilingStatus, SubmitInput } from '../filings/filing-store.js';
+import type { Metrics } from './metrics.js';
+
+/**
+ * The state store with every call timed into store_operation_duration_seconds{store="state", op}
+ * (a failed call also counts in bot_errors_total{kind="store"}). Behaviour is the wrapped store's.
+ */
+export function timedStorage(storage: Storage, metrics: Pick<Metrics, 'timeStore'>): Storage {
+  return {
+    read: (keys: string[]) => metrics.timeStore('state', 'read', () => storage.read(keys)),
+    write: (changes: StoreItems) => metrics.timeStore('state', 'write', () => storage.write(changes)),
+    delete: (keys: string[]) => metrics.timeStore('state', 'delete', () => storage.delete(keys)),
+  };
+}
+
+/** The filing store with submit, get and setStatus timed under store="filings"; ping and close as they are. */
+export function timedFilingStore<T>(store: FilingStore<T>, metrics: Pick<Metrics, 'timeStore'>): FilingStore<T> {
+  return {
+    submit: (input: SubmitInput<T>) => metrics.timeStore('filings', 'submit', () => store.submit(input)),
+    get: (reference: string) => metrics.timeStore('filings', 'get', () => store.get(reference)),
+    setStatus: (reference: string, status: FilingStatus) => metrics.timeStore('filings', 'set_status', () => store.setStatus(reference, status)),
+    ping: () => store.ping(),
+    close: () => store.close(),
+  };
+}

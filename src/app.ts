@@ -138,7 +138,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
 
   registerOpsRoutes(server, {
     metrics,
-    draining: () => inFlight.draining,
+    draining: () => inFlight.stopping,
     readiness: async () => {
       const [stateOk, filingsOk] = await Promise.all([state.ping(), filings.ping()]);
       return { ok: stateOk && filingsOk, checks: { state: stateOk, filings: filingsOk } };

@@ -125,6 +125,7 @@ export const envSchema = z
     LOG_LEVEL: variable('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (default info)`, oneOf(LOG_LEVELS)),
     LOG_PRETTY: variable('LOG_PRETTY', 'must be true or false', flag),
     SHUTDOWN_TIMEOUT_MS: variable('SHUTDOWN_TIMEOUT_MS', 'must be a whole number of milliseconds from 100 to 600000 (default 10000)', wholeNumber(100, 600_000)),
+    SHUTDOWN_DRAIN_DELAY_MS: variable('SHUTDOWN_DRAIN_DELAY_MS', 'must be a whole number of milliseconds from 0 to 120000 (default 0)', wholeNumber(0, 120_000)),
     NODE_ENV: z.preprocess(blankIsUnset, z.string().optional()),
   })
   .superRefine((env, ctx) => {
@@ -196,6 +197,7 @@ export const envSchema = z
       },
       log: { level: env.LOG_LEVEL ?? 'info', pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development' },
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+      shutdownDrainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS ?? 0,
       /** Things an operator should hear about at start-up (log them once the logger exists). */
       warnings,
     };

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     inFlight: app.inFlight,
     closers: app.closers,
     timeoutMs: config.shutdownTimeoutMs,
+    drainDelayMs: config.shutdownDrainDelayMs,
     logger: app.logger,
   }).install();
 }

@@ -40,6 +40,7 @@ describe('configuration from the environment', () => {
       ['LOG_LEVEL', config.log.level, 'info'],
       ['LOG_PRETTY', config.log.pretty, false],
       ['SHUTDOWN_TIMEOUT_MS', config.shutdownTimeoutMs, 10_000],
+      ['SHUTDOWN_DRAIN_DELAY_MS', config.shutdownDrainDelayMs, 0],
       ['WEB_ALLOWED_ORIGINS (none: the bot’s own page only)', config.web.allowedOrigins, []],
       ['WEB_FRAME_ANCESTORS (none: no other site may frame the page)', config.web.frameAncestors, []],
     ];

@@ -36,7 +36,7 @@ describe('ops: a clean shutdown', () => {
   before(() => ({ texts, cleanup } = systemTexts()));
   after(() => cleanup());
 
-  function harness(opts: { timeoutMs?: number; closers?: (order: string[]) => Closer[] } = {}) {
+  function harness(opts: { timeoutMs?: number; drainDelayMs?: number; closers?: (order: string[]) => Closer[] } = {}) {
     const order: string[] = [];
     const exits: number[] = [];
     const lines: string[] = [];
@@ -54,7 +54,7 @@ describe('ops: a clean shutdown', () => {
       { name: 'filings', close: async () => void order.push('filings.flush') },
       { name: 'redis', close: async () => void order.push('redis.quit') },
     ];
-    const shutdown = createShutdown({ server, inFlight, closers, timeoutMs: opts.timeoutMs ?? 10_000, logger, exit: (code) => void exits.push(code) });
+    const shutdown = createShutdown({ server, inFlight, closers, timeoutMs: opts.timeoutMs ?? 10_000, drainDelayMs: opts.drainDelayMs, logger, exit: (code) => void exits.push(code) });
     return { order, exits, lines, inFlight, adapter, shutdown };
   }
 
@@ -113,6 +113,23 @@ describe('ops: a clean shutdown', () => {
     gate.resolve();
     await turn;
     expect(await stopping).to.equal(0);
+  });
+
+  it('with a drain delay: not ready at once, yet still answers turns until the delay ends, then drains', async () => {
+    const h = harness({ drainDelayMs: 200 });
+    const stopping = h.shutdown.begin('SIGTERM');
+    await settle();
+    expect(h.inFlight.stopping, 'readiness fails at once').to.equal(true);
+    expect(h.inFlight.draining).to.equal(false);
+    let ran = false;
+    await h.adapter.processActivity({ type: 'message', text: '你好', locale: 'zh-CN' }, async () => {
+      ran = true;
+    });
+    expect(ran, 'a turn during the delay is still handled').to.equal(true);
+    expect(h.order, 'the listener is still open').to.not.include('server.close');
+    expect(await stopping).to.equal(0);
+    expect(h.inFlight.draining).to.equal(true);
+    expect(h.order).to.deep.equal(['server.close', 'filings.flush', 'redis.quit']);
   });
 
   it('marks a refused turn as "draining" for the turn log, and ignores non-message activities silently', async () => {

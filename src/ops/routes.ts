@@ -10,7 +10,7 @@ export interface Readiness {
 export interface OpsRouteDeps {
   metrics: Metrics;
   readiness: () => Promise<Readiness>;
-  /** True once shutdown began (InFlightTracker#draining): /healthz and /readyz then answer 503. */
+  /** True once shutdown began (InFlightTracker#stopping): /healthz and /readyz then answer 503. */
   draining?: () => boolean;
   /** A readiness check that takes longer than this counts as failed; default 2000 ms. */
   readinessTimeoutMs?: number;

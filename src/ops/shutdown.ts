@@ -21,6 +21,7 @@ export interface InFlightOpts {
 export class InFlightTracker implements Middleware {
   private inFlight = 0;
   private isDraining = false;
+  private isLeaving = false;
   private waiters: Array<() => void> = [];
 
   constructor(private readonly opts: InFlightOpts) {}
@@ -31,6 +32,19 @@ export class InFlightTracker implements Middleware {
 
   get draining(): boolean {
     return this.isDraining;
+  }
+
+  /**
+   * Shutdown began: readiness fails from now on (so a load balancer stops sending new work), while
+   * turns are still taken until drain().
+   */
+  leave(): void {
+    this.isLeaving = true;
+  }
+
+  /** True once shutdown began (leave() or drain()): /healthz and /readyz answer 503. */
+  get stopping(): boolean {
+    return this.isLeaving || this.isDraining;
   }
 
   /** Stop taking new turns; turns already running finish. */
@@ -87,8 +101,13 @@ export interface ShutdownOpts {
   inFlight: InFlightTracker;
   /** Run in order after the last turn finished: e.g. flush the filings store, then close Redis. */
   closers: Closer[];
-  /** Everything must be done within this bound, or the process exits 1. */
+  /** Everything after the drain delay must be done within this bound, or the process exits 1. */
   timeoutMs: number;
+  /**
+   * How long to keep serving after the signal while readiness already answers 503, so that load
+   * balancers stop routing here before the listener closes (SHUTDOWN_DRAIN_DELAY_MS). Default 0.
+   */
+  drainDelayMs?: number;
   logger: Logger;
   /** Default process.exit. */
   exit?: (code: number) => void;
@@ -103,7 +122,7 @@ export interface Shutdown {
 }
 
 /**
- * A clean stop: refuse new turns, stop accepting connections, let running turns finish, run the
+ * A clean stop: fail readiness and keep serving for `drainDelayMs`, then refuse new turns, stop accepting connections, let running turns finish, run the
  * closers in order, exit 0. Past `timeoutMs`, or when a closer fails, exit 1.
  */
 export function createShutdown(opts: ShutdownOpts): Shutdown {
@@ -130,6 +149,11 @@ export function createShutdown(opts: ShutdownOpts): Shutdown {
   };
 
   const stop = async (reason: string): Promise<number> => {
+    opts.inFlight.leave();
+    if (opts.drainDelayMs) {
+      log.info({ reason, drainDelayMs: opts.drainDelayMs }, 'shutdown: not ready; still serving until the load balancer lets go');
+      await new Promise((resolve) => setTimeout(resolve, opts.drainDelayMs));
+    }
     const started = Date.now();
     log.info({ reason, inFlight: opts.inFlight.count, timeoutMs: opts.timeoutMs }, 'shutdown: draining');
     opts.inFlight.drain();

@@ -37,7 +37,7 @@ export interface FilingState {
   consent?: { personalInfo: boolean; at: string };
   /** The category whose consequences the person said they understand. */
   acceptedCategory?: CategoryId;
-  /** The outcome last announced ("kind|reasons"), so it is said once and again only when it changes. */
+  /** The outcome last announced ("kind|reasons|profile[|fallback]"), said once and again only when it, or whose rules apply, changes. */
   announced?: string;
   details: Details;
   /** Question ids in the order they were answered: "back" pops the last one. */
@@ -76,6 +76,15 @@ export function newFilingState(locale?: Locale): FilingState {
     failures: {},
     idempotencyKey: randomUUID(),
   };
+}
+
+/**
+ * True for a state written by a NEWER version than this one (during a rolling deploy, an old instance
+ * may meet it): it must not be read as an older state and "migrated" down, losing what it holds.
+ */
+export function isNewerFilingState(raw: unknown): boolean {
+  const v = raw && typeof raw === 'object' ? (raw as { v?: unknown }).v : undefined;
+  return typeof v === 'number' && v > FILING_STATE_VERSION;
 }
 
 /**

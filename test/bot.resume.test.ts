@@ -27,6 +27,21 @@ describe('state that survives change: deploys, old versions and long pauses', ()
     expect(Chat.promptOf(replies)).to.equal('consent.personalInfo');
   });
 
+  for (const [what, stored] of [
+    ['filing state', { filing: { v: 99, active: true, situation: { filerMode: 'SELF' }, details: {}, history: ['situation.filerMode'], fromTheFuture: 'kept' } }],
+    ['dialog state', { filing: { v: 1, active: true, situation: {}, details: {}, history: [] }, meta: { dialogsVersion: 99, lastSeen: 0 }, fromTheFuture: 'kept' }],
+  ] as const) {
+    it(`a ${what} written by a NEWER version (rolling deploy) is left untouched and the person is asked to send again`, async () => {
+      const storage = new MemoryStorage();
+      await storage.write({ [STATE_KEY]: { eTag: '*', ...stored } });
+      const before = JSON.stringify((await storage.read([STATE_KEY]))[STATE_KEY]);
+      const chat = new Chat({ storage });
+      const replies = await chat.say('你好');
+      expect(replies.map((r) => r.text)).to.deep.equal([chat.texts.t('zh-CN', 'system.shuttingDown')]);
+      expect(JSON.stringify((await storage.read([STATE_KEY]))[STATE_KEY]), 'nothing written').to.equal(before);
+    });
+  }
+
   it('a dialog stack naming dialogs this version does not have is dropped, the answers kept', async () => {
     const storage = new MemoryStorage();
     const chat = new Chat({ storage });

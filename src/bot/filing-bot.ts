@@ -2,7 +2,8 @@ import { ActivityHandler, type ConversationState, type StatePropertyAccessor, ty
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { resolveLocale, type Texts } from '../content/texts.js';
 import type { DialogDeps } from '../../dialogs/dialog-deps.js';
-import { FILING_STATE_VERSION, newFilingState, upgradeFilingState, type FilingState } from '../../dialogs/filing-state.js';
+import { FILING_STATE_VERSION, isNewerFilingState, newFilingState, upgradeFilingState, type FilingState } from '../../dialogs/filing-state.js';
+import { TURN_OUTCOME_KEY } from '../ops/turn-state-keys.js';
 import { MAIN_DIALOG, MainDialog } from '../../dialogs/main-dialog.js';
 import { answeredQuestions } from '../../dialogs/questions.js';
 import { TurnKit } from '../../dialogs/turn-kit.js';
@@ -85,6 +86,16 @@ export class FilingBot extends ActivityHandler {
    * (a repeated submit finds the same idempotency key and the same filing).
    */
   override async run(context: TurnContext): Promise<void> {
+    if (await this.writtenByNewerVersion(context)) {
+      // A rolling deploy: a newer instance already handled this conversation. Touch nothing (an older
+      // reading would drop what it does not know) and ask for the message again; the next one will
+      // most likely land on a new instance.
+      context.turnState.set(TURN_OUTCOME_KEY, 'busy');
+      if (context.activity.type === 'message') {
+        await context.sendActivity({ type: 'message', text: this.deps.texts.t(await this.localeOf(context), 'system.shuttingDown'), channelData: { system: 'newerVersion' } });
+      }
+      return;
+    }
     await super.run(context);
     await this.conversationState.saveChanges(context, false);
     if (this.waitingWatch && context.activity.conversation?.id) {
@@ -142,6 +153,11 @@ export class FilingBot extends ActivityHandler {
     const answered = answeredQuestions(kit.q);
     const last = answered.at(-1);
     return last ? kit.t('messages.recap', { count: answered.length, last: kit.t(`labels.${last.id}`) }) : kit.t('messages.recapNone');
+  }
+
+  private async writtenByNewerVersion(context: TurnContext): Promise<boolean> {
+    const meta = await this.meta.get(context);
+    return isNewerFilingState(await this.filingState.get(context)) || (meta !== undefined && meta.dialogsVersion > DIALOGS_VERSION);
   }
 
   /** The locale a reply goes out in, for code outside the dialogs (the error handler). */

@@ -11,14 +11,19 @@ import { TURN_HOTLINE_KEY } from '../../dialogs/turn-kit.js';
  * says nothing was lost (a store fault) or that something went wrong (a bug) — and the error is logged
  * without personal data. It never throws.
  */
-export function createTurnErrorHandler(deps: { texts: Texts; logger: Logger; hotline: string; onError?: (kind: string) => void }) {
+export function createTurnErrorHandler(deps: { texts: Texts; logger: Logger; hotline: string }) {
   return async (context: TurnContext, error: Error): Promise<void> => {
     const kind = error instanceof StoreUnavailableError ? 'store_unavailable' : 'bug';
-    deps.onError?.(kind);
     deps.logger.error({ err: error, kind, conversation: conversationTag(context.activity.conversation?.id), channel: context.activity.channelId }, 'turn failed');
     const locale = resolveLocale(context.activity.locale);
     const reference = context.turnState.get(SUBMITTED_REFERENCE_KEY) as string | undefined;
-    const key = reference ? 'system.failedAfterSubmit' : kind === 'store_unavailable' ? 'system.storeUnavailable' : 'messages.error';
+    const key = reference
+      ? 'system.failedAfterSubmit'
+      : writeMayHaveLanded(error)
+        ? 'system.storeWriteUncertain'
+        : kind === 'store_unavailable'
+          ? 'system.storeUnavailable'
+          : 'messages.error';
     try {
       // The hotline for this person (their insured place's, or the national one when it has no profile
       // here) when the turn got as far as reading the conversation; the default profile's otherwise.
@@ -28,6 +33,14 @@ export function createTurnErrorHandler(deps: { texts: Texts; logger: Logger; hot
       deps.logger.error({ err: sendError }, 'could not send the apology');
     }
   };
+}
+
+/**
+ * A write that timed out or lost its connection after being sent may still have been applied by Redis:
+ * the person must not be told their message was not handled (a resend would answer the next question).
+ */
+function writeMayHaveLanded(error: Error): boolean {
+  return error instanceof StoreUnavailableError && error.operation === 'write' && (error.fault === 'timeout' || error.fault === 'connection-lost');
 }
 
 function personalHotline(context: TurnContext): string | undefined {

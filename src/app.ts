@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConversationState, type Middleware, type TurnContext } from 'botbuilder';
 import restify, { type Server } from 'restify';
 import { todayInShanghai, type IsoDate } from './domain/calendar.js';
@@ -102,7 +103,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   });
   const inFlight = new InFlightTracker({ texts, localeOf: (context) => bot.localeOf(context) });
   const middleware: Middleware[] = [
-    new TurnLogMiddleware({ logger, metrics }),
+    // Conversation tags in logs are salted with a key derived from the token secret: a list of known
+    // WeChat openids cannot be hashed to find a person's lines.
+    new TurnLogMiddleware({ logger, metrics, hashSalt: createHash('sha256').update('conversation-tag\0').update(config.webToken.secret).digest('hex') }),
     inFlight,
     new TurnOrderMiddleware({ lock: state.turnLock, deduper: state.deduper, texts, logger, maxWaitMs: config.turns.maxWaitMs }),
     createTypingMiddleware(),

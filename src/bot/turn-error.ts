@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { resolveLocale, type Texts } from '../content/texts.js';
 import { StoreUnavailableError } from '../state/errors.js';
 import { conversationTag } from './turn-log-middleware.js';
+import { channelName } from '../ops/channel-name.js';
+import { TURN_LOGGER_KEY } from '../ops/turn-state-keys.js';
 import { SUBMITTED_REFERENCE_KEY } from '../../dialogs/review-dialog.js';
 import { TURN_HOTLINE_KEY } from '../../dialogs/turn-kit.js';
 
@@ -14,7 +16,9 @@ import { TURN_HOTLINE_KEY } from '../../dialogs/turn-kit.js';
 export function createTurnErrorHandler(deps: { texts: Texts; logger: Logger; hotline: string }) {
   return async (context: TurnContext, error: Error): Promise<void> => {
     const kind = error instanceof StoreUnavailableError ? 'store_unavailable' : 'bug';
-    deps.logger.error({ err: error, kind, conversation: conversationTag(context.activity.conversation?.id), channel: context.activity.channelId }, 'turn failed');
+    // The turn's own logger carries the request id and the (salted) conversation tag.
+    const log = (context.turnState.get(TURN_LOGGER_KEY) as Logger | undefined) ?? deps.logger.child({ conversation: conversationTag(context.activity.conversation?.id), channel: channelName(context.activity.channelId) });
+    log.error({ err: error, kind }, 'turn failed');
     const locale = resolveLocale(context.activity.locale);
     const reference = context.turnState.get(SUBMITTED_REFERENCE_KEY) as string | undefined;
     const key = reference

@@ -13,12 +13,13 @@ import { TurnLogMiddleware } from './bot/turn-log-middleware.js';
 import { TurnOrderMiddleware } from './bot/turn-order-middleware.js';
 import { createBotFrameworkAdapter, registerBotFrameworkChannel } from './channels/bot-framework/bot-framework-channel.js';
 import { MemoryActivityLog, RedisActivityLog, registerWebChannel, type WebChannel } from './channels/web/index.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { createMetrics, registerOpsRoutes, type Metrics } from './ops/metrics.js';
 import { InFlightTracker } from './ops/shutdown.js';
 import { AbandonmentWatch } from './ops/abandonment.js';
 import { timedFilingStore, timedStorage } from './ops/timed-stores.js';
+import { throttledWarning } from './ops/throttled-warning.js';
 import { createTypingMiddleware } from './ops/typing.js';
 
 export interface AppOverrides {
@@ -60,7 +61,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const texts = new Texts();
   const profiles = loadProfiles();
   if (!profiles.has(config.defaultRegion)) {
-    throw new Error(`DEFAULT_REGION "${config.defaultRegion}" has no profile in content/regions/ (have: ${[...profiles.keys()].join(', ')})`);
+    throw new ConfigError(`Invalid configuration: DEFAULT_REGION must name a profile in content/regions/ (have: ${[...profiles.keys()].join(', ')})`);
   }
   warmUpDateRecognizers();
   const metrics = createMetrics();
@@ -76,7 +77,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     commandTimeoutMs: redis.commandTimeoutMs,
     lockTtlMs: config.turns.lockTtlMs,
     dedupeWindowMs: config.turns.dedupeWindowSeconds * 1000,
-    onError: (err: Error) => logger.warn({ err }, 'redis connection problem'),
+    // ioredis reports every reconnect attempt while Redis is away: one line per 30 s is enough.
+    onError: throttledWarning<Error>(30_000, (err, heldBack) => logger.warn({ err, heldBack }, 'redis connection problem')),
   });
   logger.info(
     { state: state.kind, filings: config.filings.path, defaultRegion: config.defaultRegion, localMode: config.localMode },

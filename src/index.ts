@@ -8,8 +8,10 @@ import { createShutdown } from './ops/shutdown.js';
  */
 async function main(): Promise<void> {
   let config;
+  let app;
   try {
     config = loadConfig();
+    app = createApp(config);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -17,7 +19,6 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = createApp(config);
   const port = await app.listen(config.port);
   app.logger.info({ port }, `listening on http://localhost:${port} (POST /api/messages, GET /healthz, /readyz, /metrics)`);
   createShutdown({

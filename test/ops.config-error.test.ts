@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { z } from 'zod';
 import { formatConfigError } from '../src/ops/config-error.js';
 
@@ -47,4 +48,35 @@ describe('ops: a configuration mistake is reported in one clear line', () => {
     expect(line).to.not.include('hunter2');
     expect(line).to.not.include('secret@@');
   });
+});
+
+describe('ops: the real process refuses to start on a configuration mistake (exit 2, one line on stderr)', () => {
+  const start = (env: Record<string, string>) =>
+    new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import=tsx', 'src/index.ts'], {
+        env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', PORT: '0', FILINGS_PATH: '/nonexistent-dir-never-created/filings.json', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      let stdout = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.on('exit', (code) => resolve({ code, stderr, stdout }));
+    });
+
+  const cases: Array<[string, Record<string, string>, RegExp]> = [
+    ['a port that is not a number', { PORT: 'eighty' }, /^Invalid configuration: PORT /],
+    ['a region without a profile', { DEFAULT_REGION: 'atlantis' }, /^Invalid configuration: DEFAULT_REGION must name a profile in content\/regions\/ \(have: .*rizhao/],
+    ['a short web token secret', { WEB_TOKEN_SECRET: 'short-secret-value' }, /^Invalid configuration: WEB_TOKEN_SECRET must be at least 32 characters/],
+  ];
+  for (const [what, env, says] of cases) {
+    it(what, async () => {
+      const { code, stderr, stdout } = await start(env);
+      expect(code).to.equal(2);
+      expect(stderr.trim().split('\n'), stderr).to.have.length(1);
+      expect(stderr.trim()).to.match(says);
+      expect(stdout).to.equal('');
+      for (const value of Object.values(env)) if (value.length > 6) expect(stderr, 'the value is not echoed').to.not.include(value);
+    });
+  }
 });

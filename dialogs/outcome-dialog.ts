@@ -1,6 +1,6 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { isCategory, type CategoryId } from '../src/domain/categories.js';
-import { consequencesOf, nearestAlternative, type ConsequenceItem } from '../src/domain/consequences.js';
+import { consequencesOf, nearestAlternative, type ConsequenceDates, type ConsequenceItem } from '../src/domain/consequences.js';
 import type { Outcome } from '../src/domain/situation.js';
 import { AnswerPrompt, parseAnswer, questionActivity, type AskSpec } from './ask.js';
 import type { DialogDeps } from './dialog-deps.js';
@@ -16,13 +16,19 @@ export interface OutcomeResult {
 
 export const UNDERSTOOD: AskSpec = { promptId: 'outcome.understood', choices: ['accept', 'compare'] };
 
-/** The date consequences are counted from before the person has given a start date. */
-export function provisionalStart(kit: TurnKit): string {
-  return kit.state.details.startDate ?? kit.state.situation.admissionDate ?? kit.deps.today();
+/**
+ * The date consequences are counted from: the start date once given; before that today (or the admission
+ * date) stands in, and the dated items say "if it starts on …" instead of stating it as fact.
+ */
+export function provisionalStart(kit: TurnKit): ConsequenceDates {
+  const start = kit.state.details.startDate;
+  return start ? { start } : { start: kit.state.situation.admissionDate ?? kit.deps.today(), provisional: true };
 }
 
-export function renderItems(kit: TurnKit, items: ConsequenceItem[]): string {
-  return items.map((item) => `• ${kit.t(`consequences.${item.code}`, { agency: kit.profile.agency.value[kit.locale], ...(item.params ?? {}) })}`).join('\n');
+export function renderItems(kit: TurnKit, items: ConsequenceItem[], extra: Record<string, string | number> = {}): string {
+  return items
+    .map((item) => `• ${kit.t(`consequences.${item.code}`, { agency: kit.profile.agency.value[kit.locale], ...extra, ...(item.params ?? {}) })}`)
+    .join('\n');
 }
 
 export function categoryName(kit: TurnKit, category: CategoryId): string {
@@ -62,7 +68,7 @@ export class OutcomeDialog extends ComponentDialog {
     }
     if (kit.state.acceptedCategory === outcome.category) return step.endDialog({ ended: false } satisfies OutcomeResult);
     if (!comparing) {
-      const consequences = consequencesOf(outcome.category, kit.profile, { start: provisionalStart(kit) }, { retroactive: outcome.retroactive });
+      const consequences = consequencesOf(outcome.category, kit.profile, provisionalStart(kit), { retroactive: outcome.retroactive });
       await kit.say(
         kit.t('messages.consequencesIntro', { category: categoryName(kit, outcome.category) }) + '\n' + renderItems(kit, consequences.items),
         { consequences: { category: outcome.category, items: consequences.items.map((i) => i.code) } },
@@ -82,7 +88,7 @@ export class OutcomeDialog extends ComponentDialog {
       this.deps.funnel?.funnel('consequences_accepted');
       return step.endDialog({ ended: false } satisfies OutcomeResult);
     }
-    const alternative = nearestAlternative(outcome, kit.profile, { start: provisionalStart(kit) });
+    const alternative = nearestAlternative(outcome, kit.profile, provisionalStart(kit));
     await kit.say(
       alternative
         ? kit.t('messages.alternativeIntro', { category: categoryName(kit, alternative.category) }) + '\n' + renderItems(kit, alternative.differences)
@@ -105,12 +111,13 @@ export class OutcomeDialog extends ComponentDialog {
     const before = kit.state.acceptedCategory;
     const reclassified = before !== undefined && before !== outcome.kind ? { from: before, to: outcome.kind } : undefined;
     if (reclassified) lines.unshift(kit.t('messages.reclassified', { from: categoryName(kit, reclassified.from) }));
-    if (outcome.retroactive) lines.push(kit.t('messages.outcome.retroactive'));
-    if (kit.profileIsFallback) {
+    // Each fact once: the reasons already say what a retroactive filing must respect; the note on whose
+    // rules apply only where the outcome or what follows rests on the profile.
+    if (kit.profileIsFallback && restsOnProfile(outcome)) {
       lines.push(kit.t('messages.outcome.profileFallback', { profile: kit.profile.name[kit.locale] }));
     }
     if (outcome.kind === 'MANUAL_REIMBURSEMENT') lines.push(kit.t('messages.manualReimbursement'));
-    if (outcome.kind === 'NO_FILING_NEEDED') lines.push(kit.t('messages.noFilingNeeded'));
+    if (outcome.kind === 'NO_FILING_NEEDED' && outcome.reasons.includes('SAME_POOLING_AREA')) lines.push(kit.t('messages.noFilingNeeded'));
     if (outcome.kind === 'CANNOT_FILE') lines.push(kit.t('messages.cannotFile'));
     await kit.say(lines.join('\n\n'), {
       category: outcome.kind,
@@ -120,4 +127,9 @@ export class OutcomeDialog extends ComponentDialog {
       ...(reclassified ? { reclassified } : {}),
     });
   }
+}
+
+/** The outcome (or the consequences told after it) quotes the region profile's rules. */
+function restsOnProfile(outcome: Outcome): boolean {
+  return outcome.category !== undefined || outcome.reasons.some((code) => code.endsWith('_FILING_NOT_REQUIRED'));
 }

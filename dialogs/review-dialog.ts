@@ -108,10 +108,17 @@ export class ReviewDialog extends ComponentDialog {
       filing: valid.value,
     });
     this.deps.funnel?.funnel('submitted');
-    const consequences = consequencesOf(draft.category, kit.profile, { start: draft.startDate }, { retroactive: draft.retroactive === true });
+    // The person already chose their institutions: the confirmation lists them instead of asking to choose.
+    const institutions = kit.state.details.institutions ?? [];
+    const consequences = consequencesOf(
+      draft.category,
+      kit.profile,
+      { start: draft.startDate },
+      { retroactive: draft.retroactive === true, ...(institutions.length > 0 ? { chosenInstitutions: institutions.length } : {}) },
+    );
     const lines = [
       kit.t('messages.submitted', { reference: stored.reference, category: categoryName(kit, draft.category) }),
-      renderItems(kit, consequences.items),
+      renderItems(kit, consequences.items, { institutions: institutions.join(kit.t('common.listSeparator')) }),
       ...proofLines(kit, draft),
       kit.t('messages.whatToBring'),
     ];

@@ -67,8 +67,20 @@ export class TurnKit {
     return CARD_CHANNELS.has(this.channelId);
   }
 
+  /**
+   * A sentence in the person's language. Filing for someone else (代办), a sentence about the insured
+   * person has its own words under agent.<key> (参保人 / "the insured person" instead of 您 / "you"): the
+   * filer mode picks the variant; sentences that address the filer themselves have none.
+   */
   t(key: string, params: TextParams = {}): string {
-    return this.deps.texts.t(this.locale, key, { hotline: this.profile.hotline.value, ...this.exampleParams(), ...this.documentParams(), ...params });
+    return this.deps.texts.t(this.locale, this.variantOf(key), { hotline: this.profile.hotline.value, ...this.exampleParams(), ...this.documentParams(), ...params });
+  }
+
+  /** The content key said for `key` in the current filer mode (see t). */
+  variantOf(key: string): string {
+    if (this.state.situation.filerMode !== 'AGENT') return key;
+    const agent = `agent.${key}`;
+    return this.deps.texts.has(this.locale, agent) ? agent : key;
   }
 
   /** The documents a filing of `category` needs, as one phrase in the person's language (labels.documents.<code>). */

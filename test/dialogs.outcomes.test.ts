@@ -94,7 +94,7 @@ const CASES: OutcomeCase[] = [
     last: '没有',
     category: 'TMP_OTHER',
     reasons: ['CROSS_PROVINCE', 'IN_HOSPITAL_RETROACTIVE', 'SHORT_STAY', 'NO_REFERRAL'],
-    says: ['reasons.IN_HOSPITAL_RETROACTIVE', 'messages.outcome.retroactive'],
+    says: ['reasons.IN_HOSPITAL_RETROACTIVE'],
     next: 'outcome.understood',
   },
 ];
@@ -116,7 +116,7 @@ describe('the outcome: category and reasons, in words and in channelData', () =>
     });
   }
 
-  it('already in hospital: the consequences say to finish the filing before the discharge settlement', async () => {
+  it('already in hospital: the consequences say to have the hospital re-check the bill once filed', async () => {
     const chat = new Chat();
     await chat.follow([...openingZh(), ['已住院，还没出院', 'situation.admissionDate'], ['11月20日', 'situation.longTerm'], ['否', 'situation.hasReferral']]);
     const replies = await chat.say('没有');

@@ -67,10 +67,25 @@ describe('consequences: what a filing means for the person (domain.md §4)', () 
       });
     }
 
-    it('the change/cancel cap in months is told for long-term filings under both profiles', () => {
+    it('the national cap on an agency\'s change/cancel wait stays in the profile and is not told to the person', () => {
       for (const p of [rizhao, national]) {
-        expect(item(consequencesOf('LT_WORKER', p, { start }).items, 'CHANGE_CANCEL_CAP_MONTHS')?.params).to.deep.equal({ months: p.longTerm.maxMonthsBeforeChangeOrCancel.value });
+        expect(p.longTerm.maxMonthsBeforeChangeOrCancel.value).to.equal(6);
+        expect(item(consequencesOf('LT_WORKER', p, { start }).items, 'CHANGE_CANCEL_CAP_MONTHS')).to.equal(undefined);
       }
+    });
+
+    it('before the start date is given, the cancel date and the end date are told as "if it starts on …"', () => {
+      const lt = consequencesOf('LT_WORKER', rizhao, { start, provisional: true });
+      expect(item(lt.items, 'CANCEL_AFTER_DAYS')).to.equal(undefined);
+      expect(item(lt.items, 'CANCEL_AFTER_DAYS_PROVISIONAL')?.params).to.deep.include({ start });
+      const tmp = consequencesOf('TMP_OTHER', rizhao, { start, provisional: true });
+      expect(codes(tmp.items)).to.include('VALIDITY_FIXED_PROVISIONAL').and.not.include('VALIDITY_FIXED');
+    });
+
+    it('once the institutions are chosen, the person hears they chose them, not "choose 1 to 3"', () => {
+      const c = consequencesOf('TMP_OTHER', rizhao, { start }, { chosenInstitutions: 2 });
+      expect(item(c.items, 'CHOSEN_INSTITUTIONS')?.params).to.deep.equal({ count: 2 });
+      expect(codes(c.items)).not.to.include('CHOOSE_INSTITUTIONS');
     });
   });
 

@@ -39,14 +39,16 @@ export const CONSEQUENCE_ITEM_CODES = [
   'RETROACTIVE_BEFORE_DISCHARGE',
   'VALIDITY_OPEN_ENDED',
   'VALIDITY_FIXED',
+  'VALIDITY_FIXED_PROVISIONAL',
   'MULTIPLE_VISITS',
   'CARD_SUSPENDED_AT_HOME',
   'CARD_USABLE_BOTH_PLACES',
   'HOME_BENEFIT_AT_LEAST_REFERRAL_LEVEL',
   'CANCEL_AFTER_DAYS',
-  'CHANGE_CANCEL_CAP_MONTHS',
+  'CANCEL_AFTER_DAYS_PROVISIONAL',
   'RATIO_MAY_BE_LOWER',
   'CHOOSE_INSTITUTIONS',
+  'CHOSEN_INSTITUTIONS',
   'NETWORKED_INSTITUTIONS_ONLY',
   'AGENCY_DECIDES_BENEFITS',
 ] as const;
@@ -56,8 +58,10 @@ export const DIFFERENCE_CODES = [
   'DIFF_CARD_USABLE_BOTH_PLACES',
   'DIFF_CARD_SUSPENDED_AT_HOME',
   'DIFF_VALIDITY_FIXED',
+  'DIFF_VALIDITY_FIXED_PROVISIONAL',
   'DIFF_VALIDITY_OPEN_ENDED',
   'DIFF_CANCEL_AFTER_DAYS',
+  'DIFF_CANCEL_AFTER_DAYS_PROVISIONAL',
   'DIFF_NO_CANCEL_WAIT',
   'DIFF_CANCEL_WAIT_UNCONFIRMED',
   'DIFF_RATIO_MAY_BE_LOWER',
@@ -117,14 +121,29 @@ function cancelWaitDays(category: CategoryId, profile: RegionProfile): number | 
 }
 
 /**
+ * The start the consequences are counted from. `provisional`: the person has not given a start date yet
+ * (today or the admission date stands in), so dated items are told as "if it starts on {start}" (the
+ * *_PROVISIONAL codes) instead of as fact.
+ */
+export interface ConsequenceDates {
+  start: IsoDate;
+  provisional?: boolean;
+}
+
+/**
  * The consequences of filing `category` starting on `dates.start`. `options.retroactive` (already in
- * hospital) adds the reminder to finish before the discharge settlement.
+ * hospital) adds the reminder to have the hospital re-check the bill once filed. `options.chosenInstitutions`
+ * (the count the person chose, after the details) replaces "choose 1 to 3" by "you chose these"
+ * (CHOSEN_INSTITUTIONS { count }; the names are the dialog's to show).
+ *
+ * The national cap on an agency's change/cancel wait (profile longTerm.maxMonthsBeforeChangeOrCancel) is
+ * a rule for agencies, not something the person can act on: it stays in the profile and is not told.
  */
 export function consequencesOf(
   category: CategoryId,
   profile: RegionProfile,
-  dates: { start: IsoDate },
-  options: { retroactive?: boolean } = {},
+  dates: ConsequenceDates,
+  options: { retroactive?: boolean; chosenInstitutions?: number } = {},
 ): Consequences {
   const group = groupOf(category);
   const insuredPlaceCard = cardOf(category, profile);
@@ -145,7 +164,10 @@ export function consequencesOf(
 
   if (validity.kind === 'OPEN_ENDED') items.push({ code: 'VALIDITY_OPEN_ENDED' });
   if (validity.kind === 'FIXED') {
-    items.push({ code: 'VALIDITY_FIXED', params: { months: validity.months, start: dates.start, endDate: validity.endDate } });
+    items.push({
+      code: dates.provisional ? 'VALIDITY_FIXED_PROVISIONAL' : 'VALIDITY_FIXED',
+      params: { months: validity.months, start: dates.start, endDate: validity.endDate },
+    });
   }
   if (group === 'TEMPORARY' && category !== 'TMP_EMERGENCY' && profile.temporary.multipleVisits.value) items.push({ code: 'MULTIPLE_VISITS' });
 
@@ -155,13 +177,17 @@ export function consequencesOf(
   if (group === 'LONG_TERM' && insuredPlaceCard === 'USABLE') items.push({ code: 'HOME_BENEFIT_AT_LEAST_REFERRAL_LEVEL' });
 
   if (earliestCancelDate !== null) {
-    items.push({ code: 'CANCEL_AFTER_DAYS', params: { days: profile.longTerm.minDaysBeforeCancel.value!, earliest: earliestCancelDate } });
+    items.push({
+      code: dates.provisional ? 'CANCEL_AFTER_DAYS_PROVISIONAL' : 'CANCEL_AFTER_DAYS',
+      params: { days: profile.longTerm.minDaysBeforeCancel.value!, earliest: earliestCancelDate, ...(dates.provisional ? { start: dates.start } : {}) },
+    });
   }
-  const cap = profile.longTerm.maxMonthsBeforeChangeOrCancel.value;
-  if (group === 'LONG_TERM' && cap !== null) items.push({ code: 'CHANGE_CANCEL_CAP_MONTHS', params: { months: cap } });
 
   if (group === 'TEMPORARY') items.push({ code: 'RATIO_MAY_BE_LOWER' });
-  if (designatedInstitutions) items.push({ code: 'CHOOSE_INSTITUTIONS', params: { ...designatedInstitutions } });
+  if (designatedInstitutions) {
+    const chosen = options.chosenInstitutions;
+    items.push(chosen ? { code: 'CHOSEN_INSTITUTIONS', params: { count: chosen } } : { code: 'CHOOSE_INSTITUTIONS', params: { ...designatedInstitutions } });
+  }
   items.push({ code: 'NETWORKED_INSTITUTIONS_ONLY' });
   items.push({ code: 'AGENCY_DECIDES_BENEFITS' });
 
@@ -199,7 +225,7 @@ const BENEFIT_RANK: Record<CategoryId, number> = {
  * - null for an emergency (deemed filed: nothing to choose), for outcomes that are not a category, and
  *   when the profile does not offer the alternative.
  */
-export function nearestAlternative(outcome: Outcome, profile: RegionProfile, dates: { start: IsoDate }): Alternative | null {
+export function nearestAlternative(outcome: Outcome, profile: RegionProfile, dates: ConsequenceDates): Alternative | null {
   const chosen = outcome.category ?? (isCategory(outcome.kind) ? outcome.kind : undefined);
   if (chosen === undefined || chosen === 'TMP_EMERGENCY') return null;
   const alternative = alternativeOf(chosen, outcome);
@@ -216,7 +242,9 @@ export function nearestAlternative(outcome: Outcome, profile: RegionProfile, dat
     differences.push({ code: b.insuredPlaceCard === 'USABLE' ? 'DIFF_CARD_USABLE_BOTH_PLACES' : 'DIFF_CARD_SUSPENDED_AT_HOME' });
   }
   if (a.validity.kind !== b.validity.kind || (a.validity.kind === 'FIXED' && b.validity.kind === 'FIXED' && a.validity.months !== b.validity.months)) {
-    if (b.validity.kind === 'FIXED') differences.push({ code: 'DIFF_VALIDITY_FIXED', params: { months: b.validity.months, endDate: b.validity.endDate } });
+    if (b.validity.kind === 'FIXED') {
+      differences.push({ code: dates.provisional ? 'DIFF_VALIDITY_FIXED_PROVISIONAL' : 'DIFF_VALIDITY_FIXED', params: { months: b.validity.months, endDate: b.validity.endDate, ...(dates.provisional ? { start: dates.start } : {}) } });
+    }
     if (b.validity.kind === 'OPEN_ENDED') differences.push({ code: 'DIFF_VALIDITY_OPEN_ENDED' });
   }
   if (a.earliestCancelDate !== b.earliestCancelDate) {
@@ -225,7 +253,7 @@ export function nearestAlternative(outcome: Outcome, profile: RegionProfile, dat
     // domain.md §4.3) is never invented either way: the person is told to confirm with the agency.
     differences.push(
       b.earliestCancelDate !== null
-        ? { code: 'DIFF_CANCEL_AFTER_DAYS', params: { days: days!, earliest: b.earliestCancelDate } }
+        ? { code: dates.provisional ? 'DIFF_CANCEL_AFTER_DAYS_PROVISIONAL' : 'DIFF_CANCEL_AFTER_DAYS', params: { days: days!, earliest: b.earliestCancelDate, ...(dates.provisional ? { start: dates.start } : {}) } }
         : days === null
           ? { code: 'DIFF_NO_CANCEL_WAIT' }
           : { code: 'DIFF_CANCEL_WAIT_UNCONFIRMED' },

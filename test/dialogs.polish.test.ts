@@ -1,0 +1,148 @@
+import type { Activity } from 'botbuilder';
+import { expect } from 'chai';
+import { Chat } from './support/chat.js';
+import { AGENT_IN_HOSPITAL, LT_RESIDENT_TO_SUMMARY, openingEn, openingZh, TMP_OTHER_TO_SUMMARY, upTo, type Step } from './support/paths.js';
+
+/**
+ * Quality found on real conversations: each fact told once, what the person hears fits who they are
+ * (filing for themselves or for someone else) and what they already did.
+ */
+
+/** The sentences of a text (split at full stops, line breaks and bullets), without punctuation. */
+function sentences(text: string): string[] {
+  return text
+    .split(/[。！？!?\n•]+|\.\s/)
+    .map((s) => s.replace(/[\s，、,：:；;（）()“”"'‘’.]/g, ''))
+    .filter((s) => s.length > 0);
+}
+
+function longestCommon(a: string, b: string): string {
+  let best = '';
+  for (let i = 0; i < a.length; i++) {
+    for (let j = i + best.length + 1; j <= a.length; j++) {
+      const piece = a.slice(i, j);
+      if (!b.includes(piece)) break;
+      best = piece;
+    }
+  }
+  return best;
+}
+
+/** Two sentences of the text that share a run of at least `min` characters (a fact said twice), or undefined. */
+export function repeated(text: string, min = 8): [string, string, string] | undefined {
+  const all = sentences(text);
+  for (let i = 0; i < all.length; i++) {
+    for (let j = i + 1; j < all.length; j++) {
+      const common = longestCommon(all[i]!, all[j]!);
+      if (common.length >= min) return [all[i]!, all[j]!, common];
+    }
+  }
+  return undefined;
+}
+
+const announcementOf = (replies: Partial<Activity>[]) => Chat.replyWith(replies, 'category')?.text ?? '';
+const consequencesOf = (replies: Partial<Activity>[]) => Chat.replyWith(replies, 'consequences')?.text ?? '';
+
+describe('outcomes tell each fact once', () => {
+  const cases: Array<{ name: string; steps: Step[]; last: string }> = [
+    { name: 'in hospital (retroactive)', steps: upTo(AGENT_IN_HOSPITAL, 'situation.hasReferral').map(([s, n]) => [s === '为他人代办' ? '本人' : s, n]), last: '否' },
+    { name: 'same pooling area', steps: openingZh('本人', '日照', '日照').slice(0, 4), last: '日照' },
+    { name: 'discharged and paid', steps: openingZh('本人', '日照', '北京'), last: '已出院并自费结算' },
+    { name: 'insurance stopped', steps: openingZh('本人', '日照', '青岛').slice(0, -1), last: '否，已停保' },
+    { name: 'an emergency now', steps: openingZh(), last: '正在急诊或抢救' },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: no sentence of the announcement (and the consequences after it) repeats another`, async () => {
+      const chat = new Chat();
+      await chat.follow(c.steps);
+      const replies = await chat.say(c.last);
+      const told = [announcementOf(replies), consequencesOf(replies)].join('\n');
+      expect(told).not.to.equal('\n');
+      // The category's name is in the headline and the consequences' intro by design: not a fact told twice.
+      const category = Chat.channelData<string>(replies, 'category')!;
+      const name = chat.profiles.get('rizhao')?.categories[category as 'TMP_OTHER']?.name['zh-CN'] ?? '\u0000';
+      expect(repeated(told.split(name).join('')), told).to.equal(undefined);
+    });
+  }
+
+  it('in hospital: "before the discharge settlement" is said once, in the reasons', async () => {
+    const chat = new Chat();
+    await chat.follow([...openingZh(), ['已住院，还没出院', 'situation.admissionDate'], ['11月20日', 'situation.longTerm'], ['否', 'situation.hasReferral']]);
+    const replies = await chat.say('没有');
+    const told = [announcementOf(replies), consequencesOf(replies)].join('\n');
+    expect(told.split('出院结算之前').length - 1 + (told.split('出院结算前').length - 1)).to.equal(1);
+    expect(Chat.channelData<{ items: string[] }>(replies, 'consequences')?.items).to.include('RETROACTIVE_BEFORE_DISCHARGE');
+  });
+
+  it('the same area says "use your card" once', async () => {
+    const chat = new Chat();
+    await chat.follow(openingZh('本人', '日照', '日照').slice(0, 4));
+    const told = announcementOf(await chat.say('日照'));
+    expect(told.split('社保卡').length - 1).to.equal(1);
+  });
+
+  it('an insured place without a profile, same area: no "以下按…政策说明" where no policy follows', async () => {
+    const chat = new Chat();
+    await chat.follow(openingZh('本人', '青岛', '青岛').slice(0, 4));
+    const told = announcementOf(await chat.say('青岛'));
+    expect(told).to.include(chat.texts.t('zh-CN', 'reasons.SAME_POOLING_AREA'));
+    expect(told).not.to.include(chat.texts.t('zh-CN', 'messages.outcome.profileFallback').slice(0, 6));
+  });
+});
+
+describe('consequences before and after the start date is known', () => {
+  it('long-term: the 60-day cancel wait, not the national cap on agencies', async () => {
+    const chat = new Chat();
+    const replies = await chat.follow(upTo(LT_RESIDENT_TO_SUMMARY, 'outcome.understood'));
+    const items = Chat.channelData<{ items: string[] }>(replies, 'consequences')!.items;
+    expect(items).to.include('CANCEL_AFTER_DAYS_PROVISIONAL');
+    expect(items).not.to.include('CHANGE_CANCEL_CAP_MONTHS');
+    expect(consequencesOf(replies)).not.to.include('6个月');
+  });
+
+  it('before the start date: dates are told as "if it starts on today", not as fact', async () => {
+    const chat = new Chat();
+    const replies = await chat.follow(upTo(TMP_OTHER_TO_SUMMARY, 'outcome.understood'));
+    const items = Chat.channelData<{ items: string[] }>(replies, 'consequences')!.items;
+    expect(items).to.include('VALIDITY_FIXED_PROVISIONAL');
+    expect(items).not.to.include('VALIDITY_FIXED');
+    expect(consequencesOf(replies)).to.include(chat.texts.t('zh-CN', 'consequences.VALIDITY_FIXED_PROVISIONAL', { months: 12, start: '2026-11-24', endDate: '2027-11-23' }));
+  });
+
+  it('after submission: counted from the start date given, stated as fact, and the chosen institutions listed', async () => {
+    const chat = new Chat();
+    await chat.follow(TMP_OTHER_TO_SUMMARY);
+    const replies = await chat.say('确认提交');
+    const text = Chat.textOf(replies);
+    expect(text).to.include(chat.texts.t('zh-CN', 'consequences.VALIDITY_FIXED', { months: 12, start: '2026-11-25', endDate: '2027-11-24' }));
+    expect(text).to.include(chat.texts.t('zh-CN', 'consequences.CHOSEN_INSTITUTIONS', { institutions: '上海市第六人民医院' }));
+    expect(text).not.to.include(chat.texts.t('zh-CN', 'consequences.CHOOSE_INSTITUTIONS', { min: 1, max: 3 }));
+  });
+});
+
+describe('filing for someone else: the insured person, not "you"', () => {
+  it('zh-CN: reasons and consequences use the agent variants (参保人)', async () => {
+    const chat = new Chat();
+    const replies = await chat.follow(upTo(AGENT_IN_HOSPITAL, 'outcome.understood'));
+    const told = [announcementOf(replies), consequencesOf(replies)].join('\n');
+    expect(told).to.include(chat.texts.t('zh-CN', 'agent.reasons.IN_HOSPITAL_RETROACTIVE'));
+    expect(told).to.include(chat.texts.t('zh-CN', 'agent.consequences.CARD_USABLE_BOTH_PLACES'));
+    expect(told).not.to.include('您');
+  });
+
+  it('en-US: "the insured person", not "your card"', async () => {
+    const chat = new Chat({ locale: 'en-US' });
+    const steps: Step[] = [...openingEn().map(([s, n]): Step => [s === 'For myself' ? 'For someone else' : s, n]), ['1', 'situation.longTerm'], ['no', 'situation.hasReferral']];
+    await chat.follow(steps);
+    const replies = await chat.say('no');
+    const told = [announcementOf(replies), consequencesOf(replies)].join('\n');
+    expect(told).to.include(chat.texts.t('en-US', 'agent.reasons.NO_REFERRAL'));
+    expect(told).not.to.match(/\byour card\b|\bYou\b/);
+  });
+
+  it('for oneself the ordinary words stay', async () => {
+    const chat = new Chat();
+    const replies = await chat.follow(upTo(TMP_OTHER_TO_SUMMARY, 'outcome.understood'));
+    expect(announcementOf(replies)).to.include(chat.texts.t('zh-CN', 'reasons.NO_REFERRAL'));
+  });
+});

@@ -50,7 +50,8 @@ export function normalizeAnswer(text: string): string {
 
 /**
  * Matches typed text against the choices of a question: its number ("2"), its label, or a synonym
- * from content (prompts.<id>.synonyms.<value>, common.yes / common.no for yes/no questions).
+ * from content (prompts.<id>.synonyms.<value>, common.yes / common.no for yes/no questions) — labels
+ * and synonyms of both languages.
  */
 export function matchChoice(text: string, id: string, values: string[], locale: Locale, texts: Texts): string | undefined {
   const said = normalizeAnswer(text);
@@ -60,9 +61,10 @@ export function matchChoice(text: string, id: string, values: string[], locale: 
   const exact: string[] = [];
   for (const value of values) {
     const words = [
-      choiceLabel(texts, locale, id, value),
       value,
-      ...texts.list(locale, `prompts.${id}.synonyms.${value}`),
+      // Labels and synonyms of either language: after a language switch, buttons already on screen
+      // still carry the other language's labels.
+      ...[locale, ...LOCALES.filter((l) => l !== locale)].flatMap((l) => [choiceLabel(texts, l, id, value), ...texts.list(l, `prompts.${id}.synonyms.${value}`)]),
       // Yes and no in either language: 是 and 否 are understood in English mode, yes and no in Chinese.
       ...(value === 'yes' || value === 'no' ? LOCALES.flatMap((l) => texts.list(l, `common.${value}`)) : []),
     ].map(normalizeAnswer);

@@ -1,7 +1,8 @@
 import { addDays } from '../src/domain/calendar.js';
 import { groupOf, isCategory, type CategoryId } from '../src/domain/categories.js';
 import { classify, nextQuestion, type SituationQuestion } from '../src/domain/classify.js';
-import { checkAdmissionDate, checkStartDate, parseDate, startDateRulesFor } from '../src/domain/dates.js';
+import { checkAdmissionDate, checkStartDate, parseDate, parseStartDate, startDateRulesFor } from '../src/domain/dates.js';
+import { checkAddress, checkAgentAge, checkInstitutionName } from '../src/domain/free-text.js';
 import { isPoolingArea, placeByCode, resolvePlace, searchPlaces } from '../src/domain/divisions.js';
 import { checkPersonName, maskPersonName } from '../src/domain/person-name.js';
 import { checkMobile, maskMobile } from '../src/domain/phone.js';
@@ -299,7 +300,10 @@ function parseInstitutions(text: string, q: QuestionContext): Check<string[]> {
     .map((s) => s.trim())
     .filter(Boolean);
   if (names.length < min || names.length > max) return fail('INSTITUTIONS_COUNT', { min, max });
-  if (names.some((n) => [...n].length < 2 || [...n].length > 60)) return fail('INSTITUTION_NAME');
+  for (const name of names) {
+    const checked = checkInstitutionName(name);
+    if (!checked.ok) return checked;
+  }
   if (new Set(names).size !== names.length) return fail('INSTITUTIONS_REPEATED');
   return ok(names);
 }
@@ -367,7 +371,9 @@ const DETAILS: Question[] = [
     parse: (t, q) => {
       const id = checkResidentId(t, q.today);
       if (!id.ok) return id;
-      return id.value.number === q.state.details.idNumber ? fail('AGENT_SAME_AS_PERSON') : ok(id.value.number);
+      if (id.value.number === q.state.details.idNumber) return fail('AGENT_SAME_AS_PERSON');
+      const adult = checkAgentAge(id.value.birthDate, q.today);
+      return adult.ok ? ok(id.value.number) : adult;
     },
     get: (q) => q.state.details.agentIdNumber,
     set: (q, v) => setDetail(q, 'agentIdNumber', v),
@@ -396,7 +402,8 @@ const DETAILS: Question[] = [
     stage: 'details',
     parse: (t, q) => {
       const admission = q.state.situation.admissionDate;
-      const date = parseDate(t, { locale: q.locale, today: q.today, prefer: admission ? 'past' : 'future' });
+      // A period ("下个月1号到明年3月1号") starts on its first day.
+      const date = parseStartDate(t, { locale: q.locale, today: q.today, prefer: admission ? 'past' : 'future' });
       if (!date.ok) return date;
       return checkStartDate(date.value, startDateRulesFor(q.profile, acceptedCategory(q), q.today, admission));
     },
@@ -413,7 +420,7 @@ const DETAILS: Question[] = [
   textQuestion<string>({
     id: 'details.address',
     stage: 'details',
-    parse: parseFreeText(5, 200, 'ADDRESS_LENGTH'),
+    parse: (t) => checkAddress(t, 5, 200),
     get: (q) => q.state.details.address,
     set: (q, v) => setDetail(q, 'address', v),
     show: (v) => maskAddress(v),
@@ -432,7 +439,10 @@ const DETAILS: Question[] = [
   textQuestion<string>({
     id: 'details.referringHospital',
     stage: 'details',
-    parse: parseFreeText(2, 100, 'HOSPITAL_LENGTH'),
+    parse: (t) => {
+      const length = parseFreeText(2, 100, 'HOSPITAL_LENGTH')(t);
+      return length.ok ? checkInstitutionName(length.value, 100) : length;
+    },
     get: (q) => q.state.details.referringHospital,
     set: (q, v) => setDetail(q, 'referringHospital', v),
     show: (v) => v,

@@ -1,7 +1,8 @@
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
 import { Chat } from './support/chat.js';
-import { AGENT_IN_HOSPITAL, LT_RESIDENT_TO_SUMMARY, openingEn, openingZh, TMP_OTHER_TO_SUMMARY, upTo, type Step } from './support/paths.js';
+import { residentIdCheckChar } from '../src/domain/resident-id.js';
+import { AGENT_IN_HOSPITAL, LT_RESIDENT_TO_SUMMARY, openingEn, openingZh, TMP_OTHER_EN_TO_START_DATE, TMP_OTHER_TO_SUMMARY, upTo, type Step } from './support/paths.js';
 
 /**
  * Quality found on real conversations: each fact told once, what the person hears fits who they are
@@ -144,5 +145,74 @@ describe('filing for someone else: the insured person, not "you"', () => {
     const chat = new Chat();
     const replies = await chat.follow(upTo(TMP_OTHER_TO_SUMMARY, 'outcome.understood'));
     expect(announcementOf(replies)).to.include(chat.texts.t('zh-CN', 'reasons.NO_REFERRAL'));
+  });
+});
+
+describe('free text that answers another question is refused politely (domain checks, content words)', () => {
+  const toInstitutions = upTo(TMP_OTHER_TO_SUMMARY, 'details.institutions');
+
+  it('"11月27日" is not a hospital: re-asked with INSTITUTION_NOT_MEDICAL and an example', async () => {
+    const chat = new Chat();
+    await chat.follow(toInstitutions);
+    const replies = await chat.say('11月27日');
+    expect(Chat.replyWith(replies, 'error')?.channelData).to.deep.include({ error: 'INSTITUTION_NOT_MEDICAL', promptId: 'details.institutions' });
+    expect(Chat.promptOf(replies)).to.equal('details.institutions');
+  });
+
+  it('a hospital name is not a home address: ADDRESS_IS_INSTITUTION, then a real address goes on', async () => {
+    const chat = new Chat();
+    await chat.follow(upTo(LT_RESIDENT_TO_SUMMARY, 'details.address'));
+    const replies = await chat.say('复旦大学附属中山医院');
+    expect(Chat.replyWith(replies, 'error')?.channelData).to.deep.include({ error: 'ADDRESS_IS_INSTITUTION' });
+    await chat.follow([['浦东新区世纪大道100号3号楼201室', 'details.institutions']]);
+  });
+
+  it('an agent born in 2020 is a child: AGENT_UNDER_AGE, and an adult agent goes on', async () => {
+    const chat = new Chat();
+    await chat.follow(upTo(AGENT_IN_HOSPITAL, 'details.agentIdNumber'));
+    const first17 = '11010120200501001';
+    const child = first17 + residentIdCheckChar(first17);
+    const replies = await chat.say(child);
+    expect(Chat.replyWith(replies, 'error')?.channelData).to.deep.include({ error: 'AGENT_UNDER_AGE' });
+    expect(Chat.textOf(replies)).to.include(chat.texts.t('zh-CN', 'errors.AGENT_UNDER_AGE', { age: 18 }));
+    await chat.follow([['110101199003074514', 'details.agentPhone']]);
+  });
+});
+
+describe('a start date given as a period: its first day', () => {
+  it('zh-CN "下个月1号到明年3月1号" → 2026-12-01, no "不太明确"', async () => {
+    const chat = new Chat();
+    await chat.follow(upTo(TMP_OTHER_TO_SUMMARY, 'details.startDate'));
+    const replies = await chat.say('下个月1号到明年3月1号');
+    expect(Chat.replyWith(replies, 'error')).to.equal(undefined);
+    expect(Chat.promptOf(replies)).to.equal('details.institutions');
+    await chat.follow([['上海市第六人民医院', 'review.confirm']]);
+    expect(Chat.textOf(chat.transcript.slice(-2))).to.include('2026-12-01');
+  });
+
+  it('en-US "between next Monday and Friday" → next Monday', async () => {
+    const chat = new Chat({ locale: 'en-US' });
+    await chat.follow(TMP_OTHER_EN_TO_START_DATE);
+    const replies = await chat.say('between next Monday and Friday');
+    expect(Chat.replyWith(replies, 'error')).to.equal(undefined);
+    expect(Chat.promptOf(replies)).to.equal('details.institutions');
+  });
+});
+
+describe('after a language switch, buttons of the other language still work', () => {
+  it('"English" at the filer question, then the Chinese button "为本人办理" is understood', async () => {
+    const chat = new Chat();
+    await chat.follow([['你好', 'menu.main'], ['1', 'situation.filerMode']]);
+    await chat.follow([['English', 'situation.filerMode']]);
+    const replies = await chat.say('为本人办理');
+    expect(Chat.replyWith(replies, 'error')).to.equal(undefined);
+    expect(Chat.promptOf(replies)).to.equal('situation.insuredPlace');
+    expect(Chat.textOf(replies)).to.include(chat.texts.t('en-US', 'prompts.situation.insuredPlace.text'));
+  });
+
+  it('"中文" in English mode, then the English button "For someone else" is understood', async () => {
+    const chat = new Chat({ locale: 'en-US' });
+    await chat.follow([['hi', 'menu.main'], ['1', 'situation.filerMode'], ['中文', 'situation.filerMode']]);
+    await chat.follow([['For someone else', 'situation.insuredPlace']]);
   });
 });

@@ -597,3 +597,14 @@ export function checkAdmissionDate(date: IsoDate, today: IsoDate): Check<IsoDate
   if (compareDates(date, today) > 0) return fail('ADMISSION_IN_FUTURE', { today });
   return ok(date);
 }
+
+/**
+ * A start date: one date, or a period whose first day is the start ("下个月1号到明年3月1号", "between next
+ * Monday and Friday" → its first day). A period that does not read as one stays DATE_AMBIGUOUS.
+ */
+export function parseStartDate(text: string, opts: DateParseOptions): Check<IsoDate> {
+  const date = parseDate(text, opts);
+  if (date.ok || date.error !== 'DATE_AMBIGUOUS') return date;
+  const range = parseDateRange(text, opts);
+  return range.ok ? ok(range.value.start) : date;
+}

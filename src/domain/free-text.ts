@@ -1,0 +1,69 @@
+import type { IsoDate } from './calendar.js';
+import { fail, ok, type Check } from './result.js';
+
+/**
+ * Plausibility checks for the free-text answers (shared/domain.md §6): a medical institution's name, an
+ * address at the place of treatment, an agent's age. They catch answers given to the wrong question
+ * (a date where a hospital was asked, a hospital where an address was asked) — not whether the
+ * institution exists or is networked, which only the platform knows. Error codes only; words in content.
+ */
+
+/** Words that make a name a medical institution's (Chinese and English). */
+const INSTITUTION_WORDS =
+  /医院|卫生院|卫生室|卫生所|卫生服务|诊所|门诊|医疗|医学|保健院|保健所|疗养院|医务室|妇幼|防治院|防治所|急救|中心|hospital|clinic|medical|health\s*cent(?:er|re)|infirmary/i;
+
+/** Words of a street address (Chinese and English), stronger than a district name alone. */
+const STREET_WORDS =
+  /[路街巷弄胡同村栋幢楼室号组]|大道|单元|小区|公寓|大厦|花园|家园|新村|社区|\broad\b|\bstreet\b|\bst\b|\bavenue\b|\bave\b|\blane\b|\bno\.?\s*\d|\bbuilding\b|\broom\b|\bapt\b|\bdistrict\b/i;
+
+/** Words of a place that make an address without a street acceptable (a village, a district with a number). */
+const AREA_WORDS = /[省市区县镇乡]|\bcity\b|\bcounty\b|\btown\b/i;
+
+/** Looks like a date or a number rather than a name: 11月27日, 2026-11-27, 12/1, 123. */
+const DATE_OR_NUMBER = /^[\d\s\-/.年月日号:：]+$|^\d{1,2}月\d{1,2}[日号]?$/;
+
+/** True when the text names a medical institution (at least one institution word, not a date or number). */
+export function looksLikeInstitution(text: string): boolean {
+  const t = text.trim();
+  return !DATE_OR_NUMBER.test(t) && INSTITUTION_WORDS.test(t);
+}
+
+/**
+ * One medical institution's name, 2 to 60 characters, that looks like one (医院, 卫生院, 诊所, 中心,
+ * hospital, clinic …). INSTITUTION_NAME { min, max } for the length, INSTITUTION_NOT_MEDICAL { name }
+ * for a date, a number or a name without an institution word.
+ */
+export function checkInstitutionName(text: string, max = 60): Check<string> {
+  const name = text.trim().replace(/\s+/g, ' ');
+  const n = [...name].length;
+  if (n < 2 || n > max) return fail('INSTITUTION_NAME', { min: 2, max });
+  return looksLikeInstitution(name) ? ok(name) : fail('INSTITUTION_NOT_MEDICAL', { name });
+}
+
+/**
+ * An address at the place of treatment, `min` to `max` characters, that reads as an address: a street,
+ * a building or a village (路, 号, 小区, 村, road, street …), or at least a district or town. A hospital's
+ * name alone is ADDRESS_IS_INSTITUTION; text without any address word is ADDRESS_NOT_ADDRESS.
+ */
+export function checkAddress(text: string, min = 5, max = 200): Check<string> {
+  const address = text.trim().replace(/\s+/g, ' ');
+  const n = [...address].length;
+  if (n < min || n > max) return fail('ADDRESS_LENGTH', { min, max });
+  if (STREET_WORDS.test(address)) return ok(address);
+  if (looksLikeInstitution(address)) return fail('ADDRESS_IS_INSTITUTION');
+  return AREA_WORDS.test(address) && /\d/.test(address) ? ok(address) : fail('ADDRESS_NOT_ADDRESS');
+}
+
+/** The age reached on `today` by someone born on `birthDate` (whole years; born on 29 February: a year older from 1 March). */
+export function ageOn(birthDate: IsoDate, today: IsoDate): number {
+  const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4));
+  return birthDate.slice(5) <= today.slice(5) ? years : years - 1;
+}
+
+/** The youngest age at which someone may file for another person (an adult: domain.md §6.2, a minor's guardian files). */
+export const AGENT_MIN_AGE = 18;
+
+/** An agent must be an adult on `today`: AGENT_UNDER_AGE { age } otherwise. */
+export function checkAgentAge(birthDate: IsoDate, today: IsoDate): Check<IsoDate> {
+  return ageOn(birthDate, today) >= AGENT_MIN_AGE ? ok(birthDate) : fail('AGENT_UNDER_AGE', { age: AGENT_MIN_AGE });
+}

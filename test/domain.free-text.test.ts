@@ -1,0 +1,69 @@
+import { expect } from 'chai';
+import { parseStartDate } from '../src/domain/dates.js';
+import { ageOn, checkAddress, checkAgentAge, checkInstitutionName } from '../src/domain/free-text.js';
+
+const TODAY = '2026-11-24';
+
+describe('free-text answers that must look like what was asked (domain)', () => {
+  describe('a medical institution', () => {
+    for (const name of ['上海市第六人民医院', '复旦大学附属中山医院', '日照市人民医院', '城关镇卫生院', '张医生诊所', '浦东新区社区卫生服务中心', 'Ruijin Hospital', 'Shanghai Ninth People\'s Hospital', '妇幼保健院']) {
+      it(`"${name}" is accepted`, () => expect(checkInstitutionName(name)).to.deep.equal({ ok: true, value: name }));
+    }
+    for (const name of ['11月27日', '2026-11-27', '12345', '明天', '张三', '浦东新区世纪大道100号']) {
+      it(`"${name}" is refused as INSTITUTION_NOT_MEDICAL`, () => {
+        expect(checkInstitutionName(name)).to.deep.include({ ok: false, error: 'INSTITUTION_NOT_MEDICAL' });
+      });
+    }
+    it('too long is INSTITUTION_NAME with the bounds', () => {
+      expect(checkInstitutionName('医'.repeat(61))).to.deep.equal({ ok: false, error: 'INSTITUTION_NAME', params: { min: 2, max: 60 } });
+    });
+  });
+
+  describe('an address', () => {
+    for (const a of ['浦东新区世纪大道100号3号楼201室', '朝阳区望京街道花家地小区5栋', '海淀区中关村南大街5号', '东港区秦楼街道100号', 'No. 100 Century Avenue, Pudong', '黄岛区12号']) {
+      it(`"${a}" is accepted`, () => expect(checkAddress(a).ok).to.equal(true));
+    }
+    it('a hospital name alone is ADDRESS_IS_INSTITUTION', () => {
+      expect(checkAddress('复旦大学附属中山医院')).to.deep.equal({ ok: false, error: 'ADDRESS_IS_INSTITUTION' });
+    });
+    it('a hospital with its street is an address (a work address may be a hospital)', () => {
+      expect(checkAddress('徐汇区宜山路600号上海市第六人民医院').ok).to.equal(true);
+    });
+    it('words that are not an address are ADDRESS_NOT_ADDRESS', () => {
+      expect(checkAddress('我住在我女儿家里')).to.deep.equal({ ok: false, error: 'ADDRESS_NOT_ADDRESS' });
+    });
+    it('too short is still ADDRESS_LENGTH', () => {
+      expect(checkAddress('上海')).to.deep.include({ ok: false, error: 'ADDRESS_LENGTH' });
+    });
+  });
+
+  describe('an agent is an adult on the injected today', () => {
+    it('ages in whole years, birthday counted', () => {
+      expect(ageOn('2008-11-24', TODAY)).to.equal(18);
+      expect(ageOn('2008-11-25', TODAY)).to.equal(17);
+      expect(ageOn('1990-03-07', TODAY)).to.equal(36);
+    });
+    it('18 today is accepted, 17 and a child born in 2020 are AGENT_UNDER_AGE', () => {
+      expect(checkAgentAge('2008-11-24', TODAY).ok).to.equal(true);
+      expect(checkAgentAge('2008-11-25', TODAY)).to.deep.equal({ ok: false, error: 'AGENT_UNDER_AGE', params: { age: 18 } });
+      expect(checkAgentAge('2020-05-01', TODAY)).to.deep.include({ ok: false, error: 'AGENT_UNDER_AGE' });
+    });
+  });
+
+  describe('a start date given as a period starts on its first day', () => {
+    const table: Array<[string, 'zh-CN' | 'en-US', string]> = [
+      ['下个月1号到明年3月1号', 'zh-CN', '2026-12-01'],
+      ['12月1日至12月31日', 'zh-CN', '2026-12-01'],
+      ['between next Monday and Friday', 'en-US', '2026-11-30'],
+      ['明天', 'zh-CN', '2026-11-25'],
+    ];
+    for (const [text, locale, start] of table) {
+      it(`"${text}" → ${start}`, () => {
+        expect(parseStartDate(text, { locale, today: TODAY, prefer: 'future' })).to.deep.equal({ ok: true, value: start });
+      });
+    }
+    it('nonsense is still not recognised', () => {
+      expect(parseStartDate('不知道', { locale: 'zh-CN', today: TODAY, prefer: 'future' }).ok).to.equal(false);
+    });
+  });
+});

@@ -9,9 +9,11 @@ import { choiceLabel, normalizeAnswer } from './question.js';
 import { isReopened, questionById, reopenQuestion, settleQuestion } from './questions.js';
 import { categoryName, UNDERSTOOD } from './outcome-dialog.js';
 import { CONFIRM, openForEdit } from './review-dialog.js';
+import { clearFiling, hasAnswersToLose, START_OVER } from './start-over.js';
 import { TurnKit } from './turn-kit.js';
 
 export const MAIN_DIALOG = 'main';
+const START_OVER_DIALOG = `${MAIN_DIALOG}.startOver`;
 const FAQ_DIALOG = 'faq';
 /** The promptId of the FAQ's topic question. */
 export const FAQ_TOPIC = 'faq.topic';
@@ -52,6 +54,7 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(new FilingDialog(deps));
     this.addDialog(new FaqDialog(deps));
     this.addDialog(new WaterfallDialog(`${MAIN_DIALOG}.steps`, [this.menu.bind(this), this.route.bind(this), this.again.bind(this)]));
+    this.addDialog(new WaterfallDialog(START_OVER_DIALOG, [this.confirmStartOver.bind(this), this.startOverOrCarryOn.bind(this)]));
     this.initialDialogId = `${MAIN_DIALOG}.steps`;
   }
 
@@ -132,10 +135,9 @@ export class MainDialog extends ComponentDialog {
         return this.askAgain(dc);
       }
       case 'cancel': {
-        if (kit.state.active) this.deps.funnel?.abandoned(kit.state.asking ?? 'unknown');
-        const locale = kit.state.locale;
-        Object.assign(kit.state, newFilingState(locale));
-        await kit.say(kit.t('messages.cancelled'));
+        // A filing with answers asks first; asked to start over while confirming, the person meant it.
+        if (hasAnswersToLose(kit) && kit.state.asking !== START_OVER.promptId) return dc.beginDialog(START_OVER_DIALOG);
+        await clearFiling(kit, this.deps, kit.state.asking ?? 'unknown');
         await dc.cancelAllDialogs();
         return dc.beginDialog(`${MAIN_DIALOG}.steps`, { fresh: true });
       }
@@ -162,6 +164,26 @@ export class MainDialog extends ComponentDialog {
   private async restart(dc: DialogContext): Promise<DialogTurnResult> {
     await dc.cancelAllDialogs();
     return dc.beginDialog(`${MAIN_DIALOG}.steps`);
+  }
+
+  /** "This clears everything you entered: start over?" — pushed over the question being asked. */
+  private async confirmStartOver(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const kit = await TurnKit.load(step.context, this.deps);
+    (step.values as Record<string, unknown>).where = kit.state.asking ?? 'unknown';
+    return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, START_OVER), validations: START_OVER });
+  }
+
+  private async startOverOrCarryOn(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const kit = await TurnKit.load(step.context, this.deps);
+    const choice = parseAnswer(String(step.result), kit, START_OVER);
+    if (choice.ok && choice.value === 'yes') {
+      await clearFiling(kit, this.deps, String((step.values as Record<string, unknown>).where));
+      await step.cancelAllDialogs();
+      return step.beginDialog(`${MAIN_DIALOG}.steps`, { fresh: true });
+    }
+    // Carry on: the question the person was at, from the state, with nothing lost.
+    await step.cancelAllDialogs();
+    return step.beginDialog(`${MAIN_DIALOG}.steps`);
   }
 
   private async menu(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -8,6 +8,7 @@ import { buildFilingDraft, validateFiling, type FilingDraft } from './filing-dra
 import { newFilingState } from './filing-state.js';
 import { categoryName, renderItems } from './outcome-dialog.js';
 import { acceptedCategory, answeredQuestions, questionById, reopenQuestion } from './questions.js';
+import { START_OVER, clearFiling } from './start-over.js';
 import { summaryCard } from './summary-card.js';
 import { TurnKit } from './turn-kit.js';
 
@@ -49,7 +50,8 @@ export class ReviewDialog extends ComponentDialog {
 
   private async summarise(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const kit = await TurnKit.load(step.context, this.deps);
-    if (!kit.state.editing) this.deps.funnel?.funnel('details_completed');
+    const again = (step.options as { again?: boolean } | undefined)?.again === true;
+    if (!kit.state.editing && !again) this.deps.funnel?.funnel('details_completed');
     const category = acceptedCategory(kit.q)!;
     const rows = answeredQuestions(kit.q)
       .filter((q) => q.editable)
@@ -75,10 +77,9 @@ export class ReviewDialog extends ComponentDialog {
     const choice = parseAnswer(String(step.result), kit, CONFIRM);
     if (choice.ok && choice.value === 'submit') return this.submit(step, kit);
     if (choice.ok && choice.value === 'restart') {
-      this.deps.funnel?.abandoned(CONFIRM.promptId);
-      Object.assign(kit.state, newFilingState(kit.state.locale));
-      await step.context.sendActivity(kit.t('messages.cancelled'));
-      return step.endDialog({ kind: 'cancelled' } satisfies ReviewResult);
+      // Everything entered would be gone: asked first.
+      (step.values as Record<string, unknown>).startOver = true;
+      return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, START_OVER), validations: START_OVER });
     }
     const fields = answeredQuestions(kit.q).filter((q) => q.editable).map((q) => q.id);
     const ask: AskSpec = { promptId: EDIT_FIELD, choices: fields };
@@ -87,6 +88,12 @@ export class ReviewDialog extends ComponentDialog {
 
   private async edit(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const kit = await TurnKit.load(step.context, this.deps);
+    if ((step.values as Record<string, unknown>).startOver === true) {
+      const sure = parseAnswer(String(step.result), kit, START_OVER);
+      if (!sure.ok || sure.value !== 'yes') return step.replaceDialog(`${REVIEW_DIALOG}.steps`, { again: true });
+      await clearFiling(kit, this.deps, CONFIRM.promptId);
+      return step.endDialog({ kind: 'cancelled' } satisfies ReviewResult);
+    }
     const fields = answeredQuestions(kit.q).filter((q) => q.editable).map((q) => q.id);
     const choice = parseAnswer(String(step.result), kit, { promptId: EDIT_FIELD, choices: fields });
     if (choice.ok) openForEdit(kit, String(choice.value));

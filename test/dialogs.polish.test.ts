@@ -216,3 +216,37 @@ describe('after a language switch, buttons of the other language still work', ()
     await chat.follow([['For someone else', 'situation.insuredPlace']]);
   });
 });
+
+describe('starting over asks first when answers would be lost', () => {
+  it('"3" at the summary: asked, "不" keeps everything and shows the summary again', async () => {
+    const chat = new Chat();
+    await chat.follow(TMP_OTHER_TO_SUMMARY);
+    const asked = await chat.say('3');
+    expect(Chat.promptOf(asked)).to.equal('confirm.startOver');
+    expect(Chat.textOf(asked)).to.include(chat.texts.t('zh-CN', 'prompts.confirm.startOver.text'));
+    expect(Chat.textOf(asked)).not.to.include(chat.texts.t('zh-CN', 'messages.cancelled'));
+    await chat.follow([['不', 'review.confirm']]);
+    await chat.say('确认提交');
+    expect(chat.created).to.have.length(1);
+  });
+
+  it('"重新开始" mid-filing, then "是": cleared, the menu', async () => {
+    const chat = new Chat();
+    await chat.follow(upTo(TMP_OTHER_TO_SUMMARY, 'details.phone'));
+    await chat.follow([['重新开始', 'confirm.startOver']]);
+    const replies = await chat.say('是');
+    expect(Chat.textOf(replies)).to.include(chat.texts.t('zh-CN', 'messages.cancelled'));
+    expect(Chat.promptOf(replies)).to.equal('menu.main');
+  });
+
+  it('"start over" mid-filing in English, then "no": the same question again, answers kept', async () => {
+    const chat = new Chat({ locale: 'en-US' });
+    await chat.follow(TMP_OTHER_EN_TO_START_DATE);
+    await chat.follow([['start over', 'confirm.startOver'], ['no', 'details.startDate'], ['tomorrow', 'details.institutions']]);
+  });
+
+  it('nothing to lose (right after choosing to file): no question, straight to the menu', async () => {
+    const chat = new Chat();
+    await chat.follow([['你好', 'menu.main'], ['1', 'situation.filerMode'], ['重新开始', 'menu.main']]);
+  });
+});

@@ -1,0 +1,23 @@
+import type { AskSpec } from './ask.js';
+import type { DialogDeps } from './dialog-deps.js';
+import { newFilingState } from './filing-state.js';
+import type { TurnKit } from './turn-kit.js';
+
+/**
+ * Starting over wipes everything a person entered, so a filing with answers asks first (the cancel
+ * command at any question, or "放弃本次备案" at the summary): yes clears it, no carries on.
+ */
+export const START_OVER: AskSpec = { promptId: 'confirm.startOver', choices: ['yes', 'no'] };
+
+/** A filing is under way with something to lose. */
+export function hasAnswersToLose(kit: TurnKit): boolean {
+  return kit.state.active && (kit.state.history.length > 0 || Object.keys(kit.state.details).length > 0);
+}
+
+/** Clears the filing (the language chosen stays) and says so when there was one; counted as abandoned where it was. */
+export async function clearFiling(kit: TurnKit, deps: DialogDeps, where: string): Promise<void> {
+  const wasFiling = kit.state.active;
+  if (wasFiling) deps.funnel?.abandoned(where);
+  Object.assign(kit.state, newFilingState(kit.state.locale));
+  await kit.say(kit.t('messages.cancelled'));
+}

@@ -17,6 +17,8 @@ const START_OVER_DIALOG = `${MAIN_DIALOG}.startOver`;
 const FAQ_DIALOG = 'faq';
 /** The promptId of the FAQ's topic question. */
 export const FAQ_TOPIC = 'faq.topic';
+/** The FAQ topic choice that goes back to the main menu. */
+export const FAQ_MENU = 'MENU';
 
 export const MENU: AskSpec = { promptId: 'menu.main', choices: ['FILE', 'EMERGENCY', 'FAQ', 'HUMAN'] };
 
@@ -247,21 +249,28 @@ class FaqDialog extends ComponentDialog {
     this.initialDialogId = `${FAQ_DIALOG}.steps`;
   }
 
-  private topics(kit: TurnKit): AskSpec {
-    return { promptId: FAQ_TOPIC, choices: kit.deps.texts.list(kit.locale, 'faq.topics') };
+  /** The topics from content, and last "back to the menu" (FAQ_MENU). */
+  private topics(kit: TurnKit, again = false): AskSpec {
+    return {
+      promptId: FAQ_TOPIC,
+      choices: [...kit.deps.texts.list(kit.locale, 'faq.topics'), FAQ_MENU],
+      ...(again ? { textKey: `prompts.${FAQ_TOPIC}.again` } : {}),
+    };
   }
 
   private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const kit = await TurnKit.load(step.context, this.deps);
-    const spec = this.topics(kit);
+    const spec = this.topics(kit, (step.options as { again?: boolean } | undefined)?.again === true);
     return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, spec), validations: spec });
   }
 
+  /** The answer, then the topics again (another question, or back to the menu). */
   private async answer(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const kit = await TurnKit.load(step.context, this.deps);
     const choice = parseAnswer(String(step.result), kit, this.topics(kit));
-    if (choice.ok) await kit.say(kit.t(`faq.answers.${String(choice.value)}`, faqParams(kit)), { faq: choice.value, profile: kit.profile.id });
-    return step.endDialog();
+    if (!choice.ok || choice.value === FAQ_MENU) return step.endDialog();
+    await kit.say(kit.t(`faq.answers.${String(choice.value)}`, faqParams(kit)), { faq: choice.value, profile: kit.profile.id });
+    return step.replaceDialog(`${FAQ_DIALOG}.steps`, { again: true });
   }
 }
 
@@ -269,14 +278,34 @@ class FaqDialog extends ComponentDialog {
 export function faqParams(kit: TurnKit): Record<string, string | number> {
   const p = kit.profile;
   const profile = p.name[kit.locale];
-  const fragment = (key: string, params: Record<string, string | number> = {}) => kit.t(`faq.fragments.${key}`, { profile, ...params });
+  // "Rizhao's rules" / "the national rules": how content names a profile's rules (labels.profileRules.<id>, else the default wording).
+  const profileRules = kit.has(`labels.profileRules.${p.id}`) ? kit.t(`labels.profileRules.${p.id}`) : kit.t('labels.profileRules.default', { profile });
+  const fragment = (key: string, params: Record<string, string | number> = {}) => kit.t(`faq.fragments.${key}`, { profile, profileRules, ...params });
   const days = p.longTerm.minDaysBeforeCancel.value;
   const months = p.longTerm.maxMonthsBeforeChangeOrCancel.value;
   const cancelRule =
     days !== null ? fragment('cancel.AFTER_DAYS', { days }) : months !== null ? fragment('cancel.CAP_MONTHS', { months }) : fragment('cancel.NO_WAIT');
+  const name = (category: keyof typeof p.categories) => p.categories[category].name[kit.locale];
+  const withCommitment = (Object.keys(p.categories) as Array<keyof typeof p.categories>).filter((c) => p.categories[c].offered && p.categories[c].commitmentAllowed);
+  const institutions = p.designatedInstitutions;
   return {
     profile,
+    profileRules,
     agency: p.agency.value[kit.locale],
+    retireeName: name('LT_RETIREE'),
+    residentName: name('LT_RESIDENT'),
+    workerName: name('LT_WORKER'),
+    retireeHukou: fragment(`retireeHukou.${String(p.retireeRequiresHukouMoved.value)}`, { retireeName: name('LT_RETIREE'), residentName: name('LT_RESIDENT') }),
+    commitmentRule:
+      withCommitment.length > 0
+        ? fragment('commitment.SOME', { names: withCommitment.map(name).join(kit.t('common.alternativesSeparator')) })
+        : fragment('commitment.NONE'),
+    emergencyRule: fragment(`emergency.${String(p.emergency.deemedFiled.value)}`),
+    institutionsRule:
+      institutions.required.value && institutions.max > 0
+        ? fragment('institutions.REQUIRED', { min: institutions.min, max: institutions.max })
+        : fragment('institutions.NOT_REQUIRED'),
+    intraProvinceRule: fragment(`intraProvince.${String(p.scopes.intraProvinceFilingRequired.value)}`),
     longTermCard: fragment(`longTermCard.${p.longTerm.insuredPlaceCard.value}`),
     temporaryCard: fragment(`temporaryCard.${p.temporary.insuredPlaceCard.value}`),
     referralName: p.categories.TMP_REFERRAL.name[kit.locale],

@@ -14,10 +14,13 @@ export function hasAnswersToLose(kit: TurnKit): boolean {
   return kit.state.active && (kit.state.history.length > 0 || Object.keys(kit.state.details).length > 0);
 }
 
-/** Clears the filing (the language chosen stays) and says so when there was one; counted as abandoned where it was. */
+/**
+ * Clears the filing (the language chosen stays), counted as abandoned where it was. "Cancelled, cleared" is
+ * said only when a filing was under way: back to the menu from the FAQ clears nothing and says nothing.
+ */
 export async function clearFiling(kit: TurnKit, deps: DialogDeps, where: string): Promise<void> {
   const wasFiling = kit.state.active;
   if (wasFiling) deps.funnel?.abandoned(where);
   Object.assign(kit.state, newFilingState(kit.state.locale));
-  await kit.say(kit.t('messages.cancelled'));
+  if (wasFiling) await kit.say(kit.t('messages.cancelled'));
 }

@@ -29,7 +29,7 @@ describe('greeted once', () => {
   });
 
   for (const [what, steps] of [
-    ['an FAQ answer', [['你好', 'menu.main'], ['常见问题', 'faq.topic']]],
+    ['an FAQ answer', [['你好', 'menu.main'], ['常见问题', 'faq.topic'], ['1', 'faq.topic']]],
     ['the emergency advice', [['你好', 'menu.main']]],
     ['an outcome that ends the filing (no filing needed)', [['你好', 'menu.main'], ['1', 'situation.filerMode'], ['本人', 'situation.insuredPlace'], ['日照', 'situation.treatmentPlace']]],
     ['a start over', [['你好', 'menu.main'], ['1', 'situation.filerMode']]],
@@ -37,7 +37,7 @@ describe('greeted once', () => {
     it(`after ${what}: "anything else?", no hello`, async () => {
       const chat = new Chat();
       await chat.follow(steps);
-      const last = what.startsWith('an FAQ') ? '1' : what.startsWith('the emergency') ? '正在急诊' : what.startsWith('a start') ? '重新开始' : '日照';
+      const last = what.startsWith('an FAQ') ? '返回主菜单' : what.startsWith('the emergency') ? '正在急诊' : what.startsWith('a start') ? '重新开始' : '日照';
       const replies = await chat.say(last);
       expect(Chat.promptOf(replies)).to.equal('menu.main');
       const menu = replies.filter((r) => (r.channelData as { promptId?: string } | undefined)?.promptId === 'menu.main').at(-1)!;

@@ -250,3 +250,49 @@ describe('starting over asks first when answers would be lost', () => {
     await chat.follow([['你好', 'menu.main'], ['1', 'situation.filerMode'], ['重新开始', 'menu.main']]);
   });
 });
+
+describe('the FAQ: the citizens\' questions of domain.md §10, and the topics offered again after an answer', () => {
+  it('offers the 23 topics of domain.md §10, each answered in both languages', () => {
+    const chat = new Chat();
+    for (const locale of ['zh-CN', 'en-US'] as const) {
+      const topics = chat.texts.list(locale, 'faq.topics');
+      expect(topics).to.have.length(23);
+      for (const topic of topics) expect(chat.texts.has(locale, `faq.answers.${topic}`), topic).to.equal(true);
+    }
+  });
+
+  it('after an answer, the topics again (not only the main menu); "返回主菜单" goes to the menu', async () => {
+    const chat = new Chat();
+    await chat.follow([['你好', 'menu.main'], ['常见问题', 'faq.topic']]);
+    const replies = await chat.say(String(chat.texts.list('zh-CN', 'faq.topics').indexOf('INSTITUTIONS') + 1));
+    expect(Chat.channelData(replies, 'faq')).to.equal('INSTITUTIONS');
+    expect(Chat.promptOf(replies)).to.equal('faq.topic');
+    expect(Chat.textOf(replies)).to.include(chat.texts.t('zh-CN', 'prompts.faq.topic.again'));
+    const back = await chat.say('返回主菜单');
+    expect(Chat.promptOf(back)).to.equal('menu.main');
+    expect(Chat.textOf(back)).not.to.include(chat.texts.t('zh-CN', 'messages.cancelled'));
+  });
+
+  for (const [region, says] of [
+    ['rizhao', ['1到3家']],
+    ['national', ['不需要指定医院']],
+  ] as const) {
+    it(`${region}: "要指定医院吗" answers from the profile, and marks what the insured place decides`, async () => {
+      const chat = new Chat({ defaultRegion: region });
+      await chat.follow([['你好', 'menu.main'], ['常见问题', 'faq.topic']]);
+      const replies = await chat.say('要指定医院吗');
+      const text = Chat.replyWith(replies, 'faq')!.text!;
+      for (const word of says) expect(text).to.include(word);
+      expect(text).to.include('以参保地规定为准');
+    });
+  }
+
+  it('the cancel answer says which channels, in English too', async () => {
+    const chat = new Chat({ locale: 'en-US' });
+    await chat.follow([['hi', 'menu.main'], ['3', 'faq.topic']]);
+    const replies = await chat.say('How to cancel');
+    const text = Chat.replyWith(replies, 'faq')!.text!;
+    expect(text).not.to.match(/^Through the same channels\./);
+    expect(text).to.include('reference number');
+  });
+});

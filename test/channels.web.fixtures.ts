@@ -105,9 +105,16 @@ export interface RunningChannel {
 
 /** A restify server on 127.0.0.1 and a free port, with the web channel and the test bot. */
 export async function startWebChannel(
-  options: Omit<WebChannelOptions, 'logic' | 'tokenSecret'> & Partial<Pick<WebChannelOptions, 'logic' | 'tokenSecret'>> & { serverWideParsers?: boolean },
+  options: Omit<WebChannelOptions, 'logic' | 'tokenSecret'> &
+    Partial<Pick<WebChannelOptions, 'logic' | 'tokenSecret'>> & {
+      serverWideParsers?: boolean;
+      /** Runs before routing (e.g. to make some requests fail, as a broken proxy would). */
+      pre?: (req: restify.Request, res: restify.Response) => boolean;
+    },
 ): Promise<RunningChannel> {
   const server = restify.createServer({ handleUncaughtExceptions: false });
+  const { pre } = options;
+  if (pre) server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => (pre(req, res) ? next() : next(false)));
   if (options.serverWideParsers) {
     // As src/app.ts sets up the server for every route.
     server.use(restify.plugins.queryParser());

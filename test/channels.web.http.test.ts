@@ -270,7 +270,7 @@ describe('web channel: the Direct Line 3.0 subset Web Chat uses, over a real por
       const statuses: number[] = [];
       let last;
       for (let i = 0; i < 6; i++) {
-        last = await dl.poll(busy.token, busy.conversationId);
+        last = await dl.post(busy.token, busy.conversationId, userMessage(`第${i}条`));
         statuses.push(last.status);
       }
       expect(statuses).to.deep.equal([200, 200, 200, 200, 429, 429]);
@@ -280,6 +280,36 @@ describe('web channel: the Direct Line 3.0 subset Web Chat uses, over a real por
       expect((await dl.poll(other.token, other.conversationId)).status).to.equal(200);
     });
 
+    it('a poll over the limit is never refused (directlinejs would stop polling): 200, nothing new, the same watermark', async () => {
+      await running.close();
+      running = await startWebChannel({ activityLog: new MemoryActivityLog(), rateLimit: { perConversation: { burst: 3, perSecond: 0.01 } } });
+      dl = new DirectLineClient(running.baseUrl);
+      const { token, conversationId } = await dl.open(); // 1 request
+      const first = await dl.poll(token, conversationId, ''); // 2
+      expect(textsOf(first.body.activities)).to.deep.equal([zh.greeting, zh.choose]);
+      expect((await dl.post(token, conversationId, userMessage(zh.choices[0]))).status).to.equal(200); // 3: the last allowed
+      for (const watermark of ['2', '', '1']) {
+        const limited = await dl.poll(token, conversationId, watermark);
+        expect(limited.status).to.equal(200);
+        expect(limited.body).to.deep.equal({ activities: [], watermark });
+      }
+      const post = await dl.post(token, conversationId, userMessage('张三'));
+      expect(post.status, 'posts over the limit are still refused').to.equal(429);
+    });
+
+    it('polls over the address limit are answered as "nothing new" too; token creation is refused with 429', async () => {
+      await running.close();
+      running = await startWebChannel({ activityLog: new MemoryActivityLog(), rateLimit: { perAddress: { burst: 3, perSecond: 0.01 } } });
+      dl = new DirectLineClient(running.baseUrl);
+      const { token, conversationId } = await dl.open(); // 2 requests
+      expect((await dl.poll(token, conversationId, '0')).body.activities).to.have.length(2); // 3
+      const limited = await dl.poll(token, conversationId, '2');
+      expect(limited.status).to.equal(200);
+      expect(limited.body).to.deep.equal({ activities: [], watermark: '2' });
+      expect((await dl.generate()).status).to.equal(429);
+      expect((await dl.start(token)).status).to.equal(429);
+    });
+
     it('refreshing the token does not escape the conversation limit', async () => {
       await running.close();
       running = await startWebChannel({ activityLog: new MemoryActivityLog(), rateLimit: { perConversation: { burst: 3, perSecond: 0.01 } } });
@@ -287,8 +317,8 @@ describe('web channel: the Direct Line 3.0 subset Web Chat uses, over a real por
       const { token, conversationId } = await dl.open();
       const refreshed = await dl.refresh(token);
       expect(refreshed.status).to.equal(200);
-      expect((await dl.poll(refreshed.body.token, conversationId)).status).to.equal(200);
-      expect((await dl.poll(refreshed.body.token, conversationId)).status).to.equal(429);
+      expect((await dl.post(refreshed.body.token, conversationId, userMessage('一'))).status).to.equal(200);
+      expect((await dl.post(refreshed.body.token, conversationId, userMessage('二'))).status).to.equal(429);
     });
 
     it('too many new conversations from one address → 429', async () => {
@@ -307,6 +337,7 @@ describe('web channel: the Direct Line 3.0 subset Web Chat uses, over a real por
       const { token, conversationId } = await dl.open(); // 2 requests
       expect((await dl.poll(token, conversationId)).status).to.equal(200);
       expect((await dl.poll(token, conversationId)).status).to.equal(200);
+      expect((await dl.post(token, conversationId, userMessage('你好'))).status).to.equal(429);
       const refused = await dl.generate();
       expect(refused.status).to.equal(429);
       expect(refused.body).to.have.nested.property('error.code', 'TooManyRequests');

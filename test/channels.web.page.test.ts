@@ -39,11 +39,12 @@ describe('web channel: the citizens’ page', () => {
     it('every {{t:key}} of the page and every string the script shows exists', () => {
       const used = [...template.matchAll(/\{\{t:([\w.]+)\}\}/g)].map((m) => m[1]!);
       const script = ['web/page.js', 'web/conversation.js', 'embed/embed.js'].map((file) => readFileSync(new URL(file, PUBLIC), 'utf8')).join('\n');
-      // Keys passed to say(...) / trouble(...), the ones problemKey() gives, and strings.<key> read directly.
-      used.push(...[...script.matchAll(/(?:say|trouble)\('(\w+)'/g)].map((m) => m[1]!));
+      // Keys passed to say(...) / trouble(...) / stop(...) (also as `say(cond ? 'key' : '')`), the ones
+      // problemKey() gives, and strings.<key> read directly.
+      used.push(...[...script.matchAll(/(?:say|trouble|stop)\((?:[\w.]+ \? )?'(\w+)'/g)].map((m) => m[1]!));
       for (const [, returned] of script.matchAll(/function problemKey[^}]*?return ([^;]*);/g)) used.push(...[...returned!.matchAll(/'(\w+)'/g)].map((m) => m[1]!));
       used.push(...[...script.matchAll(/strings\.(\w+)/g)].map((m) => m[1]!));
-      expect(used).to.include.members(['expired', 'ended', 'failed', 'busy', 'loading', 'retry', 'restart']);
+      expect(used).to.include.members(['expired', 'expiredRestart', 'ended', 'failed', 'busy', 'loading', 'retry', 'restart']);
       expect(used.length).to.be.greaterThan(5);
       for (const key of used) expect(strings('zh-CN'), key).to.have.property(key);
     });

@@ -70,6 +70,9 @@
           styleOptions: { hideUploadButton: true, accent: '#0b4f8a' },
           say: say,
           trouble: say,
+          recovered: function () {
+            say('');
+          },
         })
         .catch(failed);
     }, failed);

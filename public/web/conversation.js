@@ -1,16 +1,38 @@
 /*
- * One Web Chat conversation against the bot's own Direct Line endpoint (polling), shared by the citizens'
- * page (/ loads it as /web/conversation.js) and the one-line portal embed (/embed.js has it inlined).
+ * One Web Chat conversation against the bot's own Direct Line endpoint, shared by the citizens' page
+ * (/ loads it as /web/conversation.js) and the one-line portal embed (/embed.js has it inlined).
  *
  * The conversation id and token live in sessionStorage under `storeKey`, so a reload continues the same
  * conversation and replays its history; an expired one is replaced by a new one (`expiredBefore`), and
  * the token is refreshed while the page stays open. What to tell the person is left to the caller through
- * `say(key)` (a key of public/web/strings/<locale>.json) and `trouble(key, keepConversation)`.
+ * `say(key)` (a key of public/web/strings/<locale>.json), `trouble(key, keepConversation)` and
+ * `recovered()`.
+ *
+ * A watchdog keeps the conversation alive: botframework-directlinejs gives up for good on some failures
+ * (a poll answered with anything but 200/403/404, FailedToConnect), silently. When the connection fails,
+ * or nothing has arrived for a while and the server holds activities the page has not received, the
+ * caller hears trouble('failed', true) while the server cannot be reached, and the conversation is
+ * reconnected (a new DirectLine, Web Chat rendered again with the history replayed) as soon as it can be.
  */
 var yidiConversation = (function () {
   'use strict';
 
-  var STATUS = { ExpiredToken: 3, FailedToConnect: 4, Ended: 5 };
+  var STATUS = { Online: 2, ExpiredToken: 3, FailedToConnect: 4, Ended: 5 };
+  /** Watchdog timings (ms). Tests may shorten them through window.yidiConversationTimings. */
+  var TIMINGS = {
+    tick: 5000, // how often the watchdog looks
+    quiet: 30000, // after this long with nothing received, ask the server whether anything was missed
+    grace: 20000, // how long activities the server holds may stay undelivered (a WebSocket may be reconnecting)
+    retryFirst: 5000, // first wait before trying to reach the server again, doubled up to retryMax
+    retryMax: 30000,
+  };
+
+  function timings() {
+    var given = typeof window !== 'undefined' && window.yidiConversationTimings;
+    var result = {};
+    for (var key in TIMINGS) result[key] = given && typeof given[key] === 'number' ? given[key] : TIMINGS[key];
+    return result;
+  }
 
   function sessionStore(storeKey) {
     return {
@@ -44,7 +66,7 @@ var yidiConversation = (function () {
       var headers = { Accept: 'application/json' };
       if (token) headers.Authorization = 'Bearer ' + token;
       if (body) headers['Content-Type'] = 'application/json';
-      return fetch(domain + path, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined, credentials: 'omit' }).then(
+      return fetch(domain + path, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined, credentials: 'omit', cache: 'no-store' }).then(
         function (response) {
           return response
             .json()
@@ -59,16 +81,25 @@ var yidiConversation = (function () {
     };
   }
 
+  /** The position of an activity in its conversation ("<conversationId>|0000007" → 7), 0 when unknown. */
+  function sequenceOf(activity) {
+    var match = /\|(\d+)$/.exec((activity && activity.id) || '');
+    return match ? Number(match[1]) : 0;
+  }
+
   /**
    * Opens (or resumes) the conversation and renders Web Chat into `options.chatEl`.
-   * options: domain, storeKey, locale, chatEl, styleOptions, say(key), trouble(key, keepConversation).
-   * Resolves once Web Chat is rendered; rejects with { status } when no conversation could be had.
+   * options: domain, storeKey, locale, chatEl, styleOptions, say(key), trouble(key, keepConversation),
+   * recovered() (optional: the connection works again after trouble('failed')).
+   * Resolves with { retry(), conversationId } once Web Chat is rendered; rejects with { status } when no
+   * conversation could be had.
    */
   function open(options) {
     var store = sessionStore(options.storeKey);
     var call = client(options.domain);
+    var time = timings();
 
-    /** Reconnect to the saved conversation: null when it (or its token) has expired. */
+    /** Reconnect to the saved conversation: null when it (or its token) can no longer be had. */
     function resume(saved) {
       return call('GET', '/conversations/' + encodeURIComponent(saved.conversationId) + '?watermark=', saved.token).then(function (r) {
         if (r.status === 200) return { conversationId: saved.conversationId, token: r.data.token, expiresIn: r.data.expires_in, resumed: true };
@@ -82,42 +113,6 @@ var yidiConversation = (function () {
       return call('POST', '/tokens/generate', null, { locale: options.locale }).then(function (r) {
         if (r.status === 200) return { conversationId: r.data.conversationId, token: r.data.token, expiresIn: r.data.expires_in, resumed: false };
         throw r;
-      });
-    }
-
-    /** Keeps the saved token valid while the page is open, so a reload can still reconnect. */
-    function keepFresh(conversation, directLine) {
-      var every = Math.max(60, Math.floor((conversation.expiresIn || 1800) / 2)) * 1000;
-      function refresh() {
-        return call('POST', '/tokens/refresh', conversation.token).then(function (r) {
-          if (r.status !== 200) return false;
-          conversation.token = r.data.token;
-          store.save(conversation);
-          return true;
-        });
-      }
-      setInterval(function () {
-        refresh().catch(function () {});
-      }, every);
-      directLine.connectionStatus$.subscribe({
-        next: function (status) {
-          if (status === STATUS.ExpiredToken) {
-            refresh()
-              .then(function (refreshed) {
-                if (refreshed) directLine.reconnect({ token: conversation.token });
-                else {
-                  store.forget();
-                  options.trouble('expired', false);
-                }
-              })
-              .catch(function () {});
-          } else if (status === STATUS.Ended) {
-            store.forget();
-            options.trouble('ended', false);
-          } else if (status === STATUS.FailedToConnect) {
-            options.trouble('failed', true);
-          }
-        },
       });
     }
 
@@ -136,6 +131,49 @@ var yidiConversation = (function () {
     return opening.then(function (conversation) {
       store.save(conversation);
       options.say(conversation.expiredBefore ? 'expired' : '');
+      return watch(conversation, options, store, call, time);
+    });
+  }
+
+  /** Runs the conversation's connection: Web Chat, token refresh, and the watchdog. */
+  function watch(conversation, options, store, call, time) {
+    var current = null; // { directLine, subscriptions, root }
+    var seen = 0; // activities received, by position in the conversation
+    var lastAlive = Date.now();
+    var missing = null; // { upTo, since }: the server held activities not received yet
+    var failing = false;
+    var stopped = false;
+    var retryWait = time.retryFirst;
+    var retryTimer = null;
+    var started = conversation.resumed; // whether the conversation exists on the server
+
+    function alive() {
+      lastAlive = Date.now();
+      if (failing) {
+        failing = false;
+        retryWait = time.retryFirst;
+        if (options.recovered) options.recovered();
+      }
+    }
+
+    function refresh() {
+      return call('POST', '/tokens/refresh', conversation.token).then(function (r) {
+        if (r.status !== 200) return false;
+        conversation.token = r.data.token;
+        store.save(conversation);
+        return true;
+      });
+    }
+
+    function stop(key) {
+      stopped = true;
+      clearTimeout(retryTimer);
+      store.forget();
+      options.trouble(key, false);
+    }
+
+    /** Renders Web Chat on a new DirectLine; after the first time it reconnects and replays the history. */
+    function connect() {
       var directLineOptions = {
         domain: options.domain,
         token: conversation.token,
@@ -143,15 +181,165 @@ var yidiConversation = (function () {
         pollingInterval: 1000,
         conversationStartProperties: { locale: options.locale },
       };
-      if (conversation.resumed) {
+      if (started) {
         // Reconnect and replay the whole history: watermark from the start.
         directLineOptions.conversationId = conversation.conversationId;
         directLineOptions.watermark = '';
       }
+      started = true;
       var directLine = window.WebChat.createDirectLine(directLineOptions);
-      keepFresh(conversation, directLine);
-      window.WebChat.renderWebChat({ directLine: directLine, locale: options.locale, styleOptions: options.styleOptions }, options.chatEl);
-    });
+      var root = document.createElement('div');
+      root.className = 'yidi-webchat-root';
+      root.style.height = '100%';
+      var next = { directLine: directLine, subscriptions: [], root: root };
+      next.subscriptions.push(
+        directLine.connectionStatus$.subscribe({
+          next: function (status) {
+            if (current !== next) return;
+            if (status === STATUS.Online) alive();
+            else if (status === STATUS.ExpiredToken) {
+              refresh()
+                .then(function (refreshed) {
+                  if (refreshed) directLine.reconnect({ token: conversation.token });
+                  else stop('expiredRestart');
+                })
+                .catch(function () {
+                  trouble();
+                });
+            } else if (status === STATUS.Ended) stop('ended');
+            else if (status === STATUS.FailedToConnect) trouble();
+          },
+        }),
+      );
+      next.subscriptions.push(
+        directLine.activity$.subscribe({
+          next: function (activity) {
+            if (current !== next) return;
+            seen = Math.max(seen, sequenceOf(activity));
+            if (missing && seen >= missing.upTo) missing = null;
+            alive();
+          },
+          error: function () {},
+        }),
+      );
+      var previous = current;
+      current = next;
+      seen = 0;
+      missing = null;
+      lastAlive = Date.now();
+      if (previous) {
+        previous.subscriptions.forEach(function (s) {
+          s.unsubscribe();
+        });
+        try {
+          previous.directLine.end();
+        } catch (e) {
+          /* already ended */
+        }
+        if (previous.root.parentNode) previous.root.parentNode.removeChild(previous.root);
+      }
+      while (options.chatEl.firstChild) options.chatEl.removeChild(options.chatEl.firstChild);
+      options.chatEl.appendChild(root);
+      window.WebChat.renderWebChat({ directLine: directLine, locale: options.locale, styleOptions: options.styleOptions }, root);
+    }
+
+    /** The connection failed: say so and try again (the server first, then a new DirectLine). */
+    function trouble() {
+      if (stopped) return;
+      if (!failing) {
+        failing = true;
+        options.trouble('failed', true);
+      }
+      schedule();
+    }
+
+    function schedule() {
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(attempt, retryWait);
+      retryWait = Math.min(time.retryMax, retryWait * 2);
+    }
+
+    /** Reaches the server with the conversation's token; reconnects when it answers. */
+    function attempt() {
+      if (stopped) return;
+      clearTimeout(retryTimer);
+      call('GET', '/conversations/' + encodeURIComponent(conversation.conversationId) + '?watermark=', conversation.token)
+        .then(function (r) {
+          if (r.status === 200) {
+            conversation.token = r.data.token;
+            store.save(conversation);
+            connect();
+            return;
+          }
+          if (r.status === 404) return stop('ended');
+          if (r.status === 401 || r.status === 403)
+            return refresh().then(function (refreshed) {
+              if (refreshed) connect();
+              else stop('expiredRestart');
+            });
+          trouble();
+        })
+        .catch(function () {
+          trouble();
+        });
+    }
+
+    /** Asks the server for what the page has not received: nothing means all is well. */
+    function probe() {
+      var asked = seen;
+      call('GET', '/conversations/' + encodeURIComponent(conversation.conversationId) + '/activities?watermark=' + asked, conversation.token)
+        .then(function (r) {
+          if (r.status === 200) {
+            var count = (r.data.activities || []).length;
+            if (count === 0 || seen >= asked + count) {
+              missing = null;
+              alive();
+            } else if (!missing) missing = { upTo: asked + count, since: Date.now() };
+            return;
+          }
+          if (r.status === 404) return stop('ended');
+          if (r.status === 401 || r.status === 403)
+            return refresh().then(function (refreshed) {
+              if (refreshed) attempt();
+              else stop('expiredRestart');
+            });
+          if (r.status !== 429) trouble();
+        })
+        .catch(function () {
+          trouble();
+        });
+    }
+
+    var ticker = setInterval(function () {
+      if (stopped) return clearInterval(ticker);
+      if (failing) return;
+      if (missing && Date.now() - missing.since >= time.grace) {
+        // The server holds activities this DirectLine has not delivered: it has stopped. Start another.
+        missing = null;
+        attempt();
+      } else if (Date.now() - lastAlive >= time.quiet) {
+        lastAlive = Date.now();
+        probe();
+      }
+    }, time.tick);
+
+    // Keeps the saved token valid while the page is open, so a reload can still reconnect.
+    var every = Math.max(60, Math.floor((conversation.expiresIn || 1800) / 2)) * 1000;
+    setInterval(function () {
+      if (!stopped) refresh().catch(function () {});
+    }, every);
+
+    connect();
+    return {
+      conversationId: conversation.conversationId,
+      /** Try again now (the page's retry button). */
+      retry: function () {
+        if (stopped) return false;
+        retryWait = time.retryFirst;
+        attempt();
+        return true;
+      },
+    };
   }
 
   /** The words for a failure to open: 'busy' when rate limited, 'failed' otherwise. */

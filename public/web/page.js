@@ -18,6 +18,8 @@
   }
 
   var forgetOnRestart = true;
+  /** The open conversation (its retry() reconnects without reloading the page), once there is one. */
+  var session = null;
 
   /** Shows the button; after a failure it retries the same conversation, otherwise it starts a new one. */
   function offerRestart(keepConversation) {
@@ -27,6 +29,7 @@
   }
 
   restartEl.addEventListener('click', function () {
+    if (!forgetOnRestart && session && session.retry()) return;
     if (forgetOnRestart) {
       try {
         sessionStorage.removeItem(storeKey);
@@ -68,11 +71,18 @@
         say(key);
         offerRestart(keepConversation);
       },
+      recovered: function () {
+        say('');
+        restartEl.hidden = true;
+      },
+    })
+    .then(function (opened) {
+      session = opened;
     })
     .catch(function (problem) {
       say(yidiConversation.problemKey(problem));
-      var loading = chatEl.querySelector('.loading');
-      if (loading) loading.hidden = true;
+      // No conversation: no empty chat box under the note, only the note and the button.
+      chatEl.hidden = true;
       offerRestart(true);
     });
 })();

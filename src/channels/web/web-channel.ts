@@ -149,13 +149,19 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   };
 
   const route =
-    (handler: Handler): Handler =>
+    (handler: Handler, kind: 'poll' | 'other' = 'other'): Handler =>
     async (req, res) => {
       cors.apply(req, res); // first, so that errors (401, 429…) reach a listed portal's page too
       try {
         limit(byAddress, clientAddress(req, trustProxy), 'from this address');
         await handler(req, res);
       } catch (error) {
+        if (kind === 'poll' && error instanceof HttpError && error.status === 429) {
+          // botframework-directlinejs stops polling for good on any error but 403/404: an over-limit poll
+          // is answered as "nothing new yet", with the watermark it asked from, and the page polls again.
+          sendJson(res, 200, { activities: [], watermark: sameWatermark(queryValue(req, 'watermark')) });
+          return;
+        }
         if (error instanceof HttpError) {
           if (error.status >= 500) options.logger?.error({ err: error }, 'web channel error');
           sendError(res, error);
@@ -247,7 +253,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       authorize(req, conversationId);
       await mustExist(conversationId);
       sendJson(res, 200, await log.since(conversationId, queryValue(req, 'watermark')));
-    }),
+    }, 'poll'),
   );
 
   server.post(
@@ -314,6 +320,11 @@ export function toIncomingActivity(
   if (Array.isArray(given['entities'])) activity.entities = given['entities'] as Activity['entities'];
   if (typeof clientActivityID === 'string') activity.channelData = { clientActivityID };
   return activity;
+}
+
+/** The watermark a poll asked from, given back unchanged when there is nothing to send ('' when it was none). */
+function sameWatermark(watermark: string | undefined): string {
+  return watermark !== undefined && /^\d{1,9}$/.test(watermark) ? watermark : '';
 }
 
 function localeOf(body: unknown): string | undefined {

@@ -65,7 +65,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   }
   warmUpDateRecognizers();
   const metrics = createMetrics();
-  const filings = overrides.filings ?? createFilingStore({ path: config.filings.path });
+  const filings =
+    overrides.filings ??
+    createFilingStore({
+      path: config.filings.path,
+      url: config.filings.url, // FILINGS_URL: PostgreSQL shared by every instance; never logged (it holds a password)
+      onError: throttledWarning<Error>(30_000, (err, heldBack) => logger.warn({ err, heldBack }, 'filing store connection problem')),
+    });
   const { redis } = config.state;
   const state = createStateStorage({
     ...(config.state.redisUrl ? { redisUrl: config.state.redisUrl } : {}),
@@ -81,7 +87,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     onError: throttledWarning<Error>(30_000, (err, heldBack) => logger.warn({ err, heldBack }, 'redis connection problem')),
   });
   logger.info(
-    { state: state.kind, filings: config.filings.path, defaultRegion: config.defaultRegion, localMode: config.localMode },
+    { state: state.kind, filings: config.filings.url ? 'postgres' : config.filings.path, defaultRegion: config.defaultRegion, localMode: config.localMode },
     state.kind === 'memory' ? 'state kept in process memory (no REDIS_URL): one instance only' : 'state kept in Redis',
   );
 

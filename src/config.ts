@@ -53,6 +53,14 @@ const oneOf = <const V extends readonly string[]>(values: V) => (raw: string) =>
   values.find((v) => v.toLowerCase() === raw.toLowerCase());
 const matching = (re: RegExp) => (raw: string) => (re.test(raw) ? raw : undefined);
 const flag = (raw: string) => ({ true: true, '1': true, yes: true, false: false, '0': false, no: false })[raw.toLowerCase()] as boolean | undefined;
+const postgresUrl = (raw: string) => {
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'postgres:' || url.protocol === 'postgresql:' ? raw : undefined;
+  } catch {
+    return undefined;
+  }
+};
 const redisUrl = (raw: string) => {
   try {
     const url = new URL(raw);
@@ -105,6 +113,7 @@ export const envSchema = z
     MicrosoftAppTenantId: variable('MicrosoftAppTenantId', 'must be a tenant id (a GUID) or a tenant domain', matching(/^[\w.-]+$/)),
     DEFAULT_REGION: variable('DEFAULT_REGION', 'must be a region profile id such as rizhao (lower-case letters, digits, hyphens)', matching(/^[a-z][a-z0-9-]*$/)),
     FILINGS_PATH: variable('FILINGS_PATH', 'must be a file path', (raw) => raw),
+    FILINGS_URL: variable('FILINGS_URL', 'must be a postgres:// or postgresql:// URL (leave it empty to keep filings in the FILINGS_PATH file)', postgresUrl),
     REDIS_URL: variable('REDIS_URL', 'must be a redis:// or rediss:// URL (leave it empty to keep state in memory)', redisUrl),
     REDIS_KEY_PREFIX: variable('REDIS_KEY_PREFIX', 'must be 1 to 64 characters without spaces (default beian:state:)', matching(/^\S{1,64}$/)),
     STATE_TTL_CONVERSATION_SECONDS: variable('STATE_TTL_CONVERSATION_SECONDS', 'must be a whole number of seconds, at least 60 (default 86400)', wholeNumber(60, MAX_SECONDS)),
@@ -164,7 +173,8 @@ export const envSchema = z
       /** Ready for ConfigurationBotFrameworkAuthentication; undefined in local mode. */
       botFramework,
       defaultRegion: env.DEFAULT_REGION ?? 'rizhao',
-      filings: { path: env.FILINGS_PATH ?? DEFAULT_FILINGS_PATH },
+      /** With `url` (FILINGS_URL), filings go to PostgreSQL, shared by every instance; else to the `path` file. */
+      filings: { path: env.FILINGS_PATH ?? DEFAULT_FILINGS_PATH, ...(env.FILINGS_URL === undefined ? {} : { url: env.FILINGS_URL }) },
       state: {
         /** Undefined: conversation and user state live in process memory. */
         redisUrl: env.REDIS_URL,

@@ -25,6 +25,7 @@ describe('configuration from the environment', () => {
       ['no Bot Framework credentials', config.botFramework, undefined],
       ['DEFAULT_REGION', config.defaultRegion, 'rizhao'],
       ['FILINGS_PATH', config.filings.path, './data/filings.json'],
+      ['FILINGS_URL (absent: filings in the FILINGS_PATH file)', config.filings.url, undefined],
       ['REDIS_URL (absent: state in memory)', config.state.redisUrl, undefined],
       ['REDIS_KEY_PREFIX', config.state.keyPrefix, 'beian:state:'],
       ['STATE_TTL_CONVERSATION_SECONDS (one day)', config.state.conversationTtlSeconds, 86_400],
@@ -105,6 +106,12 @@ describe('configuration from the environment', () => {
       allowedOrigins: ['https://www.rizhao.gov.cn', 'https://ybj.rizhao.gov.cn:8443'],
       frameAncestors: ['https://www.rizhao.gov.cn', 'http://localhost:8080'],
     });
+  });
+
+  it('reads FILINGS_URL (postgres:// or postgresql://) for filings in PostgreSQL, keeping FILINGS_PATH as it is', () => {
+    for (const url of ['postgres://beian:pw@db.internal:5432/beian', 'postgresql://beian@db.internal/beian?sslmode=require']) {
+      expect(loadConfig({ FILINGS_URL: url }).filings).to.deep.equal({ path: './data/filings.json', url });
+    }
   });
 
   describe('Redis behind Sentinel or as a Cluster', () => {
@@ -201,6 +208,8 @@ describe('configuration from the environment', () => {
       ['a region id with capitals', { DEFAULT_REGION: 'Rizhao' }, /DEFAULT_REGION must be a region profile id/],
       ['a Redis URL of another scheme', { REDIS_URL: 'http://127.0.0.1:6379' }, /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
       ['a Redis URL that is not a URL', { REDIS_URL: '127.0.0.1:6379' }, /REDIS_URL must be/],
+      ['a filings URL of another database', { FILINGS_URL: 'mysql://beian:pw@db:3306/beian' }, /^Invalid configuration: FILINGS_URL must be a postgres:\/\/ or postgresql:\/\/ URL/],
+      ['a filings URL that is not a URL', { FILINGS_URL: 'db.internal:5432/beian' }, /FILINGS_URL must be/],
       ['a key prefix with a space', { REDIS_KEY_PREFIX: 'my prefix' }, /REDIS_KEY_PREFIX must be 1 to 64 characters without spaces/],
       ['a conversation TTL in words', { STATE_TTL_CONVERSATION_SECONDS: '1d' }, /STATE_TTL_CONVERSATION_SECONDS must be a whole number of seconds/],
       ['a user TTL of zero', { STATE_TTL_USER_SECONDS: '0' }, /STATE_TTL_USER_SECONDS must be a whole number of seconds, at least 60/],
@@ -251,6 +260,8 @@ describe('configuration from the environment', () => {
     it('never echoes a value, which may be a secret', () => {
       const err = configError({ WEB_TOKEN_SECRET: 'hunter2-secret', REDIS_URL: 'http://user:s3cr3t-pw@host', REDIS_SENTINELS: 'sentinel-secret-host' });
       expect(err.message).to.not.include('hunter2-secret').and.not.include('s3cr3t-pw').and.not.include('sentinel-secret-host');
+      const pg = configError({ FILINGS_URL: 'mysql://beian:pg-s3cr3t@db/beian' });
+      expect(pg.message).to.include('FILINGS_URL').and.not.include('pg-s3cr3t');
     });
   });
 });

@@ -1,8 +1,10 @@
 import { LowdbFilingStore } from './lowdb-store.js';
+import { PostgresFilingStore } from './postgres-store.js';
 import type { FilingStore, FilingStoreOptions } from './filing-store.js';
 
 export { LowdbFilingStore, DEFAULT_FILINGS_PATH, type LowdbFilingStoreOptions } from './lowdb-store.js';
 export { MemoryFilingStore } from './memory-store.js';
+export { PostgresFilingStore, FilingStoreUnavailableError, POSTGRES_DEFAULTS, type PostgresFilingStoreOptions } from './postgres-store.js';
 export { newReference, isValidReference, normalizeReference, REFERENCE_PREFIX, CROCKFORD_ALPHABET } from './reference.js';
 export {
   FILING_STATUSES,
@@ -15,7 +17,15 @@ export {
   type FilingStoreOptions,
 } from './filing-store.js';
 
-/** The store the app uses: lowdb at `config.path` (FILINGS_PATH), default ./data/filings.json. */
-export function createFilingStore<T = Record<string, unknown>>(config: { path?: string } & FilingStoreOptions = {}): FilingStore<T> {
-  return new LowdbFilingStore<T>(config);
+/**
+ * The store the app uses: PostgreSQL at `config.url` (FILINGS_URL), shared by every instance, when given;
+ * otherwise lowdb at `config.path` (FILINGS_PATH), default ./data/filings.json, for one process.
+ * `onError` hears of PostgreSQL connections that break while idle (never with filing data).
+ */
+export function createFilingStore<T = Record<string, unknown>>(
+  config: { path?: string; url?: string; onError?: (err: Error) => void } & FilingStoreOptions = {},
+): FilingStore<T> {
+  const { path, url, onError, ...options } = config;
+  if (url !== undefined && url !== '') return new PostgresFilingStore<T>({ ...options, url, ...(onError ? { onError } : {}) });
+  return new LowdbFilingStore<T>({ ...options, ...(path !== undefined ? { path } : {}) });
 }

@@ -16,7 +16,8 @@ export interface FilingsData {
 
 export const emptyFilingsData = (): FilingsData => ({ schemaVersion: 1, filings: {} });
 
-const MAX_REFERENCE_ATTEMPTS = 20;
+/** How many references a submit draws before it gives up with NO_FREE_REFERENCE. */
+export const MAX_REFERENCE_ATTEMPTS = 20;
 
 /** A deep copy that keeps only JSON data, so every store hands back what a JSON file would. */
 export function jsonCopy<V>(value: V): V {
@@ -26,6 +27,26 @@ export function jsonCopy<V>(value: V): V {
 function requireText(field: string, value: unknown, max: number): void {
   if (typeof value !== 'string' || value.trim() === '' || value.length > max) {
     throw new FilingStoreError('BAD_INPUT', `filing store: ${field} must be a non-empty string of at most ${max} characters`);
+  }
+}
+
+/**
+ * Checks a submit's input the same way for every store (BAD_INPUT, never quoting the filing) and returns
+ * a JSON copy of its filing.
+ */
+export function checkSubmitInput<T>(input: SubmitInput<T>): T {
+  if (input === null || typeof input !== 'object') throw new FilingStoreError('BAD_INPUT', 'filing store: submit needs an object');
+  requireText('idempotencyKey', input.idempotencyKey, 200);
+  requireText('category', input.category, 64);
+  requireText('profileId', input.profileId, 64);
+  requireText('profileVersion', input.profileVersion, 64);
+  if (input.filing === null || typeof input.filing !== 'object' || Array.isArray(input.filing)) {
+    throw new FilingStoreError('BAD_INPUT', 'filing store: filing must be an object');
+  }
+  try {
+    return jsonCopy(input.filing);
+  } catch (cause) {
+    throw new FilingStoreError('BAD_INPUT', 'filing store: filing must be JSON data', { cause });
   }
 }
 
@@ -68,20 +89,7 @@ export class Ledger<T> {
 
   /** Checks the input and adds a new SUBMITTED filing under a fresh reference. Returns the live record. */
   insert(input: SubmitInput<T>): StoredFiling<T> {
-    if (input === null || typeof input !== 'object') throw new FilingStoreError('BAD_INPUT', 'filing store: submit needs an object');
-    requireText('idempotencyKey', input.idempotencyKey, 200);
-    requireText('category', input.category, 64);
-    requireText('profileId', input.profileId, 64);
-    requireText('profileVersion', input.profileVersion, 64);
-    if (input.filing === null || typeof input.filing !== 'object' || Array.isArray(input.filing)) {
-      throw new FilingStoreError('BAD_INPUT', 'filing store: filing must be an object');
-    }
-    let filing: T;
-    try {
-      filing = jsonCopy(input.filing);
-    } catch (cause) {
-      throw new FilingStoreError('BAD_INPUT', 'filing store: filing must be JSON data', { cause });
-    }
+    const filing = checkSubmitInput(input);
     const now = this.#now();
     const reference = this.#freshReference(now);
     const at = now.toISOString();

@@ -1,0 +1,251 @@
+import { expect } from 'chai';
+import pg from 'pg';
+import {
+  createFilingStore,
+  FilingStoreError,
+  FilingStoreUnavailableError,
+  LowdbFilingStore,
+  newReference,
+  PostgresFilingStore,
+  type FilingStore,
+  type PostgresFilingStoreOptions,
+} from '../src/filings/index.js';
+import { StoreUnavailableError } from '../src/state/errors.js';
+import { aFiling, filingStoreContract } from './filings.store-contract.js';
+import { FILINGS_TEST_URL, PasswordRefusingServer, TestSchema } from './support/postgres.js';
+
+/**
+ * PostgresFilingStore against a real PostgreSQL (FILINGS_TEST_URL, default
+ * postgres://postgres@127.0.0.1:5432/test). Everything this run makes lives in a schema of its own,
+ * dropped at the end; each store of the contract suite gets a fresh table in it.
+ */
+const schema = new TestSchema('filings');
+let n = 0;
+const freshTable = () => `filings_${++n}`;
+
+describe('PostgresFilingStore on a real PostgreSQL', () => {
+  before(async function () {
+    this.timeout(15_000);
+    await schema.create();
+  });
+  after(async () => {
+    await schema.drop();
+  });
+
+  filingStoreContract('PostgresFilingStore', (options) => PostgresFilingStore.open({ ...options, url: FILINGS_TEST_URL, schema: schema.name, table: freshTable() }));
+
+  describe('PostgresFilingStore: one table shared by several instances', function () {
+    this.timeout(20_000);
+    const open: FilingStore[] = [];
+    /** One store = one pool = one app instance. */
+    const instance = async (table: string, options: Partial<PostgresFilingStoreOptions> = {}) => {
+      const store = await PostgresFilingStore.open({ url: FILINGS_TEST_URL, schema: schema.name, table, ...options });
+      open.push(store);
+      return store;
+    };
+    afterEach(async () => {
+      await Promise.all(open.splice(0).map((s) => s.close()));
+    });
+
+    it('creates its table on first use: reference the primary key, the idempotency key unique, the filing as jsonb', async () => {
+      const table = freshTable();
+      await instance(table);
+      const columns = await schema.rows<{ column_name: string; data_type: string; is_nullable: string }>(
+        'SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
+        [schema.name, table],
+      );
+      expect(columns.map((c) => [c.column_name, c.data_type])).to.deep.equal([
+        ['reference', 'text'],
+        ['idempotency_key', 'text'],
+        ['status', 'text'],
+        ['created_at', 'timestamp with time zone'],
+        ['updated_at', 'timestamp with time zone'],
+        ['profile_id', 'text'],
+        ['profile_version', 'text'],
+        ['category', 'text'],
+        ['filing', 'jsonb'],
+      ]);
+      expect(columns.every((c) => c.is_nullable === 'NO')).to.equal(true);
+      const constraints = await schema.rows<{ contype: string; columns: string }>(
+        `SELECT c.contype, string_agg(a.attname, ',') AS columns
+           FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+          WHERE c.conrelid = $1::regclass AND c.contype IN ('p', 'u') GROUP BY c.oid, c.contype ORDER BY c.contype`,
+        [`${schema.name}.${table}`],
+      );
+      expect(constraints).to.deep.equal([
+        { contype: 'p', columns: 'reference' },
+        { contype: 'u', columns: 'idempotency_key' },
+      ]);
+    });
+
+    it('ten instances starting at once on a new table all come up, and the table is made once', async () => {
+      const table = freshTable();
+      const stores = await Promise.all(Array.from({ length: 10 }, () => instance(table, { poolSize: 2 })));
+      expect(await Promise.all(stores.map((s) => s.ping()))).to.deep.equal(Array(10).fill(true));
+      const tables = await schema.rows('SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2', [schema.name, table]);
+      expect(tables).to.have.length(1);
+    });
+
+    it('two instances submitting the same idempotency key at the same moment store one filing', async () => {
+      const table = freshTable();
+      const [a, b] = [await instance(table), await instance(table)];
+      for (let round = 0; round < 20; round++) {
+        const key = `conv-race-${round}:submit`;
+        // Each instance submits a few times, as a retried or double-clicked submit would.
+        const results = await Promise.all([a, b, a, b].map((store, i) => store.submit(aFiling({ idempotencyKey: key, category: `CAT_${i}` }))));
+        expect(results.filter((r) => r.created), `round ${round}`).to.have.length(1);
+        expect(new Set(results.map((r) => r.stored.reference)).size).to.equal(1);
+        const rows = await schema.rows(`SELECT reference FROM "${schema.name}"."${table}" WHERE idempotency_key = $1`, [key]);
+        expect(rows).to.have.length(1);
+      }
+    });
+
+    it('a filing submitted through one instance is found, moved on and recognised as a repeat by the other', async () => {
+      const table = freshTable();
+      const [a, b] = [await instance(table), await instance(table)];
+      const input = aFiling({ idempotencyKey: 'conv-across:submit' });
+      const { stored } = await a.submit(input);
+      expect(await b.get(stored.reference.toLowerCase())).to.deep.equal(stored);
+      const again = await b.submit(input);
+      expect(again).to.deep.equal({ stored, created: false });
+      await b.setStatus(stored.reference, 'EFFECTIVE');
+      expect((await a.get(stored.reference))?.status).to.equal('EFFECTIVE');
+    });
+
+    it('has the filing committed by the time submit resolves: another connection reads it at once', async () => {
+      const table = freshTable();
+      const store = await instance(table);
+      const input = aFiling();
+      const { stored } = await store.submit(input);
+      const rows = await schema.rows<{ status: string; idempotency_key: string; filing: unknown; created_at: Date }>(
+        `SELECT status, idempotency_key, filing, created_at FROM "${schema.name}"."${table}" WHERE reference = $1`,
+        [stored.reference],
+      );
+      expect(rows).to.have.length(1);
+      expect(rows[0]).to.deep.include({ status: 'SUBMITTED', idempotency_key: input.idempotencyKey, filing: input.filing });
+      expect(rows[0]!.created_at.toISOString()).to.equal(stored.createdAt);
+    });
+
+    it('keeps filing contents out of the error when PostgreSQL refuses the text (a NUL character): BAD_INPUT', async () => {
+      const store = await instance(freshTable());
+      const err = (await store.submit(aFiling({ filing: { idNumber: '11010519491231002X', note: 'a\u0000b' } })).catch((e: unknown) => e)) as FilingStoreError;
+      expect(err).to.be.instanceOf(FilingStoreError);
+      expect(err.code).to.equal('BAD_INPUT');
+      for (const text of [err.message, String(err.stack), JSON.stringify(err), String(err.cause ?? '')]) expect(text).to.not.include('11010519491231002X');
+    });
+
+    it('a statement that waits too long ends with a timeout error, and ping answers false rather than hang', async () => {
+      const table = freshTable();
+      const store = await instance(table, { statementTimeoutMs: 300, pingTimeoutMs: 300 });
+      // Another session holds the whole table.
+      const blocker = new pg.Client({ connectionString: FILINGS_TEST_URL });
+      await blocker.connect();
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query(`LOCK TABLE "${schema.name}"."${table}" IN ACCESS EXCLUSIVE MODE`);
+        const started = Date.now();
+        const err = (await store.submit(aFiling()).catch((e: unknown) => e)) as FilingStoreUnavailableError;
+        expect(err).to.be.instanceOf(FilingStoreUnavailableError).and.instanceOf(StoreUnavailableError);
+        expect(err).to.deep.include({ fault: 'timeout', sqlState: '57014' });
+        expect(Date.now() - started).to.be.below(2_000);
+      } finally {
+        await blocker.query('ROLLBACK');
+        await blocker.end();
+      }
+      expect(await store.ping()).to.equal(true);
+    });
+
+    it('refuses a table or schema name that is not a plain identifier', () => {
+      expect(() => new PostgresFilingStore({ url: FILINGS_TEST_URL, table: 'filings; DROP TABLE x' })).to.throw(FilingStoreError).with.property('code', 'BAD_INPUT');
+      expect(() => new PostgresFilingStore({ url: FILINGS_TEST_URL, schema: 'Public"' })).to.throw(FilingStoreError);
+    });
+
+    it('createFilingStore gives a PostgreSQL store for a URL, a lowdb store without', async () => {
+      const store = createFilingStore({ url: schema.url, path: '/nonexistent/never-used.json' });
+      open.push(store);
+      expect(store).to.be.instanceOf(PostgresFilingStore);
+      expect(await store.ping()).to.equal(true); // creates `filings` in the search_path schema of the URL
+      const { stored } = await store.submit(aFiling());
+      expect(await schema.rows(`SELECT 1 FROM "${schema.name}".filings WHERE reference = $1`, [stored.reference])).to.have.length(1);
+      const lowdb = createFilingStore({ path: '/tmp/never-opened-filings.json' });
+      expect(lowdb).to.be.instanceOf(LowdbFilingStore);
+      await lowdb.close();
+    });
+  });
+
+  describe('PostgresFilingStore: a database it cannot use', function () {
+    this.timeout(20_000);
+    const PASSWORD = 'S3cret-pa55word';
+    const leaks = (err: unknown): string[] => {
+      const e = err as Error;
+      return [e.message, String(e.stack), JSON.stringify(e), String(e.cause ?? '')].filter((t) => t.includes(PASSWORD) || t.includes(encodeURIComponent(PASSWORD)));
+    };
+
+    it('an unreachable server: ping is false, and a submit fails with a clear error that has no password', async () => {
+      const store = new PostgresFilingStore({ url: `postgres://beian:${PASSWORD}@127.0.0.1:1/beian`, connectionTimeoutMs: 1_000 });
+      try {
+        expect(await store.ping()).to.equal(false);
+        const err = (await store.submit(aFiling()).catch((e: unknown) => e)) as FilingStoreUnavailableError;
+        expect(err).to.be.instanceOf(FilingStoreUnavailableError);
+        expect(err.message).to.match(/^filing store \(PostgreSQL\) unavailable during \w+ \(not-connected\): .*ECONNREFUSED/);
+        expect(leaks(err)).to.deep.equal([]);
+        expect(await store.get(newReference()).catch((e: unknown) => e)).to.be.instanceOf(StoreUnavailableError);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('a wrong password: ping is false, and the error says authentication failed, without the password', async () => {
+      const server = new PasswordRefusingServer();
+      const port = await server.start();
+      const store = new PostgresFilingStore({ url: `postgresql://beian:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}/beian` });
+      try {
+        expect(await store.ping()).to.equal(false);
+        const err = (await store.submit(aFiling()).catch((e: unknown) => e)) as FilingStoreUnavailableError;
+        expect(err).to.be.instanceOf(FilingStoreUnavailableError);
+        expect(err.sqlState).to.equal('28P01');
+        expect(err.message).to.include('password authentication failed for user "beian"');
+        expect(leaks(err)).to.deep.equal([]);
+        expect(server.passwordsReceived, 'the password was really sent, and refused').to.include(PASSWORD);
+      } finally {
+        await store.close();
+        await server.stop();
+      }
+    });
+
+    it('a role the real server does not know: ping is false, the error names the cause, not the password', async () => {
+      const url = new URL(FILINGS_TEST_URL);
+      url.username = `nobody_${process.pid}`;
+      url.password = PASSWORD;
+      const store = new PostgresFilingStore({ url: url.toString() });
+      try {
+        expect(await store.ping()).to.equal(false);
+        const err = (await store.get(newReference()).catch((e: unknown) => e)) as FilingStoreUnavailableError;
+        expect(err.sqlState).to.match(/^28/);
+        expect(err.message).to.include(`nobody_${process.pid}`);
+        expect(leaks(err)).to.deep.equal([]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('tries a failed start again on the next call (here: the schema lock held past the statement timeout)', async () => {
+      const table = 'filings_retry';
+      const blocker = new pg.Client({ connectionString: FILINGS_TEST_URL });
+      await blocker.connect();
+      const store = new PostgresFilingStore({ url: FILINGS_TEST_URL, schema: schema.name, table, statementTimeoutMs: 300, pingTimeoutMs: 2_000 });
+      try {
+        // Hold the schema-creation lock the store needs, so its first start times out.
+        await blocker.query('BEGIN');
+        await blocker.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', ['yidi-beian:filings-schema', `${schema.name}.${table}`]);
+        expect(await store.ping()).to.equal(false);
+        await blocker.query('ROLLBACK');
+        expect(await store.ping()).to.equal(true);
+        expect((await store.submit(aFiling())).created).to.equal(true);
+      } finally {
+        await blocker.end();
+        await store.close();
+      }
+    });
+  });
+});

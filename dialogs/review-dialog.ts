@@ -104,7 +104,8 @@ export class ReviewDialog extends ComponentDialog {
     const draft = buildFilingDraft(kit);
     const valid = validateFiling(kit, draft);
     if (!valid.ok) {
-      await kit.say(kit.t('messages.submitInvalid', valid.params), { error: 'FILING_INVALID', problem: valid.error });
+      const edit = kit.t(`prompts.${CONFIRM.promptId}.choices.edit`);
+      await kit.say(kit.t('messages.submitInvalid', { ...valid.params, edit }), { error: 'FILING_INVALID', problem: valid.error });
       return step.replaceDialog(`${REVIEW_DIALOG}.steps`);
     }
     const { stored } = await this.deps.filings.submit({

@@ -73,7 +73,20 @@ export class TurnKit {
    * filer mode picks the variant; sentences that address the filer themselves have none.
    */
   t(key: string, params: TextParams = {}): string {
-    return this.deps.texts.t(this.locale, this.variantOf(key), { hotline: this.profile.hotline.value, ...this.exampleParams(), ...this.documentParams(), ...params });
+    const all = { hotline: this.profile.hotline.value, ...this.exampleParams(), ...this.documentParams(), ...params };
+    const text = this.deps.texts.t(this.locale, this.variantOf(key), all);
+    // A question's words name its buttons by their labels ({choice_<value>}), so help never says "修改" for a button reading "修改信息".
+    return text.includes('{choice_') ? this.deps.texts.t(this.locale, this.variantOf(key), { ...this.choiceParams(key), ...all }) : text;
+  }
+
+  /** {choice_<value>}: the labels of the choices of the question a prompts.<id>.<part> key belongs to. */
+  private choiceParams(key: string): TextParams {
+    const match = /^prompts\.(.+)\.[^.]+$/.exec(key);
+    if (!match) return {};
+    const prefix = `prompts.${match[1]}.choices.`;
+    const params: TextParams = {};
+    for (const k of this.deps.texts.keys(this.locale)) if (k.startsWith(prefix)) params[`choice_${k.slice(prefix.length)}`] = this.deps.texts.t(this.locale, k);
+    return params;
   }
 
   /** The content key said for `key` in the current filer mode (see t). */

@@ -107,7 +107,10 @@ describe('help: why we ask, an example, then the same question', () => {
       const locale = (c.locale ?? 'zh-CN') as 'zh-CN' | 'en-US';
       const help = Chat.replyWith(replies, 'help');
       expect(help?.channelData).to.deep.include({ help: c.at });
-      expect(help!.text).to.include(chat.texts.t(locale, `prompts.${c.at}.help`, { hotline: '0633-12393', ...c.params }));
+      // A help that names a button says its label ({choice_<value>}).
+      const prefix = `prompts.${c.at}.choices.`;
+      const labels = Object.fromEntries(chat.texts.keys(locale).filter((k) => k.startsWith(prefix)).map((k) => [`choice_${k.slice(prefix.length)}`, chat.texts.t(locale, k)]));
+      expect(help!.text).to.include(chat.texts.t(locale, `prompts.${c.at}.help`, { hotline: '0633-12393', ...labels, ...c.params }));
       if (chat.texts.has(locale, `prompts.${c.at}.example`)) {
         expect(help!.text).to.include(chat.texts.t(locale, `prompts.${c.at}.example`));
       }

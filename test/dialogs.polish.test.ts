@@ -267,7 +267,7 @@ describe('the FAQ: the citizens\' questions of domain.md §10, and the topics of
     const replies = await chat.say(String(chat.texts.list('zh-CN', 'faq.topics').indexOf('INSTITUTIONS') + 1));
     expect(Chat.channelData(replies, 'faq')).to.equal('INSTITUTIONS');
     expect(Chat.promptOf(replies)).to.equal('faq.topic');
-    expect(Chat.textOf(replies)).to.include(chat.texts.t('zh-CN', 'prompts.faq.topic.again'));
+    expect(Chat.textOf(replies)).to.include(chat.texts.t('zh-CN', 'prompts.faq.topic.again', { choice_MENU: chat.texts.t('zh-CN', 'prompts.faq.topic.choices.MENU') }));
     const back = await chat.say('返回主菜单');
     expect(Chat.promptOf(back)).to.equal('menu.main');
     expect(Chat.textOf(back)).not.to.include(chat.texts.t('zh-CN', 'messages.cancelled'));

@@ -210,7 +210,7 @@ function errorAndQuestion(replies: Partial<Activity>[]) {
 
 function example(chat: Chat, locale: Locale, promptId: string): string {
   const own = `prompts.${promptId}.example`;
-  return chat.texts.has(locale, own) ? chat.texts.t(locale, own).split('{')[0]! : chat.texts.t(locale, 'messages.choiceExample', { label: '' }).split('"')[0]!;
+  return chat.texts.has(locale, own) ? chat.texts.t(locale, own).split('{')[0]! : chat.texts.t(locale, 'messages.choiceExample', { label: '' }).split(/["“]/)[0]!;
 }
 
 describe('invalid answers: what was wrong, an example, the same question again', () => {

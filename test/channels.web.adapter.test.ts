@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
 import { ChoiceFactory } from 'botbuilder-dialogs';
 import { MemoryActivityLog, WEB_CHANNEL_ID, WebChannelAdapter } from '../src/channels/web/index.js';
+import { plainCardText } from '../src/channels/web/web-adapter.js';
 import { DirectLineClient, startWebChannel, textsOf, userMessage } from './channels.web.fixtures.js';
 
 const incoming = (conversationId: string, text: string, id: string): Partial<Activity> => ({
@@ -18,6 +19,43 @@ describe('web channel: its own BotAdapter', () => {
   it('choice prompts in the default (auto) style become buttons on this channel', () => {
     const reply = ChoiceFactory.forChannel(WEB_CHANNEL_ID, ['是', '否'], '您已经住院了吗？');
     expect(reply.suggestedActions?.actions.map((a) => a.title)).to.deep.equal(['是', '否']);
+  });
+
+  it('the bot’s messages are plain text for Web Chat unless the bot chose a format', async () => {
+    const log = new MemoryActivityLog();
+    const adapter = new WebChannelAdapter(log);
+    await log.create('conversation-p');
+    await adapter.processActivity(incoming('conversation-p', '你好', 'conversation-p|0000001'), async (context) => {
+      await context.sendActivity('身份证号：1101**********002X\n手机：138****5678');
+      await context.sendActivity({ type: ActivityTypes.Message, text: '**粗体**', textFormat: 'markdown' });
+      await context.sendActivity({ type: ActivityTypes.Typing });
+    });
+    const { activities } = await log.since('conversation-p', '');
+    expect(activities.map((a) => [a.type, a.textFormat])).to.deep.equal([
+      ['message', 'plain'],
+      ['message', 'markdown'],
+      ['typing', undefined],
+    ]);
+  });
+
+  it('Adaptive Card text blocks and facts are escaped for Web Chat’s markdown, so masked values show exactly', () => {
+    const card = {
+      type: 'AdaptiveCard',
+      body: [
+        { type: 'Container', items: [{ type: 'TextBlock', text: '1101**********002X' }] },
+        { type: 'FactSet', facts: [{ title: '手机', value: '138****5678' }] },
+        { type: 'Input.Text', id: 'x', placeholder: 'a*b' },
+      ],
+      actions: [{ type: 'Action.Submit', title: '修改*手机', data: { field: 'phone*' } }],
+    };
+    expect(plainCardText(card)).to.deep.equal({
+      ...card,
+      body: [
+        { type: 'Container', items: [{ type: 'TextBlock', text: '1101\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*002X' }] },
+        { type: 'FactSet', facts: [{ title: '手机', value: '138\\*\\*\\*\\*5678' }] },
+        { type: 'Input.Text', id: 'x', placeholder: 'a*b' },
+      ],
+    });
   });
 
   it('what the bot sends lands in the log, from the bot, in order; traces stay out; delays are honoured', async () => {

@@ -25,6 +25,41 @@ export interface WebAdapterOptions {
 
 type Logic = (context: TurnContext) => Promise<void>;
 
+const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+/** The characters markdown-it gives a meaning to, which a backslash makes plain. */
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()<>#+\-.!|~"]/g;
+
+/** Text shown as written by Web Chat's markdown renderer (which Adaptive Card text blocks go through). */
+export function escapeMarkdown(text: string): string {
+  return text.replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`);
+}
+
+/**
+ * An Adaptive Card whose TextBlock texts and FactSet titles and values show exactly as written: Web Chat
+ * renders them as markdown, so the `*` of a masked ID number (1101**********002X) would turn into bold.
+ * The bot writes plain text on this channel (the same choice as textFormat 'plain' for messages).
+ */
+export function plainCardText(card: unknown): unknown {
+  if (Array.isArray(card)) return card.map(plainCardText);
+  if (typeof card !== 'object' || card === null) return card;
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(card)) result[key] = plainCardText(value);
+  const type = result['type'];
+  if (type === 'TextBlock' && typeof result['text'] === 'string') result['text'] = escapeMarkdown(result['text']);
+  if (type === 'FactSet' && Array.isArray(result['facts'])) {
+    result['facts'] = (result['facts'] as unknown[]).map((fact) => {
+      if (typeof fact !== 'object' || fact === null) return fact;
+      const { title, value } = fact as Record<string, unknown>;
+      return {
+        ...fact,
+        ...(typeof title === 'string' ? { title: escapeMarkdown(title) } : {}),
+        ...(typeof value === 'string' ? { value: escapeMarkdown(value) } : {}),
+      };
+    });
+  }
+  return result;
+}
+
 /**
  * The web channel's own BotAdapter. A turn is run in this process; everything the bot sends during the
  * turn (or later, through continueConversation) is appended to the ActivityLog, where the page's next
@@ -73,7 +108,15 @@ export class WebChannelAdapter extends BotAdapter {
         from: { ...this.bot, ...activity.from, role: 'bot' },
         timestamp: new Date(),
       };
-      responses.push({ id: await this.log.append(conversationId, JSON.parse(JSON.stringify(outgoing)) as Partial<Activity>) });
+      // Web Chat renders text as markdown unless told otherwise: single line breaks collapse, the `*` of a
+      // masked ID number or phone (1101**********002X, 138****5678) turns into bold, quotes get curled.
+      // The bot writes plain text, so its messages say so (each line then shows as its own paragraph).
+      if (outgoing.type === ActivityTypes.Message && outgoing.textFormat === undefined) outgoing.textFormat = 'plain';
+      const stored = JSON.parse(JSON.stringify(outgoing)) as Partial<Activity>;
+      for (const attachment of stored.attachments ?? []) {
+        if (attachment.contentType === ADAPTIVE_CARD) attachment.content = plainCardText(attachment.content);
+      }
+      responses.push({ id: await this.log.append(conversationId, stored) });
     }
     return responses;
   }

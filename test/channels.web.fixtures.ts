@@ -14,7 +14,7 @@ import {
 import { ChoicePrompt, ListStyle, TextPrompt, WaterfallDialog, ComponentDialog, runDialog, type DialogState } from 'botbuilder-dialogs';
 import restify from 'restify';
 import type { AddressInfo } from 'node:net';
-import { registerWebChannel, type WebChannel, type WebChannelOptions } from '../src/channels/web/index.js';
+import { exceptDirectLine, registerWebChannel, type WebChannel, type WebChannelOptions } from '../src/channels/web/index.js';
 
 export const TEST_SECRET = 'test-secret-for-the-web-channel-0123456789';
 
@@ -118,7 +118,7 @@ export async function startWebChannel(
   if (options.serverWideParsers) {
     // As src/app.ts sets up the server for every route.
     server.use(restify.plugins.queryParser());
-    server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
+    server.use(...exceptDirectLine(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false })));
   }
   const bot = createTestBot();
   const channel = registerWebChannel(server, { tokenSecret: TEST_SECRET, logic: bot.logic, ...options });

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'TokenExpired'
   | 'Forbidden'
   | 'NotFound'
+  | 'NotImplemented'
   | 'PayloadTooLarge'
   | 'UnsupportedMediaType'
   | 'TooManyRequests'

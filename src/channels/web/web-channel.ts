@@ -275,8 +275,41 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   // per URL, and a poll's URL changes with its watermark).
   for (const path of DIRECT_LINE_PATHS) server.opts(`${DIRECT_LINE_BASE}${path}`, async (req: Request, res: Response) => cors.preflight(req, res));
 
+  // Anything else below the base answers in the same shape, with CORS headers, instead of restify's own
+  // errors: attachments (/upload) are not taken on this channel, the rest does not exist.
+  const unknown = route(async (req) => {
+    if (/\/conversations\/[^/]+\/upload(?:\?|$)/.test(req.url ?? '')) {
+      throw new HttpError(501, 'NotImplemented', 'attachments cannot be uploaded on this channel');
+    }
+    throw new HttpError(404, 'NotFound', 'no such Direct Line route');
+  });
+  const everything = `${DIRECT_LINE_BASE}/*`;
+  server.get(everything, unknown);
+  server.head(everything, unknown);
+  server.post(everything, unknown);
+  server.put(everything, unknown);
+  server.patch(everything, unknown);
+  server.del(everything, unknown);
+  server.opts(everything, async (req: Request, res: Response) => cors.preflight(req, res));
+
   if (options.page !== false) registerWebPage(server, options.page ?? {});
   return { adapter, tokens };
+}
+
+/**
+ * Wraps a server-wide request handler (e.g. restify's bodyParser) so that it skips the Direct Line routes,
+ * which read their own bodies: their errors (malformed JSON, a body too large) then come in the channel's
+ * own `{error: {code, message}}` shape, with CORS headers, after the token and rate-limit checks.
+ */
+export function exceptDirectLine<H extends (req: Request, res: Response, next: (err?: unknown) => unknown) => unknown>(handlers: H | H[]): H[] {
+  return (Array.isArray(handlers) ? handlers : [handlers]).map(
+    (handler) =>
+      ((req: Request, res: Response, next: (err?: unknown) => unknown) => {
+        const path = (req.url ?? '/').split('?')[0]!;
+        if (path === DIRECT_LINE_BASE || path.startsWith(`${DIRECT_LINE_BASE}/`)) return next();
+        return handler(req, res, next);
+      }) as H,
+  );
 }
 
 /**

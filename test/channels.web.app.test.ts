@@ -1,0 +1,132 @@
+import { expect } from 'chai';
+import { mkdtempSync } from 'node:fs';
+import { request, type IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type App } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/ops/logger.js';
+
+/**
+ * The web channel as src/app.ts wires it, over a real port: the server-wide body parser skips the
+ * Direct Line routes, so every error there is the channel's `{error: {code, message}}` with CORS headers
+ * for an allowed origin, and the client address behind a proxy comes from WEB_TRUST_PROXY.
+ */
+const PORTAL = 'https://www.rizhao.gov.cn';
+
+interface RawReply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+function send(baseUrl: string, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${baseUrl}${path}`, { method, headers: { ...headers, ...(body ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function startApp(env: Record<string, string> = {}): Promise<{ app: App; base: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'web-app-'));
+  const app = createApp(
+    loadConfig({ PORT: '0', FILINGS_PATH: join(dir, 'filings.json'), LOG_LEVEL: 'silent', WEB_ALLOWED_ORIGINS: PORTAL, ...env }),
+    { logger: createLogger({ level: 'silent' }), today: () => '2026-11-24' },
+  );
+  const port = await app.listen(0, '127.0.0.1');
+  return { app, base: `http://127.0.0.1:${port}` };
+}
+
+async function stopApp(app: App | undefined): Promise<void> {
+  if (!app) return;
+  await new Promise<void>((resolve) => app.server.close(() => resolve()));
+  for (const closer of app.closers) await closer.close();
+}
+
+const json = (reply: RawReply) => JSON.parse(reply.body) as { error?: { code: string; message: string } };
+
+describe('web channel as src/app.ts wires it (real port)', function () {
+  this.timeout(20_000);
+  let app: App;
+  let base: string;
+
+  async function open(headers: Record<string, string> = {}): Promise<{ token: string; conversationId: string }> {
+    const generated = await send(base, 'POST', '/v3/directline/tokens/generate', { 'Content-Type': 'application/json', ...headers }, '{}');
+    expect(generated.status, generated.body).to.equal(200);
+    const { token, conversationId } = JSON.parse(generated.body) as { token: string; conversationId: string };
+    const started = await send(base, 'POST', '/v3/directline/conversations', { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...headers }, '{}');
+    expect(started.status).to.equal(201);
+    return { token, conversationId };
+  }
+
+  describe('errors on /v3/directline are the channel’s own, with CORS headers', () => {
+    before(async () => ({ app, base } = await startApp()));
+    after(() => stopApp(app));
+
+    it('invalid JSON → 400 BadArgument with CORS headers (not restify’s InvalidContent)', async () => {
+      const { token, conversationId } = await open();
+      const reply = await send(
+        base,
+        'POST',
+        `/v3/directline/conversations/${conversationId}/activities`,
+        { Origin: PORTAL, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        '{"type": "message", "text": ',
+      );
+      expect(reply.status).to.equal(400);
+      expect(json(reply).error?.code).to.equal('BadArgument');
+      expect(reply.headers['access-control-allow-origin']).to.equal(PORTAL);
+    });
+
+    it('invalid JSON without a token → 401 first (the token is checked before the body is read)', async () => {
+      const { conversationId } = await open();
+      const reply = await send(base, 'POST', `/v3/directline/conversations/${conversationId}/activities`, { Origin: PORTAL, 'Content-Type': 'application/json' }, '{nope');
+      expect(reply.status).to.equal(401);
+      expect(json(reply).error?.code).to.equal('Unauthorized');
+      expect(reply.headers['access-control-allow-origin']).to.equal(PORTAL);
+    });
+
+    it('a body over 256 KB → 413 PayloadTooLarge in the channel’s shape, with CORS headers', async () => {
+      const { token, conversationId } = await open();
+      const reply = await send(
+        base,
+        'POST',
+        `/v3/directline/conversations/${conversationId}/activities`,
+        { Origin: PORTAL, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        JSON.stringify({ type: 'message', text: 'x'.repeat(300 * 1024) }),
+      );
+      expect(reply.status).to.equal(413);
+      expect(json(reply).error?.code).to.equal('PayloadTooLarge');
+      expect(reply.headers['access-control-allow-origin']).to.equal(PORTAL);
+    });
+
+    it('/upload → 501 NotImplemented; unknown routes and methods → 404 NotFound; both with CORS headers', async () => {
+      const { token, conversationId } = await open();
+      const auth = { Origin: PORTAL, Authorization: `Bearer ${token}` };
+      const upload = await send(base, 'POST', `/v3/directline/conversations/${conversationId}/upload?userId=dl_x`, { ...auth, 'Content-Type': 'multipart/form-data; boundary=x' }, '--x--');
+      expect(upload.status).to.equal(501);
+      expect(json(upload).error?.code).to.equal('NotImplemented');
+      expect(upload.headers['access-control-allow-origin']).to.equal(PORTAL);
+      for (const [method, path] of [
+        ['GET', '/v3/directline/session/getsessionid'],
+        ['PUT', `/v3/directline/conversations/${conversationId}/activities`],
+        ['DELETE', `/v3/directline/conversations/${conversationId}`],
+        ['GET', '/v3/directline/nothing/here'],
+      ] as const) {
+        const reply = await send(base, method, path, auth);
+        expect(reply.status, `${method} ${path}`).to.equal(404);
+        expect(json(reply).error?.code, `${method} ${path}`).to.equal('NotFound');
+        expect(reply.headers['access-control-allow-origin'], `${method} ${path}`).to.equal(PORTAL);
+      }
+    });
+
+    it('the Bot Framework route still gets the server-wide body parser', async () => {
+      const reply = await send(base, 'POST', '/api/messages', { 'Content-Type': 'application/json' }, '{nope');
+      expect(reply.status).to.equal(400);
+    });
+  });
+});

@@ -131,6 +131,7 @@ export const envSchema = z
     ),
     WEB_ALLOWED_ORIGINS: originList('WEB_ALLOWED_ORIGINS'),
     WEB_FRAME_ANCESTORS: originList('WEB_FRAME_ANCESTORS'),
+    WEB_TRUST_PROXY: variable('WEB_TRUST_PROXY', 'must be the number of trusted proxies in front of the bot, a whole number from 0 to 10 (default 0)', wholeNumber(0, 10)),
     LOG_LEVEL: variable('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (default info)`, oneOf(LOG_LEVELS)),
     LOG_PRETTY: variable('LOG_PRETTY', 'must be true or false', flag),
     SHUTDOWN_TIMEOUT_MS: variable('SHUTDOWN_TIMEOUT_MS', 'must be a whole number of milliseconds from 100 to 600000 (default 10000)', wholeNumber(100, 600_000)),
@@ -204,6 +205,8 @@ export const envSchema = z
         allowedOrigins: env.WEB_ALLOWED_ORIGINS,
         /** Origins that may show the page in an iframe (besides the bot's own); empty: none. */
         frameAncestors: env.WEB_FRAME_ANCESTORS,
+        /** Proxies in front of the bot that append to X-Forwarded-For (rate limits by the client's address); 0: none. */
+        trustProxyHops: env.WEB_TRUST_PROXY ?? 0,
       },
       log: { level: env.LOG_LEVEL ?? 'info', pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development' },
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 10_000,

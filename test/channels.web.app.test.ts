@@ -129,4 +129,38 @@ describe('web channel as src/app.ts wires it (real port)', function () {
       expect(reply.status).to.equal(400);
     });
   });
+
+  describe('rate limits behind proxies (WEB_TRUST_PROXY)', () => {
+    afterEach(() => stopApp(app));
+
+    /** Token generation is limited per address to a burst of 20: how many of 25 a sender gets. */
+    async function generated(forwardedFor: () => string): Promise<number> {
+      let ok = 0;
+      for (let i = 0; i < 25; i++) {
+        const reply = await send(base, 'POST', '/v3/directline/tokens/generate', { 'Content-Type': 'application/json', 'X-Forwarded-For': forwardedFor() }, '{}');
+        if (reply.status === 200) ok += 1;
+      }
+      return ok;
+    }
+
+    it('one trusted proxy: a client cannot escape its limit by writing its own X-Forwarded-For entries', async () => {
+      ({ app, base } = await startApp({ WEB_TRUST_PROXY: '1' }));
+      let n = 0;
+      // The proxy appends the real client (203.0.113.7); the client made up the rest.
+      expect(await generated(() => `10.0.0.${++n}, 203.0.113.7`)).to.equal(20);
+      expect(await generated(() => '198.51.100.9'), 'another client behind the proxy has its own limit').to.equal(20);
+    });
+
+    it('two trusted proxies: the address the outer proxy saw counts, not the inner proxy’s or the client’s claims', async () => {
+      ({ app, base } = await startApp({ WEB_TRUST_PROXY: '2' }));
+      let n = 0;
+      expect(await generated(() => `10.9.${++n}.1, 203.0.113.7, 172.16.0.${n % 3}`)).to.equal(20);
+    });
+
+    it('no trusted proxy (the default): X-Forwarded-For is ignored, the connection’s address counts', async () => {
+      ({ app, base } = await startApp());
+      let n = 0;
+      expect(await generated(() => `203.0.113.${++n}`)).to.equal(20);
+    });
+  });
 });

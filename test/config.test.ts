@@ -44,6 +44,7 @@ describe('configuration from the environment', () => {
       ['SHUTDOWN_DRAIN_DELAY_MS', config.shutdownDrainDelayMs, 0],
       ['WEB_ALLOWED_ORIGINS (none: the bot’s own page only)', config.web.allowedOrigins, []],
       ['WEB_FRAME_ANCESTORS (none: no other site may frame the page)', config.web.frameAncestors, []],
+      ['WEB_TRUST_PROXY (no proxy: the connection’s own address)', config.web.trustProxyHops, 0],
     ];
     for (const [what, actual, expected] of defaults) {
       it(`${what} → ${String(expected)}`, () => expect(actual).to.deep.equal(expected));
@@ -105,7 +106,13 @@ describe('configuration from the environment', () => {
     expect(config.web).to.deep.equal({
       allowedOrigins: ['https://www.rizhao.gov.cn', 'https://ybj.rizhao.gov.cn:8443'],
       frameAncestors: ['https://www.rizhao.gov.cn', 'http://localhost:8080'],
+      trustProxyHops: 0,
     });
+  });
+
+  it('reads WEB_TRUST_PROXY, the number of trusted proxy hops', () => {
+    expect(loadConfig({ WEB_TRUST_PROXY: '2' }).web.trustProxyHops).to.equal(2);
+    expect(loadConfig({ WEB_TRUST_PROXY: '0' }).web.trustProxyHops).to.equal(0);
   });
 
   it('reads FILINGS_URL (postgres:// or postgresql://) for filings in PostgreSQL, keeping FILINGS_PATH as it is', () => {
@@ -235,6 +242,9 @@ describe('configuration from the environment', () => {
       ["a frame ancestor written as a CSP keyword ('self' is always included)", { WEB_FRAME_ANCESTORS: "'self' https://www.rizhao.gov.cn" }, /WEB_FRAME_ANCESTORS item 1 of 2 must be an origin/],
       ['a wildcard frame ancestor', { WEB_FRAME_ANCESTORS: 'https://*.gov.cn' }, /WEB_FRAME_ANCESTORS item 1 of 1 must be an origin/],
       ['a shutdown timeout with a unit', { SHUTDOWN_TIMEOUT_MS: '10s' }, /SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds/],
+      ['trusting the proxy as a yes/no', { WEB_TRUST_PROXY: 'true' }, /WEB_TRUST_PROXY must be the number of trusted proxies in front of the bot, a whole number from 0 to 10/],
+      ['a negative number of proxies', { WEB_TRUST_PROXY: '-1' }, /WEB_TRUST_PROXY must be the number of trusted proxies/],
+      ['more proxies than any real deployment', { WEB_TRUST_PROXY: '11' }, /WEB_TRUST_PROXY must be the number of trusted proxies/],
     ];
     for (const [what, env, expected] of mistakes) {
       it(what, () => {

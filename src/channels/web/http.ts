@@ -77,14 +77,23 @@ function tooLarge(maxBytes: number): HttpError {
   return new HttpError(413, 'PayloadTooLarge', `the body is larger than ${maxBytes} bytes`, { Connection: 'close' });
 }
 
-/** The caller's address: the socket's, or with trustProxy the first X-Forwarded-For hop. */
-export function clientAddress(req: Request, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? 'unknown';
+/**
+ * The caller's address, for rate limits. With `trustedHops` proxies in front (each appends the address it
+ * got the request from to X-Forwarded-For), it is the `trustedHops`-th entry from the right: the one the
+ * outermost trusted proxy wrote. Entries further left came from the client and are never believed. With
+ * fewer entries than hops the left-most is taken; with none, or 0 hops, the connection's own address.
+ */
+export function clientAddress(req: Request, trustedHops: number | boolean): string {
+  const hops = trustedHops === true ? 1 : trustedHops === false ? 0 : Math.max(0, Math.floor(trustedHops));
+  const socket = req.socket.remoteAddress ?? 'unknown';
+  if (hops === 0) return socket;
+  const header = req.headers['x-forwarded-for'];
+  const entries = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  if (entries.length === 0) return socket;
+  return entries[Math.max(0, entries.length - hops)]!.slice(0, 64);
 }
 
 /** The query string's value for one name (restify's queryParser is not assumed). */

@@ -34,8 +34,11 @@ export interface WebChannelOptions {
   rateLimit?: WebRateLimits;
   /** Largest accepted request body. */
   maxBodyBytes?: number;
-  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
-  trustProxy?: boolean;
+  /**
+   * How many proxies in front of the bot append to X-Forwarded-For (WEB_TRUST_PROXY): the client address
+   * for rate limits is then the one the outermost of them saw. 0 or false: the connection's address; true: 1.
+   */
+  trustProxy?: number | boolean;
   /** Called when a turn fails (e.g. the bot's apology handler); otherwise the failure is logged. */
   onTurnError?: (context: TurnContext, error: Error) => Promise<void>;
   logger?: WebChannelLogger;

@@ -146,6 +146,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     allowedOrigins: config.web.allowedOrigins, // WEB_ALLOWED_ORIGINS: portals using the API from their own pages (CORS)
     page: { frameAncestors: ["'self'", ...config.web.frameAncestors] }, // WEB_FRAME_ANCESTORS: portals framing the page
     trustProxy: config.web.trustProxyHops, // WEB_TRUST_PROXY: proxies in front that append to X-Forwarded-For
+    expiredTokenGraceSeconds: config.state.conversationTtlSeconds, // an expired token may resume its conversation while it lives
   });
   for (const m of middleware) web.adapter.use(m);
 

@@ -206,14 +206,52 @@ describe('web channel: the Direct Line 3.0 subset Web Chat uses, over a real por
       }
     });
 
-    it('an expired token → 403 TokenExpired on every route that needs one', async () => {
+    it('an expired token → 403 TokenExpired on every route but reconnect and refresh', async () => {
       const { conversationId } = await dl.open();
       const longAgo = new WebTokens(TEST_SECRET, 60, () => Date.now() - 3600_000).issue(conversationId, 'dl_old').token;
       for (const [method, path] of routes(conversationId)) {
+        if (path === '/tokens/refresh' || path.endsWith('?watermark=') && !path.includes('/activities')) continue;
         const reply = await dl.call(method, path, method === 'POST' ? { token: longAgo, body: userMessage('x') } : { token: longAgo });
         expect(reply.status, `${method} ${path}`).to.equal(403);
         expect(reply.body).to.have.nested.property('error.code', 'TokenExpired');
       }
+    });
+
+    describe('an expired token resumes its own conversation while the conversation lives (a laptop that slept)', () => {
+      const expiredFor = (conversationId: string, userId: string, agoSeconds: number) =>
+        new WebTokens(TEST_SECRET, 1800, () => Date.now() - (1800 + agoSeconds) * 1000).issue(conversationId, userId).token;
+
+      it('reconnect and refresh answer with a fresh token for the same conversation and user', async () => {
+        const { token, conversationId } = await dl.open();
+        const user = String(claimsOf(token)['user']);
+        const stale = expiredFor(conversationId, user, 3 * 3600);
+        const reconnected = await dl.reconnect(stale, conversationId);
+        expect(reconnected.status).to.equal(200);
+        expect(reconnected.body.conversationId).to.equal(conversationId);
+        const fresh = reconnected.body.token;
+        expect(claimsOf(fresh)).to.include({ conv: conversationId, user });
+        expect(Number(claimsOf(fresh)['exp']) * 1000).to.be.greaterThan(Date.now());
+        expect(textsOf((await dl.poll(fresh, conversationId)).body.activities)).to.deep.equal([zh.greeting, zh.choose]);
+        const refreshed = await dl.refresh(expiredFor(conversationId, user, 600));
+        expect(refreshed.status).to.equal(200);
+        expect(claimsOf(refreshed.body.token)).to.include({ conv: conversationId, user });
+      });
+
+      it('not for a conversation that no longer exists, nor another conversation, nor past the conversation’s lifetime, nor forged', async () => {
+        const { token, conversationId } = await dl.open();
+        const gone = expiredFor('conversationGone12345', 'dl_x', 60);
+        expect((await dl.reconnect(gone, 'conversationGone12345')).status).to.equal(403);
+        expect((await dl.refresh(gone)).body).to.have.nested.property('error.code', 'TokenExpired');
+        const other = await dl.open();
+        const reply = await dl.reconnect(expiredFor(other.conversationId, 'dl_x', 60), conversationId);
+        expect(reply.status).to.equal(403);
+        expect(reply.body).to.have.nested.property('error.code', 'Forbidden');
+        const ancient = expiredFor(conversationId, String(claimsOf(token)['user']), 25 * 3600);
+        expect((await dl.reconnect(ancient, conversationId)).body).to.have.nested.property('error.code', 'TokenExpired');
+        expect((await dl.refresh(ancient)).status).to.equal(403);
+        const forged = new WebTokens('another-secret-0123456789abcdef', 1800, () => Date.now() - 3600_000).issue(conversationId, 'dl_x').token;
+        expect((await dl.reconnect(forged, conversationId)).status).to.equal(401);
+      });
     });
 
     it("a token reaches only its own conversation: another conversation's id → 403", async () => {

@@ -115,16 +115,31 @@ describe('the citizens’ page in a real browser (Chromium, Web Chat 4.18.1 serv
     expect(await browser.page.getAttribute('[data-id="webchat-sendbox-input"]', 'aria-label')).to.be.a('string').and.not.equal('');
   });
 
-  it('an expired conversation starts a fresh one with a friendly note in the page’s language', async () => {
+  it('a token that expired while the laptop slept still resumes the same conversation, with its history and no note', async () => {
     await browser.open(`${running.baseUrl}/`);
     await browser.run([{ see: zh.choose }, { click: zh.choices[0] }, { see: zh.askName }]);
     const saved = (await savedConversation())!;
-    const longAgo = new WebTokens(TEST_SECRET, 60, () => Date.now() - 3600_000).issue(saved.conversationId, 'dl_old').token;
-    await browser.page.evaluate(([key, value]) => sessionStorage.setItem(key!, value!), [STORE_KEY, JSON.stringify({ ...saved, token: longAgo })]);
+    const user = JSON.parse(Buffer.from((saved as unknown as { token: string }).token.split('.')[1]!, 'base64url').toString('utf8')).user as string;
+    const slept = new WebTokens(TEST_SECRET, 1800, () => Date.now() - 3 * 3600_000).issue(saved.conversationId, user).token;
+    await browser.page.evaluate(([key, value]) => sessionStorage.setItem(key!, value!), [STORE_KEY, JSON.stringify({ ...saved, token: slept })]);
+
+    await browser.run([{ reload: true }, { see: zh.askName }]);
+    expect((await savedConversation())?.conversationId).to.equal(saved.conversationId);
+    expect(await browser.page.locator('#status').textContent()).to.equal('');
+    expect((await browser.transcript()).map((l) => l.text)).to.deep.equal([zh.greeting, zh.choose, zh.choices[0], zh.askName]);
+    await browser.run([{ type: '李四' }, { see: zh.done('李四', zh.choices[0]) }]);
+  });
+
+  it('a conversation that no longer exists is replaced by a fresh one with a friendly note in the page’s language', async () => {
+    await browser.open(`${running.baseUrl}/`);
+    await browser.run([{ see: zh.choose }]);
+    const gone = 'conversationGone12345';
+    const longAgo = new WebTokens(TEST_SECRET, 60, () => Date.now() - 3600_000).issue(gone, 'dl_old').token;
+    await browser.page.evaluate(([key, value]) => sessionStorage.setItem(key!, value!), [STORE_KEY, JSON.stringify({ conversationId: gone, token: longAgo })]);
 
     await browser.run([{ reload: true }, { see: zh.greeting }, { see: zh.choose }]);
     expect(await browser.page.locator('#status').textContent()).to.equal(pageStrings('zh-CN')['expired']);
-    expect((await savedConversation())?.conversationId).to.not.equal(saved.conversationId);
+    expect((await savedConversation())?.conversationId).to.not.equal(gone);
     expect((await browser.transcript()).map((l) => l.text)).to.deep.equal([zh.greeting, zh.choose]);
     await browser.screenshot('webchat-zh-4-expired');
   });

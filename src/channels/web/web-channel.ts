@@ -6,6 +6,7 @@ import { clientAddress, HttpError, queryValue, readJsonBody, sendError, sendJson
 import { registerWebPage, type WebPageOptions } from './page.js';
 import { RateLimiter, type BucketSpec } from './rate-limiter.js';
 import { WEB_CHANNEL_ID, WEB_SERVICE_URL, WebChannelAdapter } from './web-adapter.js';
+import { DEFAULT_CONVERSATION_TTL_SECONDS } from './activity-log.js';
 import { isConversationId, newConversationId, newUserId, WebTokens, type WebTokenClaims } from './web-tokens.js';
 
 export interface WebRateLimits {
@@ -31,6 +32,13 @@ export interface WebChannelOptions {
   /** Where each conversation's activities are kept. */
   activityLog: ActivityLog;
   tokenTtlSeconds?: number;
+  /**
+   * How long after its expiry a token may still reconnect to (GET /conversations/:id) and refresh
+   * (POST /tokens/refresh) its own conversation, while that conversation is still in the activity log:
+   * a laptop that slept past the token's 30 minutes resumes the filing. Default: the log's lifetime of a
+   * conversation (24 h); 0 turns it off. Every other route refuses expired tokens.
+   */
+  expiredTokenGraceSeconds?: number;
   rateLimit?: WebRateLimits;
   /** Largest accepted request body. */
   maxBodyBytes?: number;
@@ -114,9 +122,23 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     }
   };
 
-  /** Address limit, then the token, then the conversation's own limit; the conversation must be the token's. */
-  const authorize = (req: Request, conversationId?: string): WebTokenClaims => {
-    const check = tokens.verifyHeader(req.headers.authorization);
+  const expiredGrace = options.expiredTokenGraceSeconds ?? DEFAULT_CONVERSATION_TTL_SECONDS;
+
+  /**
+   * Address limit, then the token, then the conversation's own limit; the conversation must be the token's.
+   * With `renewing`, an expired but correctly signed token is accepted (within the grace) if its own
+   * conversation still exists: reconnect and refresh then hand out a fresh token.
+   */
+  const authorize = async (req: Request, conversationId?: string, renewing = false): Promise<WebTokenClaims> => {
+    const check = tokens.verifyHeader(req.headers.authorization, renewing ? { expiredUpToSeconds: expiredGrace } : {});
+    if (check.ok && check.expired) {
+      if (conversationId !== undefined && conversationId !== check.claims.conversationId) {
+        throw new HttpError(403, 'Forbidden', 'the token does not reach this conversation');
+      }
+      limit(byConversation, check.claims.conversationId, 'for this conversation');
+      if (!(await log.exists(check.claims.conversationId))) throw new HttpError(403, 'TokenExpired', 'the token has expired');
+      return check.claims;
+    }
     if (!check.ok) {
       if (check.error === 'token_expired') throw new HttpError(403, 'TokenExpired', 'the token has expired');
       throw new HttpError(401, 'Unauthorized', check.error === 'token_missing' ? 'a Bearer token is required' : 'the token is not valid');
@@ -190,7 +212,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   server.post(
     `${DIRECT_LINE_BASE}/tokens/refresh`,
     route(async (req, res) => {
-      const claims = authorize(req);
+      const claims = await authorize(req, undefined, true);
       sendJson(res, 200, conversationReply(claims));
     }),
   );
@@ -217,7 +239,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   server.post(
     `${DIRECT_LINE_BASE}/conversations`,
     route(async (req, res) => {
-      const claims = authorize(req);
+      const claims = await authorize(req);
       const body = await readJsonBody(req, maxBodyBytes);
       const id = claims.conversationId;
       if (starting.has(id)) {
@@ -243,7 +265,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     `${DIRECT_LINE_BASE}/conversations/:conversationId`,
     route(async (req, res) => {
       const conversationId = conversationParam(req);
-      const claims = authorize(req, conversationId);
+      const claims = await authorize(req, conversationId, true);
       await mustExist(conversationId);
       sendJson(res, 200, conversationReply(claims));
     }),
@@ -253,7 +275,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     `${DIRECT_LINE_BASE}/conversations/:conversationId/activities`,
     route(async (req, res) => {
       const conversationId = conversationParam(req);
-      authorize(req, conversationId);
+      await authorize(req, conversationId);
       await mustExist(conversationId);
       sendJson(res, 200, await log.since(conversationId, queryValue(req, 'watermark')));
     }, 'poll'),
@@ -263,7 +285,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     `${DIRECT_LINE_BASE}/conversations/:conversationId/activities`,
     route(async (req, res) => {
       const conversationId = conversationParam(req);
-      const claims = authorize(req, conversationId);
+      const claims = await authorize(req, conversationId);
       const body = await readJsonBody(req, maxBodyBytes);
       await mustExist(conversationId);
       const incoming = toIncomingActivity(body, claims, adapter.bot, new Date(now()));

@@ -10,7 +10,17 @@ export interface WebTokenClaims {
   expiresAt: number;
 }
 
-export type TokenCheck = { ok: true; claims: WebTokenClaims } | { ok: false; error: 'token_missing' | 'token_invalid' | 'token_expired' };
+export type TokenCheck =
+  | { ok: true; claims: WebTokenClaims; expired?: boolean }
+  | { ok: false; error: 'token_missing' | 'token_invalid' | 'token_expired' };
+
+export interface VerifyOptions {
+  /**
+   * Accept a correctly signed token that expired at most this many seconds ago (its claims come back with
+   * `expired: true`). For reconnecting to and refreshing a conversation that still exists only.
+   */
+  expiredUpToSeconds?: number;
+}
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 30 * 60;
 
@@ -43,13 +53,13 @@ export class WebTokens {
   }
 
   /** Checks signature, shape and expiry of the token from an "Authorization: Bearer …" header. */
-  verifyHeader(authorization: string | undefined): TokenCheck {
+  verifyHeader(authorization: string | undefined, options: VerifyOptions = {}): TokenCheck {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '');
     if (!match) return { ok: false, error: 'token_missing' };
-    return this.verify(match[1]!);
+    return this.verify(match[1]!, options);
   }
 
-  verify(token: string): TokenCheck {
+  verify(token: string, options: VerifyOptions = {}): TokenCheck {
     const parts = token.split('.');
     if (parts.length !== 3 || parts[0] !== HEADER) return { ok: false, error: 'token_invalid' };
     const given = Buffer.from(parts[2]!, 'base64url');
@@ -65,8 +75,13 @@ export class WebTokens {
     if (typeof conv !== 'string' || !ID_PATTERN.test(conv) || typeof user !== 'string' || typeof exp !== 'number') {
       return { ok: false, error: 'token_invalid' };
     }
-    if (exp * 1000 <= this.now()) return { ok: false, error: 'token_expired' };
-    return { ok: true, claims: { conversationId: conv, userId: user, expiresAt: exp } };
+    const claims = { conversationId: conv, userId: user, expiresAt: exp };
+    if (exp * 1000 <= this.now()) {
+      const grace = options.expiredUpToSeconds ?? 0;
+      if (grace > 0 && (exp + grace) * 1000 > this.now()) return { ok: true, claims, expired: true };
+      return { ok: false, error: 'token_expired' };
+    }
+    return { ok: true, claims };
   }
 
   private sign(body: string): string {

@@ -301,7 +301,7 @@ function parseInstitutions(text: string, q: QuestionContext): Check<string[]> {
     .filter(Boolean);
   if (names.length < min || names.length > max) return fail('INSTITUTIONS_COUNT', { min, max });
   for (const name of names) {
-    const checked = checkInstitutionName(name);
+    const checked = checkInstitutionName(name, { min: 2, max: 60 });
     if (!checked.ok) return checked;
   }
   if (new Set(names).size !== names.length) return fail('INSTITUTIONS_REPEATED');
@@ -441,7 +441,7 @@ const DETAILS: Question[] = [
     stage: 'details',
     parse: (t) => {
       const length = parseFreeText(2, 100, 'HOSPITAL_LENGTH')(t);
-      return length.ok ? checkInstitutionName(length.value, 100) : length;
+      return length.ok ? checkInstitutionName(length.value, { min: 2, max: 100 }) : length;
     },
     get: (q) => q.state.details.referringHospital,
     set: (q, v) => setDetail(q, 'referringHospital', v),

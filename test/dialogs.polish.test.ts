@@ -296,3 +296,23 @@ describe('the FAQ: the citizens\' questions of domain.md §10, and the topics of
     expect(text).to.include('reference number');
   });
 });
+
+describe('the submission confirmation tells each fact once', () => {
+  for (const [name, steps] of [
+    ['for oneself', TMP_OTHER_TO_SUMMARY],
+    ['for someone in hospital', AGENT_IN_HOSPITAL],
+  ] as Array<[string, Step[]]>) {
+    it(`${name}: no sentence repeats another (networked institutions, who decides on approval)`, async () => {
+      const chat = new Chat();
+      await chat.follow(steps);
+      const replies = await chat.say('确认提交');
+      const text = Chat.replyWith(replies, 'filing')!.text!;
+      const category = Chat.channelData<{ category: string }>(replies, 'filing')!.category;
+      const categoryName = chat.profiles.get('rizhao')!.categories[category as 'TMP_OTHER'].name['zh-CN'];
+      expect(repeated(text.split(categoryName).join('')), text).to.equal(undefined);
+      // "Check the hospital is networked" and "the agency decides on approval": once each.
+      expect((text.match(/已联网|联网定点医疗机构/g) ?? []).length, text).to.equal(1);
+      expect((text.match(/审核结果|是否通过/g) ?? []).length, text).to.equal(1);
+    });
+  }
+});

@@ -3,19 +3,20 @@ import { parseStartDate } from '../src/domain/dates.js';
 import { ageOn, checkAddress, checkAgentAge, checkInstitutionName } from '../src/domain/free-text.js';
 
 const TODAY = '2026-11-24';
+const LENGTH = { min: 2, max: 60 };
 
 describe('free-text answers that must look like what was asked (domain)', () => {
   describe('a medical institution', () => {
     for (const name of ['上海市第六人民医院', '复旦大学附属中山医院', '日照市人民医院', '城关镇卫生院', '张医生诊所', '浦东新区社区卫生服务中心', 'Ruijin Hospital', 'Shanghai Ninth People\'s Hospital', '妇幼保健院']) {
-      it(`"${name}" is accepted`, () => expect(checkInstitutionName(name)).to.deep.equal({ ok: true, value: name }));
+      it(`"${name}" is accepted`, () => expect(checkInstitutionName(name, LENGTH)).to.deep.equal({ ok: true, value: name }));
     }
     for (const name of ['11月27日', '2026-11-27', '12345', '明天', '张三', '浦东新区世纪大道100号']) {
       it(`"${name}" is refused as INSTITUTION_NOT_MEDICAL`, () => {
-        expect(checkInstitutionName(name)).to.deep.include({ ok: false, error: 'INSTITUTION_NOT_MEDICAL' });
+        expect(checkInstitutionName(name, LENGTH)).to.deep.include({ ok: false, error: 'INSTITUTION_NOT_MEDICAL' });
       });
     }
     it('too long is INSTITUTION_NAME with the bounds', () => {
-      expect(checkInstitutionName('医'.repeat(61))).to.deep.equal({ ok: false, error: 'INSTITUTION_NAME', params: { min: 2, max: 60 } });
+      expect(checkInstitutionName('医'.repeat(61), LENGTH)).to.deep.equal({ ok: false, error: 'INSTITUTION_NAME', params: LENGTH });
     });
   });
 

@@ -71,6 +71,7 @@ for (const store of ['memory', 'redis'] as const) {
       const cancelled = new HttpChat([base]);
       await follow(cancelled, upTo('details.phone'));
       await cancelled.say('取消');
+      await cancelled.say('是'); // a filing with answers asks before it is cleared
 
       // The app's own watch counts after the conversation state's lifetime (a day); this one, sharing the
       // app's store and metrics, treats every waiting conversation as expired now.

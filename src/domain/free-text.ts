@@ -29,14 +29,14 @@ export function looksLikeInstitution(text: string): boolean {
 }
 
 /**
- * One medical institution's name, 2 to 60 characters, that looks like one (医院, 卫生院, 诊所, 中心,
+ * One medical institution's name, `min` to `max` characters, that looks like one (医院, 卫生院, 诊所, 中心,
  * hospital, clinic …). INSTITUTION_NAME { min, max } for the length, INSTITUTION_NOT_MEDICAL { name }
  * for a date, a number or a name without an institution word.
  */
-export function checkInstitutionName(text: string, max = 60): Check<string> {
+export function checkInstitutionName(text: string, length: { min: number; max: number }): Check<string> {
   const name = text.trim().replace(/\s+/g, ' ');
   const n = [...name].length;
-  if (n < 2 || n > max) return fail('INSTITUTION_NAME', { min: 2, max });
+  if (n < length.min || n > length.max) return fail('INSTITUTION_NAME', { ...length });
   return looksLikeInstitution(name) ? ok(name) : fail('INSTITUTION_NOT_MEDICAL', { name });
 }
 

@@ -50,7 +50,7 @@ describe('the web page, end to end in a real browser: a whole filing in Chinese'
     { click: '计划去外地看病或居住' },
     { click: '否，短期看病' },
     { click: '没有，自己去' },
-    { sees: '应办理"自主转诊人员"备案' },
+    { sees: '应办理“自主转诊人员”备案' },
     { screenshot: 'filing-1-outcome' },
   ];
 
@@ -77,7 +77,7 @@ describe('the web page, end to end in a real browser: a whole filing in Chinese'
     await driver.run(situation);
 
     // Reload in the middle: the history is there and the conversation continues.
-    await driver.run([{ reload: true }, { sees: '应办理"自主转诊人员"备案' }]);
+    await driver.run([{ reload: true }, { sees: '应办理“自主转诊人员”备案' }]);
     await driver.run(details);
 
     // The summary is masked, and the card's edit action opens one field only.

@@ -5,6 +5,14 @@ import { createTurnErrorHandler } from '../src/bot/turn-error.js';
 import { createLogger } from '../src/ops/logger.js';
 import { StoreUnavailableError, type StoreFault } from '../src/state/errors.js';
 import { SUBMITTED_REFERENCE_KEY } from '../dialogs/review-dialog.js';
+import { TestAdapter, TurnContext as BotTurnContext } from 'botbuilder';
+import { DialogContext, DialogContextError, DialogSet } from 'botbuilder-dialogs';
+
+/** The error as it leaves a dialog: botbuilder-dialogs wraps it in a DialogContextError. */
+function fromDialog(inner: Error): Error {
+  const dc = new DialogContext(new DialogSet(), new BotTurnContext(new TestAdapter(), { type: 'message' }), { dialogStack: [{ id: 'review.steps', state: {} }] });
+  return new DialogContextError(inner, dc);
+}
 
 const texts = new Texts();
 const logger = createLogger({ level: 'silent' });
@@ -35,6 +43,11 @@ describe('the apology after a failed turn says what the person should do', () =>
       (fault): [string, Error, string] => [`a write whose reply never came (${fault}): it may have landed`, new StoreUnavailableError('write', fault), 'system.storeWriteUncertain'],
     ),
   ];
+  cases.push(
+    ['a filing store outage thrown inside a dialog (wrapped by botbuilder-dialogs)', fromDialog(new StoreUnavailableError('filings.submit', 'not-connected')), 'system.storeUnavailable'],
+    ['a write timeout thrown inside a dialog', fromDialog(new StoreUnavailableError('write', 'timeout')), 'system.storeWriteUncertain'],
+    ['a bug thrown inside a dialog', fromDialog(new Error('boom')), 'messages.error'],
+  );
   for (const [what, error, key] of cases) {
     for (const locale of ['zh-CN', 'en-US'] as const) {
       it(`${what} (${locale})`, async () => {

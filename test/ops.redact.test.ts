@@ -1,3 +1,5 @@
+import { TestAdapter, TurnContext } from 'botbuilder';
+import { DialogContext, DialogContextError, DialogSet } from 'botbuilder-dialogs';
 import { expect } from 'chai';
 import { createLogger, type Logger } from '../src/ops/logger.js';
 import { maskFreeText, MASKED_ID, MASKED_PHONE, redactDeep, REDACTED } from '../src/ops/redact.js';
@@ -14,6 +16,13 @@ const ID = '11010519491231002X';
 const ID_LOWER_X = '11010519491231002x';
 const PHONES = ['13812345678', '+86 139 1234 5678', '150-1234-5678', '+8618612345678', '0086 177 1234 5678', '(+86)13312345678'];
 const NAME = '张三丰';
+
+/** A real DialogContextError, as botbuilder-dialogs throws it, with personal data in the stack's state. */
+function dialogError(inner: Error, said: string): Error {
+  const turn = new TurnContext(new TestAdapter(), { type: 'message', text: said });
+  const dc = new DialogContext(new DialogSet(), turn, { dialogStack: [{ id: 'review.steps', state: { options: { prompt: said }, values: { said } } }] });
+  return new DialogContextError(inner, dc);
+}
 const AGENT_NAME = 'Wang Xiaoming';
 const ADDRESS = '山东省日照市东港区海曲中路88号';
 const USER_TEXT = '我要给我父亲办异地安置备案';
@@ -164,6 +173,11 @@ describe('ops: logs carry no personal data', () => {
             .child({ stage: 'details', note: `tel ${PHONES[2]}` })
             .info({ step: 'review' }, 'bound'),
         survives: ['req-43', 'details', 'bound'],
+      },
+      {
+        name: 'an error from inside a dialog: the original and the dialog id, never the dialog stack with its state',
+        write: (log) => log.error({ err: dialogError(new Error('store write failed'), `您之前的回答是：${NAME}，${ADDRESS}`) }, 'turn failed'),
+        survives: ['store write failed', 'review.steps', 'turn failed'],
       },
       {
         name: 'filing state with details and earlier answers',

@@ -4,6 +4,7 @@ import { resolveLocale, type Texts } from '../content/texts.js';
 import { StoreUnavailableError } from '../state/errors.js';
 import { conversationTag } from './turn-log-middleware.js';
 import { channelName } from '../ops/channel-name.js';
+import { unwrapDialogError } from '../ops/dialog-error.js';
 import { TURN_LOGGER_KEY } from '../ops/turn-state-keys.js';
 import { SUBMITTED_REFERENCE_KEY } from '../../dialogs/review-dialog.js';
 import { TURN_HOTLINE_KEY } from '../../dialogs/turn-kit.js';
@@ -15,7 +16,8 @@ import { TURN_HOTLINE_KEY } from '../../dialogs/turn-kit.js';
  */
 export function createTurnErrorHandler(deps: { texts: Texts; logger: Logger; hotline: string }) {
   return async (context: TurnContext, error: Error): Promise<void> => {
-    const kind = error instanceof StoreUnavailableError ? 'store_unavailable' : 'bug';
+    const cause = unwrapDialogError(error).error;
+    const kind = cause instanceof StoreUnavailableError ? 'store_unavailable' : 'bug';
     // The turn's own logger carries the request id and the (salted) conversation tag.
     const log = (context.turnState.get(TURN_LOGGER_KEY) as Logger | undefined) ?? deps.logger.child({ conversation: conversationTag(context.activity.conversation?.id), channel: channelName(context.activity.channelId) });
     log.error({ err: error, kind }, 'turn failed');
@@ -23,7 +25,7 @@ export function createTurnErrorHandler(deps: { texts: Texts; logger: Logger; hot
     const reference = context.turnState.get(SUBMITTED_REFERENCE_KEY) as string | undefined;
     const key = reference
       ? 'system.failedAfterSubmit'
-      : writeMayHaveLanded(error)
+      : writeMayHaveLanded(cause)
         ? 'system.storeWriteUncertain'
         : kind === 'store_unavailable'
           ? 'system.storeUnavailable'
@@ -43,7 +45,7 @@ export function createTurnErrorHandler(deps: { texts: Texts; logger: Logger; hot
  * A write that timed out or lost its connection after being sent may still have been applied by Redis:
  * the person must not be told their message was not handled (a resend would answer the next question).
  */
-function writeMayHaveLanded(error: Error): boolean {
+function writeMayHaveLanded(error: unknown): boolean {
   return error instanceof StoreUnavailableError && error.operation === 'write' && (error.fault === 'timeout' || error.fault === 'connection-lost');
 }
 

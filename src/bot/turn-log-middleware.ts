@@ -3,6 +3,7 @@ import type { Activity, Middleware, ResourceResponse, TurnContext } from 'botbui
 import type { Logger } from '../ops/logger.js';
 import type { Metrics, TurnOutcome } from '../ops/metrics.js';
 import { channelName } from '../ops/channel-name.js';
+import { unwrapDialogError } from '../ops/dialog-error.js';
 import { currentRequestId } from '../ops/request-context.js';
 import { PROMPT_ID_KEY, REQUEST_ID_KEY, TURN_ERROR_KIND_KEY, TURN_LOGGER_KEY, TURN_OUTCOME_KEY } from '../ops/turn-state-keys.js';
 import { isStoreUnavailable } from '../state/errors.js';
@@ -95,6 +96,6 @@ export class TurnLogMiddleware implements Middleware {
  * turnState (TURN_ERROR_KIND_KEY), else `turn`.
  */
 export function errorKind(failure: unknown, context: TurnContext): string {
-  if (failure !== undefined) return isStoreUnavailable(failure) ? 'store_unavailable' : 'bug';
+  if (failure !== undefined) return isStoreUnavailable(unwrapDialogError(failure).error) ? 'store_unavailable' : 'bug';
   return (context.turnState.get(TURN_ERROR_KIND_KEY) as string | undefined) ?? 'turn';
 }

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
-import { pino, stdSerializers, type DestinationStream, type Logger as PinoLogger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger as PinoLogger, type LoggerOptions } from 'pino';
 import { maskFreeText, redactDeep, REDACT_PATHS, REDACTED } from './redact.js';
+import { unwrapDialogError } from './dialog-error.js';
 
 export type Logger = PinoLogger;
 
@@ -23,10 +24,7 @@ export function createLogger(opts: LoggerOpts = {}): Logger {
   const level = opts.level ?? process.env.LOG_LEVEL ?? 'info';
   const pretty = opts.pretty ?? (process.env.LOG_PRETTY === 'true' || process.env.NODE_ENV === 'development');
 
-  const cleanError = (e: unknown): unknown => {
-    const plain = e instanceof Error ? stdSerializers.err(e) : e;
-    return redactDeep(plain);
-  };
+  const cleanError = (e: unknown): unknown => redactDeep(withoutDialogStack(e));
 
   const options: LoggerOptions = {
     level,
@@ -38,7 +36,7 @@ export function createLogger(opts: LoggerOpts = {}): Logger {
       msg: (m: unknown) => (typeof m === 'string' ? maskFreeText(m) : redactDeep(m)),
     },
     formatters: {
-      log: (object) => redactDeep(object) as Record<string, unknown>,
+      log: (object) => redactDeep(Object.fromEntries(Object.entries(object).map(([key, value]) => [key, withoutDialogStack(value)]))) as Record<string, unknown>,
       bindings: (bindings) => redactDeep(bindings) as Record<string, unknown>,
     },
     hooks: {
@@ -53,6 +51,18 @@ export function createLogger(opts: LoggerOpts = {}): Logger {
 
   const destination = pretty ? prettyStream(opts.destination) ?? opts.destination : opts.destination;
   return cleanChildren(destination ? pino(options, destination) : pino(options));
+}
+
+/**
+ * An error out of a dialog is logged as the original error plus the dialog's id: the DialogContextError
+ * around it carries the whole dialog stack with its state (prompt texts quoting what the person said).
+ */
+function withoutDialogStack(value: unknown): unknown {
+  const { error, dialog } = unwrapDialogError(value);
+  if (dialog === undefined && error === value) return value;
+  // Cleaned as an Error first (its message and stack are free text), then marked with the dialog id.
+  const cleaned = redactDeep(error);
+  return dialog !== undefined && cleaned && typeof cleaned === 'object' ? { ...cleaned, dialog } : cleaned;
 }
 
 /**

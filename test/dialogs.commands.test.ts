@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Chat } from './support/chat.js';
+import { openingEn, openingZh, TMP_OTHER_TO_SUMMARY, upTo } from './support/paths.js';
 
 /**
  * The emergency command: at any question of a filing, "急诊" / "抢救" / "emergency" gives the emergency
@@ -8,28 +9,8 @@ import { Chat } from './support/chat.js';
  * the question itself ("正在急诊" at "what is happening now") it is that answer.
  */
 
-type Step = [say: string, next: string];
-
-const OPENING_ZH: Step[] = [
-  ['你好', 'menu.main'],
-  ['1', 'situation.filerMode'],
-];
-
-const TO_PHONE_ZH: Step[] = [
-  ...OPENING_ZH,
-  ['本人', 'situation.insuredPlace'],
-  ['日照', 'situation.treatmentPlace'],
-  ['上海', 'consent.personalInfo'],
-  ['同意', 'situation.insuranceActive'],
-  ['是', 'situation.now'],
-  ['计划去外地看病或居住', 'situation.longTerm'],
-  ['否', 'situation.hasReferral'],
-  ['没有', 'outcome.understood'],
-  ['我已了解，继续', 'details.scheme'],
-  ['职工医保', 'details.personName'],
-  ['张三', 'details.idNumber'],
-  ['11010519491231002X', 'details.phone'],
-];
+const OPENING_ZH = upTo(openingZh(), 'situation.filerMode');
+const TO_PHONE_ZH = upTo(TMP_OTHER_TO_SUMMARY, 'details.phone');
 
 function expectEmergencyAdvice(chat: Chat, replies: Awaited<ReturnType<Chat['say']>>, locale: 'zh-CN' | 'en-US'): void {
   const advice = Chat.replyWith(replies, 'category');
@@ -73,11 +54,7 @@ describe('the emergency command: the advice at once, at any question', () => {
 
   it('in English mode, at the insured place (a text question): "emergency" gives the advice in English', async () => {
     const chat = new Chat({ locale: 'en-US' });
-    await chat.follow([
-      ['hi', 'menu.main'],
-      ['1', 'situation.filerMode'],
-      ['For myself', 'situation.insuredPlace'],
-    ]);
+    await chat.follow(upTo(openingEn(), 'situation.insuredPlace'));
     const replies = await chat.say('emergency');
     expectEmergencyAdvice(chat, replies, 'en-US');
     expect(Chat.textOf(replies)).to.include(chat.texts.t('en-US', 'commands.emergency.then'));
@@ -94,7 +71,7 @@ describe('the emergency command: the advice at once, at any question', () => {
 
   it('at "what is happening now" 急诊 is still the answer: the emergency outcome, then the menu', async () => {
     const chat = new Chat();
-    await chat.follow(TO_PHONE_ZH.slice(0, 7));
+    await chat.follow(openingZh());
     const replies = await chat.say('急诊');
     expect(Chat.channelData(replies, 'category')).to.equal('TMP_EMERGENCY');
     expect(Chat.textOf(replies)).not.to.include(chat.texts.t('zh-CN', 'commands.emergency.then'));

@@ -4,6 +4,7 @@ import { checkAdmissionDate, checkStartDate, parseDate, startDateRulesFor } from
 import { loadProfiles } from '../src/domain/profile.js';
 import { checkResidentId } from '../src/domain/resident-id.js';
 import { Chat, TODAY } from './support/chat.js';
+import { openingZh, TMP_OTHER_FROM_HAS_REFERRAL, type TextStep as Step, upTo } from './support/paths.js';
 
 /**
  * The example given with an error re-prompt must be an answer the question accepts: the QA review found
@@ -11,28 +12,13 @@ import { Chat, TODAY } from './support/chat.js';
  * example of a start on or before admission. Read back from the bot's own replies.
  */
 
-type Step = [say: string, next: string];
 const rizhao = loadProfiles().get('rizhao')!;
 
-const opening = (now: string): Step[] => [
-  ['你好', 'menu.main'],
-  ['1', 'situation.filerMode'],
-  ['本人', 'situation.insuredPlace'],
-  ['日照', 'situation.treatmentPlace'],
-  ['上海', 'consent.personalInfo'],
-  ['同意', 'situation.insuranceActive'],
-  ['是', 'situation.now'],
+const opening = (now: string, filer = '本人'): Step[] => [
+  ...openingZh(filer),
   [now, now === '已住院，还没出院' ? 'situation.admissionDate' : 'situation.longTerm'],
 ];
-const toStartDate: Step[] = [
-  ['否', 'situation.hasReferral'],
-  ['没有', 'outcome.understood'],
-  ['我已了解，继续', 'details.scheme'],
-  ['职工医保', 'details.personName'],
-  ['张三', 'details.idNumber'],
-  ['11010519491231002X', 'details.phone'],
-  ['13812345678', 'details.startDate'],
-];
+const toStartDate = upTo(TMP_OTHER_FROM_HAS_REFERRAL, 'details.startDate');
 const PLANNED: Step[] = [...opening('计划去外地看病或居住'), ...toStartDate];
 const IN_HOSPITAL: Step[] = [...opening('已住院，还没出院'), ['11月20日', 'situation.longTerm'], ...toStartDate];
 
@@ -79,7 +65,7 @@ describe('examples with an error: each is an answer the question accepts', () =>
   it('a wrong agent ID number: the example ID passes the ID check', async () => {
     const chat = new Chat();
     await chat.follow([
-      ...opening('计划去外地看病或居住').map(([say, next]): Step => (say === '本人' ? ['为他人代办', next] : [say, next])),
+      ...opening('计划去外地看病或居住', '为他人代办'),
       ...toStartDate.slice(0, -1),
       ['13812345678', 'details.agentName'],
       ['王小明', 'details.agentIdNumber'],

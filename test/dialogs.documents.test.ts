@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { documentsFor } from '../src/domain/documents.js';
 import { loadProfiles } from '../src/domain/profile.js';
 import { Chat } from './support/chat.js';
+import { LT_RESIDENT_TO_SUMMARY, type TextStep as Step, upTo } from './support/paths.js';
 
 /**
  * What backs a filing (domain.md §7) and why it is this category (§3): the documents are listed when the
@@ -10,20 +11,10 @@ import { Chat } from './support/chat.js';
  * referral certificate; the stored filing carries the answers and reasons that decided the category.
  */
 
-type Step = [say: string, next: string];
 const profiles = loadProfiles();
 const rizhao = profiles.get('rizhao')!;
 
-const opening: Step[] = [
-  ['你好', 'menu.main'],
-  ['1', 'situation.filerMode'],
-  ['本人', 'situation.insuredPlace'],
-  ['日照', 'situation.treatmentPlace'],
-  ['上海', 'consent.personalInfo'],
-  ['同意', 'situation.insuranceActive'],
-  ['是', 'situation.now'],
-  ['计划去外地看病或居住', 'situation.longTerm'],
-];
+const opening = upTo(LT_RESIDENT_TO_SUMMARY, 'situation.longTerm');
 const person = (scheme: string, next: string): Step[] => [
   [scheme, 'details.personName'],
   ['李秀英', 'details.idNumber'],
@@ -31,16 +22,7 @@ const person = (scheme: string, next: string): Step[] => [
   ['13812345678', 'details.startDate'],
   ['2026-12-01', next],
 ];
-const LT_RESIDENT_TO_COMMITMENT: Step[] = [
-  ...opening,
-  ['是', 'situation.retired'],
-  ['是', 'situation.hukouMoved'],
-  ['否', 'outcome.understood'],
-  ['我已了解，继续', 'details.scheme'],
-  ...person('城乡居民医保', 'details.address'),
-  ['浦东新区世纪大道100号3号楼201室', 'details.institutions'],
-  ['复旦大学附属中山医院', 'details.commitment'],
-];
+const LT_RESIDENT_TO_COMMITMENT = upTo(LT_RESIDENT_TO_SUMMARY, 'details.commitment');
 
 const label = (chat: Chat, key: string, params = {}) => chat.texts.t('zh-CN', `labels.${key}`, params);
 const documentsOf = (chat: Chat, category: Parameters<typeof documentsFor>[0]) =>

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Chat } from './support/chat.js';
+import { openingEn, openingZh, TMP_OTHER_TO_SUMMARY, upTo } from './support/paths.js';
 
 /**
  * One typo must not throw a whole draft away: an edit from the summary (or an answer after "back") that
@@ -7,34 +8,12 @@ import { Chat } from './support/chat.js';
  * ("this would end your filing — change it?"); declining keeps every answer and carries on.
  */
 
-type Step = [say: string | { value: unknown }, next: string];
-
-const TO_SUMMARY_ZH: Step[] = [
-  ['你好', 'menu.main'],
-  ['1', 'situation.filerMode'],
-  ['本人', 'situation.insuredPlace'],
-  ['日照', 'situation.treatmentPlace'],
-  ['上海', 'consent.personalInfo'],
-  ['同意', 'situation.insuranceActive'],
-  ['是', 'situation.now'],
-  ['计划去外地看病或居住', 'situation.longTerm'],
-  ['否', 'situation.hasReferral'],
-  ['没有', 'outcome.understood'],
-  ['我已了解，继续', 'details.scheme'],
-  ['职工医保', 'details.personName'],
-  ['张三', 'details.idNumber'],
-  ['11010519491231002X', 'details.phone'],
-  ['13812345678', 'details.startDate'],
-  ['明天', 'details.institutions'],
-  ['上海市第六人民医院', 'review.confirm'],
-];
-
 const END = 'outcome.endFiling';
 
 describe('a change that would end the filing is confirmed first', () => {
   it('就医地 edited at the summary to 日照 (the insured place): asked first; "不" keeps everything and the summary comes back', async () => {
     const chat = new Chat();
-    await chat.follow([...TO_SUMMARY_ZH, [{ value: { editField: 'situation.treatmentPlace' } }, 'situation.treatmentPlace']]);
+    await chat.follow([...TMP_OTHER_TO_SUMMARY, [{ value: { editField: 'situation.treatmentPlace' } }, 'situation.treatmentPlace']]);
     const ask = await chat.say('日照');
     expect(Chat.promptOf(ask)).to.equal(END);
     expect(Chat.channelData(ask, 'category'), 'no outcome is announced yet').to.equal(undefined);
@@ -52,7 +31,7 @@ describe('a change that would end the filing is confirmed first', () => {
   it('the same, and "是": the new answer is taken, no filing needed, the menu', async () => {
     const chat = new Chat();
     await chat.follow([
-      ...TO_SUMMARY_ZH,
+      ...TMP_OTHER_TO_SUMMARY,
       [{ value: { editField: 'situation.treatmentPlace' } }, 'situation.treatmentPlace'],
       ['日照', END],
     ]);
@@ -64,7 +43,7 @@ describe('a change that would end the filing is confirmed first', () => {
   it('the situation edited to "discharged and paid" (manual reimbursement): asked first, "保留" keeps the filing', async () => {
     const chat = new Chat();
     await chat.follow([
-      ...TO_SUMMARY_ZH,
+      ...TMP_OTHER_TO_SUMMARY,
       [{ value: { editField: 'situation.now' } }, 'situation.now'],
       ['已出院并自费结算', END],
       ['保留', 'review.confirm'],
@@ -76,7 +55,7 @@ describe('a change that would end the filing is confirmed first', () => {
   it('back, then an answer that would end it (insurance not active): asked first; keeping it carries on where it was', async () => {
     const chat = new Chat();
     await chat.follow([
-      ...TO_SUMMARY_ZH.slice(0, 7),
+      ...openingZh(),
       ['返回上一步', 'situation.insuranceActive'],
       ['否', END],
     ]);
@@ -87,7 +66,7 @@ describe('a change that would end the filing is confirmed first', () => {
 
   it('an answer given for the first time ends the filing at once, as before (no confirmation)', async () => {
     const chat = new Chat();
-    await chat.follow(TO_SUMMARY_ZH.slice(0, 4));
+    await chat.follow(upTo(TMP_OTHER_TO_SUMMARY, 'situation.treatmentPlace'));
     const replies = await chat.say('日照');
     expect(Chat.channelData(replies, 'category')).to.equal('NO_FILING_NEEDED');
     expect(Chat.promptsOf(replies)).not.to.include(END);
@@ -96,7 +75,7 @@ describe('a change that would end the filing is confirmed first', () => {
   it('an edit that keeps the filing going is not asked about', async () => {
     const chat = new Chat();
     await chat.follow([
-      ...TO_SUMMARY_ZH,
+      ...TMP_OTHER_TO_SUMMARY,
       [{ value: { editField: 'situation.treatmentPlace' } }, 'situation.treatmentPlace'],
       ['北京', 'review.confirm'],
     ]);
@@ -104,16 +83,7 @@ describe('a change that would end the filing is confirmed first', () => {
 
   it('in English: "keep" at the confirmation keeps the earlier answer', async () => {
     const chat = new Chat({ locale: 'en-US' });
-    await chat.follow([
-      ['hi', 'menu.main'],
-      ['1', 'situation.filerMode'],
-      ['For myself', 'situation.insuredPlace'],
-      ['Rizhao', 'situation.treatmentPlace'],
-      ['Shanghai', 'consent.personalInfo'],
-      ['I agree', 'situation.insuranceActive'],
-      ['yes', 'situation.now'],
-      ['back', 'situation.insuranceActive'],
-    ]);
+    await chat.follow([...openingEn(), ['back', 'situation.insuranceActive']]);
     const ask = await chat.say('no');
     expect(Chat.promptOf(ask)).to.equal(END);
     expect(Chat.textOf(ask)).to.include(chat.texts.t('en-US', `prompts.${END}.endings.CANNOT_FILE`));

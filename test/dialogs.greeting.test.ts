@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Chat } from './support/chat.js';
+import { TMP_OTHER_EN_TO_START_DATE } from './support/paths.js';
 
 /**
  * Greeted once: the chat opened (welcome) is followed by the menu's question without a second hello; a
@@ -49,21 +50,7 @@ describe('greeted once', () => {
   it('in English, after a submitted filing: "anything else?"', async () => {
     const chat = new Chat({ locale: 'en-US' });
     await chat.follow([
-      ['hi', 'menu.main'],
-      ['1', 'situation.filerMode'],
-      ['For myself', 'situation.insuredPlace'],
-      ['Rizhao', 'situation.treatmentPlace'],
-      ['Shanghai', 'consent.personalInfo'],
-      ['I agree', 'situation.insuranceActive'],
-      ['yes', 'situation.now'],
-      ['1', 'situation.longTerm'],
-      ['no', 'situation.hasReferral'],
-      ['no', 'outcome.understood'],
-      ['1', 'details.scheme'],
-      ['1', 'details.personName'],
-      ['Zhang San', 'details.idNumber'],
-      ['11010519491231002X', 'details.phone'],
-      ['13812345678', 'details.startDate'],
+      ...TMP_OTHER_EN_TO_START_DATE,
       ['tomorrow', 'details.institutions'],
       ['Shanghai Sixth People\'s Hospital', 'review.confirm'],
     ]);

@@ -1,35 +1,12 @@
 import { expect } from 'chai';
 import { Chat } from './support/chat.js';
+import { TMP_OTHER_EN_TO_START_DATE, TMP_OTHER_TO_SUMMARY, upTo } from './support/paths.js';
 
 /**
  * Back, or an edit from the summary, asks a question again with the earlier answer offered. A masked
  * answer (138****5678) cannot be retyped from what is shown, so the earlier answer is kept until a new
  * valid one arrives, and a keep word or button ("保留", "不变", "keep") keeps it and moves on.
  */
-
-type Step = [say: string | { value: unknown }, next: string];
-
-const TO_SUMMARY_ZH: Step[] = [
-  ['你好', 'menu.main'],
-  ['1', 'situation.filerMode'],
-  ['本人', 'situation.insuredPlace'],
-  ['日照', 'situation.treatmentPlace'],
-  ['上海', 'consent.personalInfo'],
-  ['同意', 'situation.insuranceActive'],
-  ['是', 'situation.now'],
-  ['计划去外地看病或居住', 'situation.longTerm'],
-  ['否', 'situation.hasReferral'],
-  ['没有', 'outcome.understood'],
-  ['我已了解，继续', 'details.scheme'],
-  ['职工医保', 'details.personName'],
-  ['张三', 'details.idNumber'],
-  ['11010519491231002X', 'details.phone'],
-  ['13812345678', 'details.startDate'],
-  ['明天', 'details.institutions'],
-  ['上海市第六人民医院', 'review.confirm'],
-];
-
-const upTo = (promptId: string): Step[] => TO_SUMMARY_ZH.slice(0, TO_SUMMARY_ZH.findIndex(([, next]) => next === promptId) + 1);
 
 async function submitted(chat: Chat): Promise<{ person: { phone: string; idNumber: string } }> {
   const done = await chat.say('确认提交');
@@ -41,7 +18,7 @@ describe('keeping the earlier answer of a question asked again', () => {
   for (const word of ['保留', '不变']) {
     it(`the phone edited from the summary, then "${word}": the same number, straight back to the summary`, async () => {
       const chat = new Chat();
-      await chat.follow([...TO_SUMMARY_ZH, [{ value: { editField: 'details.phone' } }, 'details.phone']]);
+      await chat.follow([...TMP_OTHER_TO_SUMMARY, [{ value: { editField: 'details.phone' } }, 'details.phone']]);
       const replies = await chat.say(word);
       expect(Chat.textOf(replies)).not.to.include(chat.texts.t('zh-CN', 'errors.MOBILE_FORMAT'));
       expect(Chat.promptsOf(replies)).to.deep.equal(['review.confirm']);
@@ -52,7 +29,7 @@ describe('keeping the earlier answer of a question asked again', () => {
 
   it('the question asked again says how to keep the answer', async () => {
     const chat = new Chat();
-    await chat.follow(TO_SUMMARY_ZH);
+    await chat.follow(TMP_OTHER_TO_SUMMARY);
     const ask = await chat.say({ value: { editField: 'details.phone' } });
     expect(Chat.textOf(ask)).to.include(chat.texts.t('zh-CN', 'messages.previousAnswer', { answer: '138****5678' }));
     expect(Chat.textOf(ask)).to.include(chat.texts.t('zh-CN', 'commands.keep.label'));
@@ -60,7 +37,7 @@ describe('keeping the earlier answer of a question asked again', () => {
 
   it('back from the start date to the phone, then "保留": the start date is asked next, the phone unchanged', async () => {
     const chat = new Chat();
-    await chat.follow(upTo('details.startDate'));
+    await chat.follow(upTo(TMP_OTHER_TO_SUMMARY, 'details.startDate'));
     await chat.follow([
       ['返回上一步', 'details.phone'],
       ['保留', 'details.startDate'],
@@ -72,7 +49,7 @@ describe('keeping the earlier answer of a question asked again', () => {
 
   it('the answer is kept while the new one is invalid: a typo, then "保留", the old ID number is submitted', async () => {
     const chat = new Chat();
-    await chat.follow([...TO_SUMMARY_ZH, [{ value: { editField: 'details.idNumber' } }, 'details.idNumber']]);
+    await chat.follow([...TMP_OTHER_TO_SUMMARY, [{ value: { editField: 'details.idNumber' } }, 'details.idNumber']]);
     const wrong = await chat.say('110105194912310021');
     expect(Chat.promptOf(wrong)).to.equal('details.idNumber');
     await chat.follow([['保留', 'review.confirm']]);
@@ -81,7 +58,7 @@ describe('keeping the earlier answer of a question asked again', () => {
 
   it('the earlier answer is kept while the person goes back further: back at the phone, nothing lost', async () => {
     const chat = new Chat();
-    await chat.follow(upTo('details.startDate'));
+    await chat.follow(upTo(TMP_OTHER_TO_SUMMARY, 'details.startDate'));
     await chat.follow([
       ['返回上一步', 'details.phone'],
       ['返回上一步', 'details.idNumber'],
@@ -96,13 +73,13 @@ describe('keeping the earlier answer of a question asked again', () => {
 
   it('a new valid answer still replaces the earlier one', async () => {
     const chat = new Chat();
-    await chat.follow([...TO_SUMMARY_ZH, [{ value: { editField: 'details.phone' } }, 'details.phone'], ['13912345678', 'review.confirm']]);
+    await chat.follow([...TMP_OTHER_TO_SUMMARY, [{ value: { editField: 'details.phone' } }, 'details.phone'], ['13912345678', 'review.confirm']]);
     expect((await submitted(chat)).person.phone).to.equal('13912345678');
   });
 
   it('on Web Chat the keep is offered as a button', async () => {
     const chat = new Chat({ channelId: 'webchat' });
-    await chat.follow(TO_SUMMARY_ZH);
+    await chat.follow(TMP_OTHER_TO_SUMMARY);
     const ask = await chat.say({ value: { editField: 'details.phone' } });
     const question = Chat.replyWith(ask, 'promptId')!;
     const titles = (question.suggestedActions?.actions ?? []).map((a) => a.title);
@@ -112,7 +89,7 @@ describe('keeping the earlier answer of a question asked again', () => {
 
   it('a question asked for the first time offers no keep button, and "保留" is not an answer there', async () => {
     const chat = new Chat({ channelId: 'webchat' });
-    const ask = await chat.follow(upTo('details.phone'));
+    const ask = await chat.follow(upTo(TMP_OTHER_TO_SUMMARY, 'details.phone'));
     const titles = (Chat.replyWith(ask, 'promptId')!.suggestedActions?.actions ?? []).map((a) => a.title);
     expect(titles).not.to.include(chat.texts.t('zh-CN', 'commands.keep.label'));
     const replies = await chat.say('保留');
@@ -121,24 +98,6 @@ describe('keeping the earlier answer of a question asked again', () => {
 
   it('in English: "keep" at the phone asked again', async () => {
     const chat = new Chat({ locale: 'en-US' });
-    await chat.follow([
-      ['hi', 'menu.main'],
-      ['1', 'situation.filerMode'],
-      ['For myself', 'situation.insuredPlace'],
-      ['Rizhao', 'situation.treatmentPlace'],
-      ['Shanghai', 'consent.personalInfo'],
-      ['I agree', 'situation.insuranceActive'],
-      ['yes', 'situation.now'],
-      ['1', 'situation.longTerm'],
-      ['no', 'situation.hasReferral'],
-      ['no', 'outcome.understood'],
-      ['1', 'details.scheme'],
-      ['1', 'details.personName'],
-      ['Zhang San', 'details.idNumber'],
-      ['11010519491231002X', 'details.phone'],
-      ['13812345678', 'details.startDate'],
-      ['back', 'details.phone'],
-      ['keep', 'details.startDate'],
-    ]);
+    await chat.follow([...TMP_OTHER_EN_TO_START_DATE, ['back', 'details.phone'], ['keep', 'details.startDate']]);
   });
 });

@@ -133,7 +133,7 @@ describe('filing for someone else: the insured person, not "you"', () => {
 
   it('en-US: "the insured person", not "your card"', async () => {
     const chat = new Chat({ locale: 'en-US' });
-    const steps: Step[] = [...openingEn().map(([s, n]): Step => [s === 'For myself' ? 'For someone else' : s, n]), ['1', 'situation.longTerm'], ['no', 'situation.hasReferral']];
+    const steps: Step[] = [...openingEn('For someone else'), ['1', 'situation.longTerm'], ['no', 'situation.hasReferral']];
     await chat.follow(steps);
     const replies = await chat.say('no');
     const told = [announcementOf(replies), consequencesOf(replies)].join('\n');

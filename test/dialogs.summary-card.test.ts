@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Chat } from './support/chat.js';
+import { TMP_OTHER_TO_SUMMARY } from './support/paths.js';
 
 /**
  * The summary is shown once: on channels that render Adaptive Cards (Web Chat, Direct Line, Teams, the
@@ -7,33 +8,11 @@ import { Chat } from './support/chat.js';
  * edit button of an old card clicked after the filing went in gets a polite answer with the reference.
  */
 
-type Step = [say: string, next: string];
-
-const TO_SUMMARY_ZH: Step[] = [
-  ['你好', 'menu.main'],
-  ['1', 'situation.filerMode'],
-  ['本人', 'situation.insuredPlace'],
-  ['日照', 'situation.treatmentPlace'],
-  ['上海', 'consent.personalInfo'],
-  ['同意', 'situation.insuranceActive'],
-  ['是', 'situation.now'],
-  ['计划去外地看病或居住', 'situation.longTerm'],
-  ['否', 'situation.hasReferral'],
-  ['没有', 'outcome.understood'],
-  ['我已了解，继续', 'details.scheme'],
-  ['职工医保', 'details.personName'],
-  ['张三', 'details.idNumber'],
-  ['11010519491231002X', 'details.phone'],
-  ['13812345678', 'details.startDate'],
-  ['明天', 'details.institutions'],
-  ['上海市第六人民医院', 'review.confirm'],
-];
-
 describe('the summary is shown once', () => {
   for (const channelId of ['webchat', 'directline', 'msteams', 'emulator']) {
     it(`${channelId}: the card alone, with the text as speak and fallback`, async () => {
       const chat = new Chat({ channelId });
-      const replies = await chat.follow(TO_SUMMARY_ZH);
+      const replies = await chat.follow(TMP_OTHER_TO_SUMMARY);
       const summary = Chat.replyWith(replies, 'summary')!;
       expect(summary.attachments).to.have.length(1);
       expect(summary.attachments![0]!.contentType).to.equal('application/vnd.microsoft.card.adaptive');
@@ -48,7 +27,7 @@ describe('the summary is shown once', () => {
 
   it('a channel without cards: the summary as text, no card', async () => {
     const chat = new Chat({ channelId: 'test' });
-    const replies = await chat.follow(TO_SUMMARY_ZH);
+    const replies = await chat.follow(TMP_OTHER_TO_SUMMARY);
     const summary = Chat.replyWith(replies, 'summary')!;
     expect(summary.attachments ?? []).to.have.length(0);
     expect(summary.text).to.include(chat.texts.t('zh-CN', 'messages.summaryIntro', { category: '自主转诊人员' })).and.to.include('138****5678');
@@ -58,7 +37,7 @@ describe('the summary is shown once', () => {
 describe('an edit button of an old summary card', () => {
   it('after the filing was submitted: it was submitted and cannot be changed here, with the reference', async () => {
     const chat = new Chat({ channelId: 'webchat' });
-    await chat.follow(TO_SUMMARY_ZH);
+    await chat.follow(TMP_OTHER_TO_SUMMARY);
     const done = await chat.say('确认提交');
     const reference = Chat.channelData<{ reference: string }>(done, 'filing')!.reference;
     const replies = await chat.say({ value: { editField: 'details.phone' } });
@@ -71,7 +50,7 @@ describe('an edit button of an old summary card', () => {
 
   it('during a filing, for an answer that no longer applies: said so, and the same question again', async () => {
     const chat = new Chat({ channelId: 'webchat' });
-    await chat.follow(TO_SUMMARY_ZH);
+    await chat.follow(TMP_OTHER_TO_SUMMARY);
     const replies = await chat.say({ value: { editField: 'details.address' } });
     expect(Chat.textOf(replies)).not.to.include(chat.texts.t('zh-CN', 'errors.EMPTY_ANSWER'));
     expect(Chat.textOf(replies)).to.include(chat.texts.t('zh-CN', 'errors.EDIT_NOT_AVAILABLE'));

@@ -1,33 +1,14 @@
 import { expect } from 'chai';
 import { Chat } from './support/chat.js';
+import { LT_RESIDENT_TO_SUMMARY, openingEn, openingZh, upTo } from './support/paths.js';
 
 /**
  * Yes and no as people say them: the words of both languages in either mode (是、否、嗯 in English,
  * yes / nope in Chinese), and a negated "yes" (没有退休, 还没退休 at "已退休？") is a no.
  */
 
-type Step = [say: string, next: string];
-
-const TO_RETIRED_ZH: Step[] = [
-  ['你好', 'menu.main'],
-  ['1', 'situation.filerMode'],
-  ['本人', 'situation.insuredPlace'],
-  ['日照', 'situation.treatmentPlace'],
-  ['上海', 'consent.personalInfo'],
-  ['同意', 'situation.insuranceActive'],
-  ['是', 'situation.now'],
-  ['计划去外地看病或居住', 'situation.longTerm'],
-  ['是', 'situation.retired'],
-];
-
-const TO_INSURANCE_EN: Step[] = [
-  ['hi', 'menu.main'],
-  ['1', 'situation.filerMode'],
-  ['For myself', 'situation.insuredPlace'],
-  ['Rizhao', 'situation.treatmentPlace'],
-  ['Shanghai', 'consent.personalInfo'],
-  ['I agree', 'situation.insuranceActive'],
-];
+const TO_RETIRED_ZH = upTo(LT_RESIDENT_TO_SUMMARY, 'situation.retired');
+const TO_INSURANCE_EN = upTo(openingEn(), 'situation.insuranceActive');
 
 describe('yes and no, as people say them', () => {
   for (const said of ['没有退休', '还没退休', '没退休', '还没有退休', '未退休']) {
@@ -74,8 +55,8 @@ describe('yes and no, as people say them', () => {
 
   it('Chinese mode: "nope" is no, "yeah" is yes', async () => {
     const chat = new Chat();
-    await chat.follow([...TO_RETIRED_ZH.slice(0, 7), ['计划去外地看病或居住', 'situation.longTerm'], ['nope', 'situation.hasReferral']]);
+    await chat.follow([...openingZh(), ['计划去外地看病或居住', 'situation.longTerm'], ['nope', 'situation.hasReferral']]);
     const other = new Chat();
-    await other.follow([...TO_RETIRED_ZH.slice(0, 6), ['yeah', 'situation.now']]);
+    await other.follow([...upTo(openingZh(), 'situation.insuranceActive'), ['yeah', 'situation.now']]);
   });
 });

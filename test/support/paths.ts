@@ -29,7 +29,7 @@ export const openingZh = (filer = '本人', insured = '日照', treatment = '上
 ];
 
 /** A self-referred short stay, from "no referral" (after "is it a long stay") to the summary (zh-CN). */
-const TMP_OTHER_FROM_HAS_REFERRAL: TextStep[] = [
+export const TMP_OTHER_FROM_HAS_REFERRAL: TextStep[] = [
   ['否', 'situation.hasReferral'],
   ['没有', 'outcome.understood'],
   ['我已了解，继续', 'details.scheme'],
@@ -113,12 +113,12 @@ export const AGENT_IN_HOSPITAL: TextStep[] = [
 /* ---------- en-US ---------- */
 
 /** From the greeting to the first question after consent (en-US). */
-export const openingEn = (): TextStep[] => [
+export const openingEn = (filer = 'For myself', insured = 'Rizhao', treatment = 'Shanghai'): TextStep[] => [
   ['hi', 'menu.main'],
   ['1', 'situation.filerMode'],
-  ['For myself', 'situation.insuredPlace'],
-  ['Rizhao', 'situation.treatmentPlace'],
-  ['Shanghai', 'consent.personalInfo'],
+  [filer, 'situation.insuredPlace'],
+  [insured, 'situation.treatmentPlace'],
+  [treatment, 'consent.personalInfo'],
   ['I agree', 'situation.insuranceActive'],
   ['yes', 'situation.now'],
 ];

@@ -1,5 +1,6 @@
 /*
- * One Web Chat conversation against the bot's own Direct Line endpoint, shared by the citizens' page
+ * One Web Chat conversation against the bot's own Direct Line endpoint (its WebSocket stream, falling
+ * back to polling when a stream stalls), shared by the citizens' page
  * (/ loads it as /web/conversation.js) and the one-line portal embed (/embed.js has it inlined).
  *
  * The conversation id and token live in sessionStorage under `storeKey`, so a reload continues the same
@@ -146,6 +147,9 @@ var yidiConversation = (function () {
     var retryWait = time.retryFirst;
     var retryTimer = null;
     var started = conversation.resumed; // whether the conversation exists on the server
+    // The WebSocket stream first (directlinejs's default); polling once a stream stalled (e.g. a proxy
+    // that drops WebSocket upgrades).
+    var polling = false;
 
     function alive() {
       lastAlive = Date.now();
@@ -177,10 +181,12 @@ var yidiConversation = (function () {
       var directLineOptions = {
         domain: options.domain,
         token: conversation.token,
-        webSocket: false,
-        pollingInterval: 1000,
         conversationStartProperties: { locale: options.locale },
       };
+      if (polling) {
+        directLineOptions.webSocket = false;
+        directLineOptions.pollingInterval = 1000;
+      }
       if (started) {
         // Reconnect and replay the whole history: watermark from the start.
         directLineOptions.conversationId = conversation.conversationId;
@@ -314,8 +320,10 @@ var yidiConversation = (function () {
       if (stopped) return clearInterval(ticker);
       if (failing) return;
       if (missing && Date.now() - missing.since >= time.grace) {
-        // The server holds activities this DirectLine has not delivered: it has stopped. Start another.
+        // The server holds activities this DirectLine has not delivered: it has stopped. Start another,
+        // polling from now on.
         missing = null;
+        polling = true;
         attempt();
       } else if (Date.now() - lastAlive >= time.quiet) {
         lastAlive = Date.now();

@@ -9,7 +9,8 @@ import { WebChatDriver } from './webchat-driver.js';
  * botframework-directlinejs stops for good, silently, after one failed poll (anything but 403/404) or a
  * FailedToConnect. The page's watchdog (public/web/conversation.js) notices, says so with the retry
  * button while the bot cannot be reached, and reconnects. Timings are shortened through the page's test
- * hook (window.yidiConversationTimings).
+ * hook (window.yidiConversationTimings). The channel has no WebSocket stream here (as behind a proxy that
+ * drops upgrades), so the page first falls back from the stream to polling.
  */
 const zh = BOT_WORDS['zh-CN'];
 const words = JSON.parse(readFileSync(new URL('../../public/web/strings/zh-CN.json', import.meta.url), 'utf8')) as Record<string, string>;
@@ -29,6 +30,8 @@ describe('the page’s connection watchdog (real Chromium): a failed poll no lon
     failPolls = 0;
     running = await startWebChannel({
       activityLog: new MemoryActivityLog(),
+      // As behind a proxy that drops WebSocket upgrades: the page falls back to polling, which can fail.
+      webSocket: false,
       pre: (req: Request, res: Response) => {
         if (failPolls > 0 && isPoll(req)) {
           failPolls -= 1;

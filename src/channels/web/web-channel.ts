@@ -7,6 +7,8 @@ import { registerWebPage, type WebPageOptions } from './page.js';
 import { RateLimiter, type BucketSpec } from './rate-limiter.js';
 import { WEB_CHANNEL_ID, WEB_SERVICE_URL, WebChannelAdapter } from './web-adapter.js';
 import { DEFAULT_CONVERSATION_TTL_SECONDS } from './activity-log.js';
+import type { Duplex } from 'node:stream';
+import { DirectLineStreams, refuse, streamUrl, type StreamLimits } from './stream.js';
 import { isConversationId, newConversationId, newUserId, WebTokens, type WebTokenClaims } from './web-tokens.js';
 
 export interface WebRateLimits {
@@ -58,6 +60,12 @@ export interface WebChannelOptions {
   allowedOrigins?: readonly string[];
   /** The citizens' page (GET /, /webchat.js); false to serve only the Direct Line API. */
   page?: WebPageOptions | false;
+  /**
+   * The Direct Line WebSocket stream (start and reconnect return a streamUrl), on by default; false for
+   * polling only. Limits count open sockets per conversation and per address; scanMs is how often open
+   * sockets look for activities another instance appended (this instance's own reach them at once).
+   */
+  webSocket?: boolean | { limits?: Partial<StreamLimits>; scanMs?: number; pingMs?: number };
   /** Clock for tokens and rate limits (tests). */
   now?: () => number;
 }
@@ -66,6 +74,8 @@ export interface WebChannel {
   /** The channel's own adapter: use it for middleware and proactive messages (continueConversation). */
   adapter: WebChannelAdapter;
   tokens: WebTokens;
+  /** The open WebSocket streams (undefined when webSocket is false). */
+  streams: DirectLineStreams | undefined;
 }
 
 export const DIRECT_LINE_BASE = '/v3/directline';
@@ -96,7 +106,19 @@ type Handler = (req: Request, res: Response) => Promise<void>;
  */
 export function registerWebChannel(server: Server, options: WebChannelOptions): WebChannel {
   const now = options.now ?? Date.now;
-  const log = options.activityLog;
+  const shared = options.activityLog;
+  let streams: DirectLineStreams | undefined;
+  // The log as this instance uses it: what it appends reaches this instance's open sockets at once.
+  const log: ActivityLog = {
+    append: async (conversationId, activity) => {
+      const id = await shared.append(conversationId, activity);
+      streams?.notify(conversationId);
+      return id;
+    },
+    since: (conversationId, watermark, limit) => shared.since(conversationId, watermark, limit),
+    exists: (conversationId) => shared.exists(conversationId),
+    create: (conversationId) => shared.create(conversationId),
+  };
   const tokens = new WebTokens(options.tokenSecret, options.tokenTtlSeconds, now);
   const adapter = new WebChannelAdapter(log, options.botId ? { botId: options.botId } : {});
   adapter.onTurnError =
@@ -112,6 +134,25 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   const starting = new Set<string>();
   const trustProxy = options.trustProxy ?? false;
   const cors = new CorsPolicy({ allowedOrigins: options.allowedOrigins ?? [] });
+  if (options.webSocket !== false) {
+    const settings = typeof options.webSocket === 'object' ? options.webSocket : {};
+    streams = new DirectLineStreams({
+      http: server.server,
+      log,
+      tokens,
+      cors,
+      byAddress,
+      trustProxy,
+      now,
+      ...(settings.limits ? { limits: settings.limits } : {}),
+      ...(settings.scanMs ? { scanMs: settings.scanMs } : {}),
+      ...(settings.pingMs ? { pingMs: settings.pingMs } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+  } else {
+    // No stream: refuse every upgrade at once (without a listener Node would leave such sockets open).
+    server.server.on('upgrade', (_req: unknown, socket: Duplex) => refuse(socket, 404, 'Not Found'));
+  }
 
   const limit = (limiter: RateLimiter, key: string, what: string): void => {
     const decision = limiter.take(key);
@@ -160,9 +201,11 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     if (!(await log.exists(conversationId))) throw new HttpError(404, 'NotFound', 'the conversation does not exist or has expired');
   };
 
-  const conversationReply = (claims: WebTokenClaims) => {
+  /** A fresh token; with `stream`, also the streamUrl from that watermark (start and reconnect). */
+  const conversationReply = (claims: WebTokenClaims, stream?: { req: Request; watermark: string }) => {
     const { token, expiresIn } = tokens.issue(claims.conversationId, claims.userId);
-    return { conversationId: claims.conversationId, token, expires_in: expiresIn };
+    const url = stream && streams ? streamUrl(stream.req, trustProxy, claims.conversationId, token, stream.watermark) : undefined;
+    return { conversationId: claims.conversationId, token, expires_in: expiresIn, ...(url ? { streamUrl: url } : {}) };
   };
 
   const runTurn = async (activity: Partial<Activity>): Promise<void> => {
@@ -243,7 +286,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       const body = await readJsonBody(req, maxBodyBytes);
       const id = claims.conversationId;
       if (starting.has(id)) {
-        sendJson(res, 200, conversationReply(claims));
+        sendJson(res, 200, conversationReply(claims, { req, watermark: '' }));
         return;
       }
       starting.add(id);
@@ -256,7 +299,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       } finally {
         starting.delete(id);
       }
-      sendJson(res, created ? 201 : 200, conversationReply(claims));
+      sendJson(res, created ? 201 : 200, conversationReply(claims, { req, watermark: '' }));
     }),
   );
 
@@ -267,7 +310,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       const conversationId = conversationParam(req);
       const claims = await authorize(req, conversationId, true);
       await mustExist(conversationId);
-      sendJson(res, 200, conversationReply(claims));
+      sendJson(res, 200, conversationReply(claims, { req, watermark: queryValue(req, 'watermark') ?? '' }));
     }),
   );
 
@@ -318,7 +361,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   server.opts(everything, async (req: Request, res: Response) => cors.preflight(req, res));
 
   if (options.page !== false) registerWebPage(server, options.page ?? {});
-  return { adapter, tokens };
+  return { adapter, tokens, streams };
 }
 
 /**

@@ -1,0 +1,250 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { ActivityLog } from './activity-log.js';
+import { parseWatermark } from './activity-log.js';
+import type { CorsPolicy } from './cors.js';
+import { clientAddress } from './http.js';
+import type { RateLimiter } from './rate-limiter.js';
+import type { WebTokens } from './web-tokens.js';
+
+/**
+ * The Direct Line WebSocket stream: botframework-directlinejs (webSocket: true, Web Chat's default)
+ * opens the `streamUrl` that start and reconnect return and reads `{activities, watermark}` messages
+ * from it; it sends "" every 20 s and reconnects (GET /conversations/:id) whenever the socket closes.
+ *
+ * One WebSocketServer (the `ws` package) in noServer mode takes the HTTP server's upgrades: the stream
+ * path with a valid token (`t`) for an existing conversation is accepted, every other upgrade is refused
+ * at once. New activities reach open sockets at once when this instance appended them, and within
+ * `scanMs` when another instance did (one shared timer reads the log for each open socket). Protocol pings
+ * find dead peers. A socket closes (1008) when its token expires; the client then reconnects with the
+ * token it keeps fresh.
+ */
+export interface StreamLimits {
+  /** Open sockets per conversation (a few tabs of one conversation). */
+  perConversation: number;
+  /** Open sockets per client address. */
+  perAddress: number;
+}
+
+export const DEFAULT_STREAM_LIMITS: StreamLimits = { perConversation: 3, perAddress: 50 };
+export const STREAM_PATH = /^\/v3\/directline\/conversations\/([A-Za-z0-9_-]{8,64})\/stream$/;
+/** Close code when the socket's token expires (policy violation), as the client reconnects on any close. */
+export const CLOSE_TOKEN_EXPIRED = 1008;
+
+export interface StreamOptions {
+  http: HttpServer;
+  log: ActivityLog;
+  tokens: WebTokens;
+  cors: CorsPolicy;
+  byAddress: RateLimiter;
+  trustProxy: number | boolean;
+  limits?: Partial<StreamLimits>;
+  /** How often open sockets look for activities another instance appended. */
+  scanMs?: number;
+  /** How often sockets are pinged; a socket that did not answer the last ping is dropped. */
+  pingMs?: number;
+  now: () => number;
+  logger?: { warn(obj: object, msg?: string): void };
+}
+
+interface OpenStream {
+  socket: WebSocket;
+  conversationId: string;
+  address: string;
+  watermark: number;
+  sending: boolean;
+  again: boolean;
+  alive: boolean;
+  expiry: NodeJS.Timeout;
+}
+
+export class DirectLineStreams {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024, perMessageDeflate: false });
+  private readonly open = new Set<OpenStream>();
+  private readonly byConversation = new Map<string, Set<OpenStream>>();
+  private readonly perAddress = new Map<string, number>();
+  private readonly limits: StreamLimits;
+  private scanTimer: NodeJS.Timeout | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: StreamOptions) {
+    this.limits = { ...DEFAULT_STREAM_LIMITS, ...options.limits };
+    options.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      void this.upgrade(req, socket, head).catch((err: unknown) => {
+        options.logger?.warn({ err }, 'web stream upgrade failed');
+        refuse(socket, 500, 'Internal Server Error');
+      });
+    });
+    // http.Server.close() waits for every connection, upgraded ones included: end the streams first.
+    const close = options.http.close.bind(options.http);
+    options.http.close = ((callback?: (err?: Error) => void) => {
+      this.closeAll();
+      return close(callback);
+    }) as HttpServer['close'];
+  }
+
+  /** Pushes what `conversationId` has new to its open sockets (called when this instance appends). */
+  notify(conversationId: string): void {
+    for (const stream of this.byConversation.get(conversationId) ?? []) void this.push(stream);
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  closeAll(): void {
+    for (const stream of this.open) stream.socket.terminate();
+    this.open.clear();
+    this.byConversation.clear();
+    this.perAddress.clear();
+    this.stopTimers();
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = STREAM_PATH.exec(url.pathname);
+    if (!match) return refuse(socket, 404, 'Not Found');
+    const conversationId = match[1]!;
+    const origin = req.headers.origin;
+    if (origin !== undefined && !this.options.cors.allows(origin) && !sameOrigin(origin, req.headers.host)) return refuse(socket, 403, 'Forbidden');
+    const address = clientAddress(req as Parameters<typeof clientAddress>[0], this.options.trustProxy);
+    if (!this.options.byAddress.take(address).allowed) return refuse(socket, 429, 'Too Many Requests');
+    const check = this.options.tokens.verify(url.searchParams.get('t') ?? '');
+    if (!check.ok) return refuse(socket, check.error === 'token_expired' ? 403 : 401, check.error === 'token_expired' ? 'Forbidden' : 'Unauthorized');
+    if (check.claims.conversationId !== conversationId) return refuse(socket, 403, 'Forbidden');
+    if ((this.byConversation.get(conversationId)?.size ?? 0) >= this.limits.perConversation) return refuse(socket, 429, 'Too Many Requests');
+    if ((this.perAddress.get(address) ?? 0) >= this.limits.perAddress) return refuse(socket, 429, 'Too Many Requests');
+    if (!(await this.options.log.exists(conversationId))) return refuse(socket, 404, 'Not Found');
+    if (socket.destroyed) return;
+
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const stream: OpenStream = {
+        socket: ws,
+        conversationId,
+        address,
+        watermark: parseWatermark(url.searchParams.get('watermark') ?? undefined),
+        sending: false,
+        again: false,
+        alive: true,
+        expiry: setTimeout(() => ws.close(CLOSE_TOKEN_EXPIRED, 'token expired'), Math.max(0, check.claims.expiresAt * 1000 - this.options.now())),
+      };
+      stream.expiry.unref();
+      this.add(stream);
+      ws.on('pong', () => {
+        stream.alive = true;
+      });
+      ws.on('message', () => {
+        // The client's "" keep-alives (and anything else it sends) need no answer.
+        stream.alive = true;
+      });
+      ws.on('close', () => this.remove(stream));
+      ws.on('error', () => ws.terminate());
+      void this.push(stream);
+    });
+  }
+
+  /** Sends the socket everything after its watermark, page by page; one send at a time per socket. */
+  private async push(stream: OpenStream): Promise<void> {
+    if (stream.sending) {
+      stream.again = true;
+      return;
+    }
+    stream.sending = true;
+    try {
+      do {
+        stream.again = false;
+        for (;;) {
+          if (stream.socket.readyState !== stream.socket.OPEN) return;
+          const page = await this.options.log.since(stream.conversationId, String(stream.watermark));
+          if (page.activities.length === 0) break;
+          stream.watermark = Number(page.watermark);
+          stream.socket.send(JSON.stringify({ activities: page.activities, watermark: page.watermark }));
+        }
+      } while (stream.again);
+    } catch (err) {
+      this.options.logger?.warn({ err, conversation: stream.conversationId }, 'web stream could not read the log');
+    } finally {
+      stream.sending = false;
+    }
+  }
+
+  private add(stream: OpenStream): void {
+    this.open.add(stream);
+    let set = this.byConversation.get(stream.conversationId);
+    if (!set) this.byConversation.set(stream.conversationId, (set = new Set()));
+    set.add(stream);
+    this.perAddress.set(stream.address, (this.perAddress.get(stream.address) ?? 0) + 1);
+    this.startTimers();
+  }
+
+  private remove(stream: OpenStream): void {
+    if (!this.open.delete(stream)) return;
+    clearTimeout(stream.expiry);
+    const set = this.byConversation.get(stream.conversationId);
+    set?.delete(stream);
+    if (set?.size === 0) this.byConversation.delete(stream.conversationId);
+    const count = (this.perAddress.get(stream.address) ?? 1) - 1;
+    if (count <= 0) this.perAddress.delete(stream.address);
+    else this.perAddress.set(stream.address, count);
+    if (this.open.size === 0) this.stopTimers();
+  }
+
+  private startTimers(): void {
+    if (this.scanTimer) return;
+    this.scanTimer = setInterval(() => {
+      for (const stream of this.open) void this.push(stream);
+    }, this.options.scanMs ?? 1000);
+    this.scanTimer.unref();
+    this.pingTimer = setInterval(() => {
+      for (const stream of this.open) {
+        if (!stream.alive) {
+          stream.socket.terminate();
+          continue;
+        }
+        stream.alive = false;
+        stream.socket.ping();
+      }
+    }, this.options.pingMs ?? 30_000);
+    this.pingTimer.unref();
+  }
+
+  private stopTimers(): void {
+    clearInterval(this.scanTimer);
+    clearInterval(this.pingTimer);
+    this.scanTimer = undefined;
+    this.pingTimer = undefined;
+  }
+}
+
+/** Answers an upgrade request with a plain HTTP error and closes the socket at once. */
+export function refuse(socket: Duplex, status: number, reason: string): void {
+  if (socket.destroyed) return;
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
+
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/** The streamUrl for a conversation, as Direct Line gives it: ws(s)://host/…/stream?watermark=…&t=token. */
+export function streamUrl(
+  req: { headers: IncomingMessage['headers']; socket: { encrypted?: boolean } | IncomingMessage['socket'] },
+  trustProxy: number | boolean,
+  conversationId: string,
+  token: string,
+  watermark: string,
+): string | undefined {
+  const host = req.headers.host;
+  if (!host || !/^[A-Za-z0-9.\-:[\]]{1,255}$/.test(host)) return undefined;
+  const forwardedProto = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]!.trim().toLowerCase();
+  const trusted = trustProxy === true || (typeof trustProxy === 'number' && trustProxy > 0);
+  const secure = trusted && forwardedProto !== '' ? forwardedProto === 'https' : (req.socket as { encrypted?: boolean }).encrypted === true;
+  const query = new URLSearchParams({ watermark: /^\d{1,9}$/.test(watermark) ? watermark : '', t: token });
+  return `${secure ? 'wss' : 'ws'}://${host}/v3/directline/conversations/${encodeURIComponent(conversationId)}/stream?${query.toString()}`;
+}

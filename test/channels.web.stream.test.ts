@@ -1,0 +1,207 @@
+import { expect } from 'chai';
+import type { Activity } from 'botbuilder';
+import { connect } from 'node:net';
+import WebSocket from 'ws';
+import { MemoryActivityLog, WebTokens } from '../src/channels/web/index.js';
+import { BOT_WORDS, DirectLineClient, startWebChannel, TEST_SECRET, textsOf, userMessage, type RunningChannel } from './channels.web.fixtures.js';
+
+/**
+ * The Direct Line WebSocket stream over a real port, with the `ws` client: start and reconnect give a
+ * streamUrl; the socket sends {activities, watermark} for new activities, whoever appended them; bad
+ * tokens, other conversations, other paths and too many sockets are refused at once; a socket closes
+ * when its token expires.
+ */
+const zh = BOT_WORDS['zh-CN'];
+
+interface Group {
+  activities: Activity[];
+  watermark: string;
+}
+
+/** A socket and the groups it received so far. */
+async function openStream(url: string): Promise<{ ws: WebSocket; groups: Group[]; closed: Promise<number> }> {
+  const ws = new WebSocket(url);
+  const groups: Group[] = [];
+  ws.on('message', (data) => {
+    const text = String(data);
+    if (text) groups.push(JSON.parse(text) as Group);
+  });
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return { ws, groups, closed };
+}
+
+/** The HTTP status an upgrade is refused with. */
+function refusal(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.once('open', () => reject(new Error(`the upgrade to ${url} was accepted`)));
+    ws.once('error', () => undefined);
+  });
+}
+
+const texts = (groups: Group[]) => textsOf(groups.flatMap((g) => g.activities));
+
+async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('web channel: the Direct Line WebSocket stream (real port, ws client)', () => {
+  let running: RunningChannel;
+  let dl: DirectLineClient;
+  let log: MemoryActivityLog;
+  const sockets: WebSocket[] = [];
+
+  beforeEach(async () => {
+    log = new MemoryActivityLog();
+    running = await startWebChannel({ activityLog: log, webSocket: { scanMs: 100 } });
+    dl = new DirectLineClient(running.baseUrl);
+  });
+  afterEach(async () => {
+    for (const ws of sockets.splice(0)) ws.terminate();
+    await running.close();
+  });
+
+  async function started(): Promise<{ token: string; conversationId: string; streamUrl: string }> {
+    const generated = await dl.generate();
+    const start = await dl.call<{ conversationId: string; token: string; streamUrl: string }>('POST', '/conversations', { token: generated.body.token, body: {} });
+    expect(start.status).to.equal(201);
+    return start.body;
+  }
+
+  async function stream(url: string) {
+    const opened = await openStream(url);
+    sockets.push(opened.ws);
+    return opened;
+  }
+
+  it('start and reconnect return a ws:// streamUrl for this host with the watermark and a token, as Direct Line does', async () => {
+    const { conversationId, streamUrl } = await started();
+    const url = new URL(streamUrl);
+    expect(url.protocol).to.equal('ws:');
+    expect(url.host).to.equal(new URL(running.baseUrl).host);
+    expect(url.pathname).to.equal(`/v3/directline/conversations/${conversationId}/stream`);
+    expect(url.searchParams.get('watermark')).to.equal('');
+    const token = url.searchParams.get('t')!;
+    expect(new WebTokens(TEST_SECRET).verify(token).ok).to.equal(true);
+    const reconnected = await dl.call<{ streamUrl: string }>('GET', `/conversations/${conversationId}?watermark=2`, { token });
+    expect(new URL(reconnected.body.streamUrl).searchParams.get('watermark')).to.equal('2');
+    const behindTls = await dl.call<{ streamUrl: string }>('GET', `/conversations/${conversationId}?watermark=`, { token });
+    expect(behindTls.body.streamUrl.startsWith('ws://'), 'X-Forwarded-Proto is not trusted without WEB_TRUST_PROXY').to.equal(true);
+  });
+
+  it('sends the history, then each new activity: the echo of a post, the bot’s replies, a proactive message', async () => {
+    const { token, conversationId, streamUrl } = await started();
+    const { groups } = await stream(streamUrl);
+    await until(() => texts(groups).length >= 2, 'the greeting');
+    expect(texts(groups)).to.deep.equal([zh.greeting, zh.choose]);
+    expect(groups.at(-1)!.watermark).to.equal('2');
+
+    await dl.post(token, conversationId, userMessage(zh.choices[0]));
+    await until(() => texts(groups).length >= 4, 'the echo and the reply');
+    expect(texts(groups)).to.deep.equal([zh.greeting, zh.choose, zh.choices[0], zh.askName]);
+
+    const reference = running.bot.references.get(conversationId)!;
+    await running.channel.adapter.continueConversation(reference, async (context) => {
+      await context.sendActivity('稍后的提醒');
+    });
+    await until(() => texts(groups).includes('稍后的提醒'), 'the proactive message');
+    expect(groups.at(-1)!.watermark).to.equal('5');
+  });
+
+  it('an activity another instance appended to the shared log reaches the socket (the log is scanned)', async () => {
+    const { conversationId, streamUrl } = await started();
+    const { groups } = await stream(streamUrl);
+    await until(() => texts(groups).length >= 2, 'the greeting');
+    await log.append(conversationId, { type: 'message', text: '另一个实例发来的', from: { id: 'yidi-bot', name: '', role: 'bot' } } as Partial<Activity>);
+    await until(() => texts(groups).includes('另一个实例发来的'), 'the other instance’s message');
+  });
+
+  it('from a watermark: only what comes after it', async () => {
+    const { token, conversationId } = await started();
+    const reconnected = await dl.call<{ streamUrl: string }>('GET', `/conversations/${conversationId}?watermark=1`, { token });
+    const { groups } = await stream(reconnected.body.streamUrl);
+    await until(() => texts(groups).length >= 1, 'the rest');
+    expect(texts(groups)).to.deep.equal([zh.choose]);
+  });
+
+  it('refuses at once: no token, a forged or expired token, another conversation, a conversation that does not exist', async () => {
+    const mine = await started();
+    const theirs = await started();
+    const base = running.baseUrl.replace('http:', 'ws:');
+    const path = (id: string) => `${base}/v3/directline/conversations/${id}/stream`;
+    const myToken = new URL(mine.streamUrl).searchParams.get('t')!;
+    expect(await refusal(path(mine.conversationId))).to.equal(401);
+    expect(await refusal(`${path(mine.conversationId)}?t=not.a.token`)).to.equal(401);
+    const expired = new WebTokens(TEST_SECRET, 60, () => Date.now() - 3600_000).issue(mine.conversationId, 'dl_x').token;
+    expect(await refusal(`${path(mine.conversationId)}?t=${expired}`)).to.equal(403);
+    expect(await refusal(`${path(theirs.conversationId)}?t=${myToken}`)).to.equal(403);
+    const ghost = new WebTokens(TEST_SECRET).issue('ghostConversation1', 'dl_x').token;
+    expect(await refusal(`${path('ghostConversation1')}?t=${ghost}`)).to.equal(404);
+  });
+
+  it('an upgrade to any other path is refused at once, and the connection is closed (no hanging sockets)', async () => {
+    const { port } = new URL(running.baseUrl);
+    for (const path of ['/', '/api/messages', '/v3/directline/conversations', '/v3/directline/conversations/abcdefgh123/activities']) {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => {
+          socket.write(
+            `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+              'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+          );
+        });
+        let text = '';
+        socket.on('data', (d) => (text += String(d)));
+        socket.on('close', () => resolve(text));
+        socket.on('error', reject);
+        socket.setTimeout(2000, () => reject(new Error(`the socket for ${path} was left open`)));
+      });
+      expect(answer, path).to.match(/^HTTP\/1\.1 404/);
+    }
+  });
+
+  it('counts sockets per conversation against the limit; a closed one frees its place', async () => {
+    await running.close();
+    running = await startWebChannel({ activityLog: new MemoryActivityLog(), webSocket: { limits: { perConversation: 2 } } });
+    dl = new DirectLineClient(running.baseUrl);
+    const { streamUrl } = await started();
+    const first = await stream(streamUrl);
+    await stream(streamUrl);
+    expect(await refusal(streamUrl)).to.equal(429);
+    first.ws.close();
+    await first.closed;
+    await until(() => running.channel.streams!.size === 1, 'the server to see the close');
+    await stream(streamUrl);
+  });
+
+  it('closes the socket with 1008 when its token expires (the client reconnects with its fresh token)', async () => {
+    await running.close();
+    running = await startWebChannel({ activityLog: new MemoryActivityLog(), tokenTtlSeconds: 1 });
+    dl = new DirectLineClient(running.baseUrl);
+    const { streamUrl } = await started();
+    const { closed } = await stream(streamUrl);
+    expect(await closed).to.equal(1008);
+  });
+
+  it('a channel with webSocket: false returns no streamUrl and takes no upgrades', async () => {
+    await running.close();
+    running = await startWebChannel({ activityLog: new MemoryActivityLog(), webSocket: false });
+    dl = new DirectLineClient(running.baseUrl);
+    const start = await dl.call('POST', '/conversations', { token: (await dl.generate()).body.token, body: {} });
+    expect(start.body).to.not.have.property('streamUrl');
+    const url = `${running.baseUrl.replace('http:', 'ws:')}/v3/directline/conversations/${String(start.body['conversationId'])}/stream?t=${String(start.body['token'])}`;
+    expect(await refusal(url)).to.equal(404);
+    expect(await refusal(`${running.baseUrl.replace('http:', 'ws:')}/undefined`), 'as directlinejs asks when given no streamUrl').to.equal(404);
+  });
+});

@@ -174,6 +174,18 @@ describe('web channel: the Direct Line 3.0 subset Web Chat uses, over a real por
     });
   });
 
+  it('typing indicators reach the bot but are not kept in the replayable log', async () => {
+    const { token, conversationId } = await dl.open();
+    const typing = await dl.post(token, conversationId, { type: 'typing', channelData: { clientActivityID: 'c-typing' } });
+    expect(typing.status).to.equal(200);
+    expect(typing.body.id).to.be.a('string').and.not.equal('');
+    expect(running.bot.received.at(-1)?.type).to.equal('typing');
+    await dl.post(token, conversationId, userMessage(zh.choices[0]));
+    const page = await dl.poll(token, conversationId, '');
+    expect(page.body.activities.map((a) => a.type)).to.not.include('typing');
+    expect(textsOf(page.body.activities)).to.deep.equal([zh.greeting, zh.choose, zh.choices[0], zh.askName]);
+  });
+
   describe('refusals', () => {
     const routes = (conversationId: string) => [
       ['POST', '/tokens/refresh'],

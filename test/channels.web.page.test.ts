@@ -90,6 +90,8 @@ describe('web channel: the citizens’ page', () => {
       expect(csp).to.include("connect-src 'self'");
       expect(csp).to.include("frame-ancestors 'self'");
       expect(response.headers.get('x-content-type-options')).to.equal('nosniff');
+      expect(response.headers.get('x-frame-options'), 'for browsers without frame-ancestors').to.equal('SAMEORIGIN');
+      expect(response.headers.get('permissions-policy')).to.include('camera=()').and.include('microphone=()').and.include('geolocation=()');
       const html = await response.text();
       const sources = [...html.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => m[1]);
       expect(sources).to.deep.equal(['/webchat.js', '/web/conversation.js', '/web/page.js']);
@@ -98,8 +100,9 @@ describe('web channel: the citizens’ page', () => {
     it('the allowed framing sites are configurable', async () => {
       const other = await startWebChannel({ activityLog: new MemoryActivityLog(), page: { frameAncestors: ["'self'", 'https://ybj.example.gov.cn'] } });
       try {
-        const csp = (await fetch(`${other.baseUrl}/`)).headers.get('content-security-policy');
-        expect(csp).to.include("frame-ancestors 'self' https://ybj.example.gov.cn");
+        const response = await fetch(`${other.baseUrl}/`);
+        expect(response.headers.get('content-security-policy')).to.include("frame-ancestors 'self' https://ybj.example.gov.cn");
+        expect(response.headers.get('x-frame-options'), 'would forbid the listed portal').to.equal(null);
       } finally {
         await other.close();
       }

@@ -6,7 +6,7 @@
  *
  * Served by the bot at /embed.js, with the page's words (public/web/strings/<locale>.json) filled in
  * below and public/web/conversation.js inlined. It loads Web Chat from the same bot, gets a token for a new conversation, and renders Web Chat
- * into the target element against the bot's Direct Line endpoint (polling). The conversation id and
+ * into the target element against the bot's Direct Line endpoint (its WebSocket stream; polling as a fallback). The conversation id and
  * token are kept in the portal's sessionStorage, so a reload continues the conversation with its history.
  * The portal's origin must be listed in the bot's WEB_ALLOWED_ORIGINS, or the browser blocks the calls.
  */

@@ -150,6 +150,31 @@ describe('the citizens’ page in a real browser (Chromium, Web Chat 4.18.1 serv
     await browser.page.goto(`${running.baseUrl}/`);
     await browser.page.waitForFunction((busy) => document.getElementById('status')?.textContent === busy, pageStrings('zh-CN')['busy']);
     expect(await browser.page.getByRole('button', { name: pageStrings('zh-CN')['retry'] }).isVisible()).to.equal(true);
+    expect(await browser.page.locator('#webchat').isVisible(), 'no empty chat box under the note').to.equal(false);
     await browser.screenshot('webchat-zh-5-busy');
+  });
+
+  it('focus rings show on the send box and on the blue header; at 640×400 the whole chat, send box included, fits on screen', async () => {
+    await browser.page.setViewportSize({ width: 640, height: 400 });
+    await browser.open(`${running.baseUrl}/`);
+    await browser.run([{ see: zh.choose }]);
+    const outline = (selector: string) =>
+      browser.page.locator(selector).evaluate((el) => {
+        const style = getComputedStyle(el);
+        return { style: style.outlineStyle, width: style.outlineWidth, color: style.outlineColor };
+      });
+    await browser.page.keyboard.press('Tab'); // the skip link
+    await browser.page.keyboard.press('Tab'); // the language switch on the blue header
+    expect(await browser.page.evaluate(() => document.activeElement?.id)).to.equal('switch-language');
+    expect(await outline('#switch-language')).to.deep.equal({ style: 'solid', width: '3px', color: 'rgb(255, 209, 102)' });
+    const sendBox = '[data-id="webchat-sendbox-input"]';
+    await browser.page.locator(sendBox).focus();
+    expect(await outline(sendBox)).to.include({ style: 'solid', width: '3px' });
+    const box = (await browser.page.locator(sendBox).boundingBox())!;
+    expect(box.y).to.be.at.least(0);
+    expect(box.y + box.height, 'the send box is on screen').to.be.at.most(400);
+    const chat = (await browser.page.locator('#webchat').boundingBox())!;
+    expect(chat.height, 'the chat fits in the viewport').to.be.at.most(400);
+    await browser.screenshot('webchat-zh-9-640x400-focus');
   });
 });

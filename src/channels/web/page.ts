@@ -20,6 +20,8 @@ export interface WebPageOptions {
 export const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL('../../../public/', import.meta.url));
 
 const gzipAsync = promisify(gzip);
+/** The page uses none of these (the upload button and speech are off). */
+export const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), display-capture=()';
 
 /** ?lang=en (or en-US, en-GB…) gives English; anything else the default, Chinese. */
 export function pageLocale(lang: string | undefined): PageLocale {
@@ -38,7 +40,10 @@ export function registerWebPage(server: Server, options: WebPageOptions = {}): v
     PAGE_LOCALES.map((locale) => [locale, JSON.parse(readFileSync(join(dir, 'web', 'strings', `${locale}.json`), 'utf8')) as Record<string, string>]),
   ) as Record<PageLocale, Record<string, string>>;
   const pages = Object.fromEntries(PAGE_LOCALES.map((locale) => [locale, renderPage(template, locale, strings[locale])])) as Record<PageLocale, string>;
-  const csp = contentSecurityPolicy(options.frameAncestors ?? ["'self'"]);
+  const frameAncestors = options.frameAncestors ?? ["'self'"];
+  const csp = contentSecurityPolicy(frameAncestors);
+  // For browsers without CSP frame-ancestors: only when no other site may frame the page.
+  const frameOptions: Record<string, string> = frameAncestors.every((a) => a === "'self'") ? { 'X-Frame-Options': 'SAMEORIGIN' } : {};
 
   server.get('/', async (req: Request, res: Response) => {
     res.sendRaw(200, pages[pageLocale(queryValue(req, 'lang'))], {
@@ -47,6 +52,8 @@ export function registerWebPage(server: Server, options: WebPageOptions = {}): v
       'Content-Security-Policy': csp,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
+      'Permissions-Policy': PERMISSIONS_POLICY,
+      ...frameOptions,
     });
   });
 

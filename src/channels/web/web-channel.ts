@@ -7,6 +7,7 @@ import { registerWebPage, type WebPageOptions } from './page.js';
 import { RateLimiter, type BucketSpec } from './rate-limiter.js';
 import { WEB_CHANNEL_ID, WEB_SERVICE_URL, WebChannelAdapter } from './web-adapter.js';
 import { DEFAULT_CONVERSATION_TTL_SECONDS } from './activity-log.js';
+import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { DirectLineStreams, refuse, streamUrl, type StreamLimits } from './stream.js';
 import { isConversationId, newConversationId, newUserId, WebTokens, type WebTokenClaims } from './web-tokens.js';
@@ -333,7 +334,9 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       await mustExist(conversationId);
       const incoming = toIncomingActivity(body, claims, adapter.bot, new Date(now()));
       // Echo first: Web Chat marks the message sent when it comes back with its clientActivityID and an id.
-      const id = await log.append(conversationId, incoming);
+      // Typing indicators are not kept: the log is replayed to the page, which needs only what was said.
+      const id =
+        incoming.type === ActivityTypes.Typing ? `${conversationId}|typing-${randomBytes(6).toString('base64url')}` : await log.append(conversationId, incoming);
       await runTurn({ ...incoming, id });
       sendJson(res, 200, { id });
     }),

@@ -9,6 +9,9 @@ import { newFilingState, type FilingState } from './filing-state.js';
 import type { DialogDeps } from './dialog-deps.js';
 import { choiceLabel, type QuestionContext } from './question.js';
 
+/** A `{name}` placeholder left in a sentence. */
+const UNFILLED = /\{\w+\}/;
+
 /**
  * turnState key: a function giving the hotline for the person in this conversation (their profile's, or
  * the fallback contact's when their insured place has no profile), read by the turn error handler.
@@ -73,10 +76,24 @@ export class TurnKit {
    * filer mode picks the variant; sentences that address the filer themselves have none.
    */
   t(key: string, params: TextParams = {}): string {
-    const all = { hotline: this.profile.hotline.value, ...this.exampleParams(), ...this.documentParams(), ...params };
-    const text = this.deps.texts.t(this.locale, this.variantOf(key), all);
+    const variant = this.variantOf(key);
+    const given = { hotline: this.profile.hotline.value, ...params };
+    const text = this.deps.texts.t(this.locale, variant, given);
+    // Most sentences need nothing more; the derived placeholders (dates, documents, button labels) cost
+    // date arithmetic and look-ups, so they are worked out only for a sentence that still has a gap.
+    if (!UNFILLED.test(text)) return text;
+    const derived = { ...this.derivedParams(), ...given };
+    const filled = this.deps.texts.t(this.locale, variant, derived);
     // A question's words name its buttons by their labels ({choice_<value>}), so help never says "修改" for a button reading "修改信息".
-    return text.includes('{choice_') ? this.deps.texts.t(this.locale, this.variantOf(key), { ...this.choiceParams(key), ...all }) : text;
+    return filled.includes('{choice_') ? this.deps.texts.t(this.locale, variant, { ...this.choiceParams(key), ...derived }) : filled;
+  }
+
+  #derived: TextParams | undefined;
+
+  /** The example and document placeholders, worked out once per turn kit. */
+  private derivedParams(): TextParams {
+    this.#derived ??= { ...this.exampleParams(), ...this.documentParams() };
+    return this.#derived;
   }
 
   /** {choice_<value>}: the labels of the choices of the question a prompts.<id>.<part> key belongs to. */

@@ -50,6 +50,9 @@ export function compareDates(a: IsoDate, b: IsoDate): number {
 }
 
 /** Today's date in Asia/Shanghai for the given instant. */
+/** Made once: building an Intl.DateTimeFormat with a time zone is far dearer than formatting with it. */
+const SHANGHAI_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 export function todayInShanghai(now: Date = new Date()): IsoDate {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return SHANGHAI_DATE.format(now);
 }

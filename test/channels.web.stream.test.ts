@@ -205,3 +205,105 @@ describe('web channel: the Direct Line WebSocket stream (real port, ws client)',
     expect(await refusal(`${running.baseUrl.replace('http:', 'ws:')}/undefined`), 'as directlinejs asks when given no streamUrl').to.equal(404);
   });
 });
+
+/** A log whose exists() waits for the test to open a gate: an upgrade is then caught mid-check. */
+class GatedLog extends MemoryActivityLog {
+  gate: Promise<void> = Promise.resolve();
+  open: () => void = () => {};
+  waiting = 0;
+  close(): void {
+    this.gate = new Promise<void>((resolve) => (this.open = resolve));
+  }
+  override async exists(conversationId: string): Promise<boolean> {
+    this.waiting += 1;
+    await this.gate;
+    this.waiting -= 1;
+    return super.exists(conversationId);
+  }
+}
+
+describe('web channel: the stream while an upgrade is still being checked (slow log)', () => {
+  let running: RunningChannel;
+  let log: GatedLog;
+  let dl: DirectLineClient;
+  const sockets: WebSocket[] = [];
+  const uncaught: unknown[] = [];
+  const onUncaught = (err: unknown) => uncaught.push(err);
+
+  beforeEach(async () => {
+    log = new GatedLog();
+    running = await startWebChannel({ activityLog: log, webSocket: { limits: { perConversation: 3 } } });
+    dl = new DirectLineClient(running.baseUrl);
+    process.on('uncaughtException', onUncaught);
+  });
+  afterEach(async () => {
+    process.off('uncaughtException', onUncaught);
+    log.open();
+    for (const ws of sockets.splice(0)) ws.terminate();
+    await running.close();
+  });
+
+  async function streamUrlOfNewConversation(): Promise<string> {
+    const generated = await dl.generate();
+    const start = await dl.call<{ streamUrl: string }>('POST', '/conversations', { token: generated.body.token, body: {} });
+    return start.body.streamUrl;
+  }
+
+  it('a client that resets its connection meanwhile does not crash the process', async () => {
+    const url = new URL(await streamUrlOfNewConversation());
+    log.close();
+    const socket = connect(Number(url.port), '127.0.0.1', () => {
+      socket.write(
+        `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      );
+    });
+    socket.on('error', () => undefined);
+    await until(() => log.waiting === 1, 'the upgrade to wait for the log');
+    socket.resetAndDestroy();
+    await new Promise((r) => setTimeout(r, 50));
+    log.open();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(uncaught).to.deep.equal([]);
+    expect((await fetch(`${running.baseUrl}/v3/directline/tokens/generate`, { method: 'POST' })).status).to.equal(200);
+  });
+
+  it('upgrades arriving together cannot pass the per-conversation limit', async () => {
+    const url = await streamUrlOfNewConversation();
+    log.close();
+    const attempts = Array.from({ length: 6 }, () => {
+      const ws = new WebSocket(url);
+      sockets.push(ws);
+      return new Promise<'open' | number>((resolve) => {
+        ws.once('open', () => resolve('open'));
+        ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.once('error', () => undefined);
+      });
+    });
+    await until(() => log.waiting === 3, 'three upgrades to wait for the log');
+    log.open();
+    const outcomes = await Promise.all(attempts);
+    expect(outcomes.filter((o) => o === 'open')).to.have.length(3);
+    expect(outcomes.filter((o) => o === 429)).to.have.length(3);
+  });
+
+  it('shutdown meanwhile: the pending upgrade is refused (503) and the server closes promptly', async () => {
+    const url = await streamUrlOfNewConversation();
+    log.close();
+    const ws = new WebSocket(url);
+    sockets.push(ws);
+    const outcome = new Promise<'open' | number>((resolve) => {
+      ws.once('open', () => resolve('open'));
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.once('error', () => undefined);
+    });
+    await until(() => log.waiting === 1, 'the upgrade to wait for the log');
+    const closed = running.close();
+    log.open();
+    expect(await outcome).to.equal(503);
+    let done = false;
+    void closed.then(() => (done = true));
+    await until(() => done, 'the server to close', 3000);
+    running = await startWebChannel({ activityLog: new MemoryActivityLog() });
+  });
+});

@@ -7,6 +7,7 @@ import type { CorsPolicy } from './cors.js';
 import { clientAddress } from './http.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { WebTokens } from './web-tokens.js';
+import { throttledWarning } from '../../ops/throttled-warning.js';
 
 /**
  * The Direct Line WebSocket stream: botframework-directlinejs (webSocket: true, Web Chat's default)
@@ -67,10 +68,18 @@ export class DirectLineStreams {
   private readonly limits: StreamLimits;
   private scanTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
+  /** Set by closeAll(): an upgrade still being checked is refused instead of keeping the server open. */
+  private closing = false;
+  /** While the log cannot be read, every socket's scan fails each second: one warning per 30 s. */
+  private readonly warnUnreadable: (detail: { err: unknown }) => void;
 
   constructor(private readonly options: StreamOptions) {
     this.limits = { ...DEFAULT_STREAM_LIMITS, ...options.limits };
+    this.warnUnreadable = throttledWarning<{ err: unknown }>(30_000, ({ err }, heldBack) => options.logger?.warn({ err, heldBack }, 'web stream could not read the log'));
     options.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // Node takes its own error handler off an upgraded socket: a client resetting the connection while
+      // the upgrade is being checked would otherwise be an uncaught exception.
+      socket.on('error', () => socket.destroy());
       void this.upgrade(req, socket, head).catch((err: unknown) => {
         options.logger?.warn({ err }, 'web stream upgrade failed');
         refuse(socket, 500, 'Internal Server Error');
@@ -94,8 +103,17 @@ export class DirectLineStreams {
   }
 
   closeAll(): void {
-    for (const stream of this.open) stream.socket.terminate();
+    this.closing = true;
+    for (const stream of this.open) {
+      clearTimeout(stream.expiry);
+      // 1001 "going away": the client reconnects (to another instance) rather than seeing a dropped line;
+      // a peer that does not answer the close handshake within a second is cut off.
+      const socket = stream.socket;
+      socket.close(1001, 'server shutting down');
+      setTimeout(() => socket.terminate(), 1000).unref();
+    }
     this.open.clear();
+    this.pending.clear();
     this.byConversation.clear();
     this.perAddress.clear();
     this.stopTimers();
@@ -113,9 +131,20 @@ export class DirectLineStreams {
     const check = this.options.tokens.verify(url.searchParams.get('t') ?? '');
     if (!check.ok) return refuse(socket, check.error === 'token_expired' ? 403 : 401, check.error === 'token_expired' ? 'Forbidden' : 'Unauthorized');
     if (check.claims.conversationId !== conversationId) return refuse(socket, 403, 'Forbidden');
-    if ((this.byConversation.get(conversationId)?.size ?? 0) >= this.limits.perConversation) return refuse(socket, 429, 'Too Many Requests');
+    if (this.closing) return refuse(socket, 503, 'Service Unavailable');
+    // Counted before the log is asked (below), so upgrades arriving together cannot all pass the limits.
+    if (this.countFor(conversationId) >= this.limits.perConversation) return refuse(socket, 429, 'Too Many Requests');
     if ((this.perAddress.get(address) ?? 0) >= this.limits.perAddress) return refuse(socket, 429, 'Too Many Requests');
-    if (!(await this.options.log.exists(conversationId))) return refuse(socket, 404, 'Not Found');
+    const reservation = { conversationId, address };
+    this.reserve(reservation);
+    let exists: boolean;
+    try {
+      exists = await this.options.log.exists(conversationId);
+    } finally {
+      this.unreserve(reservation);
+    }
+    if (this.closing) return refuse(socket, 503, 'Service Unavailable');
+    if (!exists) return refuse(socket, 404, 'Not Found');
     if (socket.destroyed) return;
 
     this.wss.handleUpgrade(req, socket, head, (ws) => {
@@ -163,10 +192,31 @@ export class DirectLineStreams {
         }
       } while (stream.again);
     } catch (err) {
-      this.options.logger?.warn({ err, conversation: stream.conversationId }, 'web stream could not read the log');
+      this.warnUnreadable({ err });
     } finally {
       stream.sending = false;
     }
+  }
+
+  /** Upgrades between their limit check and their socket: conversation id → count; address counts in perAddress. */
+  private readonly pending = new Map<string, number>();
+
+  private countFor(conversationId: string): number {
+    return (this.byConversation.get(conversationId)?.size ?? 0) + (this.pending.get(conversationId) ?? 0);
+  }
+
+  private reserve({ conversationId, address }: { conversationId: string; address: string }): void {
+    this.pending.set(conversationId, (this.pending.get(conversationId) ?? 0) + 1);
+    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
+  }
+
+  private unreserve({ conversationId, address }: { conversationId: string; address: string }): void {
+    const left = (this.pending.get(conversationId) ?? 1) - 1;
+    if (left <= 0) this.pending.delete(conversationId);
+    else this.pending.set(conversationId, left);
+    const count = (this.perAddress.get(address) ?? 1) - 1;
+    if (count <= 0) this.perAddress.delete(address);
+    else this.perAddress.set(address, count);
   }
 
   private add(stream: OpenStream): void {
@@ -217,11 +267,11 @@ export class DirectLineStreams {
   }
 }
 
-/** Answers an upgrade request with a plain HTTP error and closes the socket at once. */
+/** Answers an upgrade request with a plain HTTP error and closes the socket once the answer is written. */
 export function refuse(socket: Duplex, status: number, reason: string): void {
   if (socket.destroyed) return;
+  socket.once('finish', () => socket.destroy());
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  socket.destroy();
 }
 
 function sameOrigin(origin: string, host: string | undefined): boolean {

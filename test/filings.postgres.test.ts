@@ -247,5 +247,38 @@ describe('PostgresFilingStore on a real PostgreSQL', () => {
         await store.close();
       }
     });
+
+    it('a connection lost while it creates its table (database restart) fails that start, without crashing the process', async () => {
+      const table = 'filings_lost';
+      const uncaught: unknown[] = [];
+      const onUncaught = (err: unknown) => uncaught.push(err);
+      process.on('uncaughtException', onUncaught);
+      const blocker = new pg.Client({ connectionString: FILINGS_TEST_URL });
+      const admin = new pg.Client({ connectionString: FILINGS_TEST_URL });
+      await Promise.all([blocker.connect(), admin.connect()]);
+      const store = new PostgresFilingStore({ url: FILINGS_TEST_URL, schema: schema.name, table, pingTimeoutMs: 5_000 });
+      try {
+        // The store waits for the schema lock; its connection is then cut, as a restart would.
+        await blocker.query('BEGIN');
+        await blocker.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', ['yidi-beian:filings-schema', `${schema.name}.${table}`]);
+        const pinged = store.ping();
+        let waiting = 0;
+        for (let i = 0; i < 50 && waiting === 0; i += 1) {
+          await new Promise((r) => setTimeout(r, 50));
+          waiting = (await admin.query("SELECT 1 FROM pg_stat_activity WHERE application_name = 'yidi-beian-filings' AND wait_event_type = 'Lock'")).rowCount ?? 0;
+        }
+        expect(waiting, 'the store waits for the schema lock').to.equal(1);
+        await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'yidi-beian-filings'");
+        expect(await pinged).to.equal(false);
+        await new Promise((r) => setTimeout(r, 200));
+        expect(uncaught).to.deep.equal([]);
+        await blocker.query('ROLLBACK');
+        expect(await store.ping(), 'the next call starts again').to.equal(true);
+      } finally {
+        process.off('uncaughtException', onUncaught);
+        await Promise.all([blocker.end(), admin.end()]);
+        await store.close();
+      }
+    });
   });
 });

@@ -293,6 +293,13 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
       throw this.#failure('open', err);
     }
     let failed: unknown;
+    // A checked-out client has no 'error' listener of the pool's: a connection lost while it is held (a
+    // database restart during start-up) would otherwise be an uncaught exception. The statement under
+    // way fails on its own; the lost connection is discarded on release.
+    const onLost = (err: Error) => {
+      failed ??= err;
+    };
+    client.on('error', onLost);
     try {
       const qualified = this.#schema === undefined ? this.#tableName : `${this.#schema}.${this.#tableName}`;
       const exists = await client.query<{ found: string | null }>('SELECT to_regclass($1) AS found', [qualified]);
@@ -323,6 +330,7 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
       await client.query('ROLLBACK').catch(() => undefined);
       throw this.#failure('open', err);
     } finally {
+      client.off('error', onLost);
       client.release(failed instanceof Error && !(failed instanceof DatabaseError) ? failed : undefined);
     }
   }

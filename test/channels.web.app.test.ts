@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { mkdtempSync } from 'node:fs';
-import { request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/ops/logger.js';
+import { sendRaw, type RawReply } from './channels.web.fixtures.js';
 
 /**
  * The web channel as src/app.ts wires it, over a real port: the server-wide body parser skips the
@@ -13,24 +13,7 @@ import { createLogger } from '../src/ops/logger.js';
  * for an allowed origin, and the client address behind a proxy comes from WEB_TRUST_PROXY.
  */
 const PORTAL = 'https://www.rizhao.gov.cn';
-
-interface RawReply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-function send(baseUrl: string, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<RawReply> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${baseUrl}${path}`, { method, headers: { ...headers, ...(body ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const send = sendRaw;
 
 async function startApp(env: Record<string, string> = {}): Promise<{ app: App; base: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'web-app-'));

@@ -1,32 +1,13 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { MemoryActivityLog } from '../src/channels/web/index.js';
 import { CORS_ALLOWED_HEADERS, CorsPolicy, parseOrigin, splitOrigins } from '../src/channels/web/cors.js';
 import { DIRECT_LINE_PATHS } from '../src/channels/web/web-channel.js';
-import { DirectLineClient, startWebChannel, type RunningChannel } from './channels.web.fixtures.js';
+import { DirectLineClient, sendRaw, startWebChannel, type RunningChannel } from './channels.web.fixtures.js';
 
 const PORTAL = 'https://www.rizhao.gov.cn';
 const SECOND_PORTAL = 'https://ybj.rizhao.gov.cn:8443';
-
-interface RawReply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** One HTTP request with full control of the headers (a browser's Origin included). */
-function send(baseUrl: string, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<RawReply> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${baseUrl}${path}`, { method, headers: { ...headers, ...(body ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const send = sendRaw;
 
 /** A browser's preflight before a POST/GET with a Bearer token. */
 const preflight = (baseUrl: string, path: string, origin: string, method = 'POST') =>

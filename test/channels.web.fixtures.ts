@@ -14,6 +14,7 @@ import {
 import { ChoicePrompt, ListStyle, TextPrompt, WaterfallDialog, ComponentDialog, runDialog, type DialogState } from 'botbuilder-dialogs';
 import restify from 'restify';
 import type { AddressInfo } from 'node:net';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { exceptDirectLine, registerWebChannel, type WebChannel, type WebChannelOptions } from '../src/channels/web/index.js';
 
 export const TEST_SECRET = 'test-secret-for-the-web-channel-0123456789';
@@ -195,3 +196,23 @@ export function userMessage(text: string, extra: Record<string, unknown> = {}): 
 }
 
 export const textsOf = (activities: Activity[]) => activities.filter((a) => a.type === 'message').map((a) => a.text);
+
+/** A reply read raw: status, headers and body text. */
+export interface RawReply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** One HTTP request with full control of the headers (a browser's Origin included) and of the body bytes. */
+export function sendRaw(baseUrl: string, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${baseUrl}${path}`, { method, headers: { ...headers, ...(body ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}

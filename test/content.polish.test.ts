@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { LOCALES, Texts } from '../src/content/texts.js';
+import { loadProfiles } from '../src/domain/profile.js';
 import { Chat } from './support/chat.js';
 import { TMP_OTHER_EN_TO_START_DATE, TMP_OTHER_TO_SUMMARY, upTo } from './support/paths.js';
 
@@ -70,4 +71,18 @@ describe('content: natural English', () => {
       expect(en.filter(([, s]) => slip.test(s)).map(([k]) => k)).to.deep.equal([]);
     });
   }
+});
+
+describe('content: English that reads right for an agent and inside a sentence', () => {
+  it('the documents to prepare name the insured person, never "your" (an agent may be filing)', () => {
+    const yours = strings('en-US').filter(([k, s]) => k.startsWith('labels.documents.') && !/\.(prepare|chosen)$/.test(k) && /\byour\b/i.test(s));
+    expect(yours.map(([k]) => k)).to.deep.equal([]);
+  });
+
+  it('every region profile’s English agency name reads mid-sentence ("decided by the … Administration")', () => {
+    for (const profile of loadProfiles().values()) {
+      expect(profile.agency.value['en-US'], profile.id).to.match(/^the /);
+      expect(profile.fallbackContact.agency['en-US'], profile.id).to.match(/^the /);
+    }
+  });
 });

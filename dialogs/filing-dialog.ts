@@ -4,6 +4,7 @@ import { OUTCOME_DIALOG, OutcomeDialog, type OutcomeResult } from './outcome-dia
 import { QuestionsDialog } from './questions-dialog.js';
 import { REVIEW_DIALOG, ReviewDialog, type ReviewResult } from './review-dialog.js';
 import { TurnKit } from './turn-kit.js';
+import { recordFunnel } from './funnel.js';
 
 export const FILING_DIALOG = 'filing';
 export const SITUATION_DIALOG = 'situation';
@@ -39,7 +40,7 @@ export class FilingDialog extends ComponentDialog {
     const kit = await TurnKit.load(step.context, this.deps);
     if (!kit.state.active) {
       kit.state.active = true;
-      this.deps.funnel?.funnel('conversation_started');
+      recordFunnel(step.context, 'conversation_started');
     }
     return step.beginDialog(SITUATION_DIALOG);
   }

@@ -139,7 +139,7 @@ export class MainDialog extends ComponentDialog {
       case 'cancel': {
         // A filing with answers asks first; asked to start over while confirming, the person meant it.
         if (hasAnswersToLose(kit) && kit.state.asking !== START_OVER.promptId) return dc.beginDialog(START_OVER_DIALOG);
-        await clearFiling(kit, this.deps, kit.state.asking ?? 'unknown');
+        await clearFiling(kit, kit.state.asking ?? 'unknown');
         await dc.cancelAllDialogs();
         return dc.beginDialog(`${MAIN_DIALOG}.steps`, { fresh: true });
       }
@@ -179,7 +179,7 @@ export class MainDialog extends ComponentDialog {
     const kit = await TurnKit.load(step.context, this.deps);
     const choice = parseAnswer(String(step.result), kit, START_OVER);
     if (choice.ok && choice.value === 'yes') {
-      await clearFiling(kit, this.deps, String((step.values as Record<string, unknown>).where));
+      await clearFiling(kit, String((step.values as Record<string, unknown>).where));
       await step.cancelAllDialogs();
       return step.beginDialog(`${MAIN_DIALOG}.steps`, { fresh: true });
     }

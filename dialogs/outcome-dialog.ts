@@ -6,6 +6,7 @@ import { AnswerPrompt, parseAnswer, questionActivity, type AskSpec } from './ask
 import type { DialogDeps } from './dialog-deps.js';
 import { currentOutcome } from './questions.js';
 import { TurnKit } from './turn-kit.js';
+import { recordFunnel } from './funnel.js';
 
 export const OUTCOME_DIALOG = 'outcome';
 
@@ -59,8 +60,8 @@ export class OutcomeDialog extends ComponentDialog {
     if (kit.state.announced !== announcedKey) {
       await this.sayOutcome(kit, outcome);
       kit.state.announced = announcedKey;
-      this.deps.funnel?.funnel('situation_completed');
-      this.deps.funnel?.funnel('classified', { category: outcome.kind });
+      recordFunnel(step.context, 'situation_completed');
+      recordFunnel(step.context, 'classified', { category: outcome.kind });
     }
     if (!outcome.category || !isCategory(outcome.kind) || outcome.category === 'TMP_EMERGENCY') {
       kit.state.active = false;
@@ -85,7 +86,7 @@ export class OutcomeDialog extends ComponentDialog {
       kit.state.acceptedCategory = outcome.category!;
       kit.state.history = [...kit.state.history.filter((h) => h !== UNDERSTOOD.promptId), UNDERSTOOD.promptId];
       delete kit.state.previous[UNDERSTOOD.promptId];
-      this.deps.funnel?.funnel('consequences_accepted');
+      recordFunnel(step.context, 'consequences_accepted');
       return step.endDialog({ ended: false } satisfies OutcomeResult);
     }
     const alternative = nearestAlternative(outcome, kit.profile, provisionalStart(kit));

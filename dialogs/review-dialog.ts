@@ -11,6 +11,7 @@ import { acceptedCategory, answeredQuestions, questionById, reopenQuestion } fro
 import { START_OVER, clearFiling } from './start-over.js';
 import { summaryCard } from './summary-card.js';
 import { TurnKit } from './turn-kit.js';
+import { recordFunnel } from './funnel.js';
 
 export const REVIEW_DIALOG = 'review';
 
@@ -51,7 +52,7 @@ export class ReviewDialog extends ComponentDialog {
   private async summarise(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const kit = await TurnKit.load(step.context, this.deps);
     const again = (step.options as { again?: boolean } | undefined)?.again === true;
-    if (!kit.state.editing && !again) this.deps.funnel?.funnel('details_completed');
+    if (!kit.state.editing && !again) recordFunnel(step.context, 'details_completed');
     const category = acceptedCategory(kit.q)!;
     const rows = answeredQuestions(kit.q)
       .filter((q) => q.editable)
@@ -91,7 +92,7 @@ export class ReviewDialog extends ComponentDialog {
     if ((step.values as Record<string, unknown>).startOver === true) {
       const sure = parseAnswer(String(step.result), kit, START_OVER);
       if (!sure.ok || sure.value !== 'yes') return step.replaceDialog(`${REVIEW_DIALOG}.steps`, { again: true });
-      await clearFiling(kit, this.deps, CONFIRM.promptId);
+      await clearFiling(kit, CONFIRM.promptId);
       return step.endDialog({ kind: 'cancelled' } satisfies ReviewResult);
     }
     const fields = answeredQuestions(kit.q).filter((q) => q.editable).map((q) => q.id);
@@ -115,7 +116,7 @@ export class ReviewDialog extends ComponentDialog {
       profileVersion: kit.profile.version,
       filing: valid.value,
     });
-    this.deps.funnel?.funnel('submitted');
+    recordFunnel(kit.context, 'submitted');
     // The person already chose their institutions: the confirmation lists them instead of asking to choose.
     const institutions = kit.state.details.institutions ?? [];
     const consequences = consequencesOf(

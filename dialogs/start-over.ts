@@ -1,7 +1,7 @@
 import type { AskSpec } from './ask.js';
-import type { DialogDeps } from './dialog-deps.js';
 import { newFilingState } from './filing-state.js';
 import type { TurnKit } from './turn-kit.js';
+import { recordAbandoned } from './funnel.js';
 
 /**
  * Starting over wipes everything a person entered, so a filing with answers asks first (the cancel
@@ -18,9 +18,9 @@ export function hasAnswersToLose(kit: TurnKit): boolean {
  * Clears the filing (the language chosen stays), counted as abandoned where it was. "Cancelled, cleared" is
  * said only when a filing was under way: back to the menu from the FAQ clears nothing and says nothing.
  */
-export async function clearFiling(kit: TurnKit, deps: DialogDeps, where: string): Promise<void> {
+export async function clearFiling(kit: TurnKit, where: string): Promise<void> {
   const wasFiling = kit.state.active;
-  if (wasFiling) deps.funnel?.abandoned(where);
+  if (wasFiling) recordAbandoned(kit.context, where);
   Object.assign(kit.state, newFilingState(kit.state.locale));
   if (wasFiling) await kit.say(kit.t('messages.cancelled'));
 }

@@ -7,6 +7,7 @@ import { TURN_OUTCOME_KEY } from '../ops/turn-state-keys.js';
 import { MAIN_DIALOG, MainDialog } from '../../dialogs/main-dialog.js';
 import { answeredQuestions } from '../../dialogs/questions.js';
 import { TurnKit } from '../../dialogs/turn-kit.js';
+import { flushFunnel } from '../../dialogs/funnel.js';
 
 /**
  * Bump when the dialogs change shape (ids, steps): a stored dialog stack from another version is
@@ -98,6 +99,8 @@ export class FilingBot extends ActivityHandler {
     }
     await super.run(context);
     await this.conversationState.saveChanges(context, false);
+    // Counted only now that the turn's state is saved: a failed turn, retried, counts its steps once.
+    flushFunnel(context, this.deps.funnel);
     if (this.waitingWatch && context.activity.conversation?.id) {
       const filing = await this.filingState.get(context);
       const step = filing?.active ? filing.asking : undefined;

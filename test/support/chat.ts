@@ -5,6 +5,7 @@ import { loadProfiles } from '../../src/domain/profile.js';
 import { MemoryFilingStore } from '../../src/filings/index.js';
 import type { FilingStore, StoredFiling, SubmitInput } from '../../src/filings/filing-store.js';
 import { FilingBot } from '../../src/bot/filing-bot.js';
+import type { FunnelRecorder } from '../../dialogs/dialog-deps.js';
 import type { Step } from './paths.js';
 import { channelData, promptOf, promptsOf, replyWith, textOf } from './replies.js';
 
@@ -19,6 +20,8 @@ export interface ChatOptions {
   filings?: FilingStore;
   channelId?: string;
   now?: () => number;
+  /** Receives the funnel events the bot counts (after each saved turn). */
+  funnel?: FunnelRecorder;
 }
 
 /** A `{name}` placeholder that content left unfilled. */
@@ -70,7 +73,7 @@ export class Chat {
     const conversationState = new ConversationState(options.storage ?? new MemoryStorage());
     this.bot = new FilingBot(
       conversationState,
-      { texts, profiles, defaultRegion: options.defaultRegion ?? 'rizhao', filings: this.filings, today: () => TODAY },
+      { texts, profiles, defaultRegion: options.defaultRegion ?? 'rizhao', filings: this.filings, today: () => TODAY, ...(options.funnel ? { funnel: options.funnel } : {}) },
       options.now,
     );
     this.adapter = new TestAdapter(async (context) => this.bot.run(context), {

@@ -248,6 +248,18 @@ describe('PostgresFilingStore on a real PostgreSQL', () => {
       }
     });
 
+    it('close() lets a submit under way finish all its statements, then refuses new calls', async () => {
+      const store = await PostgresFilingStore.open({ url: FILINGS_TEST_URL, schema: schema.name, table: 'filings_close' });
+      const submits = Array.from({ length: 5 }, () => store.submit(aFiling()));
+      const closing = store.close();
+      const results = await Promise.allSettled(submits);
+      expect(results.map((r) => r.status)).to.deep.equal(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+      await closing;
+      expect(((await store.submit(aFiling()).catch((e: unknown) => e)) as FilingStoreError).code).to.equal('CLOSED');
+      const rows = await schema.rows(`SELECT reference FROM "${schema.name}".filings_close`);
+      expect(rows).to.have.length(5);
+    });
+
     it('a connection lost while it creates its table (database restart) fails that start, without crashing the process', async () => {
       const table = 'filings_lost';
       const uncaught: unknown[] = [];

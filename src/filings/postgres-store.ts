@@ -162,8 +162,35 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
     return store;
   }
 
-  async submit(input: SubmitInput<T>): Promise<{ stored: StoredFiling<T>; created: boolean }> {
-    this.#open();
+  submit(input: SubmitInput<T>): Promise<{ stored: StoredFiling<T>; created: boolean }> {
+    return this.#tracked(() => this.#submit(input));
+  }
+
+  get(reference: string): Promise<StoredFiling<T> | undefined> {
+    return this.#tracked(() => this.#get(reference));
+  }
+
+  setStatus(reference: string, status: FilingStatus): Promise<StoredFiling<T> | undefined> {
+    return this.#tracked(() => this.#setStatus(reference, status));
+  }
+
+  /** Calls under way, so that close() lets a submit finish all its statements before the pool ends. */
+  readonly #inFlight = new Set<Promise<unknown>>();
+
+  #tracked<R>(call: () => Promise<R>): Promise<R> {
+    try {
+      this.#open();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const running = call();
+    this.#inFlight.add(running);
+    const forget = () => this.#inFlight.delete(running);
+    running.then(forget, forget);
+    return running;
+  }
+
+  async #submit(input: SubmitInput<T>): Promise<{ stored: StoredFiling<T>; created: boolean }> {
     let filing: T;
     try {
       filing = checkSubmitInput(input);
@@ -207,8 +234,7 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
     throw new FilingStoreError('NO_FREE_REFERENCE', `filing store: no free reference after ${MAX_REFERENCE_ATTEMPTS} attempts`);
   }
 
-  async get(reference: string): Promise<StoredFiling<T> | undefined> {
-    this.#open();
+  async #get(reference: string): Promise<StoredFiling<T> | undefined> {
     const canonical = normalizeReference(reference);
     if (canonical === undefined) return undefined;
     await this.#migrated();
@@ -216,8 +242,7 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
     return row && toStored<T>(row);
   }
 
-  async setStatus(reference: string, status: FilingStatus): Promise<StoredFiling<T> | undefined> {
-    this.#open();
+  async #setStatus(reference: string, status: FilingStatus): Promise<StoredFiling<T> | undefined> {
     if (!isFilingStatus(status)) throw new FilingStoreError('BAD_STATUS', 'filing store: unknown filing status');
     const canonical = normalizeReference(reference);
     if (canonical === undefined) return undefined;
@@ -253,6 +278,8 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // New calls are refused from now on; the ones under way finish (each submit is several statements).
+    await Promise.allSettled([...this.#inFlight]);
     await this.#pool.end().catch(() => undefined);
   }
 

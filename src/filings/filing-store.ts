@@ -62,3 +62,17 @@ export class FilingStoreError extends Error {
     this.name = 'FilingStoreError';
   }
 }
+
+/**
+ * A store made ready before first use (its file read, its table created): resolves with it once `ready`
+ * succeeded; otherwise closes it (releasing what it holds) and rejects with the reason.
+ */
+export async function openedOrClosed<S extends { close(): Promise<void> }>(store: S, ready: () => Promise<unknown>): Promise<S> {
+  try {
+    await ready();
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return store;
+}

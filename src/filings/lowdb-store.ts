@@ -8,6 +8,7 @@ import { PrivateJsonFile } from './private-json-file.js';
 import {
   FILING_STATUSES,
   FilingStoreError,
+  openedOrClosed,
   type FilingStatus,
   type FilingStore,
   type FilingStoreOptions,
@@ -75,13 +76,7 @@ export class LowdbFilingStore<T = Record<string, unknown>> implements FilingStor
   /** Opens the store and reads the file now; rejects if the file or its folder is unusable. */
   static async open<T = Record<string, unknown>>(options: LowdbFilingStoreOptions = {}): Promise<LowdbFilingStore<T>> {
     const store = new LowdbFilingStore<T>(options);
-    try {
-      await store.#opened();
-    } catch (e) {
-      await store.close();
-      throw e;
-    }
-    return store;
+    return openedOrClosed(store, () => store.#opened());
   }
 
   async submit(input: SubmitInput<T>): Promise<{ stored: StoredFiling<T>; created: boolean }> {

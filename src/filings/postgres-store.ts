@@ -6,6 +6,7 @@ import {
   FILING_STATUSES,
   FilingStoreError,
   isFilingStatus,
+  openedOrClosed,
   type FilingStatus,
   type FilingStore,
   type FilingStoreOptions,
@@ -153,13 +154,7 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
   /** Opens the store and makes sure the table exists; rejects (and releases the pool) if it cannot. */
   static async open<T = Record<string, unknown>>(options: PostgresFilingStoreOptions): Promise<PostgresFilingStore<T>> {
     const store = new PostgresFilingStore<T>(options);
-    try {
-      await store.#migrated();
-    } catch (e) {
-      await store.close();
-      throw e;
-    }
-    return store;
+    return openedOrClosed(store, () => store.#migrated());
   }
 
   submit(input: SubmitInput<T>): Promise<{ stored: StoredFiling<T>; created: boolean }> {

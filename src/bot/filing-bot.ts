@@ -97,15 +97,25 @@ export class FilingBot extends ActivityHandler {
       }
       return;
     }
+    const wasFiling = (await this.filingState.get(context))?.active === true;
     await super.run(context);
     await this.conversationState.saveChanges(context, false);
     // Counted only now that the turn's state is saved: a failed turn, retried, counts its steps once.
     flushFunnel(context, this.deps.funnel);
-    if (this.waitingWatch && context.activity.conversation?.id) {
-      const filing = await this.filingState.get(context);
-      const step = filing?.active ? filing.asking : undefined;
-      await this.waitingWatch.afterTurn(`${context.activity.channelId}:${context.activity.conversation.id}`, step);
-    }
+    await this.noteWhereItWaits(context, wasFiling);
+  }
+
+  /**
+   * Tells the waiting watch the question a filing under way now waits at, or that a filing just ended.
+   * Turns outside a filing (the menu, the FAQ) have nothing to tell, and cost no store call.
+   */
+  private async noteWhereItWaits(context: TurnContext, wasFiling: boolean): Promise<void> {
+    const conversationId = context.activity.conversation?.id;
+    if (!this.waitingWatch || !conversationId) return;
+    const filing = await this.filingState.get(context);
+    const step = filing?.active ? filing.asking : undefined;
+    if (step === undefined && !wasFiling) return;
+    await this.waitingWatch.afterTurn(`${context.activity.channelId}:${conversationId}`, step);
   }
 
   private async runDialogs(context: TurnContext): Promise<void> {

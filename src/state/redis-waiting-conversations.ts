@@ -20,6 +20,13 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return 1
 `;
 
+/** KEYS: since, step. ARGV: conversation. */
+const DONE_LUA = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+return 1
+`;
+
 /** KEYS: since, step. ARGV: before ms, limit. Returns the steps of the conversations taken out. */
 const SWEEP_LUA = `
 local gone = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
@@ -42,6 +49,7 @@ export class RedisWaitingConversations implements WaitingConversations {
   private readonly step: string;
   private readonly readyWaitMs: number;
   private readonly mark: (keys: string[], args: (string | number)[]) => Promise<number>;
+  private readonly unmark: (keys: string[], args: (string | number)[]) => Promise<number>;
   private readonly take: (keys: string[], args: (string | number)[]) => Promise<string[]>;
 
   constructor(
@@ -53,6 +61,7 @@ export class RedisWaitingConversations implements WaitingConversations {
     this.step = `${prefix}{waiting}:step`;
     this.readyWaitMs = options.readyWaitMs ?? 1000;
     this.mark = script<number>(client, 'beianWaitingMark', WAITING_LUA);
+    this.unmark = script<number>(client, 'beianWaitingDone', DONE_LUA);
     this.take = script<string[]>(client, 'beianWaitingSweep', SWEEP_LUA);
   }
 
@@ -68,8 +77,7 @@ export class RedisWaitingConversations implements WaitingConversations {
 
   async done(conversation: string): Promise<void> {
     await guarded('waiting', () => whenReady(this.client, this.readyWaitMs, 'waiting'));
-    const member = this.member(conversation);
-    await guarded('waiting', () => this.client.multi().zrem(this.since, member).hdel(this.step, member).exec());
+    await guarded('waiting', () => this.unmark([this.since, this.step], [this.member(conversation)]));
   }
 
   async sweep(beforeMs: number, limit = SWEEP_LIMIT): Promise<string[]> {

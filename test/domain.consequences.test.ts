@@ -243,6 +243,13 @@ describe('the nearest alternative and what would change (domain.md §3 Q8)', () 
     expect(nearestAlternative(outcome('LT_RESIDENT'), thirty, { start })!.differences).to.deep.include({ code: 'DIFF_CANCEL_AFTER_DAYS', params: { days: 30, earliest: '2026-01-31' } });
   });
 
+  it("a temporary filing's own confirmed wait is told, not the long-term one", () => {
+    const thirty = structuredClone(rizhao);
+    thirty.temporary.minDaysBeforeCancel = { value: 30, confirmed: true, source: 'test: confirmed 30 days' };
+    const items = consequencesOf('TMP_OTHER', thirty, { start }).items;
+    expect(items.find((i) => i.code === 'CANCEL_AFTER_DAYS')?.params).to.deep.equal({ days: 30, earliest: '2026-01-31' });
+  });
+
   it('a short stay is never offered a long-term filing as its alternative: it does not qualify', () => {
     for (const p of [rizhao, national]) {
       for (const c of ['TMP_OTHER', 'TMP_REFERRAL'] as const) expect(nearestAlternative(outcome(c), p, { start })!.category).to.match(/^TMP_/);

@@ -49,10 +49,23 @@ export function compareDates(a: IsoDate, b: IsoDate): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Today's date in Asia/Shanghai for the given instant. */
 /** Made once: building an Intl.DateTimeFormat with a time zone is far dearer than formatting with it. */
 const SHANGHAI_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
 
+/** Today's date in Asia/Shanghai for the given instant. */
 export function todayInShanghai(now: Date = new Date()): IsoDate {
   return SHANGHAI_DATE.format(now);
+}
+
+/**
+ * The last day a temporary filing is valid, inclusive. Decision: a filing valid N months from its start
+ * ends the day before its N-month anniversary, so it covers exactly N calendar months and never tells the
+ * person they are covered a day longer than the rule says (start 2026-03-01, 12 months → 2027-02-28).
+ * When the anniversary does not exist (start on the 31st, or 29 February), the period ends on the last
+ * day of that month, as if the anniversary were the 1st of the next month (2026-08-31 + 6 → 2027-02-28).
+ */
+export function validityEndDate(start: IsoDate, months: number): IsoDate {
+  const anniversary = addMonths(start, months);
+  const clamped = Number(anniversary.slice(8)) < Number(start.slice(8));
+  return clamped ? anniversary : addDays(anniversary, -1);
 }

@@ -1,4 +1,6 @@
-import { addDays, addMonths, type IsoDate } from './calendar.js';
+import { addDays, validityEndDate, type IsoDate } from './calendar.js';
+
+export { validityEndDate };
 import { groupOf, isCategory, type CategoryGroup, type CategoryId } from './categories.js';
 import type { RegionProfile } from './profile.js';
 import type { Outcome } from './situation.js';
@@ -81,19 +83,6 @@ export function profileParams(profile: RegionProfile, locale: ProfileLocale): { 
 
 function cardOf(category: CategoryId, profile: RegionProfile): 'SUSPENDED' | 'USABLE' {
   return groupOf(category) === 'LONG_TERM' ? profile.longTerm.insuredPlaceCard.value : profile.temporary.insuredPlaceCard.value;
-}
-
-/**
- * The last day a temporary filing is valid, inclusive. Decision: a filing valid N months from its start
- * ends the day before its N-month anniversary, so it covers exactly N calendar months and never tells the
- * person they are covered a day longer than the rule says (start 2026-03-01, 12 months → 2027-02-28).
- * When the anniversary does not exist (start on the 31st, or 29 February), the period ends on the last
- * day of that month, as if the anniversary were the 1st of the next month (2026-08-31 + 6 → 2027-02-28).
- */
-export function validityEndDate(start: IsoDate, months: number): IsoDate {
-  const anniversary = addMonths(start, months);
-  const clamped = Number(anniversary.slice(8)) < Number(start.slice(8));
-  return clamped ? anniversary : addDays(anniversary, -1);
 }
 
 function validityOf(category: CategoryId, profile: RegionProfile, start: IsoDate): Validity {
@@ -179,7 +168,7 @@ export function consequencesOf(
   if (earliestCancelDate !== null) {
     items.push({
       code: dates.provisional ? 'CANCEL_AFTER_DAYS_PROVISIONAL' : 'CANCEL_AFTER_DAYS',
-      params: { days: profile.longTerm.minDaysBeforeCancel.value!, earliest: earliestCancelDate, ...(dates.provisional ? { start: dates.start } : {}) },
+      params: { days: cancelWaitDays(category, profile)!, earliest: earliestCancelDate, ...(dates.provisional ? { start: dates.start } : {}) },
     });
   }
 

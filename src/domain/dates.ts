@@ -18,9 +18,8 @@
  * START_AFTER_ADMISSION { admissionDate }, ADMISSION_IN_FUTURE { today }.
  */
 import { Culture, DateTimeRecognizer } from '@microsoft/recognizers-text-date-time';
-import { addDays, addMonths, compareDates, isIsoDate, type IsoDate } from './calendar.js';
+import { addDays, addMonths, compareDates, isIsoDate, validityEndDate, type IsoDate } from './calendar.js';
 import type { CategoryId } from './categories.js';
-import { validityEndDate } from './consequences.js';
 import type { RegionProfile } from './profile.js';
 import { fail, ok, type Check } from './result.js';
 

@@ -1,4 +1,3 @@
-import { CardFactory, MessageFactory } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { consequencesOf } from '../src/domain/consequences.js';
 import { AnswerPrompt, parseAnswer, questionActivity, type AskSpec } from './ask.js';
@@ -61,15 +60,9 @@ export class ReviewDialog extends ComponentDialog {
       kit.t('messages.summaryIntro', { category: categoryName(kit, category) }),
       ...rows.map((r) => kit.t('messages.summaryRow', { label: r.label, value: r.value })),
     ].join('\n');
-    if (kit.showsCards) {
-      // The card alone (it shows the same rows): its text is what is spoken and the card's fallback, not a second copy.
-      const activity = MessageFactory.attachment(CardFactory.adaptiveCard(summaryCard(kit, categoryName(kit, category), rows, text)));
-      activity.speak = text;
-      activity.channelData = { summary: rows.map((r) => r.id) };
-      await step.context.sendActivity(activity);
-    } else {
-      await kit.say(text, { summary: rows.map((r) => r.id) });
-    }
+    const contract = { summary: rows.map((r) => r.id) };
+    if (kit.showsCards) await kit.sayCard(summaryCard(kit, categoryName(kit, category), rows, text), text, contract);
+    else await kit.say(text, contract);
     return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, CONFIRM), validations: CONFIRM });
   }
 

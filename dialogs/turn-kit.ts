@@ -155,8 +155,13 @@ export class TurnKit {
     await this.context.sendActivity(activity);
   }
 
-  async sayCard(card: object, fallbackText: string, channelData?: Record<string, unknown>): Promise<void> {
-    const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card), fallbackText);
+  /**
+   * Sends a card alone: `text` (what the card shows, as plain words) is what is spoken, not a second
+   * copy beside the card; channelData carries the machine-readable contract.
+   */
+  async sayCard(card: object, text: string, channelData?: Record<string, unknown>): Promise<void> {
+    const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+    activity.speak = text;
     if (channelData) activity.channelData = channelData;
     await this.context.sendActivity(activity);
   }

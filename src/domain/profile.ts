@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { CATEGORY_IDS, type CategoryId } from './categories.js';
+import { DOCUMENT_CODES } from './documents.js';
 
 /**
  * A region policy profile: every policy number or switch the assistant uses, for one insured pooling
@@ -19,6 +20,8 @@ const categoryRule = z
     validityMonths: z.number().int().positive().nullable(),
     /** A personal commitment (承诺书) may replace proof documents. */
     commitmentAllowed: z.boolean(),
+    /** The documents that prove the category, beside an identity document (domain.md §7). */
+    proof: z.array(z.enum(DOCUMENT_CODES)),
     source: z.string().min(3),
   })
   .strict();

@@ -372,7 +372,7 @@ const DETAILS: Question[] = [
       const id = checkResidentId(t, q.today);
       if (!id.ok) return id;
       if (id.value.number === q.state.details.idNumber) return fail('AGENT_SAME_AS_PERSON');
-      const adult = checkAgentAge(id.value.birthDate, q.today);
+      const adult = checkAgentAge(id.value.birthDate, q.today, q.profile.agentMinAge.value);
       return adult.ok ? ok(id.value.number) : adult;
     },
     get: (q) => q.state.details.agentIdNumber,

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import { parseStartDate } from '../src/domain/dates.js';
 import { ageOn, checkAddress, checkAgentAge, checkInstitutionName } from '../src/domain/free-text.js';
+import { loadProfiles } from '../src/domain/profile.js';
+
+/** The Rizhao profile's agentMinAge (18). */
+const AGENT_MIN_AGE = loadProfiles().get('rizhao')!.agentMinAge.value;
 
 const TODAY = '2026-11-24';
 const LENGTH = { min: 2, max: 60 };
@@ -45,9 +49,9 @@ describe('free-text answers that must look like what was asked (domain)', () => 
       expect(ageOn('1990-03-07', TODAY)).to.equal(36);
     });
     it('18 today is accepted, 17 and a child born in 2020 are AGENT_UNDER_AGE', () => {
-      expect(checkAgentAge('2008-11-24', TODAY).ok).to.equal(true);
-      expect(checkAgentAge('2008-11-25', TODAY)).to.deep.equal({ ok: false, error: 'AGENT_UNDER_AGE', params: { age: 18 } });
-      expect(checkAgentAge('2020-05-01', TODAY)).to.deep.include({ ok: false, error: 'AGENT_UNDER_AGE' });
+      expect(checkAgentAge('2008-11-24', TODAY, AGENT_MIN_AGE).ok).to.equal(true);
+      expect(checkAgentAge('2008-11-25', TODAY, AGENT_MIN_AGE)).to.deep.equal({ ok: false, error: 'AGENT_UNDER_AGE', params: { age: 18 } });
+      expect(checkAgentAge('2020-05-01', TODAY, AGENT_MIN_AGE)).to.deep.include({ ok: false, error: 'AGENT_UNDER_AGE' });
     });
   });
 

@@ -60,10 +60,7 @@ export function ageOn(birthDate: IsoDate, today: IsoDate): number {
   return birthDate.slice(5) <= today.slice(5) ? years : years - 1;
 }
 
-/** The youngest age at which someone may file for another person (an adult: domain.md §6.2, a minor's guardian files). */
-export const AGENT_MIN_AGE = 18;
-
-/** An agent must be an adult on `today`: AGENT_UNDER_AGE { age } otherwise. */
-export function checkAgentAge(birthDate: IsoDate, today: IsoDate): Check<IsoDate> {
-  return ageOn(birthDate, today) >= AGENT_MIN_AGE ? ok(birthDate) : fail('AGENT_UNDER_AGE', { age: AGENT_MIN_AGE });
+/** An agent must have reached `minAge` (the profile's agentMinAge) on `today`: AGENT_UNDER_AGE { age } otherwise. */
+export function checkAgentAge(birthDate: IsoDate, today: IsoDate, minAge: number): Check<IsoDate> {
+  return ageOn(birthDate, today) >= minAge ? ok(birthDate) : fail('AGENT_UNDER_AGE', { age: minAge });
 }

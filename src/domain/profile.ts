@@ -42,6 +42,8 @@ export const profileSchema = z
      * profile's agency, which does not decide for them (domain.md Decisions 6, 7).
      */
     fallbackContact: z.object({ agency: localized, hotline: z.string().min(3), source: z.string().min(3) }).strict(),
+    /** The youngest age at which someone may file for another person. */
+    agentMinAge: sourced(z.number().int().positive()),
     scopes: z
       .object({
         intraProvinceFilingRequired: sourced(z.boolean()),

@@ -7,7 +7,8 @@ import { FILING_DIALOG, FilingDialog } from './filing-dialog.js';
 import { newFilingState } from './filing-state.js';
 import { choiceLabel, normalizeAnswer } from './question.js';
 import { isReopened, questionById, reopenQuestion, settleQuestion } from './questions.js';
-import { categoryName, UNDERSTOOD } from './outcome-dialog.js';
+import { emergencyLines, UNDERSTOOD } from './outcome-dialog.js';
+import { emergencyApplies } from '../src/domain/classify.js';
 import { CONFIRM, openForEdit } from './review-dialog.js';
 import { clearFiling, hasAnswersToLose, START_OVER } from './start-over.js';
 import { TurnKit } from './turn-kit.js';
@@ -227,17 +228,16 @@ export class MainDialog extends ComponentDialog {
 
 /**
  * The emergency advice, at once (the menu choice, or the emergency command at any question): get
- * treatment first — deemed filed — as the emergency outcome says it, with its category and reason.
+ * treatment first. Where the profile deems an emergency filed, it is told as the emergency outcome, with
+ * its category and reason; elsewhere only the advice, and the filing questions settle the category.
  */
 async function sayEmergency(kit: TurnKit, after: string[] = []): Promise<void> {
+  if (!emergencyApplies(kit.profile)) {
+    await kit.say([kit.t('messages.emergencyAdvice'), ...after].join('\n\n'));
+    return;
+  }
   const reasons = ['EMERGENCY_DEEMED_FILED'];
-  const lines = [
-    kit.t('messages.emergencyAdvice'),
-    kit.t('messages.outcome.TMP_EMERGENCY', { category: categoryName(kit, 'TMP_EMERGENCY') }),
-    reasons.map((code) => `• ${kit.t(`reasons.${code}`)}`).join('\n'),
-    ...after,
-  ];
-  await kit.say(lines.join('\n\n'), { category: 'TMP_EMERGENCY', reasons });
+  await kit.say([...emergencyLines(kit, reasons), ...after].join('\n\n'), { category: 'TMP_EMERGENCY', reasons });
 }
 
 /** Common questions, answered from content/locales/<locale>/faq.json. */

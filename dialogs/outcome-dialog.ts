@@ -32,6 +32,19 @@ export function renderItems(kit: TurnKit, items: ConsequenceItem[], extra: Recor
     .join('\n');
 }
 
+/** The reasons of an outcome, one bullet each. */
+function reasonLines(kit: TurnKit, reasons: readonly string[]): string {
+  return reasons.map((code) => `• ${kit.t(`reasons.${code}`)}`).join('\n');
+}
+
+/**
+ * A deemed-filed emergency as it is told, from the outcome or from the emergency command at any
+ * question: the advice to get treatment first, before anything else, then the category and reasons.
+ */
+export function emergencyLines(kit: TurnKit, reasons: readonly string[]): string[] {
+  return [kit.t('messages.emergencyAdvice'), kit.t('messages.outcome.TMP_EMERGENCY', { category: categoryName(kit, 'TMP_EMERGENCY') }), reasonLines(kit, reasons)];
+}
+
 export function categoryName(kit: TurnKit, category: CategoryId): string {
   return kit.profile.categories[category].name[kit.locale];
 }
@@ -100,14 +113,10 @@ export class OutcomeDialog extends ComponentDialog {
   }
 
   private async sayOutcome(kit: TurnKit, outcome: Outcome): Promise<void> {
-    const reasons = outcome.reasons.map((code) => `• ${kit.t(`reasons.${code}`)}`).join('\n');
-    const headline = outcome.category
-      ? kit.t(outcome.category === 'TMP_EMERGENCY' ? 'messages.outcome.TMP_EMERGENCY' : 'messages.outcome.category', {
-          category: categoryName(kit, outcome.category),
-        })
-      : kit.t(`messages.outcome.${outcome.kind}`);
-    // An emergency hears the advice to get treatment first before anything else.
-    const lines = outcome.category === 'TMP_EMERGENCY' ? [kit.t('messages.emergencyAdvice'), headline, reasons] : [headline, reasons];
+    const lines =
+      outcome.category === 'TMP_EMERGENCY'
+        ? emergencyLines(kit, outcome.reasons)
+        : [outcome.category ? kit.t('messages.outcome.category', { category: categoryName(kit, outcome.category) }) : kit.t(`messages.outcome.${outcome.kind}`), reasonLines(kit, outcome.reasons)];
     // A changed answer that changes the accepted category says so first.
     const before = kit.state.acceptedCategory;
     const reclassified = before !== undefined && before !== outcome.kind ? { from: before, to: outcome.kind } : undefined;

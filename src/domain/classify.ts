@@ -47,7 +47,7 @@ function filingRequired(scope: Scope, profile: RegionProfile): boolean {
 }
 
 /** The emergency category applies when the profile offers it and treats it as deemed filed. */
-function emergencyApplies(profile: RegionProfile): boolean {
+export function emergencyApplies(profile: RegionProfile): boolean {
   return profile.categories.TMP_EMERGENCY.offered && profile.emergency.deemedFiled.value;
 }
 

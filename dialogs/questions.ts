@@ -2,6 +2,7 @@ import { addDays } from '../src/domain/calendar.js';
 import { groupOf, isCategory, type CategoryId } from '../src/domain/categories.js';
 import { classify, nextQuestion, type SituationQuestion } from '../src/domain/classify.js';
 import { checkAdmissionDate, checkStartDate, parseDate, parseStartDate, startDateRulesFor } from '../src/domain/dates.js';
+import { FIELD_LIMITS } from '../src/domain/filing.js';
 import { checkAddress, checkAgentAge, checkInstitutionName } from '../src/domain/free-text.js';
 import { isPoolingArea, placeByCode, resolvePlace, searchPlaces } from '../src/domain/divisions.js';
 import { checkPersonName, maskPersonName } from '../src/domain/person-name.js';
@@ -308,7 +309,7 @@ function parseInstitutions(text: string, q: QuestionContext): Check<string[]> {
   return ok(names);
 }
 
-function parseFreeText(min: number, max: number, error: string) {
+function parseFreeText({ min, max }: { min: number; max: number }, error: string) {
   return (text: string): Check<string> => {
     const t = text.trim().replace(/\s+/g, ' ');
     const n = [...t].length;
@@ -420,7 +421,7 @@ const DETAILS: Question[] = [
   textQuestion<string>({
     id: 'details.address',
     stage: 'details',
-    parse: (t) => checkAddress(t, 5, 200),
+    parse: (t) => checkAddress(t, FIELD_LIMITS.address),
     get: (q) => q.state.details.address,
     set: (q, v) => setDetail(q, 'address', v),
     show: (v) => maskAddress(v),
@@ -430,7 +431,7 @@ const DETAILS: Question[] = [
   textQuestion<string>({
     id: 'details.employerName',
     stage: 'details',
-    parse: parseFreeText(2, 100, 'EMPLOYER_LENGTH'),
+    parse: parseFreeText(FIELD_LIMITS.employerName, 'EMPLOYER_LENGTH'),
     get: (q) => q.state.details.employerName,
     set: (q, v) => setDetail(q, 'employerName', v),
     show: (v) => v,
@@ -440,8 +441,8 @@ const DETAILS: Question[] = [
     id: 'details.referringHospital',
     stage: 'details',
     parse: (t) => {
-      const length = parseFreeText(2, 100, 'HOSPITAL_LENGTH')(t);
-      return length.ok ? checkInstitutionName(length.value, { min: 2, max: 100 }) : length;
+      const length = parseFreeText(FIELD_LIMITS.referringHospital, 'HOSPITAL_LENGTH')(t);
+      return length.ok ? checkInstitutionName(length.value, FIELD_LIMITS.referringHospital) : length;
     },
     get: (q) => q.state.details.referringHospital,
     set: (q, v) => setDetail(q, 'referringHospital', v),

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { parseStartDate } from '../src/domain/dates.js';
 import { ageOn, checkAddress, checkAgentAge, checkInstitutionName } from '../src/domain/free-text.js';
 import { loadProfiles } from '../src/domain/profile.js';
+import { FIELD_LIMITS } from '../src/domain/filing.js';
 
 /** The Rizhao profile's agentMinAge (18). */
 const AGENT_MIN_AGE = loadProfiles().get('rizhao')!.agentMinAge.value;
@@ -26,19 +27,19 @@ describe('free-text answers that must look like what was asked (domain)', () => 
 
   describe('an address', () => {
     for (const a of ['浦东新区世纪大道100号3号楼201室', '朝阳区望京街道花家地小区5栋', '海淀区中关村南大街5号', '东港区秦楼街道100号', 'No. 100 Century Avenue, Pudong', '黄岛区12号']) {
-      it(`"${a}" is accepted`, () => expect(checkAddress(a).ok).to.equal(true));
+      it(`"${a}" is accepted`, () => expect(checkAddress(a, FIELD_LIMITS.address).ok).to.equal(true));
     }
     it('a hospital name alone is ADDRESS_IS_INSTITUTION', () => {
-      expect(checkAddress('复旦大学附属中山医院')).to.deep.equal({ ok: false, error: 'ADDRESS_IS_INSTITUTION' });
+      expect(checkAddress('复旦大学附属中山医院', FIELD_LIMITS.address)).to.deep.equal({ ok: false, error: 'ADDRESS_IS_INSTITUTION' });
     });
     it('a hospital with its street is an address (a work address may be a hospital)', () => {
-      expect(checkAddress('徐汇区宜山路600号上海市第六人民医院').ok).to.equal(true);
+      expect(checkAddress('徐汇区宜山路600号上海市第六人民医院', FIELD_LIMITS.address).ok).to.equal(true);
     });
     it('words that are not an address are ADDRESS_NOT_ADDRESS', () => {
-      expect(checkAddress('我住在我女儿家里')).to.deep.equal({ ok: false, error: 'ADDRESS_NOT_ADDRESS' });
+      expect(checkAddress('我住在我女儿家里', FIELD_LIMITS.address)).to.deep.equal({ ok: false, error: 'ADDRESS_NOT_ADDRESS' });
     });
     it('too short is still ADDRESS_LENGTH', () => {
-      expect(checkAddress('上海')).to.deep.include({ ok: false, error: 'ADDRESS_LENGTH' });
+      expect(checkAddress('上海', FIELD_LIMITS.address)).to.deep.include({ ok: false, error: 'ADDRESS_LENGTH' });
     });
   });
 

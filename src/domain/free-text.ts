@@ -45,7 +45,7 @@ export function checkInstitutionName(text: string, length: { min: number; max: n
  * a building or a village (路, 号, 小区, 村, road, street …), or at least a district or town. A hospital's
  * name alone is ADDRESS_IS_INSTITUTION; text without any address word is ADDRESS_NOT_ADDRESS.
  */
-export function checkAddress(text: string, min = 5, max = 200): Check<string> {
+export function checkAddress(text: string, { min, max }: { min: number; max: number }): Check<string> {
   const address = text.trim().replace(/\s+/g, ' ');
   const n = [...address].length;
   if (n < min || n > max) return fail('ADDRESS_LENGTH', { min, max });

@@ -1,6 +1,6 @@
 import { ActivityTypes } from 'botbuilder';
 import { ComponentDialog, Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { LOCALES } from '../src/content/texts.js';
+import { LOCALES, type Texts } from '../src/content/texts.js';
 import { AnswerPrompt, parseAnswer, questionActivity, type AskSpec } from './ask.js';
 import type { DialogDeps } from './dialog-deps.js';
 import { FILING_DIALOG, FilingDialog } from './filing-dialog.js';
@@ -27,18 +27,33 @@ export const MENU: AskSpec = { promptId: 'menu.main', choices: ['FILE', 'EMERGEN
 export const COMMANDS = ['help', 'back', 'cancel', 'human', 'language', 'emergency', 'keep'] as const;
 export type Command = (typeof COMMANDS)[number];
 
-export function recogniseCommand(kit: TurnKit, text: string): Command | undefined {
-  // A bare "?" is all punctuation: compared as typed (folded to half-width), not normalised away.
-  const fold = (word: string) => normalizeAnswer(word) || word.normalize('NFKC').trim();
-  const said = fold(text);
-  if (!said) return undefined;
-  for (const command of COMMANDS) {
-    for (const locale of LOCALES) {
-      const words = [kit.deps.texts.t(locale, `commands.${command}.label`), ...kit.deps.texts.list(locale, `commands.${command}.words`)];
-      if (words.map(fold).includes(said)) return command;
+/** A bare "?" is all punctuation: compared as typed (folded to half-width), not normalised away. */
+const foldCommandWord = (word: string) => normalizeAnswer(word) || word.normalize('NFKC').trim();
+
+/** Every command's label and words in both languages, folded, made once per Texts (asked on every message). */
+const commandWords = new WeakMap<Texts, Map<string, Command>>();
+
+function commandsOf(texts: Texts): Map<string, Command> {
+  let words = commandWords.get(texts);
+  if (!words) {
+    words = new Map();
+    // In the order of COMMANDS: a word listed for two commands goes to the first, as before.
+    for (const command of COMMANDS) {
+      for (const locale of LOCALES) {
+        for (const word of [texts.t(locale, `commands.${command}.label`), ...texts.list(locale, `commands.${command}.words`)]) {
+          const folded = foldCommandWord(word);
+          if (folded && !words.has(folded)) words.set(folded, command);
+        }
+      }
     }
+    commandWords.set(texts, words);
   }
-  return undefined;
+  return words;
+}
+
+export function recogniseCommand(kit: TurnKit, text: string): Command | undefined {
+  const said = foldCommandWord(text);
+  return said ? commandsOf(kit.deps.texts).get(said) : undefined;
 }
 
 function isSubmit(kit: TurnKit, text: string): boolean {

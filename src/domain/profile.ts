@@ -169,6 +169,14 @@ export function resolveProfile(
  */
 export function speakingProfile(profile: RegionProfile, fallback: boolean): RegionProfile {
   if (!fallback) return profile;
-  const { agency, hotline, source } = profile.fallbackContact;
-  return { ...profile, agency: { value: agency, source }, hotline: { value: hotline, source } };
+  let speaking = asFallback.get(profile);
+  if (!speaking) {
+    const { agency, hotline, source } = profile.fallbackContact;
+    speaking = { ...profile, agency: { value: agency, source }, hotline: { value: hotline, source } };
+    asFallback.set(profile, speaking);
+  }
+  return speaking;
 }
+
+/** Each profile's fallback form, made once (it is asked for with every sentence said). */
+const asFallback = new WeakMap<RegionProfile, RegionProfile>();

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { ConversationState, type Middleware, type TurnContext } from 'botbuilder';
 import restify, { type Server } from 'restify';
 import { todayInShanghai, type IsoDate } from './domain/calendar.js';
@@ -113,7 +113,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const middleware: Middleware[] = [
     // Conversation tags in logs are salted with a key derived from the token secret: a list of known
     // WeChat openids cannot be hashed to find a person's lines.
-    new TurnLogMiddleware({ logger, metrics, hashSalt: createHash('sha256').update('conversation-tag\0').update(config.webToken.secret).digest('hex') }),
+    new TurnLogMiddleware({ logger, metrics, hashSalt: createHmac('sha256', config.webToken.secret).update('conversation-tag').digest('hex') }),
     inFlight,
     new TurnOrderMiddleware({ lock: state.turnLock, deduper: state.deduper, texts, logger, maxWaitMs: config.turns.maxWaitMs }),
     createTypingMiddleware(),

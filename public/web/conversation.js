@@ -355,5 +355,10 @@ var yidiConversation = (function () {
     return problem && problem.status === 429 ? 'busy' : 'failed';
   }
 
-  return { open: open, problemKey: problemKey };
+  /** Forgets the conversation kept under `storeKey`: the next open() starts a new one. */
+  function forget(storeKey) {
+    sessionStore(storeKey).forget();
+  }
+
+  return { open: open, forget: forget, problemKey: problemKey };
 })();

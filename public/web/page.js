@@ -30,13 +30,7 @@
 
   restartEl.addEventListener('click', function () {
     if (!forgetOnRestart && session && session.retry()) return;
-    if (forgetOnRestart) {
-      try {
-        sessionStorage.removeItem(storeKey);
-      } catch (e) {
-        /* nothing kept */
-      }
-    }
+    if (forgetOnRestart) yidiConversation.forget(storeKey);
     location.reload();
   });
 

@@ -33,10 +33,14 @@ export function activityId(conversationId: string, sequence: number): string {
   return `${conversationId}|${String(sequence).padStart(7, '0')}`;
 }
 
+/** True for a well-formed watermark: a whole count of seen activities. */
+export function isWatermark(watermark: string | undefined): watermark is string {
+  return watermark !== undefined && /^\d{1,9}$/.test(watermark);
+}
+
 /** A watermark as a count of seen activities: anything that is not a whole number counts as 0. */
 export function parseWatermark(watermark: string | undefined): number {
-  if (!watermark || !/^\d{1,9}$/.test(watermark)) return 0;
-  return Number(watermark);
+  return isWatermark(watermark) ? Number(watermark) : 0;
 }
 
 export interface MemoryActivityLogOptions {

@@ -83,8 +83,8 @@ function tooLarge(maxBytes: number): HttpError {
  * outermost trusted proxy wrote. Entries further left came from the client and are never believed. With
  * fewer entries than hops the left-most is taken; with none, or 0 hops, the connection's own address.
  */
-export function clientAddress(req: Request, trustedHops: number | boolean): string {
-  const hops = trustedHops === true ? 1 : trustedHops === false ? 0 : Math.max(0, Math.floor(trustedHops));
+export function clientAddress(req: Request, trustedHops: number): string {
+  const hops = Math.max(0, Math.floor(trustedHops));
   const socket = req.socket.remoteAddress ?? 'unknown';
   if (hops === 0) return socket;
   const header = req.headers['x-forwarded-for'];

@@ -21,7 +21,7 @@ export const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL('../../../public/', impo
 
 const gzipAsync = promisify(gzip);
 /** The page uses none of these (the upload button and speech are off). */
-export const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), display-capture=()';
+const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), display-capture=()';
 
 /** ?lang=en (or en-US, en-GB…) gives English; anything else the default, Chinese. */
 export function pageLocale(lang: string | undefined): PageLocale {

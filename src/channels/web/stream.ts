@@ -2,7 +2,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ActivityLog } from './activity-log.js';
-import { parseWatermark } from './activity-log.js';
+import { isWatermark, parseWatermark } from './activity-log.js';
 import type { CorsPolicy } from './cors.js';
 import { clientAddress } from './http.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -28,10 +28,10 @@ export interface StreamLimits {
   perAddress: number;
 }
 
-export const DEFAULT_STREAM_LIMITS: StreamLimits = { perConversation: 3, perAddress: 50 };
-export const STREAM_PATH = /^\/v3\/directline\/conversations\/([A-Za-z0-9_-]{8,64})\/stream$/;
+const DEFAULT_STREAM_LIMITS: StreamLimits = { perConversation: 3, perAddress: 50 };
+const STREAM_PATH = /^\/v3\/directline\/conversations\/([A-Za-z0-9_-]{8,64})\/stream$/;
 /** Close code when the socket's token expires (policy violation), as the client reconnects on any close. */
-export const CLOSE_TOKEN_EXPIRED = 1008;
+const CLOSE_TOKEN_EXPIRED = 1008;
 
 export interface StreamOptions {
   http: HttpServer;
@@ -39,7 +39,7 @@ export interface StreamOptions {
   tokens: WebTokens;
   cors: CorsPolicy;
   byAddress: RateLimiter;
-  trustProxy: number | boolean;
+  trustProxy: number;
   limits?: Partial<StreamLimits>;
   /** How often open sockets look for activities another instance appended. */
   scanMs?: number;
@@ -285,7 +285,7 @@ function sameOrigin(origin: string, host: string | undefined): boolean {
 /** The streamUrl for a conversation, as Direct Line gives it: ws(s)://host/…/stream?watermark=…&t=token. */
 export function streamUrl(
   req: { headers: IncomingMessage['headers']; socket: { encrypted?: boolean } | IncomingMessage['socket'] },
-  trustProxy: number | boolean,
+  trustProxy: number,
   conversationId: string,
   token: string,
   watermark: string,
@@ -293,8 +293,8 @@ export function streamUrl(
   const host = req.headers.host;
   if (!host || !/^[A-Za-z0-9.\-:[\]]{1,255}$/.test(host)) return undefined;
   const forwardedProto = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]!.trim().toLowerCase();
-  const trusted = trustProxy === true || (typeof trustProxy === 'number' && trustProxy > 0);
+  const trusted = trustProxy > 0;
   const secure = trusted && forwardedProto !== '' ? forwardedProto === 'https' : (req.socket as { encrypted?: boolean }).encrypted === true;
-  const query = new URLSearchParams({ watermark: /^\d{1,9}$/.test(watermark) ? watermark : '', t: token });
+  const query = new URLSearchParams({ watermark: isWatermark(watermark) ? watermark : '', t: token });
   return `${secure ? 'wss' : 'ws'}://${host}/v3/directline/conversations/${encodeURIComponent(conversationId)}/stream?${query.toString()}`;
 }

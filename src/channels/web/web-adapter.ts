@@ -30,7 +30,7 @@ const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()<>#+\-.!|~"]/g;
 
 /** Text shown as written by Web Chat's markdown renderer (which Adaptive Card text blocks go through). */
-export function escapeMarkdown(text: string): string {
+function escapeMarkdown(text: string): string {
   return text.replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`);
 }
 

@@ -6,7 +6,7 @@ import { clientAddress, HttpError, queryValue, readJsonBody, sendError, sendJson
 import { registerWebPage, type WebPageOptions } from './page.js';
 import { RateLimiter, type BucketSpec } from './rate-limiter.js';
 import { WEB_CHANNEL_ID, WEB_SERVICE_URL, WebChannelAdapter } from './web-adapter.js';
-import { DEFAULT_CONVERSATION_TTL_SECONDS } from './activity-log.js';
+import { DEFAULT_CONVERSATION_TTL_SECONDS, isWatermark } from './activity-log.js';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { DirectLineStreams, refuse, streamUrl, type StreamLimits } from './stream.js';
@@ -49,7 +49,7 @@ export interface WebChannelOptions {
    * How many proxies in front of the bot append to X-Forwarded-For (WEB_TRUST_PROXY): the client address
    * for rate limits is then the one the outermost of them saw. 0 or false: the connection's address; true: 1.
    */
-  trustProxy?: number | boolean;
+  trustProxy?: number;
   /** Called when a turn fails (e.g. the bot's apology handler); otherwise the failure is logged. */
   onTurnError?: (context: TurnContext, error: Error) => Promise<void>;
   logger?: WebChannelLogger;
@@ -133,7 +133,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   const newByAddress = new RateLimiter(limits.newConversationsPerAddress, now);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const starting = new Set<string>();
-  const trustProxy = options.trustProxy ?? false;
+  const trustProxy = options.trustProxy ?? 0;
   const cors = new CorsPolicy({ allowedOrigins: options.allowedOrigins ?? [] });
   if (options.webSocket !== false) {
     const settings = typeof options.webSocket === 'object' ? options.webSocket : {};
@@ -355,12 +355,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     throw new HttpError(404, 'NotFound', 'no such Direct Line route');
   });
   const everything = `${DIRECT_LINE_BASE}/*`;
-  server.get(everything, unknown);
-  server.head(everything, unknown);
-  server.post(everything, unknown);
-  server.put(everything, unknown);
-  server.patch(everything, unknown);
-  server.del(everything, unknown);
+  for (const method of ['get', 'head', 'post', 'put', 'patch', 'del'] as const) server[method](everything, unknown);
   server.opts(everything, async (req: Request, res: Response) => cors.preflight(req, res));
 
   if (options.page !== false) registerWebPage(server, options.page ?? {});
@@ -428,7 +423,7 @@ export function toIncomingActivity(
 
 /** The watermark a poll asked from, given back unchanged when there is nothing to send ('' when it was none). */
 function sameWatermark(watermark: string | undefined): string {
-  return watermark !== undefined && /^\d{1,9}$/.test(watermark) ? watermark : '';
+  return isWatermark(watermark) ? watermark : '';
 }
 
 function localeOf(body: unknown): string | undefined {

@@ -173,6 +173,23 @@ export class DirectLineStreams {
     });
   }
 
+  /**
+   * Looks for activities another instance appended: one read of at most one activity per conversation
+   * (however many of its tabs are open), and only when there is something new does each socket fetch
+   * what it lacks.
+   */
+  private async scan(conversationId: string, streams: Set<OpenStream>): Promise<void> {
+    const behind = Math.min(...[...streams].map((stream) => stream.watermark));
+    try {
+      const probe = await this.options.log.since(conversationId, String(behind), 1);
+      if (probe.activities.length === 0) return;
+    } catch (err) {
+      this.warnUnreadable({ err });
+      return;
+    }
+    for (const stream of streams) void this.push(stream);
+  }
+
   /** Sends the socket everything after its watermark, page by page; one send at a time per socket. */
   private async push(stream: OpenStream): Promise<void> {
     if (stream.sending) {
@@ -243,7 +260,7 @@ export class DirectLineStreams {
   private startTimers(): void {
     if (this.scanTimer) return;
     this.scanTimer = setInterval(() => {
-      for (const stream of this.open) void this.push(stream);
+      for (const [conversationId, streams] of this.byConversation) void this.scan(conversationId, streams);
     }, this.options.scanMs ?? 1000);
     this.scanTimer.unref();
     this.pingTimer = setInterval(() => {

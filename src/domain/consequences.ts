@@ -120,6 +120,14 @@ export interface ConsequenceDates {
 }
 
 /**
+ * An item dated from the start: told as fact once the start is known, else as "if it starts on {start}"
+ * (its *_PROVISIONAL code, with the start among its params).
+ */
+function dated(code: string, params: Record<string, string | number>, dates: ConsequenceDates): ConsequenceItem {
+  return dates.provisional ? { code: `${code}_PROVISIONAL`, params: { ...params, start: dates.start } } : { code, params };
+}
+
+/**
  * The consequences of filing `category` starting on `dates.start`. `options.retroactive` (already in
  * hospital) adds the reminder to have the hospital re-check the bill once filed. `options.chosenInstitutions`
  * (the count the person chose, after the details) replaces "choose 1 to 3" by "you chose these"
@@ -153,10 +161,7 @@ export function consequencesOf(
 
   if (validity.kind === 'OPEN_ENDED') items.push({ code: 'VALIDITY_OPEN_ENDED' });
   if (validity.kind === 'FIXED') {
-    items.push({
-      code: dates.provisional ? 'VALIDITY_FIXED_PROVISIONAL' : 'VALIDITY_FIXED',
-      params: { months: validity.months, start: dates.start, endDate: validity.endDate },
-    });
+    items.push(dated('VALIDITY_FIXED', { months: validity.months, start: dates.start, endDate: validity.endDate }, dates));
   }
   if (group === 'TEMPORARY' && category !== 'TMP_EMERGENCY' && profile.temporary.multipleVisits.value) items.push({ code: 'MULTIPLE_VISITS' });
 
@@ -166,10 +171,7 @@ export function consequencesOf(
   if (group === 'LONG_TERM' && insuredPlaceCard === 'USABLE') items.push({ code: 'HOME_BENEFIT_AT_LEAST_REFERRAL_LEVEL' });
 
   if (earliestCancelDate !== null) {
-    items.push({
-      code: dates.provisional ? 'CANCEL_AFTER_DAYS_PROVISIONAL' : 'CANCEL_AFTER_DAYS',
-      params: { days: cancelWaitDays(category, profile)!, earliest: earliestCancelDate, ...(dates.provisional ? { start: dates.start } : {}) },
-    });
+    items.push(dated('CANCEL_AFTER_DAYS', { days: cancelWaitDays(category, profile)!, earliest: earliestCancelDate }, dates));
   }
 
   if (group === 'TEMPORARY') items.push({ code: 'RATIO_MAY_BE_LOWER' });
@@ -232,7 +234,7 @@ export function nearestAlternative(outcome: Outcome, profile: RegionProfile, dat
   }
   if (a.validity.kind !== b.validity.kind || (a.validity.kind === 'FIXED' && b.validity.kind === 'FIXED' && a.validity.months !== b.validity.months)) {
     if (b.validity.kind === 'FIXED') {
-      differences.push({ code: dates.provisional ? 'DIFF_VALIDITY_FIXED_PROVISIONAL' : 'DIFF_VALIDITY_FIXED', params: { months: b.validity.months, endDate: b.validity.endDate, ...(dates.provisional ? { start: dates.start } : {}) } });
+      differences.push(dated('DIFF_VALIDITY_FIXED', { months: b.validity.months, endDate: b.validity.endDate }, dates));
     }
     if (b.validity.kind === 'OPEN_ENDED') differences.push({ code: 'DIFF_VALIDITY_OPEN_ENDED' });
   }
@@ -242,7 +244,7 @@ export function nearestAlternative(outcome: Outcome, profile: RegionProfile, dat
     // domain.md §4.3) is never invented either way: the person is told to confirm with the agency.
     differences.push(
       b.earliestCancelDate !== null
-        ? { code: dates.provisional ? 'DIFF_CANCEL_AFTER_DAYS_PROVISIONAL' : 'DIFF_CANCEL_AFTER_DAYS', params: { days: days!, earliest: b.earliestCancelDate, ...(dates.provisional ? { start: dates.start } : {}) } }
+        ? dated('DIFF_CANCEL_AFTER_DAYS', { days: days!, earliest: b.earliestCancelDate }, dates)
         : days === null
           ? { code: 'DIFF_NO_CANCEL_WAIT' }
           : { code: 'DIFF_CANCEL_WAIT_UNCONFIRMED' },

@@ -6,7 +6,8 @@ import type { DialogDeps } from './dialog-deps.js';
 import { FILING_DIALOG, FilingDialog } from './filing-dialog.js';
 import { newFilingState } from './filing-state.js';
 import { choiceLabel, normalizeAnswer } from './question.js';
-import { isReopened, questionById, reopenQuestion, settleQuestion } from './questions.js';
+import { isReopened, questionById, reopenQuestion } from './questions.js';
+import { keepEarlierAnswer } from './questions-dialog.js';
 import { emergencyLines, UNDERSTOOD } from './outcome-dialog.js';
 import { emergencyApplies } from '../src/domain/classify.js';
 import { CONFIRM, openForEdit } from './review-dialog.js';
@@ -139,8 +140,7 @@ export class MainDialog extends ComponentDialog {
         // Keep the earlier answer of a question opened again (back, edit) and move on.
         const asking = kit.state.asking;
         if (!asking || !isReopened(asking, kit.q)) return undefined;
-        settleQuestion(asking, kit.q);
-        await kit.say(kit.t('commands.keep.done', { field: kit.t(`labels.${asking}`) }), { kept: asking });
+        await keepEarlierAnswer(kit, asking);
         return this.restart(dc);
       }
       case 'emergency': {

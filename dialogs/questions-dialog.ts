@@ -5,6 +5,12 @@ import type { Question, Stage } from './question.js';
 import { nextUnanswered, questionById, settleQuestion, wouldEnd } from './questions.js';
 import { TurnKit } from './turn-kit.js';
 
+/** A question opened again (back, edit) keeps its earlier answer, and the person is told so. */
+export async function keepEarlierAnswer(kit: TurnKit, questionId: string): Promise<void> {
+  settleQuestion(questionId, kit.q);
+  await kit.say(kit.t('commands.keep.done', { field: kit.t(`labels.${questionId}`) }), { kept: questionId });
+}
+
 /** "This answer would end your filing — change it anyway?" (yes: change it; no: keep the earlier answer). */
 export const END_FILING: AskSpec = { promptId: 'outcome.endFiling', choices: ['yes', 'no'] };
 
@@ -73,8 +79,7 @@ export class QuestionsDialog extends ComponentDialog {
     if (!pending || !question) return step.replaceDialog(this.initialDialogId);
     const choice = parseAnswer(String(step.result), kit, END_FILING);
     if (choice.ok && choice.value === 'yes') return this.accept(step, kit, question, pending.value);
-    settleQuestion(question.id, kit.q);
-    await kit.say(kit.t('commands.keep.done', { field: kit.t(`labels.${question.id}`) }), { kept: question.id });
+    await keepEarlierAnswer(kit, question.id);
     return step.replaceDialog(this.initialDialogId);
   }
 

@@ -12,7 +12,7 @@ import { createTurnErrorHandler } from './bot/turn-error.js';
 import { TurnLogMiddleware } from './bot/turn-log-middleware.js';
 import { TurnOrderMiddleware } from './bot/turn-order-middleware.js';
 import { createBotFrameworkAdapter, registerBotFrameworkChannel } from './channels/bot-framework/bot-framework-channel.js';
-import { exceptDirectLine, MemoryActivityLog, RedisActivityLog, registerWebChannel, type WebChannel } from './channels/web/index.js';
+import { MemoryActivityLog, RedisActivityLog, registerWebChannel, type WebChannel } from './channels/web/index.js';
 import { ConfigError, type Config } from './config.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { createMetrics, registerOpsRoutes, type Metrics } from './ops/metrics.js';
@@ -125,8 +125,6 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
 
   const server = restify.createServer({ name: 'yidi-beian', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser());
-  // The web channel's Direct Line routes read their own bodies (their errors in their own shape, with CORS).
-  server.use(...exceptDirectLine(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false })));
 
   const adapter = createBotFrameworkAdapter(config.botFramework ?? {});
   for (const m of middleware) adapter.use(m);

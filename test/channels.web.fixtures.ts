@@ -15,7 +15,7 @@ import { ChoicePrompt, ListStyle, TextPrompt, WaterfallDialog, ComponentDialog, 
 import restify from 'restify';
 import type { AddressInfo } from 'node:net';
 import { request, type IncomingHttpHeaders } from 'node:http';
-import { exceptDirectLine, registerWebChannel, type WebChannel, type WebChannelOptions } from '../src/channels/web/index.js';
+import { registerWebChannel, type WebChannel, type WebChannelOptions } from '../src/channels/web/index.js';
 
 export const TEST_SECRET = 'test-secret-for-the-web-channel-0123456789';
 
@@ -119,7 +119,6 @@ export async function startWebChannel(
   if (options.serverWideParsers) {
     // As src/app.ts sets up the server for every route.
     server.use(restify.plugins.queryParser());
-    server.use(...exceptDirectLine(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false })));
   }
   const bot = createTestBot();
   const channel = registerWebChannel(server, { tokenSecret: TEST_SECRET, logic: bot.logic, ...options });

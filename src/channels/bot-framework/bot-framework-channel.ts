@@ -4,7 +4,7 @@ import {
   type ConfigurationBotFrameworkAuthenticationOptions,
   type TurnContext,
 } from 'botbuilder';
-import type { Server } from 'restify';
+import restify, { type Server } from 'restify';
 import { requestIdFrom, withRequestId } from '../../ops/request-context.js';
 
 export interface BotFrameworkCredentials {
@@ -25,8 +25,12 @@ export function createBotFrameworkAdapter(credentials: BotFrameworkCredentials):
   return new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options as ConfigurationBotFrameworkAuthenticationOptions));
 }
 
+/** The largest activity /api/messages takes. */
+const MAX_BODY_BYTES = 256 * 1024;
+
 export function registerBotFrameworkChannel(server: Server, adapter: CloudAdapter, logic: (context: TurnContext) => Promise<void>): void {
-  server.post('/api/messages', async (req, res) => {
+  // The body parser runs for this route only: the web channel reads its own bodies (its errors in its own shape).
+  server.post('/api/messages', restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }), async (req, res) => {
     await withRequestId(requestIdFrom(req.headers), () => adapter.process(req, res, logic));
   });
 }

@@ -38,33 +38,19 @@ export function sendError(res: Response, error: HttpError): void {
   sendJson(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
 }
 
-/**
- * The request body as JSON, at most maxBytes: undefined when empty, 413 when too large, 400 when not
- * JSON. Reads the stream itself; if a server-wide body parser got there first, uses its result.
- */
+/** The request body as JSON, at most maxBytes, read from the stream: undefined when empty, 413 when too large, 400 when not JSON. */
 export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  const parsed = (req as Request & { body?: unknown }).body;
-  let text: string;
-  if (parsed !== undefined && parsed !== null) {
-    if (typeof parsed === 'object' && !Buffer.isBuffer(parsed)) {
-      if (Buffer.byteLength(JSON.stringify(parsed)) > maxBytes) throw tooLarge(maxBytes);
-      return parsed;
-    }
-    text = Buffer.isBuffer(parsed) ? parsed.toString('utf8') : String(parsed);
-    if (Buffer.byteLength(text) > maxBytes) throw tooLarge(maxBytes);
-  } else {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer | string>) {
-      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      size += buffer.length;
-      if (size > maxBytes) throw tooLarge(maxBytes);
-      chunks.push(buffer);
-    }
-    text = Buffer.concat(chunks).toString('utf8');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer | string>) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += buffer.length;
+    if (size > maxBytes) throw tooLarge(maxBytes);
+    chunks.push(buffer);
   }
+  const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;

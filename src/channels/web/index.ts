@@ -6,7 +6,6 @@ export { RateLimiter, type BucketSpec } from './rate-limiter.js';
 export { registerWebPage, pageLocale, type WebPageOptions } from './page.js';
 export {
   registerWebChannel,
-  exceptDirectLine,
   DIRECT_LINE_BASE,
   DEFAULT_RATE_LIMITS,
   type WebChannel,

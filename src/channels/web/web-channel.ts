@@ -363,22 +363,6 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
 }
 
 /**
- * Wraps a server-wide request handler (e.g. restify's bodyParser) so that it skips the Direct Line routes,
- * which read their own bodies: their errors (malformed JSON, a body too large) then come in the channel's
- * own `{error: {code, message}}` shape, with CORS headers, after the token and rate-limit checks.
- */
-export function exceptDirectLine<H extends (req: Request, res: Response, next: (err?: unknown) => unknown) => unknown>(handlers: H | H[]): H[] {
-  return (Array.isArray(handlers) ? handlers : [handlers]).map(
-    (handler) =>
-      ((req: Request, res: Response, next: (err?: unknown) => unknown) => {
-        const path = (req.url ?? '/').split('?')[0]!;
-        if (path === DIRECT_LINE_BASE || path.startsWith(`${DIRECT_LINE_BASE}/`)) return next();
-        return handler(req, res, next);
-      }) as H,
-  );
-}
-
-/**
  * What the page posted, reduced to what a citizen's client may say: the type, text and values, its
  * locale and client ids. Who sent it, where, and when are set by the server from the token.
  */

@@ -88,6 +88,11 @@ var yidiConversation = (function () {
     return match ? Number(match[1]) : 0;
   }
 
+  /** Direct Line's reconnect: GET /conversations/:id gives a fresh token (and a streamUrl) for a conversation that still lives. */
+  function reconnect(call, conversationId, token) {
+    return call('GET', '/conversations/' + encodeURIComponent(conversationId) + '?watermark=', token);
+  }
+
   /**
    * Opens (or resumes) the conversation and renders Web Chat into `options.chatEl`.
    * options: domain, storeKey, locale, chatEl, styleOptions, say(key), trouble(key, keepConversation),
@@ -102,7 +107,7 @@ var yidiConversation = (function () {
 
     /** Reconnect to the saved conversation: null when it (or its token) can no longer be had. */
     function resume(saved) {
-      return call('GET', '/conversations/' + encodeURIComponent(saved.conversationId) + '?watermark=', saved.token).then(function (r) {
+      return reconnect(call, saved.conversationId, saved.token).then(function (r) {
         if (r.status === 200) return { conversationId: saved.conversationId, token: r.data.token, expiresIn: r.data.expires_in, resumed: true };
         if (r.status === 401 || r.status === 403 || r.status === 404) return null;
         throw r;
@@ -265,11 +270,19 @@ var yidiConversation = (function () {
       retryWait = Math.min(time.retryMax, retryWait * 2);
     }
 
+    /** The token was refused: refresh it and go on with `then`, or tell the person the conversation expired. */
+    function renewed(then) {
+      return refresh().then(function (refreshed) {
+        if (refreshed) then();
+        else stop('expiredRestart');
+      });
+    }
+
     /** Reaches the server with the conversation's token; reconnects when it answers. */
     function attempt() {
       if (stopped) return;
       clearTimeout(retryTimer);
-      call('GET', '/conversations/' + encodeURIComponent(conversation.conversationId) + '?watermark=', conversation.token)
+      reconnect(call, conversation.conversationId, conversation.token)
         .then(function (r) {
           if (r.status === 200) {
             conversation.token = r.data.token;
@@ -278,11 +291,7 @@ var yidiConversation = (function () {
             return;
           }
           if (r.status === 404) return stop('ended');
-          if (r.status === 401 || r.status === 403)
-            return refresh().then(function (refreshed) {
-              if (refreshed) connect();
-              else stop('expiredRestart');
-            });
+          if (r.status === 401 || r.status === 403) return renewed(connect);
           trouble();
         })
         .catch(function () {
@@ -304,11 +313,7 @@ var yidiConversation = (function () {
             return;
           }
           if (r.status === 404) return stop('ended');
-          if (r.status === 401 || r.status === 403)
-            return refresh().then(function (refreshed) {
-              if (refreshed) attempt();
-              else stop('expiredRestart');
-            });
+          if (r.status === 401 || r.status === 403) return renewed(attempt);
           if (r.status !== 429) trouble();
         })
         .catch(function () {

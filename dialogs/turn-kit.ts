@@ -6,6 +6,7 @@ import { documentsFor } from '../src/domain/documents.js';
 import { resolveProfile, speakingProfile, type RegionProfile } from '../src/domain/profile.js';
 import { resolveLocale, type Locale, type TextParams } from '../src/content/texts.js';
 import { newFilingState, type FilingState } from './filing-state.js';
+import { capabilitiesOf, type ChannelCapabilities } from './channel-capabilities.js';
 import type { DialogDeps } from './dialog-deps.js';
 import { choiceLabel, type QuestionContext } from './question.js';
 
@@ -17,9 +18,6 @@ const UNFILLED = /\{\w+\}/;
  * the fallback contact's when their insured place has no profile), read by the turn error handler.
  */
 export const TURN_HOTLINE_KEY = 'turnHotline';
-
-const CARD_CHANNELS = new Set(['webchat', 'directline', 'emulator', 'msteams', 'test-cards']);
-const BUTTON_CHANNELS = new Set(['webchat', 'directline', 'emulator', 'telegram', 'line', 'facebook']);
 
 /**
  * One turn's view of the conversation for a dialog: the person's state, language and region profile,
@@ -66,8 +64,13 @@ export class TurnKit {
     return this.context.activity.channelId ?? '';
   }
 
+  /** What this turn's channel can show (buttons, cards, ...). */
+  get capabilities(): ChannelCapabilities {
+    return capabilitiesOf(this.context);
+  }
+
   get showsCards(): boolean {
-    return CARD_CHANNELS.has(this.channelId);
+    return this.capabilities.cards;
   }
 
   /**
@@ -179,7 +182,7 @@ export class TurnKit {
             inlineOrMore: this.t('common.inlineOrMore'),
             includeNumbers: true,
           }) : MessageFactory.text(text);
-    if (nav && BUTTON_CHANNELS.has(this.channelId)) {
+    if (nav && this.capabilities.buttons) {
       const extra: CardAction[] = ['back', 'help'].map((c) => ({ type: 'imBack', title: this.t(`commands.${c}.label`), value: this.t(`commands.${c}.label`) }));
       activity.suggestedActions = { to: [], actions: [...(activity.suggestedActions?.actions ?? []), ...extra] };
     }

@@ -1,0 +1,92 @@
+import type { IsoDate } from '../domain/calendar.js';
+import type { Now, Scheme } from '../domain/situation.js';
+
+/**
+ * The contract between the conversation and the understanding of people's own words (issue 10).
+ * Everything here is pure (no botbuilder, no I/O per call): trained once at start from the examples in
+ * content/nlu/<locale>/, then asked on every message by the dialogs of every channel, the hotline's
+ * guided call and the evaluation (npm run eval:nlu) alike.
+ */
+
+export type NluLocale = 'zh-CN' | 'en-US';
+
+/** One possible reading of what was said, with a score in [0, 1]. */
+export interface Candidate<T = string> {
+  value: T;
+  score: number;
+}
+
+/**
+ * How sure the reading is. A confident reading is taken (and said back in a few words, so a misreading
+ * is visible and undone with "back"); when two readings are close the person is asked which one they
+ * mean; otherwise the question is asked again. A low-confidence guess is never taken silently.
+ */
+export type Reading<T = string> =
+  | { status: 'confident'; value: T; score: number }
+  | { status: 'close'; candidates: Array<Candidate<T>> }
+  | { status: 'none' };
+
+/** What a choice question tells the recogniser beyond its id and values. */
+export interface ChoiceHints {
+  /** The long-term threshold of the person's region profile, in days (a duration is judged against it). */
+  longTermMinDays?: number;
+  today?: IsoDate;
+}
+
+/** Things a person may want at any point, in their own words (not only the command words). */
+export const INTENTS = [
+  'emergency',
+  'human',
+  'help',
+  'back',
+  'restart',
+  'language',
+  'keep',
+  'faq',
+  'checkFiling',
+  'cancelFiling',
+  'changeFiling',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+export interface IntentReading {
+  intent: Intent;
+  score: number;
+  /** For `faq`: the topic id (content/locales/<locale>/faq.json faq.topics). */
+  topic?: string;
+  /** For `language`: the language asked for. */
+  locale?: NluLocale;
+}
+
+/**
+ * The facts a free description of the situation states ("我是日照的退休职工，户口迁到海口了，现在跟女儿住在海口"),
+ * each only when the text states it. Places are 6-digit codes of pooling areas.
+ */
+export interface IntakeFacts {
+  filerMode?: 'SELF' | 'AGENT';
+  insuredPlace?: string;
+  treatmentPlace?: string;
+  scheme?: Scheme;
+  insuranceActive?: boolean;
+  now?: Now;
+  admissionDate?: IsoDate;
+  /** How long the stay is, in days, when a duration was said. */
+  stayDays?: number;
+  longTerm?: boolean;
+  retired?: boolean;
+  hukouMoved?: boolean;
+  dispatchedByEmployer?: boolean;
+  hasReferral?: boolean;
+  student?: boolean;
+}
+
+export interface Understanding {
+  /** Which of a choice question's values the text means (its number, words, a paraphrase, a negation...). */
+  choice(questionId: string, values: readonly string[], text: string, locale: NluLocale, hints?: ChoiceHints): Reading<string>;
+  /** An intent said in free words, or undefined when the text states none with confidence. */
+  intent(text: string, locale: NluLocale): IntentReading | undefined;
+  /** A duration in days ("两年", "八个月", "一个礼拜", "for a couple of years"), or undefined. */
+  duration(text: string, locale: NluLocale): number | undefined;
+  /** The facts a free description states (see IntakeFacts). */
+  intake(text: string, locale: NluLocale, today: IsoDate): IntakeFacts;
+}

@@ -1,0 +1,118 @@
+import { LOCALES, type Texts } from '../content/texts.js';
+import { NONE, TrainedClassifier, type LabelledExample } from './classifier.js';
+import { judgeDuration, readDuration } from './duration.js';
+import type { LocaleExamples } from './examples.js';
+import { toReading } from './reading.js';
+import { compact, type TextAnalyser } from './text.js';
+import type { ChoiceHints, NluLocale, Reading } from './understanding.js';
+
+/**
+ * Which value of a choice question a sentence means, in layers:
+ *  1. exact: the whole answer is the choice's number, its value, its button label or a listed synonym in
+ *     either language, or one of the question's own training sentences — instant and certain (button taps);
+ *  2. for the long-term question, a duration judged against the profile's threshold;
+ *  3. the question's trained classifier (its own examples, the shared yes/no examples where the question
+ *     is a yes/no one, and "none of these"), read with explicit confidence;
+ *  4. guards: a guarded value (consent, submit, clear everything) is never taken from a negated sentence.
+ * A label is never looked for inside a longer sentence.
+ */
+export class ChoiceRecogniser {
+  private readonly classifiers = new Map<string, TrainedClassifier>();
+  private readonly exact = new Map<string, Map<string, string[]>>();
+
+  constructor(
+    private readonly locale: NluLocale,
+    private readonly examples: LocaleExamples,
+    private readonly analyser: TextAnalyser,
+    private readonly texts: Texts | undefined,
+  ) {}
+
+  read(questionId: string, values: readonly string[], text: string, hints: ChoiceHints = {}): Reading<string> {
+    const said = compact(this.analyser.folded(text));
+    if (!said) return { status: 'none' };
+    const exact = this.exactValue(questionId, values, said);
+    if (exact !== undefined) return { status: 'confident', value: exact, score: 1 };
+
+    if (questionId === 'situation.longTerm' && hints.longTermMinDays !== undefined && values.includes('yes') && values.includes('no')) {
+      const duration = readDuration(text, this.locale);
+      if (duration) return judgeDuration(duration, hints.longTermMinDays);
+    }
+
+    const analysed = this.analyser.analyse(text);
+    const { ranked } = this.classifier(questionId, values).classify(analysed);
+    const inValues = ranked.filter((c) => c.value === NONE || values.includes(c.value));
+    const reading = toReading(inValues);
+    const guarded = this.examples.questions.get(questionId)?.guarded ?? [];
+    if (reading.status === 'confident' && guarded.includes(reading.value) && analysed.negated) {
+      // "不太同意，我不想在网上填身份证号" is not consent: ask again rather than guess.
+      const others = inValues.filter((c) => c.value !== NONE && c.value !== reading.value);
+      return others.length ? { status: 'close', candidates: [{ value: reading.value, score: reading.score / 2 }, ...others.slice(0, 1)] } : { status: 'none' };
+    }
+    return reading;
+  }
+
+  /** The value whose number, id, label, synonym or own example the whole answer is; undefined when none or several. */
+  private exactValue(questionId: string, values: readonly string[], said: string): string | undefined {
+    const index = Number.parseInt(said, 10);
+    if (String(index) === said) return index >= 1 && index <= values.length ? values[index - 1] : undefined;
+    const words = this.exactWords(questionId, values);
+    const hits = values.filter((v) => words.get(v)?.includes(said));
+    return hits.length === 1 ? hits[0] : undefined;
+  }
+
+  private exactWords(questionId: string, values: readonly string[]): Map<string, string[]> {
+    const key = `${questionId}|${values.join(',')}`;
+    let words = this.exact.get(key);
+    if (words) return words;
+    words = new Map();
+    const q = this.examples.questions.get(questionId);
+    for (const value of values) {
+      const list: string[] = [value];
+      if (this.texts) {
+        for (const l of [this.locale, ...LOCALES.filter((x) => x !== this.locale)]) {
+          const own = `prompts.${questionId}.choices.${value}`;
+          if (this.texts.has(l, own)) list.push(this.texts.t(l, own));
+          list.push(...this.texts.list(l, `prompts.${questionId}.synonyms.${value}`));
+        }
+        const yesNo = value === 'yes' || value === 'no' ? value : q?.yesNo?.[value];
+        if (yesNo) for (const l of LOCALES) list.push(...this.texts.list(l, `common.${yesNo}`));
+      }
+      list.push(...(q?.examples[value] ?? []));
+      words.set(value, [...new Set(list.map((w) => compact(this.analyser.folded(w))).filter(Boolean))]);
+    }
+    this.exact.set(key, words);
+    return words;
+  }
+
+  /** The question's classifier, trained on first use and kept. */
+  private classifier(questionId: string, values: readonly string[]): TrainedClassifier {
+    const key = `${questionId}|${values.join(',')}`;
+    let c = this.classifiers.get(key);
+    if (!c) {
+      c = new TrainedClassifier(this.trainingSet(questionId, values), this.analyser, this.locale);
+      this.classifiers.set(key, c);
+    }
+    return c;
+  }
+
+  /** Every question's classifier trained now (the app calls this at start; tests train on first use). */
+  warmUp(questions: Iterable<[string, readonly string[]]>): void {
+    for (const [id, values] of questions) this.classifier(id, values);
+  }
+
+  private trainingSet(questionId: string, values: readonly string[]): LabelledExample[] {
+    const q = this.examples.questions.get(questionId);
+    const out: LabelledExample[] = [];
+    for (const value of values) {
+      for (const text of q?.examples[value] ?? []) out.push({ text, label: value });
+      const yesNo = value === 'yes' || value === 'no' ? value : q?.yesNo?.[value];
+      if (yesNo) for (const text of this.examples.yesNo[yesNo]) out.push({ text, label: value });
+    }
+    for (const text of this.examples.none) out.push({ text, label: NONE });
+    for (const [intent, texts] of Object.entries(this.examples.intents)) {
+      if (intent === 'emergency' || intent === 'keep') continue; // an answer at some questions
+      for (const text of texts) out.push({ text, label: NONE });
+    }
+    return out;
+  }
+}

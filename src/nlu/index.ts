@@ -1,0 +1,106 @@
+import { LOCALES, Texts, DEFAULT_LOCALES_DIR } from '../content/texts.js';
+import { ChoiceRecogniser } from './choice.js';
+import { readDuration } from './duration.js';
+import { DEFAULT_EXAMPLES_DIR, loadExamples } from './examples.js';
+import { readIntake } from './intake.js';
+import { IntentRecogniser } from './intents.js';
+import { TextAnalyser } from './text.js';
+import type { IntakeHints } from './intake.js';
+import type { ChoiceHints, IntakeFacts, IntentReading, NluLocale, Reading, Understanding } from './understanding.js';
+
+export type { Candidate, ChoiceHints, IntakeFacts, Intent, IntentReading, NluLocale, Reading, Understanding } from './understanding.js';
+export { INTENTS } from './understanding.js';
+export type { Duration } from './duration.js';
+export type { IntakeHints } from './intake.js';
+export { judgeDuration, readDuration } from './duration.js';
+
+export interface UnderstandingOptions {
+  /** Where the training examples are (content/nlu/ by default). */
+  examplesDir?: string;
+  /** Where the button labels, synonyms and command words are (content/locales/ by default). */
+  localesDir?: string;
+}
+
+/** What the understanding offers beyond the contract (additive). */
+export interface FullUnderstanding extends Understanding {
+  /** The intent reading with its scores, also when not confident (close: the two nearest; none). */
+  intentReading(text: string, locale: NluLocale): { status: 'confident'; value: IntentReading } | { status: 'close'; candidates: IntentReading[] } | { status: 'none' };
+  /** A duration with its bound (以上 / 不到) and whether it was hedged (左右). */
+  durationOf(text: string, locale: NluLocale): ReturnType<typeof readDuration>;
+  /** The intake with hints (the long-term threshold, so a stated duration becomes longTerm). */
+  intake(text: string, locale: NluLocale, today: string, hints?: IntakeHints): IntakeFacts;
+  /** Trains every classifier now instead of on first use (about 0.1 s per locale; the app calls it at start). */
+  warmUp(): void;
+}
+
+interface LocaleParts {
+  analyser: TextAnalyser;
+  choices: ChoiceRecogniser;
+  intents: IntentRecogniser;
+  examples: ReturnType<typeof loadExamples>;
+}
+
+/** One trained understanding per examples and locales directory: tests that build many bots train once. */
+const memo = new Map<string, FullUnderstanding>();
+
+/**
+ * The understanding of people's own words, usable synchronously right away. Examples are read now; each
+ * question's classifier is trained on its first use (a few milliseconds) and kept for the process.
+ */
+export function createUnderstanding(options: UnderstandingOptions = {}): FullUnderstanding {
+  const examplesDir = options.examplesDir ?? DEFAULT_EXAMPLES_DIR;
+  const localesDir = options.localesDir ?? DEFAULT_LOCALES_DIR;
+  const key = `${examplesDir}\n${localesDir}`;
+  const known = memo.get(key);
+  if (known) return known;
+  const texts = new Texts(localesDir);
+  const parts = new Map<NluLocale, LocaleParts>();
+  for (const locale of LOCALES) {
+    const examples = loadExamples(examplesDir, locale);
+    const analyser = new TextAnalyser(locale, examples.lexicon);
+    parts.set(locale, {
+      analyser,
+      examples,
+      choices: new ChoiceRecogniser(locale, examples, analyser, texts),
+      intents: new IntentRecogniser(locale, examples, analyser, commandWords(texts)),
+    });
+  }
+  const of = (locale: NluLocale): LocaleParts => parts.get(locale) ?? parts.get('zh-CN')!;
+  const understanding: FullUnderstanding = {
+    choice: (questionId: string, values: readonly string[], text: string, locale: NluLocale, hints?: ChoiceHints): Reading<string> =>
+      of(locale).choices.read(questionId, values, text, hints),
+    intent: (text, locale) => of(locale).intents.read(text),
+    intentReading: (text, locale) => of(locale).intents.readAll(text),
+    duration: (text, locale) => readDuration(text, locale)?.days,
+    durationOf: (text, locale) => readDuration(text, locale),
+    intake: (text, locale, today, hints) => readIntake(text, locale, today, { ...of(locale), hints: hints ?? {}, understanding }),
+    warmUp: () => {
+      for (const p of parts.values()) {
+        p.choices.warmUp([...p.examples.questions.values()].map((q) => [q.question, Object.keys(q.examples)] as [string, string[]]));
+        p.intents.read('warm up');
+      }
+    },
+  };
+  memo.set(key, understanding);
+  return understanding;
+}
+
+/**
+ * The command words of content/locales/<locale>/commands.json as exact intents (both languages: a tap on
+ * a button still showing the other language's label works).
+ */
+function commandWords(texts: Texts): Record<string, string[]> {
+  const map: Record<string, string> = { help: 'help', back: 'back', cancel: 'restart', human: 'human', emergency: 'emergency', keep: 'keep' };
+  const out: Record<string, string[]> = {};
+  for (const [command, intent] of Object.entries(map)) {
+    out[intent] = LOCALES.flatMap((l) =>
+      texts.has(l, `commands.${command}.label`) ? [texts.t(l, `commands.${command}.label`), ...texts.list(l, `commands.${command}.words`)] : [],
+    ).filter((w) => w.replace(/[?？]/g, '').length > 0);
+  }
+  // Each language's language command names the other language: "English" in Chinese, "中文" in English.
+  for (const l of LOCALES) {
+    const other = LOCALES.find((x) => x !== l)!;
+    out[`language:${other}`] = [texts.t(l, 'commands.language.label'), ...texts.list(l, 'commands.language.words')];
+  }
+  return out;
+}

@@ -1,0 +1,69 @@
+import { NONE, TrainedClassifier, type LabelledExample } from './classifier.js';
+import type { LocaleExamples } from './examples.js';
+import { toReading } from './reading.js';
+import { compact, type TextAnalyser } from './text.js';
+import { INTENTS, type Intent, type IntentReading, type NluLocale } from './understanding.js';
+
+/** The label of a FAQ topic in the intent classifier. */
+const FAQ_PREFIX = 'faq:';
+const LANGUAGE_PREFIX = 'language:';
+
+/**
+ * Intents said in free words: one classifier over every intent and every FAQ topic, with the answers to
+ * the questions (all choice examples) and other sentences as "none of these" — so an answer is not taken
+ * for an intent. The command words of content/locales/<locale>/commands.json are exact.
+ */
+export class IntentRecogniser {
+  private classifier: TrainedClassifier | undefined;
+  private readonly exact = new Map<string, string>();
+
+  constructor(
+    private readonly locale: NluLocale,
+    private readonly examples: LocaleExamples,
+    private readonly analyser: TextAnalyser,
+    commandWords: Record<string, string[]>,
+  ) {
+    for (const [label, words] of Object.entries(commandWords)) for (const w of words) this.exact.set(compact(this.analyser.folded(w)), label);
+  }
+
+  read(text: string): IntentReading | undefined {
+    const all = this.readAll(text);
+    return all.status === 'confident' ? all.value : undefined;
+  }
+
+  /** The reading with its scores, for a caller that weighs an intent against an answer. */
+  readAll(text: string): { status: 'confident'; value: IntentReading } | { status: 'close'; candidates: IntentReading[] } | { status: 'none' } {
+    const said = compact(this.analyser.folded(text));
+    if (!said) return { status: 'none' };
+    const exact = this.exact.get(said);
+    if (exact) return { status: 'confident', value: toIntent(exact, 1) };
+    this.classifier ??= new TrainedClassifier(this.trainingSet(), this.analyser, this.locale);
+    const reading = toReading(this.classifier.classify(text).ranked);
+    if (reading.status === 'confident') return { status: 'confident', value: toIntent(reading.value, reading.score) };
+    if (reading.status === 'close') return { status: 'close', candidates: reading.candidates.map((c) => toIntent(c.value, c.score)) };
+    return { status: 'none' };
+  }
+
+  private trainingSet(): LabelledExample[] {
+    const out: LabelledExample[] = [];
+    for (const [label, texts] of Object.entries(this.examples.intents)) for (const text of texts) out.push({ text, label });
+    for (const [topic, texts] of Object.entries(this.examples.faq)) for (const text of texts) out.push({ text, label: `${FAQ_PREFIX}${topic}` });
+    for (const text of this.examples.none) out.push({ text, label: NONE });
+    for (const q of this.examples.questions.values()) {
+      for (const [value, texts] of Object.entries(q.examples)) {
+        // "正在急诊" answers "what is happening now" and is also the emergency intent: not a counter-example.
+        if (value === 'EMERGENCY_NOW' || value === 'EMERGENCY' || value === 'HUMAN' || value === 'FAQ') continue;
+        for (const text of texts) out.push({ text, label: NONE });
+      }
+    }
+    for (const text of [...this.examples.yesNo.yes, ...this.examples.yesNo.no]) out.push({ text, label: NONE });
+    return out;
+  }
+}
+
+function toIntent(label: string, score: number): IntentReading {
+  if (label.startsWith(FAQ_PREFIX)) return { intent: 'faq', topic: label.slice(FAQ_PREFIX.length), score };
+  if (label.startsWith(LANGUAGE_PREFIX)) return { intent: 'language', locale: label.slice(LANGUAGE_PREFIX.length) as NluLocale, score };
+  if (!(INTENTS as readonly string[]).includes(label)) throw new Error(`content/nlu intents: unknown intent "${label}"`);
+  return { intent: label as Intent, score };
+}

@@ -1,0 +1,177 @@
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+import type { NluLocale } from './understanding.js';
+
+/**
+ * What a sentence is made of for the classifiers: the text folded to one form (lexicon), cut into
+ * clauses and words (jieba for Chinese, words for English), and the words inside the scope of a negation
+ * marked, so that "不同意" and "同意", "没迁" and "迁了", "not sent by my employer" and "sent by my employer"
+ * are different features.
+ */
+
+export interface Lexicon {
+  /** Colloquial, regional, traditional or misspelt forms → the form the examples use. */
+  fold: Record<string, string>;
+  /** Words that turn the rest of their clause around. */
+  negations: string[];
+  /** Words that start a new clause ("但是", "but"). */
+  contrast: string[];
+}
+
+let jieba: Jieba | undefined;
+/** The segmenter, loaded once per process (about 0.2 s for the bundled dictionary). */
+function segmenter(): Jieba {
+  jieba ??= Jieba.withDict(dict);
+  return jieba;
+}
+
+const PUNCTUATION = /[\s。，、,.!！?？;；:："'“”‘’()（）【】[\]<>《》~～…—\-/]+/gu;
+const CLAUSE_BREAK = /[。，、,.!！?？;；:：\n]+/u;
+const QUESTION = /[?？]|[吗嘛么呢]\s*[?？。]?$|^(how|what|when|where|which|why|who|can|could|do|does|is|are|will|would|should)\b/iu;
+
+/** A folder for one lexicon: Chinese forms are replaced anywhere (longest first), English ones as whole words. */
+export function makeFolder(lexicon: Lexicon, locale: NluLocale): (text: string) => string {
+  const entries = Object.entries(lexicon.fold).sort(([a], [b]) => b.length - a.length);
+  if (locale === 'zh-CN') {
+    const re = entries.length ? new RegExp(entries.map(([k]) => escape(k)).join('|'), 'gu') : undefined;
+    const map = new Map(entries);
+    return (text) => (re ? text.replace(re, (m) => map.get(m) ?? m) : text);
+  }
+  const suffixes = entries.filter(([k]) => k.startsWith("n'"));
+  const words = new Map(entries.filter(([k]) => !k.startsWith("n'")));
+  const re = words.size ? new RegExp(`(?<![\\p{L}'])(?:${[...words.keys()].map(escape).join('|')})(?![\\p{L}'])`, 'gu') : undefined;
+  return (text) => {
+    let t = text.replace(/[’‘`´]/g, "'");
+    t = re ? t.replace(re, (m) => words.get(m) ?? m) : t;
+    for (const [k, v] of suffixes) t = t.split(k).join(v);
+    return t;
+  };
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Full-width to half-width, lower case, one kind of space. */
+export function normalise(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** The text as it is compared with exact answers: no spaces or punctuation at all. */
+export function compact(text: string): string {
+  return normalise(text).replace(PUNCTUATION, '');
+}
+
+export interface Analysed {
+  /** The folded text. */
+  text: string;
+  /** Words per clause, negated words marked with a leading "!". */
+  clauses: string[][];
+  /** Asked as a question (吗, ?, "how …"). */
+  question: boolean;
+  /** A negation word appears somewhere. */
+  negated: boolean;
+}
+
+export class TextAnalyser {
+  private readonly fold: (text: string) => string;
+  private readonly negations: Set<string>;
+  private readonly contrast: RegExp | undefined;
+
+  constructor(
+    private readonly locale: NluLocale,
+    lexicon: Lexicon,
+  ) {
+    this.fold = makeFolder(lexicon, locale);
+    this.negations = new Set(lexicon.negations);
+    this.contrast = lexicon.contrast.length ? new RegExp(lexicon.contrast.map((c) => (locale === 'en-US' ? `\\b${escape(c)}\\b` : escape(c))).join('|'), 'gu') : undefined;
+  }
+
+  folded(text: string): string {
+    return this.fold(normalise(text));
+  }
+
+  analyse(text: string): Analysed {
+    const folded = this.folded(text);
+    const withBreaks = this.contrast ? folded.replace(this.contrast, (m) => `，${m} `) : folded;
+    const clauses = withBreaks
+      .split(CLAUSE_BREAK)
+      .map((c) => c.trim())
+      .filter(Boolean)
+      .map((c) => this.markNegation(this.words(c)));
+    return { text: folded, clauses, question: QUESTION.test(folded), negated: clauses.some((c) => c.some((w) => w.startsWith('!') || this.isNegation(w))) };
+  }
+
+  /** Words of one clause. */
+  words(clause: string): string[] {
+    if (this.locale === 'zh-CN') {
+      return segmenter()
+        .cut(clause, false)
+        .map((w) => w.trim())
+        .filter((w) => w && !PUNCTUATION.test(w) && (PUNCTUATION.lastIndex = 0) === 0);
+    }
+    return (clause.match(/[\p{L}\p{N}]+/gu) ?? []).map(stemEnglish);
+  }
+
+  private isNegation(word: string): boolean {
+    if (this.negations.has(word)) return true;
+    // 不想, 没迁, 没开, 不太: a Chinese word that starts with a negation character.
+    return this.locale === 'zh-CN' && /^[不没未别甭莫勿]/u.test(word) && !NOT_NEGATIONS.has(word);
+  }
+
+  /** Everything after a negation word in its clause is marked "!word" (the negation word itself stays). */
+  private markNegation(words: string[]): string[] {
+    let negated = false;
+    return words.map((w) => {
+      if (this.isNegation(w)) {
+        negated = !negated || this.locale === 'en-US' ? true : false; // 不是不…: a double negation in Chinese cancels
+        return w;
+      }
+      return negated ? `!${w}` : w;
+    });
+  }
+}
+
+/** Words that start with 不/没 but negate nothing that follows. */
+const NOT_NEGATIONS = new Set(['不错', '不久', '不少', '不同', '不过', '不管', '不仅', '不然', '不断', '不止', '别人', '别的', '没事', '未来', '不好意思', '莫名']);
+
+/** A light English stemmer: plural, past and -ing forms fold to one feature (retired/retire, referrals/referral). */
+export function stemEnglish(word: string): string {
+  if (word.length <= 3 || /\d/.test(word)) return word;
+  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
+  if (word.endsWith('ing') && word.length > 5) return word.slice(0, -3).replace(/(.)\1$/, '$1');
+  if (word.endsWith('ed') && word.length > 4) return word.slice(0, -2).replace(/(.)\1$/, '$1').replace(/e$/, '');
+  if (word.endsWith('es') && /(ss|sh|ch|x)es$/.test(word)) return word.slice(0, -2);
+  if (word.endsWith('s') && !word.endsWith('ss') && !word.endsWith('us')) return word.slice(0, -1);
+  return word.replace(/e$/, '');
+}
+
+/**
+ * The features of an analysed sentence: its words (negated ones marked), word pairs, and for Chinese
+ * the character pairs of each clause (robust to segmentation and to a mistyped character), for English
+ * the letter triples of longer words (robust to typos).
+ */
+export function featuresOf(a: Analysed, locale: NluLocale): Record<string, number> {
+  const f: Record<string, number> = {};
+  for (const clause of a.clauses) {
+    for (let i = 0; i < clause.length; i++) {
+      const w = clause[i]!;
+      f[`w:${w}`] = 1;
+      if (i > 0) f[`b:${clause[i - 1]}_${w}`] = 1;
+      if (locale === 'en-US' && w.length >= 5) {
+        const bare = w.replace(/^!/, '');
+        const mark = w.startsWith('!') ? '!' : '';
+        for (let j = 0; j + 3 <= bare.length; j++) f[`t:${mark}${bare.slice(j, j + 3)}`] = 0.3;
+      }
+    }
+    if (locale === 'zh-CN') {
+      const chars = [...clause.map((w) => w.replace(/^!/, '')).join('')];
+      const negatedFrom = clause.findIndex((w) => w.startsWith('!'));
+      const cut = negatedFrom < 0 ? chars.length : [...clause.slice(0, negatedFrom).join('')].length;
+      for (let i = 0; i + 1 < chars.length; i++) f[`c:${i >= cut ? '!' : ''}${chars[i]}${chars[i + 1]}`] = 0.5;
+      for (const ch of chars) f[`u:${ch}`] = 0.2;
+    }
+  }
+  if (a.question) f['q:?'] = 1;
+  return f;
+}

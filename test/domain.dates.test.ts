@@ -118,6 +118,35 @@ describe('dates: what people type when asked for a date', () => {
     }
   });
 
+  describe('a day of next month, this month or last month, in both languages, on any day of the year', () => {
+    // "from the first of next month" was read as the 1st of this month (then refused as past) and, in
+    // December, as 1 January of this year; "下个月的1号" and "next month on the 15th" were ambiguous.
+    const cases: Array<[today: IsoDate, text: string, locale: DateLocale, expected: IsoDate]> = [
+      ['2026-11-24', 'from the first of next month', 'en-US', '2026-12-01'],
+      ['2026-03-31', 'from the first of next month', 'en-US', '2026-04-01'],
+      ['2026-12-06', 'from the first of next month', 'en-US', '2027-01-01'],
+      ['2026-12-06', 'the 1st of next month', 'en-US', '2027-01-01'],
+      ['2026-11-24', 'next month on the 15th', 'en-US', '2026-12-15'],
+      ['2026-12-20', 'on the 15th of next month', 'en-US', '2027-01-15'],
+      ['2026-11-24', 'next month the 3rd', 'en-US', '2026-12-03'],
+      ['2026-11-24', 'the last day of next month', 'en-US', '2026-12-31'],
+      ['2026-11-24', 'the 30th of this month', 'en-US', '2026-11-30'],
+      ['2026-11-24', 'the fifteenth of last month', 'en-US', '2026-10-15'],
+      ['2026-11-24', '下个月的1号', 'zh-CN', '2026-12-01'],
+      ['2026-12-06', '从下个月1号开始', 'zh-CN', '2027-01-01'],
+      ['2026-03-31', '下个月1号', 'zh-CN', '2026-04-01'],
+    ];
+    for (const [today, text, locale, expected] of cases) {
+      it(`"${text}" said on ${today} is ${expected}`, () => {
+        expect(parseDate(text, { locale, today, prefer: 'future' })).to.deep.equal({ ok: true, value: expected });
+      });
+    }
+    it('"the first of next month" is a valid start date (not refused as past)', () => {
+      const date = parseDate('from the first of next month', { locale: 'en-US', today: '2026-11-24', prefer: 'future' });
+      expect(date.ok && checkStartDate(date.value, { today: '2026-11-24', maxDaysBack: 0, maxDaysAhead: 90 })).to.deep.equal({ ok: true, value: '2026-12-01' });
+    });
+  });
+
   describe('answers that are not one date', () => {
     const cases: Array<[text: string, locale: DateLocale, error: string, params?: Record<string, string>]> = [
       ['', 'zh-CN', 'DATE_NOT_RECOGNISED'],

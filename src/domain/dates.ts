@@ -179,6 +179,16 @@ const REL_MONTH = (s: string): number => (s.startsWith('下') ? 1 : s.startsWith
 const DAY_SUFFIX = String.raw`(?:\s*(?:日|号|號)|(?!\s*(?:\d|[天个個周週年月号號日点點:时時])))`;
 const EN_MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const EN_MONTH = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
+const EN_ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth', 'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth', 'twentieth'];
+/** A day of the month in English: 15, 15th, first, fifteenth, last (day), end. */
+const EN_DAY = String.raw`\d{1,2}(?:st|nd|rd|th)?|${EN_ORDINALS.join('|')}|last|end`;
+const EN_REL_MONTH = String.raw`(this|next|last|previous|the coming|the following|coming|following)`;
+function enDay(s: string): number {
+  const t = s.toLowerCase();
+  if (t === 'last' || t === 'end') return LAST;
+  const i = EN_ORDINALS.indexOf(t);
+  return i >= 0 ? i + 1 : Number.parseInt(t, 10);
+}
 const REL_DAY: Record<string, number> = {
   大前天: -3, 前天: -2, 昨天: -1, 昨日: -1, 今天: 0, 今日: 0, 明天: 1, 明日: 1, 后天: 2, 後天: 2, 大后天: 3, 大後天: 3,
 };
@@ -213,9 +223,9 @@ const RULES: Rule[] = [
       return { kind: 'yearly', month, day };
     },
   },
-  // 下个月1号, 本月15日, 上月3号, 下个月底
+  // 下个月1号, 下个月的1号, 本月15日, 上月3号, 下个月底
   {
-    re: new RegExp(String.raw`${REL_MONTH_RE}\s*(?:(${NUM})${DAY_SUFFIX}|(底|末))`, 'g'),
+    re: new RegExp(String.raw`${REL_MONTH_RE}\s*的?\s*(?:(${NUM})${DAY_SUFFIX}|(底|末))`, 'g'),
     mention: (g, today) => {
       const [y, m] = parts(addMonths(`${today.slice(0, 7)}-01`, REL_MONTH(g[1]!)));
       return fixedOrInvalid(makeDate(y, m, g[3] ? LAST : num(g[2]!)));
@@ -244,6 +254,17 @@ const RULES: Rule[] = [
       return { kind: 'fixed', date: addDays(monday, 7 * WEEK_OFFSET[g[1]]! + weekday - 1) };
     },
   },
+  // the first of next month, the 15th of this month, the last day of next month (the recognizer reads
+  // "the first" alone and anchors it in the wrong month or year)
+  {
+    re: new RegExp(String.raw`\b(?:the\s+)?(${EN_DAY})(?:\s+day)?\s+of\s+${EN_REL_MONTH}\s+month\b`, 'gi'),
+    mention: (g, today) => relativeMonthDay(today, g[2]!, g[1]!),
+  },
+  // next month on the 15th, next month the 3rd, this month, the 20th
+  {
+    re: new RegExp(String.raw`\b${EN_REL_MONTH}\s+month,?\s+(?:on\s+)?(?:the\s+)?(${EN_DAY})\b`, 'gi'),
+    mention: (g, today) => relativeMonthDay(today, g[1]!, g[2]!),
+  },
   // Dec 1, December 1st, 2026 (the recognizer lends a trailing year to both ends of "Dec 1 to Mar 1, 2027")
   {
     re: new RegExp(String.raw`\b${EN_MONTH}\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s*(\d{4})\b)?`, 'gi'),
@@ -255,6 +276,13 @@ const RULES: Rule[] = [
     mention: (g) => monthDay(EN_MONTHS.indexOf(g[2]!.slice(0, 3).toLowerCase()) + 1, num(g[1]!), g[3]),
   },
 ];
+
+/** A day of this, next or last month ("the first of next month", "next month on the 15th"). */
+function relativeMonthDay(today: IsoDate, which: string, day: string): Mention {
+  const offset = /^(next|the coming|the following|coming|following)$/i.test(which.replace(/\s+/g, ' ')) ? 1 : /^(last|previous|the previous)$/i.test(which) ? -1 : 0;
+  const [y, m] = parts(addMonths(`${today.slice(0, 7)}-01`, offset));
+  return fixedOrInvalid(makeDate(y, m, enDay(day)));
+}
 
 function monthDay(month: number, day: number, year: string | undefined): Mention {
   if (year) return fixedOrInvalid(makeDate(Number(year), month, day));

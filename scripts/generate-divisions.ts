@@ -19,6 +19,7 @@ const PINYIN_PACKAGE = { name: 'pinyin-pro', version: '3.29.4' };
 const DATA_DATE = '2023-06-30';
 const DATA_SOURCE = '国家统计局 2023年统计用区划代码和城乡划分代码 (as of 2023-06-30, published 2023-09-11)';
 const OUTPUT = new URL('../content/divisions/divisions.json', import.meta.url);
+const COUNTIES_OUTPUT = new URL('../content/divisions/counties.json', import.meta.url);
 
 type Kind = 'province' | 'city' | 'municipality';
 interface Entry {
@@ -117,6 +118,44 @@ function shortNameOf(code: string, name: string): string {
   }
   return s;
 }
+
+/**
+ * Short name of a county-level unit: without 县/区/市/旗 (义乌市 → 义乌), 新区 (浦东新区 → 浦东), and for an
+ * autonomous county its ethnic groups as well (长阳土家族自治县 → 长阳, 围场满族蒙古族自治县 → 围场). Empty when
+ * nothing shorter would still name it (城区, 郊区, 矿区: one character would be left).
+ */
+function countyShortNameOf(name: string): string {
+  let s = name;
+  const autonomous = /自治[县旗]$/u.test(s);
+  if (autonomous) {
+    s = s.slice(0, -3);
+    for (let stripped = true; stripped; ) {
+      stripped = false;
+      for (const group of ETHNIC_GROUPS) {
+        if (s.endsWith(`${group}族`) && Array.from(s).length - group.length - 1 >= 2) {
+          s = s.slice(0, -(group.length + 1));
+          stripped = true;
+        }
+      }
+    }
+    return s;
+  }
+  for (const suffix of ['新区', '林区', '特区', '县', '区', '市', '旗']) {
+    if (s.endsWith(suffix) && Array.from(s).length - suffix.length >= 2) return s.slice(0, -suffix.length);
+  }
+  return '';
+}
+
+/** The ethnic groups named in autonomous counties and banners (the "族" follows), longest first. */
+const ETHNIC_GROUPS = [
+  '柯尔克孜', '乌孜别克', '维吾尔', '哈萨克', '塔吉克', '达斡尔', '鄂温克', '鄂伦春', '俄罗斯', '塔塔尔', '土家', '哈尼', '傈僳',
+  '拉祜', '景颇', '布依', '朝鲜', '蒙古', '纳西', '东乡', '仫佬', '毛南', '仡佬', '撒拉', '锡伯', '阿昌', '普米', '布朗', '德昂',
+  '保安', '裕固', '独龙', '赫哲', '门巴', '珞巴', '基诺', '满', '回', '藏', '苗', '彝', '壮', '侗', '瑶', '白', '傣', '黎', '佤',
+  '畲', '水', '土', '羌', '怒', '京', '各',
+].sort((a, b) => b.length - a.length);
+
+/** Statistical areas (development zones, administrative committees) keep their full name only. */
+const STATISTICAL_AREA = /(?:开发区|管委会|园区|示范区|管理区|行政委员会|群岛|海域|新城)$/u;
 
 type PinyinFn = (text: string, options: { toneType: 'none'; type: 'array' }) => string[];
 
@@ -218,6 +257,35 @@ async function main(): Promise<void> {
       },
       places: entries,
     };
+    // County-level units: every row of areas.json except the prefecture-level units already above (the
+    // 省直辖 county-level cities, and 东莞 中山 儋州 嘉峪关, which areas.json lists as their own area).
+    const prefectureCodes = new Set(entries.map((e) => e.code));
+    const counties: Array<[string, string, string, string]> = [];
+    for (const a of areas) {
+      if (prefectureCodes.has(a.code) || a.code.endsWith('00')) continue;
+      const city = cities.find((c) => c.code === a.cityCode);
+      if (city && /直辖县级行政区划$/.test(city.name)) continue;
+      const short = STATISTICAL_AREA.test(a.name) ? '' : countyShortNameOf(a.name);
+      const syllables = syllablesOf(pinyin, short || a.name.replace(/[县区市旗]$/u, ''));
+      counties.push([a.code, a.name, short === a.name ? '' : short, englishOf(syllables)]);
+    }
+    counties.sort((a, b) => a[0].localeCompare(b[0]));
+    const countyHeader = JSON.stringify(
+      {
+        source: output.source,
+        pinyin: output.pinyin,
+        generatedBy: output.generatedBy,
+        columns: ['code', 'name', 'shortName (empty: only the full name names it)', 'en (Hanyu Pinyin of the short name)'],
+        count: counties.length,
+        rows: [],
+      },
+      null,
+      2,
+    ).replace(/\n {2}"rows": \[\]\n}$/, '');
+    writeFileSync(COUNTIES_OUTPUT, `${countyHeader}\n  "rows": [\n${counties.map((r) => `    ${JSON.stringify(r)}`).join(',\n')}\n  ]\n}\n`);
+    JSON.parse(readFileSync(COUNTIES_OUTPUT, 'utf8'));
+    console.log(`wrote ${counties.length} county-level units to ${COUNTIES_OUTPUT.pathname}`);
+
     // One place per line: small diffs when the data is regenerated.
     const lines = entries.map((e) => `    ${JSON.stringify(e)}`).join(',\n');
     const header = JSON.stringify({ ...output, places: [] }, null, 2).replace(/\n {2}"places": \[\]\n}$/, '');

@@ -204,6 +204,10 @@ function byPoolingArea(list: NamedPlace[], options: PlaceOptions): PlaceCandidat
  * 辽源), except where a municipality's district shares it (朝阳: 朝阳市 or 北京市朝阳区), which is asked.
  */
 export function understandPlace(text: string, options: PlaceOptions = {}): PlaceUnderstanding {
+  return understand(text, options, true);
+}
+
+function understand(text: string, options: PlaceOptions, withSuggestions: boolean): PlaceUnderstanding {
   const n = clean(text);
   if (n.length < 2 && !/^\d+$/.test(n)) return { status: 'unknown' };
   const countyDirect = countiesNamed(n);
@@ -227,7 +231,7 @@ export function understandPlace(text: string, options: PlaceOptions = {}): Place
     if (candidates.length === 1) return { status: 'found', ...candidates[0]! };
     return { status: 'ambiguous', candidates };
   }
-  const suggestions = suggest(n, options);
+  const suggestions = withSuggestions ? suggest(n, options) : [];
   return suggestions.length ? { status: 'didYouMean', suggestions } : { status: 'unknown' };
 }
 
@@ -288,3 +292,104 @@ export function showNamedPlace(place: NamedPlace, locale: 'zh-CN' | 'en-US'): st
 export function allCounties(): readonly NamedPlace[] {
   return counties;
 }
+
+export interface PlaceMention {
+  /** Where in the text (indices into the text as given). */
+  start: number;
+  end: number;
+  said: string;
+  reading: Exclude<PlaceUnderstanding, { status: 'didYouMean' } | { status: 'unknown' }>;
+}
+
+let hanKeys: { keys: Set<string>; shortOnly: Set<string>; longest: number } | undefined;
+/** Chinese names to look for in a sentence: full names of every place, short names of prefectures and provinces; county short names apart (some are also words: 和平, 长安). */
+function sentenceKeys(): NonNullable<typeof hanKeys> {
+  if (hanKeys) return hanKeys;
+  const keys = new Set<string>();
+  const shortOnly = new Set<string>();
+  for (const c of counties) {
+    keys.add(c.name);
+    if (c.shortName !== c.name && !keys.has(c.shortName)) shortOnly.add(c.shortName);
+  }
+  for (const p of provinces) {
+    keys.add(p.name);
+    keys.add(p.shortName);
+    for (const city of p.kind === 'province' ? citiesOfProvince(p.code) : []) {
+      keys.add(city.name);
+      keys.add(city.shortName);
+    }
+  }
+  for (const k of keys) shortOnly.delete(k);
+  const longest = Math.max(...[...keys, ...shortOnly].map((k) => k.length));
+  hanKeys = { keys, shortOnly, longest };
+  return hanKeys;
+}
+
+/** Before or after a county's short name, words that make it a place ("在义乌", "义乌那边"). */
+const PLACE_CONTEXT_BEFORE = /(?:在|到|去|是|从|回|住|迁|来自|老家|搬|浙江|江苏|山东|省|市)$/u;
+const PLACE_CONTEXT_AFTER = /^(?:人|的|那|这|看|住|工作|上|读|参保|医保|市|县|区|旗|打工|出差|旅游|养老|定居|，|,|。|$)/u;
+
+/**
+ * The places a sentence names, in order: "我是日照的退休职工，户口迁到海口了" → 日照 (371100), 海口 (460100).
+ * A province directly followed by a place in it is one mention (浙江义乌). A county's short name counts only
+ * where the words around it make it a place. English names are looked for as words ("from Rizhao to Haikou").
+ */
+export function placesMentionedIn(text: string, options: PlaceOptions = {}): PlaceMention[] {
+  const found: PlaceMention[] = [];
+  const t = text.normalize('NFKC');
+  const { keys, shortOnly, longest } = sentenceKeys();
+  for (let i = 0; i < t.length; ) {
+    let matched = 0;
+    for (let len = Math.min(longest, t.length - i); len >= 2; len--) {
+      const s = t.slice(i, i + len);
+      const county = shortOnly.has(s) && (PLACE_CONTEXT_BEFORE.test(t.slice(0, i)) || PLACE_CONTEXT_AFTER.test(t.slice(i + len)));
+      if (keys.has(s) || county) {
+        const reading = understand(s, options, false);
+        if (reading.status === 'found' || reading.status === 'ambiguous') {
+          found.push({ start: i, end: i + len, said: s, reading });
+          matched = len;
+          break;
+        }
+      }
+    }
+    i += matched || 1;
+  }
+  // English: words and word pairs that name a place ("Rizhao", "Inner Mongolia").
+  const words = [...t.matchAll(/[A-Za-z][A-Za-z']*/g)];
+  for (let w = 0; w < words.length; w++) {
+    const one = words[w]!;
+    const two = words[w + 1];
+    const joined = two && /^\s+$/.test(t.slice(one.index + one[0].length, two.index)) && !/^(?:in|to|at|from|and|the|of|for|near|my|is|was|a|an)$/i.test(one[0]);
+    const pair = joined ? t.slice(one.index, two.index + two[0].length) : undefined;
+    for (const said of pair ? [pair, one[0]] : [one[0]]) {
+      if (said.length < 4 || ENGLISH_WORDS.has(said.toLowerCase()) || (said.length < 6 && !/^[A-Z]/.test(said))) continue;
+      const reading = understand(said, options, false);
+      if (reading.status === 'found' || reading.status === 'ambiguous') {
+        found.push({ start: one.index, end: one.index + said.length, said, reading });
+        if (said === pair) w++;
+        break;
+      }
+    }
+  }
+  found.sort((a, b) => a.start - b.start);
+  // 浙江义乌 / 浙江省金华市义乌市: a containing place right before a place inside it is one mention.
+  const merged: PlaceMention[] = [];
+  for (const m of found) {
+    const prev = merged[merged.length - 1];
+    if (prev && prev.reading.status === 'found' && m.start - prev.end <= 1) {
+      const outer = prev.reading.place;
+      const inside = (m.reading.status === 'found' ? [m.reading] : m.reading.candidates).filter(
+        (c) => c.place.code !== outer.code && (c.place.province.code === outer.code || c.place.prefecture?.code === outer.code),
+      );
+      if (inside.length === 1) {
+        merged[merged.length - 1] = { start: prev.start, end: m.end, said: t.slice(prev.start, m.end), reading: { status: 'found', place: inside[0]!.place, poolingArea: inside[0]!.poolingArea } };
+        continue;
+      }
+    }
+    merged.push(m);
+  }
+  return merged;
+}
+
+/** English words that are also the pinyin of some place (they name no place in an English sentence). */
+const ENGLISH_WORDS = new Set(['china', 'chinese', 'hello', 'taking', 'longer', 'change', 'means', 'shine', 'insured', 'insurance', 'moving', 'living', 'daughter', 'surgery', 'hospital', 'father', 'mother', 'retired', 'working', 'there', 'where', 'since', 'about', 'months', 'years', 'going', 'being', 'having', 'again', 'tongue', 'longhua', 'dingle']);

@@ -42,6 +42,7 @@ export const intakeSchema = z
   .object({
     self: cueList,
     agent: cueList,
+    agentSubjects: cueList,
     retired: cueList,
     notRetired: cueList,
     hukouMoved: cueList,

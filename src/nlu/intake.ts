@@ -1,11 +1,16 @@
 import type { IsoDate } from '../domain/calendar.js';
-import type { LocaleExamples } from './examples.js';
+import { checkAdmissionDate, parseDate } from '../domain/dates.js';
+import { placesMentionedIn, type PlaceMention, type PlaceOptions } from '../domain/places.js';
+import { judgeDuration, readDuration } from './duration.js';
+import type { IntakeCues, LocaleExamples } from './examples.js';
 import type { TextAnalyser } from './text.js';
 import type { IntakeFacts, NluLocale, Understanding } from './understanding.js';
 
 export interface IntakeHints {
   /** The long-term threshold of the profile, in days: a stated duration then gives longTerm. */
   longTermMinDays?: number;
+  /** How the profile pools places (see src/domain/places.ts). */
+  places?: PlaceOptions;
 }
 
 export interface IntakeContext {
@@ -15,7 +20,158 @@ export interface IntakeContext {
   understanding: Understanding;
 }
 
+const CLAUSES: Record<NluLocale, RegExp> = {
+  'zh-CN': /[，,。.!！?？;；\n]+|但是|不过|可是/u,
+  'en-US': /[,.;!?\n]+|\bbut\b|\band then\b/iu,
+};
+const NEGATION_BEFORE: Record<NluLocale, RegExp> = {
+  'zh-CN': /(?:不|没|没有|未|并非|不是|还没)\s*$/u,
+  'en-US': /\b(?:not|no|never|n't|without)\s+(?:\w+\s+)?$/iu,
+};
+
+/** Where a cue occurs in a clause, and whether a negation word stands right before it. */
+function cueIn(clause: string, cues: readonly string[], locale: NluLocale): { at: number; negated: boolean } | undefined {
+  for (const cue of cues) {
+    const at = clause.indexOf(cue);
+    if (at < 0) continue;
+    if (locale === 'en-US' && at > 0 && /[a-z]/.test(clause[at - 1]!) && !cue.startsWith(' ')) continue; // inside a word
+    return { at, negated: NEGATION_BEFORE[locale].test(clause.slice(Math.max(0, at - 14), at)) };
+  }
+  return undefined;
+}
+
+/**
+ * A yes/no fact said in the text: the negative cues are read first; a positive cue right after a negation
+ * word is negative too. Said both ways in different clauses, or not at all: undefined.
+ */
+function fact(clauses: string[], yes: readonly string[], no: readonly string[], locale: NluLocale): boolean | undefined {
+  let saidYes = false;
+  let saidNo = false;
+  for (const clause of clauses) {
+    if (cueIn(clause, no, locale)) {
+      saidNo = true;
+      continue;
+    }
+    const hit = cueIn(clause, yes, locale);
+    if (hit) {
+      if (hit.negated) saidNo = true;
+      else saidYes = true;
+    }
+  }
+  return saidYes === saidNo ? undefined : saidYes;
+}
+
+/**
+ * The facts a free description states ("我是日照的退休职工，户口迁到海口了，现在跟女儿住在海口"): places by the
+ * words around them (参保, 的退休职工 → insured; 去, 住在, 迁到 → treatment), who files, what is happening now
+ * (with the admission date from src/domain/dates.ts), how long the stay is (judged against the profile's
+ * threshold when given), and the yes/no facts of the decision procedure. Cue words: content/nlu/<locale>/intake.json.
+ * Only what the text states: a fact without a cue stays undefined and is asked.
+ */
 export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx: IntakeContext): IntakeFacts {
-  void text; void locale; void today; void ctx;
-  return {};
+  const cues = ctx.examples.intake;
+  const folded = ctx.analyser.folded(text);
+  const clauses = folded.split(CLAUSES[locale]).map((c) => c.trim()).filter(Boolean);
+  const facts: IntakeFacts = {};
+  const set = <K extends keyof IntakeFacts>(key: K, value: IntakeFacts[K] | undefined): void => {
+    if (value !== undefined) facts[key] = value;
+  };
+
+  Object.assign(facts, placesOf(text.normalize('NFKC'), cues, locale, ctx.hints.places));
+
+  const agent = clauses.some((c) => cueIn(c, cues.agent, locale) || startsWithSomeoneElse(c, cues.agentSubjects, locale));
+  set('filerMode', agent ? 'AGENT' : clauses.some((c) => cueIn(c, cues.self, locale)) ? 'SELF' : undefined);
+  set('retired', fact(clauses, cues.retired, cues.notRetired, locale));
+  set('hukouMoved', fact(clauses, cues.hukouMoved, cues.hukouNotMoved, locale));
+  set('dispatchedByEmployer', fact(clauses, cues.dispatched, cues.notDispatched, locale));
+  set('hasReferral', fact(clauses, cues.referral, cues.noReferral, locale));
+  set('insuranceActive', fact(clauses, cues.insuranceActive, cues.insuranceInactive, locale));
+  if (fact(clauses, cues.student, [], locale)) facts.student = true;
+  for (const [scheme, words] of Object.entries(cues.schemes) as Array<[keyof IntakeCues['schemes'], string[]]>) {
+    if (clauses.some((c) => cueIn(c, words, locale))) {
+      facts.scheme = scheme;
+      break;
+    }
+  }
+
+  // What is happening now: an emergency first (care comes first), then in hospital, discharged, planning.
+  const now = nowOf(clauses, cues, locale);
+  if (now) facts.now = now.now;
+  if (now?.now === 'IN_HOSPITAL') {
+    for (const source of [now.clause, folded]) {
+      const date = parseDate(source, { locale, today, prefer: 'past' });
+      if (date.ok && checkAdmissionDate(date.value, today).ok) {
+        facts.admissionDate = date.value;
+        break;
+      }
+    }
+  }
+
+  // How long: a duration in a clause about the stay (not "退休好几年了"), else the stay words.
+  const stay = clauses.find((c) => !cueIn(c, cues.retired, locale) && readDuration(c, locale) !== undefined);
+  const duration = stay ? readDuration(stay, locale) : undefined;
+  if (duration) facts.stayDays = duration.days;
+  if (duration && ctx.hints.longTermMinDays !== undefined) {
+    const judged = judgeDuration(duration, ctx.hints.longTermMinDays);
+    if (judged.status === 'confident') facts.longTerm = judged.value === 'yes';
+  }
+  if (facts.longTerm === undefined && !duration) set('longTerm', fact(clauses, cues.longStay, cues.shortStay, locale));
+  return facts;
+}
+
+/** A clause about another person: 我爸上周住的院, 她是日照的, "my dad was admitted". */
+function startsWithSomeoneElse(clause: string, subjects: readonly string[], locale: NluLocale): boolean {
+  const c = locale === 'zh-CN' ? clause.replace(/^(?:我|俺|我们|我家)(?:的)?/u, '') : clause.trimStart();
+  return subjects.some((s) => c.startsWith(s) && (locale === 'zh-CN' || !/[a-z]/.test(c.charAt(s.length))));
+}
+
+function nowOf(clauses: string[], cues: IntakeCues, locale: NluLocale): { now: NonNullable<IntakeFacts['now']>; clause: string } | undefined {
+  const find = (words: readonly string[], not: readonly string[] = []): string | undefined =>
+    clauses.find((c) => {
+      if (not.length && cueIn(c, not, locale)) return false;
+      const hit = cueIn(c, words, locale);
+      return hit !== undefined && !hit.negated;
+    });
+  const notDischarged = locale === 'zh-CN' ? ['没出院', '还没出院', '未出院', '没有出院'] : ['not discharged', 'not yet discharged', "haven't been discharged"];
+  const emergency = find(cues.emergency);
+  if (emergency) return { now: 'EMERGENCY_NOW', clause: emergency };
+  const discharged = find(cues.discharged, notDischarged);
+  if (discharged) return { now: 'DISCHARGED_PAID', clause: discharged };
+  const inHospital = find(cues.inHospital);
+  if (inHospital) return { now: 'IN_HOSPITAL', clause: inHospital };
+  const planning = find(cues.planning);
+  return planning ? { now: 'PLANNING', clause: planning } : undefined;
+}
+
+/** Which place is the insured one and which the place of treatment, by the words right around each. */
+function placesOf(text: string, cues: IntakeCues, locale: NluLocale, options: PlaceOptions | undefined): Pick<IntakeFacts, 'insuredPlace' | 'treatmentPlace' | 'placeChoices'> {
+  const mentions = placesMentionedIn(text, options);
+  const lower = text.toLowerCase();
+  const scored = mentions.map((m) => ({ m, ...roleScores(lower, m, cues, locale) }));
+  const out: Pick<IntakeFacts, 'insuredPlace' | 'treatmentPlace' | 'placeChoices'> = {};
+  const codes = (m: PlaceMention): string[] =>
+    m.reading.status === 'found' ? (m.reading.poolingArea ? [m.reading.poolingArea.code] : []) : [...new Set(m.reading.candidates.flatMap((c) => (c.poolingArea ? [c.poolingArea.code] : [])))];
+  for (const role of ['insuredPlace', 'treatmentPlace'] as const) {
+    const best = scored
+      .filter((s) => (role === 'insuredPlace' ? s.insured > s.treatment : s.treatment > s.insured))
+      .sort((a, b) => (role === 'insuredPlace' ? b.insured - a.insured : b.treatment - a.treatment))[0];
+    if (!best) continue;
+    const found = codes(best.m);
+    if (found.length === 1) out[role] = found[0]!;
+    else if (found.length > 1) out.placeChoices = { ...out.placeChoices, [role]: found };
+  }
+  return out;
+}
+
+function roleScores(lower: string, m: PlaceMention, cues: IntakeCues, locale: NluLocale): { insured: number; treatment: number } {
+  const before = lower.slice(Math.max(0, m.start - 12), m.start).trimEnd();
+  const after = lower.slice(m.end, m.end + 10).trimStart();
+  const near = (cue: string): boolean => before.endsWith(cue) || after.startsWith(cue) || (locale === 'zh-CN' && cue.length >= 2 && before.slice(-4).includes(cue));
+  let insured = cues.insuredCues.filter(near).length * 2;
+  const treatment = cues.treatmentCues.filter(near).length;
+  // "from Rizhao" / "从日照": where one comes from is, far more often than not, where one is insured.
+  if (/(?:从|from)$/u.test(before)) insured += 1;
+  // 她是日照的, 日照的，去济南…: "of Rizhao" said of the person (not 北京的医院).
+  if (locale === 'zh-CN' && /^的(?!医院|医生|专家|大医院)/u.test(after) && (/是$/u.test(before) || /(?:^|[，,。；;])$/u.test(before))) insured += 2;
+  return { insured, treatment };
 }

@@ -78,6 +78,11 @@ export interface IntakeFacts {
   dispatchedByEmployer?: boolean;
   hasReferral?: boolean;
   student?: boolean;
+  /**
+   * (Added by the implementation.) A place named for a role that several pooling areas share (朝阳: 朝阳市 or
+   * 北京市): their codes, to offer as a choice. The role itself then stays undefined.
+   */
+  placeChoices?: { insuredPlace?: string[]; treatmentPlace?: string[] };
 }
 
 export interface Understanding {

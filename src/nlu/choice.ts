@@ -51,6 +51,12 @@ export class ChoiceRecogniser {
     return reading;
   }
 
+  /** The exact layer alone: the value a button tap, number, label or synonym names, else undefined. */
+  exactChoice(questionId: string, values: readonly string[], text: string): string | undefined {
+    const said = compact(this.analyser.folded(text));
+    return said ? this.exactValue(questionId, values, said) : undefined;
+  }
+
   /** The value whose number, id, label, synonym or own example the whole answer is; undefined when none or several. */
   private exactValue(questionId: string, values: readonly string[], said: string): string | undefined {
     const index = Number.parseInt(said, 10);

@@ -21,8 +21,18 @@ export interface Classification {
   known: number;
 }
 
+/** Features of training sentences, kept per analyser: the shared "none" sentences train every question. */
+const featureCache = new WeakMap<TextAnalyser, Map<string, Record<string, number>>>();
+function trainingFeatures(analyser: TextAnalyser, locale: NluLocale, text: string): Record<string, number> {
+  let cache = featureCache.get(analyser);
+  if (!cache) featureCache.set(analyser, (cache = new Map()));
+  let f = cache.get(text);
+  if (!f) cache.set(text, (f = featuresOf(analyser.analyse(text), locale)));
+  return f;
+}
+
 /** Training settings, chosen on the dev set (npm run eval:nlu): more passes change no figure there. */
-const EPOCHS = 20;
+const EPOCHS = 10;
 const LEARNING_RATE = 0.4;
 const L2 = 1e-4;
 
@@ -47,7 +57,7 @@ export class TrainedClassifier {
   ) {
     this.labels = [...new Set(examples.map((e) => e.label))];
     const labelIndex = new Map(this.labels.map((l, i) => [l, i]));
-    const rows = examples.map((e) => ({ x: this.sparse(featuresOf(analyser.analyse(e.text), locale), true), y: labelIndex.get(e.label)! }));
+    const rows = examples.map((e) => ({ x: this.sparse(trainingFeatures(analyser, locale, e.text), true), y: labelIndex.get(e.label)! }));
     const k = this.labels.length;
     const counts = new Array<number>(k).fill(0);
     for (const r of rows) counts[r.y]!++;

@@ -31,6 +31,8 @@ function zhNumber(s: string): number | undefined {
   const m = /^([一二两三四五六七八九])?十([一二三四五六七八九])?$/u.exec(s);
   if (m) return (m[1] ? ZH_DIGIT[m[1]]! : 1) * 10 + (m[2] ? ZH_DIGIT[m[2]]! : 0);
   if (s.length === 1 && s in ZH_DIGIT) return ZH_DIGIT[s];
+  // 三五 (天), 两三 (个月), 一两 (年): two numbers said together are a range; its middle.
+  if (s.length === 2 && s[0]! in ZH_DIGIT && s[1]! in ZH_DIGIT) return (ZH_DIGIT[s[0]!]! + ZH_DIGIT[s[1]!]!) / 2;
   return undefined;
 }
 
@@ -43,7 +45,7 @@ function zhDuration(text: string): Duration | undefined {
   const t = text.replace(/\s+/g, '');
   // 三五天, 两三个月, 一两年: a range of two numbers.
   const NUM = '(\\d+(?:\\.\\d+)?|[一二两俩三四五六七八九十]{1,3}|几|好几|半)';
-  const re = new RegExp(`${NUM}([一二两三四五六七八九])?(个半|个多|多个|多|半)?(个)?(星期|礼拜|周|月|年|天|日)(半|多)?`, 'gu');
+  const re = new RegExp(`${NUM}([一二两三四五六七八九])?(个半|个多|多个|多|半|来)?(个)?(星期|礼拜|周|月|年|天|日)(半|多)?`, 'gu');
   for (const m of t.matchAll(re)) {
     const [whole, first, second, mid, , unitWord, tail] = m;
     const before = t.slice(Math.max(0, m.index - 4), m.index);
@@ -71,12 +73,13 @@ function zhDuration(text: string): Duration | undefined {
     }
     if (mid === '个半' || mid === '半' || tail === '半') n += 0.5;
     if (mid === '个多' || mid === '多个' || mid === '多' || tail === '多') n *= 1.25;
+    if (mid === '来') n *= 1.1; // 十来天: ten days or a few more
     if (unit === 'month' && n >= 12 && n % 12 === 0) unit = 'month';
     let days = n * DAYS_PER[unit]!;
     if (AT_LEAST_ZH.test(after) || /(至少|起码|最少|超过|不止|起步)$/u.test(before)) bound = 'atLeast';
     if (/(不到|不满|未满|没到|不足|少于|最多|顶多|不超过|没有)$/u.test(before) || /^(以内|之内|以下|内|不到)/u.test(after)) bound = 'atMost';
     if (bound === 'atLeast' && first === '好几') days = 2 * DAYS_PER[unit]!;
-    return { days: Math.round(days), bound, hedged: HEDGE_ZH.test(before + after) || first === '几' };
+    return { days: Math.round(days), bound, hedged: HEDGE_ZH.test(before + after) || first === '几' || mid === '来' || (zhNumber(first!) ?? 0) % 1 !== 0 };
   }
   return undefined;
 }

@@ -25,6 +25,10 @@ export interface UnderstandingOptions {
 export interface FullUnderstanding extends Understanding {
   /** The intent reading with its scores, also when not confident (close: the two nearest; none). */
   intentReading(text: string, locale: NluLocale): { status: 'confident'; value: IntentReading } | { status: 'close'; candidates: IntentReading[] } | { status: 'none' };
+  /** The exact layer alone (a button tap, the number, a label or synonym in either language): the value, or undefined. */
+  exactChoice(questionId: string, values: readonly string[], text: string, locale: NluLocale): string | undefined;
+  /** True when the text negates something (不, 没, not…): what the guards of guarded values look at. */
+  negated(text: string, locale: NluLocale): boolean;
   /** A duration with its bound (以上 / 不到) and whether it was hedged (左右). */
   durationOf(text: string, locale: NluLocale): ReturnType<typeof readDuration>;
   /** The intake with hints (the long-term threshold, so a stated duration becomes longTerm). */
@@ -69,6 +73,8 @@ export function createUnderstanding(options: UnderstandingOptions = {}): FullUnd
   const understanding: FullUnderstanding = {
     choice: (questionId: string, values: readonly string[], text: string, locale: NluLocale, hints?: ChoiceHints): Reading<string> =>
       of(locale).choices.read(questionId, values, text, hints),
+    exactChoice: (questionId, values, text, locale) => of(locale).choices.exactChoice(questionId, values, text),
+    negated: (text, locale) => of(locale).analyser.analyse(text).negated,
     intent: (text, locale) => of(locale).intents.read(text),
     intentReading: (text, locale) => of(locale).intents.readAll(text),
     duration: (text, locale) => readDuration(text, locale)?.days,

@@ -4,6 +4,15 @@ import { toReading } from './reading.js';
 import { compact, type TextAnalyser } from './text.js';
 import { INTENTS, type Intent, type IntentReading, type NluLocale } from './understanding.js';
 
+/** The share of the scores from which a possible emergency is taken as one. */
+const EMERGENCY_FLOOR = 0.2;
+
+/** How a question is asked. */
+const ASKS: Record<NluLocale, RegExp> = {
+  'zh-CN': /[?？吗呢么嘛]|怎么|怎样|什么|哪|多久|多长|多少|几|能不能|能否|可不可以|可以不|是不是|有没有|要不要|会不会|用不用|需不需要|还能|该|如何|为什么|为啥|吧$/u,
+  'en-US': /\?|^(?:how|what|when|where|which|why|who|whom|can|could|do|does|did|is|are|will|would|should|may|shall)\b|\b(?:how|what|when|where|which|whether)\b|\b(?:can|could|do|does|will|should) (?:i|we|you|he|she|they|it)\b/u,
+};
+
 /** The label of a FAQ topic in the intent classifier. */
 const FAQ_PREFIX = 'faq:';
 const LANGUAGE_PREFIX = 'language:';
@@ -38,7 +47,16 @@ export class IntentRecogniser {
     const exact = this.exact.get(said);
     if (exact) return { status: 'confident', value: toIntent(exact, 1) };
     this.classifier ??= new TrainedClassifier(this.trainingSet(), this.analyser, this.locale);
-    const reading = toReading(this.classifier.classify(text).ranked);
+    const { ranked } = this.classifier.classify(text);
+    // Care comes first: a sentence that may well describe an emergency is read as one (emergency advice is
+    // never harmful; a question about a child studying away, taken for an emergency, costs one message).
+    const emergency = ranked.find((c) => c.value === 'emergency');
+    if (emergency && emergency.score >= EMERGENCY_FLOOR && ranked[0]!.value !== NONE) return { status: 'confident', value: toIntent('emergency', emergency.score) };
+    const reading = toReading(ranked);
+    // A FAQ topic is a question: "户口没迁走" answers a question, "户口没迁怎么办" asks one.
+    if (reading.status === 'confident' && reading.value.startsWith(FAQ_PREFIX) && !ASKS[this.locale].test(this.analyser.folded(text))) {
+      return { status: 'close', candidates: [toIntent(reading.value, reading.score)] };
+    }
     if (reading.status === 'confident') return { status: 'confident', value: toIntent(reading.value, reading.score) };
     if (reading.status === 'close') return { status: 'close', candidates: reading.candidates.map((c) => toIntent(c.value, c.score)) };
     return { status: 'none' };

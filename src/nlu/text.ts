@@ -133,7 +133,7 @@ export class TextAnalyser {
 }
 
 /** Words that start with 不/没 but negate nothing that follows. */
-const NOT_NEGATIONS = new Set(['不错', '不久', '不少', '不同', '不过', '不管', '不仅', '不然', '不断', '不止', '别人', '别的', '没事', '未来', '不好意思', '莫名']);
+const NOT_NEGATIONS = new Set(['不错', '不久', '不少', '不同', '不过', '不管', '不仅', '不然', '不断', '不止', '别人', '别的', '没事', '没问题', '没关系', '没毛病', '没错', '不客气', '未来', '不好意思', '莫名']);
 
 /** A light English stemmer: plural, past and -ing forms fold to one feature (retired/retire, referrals/referral). */
 export function stemEnglish(word: string): string {

@@ -52,14 +52,13 @@ function zhDuration(text: string): Duration | undefined {
     const after = t.slice(m.index + whole.length, m.index + whole.length + 4);
     // 半年, 半个月; 一年半, 两个半月; 几天, 好几年
     let unit = ZH_UNIT.find(([u]) => u.test(unitWord!))![1];
-    if (unitWord === '月' && !whole.includes('个') && first !== '半' && !/^\d/.test(first!)) {
-      // 八月 is a month of the year, not eight months (but 半月 and 3月 are read below).
-      if (!mid) continue;
-    }
+    // 八月, 3月, 12月 are months of the year, not durations (半月, 两个半月 and 八个月 are).
+    if (unitWord === '月' && !whole.includes('个') && first !== '半' && !mid) continue;
     if (unitWord === '日' && first !== '几') continue; // 5日 is a date
     if (unitWord === '周' && /^[一二三四五六日天]$/u.test(after.charAt(0))) continue; // 周一 is a weekday
     let n: number;
     let bound: Duration['bound'] = 'about';
+    if (unit === 'year' && /^\d{3,}/.test(first!)) continue; // 2026年 is a year, not a duration
     if (first === '半') n = 0.5;
     else if (first === '几') n = 3;
     else if (first === '好几') {

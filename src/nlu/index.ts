@@ -70,13 +70,31 @@ export function createUnderstanding(options: UnderstandingOptions = {}): FullUnd
     });
   }
   const of = (locale: NluLocale): LocaleParts => parts.get(locale) ?? parts.get('zh-CN')!;
+  /** Latin text at a Chinese prompt, Chinese at an English one (right after a language switch, or a mixed-language person). */
+  const otherScript = (text: string, locale: NluLocale): NluLocale | undefined => {
+    const han = /\p{Script=Han}/u.test(text);
+    const latin = /[a-z]{2}/i.test(text);
+    if (locale === 'zh-CN' && latin && !han) return 'en-US';
+    if (locale === 'en-US' && han && !latin) return 'zh-CN';
+    return undefined;
+  };
   const understanding: FullUnderstanding = {
-    choice: (questionId: string, values: readonly string[], text: string, locale: NluLocale, hints?: ChoiceHints): Reading<string> =>
-      of(locale).choices.read(questionId, values, text, hints),
+    choice: (questionId: string, values: readonly string[], text: string, locale: NluLocale, hints?: ChoiceHints): Reading<string> => {
+      const reading = of(locale).choices.read(questionId, values, text, hints);
+      const other = reading.status === 'none' ? otherScript(text, locale) : undefined;
+      return other ? of(other).choices.read(questionId, values, text, hints) : reading;
+    },
     exactChoice: (questionId, values, text, locale) => of(locale).choices.exactChoice(questionId, values, text),
     negated: (text, locale) => of(locale).analyser.analyse(text).negated,
-    intent: (text, locale) => of(locale).intents.read(text),
-    intentReading: (text, locale) => of(locale).intents.readAll(text),
+    intent: (text, locale) => {
+      const reading = understanding.intentReading(text, locale);
+      return reading.status === 'confident' ? reading.value : undefined;
+    },
+    intentReading: (text, locale) => {
+      const reading = of(locale).intents.readAll(text);
+      const other = reading.status === 'none' ? otherScript(text, locale) : undefined;
+      return other ? of(other).intents.readAll(text) : reading;
+    },
     duration: (text, locale) => readDuration(text, locale)?.days,
     durationOf: (text, locale) => readDuration(text, locale),
     intake: (text, locale, today, hints) => readIntake(text, locale, today, { ...of(locale), hints: hints ?? {}, understanding }),

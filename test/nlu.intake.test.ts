@@ -1,0 +1,70 @@
+import { expect } from 'chai';
+import { loadProfiles } from '../src/domain/profile.js';
+import { createUnderstanding } from '../src/nlu/index.js';
+
+const u = createUnderstanding();
+const longTermMinDays = loadProfiles().get('rizhao')!.longTermMinDays.value;
+const TODAY = '2026-11-24';
+
+describe('understanding: the one-sentence intake states only what the text says', () => {
+  it('“我是日照的退休职工，户口迁到海口了，现在跟女儿住在海口” → insured 日照, treatment 海口, self, retired, hukou moved, long stay', () => {
+    expect(u.intake('我是日照的退休职工，户口迁到海口了，现在跟女儿住在海口', 'zh-CN', TODAY, { longTermMinDays })).to.deep.equal({
+      insuredPlace: '371100',
+      treatmentPlace: '460100',
+      filerMode: 'SELF',
+      retired: true,
+      hukouMoved: true,
+      longTerm: true,
+      now: 'PLANNING',
+    });
+  });
+
+  it('“帮我妈办” makes the filer an agent', () => expect(u.intake('帮我妈办一下，她在青岛住', 'zh-CN', TODAY)).to.include({ filerMode: 'AGENT' }));
+
+  it('an emergency told in words: now EMERGENCY_NOW, the place of treatment, nothing else guessed', () => {
+    const facts = u.intake('我在广州出差，急性阑尾炎，现在在急诊', 'zh-CN', TODAY);
+    expect(facts).to.deep.equal({ treatmentPlace: '440100', filerMode: 'SELF', now: 'EMERGENCY_NOW' });
+  });
+
+  it('in hospital since a date: IN_HOSPITAL and the admission date from the dates recogniser', () => {
+    expect(u.intake('我爸上周三在北京住的院，还没出院', 'zh-CN', TODAY)).to.include({ now: 'IN_HOSPITAL', admissionDate: '2026-11-18', filerMode: 'AGENT', treatmentPlace: '110000' });
+  });
+
+  it('discharged and paid: DISCHARGED_PAID', () => expect(u.intake('已经出院了，钱都是自己付的', 'zh-CN', TODAY)).to.include({ now: 'DISCHARGED_PAID' }));
+
+  it('negations: hukou not moved, not sent by an employer, no referral', () => {
+    expect(u.intake('户口没迁，不是单位派的，没开转诊', 'zh-CN', TODAY)).to.include({ hukouMoved: false, dispatchedByEmployer: false, hasReferral: false });
+  });
+
+  it('a student, a scheme, a county-level place (昆山 is pooled in 苏州)', () => {
+    expect(u.intake('孩子在昆山上大学，居民医保', 'zh-CN', TODAY)).to.include({ student: true, scheme: 'RESIDENT', treatmentPlace: '320500' });
+  });
+
+  describe('how long: stayDays always, longTerm only against a threshold', () => {
+    it('with the threshold: 两年 is long-term', () => expect(u.intake('去上海待两年', 'zh-CN', TODAY, { longTermMinDays })).to.include({ stayDays: 731, longTerm: true }));
+    it('without it: the days only', () => {
+      const facts = u.intake('去上海待两年', 'zh-CN', TODAY);
+      expect(facts.stayDays).to.equal(731);
+      expect(facts.longTerm).to.equal(undefined);
+    });
+    it('“退休好几年了” is no stay', () => expect(u.intake('退休好几年了', 'zh-CN', TODAY).stayDays).to.equal(undefined));
+  });
+
+  it('an ambiguous place is offered as a choice, not picked', () => {
+    const facts = u.intake('我要去朝阳看病', 'zh-CN', TODAY);
+    expect(facts.treatmentPlace).to.equal(undefined);
+    expect(facts.placeChoices?.treatmentPlace).to.include.members(['110000', '211300']);
+  });
+
+  it('English: “My dad is insured in Rizhao; he was admitted to a hospital in Shanghai on Monday.”', () => {
+    expect(u.intake('My dad is insured in Rizhao; he was admitted to a hospital in Shanghai on Monday.', 'en-US', TODAY)).to.deep.equal({
+      insuredPlace: '371100',
+      treatmentPlace: '310000',
+      filerMode: 'AGENT',
+      now: 'IN_HOSPITAL',
+      admissionDate: '2026-11-23',
+    });
+  });
+
+  it('nothing stated, nothing returned', () => expect(u.intake('你好', 'zh-CN', TODAY)).to.deep.equal({}));
+});

@@ -1,0 +1,52 @@
+import { expect } from 'chai';
+import { createUnderstanding, type IntentReading, type NluLocale } from '../src/nlu/index.js';
+
+const u = createUnderstanding();
+const label = (r: IntentReading | undefined): string =>
+  !r ? 'none' : r.intent === 'faq' ? `faq:${r.topic}` : r.intent === 'language' ? `language:${r.locale}` : r.intent;
+
+describe('understanding: intents said in free words, at any point', () => {
+  const cases: Array<[string, NluLocale, string]> = [
+    ['我在广州出差，急性阑尾炎，现在在急诊', 'zh-CN', 'emergency'],
+    ['老人在外地旅游时突然晕倒，刚被送去抢救', 'zh-CN', 'emergency'],
+    ["we're visiting Xi'an and my wife just had a stroke, we're in the ER", 'en-US', 'emergency'],
+    ['我想找个真人问问', 'zh-CN', 'human'],
+    ['could I talk to an actual person please', 'en-US', 'human'],
+    ['这个问题我看不明白', 'zh-CN', 'help'],
+    ['刚才那个选错了，退回去', 'zh-CN', 'back'],
+    ['全部重新来过', 'zh-CN', 'restart'],
+    ['can we do this in english', 'zh-CN', 'language:en-US'],
+    ['换中文吧', 'en-US', 'language:zh-CN'],
+    ['查询备案', 'zh-CN', 'checkFiling'],
+    ['取消备案', 'zh-CN', 'cancelFiling'],
+    ['变更备案', 'zh-CN', 'changeFiling'],
+    ['has my filing been approved?', 'en-US', 'checkFiling'],
+    ['备案以后回参保地看病还能刷卡吗', 'zh-CN', 'faq:CARD'],
+    ['what documents should I prepare', 'en-US', 'faq:MATERIALS'],
+  ];
+  for (const [text, locale, expected] of cases) {
+    it(`“${text}” (${locale}) → ${expected}`, () => expect(label(u.intent(text, locale))).to.equal(expected));
+  }
+
+  describe('the command words are exact in either language', () => {
+    for (const [text, expected] of [['人工服务', 'human'], ['Talk to a person', 'human'], ['返回上一步', 'back'], ['English', 'language:en-US'], ['中文', 'language:zh-CN'], ['保留', 'keep']] as const) {
+      it(`“${text}” → ${expected} with score 1`, () => {
+        const r = u.intent(text, 'zh-CN');
+        expect([label(r), r?.score]).to.deep.equal([expected, 1]);
+      });
+    }
+  });
+
+  describe('answers to questions are not taken for intents', () => {
+    for (const [text, locale] of [['退休好几年了', 'zh-CN'], ['户口没迁过来', 'zh-CN'], ['是的', 'zh-CN'], ['给我自己办', 'zh-CN'], ['no, still working', 'en-US'], ['日照', 'zh-CN']] as const) {
+      it(`“${text}” is no intent`, () => expect(label(u.intent(text, locale))).to.equal('none'));
+    }
+  });
+
+  it('the scores are there for the engine to weigh an intent against an answer ("正在急诊" at "what is happening now")', () => {
+    const r = u.intentReading('现在人正在急诊室', 'zh-CN');
+    expect(r.status).to.equal('confident');
+    expect(r.status === 'confident' && r.value.intent).to.equal('emergency');
+    expect(u.choice('situation.now', ['PLANNING', 'EMERGENCY_NOW', 'IN_HOSPITAL', 'DISCHARGED_PAID'], '现在人正在急诊室', 'zh-CN')).to.include({ status: 'confident', value: 'EMERGENCY_NOW' });
+  });
+});

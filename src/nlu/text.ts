@@ -25,7 +25,9 @@ function segmenter(): Jieba {
   return jieba;
 }
 
-const PUNCTUATION = /[\s。，、,.!！?？;；:："'“”‘’()（）【】[\]<>《》~～…—\-/]+/gu;
+const PUNCTUATION_CHARS = String.raw`\s。，、,.!！?？;；:："'“”‘’()（）【】[\]<>《》~～…—\-/`;
+const PUNCTUATION = new RegExp(`[${PUNCTUATION_CHARS}]+`, 'gu');
+const ONLY_PUNCTUATION = new RegExp(`^[${PUNCTUATION_CHARS}]+$`, 'u');
 const CLAUSE_BREAK = /[。，、,.!！?？;；:：\n]+/u;
 const QUESTION = /[?？]|[吗嘛么呢]\s*[?？。]?$|^(how|what|when|where|which|why|who|can|could|do|does|is|are|will|would|should)\b/iu;
 
@@ -108,7 +110,7 @@ export class TextAnalyser {
       return segmenter()
         .cut(clause, false)
         .map((w) => w.trim())
-        .filter((w) => w && !PUNCTUATION.test(w) && (PUNCTUATION.lastIndex = 0) === 0);
+        .filter((w) => w && !ONLY_PUNCTUATION.test(w));
     }
     return (clause.match(/[\p{L}\p{N}]+/gu) ?? []).map(stemEnglish);
   }

@@ -107,15 +107,16 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
     }
   }
 
-  // How long: a duration in a clause about the stay (not "退休好几年了"), else the stay words.
-  const stay = clauses.find((c) => !cueIn(c, cues.retired, locale) && readDuration(c, locale) !== undefined);
+  // How long: a duration in a clause about the stay (not "退休好几年了", "住院好几天了"), else the stay words.
+  const aboutCare = [...cues.retired, ...cues.inHospital, ...cues.emergency, ...cues.discharged];
+  const stay = clauses.find((c) => !cueIn(c, aboutCare, locale) && readDuration(c, locale) !== undefined);
   const duration = stay ? readDuration(stay, locale) : undefined;
   if (duration) facts.stayDays = duration.days;
   if (duration && ctx.hints.longTermMinDays !== undefined) {
     const judged = judgeDuration(duration, ctx.hints.longTermMinDays);
     if (judged.status === 'confident') facts.longTerm = judged.value === 'yes';
   }
-  if (facts.longTerm === undefined && !duration) set('longTerm', fact(clauses, cues.longStay, cues.shortStay, locale));
+  if (facts.longTerm === undefined && !duration) set('longTerm', fact(clauses.filter((c) => !cueIn(c, aboutCare, locale)), cues.longStay, cues.shortStay, locale));
 
   // What the stated facts say by themselves: someone sent by an employer, or a student, is not retired; a stay
   // described without a medical event (a posting, studies, a move) is being planned.

@@ -55,6 +55,8 @@ export class IntentRecogniser {
     const reading = toReading(ranked);
     // A FAQ topic is a question: "户口没迁走" answers a question, "户口没迁怎么办" asks one.
     if (reading.status === 'confident' && reading.value.startsWith(FAQ_PREFIX) && !ASKS[this.locale].test(this.analyser.folded(text))) {
+      // Words about an emergency that ask nothing describe one: emergency advice, not the FAQ answer.
+      if (reading.value === `${FAQ_PREFIX}EMERGENCY`) return { status: 'confident', value: toIntent('emergency', reading.score) };
       return { status: 'close', candidates: [toIntent(reading.value, reading.score)] };
     }
     if (reading.status === 'confident') return { status: 'confident', value: toIntent(reading.value, reading.score) };

@@ -75,7 +75,9 @@ const ALIASES: Record<string, string[]> = {
   '540000': ['Xizang'],
   '820000': ['Macao', 'Aomen'],
   '810000': ['Xianggang', 'HK'],
-  '650100': ['Wulumuqi'],
+  '650100': ['Wulumuqi', '乌市'],
+  '150100': ['呼市'],
+  '230100': ['哈市'],
   '653100': ['Kashi'],
   '632500': ['海南藏族自治州'],
 };

@@ -26,12 +26,15 @@ describe('places down to the county: what people type for a place', () => {
       ['长阳', 'found 420528 → 420500'],
       ['Kunshan', 'found 320583 → 320500'],
       ['yiwu zhejiang', 'found 330782 → 330700'],
+      ['Yiwu, Jinhua, Zhejiang', 'found 330782 → 330700'],
+      ['Donggang District, Rizhao', 'found 371102 → 371100'],
+      ['呼市', 'found 150100 → 150100'],
     ];
     for (const [text, expected] of cases) it(`“${text}” → ${expected}`, () => expect(summary(understandPlace(text))).to.equal(expected));
   });
 
   describe("a municipality's district is the municipality's pooling area", () => {
-    for (const text of ['浦东新区', '浦东', '上海浦东', 'pudong', '黄浦区']) {
+    for (const text of ['浦东新区', '浦东', '上海浦东', 'pudong', 'Pudong New Area', '黄浦区']) {
       it(`“${text}” is pooled in 上海市`, () => {
         const r = understandPlace(text);
         expect(r.status === 'found' && r.poolingArea?.code).to.equal('310000');

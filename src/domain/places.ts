@@ -176,8 +176,11 @@ function citiesOfProvince(code: string): Place[] {
 const FILLER_BEFORE = /^(?:我|俺|他|她|我们|老人|参保人)?(?:是|在|去|到|住在|住|回|从)?/u;
 const FILLER_AFTER = /(?:那边|这边|那里|这里|那儿|这儿|附近|一带|看病|就医|住院|的)+$/u;
 
+/** English words for a kind of division: "Pudong New Area", "Donggang District", "Shouguang City". */
+const ENGLISH_KIND = /\b(?:new area|new district|district|county|county-level city|city|prefecture|province|autonomous region|banner|municipality)\b/giu;
+
 function clean(text: string): string {
-  const n = normalisePlaceQuery(text);
+  const n = normalisePlaceQuery(/[a-z]/i.test(text) ? text.replace(ENGLISH_KIND, ' ') : text);
   if (!/\p{Script=Han}/u.test(n)) return n.replace(/^(?:in|at|to|from)(?=[a-z]{3})/, '');
   const stripped = n.replace(FILLER_AFTER, '').replace(FILLER_BEFORE, '');
   return stripped.length >= 2 ? stripped : n;

@@ -15,7 +15,6 @@ describe('understanding: the one-sentence intake states only what the text says'
       retired: true,
       hukouMoved: true,
       longTerm: true,
-      now: 'PLANNING',
     });
   });
 
@@ -67,4 +66,11 @@ describe('understanding: the one-sentence intake states only what the text says'
   });
 
   it('nothing stated, nothing returned', () => expect(u.intake('你好', 'zh-CN', TODAY)).to.deep.equal({}));
+
+  it('nothing inferred: a posting says nothing of retirement, a student may be retired (老年大学), a move says nothing of what is happening now', () => {
+    const facts = u.intake('单位派我去上海常驻两年', 'zh-CN', TODAY, { longTermMinDays });
+    expect(facts).to.include({ dispatchedByEmployer: true, longTerm: true });
+    expect([facts.retired, facts.now]).to.deep.equal([undefined, undefined]);
+    expect(u.intake('我在西安上大学', 'zh-CN', TODAY)).to.deep.equal({ treatmentPlace: '610100', filerMode: 'SELF', student: true });
+  });
 });

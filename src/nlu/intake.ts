@@ -118,10 +118,6 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
   }
   if (facts.longTerm === undefined && !duration) set('longTerm', fact(clauses.filter((c) => !cueIn(c, aboutCare, locale)), cues.longStay, cues.shortStay, locale));
 
-  // What the stated facts say by themselves: someone sent by an employer, or a student, is not retired; a stay
-  // described without a medical event (a posting, studies, a move) is being planned.
-  if (facts.retired === undefined && (facts.dispatchedByEmployer || facts.student)) facts.retired = false;
-  if (facts.now === undefined && (facts.dispatchedByEmployer || facts.student || facts.hukouMoved || facts.longTerm !== undefined)) facts.now = 'PLANNING';
   return facts;
 }
 

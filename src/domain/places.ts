@@ -121,9 +121,9 @@ function countiesNamed(n: string): NamedPlace[] {
   return byPinyin.get(n) ?? [];
 }
 
+/** The keys a province or prefecture is qualified by in front of a county (浙江义乌, 金华义乌, "Yiwu Zhejiang"). */
 function keysOf(place: Place): string[] {
   const keys = [place.name, place.shortName, place.pinyin, place.en].map(normalisePlaceQuery);
-  if (place.kind === 'province' && place.shortName === '内蒙古') keys.push('内蒙');
   return [...new Set(keys)].filter((k) => k.length >= 2);
 }
 

@@ -1,3 +1,4 @@
+import type { IsoDate } from '../domain/calendar.js';
 import { LOCALES, Texts, DEFAULT_LOCALES_DIR } from '../content/texts.js';
 import { ChoiceRecogniser } from './choice.js';
 import { readDuration } from './duration.js';
@@ -32,8 +33,8 @@ export interface FullUnderstanding extends Understanding {
   /** A duration with its bound (以上 / 不到) and whether it was hedged (左右). */
   durationOf(text: string, locale: NluLocale): ReturnType<typeof readDuration>;
   /** The intake with hints (the long-term threshold, so a stated duration becomes longTerm). */
-  intake(text: string, locale: NluLocale, today: string, hints?: IntakeHints): IntakeFacts;
-  /** Trains every classifier now instead of on first use (about 0.1 s per locale; the app calls it at start). */
+  intake(text: string, locale: NluLocale, today: IsoDate, hints?: IntakeHints): IntakeFacts;
+  /** Trains every classifier of both languages now instead of on first use (about 1 s of CPU; the app calls it at start). */
   warmUp(): void;
 }
 

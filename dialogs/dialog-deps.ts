@@ -3,7 +3,9 @@ import type { IsoDate } from '../src/domain/calendar.js';
 import type { RegionProfile } from '../src/domain/profile.js';
 import type { Texts } from '../src/content/texts.js';
 import type { FilingStore } from '../src/filings/filing-store.js';
+import type { Understanding } from '../src/nlu/understanding.js';
 import type { FilingState } from './filing-state.js';
+import type { ReadingStatus } from './form/readings.js';
 
 /** Funnel steps the dialogs report (src/ops/metrics.ts counts them). */
 export type FunnelStep =
@@ -17,6 +19,8 @@ export type FunnelStep =
 export interface FunnelRecorder {
   funnel(step: FunnelStep, labels?: Record<string, string>): void;
   abandoned(step: string): void;
+  /** An answer to a question was read (taken, said back, asked about, refused...): see ReadingStatus. */
+  reading?(question: string, status: ReadingStatus): void;
 }
 
 /** What every dialog is built with: no globals, so tests and several bots in one process stay apart. */
@@ -28,5 +32,7 @@ export interface DialogDeps {
   filingState: StatePropertyAccessor<FilingState>;
   /** Today's date in Asia/Shanghai; injectable for tests. */
   today: () => IsoDate;
+  /** Reads people's own words: choices, intents, durations, a one-sentence description (src/nlu). */
+  understanding: Understanding;
   funnel?: FunnelRecorder;
 }

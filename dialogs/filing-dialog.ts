@@ -1,6 +1,7 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { DialogDeps } from './dialog-deps.js';
 import { OUTCOME_DIALOG, OutcomeDialog, type OutcomeResult } from './outcome-dialog.js';
+import { DETAILS_STAGES, SITUATION_STAGES } from './filing-form.js';
 import { QuestionsDialog } from './questions-dialog.js';
 import { REVIEW_DIALOG, ReviewDialog, type ReviewResult } from './review-dialog.js';
 import { TurnKit } from './turn-kit.js';
@@ -20,9 +21,9 @@ export type FilingResult = { kind: 'submitted'; reference: string } | { kind: 'e
 export class FilingDialog extends ComponentDialog {
   constructor(private readonly deps: DialogDeps) {
     super(FILING_DIALOG);
-    this.addDialog(new QuestionsDialog(SITUATION_DIALOG, ['situation', 'consent'], deps));
+    this.addDialog(new QuestionsDialog(SITUATION_DIALOG, SITUATION_STAGES, deps));
     this.addDialog(new OutcomeDialog(deps));
-    this.addDialog(new QuestionsDialog(DETAILS_DIALOG, ['details'], deps));
+    this.addDialog(new QuestionsDialog(DETAILS_DIALOG, DETAILS_STAGES, deps));
     this.addDialog(new ReviewDialog(deps));
     this.addDialog(
       new WaterfallDialog(`${FILING_DIALOG}.steps`, [

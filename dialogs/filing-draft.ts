@@ -1,8 +1,9 @@
 import { scopeOf } from '../src/domain/classify.js';
-import { expectedEndDate, validateFiling as validateWithSchema, type FilableCategory } from '../src/domain/filing.js';
+import { BASIS_ANSWER_KEYS, expectedEndDate, validateFiling as validateWithSchema, type FilableCategory } from '../src/domain/filing.js';
 import { fail, ok, type Check } from '../src/domain/result.js';
-import type { Details } from './filing-state.js';
-import { acceptedCategory, currentOutcome, questionById, reachedSituation } from './questions.js';
+import { acceptedCategory } from './details-questions.js';
+import { FILING_FORM } from './filing-form.js';
+import { currentOutcome, reachedSituation } from './situation-questions.js';
 import type { TurnKit } from './turn-kit.js';
 
 export interface FilingDraft {
@@ -11,76 +12,53 @@ export interface FilingDraft {
   [field: string]: unknown;
 }
 
-/** The filing record (shared/domain.md §6) built from the conversation's answers. */
+/** Puts a value at a dotted path of a record ("person.phone"), making the objects on the way. */
+function setPath(record: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let at = record;
+  for (const key of keys.slice(0, -1)) at = (at[key] ??= {}) as Record<string, unknown>;
+  at[keys.at(-1)!] = value;
+}
+
+/**
+ * The filing record (shared/domain.md §6) built from the conversation's answers: each question that
+ * applies and was answered puts its answer in the field its declaration names; the basis records the
+ * procedure's answers it reached (the keys of the domain's basis schema); the rest follows from them.
+ */
 export function buildFilingDraft(kit: TurnKit): FilingDraft {
-  const { situation: s } = kit.state;
-  const category = acceptedCategory(kit.q) as FilableCategory;
-  const outcome = currentOutcome(kit.q)!;
+  const c = kit.q;
+  const category = acceptedCategory(c) as FilableCategory;
+  const outcome = currentOutcome(c)!;
+  const draft: Record<string, unknown> = {};
   // Only answers to questions that apply now: an address given before an edit made the filing
   // temporary stays in the conversation (in case the edit is undone) but not in the filing.
-  const d = Object.fromEntries(
-    Object.entries(kit.state.details).filter(([field]) => questionById(`details.${field}`)?.applies(kit.q) ?? false),
-  ) as Details;
+  for (const question of FILING_FORM.answered(c)) {
+    if (question.field && !/^(basis|consent)\./.test(question.field)) setPath(draft, question.field, question.get(c));
+  }
+  const { reached } = reachedSituation(c);
+  const startDate = c.state.details.startDate;
   return {
-    filerMode: s.filerMode,
-    person: { name: d.personName, idNumber: d.idNumber, phone: d.phone },
-    ...(s.filerMode === 'AGENT'
-      ? { agent: { name: d.agentName, idNumber: d.agentIdNumber, phone: d.agentPhone, relationship: d.agentRelationship } }
-      : {}),
-    insuredPlace: s.insuredPlace,
-    treatmentPlace: s.treatmentPlace,
-    scheme: s.scheme,
+    ...draft,
     category,
-    scope: scopeOf(s.insuredPlace!, s.treatmentPlace!),
+    scope: scopeOf(c.state.situation.insuredPlace!, c.state.situation.treatmentPlace!),
     retroactive: outcome.retroactive,
-    startDate: d.startDate!,
-    endDate: d.startDate ? expectedEndDate(category, kit.profile, d.startDate) : null,
-    ...(s.admissionDate && outcome.retroactive ? { admissionDate: s.admissionDate } : {}),
-    ...(d.address ? { address: d.address } : {}),
-    ...(d.employerName ? { employer: { name: d.employerName } } : {}),
-    ...(d.referringHospital ? { referringHospital: d.referringHospital } : {}),
-    ...(d.institutions ? { institutions: d.institutions } : {}),
-    ...(d.commitment !== undefined ? { commitment: d.commitment } : {}),
+    startDate: startDate!,
+    endDate: startDate ? expectedEndDate(category, kit.profile, startDate) : null,
     // Signed by submitting with it: the text shown with the choice (its version) and the moment.
-    ...(d.commitment === true ? { commitmentSignature: { at: new Date().toISOString(), textVersion: kit.t('labels.commitment.version') } } : {}),
-    basis: classificationBasis(kit, outcome.reasons),
-    consent: { personalInfo: kit.state.consent?.personalInfo === true, at: kit.state.consent?.at },
+    ...(draft.commitment === true ? { commitmentSignature: { at: new Date().toISOString(), textVersion: kit.t('labels.commitment.version') } } : {}),
+    basis: { answers: Object.fromEntries(BASIS_ANSWER_KEYS.filter((k) => reached[k] !== undefined).map((k) => [k, reached[k]])), reasons: outcome.reasons },
+    consent: { personalInfo: c.state.consent?.personalInfo === true, at: c.state.consent?.at },
     profileId: kit.profile.id,
     profileVersion: kit.profile.version,
   };
 }
 
-/** The answers to the decision procedure that decided the category (only those it reached), and why. */
-function classificationBasis(kit: TurnKit, reasons: string[]): Record<string, unknown> {
-  const { reached } = reachedSituation(kit.q);
-  const keys = ['insuranceActive', 'now', 'longTerm', 'retired', 'hukouMoved', 'dispatchedByEmployer', 'hasReferral', 'student'] as const;
-  const answers = Object.fromEntries(keys.filter((k) => reached[k] !== undefined).map((k) => [k, reached[k]]));
-  return { answers, reasons };
-}
-
-/** The question that answers a field of the filing record whose name differs from the question's. */
-const FIELD_QUESTIONS: Record<string, string> = {
-  'person.name': 'details.personName',
-  'person.idNumber': 'details.idNumber',
-  'person.phone': 'details.phone',
-  'agent.name': 'details.agentName',
-  'agent.idNumber': 'details.agentIdNumber',
-  'agent.phone': 'details.agentPhone',
-  'agent.relationship': 'details.agentRelationship',
-  'employer.name': 'details.employerName',
-  commitmentSignature: 'details.commitment',
-};
-
 /** Validates the draft with the domain's schema for its category; the error names the first bad field. */
 export function validateFiling(kit: TurnKit, draft: FilingDraft): Check<Record<string, unknown>> {
   const checked = validateWithSchema(draft, kit.profile, kit.deps.today());
   if (checked.ok) return ok(checked.value as Record<string, unknown>);
-  // The first problem in the person's words: the field's label and the error's sentence, never a code.
-  const field = String(checked.params.field ?? '');
-  const basis = /^basis\.answers\.(\w+)$/.exec(field)?.[1];
-  const question = FIELD_QUESTIONS[field] ?? (basis && questionById(`situation.${basis}`) ? `situation.${basis}` : undefined) ?? (questionById(`details.${field}`) ? `details.${field}` : questionById(`situation.${field}`) ? `situation.${field}` : undefined);
+  // The first problem in the person's words: the label of the question that fills the field, and the error's sentence, never a code.
+  const question = FILING_FORM.byField(String(checked.params.field ?? ''));
   const problem = kit.has(`errors.${checked.error}`) ? kit.t(`errors.${checked.error}`, checked.params) : kit.t('errors.FIELD_INVALID');
-  return fail(checked.error, { field: question ? kit.t(`labels.${question}`) : kit.t('messages.someDetail'), problem });
+  return fail(checked.error, { field: question ? kit.t(`labels.${question.id}`) : kit.t('messages.someDetail'), problem });
 }
-
-

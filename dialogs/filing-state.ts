@@ -3,13 +3,14 @@ import type { IsoDate } from '../src/domain/calendar.js';
 import type { CategoryId } from '../src/domain/categories.js';
 import type { Situation } from '../src/domain/situation.js';
 import type { Locale } from '../src/content/texts.js';
+import type { FormProgress } from './form/declaration.js';
 
 /**
  * Everything a person has told us in one conversation, kept in conversation state. The dialogs are
  * driven by it: each stage asks its first unanswered question, so "back", "edit" and a restart after
  * a deploy all land on the right question without losing what was already given.
  */
-export const FILING_STATE_VERSION = 1;
+export const FILING_STATE_VERSION = 2;
 
 export interface Details {
   personName?: string;
@@ -27,7 +28,11 @@ export interface Details {
   commitment?: boolean;
 }
 
-export interface FilingState {
+/** How the situation was told after consent: step by step, or in one's own words (the facts it gave). */
+export type Intake = { mode: 'GUIDED' } | { mode: 'DESCRIBED'; facts: Array<keyof Situation> };
+
+/** The conversation's state; it is also the filing form's progress (history, answers opened again, the edit). */
+export interface FilingState extends FormProgress {
   v: number;
   /** The language the person chose; otherwise the activity's locale decides. */
   locale?: Locale;
@@ -39,27 +44,9 @@ export interface FilingState {
   acceptedCategory?: CategoryId;
   /** The outcome last announced ("kind|reasons|profile[|fallback]"), said once and again only when it, or whose rules apply, changes. */
   announced?: string;
+  /** How the situation was told after consent (see Intake). */
+  intake?: Intake;
   details: Details;
-  /** Question ids in the order they were answered: "back" pops the last one. */
-  history: string[];
-  /** How an answer that was taken back or opened for editing looked, offered when it is asked again. */
-  previous: Record<string, string>;
-  /** Invalid answers per question, to offer help instead of looping. */
-  failures: Record<string, number>;
-  /** The question being asked now (for help). */
-  asking?: string;
-  /**
-   * Candidates offered after an ambiguous or unknown answer (苏州 or 宿州 for "suzhou"), as choices of the
-   * re-asked question: the person may pick one by its number or name.
-   */
-  suggestions?: { promptId: string; values: string[] };
-  /**
-   * Questions opened again by back or an edit: asked again first, their earlier answer kept until a new
-   * valid one arrives (or the person keeps it).
-   */
-  reopened?: string[];
-  /** An edit from the summary: go back to the summary once the edited question is answered. */
-  editing?: string;
   idempotencyKey: string;
   submitted?: { reference: string; category: string; status: string };
 }
@@ -73,7 +60,6 @@ export function newFilingState(locale?: Locale): FilingState {
     details: {},
     history: [],
     previous: {},
-    failures: {},
     idempotencyKey: randomUUID(),
   };
 }
@@ -90,6 +76,10 @@ export function isNewerFilingState(raw: unknown): boolean {
 /**
  * Brings a stored state from an older version forward, keeping the answers that still mean the same.
  * Returns the state and whether it had to be migrated.
+ *
+ * Version 1 kept the question being asked (`asking`), invalid answers per question (`failures`) and places
+ * offered (`suggestions`) in the state: they now live with the waiting prompt, and are dropped. A version 1
+ * conversation past consent had no description question: it goes on step by step.
  */
 export function upgradeFilingState(raw: unknown): { state: FilingState; migrated: boolean } {
   const fresh = newFilingState();
@@ -104,6 +94,13 @@ export function upgradeFilingState(raw: unknown): { state: FilingState; migrated
     history: Array.isArray(old.history) ? old.history.filter((h) => typeof h === 'string') : [],
     ...(old.locale ? { locale: old.locale } : {}),
     ...(old.consent ? { consent: old.consent } : {}),
+    ...(old.consent?.personalInfo ? { intake: { mode: 'GUIDED' } as const } : {}),
+    ...(typeof old.acceptedCategory === 'string' ? { acceptedCategory: old.acceptedCategory } : {}),
+    ...(typeof old.announced === 'string' ? { announced: old.announced } : {}),
+    ...(old.previous && typeof old.previous === 'object' ? { previous: { ...old.previous } } : {}),
+    ...(Array.isArray(old.reopened) ? { reopened: old.reopened.filter((r) => typeof r === 'string') } : {}),
+    ...(typeof old.editing === 'string' ? { editing: old.editing } : {}),
+    ...(old.submitted ? { submitted: old.submitted } : {}),
     ...(old.idempotencyKey ? { idempotencyKey: old.idempotencyKey } : {}),
   };
   return { state, migrated: true };

@@ -1,8 +1,9 @@
 import type { TurnContext } from 'botbuilder';
 import type { FunnelRecorder, FunnelStep } from './dialog-deps.js';
+import type { ReadingStatus } from './form/readings.js';
 
 /**
- * Funnel events a turn produced, held on the turn until its state is saved: a turn that fails (and is
+ * Funnel events (and readings of answers) a turn produced, held on the turn until its state is saved: a turn that fails (and is
  * retried) must not count its steps twice. FilingBot flushes them after a successful save.
  */
 const PENDING_KEY = Symbol('funnel.pending');
@@ -23,6 +24,11 @@ export function recordFunnel(context: TurnContext, step: FunnelStep, labels?: Re
 /** A filing was given up (cancelled) at `step` in this turn. */
 export function recordAbandoned(context: TurnContext, step: string): void {
   pendingOf(context).push((recorder) => recorder.abandoned(step));
+}
+
+/** An answer to `question` was read with `status` in this turn (see ReadingStatus). */
+export function recordReading(context: TurnContext, question: string, status: ReadingStatus): void {
+  pendingOf(context).push((recorder) => recorder.reading?.(question, status));
 }
 
 /** Hands this turn's funnel events to the recorder (once), after the turn's state was saved. */

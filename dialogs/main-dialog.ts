@@ -1,32 +1,45 @@
 import { ActivityTypes } from 'botbuilder';
 import { ComponentDialog, Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { LOCALES, type Texts } from '../src/content/texts.js';
-import { AnswerPrompt, parseAnswer, questionActivity, type AskSpec } from './ask.js';
+import type { Intent, IntentReading } from '../src/nlu/understanding.js';
+import { ASKINGS, CONFIRM, FAQ_MENU, FAQ_TOPIC, MENU, START_OVER, UNDERSTOOD } from './conversation-askings.js';
 import type { DialogDeps } from './dialog-deps.js';
 import { FILING_DIALOG, FilingDialog } from './filing-dialog.js';
+import { FILING_FORM } from './filing-form.js';
 import { newFilingState } from './filing-state.js';
-import { choiceLabel, normalizeAnswer } from './question.js';
-import { isReopened, questionById, reopenQuestion } from './questions.js';
+import { recordReading } from './funnel.js';
+import { isTaken, normalizeAnswer } from './form/recognition.js';
+import { choiceLabel, exactChoice } from './form/recognizers.js';
+import { asked, QuestionPrompt, type AskOptions } from './form/question-prompt.js';
+import { waitingPrompt, type WaitingPrompt } from './form/waiting.js';
 import { keepEarlierAnswer } from './questions-dialog.js';
-import { emergencyLines, UNDERSTOOD } from './outcome-dialog.js';
+import { emergencyLines } from './outcome-dialog.js';
 import { emergencyApplies } from '../src/domain/classify.js';
-import { CONFIRM, openForEdit } from './review-dialog.js';
-import { clearFiling, hasAnswersToLose, START_OVER } from './start-over.js';
-import { TurnKit } from './turn-kit.js';
+import { openForEdit } from './review-dialog.js';
+import { clearFiling, hasAnswersToLose } from './start-over.js';
+import { filingHost, TurnKit } from './turn-kit.js';
 
 export const MAIN_DIALOG = 'main';
 const START_OVER_DIALOG = `${MAIN_DIALOG}.startOver`;
 const FAQ_DIALOG = 'faq';
-/** The promptId of the FAQ's topic question. */
-export const FAQ_TOPIC = 'faq.topic';
-/** The FAQ topic choice that goes back to the main menu. */
-export const FAQ_MENU = 'MENU';
-
-export const MENU: AskSpec = { promptId: 'menu.main', choices: ['FILE', 'EMERGENCY', 'FAQ', 'HUMAN'] };
 
 /** The commands understood at any question, typed or as a button. */
 export const COMMANDS = ['help', 'back', 'cancel', 'human', 'language', 'emergency', 'keep'] as const;
 export type Command = (typeof COMMANDS)[number];
+
+/**
+ * The command an intent told in free words is. The FAQ is answered where it is asked; checking, cancelling
+ * and changing a filing are not routed yet (the menu handles those words as any other answer).
+ */
+const COMMAND_OF_INTENT: Partial<Record<Intent, Command>> = {
+  emergency: 'emergency',
+  human: 'human',
+  help: 'help',
+  back: 'back',
+  restart: 'cancel',
+  language: 'language',
+  keep: 'keep',
+};
 
 /** A bare "?" is all punctuation: compared as typed (folded to half-width), not normalised away. */
 const foldCommandWord = (word: string) => normalizeAnswer(word) || word.normalize('NFKC').trim();
@@ -57,19 +70,25 @@ export function recogniseCommand(kit: TurnKit, text: string): Command | undefine
   return said ? commandsOf(kit.deps.texts).get(said) : undefined;
 }
 
+/** "Submit" (and not a menu choice) typed after the filing went in. */
 function isSubmit(kit: TurnKit, text: string): boolean {
-  const choice = parseAnswer(text, kit, CONFIRM);
-  return choice.ok && choice.value === 'submit' && !parseAnswer(text, kit, MENU).ok;
+  const texts = kit.deps.texts;
+  return exactChoice(text, CONFIRM.id, ['submit', 'edit', 'restart'], texts) === 'submit' && exactChoice(text, MENU.id, ['FILE', 'EMERGENCY', 'FAQ', 'HUMAN'], texts) === undefined;
 }
 
+/** Asked again from the state after a language switch (the stage shows what comes with it: the summary, the consequences). */
+const drivenByState = (promptId: string) => FILING_FORM.byId(promptId) !== undefined || [MENU.id, UNDERSTOOD.id, CONFIRM.id].includes(promptId);
+
 /**
- * The root: welcome and main menu (start a filing, emergency advice, questions, a person), and the
- * commands that work at any question — help, back, cancel / start over, talk to a person, switch language.
+ * The root: welcome and main menu (start a filing, emergency advice, questions, a person), and what a
+ * person may want at any question — help, back, start over, talk to a person, switch language, emergency
+ * advice, keep an earlier answer, a common question — typed as a command word or said in their own words.
+ * An answer is never taken for an interruption: the question waiting reads the text first.
  */
 export class MainDialog extends ComponentDialog {
   constructor(private readonly deps: DialogDeps) {
     super(MAIN_DIALOG);
-    this.addDialog(new AnswerPrompt(deps));
+    this.addDialog(new QuestionPrompt(ASKINGS, filingHost(deps)));
     this.addDialog(new FilingDialog(deps));
     this.addDialog(new FaqDialog(deps));
     this.addDialog(new WaterfallDialog(`${MAIN_DIALOG}.steps`, [this.menu.bind(this), this.route.bind(this), this.again.bind(this)]));
@@ -98,19 +117,34 @@ export class MainDialog extends ComponentDialog {
       await kit.say(kit.t('errors.EDIT_NOT_AVAILABLE'), { error: 'EDIT_NOT_AVAILABLE' });
       return this.askAgain(dc);
     }
-    if (!kit.state.active && kit.state.submitted && isSubmit(kit, activity.text ?? '')) {
+    const text = activity.text ?? '';
+    if (!kit.state.active && kit.state.submitted && isSubmit(kit, text)) {
       // "Submit" again after the filing went in (a double click, a resent message): the same filing, told again.
       const filing = kit.state.submitted;
       await kit.say(kit.t('messages.alreadySubmitted', { reference: filing.reference }), { filing, repeated: true });
       return this.restart(dc);
     }
-    const command = recogniseCommand(kit, activity.text ?? '');
+    const waiting = waitingPrompt(dc);
+    const reading = waiting ? (await waiting.prompt.read(dc.context, waiting.state, waiting.options)).recognition : undefined;
+    // A button, a number or a choice's own words answer the question, even when they are a command word too (急诊 at "what is happening now").
+    if (reading?.status === 'exact') return undefined;
+    const command = recogniseCommand(kit, text);
+    if (command) return this.command(dc, kit, command, waiting);
+    const intent = this.deps.understanding.intent(text, kit.locale);
+    if (!intent || waiting?.prompt.askingOf(waiting.options.promptId).answersIntents?.includes(intent.intent)) return undefined;
+    // A confident reading of the answer is not stolen by an intent, except an emergency: care comes first.
+    if (reading && isTaken(reading) && reading.status === 'understood' && intent.intent !== 'emergency') return undefined;
+    if (intent.intent === 'faq') return this.answerFaq(dc, kit, intent);
+    const asCommand = COMMAND_OF_INTENT[intent.intent];
+    return asCommand ? this.command(dc, kit, asCommand, waiting, intent) : undefined;
+  }
+
+  private async command(dc: DialogContext, kit: TurnKit, command: Command, waiting: WaitingPrompt | undefined, intent?: IntentReading): Promise<DialogTurnResult | undefined> {
+    const asking = waiting?.options.promptId;
     switch (command) {
-      case undefined:
-        return undefined;
       case 'help': {
-        const asking = kit.state.asking;
-        const params = (asking ? questionById(asking)?.params?.(kit.q) : undefined) ?? {};
+        const own = waiting ? waiting.prompt.askingOf(asking!) : undefined;
+        const params = { ...(own?.params?.(kit.q) ?? {}), ...(waiting?.options.params ?? {}) };
         const help = asking && kit.has(`prompts.${asking}.help`) ? kit.t(`prompts.${asking}.help`, params) : kit.t('messages.generalHelp');
         const example = asking && kit.has(`prompts.${asking}.example`) ? `\n${kit.t('messages.example', { example: kit.t(`prompts.${asking}.example`, params) }).trim()}` : '';
         await kit.say(help + example, { help: asking ?? 'general' });
@@ -118,7 +152,8 @@ export class MainDialog extends ComponentDialog {
       }
       case 'back': {
         const last = kit.state.history.at(-1);
-        if (last === UNDERSTOOD.promptId) {
+        if (last && last === kit.state.saidBack) recordReading(dc.context, last, 'undone');
+        if (last === UNDERSTOOD.id) {
           // Back across the outcome: its consequences are shown again, to accept (or compare) once more.
           kit.state.previous[last] = choiceLabel(kit.deps.texts, kit.locale, last, 'accept');
           delete kit.state.acceptedCategory;
@@ -126,36 +161,32 @@ export class MainDialog extends ComponentDialog {
           delete kit.state.editing;
           return this.restart(dc);
         }
-        const question = last ? questionById(last) : undefined;
+        const question = last ? FILING_FORM.byId(last) : undefined;
         if (!question) {
           await kit.say(kit.t('messages.nothingToGoBackTo'));
           return this.restart(dc);
         }
         // Asked again with the earlier answer offered; the answer itself is kept until a new valid one arrives.
-        reopenQuestion(question, kit.q);
+        FILING_FORM.reopen(question, kit.q);
         delete kit.state.editing;
         return this.restart(dc);
       }
       case 'keep': {
         // Keep the earlier answer of a question opened again (back, edit) and move on.
-        const asking = kit.state.asking;
-        if (!asking || !isReopened(asking, kit.q)) return undefined;
-        await keepEarlierAnswer(kit, asking);
+        if (!asking || !FILING_FORM.isReopened(asking, kit.q)) return undefined;
+        await keepEarlierAnswer({ c: kit.q, voice: kit }, asking);
         return this.restart(dc);
       }
       case 'emergency': {
-        const asking = kit.state.asking;
-        // At the menu, or where it answers the question itself (正在急诊 at "what is happening now"), it is an answer.
-        if (asking === MENU.promptId) return undefined;
-        const question = asking ? questionById(asking) : undefined;
-        if (question?.kind === 'choice' && question.parse(activity.text ?? '', kit.q).ok) return undefined;
+        // Where an emergency is the answer (the menu, "what is happening now"), the question takes it.
+        if (waiting?.prompt.askingOf(asking!).answersIntents?.includes('emergency')) return undefined;
         await sayEmergency(kit, [kit.t('commands.emergency.then')]);
         return this.askAgain(dc);
       }
       case 'cancel': {
         // A filing with answers asks first; asked to start over while confirming, the person meant it.
-        if (hasAnswersToLose(kit) && kit.state.asking !== START_OVER.promptId) return dc.beginDialog(START_OVER_DIALOG);
-        await clearFiling(kit, kit.state.asking ?? 'unknown');
+        if (hasAnswersToLose(kit) && asking !== START_OVER.id) return dc.beginDialog(START_OVER_DIALOG, { where: asking ?? 'unknown' });
+        await clearFiling(kit, asking ?? 'unknown');
         await dc.cancelAllDialogs();
         return dc.beginDialog(`${MAIN_DIALOG}.steps`, { fresh: true });
       }
@@ -163,13 +194,27 @@ export class MainDialog extends ComponentDialog {
         await kit.say(kit.t('messages.human'), { handoff: { hotline: kit.profile.hotline.value } });
         return this.askAgain(dc);
       case 'language': {
-        kit.state.locale = kit.locale === 'en-US' ? 'zh-CN' : 'en-US';
-        // An outcome still being decided on is told again in the new language; a settled one is not.
-        if (!kit.state.acceptedCategory) delete kit.state.announced;
+        this.switchLanguage(kit, intent);
         await kit.say(kit.t('messages.languageSwitched'));
-        return this.restart(dc);
+        // The question waiting, in the new language: a question of the filing from the state (with what its
+        // stage shows before it), any other as it was asked.
+        return !asking || drivenByState(asking) ? this.restart(dc) : this.askAgain(dc);
       }
     }
+  }
+
+  private switchLanguage(kit: TurnKit, intent?: IntentReading): void {
+    const other = kit.locale === 'en-US' ? 'zh-CN' : 'en-US';
+    kit.state.locale = intent?.locale && intent.locale !== kit.locale ? intent.locale : other;
+    // An outcome still being decided on is told again in the new language; a settled one is not.
+    if (!kit.state.acceptedCategory) delete kit.state.announced;
+  }
+
+  /** A common question asked in words at any question: its answer, then the question waiting again. */
+  private async answerFaq(dc: DialogContext, kit: TurnKit, intent: IntentReading): Promise<DialogTurnResult | undefined> {
+    if (!intent.topic || !kit.deps.texts.list(kit.locale, 'faq.topics').includes(intent.topic)) return undefined;
+    await sayFaqAnswer(kit, intent.topic);
+    return this.askAgain(dc);
   }
 
   /** Asks the question being asked once more, as it was (also one that is not driven by the state, like the field to edit). */
@@ -186,15 +231,13 @@ export class MainDialog extends ComponentDialog {
 
   /** "This clears everything you entered: start over?" — pushed over the question being asked. */
   private async confirmStartOver(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const kit = await TurnKit.load(step.context, this.deps);
-    (step.values as Record<string, unknown>).where = kit.state.asking ?? 'unknown';
-    return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, START_OVER), validations: START_OVER });
+    (step.values as Record<string, unknown>).where = (step.options as { where?: string } | undefined)?.where ?? 'unknown';
+    return step.prompt(QuestionPrompt.ID, asked({ promptId: START_OVER.id }));
   }
 
   private async startOverOrCarryOn(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const kit = await TurnKit.load(step.context, this.deps);
-    const choice = parseAnswer(String(step.result), kit, START_OVER);
-    if (choice.ok && choice.value === 'yes') {
+    if (step.result === true) {
       await clearFiling(kit, String((step.values as Record<string, unknown>).where));
       await step.cancelAllDialogs();
       return step.beginDialog(`${MAIN_DIALOG}.steps`, { fresh: true });
@@ -209,19 +252,38 @@ export class MainDialog extends ComponentDialog {
     if (kit.state.active) return step.next('FILE');
     const text = step.context.activity.type === ActivityTypes.Message ? (step.context.activity.text ?? '') : '';
     const fresh = (step.options as { fresh?: boolean } | undefined)?.fresh === true;
-    const direct = text ? parseAnswer(text, kit, MENU) : undefined;
-    if (direct?.ok && !fresh) return step.next(direct.value);
+    if (text && !fresh) {
+      // The first words may already say what the person wants: a menu choice (an emergency told in words
+      // goes straight to the advice), a common question, the other language, help.
+      const chosen = this.menuChoice(kit, text);
+      if (chosen) return step.next(chosen);
+      await this.firstWords(kit, text);
+    }
     // Greeted once: the menu after an answer, an outcome or a submission only asks what else; right after the welcome it does not greet again.
     const variant = fresh ? 'again' : step.context.activity.type !== ActivityTypes.Message ? 'afterWelcome' : undefined;
-    const ask: AskSpec = variant ? { ...MENU, textKey: `prompts.${MENU.promptId}.${variant}` } : MENU;
-    return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, ask), validations: ask });
+    return step.prompt(QuestionPrompt.ID, asked({ promptId: MENU.id, ...(variant ? { textKey: `prompts.${MENU.id}.${variant}` } : {}) }));
+  }
+
+  /** The menu choice the words name (exactly, or read with confidence), if any. */
+  private menuChoice(kit: TurnKit, text: string): string | undefined {
+    const read = MENU.recognizer.recognize(text, { id: MENU.id, c: kit.q, understanding: this.deps.understanding });
+    return isTaken(read) ? read.value : undefined;
+  }
+
+  /** First words that are not a menu choice: a common question is answered, the language switched, help given — then the menu. */
+  private async firstWords(kit: TurnKit, text: string): Promise<void> {
+    const command = recogniseCommand(kit, text);
+    const intent = command ? undefined : this.deps.understanding.intent(text, kit.locale);
+    if (intent?.intent === 'faq' && intent.topic && kit.deps.texts.list(kit.locale, 'faq.topics').includes(intent.topic)) await sayFaqAnswer(kit, intent.topic);
+    else if (command === 'language' || intent?.intent === 'language') {
+      this.switchLanguage(kit, intent);
+      await kit.say(kit.t('messages.languageSwitched'));
+    } else if (command === 'help' || intent?.intent === 'help') await kit.say(kit.t('messages.generalHelp'), { help: 'general' });
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const kit = await TurnKit.load(step.context, this.deps);
-    const choice = MENU.choices!.includes(String(step.result)) ? String(step.result) : parseAnswer(String(step.result), kit, MENU);
-    const value = typeof choice === 'string' ? choice : choice.ok ? String(choice.value) : '';
-    switch (value) {
+    switch (step.result) {
       case 'FILE':
         if (!kit.state.active) Object.assign(kit.state, newFilingState(kit.state.locale));
         return step.beginDialog(FILING_DIALOG);
@@ -255,36 +317,30 @@ async function sayEmergency(kit: TurnKit, after: string[] = []): Promise<void> {
   await kit.say([...emergencyLines(kit, reasons), ...after].join('\n\n'), { category: 'TMP_EMERGENCY', reasons });
 }
 
+/** A common question's answer (content: faq.answers.<topic>), quoting the region profile. */
+async function sayFaqAnswer(kit: TurnKit, topic: string): Promise<void> {
+  await kit.say(kit.t(`faq.answers.${topic}`, faqParams(kit)), { faq: topic, profile: kit.profile.id });
+}
+
 /** Common questions, answered from content/locales/<locale>/faq.json. */
 class FaqDialog extends ComponentDialog {
   constructor(private readonly deps: DialogDeps) {
     super(FAQ_DIALOG);
-    this.addDialog(new AnswerPrompt(deps));
+    this.addDialog(new QuestionPrompt(ASKINGS, filingHost(deps)));
     this.addDialog(new WaterfallDialog(`${FAQ_DIALOG}.steps`, [this.ask.bind(this), this.answer.bind(this)]));
     this.initialDialogId = `${FAQ_DIALOG}.steps`;
   }
 
-  /** The topics from content, and last "back to the menu" (FAQ_MENU). */
-  private topics(kit: TurnKit, again = false): AskSpec {
-    return {
-      promptId: FAQ_TOPIC,
-      choices: [...kit.deps.texts.list(kit.locale, 'faq.topics'), FAQ_MENU],
-      ...(again ? { textKey: `prompts.${FAQ_TOPIC}.again` } : {}),
-    };
-  }
-
   private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const kit = await TurnKit.load(step.context, this.deps);
-    const spec = this.topics(kit, (step.options as { again?: boolean } | undefined)?.again === true);
-    return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, spec), validations: spec });
+    const again = (step.options as { again?: boolean } | undefined)?.again === true;
+    return step.prompt(QuestionPrompt.ID, asked({ promptId: FAQ_TOPIC.id, ...(again ? { textKey: `prompts.${FAQ_TOPIC.id}.again` } : {}) }));
   }
 
   /** The answer, then the topics again (another question, or back to the menu). */
   private async answer(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (step.result === FAQ_MENU) return step.endDialog();
     const kit = await TurnKit.load(step.context, this.deps);
-    const choice = parseAnswer(String(step.result), kit, this.topics(kit));
-    if (!choice.ok || choice.value === FAQ_MENU) return step.endDialog();
-    await kit.say(kit.t(`faq.answers.${String(choice.value)}`, faqParams(kit)), { faq: choice.value, profile: kit.profile.id });
+    await sayFaqAnswer(kit, String(step.result));
     return step.replaceDialog(`${FAQ_DIALOG}.steps`, { again: true });
   }
 }

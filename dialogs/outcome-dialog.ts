@@ -2,10 +2,12 @@ import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type Waterfall
 import { isCategory, type CategoryId } from '../src/domain/categories.js';
 import { consequencesOf, nearestAlternative, type ConsequenceDates, type ConsequenceItem } from '../src/domain/consequences.js';
 import type { Outcome } from '../src/domain/situation.js';
-import { AnswerPrompt, parseAnswer, questionActivity, type AskSpec } from './ask.js';
+import { ASKINGS, UNDERSTOOD } from './conversation-askings.js';
 import type { DialogDeps } from './dialog-deps.js';
-import { currentOutcome } from './questions.js';
-import { TurnKit } from './turn-kit.js';
+import { settle } from './form/form.js';
+import { asked, QuestionPrompt, type AskOptions } from './form/question-prompt.js';
+import { currentOutcome } from './situation-questions.js';
+import { filingHost, TurnKit } from './turn-kit.js';
 import { recordFunnel } from './funnel.js';
 
 export const OUTCOME_DIALOG = 'outcome';
@@ -14,8 +16,6 @@ export const OUTCOME_DIALOG = 'outcome';
 export interface OutcomeResult {
   ended: boolean;
 }
-
-export const UNDERSTOOD: AskSpec = { promptId: 'outcome.understood', choices: ['accept', 'compare'] };
 
 /**
  * The date consequences are counted from: the start date once given; before that today (or the admission
@@ -57,7 +57,7 @@ export function categoryName(kit: TurnKit, category: CategoryId): string {
 export class OutcomeDialog extends ComponentDialog {
   constructor(private readonly deps: DialogDeps) {
     super(OUTCOME_DIALOG);
-    this.addDialog(new AnswerPrompt(deps));
+    this.addDialog(new QuestionPrompt(ASKINGS, filingHost(deps)));
     this.addDialog(new WaterfallDialog(`${OUTCOME_DIALOG}.steps`, [this.announce.bind(this), this.decide.bind(this)]));
     this.initialDialogId = `${OUTCOME_DIALOG}.steps`;
   }
@@ -88,17 +88,16 @@ export class OutcomeDialog extends ComponentDialog {
         { consequences: { category: outcome.category, items: consequences.items.map((i) => i.code) } },
       );
     }
-    return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, UNDERSTOOD), validations: UNDERSTOOD });
+    return step.prompt(QuestionPrompt.ID, asked({ promptId: UNDERSTOOD.id }));
   }
 
   private async decide(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const kit = await TurnKit.load(step.context, this.deps);
     const outcome = currentOutcome(kit.q)!;
-    const parsed = parseAnswer(String(step.result), kit, UNDERSTOOD);
-    if (parsed.ok && parsed.value === 'accept') {
+    if (step.result === 'accept') {
       kit.state.acceptedCategory = outcome.category!;
-      kit.state.history = [...kit.state.history.filter((h) => h !== UNDERSTOOD.promptId), UNDERSTOOD.promptId];
-      delete kit.state.previous[UNDERSTOOD.promptId];
+      // In the history like a question: "back" from the first detail shows the consequences again.
+      settle(UNDERSTOOD.id, kit.q);
       recordFunnel(step.context, 'consequences_accepted');
       return step.endDialog({ ended: false } satisfies OutcomeResult);
     }

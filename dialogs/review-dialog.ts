@@ -1,15 +1,17 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { consequencesOf } from '../src/domain/consequences.js';
-import { AnswerPrompt, parseAnswer, questionActivity, type AskSpec } from './ask.js';
+import { ASKINGS, CONFIRM, EDIT_FIELD, editableAnswers, START_OVER } from './conversation-askings.js';
 import type { DialogDeps } from './dialog-deps.js';
 import { documentsFor } from '../src/domain/documents.js';
 import { buildFilingDraft, validateFiling, type FilingDraft } from './filing-draft.js';
 import { newFilingState } from './filing-state.js';
 import { categoryName, renderItems } from './outcome-dialog.js';
-import { acceptedCategory, answeredQuestions, questionById, reopenQuestion } from './questions.js';
-import { START_OVER, clearFiling } from './start-over.js';
+import { acceptedCategory } from './details-questions.js';
+import { FILING_FORM } from './filing-form.js';
+import { asked, QuestionPrompt, type AskOptions } from './form/question-prompt.js';
+import { clearFiling } from './start-over.js';
 import { summaryCard } from './summary-card.js';
-import { TurnKit } from './turn-kit.js';
+import { filingHost, TurnKit } from './turn-kit.js';
 import { recordFunnel } from './funnel.js';
 
 export const REVIEW_DIALOG = 'review';
@@ -19,17 +21,12 @@ export const SUBMITTED_REFERENCE_KEY = 'submittedReference';
 
 export type ReviewResult = { kind: 'submitted'; reference: string } | { kind: 'edit' } | { kind: 'cancelled' };
 
-/** The promptId of "which answer do you want to change?" (its choices are the answered questions' ids). */
-export const EDIT_FIELD = 'review.editField';
-
-export const CONFIRM: AskSpec = { promptId: 'review.confirm', choices: ['submit', 'edit', 'restart'] };
-
 /** Opens one answer for editing: the summary comes back once it is answered again. */
 export function openForEdit(kit: TurnKit, questionId: string): boolean {
-  const question = questionById(questionId);
-  if (!question || !question.editable || !question.applies(kit.q) || !question.isAnswered(kit.q)) return false;
+  const question = FILING_FORM.byId(questionId);
+  if (!question || !question.editable || !question.applies(kit.q) || !FILING_FORM.isAnswered(question, kit.q)) return false;
   // Asked again with the earlier answer offered; the answer itself is kept until a new valid one arrives.
-  reopenQuestion(question, kit.q);
+  FILING_FORM.reopen(question, kit.q);
   kit.state.editing = question.id;
   return true;
 }
@@ -41,7 +38,7 @@ export function openForEdit(kit: TurnKit, questionId: string): boolean {
 export class ReviewDialog extends ComponentDialog {
   constructor(private readonly deps: DialogDeps) {
     super(REVIEW_DIALOG);
-    this.addDialog(new AnswerPrompt(deps));
+    this.addDialog(new QuestionPrompt(ASKINGS, filingHost(deps)));
     this.addDialog(
       new WaterfallDialog(`${REVIEW_DIALOG}.steps`, [this.summarise.bind(this), this.decide.bind(this), this.edit.bind(this)]),
     );
@@ -53,9 +50,7 @@ export class ReviewDialog extends ComponentDialog {
     const again = (step.options as { again?: boolean } | undefined)?.again === true;
     if (!kit.state.editing && !again) recordFunnel(step.context, 'details_completed');
     const category = acceptedCategory(kit.q)!;
-    const rows = answeredQuestions(kit.q)
-      .filter((q) => q.editable)
-      .map((q) => ({ id: q.id, label: kit.t(`labels.${q.id}`), value: q.show(kit.q) ?? '' }));
+    const rows = editableAnswers(kit.q).map((q) => ({ id: q.id, label: kit.t(`labels.${q.id}`), value: q.show(q.get(kit.q), kit.q) }));
     const text = [
       kit.t('messages.summaryIntro', { category: categoryName(kit, category) }),
       ...rows.map((r) => kit.t('messages.summaryRow', { label: r.label, value: r.value })),
@@ -63,34 +58,28 @@ export class ReviewDialog extends ComponentDialog {
     const contract = { summary: rows.map((r) => r.id) };
     if (kit.showsCards) await kit.sayCard(summaryCard(kit, categoryName(kit, category), rows, text), text, contract);
     else await kit.say(text, contract);
-    return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, CONFIRM), validations: CONFIRM });
+    return step.prompt(QuestionPrompt.ID, asked({ promptId: CONFIRM.id }));
   }
 
   private async decide(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const kit = await TurnKit.load(step.context, this.deps);
-    const choice = parseAnswer(String(step.result), kit, CONFIRM);
-    if (choice.ok && choice.value === 'submit') return this.submit(step, kit);
-    if (choice.ok && choice.value === 'restart') {
+    if (step.result === 'submit') return this.submit(step, kit);
+    if (step.result === 'restart') {
       // Everything entered would be gone: asked first.
       (step.values as Record<string, unknown>).startOver = true;
-      return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, START_OVER), validations: START_OVER });
+      return step.prompt(QuestionPrompt.ID, asked({ promptId: START_OVER.id }));
     }
-    const fields = answeredQuestions(kit.q).filter((q) => q.editable).map((q) => q.id);
-    const ask: AskSpec = { promptId: EDIT_FIELD, choices: fields };
-    return step.prompt(AnswerPrompt.ID, { prompt: questionActivity(kit, ask), validations: ask });
+    return step.prompt(QuestionPrompt.ID, asked({ promptId: EDIT_FIELD.id }));
   }
 
   private async edit(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const kit = await TurnKit.load(step.context, this.deps);
     if ((step.values as Record<string, unknown>).startOver === true) {
-      const sure = parseAnswer(String(step.result), kit, START_OVER);
-      if (!sure.ok || sure.value !== 'yes') return step.replaceDialog(`${REVIEW_DIALOG}.steps`, { again: true });
-      await clearFiling(kit, CONFIRM.promptId);
+      if (step.result !== true) return step.replaceDialog(`${REVIEW_DIALOG}.steps`, { again: true });
+      await clearFiling(kit, CONFIRM.id);
       return step.endDialog({ kind: 'cancelled' } satisfies ReviewResult);
     }
-    const fields = answeredQuestions(kit.q).filter((q) => q.editable).map((q) => q.id);
-    const choice = parseAnswer(String(step.result), kit, { promptId: EDIT_FIELD, choices: fields });
-    if (choice.ok) openForEdit(kit, String(choice.value));
+    openForEdit(kit, String(step.result));
     return step.endDialog({ kind: 'edit' } satisfies ReviewResult);
   }
 
@@ -98,7 +87,7 @@ export class ReviewDialog extends ComponentDialog {
     const draft = buildFilingDraft(kit);
     const valid = validateFiling(kit, draft);
     if (!valid.ok) {
-      const edit = kit.t(`prompts.${CONFIRM.promptId}.choices.edit`);
+      const edit = kit.t(`prompts.${CONFIRM.id}.choices.edit`);
       await kit.say(kit.t('messages.submitInvalid', { ...valid.params, edit }), { error: 'FILING_INVALID', problem: valid.error });
       return step.replaceDialog(`${REVIEW_DIALOG}.steps`);
     }

@@ -1,15 +1,12 @@
-import type { AskSpec } from './ask.js';
 import { newFilingState } from './filing-state.js';
 import type { TurnKit } from './turn-kit.js';
 import { recordAbandoned } from './funnel.js';
 
 /**
- * Starting over wipes everything a person entered, so a filing with answers asks first (the cancel
- * command at any question, or "放弃本次备案" at the summary): yes clears it, no carries on.
+ * A filing is under way with something to lose. Starting over wipes everything a person entered, so such
+ * a filing asks first (START_OVER: the cancel command at any question, or "放弃本次备案" at the summary):
+ * yes clears it, no carries on.
  */
-export const START_OVER: AskSpec = { promptId: 'confirm.startOver', choices: ['yes', 'no'] };
-
-/** A filing is under way with something to lose. */
 export function hasAnswersToLose(kit: TurnKit): boolean {
   return kit.state.active && (kit.state.history.length > 0 || Object.keys(kit.state.details).length > 0);
 }

@@ -1,5 +1,4 @@
-import { ActivityTypes, CardFactory, MessageFactory, type Activity, type CardAction, type TurnContext } from 'botbuilder';
-import { ChoiceFactory } from 'botbuilder-dialogs';
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { CategoryId } from '../src/domain/categories.js';
 import { exampleDates, startDateRulesFor } from '../src/domain/dates.js';
 import { documentsFor } from '../src/domain/documents.js';
@@ -8,7 +7,8 @@ import { resolveLocale, type Locale, type TextParams } from '../src/content/text
 import { newFilingState, type FilingState } from './filing-state.js';
 import { capabilitiesOf, type ChannelCapabilities } from './channel-capabilities.js';
 import type { DialogDeps } from './dialog-deps.js';
-import { choiceLabel, type QuestionContext } from './question.js';
+import type { FilingContext } from './filing-context.js';
+import type { FormHost, Voice } from './form/question-prompt.js';
 
 /** A `{name}` placeholder left in a sentence. */
 const UNFILLED = /\{\w+\}/;
@@ -23,7 +23,7 @@ export const TURN_HOTLINE_KEY = 'turnHotline';
  * One turn's view of the conversation for a dialog: the person's state, language and region profile,
  * and the few ways a dialog speaks (say, ask) — all words from content/.
  */
-export class TurnKit {
+export class TurnKit implements Voice {
   private constructor(
     readonly context: TurnContext,
     readonly deps: DialogDeps,
@@ -56,8 +56,14 @@ export class TurnKit {
     return resolveProfile(this.deps.profiles, this.state.situation.insuredPlace, this.deps.defaultRegion).fallback;
   }
 
-  get q(): QuestionContext {
-    return { state: this.state, profile: this.profile, locale: this.locale, today: this.deps.today(), texts: this.deps.texts };
+  /** The filing form's view of this turn (the state is also the form's progress). */
+  get q(): FilingContext {
+    return { state: this.state, progress: this.state, profile: this.profile, locale: this.locale, today: this.deps.today(), texts: this.deps.texts };
+  }
+
+  /** The hotline offered to someone stuck: their profile's. */
+  get hotline(): string {
+    return this.profile.hotline.value;
   }
 
   get channelId(): string {
@@ -168,28 +174,15 @@ export class TurnKit {
     if (channelData) activity.channelData = channelData;
     await this.context.sendActivity(activity);
   }
-
-  /**
-   * Builds the activity that asks a question: its text, its choices as buttons where the channel
-   * shows them (a numbered list elsewhere), back/help buttons, and channelData.promptId.
-   */
-  question(promptId: string, text: string, choices: string[] = [], nav = true, shownAs?: string[]): Partial<Activity> {
-    const labels = choices.map((value, i) => ({ value: shownAs?.[i] ?? choiceLabel(this.deps.texts, this.locale, promptId, value) }));
-    const activity: Partial<Activity> =
-      labels.length > 0 ? ChoiceFactory.forChannel(this.context, labels, text, undefined, {
-            inlineSeparator: this.t('common.inlineSeparator'),
-            inlineOr: this.t('common.inlineOr'),
-            inlineOrMore: this.t('common.inlineOrMore'),
-            includeNumbers: true,
-          }) : MessageFactory.text(text);
-    if (nav && this.capabilities.buttons) {
-      const extra: CardAction[] = ['back', 'help'].map((c) => ({ type: 'imBack', title: this.t(`commands.${c}.label`), value: this.t(`commands.${c}.label`) }));
-      activity.suggestedActions = { to: [], actions: [...(activity.suggestedActions?.actions ?? []), ...extra] };
-    }
-    activity.type = ActivityTypes.Message;
-    activity.inputHint = 'expectingInput';
-    activity.channelData = { ...(activity.channelData ?? {}), promptId };
-    return activity;
-  }
 }
 
+/** The filing dialogs' host for their question prompts: the understanding, and each turn's form context and voice. */
+export function filingHost(deps: DialogDeps): FormHost<FilingContext> {
+  return {
+    understanding: deps.understanding,
+    load: async (context) => {
+      const kit = await TurnKit.load(context, deps);
+      return { c: kit.q, voice: kit };
+    },
+  };
+}

@@ -5,8 +5,8 @@
  *   npm run bench -- --users 20 --conversations 200 --store redis --prefill 20000
  *
  * Starts the app in this process on a free loopback port (a throwaway filing store in memory, logs
- * silent) and has `--users` simulated people each run complete TMP_OTHER filings (17 answers and the
- * submit: 18 turns) over POST /api/messages with expectReplies until `--conversations` are done. The
+ * silent) and has `--users` simulated people each run complete TMP_OTHER filings (18 answers and the
+ * submit: 19 turns) over POST /api/messages with expectReplies until `--conversations` are done. The
  * client runs in the same process and on the same cores as the bot, so the numbers are what one box
  * does with both, not a capacity figure for a server.
  *

@@ -8,6 +8,7 @@ import { Texts } from './content/texts.js';
 import { createFilingStore, type FilingStore } from './filings/index.js';
 import { createStateStorage, type StateStorage } from './state/state-storage.js';
 import { FilingBot } from './bot/filing-bot.js';
+import { ExactUnderstanding } from '../dialogs/form/exact-understanding.js';
 import { createTurnErrorHandler } from './bot/turn-error.js';
 import { TurnLogMiddleware } from './bot/turn-log-middleware.js';
 import { TurnOrderMiddleware } from './bot/turn-order-middleware.js';
@@ -106,6 +107,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     defaultRegion: config.defaultRegion,
     filings: timedFilingStore(filings, metrics),
     today: overrides.today ?? (() => todayInShanghai()),
+    understanding: new ExactUnderstanding(texts),
     funnel: metrics,
     waitingWatch: abandonment,
   });

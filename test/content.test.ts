@@ -6,12 +6,10 @@ import { CONSEQUENCE_ITEM_CODES, DIFFERENCE_CODES } from '../src/domain/conseque
 import { loadProfiles } from '../src/domain/profile.js';
 import { REASON_CODES } from '../src/domain/situation.js';
 import { newFilingState } from '../dialogs/filing-state.js';
-import { FAQ_TOPIC, MENU } from '../dialogs/main-dialog.js';
-import { UNDERSTOOD } from '../dialogs/outcome-dialog.js';
-import { promptIds } from '../dialogs/prompt-ids.js';
-import { choiceLabel, type QuestionContext } from '../dialogs/question.js';
-import { QUESTIONS } from '../dialogs/questions.js';
-import { CONFIRM } from '../dialogs/review-dialog.js';
+import { CONVERSATION_ASKINGS, promptCatalog } from '../dialogs/conversation-askings.js';
+import type { FilingContext } from '../dialogs/filing-context.js';
+import { FILING_FORM } from '../dialogs/filing-form.js';
+import { PROMPT_CATALOG_PATH, promptCatalogFile } from '../scripts/generate-prompt-catalog.js';
 import { Chat, UNFILLED_PLACEHOLDER } from './support/chat.js';
 import { LT_RESIDENT_TO_SUMMARY, openingEn, openingZh, PARENT_AND_AGENT, TMP_OTHER_TO_SUMMARY, type Step } from './support/paths.js';
 
@@ -28,8 +26,11 @@ const root = new URL('../', import.meta.url).pathname;
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
 
-function context(locale: Locale): QuestionContext {
-  return { state: newFilingState(), profile: profiles.get('rizhao')!, locale, today: '2026-11-24', texts };
+const FAQ_TOPIC = 'faq.topic';
+
+function context(locale: Locale): FilingContext {
+  const state = newFilingState();
+  return { state, progress: state, profile: profiles.get('rizhao')!, locale, today: '2026-11-24', texts };
 }
 
 describe('content: both languages say the same things', () => {
@@ -63,26 +64,24 @@ describe('content: both languages say the same things', () => {
 
 describe('content: every prompt the dialogs send has its words', () => {
   for (const locale of LOCALES) {
-    it(`${locale}: text and help for every promptId, a label for every editable question, a label for every choice`, () => {
+    it(`${locale}: text and help for every asking, a label for every editable question, a label for every choice`, () => {
       const missing: string[] = [];
       const need = (key: string) => {
         if (!texts.has(locale, key)) missing.push(key);
       };
-      for (const id of promptIds()) {
-        need(`prompts.${id}.text`);
-        need(`prompts.${id}.help`);
-      }
-      for (const question of QUESTIONS) {
-        if (question.editable) need(`labels.${question.id}`);
-        for (const value of question.choices?.(context(locale)) ?? []) {
+      for (const asking of CONVERSATION_ASKINGS) {
+        need(`prompts.${asking.id}.text`);
+        need(`prompts.${asking.id}.help`);
+        const scope = { id: asking.id, c: context(locale) };
+        for (const value of asking.recognizer.choices?.(scope) ?? []) {
           try {
-            choiceLabel(texts, locale, question.id, value);
+            asking.recognizer.label(value, scope);
           } catch {
-            missing.push(`prompts.${question.id}.choices.${value}`);
+            missing.push(`prompts.${asking.id}.choices.${String(value)}`);
           }
         }
       }
-      for (const spec of [MENU, UNDERSTOOD, CONFIRM]) for (const value of spec.choices!) need(`prompts.${spec.promptId}.choices.${value}`);
+      for (const question of FILING_FORM.questions) if (question.editable) need(`labels.${question.id}`);
       for (const topic of texts.list(locale, 'faq.topics')) {
         need(`prompts.${FAQ_TOPIC}.choices.${topic}`);
         need(`faq.answers.${topic}`);
@@ -92,15 +91,17 @@ describe('content: every prompt the dialogs send has its words', () => {
   }
 });
 
-/** Error codes written in the source: fail('X'), issue(ctx, [...], 'X'), { field, code: 'X' }, error: 'X'. */
+/** Error codes written in the source (the folder and those under it): fail('X'), issue(ctx, [...], 'X'), { field, code: 'X' }, error: 'X'. */
 function errorCodesIn(folder: string): string[] {
   const patterns = [/\bfail\('([A-Z][A-Z0-9_]+)'/g, /\bissue\(ctx, \[[^\]]*\], '([A-Z][A-Z0-9_]+)'/g, /\{ field, code: '([A-Z][A-Z0-9_]+)'/g, /\berror: (?:\(\) => )?'([A-Z][A-Z0-9_]+)'/g];
   const codes = new Set<string>();
-  for (const file of readdirSync(join(root, folder)).filter((f) => f.endsWith('.ts'))) {
-    const source = read(join(folder, file));
+  const files = (dir: string): string[] =>
+    readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  for (const file of files(folder)) {
+    const source = read(file);
     for (const pattern of patterns) for (const m of source.matchAll(pattern)) codes.add(m[1]!);
-    // fail(cond ? 'A' : 'B', ...)
-    for (const m of source.matchAll(/\bfail\([^\n]*?\? '([A-Z][A-Z0-9_]+)' : '([A-Z][A-Z0-9_]+)'/g)) codes.add(m[1]!).add(m[2]!);
+    // fail(cond ? 'A' : 'B', ...), error: cond ? 'A' : 'B'
+    for (const m of source.matchAll(/\b(?:fail\(|error: )[^\n]*?\? '([A-Z][A-Z0-9_]+)' : '([A-Z][A-Z0-9_]+)'/g)) codes.add(m[1]!).add(m[2]!);
   }
   return [...codes].sort();
 }
@@ -279,21 +280,14 @@ describe('content: the FAQ quotes the region profile, never a policy number of i
 describe('content/prompt-catalog.json: the machine-readable list of prompts', () => {
   const catalog = JSON.parse(read('content/prompt-catalog.json')) as { prompts: Record<string, string> };
 
-  it('lists exactly the promptIds the dialogs can send, each with a one-line purpose', () => {
-    expect(Object.keys(catalog.prompts).sort()).to.deep.equal([...promptIds()].sort());
+  it('is written from the declarations (npm run generate:prompt-catalog): every asking, with its purpose', () => {
+    expect(read(PROMPT_CATALOG_PATH), 'content/prompt-catalog.json is out of date: run npm run generate:prompt-catalog').to.equal(promptCatalogFile());
+    expect(Object.keys(catalog.prompts).sort()).to.deep.equal(CONVERSATION_ASKINGS.map((a) => a.id).sort());
     for (const [id, purpose] of Object.entries(catalog.prompts)) {
-      expect(purpose.trim(), id).to.match(/^\S.{10,200}$/);
+      expect(purpose.trim(), id).to.match(/^\S.{10,240}$/);
       expect(purpose, id).not.to.include('\n');
     }
-  });
-
-  it('every promptId written in the dialogs\' source is in the catalog', () => {
-    const literal = new Set<string>();
-    for (const file of readdirSync(join(root, 'dialogs')).filter((f) => f.endsWith('.ts'))) {
-      for (const m of read(join('dialogs', file)).matchAll(/(?:promptId: |id: |= )'((?:menu|situation|consent|outcome|details|review|faq)\.\w+)'/g)) literal.add(m[1]!);
-    }
-    expect(literal.size).to.be.greaterThan(20);
-    expect([...literal].filter((id) => !(id in catalog.prompts))).to.deep.equal([]);
+    expect(Object.keys(promptCatalog())).to.have.length.greaterThan(30);
   });
 
   it('every promptId seen in complete conversations is in the catalog', async () => {

@@ -58,6 +58,7 @@ const PATHS: EnglishPath[] = [
       ['For someone else', 'situation.insuredPlace'],
       ['rizhao', 'situation.treatmentPlace'],
       ['Beijing', 'consent.personalInfo'],
+      ['1', 'situation.intake'],
       ['1', 'situation.insuranceActive'],
       ['yes', 'situation.now'],
       ['In hospital, not discharged', 'situation.admissionDate'],

@@ -12,7 +12,8 @@ import { LT_RESIDENT_TO_SUMMARY, openingZh, TMP_OTHER_EN_TO_START_DATE, TMP_OTHE
 describe('back: the previous question again, with the earlier answer offered', () => {
   const CASES: Array<{ at: string; steps: Step[]; back: string; previous: string; also?: (replies: Partial<Activity>[]) => void }> = [
     { at: 'situation.treatmentPlace', steps: upTo(TMP_OTHER_TO_SUMMARY, 'situation.treatmentPlace'), back: 'situation.insuredPlace', previous: '山东省日照市' },
-    { at: 'situation.insuranceActive (just after consent)', steps: upTo(TMP_OTHER_TO_SUMMARY, 'situation.insuranceActive'), back: 'consent.personalInfo', previous: '同意' },
+    { at: 'situation.intake (just after consent)', steps: upTo(TMP_OTHER_TO_SUMMARY, 'situation.intake'), back: 'consent.personalInfo', previous: '同意' },
+    { at: 'situation.insuranceActive (after choosing to answer step by step)', steps: upTo(TMP_OTHER_TO_SUMMARY, 'situation.insuranceActive'), back: 'situation.intake', previous: '一步一步回答' },
     { at: 'outcome.understood', steps: upTo(TMP_OTHER_TO_SUMMARY, 'outcome.understood'), back: 'situation.hasReferral', previous: '没有，自己去' },
     {
       at: 'details.scheme, the first question after the outcome: back across it to the consequences',
@@ -86,6 +87,7 @@ describe('help: why we ask, an example, then the same question', () => {
         ['1', 'situation.insuredPlace'],
         ['Rizhao', 'situation.treatmentPlace'],
         ['Shanghai', 'consent.personalInfo'],
+        ['1', 'situation.intake'],
         ['1', 'situation.insuranceActive'],
         ['1', 'situation.now'],
         ['1', 'situation.longTerm'],

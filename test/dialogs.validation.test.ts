@@ -245,11 +245,13 @@ describe('an ambiguous or misspelt place: the candidates offered as choices', ()
     const replies = await chat.say('suzhou');
     expect(errorAndQuestion(replies).data?.error).to.equal('PLACE_AMBIGUOUS');
     const question = replies.at(-1)!;
-    expect(question.text).to.include('(1) 江苏省苏州市').and.to.include('(2) 安徽省宿州市');
+    // On a channel without buttons the candidates are numbered lines.
+    expect(question.text).to.include('1. 江苏省苏州市').and.to.include('2. 安徽省宿州市');
     await chat.follow([
       ['2', 'situation.treatmentPlace'],
       ['上海', 'consent.personalInfo'],
-      ['同意', 'situation.insuranceActive'],
+      ['同意', 'situation.intake'],
+      ['一步一步回答', 'situation.insuranceActive'],
       ['是', 'situation.now'],
       ['计划去外地看病或居住', 'situation.longTerm'],
       ['否', 'situation.hasReferral'],

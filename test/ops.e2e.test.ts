@@ -59,7 +59,7 @@ describe('ops end to end: logs of complete filings carry no personal data', () =
     expect(retried.replies.some((r) => (r.channelData as { filing?: unknown })?.filing)).to.equal(true);
 
     const english = new HttpChat([base], 'en-US');
-    for (const say of ['hello', '1', 'someone else', 'Rizhao', 'Shanghai', 'I agree', 'yes', 'In hospital, not discharged', '2026-11-20', 'no', 'no', 'I understand, continue', 'resident', '李秀英', '11010519491231002x', '+86 138 1234 5678', '王小明', '110101199003074514', '139-1234-5678', 'child', '2026-11-20', '上海市第六人民医院']) {
+    for (const say of ['hello', '1', 'someone else', 'Rizhao', 'Shanghai', 'I agree', 'step by step', 'yes', 'In hospital, not discharged', '2026-11-20', 'no', 'no', 'I understand, continue', 'resident', '李秀英', '11010519491231002x', '+86 138 1234 5678', '王小明', '110101199003074514', '139-1234-5678', 'child', '2026-11-20', '上海市第六人民医院']) {
       await english.say(say);
     }
     const done = await english.say('submit');

@@ -5,7 +5,8 @@ import type { DialogDeps } from '../../dialogs/dialog-deps.js';
 import { FILING_STATE_VERSION, isNewerFilingState, newFilingState, upgradeFilingState, type FilingState } from '../../dialogs/filing-state.js';
 import { TURN_OUTCOME_KEY } from '../ops/turn-state-keys.js';
 import { MAIN_DIALOG, MainDialog } from '../../dialogs/main-dialog.js';
-import { answeredQuestions } from '../../dialogs/questions.js';
+import { FILING_FORM } from '../../dialogs/filing-form.js';
+import { waitingPromptId } from '../../dialogs/form/waiting.js';
 import { TurnKit } from '../../dialogs/turn-kit.js';
 import { flushFunnel } from '../../dialogs/funnel.js';
 
@@ -13,7 +14,7 @@ import { flushFunnel } from '../../dialogs/funnel.js';
  * Bump when the dialogs change shape (ids, steps): a stored dialog stack from another version is
  * dropped — the answers are kept — and the person is taken to their first unanswered question.
  */
-export const DIALOGS_VERSION = 1;
+export const DIALOGS_VERSION = 2;
 
 /** A person who comes back after this long gets a one-line recap before the next question. */
 const RECAP_AFTER_MS = 30 * 60 * 1000;
@@ -113,7 +114,7 @@ export class FilingBot extends ActivityHandler {
     const conversationId = context.activity.conversation?.id;
     if (!this.waitingWatch || !conversationId) return;
     const filing = await this.filingState.get(context);
-    const step = filing?.active ? filing.asking : undefined;
+    const step = filing?.active ? waitingPromptId(await this.dialogState.get(context)) : undefined;
     if (step === undefined && !wasFiling) return;
     await this.waitingWatch.afterTurn(`${context.activity.channelId}:${conversationId}`, step);
   }
@@ -163,7 +164,7 @@ export class FilingBot extends ActivityHandler {
   }
 
   private recap(kit: TurnKit): string {
-    const answered = answeredQuestions(kit.q);
+    const answered = FILING_FORM.answered(kit.q);
     const last = answered.at(-1);
     return last ? kit.t('messages.recap', { count: answered.length, last: kit.t(`labels.${last.id}`) }) : kit.t('messages.recapNone');
   }

@@ -53,6 +53,27 @@ function checked<T, U = T>(check: (input: string) => Check<T>, pick: (value: T) 
 
 const PLACE_CODE = /^\d{6}$/;
 
+/**
+ * The answers to the decision procedure a filing's basis records (domain.md §3, §6.5): insured, what is
+ * happening now, and the answers each category rests on. The one list of them: the dialogs take the keys
+ * from here (and each question that asks one declares `basis.answers.<key>` as its field).
+ */
+export const BASIS_ANSWERS = z
+  .object({
+    insuranceActive: z.boolean(),
+    now: z.enum(['PLANNING', 'EMERGENCY_NOW', 'IN_HOSPITAL', 'DISCHARGED_PAID']),
+    longTerm: z.boolean().optional(),
+    retired: z.boolean().optional(),
+    hukouMoved: z.boolean().optional(),
+    dispatchedByEmployer: z.boolean().optional(),
+    hasReferral: z.boolean().optional(),
+    /** Told in a description (no question asks it): a student living there long-term is a long-term resident. */
+    student: z.boolean().optional(),
+  })
+  .strict();
+export type BasisAnswers = z.infer<typeof BASIS_ANSWERS>;
+export const BASIS_ANSWER_KEYS = Object.keys(BASIS_ANSWERS.shape) as Array<keyof BasisAnswers>;
+
 const text = (limits: { min: number; max: number }) => z.string().trim().min(limits.min).max(limits.max);
 
 function categoryOptions(today: IsoDate) {
@@ -83,23 +104,7 @@ function categoryOptions(today: IsoDate) {
      * Why this category: the answers to the decision procedure that decided it (only those the procedure
      * reached) and the reason codes the person was told (domain.md §3, §6.5).
      */
-    basis: z
-      .object({
-        answers: z
-          .object({
-            insuranceActive: z.boolean(),
-            now: z.enum(['PLANNING', 'EMERGENCY_NOW', 'IN_HOSPITAL', 'DISCHARGED_PAID']),
-            longTerm: z.boolean().optional(),
-            retired: z.boolean().optional(),
-            hukouMoved: z.boolean().optional(),
-            dispatchedByEmployer: z.boolean().optional(),
-            hasReferral: z.boolean().optional(),
-            student: z.boolean().optional(),
-          })
-          .strict(),
-        reasons: z.array(z.enum(REASON_CODES)).min(1),
-      })
-      .strict(),
+    basis: z.object({ answers: BASIS_ANSWERS, reasons: z.array(z.enum(REASON_CODES)).min(1) }).strict(),
     consent: z.object({ personalInfo: z.literal(true, { error: 'CONSENT_REQUIRED' }), at: z.iso.datetime({ offset: true }) }).strict(),
     profileId: z.string(),
     profileVersion: z.string(),

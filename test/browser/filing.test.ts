@@ -45,6 +45,8 @@ describe('the web page, end to end in a real browser: a whole filing in Chinese'
     { type: '上海' },
     { sees: '您是否同意' },
     { click: '同意' },
+    { sees: '用一两句话说说' },
+    { click: '一步一步回答' },
     { click: '是，正常参保' },
     { sees: '现在是什么情况' },
     { click: '计划去外地看病或居住' },

@@ -5,13 +5,16 @@ import { loadProfiles } from '../../src/domain/profile.js';
 import { MemoryFilingStore } from '../../src/filings/index.js';
 import type { FilingStore, StoredFiling, SubmitInput } from '../../src/filings/filing-store.js';
 import { FilingBot } from '../../src/bot/filing-bot.js';
+import { ExactUnderstanding } from '../../dialogs/form/exact-understanding.js';
 import type { FunnelRecorder } from '../../dialogs/dialog-deps.js';
+import type { Understanding } from '../../src/nlu/understanding.js';
 import type { Step } from './paths.js';
 import { channelData, promptOf, promptsOf, replyWith, textOf } from './replies.js';
 
 export const TODAY = '2026-11-24';
 const texts = new Texts();
 const profiles = loadProfiles();
+const understanding = new ExactUnderstanding(texts);
 
 export interface ChatOptions {
   locale?: string;
@@ -22,6 +25,8 @@ export interface ChatOptions {
   now?: () => number;
   /** Receives the funnel events the bot counts (after each saved turn). */
   funnel?: FunnelRecorder;
+  /** Reads people's own words (default: the one the app uses). */
+  understanding?: Understanding;
 }
 
 /** A `{name}` placeholder that content left unfilled. */
@@ -73,7 +78,7 @@ export class Chat {
     const conversationState = new ConversationState(options.storage ?? new MemoryStorage());
     this.bot = new FilingBot(
       conversationState,
-      { texts, profiles, defaultRegion: options.defaultRegion ?? 'rizhao', filings: this.filings, today: () => TODAY, ...(options.funnel ? { funnel: options.funnel } : {}) },
+      { texts, profiles, defaultRegion: options.defaultRegion ?? 'rizhao', filings: this.filings, today: () => TODAY, understanding: options.understanding ?? understanding, ...(options.funnel ? { funnel: options.funnel } : {}) },
       options.now,
     );
     this.adapter = new TestAdapter(async (context) => this.bot.run(context), {

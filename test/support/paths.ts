@@ -17,14 +17,15 @@ export const upTo = <S extends Step>(steps: S[], promptId: string): S[] => steps
 
 /* ---------- zh-CN ---------- */
 
-/** From the greeting to the first question after consent (zh-CN). */
+/** From the greeting to the first question of the procedure, the situation answered step by step (zh-CN). */
 export const openingZh = (filer = '本人', insured = '日照', treatment = '上海'): TextStep[] => [
   ['你好', 'menu.main'],
   ['1', 'situation.filerMode'],
   [filer, 'situation.insuredPlace'],
   [insured, 'situation.treatmentPlace'],
   [treatment, 'consent.personalInfo'],
-  ['同意', 'situation.insuranceActive'],
+  ['同意', 'situation.intake'],
+  ['一步一步回答', 'situation.insuranceActive'],
   ['是', 'situation.now'],
 ];
 
@@ -112,14 +113,15 @@ export const AGENT_IN_HOSPITAL: TextStep[] = [
 
 /* ---------- en-US ---------- */
 
-/** From the greeting to the first question after consent (en-US). */
+/** From the greeting to the first question of the procedure, the situation answered step by step (en-US). */
 export const openingEn = (filer = 'For myself', insured = 'Rizhao', treatment = 'Shanghai'): TextStep[] => [
   ['hi', 'menu.main'],
   ['1', 'situation.filerMode'],
   [filer, 'situation.insuredPlace'],
   [insured, 'situation.treatmentPlace'],
   [treatment, 'consent.personalInfo'],
-  ['I agree', 'situation.insuranceActive'],
+  ['I agree', 'situation.intake'],
+  ['Answer step by step', 'situation.insuranceActive'],
   ['yes', 'situation.now'],
 ];
 

@@ -1,0 +1,110 @@
+import type { FilingContext } from './filing-context.js';
+import { DETAILS_STAGES, FILING_FORM } from './filing-form.js';
+import { asking, type Asking } from './form/declaration.js';
+import type { Recognizer } from './form/recognition.js';
+import { choice, yesNo } from './form/recognizers.js';
+
+/**
+ * What the conversation asks besides the filing form's questions — the menu, "I understand the
+ * consequences", the summary's confirmation, the field to edit, "this would end your filing", "clear
+ * everything?", the FAQ topic — one declaration each, and the registry of everything the dialogs can ask.
+ */
+
+export const MENU = asking<FilingContext, string>({
+  id: 'menu.main',
+  purpose: 'Main menu: start a filing, emergency advice, common questions, or a person.',
+  recognizer: choice({
+    values: () => ['FILE', 'EMERGENCY', 'FAQ', 'HUMAN'],
+    // An emergency told in words at the menu goes straight to the advice; a person asked for in words, to the hotline.
+    intents: { emergency: 'EMERGENCY', human: 'HUMAN' },
+  }),
+  nav: false,
+  // The menu's choice is acted on at once (the advice, the first question): nothing to say back.
+  readBack: false,
+  answersIntents: ['emergency', 'human'],
+});
+
+export const UNDERSTOOD = asking<FilingContext, string>({
+  id: 'outcome.understood',
+  purpose: 'Explicit confirmation that the consequences of the category are understood, or a comparison with the nearest alternative.',
+  recognizer: choice({ values: () => ['accept', 'compare'] }),
+});
+
+export const CONFIRM = asking<FilingContext, string>({
+  id: 'review.confirm',
+  purpose: 'The summary: submit, change an answer, or discard the filing.',
+  recognizer: choice({ values: () => ['submit', 'edit', 'restart'] }),
+});
+
+/** The answers the summary shows and an edit may change. */
+export const editableAnswers = (c: FilingContext) => FILING_FORM.answered(c).filter((q) => q.editable);
+
+export const EDIT_FIELD = asking<FilingContext, string>({
+  id: 'review.editField',
+  purpose: 'Which answer of the summary to change.',
+  // Its choices are the answered questions, each named by its label (labels.<question id>).
+  recognizer: choice({ values: (c) => editableAnswers(c).map((q) => q.id) }),
+});
+
+export const START_OVER = asking<FilingContext, boolean>({
+  id: 'confirm.startOver',
+  purpose: 'Asked before "start over" (the command, or discarding at the summary) clears a filing that has answers: clear it, or carry on.',
+  recognizer: yesNo(),
+});
+
+export const END_FILING = asking<FilingContext, boolean>({
+  id: 'outcome.endFiling',
+  purpose: 'Asked when a changed answer (back or an edit) would end the filing: change it anyway, or keep the earlier answer.',
+  recognizer: yesNo(),
+});
+
+/** The FAQ topic choice that goes back to the main menu. */
+export const FAQ_MENU = 'MENU';
+
+/** The topics (content: faq.topics) and "back to the menu"; a question the FAQ answers, asked in words, picks its topic. */
+function faqTopicRecognizer(): Recognizer<FilingContext, string> {
+  const topics = (c: FilingContext) => [...c.texts.list(c.locale, 'faq.topics'), FAQ_MENU];
+  const topic = choice<FilingContext, string>({ values: topics });
+  return {
+    ...topic,
+    recognize(text, scope) {
+      const read = topic.recognize(text, scope);
+      if (read.status !== 'invalid') return read;
+      const intent = scope.understanding.intent(text, scope.c.locale);
+      return intent?.intent === 'faq' && intent.topic && topics(scope.c).includes(intent.topic) ? { status: 'understood', value: intent.topic } : read;
+    },
+  };
+}
+
+export const FAQ_TOPIC = asking<FilingContext, string>({
+  id: 'faq.topic',
+  purpose: 'Which common question to answer.',
+  recognizer: faqTopicRecognizer(),
+  nav: false,
+  readBack: false,
+  answersIntents: ['faq'],
+});
+
+/** Everything the dialogs can ask, in conversation order: the filing's questions with the outcome's confirmation before the details. */
+export const CONVERSATION_ASKINGS: readonly Asking<FilingContext, any>[] = [
+  MENU,
+  ...FILING_FORM.questions.filter((q) => !DETAILS_STAGES.includes(q.stage as never)),
+  UNDERSTOOD,
+  ...FILING_FORM.questions.filter((q) => DETAILS_STAGES.includes(q.stage as never)),
+  END_FILING,
+  CONFIRM,
+  EDIT_FIELD,
+  START_OVER,
+  FAQ_TOPIC,
+];
+
+/** The registry the question prompt looks askings up in, by promptId. */
+export const ASKINGS: ReadonlyMap<string, Asking<FilingContext, any>> = new Map(CONVERSATION_ASKINGS.map((a) => [a.id, a]));
+
+/**
+ * Every promptId the dialogs can send, with its purpose: content/prompt-catalog.json is written from this
+ * (npm run generate:prompt-catalog), and a test checks it is up to date.
+ */
+export function promptCatalog(): Record<string, string> {
+  return Object.fromEntries(CONVERSATION_ASKINGS.map((a) => [a.id, a.purpose]));
+}

@@ -1,0 +1,78 @@
+import type { TextParams } from '../../src/content/texts.js';
+import type { Understanding } from '../../src/nlu/understanding.js';
+import type { FormContext } from './declaration.js';
+
+/** Where a value is named: the asking's id (its words are under prompts.<id>) and the turn's form context. */
+export interface LabelScope<C extends FormContext = FormContext> {
+  readonly id: string;
+  readonly c: C;
+}
+
+/** What a recogniser is given besides the text: the asking's id, the turn's form context, the understanding. */
+export interface RecognizeScope<C extends FormContext = FormContext> extends LabelScope<C> {
+  readonly understanding: Understanding;
+}
+
+/** A sentence from content, said in the person's language (and filer's variant) by whoever speaks it. */
+export interface Sentence {
+  key: string;
+  params?: TextParams;
+}
+
+/**
+ * How an answer was recognised, once, with the typed value. How sure it is decides what the bot does:
+ *
+ * - `exact`: a button, a number, a choice's own words (or a synonym content lists for it, as a whole
+ *   answer): taken as it is.
+ * - `typed`: free text that is the answer as typed (a name, an ID number): taken as it is.
+ * - `understood`: a confident reading of free words: taken, and said back in a few words so a misreading
+ *   is visible and undone with "back".
+ * - `close`: two readings are close (or a name fits several places): the person is asked which one, with
+ *   each as a button; `note` (an error code with params) says why first.
+ * - `confirm`: a reading taken only once the person confirms it (the facts of a one-sentence description).
+ * - `invalid`: not an answer (or not a valid one): said why, with an example, and asked again.
+ */
+export type Recognition<T> =
+  | { status: 'exact'; value: T }
+  | { status: 'typed'; value: T }
+  | { status: 'understood'; value: T }
+  | { status: 'close'; candidates: T[]; note?: { error: string; params?: TextParams } }
+  | { status: 'confirm'; value: T }
+  | { status: 'invalid'; error: string; params?: TextParams };
+
+/** The recognitions that give an answer at once. */
+export type Taken<T> = Extract<Recognition<T>, { status: 'exact' | 'typed' | 'understood' }>;
+
+export function isTaken<T>(r: Recognition<T>): r is Taken<T> {
+  return r.status === 'exact' || r.status === 'typed' || r.status === 'understood';
+}
+
+/**
+ * Turns what a person typed into the typed value of one asking. Declared with the asking; its
+ * `recognize` is called once per answer (by the asking's prompt), never a second time to get the value.
+ */
+export interface Recognizer<C extends FormContext = FormContext, T = unknown> {
+  /** The values offered as choices, in order (buttons, or numbered lines where the channel has no buttons). Absent: free text. */
+  choices?(scope: LabelScope<C>): T[];
+  /** How a value is named to the person, in their language: a choice's label, a place's full name. */
+  label(value: T, scope: LabelScope<C>): string;
+  /** Every way a value is named, in every language (a button of the other language may still be on screen). */
+  names?(value: T, scope: LabelScope<C>): string[];
+  recognize(text: string, scope: RecognizeScope<C>): Recognition<T>;
+  /** The question that asks to confirm a `confirm` reading (its choices are yes and the asking's own). */
+  confirmation?(value: T, scope: LabelScope<C>): Sentence;
+}
+
+const PUNCTUATION = /[\s。，、,.!！?？;；:："'“”‘’()（）【】[\]<>《》~～…]+/g;
+
+/** An answer folded for comparison: full-width to half-width, lower case, no spaces or punctuation. */
+export function normalizeAnswer(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(PUNCTUATION, '');
+}
+
+/** "2" among n choices: the 0-based index, or undefined. */
+export function choiceNumber(text: string, count: number): number | undefined {
+  const said = normalizeAnswer(text);
+  const n = Number.parseInt(said, 10);
+  return String(n) === said && n >= 1 && n <= count ? n - 1 : undefined;
+}

@@ -1,0 +1,128 @@
+import type { IntakeFacts } from '../src/nlu/understanding.js';
+import type { Situation } from '../src/domain/situation.js';
+import type { FilingContext } from './filing-context.js';
+import type { Question } from './form/declaration.js';
+import type { LabelScope, Recognition, Recognizer } from './form/recognition.js';
+import { choiceLabel, exactChoice } from './form/recognizers.js';
+
+/**
+ * The situation told in one's own words: the facts a description states become the answers of their
+ * questions, each checked as its own question checks it (a place must be a pooling area, an admission
+ * date not in the future), shown back together for confirmation first. The decision procedure still
+ * decides what counts: a fact it never reaches (户口 for someone not retired) decides nothing.
+ */
+
+/** The answer to the description question: the guided path, or the facts a description stated. */
+export type IntakeAnswer = 'GUIDED' | { facts: Partial<Situation> };
+
+/** The description question's one choice: answer step by step instead. */
+const GUIDED = 'GUIDED';
+
+/** The facts a description may state, in the order the procedure asks them (and they are shown). */
+const FACTS = [
+  'filerMode',
+  'insuredPlace',
+  'treatmentPlace',
+  'insuranceActive',
+  'now',
+  'admissionDate',
+  'longTerm',
+  'retired',
+  'hukouMoved',
+  'dispatchedByEmployer',
+  'scheme',
+  'hasReferral',
+  'student',
+] as const satisfies ReadonlyArray<keyof IntakeFacts & keyof Situation>;
+
+type Fact = (typeof FACTS)[number];
+
+type SituationQuestions = () => readonly Question<FilingContext, any>[];
+
+/** A question's own checks, for a value that did not come from its recogniser. */
+function acceptable(question: Question<FilingContext, any>, value: unknown, c: FilingContext): boolean {
+  if (question.accepts) return question.accepts(value, c);
+  const choices = question.recognizer.choices?.({ id: question.id, c });
+  return choices ? choices.includes(value) : true;
+}
+
+/** The facts of a description that pass their questions' checks (a duration decides "long-term" by the profile's threshold). */
+export function acceptedFacts(described: IntakeFacts, c: FilingContext, questions: SituationQuestions): Partial<Situation> {
+  const facts: Partial<Record<Fact, unknown>> = {};
+  const longTerm = described.longTerm ?? (described.stayDays !== undefined ? described.stayDays >= c.profile.longTermMinDays.value : undefined);
+  for (const key of FACTS) {
+    const value = key === 'longTerm' ? longTerm : described[key];
+    if (value === undefined) continue;
+    if (key === 'student') {
+      // No question asks it: a student living there long-term is a long-term resident (classify.ts).
+      if (typeof value === 'boolean') facts.student = value;
+      continue;
+    }
+    const question = questions().find((q) => q.id === `situation.${key}`);
+    if (question && acceptable(question, value, c)) facts[key] = value;
+  }
+  return facts as Partial<Situation>;
+}
+
+/** The facts as lines ("参保地：山东省日照市"), in the order the procedure asks them. */
+function factLines({ c }: LabelScope<FilingContext>, facts: Partial<Situation>, questions: SituationQuestions): string[] {
+  const t = (key: string, params = {}) => c.texts.t(c.locale, key, params);
+  return FACTS.filter((key) => facts[key] !== undefined).map((key) => {
+    if (key === 'student') return t(`prompts.situation.intake.facts.student.${facts.student ? 'yes' : 'no'}`);
+    const question = questions().find((q) => q.id === `situation.${key}`)!;
+    return t('messages.summaryRow', { label: t(`labels.situation.${key}`), value: question.show(facts[key], c) });
+  });
+}
+
+/**
+ * The description question's recogniser: "一步一步回答" (its choice) is the guided path; anything else is
+ * read by the understanding, and the facts that pass their checks are shown back for confirmation.
+ */
+export function intakeRecognizer(questions: SituationQuestions): Recognizer<FilingContext, IntakeAnswer> {
+  return {
+    choices: () => [GUIDED],
+    label: (value, scope) =>
+      value === GUIDED
+        ? choiceLabel(scope.c.texts, scope.c.locale, scope.id, GUIDED)
+        : factLines(scope, value.facts, questions).join(scope.c.texts.t(scope.c.locale, 'common.listSeparator')),
+    names: (value, { id, c }) => (value === GUIDED ? (['zh-CN', 'en-US'] as const).map((l) => choiceLabel(c.texts, l, id, GUIDED)) : []),
+    recognize(text, { id, c, understanding }): Recognition<IntakeAnswer> {
+      if (exactChoice(text, id, [GUIDED], c.texts) === GUIDED) return { status: 'exact', value: GUIDED };
+      const facts = acceptedFacts(understanding.intake(text, c.locale, c.today), c, questions);
+      if (Object.keys(facts).length === 0) return { status: 'invalid', error: 'INTAKE_NOTHING_FOUND' };
+      return { status: 'confirm', value: { facts } };
+    },
+    confirmation: (value, scope) => ({
+      key: 'prompts.situation.intake.confirm',
+      params: { facts: value === GUIDED ? '' : factLines(scope, value.facts, questions).map((line) => `• ${line}`).join('\n') },
+    }),
+  };
+}
+
+/** The description question's answer as the state holds it. */
+export function intakeAnswerOf(c: FilingContext): IntakeAnswer | undefined {
+  const intake = c.state.intake;
+  if (!intake) return undefined;
+  if (intake.mode === 'GUIDED') return GUIDED;
+  const s = c.state.situation as Record<string, unknown>;
+  return { facts: Object.fromEntries(intake.facts.filter((key) => s[key] !== undefined).map((key) => [key, s[key]])) as Partial<Situation> };
+}
+
+/**
+ * Applies an answer to the description question. The facts an earlier description gave go with it
+ * (unless answered one by one since); the new facts become the answers of their questions.
+ */
+export function applyIntake(c: FilingContext, answer: IntakeAnswer | undefined): void {
+  const earlier = c.state.intake?.mode === 'DESCRIBED' ? c.state.intake.facts : [];
+  for (const key of earlier) if (!c.progress.history.includes(`situation.${key}`)) delete c.state.situation[key];
+  if (answer === undefined) {
+    delete c.state.intake;
+    return;
+  }
+  if (answer === GUIDED) {
+    c.state.intake = { mode: 'GUIDED' };
+    return;
+  }
+  Object.assign(c.state.situation, answer.facts);
+  c.state.intake = { mode: 'DESCRIBED', facts: Object.keys(answer.facts) as Array<keyof Situation> };
+}

@@ -1,0 +1,224 @@
+import { isCategory } from '../src/domain/categories.js';
+import { classify, nextQuestion, type SituationQuestion } from '../src/domain/classify.js';
+import { checkAdmissionDate, parseDate } from '../src/domain/dates.js';
+import type { BasisAnswers } from '../src/domain/filing.js';
+import type { Outcome, Situation } from '../src/domain/situation.js';
+import type { FilingContext } from './filing-context.js';
+import { question, type Question } from './form/declaration.js';
+import { choice, text, yesNo, type ChoiceSpec } from './form/recognizers.js';
+import type { Recognizer } from './form/recognition.js';
+import { intakeRecognizer, type IntakeAnswer, applyIntake, intakeAnswerOf } from './intake.js';
+import { isPoolingAreaCode, placeRecognizer, showPlace } from './place-recognizer.js';
+
+/**
+ * The situation: who files and where (asked before anything personal), the separate consent, then the
+ * decision procedure of src/domain/classify.ts — each of its questions asked only when nextQuestion
+ * reaches it — after an optional description in the person's own words that answers several at once.
+ */
+
+function setSituation<K extends keyof Situation>(c: FilingContext, key: K, value: Situation[K] | undefined): void {
+  if (value === undefined) delete c.state.situation[key];
+  else c.state.situation[key] = value;
+}
+
+const placesKnown = (c: FilingContext) =>
+  c.state.situation.filerMode !== undefined && c.state.situation.insuredPlace !== undefined && c.state.situation.treatmentPlace !== undefined;
+
+/**
+ * The answers the decision procedure actually reached, replaying nextQuestion over what was given: an
+ * answer made irrelevant by a later change (a retiree question after "short stay"), or a fact of a
+ * description the procedure never reached, is not part of it and decides nothing.
+ */
+export function reachedSituation(c: FilingContext): { reached: Partial<Situation>; next: SituationQuestion | undefined } {
+  const s = c.state.situation;
+  const reached: Partial<Situation> = { filerMode: s.filerMode, insuredPlace: s.insuredPlace, treatmentPlace: s.treatmentPlace };
+  // A student (told in a description; no question asks it) is part of what the procedure reads.
+  if (s.student !== undefined) reached.student = s.student;
+  for (let i = 0; i < 20; i++) {
+    const next = nextQuestion(reached, c.profile);
+    if (next === undefined) return { reached, next };
+    if (s[next] === undefined) return { reached, next };
+    (reached as Record<string, unknown>)[next] = s[next];
+  }
+  throw new Error('the decision procedure did not settle');
+}
+
+/** The outcome for the answers given so far, once the procedure has all it needs. */
+export function currentOutcome(c: FilingContext): Outcome | undefined {
+  if (!placesKnown(c)) return undefined;
+  const { reached, next } = reachedSituation(c);
+  return next === undefined ? classify(reached as Situation, c.profile) : undefined;
+}
+
+/** True when the procedure still has questions (so it will touch the person's health situation). */
+const needsMoreAnswers = (c: FilingContext) => placesKnown(c) && reachedSituation(c).next !== undefined;
+
+/** Asked when the procedure reaches it (after consent), and shown while its answer is part of what was reached. */
+function reachedBy(id: SituationQuestion) {
+  return (c: FilingContext) => {
+    if (!placesKnown(c) || !c.state.consent?.personalInfo) return false;
+    const { reached, next } = reachedSituation(c);
+    return next === id || reached[id] !== undefined;
+  };
+}
+
+/** A question of the decision procedure whose answer is part of the classification basis. */
+function procedureQuestion<K extends SituationQuestion & keyof BasisAnswers>(
+  key: K,
+  spec: { purpose: string; recognizer: Recognizer<FilingContext, NonNullable<Situation[K]>> } & Pick<Question<FilingContext>, 'params' | 'answersIntents'>,
+): Question<FilingContext, NonNullable<Situation[K]>> {
+  return question({
+    ...spec,
+    id: `situation.${key}`,
+    stage: 'situation',
+    field: `basis.answers.${key}`,
+    affectsOutcome: true,
+    applies: reachedBy(key),
+    get: (c) => c.state.situation[key] as NonNullable<Situation[K]> | undefined,
+    set: (c, v) => setSituation(c, key, v),
+    show: (v, c) => spec.recognizer.label(v, { id: `situation.${key}`, c }),
+  });
+}
+
+/** A choice shown back by its label. */
+const labelOf = <T>(recognizer: Recognizer<FilingContext, T>, id: string) => (value: T, c: FilingContext) => recognizer.label(value, { id, c });
+
+const filerModeChoice = choice<FilingContext, NonNullable<Situation['filerMode']>>({ values: () => ['SELF', 'AGENT'] });
+export const filerMode = question<FilingContext, NonNullable<Situation['filerMode']>>({
+  id: 'situation.filerMode',
+  purpose: 'Whether the filing is for the person themselves or made by an agent for someone else.',
+  stage: 'situation',
+  field: 'filerMode',
+  recognizer: filerModeChoice,
+  applies: () => true,
+  get: (c) => c.state.situation.filerMode,
+  set: (c, v) => setSituation(c, 'filerMode', v),
+  show: labelOf(filerModeChoice, 'situation.filerMode'),
+});
+
+function placeQuestion(key: 'insuredPlace' | 'treatmentPlace', purpose: string): Question<FilingContext, string> {
+  return question({
+    id: `situation.${key}`,
+    purpose,
+    stage: 'situation',
+    field: key,
+    affectsOutcome: true,
+    recognizer: placeRecognizer(),
+    accepts: (code) => isPoolingAreaCode(code),
+    applies: () => true,
+    get: (c) => c.state.situation[key],
+    set: (c, v) => setSituation(c, key, v),
+    show: (code, c) => showPlace(code, c.locale),
+  });
+}
+
+const consentChoice = choice<FilingContext, boolean>({ values: () => ['agree', 'decline'], toValue: (c) => c === 'agree', fromValue: (v) => (v ? 'agree' : 'decline') });
+export const consent = question<FilingContext, boolean>({
+  id: 'consent.personalInfo',
+  purpose: 'Separate consent (Personal Information Protection Law) before asking about health and collecting ID and phone.',
+  stage: 'consent',
+  field: 'consent.personalInfo',
+  recognizer: consentChoice,
+  editable: false,
+  applies: (c) => needsMoreAnswers(c) || c.state.consent !== undefined || isCategory(currentOutcome(c)?.kind ?? ''),
+  get: (c) => c.state.consent?.personalInfo,
+  set: (c, v) => {
+    if (v === undefined) delete c.state.consent;
+    else c.state.consent = { personalInfo: v, at: new Date().toISOString() };
+  },
+  show: labelOf(consentChoice, 'consent.personalInfo'),
+});
+
+const yesNoQuestion = (extra: Omit<ChoiceSpec<FilingContext, boolean>, 'values' | 'toValue' | 'fromValue'> = {}) => yesNo<FilingContext>(extra);
+
+const nowChoice = choice<FilingContext, NonNullable<Situation['now']>>({
+  values: () => ['PLANNING', 'EMERGENCY_NOW', 'IN_HOSPITAL', 'DISCHARGED_PAID'],
+  // An emergency told in words is the answer here, not an interruption.
+  intents: { emergency: 'EMERGENCY_NOW' },
+});
+
+const admissionDate = question<FilingContext, string>({
+  id: 'situation.admissionDate',
+  purpose: 'The admission date of a person already in hospital (retroactive filing starts on or before it).',
+  stage: 'situation',
+  field: 'admissionDate',
+  affectsOutcome: true,
+  recognizer: text<FilingContext, string>({
+    parse: (said, c) => {
+      const date = parseDate(said, { locale: c.locale, today: c.today, prefer: 'past' });
+      return date.ok ? checkAdmissionDate(date.value, c.today) : date;
+    },
+    readsWords: true,
+  }),
+  accepts: (date, c) => checkAdmissionDate(date, c.today).ok,
+  applies: reachedBy('admissionDate'),
+  get: (c) => c.state.situation.admissionDate,
+  set: (c, v) => setSituation(c, 'admissionDate', v),
+  show: (v) => v,
+});
+
+const insuredPlace = placeQuestion('insuredPlace', 'The insured place (pooling area where the person is insured); selects the region profile.');
+const treatmentPlace = placeQuestion('treatmentPlace', 'The place of treatment; same area, within-province or cross-province.');
+
+const schemeChoice = choice<FilingContext, NonNullable<Situation['scheme']>>({ values: () => ['EMPLOYEE', 'RESIDENT', 'RETIRED_CADRE'] });
+
+/** The situation's questions other than the description, in the order they are asked. */
+const ANSWERED_ONE_BY_ONE: Question<FilingContext, any>[] = [
+  filerMode,
+  insuredPlace,
+  treatmentPlace,
+  consent,
+  procedureQuestion('insuranceActive', { purpose: 'Whether the insurance is currently active; an inactive one cannot file.', recognizer: yesNoQuestion() }),
+  procedureQuestion('now', {
+    purpose: 'What is happening now: planning, emergency, in hospital, or discharged and paid.',
+    recognizer: nowChoice,
+    answersIntents: ['emergency'],
+  }),
+  admissionDate,
+  procedureQuestion('longTerm', {
+    purpose: "Whether the person will live or work at the destination at least the profile's long-term threshold.",
+    // A duration ("两年", "八个月") is judged against the profile's threshold.
+    recognizer: yesNoQuestion({ hints: (c) => ({ longTermMinDays: c.profile.longTermMinDays.value, today: c.today }) }),
+    params: (c) => ({ days: c.profile.longTermMinDays.value }),
+  }),
+  procedureQuestion('retired', { purpose: 'Whether the person is retired (resettled retiree or long-term resident).', recognizer: yesNoQuestion() }),
+  procedureQuestion('hukouMoved', { purpose: "Whether a retiree's household registration moved to the destination (when the profile requires it).", recognizer: yesNoQuestion() }),
+  procedureQuestion('dispatchedByEmployer', { purpose: 'Whether a working person was sent by the insured employer (stationed employee).', recognizer: yesNoQuestion() }),
+  question<FilingContext, NonNullable<Situation['scheme']>>({
+    id: 'situation.scheme',
+    purpose: 'The insurance scheme of a dispatched worker (only employee insurance makes a stationed employee).',
+    stage: 'situation',
+    field: 'scheme',
+    affectsOutcome: true,
+    recognizer: schemeChoice,
+    applies: reachedBy('scheme'),
+    get: (c) => c.state.situation.scheme,
+    set: (c, v) => setSituation(c, 'scheme', v),
+    show: labelOf(schemeChoice, 'situation.scheme'),
+  }),
+  procedureQuestion('hasReferral', { purpose: 'Whether a qualified hospital of the insured place issued a referral (referral or self-referral).', recognizer: yesNoQuestion() }),
+];
+
+/**
+ * The situation told in one's own words, right after consent ("我是日照的退休职工，户口迁到海口了…"): the
+ * facts it states are shown back for confirmation and answer their questions, so only the questions
+ * still open are asked; "一步一步回答" keeps the guided path.
+ */
+const describing = intakeRecognizer(() => ANSWERED_ONE_BY_ONE);
+const intake = question<FilingContext, IntakeAnswer>({
+  id: 'situation.intake',
+  purpose: 'An optional description of the situation in the person\'s own words after consent: the facts it states answer their questions (confirmed first), or the guided path.',
+  stage: 'situation',
+  editable: false,
+  affectsOutcome: true,
+  recognizer: describing,
+  // Offered where the procedure still has questions after consent (and stays answered once given).
+  applies: (c) => c.state.consent?.personalInfo === true && (c.state.intake !== undefined || needsMoreAnswers(c)),
+  get: (c) => intakeAnswerOf(c),
+  set: (c, v) => applyIntake(c, v),
+  show: labelOf(describing, 'situation.intake'),
+  params: (c) => ({ place: c.state.situation.treatmentPlace ? showPlace(c.state.situation.treatmentPlace, c.locale) : '' }),
+});
+
+/** The situation's questions in the order they are asked: the description comes right after consent. */
+export const SITUATION_QUESTIONS: readonly Question<FilingContext, any>[] = [...ANSWERED_ONE_BY_ONE.slice(0, 4), intake, ...ANSWERED_ONE_BY_ONE.slice(4)];

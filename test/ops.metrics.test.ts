@@ -91,6 +91,19 @@ describe('ops: metrics and the filing funnel', () => {
     expect(await valueOf(metrics, 'funnel_abandoned_total', { step: 'details_completed' })).to.equal(1);
   });
 
+  it('counts readings of answers by question and status, bounding odd values', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.reading('situation.now', 'understood');
+    metrics.reading('situation.now', 'understood');
+    metrics.reading('situation.now', 'undone');
+    metrics.reading('consent.personalInfo', 'invalid');
+    metrics.reading('situation.now', 'not a status!');
+    expect(await valueOf(metrics, 'question_readings_total', { question: 'situation.now', status: 'understood' })).to.equal(2);
+    expect(await valueOf(metrics, 'question_readings_total', { question: 'situation.now', status: 'undone' })).to.equal(1);
+    expect(await valueOf(metrics, 'question_readings_total', { question: 'consent.personalInfo', status: 'invalid' })).to.equal(1);
+    expect(await valueOf(metrics, 'question_readings_total', { question: 'situation.now', status: 'other' })).to.equal(1);
+  });
+
   it('counts turns by channel and outcome and records their latency', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
     metrics.turn('webchat', 'ok', 0.02);

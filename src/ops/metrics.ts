@@ -41,6 +41,12 @@ export interface Metrics {
    * when they stopped answering and the conversation outlived its state (AbandonmentWatch).
    */
   abandoned(step: string, how?: AbandonedHow): void;
+  /**
+   * An answer to a question (a promptId) was read: taken exactly, taken as typed, understood and said back,
+   * asked about (close readings, a reading to confirm), picked or confirmed, refused, or undone by "back"
+   * right after it was said back (a wrong advance).
+   */
+  reading(question: string, status: string): void;
   /** The exposition text and its content type, for GET /metrics. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -119,6 +125,13 @@ export function createMetrics(opts: MetricsOpts = {}): Metrics {
     registers,
   });
 
+  const readings = new Counter({
+    name: 'question_readings_total',
+    help: 'Answers read, by question (promptId) and how: exact, typed, understood (said back), close (asked which), picked, confirm (shown to confirm), confirmed, invalid (asked again), undone (back right after a reading said back)',
+    labelNames: ['question', 'status'],
+    registers,
+  });
+
   // Start every funnel series at 0 so a dashboard sees the whole funnel before the first conversation.
   for (const step of FUNNEL_STEPS) funnelSteps.inc({ step }, 0);
   for (const category of [...CATEGORY_IDS, ...NON_CATEGORY_OUTCOMES]) classified.inc({ category }, 0);
@@ -132,6 +145,9 @@ export function createMetrics(opts: MetricsOpts = {}): Metrics {
   const categoryLabel = new BoundedLabel(0, new Set<string>([...CATEGORY_IDS, ...NON_CATEGORY_OUTCOMES]));
   const abandonedLabel = new BoundedLabel(200);
   const howLabel = new BoundedLabel(0, new Set<string>(['cancelled', 'expired']));
+  const questionLabel = new BoundedLabel(100);
+  // The statuses are the dialogs' (dialogs/form/readings.ts READING_STATUSES): a handful of short words.
+  const readingLabel = new BoundedLabel(12);
 
   const observeStore = (store: string, op: string, seconds: number): void => {
     storeSeconds.observe({ store: storeLabel.value(store), op: opLabel.value(op) }, seconds);
@@ -168,6 +184,9 @@ export function createMetrics(opts: MetricsOpts = {}): Metrics {
     },
     abandoned(step, how = 'cancelled') {
       abandonedSteps.inc({ step: abandonedLabel.value(step), how: howLabel.value(how) });
+    },
+    reading(question, status) {
+      readings.inc({ question: questionLabel.value(question), status: readingLabel.value(status) });
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

@@ -4,11 +4,11 @@ import restify, { type Server } from 'restify';
 import { todayInShanghai, type IsoDate } from './domain/calendar.js';
 import { loadProfiles, type RegionProfile } from './domain/profile.js';
 import { warmUpDateRecognizers } from './domain/dates.js';
+import { createUnderstanding } from './nlu/index.js';
 import { Texts } from './content/texts.js';
 import { createFilingStore, type FilingStore } from './filings/index.js';
 import { createStateStorage, type StateStorage } from './state/state-storage.js';
 import { FilingBot } from './bot/filing-bot.js';
-import { ExactUnderstanding } from '../dialogs/form/exact-understanding.js';
 import { createTurnErrorHandler } from './bot/turn-error.js';
 import { TurnLogMiddleware } from './bot/turn-log-middleware.js';
 import { TurnOrderMiddleware } from './bot/turn-order-middleware.js';
@@ -65,6 +65,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     throw new ConfigError(`Invalid configuration: DEFAULT_REGION must name a profile in content/regions/ (have: ${[...profiles.keys()].join(', ')})`);
   }
   warmUpDateRecognizers();
+  // People's own words: trained once from content/nlu/ (shared by every bot in the process), now rather than on the first message.
+  const understanding = createUnderstanding();
+  understanding.warmUp();
   const metrics = createMetrics();
   const filings =
     overrides.filings ??
@@ -107,7 +110,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     defaultRegion: config.defaultRegion,
     filings: timedFilingStore(filings, metrics),
     today: overrides.today ?? (() => todayInShanghai()),
-    understanding: new ExactUnderstanding(texts),
+    understanding,
     funnel: metrics,
     waitingWatch: abandonment,
   });

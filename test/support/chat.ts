@@ -5,7 +5,7 @@ import { loadProfiles } from '../../src/domain/profile.js';
 import { MemoryFilingStore } from '../../src/filings/index.js';
 import type { FilingStore, StoredFiling, SubmitInput } from '../../src/filings/filing-store.js';
 import { FilingBot } from '../../src/bot/filing-bot.js';
-import { ExactUnderstanding } from '../../dialogs/form/exact-understanding.js';
+import { createUnderstanding } from '../../src/nlu/index.js';
 import type { FunnelRecorder } from '../../dialogs/dialog-deps.js';
 import type { Understanding } from '../../src/nlu/understanding.js';
 import type { Step } from './paths.js';
@@ -14,7 +14,8 @@ import { channelData, promptOf, promptsOf, replyWith, textOf } from './replies.j
 export const TODAY = '2026-11-24';
 const texts = new Texts();
 const profiles = loadProfiles();
-const understanding = new ExactUnderstanding(texts);
+/** The understanding the app uses (trained once per process). */
+const understanding = createUnderstanding();
 
 export interface ChatOptions {
   locale?: string;

@@ -46,13 +46,17 @@ function acceptable(question: Question<FilingContext, any>, value: unknown, c: F
   return choices ? choices.includes(value) : true;
 }
 
-/** The facts of a description that pass their questions' checks (a duration decides "long-term" by the profile's threshold). */
+/**
+ * The facts of a description that pass their questions' checks (a duration decides "long-term" by the
+ * profile's threshold) and say something new: a fact that repeats an answer already given (the places,
+ * asked before) is not news.
+ */
 export function acceptedFacts(described: IntakeFacts, c: FilingContext, questions: SituationQuestions): Partial<Situation> {
   const facts: Partial<Record<Fact, unknown>> = {};
   const longTerm = described.longTerm ?? (described.stayDays !== undefined ? described.stayDays >= c.profile.longTermMinDays.value : undefined);
   for (const key of FACTS) {
     const value = key === 'longTerm' ? longTerm : described[key];
-    if (value === undefined) continue;
+    if (value === undefined || c.state.situation[key] === value) continue;
     if (key === 'student') {
       // No question asks it: a student living there long-term is a long-term resident (classify.ts).
       if (typeof value === 'boolean') facts.student = value;

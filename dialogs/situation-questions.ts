@@ -8,7 +8,7 @@ import { question, type Question } from './form/declaration.js';
 import { choice, text, yesNo, type ChoiceSpec } from './form/recognizers.js';
 import type { Recognizer } from './form/recognition.js';
 import { intakeRecognizer, type IntakeAnswer, applyIntake, intakeAnswerOf } from './intake.js';
-import { isPoolingAreaCode, placeRecognizer, showPlace } from './place-recognizer.js';
+import { isPoolingAreaCode, placeRecognizer, poolingAreaCodeOf, showPlace } from './place-recognizer.js';
 
 /**
  * The situation: who files and where (asked before anything personal), the separate consent, then the
@@ -107,7 +107,8 @@ function placeQuestion(key: 'insuredPlace' | 'treatmentPlace', purpose: string):
     accepts: (code) => isPoolingAreaCode(code),
     applies: () => true,
     get: (c) => c.state.situation[key],
-    set: (c, v) => setSituation(c, key, v),
+    // The place as named (义乌) is kept as its pooling area (金华市): where the filing points to.
+    set: (c, v) => setSituation(c, key, v === undefined ? undefined : (poolingAreaCodeOf(v) ?? v)),
     show: (code, c) => showPlace(code, c.locale),
   });
 }

@@ -170,8 +170,8 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
       count(from === 'pending' ? 'confirmed' : from === 'offered' ? 'picked' : recognition.status);
       const saidBack = recognition.status === 'understood' && from === undefined && asking.readBack !== false;
       if (saidBack) {
-        const answer = asking.recognizer.label(recognition.value, scope);
-        await turn.voice.say(turn.voice.t('messages.understood', { answer }), { promptId: options.promptId, understood: true });
+        const said = recognition.said ?? { key: 'messages.understood', params: { answer: asking.recognizer.label(recognition.value, scope) } };
+        await turn.voice.say(turn.voice.t(said.key, said.params), { promptId: options.promptId, understood: true });
         turn.c.progress.saidBack = options.promptId;
       } else {
         delete turn.c.progress.saidBack;

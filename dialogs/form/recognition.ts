@@ -26,7 +26,7 @@ export interface Sentence {
  *   answer): taken as it is.
  * - `typed`: free text that is the answer as typed (a name, an ID number): taken as it is.
  * - `understood`: a confident reading of free words: taken, and said back in a few words so a misreading
- *   is visible and undone with "back".
+ *   is visible and undone with "back" ("好的，按“…”处理。", or `said` when the recogniser says it better).
  * - `close`: two readings are close (or a name fits several places): the person is asked which one, with
  *   each as a button; `note` (an error code with params) says why first.
  * - `confirm`: a reading taken only once the person confirms it (the facts of a one-sentence description).
@@ -35,7 +35,7 @@ export interface Sentence {
 export type Recognition<T> =
   | { status: 'exact'; value: T }
   | { status: 'typed'; value: T }
-  | { status: 'understood'; value: T }
+  | { status: 'understood'; value: T; said?: Sentence }
   | { status: 'close'; candidates: T[]; note?: { error: string; params?: TextParams } }
   | { status: 'confirm'; value: T }
   | { status: 'invalid'; error: string; params?: TextParams };

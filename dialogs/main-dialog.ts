@@ -76,6 +76,9 @@ function isSubmit(kit: TurnKit, text: string): boolean {
   return exactChoice(text, CONFIRM.id, ['submit', 'edit', 'restart'], texts) === 'submit' && exactChoice(text, MENU.id, ['FILE', 'EMERGENCY', 'FAQ', 'HUMAN'], texts) === undefined;
 }
 
+/** Readings that make the words an answer to the question waiting (an intent does not take them). */
+const ANSWER_READINGS = new Set(['understood', 'confirm', 'close']);
+
 /** Asked again from the state after a language switch (the stage shows what comes with it: the summary, the consequences). */
 const drivenByState = (promptId: string) => FILING_FORM.byId(promptId) !== undefined || [MENU.id, UNDERSTOOD.id, CONFIRM.id].includes(promptId);
 
@@ -132,8 +135,9 @@ export class MainDialog extends ComponentDialog {
     if (command) return this.command(dc, kit, command, waiting);
     const intent = this.deps.understanding.intent(text, kit.locale);
     if (!intent || waiting?.prompt.askingOf(waiting.options.promptId).answersIntents?.includes(intent.intent)) return undefined;
-    // A confident reading of the answer is not stolen by an intent, except an emergency: care comes first.
-    if (reading && isTaken(reading) && reading.status === 'understood' && intent.intent !== 'emergency') return undefined;
+    // A reading of the words as an answer (taken, to confirm, or close) is not stolen by an intent, except
+    // an emergency: care comes first. Only words that answer nothing, or free text, give way.
+    if (reading && ANSWER_READINGS.has(reading.status) && intent.intent !== 'emergency') return undefined;
     if (intent.intent === 'faq') return this.answerFaq(dc, kit, intent);
     const asCommand = COMMAND_OF_INTENT[intent.intent];
     return asCommand ? this.command(dc, kit, asCommand, waiting, intent) : undefined;

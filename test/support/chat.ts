@@ -14,8 +14,9 @@ import { channelData, promptOf, promptsOf, replyWith, textOf } from './replies.j
 export const TODAY = '2026-11-24';
 const texts = new Texts();
 const profiles = loadProfiles();
-/** The understanding the app uses (trained once per process). */
+/** The understanding the app uses (trained once per process, now rather than in the middle of a test). */
 const understanding = createUnderstanding();
+understanding.warmUp();
 
 export interface ChatOptions {
   locale?: string;

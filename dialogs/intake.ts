@@ -1,3 +1,4 @@
+import { LOCALES } from '../src/content/texts.js';
 import type { IntakeFacts } from '../src/nlu/understanding.js';
 import type { Situation } from '../src/domain/situation.js';
 import type { FilingContext } from './filing-context.js';
@@ -89,7 +90,7 @@ export function intakeRecognizer(questions: SituationQuestions): Recognizer<Fili
       value === GUIDED
         ? choiceLabel(scope.c.texts, scope.c.locale, scope.id, GUIDED)
         : factLines(scope, value.facts, questions).join(scope.c.texts.t(scope.c.locale, 'common.listSeparator')),
-    names: (value, { id, c }) => (value === GUIDED ? (['zh-CN', 'en-US'] as const).map((l) => choiceLabel(c.texts, l, id, GUIDED)) : []),
+    names: (value, { id, c }) => (value === GUIDED ? LOCALES.map((l) => choiceLabel(c.texts, l, id, GUIDED)) : []),
     recognize(text, { id, c, understanding }): Recognition<IntakeAnswer> {
       if (exactChoice(text, id, [GUIDED], c.texts) === GUIDED) return { status: 'exact', value: GUIDED };
       const facts = acceptedFacts(understanding.intake(text, c.locale, c.today), c, questions);

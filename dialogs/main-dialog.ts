@@ -10,7 +10,7 @@ import { newFilingState } from './filing-state.js';
 import { recordReading } from './funnel.js';
 import { isTaken, normalizeAnswer } from './form/recognition.js';
 import { choiceLabel, exactChoice } from './form/recognizers.js';
-import { asked, QuestionPrompt, type AskOptions } from './form/question-prompt.js';
+import { asked, QuestionPrompt } from './form/question-prompt.js';
 import { waitingPrompt, type WaitingPrompt } from './form/waiting.js';
 import { keepEarlierAnswer } from './questions-dialog.js';
 import { emergencyLines } from './outcome-dialog.js';

@@ -5,7 +5,7 @@ import type { Outcome } from '../src/domain/situation.js';
 import { ASKINGS, UNDERSTOOD } from './conversation-askings.js';
 import type { DialogDeps } from './dialog-deps.js';
 import { settle } from './form/form.js';
-import { asked, QuestionPrompt, type AskOptions } from './form/question-prompt.js';
+import { asked, QuestionPrompt } from './form/question-prompt.js';
 import { currentOutcome } from './situation-questions.js';
 import { filingHost, TurnKit } from './turn-kit.js';
 import { recordFunnel } from './funnel.js';

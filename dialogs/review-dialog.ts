@@ -8,7 +8,7 @@ import { newFilingState } from './filing-state.js';
 import { categoryName, renderItems } from './outcome-dialog.js';
 import { acceptedCategory } from './details-questions.js';
 import { FILING_FORM } from './filing-form.js';
-import { asked, QuestionPrompt, type AskOptions } from './form/question-prompt.js';
+import { asked, QuestionPrompt } from './form/question-prompt.js';
 import { clearFiling } from './start-over.js';
 import { summaryCard } from './summary-card.js';
 import { filingHost, TurnKit } from './turn-kit.js';

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import type { Activity } from 'botbuilder';
 import { Chat } from './support/chat.js';
-import { openingEn, openingZh, upTo } from './support/paths.js';
+import { answerUntilOutcome, openingEn, openingZh, upTo } from './support/paths.js';
 import { ScriptedUnderstanding } from './support/scripted-understanding.js';
 
 /**
@@ -14,10 +13,10 @@ import { ScriptedUnderstanding } from './support/scripted-understanding.js';
 const DESCRIPTION = '我是日照的退休职工，户口迁到海口了，现在跟女儿住在海口';
 const TO_INTAKE_HAIKOU = upTo(openingZh('本人', '日照', '海口'), 'situation.intake');
 const TO_INTAKE = upTo(openingZh(), 'situation.intake');
+/** Answers to the situation questions a description may leave open. */
+const ANSWERS: Record<string, string> = { 'situation.insuranceActive': '是', 'situation.now': '计划去外地看病或居住' };
 const SITUATION = /^situation\.(insuranceActive|now|admissionDate|longTerm|retired|hukouMoved|dispatchedByEmployer|scheme|hasReferral)$/;
 
-/** The questions of the procedure these replies ask. */
-const situationQuestions = (replies: Partial<Activity>[]) => [Chat.promptOf(replies) ?? ''].filter((p) => SITUATION.test(p));
 
 describe('one-sentence intake', () => {
   it('the issue\'s description: its facts shown back together, confirmed, and only the open questions asked (a resettled retiree)', async () => {
@@ -31,20 +30,12 @@ describe('one-sentence intake', () => {
     expect(shown.text).not.to.include('参保地');
     expect(shown.suggestedActions!.actions.map((a) => a.title).slice(0, 2)).to.deep.equal(['对，就是这样', '一步一步回答']);
 
-    const asked: string[] = [];
-    for (const [say, next] of [
-      ['对，就是这样', 'situation.insuranceActive'],
-      ['是', 'situation.now'],
-    ] as const) {
-      const replies = await chat.say(say);
-      expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal(next);
-      asked.push(...situationQuestions(replies));
-    }
-    const outcome = await chat.say('计划去外地看病或居住');
+    const { asked, outcome } = await answerUntilOutcome((t) => chat.say(t), await chat.say('对，就是这样'), ANSWERS);
     expect(Chat.channelData(outcome, 'category')).to.equal('LT_RETIREE');
     expect(Chat.channelData<string[]>(outcome, 'reasons')).to.include('RETIRED_HUKOU_MOVED');
-    // At most three situation questions after the description (here: insured? and what is happening now).
-    expect(asked.length).to.be.at.most(3);
+    // Long-term, retired and hukou were told: not asked. At most three situation questions after the description.
+    expect(asked.filter((q) => /^situation\.(longTerm|retired|hukouMoved)$/.test(q))).to.deep.equal([]);
+    expect(asked.filter((q) => SITUATION.test(q)).length).to.be.at.most(3);
   });
 
   it('in English: "My mother is retired, she will live with me in Haikou for good"', async () => {
@@ -53,11 +44,13 @@ describe('one-sentence intake', () => {
     const confirm = await chat.say('My mother is retired, she will live with me in Haikou for good');
     expect(Chat.promptOf(confirm)).to.equal('situation.intake');
     expect(Chat.textOf(confirm)).to.include('Retired').and.to.include('Yes, long-term');
-    await chat.follow([
-      ['yes', 'situation.insuranceActive'],
-      ['yes', 'situation.now'],
-      ['Planning ahead', 'situation.hukouMoved'],
-    ]);
+    const { asked, outcome } = await answerUntilOutcome((t) => chat.say(t), await chat.say('yes'), {
+      'situation.insuranceActive': 'yes',
+      'situation.now': 'Planning ahead',
+      'situation.hukouMoved': 'no',
+    });
+    expect(asked.filter((q) => /^situation\.(longTerm|retired)$/.test(q))).to.deep.equal([]);
+    expect(Chat.channelData(outcome, 'category')).to.equal('LT_RESIDENT');
   });
 
   it('a fact that changes an earlier answer is shown and, once confirmed, changes it (the place checked as the place question checks it)', async () => {
@@ -65,10 +58,8 @@ describe('one-sentence intake', () => {
     await chat.follow(TO_INTAKE);
     const confirm = await chat.say(DESCRIPTION);
     expect(Chat.textOf(confirm)).to.include('就医地：海南省海口市');
+    await answerUntilOutcome((t) => chat.say(t), await chat.say('对'), ANSWERS);
     await chat.follow([
-      ['对', 'situation.insuranceActive'],
-      ['是', 'situation.now'],
-      ['计划去外地看病或居住', 'outcome.understood'],
       ['我已了解，继续', 'details.scheme'],
       ['职工医保', 'details.personName'],
       ['张三', 'details.idNumber'],
@@ -111,11 +102,8 @@ describe('one-sentence intake', () => {
     const replies = await chat.say('我妈退休了，户口没迁，以后跟我在上海长住');
     expect(Chat.channelData(replies, 'faq')).to.equal(undefined);
     expect(Chat.promptOf(replies)).to.equal('situation.intake');
-    await chat.follow([
-      ['对', 'situation.insuranceActive'],
-      ['是', 'situation.now'],
-    ]);
-    expect(Chat.channelData(await chat.say('计划去外地看病或居住'), 'category')).to.equal('LT_RESIDENT');
+    const { outcome } = await answerUntilOutcome((t) => chat.say(t), await chat.say('对'), ANSWERS);
+    expect(Chat.channelData(outcome, 'category')).to.equal('LT_RESIDENT');
   });
 
   it('back from the next question opens the description again; "一步一步回答" then takes back the facts it gave', async () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Activity } from 'botbuilder';
 import type { FunnelRecorder } from '../dialogs/dialog-deps.js';
 import { Chat } from './support/chat.js';
-import { AGENT_IN_HOSPITAL, LT_RESIDENT_TO_SUMMARY, LT_WORKER_TO_NAME, openingZh, TMP_OTHER_TO_SUMMARY, upTo, type Step } from './support/paths.js';
+import { AGENT_IN_HOSPITAL, answerUntilOutcome, LT_RESIDENT_TO_SUMMARY, LT_WORKER_TO_NAME, openingZh, TMP_OTHER_TO_SUMMARY, upTo, type Step } from './support/paths.js';
 import { ScriptedUnderstanding } from './support/scripted-understanding.js';
 
 /**
@@ -90,13 +90,12 @@ describe("the issue's sentences are understood at their questions, and said back
     const confirm = await chat.say('我在西安上大学');
     expect(Chat.promptOf(confirm)).to.equal('situation.intake');
     expect(Chat.textOf(confirm)).to.include(chat.texts.t('zh-CN', 'prompts.situation.intake.facts.student.yes'));
-    await chat.follow([
-      ['对', 'situation.insuranceActive'],
-      ['是', 'situation.now'],
-      ['计划去外地看病或居住', 'situation.longTerm'],
-      ['是', 'situation.retired'],
-    ]);
-    const outcome = await chat.say('没退休');
+    const { outcome } = await answerUntilOutcome((t) => chat.say(t), await chat.say('对'), {
+      'situation.insuranceActive': '是',
+      'situation.now': '计划去外地看病或居住',
+      'situation.longTerm': '是',
+      'situation.retired': '没退休',
+    });
     expect(Chat.channelData(outcome, 'category')).to.equal('LT_RESIDENT');
     expect(Chat.channelData<string[]>(outcome, 'reasons')).to.include('STUDENT_LONG_TERM');
   });

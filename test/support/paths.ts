@@ -137,3 +137,26 @@ export const TMP_OTHER_EN_TO_START_DATE: TextStep[] = [
   ['11010519491231002X', 'details.phone'],
   ['13812345678', 'details.startDate'],
 ];
+
+/**
+ * Answers each question asked with the answer given for it until the outcome is told, and returns the
+ * questions asked (in order) and the replies that told the outcome. For conversations whose questions
+ * depend on what the understanding makes of a description: a question without an answer here fails.
+ */
+export async function answerUntilOutcome(
+  say: (text: string) => Promise<Partial<Activity>[]>,
+  first: Partial<Activity>[],
+  answers: Record<string, string>,
+): Promise<{ asked: string[]; outcome: Partial<Activity>[] }> {
+  const asked: string[] = [];
+  let replies = first;
+  for (let turn = 0; turn < 12; turn++) {
+    if (replies.some((r) => (r.channelData as { category?: string } | undefined)?.category)) return { asked, outcome: replies };
+    const waiting = [...replies].reverse().map((r) => (r.channelData as { promptId?: string } | undefined)?.promptId).find(Boolean);
+    const answer = waiting ? answers[waiting] : undefined;
+    if (answer === undefined) throw new Error(`no answer for ${waiting ?? 'nothing asked'}: ${replies.map((r) => r.text).join('\n')}`);
+    asked.push(waiting!);
+    replies = await say(answer);
+  }
+  throw new Error('no outcome after 12 answers');
+}

@@ -27,6 +27,38 @@ describe('state that survives change: deploys, old versions and long pauses', ()
     expect(Chat.promptOf(replies)).to.equal('consent.personalInfo');
   });
 
+  it('a version 1 state (before the question engine), past consent: upgraded, answers kept, no description asked mid-way', async () => {
+    const storage = new MemoryStorage();
+    await storage.write({
+      [STATE_KEY]: {
+        eTag: '*',
+        filing: {
+          v: 1,
+          active: true,
+          situation: { filerMode: 'SELF', insuredPlace: '371100', treatmentPlace: '310000', insuranceActive: true },
+          consent: { personalInfo: true, at: '2026-11-24T01:00:00.000Z' },
+          details: {},
+          history: ['situation.filerMode', 'situation.insuredPlace', 'situation.treatmentPlace', 'consent.personalInfo', 'situation.insuranceActive'],
+          previous: {},
+          failures: { 'situation.now': 2 },
+          asking: 'situation.now',
+          suggestions: { promptId: 'situation.insuredPlace', values: ['320500', '341300'] },
+          idempotencyKey: 'kept-key',
+        },
+        dialogState: { dialogStack: [{ id: 'main', state: { dialogs: { dialogStack: [{ id: 'answer', state: {} }] } } }] },
+        meta: { dialogsVersion: 1, lastSeen: Date.now() },
+      },
+    });
+    const chat = new Chat({ storage });
+    const replies = await chat.say('你好');
+    expect(Chat.textOf(replies)).to.include('服务刚刚更新过');
+    expect(Chat.promptOf(replies)).to.equal('situation.now');
+    const filing = ((await storage.read([STATE_KEY]))[STATE_KEY] as { filing: Record<string, unknown> }).filing;
+    expect(filing).to.include({ v: 2, idempotencyKey: 'kept-key' });
+    expect(filing).to.deep.include({ intake: { mode: 'GUIDED' } });
+    expect(filing).not.to.have.any.keys('asking', 'failures', 'suggestions');
+  });
+
   for (const [what, stored] of [
     ['filing state', { filing: { v: 99, active: true, situation: { filerMode: 'SELF' }, details: {}, history: ['situation.filerMode'], fromTheFuture: 'kept' } }],
     ['dialog state', { filing: { v: 1, active: true, situation: {}, details: {}, history: [] }, meta: { dialogsVersion: 99, lastSeen: 0 }, fromTheFuture: 'kept' }],

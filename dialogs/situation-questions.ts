@@ -5,7 +5,7 @@ import type { BasisAnswers } from '../src/domain/filing.js';
 import type { Outcome, Situation } from '../src/domain/situation.js';
 import type { FilingContext } from './filing-context.js';
 import { question, type Question } from './form/declaration.js';
-import { choice, text, yesNo, type ChoiceSpec } from './form/recognizers.js';
+import { choice, text, yesNo } from './form/recognizers.js';
 import type { Recognizer } from './form/recognition.js';
 import { intakeRecognizer, type IntakeAnswer, applyIntake, intakeAnswerOf } from './intake.js';
 import { isPoolingAreaCode, placeRecognizer, poolingAreaCodeOf, showPlace } from './place-recognizer.js';
@@ -53,6 +53,11 @@ export function currentOutcome(c: FilingContext): Outcome | undefined {
 /** True when the procedure still has questions (so it will touch the person's health situation). */
 const needsMoreAnswers = (c: FilingContext) => placesKnown(c) && reachedSituation(c).next !== undefined;
 
+/** An answer shown back by its recogniser's label (a choice's words, a place's name). */
+function labelOf<T>(recognizer: Recognizer<FilingContext, T>, id: string) {
+  return (value: T, c: FilingContext) => recognizer.label(value, { id, c });
+}
+
 /** Asked when the procedure reaches it (after consent), and shown while its answer is part of what was reached. */
 function reachedBy(id: SituationQuestion) {
   return (c: FilingContext) => {
@@ -76,12 +81,9 @@ function procedureQuestion<K extends SituationQuestion & keyof BasisAnswers>(
     applies: reachedBy(key),
     get: (c) => c.state.situation[key] as NonNullable<Situation[K]> | undefined,
     set: (c, v) => setSituation(c, key, v),
-    show: (v, c) => spec.recognizer.label(v, { id: `situation.${key}`, c }),
+    show: labelOf(spec.recognizer, `situation.${key}`),
   });
 }
-
-/** A choice shown back by its label. */
-const labelOf = <T>(recognizer: Recognizer<FilingContext, T>, id: string) => (value: T, c: FilingContext) => recognizer.label(value, { id, c });
 
 const filerModeChoice = choice<FilingContext, NonNullable<Situation['filerMode']>>({ values: () => ['SELF', 'AGENT'] });
 export const filerMode = question<FilingContext, NonNullable<Situation['filerMode']>>({
@@ -130,8 +132,6 @@ export const consent = question<FilingContext, boolean>({
   show: labelOf(consentChoice, 'consent.personalInfo'),
 });
 
-const yesNoQuestion = (extra: Omit<ChoiceSpec<FilingContext, boolean>, 'values' | 'toValue' | 'fromValue'> = {}) => yesNo<FilingContext>(extra);
-
 const nowChoice = choice<FilingContext, NonNullable<Situation['now']>>({
   values: () => ['PLANNING', 'EMERGENCY_NOW', 'IN_HOSPITAL', 'DISCHARGED_PAID'],
   // An emergency told in words is the answer here, not an interruption.
@@ -169,7 +169,7 @@ const ANSWERED_ONE_BY_ONE: Question<FilingContext, any>[] = [
   insuredPlace,
   treatmentPlace,
   consent,
-  procedureQuestion('insuranceActive', { purpose: 'Whether the insurance is currently active; an inactive one cannot file.', recognizer: yesNoQuestion() }),
+  procedureQuestion('insuranceActive', { purpose: 'Whether the insurance is currently active; an inactive one cannot file.', recognizer: yesNo<FilingContext>() }),
   procedureQuestion('now', {
     purpose: 'What is happening now: planning, emergency, in hospital, or discharged and paid.',
     recognizer: nowChoice,
@@ -179,12 +179,12 @@ const ANSWERED_ONE_BY_ONE: Question<FilingContext, any>[] = [
   procedureQuestion('longTerm', {
     purpose: "Whether the person will live or work at the destination at least the profile's long-term threshold.",
     // A duration ("两年", "八个月") is judged against the profile's threshold.
-    recognizer: yesNoQuestion({ hints: (c) => ({ longTermMinDays: c.profile.longTermMinDays.value, today: c.today }) }),
+    recognizer: yesNo<FilingContext>({ hints: (c) => ({ longTermMinDays: c.profile.longTermMinDays.value, today: c.today }) }),
     params: (c) => ({ days: c.profile.longTermMinDays.value }),
   }),
-  procedureQuestion('retired', { purpose: 'Whether the person is retired (resettled retiree or long-term resident).', recognizer: yesNoQuestion() }),
-  procedureQuestion('hukouMoved', { purpose: "Whether a retiree's household registration moved to the destination (when the profile requires it).", recognizer: yesNoQuestion() }),
-  procedureQuestion('dispatchedByEmployer', { purpose: 'Whether a working person was sent by the insured employer (stationed employee).', recognizer: yesNoQuestion() }),
+  procedureQuestion('retired', { purpose: 'Whether the person is retired (resettled retiree or long-term resident).', recognizer: yesNo<FilingContext>() }),
+  procedureQuestion('hukouMoved', { purpose: "Whether a retiree's household registration moved to the destination (when the profile requires it).", recognizer: yesNo<FilingContext>() }),
+  procedureQuestion('dispatchedByEmployer', { purpose: 'Whether a working person was sent by the insured employer (stationed employee).', recognizer: yesNo<FilingContext>() }),
   question<FilingContext, NonNullable<Situation['scheme']>>({
     id: 'situation.scheme',
     purpose: 'The insurance scheme of a dispatched worker (only employee insurance makes a stationed employee).',
@@ -197,7 +197,7 @@ const ANSWERED_ONE_BY_ONE: Question<FilingContext, any>[] = [
     set: (c, v) => setSituation(c, 'scheme', v),
     show: labelOf(schemeChoice, 'situation.scheme'),
   }),
-  procedureQuestion('hasReferral', { purpose: 'Whether a qualified hospital of the insured place issued a referral (referral or self-referral).', recognizer: yesNoQuestion() }),
+  procedureQuestion('hasReferral', { purpose: 'Whether a qualified hospital of the insured place issued a referral (referral or self-referral).', recognizer: yesNo<FilingContext>() }),
 ];
 
 /**

@@ -141,7 +141,7 @@ describe('web channel: a government portal’s page may call the Direct Line rou
     it('no origin gets CORS headers, and same-origin use works as before', async () => {
       const pre = await preflight(running.baseUrl, '/tokens/generate', PORTAL);
       expect(pre.headers['access-control-allow-origin']).to.equal(undefined);
-      const generated = await send(running.baseUrl, 'POST', '/v3/directline/tokens/generate', { Origin: PORTAL }, '{}');
+      const generated = await send(running.baseUrl, 'POST', '/v3/directline/tokens/generate', { Origin: PORTAL, 'Content-Type': 'application/json' }, '{}');
       expect(generated.status).to.equal(200);
       expect(generated.headers['access-control-allow-origin']).to.equal(undefined);
       const sameOrigin = await new DirectLineClient(running.baseUrl).open('zh-CN');

@@ -2,7 +2,7 @@ export { activityId, parseWatermark, MemoryActivityLog, type ActivityLog, type A
 export { RedisActivityLog, type RedisActivityLogOptions } from './redis-activity-log.js';
 export { WebChannelAdapter, WEB_CHANNEL_ID, WEB_SERVICE_URL } from './web-adapter.js';
 export { WebTokens, type WebTokenClaims, type TokenCheck } from './web-tokens.js';
-export { RateLimiter, type BucketSpec } from './rate-limiter.js';
+export { RateLimiter, type BucketSpec } from '../rate-limiter.js';
 export { registerWebPage, pageLocale, type WebPageOptions } from './page.js';
 export {
   registerWebChannel,

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Request, Response, Server } from 'restify';
-import { queryValue } from './http.js';
+import { queryValue } from '../http.js';
 
 export const PAGE_LOCALES = ['zh-CN', 'en-US'] as const;
 export type PageLocale = (typeof PAGE_LOCALES)[number];

@@ -4,8 +4,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ActivityLog } from './activity-log.js';
 import { isWatermark, parseWatermark } from './activity-log.js';
 import type { CorsPolicy } from './cors.js';
-import { clientAddress } from './http.js';
-import type { RateLimiter } from './rate-limiter.js';
+import { clientAddress } from '../http.js';
+import type { RateLimiter } from '../rate-limiter.js';
 import type { WebTokens } from './web-tokens.js';
 import { throttledWarning } from '../../ops/throttled-warning.js';
 

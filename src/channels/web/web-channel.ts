@@ -1,15 +1,16 @@
-import { ActivityTypes, type Activity, type ChannelAccount, type TurnContext } from 'botbuilder';
+import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import type { ActivityLog } from './activity-log.js';
 import { CorsPolicy } from './cors.js';
-import { clientAddress, HttpError, queryValue, readJsonBody, sendError, sendJson } from './http.js';
+import { clientAddress, HttpError, queryValue, readJsonBody, sendError, sendJson } from '../http.js';
 import { registerWebPage, type WebPageOptions } from './page.js';
-import { RateLimiter, type BucketSpec } from './rate-limiter.js';
+import { RateLimiter, type BucketSpec } from '../rate-limiter.js';
 import { WEB_CHANNEL_ID, WEB_SERVICE_URL, WebChannelAdapter } from './web-adapter.js';
 import { DEFAULT_CONVERSATION_TTL_SECONDS, isWatermark } from './activity-log.js';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { DirectLineStreams, refuse, streamUrl, type StreamLimits } from './stream.js';
+import { startLocale, toIncomingActivity } from './incoming-activity.js';
 import { isConversationId, newConversationId, newUserId, WebTokens, type WebTokenClaims } from './web-tokens.js';
 
 export interface WebRateLimits {
@@ -95,8 +96,6 @@ export const DEFAULT_RATE_LIMITS: Required<WebRateLimits> = {
   newConversationsPerAddress: { burst: 20, perSecond: 0.2 },
 };
 
-const INCOMING_TYPES = new Set<string>([ActivityTypes.Message, ActivityTypes.Event, ActivityTypes.Typing]);
-const LOCALE_PATTERN = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/;
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 
@@ -294,7 +293,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       let created = false;
       try {
         if (!(await log.exists(id))) {
-          await openConversation(claims, localeOf(body));
+          await openConversation(claims, startLocale(body));
           created = true;
         }
       } finally {
@@ -362,55 +361,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   return { adapter, tokens, streams };
 }
 
-/**
- * What the page posted, reduced to what a citizen's client may say: the type, text and values, its
- * locale and client ids. Who sent it, where, and when are set by the server from the token.
- */
-export function toIncomingActivity(
-  body: unknown,
-  claims: WebTokenClaims,
-  bot: ChannelAccount,
-  at: Date,
-): Partial<Activity> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'BadArgument', 'the body must be an activity object');
-  const given = body as Record<string, unknown>;
-  const type = given['type'];
-  if (typeof type !== 'string' || !INCOMING_TYPES.has(type)) throw new HttpError(400, 'BadArgument', 'the activity type must be message, event or typing');
-  const text = given['text'];
-  if (text !== undefined && typeof text !== 'string') throw new HttpError(400, 'BadArgument', 'text must be a string');
-  const name = given['name'];
-  if (type === ActivityTypes.Event && typeof name !== 'string') throw new HttpError(400, 'BadArgument', 'an event needs a name');
-  const channelData = given['channelData'];
-  const clientActivityID =
-    typeof channelData === 'object' && channelData !== null ? (channelData as Record<string, unknown>)['clientActivityID'] : undefined;
-  const locale = localeOf(given);
-  const activity: Partial<Activity> = {
-    type,
-    channelId: WEB_CHANNEL_ID,
-    serviceUrl: WEB_SERVICE_URL,
-    conversation: { id: claims.conversationId } as Activity['conversation'],
-    from: { id: claims.userId, name: '', role: 'user' },
-    recipient: bot,
-    timestamp: at,
-  };
-  if (typeof text === 'string') activity.text = text;
-  if (typeof name === 'string') activity.name = name;
-  if (given['value'] !== undefined) activity.value = given['value'];
-  if (locale) activity.locale = locale;
-  if (typeof given['textFormat'] === 'string') activity.textFormat = given['textFormat'];
-  if (typeof given['localTimestamp'] === 'string') activity.localTimestamp = given['localTimestamp'] as unknown as Date;
-  if (typeof given['localTimezone'] === 'string') activity.localTimezone = given['localTimezone'];
-  if (Array.isArray(given['entities'])) activity.entities = given['entities'] as Activity['entities'];
-  if (typeof clientActivityID === 'string') activity.channelData = { clientActivityID };
-  return activity;
-}
-
 /** The watermark a poll asked from, given back unchanged when there is nothing to send ('' when it was none). */
 function sameWatermark(watermark: string | undefined): string {
   return isWatermark(watermark) ? watermark : '';
-}
-
-function localeOf(body: unknown): string | undefined {
-  const locale = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['locale'] : undefined;
-  return typeof locale === 'string' && locale.length <= 35 && LOCALE_PATTERN.test(locale) ? locale : undefined;
 }

@@ -1,6 +1,12 @@
 import type { Request, Response } from 'restify';
+import { jsonDepth } from './json-limits.js';
 
-/** Direct Line's error codes, as its ErrorResponse carries them: { error: { code, message } }. */
+/**
+ * What every channel route shares: reading a JSON body within bounds, answering errors in the Bot
+ * Framework's and Direct Line's shape `{ error: { code, message } }`, the caller's address.
+ */
+
+/** The error codes of Direct Line's and the Bot Framework's ErrorResponse: { error: { code, message } }. */
 export type ErrorCode =
   | 'BadArgument'
   | 'Unauthorized'
@@ -11,7 +17,8 @@ export type ErrorCode =
   | 'PayloadTooLarge'
   | 'UnsupportedMediaType'
   | 'TooManyRequests'
-  | 'ServiceError';
+  | 'ServiceError'
+  | 'ServiceUnavailable';
 
 /** An error that becomes a JSON error response. Messages are for developers, never shown to citizens. */
 export class HttpError extends Error {
@@ -38,9 +45,34 @@ export function sendError(res: Response, error: HttpError): void {
   sendJson(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
 }
 
-/** The request body as JSON, at most maxBytes, read from the stream: undefined when empty, 413 when too large, 400 when not JSON. */
-export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
+export interface JsonBodyLimits {
+  /** Largest body, in bytes as received (compressed bodies are refused, so also as decoded). */
+  maxBytes: number;
+  /** Deepest nesting accepted (default MAX_JSON_DEPTH). */
+  maxDepth?: number;
+}
+
+/** Deeper than any activity a channel sends (Teams' channelData is about 4 levels); deeper is refused. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * The request body as JSON, read from the stream: undefined when there is none. Refused before a byte is
+ * read: a body that is not JSON (415: multipart, forms, text/csv, or no Content-Type at all), a compressed
+ * body (415: its decoded size could not be bounded by what arrives), a declared length over the limit
+ * (413). Then 413 once more than maxBytes arrived, 400 when it is not JSON or nested deeper than maxDepth.
+ */
+export async function readJsonBody(req: Request, limits: JsonBodyLimits | number): Promise<unknown> {
+  const { maxBytes, maxDepth = MAX_JSON_DEPTH } = typeof limits === 'number' ? { maxBytes: limits } : limits;
   const declared = Number(req.headers['content-length']);
+  const hasBody = (Number.isFinite(declared) && declared > 0) || req.headers['transfer-encoding'] !== undefined;
+  if (!hasBody) return undefined;
+  const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== '' && encoding !== 'identity') {
+    throw new HttpError(415, 'UnsupportedMediaType', 'compressed bodies are not accepted: send the JSON without Content-Encoding', { Connection: 'close' });
+  }
+  if (!isJsonMediaType(req.headers['content-type'])) {
+    throw new HttpError(415, 'UnsupportedMediaType', 'the body must be JSON (Content-Type: application/json)', { Connection: 'close' });
+  }
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
   const chunks: Buffer[] = [];
   let size = 0;
@@ -52,11 +84,21 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return undefined;
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    body = JSON.parse(text) as unknown;
   } catch {
     throw new HttpError(400, 'BadArgument', 'the body is not valid JSON');
   }
+  if (jsonDepth(body, maxDepth) > maxDepth) throw new HttpError(400, 'BadArgument', `the body is nested more than ${maxDepth} levels deep`);
+  return body;
+}
+
+/** application/json or any application/…+json, with or without parameters (charset). */
+export function isJsonMediaType(header: string | string[] | undefined): boolean {
+  const value = (Array.isArray(header) ? header[0] : header) ?? '';
+  const type = value.split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
 }
 
 function tooLarge(maxBytes: number): HttpError {

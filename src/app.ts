@@ -131,10 +131,26 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const server = restify.createServer({ name: 'yidi-beian', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser());
 
-  const adapter = createBotFrameworkAdapter(config.botFramework ?? {});
-  for (const m of middleware) adapter.use(m);
-  adapter.onTurnError = onTurnError;
-  registerBotFrameworkChannel(server, adapter, logic);
+  // POST /api/messages, unless the web page is deployed alone (BOT_FRAMEWORK_CHANNEL=off).
+  const closers: App['closers'] = [];
+  if (config.botFrameworkChannel.enabled) {
+    const adapter = createBotFrameworkAdapter(config.botFramework ?? {}, {
+      timeoutMs: config.botFrameworkChannel.replyTimeoutMs,
+      maxConnections: config.botFrameworkChannel.maxConnections,
+      loopbackOnly: config.localMode, // local mode: replies never leave this machine
+    });
+    for (const m of middleware) adapter.use(m);
+    registerBotFrameworkChannel(server, {
+      adapter,
+      logic,
+      onTurnError,
+      localMode: config.localMode,
+      allowRemoteInLocalMode: config.botFrameworkChannel.allowRemoteInLocalMode,
+      trustProxy: config.web.trustProxyHops,
+      logger,
+    });
+    closers.push({ name: 'bot framework connections', close: async () => adapter.outbound.close() });
+  }
 
   // The citizens' web page and its Direct Line-compatible channel, with its own adapter. Its activities
   // live beside the conversation state (Redis when configured), so any instance can answer a poll.
@@ -185,6 +201,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       }),
     closers: [
       { name: 'abandonment', close: () => abandonment.stop() },
+      ...closers,
       { name: 'filings', close: () => filings.close() },
       { name: 'state', close: () => state.close() },
     ],

@@ -52,6 +52,7 @@ const wholeNumber = (min: number, max: number) => (raw: string) => {
 const oneOf = <const V extends readonly string[]>(values: V) => (raw: string) =>
   values.find((v) => v.toLowerCase() === raw.toLowerCase());
 const matching = (re: RegExp) => (raw: string) => (re.test(raw) ? raw : undefined);
+const onOff = (raw: string) => ({ on: true, off: false })[raw.toLowerCase()] as boolean | undefined;
 const flag = (raw: string) => ({ true: true, '1': true, yes: true, false: false, '0': false, no: false })[raw.toLowerCase()] as boolean | undefined;
 const postgresUrl = (raw: string) => {
   try {
@@ -132,6 +133,10 @@ export const envSchema = z
     WEB_ALLOWED_ORIGINS: originList('WEB_ALLOWED_ORIGINS'),
     WEB_FRAME_ANCESTORS: originList('WEB_FRAME_ANCESTORS'),
     WEB_TRUST_PROXY: variable('WEB_TRUST_PROXY', 'must be the number of trusted proxies in front of the bot, a whole number from 0 to 10 (default 0)', wholeNumber(0, 10)),
+    BOT_FRAMEWORK_CHANNEL: variable('BOT_FRAMEWORK_CHANNEL', 'must be on or off (default on; off: no /api/messages, the web page alone)', onOff),
+    ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK: variable('ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK', 'must be true or false (default false)', flag),
+    BOT_FRAMEWORK_REPLY_TIMEOUT_MS: variable('BOT_FRAMEWORK_REPLY_TIMEOUT_MS', 'must be a whole number of milliseconds from 500 to 60000 (default 5000)', wholeNumber(500, 60_000)),
+    BOT_FRAMEWORK_MAX_CONNECTIONS: variable('BOT_FRAMEWORK_MAX_CONNECTIONS', 'must be a whole number from 1 to 1000 (default 64)', wholeNumber(1, 1_000)),
     LOG_LEVEL: variable('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (default info)`, oneOf(LOG_LEVELS)),
     LOG_PRETTY: variable('LOG_PRETTY', 'must be true or false', flag),
     SHUTDOWN_TIMEOUT_MS: variable('SHUTDOWN_TIMEOUT_MS', 'must be a whole number of milliseconds from 100 to 600000 (default 10000)', wholeNumber(100, 600_000)),
@@ -150,6 +155,8 @@ export const envSchema = z
     need(env.REDIS_CLUSTER_NODES !== undefined && env.REDIS_URL === undefined, 'REDIS_URL is required when REDIS_CLUSTER_NODES is set (it gives the password and TLS)');
     need(env.REDIS_SENTINEL_PASSWORD !== undefined && env.REDIS_SENTINELS === undefined, 'REDIS_SENTINELS is required when REDIS_SENTINEL_PASSWORD is set');
     need(appId && env.WEB_TOKEN_SECRET === undefined, `WEB_TOKEN_SECRET is required when MicrosoftAppId is set (at least ${WEB_TOKEN_SECRET_MIN_LENGTH} characters)`);
+    need(appId && env.ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK === true, 'ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK applies only without MicrosoftAppId (local mode): remove it');
+    need(env.BOT_FRAMEWORK_CHANNEL === false && env.ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK === true, 'ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK has no effect with BOT_FRAMEWORK_CHANNEL=off: remove it');
   })
   .transform((env) => {
     const warnings: string[] = [];
@@ -157,6 +164,13 @@ export const envSchema = z
     if (webTokenSecret === undefined) {
       webTokenSecret = randomBytes(32).toString('base64url');
       warnings.push('WEB_TOKEN_SECRET is not set: using a random secret for this process, so web chat tokens end with it');
+    }
+    const botFrameworkOn = env.BOT_FRAMEWORK_CHANNEL ?? true;
+    const allowRemoteInLocalMode = env.ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK ?? false;
+    if (botFrameworkOn && allowRemoteInLocalMode) {
+      warnings.push(
+        'ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK=true: /api/messages takes unauthenticated activities from any address, so anyone who reaches this port can hold conversations on it (replies still go back only in the response or to this machine)',
+      );
     }
     const botFramework =
       env.MicrosoftAppId === undefined
@@ -173,6 +187,16 @@ export const envSchema = z
       localMode: botFramework === undefined,
       /** Ready for ConfigurationBotFrameworkAuthentication; undefined in local mode. */
       botFramework,
+      /** POST /api/messages (BOT_FRAMEWORK_CHANNEL): who may call it and how its replies go out. */
+      botFrameworkChannel: {
+        enabled: botFrameworkOn,
+        /** Local mode only: answer callers on other machines too (otherwise this machine only). */
+        allowRemoteInLocalMode,
+        /** The longest one reply to a channel may take, retries included. */
+        replyTimeoutMs: env.BOT_FRAMEWORK_REPLY_TIMEOUT_MS ?? 5_000,
+        /** Open connections to channels at most. */
+        maxConnections: env.BOT_FRAMEWORK_MAX_CONNECTIONS ?? 64,
+      },
       defaultRegion: env.DEFAULT_REGION ?? 'rizhao',
       /** With `url` (FILINGS_URL), filings go to PostgreSQL, shared by every instance; else to the `path` file. */
       filings: { path: env.FILINGS_PATH ?? DEFAULT_FILINGS_PATH, ...(env.FILINGS_URL === undefined ? {} : { url: env.FILINGS_URL }) },
@@ -217,6 +241,7 @@ export const envSchema = z
   });
 
 export type Config = z.output<typeof envSchema>;
+
 
 /** Reads the configuration from the environment; throws ConfigError naming every wrong variable. */
 export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env): Config {

@@ -20,7 +20,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const port = await app.listen(config.port);
-  app.logger.info({ port }, `listening on http://localhost:${port} (POST /api/messages, GET /healthz, /readyz, /metrics)`);
+  const routes = config.botFrameworkChannel.enabled ? 'POST /api/messages, the web page at /' : 'the web page at / (no /api/messages)';
+  app.logger.info({ port }, `listening on http://localhost:${port} (${routes}, GET /healthz, /readyz, /metrics)`);
   createShutdown({
     server: app.server,
     inFlight: app.inFlight,

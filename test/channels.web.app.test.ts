@@ -8,8 +8,8 @@ import { createLogger } from '../src/ops/logger.js';
 import { sendRaw, type RawReply } from './channels.web.fixtures.js';
 
 /**
- * The web channel as src/app.ts wires it, over a real port: the server-wide body parser skips the
- * Direct Line routes, so every error there is the channel's `{error: {code, message}}` with CORS headers
+ * The web channel as src/app.ts wires it, over a real port: no body parser runs server-wide, so every
+ * error on the Direct Line routes is the channel's `{error: {code, message}}` with CORS headers
  * for an allowed origin, and the client address behind a proxy comes from WEB_TRUST_PROXY.
  */
 const PORTAL = 'https://www.rizhao.gov.cn';
@@ -107,9 +107,10 @@ describe('web channel as src/app.ts wires it (real port)', function () {
       }
     });
 
-    it('the Bot Framework route still gets the server-wide body parser', async () => {
+    it('the Bot Framework route reads its own bodies: a malformed one is 400 in the same error shape', async () => {
       const reply = await send(base, 'POST', '/api/messages', { 'Content-Type': 'application/json' }, '{nope');
       expect(reply.status).to.equal(400);
+      expect(json(reply).error?.code).to.equal('BadArgument');
     });
   });
 

@@ -1,36 +1,159 @@
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  type ConfigurationBotFrameworkAuthenticationOptions,
-  type TurnContext,
-} from 'botbuilder';
-import restify, { type Server } from 'restify';
+import type { TurnContext } from 'botbuilder';
+import { AuthenticationError } from 'botframework-connector';
+import type { Request, Response, Server } from 'restify';
 import { requestIdFrom, withRequestId } from '../../ops/request-context.js';
+import { unwrapDialogError } from '../../ops/dialog-error.js';
+import { clientAddress, HttpError, readJsonBody, sendError, sendJson } from '../http.js';
+import { RateLimiter, type BucketSpec } from '../rate-limiter.js';
+import { checkBotFrameworkActivity } from './activity-schema.js';
+import type { BotFrameworkAdapter } from './bot-framework-adapter.js';
+import { isLocalRequest, isLoopbackUrl } from './loopback.js';
+import { ReplyDeliveryError } from './outbound-limits.js';
 
-export interface BotFrameworkCredentials {
-  MicrosoftAppId?: string | undefined;
-  MicrosoftAppPassword?: string | undefined;
-  MicrosoftAppType?: string | undefined;
-  MicrosoftAppTenantId?: string | undefined;
+export { createBotFrameworkAdapter, BotFrameworkAdapter, type BotFrameworkCredentials } from './bot-framework-adapter.js';
+
+type Logic = (context: TurnContext) => Promise<void>;
+
+export interface BotFrameworkRateLimits {
+  /** Every request from one address, before anything else is looked at. */
+  perAddress?: BucketSpec;
+  /** Every activity of one conversation (channel id and conversation id). */
+  perConversation?: BucketSpec;
 }
+
+/** Logging without personal data: codes, hosts and error objects only. */
+export interface BotFrameworkChannelLogger {
+  debug(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface BotFrameworkChannelOptions {
+  adapter: BotFrameworkAdapter;
+  logic: Logic;
+  /** The bot's answer to a failed turn (an apology in the person's language). */
+  onTurnError: (context: TurnContext, error: Error) => Promise<void>;
+  /** No MicrosoftAppId: requests are not authenticated, so only this machine may call, and replies stay here. */
+  localMode: boolean;
+  /** ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK: local mode answers callers on other machines as well. */
+  allowRemoteInLocalMode?: boolean;
+  /** WEB_TRUST_PROXY: proxies in front that append to X-Forwarded-For (the address for rate limits). */
+  trustProxy?: number;
+  rateLimit?: BotFrameworkRateLimits;
+  /** Largest activity taken. */
+  maxBodyBytes?: number;
+  /** The longest the Authorization header's check may take (it may fetch the channel's signing keys). */
+  authorizationTimeoutMs?: number;
+  logger: BotFrameworkChannelLogger;
+  /** Clock for the rate limits (tests). */
+  now?: () => number;
+}
+
+export const BOT_FRAMEWORK_PATH = '/api/messages';
+export const DEFAULT_BOT_FRAMEWORK_MAX_BODY_BYTES = 256 * 1024;
+export const DEFAULT_BOT_FRAMEWORK_RATE_LIMITS: Required<BotFrameworkRateLimits> = {
+  perAddress: { burst: 600, perSecond: 20 },
+  perConversation: { burst: 60, perSecond: 3 },
+};
 
 /**
- * The Bot Framework channel (Azure Bot Service channels, the Emulator, plain HTTP with
- * deliveryMode "expectReplies"): a CloudAdapter at POST /api/messages. Without an app id it runs in
- * local mode, which the Emulator and the tests use.
+ * POST /api/messages: the Bot Framework channels (Azure Bot Service, the Emulator, plain HTTP with
+ * deliveryMode "expectReplies"). Each request goes through, in order, and is answered in the Bot
+ * Framework's error shape `{ error: { code, message } }` when it stops:
+ *
+ * 1. the per-address rate limit (429);
+ * 2. in local mode (no MicrosoftAppId), the caller must be this machine (403), unless
+ *    ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK says otherwise;
+ * 3. with credentials, the Authorization header, before a byte of the body is read (401);
+ * 4. the body: JSON only, uncompressed, within the size and depth limits (415, 413, 400);
+ * 5. the activity's shape (400): the fields the bot reads, each within bounds, a Bot Framework channel id;
+ * 6. in local mode, replies go back in the response (expectReplies) or to a loopback serviceUrl (400);
+ * 7. the per-conversation rate limit (429);
+ * 8. the turn, authenticated again with the activity (the serviceUrl claim, the channel's endorsement).
  */
-export function createBotFrameworkAdapter(credentials: BotFrameworkCredentials): CloudAdapter {
-  const options: Partial<ConfigurationBotFrameworkAuthenticationOptions> = {};
-  for (const [key, value] of Object.entries(credentials)) if (value) (options as Record<string, string>)[key] = value;
-  return new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options as ConfigurationBotFrameworkAuthenticationOptions));
+export function registerBotFrameworkChannel(server: Server, options: BotFrameworkChannelOptions): void {
+  const { adapter, logic, localMode, logger } = options;
+  const limits = { ...DEFAULT_BOT_FRAMEWORK_RATE_LIMITS, ...options.rateLimit };
+  const byAddress = new RateLimiter(limits.perAddress, options.now);
+  const byConversation = new RateLimiter(limits.perConversation, options.now);
+  const maxBytes = options.maxBodyBytes ?? DEFAULT_BOT_FRAMEWORK_MAX_BODY_BYTES;
+  const trustProxy = options.trustProxy ?? 0;
+  const authorizationTimeoutMs = options.authorizationTimeoutMs ?? 5_000;
+
+  adapter.onTurnError = async (context, error) => {
+    const cause = unwrapDialogError(error).error;
+    if (cause instanceof ReplyDeliveryError) {
+      // The channel did not take the replies: an apology would go the same way and wait as long again.
+      logger.warn({ err: cause, host: cause.host }, 'replies could not be delivered to the channel');
+      return;
+    }
+    await options.onTurnError(context, error);
+  };
+
+  const limit = (limiter: RateLimiter, key: string, what: string): void => {
+    const decision = limiter.take(key);
+    if (!decision.allowed) {
+      throw new HttpError(429, 'TooManyRequests', `too many requests ${what}; retry after ${decision.retryAfterSeconds} s`, {
+        'Retry-After': String(decision.retryAfterSeconds),
+      });
+    }
+  };
+
+  const checkAuthorization = async (authHeader: string): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), authorizationTimeoutMs);
+    });
+    try {
+      const outcome = await Promise.race([adapter.checkAuthorization(authHeader).then(() => 'ok' as const), late]);
+      if (outcome === 'late') {
+        throw new HttpError(503, 'ServiceUnavailable', 'the token could not be checked in time; retry shortly', { 'Retry-After': '5' });
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  server.post(BOT_FRAMEWORK_PATH, async (req: Request, res: Response) => {
+    try {
+      limit(byAddress, clientAddress(req, trustProxy), 'from this address');
+      if (localMode && !options.allowRemoteInLocalMode && !isLocalRequest(req)) {
+        throw new HttpError(403, 'Forbidden', 'this bot has no Bot Framework credentials (local mode): /api/messages answers only this machine', { Connection: 'close' });
+      }
+      const authHeader = headerValue(req.headers.authorization);
+      if (!localMode) await checkAuthorization(authHeader);
+      const checked = checkBotFrameworkActivity(await readJsonBody(req, { maxBytes }));
+      if (!checked.ok) throw new HttpError(400, 'BadArgument', checked.problem);
+      const activity = checked.activity;
+      if (localMode && activity.deliveryMode !== 'expectReplies' && !isLoopbackUrl(activity.serviceUrl)) {
+        throw new HttpError(400, 'BadArgument', 'in local mode replies go back only in the response (deliveryMode "expectReplies") or to a loopback serviceUrl');
+      }
+      limit(byConversation, `${activity.channelId}/${activity.conversation.id}`, 'for this conversation');
+      const response = await withRequestId(requestIdFrom(req.headers), () => adapter.run(authHeader, activity, logic));
+      const status = response?.status ?? 200;
+      if (response?.body !== undefined) sendJson(res, status, response.body);
+      else res.sendRaw(status, '', { 'Cache-Control': 'no-store' });
+    } catch (error) {
+      sendError(res, asHttpError(error, logger));
+    }
+  });
 }
 
-/** The largest activity /api/messages takes. */
-const MAX_BODY_BYTES = 256 * 1024;
+/** What the client is told: its own mistakes as they are, anything else as a plain 500 without internals. */
+function asHttpError(error: unknown, logger: BotFrameworkChannelLogger): HttpError {
+  if (error instanceof HttpError) {
+    if (error.status >= 500) logger.warn({ err: error }, 'bot framework request refused');
+    return error;
+  }
+  if (error instanceof AuthenticationError) {
+    // Scanners and expired tokens: not worth a warning each.
+    logger.debug({ statusCode: error.statusCode }, 'bot framework request not authorized');
+    return new HttpError(401, 'Unauthorized', 'the request is not authorized (a valid Bot Framework token is required)', { Connection: 'close' });
+  }
+  logger.error({ err: error }, 'bot framework request failed');
+  return new HttpError(500, 'ServiceError', 'the request could not be handled');
+}
 
-export function registerBotFrameworkChannel(server: Server, adapter: CloudAdapter, logic: (context: TurnContext) => Promise<void>): void {
-  // The body parser runs for this route only: the web channel reads its own bodies (its errors in its own shape).
-  server.post('/api/messages', restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }), async (req, res) => {
-    await withRequestId(requestIdFrom(req.headers), () => adapter.process(req, res, logic));
-  });
+function headerValue(header: string | string[] | undefined): string {
+  return (Array.isArray(header) ? header[0] : header) ?? '';
 }

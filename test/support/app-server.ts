@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/ops/logger.js';
+
+/** The whole app (src/app.ts) on a real port, with its log lines kept for the test. */
+export interface AppServer {
+  app: App;
+  port: number;
+  /** http://127.0.0.1:<port> */
+  base: string;
+  /** Every log line, parsed. */
+  lines: Array<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+export async function startAppServer(env: Record<string, string> = {}, options: { host?: string } = {}): Promise<AppServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'app-server-'));
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  const app = createApp(loadConfig({ PORT: '0', FILINGS_PATH: join(dir, 'filings.json'), ...env }), { logger, today: () => '2026-11-24' });
+  const port = await app.listen(0, options.host ?? '127.0.0.1');
+  return {
+    app,
+    port,
+    base: `http://127.0.0.1:${port}`,
+    lines,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        app.server.close(() => resolve());
+        app.server.server.closeAllConnections();
+      });
+      for (const closer of app.closers) await closer.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A Bot Framework activity as the Emulator posts it, to be changed per case. */
+export function emulatorMessage(text: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const conversation = `bf-${Math.random().toString(36).slice(2)}`;
+  return {
+    type: 'message',
+    id: `${conversation}-1`,
+    text,
+    locale: 'zh-CN',
+    channelId: 'emulator',
+    serviceUrl: 'http://127.0.0.1:1',
+    deliveryMode: 'expectReplies',
+    conversation: { id: conversation },
+    from: { id: `user-${conversation}` },
+    recipient: { id: 'bot' },
+    ...extra,
+  };
+}
+
+/** POSTs to /api/messages: status, headers and the body as text. */
+export async function postMessages(
+  base: string,
+  body: unknown,
+  headers: Record<string, string> = { 'Content-Type': 'application/json' },
+): Promise<{ status: number; headers: Headers; text: string; json: () => Record<string, unknown> }> {
+  const response = await fetch(`${base}/api/messages`, { method: 'POST', headers, body: typeof body === 'string' ? body : body instanceof Buffer ? new Uint8Array(body) : JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: () => (text ? (JSON.parse(text) as Record<string, unknown>) : {}) };
+}

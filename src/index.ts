@@ -1,6 +1,7 @@
 import { createApp } from './app.js';
 import { loadConfig, ConfigError } from './config.js';
 import { createShutdown } from './ops/shutdown.js';
+import { routeConsoleToLogger } from './ops/library-console.js';
 
 /**
  * The process: read the configuration (a mistake stops start-up with one clear line), build the app,
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // botbuilder prints refused tokens' stack traces to the console: they go through the logger instead.
+  routeConsoleToLogger(app.logger);
   const port = await app.listen(config.port);
   const routes = config.botFrameworkChannel.enabled ? 'POST /api/messages, the web page at /' : 'the web page at / (no /api/messages)';
   app.logger.info({ port }, `listening on http://localhost:${port} (${routes}, GET /healthz, /readyz, /metrics)`);

@@ -13,6 +13,7 @@ import { createTurnErrorHandler } from './bot/turn-error.js';
 import { TurnLogMiddleware } from './bot/turn-log-middleware.js';
 import { TurnOrderMiddleware } from './bot/turn-order-middleware.js';
 import { createBotFrameworkAdapter, registerBotFrameworkChannel } from './channels/bot-framework/bot-framework-channel.js';
+import { limitHttpServer } from './ops/http-server-limits.js';
 import { MemoryActivityLog, RedisActivityLog, registerWebChannel, type WebChannel } from './channels/web/index.js';
 import { ConfigError, type Config } from './config.js';
 import { createLogger, type Logger } from './ops/logger.js';
@@ -129,6 +130,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const logic = (context: TurnContext) => bot.run(context);
 
   const server = restify.createServer({ name: 'yidi-beian', handleUncaughtExceptions: false });
+  limitHttpServer(server.server, config.http); // HTTP_*: timeouts and connection caps for every route
   server.use(restify.plugins.queryParser());
 
   // POST /api/messages, unless the web page is deployed alone (BOT_FRAMEWORK_CHANNEL=off).

@@ -137,6 +137,11 @@ export const envSchema = z
     ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK: variable('ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK', 'must be true or false (default false)', flag),
     BOT_FRAMEWORK_REPLY_TIMEOUT_MS: variable('BOT_FRAMEWORK_REPLY_TIMEOUT_MS', 'must be a whole number of milliseconds from 500 to 60000 (default 5000)', wholeNumber(500, 60_000)),
     BOT_FRAMEWORK_MAX_CONNECTIONS: variable('BOT_FRAMEWORK_MAX_CONNECTIONS', 'must be a whole number from 1 to 1000 (default 64)', wholeNumber(1, 1_000)),
+    HTTP_HEADERS_TIMEOUT_MS: variable('HTTP_HEADERS_TIMEOUT_MS', 'must be a whole number of milliseconds from 1000 to 120000 (default 10000)', wholeNumber(1_000, 120_000)),
+    HTTP_REQUEST_TIMEOUT_MS: variable('HTTP_REQUEST_TIMEOUT_MS', 'must be a whole number of milliseconds from 1000 to 300000 (default 20000)', wholeNumber(1_000, 300_000)),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: variable('HTTP_KEEP_ALIVE_TIMEOUT_MS', 'must be a whole number of milliseconds from 1000 to 600000 (default 5000)', wholeNumber(1_000, 600_000)),
+    HTTP_MAX_CONNECTIONS: variable('HTTP_MAX_CONNECTIONS', 'must be a whole number from 10 to 1000000 (default 1000)', wholeNumber(10, 1_000_000)),
+    HTTP_MAX_CONNECTIONS_PER_ADDRESS: variable('HTTP_MAX_CONNECTIONS_PER_ADDRESS', 'must be a whole number from 0 to 1000000 (default 200; 0: no limit per address)', wholeNumber(0, 1_000_000)),
     LOG_LEVEL: variable('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (default info)`, oneOf(LOG_LEVELS)),
     LOG_PRETTY: variable('LOG_PRETTY', 'must be true or false', flag),
     SHUTDOWN_TIMEOUT_MS: variable('SHUTDOWN_TIMEOUT_MS', 'must be a whole number of milliseconds from 100 to 600000 (default 10000)', wholeNumber(100, 600_000)),
@@ -157,6 +162,11 @@ export const envSchema = z
     need(appId && env.WEB_TOKEN_SECRET === undefined, `WEB_TOKEN_SECRET is required when MicrosoftAppId is set (at least ${WEB_TOKEN_SECRET_MIN_LENGTH} characters)`);
     need(appId && env.ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK === true, 'ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK applies only without MicrosoftAppId (local mode): remove it');
     need(env.BOT_FRAMEWORK_CHANNEL === false && env.ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK === true, 'ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK has no effect with BOT_FRAMEWORK_CHANNEL=off: remove it');
+    need(
+      env.HTTP_HEADERS_TIMEOUT_MS !== undefined && env.HTTP_HEADERS_TIMEOUT_MS > (env.HTTP_REQUEST_TIMEOUT_MS ?? 20_000),
+      'HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS (the whole request, headers and body)',
+    );
+    need(env.HTTP_MAX_CONNECTIONS_PER_ADDRESS !== undefined && env.HTTP_MAX_CONNECTIONS_PER_ADDRESS > (env.HTTP_MAX_CONNECTIONS ?? 1_000), 'HTTP_MAX_CONNECTIONS_PER_ADDRESS must not be more than HTTP_MAX_CONNECTIONS');
   })
   .transform((env) => {
     const warnings: string[] = [];
@@ -232,6 +242,8 @@ export const envSchema = z
         /** Proxies in front of the bot that append to X-Forwarded-For (rate limits by the client's address); 0: none. */
         trustProxyHops: env.WEB_TRUST_PROXY ?? 0,
       },
+      /** Bounds of the HTTP server, for every route (src/ops/http-server-limits.ts). */
+      http: httpLimits(env),
       log: { level: env.LOG_LEVEL ?? 'info', pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development' },
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 10_000,
       shutdownDrainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS ?? 0,
@@ -242,6 +254,26 @@ export const envSchema = z
 
 export type Config = z.output<typeof envSchema>;
 
+/** The HTTP server's bounds; an unset timeout or cap never exceeds the one that contains it. */
+function httpLimits(env: {
+  HTTP_HEADERS_TIMEOUT_MS?: number | undefined;
+  HTTP_REQUEST_TIMEOUT_MS?: number | undefined;
+  HTTP_KEEP_ALIVE_TIMEOUT_MS?: number | undefined;
+  HTTP_MAX_CONNECTIONS?: number | undefined;
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS?: number | undefined;
+  WEB_TRUST_PROXY?: number | undefined;
+}) {
+  const requestTimeoutMs = env.HTTP_REQUEST_TIMEOUT_MS ?? 20_000;
+  const maxConnections = env.HTTP_MAX_CONNECTIONS ?? 1_000;
+  return {
+    headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS ?? Math.min(10_000, requestTimeoutMs),
+    requestTimeoutMs,
+    keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 5_000,
+    maxConnections,
+    /** 0: none. Not applied behind proxies (WEB_TRUST_PROXY > 0): every connection comes from them. */
+    maxConnectionsPerAddress: (env.WEB_TRUST_PROXY ?? 0) > 0 ? 0 : (env.HTTP_MAX_CONNECTIONS_PER_ADDRESS ?? Math.min(200, maxConnections)),
+  };
+}
 
 /** Reads the configuration from the environment; throws ConfigError naming every wrong variable. */
 export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env): Config {

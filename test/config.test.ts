@@ -45,6 +45,15 @@ describe('configuration from the environment', () => {
       ['WEB_ALLOWED_ORIGINS (none: the bot’s own page only)', config.web.allowedOrigins, []],
       ['WEB_FRAME_ANCESTORS (none: no other site may frame the page)', config.web.frameAncestors, []],
       ['WEB_TRUST_PROXY (no proxy: the connection’s own address)', config.web.trustProxyHops, 0],
+      ['BOT_FRAMEWORK_CHANNEL (on)', config.botFrameworkChannel.enabled, true],
+      ['ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK (false: local mode answers this machine only)', config.botFrameworkChannel.allowRemoteInLocalMode, false],
+      ['BOT_FRAMEWORK_REPLY_TIMEOUT_MS', config.botFrameworkChannel.replyTimeoutMs, 5_000],
+      ['BOT_FRAMEWORK_MAX_CONNECTIONS', config.botFrameworkChannel.maxConnections, 64],
+      ['HTTP_HEADERS_TIMEOUT_MS', config.http.headersTimeoutMs, 10_000],
+      ['HTTP_REQUEST_TIMEOUT_MS', config.http.requestTimeoutMs, 20_000],
+      ['HTTP_KEEP_ALIVE_TIMEOUT_MS', config.http.keepAliveTimeoutMs, 5_000],
+      ['HTTP_MAX_CONNECTIONS', config.http.maxConnections, 1_000],
+      ['HTTP_MAX_CONNECTIONS_PER_ADDRESS', config.http.maxConnectionsPerAddress, 200],
     ];
     for (const [what, actual, expected] of defaults) {
       it(`${what} → ${String(expected)}`, () => expect(actual).to.deep.equal(expected));
@@ -119,6 +128,45 @@ describe('configuration from the environment', () => {
     for (const url of ['postgres://beian:pw@db.internal:5432/beian', 'postgresql://beian@db.internal/beian?sslmode=require']) {
       expect(loadConfig({ FILINGS_URL: url }).filings).to.deep.equal({ path: './data/filings.json', url });
     }
+  });
+
+  describe('/api/messages and the HTTP server: safe by default, loosened only by name', () => {
+    it('the safe default says nothing; ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK=true is read and warned about in one line', () => {
+      expect(loadConfig({ WEB_TOKEN_SECRET: SECRET }).warnings).to.deep.equal([]);
+      const loosened = loadConfig({ WEB_TOKEN_SECRET: SECRET, ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK: 'true' });
+      expect(loosened.botFrameworkChannel.allowRemoteInLocalMode).to.equal(true);
+      expect(loosened.warnings).to.have.length(1);
+      expect(loosened.warnings[0]).to.match(/^ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK=true: .*any address/).and.not.include('\n');
+    });
+
+    it('ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK with credentials, or with the channel off, is a mistake', () => {
+      expect(configError({ ...botFrameworkEnv, ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK: 'true' }).message).to.include('applies only without MicrosoftAppId');
+      expect(configError({ BOT_FRAMEWORK_CHANNEL: 'off', ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK: 'true' }).message).to.include('BOT_FRAMEWORK_CHANNEL=off');
+    });
+
+    it('reads BOT_FRAMEWORK_CHANNEL=off (the web page alone) and the reply bounds', () => {
+      const config = loadConfig({ BOT_FRAMEWORK_CHANNEL: 'OFF', BOT_FRAMEWORK_REPLY_TIMEOUT_MS: '2000', BOT_FRAMEWORK_MAX_CONNECTIONS: '8' });
+      expect(config.botFrameworkChannel).to.deep.equal({ enabled: false, allowRemoteInLocalMode: false, replyTimeoutMs: 2_000, maxConnections: 8 });
+      expect(configError({ BOT_FRAMEWORK_CHANNEL: 'maybe' }).message).to.include('BOT_FRAMEWORK_CHANNEL must be on or off');
+    });
+
+    it('reads the HTTP bounds; an unset one never exceeds the one that holds it', () => {
+      const config = loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '3000', HTTP_REQUEST_TIMEOUT_MS: '8000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000', HTTP_MAX_CONNECTIONS: '500', HTTP_MAX_CONNECTIONS_PER_ADDRESS: '50' });
+      expect(config.http).to.deep.equal({ headersTimeoutMs: 3_000, requestTimeoutMs: 8_000, keepAliveTimeoutMs: 65_000, maxConnections: 500, maxConnectionsPerAddress: 50 });
+      expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '4000' }).http.headersTimeoutMs).to.equal(4_000);
+      expect(loadConfig({ HTTP_MAX_CONNECTIONS: '100' }).http.maxConnectionsPerAddress).to.equal(100);
+      expect(loadConfig({ HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0' }).http.maxConnectionsPerAddress, '0: no limit per address').to.equal(0);
+    });
+
+    it('behind trusted proxies no per-address connection cap applies (every connection is a proxy’s)', () => {
+      expect(loadConfig({ WEB_TRUST_PROXY: '1', HTTP_MAX_CONNECTIONS_PER_ADDRESS: '50' }).http.maxConnectionsPerAddress).to.equal(0);
+    });
+
+    it('headers may not take longer than the whole request, nor one address more connections than all', () => {
+      expect(configError({ HTTP_HEADERS_TIMEOUT_MS: '30000', HTTP_REQUEST_TIMEOUT_MS: '20000' }).message).to.include('HTTP_HEADERS_TIMEOUT_MS must not be longer');
+      expect(configError({ HTTP_MAX_CONNECTIONS: '100', HTTP_MAX_CONNECTIONS_PER_ADDRESS: '200' }).message).to.include('HTTP_MAX_CONNECTIONS_PER_ADDRESS must not be more');
+      expect(configError({ HTTP_MAX_CONNECTIONS: '5' }).message).to.include('HTTP_MAX_CONNECTIONS must be');
+    });
   });
 
   describe('Redis behind Sentinel or as a Cluster', () => {

@@ -12,8 +12,10 @@
  * A watchdog keeps the conversation alive: botframework-directlinejs gives up for good on some failures
  * (a poll answered with anything but 200/403/404, FailedToConnect), silently. When the connection fails,
  * or nothing has arrived for a while and the server holds activities the page has not received, the
- * caller hears trouble('failed', true) while the server cannot be reached, and the conversation is
- * reconnected (a new DirectLine, Web Chat rendered again with the history replayed) as soon as it can be.
+ * caller hears trouble('failed', true) while the server cannot be reached (trouble('unavailable', true)
+ * while the server answers 503: its conversation store is away), and the conversation is reconnected (a
+ * new DirectLine, Web Chat rendered again with the history replayed) as soon as it can be. A conversation
+ * the server no longer has, after it had been there, ends with stop('lost').
  */
 var yidiConversation = (function () {
   'use strict';
@@ -122,17 +124,36 @@ var yidiConversation = (function () {
       });
     }
 
+    /** Runs `step` again while the server answers 503 (its store is away), saying so meanwhile. */
+    function patiently(step) {
+      var wait = time.retryFirst;
+      function once() {
+        return step().catch(function (problem) {
+          if (!problem || problem.status !== 503) throw problem;
+          options.say('unavailable');
+          var delay = wait;
+          wait = Math.min(time.retryMax, wait * 2);
+          return new Promise(function (resolve) {
+            setTimeout(resolve, delay);
+          }).then(once);
+        });
+      }
+      return once();
+    }
+
     var saved = store.load();
-    var opening = saved
-      ? resume(saved).then(function (conversation) {
-          if (conversation) return conversation;
-          store.forget();
-          return fresh().then(function (replacement) {
-            replacement.expiredBefore = true;
-            return replacement;
-          });
-        })
-      : fresh();
+    var opening = patiently(function () {
+      return saved
+        ? resume(saved).then(function (conversation) {
+            if (conversation) return conversation;
+            store.forget();
+            return fresh().then(function (replacement) {
+              replacement.expiredBefore = true;
+              return replacement;
+            });
+          })
+        : fresh();
+    });
 
     return opening.then(function (conversation) {
       store.save(conversation);
@@ -147,8 +168,11 @@ var yidiConversation = (function () {
     var seen = 0; // activities received, by position in the conversation
     var lastAlive = Date.now();
     var missing = null; // { upTo, since }: the server held activities not received yet
-    var failing = false;
+    var failing = false; // the key of the trouble being shown, or false
     var stopped = false;
+    // Whether the server has had this conversation (a resumed one, or once Online or an activity came):
+    // a conversation it then no longer has was lost; one it never had was not started yet (its start failed).
+    var confirmed = conversation.resumed;
     var retryWait = time.retryFirst;
     var retryTimer = null;
     var started = conversation.resumed; // whether the conversation exists on the server
@@ -158,6 +182,7 @@ var yidiConversation = (function () {
 
     function alive() {
       lastAlive = Date.now();
+      confirmed = true;
       if (failing) {
         failing = false;
         retryWait = time.retryFirst;
@@ -217,8 +242,11 @@ var yidiConversation = (function () {
                 .catch(function () {
                   trouble();
                 });
-            } else if (status === STATUS.Ended) stop('ended');
-            else if (status === STATUS.FailedToConnect) trouble();
+            } else if (status === STATUS.Ended) {
+              // directlinejs ends when the server no longer has the conversation (404).
+              if (confirmed) stop('lost');
+              else stop('ended');
+            } else if (status === STATUS.FailedToConnect) trouble();
           },
         }),
       );
@@ -254,14 +282,22 @@ var yidiConversation = (function () {
       window.WebChat.renderWebChat({ directLine: directLine, locale: options.locale, styleOptions: options.styleOptions }, root);
     }
 
-    /** The connection failed: say so and try again (the server first, then a new DirectLine). */
-    function trouble() {
+    /** The connection failed ('unavailable': the server's store is away): say so and try again (the server first, then a new DirectLine). */
+    function trouble(key) {
       if (stopped) return;
-      if (!failing) {
-        failing = true;
-        options.trouble('failed', true);
+      key = key || 'failed';
+      if (failing !== key) {
+        failing = key;
+        options.trouble(key, true);
       }
       schedule();
+    }
+
+    /** The server does not have the conversation: lost if it had it, otherwise its start failed and is made again. */
+    function missingOnServer() {
+      if (confirmed) return stop('lost');
+      started = false;
+      connect();
     }
 
     function schedule() {
@@ -290,9 +326,9 @@ var yidiConversation = (function () {
             connect();
             return;
           }
-          if (r.status === 404) return stop('ended');
+          if (r.status === 404) return missingOnServer();
           if (r.status === 401 || r.status === 403) return renewed(connect);
-          trouble();
+          trouble(r.status === 503 ? 'unavailable' : 'failed');
         })
         .catch(function () {
           trouble();
@@ -312,9 +348,9 @@ var yidiConversation = (function () {
             } else if (!missing) missing = { upTo: asked + count, since: Date.now() };
             return;
           }
-          if (r.status === 404) return stop('ended');
+          if (r.status === 404) return confirmed ? stop('lost') : attempt();
           if (r.status === 401 || r.status === 403) return renewed(attempt);
-          if (r.status !== 429) trouble();
+          if (r.status !== 429) trouble(r.status === 503 ? 'unavailable' : 'failed');
         })
         .catch(function () {
           trouble();
@@ -355,9 +391,9 @@ var yidiConversation = (function () {
     };
   }
 
-  /** The words for a failure to open: 'busy' when rate limited, 'failed' otherwise. */
+  /** The words for a failure to open: 'busy' when rate limited, 'unavailable' when the server's store is away, 'failed' otherwise. */
   function problemKey(problem) {
-    return problem && problem.status === 429 ? 'busy' : 'failed';
+    return problem && problem.status === 429 ? 'busy' : problem && problem.status === 503 ? 'unavailable' : 'failed';
   }
 
   /** Forgets the conversation kept under `storeKey`: the next open() starts a new one. */

@@ -12,6 +12,7 @@ import type { Duplex } from 'node:stream';
 import { DirectLineStreams, refuse, streamUrl, type StreamLimits } from './stream.js';
 import { startLocale, toIncomingActivity } from './incoming-activity.js';
 import { isConversationId, newConversationId, newUserId, WebTokens, type WebTokenClaims } from './web-tokens.js';
+import { throttledWarning } from '../../ops/throttled-warning.js';
 
 export interface WebRateLimits {
   /** Every Direct Line request from one address (many citizens may share an office's address). */
@@ -90,6 +91,8 @@ export const DIRECT_LINE_PATHS = [
   '/conversations/:conversationId/activities',
 ] as const;
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+/** How long the page is asked to wait before trying again while the conversation log is away. */
+const RETRY_AFTER_SECONDS = 5;
 export const DEFAULT_RATE_LIMITS: Required<WebRateLimits> = {
   perAddress: { burst: 600, perSecond: 20 },
   perConversation: { burst: 60, perSecond: 3 },
@@ -108,16 +111,29 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   const now = options.now ?? Date.now;
   const shared = options.activityLog;
   let streams: DirectLineStreams | undefined;
+  // While the log cannot be read or written (Redis away), every request fails the same way: one warning per 30 s.
+  const warnUnavailable = throttledWarning<{ err: unknown }>(30_000, ({ err }, heldBack) =>
+    options.logger?.warn({ err, heldBack }, 'web channel: the conversation log cannot be reached'),
+  );
+  /** A log call; its failure is 503 with Retry-After (the page says so and tries again), never a 500. */
+  const reach = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (err) {
+      warnUnavailable({ err });
+      throw new HttpError(503, 'ServiceUnavailable', 'the conversation store cannot be reached; retry in a few seconds', { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+    }
+  };
   // The log as this instance uses it: what it appends reaches this instance's open sockets at once.
   const log: ActivityLog = {
     append: async (conversationId, activity) => {
-      const id = await shared.append(conversationId, activity);
+      const id = await reach(() => shared.append(conversationId, activity));
       streams?.notify(conversationId);
       return id;
     },
-    since: (conversationId, watermark, limit) => shared.since(conversationId, watermark, limit),
-    exists: (conversationId) => shared.exists(conversationId),
-    create: (conversationId) => shared.create(conversationId),
+    since: (conversationId, watermark, limit) => reach(() => shared.since(conversationId, watermark, limit)),
+    exists: (conversationId) => reach(() => shared.exists(conversationId)),
+    create: (conversationId) => reach(() => shared.create(conversationId)),
   };
   const tokens = new WebTokens(options.tokenSecret, options.tokenTtlSeconds, now);
   const adapter = new WebChannelAdapter(log, options.botId ? { botId: options.botId } : {});
@@ -231,7 +247,8 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
           return;
         }
         if (error instanceof HttpError) {
-          if (error.status >= 500) options.logger?.error({ err: error }, 'web channel error');
+          // 503: the log is away, already warned about (throttled) where it failed.
+          if (error.status >= 500 && error.status !== 503) options.logger?.error({ err: error }, 'web channel error');
           sendError(res, error);
         } else {
           options.logger?.error({ err: error }, 'web channel failure');

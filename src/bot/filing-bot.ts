@@ -3,7 +3,7 @@ import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialog
 import { resolveLocale, type Texts } from '../content/texts.js';
 import type { DialogDeps } from '../../dialogs/dialog-deps.js';
 import { FILING_STATE_VERSION, isNewerFilingState, newFilingState, upgradeFilingState, type FilingState } from '../../dialogs/filing-state.js';
-import { TURN_OUTCOME_KEY } from '../ops/turn-state-keys.js';
+import { CONTINUED_CONVERSATION_KEY, TURN_OUTCOME_KEY } from '../ops/turn-state-keys.js';
 import { MAIN_DIALOG, MainDialog } from '../../dialogs/main-dialog.js';
 import { FILING_FORM } from '../../dialogs/filing-form.js';
 import { waitingPromptId } from '../../dialogs/form/waiting.js';
@@ -120,10 +120,13 @@ export class FilingBot extends ActivityHandler {
   }
 
   private async runDialogs(context: TurnContext): Promise<void> {
+    const lost = await this.stateWasLost(context);
     const { state: filing, migrated } = upgradeFilingState(await this.filingState.get(context));
     await this.filingState.set(context, filing);
     const meta = await this.meta.get(context, { dialogsVersion: DIALOGS_VERSION, lastSeen: this.now() });
     const kit = await TurnKit.load(context, this.deps);
+    // Said before anything else: otherwise a person halfway through a filing would land on the menu silently.
+    if (lost) await context.sendActivity({ type: 'message', text: kit.t('system.stateLost'), channelData: { system: 'stateLost' } });
 
     if (migrated || meta.dialogsVersion !== DIALOGS_VERSION) {
       await this.dialogState.delete(context);
@@ -161,6 +164,15 @@ export class FilingBot extends ActivityHandler {
       await this.dialogState.delete(context);
     }
     await this.runDialogs(context);
+  }
+
+  /**
+   * A message in a conversation its channel knows was under way (CONTINUED_CONVERSATION_KEY), yet no
+   * state at all: the store lost it (a Redis without persistence restarted, or evicted the keys).
+   */
+  private async stateWasLost(context: TurnContext): Promise<boolean> {
+    if (context.activity.type !== 'message' || context.turnState.get(CONTINUED_CONVERSATION_KEY) !== true) return false;
+    return (await this.meta.get(context)) === undefined;
   }
 
   private recap(kit: TurnKit): string {

@@ -10,9 +10,14 @@
  *                    e.g. 'store_unavailable'); a thrown error is classified by the turn log itself.
  * - PROMPT_ID_KEY    string: the prompt the bot is waiting on after this turn (dialogs may set it;
  *                    otherwise it is read from outgoing activities' channelData.promptId).
+ * - CONTINUED_CONVERSATION_KEY true: set by a channel adapter when it knows the conversation had turns
+ *                    before this one (the web channel: every message follows the greeting turn its start
+ *                    ran). A turn that then finds no conversation state at all (Redis lost it) tells the
+ *                    person their earlier answers could not be kept, instead of silently starting over.
  */
 export const REQUEST_ID_KEY = 'requestId';
 export const TURN_LOGGER_KEY = 'turnLogger';
 export const TURN_OUTCOME_KEY = 'turnOutcome';
 export const PROMPT_ID_KEY = 'promptId';
 export const TURN_ERROR_KIND_KEY = 'turnErrorKind';
+export const CONTINUED_CONVERSATION_KEY = 'continuedConversation';

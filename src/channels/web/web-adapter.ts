@@ -8,6 +8,7 @@ import {
   type ResourceResponse,
 } from 'botbuilder';
 import type { ActivityLog } from './activity-log.js';
+import { CONTINUED_CONVERSATION_KEY } from '../../ops/turn-state-keys.js';
 
 /**
  * The channel id of the web page. botbuilder-dialogs renders choice prompts as suggested-action buttons
@@ -77,11 +78,19 @@ export class WebChannelAdapter extends BotAdapter {
     this.bot = { id: options.botId ?? 'yidi-bot', name: options.botName ?? '', role: 'bot' };
   }
 
-  /** Runs one incoming activity (already checked and stamped by the channel) through middleware and logic. */
+  /**
+   * Runs one incoming activity (already checked and stamped by the channel) through middleware and logic.
+   * A message always comes after the greeting turn the conversation's start ran, so its turn is marked as
+   * continuing a conversation (CONTINUED_CONVERSATION_KEY): finding no state then means it was lost.
+   */
   processActivity(activity: Partial<Activity>, logic: Logic): Promise<void> {
     const conversationId = activity.conversation?.id;
     if (!conversationId) return Promise.reject(new Error('activity without conversation id'));
-    return this.inOrder(conversationId, () => this.runMiddleware(new TurnContext(this, activity), logic));
+    return this.inOrder(conversationId, () => {
+      const context = new TurnContext(this, activity);
+      if (activity.type === ActivityTypes.Message) context.turnState.set(CONTINUED_CONVERSATION_KEY, true);
+      return this.runMiddleware(context, logic);
+    });
   }
 
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { TestAdapter, type Activity } from 'botbuilder';
 import { createTypingMiddleware, typingApplies, TYPING_CHANNELS } from '../src/ops/typing.js';
+import { watchForCrashes } from './support/crashes.js';
 
 /** Waits (without a clock) until the adapter has sent an activity of this type. */
 async function untilSent(adapter: TestAdapter, type: string): Promise<void> {
@@ -54,6 +55,37 @@ describe('ops: typing indicator', () => {
       expect(adapter.activeQueue.map((a) => a.type)).to.deep.equal([...expected]);
     });
   }
+
+  it('an indicator the channel refuses, failing after the turn ended, is dropped: no apology, no crash on the finished turn', async () => {
+    /** A channel that takes messages but fails every typing indicator a little later (a serviceUrl gone away). */
+    class FlakyChannel extends TestAdapter {
+      typingFailures = 0;
+      override async sendActivities(context: Parameters<TestAdapter['sendActivities']>[0], activities: Partial<Activity>[]) {
+        if (activities.some((a) => a.type === 'typing')) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          this.typingFailures += 1;
+          throw new Error('connect ECONNREFUSED 127.0.0.1:1');
+        }
+        return super.sendActivities(context, activities);
+      }
+    }
+    const crashes = watchForCrashes();
+    try {
+      const adapter = new FlakyChannel(undefined, { channelId: 'emulator' });
+      const apologies: Error[] = [];
+      adapter.onTurnError = async (_context, error) => void apologies.push(error);
+      adapter.use(createTypingMiddleware({ delayMs: 0, periodMs: 60_000 }));
+      await adapter.processActivity({ type: 'message', text: 'x' }, async () => {
+        for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0)); // the indicator is on its way
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200)); // it fails after the turn is over
+      expect(adapter.typingFailures).to.equal(1);
+      expect(apologies).to.deep.equal([]);
+      expect(crashes.problems).to.deep.equal([]);
+    } finally {
+      crashes.stop();
+    }
+  });
 
   it('lists only channels whose clients draw a typing indicator', () => {
     expect(TYPING_CHANNELS).to.include('webchat').and.not.include('wechat');

@@ -1,4 +1,4 @@
-import { ShowTypingMiddleware, type Middleware, type TurnContext } from 'botbuilder';
+import { ActivityTypes, TurnContext, type Middleware } from 'botbuilder';
 
 /**
  * Channels whose clients draw a typing indicator. Others (WeChat official accounts, SMS, e-mail)
@@ -24,17 +24,41 @@ export function typingApplies(activity: TurnContext['activity'], channels: reado
 }
 
 /**
- * botbuilder's ShowTypingMiddleware (it sends "typing" after `delay` and every `period` until the turn
- * ends, straight through the adapter so no other middleware sees it), limited to turns where
- * typingApplies().
+ * Sends "typing" after `delayMs` and every `periodMs` until the turn ends, straight through the adapter
+ * (as botbuilder's ShowTypingMiddleware does: no other middleware sees it, and the turn does not count as
+ * answered), on turns where typingApplies(). Unlike ShowTypingMiddleware, an indicator that cannot be
+ * delivered is simply dropped: that one hands the failure to the adapter's onTurnError — an apology for a
+ * lost "typing", and, once the turn is over, a TypeError on the revoked turn context that no one catches,
+ * which ended the process (found by the HTTP fuzzer with a serviceUrl that refuses connections).
  */
 export function createTypingMiddleware(opts: TypingOpts = {}): Middleware {
-  const inner = new ShowTypingMiddleware(opts.delayMs ?? 500, opts.periodMs ?? 2000);
+  const delayMs = opts.delayMs ?? 500;
+  const periodMs = opts.periodMs ?? 2000;
   const channels = opts.channels ?? TYPING_CHANNELS;
   return {
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-      if (typingApplies(context.activity, channels)) await inner.onTurn(context, next);
-      else await next();
+      if (!typingApplies(context.activity, channels)) return next();
+      const { adapter } = context;
+      const reference = TurnContext.getConversationReference(context.activity);
+      const typing = TurnContext.applyConversationReference({ type: ActivityTypes.Typing, relatesTo: context.activity.relatesTo }, reference);
+      let finished = false;
+      let timer: NodeJS.Timeout | undefined;
+      const indicate = async (): Promise<void> => {
+        if (finished) return;
+        try {
+          await adapter.sendActivities(context, [{ ...typing }]);
+        } catch {
+          // A typing indicator that did not go out matters to no one; the turn's own replies report their failures.
+        }
+        if (!finished) timer = setTimeout(() => void indicate(), periodMs);
+      };
+      timer = setTimeout(() => void indicate(), delayMs);
+      try {
+        await next();
+      } finally {
+        finished = true;
+        clearTimeout(timer);
+      }
     },
   };
 }

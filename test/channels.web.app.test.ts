@@ -87,18 +87,19 @@ describe('web channel as src/app.ts wires it (real port)', function () {
       expect(reply.headers['access-control-allow-origin']).to.equal(PORTAL);
     });
 
-    it('/upload → 501 NotImplemented; unknown routes and methods → 404 NotFound; both with CORS headers', async () => {
+    it('POST /upload → 415 (no attachments on this channel); unknown routes and methods → 404 NotFound; both with CORS headers', async () => {
       const { token, conversationId } = await open();
       const auth = { Origin: PORTAL, Authorization: `Bearer ${token}` };
       const upload = await send(base, 'POST', `/v3/directline/conversations/${conversationId}/upload?userId=dl_x`, { ...auth, 'Content-Type': 'multipart/form-data; boundary=x' }, '--x--');
-      expect(upload.status).to.equal(501);
-      expect(json(upload).error?.code).to.equal('NotImplemented');
+      expect(upload.status).to.equal(415);
+      expect(json(upload).error?.code).to.equal('UnsupportedMediaType');
       expect(upload.headers['access-control-allow-origin']).to.equal(PORTAL);
       for (const [method, path] of [
         ['GET', '/v3/directline/session/getsessionid'],
         ['PUT', `/v3/directline/conversations/${conversationId}/activities`],
         ['DELETE', `/v3/directline/conversations/${conversationId}`],
         ['GET', '/v3/directline/nothing/here'],
+        ['DELETE', `/v3/directline/conversations/${conversationId}/upload`],
       ] as const) {
         const reply = await send(base, method, path, auth);
         expect(reply.status, `${method} ${path}`).to.equal(404);

@@ -363,10 +363,11 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   for (const path of DIRECT_LINE_PATHS) server.opts(`${DIRECT_LINE_BASE}${path}`, async (req: Request, res: Response) => cors.preflight(req, res));
 
   // Anything else below the base answers in the same shape, with CORS headers, instead of restify's own
-  // errors: attachments (/upload) are not taken on this channel, the rest does not exist.
+  // errors: attachments (POST /upload) are not taken on this channel — a client's request, so a 4xx (415,
+  // as for any body the channel does not read; the page hides its upload button) —, the rest does not exist.
   const unknown = route(async (req) => {
-    if (/\/conversations\/[^/]+\/upload(?:\?|$)/.test(req.url ?? '')) {
-      throw new HttpError(501, 'NotImplemented', 'attachments cannot be uploaded on this channel');
+    if (req.method === 'POST' && /\/conversations\/[^/]+\/upload(?:\?|$)/.test(req.url ?? '')) {
+      throw new HttpError(415, 'UnsupportedMediaType', 'attachments cannot be uploaded on this channel');
     }
     throw new HttpError(404, 'NotFound', 'no such Direct Line route');
   });

@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import { fuzzHttp } from '../scripts/fuzz-http.js';
+import { DirectLineClient, userMessage } from './channels.web.fixtures.js';
+import { emulatorMessage, postMessages, startAppServer, type AppServer } from './support/app-server.js';
+import { watchForCrashes } from './support/crashes.js';
+
+/**
+ * The HTTP fuzzer (scripts/fuzz-http.ts, `npm run fuzz` for long runs) against the whole app on a real
+ * port: a bounded number of generated malformed requests to /api/messages and the Direct Line routes.
+ * Each is a client's mistake, so no answer may be a 5xx, nothing may crash, and the bot goes on serving.
+ */
+describe('HTTP fuzzing: no client mistake gets a 5xx (scripts/fuzz-http.ts)', function () {
+  this.timeout(120_000);
+  let server: AppServer | undefined;
+  let crashes: ReturnType<typeof watchForCrashes>;
+  beforeEach(() => {
+    crashes = watchForCrashes();
+  });
+  afterEach(async () => {
+    crashes.stop();
+    await server?.stop();
+  });
+
+  /** A web conversation opened before the fuzzing (new ones from this address may be rate limited after it). */
+  const openBefore = (app: AppServer) => new DirectLineClient(app.base).open('zh-CN');
+
+  const stillServes = async (app: AppServer, web: { token: string; conversationId: string }) => {
+    expect((await fetch(`${app.base}/healthz`)).status).to.equal(200);
+    expect((await postMessages(app.base, emulatorMessage('你好'))).status).to.equal(200);
+    const dl = new DirectLineClient(app.base);
+    expect((await dl.post(web.token, web.conversationId, userMessage('1'))).status).to.equal(200);
+    expect((await dl.poll(web.token, web.conversationId)).status).to.equal(200);
+  };
+
+  it('400 cases, client addresses spread behind a trusted proxy (more of them reach the parsing): zero 5xx', async () => {
+    server = await startAppServer({ WEB_TRUST_PROXY: '1', ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK: 'true', LOG_LEVEL: 'silent' });
+    const web = await openBefore(server);
+    const report = await fuzzHttp({ baseUrl: server.base, cases: 400, seed: 20261124, spreadAddresses: true });
+    expect(report.serverErrors).to.deep.equal([]);
+    expect(report.sent).to.be.greaterThan(350);
+    expect(Object.keys(report.byStatus).length, 'many kinds of answers: the cases are varied').to.be.greaterThan(6);
+    await stillServes(server, web);
+    expect(crashes.problems).to.deep.equal([]);
+  });
+
+  it('200 cases against the default (safe) configuration: zero 5xx', async () => {
+    server = await startAppServer({ LOG_LEVEL: 'silent' });
+    const web = await openBefore(server);
+    const report = await fuzzHttp({ baseUrl: server.base, cases: 200, seed: 7 });
+    expect(report.serverErrors).to.deep.equal([]);
+    await stillServes(server, web);
+    expect(crashes.problems).to.deep.equal([]);
+  });
+});

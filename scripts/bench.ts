@@ -16,6 +16,11 @@
  * grow with what is stored. It counts the commands the app's Redis client sends (each is one round
  * trip: nothing is pipelined) and measures the keys one finished conversation leaves (MEMORY USAGE).
  * It deletes its prefix at the end. Loopback only; every request has a timeout; every loop is bounded.
+ *
+ * Each conversation comes from its own client address (X-Forwarded-For from 198.18.0.0/15, the range set
+ * aside for benchmarks, with WEB_TRUST_PROXY=1), as people do, so the per-address rate limit of
+ * /api/messages (20 requests a second from one address) measures nothing here; local mode then needs
+ * ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK=true, since a proxied request is not this machine's.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -112,6 +117,8 @@ interface Conversation {
   id: string;
   /** Activity ids sent, in order. */
   activityIds: string[];
+  /** The client address it comes from (X-Forwarded-For). */
+  address: string;
   completed: boolean;
 }
 
@@ -129,7 +136,7 @@ async function post(base: string, conversation: Conversation, text: string): Pro
   conversation.activityIds.push(id);
   const response = await fetch(`${base}/api/messages`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': conversation.address },
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     body: JSON.stringify({
       type: 'message',
@@ -161,7 +168,8 @@ async function drive(base: string, label: string, count: number, users: number):
 
   const person = async (): Promise<void> => {
     while (started < count && Date.now() < deadline) {
-      const conversation: Conversation = { id: `bench-${label}-${runId}-${started++}`, activityIds: [], completed: false };
+      const n = started++;
+      const conversation: Conversation = { id: `bench-${label}-${runId}-${n}`, activityIds: [], completed: false, address: `198.18.${(n >> 8) & 255}.${n & 255}` };
       conversations.push(conversation);
       let ok = true;
       for (const [say, expected] of steps) {
@@ -204,7 +212,15 @@ interface Running {
 
 async function start(env: Record<string, string>): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', FILINGS_PATH: join(dir, 'filings.json'), ...env });
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    FILINGS_PATH: join(dir, 'filings.json'),
+    // Every conversation its own address (see above).
+    WEB_TRUST_PROXY: '1',
+    ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK: 'true',
+    ...env,
+  });
   const filings = new MemoryFilingStore();
   const app = createApp(config, { logger: createLogger({ level: 'silent' }), filings });
   const port = await app.listen(0, '127.0.0.1');

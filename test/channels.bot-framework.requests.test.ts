@@ -106,6 +106,13 @@ describe('/api/messages with credentials: the token is checked before the body i
     expect(await answerToAnUnfinishedBody(`Bearer ${forged}`)).to.equal('HTTP/1.1 401 Unauthorized');
   });
 
+  it('a forged token naming the Bot Framework as issuer: 401 (keys fetched, no such key) or 503 (keys out of reach), never 500', async () => {
+    const forged = `${Buffer.from('{"alg":"RS256","kid":"no-such-key"}').toString('base64url')}.${Buffer.from(JSON.stringify({ iss: 'https://api.botframework.com', aud: APP_ID, exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url')}.c2ln`;
+    const reply = await postMessages(server.base, emulatorMessage('你好', { channelId: 'msteams' }), { 'Content-Type': 'application/json', Authorization: `Bearer ${forged}` });
+    expect(reply.status).to.be.oneOf([401, 503]);
+    expect(reply.text).to.not.match(INTERNALS);
+  });
+
   it('`{}` without a token is 401 in the error shape, not 500', async () => {
     const reply = await postMessages(server.base, {});
     expect(reply.status).to.equal(401);

@@ -109,6 +109,11 @@ export function registerBotFrameworkChannel(server: Server, options: BotFramewor
       if (outcome === 'late') {
         throw new HttpError(503, 'ServiceUnavailable', 'the token could not be checked in time; retry shortly', { 'Retry-After': '5' });
       }
+    } catch (error) {
+      if (error instanceof HttpError || error instanceof AuthenticationError) throw error;
+      // Anything else is on this side (the channel's signing keys could not be fetched): not the caller's fault.
+      logger.warn({ err: error }, 'bot framework token could not be checked');
+      throw new HttpError(503, 'ServiceUnavailable', 'the token could not be checked; retry shortly', { 'Retry-After': '5' });
     } finally {
       clearTimeout(timer);
     }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { WebSocket } from 'ws';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,19 @@ import { eventually, PrivateRedisServer } from './support/redis-server.js';
  * silently landing on the menu.
  */
 const texts = new Texts();
+
+/** The HTTP status a WebSocket upgrade is refused with. */
+function upgradeRefusal(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.once('open', () => reject(new Error('the upgrade was accepted')));
+    ws.once('error', () => undefined);
+  });
+}
 const messagesOf = (activities: Activity[]) => activities.filter((a) => a.type === 'message' && a.from?.role === 'bot').map((a) => a.text);
 
 describe('web channel while Redis is down (a private redis-server with persistence)', function () {
@@ -39,9 +53,10 @@ describe('web channel while Redis is down (a private redis-server with persisten
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers 503 with Retry-After (not 500) to start, poll, post and reconnect; once back, the same conversation goes on', async () => {
+  it('answers 503 with Retry-After (not 500) to start, poll, post and reconnect, and refuses a stream with 503; once back, the same conversation goes on', async () => {
     const dl = new DirectLineClient(server.base);
     const { token, conversationId } = await dl.open('zh-CN');
+    const { streamUrl } = (await dl.reconnect(token, conversationId)).body as unknown as { streamUrl: string };
     await dl.post(token, conversationId, userMessage('我要办理异地就医备案'));
     const before = await dl.poll(token, conversationId);
     expect(before.status).to.equal(200);
@@ -60,6 +75,7 @@ describe('web channel while Redis is down (a private redis-server with persisten
       expect(reply.body, route).to.have.nested.property('error.code', 'ServiceUnavailable');
       expect(Number(reply.headers.get('retry-after')), route).to.be.greaterThan(0);
     }
+    expect(await upgradeRefusal(streamUrl), 'the WebSocket stream').to.equal(503);
     expect(server.lines.filter((line) => line['msg'] === 'web channel failure'), 'no request failed as a bug').to.deep.equal([]);
 
     await redis.start();

@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ActivityLog } from './activity-log.js';
 import { isWatermark, parseWatermark } from './activity-log.js';
 import type { CorsPolicy } from './cors.js';
-import { clientAddress } from '../http.js';
+import { clientAddress, HttpError } from '../http.js';
 import type { RateLimiter } from '../rate-limiter.js';
 import type { WebTokens } from './web-tokens.js';
 import { throttledWarning } from '../../ops/throttled-warning.js';
@@ -82,7 +82,9 @@ export class DirectLineStreams {
       socket.on('error', () => socket.destroy());
       void this.upgrade(req, socket, head).catch((err: unknown) => {
         options.logger?.warn({ err }, 'web stream upgrade failed');
-        refuse(socket, 500, 'Internal Server Error');
+        // The log away (Redis): 503, as every route answers then; the client reconnects later.
+        if (err instanceof HttpError && err.status === 503) refuse(socket, 503, 'Service Unavailable');
+        else refuse(socket, 500, 'Internal Server Error');
       });
     });
     // http.Server.close() waits for every connection, upgraded ones included: end the streams first.

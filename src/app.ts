@@ -13,10 +13,10 @@ import { createTurnErrorHandler } from './bot/turn-error.js';
 import { TurnLogMiddleware } from './bot/turn-log-middleware.js';
 import { TurnOrderMiddleware } from './bot/turn-order-middleware.js';
 import { createBotFrameworkAdapter, registerBotFrameworkChannel } from './channels/bot-framework/bot-framework-channel.js';
-import { limitHttpServer } from './ops/http-server-limits.js';
 import { MemoryActivityLog, RedisActivityLog, registerWebChannel, type WebChannel } from './channels/web/index.js';
 import { ConfigError, type Config } from './config.js';
 import { createLogger, type Logger } from './ops/logger.js';
+import { limitHttpServer } from './ops/http-server-limits.js';
 import { createMetrics, registerOpsRoutes, type Metrics } from './ops/metrics.js';
 import { InFlightTracker } from './ops/shutdown.js';
 import { AbandonmentWatch } from './ops/abandonment.js';
@@ -134,7 +134,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   server.use(restify.plugins.queryParser());
 
   // POST /api/messages, unless the web page is deployed alone (BOT_FRAMEWORK_CHANNEL=off).
-  const closers: App['closers'] = [];
+  const channelClosers: App['closers'] = [];
   if (config.botFrameworkChannel.enabled) {
     const adapter = createBotFrameworkAdapter(config.botFramework ?? {}, {
       timeoutMs: config.botFrameworkChannel.replyTimeoutMs,
@@ -151,7 +151,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       trustProxy: config.web.trustProxyHops,
       logger,
     });
-    closers.push({ name: 'bot framework connections', close: async () => adapter.outbound.close() });
+    channelClosers.push({ name: 'bot framework connections', close: async () => adapter.outbound.close() });
   }
 
   // The citizens' web page and its Direct Line-compatible channel, with its own adapter. Its activities
@@ -203,7 +203,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       }),
     closers: [
       { name: 'abandonment', close: () => abandonment.stop() },
-      ...closers,
+      ...channelClosers,
       { name: 'filings', close: () => filings.close() },
       { name: 'state', close: () => state.close() },
     ],

@@ -13,7 +13,11 @@ import { createTurnErrorHandler } from './bot/turn-error.js';
 import { TurnLogMiddleware } from './bot/turn-log-middleware.js';
 import { TurnOrderMiddleware } from './bot/turn-order-middleware.js';
 import { createBotFrameworkAdapter, registerBotFrameworkChannel } from './channels/bot-framework/bot-framework-channel.js';
-import { MemoryActivityLog, RedisActivityLog, registerWebChannel, type WebChannel } from './channels/web/index.js';
+import { MemoryActivityLog, PAGE_LOCALES, RedisActivityLog, registerWebChannel, type WebChannel } from './channels/web/index.js';
+import { normalizeReference } from './filings/index.js';
+import { durationText } from './pages/document.js';
+import { privacyNotice } from './pages/privacy.js';
+import { receiptOf, receiptProblem } from './pages/receipt.js';
 import { ConfigError, type Config } from './config.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { limitHttpServer } from './ops/http-server-limits.js';
@@ -154,6 +158,23 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     channelClosers.push({ name: 'bot framework connections', close: async () => adapter.outbound.close() });
   }
 
+  // The page names whose service it is and how to reach a person (the default region's profile), the
+  // start-over command (content/) and how long a conversation is kept (configuration). A receipt link
+  // lives as long as the conversation that filed.
+  const receiptLinkTtl = config.state.conversationTtlSeconds;
+  const pageWords = Object.fromEntries(
+    PAGE_LOCALES.map((locale): [string, Record<string, string>] => [
+      locale,
+      {
+        agency: defaultProfile.agency.value[locale],
+        hotline: defaultProfile.hotline.value,
+        hours: defaultProfile.hotlineHours.value[locale],
+        startOverCommand: texts.t(locale, 'commands.cancel.label'),
+        conversationTtl: durationText(texts, locale, config.state.conversationTtlSeconds),
+      },
+    ]),
+  ) as Record<(typeof PAGE_LOCALES)[number], Record<string, string>>;
+
   // The citizens' web page and its Direct Line-compatible channel, with its own adapter. Its activities
   // live beside the conversation state (Redis when configured), so any instance can answer a poll.
   const web = registerWebChannel(server, {
@@ -165,7 +186,19 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     onTurnError,
     logger,
     allowedOrigins: config.web.allowedOrigins, // WEB_ALLOWED_ORIGINS: portals using the API from their own pages (CORS)
-    page: { frameAncestors: ["'self'", ...config.web.frameAncestors] }, // WEB_FRAME_ANCESTORS: portals framing the page
+    page: { frameAncestors: ["'self'", ...config.web.frameAncestors], words: pageWords }, // WEB_FRAME_ANCESTORS: portals framing the page
+    documents: {
+      privacy: (locale) => privacyNotice(locale, { profile: defaultProfile, texts, conversationTtlSeconds: config.state.conversationTtlSeconds, receiptLinkTtlSeconds: receiptLinkTtl }),
+      receipts: {
+        canonical: normalizeReference,
+        view: async (reference, locale) => {
+          const stored = await filings.get(reference);
+          return stored ? receiptOf(stored, locale, { profiles, defaultRegion: config.defaultRegion, texts }) : undefined;
+        },
+        problem: (kind, locale) => receiptProblem(kind, locale, texts),
+        linkTtlSeconds: receiptLinkTtl,
+      },
+    },
     trustProxy: config.web.trustProxyHops, // WEB_TRUST_PROXY: proxies in front that append to X-Forwarded-For
     expiredTokenGraceSeconds: config.state.conversationTtlSeconds, // an expired token may resume its conversation while it lives
   });

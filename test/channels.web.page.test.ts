@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { request } from 'node:http';
 import { MemoryActivityLog, pageLocale } from '../src/channels/web/index.js';
 import { startWebChannel, type RunningChannel } from './channels.web.fixtures.js';
@@ -93,8 +94,9 @@ describe('web channel: the citizens’ page', () => {
       expect(response.headers.get('x-frame-options'), 'for browsers without frame-ancestors').to.equal('SAMEORIGIN');
       expect(response.headers.get('permissions-policy')).to.include('camera=()').and.include('microphone=()').and.include('geolocation=()');
       const html = await response.text();
-      const sources = [...html.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => m[1]);
-      expect(sources).to.deep.equal(['/webchat.js', '/web/conversation.js', '/web/page.js']);
+      const sources = [...html.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => m[1]!.replace(/\.[0-9a-f]{10}\./, '.<hash>.'));
+      expect(sources).to.deep.equal(['/web/conversation.<hash>.js', '/web/chat-ui.<hash>.js', '/web/page.<hash>.js', '/webchat-minimal.<hash>.js']);
+      expect([...html.matchAll(/<script (\w+)/g)].map((m) => m[1]).filter((a) => a !== 'type'), 'every script deferred').to.deep.equal(['defer', 'defer', 'defer', 'defer']);
     });
 
     it('the allowed framing sites are configurable', async () => {
@@ -152,5 +154,80 @@ describe('web channel: the citizens’ page', () => {
         expect((await response.text()).length).to.be.greaterThan(100);
       });
     }
+  });
+  describe('caching and compression of the page’s files', () => {
+    const minimal = readFileSync(new URL('vendor/webchat/webchat-minimal.js', PUBLIC));
+    const pageHtml = async () => (await fetch(`${running.baseUrl}/`)).text();
+    const versioned = async (name: string) => {
+      const src = [...(await pageHtml()).matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!).find((u) => u.includes(name));
+      expect(src, name).to.be.a('string');
+      return src!;
+    };
+
+    it('the page names its scripts and style by content hash; those URLs are cached for a year, immutable', async () => {
+      for (const name of ['/webchat-minimal.', '/web/conversation.', '/web/chat-ui.', '/web/page.', '/web/page.css']) {
+        const url = await versioned(name.replace('/web/page.css', '/web/page.'));
+        expect(url).to.match(/\.[0-9a-f]{10}\.(js|css)$/);
+        const r = await getRaw(`${running.baseUrl}${url}`, { 'Accept-Encoding': 'gzip' });
+        expect(r.status, url).to.equal(200);
+        expect(r.headers['cache-control']).to.equal('public, max-age=31536000, immutable');
+      }
+      const hash = (await versioned('/webchat-minimal.')).match(/\.([0-9a-f]{10})\./)![1]!;
+      expect(createHash('sha256').update(minimal).digest('hex').startsWith(hash), 'the hash is the content’s').to.equal(true);
+    });
+
+    it('the page uses the minimal Web Chat bundle, brotli-compressed (precompressed, under 400 KB) or gzipped as the browser accepts', async () => {
+      const url = await versioned('/webchat-minimal.');
+      const br = await getRaw(`${running.baseUrl}${url}`, { 'Accept-Encoding': 'gzip, deflate, br' });
+      expect(br.headers['content-encoding']).to.equal('br');
+      expect(br.body.length).to.be.lessThan(400 * 1024);
+      expect(brotliDecompressSync(br.body).equals(minimal)).to.equal(true);
+      const gz = await getRaw(`${running.baseUrl}${url}`, { 'Accept-Encoding': 'gzip, deflate' });
+      expect(gz.headers['content-encoding']).to.equal('gzip');
+      expect(gunzipSync(gz.body).equals(minimal)).to.equal(true);
+      const none = await getRaw(`${running.baseUrl}${url}`, { 'Accept-Encoding': 'br;q=0, gzip;q=0' });
+      expect(none.headers['content-encoding']).to.equal(undefined);
+      expect(none.body.equals(minimal)).to.equal(true);
+      expect(br.headers['vary']).to.include('Accept-Encoding');
+    });
+
+    it('the precompressed bundle is exactly the vendored one', () => {
+      const br = readFileSync(new URL('vendor/webchat/webchat-minimal.js.br', PUBLIC));
+      expect(brotliDecompressSync(br).equals(minimal)).to.equal(true);
+    });
+
+    it('validators: ETag and Last-Modified on every file, 304 without a body when the browser has it', async () => {
+      for (const path of [await versioned('/webchat-minimal.'), '/webchat.js', '/web/page.js']) {
+        const first = await getRaw(`${running.baseUrl}${path}`, { 'Accept-Encoding': 'gzip' });
+        const etag = String(first.headers['etag']);
+        expect(etag, path).to.match(/^"[0-9a-f]{10}-gzip"$/);
+        expect(Date.parse(String(first.headers['last-modified'])), path).to.be.a('number').and.not.NaN;
+        const again = await getRaw(`${running.baseUrl}${path}`, { 'Accept-Encoding': 'gzip', 'If-None-Match': etag });
+        expect(again.status, path).to.equal(304);
+        expect(again.body.length).to.equal(0);
+        const since = await getRaw(`${running.baseUrl}${path}`, { 'If-Modified-Since': String(first.headers['last-modified']) });
+        expect(since.status, path).to.equal(304);
+        const changed = await getRaw(`${running.baseUrl}${path}`, { 'If-None-Match': '"0000000000-gzip"' });
+        expect(changed.status, path).to.equal(200);
+      }
+    });
+
+    it('the plain URLs stay for portals (briefly cached), and an unknown hash gets the current file, briefly cached', async () => {
+      const plain = await getRaw(`${running.baseUrl}/web/page.js`);
+      expect(plain.headers['cache-control']).to.equal('public, max-age=300');
+      const other = await getRaw(`${running.baseUrl}/web/page.0123456789.js`);
+      expect(other.status).to.equal(200);
+      expect(other.headers['cache-control']).to.equal('public, max-age=300');
+      expect(other.body.equals(readFileSync(new URL('web/page.js', PUBLIC)))).to.equal(true);
+    });
+
+    it('the page itself is revalidated (no-cache) with an ETag', async () => {
+      const first = await fetch(`${running.baseUrl}/`);
+      expect(first.headers.get('cache-control')).to.equal('no-cache');
+      const etag = first.headers.get('etag')!;
+      expect(etag).to.match(/^"[0-9a-f]+"$/);
+      expect((await fetch(`${running.baseUrl}/`, { headers: { 'If-None-Match': etag } })).status).to.equal(304);
+      expect((await fetch(`${running.baseUrl}/?lang=en`, { headers: { 'If-None-Match': etag } })).status, 'the English page is another').to.equal(200);
+    });
   });
 });

@@ -98,9 +98,11 @@ var yidiConversation = (function () {
   /**
    * Opens (or resumes) the conversation and renders Web Chat into `options.chatEl`.
    * options: domain, storeKey, locale, chatEl, styleOptions, say(key), trouble(key, keepConversation),
-   * recovered() (optional: the connection works again after trouble('failed')).
-   * Resolves with { retry(), conversationId } once Web Chat is rendered; rejects with { status } when no
-   * conversation could be had.
+   * recovered() (optional: the connection works again after trouble('failed')), webChatReady (optional:
+   * a promise for window.WebChat, when the bundle is still loading), webChatProps(directLine) (optional:
+   * more props for each rendering of Web Chat, e.g. a store and middleware).
+   * Resolves with { retry(), conversationId, token() } once Web Chat is rendered; rejects with { status }
+   * when no conversation could be had.
    */
   function open(options) {
     var store = sessionStore(options.storeKey);
@@ -158,7 +160,9 @@ var yidiConversation = (function () {
     return opening.then(function (conversation) {
       store.save(conversation);
       options.say(conversation.expiredBefore ? 'expired' : '');
-      return watch(conversation, options, store, call, time);
+      return Promise.resolve(options.webChatReady).then(function () {
+        return watch(conversation, options, store, call, time);
+      });
     });
   }
 
@@ -279,7 +283,12 @@ var yidiConversation = (function () {
       }
       while (options.chatEl.firstChild) options.chatEl.removeChild(options.chatEl.firstChild);
       options.chatEl.appendChild(root);
-      window.WebChat.renderWebChat({ directLine: directLine, locale: options.locale, styleOptions: options.styleOptions }, root);
+      var props = { directLine: directLine, locale: options.locale, styleOptions: options.styleOptions };
+      if (options.webChatProps) {
+        var more = options.webChatProps(directLine);
+        for (var key in more) props[key] = more[key];
+      }
+      window.WebChat.renderWebChat(props, root);
     }
 
     /** The connection failed ('unavailable': the server's store is away): say so and try again (the server first, then a new DirectLine). */
@@ -381,6 +390,10 @@ var yidiConversation = (function () {
     connect();
     return {
       conversationId: conversation.conversationId,
+      /** The conversation's current token (for the page's own calls, e.g. a receipt link). */
+      token: function () {
+        return conversation.token;
+      },
       /** Try again now (the page's retry button). */
       retry: function () {
         if (stopped) return false;

@@ -35,6 +35,8 @@ export const profileSchema = z
     /** 6-digit code of the insured pooling area this profile speaks for; null for a baseline. */
     insuredPlaceCode: z.string().regex(/^\d{6}$/).nullable(),
     hotline: sourced(z.string().min(3)),
+    /** When the hotline answers, in words (the page's header and the privacy notice show it). */
+    hotlineHours: sourced(localized),
     agency: sourced(localized),
     /**
      * Who to point a person to when this profile speaks for an insured place that has no profile of its
@@ -44,6 +46,10 @@ export const profileSchema = z
     fallbackContact: z.object({ agency: localized, hotline: z.string().min(3), source: z.string().min(3) }).strict(),
     /** The youngest age at which someone may file for another person. */
     agentMinAge: sourced(z.number().int().positive()),
+    /** How long the agency keeps a submitted filing, in words (the privacy notice). */
+    filingRetention: sourced(localized),
+    /** What happens once a filing is submitted: who reviews it and how the person hears (the receipt). */
+    afterSubmit: sourced(localized),
     scopes: z
       .object({
         intraProvinceFilingRequired: sourced(z.boolean()),

@@ -3,6 +3,7 @@ import type { Request, Response, Server } from 'restify';
 import type { ActivityLog } from './activity-log.js';
 import { CorsPolicy } from './cors.js';
 import { clientAddress, HttpError, queryValue, readJsonBody, sendError, sendJson } from '../http.js';
+import { registerWebDocuments, type WebDocumentsOptions } from './documents.js';
 import { registerWebPage, type WebPageOptions } from './page.js';
 import { RateLimiter, type BucketSpec } from '../rate-limiter.js';
 import { WEB_CHANNEL_ID, WEB_SERVICE_URL, WebChannelAdapter } from './web-adapter.js';
@@ -61,8 +62,10 @@ export interface WebChannelOptions {
    * "https://www.rizhao.gov.cn". Empty or absent: only the bot's own page. Never a wildcard.
    */
   allowedOrigins?: readonly string[];
-  /** The citizens' page (GET /, /webchat.js); false to serve only the Direct Line API. */
+  /** The citizens' page (GET /, its scripts, /webchat.js); false to serve only the Direct Line API. */
   page?: WebPageOptions | false;
+  /** The pages beside it (with the page only): the privacy notice and filing receipts (documents.ts). */
+  documents?: WebDocumentsOptions;
   /**
    * The Direct Line WebSocket stream (start and reconnect return a streamUrl), on by default; false for
    * polling only. Limits count open sockets per conversation and per address; scanMs is how often open
@@ -375,7 +378,10 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   for (const method of ['get', 'head', 'post', 'put', 'patch', 'del'] as const) server[method](everything, unknown);
   server.opts(everything, async (req: Request, res: Response) => cors.preflight(req, res));
 
-  if (options.page !== false) registerWebPage(server, options.page ?? {});
+  if (options.page !== false) {
+    const page = registerWebPage(server, options.page ?? {});
+    registerWebDocuments(server, options.documents ?? {}, { page, tokens, log, cors, byAddress, trustProxy, secret: options.tokenSecret, now });
+  }
   return { adapter, tokens, streams };
 }
 

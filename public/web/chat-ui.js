@@ -1,0 +1,342 @@
+/*
+ * What the citizens' page adds to Web Chat (the minimal bundle, which has no Adaptive Cards, speech or
+ * markdown):
+ *
+ * - every message of the transcript carries `lang` (the activity's locale, else the page's), so a screen
+ *   reader speaks Chinese history with a Chinese voice after a switch to English;
+ * - the bot's Adaptive Cards (the summary) are rendered here, for the few elements the bot uses
+ *   (TextBlock, Container, ColumnSet/Column, FactSet, ActionSet, Action.Submit, Action.ShowCard): a
+ *   left-aligned list, one value per line, buttons whose focus ring is never cut; anything else shows the
+ *   card's fallbackText. Only the newest card keeps live buttons, and none once a filing is submitted;
+ *   after a card button the focus goes back to the send box;
+ * - a store that tells the page what happens (a filing confirmed, the person's first message) and lets it
+ *   send the start-over command.
+ *
+ * Web Chat's bundle does not expose React: its middleware must return React elements, which React 16
+ * (the version inside Web Chat 4.18.1) recognises as plain objects marked with Symbol.for('react.element').
+ * h() makes those, nothing more; the cards themselves are ordinary DOM built inside an element React leaves
+ * alone. Upgrading Web Chat means checking h() against the React it bundles (see vendor/webchat/README.md).
+ */
+var yidiChatUi = (function () {
+  'use strict';
+
+  var REACT_ELEMENT = typeof Symbol === 'function' && Symbol.for ? Symbol.for('react.element') : 0xeac7;
+  var ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+  /** What the server escaped for Web Chat's markdown renderer (web-adapter.ts plainCardText); shown as written here. */
+  var MARKDOWN_ESCAPE = /\\([\\`*_{}[\]()<>#+\-.!|~"])/g;
+
+  /** A React element: h('div', { lang: 'zh-CN' }, child). */
+  function h(type, props, child) {
+    var all = {};
+    for (var key in props || {}) if (key !== 'key' && key !== 'ref') all[key] = props[key];
+    if (child !== undefined) all.children = child;
+    return { $$typeof: REACT_ELEMENT, type: type, key: props && props.key != null ? String(props.key) : null, ref: (props && props.ref) || null, props: all, _owner: null };
+  }
+
+  /** The position of an activity in its conversation ("<conversationId>|0000007" → 7), 0 when unknown. */
+  function sequenceOf(activity) {
+    var match = /\|(\d+)$/.exec((activity && activity.id) || '');
+    return match ? Number(match[1]) : 0;
+  }
+
+  function plain(text) {
+    return String(text == null ? '' : text).replace(MARKDOWN_ESCAPE, '$1');
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /** Throws for an element the page does not render: the caller then shows the card's fallbackText. */
+  function unsupported(what) {
+    var error = new Error('unsupported card element ' + what);
+    error.unsupported = true;
+    throw error;
+  }
+
+  /**
+   * Renders one Adaptive Card (the subset the bot sends) into `into`. `act(data)` sends an Action.Submit's
+   * data; returns the card's buttons (so an older card can lose them).
+   */
+  function renderCard(card, into, act) {
+    var buttons = [];
+    var showCards = 0;
+
+    function elements(list, parent) {
+      (list || []).forEach(function (item) {
+        parent.appendChild(element(item));
+      });
+    }
+
+    function element(item) {
+      switch (item && item.type) {
+        case 'TextBlock': {
+          var heading = item.style === 'heading' || (item.weight === 'Bolder' && (item.size === 'Medium' || item.size === 'Large'));
+          var block = el(heading ? 'h3' : 'p', 'yidi-card__text' + (item.weight === 'Bolder' ? ' yidi-card__text--bold' : '') + (item.isSubtle ? ' yidi-card__text--subtle' : ''), plain(item.text));
+          return block;
+        }
+        case 'Container': {
+          var box = el('div', 'yidi-card__container' + (item.separator ? ' yidi-card__container--separated' : ''));
+          elements(item.items, box);
+          return box;
+        }
+        case 'ColumnSet': {
+          var row = el('div', 'yidi-card__columns');
+          (item.columns || []).forEach(function (column) {
+            if (!column || column.type !== 'Column') unsupported('ColumnSet child');
+            var cell = el('div', 'yidi-card__column' + (column.width === 'auto' ? ' yidi-card__column--auto' : ''));
+            elements(column.items, cell);
+            row.appendChild(cell);
+          });
+          return row;
+        }
+        case 'FactSet': {
+          var list = el('dl', 'yidi-card__facts');
+          (item.facts || []).forEach(function (fact) {
+            var pair = el('div', 'yidi-card__fact');
+            pair.appendChild(el('dt', 'yidi-card__fact-title', plain(fact.title)));
+            pair.appendChild(el('dd', 'yidi-card__fact-value', plain(fact.value)));
+            list.appendChild(pair);
+          });
+          return list;
+        }
+        case 'ActionSet':
+          return actions(item.actions);
+        default:
+          return unsupported(item && item.type);
+      }
+    }
+
+    function actions(list) {
+      var bar = el('div', 'yidi-card__actions');
+      (list || []).forEach(function (action) {
+        var button = el('button', 'yidi-card__button', plain(action.title));
+        button.type = 'button';
+        if (action.type === 'Action.Submit') {
+          button.addEventListener('click', function () {
+            act(action.data);
+          });
+        } else if (action.type === 'Action.ShowCard' && action.card) {
+          var panel = el('div', 'yidi-card__panel');
+          panel.id = 'yidi-card-panel-' + ++renderCard.panels;
+          panel.hidden = true;
+          elements(action.card.body, panel);
+          if (action.card.actions) panel.appendChild(actions(action.card.actions));
+          button.setAttribute('aria-expanded', 'false');
+          button.setAttribute('aria-controls', panel.id);
+          button.classList.add('yidi-card__button--disclosure');
+          button.addEventListener('click', function () {
+            var open = panel.hidden;
+            panel.hidden = !open;
+            button.setAttribute('aria-expanded', String(open));
+          });
+          showCards++;
+          bar.appendChild(button);
+          buttons.push(button);
+          bar.appendChild(panel);
+          return;
+        } else {
+          unsupported(action.type);
+        }
+        bar.appendChild(button);
+        buttons.push(button);
+      });
+      return bar;
+    }
+
+    var root = el('div', 'yidi-card');
+    elements(card.body, root);
+    if (card.actions) root.appendChild(actions(card.actions));
+    into.appendChild(root);
+    void showCards;
+    return buttons;
+  }
+  renderCard.panels = 0;
+
+  /**
+   * options: locale (the page's), strings (the page's words), chatEl (where Web Chat is rendered),
+   * onFiling(filing) (the bot confirmed a submitted filing: channelData.filing), onUserMessage() (the
+   * person sent something).
+   */
+  function create(options) {
+    var store = null;
+    /** The cards on screen, by position: only the newest keeps its buttons. */
+    var cards = [];
+    var submittedAt = 0; // the position of the last filing confirmation
+
+    function focusSendBox() {
+      var input = document.querySelector('[data-id="webchat-sendbox-input"]');
+      if (input) input.focus();
+    }
+
+    function retire(card) {
+      if (card.retired) return;
+      card.retired = true;
+      card.buttons.forEach(function (button) {
+        if (button.parentNode) button.parentNode.removeChild(button);
+      });
+      [].slice.call(card.root.querySelectorAll('.yidi-card__panel, .yidi-card__actions')).forEach(function (node) {
+        if (node.parentNode) node.parentNode.removeChild(node);
+      });
+      card.root.appendChild(el('p', 'yidi-card__superseded', options.strings.cardSuperseded || ''));
+    }
+
+    function settle() {
+      var newest = 0;
+      cards.forEach(function (card) {
+        newest = Math.max(newest, card.position);
+      });
+      cards.forEach(function (card) {
+        if (card.position < newest || card.position < submittedAt) retire(card);
+      });
+    }
+
+    function watchActions() {
+      return function (next) {
+        return function (action) {
+          if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') {
+            var activity = action.payload && action.payload.activity;
+            var role = activity && activity.from && activity.from.role;
+            var filing = activity && activity.channelData && activity.channelData.filing;
+            if (role === 'bot' && filing && typeof filing.reference === 'string') {
+              submittedAt = Math.max(submittedAt, sequenceOf(activity));
+              settle();
+              if (options.onFiling) options.onFiling(filing);
+            }
+            if (role === 'user' && activity.type === 'message' && options.onUserMessage) options.onUserMessage();
+            if (role === 'bot' && awaitingReply) {
+              clearTimeout(replyTimer);
+              replyTimer = setTimeout(showStartOfReply, 350);
+            }
+          }
+          if (action.type === 'DIRECT_LINE/POST_ACTIVITY') awaitingReply = true;
+          return next(action);
+        };
+      };
+    }
+
+    /**
+     * A reply longer than the chat box is shown from its start: once the bot's messages after the person's
+     * last one have arrived, the transcript scrolls to the first of them (Web Chat would show their end,
+     * so the category and its reasons would be above the question "以上内容您了解了吗？").
+     */
+    var awaitingReply = false;
+    var replyTimer = null;
+    function showStartOfReply() {
+      awaitingReply = false;
+      var scroller = options.chatEl && options.chatEl.querySelector('.webchat__basic-transcript__scrollable');
+      if (!scroller) return;
+      var rows = [].slice.call(scroller.querySelectorAll('article.webchat__basic-transcript__activity'));
+      var lastUser = -1;
+      rows.forEach(function (row, i) {
+        if (row.querySelector('.webchat__stacked-layout--from-user')) lastUser = i;
+      });
+      var first = rows[lastUser + 1];
+      if (!first || lastUser < 0) return;
+      var top = first.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
+      if (scroller.scrollHeight - top > scroller.clientHeight) scroller.scrollTop = Math.max(0, top - 8);
+    }
+
+    /**
+     * Web Chat labels each message for screen readers with an element outside the message (its
+     * aria-labelledby): the whole row gets the message's lang, so the label is spoken in it too.
+     */
+    function langOnRows(root) {
+      [].slice.call(root.querySelectorAll('article.webchat__basic-transcript__activity')).forEach(function (row) {
+        var inner = row.querySelector('.yidi-activity[lang]');
+        if (inner && row.getAttribute('lang') !== inner.getAttribute('lang')) row.setAttribute('lang', inner.getAttribute('lang'));
+      });
+    }
+    if (options.chatEl && window.MutationObserver) {
+      new MutationObserver(function () {
+        langOnRows(options.chatEl);
+      }).observe(options.chatEl, { childList: true, subtree: true });
+    }
+
+    /** Each message in an element with the language it is written in. */
+    function activityMiddleware() {
+      return function (next) {
+        return function (args) {
+          var render = next(args);
+          if (!render) return render;
+          var lang = (args.activity && args.activity.locale) || options.locale;
+          return function () {
+            return h('div', { lang: lang, className: 'yidi-activity' }, render.apply(null, arguments));
+          };
+        };
+      };
+    }
+
+    /** The ref of each card's host element, one per attachment, so that re-renders of the transcript keep the card as it is. */
+    var hosts = {};
+
+    function cardRef(key, card, activity) {
+      if (hosts[key]) return hosts[key];
+      var position = sequenceOf(activity);
+      var mounted = null;
+      hosts[key] = function (host) {
+        if (!host) {
+          cards = cards.filter(function (c) {
+            return c !== mounted;
+          });
+          mounted = null;
+          return;
+        }
+        if (mounted && mounted.host === host) return;
+        while (host.firstChild) host.removeChild(host.firstChild);
+        try {
+          var buttons = renderCard(card, host, function (data) {
+            if (store) store.dispatch({ type: 'WEB_CHAT/SEND_POST_BACK', payload: { value: data } });
+            focusSendBox();
+          });
+          mounted = { host: host, root: host.firstChild, buttons: buttons, position: position, retired: false };
+          cards.push(mounted);
+          settle();
+        } catch (error) {
+          if (!error || !error.unsupported) throw error;
+          while (host.firstChild) host.removeChild(host.firstChild);
+          String(card.fallbackText || activity.speak || '')
+            .split('\n')
+            .forEach(function (line) {
+              host.appendChild(el('p', 'yidi-card__text', line));
+            });
+        }
+      };
+      return hosts[key];
+    }
+
+    function attachmentMiddleware() {
+      return function (next) {
+        return function (args) {
+          var attachment = args.attachment;
+          if (!attachment || attachment.contentType !== ADAPTIVE_CARD || !attachment.content) return next(args);
+          var activity = args.activity || {};
+          var index = (activity.attachments || []).indexOf(attachment);
+          return h('div', { className: 'yidi-card-host', ref: cardRef((activity.id || '') + '#' + index, attachment.content, activity) });
+        };
+      };
+    }
+
+    return {
+      /** More props for each rendering of Web Chat (conversation.js calls it per connection). */
+      props: function () {
+        cards = [];
+        hosts = {};
+        store = window.WebChat.createStore({}, watchActions);
+        return { store: store, activityMiddleware: activityMiddleware, attachmentMiddleware: attachmentMiddleware };
+      },
+      /** Sends a message as if the person had typed it. */
+      send: function (text) {
+        if (!store) return false;
+        store.dispatch({ type: 'WEB_CHAT/SEND_MESSAGE', payload: { text: text } });
+        return true;
+      },
+      focusSendBox: focusSendBox,
+    };
+  }
+
+  return { create: create, h: h };
+})();

@@ -2,7 +2,8 @@
  * Drives the citizens' page in Debian's Chromium through playwright-core. A conversation is a list of
  * steps, so a longer flow (a whole filing, once the real dialogs are plugged in) is just a longer list.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -28,6 +29,8 @@ export interface Line {
 }
 
 const SEND_BOX = '[data-id="webchat-sendbox-input"]';
+/** axe-core's browser build, from the npm package (a dev dependency). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SUGGESTED_ACTION = '.webchat__suggested-actions__button';
 
 export class WebChatDriver {
@@ -75,7 +78,7 @@ export class WebChatDriver {
   async step(step: Step): Promise<void> {
     if ('see' in step) await this.waitForBot(step.see);
     else if ('sees' in step) await this.waitForBotContaining(step.sees);
-    else if ('clickCard' in step) await this.page.locator('.ac-pushButton', { hasText: step.clickCard }).last().click();
+    else if ('clickCard' in step) await this.clickCard(step.clickCard);
     else if ('click' in step) await this.page.locator(SUGGESTED_ACTION, { hasText: exactly(step.click) }).click();
     else if ('type' in step) {
       await this.page.locator(SEND_BOX).fill(step.type);
@@ -86,6 +89,33 @@ export class WebChatDriver {
       await this.page.reload();
       await this.page.waitForSelector(SEND_BOX, { timeout: 15_000 });
     } else await this.screenshot(step.screenshot);
+  }
+
+  /**
+   * Presses the newest card's button with this title (the page renders the bot's cards: chat-ui.js); a
+   * button inside a group's edit panel is reached by opening the group first, as a person would.
+   */
+  async clickCard(title: string): Promise<void> {
+    const button = this.page.locator('.yidi-card__button', { hasText: exactly(title) }).last();
+    if (!(await button.isVisible())) {
+      const panel = await button.evaluate((el) => el.closest('.yidi-card__panel')?.id ?? '');
+      if (panel) await this.page.locator(`[aria-controls="${panel}"]`).last().click();
+    }
+    await button.click();
+  }
+
+  /** Runs axe-core (from npm) in the page and returns its violations (WCAG 2.1 A and AA rules). */
+  async axe(): Promise<Array<{ id: string; impact: string | null; help: string; nodes: string[] }>> {
+    // evaluate, not a <script>: the page's CSP allows no inline script.
+    await this.page.evaluate(AXE_SOURCE);
+    const result = (await this.page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+      .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ') + ' ' + (n.failureSummary || '')) })))`)) as Array<{
+      id: string;
+      impact: string | null;
+      help: string;
+      nodes: string[];
+    }>;
+    return result;
   }
 
   async waitForBot(text: string, timeout = 10_000): Promise<void> {

@@ -102,6 +102,19 @@ describe('the citizens’ page in a real browser (Chromium, Web Chat 4.18.1 serv
     // The buttons were sent in Chinese and stay so; what the bot says next is in English.
     await browser.run([{ see: zh.choose }, { click: zh.choices[0] }, { see: en.askName }]);
     expect((await browser.transcript()).map((l) => l.text)).to.deep.equal([zh.greeting, zh.choose, zh.choices[0], en.askName]);
+    // Each message carries the language it is written in (so a screen reader speaks the Chinese history
+    // with a Chinese voice on the English page), the whole row too: Web Chat's label for it sits outside
+    // the bubble.
+    expect(await browser.page.getAttribute('html', 'lang')).to.equal('en-US');
+    const langs = await browser.page.$$eval('article.webchat__basic-transcript__activity', (rows) =>
+      rows.map((row) => ({ row: row.getAttribute('lang'), message: row.querySelector('.webchat__bubble__content')?.closest('[lang]')?.getAttribute('lang') })),
+    );
+    expect(langs).to.deep.equal([
+      { row: 'zh-CN', message: 'zh-CN' },
+      { row: 'zh-CN', message: 'zh-CN' },
+      { row: 'en-US', message: 'en-US' },
+      { row: 'en-US', message: 'en-US' },
+    ]);
   });
 
   it('is usable with the keyboard alone: skip link, suggested actions and send box', async () => {
@@ -173,7 +186,11 @@ describe('the citizens’ page in a real browser (Chromium, Web Chat 4.18.1 serv
         return { style: style.outlineStyle, width: style.outlineWidth, color: style.outlineColor };
       });
     await browser.page.keyboard.press('Tab'); // the skip link
-    await browser.page.keyboard.press('Tab'); // the language switch on the blue header
+    await browser.page.keyboard.press('Tab'); // start over, on the blue header
+    expect(await browser.page.evaluate(() => document.activeElement?.id)).to.equal('start-over');
+    expect(await outline('#start-over')).to.deep.equal({ style: 'solid', width: '3px', color: 'rgb(255, 209, 102)' });
+    await browser.page.keyboard.press('Tab'); // the privacy notice
+    await browser.page.keyboard.press('Tab'); // the language switch
     expect(await browser.page.evaluate(() => document.activeElement?.id)).to.equal('switch-language');
     expect(await outline('#switch-language')).to.deep.equal({ style: 'solid', width: '3px', color: 'rgb(255, 209, 102)' });
     const sendBox = '[data-id="webchat-sendbox-input"]';
@@ -235,7 +252,7 @@ describe('the citizens’ page in a real browser (Chromium, Web Chat 4.18.1 serv
         await context.sendActivity({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });
       });
       await browser.waitForBotContaining('请核对');
-      const shown = browser.page.locator('.ac-adaptiveCard');
+      const shown = browser.page.locator('.yidi-card');
       const text = await shown.evaluate((el) => (el as HTMLElement).innerText);
       expect(text).to.include('身份证号 1101**********002X，手机 138****5678');
       expect(text).to.include('1101**********002X');

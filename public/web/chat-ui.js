@@ -207,12 +207,15 @@ var yidiChatUi = (function () {
               if (options.onFiling) options.onFiling(filing);
             }
             if (role === 'user' && activity.type === 'message' && options.onUserMessage) options.onUserMessage();
-            if (role === 'bot' && awaitingReply) {
+            if (role === 'bot' && activity.type === 'message' && Date.now() - postedAt < REPLY_WINDOW_MS) {
               clearTimeout(replyTimer);
               replyTimer = setTimeout(showStartOfReply, 350);
             }
           }
-          if (action.type === 'DIRECT_LINE/POST_ACTIVITY') awaitingReply = true;
+          if (action.type === 'DIRECT_LINE/POST_ACTIVITY') {
+            postedAt = Date.now();
+            if (options.chatEl) options.chatEl.setAttribute('data-reply', 'pending');
+          }
           return next(action);
         };
       };
@@ -223,11 +226,12 @@ var yidiChatUi = (function () {
      * last one have arrived, the transcript scrolls to the first of them (Web Chat would show their end,
      * so the category and its reasons would be above the question "以上内容您了解了吗？").
      */
-    var awaitingReply = false;
+    var REPLY_WINDOW_MS = 8000; // the bot's messages of one turn arrive within this time of the person's
+    var postedAt = 0;
     var replyTimer = null;
     function showStartOfReply() {
-      awaitingReply = false;
       var scroller = options.chatEl && options.chatEl.querySelector('.webchat__basic-transcript__scrollable');
+      if (options.chatEl) options.chatEl.setAttribute('data-reply', 'shown');
       if (!scroller) return;
       var rows = [].slice.call(scroller.querySelectorAll('article.webchat__basic-transcript__activity'));
       var lastUser = -1;
@@ -250,10 +254,30 @@ var yidiChatUi = (function () {
         if (inner && row.getAttribute('lang') !== inner.getAttribute('lang')) row.setAttribute('lang', inner.getAttribute('lang'));
       });
     }
+    /**
+     * A filing's reference in a message never breaks at its hyphen: a word joiner (U+2060, invisible) after
+     * it forbids the break; copying from the transcript leaves it out again.
+     */
+    var REFERENCE = /(YD\d{8})-([0-9A-Z]{6})/g;
+    function keepReferencesWhole(root) {
+      [].slice.call(root.querySelectorAll('.webchat__text-content')).forEach(function (p) {
+        [].slice.call(p.childNodes).forEach(function (node) {
+          if (node.nodeType === 3 && REFERENCE.test(node.nodeValue)) node.nodeValue = node.nodeValue.replace(REFERENCE, '$1-\u2060$2');
+          REFERENCE.lastIndex = 0;
+        });
+      });
+    }
     if (options.chatEl && window.MutationObserver) {
       new MutationObserver(function () {
         langOnRows(options.chatEl);
-      }).observe(options.chatEl, { childList: true, subtree: true });
+        keepReferencesWhole(options.chatEl);
+      }).observe(options.chatEl, { childList: true, subtree: true, characterData: true });
+      options.chatEl.addEventListener('copy', function (event) {
+        var text = String(window.getSelection ? window.getSelection() : '');
+        if (text.indexOf('\u2060') < 0 || !event.clipboardData) return;
+        event.clipboardData.setData('text/plain', text.replace(/\u2060/g, ''));
+        event.preventDefault();
+      });
     }
 
     /** Each message in an element with the language it is written in. */

@@ -47,9 +47,11 @@ async function visit(driver: WebChatDriver, url: string, throttled: boolean): Pr
   let bytes = 0;
   const urls = new Map<string, string>();
   const fetched: string[] = [];
+  const cached = new Set<string>();
   cdp.on('Network.requestWillBeSent', (e: { requestId: string; request: { url: string } }) => urls.set(e.requestId, e.request.url));
+  cdp.on('Network.requestServedFromCache', (e: { requestId: string }) => cached.add(e.requestId));
   cdp.on('Network.responseReceived', (e: { requestId: string; response: { fromDiskCache?: boolean; fromServiceWorker?: boolean; status: number } }) => {
-    if (!e.response.fromDiskCache) fetched.push(`${e.response.status} ${new URL(urls.get(e.requestId) ?? 'about:blank').pathname}`);
+    if (!e.response.fromDiskCache && !cached.has(e.requestId)) fetched.push(`${e.response.status} ${new URL(urls.get(e.requestId) ?? 'about:blank').pathname}`);
   });
   cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => {
     bytes += e.encodedDataLength;
@@ -108,6 +110,22 @@ describe('the citizens’ page: what a first visit costs', function () {
       await driver.close();
     }
   }
+
+  it('a first visit downloads under 600 KB (the minimal Web Chat bundle, compressed); a second one fetches no script or style again', async () => {
+    const driver = await WebChatDriver.launch({ width: 390, height: 844 });
+    try {
+      await driver.context.addInitScript(MARKER);
+      const first = await visit(driver, `${base}/`, false);
+      expect(first.fetched.some((f) => /\/webchat-minimal\.[0-9a-f]{10}\.js$/.test(f)), first.fetched.join(', ')).to.equal(true);
+      expect(first.fetched.some((f) => /\/webchat\.js$/.test(f)), 'not the full bundle').to.equal(false);
+      expect(first.bytes, `${Math.round(first.bytes / 1024)} KB`).to.be.below(600 * 1024);
+      const again = await visit(driver, `${base}/`, false);
+      expect(again.fetched.filter((f) => /\.(js|css)$/.test(f)), 'scripts and styles come from the cache').to.deep.equal([]);
+      expect(again.bytes, `${Math.round(again.bytes / 1024)} KB`).to.be.below(first.bytes / 10);
+    } finally {
+      await driver.close();
+    }
+  });
 
   it('benchmark: first paint, send box and first bot message, cold, local and slow 4G with a 4× slower CPU', async function () {
     if (!BENCH) this.skip();

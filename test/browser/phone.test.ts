@@ -151,7 +151,9 @@ describe('the citizens’ page on a phone, in a real browser (the real app)', fu
 
       for (const [i, { sees, then }] of FILING.entries()) {
         await driver.run([{ sees }]);
-        await driver.page.waitForTimeout(450); // the reply settles (and is shown from its start)
+        // The reply has settled: the page has shown it from its start (chat-ui.js marks the chat box).
+        if (i > 0) await driver.page.waitForSelector('#webchat[data-reply="shown"]');
+        await driver.page.waitForTimeout(100);
         await expectControlsInView(driver.page, `step ${i + 1} (${sees})`);
         if (sees === '以上内容您了解了吗') {
           // The outcome is longer than the chat box: its first line (the category) is in view, not the question under it.
@@ -167,6 +169,7 @@ describe('the citizens’ page on a phone, in a real browser (the real app)', fu
           expect(await driver.axe(), 'axe: the outcome').to.deep.equal([]);
         }
         if (sees === '请核对以上信息') expect(await driver.axe(), 'axe: the summary card').to.deep.equal([]);
+        await driver.page.evaluate(() => document.getElementById('webchat')!.removeAttribute('data-reply'));
         await driver.run([then]);
         if (i === 0) {
           await driver.page.waitForFunction(() => !(document.getElementById('about') as HTMLDetailsElement).open);
@@ -183,6 +186,17 @@ describe('the citizens’ page on a phone, in a real browser (the real app)', fu
       const lineHeight = await driver.page.locator('#receipt-reference').evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
       expect(referenceBox.height, 'the reference on one line, never broken at its hyphen').to.be.below(lineHeight * 1.5);
       await expectControlsInView(driver.page, 'after submitting');
+      // In the confirmation too, the reference stays on one line at every width.
+      const lines = await driver.page.evaluate(`(() => {
+        const p = [...document.querySelectorAll('.webchat__text-content')].find((el) => el.textContent.includes(${JSON.stringify(reference.slice(0, 10))}));
+        const node = [...p.childNodes].find((n) => n.nodeType === 3 && n.nodeValue.includes(${JSON.stringify(reference.slice(0, 10))}));
+        const at = node.nodeValue.indexOf(${JSON.stringify(reference.slice(0, 10))});
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + ${reference.length + 1});
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      })()`);
+      expect(lines, 'the reference in the confirmation on one line').to.equal(1);
       await driver.page.click('#receipt-copy');
       await driver.page.waitForFunction(() => document.getElementById('receipt-copied')?.textContent !== '');
       expect(await driver.page.evaluate(() => navigator.clipboard.readText())).to.equal(reference);
@@ -255,9 +269,10 @@ describe('the citizens’ page on a phone, in a real browser (the real app)', fu
     for (const b of opened) expect(b.right, b.text).to.be.at.most(320);
 
     // Focus rings on the card's buttons are 3 px and not cut off by the bubble.
-    await driver.page.keyboard.press('Shift');
-    await driver.page.locator('.yidi-card__panel:not([hidden]) .yidi-card__button').first().focus();
-    const ring = await focusRing(driver.page, '.yidi-card__panel:not([hidden]) .yidi-card__button');
+    // (The disclosure was just pressed and has the focus: Tab reaches the first edit in its panel, by keyboard.)
+    await driver.page.keyboard.press('Tab');
+    expect(await driver.page.evaluate(() => document.activeElement?.closest('.yidi-card__panel') !== null)).to.equal(true);
+    const ring = await focusRing(driver.page, ':focus');
     expect(ring).to.deep.include({ width: 3, style: 'solid' });
     expect(ring.cut, 'no ancestor clips the focus ring').to.deep.equal([]);
 

@@ -28,12 +28,12 @@ export interface DocumentSection {
   paragraphs?: string[];
 }
 
-/** A whole number of seconds as people say it: "24 小时", "30 days", "90 minutes". */
+/** A whole number of seconds as people say it: "24 小时", "30 days", "1 day", "90 minutes". */
 export function durationText(texts: Texts, locale: Locale, seconds: number): string {
-  const day = 86_400;
-  if (seconds >= day && seconds % day === 0) return texts.t(locale, 'pages.duration.days', { n: seconds / day });
-  if (seconds >= 3600 && seconds % 3600 === 0) return texts.t(locale, 'pages.duration.hours', { n: seconds / 3600 });
-  return texts.t(locale, 'pages.duration.minutes', { n: Math.max(1, Math.round(seconds / 60)) });
+  const say = (unit: 'minute' | 'hour' | 'day', n: number) => texts.t(locale, `pages.duration.${unit}${n === 1 ? '' : 's'}`, { n });
+  if (seconds >= 86_400 && seconds % 86_400 === 0) return say('day', seconds / 86_400);
+  if (seconds >= 3600 && seconds % 3600 === 0) return say('hour', seconds / 3600);
+  return say('minute', Math.max(1, Math.round(seconds / 60)));
 }
 
 const DATE_FORMATS: Record<Locale, Intl.DateTimeFormat> = {

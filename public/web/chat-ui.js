@@ -260,7 +260,7 @@ var yidiChatUi = (function () {
      */
     var REFERENCE = /(YD\d{8})-([0-9A-Z]{6})/g;
     function keepReferencesWhole(root) {
-      [].slice.call(root.querySelectorAll('.webchat__text-content')).forEach(function (p) {
+      [].slice.call(root.querySelectorAll('.webchat__text-content, .yidi-card__text, .yidi-card__fact-value')).forEach(function (p) {
         [].slice.call(p.childNodes).forEach(function (node) {
           if (node.nodeType === 3 && REFERENCE.test(node.nodeValue)) node.nodeValue = node.nodeValue.replace(REFERENCE, '$1-\u2060$2');
           REFERENCE.lastIndex = 0;

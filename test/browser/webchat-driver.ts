@@ -146,9 +146,12 @@ export class WebChatDriver {
     await this.page.waitForFunction(() => !document.querySelector('.webchat__activity-status--sending'), undefined, { timeout });
   }
 
-  /** The transcript as the citizen sees it, in order. */
+  /**
+   * The transcript as the citizen sees it, in order (without the invisible word joiners the page puts in
+   * a reference, as copying leaves them out too).
+   */
   async transcript(): Promise<Line[]> {
-    return this.page.$$eval('.webchat__stacked-layout', (rows) =>
+    const lines = await this.page.$$eval('.webchat__stacked-layout', (rows) =>
       rows.flatMap((row) =>
         [...row.querySelectorAll('.webchat__bubble__content')].map((bubble) => ({
           from: (row.classList.contains('webchat__stacked-layout--from-user') ? 'user' : 'bot') as 'bot' | 'user',
@@ -156,6 +159,7 @@ export class WebChatDriver {
         })),
       ),
     );
+    return lines.map((line) => ({ ...line, text: line.text.replace(/\u2060/g, '') }));
   }
 
   async suggestedActions(): Promise<string[]> {

@@ -227,21 +227,51 @@ var yidiChatUi = (function () {
      * so the category and its reasons would be above the question "以上内容您了解了吗？").
      */
     var REPLY_WINDOW_MS = 8000; // the bot's messages of one turn arrive within this time of the person's
+    var HOLD_MS = 1000; // how long the start of a reply is held against Web Chat's own scrolling to the end
     var postedAt = 0;
     var replyTimer = null;
+    var holding = null;
     function showStartOfReply() {
-      var scroller = options.chatEl && options.chatEl.querySelector('.webchat__basic-transcript__scrollable');
-      if (options.chatEl) options.chatEl.setAttribute('data-reply', 'shown');
+      var chat = options.chatEl;
+      var scroller = chat && chat.querySelector('.webchat__basic-transcript__scrollable');
       if (!scroller) return;
       var rows = [].slice.call(scroller.querySelectorAll('article.webchat__basic-transcript__activity'));
       var lastUser = -1;
       rows.forEach(function (row, i) {
         if (row.querySelector('.webchat__stacked-layout--from-user')) lastUser = i;
       });
-      var first = rows[lastUser + 1];
-      if (!first || lastUser < 0) return;
-      var top = first.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
-      if (scroller.scrollHeight - top > scroller.clientHeight) scroller.scrollTop = Math.max(0, top - 8);
+      var first = lastUser >= 0 ? rows[lastUser + 1] : null;
+      if (holding) holding.stop();
+      if (!first) {
+        chat.setAttribute('data-reply', 'shown');
+        return;
+      }
+      // Web Chat keeps scrolling to the end for a while (its animation, the page's layout changing when the
+      // receipt bar appears): the start is held for a moment, unless the person scrolls themselves.
+      var until = Date.now() + HOLD_MS;
+      var stopped = false;
+      var touched = function () {
+        stopped = true;
+      };
+      var events = ['wheel', 'touchstart', 'pointerdown', 'keydown'];
+      events.forEach(function (name) {
+        chat.addEventListener(name, touched, true);
+      });
+      holding = {
+        stop: function () {
+          stopped = true;
+        },
+      };
+      (function hold() {
+        var top = first.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop - 8;
+        var longer = scroller.scrollHeight - top > scroller.clientHeight;
+        if (!stopped && longer && Math.abs(scroller.scrollTop - top) > 1) scroller.scrollTop = Math.max(0, top);
+        if (!stopped && Date.now() < until && first.isConnected) return void requestAnimationFrame(hold);
+        events.forEach(function (name) {
+          chat.removeEventListener(name, touched, true);
+        });
+        chat.setAttribute('data-reply', 'shown');
+      })();
     }
 
     /**

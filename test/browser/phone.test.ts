@@ -177,8 +177,18 @@ describe('the citizens’ page on a phone, in a real browser (the real app)', fu
         }
       }
 
-      // Submitted: the reference in large type on one line, copied by its button, and the printable receipt.
+      // Submitted: the confirmation shown from its start (not the menu after it), the reference in large
+      // type on one line, copied by its button, and the printable receipt.
       await driver.run([{ sees: '备案已提交' }]);
+      await driver.page.waitForSelector('#webchat[data-reply="shown"]');
+      const confirmation = (await driver.page.evaluate(`(() => {
+        const scroller = document.querySelector('.webchat__basic-transcript__scrollable');
+        const rows = [...scroller.querySelectorAll('article.webchat__basic-transcript__activity')];
+        const lastUser = rows.map((r) => !!r.querySelector('.webchat__stacked-layout--from-user')).lastIndexOf(true);
+        return { top: rows[lastUser + 1].getBoundingClientRect().top, viewTop: scroller.getBoundingClientRect().top, text: rows[lastUser + 1].textContent };
+      })()`)) as { top: number; viewTop: number; text: string };
+      expect(confirmation.text).to.include('备案已提交');
+      expect(confirmation.top, 'the confirmation’s first line at the top of the chat box').to.be.within(confirmation.viewTop - 1, confirmation.viewTop + 40);
       await driver.page.waitForSelector('#receipt-open:not([hidden])');
       const reference = (await driver.page.locator('#receipt-reference').textContent())!;
       expect(reference).to.match(/^YD\d{8}-[0-9A-Z]{6}$/);

@@ -44,7 +44,7 @@ function load(file: string): Loaded {
   return entry;
 }
 
-function gzipped(file: string, entry: Loaded): Promise<Buffer> {
+function gzipped(entry: Loaded): Promise<Buffer> {
   entry.gzip ??= gzipAsync(entry.plain, { level: 9 });
   return entry.gzip;
 }
@@ -114,7 +114,7 @@ export class StaticAssets {
       const spec = this.specs.get(path);
       if (!spec) continue;
       const entry = load(spec.file);
-      void gzipped(spec.file, entry).catch(() => undefined);
+      void gzipped(entry).catch(() => undefined);
       void brotli(spec.file, entry).catch(() => undefined);
     }
   }
@@ -157,7 +157,7 @@ export class StaticAssets {
       res.sendRaw(304, '', headers);
       return;
     }
-    const body = encoding === 'br' ? await brotli(spec.file, entry) : encoding === 'gzip' ? await gzipped(spec.file, entry) : entry.plain;
+    const body = encoding === 'br' ? await brotli(spec.file, entry) : encoding === 'gzip' ? await gzipped(entry) : entry.plain;
     if (encoding) headers['Content-Encoding'] = encoding;
     res.sendRaw(200, req.method === 'HEAD' ? '' : body, { ...headers, 'Content-Length': String(body.length) });
   }

@@ -123,6 +123,7 @@ describe('the citizens’ page on a phone, in a real browser (the real app)', fu
     { sees: '参保地', then: { type: '日照' } },
     { sees: '就医地', then: { type: '上海' } },
     { sees: '您是否同意', then: { click: '同意' } },
+    { sees: '用一两句话说说', then: { click: '一步一步回答' } },
     { sees: '正常参保', then: { click: '是，正常参保' } },
     { sees: '现在是什么情况', then: { click: '计划去外地看病或居住' } },
     { sees: '连续', then: { click: '否，短期看病' } },

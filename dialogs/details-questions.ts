@@ -2,7 +2,7 @@ import { addDays } from '../src/domain/calendar.js';
 import { groupOf, type CategoryId } from '../src/domain/categories.js';
 import { checkStartDate, parseStartDate, startDateRulesFor } from '../src/domain/dates.js';
 import { FIELD_LIMITS } from '../src/domain/filing.js';
-import { checkAddress, checkAgentAge, checkInstitutionName } from '../src/domain/free-text.js';
+import { checkAddress, checkAgentAge, checkInstitutionName, maskAddress } from '../src/domain/free-text.js';
 import { checkPersonName, maskPersonName } from '../src/domain/person-name.js';
 import { checkMobile, maskMobile } from '../src/domain/phone.js';
 import { checkResidentId, maskResidentId } from '../src/domain/resident-id.js';
@@ -34,11 +34,6 @@ const asAgent = forCategory((_, c) => c.state.situation.filerMode === 'AGENT');
 function setDetail<K extends keyof Details>(c: FilingContext, key: K, value: Details[K] | undefined): void {
   if (value === undefined) delete c.state.details[key];
   else c.state.details[key] = value;
-}
-
-function maskAddress(a: string): string {
-  const chars = [...a];
-  return chars.length <= 6 ? `${chars.slice(0, 2).join('')}****` : `${chars.slice(0, 6).join('')}****`;
 }
 
 function parseInstitutions(said: string, c: FilingContext): Check<string[]> {

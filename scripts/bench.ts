@@ -33,6 +33,7 @@ import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { MemoryFilingStore } from '../src/filings/index.js';
 import { createLogger } from '../src/ops/logger.js';
+import { newDataKey } from '../src/privacy/data-keys.js';
 import { createRedisClient, whenReady } from '../src/state/redis-client.js';
 import type { RedisDeduper, RedisTurnLock } from '../src/state/redis-turn-lock.js';
 import { TMP_OTHER_SCRIPT } from '../test/support/paths.js';
@@ -219,6 +220,7 @@ async function start(env: Record<string, string>): Promise<Running> {
     // Every conversation its own address (see above).
     WEB_TRUST_PROXY: '1',
     ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK: 'true',
+    DATA_ENCRYPTION_KEY: newDataKey(),
     ...env,
   });
   const filings = new MemoryFilingStore();

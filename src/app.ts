@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
 import { ConversationState, type Middleware, type TurnContext } from 'botbuilder';
 import restify, { type Server } from 'restify';
 import { todayInShanghai, type IsoDate } from './domain/calendar.js';
@@ -8,6 +9,9 @@ import { createUnderstanding } from './nlu/index.js';
 import { Texts } from './content/texts.js';
 import { createFilingStore, type FilingStore } from './filings/index.js';
 import { createStateStorage, type StateStorage } from './state/state-storage.js';
+import { SealedStorage } from './state/sealed-storage.js';
+import { dataKeyRingFor, LOCAL_KEY_FILE, type DataKeyRing } from './privacy/data-keys.js';
+import { FieldCipher } from './privacy/field-cipher.js';
 import { FilingBot } from './bot/filing-bot.js';
 import { createTurnErrorHandler } from './bot/turn-error.js';
 import { TurnLogMiddleware } from './bot/turn-log-middleware.js';
@@ -31,6 +35,8 @@ import { createTypingMiddleware } from './ops/typing.js';
 export interface AppOverrides {
   logger?: Logger;
   filings?: FilingStore;
+  /** The data keys, instead of DATA_ENCRYPTION_KEY (or the local key file). */
+  dataKeys?: DataKeyRing;
   /** Today's date in Asia/Shanghai; injectable for tests. */
   today?: () => IsoDate;
 }
@@ -45,6 +51,8 @@ export interface App {
   abandonment: AbandonmentWatch;
   filings: FilingStore;
   state: StateStorage;
+  /** The keys personal data at rest is sealed with (filings, the half-filled form in the state store). */
+  dataKeys: DataKeyRing;
   inFlight: InFlightTracker;
   profiles: Map<string, RegionProfile>;
   /** The middleware every channel adapter runs, in order. */
@@ -55,6 +63,21 @@ export interface App {
   listen(port: number, host?: string): Promise<number>;
   /** Closes what the app opened (after the server stopped and the turns finished). */
   closers: Array<{ name: string; close: () => Promise<void> }>;
+}
+
+/**
+ * DATA_ENCRYPTION_KEY (with DATA_ENCRYPTION_KEYS), or for a local run without one the key file next to the
+ * filings file, made on the first start; one line says so, since that key must be kept with the data.
+ */
+function localOrConfiguredKeys(config: Config, logger: Logger): DataKeyRing {
+  const { ring, keyFile } = dataKeyRingFor(config.dataEncryption, join(dirname(resolve(config.filings.path)), LOCAL_KEY_FILE));
+  if (keyFile) {
+    logger.warn(
+      { keyFile: keyFile.path, keyId: ring.current.id },
+      `DATA_ENCRYPTION_KEY is not set: personal data is sealed with the local key in ${keyFile.path} (${keyFile.created ? 'made now' : 'from an earlier start'}); keep it with the data, and set DATA_ENCRYPTION_KEY in production`,
+    );
+  }
+  return ring;
 }
 
 /**
@@ -74,9 +97,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const understanding = createUnderstanding();
   understanding.warmUp();
   const metrics = createMetrics();
+  const dataKeys = overrides.dataKeys ?? localOrConfiguredKeys(config, logger);
   const filings =
     overrides.filings ??
     createFilingStore({
+      keys: dataKeys,
       path: config.filings.path,
       url: config.filings.url, // FILINGS_URL: PostgreSQL shared by every instance; never logged (it holds a password)
       onError: throttledWarning<Error>(30_000, (err, heldBack) => logger.warn({ err, heldBack }, 'filing store connection problem')),
@@ -108,7 +133,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     logger,
   });
 
-  const conversationState = new ConversationState(timedStorage(state.storage, metrics));
+  // The half-filled form's personal fields are sealed on their way to the store (timed without the cipher).
+  const sealedState = new SealedStorage(timedStorage(state.storage, metrics), {
+    cipher: new FieldCipher(dataKeys),
+    fields: FilingBot.sealedStateFields,
+    onUnreadable: throttledWarning<Error>(30_000, (err, heldBack) => logger.warn({ err, heldBack }, 'a sealed answer in the conversation state could not be opened; it is asked again')),
+  });
+  const conversationState = new ConversationState(sealedState);
   const bot = new FilingBot(conversationState, {
     texts,
     profiles,
@@ -222,6 +253,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     abandonment,
     filings,
     state,
+    dataKeys,
     inFlight,
     profiles,
     middleware,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_FILINGS_PATH } from './filings/lowdb-store.js';
 import { parseOrigin, splitOrigins } from './channels/web/cors.js';
+import { parseDataKey } from './privacy/data-keys.js';
 
 /**
  * The environment as one zod schema. Every variable is documented, with its default, in .env.example.
@@ -102,6 +103,13 @@ const hostPorts = (raw: string) => {
   return parsed.length > 0 && parsed.every((n) => n !== undefined) ? (parsed as Array<{ host: string; port: number }>) : undefined;
 };
 
+/** "k1,k2" → the keys, each 32 bytes in base64 or base64url; undefined when any is not one. */
+const dataKeys = (raw: string) => {
+  const keys = raw.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  return keys.length > 0 && keys.every((k) => parseDataKey(k) !== undefined) ? keys : undefined;
+};
+const DATA_KEY_EXPECTS = '32 random bytes in base64, e.g. from npm run -s data:key';
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_SECONDS = 10 * 365 * 24 * 60 * 60;
 
@@ -142,6 +150,8 @@ export const envSchema = z
     HTTP_KEEP_ALIVE_TIMEOUT_MS: variable('HTTP_KEEP_ALIVE_TIMEOUT_MS', 'must be a whole number of milliseconds from 1000 to 600000 (default 5000)', wholeNumber(1_000, 600_000)),
     HTTP_MAX_CONNECTIONS: variable('HTTP_MAX_CONNECTIONS', 'must be a whole number from 10 to 1000000 (default 1000)', wholeNumber(10, 1_000_000)),
     HTTP_MAX_CONNECTIONS_PER_ADDRESS: variable('HTTP_MAX_CONNECTIONS_PER_ADDRESS', 'must be a whole number from 0 to 1000000 (default 200; 0: no limit per address)', wholeNumber(0, 1_000_000)),
+    DATA_ENCRYPTION_KEY: variable('DATA_ENCRYPTION_KEY', `must be ${DATA_KEY_EXPECTS}`, (raw) => (parseDataKey(raw) ? raw : undefined)),
+    DATA_ENCRYPTION_KEYS: variable('DATA_ENCRYPTION_KEYS', `must be the older data keys, comma-separated, each ${DATA_KEY_EXPECTS}`, dataKeys),
     LOG_LEVEL: variable('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (default info)`, oneOf(LOG_LEVELS)),
     LOG_PRETTY: variable('LOG_PRETTY', 'must be true or false', flag),
     SHUTDOWN_TIMEOUT_MS: variable('SHUTDOWN_TIMEOUT_MS', 'must be a whole number of milliseconds from 100 to 600000 (default 10000)', wholeNumber(100, 600_000)),
@@ -167,6 +177,13 @@ export const envSchema = z
       'HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS (the whole request, headers and body)',
     );
     need(env.HTTP_MAX_CONNECTIONS_PER_ADDRESS !== undefined && env.HTTP_MAX_CONNECTIONS_PER_ADDRESS > (env.HTTP_MAX_CONNECTIONS ?? 1_000), 'HTTP_MAX_CONNECTIONS_PER_ADDRESS must not be more than HTTP_MAX_CONNECTIONS');
+    need(appId && env.DATA_ENCRYPTION_KEY === undefined, `DATA_ENCRYPTION_KEY is required when MicrosoftAppId is set (${DATA_KEY_EXPECTS})`);
+    need(env.FILINGS_URL !== undefined && env.DATA_ENCRYPTION_KEY === undefined, `DATA_ENCRYPTION_KEY is required when FILINGS_URL is set: every instance must seal filings with the same key (${DATA_KEY_EXPECTS})`);
+    need(
+      env.REDIS_URL !== undefined && env.FILINGS_URL === undefined && env.DATA_ENCRYPTION_KEY === undefined,
+      `DATA_ENCRYPTION_KEY is required when REDIS_URL is set: every instance must seal the conversation state with the same key (${DATA_KEY_EXPECTS})`,
+    );
+    need(env.DATA_ENCRYPTION_KEYS !== undefined && env.DATA_ENCRYPTION_KEY === undefined, 'DATA_ENCRYPTION_KEY is required when DATA_ENCRYPTION_KEYS is set (the older keys are only read; new values are sealed with DATA_ENCRYPTION_KEY)');
   })
   .transform((env) => {
     const warnings: string[] = [];
@@ -234,6 +251,11 @@ export const envSchema = z
         dedupeWindowSeconds: env.TURN_DEDUPE_WINDOW_SECONDS ?? 600,
       },
       webToken: { secret: webTokenSecret, generated: env.WEB_TOKEN_SECRET === undefined },
+      /**
+       * Personal data at rest (filings, the half-filled form): sealed with `key`, older keys only read.
+       * Without a key (local runs only), the app uses a key file next to the filings file.
+       */
+      dataEncryption: { key: env.DATA_ENCRYPTION_KEY, olderKeys: env.DATA_ENCRYPTION_KEYS ?? [] },
       web: {
         /** Portal origins whose pages may call the Direct Line routes (CORS); empty: the bot's own page only. */
         allowedOrigins: env.WEB_ALLOWED_ORIGINS,

@@ -4,7 +4,8 @@ import { ConfigError, loadConfig, WEB_TOKEN_SECRET_MIN_LENGTH } from '../src/con
 
 const APP_ID = '6c5e9a1e-2b7f-4a43-9a0e-0c9b3c8f1d27';
 const SECRET = 'k'.repeat(WEB_TOKEN_SECRET_MIN_LENGTH);
-const botFrameworkEnv = { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'app-password-value', WEB_TOKEN_SECRET: SECRET };
+const DATA_KEY = 'dGVzdC1vbmx5LWRhdGEta2V5LTAwMDAwMDAwMDAwMDA';
+const botFrameworkEnv = { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'app-password-value', WEB_TOKEN_SECRET: SECRET, DATA_ENCRYPTION_KEY: DATA_KEY };
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -126,7 +127,7 @@ describe('configuration from the environment', () => {
 
   it('reads FILINGS_URL (postgres:// or postgresql://) for filings in PostgreSQL, keeping FILINGS_PATH as it is', () => {
     for (const url of ['postgres://beian:pw@db.internal:5432/beian', 'postgresql://beian@db.internal/beian?sslmode=require']) {
-      expect(loadConfig({ FILINGS_URL: url }).filings).to.deep.equal({ path: './data/filings.json', url });
+      expect(loadConfig({ FILINGS_URL: url, DATA_ENCRYPTION_KEY: DATA_KEY }).filings).to.deep.equal({ path: './data/filings.json', url });
     }
   });
 
@@ -176,6 +177,7 @@ describe('configuration from the environment', () => {
         REDIS_SENTINELS: 's1.internal:26379, s2.internal:26380,10.0.0.3:26379',
         REDIS_SENTINEL_NAME: 'beian-master',
         REDIS_SENTINEL_PASSWORD: 'sentinel-pw',
+        DATA_ENCRYPTION_KEY: DATA_KEY,
       });
       expect(config.state.redis).to.deep.include({
         sentinels: [
@@ -190,7 +192,7 @@ describe('configuration from the environment', () => {
     });
 
     it('reads cluster seed nodes, IPv6 in brackets included', () => {
-      const config = loadConfig({ REDIS_URL: 'rediss://:pw@r1:6379', REDIS_CLUSTER_NODES: 'r1:6379,r2:6380,[fd00::7]:6379' });
+      const config = loadConfig({ REDIS_URL: 'rediss://:pw@r1:6379', REDIS_CLUSTER_NODES: 'r1:6379,r2:6380,[fd00::7]:6379', DATA_ENCRYPTION_KEY: DATA_KEY });
       expect(config.state.redis.clusterNodes).to.deep.equal([
         { host: 'r1', port: 6379 },
         { host: 'r2', port: 6380 },

@@ -2,8 +2,11 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFilingStore, FilingStoreError, LowdbFilingStore, type FilingStore } from '../src/filings/index.js';
+import { createFilingStore, FilingStoreError, LowdbFilingStore, newReference, type FilingStore } from '../src/filings/index.js';
 import { aFiling, filingStoreContract, manualClock } from './filings.store-contract.js';
+import { OLD_TEST_DATA_KEY, TEST_DATA_KEY, TEST_KEYS } from './support/keys.js';
+import { DataKeyRing } from '../src/privacy/data-keys.js';
+import { DataKeyError } from '../src/privacy/field-cipher.js';
 
 const root = mkdtempSync(join(tmpdir(), 'filings-lowdb-'));
 let n = 0;
@@ -13,12 +16,12 @@ const mode = (path: string) => statSync(path).mode & 0o777;
 
 after(() => rmSync(root, { recursive: true, force: true }));
 
-filingStoreContract('LowdbFilingStore', (options) => LowdbFilingStore.open({ ...options, path: freshPath() }));
+filingStoreContract('LowdbFilingStore', (options) => LowdbFilingStore.open({ ...options, keys: options?.keys ?? TEST_KEYS, path: freshPath() }));
 
 describe('LowdbFilingStore: the filings file', () => {
   const open: FilingStore[] = [];
   const openAt = async (path: string, options = {}) => {
-    const s = await LowdbFilingStore.open({ ...options, path });
+    const s = await LowdbFilingStore.open({ keys: TEST_KEYS, ...options, path });
     open.push(s);
     return s;
   };
@@ -31,7 +34,7 @@ describe('LowdbFilingStore: the filings file', () => {
     await openAt(path);
     expect(mode(path)).to.equal(0o600);
     expect(mode(join(path, '..'))).to.equal(0o700);
-    expect(onDisk(path)).to.deep.equal({ schemaVersion: 1, filings: {} });
+    expect(onDisk(path)).to.deep.equal({ schemaVersion: 2, filings: {} });
   });
 
   it('keeps the file 0600 after writes, even over a leftover temporary file that was world-readable', async () => {
@@ -81,7 +84,7 @@ describe('LowdbFilingStore: the filings file', () => {
   it('after a restart sees every filing, its status, and still recognises a repeated submit', async () => {
     const path = freshPath();
     const clock = manualClock('2026-11-24T02:00:00.000Z');
-    const first = await LowdbFilingStore.open({ path, now: clock.now });
+    const first = await LowdbFilingStore.open({ keys: TEST_KEYS, path, now: clock.now });
     const a = await first.submit(aFiling({ idempotencyKey: 'conv-r:submit' }));
     const b = await first.submit(aFiling());
     clock.set('2026-11-25T02:00:00.000Z');
@@ -95,9 +98,102 @@ describe('LowdbFilingStore: the filings file', () => {
     expect(again).to.deep.equal({ stored: a.stored, created: false });
   });
 
+  describe('personal data sealed in the file', () => {
+    const PERSONAL = ['张三', '11010519491231002X', '13800000000', '李四', '110101199003074514', '13912345678', '上海市徐汇区宜山路600号'];
+    const personal = () =>
+      aFiling({
+        filing: {
+          person: { name: '张三', idNumber: '11010519491231002X', phone: '13800000000' },
+          agent: { name: '李四', idNumber: '110101199003074514', phone: '13912345678', relationship: 'CHILD' },
+          address: '上海市徐汇区宜山路600号',
+          startDate: '2026-12-01',
+        },
+      });
+    type RawRecord = { filing: Record<string, unknown>; keyId: string; personIdHash: string };
+    const raw = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as { schemaVersion: number; filings: Record<string, RawRecord> };
+
+    it('holds no ID number, phone, name or address in clear — only sealed values, the key id and a keyed hash of the ID', async () => {
+      const path = freshPath();
+      const store = await openAt(path);
+      const { stored } = await store.submit(personal());
+      const text = readFileSync(path, 'utf8');
+      for (const value of PERSONAL) expect(text, value).to.not.include(value);
+      const record = raw(path).filings[stored.reference]!;
+      expect((record.filing['person'] as Record<string, string>)['idNumber']).to.match(/^enc1:[\w-]{8}:[\w-]+$/);
+      expect(record.filing['startDate']).to.equal('2026-12-01'); // what is not personal stays readable
+      expect(record.keyId).to.equal(TEST_KEYS.current.id);
+      expect(record.personIdHash).to.match(/^[\w-]{8}:[\w-]{43}$/);
+      expect((await store.get(stored.reference))?.filing).to.deep.equal(personal().filing);
+    });
+
+    it('seals a file written before sealing (schema version 1, in clear) when it opens it, and finds its filings by ID number', async () => {
+      const path = freshPath();
+      const old = { ...personal(), reference: 'YD20261124-00000X', status: 'SUBMITTED', createdAt: '2026-11-24T02:00:00.000Z', updatedAt: '2026-11-24T02:00:00.000Z' };
+      const reference = newReference(new Date('2026-11-24T02:00:00.000Z'));
+      mkdirSync(join(path, '..'), { recursive: true });
+      writeFileSync(path, JSON.stringify({ schemaVersion: 1, filings: { [reference]: { ...old, reference } } }));
+      const store = await openAt(path);
+      const text = readFileSync(path, 'utf8');
+      expect(raw(path).schemaVersion).to.equal(2);
+      for (const value of PERSONAL) expect(text, value).to.not.include(value);
+      expect((await store.get(reference))?.filing).to.deep.equal(old.filing);
+      expect((await store.findByIdNumber('11010519491231002X')).map((f) => f.reference)).to.deep.equal([reference]);
+    });
+
+    it('after a key rotation reads filings sealed with the older key, and reseal() moves them to the new one', async () => {
+      const path = freshPath();
+      const before = await LowdbFilingStore.open({ keys: DataKeyRing.fromText(OLD_TEST_DATA_KEY), path });
+      const { stored } = await before.submit(personal());
+      await before.close();
+
+      // The new key current, the old one still readable (DATA_ENCRYPTION_KEY new, DATA_ENCRYPTION_KEYS old).
+      const rotated = DataKeyRing.fromText(TEST_DATA_KEY, [OLD_TEST_DATA_KEY]);
+      const during = await LowdbFilingStore.open({ keys: rotated, path });
+      expect((await during.get(stored.reference))?.filing).to.deep.equal(personal().filing);
+      expect((await during.findByIdNumber('11010519491231002X')).map((f) => f.reference)).to.deep.equal([stored.reference]);
+      expect(await during.reseal()).to.equal(1);
+      expect(await during.reseal()).to.equal(0);
+      await during.close();
+      expect(raw(path).filings[stored.reference]!.keyId).to.equal(TEST_KEYS.current.id);
+
+      // The old key can go now.
+      const after = await openAt(path);
+      expect((await after.get(stored.reference))?.filing).to.deep.equal(personal().filing);
+      expect((await after.findByIdNumber('11010519491231002X')).map((f) => f.reference)).to.deep.equal([stored.reference]);
+    });
+
+    it('without the key a filing was sealed with, refuses to read it and names the key id, never a value', async () => {
+      const path = freshPath();
+      const before = await LowdbFilingStore.open({ keys: DataKeyRing.fromText(OLD_TEST_DATA_KEY), path });
+      const { stored } = await before.submit(personal());
+      await before.close();
+      const store = await openAt(path);
+      const err = (await store.get(stored.reference).catch((e: unknown) => e)) as DataKeyError;
+      expect(err).to.be.instanceOf(DataKeyError);
+      expect(err.code).to.equal('UNKNOWN_KEY');
+      expect(err.message).to.include(DataKeyRing.fromText(OLD_TEST_DATA_KEY).current.id);
+      for (const value of PERSONAL) expect(err.message).to.not.include(value);
+    });
+
+    it('a sealed value changed in the file, or moved to another field, does not open', async () => {
+      const path = freshPath();
+      const store = await openAt(path);
+      const { stored } = await store.submit(personal());
+      await store.close();
+      const file = raw(path);
+      const person = file.filings[stored.reference]!.filing['person'] as Record<string, string>;
+      person['name'] = person['phone']!; // the phone's sealed value where the name goes
+      writeFileSync(path, JSON.stringify(file));
+      const again = await openAt(path);
+      const err = (await again.get(stored.reference).catch((e: unknown) => e)) as DataKeyError;
+      expect(err).to.be.instanceOf(DataKeyError);
+      expect(err.code).to.equal('NOT_AUTHENTIC');
+    });
+  });
+
   it('close waits for writes still under way', async () => {
     const path = freshPath();
-    const store = await LowdbFilingStore.open({ path });
+    const store = await LowdbFilingStore.open({ keys: TEST_KEYS, path });
     const pending = Array.from({ length: 10 }, () => store.submit(aFiling()));
     await store.close();
     const results = await Promise.all(pending);
@@ -106,8 +202,8 @@ describe('LowdbFilingStore: the filings file', () => {
 
   it('refuses a second store on the same file in this process, and allows it once the first is closed', async () => {
     const path = freshPath();
-    const first = await LowdbFilingStore.open({ path });
-    expect(() => new LowdbFilingStore({ path })).to.throw(FilingStoreError).with.property('code', 'ALREADY_OPEN');
+    const first = await LowdbFilingStore.open({ keys: TEST_KEYS, path });
+    expect(() => new LowdbFilingStore({ keys: TEST_KEYS, path })).to.throw(FilingStoreError).with.property('code', 'ALREADY_OPEN');
     await first.close();
     await openAt(path);
   });
@@ -123,7 +219,7 @@ describe('LowdbFilingStore: the filings file', () => {
       const path = freshPath();
       mkdirSync(join(path, '..'), { recursive: true });
       writeFileSync(path, text);
-      const err = (await LowdbFilingStore.open({ path }).catch((e: unknown) => e)) as FilingStoreError;
+      const err = (await LowdbFilingStore.open({ keys: TEST_KEYS, path }).catch((e: unknown) => e)) as FilingStoreError;
       expect(err).to.be.instanceOf(FilingStoreError);
       expect(err.code).to.equal('UNREADABLE_FILE');
       expect(err.message).to.include(path).and.not.include('张三');
@@ -138,7 +234,7 @@ describe('LowdbFilingStore: the filings file', () => {
   it('reports ping false when the file cannot be opened', async () => {
     const path = freshPath();
     mkdirSync(path, { recursive: true }); // a folder where the file should be
-    const store = new LowdbFilingStore({ path });
+    const store = new LowdbFilingStore({ keys: TEST_KEYS, path });
     expect(await store.ping()).to.equal(false);
     const err = await store.submit(aFiling()).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(Error);
@@ -148,7 +244,7 @@ describe('LowdbFilingStore: the filings file', () => {
   it('tries again on the next call after the file could not be opened', async () => {
     const path = freshPath();
     mkdirSync(path, { recursive: true }); // a folder where the file should be
-    const store = new LowdbFilingStore({ path });
+    const store = new LowdbFilingStore({ keys: TEST_KEYS, path });
     open.push(store);
     const err = (await store.get('YD20261124-00000A').catch((e: unknown) => e)) as FilingStoreError;
     expect(err.code).to.equal('UNREADABLE_FILE');
@@ -160,7 +256,7 @@ describe('LowdbFilingStore: the filings file', () => {
 
   it('createFilingStore gives a lowdb store at the configured path', async () => {
     const path = freshPath();
-    const store = createFilingStore({ path });
+    const store = createFilingStore({ path, keys: TEST_KEYS });
     open.push(store);
     expect(store).to.be.instanceOf(LowdbFilingStore);
     expect((store as LowdbFilingStore).path).to.equal(path);
@@ -169,7 +265,7 @@ describe('LowdbFilingStore: the filings file', () => {
   });
 
   it('defaults to ./data/filings.json in the working directory', () => {
-    const store = new LowdbFilingStore();
+    const store = new LowdbFilingStore({ keys: TEST_KEYS });
     try {
       expect(store.path).to.equal(join(process.cwd(), 'data', 'filings.json'));
     } finally {

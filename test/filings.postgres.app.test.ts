@@ -7,6 +7,7 @@ import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { Texts } from '../src/content/texts.js';
 import { PostgresFilingStore } from '../src/filings/index.js';
+import { TEST_DATA_KEY } from './support/keys.js';
 import { createLogger } from '../src/ops/logger.js';
 import { HttpChat } from './support/http-chat.js';
 import { TMP_OTHER_SCRIPT } from './support/paths.js';
@@ -34,7 +35,7 @@ interface Server {
 async function startServer(filingsUrl: string): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'pg-app-'));
   const logLines: string[] = [];
-  const config = loadConfig({ PORT: '0', FILINGS_PATH: join(dir, 'filings.json'), FILINGS_URL: filingsUrl, LOG_LEVEL: 'silent' });
+  const config = loadConfig({ PORT: '0', FILINGS_PATH: join(dir, 'filings.json'), FILINGS_URL: filingsUrl, LOG_LEVEL: 'silent', DATA_ENCRYPTION_KEY: TEST_DATA_KEY });
   const logger = createLogger({ level: 'trace', destination: { write: (line: string) => void logLines.push(line) } });
   const app = createApp(config, { logger, today: () => TODAY });
   const port = await app.listen(0, '127.0.0.1');
@@ -95,7 +96,7 @@ describe('the app with FILINGS_URL: filings in PostgreSQL, over HTTP', function 
     }
   });
 
-  it('a person files from greeting to reference number; the row is in the database and the other instance finds it', async () => {
+  it('a person files from greeting to reference number; the row is in the database, sealed, and the other instance finds it (also by ID number)', async () => {
     const chat = new HttpChat([a.base]);
     await follow(chat, TMP_OTHER_SCRIPT);
     const { replies } = await chat.say('确认提交');
@@ -107,9 +108,11 @@ describe('the app with FILINGS_URL: filings in PostgreSQL, over HTTP', function 
     );
     expect(rows).to.have.length(1);
     expect(rows[0]).to.deep.include({ status: 'SUBMITTED', category: 'TMP_OTHER' });
-    expect(JSON.stringify(rows[0]!.filing)).to.include('11010519491231002X');
+    for (const value of ['11010519491231002X', '13812345678', '张三']) expect(JSON.stringify(rows[0]!.filing)).to.not.include(value);
     const seenByB = await b.app.filings.get(filing!.reference);
     expect(seenByB?.idempotencyKey).to.equal(rows[0]!.idempotency_key);
+    expect((seenByB?.filing as { person: { idNumber: string } }).person.idNumber).to.equal('11010519491231002X');
+    expect((await b.app.filings.findByIdNumber('11010519491231002x')).map((f) => f.reference)).to.deep.equal([filing!.reference]);
   });
 
   it('logs which store it uses, never the URL or its password', () => {

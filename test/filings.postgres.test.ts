@@ -7,11 +7,15 @@ import {
   LowdbFilingStore,
   newReference,
   PostgresFilingStore,
+  FILINGS_SCHEMA_VERSION,
   type FilingStore,
   type PostgresFilingStoreOptions,
 } from '../src/filings/index.js';
 import { StoreUnavailableError } from '../src/state/errors.js';
 import { aFiling, filingStoreContract } from './filings.store-contract.js';
+import { OLD_TEST_DATA_KEY, TEST_DATA_KEY, TEST_KEYS } from './support/keys.js';
+import { DataKeyRing } from '../src/privacy/data-keys.js';
+import { DataKeyError } from '../src/privacy/field-cipher.js';
 import { FILINGS_TEST_URL, PasswordRefusingServer, TestSchema } from './support/postgres.js';
 
 /**
@@ -32,14 +36,14 @@ describe('PostgresFilingStore on a real PostgreSQL', () => {
     await schema.drop();
   });
 
-  filingStoreContract('PostgresFilingStore', (options) => PostgresFilingStore.open({ ...options, url: FILINGS_TEST_URL, schema: schema.name, table: freshTable() }));
+  filingStoreContract('PostgresFilingStore', (options) => PostgresFilingStore.open({ ...options, keys: options?.keys ?? TEST_KEYS, url: FILINGS_TEST_URL, schema: schema.name, table: freshTable() }));
 
   describe('PostgresFilingStore: one table shared by several instances', function () {
     this.timeout(20_000);
     const open: FilingStore[] = [];
     /** One store = one pool = one app instance. */
     const instance = async (table: string, options: Partial<PostgresFilingStoreOptions> = {}) => {
-      const store = await PostgresFilingStore.open({ url: FILINGS_TEST_URL, schema: schema.name, table, ...options });
+      const store = await PostgresFilingStore.open({ keys: TEST_KEYS, url: FILINGS_TEST_URL, schema: schema.name, table, ...options });
       open.push(store);
       return store;
     };
@@ -47,7 +51,7 @@ describe('PostgresFilingStore on a real PostgreSQL', () => {
       await Promise.all(open.splice(0).map((s) => s.close()));
     });
 
-    it('creates its table on first use: reference the primary key, the idempotency key unique, the filing as jsonb', async () => {
+    it('creates its table on first use: reference the primary key, the idempotency key unique, the filing as jsonb, sealed under key_id, found by person_id_hash', async () => {
       const table = freshTable();
       await instance(table);
       const columns = await schema.rows<{ column_name: string; data_type: string; is_nullable: string }>(
@@ -64,8 +68,15 @@ describe('PostgresFilingStore on a real PostgreSQL', () => {
         ['profile_version', 'text'],
         ['category', 'text'],
         ['filing', 'jsonb'],
+        ['key_id', 'text'],
+        ['person_id_hash', 'text'],
       ]);
-      expect(columns.every((c) => c.is_nullable === 'NO')).to.equal(true);
+      expect(columns.filter((c) => c.is_nullable === 'YES').map((c) => c.column_name)).to.deep.equal(['person_id_hash']);
+      expect(await schema.rows(`SELECT table_name, version FROM "${schema.name}".schema_versions WHERE table_name = $1`, [table])).to.deep.equal([
+        { table_name: table, version: FILINGS_SCHEMA_VERSION },
+      ]);
+      const indexes = await schema.rows<{ indexdef: string }>('SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2', [schema.name, table]);
+      expect(indexes.map((i) => i.indexdef).join('\n')).to.include('(person_id_hash)');
       const constraints = await schema.rows<{ contype: string; columns: string }>(
         `SELECT c.contype, string_agg(a.attname, ',') AS columns
            FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
@@ -117,13 +128,105 @@ describe('PostgresFilingStore on a real PostgreSQL', () => {
       const store = await instance(table);
       const input = aFiling();
       const { stored } = await store.submit(input);
-      const rows = await schema.rows<{ status: string; idempotency_key: string; filing: unknown; created_at: Date }>(
+      const rows = await schema.rows<{ status: string; idempotency_key: string; filing: Record<string, unknown>; created_at: Date }>(
         `SELECT status, idempotency_key, filing, created_at FROM "${schema.name}"."${table}" WHERE reference = $1`,
         [stored.reference],
       );
       expect(rows).to.have.length(1);
-      expect(rows[0]).to.deep.include({ status: 'SUBMITTED', idempotency_key: input.idempotencyKey, filing: input.filing });
+      expect(rows[0]).to.deep.include({ status: 'SUBMITTED', idempotency_key: input.idempotencyKey });
+      expect(rows[0]!.filing['destination']).to.deep.equal(input.filing['destination']);
       expect(rows[0]!.created_at.toISOString()).to.equal(stored.createdAt);
+    });
+
+    describe('personal data sealed in the rows; the schema version and its migrations', () => {
+      const PERSONAL = ['张三', '11010519491231002X', '13800000000', '李四', '110101199003074514', '13912345678', '上海市徐汇区宜山路600号'];
+      const personal = (key = `conv-${Math.random()}:submit`) =>
+        aFiling({
+          idempotencyKey: key,
+          filing: {
+            person: { name: '张三', idNumber: '11010519491231002X', phone: '13800000000' },
+            agent: { name: '李四', idNumber: '110101199003074514', phone: '13912345678', relationship: 'CHILD' },
+            address: '上海市徐汇区宜山路600号',
+            startDate: '2026-12-01',
+          },
+        });
+      const rowsOf = (table: string) =>
+        schema.rows<{ reference: string; filing: Record<string, unknown>; text: string; key_id: string | null; person_id_hash: string | null }>(
+          `SELECT reference, filing, filing::text AS text, key_id, person_id_hash FROM "${schema.name}"."${table}" ORDER BY reference`,
+        );
+
+      it('rows hold no ID number, phone, name or address in clear: sealed values, the key id, a keyed hash of the ID', async () => {
+        const table = freshTable();
+        const store = await instance(table);
+        const { stored } = await store.submit(personal());
+        const [row] = await rowsOf(table);
+        for (const value of PERSONAL) expect(row!.text, value).to.not.include(value);
+        expect(row!.filing['startDate']).to.equal('2026-12-01');
+        expect(row!.key_id).to.equal(TEST_KEYS.current.id);
+        expect(row!.person_id_hash).to.match(/^[\w-]{8}:[\w-]{43}$/);
+        const all = await schema.rows<{ all: string }>(`SELECT string_agg(t::text, ' ') AS all FROM "${schema.name}"."${table}" t`);
+        for (const value of PERSONAL) expect(all[0]!.all, value).to.not.include(value);
+        expect((await store.get(stored.reference))?.filing).to.deep.equal(personal().filing);
+      });
+
+      it('migrates a table made before schema versions (rows in clear): seals every row, records version 2, finds by ID number', async () => {
+        const table = freshTable();
+        const q = `"${schema.name}"."${table}"`;
+        // The table exactly as the first release made it, with filings in clear.
+        await schema.rows(`CREATE TABLE ${q} (
+          reference text PRIMARY KEY, idempotency_key text NOT NULL UNIQUE,
+          status text NOT NULL CHECK (status IN ('SUBMITTED', 'EFFECTIVE', 'REJECTED', 'CHANGED', 'CANCELLED', 'EXPIRED')),
+          created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, profile_id text NOT NULL,
+          profile_version text NOT NULL, category text NOT NULL, filing jsonb NOT NULL)`);
+        const references: string[] = [];
+        for (let i = 0; i < 1203; i++) {
+          const reference = newReference(new Date(Date.UTC(2026, 10, 1 + (i % 20), 2)));
+          if (references.includes(reference)) continue;
+          references.push(reference);
+          const input = personal(`old-${i}:submit`);
+          await schema.rows(`INSERT INTO ${q} VALUES ($1, $2, 'SUBMITTED', now(), now(), 'rizhao', '2026.1', 'LT_RESIDENT', $3)`, [reference, input.idempotencyKey, JSON.stringify(input.filing)]);
+        }
+        // Several instances start at once on it: one migrates, the others wait and find it done.
+        const stores = await Promise.all(Array.from({ length: 4 }, () => instance(table, { poolSize: 2 })));
+        const rows = await rowsOf(table);
+        expect(rows).to.have.length(references.length);
+        for (const row of rows) {
+          for (const value of PERSONAL) expect(row.text, value).to.not.include(value);
+          expect(row.key_id).to.equal(TEST_KEYS.current.id);
+        }
+        expect(await schema.rows(`SELECT version FROM "${schema.name}".schema_versions WHERE table_name = $1`, [table])).to.deep.equal([{ version: 2 }]);
+        expect((await stores[1]!.get(references[7]!))?.filing).to.deep.equal(personal().filing);
+        expect(await stores[2]!.findByIdNumber('11010519491231002X')).to.have.length(references.length);
+        expect(await stores[3]!.reseal()).to.equal(0);
+      });
+
+      it('after a key rotation every instance reads both keys; reseal() moves rows to the new key and lookups keep working', async () => {
+        const table = freshTable();
+        const before = await instance(table, { keys: DataKeyRing.fromText(OLD_TEST_DATA_KEY) });
+        const filed = await Promise.all(Array.from({ length: 3 }, () => before.submit(personal())));
+        const rotated = DataKeyRing.fromText(TEST_DATA_KEY, [OLD_TEST_DATA_KEY]);
+        const [a, b] = [await instance(table, { keys: rotated }), await instance(table, { keys: rotated })];
+        const newer = await a.submit(personal());
+        expect((await b.findByIdNumber('11010519491231002X')).map((f) => f.reference).sort()).to.deep.equal([...filed.map((f) => f.stored.reference), newer.stored.reference].sort());
+        // Two instances reseal at once: each row moves once.
+        const counts = await Promise.all([a.reseal(), b.reseal()]);
+        expect(counts[0] + counts[1]).to.equal(3);
+        expect(new Set((await rowsOf(table)).map((r) => r.key_id))).to.deep.equal(new Set([TEST_KEYS.current.id]));
+        const after = await instance(table, { keys: TEST_KEYS });
+        expect((await after.get(filed[0]!.stored.reference))?.filing).to.deep.equal(personal().filing);
+        expect(await after.findByIdNumber('11010519491231002X')).to.have.length(4);
+      });
+
+      it('without the key a row was sealed with, refuses to read it and names the key id, never a value', async () => {
+        const table = freshTable();
+        const before = await instance(table, { keys: DataKeyRing.fromText(OLD_TEST_DATA_KEY) });
+        const { stored } = await before.submit(personal());
+        const store = await instance(table);
+        const err = (await store.get(stored.reference).catch((e: unknown) => e)) as DataKeyError;
+        expect(err).to.be.instanceOf(DataKeyError);
+        expect(err.code).to.equal('UNKNOWN_KEY');
+        for (const value of PERSONAL) expect(err.message).to.not.include(value);
+      });
     });
 
     it('keeps filing contents out of the error when PostgreSQL refuses the text (a NUL character): BAD_INPUT', async () => {
@@ -156,18 +259,18 @@ describe('PostgresFilingStore on a real PostgreSQL', () => {
     });
 
     it('refuses a table or schema name that is not a plain identifier', () => {
-      expect(() => new PostgresFilingStore({ url: FILINGS_TEST_URL, table: 'filings; DROP TABLE x' })).to.throw(FilingStoreError).with.property('code', 'BAD_INPUT');
-      expect(() => new PostgresFilingStore({ url: FILINGS_TEST_URL, schema: 'Public"' })).to.throw(FilingStoreError);
+      expect(() => new PostgresFilingStore({ keys: TEST_KEYS, url: FILINGS_TEST_URL, table: 'filings; DROP TABLE x' })).to.throw(FilingStoreError).with.property('code', 'BAD_INPUT');
+      expect(() => new PostgresFilingStore({ keys: TEST_KEYS, url: FILINGS_TEST_URL, schema: 'Public"' })).to.throw(FilingStoreError);
     });
 
     it('createFilingStore gives a PostgreSQL store for a URL, a lowdb store without', async () => {
-      const store = createFilingStore({ url: schema.url, path: '/nonexistent/never-used.json' });
+      const store = createFilingStore({ url: schema.url, path: '/nonexistent/never-used.json', keys: TEST_KEYS });
       open.push(store);
       expect(store).to.be.instanceOf(PostgresFilingStore);
       expect(await store.ping()).to.equal(true); // creates `filings` in the search_path schema of the URL
       const { stored } = await store.submit(aFiling());
       expect(await schema.rows(`SELECT 1 FROM "${schema.name}".filings WHERE reference = $1`, [stored.reference])).to.have.length(1);
-      const lowdb = createFilingStore({ path: '/tmp/never-opened-filings.json' });
+      const lowdb = createFilingStore({ path: '/tmp/never-opened-filings.json', keys: TEST_KEYS });
       expect(lowdb).to.be.instanceOf(LowdbFilingStore);
       await lowdb.close();
     });
@@ -182,7 +285,7 @@ describe('PostgresFilingStore on a real PostgreSQL', () => {
     };
 
     it('an unreachable server: ping is false, and a submit fails with a clear error that has no password', async () => {
-      const store = new PostgresFilingStore({ url: `postgres://beian:${PASSWORD}@127.0.0.1:1/beian`, connectionTimeoutMs: 1_000 });
+      const store = new PostgresFilingStore({ keys: TEST_KEYS, url: `postgres://beian:${PASSWORD}@127.0.0.1:1/beian`, connectionTimeoutMs: 1_000 });
       try {
         expect(await store.ping()).to.equal(false);
         const err = (await store.submit(aFiling()).catch((e: unknown) => e)) as FilingStoreUnavailableError;
@@ -198,7 +301,7 @@ describe('PostgresFilingStore on a real PostgreSQL', () => {
     it('a wrong password: ping is false, and the error says authentication failed, without the password', async () => {
       const server = new PasswordRefusingServer();
       const port = await server.start();
-      const store = new PostgresFilingStore({ url: `postgresql://beian:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}/beian` });
+      const store = new PostgresFilingStore({ keys: TEST_KEYS, url: `postgresql://beian:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}/beian` });
       try {
         expect(await store.ping()).to.equal(false);
         const err = (await store.submit(aFiling()).catch((e: unknown) => e)) as FilingStoreUnavailableError;
@@ -217,7 +320,7 @@ describe('PostgresFilingStore on a real PostgreSQL', () => {
       const url = new URL(FILINGS_TEST_URL);
       url.username = `nobody_${process.pid}`;
       url.password = PASSWORD;
-      const store = new PostgresFilingStore({ url: url.toString() });
+      const store = new PostgresFilingStore({ keys: TEST_KEYS, url: url.toString() });
       try {
         expect(await store.ping()).to.equal(false);
         const err = (await store.get(newReference()).catch((e: unknown) => e)) as FilingStoreUnavailableError;
@@ -233,7 +336,7 @@ describe('PostgresFilingStore on a real PostgreSQL', () => {
       const table = 'filings_retry';
       const blocker = new pg.Client({ connectionString: FILINGS_TEST_URL });
       await blocker.connect();
-      const store = new PostgresFilingStore({ url: FILINGS_TEST_URL, schema: schema.name, table, statementTimeoutMs: 300, pingTimeoutMs: 2_000 });
+      const store = new PostgresFilingStore({ keys: TEST_KEYS, url: FILINGS_TEST_URL, schema: schema.name, table, statementTimeoutMs: 300, pingTimeoutMs: 2_000 });
       try {
         // Hold the schema-creation lock the store needs, so its first start times out.
         await blocker.query('BEGIN');
@@ -249,7 +352,7 @@ describe('PostgresFilingStore on a real PostgreSQL', () => {
     });
 
     it('close() lets a submit under way finish all its statements, then refuses new calls', async () => {
-      const store = await PostgresFilingStore.open({ url: FILINGS_TEST_URL, schema: schema.name, table: 'filings_close' });
+      const store = await PostgresFilingStore.open({ keys: TEST_KEYS, url: FILINGS_TEST_URL, schema: schema.name, table: 'filings_close' });
       const submits = Array.from({ length: 5 }, () => store.submit(aFiling()));
       const closing = store.close();
       const results = await Promise.allSettled(submits);
@@ -268,7 +371,7 @@ describe('PostgresFilingStore on a real PostgreSQL', () => {
       const blocker = new pg.Client({ connectionString: FILINGS_TEST_URL });
       const admin = new pg.Client({ connectionString: FILINGS_TEST_URL });
       await Promise.all([blocker.connect(), admin.connect()]);
-      const store = new PostgresFilingStore({ url: FILINGS_TEST_URL, schema: schema.name, table, pingTimeoutMs: 5_000 });
+      const store = new PostgresFilingStore({ keys: TEST_KEYS, url: FILINGS_TEST_URL, schema: schema.name, table, pingTimeoutMs: 5_000 });
       try {
         // The store waits for the schema lock; its connection is then cut, as a restart would.
         await blocker.query('BEGIN');

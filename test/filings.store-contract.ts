@@ -33,7 +33,7 @@ export function aFiling(overrides: Partial<SubmitInput> = {}): SubmitInput {
     profileId: 'rizhao',
     profileVersion: '2026.1',
     filing: {
-      applicant: { name: '张三', idNumber: '11010519491231002X', phone: '13800000000' },
+      person: { name: '张三', idNumber: '11010519491231002X', phone: '13800000000' },
       destination: { provinceCode: '310000', cityCode: '310100' },
       startDate: '2026-12-01',
       note: `filing ${serial}`,
@@ -213,6 +213,73 @@ export function filingStoreContract(name: string, make: MakeFilingStore): void {
         await store.submit(aFiling());
         const err = await store.submit(aFiling()).catch((e: unknown) => e);
         expect((err as FilingStoreError).code).to.equal('NO_FREE_REFERENCE');
+      });
+    });
+
+    describe('finding the filings of a person by resident ID number (when the reference is lost)', () => {
+      const ID = '11010519491231002X';
+      const OTHER_ID = '110101199003074514';
+      const filedBy = (idNumber: string, extra: Record<string, unknown> = {}) =>
+        aFiling({ filing: { person: { name: '张三', idNumber, phone: '13800000000' }, startDate: '2026-12-01', ...extra } });
+
+      it('finds every filing of that insured person, newest first, in clear', async () => {
+        const clock = manualClock('2026-11-24T02:00:00.000Z');
+        const store = await fresh({ now: clock.now });
+        const older = await store.submit(filedBy(ID));
+        clock.set('2026-11-25T02:00:00.000Z');
+        await store.submit(filedBy(OTHER_ID));
+        clock.set('2026-11-26T02:00:00.000Z');
+        const newer = await store.submit(filedBy(ID, { address: '上海市徐汇区宜山路600号' }));
+        const found = await store.findByIdNumber(ID);
+        expect(found).to.deep.equal([newer.stored, older.stored]);
+        expect((found[0]!.filing as { address: string }).address).to.equal('上海市徐汇区宜山路600号');
+        expect((await store.findByIdNumber(OTHER_ID)).map((f) => f.reference)).to.have.length(1);
+      });
+
+      it('takes the number as people type it: lower-case x, spaces, full-width digits', async () => {
+        const store = await fresh();
+        const { stored } = await store.submit(filedBy(ID));
+        for (const typed of ['11010519491231002x', '110105 19491231 002X', '１１０１０５１９４９１２３１００２Ｘ']) {
+          expect((await store.findByIdNumber(typed)).map((f) => f.reference), typed).to.deep.equal([stored.reference]);
+        }
+      });
+
+      it('finds nothing for a number never filed, for an agent\'s number, or for what is not an ID number', async () => {
+        const store = await fresh();
+        await store.submit(aFiling({ filing: { person: { name: '张三', idNumber: ID }, agent: { name: '李四', idNumber: OTHER_ID } } }));
+        for (const asked of ['110105194912310011', OTHER_ID, '', '1101051949', 'constructor', '__proto__', ' ']) {
+          expect(await store.findByIdNumber(asked), asked).to.deep.equal([]);
+        }
+      });
+
+      it('finds a filing with no agent and no address, and one whose status moved on', async () => {
+        const store = await fresh();
+        const { stored } = await store.submit(filedBy(ID));
+        await store.setStatus(stored.reference, 'EFFECTIVE');
+        expect((await store.findByIdNumber(ID)).map((f) => [f.reference, f.status])).to.deep.equal([[stored.reference, 'EFFECTIVE']]);
+      });
+    });
+
+    describe('personal fields sealed at rest', () => {
+      it('gives back every personal field in clear, and nothing of its own bookkeeping', async () => {
+        const store = await fresh();
+        const input = aFiling({
+          filing: {
+            person: { name: '张三', idNumber: '11010519491231002X', phone: '13800000000' },
+            agent: { name: '李四', idNumber: '110101199003074514', phone: '13912345678', relationship: 'CHILD' },
+            address: '上海市徐汇区宜山路600号',
+          },
+        });
+        const { stored } = await store.submit(input);
+        expect(stored.filing).to.deep.equal(input.filing);
+        expect(Object.keys(stored).sort()).to.deep.equal(['category', 'createdAt', 'filing', 'idempotencyKey', 'profileId', 'profileVersion', 'reference', 'status', 'updatedAt']);
+        expect((await store.get(stored.reference))?.filing).to.deep.equal(input.filing);
+      });
+
+      it('has nothing to seal again when every filing is sealed with the current key', async () => {
+        const store = await fresh();
+        await store.submit(aFiling());
+        expect(await store.reseal()).to.equal(0);
       });
     });
 

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { TEST_DATA_KEY } from './support/keys.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +45,7 @@ for (const store of ['memory', 'redis'] as const) {
       const config = loadConfig({
         FILINGS_PATH: join(dir, 'filings.json'),
         LOG_LEVEL: 'silent',
-        ...(store === 'redis' ? { REDIS_URL, REDIS_KEY_PREFIX: prefix } : {}),
+        ...(store === 'redis' ? { REDIS_URL, REDIS_KEY_PREFIX: prefix, DATA_ENCRYPTION_KEY: TEST_DATA_KEY } : {}),
       });
       app = createApp(config, { logger: createLogger({ level: 'silent' }), today: () => TODAY });
       base = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;

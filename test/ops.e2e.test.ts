@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -8,6 +8,7 @@ import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { LowdbFilingStore, MemoryFilingStore, type FilingStore } from '../src/filings/index.js';
 import { createLogger } from '../src/ops/logger.js';
+import { DataKeyRing, keyFromFile, LOCAL_KEY_FILE } from '../src/privacy/data-keys.js';
 import { HttpChat } from './support/http-chat.js';
 import { TMP_OTHER_SCRIPT } from './support/paths.js';
 import { promptOf } from './support/replies.js';
@@ -38,6 +39,8 @@ describe('ops end to end: logs of complete filings carry no personal data', () =
       },
       get: (reference) => memory.get(reference),
       setStatus: (reference, status) => memory.setStatus(reference, status),
+      findByIdNumber: (idNumber) => memory.findByIdNumber(idNumber),
+      reseal: () => memory.reseal(),
       ping: () => memory.ping(),
       close: () => memory.close(),
     };
@@ -75,18 +78,20 @@ describe('ops end to end: logs of complete filings carry no personal data', () =
 describe('ops end to end: SIGTERM in the middle of a conversation', function () {
   this.timeout(60_000);
 
-  it('finishes the turn in flight, keeps the filing, and exits 0', async () => {
+  it('finishes the turn in flight, keeps the filing (sealed with the local key it made and announced), and exits 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ops-sigterm-'));
     const filingsPath = join(dir, 'filings.json');
     const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import=tsx', 'src/index.ts'], {
       cwd: ROOT,
-      env: { ...process.env, PORT: '0', FILINGS_PATH: filingsPath, LOG_LEVEL: 'info', REDIS_URL: '', SHUTDOWN_TIMEOUT_MS: '10000' },
+      env: { ...process.env, PORT: '0', FILINGS_PATH: filingsPath, LOG_LEVEL: 'info', REDIS_URL: '', SHUTDOWN_TIMEOUT_MS: '10000', DATA_ENCRYPTION_KEY: '', DATA_ENCRYPTION_KEYS: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const logged: Array<{ msg?: string; keyFile?: string }> = [];
     const port = await new Promise<number>((resolve, reject) => {
       const rl = createInterface({ input: child.stdout! });
       rl.on('line', (line) => {
+        logged.push(JSON.parse(line) as { msg?: string; keyFile?: string });
         const port = (JSON.parse(line) as { port?: number }).port;
         if (port) resolve(port);
       });
@@ -102,8 +107,17 @@ describe('ops end to end: SIGTERM in the middle of a conversation', function () 
     expect(filing, JSON.stringify(replies)).to.not.equal(undefined);
     expect(await exited).to.equal(0);
 
-    const store = new LowdbFilingStore({ path: filingsPath });
-    expect((await store.get(filing!.reference))?.category).to.equal('TMP_OTHER');
+    // Without DATA_ENCRYPTION_KEY it made a key file next to the filings (0600), and said so in one line.
+    const keyFile = join(dir, LOCAL_KEY_FILE);
+    expect(logged.filter((l) => l.msg?.startsWith('DATA_ENCRYPTION_KEY is not set')).map((l) => l.keyFile)).to.deep.equal([keyFile]);
+    expect(statSync(keyFile).mode & 0o777).to.equal(0o600);
+    // The file holds the filing sealed: no ID number, phone or name in clear.
+    const onDisk = readFileSync(filingsPath, 'utf8');
+    for (const value of ['11010519491231002X', '13812345678', '张三']) expect(onDisk).to.not.include(value);
+    const store = new LowdbFilingStore({ path: filingsPath, keys: DataKeyRing.fromText(keyFromFile(keyFile).key) });
+    const stored = await store.get(filing!.reference);
+    expect(stored?.category).to.equal('TMP_OTHER');
+    expect((stored?.filing as { person: { idNumber: string } }).person.idNumber).to.equal('11010519491231002X');
     await store.close();
   });
 });

@@ -15,6 +15,7 @@ import { HttpChat } from './support/http-chat.js';
 import { TMP_OTHER_SCRIPT, upTo } from './support/paths.js';
 import { PrivateRedisServer, eventually } from './support/redis-server.js';
 import { REDIS_URL, SharedRedis } from './support/redis.js';
+import { TEST_DATA_KEY } from './support/keys.js';
 import { promptOf } from './support/replies.js';
 
 /**
@@ -52,6 +53,7 @@ async function startServer(options: {
     LOG_LEVEL: 'silent',
     REDIS_URL: options.redisUrl,
     REDIS_KEY_PREFIX: options.prefix,
+    DATA_ENCRYPTION_KEY: TEST_DATA_KEY, // the same on every instance
     ...options.env,
   });
   if (options.tune) config = options.tune(config);

@@ -141,6 +141,25 @@ export function storageContract(name: string, makeStorage: MakeStorage, features
       expect(read).to.deep.equal(value);
     });
 
+    it('a half-filled form (the personal answers in filing.details) round-trips unchanged, and so does the caller\'s copy', async () => {
+      const key = conversationKey('form');
+      const value = {
+        filing: {
+          v: 1,
+          active: true,
+          asking: 'details.phone',
+          details: { personName: '张三', idNumber: '11010519491231002X', phone: '13812345678', agentName: 'Jean-Luc O\'Brien', address: '上海市徐汇区宜山路600号', startDate: '2026-12-01' },
+          previous: { 'details.idNumber': '1101**********002X' },
+        },
+        dialogState: { dialogStack: [] },
+      };
+      const written = structuredClone(value);
+      await storage.write({ [key]: written });
+      expect(written).to.deep.equal(value);
+      const { eTag: _eTag, ...read } = (await storage.read([key]))[key]!;
+      expect(read).to.deep.equal(value);
+    });
+
     it('a batch of many conversations is written, read and deleted together', async () => {
       const keys = Array.from({ length: 150 }, (_, i) => conversationKey(`batch-${i}`));
       const changes: Record<string, StoreItem> = {};

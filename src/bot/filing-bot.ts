@@ -9,6 +9,9 @@ import { FILING_FORM } from '../../dialogs/filing-form.js';
 import { waitingPromptId } from '../../dialogs/form/waiting.js';
 import { TurnKit } from '../../dialogs/turn-kit.js';
 import { flushFunnel } from '../../dialogs/funnel.js';
+import { maskTypedPhone, PERSONAL_DETAIL_FIELDS, personalAnswerMask } from '../../dialogs/personal-data.js';
+import { maskResidentId } from '../domain/resident-id.js';
+import { replaceIdAndPhoneNumbers } from '../ops/redact.js';
 
 /**
  * Bump when the dialogs change shape (ids, steps): a stored dialog stack from another version is
@@ -36,6 +39,12 @@ export type BotDeps = Omit<DialogDeps, 'filingState'> & { waitingWatch?: TurnEnd
  * safe across deploys (versioned) and long pauses (a recap). Channel-agnostic: every adapter calls run().
  */
 export class FilingBot extends ActivityHandler {
+  /**
+   * The fields of a conversation's stored state that hold personal data (the answers in the `filing`
+   * property), as dotted paths from the stored item: the state store keeps them sealed (SealedStorage).
+   */
+  static readonly sealedStateFields: readonly string[] = PERSONAL_DETAIL_FIELDS.map((field) => `filing.details.${field}`);
+
   readonly filingState: StatePropertyAccessor<FilingState>;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly meta: StatePropertyAccessor<TurnMeta>;
@@ -184,6 +193,16 @@ export class FilingBot extends ActivityHandler {
   private async writtenByNewerVersion(context: TurnContext): Promise<boolean> {
     const meta = await this.meta.get(context);
     return isNewerFilingState(await this.filingState.get(context)) || (meta !== undefined && meta.dialogsVersion > DIALOGS_VERSION);
+  }
+
+  /**
+   * How a channel that keeps a transcript (the web page replays it on every reload) is to store the
+   * person's message of this turn, once the turn has run: an answer to a personal question masked as
+   * such (a name, an address), and resident ID and mobile numbers masked wherever they appear.
+   */
+  incomingTextMask(context: TurnContext): (text: string) => string {
+    const personal = personalAnswerMask(context);
+    return (text) => replaceIdAndPhoneNumbers(personal ? personal(text) : text, maskResidentId, maskTypedPhone);
   }
 
   /** The locale a reply goes out in, for code outside the dialogs (the error handler). */

@@ -64,3 +64,9 @@ export function ageOn(birthDate: IsoDate, today: IsoDate): number {
 export function checkAgentAge(birthDate: IsoDate, today: IsoDate, minAge: number): Check<IsoDate> {
   return ageOn(birthDate, today) >= minAge ? ok(birthDate) : fail('AGENT_UNDER_AGE', { age: minAge });
 }
+
+/** Masks an address for display: its first six characters (fewer for a short one) and ****. */
+export function maskAddress(address: string): string {
+  const chars = [...address.trim()];
+  return chars.length <= 6 ? `${chars.slice(0, 2).join('')}****` : `${chars.slice(0, 6).join('')}****`;
+}

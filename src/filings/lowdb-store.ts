@@ -3,7 +3,8 @@ import { access, chmod, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
-import { emptyFilingsData, jsonCopy, Ledger, type FilingsData } from './ledger.js';
+import type { DataKeyRing } from '../privacy/data-keys.js';
+import { emptyFilingsData, FILINGS_DATA_VERSION, Ledger, type FilingsData } from './ledger.js';
 import { PrivateJsonFile } from './private-json-file.js';
 import {
   FILING_STATUSES,
@@ -21,6 +22,8 @@ export const DEFAULT_FILINGS_PATH = './data/filings.json';
 export interface LowdbFilingStoreOptions extends FilingStoreOptions {
   /** The JSON file; default ./data/filings.json (relative to the working directory). */
   path?: string;
+  /** The data keys: personal fields are sealed with the current one (DATA_ENCRYPTION_KEY). */
+  keys: DataKeyRing;
 }
 
 const storedFilingSchema = z.object({
@@ -33,8 +36,11 @@ const storedFilingSchema = z.object({
   category: z.string(),
   idempotencyKey: z.string(),
   filing: z.record(z.string(), z.unknown()),
+  keyId: z.string().optional(),
+  personIdHash: z.string().optional(),
 });
-const fileSchema = z.object({ schemaVersion: z.literal(1), filings: z.record(z.string(), storedFilingSchema) });
+/** Version 1 kept personal fields in clear; version 2 keeps them sealed (a version 1 file is sealed on opening). */
+const fileSchema = z.object({ schemaVersion: z.union([z.literal(1), z.literal(FILINGS_DATA_VERSION)]), filings: z.record(z.string(), storedFilingSchema) });
 
 /** Files open in this process: two stores on one file would overwrite each other's filings. */
 const openFiles = new Set<string>();
@@ -58,23 +64,23 @@ interface Opened<T> {
 export class LowdbFilingStore<T = Record<string, unknown>> implements FilingStore<T> {
   /** The absolute path of the JSON file. */
   readonly path: string;
-  readonly #options: FilingStoreOptions;
+  readonly #options: FilingStoreOptions & { keys: DataKeyRing };
   #ready: Promise<Opened<T>> | undefined;
   #closed = false;
   #changes = 0;
   #durableChanges = 0;
 
-  constructor(options: LowdbFilingStoreOptions = {}) {
+  constructor(options: LowdbFilingStoreOptions) {
     this.path = resolve(options.path ?? DEFAULT_FILINGS_PATH);
     if (openFiles.has(this.path)) {
       throw new FilingStoreError('ALREADY_OPEN', `filing store: ${this.path} is already open in this process`);
     }
     openFiles.add(this.path);
-    this.#options = { now: options.now, random: options.random };
+    this.#options = { now: options.now, random: options.random, keys: options.keys };
   }
 
   /** Opens the store and reads the file now; rejects if the file or its folder is unusable. */
-  static async open<T = Record<string, unknown>>(options: LowdbFilingStoreOptions = {}): Promise<LowdbFilingStore<T>> {
+  static async open<T = Record<string, unknown>>(options: LowdbFilingStoreOptions): Promise<LowdbFilingStore<T>> {
     const store = new LowdbFilingStore<T>(options);
     return openedOrClosed(store, () => store.#opened());
   }
@@ -84,18 +90,23 @@ export class LowdbFilingStore<T = Record<string, unknown>> implements FilingStor
     const existing = ledger.findByKey(input?.idempotencyKey);
     if (existing) {
       await this.#persist(); // the first submit may still be on its way to disk
-      return { stored: jsonCopy(existing), created: false };
+      return { stored: ledger.opened(existing), created: false };
     }
     const record = ledger.insert(input);
     this.#changes++;
     await this.#persist();
-    return { stored: jsonCopy(record), created: true };
+    return { stored: ledger.opened(record), created: true };
   }
 
   async get(reference: string): Promise<StoredFiling<T> | undefined> {
     const { ledger } = await this.#use();
     const record = ledger.find(reference);
-    return record && jsonCopy(record);
+    return record && ledger.opened(record);
+  }
+
+  async findByIdNumber(idNumber: string): Promise<StoredFiling<T>[]> {
+    const { ledger } = await this.#use();
+    return ledger.findByIdHashes(ledger.sealer.idHashes(idNumber)).map((r) => ledger.opened(r));
   }
 
   async setStatus(reference: string, status: FilingStatus): Promise<StoredFiling<T> | undefined> {
@@ -104,7 +115,17 @@ export class LowdbFilingStore<T = Record<string, unknown>> implements FilingStor
     if (!change) return undefined;
     this.#changes++;
     await this.#persist();
-    return jsonCopy(change.record);
+    return ledger.opened(change.record);
+  }
+
+  /** Seals again what is in clear or under an older key; resolves once the file holds it. */
+  async reseal(): Promise<number> {
+    const { ledger } = await this.#use();
+    const { count } = ledger.reseal();
+    if (count === 0) return 0;
+    this.#changes++;
+    await this.#persist();
+    return count;
   }
 
   async ping(): Promise<boolean> {
@@ -157,7 +178,7 @@ export class LowdbFilingStore<T = Record<string, unknown>> implements FilingStor
     this.#durableChanges = Math.max(this.#durableChanges, upTo);
   }
 
-  async #load(options: FilingStoreOptions): Promise<Opened<T>> {
+  async #load(options: FilingStoreOptions & { keys: DataKeyRing }): Promise<Opened<T>> {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
     const file = new PrivateJsonFile<FilingsData>(this.path);
     const db = new Low<FilingsData>(file, emptyFilingsData());
@@ -175,10 +196,17 @@ export class LowdbFilingStore<T = Record<string, unknown>> implements FilingStor
       const where = parsed.error.issues.map((i) => i.path.join('.') || '(top level)').slice(0, 3).join(', ');
       throw new FilingStoreError('UNREADABLE_FILE', `filing store: ${this.path} is not a filings file (at ${where})`);
     }
-    db.data = parsed.data as FilingsData;
+    const legacy = parsed.data.schemaVersion === 1;
+    db.data = { ...parsed.data, schemaVersion: FILINGS_DATA_VERSION } as FilingsData;
+    const ledger = new Ledger<T>(db.data, options);
     const fresh = Object.keys(db.data.filings).length === 0;
-    if (fresh) await db.write(); // creates the file (0600) now, so a bad folder shows at start-up
-    else await chmod(this.path, 0o600).catch(() => undefined);
-    return { db, file, ledger: new Ledger<T>(db.data, options) };
+    if (legacy) {
+      // A file from before personal fields were sealed: seal them all and write it back at once (an
+      // atomic replace: the file holds either every filing in clear or every filing sealed).
+      ledger.reseal();
+      await db.write();
+    } else if (fresh) await db.write(); // creates the file (0600) now, so a bad folder shows at start-up
+    if (!fresh || legacy) await chmod(this.path, 0o600).catch(() => undefined);
+    return { db, file, ledger };
   }
 }

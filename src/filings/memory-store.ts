@@ -1,4 +1,5 @@
-import { emptyFilingsData, jsonCopy, Ledger } from './ledger.js';
+import { DataKeyRing } from '../privacy/data-keys.js';
+import { emptyFilingsData, Ledger } from './ledger.js';
 import {
   FilingStoreError,
   type FilingStatus,
@@ -8,13 +9,16 @@ import {
   type SubmitInput,
 } from './filing-store.js';
 
-/** A FilingStore in process memory, for tests of other modules. Same contract as the lowdb store. */
+/**
+ * A FilingStore in process memory, for tests of other modules. Same contract as the lowdb store; it seals
+ * personal fields too (with a random key of its own when none is given), so it costs what the others do.
+ */
 export class MemoryFilingStore<T = Record<string, unknown>> implements FilingStore<T> {
   readonly #ledger: Ledger<T>;
   #closed = false;
 
   constructor(options: FilingStoreOptions = {}) {
-    this.#ledger = new Ledger<T>(emptyFilingsData(), options);
+    this.#ledger = new Ledger<T>(emptyFilingsData(), { ...options, keys: options.keys ?? DataKeyRing.random() });
   }
 
   /** How many filings are held (for tests). */
@@ -25,20 +29,30 @@ export class MemoryFilingStore<T = Record<string, unknown>> implements FilingSto
   async submit(input: SubmitInput<T>): Promise<{ stored: StoredFiling<T>; created: boolean }> {
     this.#open();
     const existing = this.#ledger.findByKey(input?.idempotencyKey);
-    if (existing) return { stored: jsonCopy(existing), created: false };
-    return { stored: jsonCopy(this.#ledger.insert(input)), created: true };
+    if (existing) return { stored: this.#ledger.opened(existing), created: false };
+    return { stored: this.#ledger.opened(this.#ledger.insert(input)), created: true };
   }
 
   async get(reference: string): Promise<StoredFiling<T> | undefined> {
     this.#open();
     const record = this.#ledger.find(reference);
-    return record && jsonCopy(record);
+    return record && this.#ledger.opened(record);
+  }
+
+  async findByIdNumber(idNumber: string): Promise<StoredFiling<T>[]> {
+    this.#open();
+    return this.#ledger.findByIdHashes(this.#ledger.sealer.idHashes(idNumber)).map((r) => this.#ledger.opened(r));
   }
 
   async setStatus(reference: string, status: FilingStatus): Promise<StoredFiling<T> | undefined> {
     this.#open();
     const change = this.#ledger.setStatus(reference, status);
-    return change && jsonCopy(change.record);
+    return change && this.#ledger.opened(change.record);
+  }
+
+  async reseal(): Promise<number> {
+    this.#open();
+    return this.#ledger.reseal().count;
   }
 
   async ping(): Promise<boolean> {

@@ -1,7 +1,9 @@
 import { DatabaseError, Pool, type PoolClient, type QueryConfig, type QueryResultRow } from 'pg';
 import { StoreUnavailableError, type StoreFault } from '../state/errors.js';
+import type { DataKeyRing } from '../privacy/data-keys.js';
 import { checkSubmitInput, MAX_REFERENCE_ATTEMPTS } from './ledger.js';
 import { newReference, normalizeReference } from './reference.js';
+import { FilingSealer } from './sealed-filing.js';
 import {
   FILING_STATUSES,
   FilingStoreError,
@@ -26,7 +28,17 @@ export const POSTGRES_DEFAULTS = {
   pingTimeoutMs: 1_000,
   /** The table, found through the connection's search_path unless `schema` is given. */
   table: 'filings',
+  /** Rows sealed per statement when a migration or reseal() seals existing rows. */
+  resealBatch: 500,
 } as const;
+
+/**
+ * The schema version this code writes (kept in `schema_versions`, one row per filings table, beside it):
+ * 1. the filings table (reference, idempotency key, status, times, profile, category, filing as jsonb);
+ * 2. personal fields sealed: `key_id` (the data key of the row's sealed fields) and `person_id_hash` (the
+ *    keyed hash of the insured person's ID number, indexed); rows written by version 1 are sealed.
+ */
+export const FILINGS_SCHEMA_VERSION = 2;
 
 export interface PostgresFilingStoreOptions extends FilingStoreOptions {
   /** postgres:// or postgresql:// URL (FILINGS_URL). It may hold a password: it is never put in an error. */
@@ -41,6 +53,8 @@ export interface PostgresFilingStoreOptions extends FilingStoreOptions {
   pingTimeoutMs?: number;
   /** Errors of idle pooled connections (the server went away between statements). Never carries filing data. */
   onError?: (err: Error) => void;
+  /** The data keys: personal fields are sealed with the current one (DATA_ENCRYPTION_KEY). */
+  keys: DataKeyRing;
 }
 
 /**
@@ -112,6 +126,11 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
   readonly #password: string;
   readonly #pingTimeoutMs: number;
   readonly #statementTimeoutMs: number;
+  readonly #sealer: FilingSealer;
+  /** The schema-versions table, as used in statements (and as to_regclass takes it). */
+  readonly #versions: string;
+  readonly #qualified: string;
+  readonly #qualifiedVersions: string;
   #ready: Promise<void> | undefined;
   #closed = false;
 
@@ -129,7 +148,12 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
     this.#password = safeDecode(parsed.password);
     this.#tableName = options.table ?? POSTGRES_DEFAULTS.table;
     this.#schema = options.schema;
-    this.table = (this.#schema === undefined ? '' : `${quoteIdentifier(this.#schema, 'schema')}.`) + quoteIdentifier(this.#tableName, 'table');
+    const schemaPrefix = this.#schema === undefined ? '' : `${quoteIdentifier(this.#schema, 'schema')}.`;
+    this.table = schemaPrefix + quoteIdentifier(this.#tableName, 'table');
+    this.#versions = `${schemaPrefix}"schema_versions"`;
+    this.#qualified = this.#schema === undefined ? this.#tableName : `${this.#schema}.${this.#tableName}`;
+    this.#qualifiedVersions = this.#schema === undefined ? 'schema_versions' : `${this.#schema}.schema_versions`;
+    this.#sealer = new FilingSealer(options.keys);
     this.#now = options.now ?? (() => new Date());
     this.#random = options.random;
     this.#pingTimeoutMs = options.pingTimeoutMs ?? POSTGRES_DEFAULTS.pingTimeoutMs;
@@ -169,6 +193,27 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
     return this.#tracked(() => this.#setStatus(reference, status));
   }
 
+  findByIdNumber(idNumber: string): Promise<StoredFiling<T>[]> {
+    return this.#tracked(() => this.#findByIdNumber(idNumber));
+  }
+
+  reseal(): Promise<number> {
+    return this.#tracked(async () => {
+      await this.#migrated();
+      let client: PoolClient;
+      try {
+        client = await this.#pool.connect();
+      } catch (err) {
+        throw this.#failure('reseal', err);
+      }
+      try {
+        return await this.#resealRows(client, 'reseal');
+      } finally {
+        client.release();
+      }
+    });
+  }
+
   /** Calls under way, so that close() lets a submit finish all its statements before the pool ends. */
   readonly #inFlight = new Set<Promise<unknown>>();
 
@@ -201,7 +246,8 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
       throw e;
     }
     await this.#migrated();
-    const json = JSON.stringify(filing);
+    const sealed = this.#sealer.seal(filing);
+    const json = JSON.stringify(sealed.filing);
     const now = this.#now();
     const at = now.toISOString();
     for (let attempt = 0; attempt < MAX_REFERENCE_ATTEMPTS; attempt++) {
@@ -209,11 +255,11 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
       let inserted: FilingRow | undefined;
       try {
         const result = await this.#pool.query<FilingRow>(
-          `INSERT INTO ${this.table} (${COLUMNS})
-           VALUES ($1, $2, 'SUBMITTED', $3::timestamptz, $3::timestamptz, $4, $5, $6, $7::jsonb)
+          `INSERT INTO ${this.table} (${COLUMNS}, key_id, person_id_hash)
+           VALUES ($1, $2, 'SUBMITTED', $3::timestamptz, $3::timestamptz, $4, $5, $6, $7::jsonb, $8, $9)
            ON CONFLICT (idempotency_key) DO NOTHING
            RETURNING ${COLUMNS}`,
-          [reference, input.idempotencyKey, at, input.profileId, input.profileVersion, input.category, json],
+          [reference, input.idempotencyKey, at, input.profileId, input.profileVersion, input.category, json, sealed.keyId, sealed.personIdHash ?? null],
         );
         inserted = result.rows[0];
       } catch (err) {
@@ -221,7 +267,7 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
         if (err instanceof DatabaseError && err.code === '23505') continue;
         throw this.#failure('submit', err);
       }
-      if (inserted) return { stored: toStored<T>(inserted), created: true };
+      if (inserted) return { stored: this.#opened(inserted), created: true };
       // Another submit with this key got there first (here or on another instance, committed by now).
       const existing = await this.#byKey(input.idempotencyKey);
       if (existing) return { stored: existing, created: false };
@@ -234,7 +280,25 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
     if (canonical === undefined) return undefined;
     await this.#migrated();
     const row = await this.#query('get', `SELECT ${COLUMNS} FROM ${this.table} WHERE reference = $1`, [canonical]);
-    return row && toStored<T>(row);
+    return row && this.#opened(row);
+  }
+
+  async #findByIdNumber(idNumber: string): Promise<StoredFiling<T>[]> {
+    const hashes = this.#sealer.idHashes(idNumber);
+    if (hashes.length === 0) return [];
+    await this.#migrated();
+    let rows: FilingRow[];
+    try {
+      rows = (
+        await this.#pool.query<FilingRow>(
+          `SELECT ${COLUMNS} FROM ${this.table} WHERE person_id_hash = ANY($1::text[]) ORDER BY created_at DESC, reference DESC`,
+          [hashes],
+        )
+      ).rows;
+    } catch (err) {
+      throw this.#failure('find', err);
+    }
+    return rows.map((row) => this.#opened(row));
   }
 
   async #setStatus(reference: string, status: FilingStatus): Promise<StoredFiling<T> | undefined> {
@@ -247,7 +311,7 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
       `UPDATE ${this.table} SET status = $2, updated_at = $3::timestamptz WHERE reference = $1 RETURNING ${COLUMNS}`,
       [canonical, status, this.#now().toISOString()],
     );
-    return row && toStored<T>(row);
+    return row && this.#opened(row);
   }
 
   /** True when the table is there (created if need be) and `SELECT 1` answers within the ping timeout. */
@@ -284,7 +348,57 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
 
   async #byKey(idempotencyKey: string): Promise<StoredFiling<T> | undefined> {
     const row = await this.#query('submit', `SELECT ${COLUMNS} FROM ${this.table} WHERE idempotency_key = $1`, [idempotencyKey]);
-    return row && toStored<T>(row);
+    return row && this.#opened(row);
+  }
+
+  /** A row as the caller gets it: the personal fields opened. */
+  #opened(row: FilingRow): StoredFiling<T> {
+    const stored = toStored<T>(row);
+    return { ...stored, filing: this.#sealer.open(stored.filing) };
+  }
+
+  /**
+   * Seals, batch by batch (keyset order, one statement per batch), every row whose fields are in clear
+   * or under another key than the current one. A row changed meanwhile by another instance's reseal is
+   * left to it (the update checks the key it read). Returns how many rows changed.
+   */
+  async #resealRows(client: PoolClient, operation: string): Promise<number> {
+    let after = '';
+    let count = 0;
+    for (;;) {
+      let rows: Array<{ reference: string; filing: unknown; key_id: string | null }>;
+      try {
+        rows = (
+          await client.query<{ reference: string; filing: unknown; key_id: string | null }>(
+            `SELECT reference, filing, key_id FROM ${this.table}
+              WHERE reference > $1 AND key_id IS DISTINCT FROM $2 ORDER BY reference LIMIT $3`,
+            [after, this.#sealer.keyId, POSTGRES_DEFAULTS.resealBatch],
+          )
+        ).rows;
+      } catch (err) {
+        throw this.#failure(operation, err);
+      }
+      if (rows.length === 0) return count;
+      after = rows.at(-1)!.reference;
+      const sealed = rows.map((row) => ({ row, ...this.#sealer.seal(row.filing) }));
+      try {
+        const result = await client.query(
+          `UPDATE ${this.table} AS t SET filing = v.filing::jsonb, key_id = v.key_id, person_id_hash = v.person_id_hash
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(reference, filing, key_id, person_id_hash, old_key_id)
+            WHERE t.reference = v.reference AND t.key_id IS NOT DISTINCT FROM v.old_key_id`,
+          [
+            sealed.map((s) => s.row.reference),
+            sealed.map((s) => JSON.stringify(s.filing)),
+            sealed.map((s) => s.keyId),
+            sealed.map((s) => s.personIdHash ?? null),
+            sealed.map((s) => s.row.key_id),
+          ],
+        );
+        count += result.rowCount ?? 0;
+      } catch (err) {
+        throw this.#failure(operation, err);
+      }
+    }
   }
 
   async #query(operation: string, text: string, values: unknown[]): Promise<FilingRow | undefined> {
@@ -323,38 +437,92 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
     };
     client.on('error', onLost);
     try {
-      const qualified = this.#schema === undefined ? this.#tableName : `${this.#schema}.${this.#tableName}`;
-      const exists = await client.query<{ found: string | null }>('SELECT to_regclass($1) AS found', [qualified]);
-      if (exists.rows[0]?.found) return;
+      // Up to date (every start but the first after an upgrade): two reads, no lock, no DDL right needed.
+      if ((await this.#schemaVersion(client)) >= FILINGS_SCHEMA_VERSION) return;
       await client.query('BEGIN');
       // One instance at a time past this point; the lock ends with the transaction.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', ['yidi-beian:filings-schema', qualified]);
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', ['yidi-beian:filings-schema', this.#qualified]);
       if (this.#schema !== undefined) {
         const schema = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.#schema]);
         if (schema.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.#schema, 'schema')}`);
       }
-      const statuses = FILING_STATUSES.map((s) => `'${s}'`).join(', ');
-      await client.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
-        reference text PRIMARY KEY,
-        idempotency_key text NOT NULL UNIQUE,
-        status text NOT NULL CHECK (status IN (${statuses})),
-        created_at timestamptz NOT NULL,
-        updated_at timestamptz NOT NULL,
-        profile_id text NOT NULL,
-        profile_version text NOT NULL,
-        category text NOT NULL,
-        filing jsonb NOT NULL
+      await client.query(`CREATE TABLE IF NOT EXISTS ${this.#versions} (
+        table_name text PRIMARY KEY,
+        version integer NOT NULL,
+        migrated_at timestamptz NOT NULL
       )`);
-      await client.query(`CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`${this.#tableName}_created_at_idx`.slice(0, 63), 'index')} ON ${this.table} (created_at)`);
+      // Read again under the lock: another instance may have migrated meanwhile.
+      const from = await this.#schemaVersion(client);
+      for (let version = from + 1; version <= FILINGS_SCHEMA_VERSION; version++) await this.#migrateTo(version, client);
+      if (from < FILINGS_SCHEMA_VERSION) {
+        await client.query(
+          `INSERT INTO ${this.#versions} (table_name, version, migrated_at) VALUES ($1, $2, now())
+           ON CONFLICT (table_name) DO UPDATE SET version = EXCLUDED.version, migrated_at = EXCLUDED.migrated_at`,
+          [this.#tableName, FILINGS_SCHEMA_VERSION],
+        );
+      }
       await client.query('COMMIT');
     } catch (err) {
       failed = err;
       await client.query('ROLLBACK').catch(() => undefined);
-      throw this.#failure('open', err);
+      throw err instanceof FilingStoreError || err instanceof FilingStoreUnavailableError ? err : this.#failure('open', err);
     } finally {
       client.off('error', onLost);
       client.release(failed instanceof Error && !(failed instanceof DatabaseError) ? failed : undefined);
     }
+  }
+
+  /**
+   * The table's schema version: its row in schema_versions; 1 for a table made before versions were
+   * kept (it has the version 1 columns); 0 when there is no table.
+   */
+  async #schemaVersion(client: PoolClient): Promise<number> {
+    const found = await client.query<{ versions: string | null; filings: string | null }>('SELECT to_regclass($1) AS versions, to_regclass($2) AS filings', [
+      this.#qualifiedVersions,
+      this.#qualified,
+    ]);
+    const { versions, filings } = found.rows[0] ?? { versions: null, filings: null };
+    if (versions) {
+      const row = await client.query<{ version: number }>(`SELECT version FROM ${this.#versions} WHERE table_name = $1`, [this.#tableName]);
+      if (row.rows[0]) return row.rows[0].version;
+    }
+    return filings ? 1 : 0;
+  }
+
+  /** One step of the schema, inside the migration's transaction. */
+  async #migrateTo(version: number, client: PoolClient): Promise<void> {
+    switch (version) {
+      case 1: {
+        const statuses = FILING_STATUSES.map((s) => `'${s}'`).join(', ');
+        await client.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+          reference text PRIMARY KEY,
+          idempotency_key text NOT NULL UNIQUE,
+          status text NOT NULL CHECK (status IN (${statuses})),
+          created_at timestamptz NOT NULL,
+          updated_at timestamptz NOT NULL,
+          profile_id text NOT NULL,
+          profile_version text NOT NULL,
+          category text NOT NULL,
+          filing jsonb NOT NULL
+        )`);
+        await client.query(`CREATE INDEX IF NOT EXISTS ${this.#index('created_at')} ON ${this.table} (created_at)`);
+        return;
+      }
+      case 2:
+        // Personal fields sealed; the rows written by version 1 are sealed now, in this transaction, so
+        // the table never holds a row in clear once version 2 is recorded.
+        await client.query(`ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS key_id text, ADD COLUMN IF NOT EXISTS person_id_hash text`);
+        await client.query(`CREATE INDEX IF NOT EXISTS ${this.#index('person_id_hash')} ON ${this.table} (person_id_hash)`);
+        await this.#resealRows(client, 'open');
+        await client.query(`ALTER TABLE ${this.table} ALTER COLUMN key_id SET NOT NULL`);
+        return;
+      default:
+        throw new Error(`filing store: no migration to schema version ${version}`);
+    }
+  }
+
+  #index(column: string): string {
+    return quoteIdentifier(`${this.#tableName}_${column}_idx`.slice(0, 63), 'index');
   }
 
   /** The error to throw for a failed statement: BAD_INPUT for text PostgreSQL cannot store, else unavailable. */

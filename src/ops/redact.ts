@@ -71,6 +71,14 @@ export function maskFreeText(s: string): string {
   return s.replace(ID_NUMBER, MASKED_ID).replace(MOBILE, MASKED_PHONE);
 }
 
+/**
+ * Replaces each resident ID number and mainland mobile number found in `s` (the shapes above) with what
+ * `id` and `phone` make of it: e.g. the display masks 1101**********002X and 138****5678.
+ */
+export function replaceIdAndPhoneNumbers(s: string, id: (found: string) => string, phone: (found: string) => string): string {
+  return s.replace(ID_NUMBER, (found) => id(found)).replace(MOBILE, (found) => phone(found));
+}
+
 function maskNumber(n: number): number | string {
   // A phone or ID stored as a number; ordinary measurements never have this shape.
   if (Number.isInteger(n) && n > 0) {

@@ -14,12 +14,14 @@ export function timedStorage(storage: Storage, metrics: Pick<Metrics, 'timeStore
   };
 }
 
-/** The filing store with submit, get and setStatus timed under store="filings"; ping and close as they are. */
+/** The filing store with submit, get, find and setStatus timed under store="filings"; the rest as they are. */
 export function timedFilingStore<T>(store: FilingStore<T>, metrics: Pick<Metrics, 'timeStore'>): FilingStore<T> {
   return {
     submit: (input: SubmitInput<T>) => metrics.timeStore('filings', 'submit', () => store.submit(input)),
     get: (reference: string) => metrics.timeStore('filings', 'get', () => store.get(reference)),
+    findByIdNumber: (idNumber: string) => metrics.timeStore('filings', 'find', () => store.findByIdNumber(idNumber)),
     setStatus: (reference: string, status: FilingStatus) => metrics.timeStore('filings', 'set_status', () => store.setStatus(reference, status)),
+    reseal: () => store.reseal(),
     ping: () => store.ping(),
     close: () => store.close(),
   };

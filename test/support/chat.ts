@@ -49,6 +49,12 @@ class RecordingStore implements FilingStore {
   setStatus(reference: string, status: Parameters<FilingStore['setStatus']>[1]) {
     return this.inner.setStatus(reference, status);
   }
+  findByIdNumber(idNumber: string) {
+    return this.inner.findByIdNumber(idNumber);
+  }
+  reseal() {
+    return this.inner.reseal();
+  }
   ping() {
     return this.inner.ping();
   }

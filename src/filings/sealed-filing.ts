@@ -1,0 +1,86 @@
+import { normaliseResidentId } from '../domain/resident-id.js';
+import type { DataKeyRing } from '../privacy/data-keys.js';
+import { FieldCipher } from '../privacy/field-cipher.js';
+import { SealedFields } from '../privacy/sealed-fields.js';
+
+/**
+ * The personal fields of a filing record (src/domain/filing.ts): the insured person's and the agent's
+ * name, resident ID number and phone, and the address. Every store keeps them sealed (AES-256-GCM under
+ * DATA_ENCRYPTION_KEY); everything else of the record stays readable for the agency's queries.
+ */
+export const PERSONAL_FILING_FIELDS = [
+  'person.name',
+  'person.idNumber',
+  'person.phone',
+  'agent.name',
+  'agent.idNumber',
+  'agent.phone',
+  'address',
+] as const;
+
+/** The field a filing is found by when its reference is lost: the insured person's resident ID number. */
+export const LOOKUP_ID_FIELD = 'person.idNumber';
+
+/** What a store keeps beside a sealed filing. */
+export interface SealedRecord<T> {
+  /** The filing with its personal fields sealed. */
+  filing: T;
+  /** The key those fields are sealed with. */
+  keyId: string;
+  /** The keyed hash of the insured person's ID number (undefined when the filing has none). */
+  personIdHash: string | undefined;
+}
+
+const ID_HASH_PURPOSE = 'resident-id';
+
+/**
+ * Seals and opens the personal fields of filings for a store, and computes the keyed hash that finds a
+ * filing by ID number: HMAC-SHA256 of the normalised number (spaces gone, upper-case X, half-width
+ * digits) under a key derived from the data key. The raw number is never indexed, stored or logged.
+ */
+export class FilingSealer {
+  readonly #fields: SealedFields;
+  readonly #cipher: FieldCipher;
+
+  constructor(keys: DataKeyRing) {
+    this.#cipher = new FieldCipher(keys);
+    this.#fields = new SealedFields(this.#cipher, PERSONAL_FILING_FIELDS, 'filing:');
+  }
+
+  /** The id of the key new filings are sealed with. */
+  get keyId(): string {
+    return this.#cipher.keyId;
+  }
+
+  /** The filing sealed under the current key (fields in clear or under an older key are sealed anew). */
+  seal<T>(filing: T): SealedRecord<T> {
+    const id = SealedFields.at(filing, LOOKUP_ID_FIELD);
+    const plainId = typeof id === 'string' ? this.#cipher.open(id, `filing:${LOOKUP_ID_FIELD}`) : undefined;
+    return {
+      filing: this.#fields.reseal(filing),
+      keyId: this.#cipher.keyId,
+      personIdHash: plainId === undefined || plainId === '' ? undefined : this.#cipher.lookupHash(ID_HASH_PURPOSE, normaliseResidentId(plainId)),
+    };
+  }
+
+  /** The filing with its personal fields in clear. Throws DataKeyError for a key that is not configured. */
+  open<T>(filing: T): T {
+    return this.#fields.open(filing);
+  }
+
+  /** True when the filing has a personal field in clear or sealed under another key than the current one. */
+  needsReseal(filing: unknown, keyId: string | undefined): boolean {
+    return keyId !== this.#cipher.keyId || this.#fields.needsReseal(filing);
+  }
+
+  /**
+   * The hashes a lookup by this ID number asks for: one under each key of the ring (a filing is hashed
+   * under the key it was sealed with). Empty for a string that cannot be an ID number.
+   */
+  idHashes(idNumber: string): string[] {
+    if (typeof idNumber !== 'string') return [];
+    const n = normaliseResidentId(idNumber);
+    if (!/^\d{17}[\dX]$/.test(n)) return [];
+    return this.#cipher.lookupHashes(ID_HASH_PURPOSE, n);
+  }
+}

@@ -4,6 +4,7 @@ import { maskPersonName } from '../src/domain/person-name.js';
 import { checkMobile, maskMobile } from '../src/domain/phone.js';
 import { maskResidentId } from '../src/domain/resident-id.js';
 import type { Details } from './filing-state.js';
+import { answeredPromptId } from './form/answered.js';
 
 /**
  * The answers that are personal data: the insured person's and the agent's name, resident ID number and
@@ -26,24 +27,13 @@ export const PERSONAL_DETAIL_FIELDS = Object.keys(PERSONAL_DETAILS) as Array<key
 
 const MASK_BY_PROMPT = new Map<string, (text: string) => string>(Object.values(PERSONAL_DETAILS).map((d) => [d.promptId, d.mask]));
 
-/** The turnState key under which a turn notes the personal question the incoming message answered. */
-const ANSWERED_KEY = 'personalAnswerPromptId';
-
-/**
- * Notes on the turn that its message was taken as the answer (valid or not) to `promptId`; a no-op
- * for questions that do not ask for personal data. Commands (help, back…) never reach this point.
- */
-export function notePersonalAnswer(context: TurnContext, promptId: string): void {
-  if (MASK_BY_PROMPT.has(promptId)) context.turnState.set(ANSWERED_KEY, promptId);
-}
-
 /**
  * How the incoming message of this turn is to be shown back once the bot has taken it: masked as the
- * personal answer it was (1101**********002X, 138****5678, 张*, 上海市徐汇区****), or undefined when
- * the turn took no personal answer.
+ * personal answer it was (1101**********002X, 138****5678, 张*, 上海市徐汇****), valid or not, or undefined
+ * when the turn read no answer to a personal question (commands such as help or back never are).
  */
 export function personalAnswerMask(context: TurnContext): ((text: string) => string) | undefined {
-  const promptId = context.turnState.get(ANSWERED_KEY) as string | undefined;
+  const promptId = answeredPromptId(context);
   return promptId === undefined ? undefined : MASK_BY_PROMPT.get(promptId);
 }
 

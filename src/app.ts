@@ -17,7 +17,7 @@ import { createTurnErrorHandler } from './bot/turn-error.js';
 import { TurnLogMiddleware } from './bot/turn-log-middleware.js';
 import { TurnOrderMiddleware } from './bot/turn-order-middleware.js';
 import { createBotFrameworkAdapter, registerBotFrameworkChannel } from './channels/bot-framework/bot-framework-channel.js';
-import { MemoryActivityLog, PAGE_LOCALES, RedisActivityLog, registerWebChannel, type WebChannel } from './channels/web/index.js';
+import { MemoryActivityLog, MemoryWebAccess, PAGE_LOCALES, RedisActivityLog, RedisWebAccess, registerWebChannel, type WebChannel } from './channels/web/index.js';
 import { normalizeReference } from './filings/index.js';
 import { durationText } from './pages/document.js';
 import { privacyNotice } from './pages/privacy.js';
@@ -206,14 +206,19 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     ]),
   ) as Record<(typeof PAGE_LOCALES)[number], Record<string, string>>;
 
-  // The citizens' web page and its Direct Line-compatible channel, with its own adapter. Its activities
-  // live beside the conversation state (Redis when configured), so any instance can answer a poll.
+  // The citizens' web page and its Direct Line-compatible channel, with its own adapter. Its activities,
+  // stream tickets and revoked tokens live beside the conversation state (Redis when configured), so any
+  // instance can answer a poll or take a stream.
+  const webPrefix = `${config.state.keyPrefix}webchat:`;
   const web = registerWebChannel(server, {
     logic,
     tokenSecret: config.webToken.secret,
     activityLog: state.client
-      ? new RedisActivityLog(state.client, { keyPrefix: `${config.state.keyPrefix}webchat:`, ttlSeconds: config.state.conversationTtlSeconds })
+      ? new RedisActivityLog(state.client, { keyPrefix: webPrefix, ttlSeconds: config.state.conversationTtlSeconds })
       : new MemoryActivityLog({ ttlSeconds: config.state.conversationTtlSeconds }),
+    access: state.client ? new RedisWebAccess(state.client, { keyPrefix: webPrefix }) : new MemoryWebAccess(),
+    // The person's messages are kept in the transcript as the bot shows them back (personal data masked).
+    incomingTextMask: (context) => bot.incomingTextMask(context),
     onTurnError,
     logger,
     allowedOrigins: config.web.allowedOrigins, // WEB_ALLOWED_ORIGINS: portals using the API from their own pages (CORS)
@@ -231,7 +236,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       },
     },
     trustProxy: config.web.trustProxyHops, // WEB_TRUST_PROXY: proxies in front that append to X-Forwarded-For
-    expiredTokenGraceSeconds: config.state.conversationTtlSeconds, // an expired token may resume its conversation while it lives
+    // An expired token may resume its conversation for DEFAULT_EXPIRED_TOKEN_GRACE_SECONDS (2 h: a laptop that slept).
   });
   for (const m of middleware) web.adapter.use(m);
 

@@ -6,6 +6,7 @@ import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/ops/logger.js';
 import { sendRaw, type RawReply } from './channels.web.fixtures.js';
+import { LT_RESIDENT_TO_SUMMARY } from './support/paths.js';
 
 /**
  * The web channel as src/app.ts wires it, over a real port: no body parser runs server-wide, so every
@@ -146,6 +147,43 @@ describe('web channel as src/app.ts wires it (real port)', function () {
       ({ app, base } = await startApp());
       let n = 0;
       expect(await generated(() => `203.0.113.${++n}`)).to.equal(20);
+    });
+  });
+
+  describe('the person\'s own messages in the transcript (replayed on every reload)', () => {
+    before(async () => ({ app, base } = await startApp()));
+    after(() => stopApp(app));
+
+    it('are kept as the bot shows them back once it has taken them: name, ID numbers, phone and address masked', async () => {
+      const { token, conversationId } = await open();
+      const auth = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+      const say = async (text: string) => {
+        const reply = await send(base, 'POST', `/v3/directline/conversations/${conversationId}/activities`, auth, JSON.stringify({ type: 'message', text, locale: 'zh-CN' }));
+        expect(reply.status, reply.body).to.equal(200);
+      };
+      for (const [text] of LT_RESIDENT_TO_SUMMARY) {
+        if (text === '11010519491231002X') await say('1101051949123100'); // a mistyped ID number first: asked again
+        await say(text);
+      }
+      await say('我的身份证号是11010519491231002X，手机13812345678'); // typed anywhere: the numbers still masked
+      const page = await send(base, 'GET', `/v3/directline/conversations/${conversationId}/activities?watermark=`, { Authorization: `Bearer ${token}` }, undefined);
+      const activities = (JSON.parse(page.body) as { activities: Array<{ from: { role?: string }; text?: string }> }).activities;
+      const mine = activities.filter((a) => a.from.role === 'user').map((a) => a.text);
+      expect(mine).to.include.members([
+        '李**',
+        '1101********3100',
+        '1101**********002X',
+        '138****5678',
+        '浦东新区世纪****',
+        '我的身份证号是1101**********002X，手机138****5678',
+        '2026-12-01',
+        '复旦大学附属中山医院',
+      ]);
+      // (The bot's own example of an ID number, 11010519491231002X, is the one the script types: look at the person's messages only.)
+      const theirs = JSON.stringify(activities.filter((a) => a.from.role === 'user'));
+      for (const given of ['李秀英', '11010519491231002X', '1101051949123100', '13812345678', '世纪大道100号']) expect(theirs, given).to.not.include(given);
+      // The bot's own questions and summary are left as they were.
+      expect(activities.filter((a) => a.from.role === 'bot').length).to.be.greaterThan(10);
     });
   });
 });

@@ -164,7 +164,7 @@ export class DirectLineClient {
     return this.call<{ conversationId: string; token: string; expires_in: number }>('POST', '/conversations', { token, body: { locale } });
   }
   reconnect(token: string, conversationId: string, watermark = '') {
-    return this.call<{ conversationId: string; token: string }>('GET', `/conversations/${conversationId}?watermark=${watermark}`, { token });
+    return this.call<{ conversationId: string; token: string; streamUrl?: string }>('GET', `/conversations/${conversationId}?watermark=${watermark}`, { token });
   }
   poll(token: string, conversationId: string, watermark = '') {
     return this.call<{ activities: Activity[]; watermark: string }>('GET', `/conversations/${conversationId}/activities?watermark=${watermark}`, { token });

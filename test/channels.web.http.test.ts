@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Activity } from 'botbuilder';
-import { MemoryActivityLog, WebTokens } from '../src/channels/web/index.js';
+import { DEFAULT_EXPIRED_TOKEN_GRACE_SECONDS, MemoryActivityLog, WebTokens } from '../src/channels/web/index.js';
 import {
   BOT_WORDS,
   DirectLineClient,
@@ -51,6 +51,37 @@ describe('web channel: the Direct Line 3.0 subset Web Chat uses, over a real por
       expect(reply.body.conversationId).to.equal(conversationId);
       expect(claimsOf(reply.body.token)['user']).to.equal(claimsOf(token)['user']);
       expect((await dl.poll(reply.body.token, conversationId)).status).to.equal(200);
+    });
+
+    it('refresh revokes the token it replaces: a copy of the old one no longer polls, posts, reconnects or refreshes', async () => {
+      const { token, conversationId } = await dl.open();
+      const fresh = (await dl.refresh(token)).body.token;
+      for (const reply of [
+        await dl.poll(token, conversationId),
+        await dl.post(token, conversationId, userMessage('x')),
+        await dl.reconnect(token, conversationId),
+        await dl.refresh(token),
+      ]) {
+        expect(reply.status).to.equal(403);
+        expect(reply.body).to.have.nested.property('error.code', 'TokenExpired');
+      }
+      expect((await dl.poll(fresh, conversationId)).status).to.equal(200);
+      expect((await dl.refresh(fresh)).status).to.equal(200);
+    });
+
+    it('of two refreshes of one token at the same moment, exactly one gets a new token', async () => {
+      const { token } = await dl.open();
+      const replies = await Promise.all([dl.refresh(token), dl.refresh(token), dl.refresh(token)]);
+      expect(replies.map((r) => r.status).sort()).to.deep.equal([200, 403, 403]);
+    });
+
+    it('a stream URL alone opens nothing: its ticket is no token for refresh, reconnect or polling', async () => {
+      const { token, conversationId } = await dl.open();
+      const streamUrl = (await dl.reconnect(token, conversationId)).body.streamUrl as string;
+      const ticket = new URL(streamUrl).searchParams.get('ticket')!;
+      expect((await dl.refresh(ticket)).status).to.equal(401);
+      expect((await dl.reconnect(ticket, conversationId)).status).to.equal(401);
+      expect((await dl.poll(ticket, conversationId)).status).to.equal(401);
     });
   });
 
@@ -229,14 +260,18 @@ describe('web channel: the Direct Line 3.0 subset Web Chat uses, over a real por
       }
     });
 
-    describe('an expired token resumes its own conversation while the conversation lives (a laptop that slept)', () => {
+    describe('an expired token resumes its own conversation for two hours while the conversation lives (a laptop that slept)', () => {
+      it('the grace is two hours', () => {
+        expect(DEFAULT_EXPIRED_TOKEN_GRACE_SECONDS).to.equal(2 * 3600);
+      });
+
       const expiredFor = (conversationId: string, userId: string, agoSeconds: number) =>
         new WebTokens(TEST_SECRET, 1800, () => Date.now() - (1800 + agoSeconds) * 1000).issue(conversationId, userId).token;
 
       it('reconnect and refresh answer with a fresh token for the same conversation and user', async () => {
         const { token, conversationId } = await dl.open();
         const user = String(claimsOf(token)['user']);
-        const stale = expiredFor(conversationId, user, 3 * 3600);
+        const stale = expiredFor(conversationId, user, 110 * 60);
         const reconnected = await dl.reconnect(stale, conversationId);
         expect(reconnected.status).to.equal(200);
         expect(reconnected.body.conversationId).to.equal(conversationId);
@@ -249,7 +284,7 @@ describe('web channel: the Direct Line 3.0 subset Web Chat uses, over a real por
         expect(claimsOf(refreshed.body.token)).to.include({ conv: conversationId, user });
       });
 
-      it('not for a conversation that no longer exists, nor another conversation, nor past the conversation’s lifetime, nor forged', async () => {
+      it('not for a conversation that no longer exists, nor another conversation, nor past the two hours, nor forged', async () => {
         const { token, conversationId } = await dl.open();
         const gone = expiredFor('conversationGone12345', 'dl_x', 60);
         expect((await dl.reconnect(gone, 'conversationGone12345')).status).to.equal(403);
@@ -258,7 +293,7 @@ describe('web channel: the Direct Line 3.0 subset Web Chat uses, over a real por
         const reply = await dl.reconnect(expiredFor(other.conversationId, 'dl_x', 60), conversationId);
         expect(reply.status).to.equal(403);
         expect(reply.body).to.have.nested.property('error.code', 'Forbidden');
-        const ancient = expiredFor(conversationId, String(claimsOf(token)['user']), 25 * 3600);
+        const ancient = expiredFor(conversationId, String(claimsOf(token)['user']), 2 * 3600 + 60);
         expect((await dl.reconnect(ancient, conversationId)).body).to.have.nested.property('error.code', 'TokenExpired');
         expect((await dl.refresh(ancient)).status).to.equal(403);
         const forged = new WebTokens('another-secret-0123456789abcdef', 1800, () => Date.now() - 3600_000).issue(conversationId, 'dl_x').token;

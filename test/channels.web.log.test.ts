@@ -82,6 +82,35 @@ function activityLogContract(name: string, makeLog: () => ActivityLog) {
       expect((await log.since(b, '')).activities).to.deep.equal([]);
     });
 
+    it('an activity can be replaced in its place, keeping its id (the person\'s message, masked once taken)', async () => {
+      const id = conversation();
+      await log.create(id);
+      await log.append(id, message('一'));
+      const second = await log.append(id, message('11010519491231002X'));
+      await log.append(id, message('三'));
+      await log.replace(id, second, { ...message('1101**********002X'), id: 'ignored' });
+      const page = await log.since(id, '');
+      expect(page.activities.map((a) => [a.id, a.text])).to.deep.equal([
+        [`${id}|0000001`, '一'],
+        [second, '1101**********002X'],
+        [`${id}|0000003`, '三'],
+      ]);
+      expect(JSON.stringify(page)).to.not.include('11010519491231002X');
+    });
+
+    it('replacing what is not there changes nothing: another conversation\'s id, an id past the end, a conversation that is gone', async () => {
+      const [a, b] = [conversation(), conversation()];
+      await log.create(a);
+      await log.create(b);
+      const first = await log.append(a, message('甲'));
+      await log.replace(b, first, message('乙'));
+      await log.replace(a, `${a}|0000009`, message('丙'));
+      await log.replace(a, 'not-an-id', message('丁'));
+      await log.replace(conversation(), `${a}|0000001`, message('戊'));
+      expect((await log.since(a, '')).activities.map((x) => x.text)).to.deep.equal(['甲']);
+      expect((await log.since(b, '')).activities).to.deep.equal([]);
+    });
+
     it('an unknown conversation has no activities', async () => {
       expect(await log.since(conversation(), '')).to.deep.equal({ activities: [], watermark: '0' });
     });

@@ -2,14 +2,14 @@ import { expect } from 'chai';
 import type { Activity } from 'botbuilder';
 import { connect } from 'node:net';
 import WebSocket from 'ws';
-import { MemoryActivityLog, WebTokens } from '../src/channels/web/index.js';
+import { MemoryActivityLog, MemoryWebAccess, WebTokens } from '../src/channels/web/index.js';
 import { BOT_WORDS, DirectLineClient, startWebChannel, TEST_SECRET, textsOf, userMessage, type RunningChannel } from './channels.web.fixtures.js';
 
 /**
  * The Direct Line WebSocket stream over a real port, with the `ws` client: start and reconnect give a
- * streamUrl; the socket sends {activities, watermark} for new activities, whoever appended them; bad
- * tokens, other conversations, other paths and too many sockets are refused at once; a socket closes
- * when its token expires.
+ * streamUrl carrying a single-use stream ticket (never the token); the socket sends {activities,
+ * watermark} for new activities, whoever appended them; used, forged or foreign tickets, tokens in the
+ * URL, other paths and too many sockets are refused at once; a socket closes when its token expires.
  */
 const zh = BOT_WORDS['zh-CN'];
 
@@ -61,11 +61,13 @@ describe('web channel: the Direct Line WebSocket stream (real port, ws client)',
   let running: RunningChannel;
   let dl: DirectLineClient;
   let log: MemoryActivityLog;
+  let access: MemoryWebAccess;
   const sockets: WebSocket[] = [];
 
   beforeEach(async () => {
     log = new MemoryActivityLog();
-    running = await startWebChannel({ activityLog: log, webSocket: { scanMs: 100 } });
+    access = new MemoryWebAccess();
+    running = await startWebChannel({ activityLog: log, access, webSocket: { scanMs: 100 } });
     dl = new DirectLineClient(running.baseUrl);
   });
   afterEach(async () => {
@@ -86,17 +88,29 @@ describe('web channel: the Direct Line WebSocket stream (real port, ws client)',
     return opened;
   }
 
-  it('start and reconnect return a ws:// streamUrl for this host with the watermark and a token, as Direct Line does', async () => {
-    const { conversationId, streamUrl } = await started();
+  /** A fresh streamUrl (a new ticket) for a conversation, as directlinejs gets one when it reconnects. */
+  async function anotherStreamUrl(token: string, conversationId: string, watermark = ''): Promise<string> {
+    const reconnected = await dl.call<{ streamUrl: string }>('GET', `/conversations/${conversationId}?watermark=${watermark}`, { token });
+    expect(reconnected.status).to.equal(200);
+    return reconnected.body.streamUrl;
+  }
+
+  it('start and reconnect return a ws:// streamUrl for this host with the watermark and a fresh single-use ticket, never the token', async () => {
+    const { conversationId, streamUrl, token } = await started();
     const url = new URL(streamUrl);
     expect(url.protocol).to.equal('ws:');
     expect(url.host).to.equal(new URL(running.baseUrl).host);
     expect(url.pathname).to.equal(`/v3/directline/conversations/${conversationId}/stream`);
+    expect([...url.searchParams.keys()]).to.deep.equal(['watermark', 'ticket']);
     expect(url.searchParams.get('watermark')).to.equal('');
-    const token = url.searchParams.get('t')!;
-    expect(new WebTokens(TEST_SECRET).verify(token).ok).to.equal(true);
-    const reconnected = await dl.call<{ streamUrl: string }>('GET', `/conversations/${conversationId}?watermark=2`, { token });
+    const ticket = url.searchParams.get('ticket')!;
+    expect(ticket).to.match(/^[\w-]{43}$/);
+    expect(streamUrl).to.not.include(token.split('.')[2]!);
+    expect(new WebTokens(TEST_SECRET).verify(ticket).ok, 'a ticket is no token').to.equal(false);
+    const reconnected = await dl.call<{ streamUrl: string; token: string }>('GET', `/conversations/${conversationId}?watermark=2`, { token });
     expect(new URL(reconnected.body.streamUrl).searchParams.get('watermark')).to.equal('2');
+    expect(new URL(reconnected.body.streamUrl).searchParams.get('ticket')).to.not.equal(ticket);
+    expect(reconnected.body.streamUrl).to.not.include(reconnected.body.token.split('.')[2]!);
     const behindTls = await dl.call<{ streamUrl: string }>('GET', `/conversations/${conversationId}?watermark=`, { token });
     expect(behindTls.body.streamUrl.startsWith('ws://'), 'X-Forwarded-Proto is not trusted without WEB_TRUST_PROXY').to.equal(true);
   });
@@ -136,19 +150,31 @@ describe('web channel: the Direct Line WebSocket stream (real port, ws client)',
     expect(texts(groups)).to.deep.equal([zh.choose]);
   });
 
-  it('refuses at once: no token, a forged or expired token, another conversation, a conversation that does not exist', async () => {
+  it('a ticket opens one socket once: the same URL again (copied from a proxy\'s log) is refused', async () => {
+    const { streamUrl } = await started();
+    const { groups } = await stream(streamUrl);
+    await until(() => texts(groups).length >= 2, 'the greeting');
+    expect(await refusal(streamUrl)).to.equal(401);
+  });
+
+  it('refuses at once: no ticket, a token in its place, a made-up, used, expired or foreign ticket, a conversation that does not exist', async () => {
     const mine = await started();
     const theirs = await started();
     const base = running.baseUrl.replace('http:', 'ws:');
     const path = (id: string) => `${base}/v3/directline/conversations/${id}/stream`;
-    const myToken = new URL(mine.streamUrl).searchParams.get('t')!;
     expect(await refusal(path(mine.conversationId))).to.equal(401);
-    expect(await refusal(`${path(mine.conversationId)}?t=not.a.token`)).to.equal(401);
-    const expired = new WebTokens(TEST_SECRET, 60, () => Date.now() - 3600_000).issue(mine.conversationId, 'dl_x').token;
-    expect(await refusal(`${path(mine.conversationId)}?t=${expired}`)).to.equal(403);
-    expect(await refusal(`${path(theirs.conversationId)}?t=${myToken}`)).to.equal(403);
-    const ghost = new WebTokens(TEST_SECRET).issue('ghostConversation1', 'dl_x').token;
-    expect(await refusal(`${path('ghostConversation1')}?t=${ghost}`)).to.equal(404);
+    // The token itself, where Direct Line puts it (t=) and where the ticket goes: no longer accepted.
+    expect(await refusal(`${path(mine.conversationId)}?t=${mine.token}`)).to.equal(401);
+    expect(await refusal(`${path(mine.conversationId)}?ticket=${mine.token}`)).to.equal(401);
+    expect(await refusal(`${path(mine.conversationId)}?ticket=${'A'.repeat(43)}`)).to.equal(401);
+    const theirTicket = new URL(theirs.streamUrl).searchParams.get('ticket')!;
+    expect(await refusal(`${path(mine.conversationId)}?ticket=${theirTicket}`), 'a ticket of another conversation').to.equal(401);
+    const claims = { conversationId: mine.conversationId, userId: 'dl_x', expiresAt: Math.floor(Date.now() / 1000) + 600 };
+    expect(await refusal(`${path(mine.conversationId)}?ticket=${await access.issueTicket(claims, 0)}`), 'an expired ticket').to.equal(401);
+    const lapsed = { ...claims, expiresAt: Math.floor(Date.now() / 1000) - 1 };
+    expect(await refusal(`${path(mine.conversationId)}?ticket=${await access.issueTicket(lapsed, 60)}`), 'a ticket whose token expired').to.equal(403);
+    const ghost = { ...claims, conversationId: 'ghostConversation1' };
+    expect(await refusal(`${path('ghostConversation1')}?ticket=${await access.issueTicket(ghost, 60)}`)).to.equal(404);
   });
 
   it('an upgrade to any other path is refused at once, and the connection is closed (no hanging sockets)', async () => {
@@ -175,14 +201,14 @@ describe('web channel: the Direct Line WebSocket stream (real port, ws client)',
     await running.close();
     running = await startWebChannel({ activityLog: new MemoryActivityLog(), webSocket: { limits: { perConversation: 2 } } });
     dl = new DirectLineClient(running.baseUrl);
-    const { streamUrl } = await started();
+    const { streamUrl, token, conversationId } = await started();
     const first = await stream(streamUrl);
-    await stream(streamUrl);
-    expect(await refusal(streamUrl)).to.equal(429);
+    await stream(await anotherStreamUrl(token, conversationId));
+    expect(await refusal(await anotherStreamUrl(token, conversationId))).to.equal(429);
     first.ws.close();
     await first.closed;
     await until(() => running.channel.streams!.size === 1, 'the server to see the close');
-    await stream(streamUrl);
+    await stream(await anotherStreamUrl(token, conversationId));
   });
 
   it('closes the socket with 1008 when its token expires (the client reconnects with its fresh token)', async () => {
@@ -200,7 +226,7 @@ describe('web channel: the Direct Line WebSocket stream (real port, ws client)',
     dl = new DirectLineClient(running.baseUrl);
     const start = await dl.call('POST', '/conversations', { token: (await dl.generate()).body.token, body: {} });
     expect(start.body).to.not.have.property('streamUrl');
-    const url = `${running.baseUrl.replace('http:', 'ws:')}/v3/directline/conversations/${String(start.body['conversationId'])}/stream?t=${String(start.body['token'])}`;
+    const url = `${running.baseUrl.replace('http:', 'ws:')}/v3/directline/conversations/${String(start.body['conversationId'])}/stream?ticket=${'A'.repeat(43)}`;
     expect(await refusal(url)).to.equal(404);
     expect(await refusal(`${running.baseUrl.replace('http:', 'ws:')}/undefined`), 'as directlinejs asks when given no streamUrl').to.equal(404);
   });
@@ -244,9 +270,19 @@ describe('web channel: the stream while an upgrade is still being checked (slow 
   });
 
   async function streamUrlOfNewConversation(): Promise<string> {
+    return (await streamUrlsOfNewConversation(1))[0]!;
+  }
+
+  /** `n` streamUrls (each with its own ticket) for one new conversation. */
+  async function streamUrlsOfNewConversation(n: number): Promise<string[]> {
     const generated = await dl.generate();
-    const start = await dl.call<{ streamUrl: string }>('POST', '/conversations', { token: generated.body.token, body: {} });
-    return start.body.streamUrl;
+    const start = await dl.call<{ streamUrl: string; token: string; conversationId: string }>('POST', '/conversations', { token: generated.body.token, body: {} });
+    const urls = [start.body.streamUrl];
+    while (urls.length < n) {
+      const again = await dl.call<{ streamUrl: string }>('GET', `/conversations/${start.body.conversationId}?watermark=`, { token: start.body.token });
+      urls.push(again.body.streamUrl);
+    }
+    return urls;
   }
 
   it('a client that resets its connection meanwhile does not crash the process', async () => {
@@ -269,9 +305,9 @@ describe('web channel: the stream while an upgrade is still being checked (slow 
   });
 
   it('upgrades arriving together cannot pass the per-conversation limit', async () => {
-    const url = await streamUrlOfNewConversation();
+    const urls = await streamUrlsOfNewConversation(6);
     log.close();
-    const attempts = Array.from({ length: 6 }, () => {
+    const attempts = urls.map((url) => {
       const ws = new WebSocket(url);
       sockets.push(ws);
       return new Promise<'open' | number>((resolve) => {

@@ -4,6 +4,7 @@ import type { Locale, TextParams } from '../../src/content/texts.js';
 import type { Understanding } from '../../src/nlu/understanding.js';
 import type { ChannelCapabilities } from '../channel-capabilities.js';
 import { recordReading } from '../funnel.js';
+import { noteAnswered } from './answered.js';
 import type { Asking, FormContext } from './declaration.js';
 import { choiceNumber, isTaken, normalizeAnswer, type Recognition, type RecognizeScope } from './recognition.js';
 import { yesNoWord } from './recognizers.js';
@@ -162,6 +163,7 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
    */
   private async settle(context: TurnContext, state: AskState, options: AskOptions): Promise<boolean> {
     const { recognition, from } = await this.read(context, state, options);
+    noteAnswered(context, options.promptId);
     const turn = await this.host.load(context);
     const asking = this.askingOf(options.promptId);
     const scope = this.scope(asking, turn.c);

@@ -5,7 +5,9 @@
  *
  * The conversation id and token live in sessionStorage under `storeKey`, so a reload continues the same
  * conversation and replays its history; an expired one is replaced by a new one (`expiredBefore`), and
- * the token is refreshed while the page stays open. What to tell the person is left to the caller through
+ * the token is refreshed while the page stays open. A refresh revokes the token it replaces, so the page
+ * keeps a token of its own: each DirectLine gets its own from start or reconnect (and refreshes it by
+ * itself), and the page never hands its token to a DirectLine for longer than that first call. What to tell the person is left to the caller through
  * `say(key)` (a key of public/web/strings/<locale>.json), `trouble(key, keepConversation)` and
  * `recovered()`.
  *
@@ -90,7 +92,11 @@ var yidiConversation = (function () {
     return match ? Number(match[1]) : 0;
   }
 
-  /** Direct Line's reconnect: GET /conversations/:id gives a fresh token (and a streamUrl) for a conversation that still lives. */
+  /**
+   * Direct Line's reconnect: GET /conversations/:id gives a fresh token (and a streamUrl with a single-use
+   * stream ticket) for a conversation that still lives. It does not revoke the token it was given; a
+   * refresh does.
+   */
   function reconnect(call, conversationId, token) {
     return call('GET', '/conversations/' + encodeURIComponent(conversationId) + '?watermark=', token);
   }
@@ -238,14 +244,21 @@ var yidiConversation = (function () {
             if (current !== next) return;
             if (status === STATUS.Online) alive();
             else if (status === STATUS.ExpiredToken) {
-              refresh()
-                .then(function (refreshed) {
-                  if (refreshed) directLine.reconnect({ token: conversation.token });
-                  else stop('expiredRestart');
-                })
-                .catch(function () {
-                  trouble();
-                });
+              // The DirectLine's token was refused. Renew the page's own token, then give the DirectLine a
+              // token of its own from a reconnect: a refresh revokes the token it replaces, so the page and
+              // the DirectLine (which refreshes its token by itself) must never share one.
+              renewed(function () {
+                reconnect(call, conversation.conversationId, conversation.token)
+                  .then(function (r) {
+                    if (r.status === 200) directLine.reconnect({ conversationId: conversation.conversationId, token: r.data.token, streamUrl: r.data.streamUrl });
+                    else trouble();
+                  })
+                  .catch(function () {
+                    trouble();
+                  });
+              }).catch(function () {
+                trouble();
+              });
             } else if (status === STATUS.Ended) {
               // directlinejs ends when the server no longer has the conversation (404).
               if (confirmed) stop('lost');

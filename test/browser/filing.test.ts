@@ -9,7 +9,8 @@ import { WebChatDriver, type Step } from './webchat-driver.js';
 
 /**
  * A citizen files on the web page, in a real Chromium: the whole conversation in Chinese by clicking
- * buttons and typing, a reload in the middle, the summary card with a per-field edit, the reference.
+ * buttons and typing, a reload in the middle, the summary card with a per-field edit, the reference;
+ * reloaded at the end, the person's own messages show their name, ID number and phones masked.
  */
 describe('the web page, end to end in a real browser: a whole filing in Chinese', function () {
   this.timeout(120_000);
@@ -104,6 +105,12 @@ describe('the web page, end to end in a real browser: a whole filing in Chinese'
     expect(stored?.category).to.equal('TMP_OTHER');
     expect(stored?.filing).to.deep.include({ startDate: '2026-12-01' });
     expect(JSON.stringify(stored?.filing)).to.include('13912345678');
+
+    // A reload replays the person's own messages with what they gave masked, as the bot shows it back.
+    await driver.run([{ reload: true }, { sees: '备案已提交' }]);
+    const mine = (await driver.transcript()).filter((l) => l.from === 'user').map((l) => l.text);
+    expect(mine).to.include.members(['张*', '1101**********002X', '138****5678', '139****5678', '下个月1号', '上海市第六人民医院']);
+    for (const given of ['张三', '11010519491231002x', '138 1234 5678', '13912345678']) expect(mine.join('\n')).to.not.include(given);
     expect(driver.problems.filter((p) => !/favicon/.test(p))).to.deep.equal([]);
   });
 });

@@ -63,4 +63,28 @@ describe('the page over the bot’s WebSocket stream (real Chromium, default cre
     expect((await browser.transcript()).map((l) => l.text)).to.deep.equal([zh.greeting, zh.choose, zh.choices[0], zh.askName]);
     await browser.run([{ type: '孙七' }, { see: zh.done('孙七', zh.choices[0]) }]);
   });
+
+  it('the stream URL carries a single-use ticket, never the token; past its first token the conversation goes on over new sockets, and a reload resumes it', async () => {
+    await running.close();
+    running = await startWebChannel({ activityLog: log, webSocket: { scanMs: 200 }, tokenTtlSeconds: 6 });
+    const sockets: string[] = [];
+    browser.page.on('websocket', (ws) => sockets.push(ws.url()));
+    await browser.open(`${running.baseUrl}/`);
+    await browser.run([{ see: zh.choose }, { click: zh.choices[0] }, { see: zh.askName }]);
+    // The first token expires: the server closes the socket, directlinejs reconnects with a fresh token and ticket.
+    const deadline = Date.now() + 20_000;
+    while (sockets.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(sockets.length, 'a second socket after the first token expired').to.be.at.least(2);
+    await browser.run([{ type: '孙七' }, { see: zh.done('孙七', zh.choices[0]) }]);
+
+    const saved = await browser.page.evaluate(() => JSON.stringify(Object.values(sessionStorage)));
+    const tickets = sockets.map((url) => new URL(url).searchParams);
+    for (const params of tickets) {
+      expect([...params.keys()].sort()).to.deep.equal(['ticket', 'watermark']);
+      expect(saved).to.not.include(params.get('ticket')!);
+    }
+    expect(new Set(tickets.map((p) => p.get('ticket'))).size).to.equal(tickets.length);
+    await browser.run([{ reload: true }, { see: zh.done('孙七', zh.choices[0]) }]);
+    expect(browser.problems).to.deep.equal([]);
+  });
 });

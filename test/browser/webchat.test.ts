@@ -142,7 +142,8 @@ describe('the citizens’ page in a real browser (Chromium, Web Chat 4.18.1 serv
     await browser.run([{ see: zh.choose }, { click: zh.choices[0] }, { see: zh.askName }]);
     const saved = (await savedConversation())!;
     const user = JSON.parse(Buffer.from((saved as unknown as { token: string }).token.split('.')[1]!, 'base64url').toString('utf8')).user as string;
-    const slept = new WebTokens(TEST_SECRET, 1800, () => Date.now() - 3 * 3600_000).issue(saved.conversationId, user).token;
+    // Issued two hours ago, so expired an hour and a half ago: within the two hours' grace.
+    const slept = new WebTokens(TEST_SECRET, 1800, () => Date.now() - 2 * 3600_000).issue(saved.conversationId, user).token;
     await browser.page.evaluate(([key, value]) => sessionStorage.setItem(key!, value!), [STORE_KEY, JSON.stringify({ ...saved, token: slept })]);
 
     await browser.run([{ reload: true }, { see: zh.askName }]);

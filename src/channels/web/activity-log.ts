@@ -15,6 +15,12 @@ export interface ActivityPage {
 export interface ActivityLog {
   /** Appends one activity and returns the id it got ("<conversationId>|0000007"). */
   append(conversationId: string, activity: Partial<Activity>): Promise<string>;
+  /**
+   * Puts `activity` in the place of the one with this id (it keeps the id): the person's message, once
+   * the bot has taken it, kept with its personal data masked. Nothing happens when there is no such
+   * activity (the conversation expired meanwhile).
+   */
+  replace(conversationId: string, id: string, activity: Partial<Activity>): Promise<void>;
   /** The activities after `watermark` ('' or absent: from the start), at most `limit` of them. */
   since(conversationId: string, watermark: string | undefined, limit?: number): Promise<ActivityPage>;
   /** Whether the conversation was created and has not expired. */
@@ -31,6 +37,13 @@ export const DEFAULT_CONVERSATION_TTL_SECONDS = 24 * 60 * 60;
 /** The id of the n-th activity (1-based) of a conversation, shaped like Direct Line's. */
 export function activityId(conversationId: string, sequence: number): string {
   return `${conversationId}|${String(sequence).padStart(7, '0')}`;
+}
+
+/** The position (1-based) of an activity of this conversation from its id, or undefined for any other id. */
+export function sequenceOf(conversationId: string, id: string): number | undefined {
+  if (!id.startsWith(`${conversationId}|`)) return undefined;
+  const tail = id.slice(conversationId.length + 1);
+  return /^\d{7,9}$/.test(tail) && Number(tail) > 0 ? Number(tail) : undefined;
 }
 
 /** True for a well-formed watermark: a whole count of seen activities. */
@@ -86,6 +99,13 @@ export class MemoryActivityLog implements ActivityLog {
     conversation.activities.push(structuredClone({ ...activity, id }) as Activity);
     conversation.expiresAt = this.now() + this.ttlMs;
     return id;
+  }
+
+  async replace(conversationId: string, id: string, activity: Partial<Activity>): Promise<void> {
+    const activities = this.live(conversationId)?.activities;
+    const sequence = sequenceOf(conversationId, id);
+    if (!activities || sequence === undefined || sequence > activities.length) return;
+    activities[sequence - 1] = structuredClone({ ...activity, id }) as Activity;
   }
 
   async since(conversationId: string, watermark: string | undefined, limit = DEFAULT_PAGE_LIMIT): Promise<ActivityPage> {

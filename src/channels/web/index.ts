@@ -9,8 +9,11 @@ export {
   registerWebChannel,
   DIRECT_LINE_BASE,
   DEFAULT_RATE_LIMITS,
+  DEFAULT_EXPIRED_TOKEN_GRACE_SECONDS,
   type WebChannel,
   type WebChannelOptions,
   type WebChannelLogger,
   type WebRateLimits,
 } from './web-channel.js';
+export { MemoryWebAccess, STREAM_TICKET_TTL_SECONDS, type WebAccessStore } from './web-access.js';
+export { RedisWebAccess, type RedisWebAccessOptions } from './redis-web-access.js';

@@ -1,13 +1,23 @@
 import type { Activity } from 'botbuilder';
-import type { RedisClient } from '../../state/redis-client.js';
+import { script, type RedisClient } from '../../state/redis-client.js';
 import {
   activityId,
   DEFAULT_CONVERSATION_TTL_SECONDS,
   DEFAULT_PAGE_LIMIT,
   parseWatermark,
+  sequenceOf,
   type ActivityLog,
   type ActivityPage,
 } from './activity-log.js';
+
+/** Sets the activity at a 0-based index if the list still reaches it. KEYS: list. ARGV: index, JSON. */
+const REPLACE_LUA = `
+if redis.call('LLEN', KEYS[1]) > tonumber(ARGV[1]) then
+  redis.call('LSET', KEYS[1], ARGV[1], ARGV[2])
+  return 1
+end
+return 0
+`;
 
 export interface RedisActivityLogOptions {
   /** Put before every key, e.g. "yidi:webchat:". */
@@ -25,6 +35,7 @@ export interface RedisActivityLogOptions {
 export class RedisActivityLog implements ActivityLog {
   private readonly prefix: string;
   private readonly ttlSeconds: number;
+  private readonly replaceScript: (keys: string[], args: (string | number)[]) => Promise<number>;
 
   constructor(
     private readonly redis: RedisClient,
@@ -32,6 +43,7 @@ export class RedisActivityLog implements ActivityLog {
   ) {
     this.prefix = options.keyPrefix ?? 'webchat:';
     this.ttlSeconds = options.ttlSeconds ?? DEFAULT_CONVERSATION_TTL_SECONDS;
+    this.replaceScript = script<number>(redis, 'beianWebLogReplace', REPLACE_LUA);
   }
 
   async create(conversationId: string): Promise<void> {
@@ -58,6 +70,13 @@ export class RedisActivityLog implements ActivityLog {
         .exec(),
     );
     return activityId(conversationId, Number(results[0]));
+  }
+
+  async replace(conversationId: string, id: string, activity: Partial<Activity>): Promise<void> {
+    const sequence = sequenceOf(conversationId, id);
+    if (sequence === undefined) return;
+    const { id: _ignored, ...rest } = activity;
+    await this.replaceScript([this.listKey(conversationId)], [sequence - 1, JSON.stringify(rest)]);
   }
 
   async since(conversationId: string, watermark: string | undefined, limit = DEFAULT_PAGE_LIMIT): Promise<ActivityPage> {

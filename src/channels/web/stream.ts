@@ -6,7 +6,7 @@ import { isWatermark, parseWatermark } from './activity-log.js';
 import type { CorsPolicy } from './cors.js';
 import { clientAddress, HttpError } from '../http.js';
 import type { RateLimiter } from '../rate-limiter.js';
-import type { WebTokens } from './web-tokens.js';
+import type { WebAccessStore } from './web-access.js';
 import { throttledWarning } from '../../ops/throttled-warning.js';
 
 /**
@@ -15,11 +15,12 @@ import { throttledWarning } from '../../ops/throttled-warning.js';
  * from it; it sends "" every 20 s and reconnects (GET /conversations/:id) whenever the socket closes.
  *
  * One WebSocketServer (the `ws` package) in noServer mode takes the HTTP server's upgrades: the stream
- * path with a valid token (`t`) for an existing conversation is accepted, every other upgrade is refused
- * at once. New activities reach open sockets at once when this instance appended them, and within
+ * path with a valid stream ticket (`ticket`: single-use, issued with the streamUrl by start or reconnect,
+ * never the token, since URLs end up in proxies' logs) for an existing conversation is accepted, every
+ * other upgrade is refused at once. New activities reach open sockets at once when this instance appended them, and within
  * `scanMs` when another instance did (one shared timer reads the log for each open socket). Protocol pings
- * find dead peers. A socket closes (1008) when its token expires; the client then reconnects with the
- * token it keeps fresh.
+ * find dead peers. A socket closes (1008) when the token issued with its ticket expires; the client then
+ * reconnects with the token it keeps fresh, and gets a new ticket.
  */
 export interface StreamLimits {
   /** Open sockets per conversation (a few tabs of one conversation). */
@@ -36,7 +37,8 @@ const CLOSE_TOKEN_EXPIRED = 1008;
 export interface StreamOptions {
   http: HttpServer;
   log: ActivityLog;
-  tokens: WebTokens;
+  /** Where stream tickets are taken (shared by every instance). */
+  access: WebAccessStore;
   cors: CorsPolicy;
   byAddress: RateLimiter;
   trustProxy: number;
@@ -130,9 +132,10 @@ export class DirectLineStreams {
     if (origin !== undefined && !this.options.cors.allows(origin) && !sameOrigin(origin, req.headers.host)) return refuse(socket, 403, 'Forbidden');
     const address = clientAddress(req as Parameters<typeof clientAddress>[0], this.options.trustProxy);
     if (!this.options.byAddress.take(address).allowed) return refuse(socket, 429, 'Too Many Requests');
-    const check = this.options.tokens.verify(url.searchParams.get('t') ?? '');
-    if (!check.ok) return refuse(socket, check.error === 'token_expired' ? 403 : 401, check.error === 'token_expired' ? 'Forbidden' : 'Unauthorized');
-    if (check.claims.conversationId !== conversationId) return refuse(socket, 403, 'Forbidden');
+    // The ticket is taken (used up) whatever happens next: a URL copied from a log opens nothing.
+    const claims = await this.options.access.takeTicket(conversationId, url.searchParams.get('ticket') ?? '');
+    if (!claims || claims.conversationId !== conversationId) return refuse(socket, 401, 'Unauthorized');
+    if (claims.expiresAt * 1000 <= this.options.now()) return refuse(socket, 403, 'Forbidden');
     if (this.closing) return refuse(socket, 503, 'Service Unavailable');
     // Counted before the log is asked (below), so upgrades arriving together cannot all pass the limits.
     if (this.countFor(conversationId) >= this.limits.perConversation) return refuse(socket, 429, 'Too Many Requests');
@@ -158,7 +161,7 @@ export class DirectLineStreams {
         sending: false,
         again: false,
         alive: true,
-        expiry: setTimeout(() => ws.close(CLOSE_TOKEN_EXPIRED, 'token expired'), Math.max(0, check.claims.expiresAt * 1000 - this.options.now())),
+        expiry: setTimeout(() => ws.close(CLOSE_TOKEN_EXPIRED, 'token expired'), Math.max(0, claims.expiresAt * 1000 - this.options.now())),
       };
       stream.expiry.unref();
       this.add(stream);
@@ -301,12 +304,15 @@ function sameOrigin(origin: string, host: string | undefined): boolean {
   }
 }
 
-/** The streamUrl for a conversation, as Direct Line gives it: ws(s)://host/…/stream?watermark=…&t=token. */
+/**
+ * The streamUrl for a conversation, shaped as Direct Line gives it, with a single-use stream ticket where
+ * Direct Line puts the token: ws(s)://host/…/stream?watermark=…&ticket=….
+ */
 export function streamUrl(
   req: { headers: IncomingMessage['headers']; socket: { encrypted?: boolean } | IncomingMessage['socket'] },
   trustProxy: number,
   conversationId: string,
-  token: string,
+  ticket: string,
   watermark: string,
 ): string | undefined {
   const host = req.headers.host;
@@ -314,6 +320,6 @@ export function streamUrl(
   const forwardedProto = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]!.trim().toLowerCase();
   const trusted = trustProxy > 0;
   const secure = trusted && forwardedProto !== '' ? forwardedProto === 'https' : (req.socket as { encrypted?: boolean }).encrypted === true;
-  const query = new URLSearchParams({ watermark: isWatermark(watermark) ? watermark : '', t: token });
+  const query = new URLSearchParams({ watermark: isWatermark(watermark) ? watermark : '', ticket });
   return `${secure ? 'wss' : 'ws'}://${host}/v3/directline/conversations/${encodeURIComponent(conversationId)}/stream?${query.toString()}`;
 }

@@ -7,11 +7,12 @@ import { registerWebDocuments, type WebDocumentsOptions } from './documents.js';
 import { registerWebPage, type WebPageOptions } from './page.js';
 import { RateLimiter, type BucketSpec } from '../rate-limiter.js';
 import { WEB_CHANNEL_ID, WEB_SERVICE_URL, WebChannelAdapter } from './web-adapter.js';
-import { DEFAULT_CONVERSATION_TTL_SECONDS, isWatermark } from './activity-log.js';
+import { isWatermark } from './activity-log.js';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { DirectLineStreams, refuse, streamUrl, type StreamLimits } from './stream.js';
 import { startLocale, toIncomingActivity } from './incoming-activity.js';
+import { MemoryWebAccess, STREAM_TICKET_TTL_SECONDS, type WebAccessStore } from './web-access.js';
 import { isConversationId, newConversationId, newUserId, WebTokens, type WebTokenClaims } from './web-tokens.js';
 import { throttledWarning } from '../../ops/throttled-warning.js';
 
@@ -37,14 +38,25 @@ export interface WebChannelOptions {
   tokenSecret: string;
   /** Where each conversation's activities are kept. */
   activityLog: ActivityLog;
+  /**
+   * Stream tickets and revoked tokens, shared by every instance (RedisWebAccess beside a Redis activity
+   * log). Default: this process's memory (one instance).
+   */
+  access?: WebAccessStore;
   tokenTtlSeconds?: number;
   /**
    * How long after its expiry a token may still reconnect to (GET /conversations/:id) and refresh
    * (POST /tokens/refresh) its own conversation, while that conversation is still in the activity log:
-   * a laptop that slept past the token's 30 minutes resumes the filing. Default: the log's lifetime of a
-   * conversation (24 h); 0 turns it off. Every other route refuses expired tokens.
+   * a laptop that slept past the token's 30 minutes resumes the filing. Default 2 hours
+   * (DEFAULT_EXPIRED_TOKEN_GRACE_SECONDS); 0 turns it off. Every other route refuses expired tokens.
    */
   expiredTokenGraceSeconds?: number;
+  /**
+   * How the person's message of a turn is kept in the transcript once the turn has run (the page replays
+   * it on every reload): the bot's mask for it (FilingBot.incomingTextMask: personal answers and ID and
+   * phone numbers masked). Without it, messages are kept as sent.
+   */
+  incomingTextMask?: (context: TurnContext) => ((text: string) => string) | undefined;
   rateLimit?: WebRateLimits;
   /** Largest accepted request body. */
   maxBodyBytes?: number;
@@ -96,6 +108,12 @@ export const DIRECT_LINE_PATHS = [
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 /** How long the page is asked to wait before trying again while the conversation log is away. */
 const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * How long an expired token may still resume its own conversation: a laptop closed over lunch or a
+ * meeting, a phone that suspended the browser. Longer pauses start a new conversation (the page says so).
+ */
+export const DEFAULT_EXPIRED_TOKEN_GRACE_SECONDS = 2 * 60 * 60;
 export const DEFAULT_RATE_LIMITS: Required<WebRateLimits> = {
   perAddress: { burst: 600, perSecond: 20 },
   perConversation: { burst: 60, perSecond: 3 },
@@ -134,11 +152,20 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       streams?.notify(conversationId);
       return id;
     },
+    replace: (conversationId, id, activity) => reach(() => shared.replace(conversationId, id, activity)),
     since: (conversationId, watermark, limit) => reach(() => shared.since(conversationId, watermark, limit)),
     exists: (conversationId) => reach(() => shared.exists(conversationId)),
     create: (conversationId) => reach(() => shared.create(conversationId)),
   };
   const tokens = new WebTokens(options.tokenSecret, options.tokenTtlSeconds, now);
+  // Stream tickets and revoked tokens live beside the log (Redis): a failure is the same 503.
+  const accessStore = options.access ?? new MemoryWebAccess({ now });
+  const access: WebAccessStore = {
+    issueTicket: (claims, ttlSeconds) => reach(() => accessStore.issueTicket(claims, ttlSeconds)),
+    takeTicket: (conversationId, ticket) => reach(() => accessStore.takeTicket(conversationId, ticket)),
+    revoke: (conversationId, tokenId, untilSeconds) => reach(() => accessStore.revoke(conversationId, tokenId, untilSeconds)),
+    isRevoked: (conversationId, tokenId) => reach(() => accessStore.isRevoked(conversationId, tokenId)),
+  };
   const adapter = new WebChannelAdapter(log, options.botId ? { botId: options.botId } : {});
   adapter.onTurnError =
     options.onTurnError ??
@@ -158,7 +185,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     streams = new DirectLineStreams({
       http: server.server,
       log,
-      tokens,
+      access,
       cors,
       byAddress,
       trustProxy,
@@ -182,32 +209,41 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     }
   };
 
-  const expiredGrace = options.expiredTokenGraceSeconds ?? DEFAULT_CONVERSATION_TTL_SECONDS;
+  const expiredGrace = options.expiredTokenGraceSeconds ?? DEFAULT_EXPIRED_TOKEN_GRACE_SECONDS;
 
   /**
-   * Address limit, then the token, then the conversation's own limit; the conversation must be the token's.
-   * With `renewing`, an expired but correctly signed token is accepted (within the grace) if its own
-   * conversation still exists: reconnect and refresh then hand out a fresh token.
+   * Address limit, then the token, then the conversation's own limit; the conversation must be the token's,
+   * and the token must not have been revoked (refreshed). With `renewing`, an expired but correctly signed
+   * token is accepted (within the grace) if its own conversation still exists: reconnect and refresh then
+   * hand out a fresh token. With `mustExist`, the conversation must exist (404 otherwise); that is asked
+   * together with the revocation, in one round trip's time.
    */
-  const authorize = async (req: Request, conversationId?: string, renewing = false): Promise<WebTokenClaims> => {
+  const authorize = async (
+    req: Request,
+    conversationId?: string,
+    { renewing = false, mustExist = false }: { renewing?: boolean; mustExist?: boolean } = {},
+  ): Promise<{ claims: WebTokenClaims; tokenId: string }> => {
     const check = tokens.verifyHeader(req.headers.authorization, renewing ? { expiredUpToSeconds: expiredGrace } : {});
-    if (check.ok && check.expired) {
-      if (conversationId !== undefined && conversationId !== check.claims.conversationId) {
-        throw new HttpError(403, 'Forbidden', 'the token does not reach this conversation');
-      }
-      limit(byConversation, check.claims.conversationId, 'for this conversation');
-      if (!(await log.exists(check.claims.conversationId))) throw new HttpError(403, 'TokenExpired', 'the token has expired');
-      return check.claims;
-    }
     if (!check.ok) {
       if (check.error === 'token_expired') throw new HttpError(403, 'TokenExpired', 'the token has expired');
       throw new HttpError(401, 'Unauthorized', check.error === 'token_missing' ? 'a Bearer token is required' : 'the token is not valid');
     }
-    if (conversationId !== undefined && conversationId !== check.claims.conversationId) {
+    const { claims, tokenId } = check;
+    if (conversationId !== undefined && conversationId !== claims.conversationId) {
       throw new HttpError(403, 'Forbidden', 'the token does not reach this conversation');
     }
-    limit(byConversation, check.claims.conversationId, 'for this conversation');
-    return check.claims;
+    limit(byConversation, claims.conversationId, 'for this conversation');
+    const [revoked, exists] = await Promise.all([
+      access.isRevoked(claims.conversationId, tokenId),
+      check.expired || mustExist ? log.exists(claims.conversationId) : Promise.resolve(true),
+    ]);
+    // A refreshed token, or an expired one whose conversation is gone: as expired (the page starts anew).
+    if (revoked) throw new HttpError(403, 'TokenExpired', 'the token was replaced by a newer one');
+    if (!exists) {
+      if (check.expired) throw new HttpError(403, 'TokenExpired', 'the token has expired');
+      throw new HttpError(404, 'NotFound', 'the conversation does not exist or has expired');
+    }
+    return { claims, tokenId };
   };
 
   const conversationParam = (req: Request): string => {
@@ -216,23 +252,35 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     return id;
   };
 
-  const mustExist = async (conversationId: string): Promise<void> => {
-    if (!(await log.exists(conversationId))) throw new HttpError(404, 'NotFound', 'the conversation does not exist or has expired');
-  };
-
-  /** A fresh token; with `stream`, also the streamUrl from that watermark (start and reconnect). */
-  const conversationReply = (claims: WebTokenClaims, stream?: { req: Request; watermark: string }) => {
+  /**
+   * A fresh token; with `stream`, also the streamUrl from that watermark (start and reconnect), which
+   * carries a single-use stream ticket for the new token's claims, never a token.
+   */
+  const conversationReply = async (claims: WebTokenClaims, stream?: { req: Request; watermark: string }) => {
     const { token, expiresIn } = tokens.issue(claims.conversationId, claims.userId);
-    const url = stream && streams ? streamUrl(stream.req, trustProxy, claims.conversationId, token, stream.watermark) : undefined;
+    let url: string | undefined;
+    if (stream && streams) {
+      const ticket = await access.issueTicket({ ...claims, expiresAt: Math.floor(now() / 1000) + expiresIn }, STREAM_TICKET_TTL_SECONDS);
+      url = streamUrl(stream.req, trustProxy, claims.conversationId, ticket, stream.watermark);
+    }
     return { conversationId: claims.conversationId, token, expires_in: expiresIn, ...(url ? { streamUrl: url } : {}) };
   };
 
-  const runTurn = async (activity: Partial<Activity>): Promise<void> => {
+  /** Runs a turn; resolves with how the bot wants the incoming message kept (see incomingTextMask). */
+  const runTurn = async (activity: Partial<Activity>): Promise<((text: string) => string) | undefined> => {
+    let mask: ((text: string) => string) | undefined;
     try {
-      await adapter.processActivity(activity, options.logic);
+      await adapter.processActivity(activity, async (context) => {
+        try {
+          await options.logic(context);
+        } finally {
+          mask = options.incomingTextMask?.(context);
+        }
+      });
     } catch (error) {
       options.logger?.error({ err: error, conversation: activity.conversation?.id }, 'web turn failed');
     }
+    return mask;
   };
 
   const route =
@@ -272,11 +320,17 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     }),
   );
 
+  // Refresh: a new token for the same conversation, and the one presented is revoked (until it would have
+  // expired for good), so a copy of it left anywhere can no longer be used or refreshed. Of two refreshes
+  // of one token, one wins.
   server.post(
     `${DIRECT_LINE_BASE}/tokens/refresh`,
     route(async (req, res) => {
-      const claims = await authorize(req, undefined, true);
-      sendJson(res, 200, conversationReply(claims));
+      const { claims, tokenId } = await authorize(req, undefined, { renewing: true });
+      if (!(await access.revoke(claims.conversationId, tokenId, claims.expiresAt + expiredGrace))) {
+        throw new HttpError(403, 'TokenExpired', 'the token was replaced by a newer one');
+      }
+      sendJson(res, 200, await conversationReply(claims));
     }),
   );
 
@@ -302,11 +356,11 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   server.post(
     `${DIRECT_LINE_BASE}/conversations`,
     route(async (req, res) => {
-      const claims = await authorize(req);
+      const { claims } = await authorize(req);
       const body = await readJsonBody(req, maxBodyBytes);
       const id = claims.conversationId;
       if (starting.has(id)) {
-        sendJson(res, 200, conversationReply(claims, { req, watermark: '' }));
+        sendJson(res, 200, await conversationReply(claims, { req, watermark: '' }));
         return;
       }
       starting.add(id);
@@ -319,7 +373,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       } finally {
         starting.delete(id);
       }
-      sendJson(res, created ? 201 : 200, conversationReply(claims, { req, watermark: '' }));
+      sendJson(res, created ? 201 : 200, await conversationReply(claims, { req, watermark: '' }));
     }),
   );
 
@@ -328,9 +382,8 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     `${DIRECT_LINE_BASE}/conversations/:conversationId`,
     route(async (req, res) => {
       const conversationId = conversationParam(req);
-      const claims = await authorize(req, conversationId, true);
-      await mustExist(conversationId);
-      sendJson(res, 200, conversationReply(claims, { req, watermark: queryValue(req, 'watermark') ?? '' }));
+      const { claims } = await authorize(req, conversationId, { renewing: true, mustExist: true });
+      sendJson(res, 200, await conversationReply(claims, { req, watermark: queryValue(req, 'watermark') ?? '' }));
     }),
   );
 
@@ -338,8 +391,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     `${DIRECT_LINE_BASE}/conversations/:conversationId/activities`,
     route(async (req, res) => {
       const conversationId = conversationParam(req);
-      await authorize(req, conversationId);
-      await mustExist(conversationId);
+      await authorize(req, conversationId, { mustExist: true });
       sendJson(res, 200, await log.since(conversationId, queryValue(req, 'watermark')));
     }, 'poll'),
   );
@@ -348,15 +400,20 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     `${DIRECT_LINE_BASE}/conversations/:conversationId/activities`,
     route(async (req, res) => {
       const conversationId = conversationParam(req);
-      const claims = await authorize(req, conversationId);
+      const { claims } = await authorize(req, conversationId, { mustExist: true });
       const body = await readJsonBody(req, maxBodyBytes);
-      await mustExist(conversationId);
       const incoming = toIncomingActivity(body, claims, adapter.bot, new Date(now()));
       // Echo first: Web Chat marks the message sent when it comes back with its clientActivityID and an id.
       // Typing indicators are not kept: the log is replayed to the page, which needs only what was said.
       const id =
         incoming.type === ActivityTypes.Typing ? `${conversationId}|typing-${randomBytes(6).toString('base64url')}` : await log.append(conversationId, incoming);
-      await runTurn({ ...incoming, id });
+      const mask = await runTurn({ ...incoming, id });
+      // Once the bot has taken it, the message is kept as the bot wants it shown back (personal answers
+      // masked): a reload replays 1101**********002X, not the number.
+      if (mask && typeof incoming.text === 'string' && incoming.type === ActivityTypes.Message) {
+        const masked = mask(incoming.text);
+        if (masked !== incoming.text) await log.replace(conversationId, id, { ...incoming, text: masked });
+      }
       sendJson(res, 200, { id });
     }),
   );

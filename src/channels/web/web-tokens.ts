@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** What a web-channel token says: which conversation it opens, for which user, until when. */
 export interface WebTokenClaims {
@@ -11,7 +11,8 @@ export interface WebTokenClaims {
 }
 
 export type TokenCheck =
-  | { ok: true; claims: WebTokenClaims; expired?: boolean }
+  /** `tokenId` names this token (a hash of its signature) for revocation; it is no secret. */
+  | { ok: true; claims: WebTokenClaims; tokenId: string; expired?: boolean }
   | { ok: false; error: 'token_missing' | 'token_invalid' | 'token_expired' };
 
 export interface VerifyOptions {
@@ -47,7 +48,8 @@ export class WebTokens {
   /** A token for a conversation, valid for ttlSeconds from now. */
   issue(conversationId: string, userId: string): { token: string; expiresIn: number } {
     const iat = Math.floor(this.now() / 1000);
-    const payload = base64url(JSON.stringify({ conv: conversationId, user: userId, iat, exp: iat + this.ttlSeconds }));
+    // jti: two tokens issued in the same second are still two tokens (one may be revoked, not the other).
+    const payload = base64url(JSON.stringify({ conv: conversationId, user: userId, iat, exp: iat + this.ttlSeconds, jti: randomBytes(9).toString('base64url') }));
     const body = `${HEADER}.${payload}`;
     return { token: `${body}.${this.sign(body)}`, expiresIn: this.ttlSeconds };
   }
@@ -76,12 +78,13 @@ export class WebTokens {
       return { ok: false, error: 'token_invalid' };
     }
     const claims = { conversationId: conv, userId: user, expiresAt: exp };
+    const tokenId = createHash('sha256').update(parts[2]!).digest('base64url').slice(0, 32);
     if (exp * 1000 <= this.now()) {
       const grace = options.expiredUpToSeconds ?? 0;
-      if (grace > 0 && (exp + grace) * 1000 > this.now()) return { ok: true, claims, expired: true };
+      if (grace > 0 && (exp + grace) * 1000 > this.now()) return { ok: true, claims, tokenId, expired: true };
       return { ok: false, error: 'token_expired' };
     }
-    return { ok: true, claims };
+    return { ok: true, claims, tokenId };
   }
 
   private sign(body: string): string {

@@ -112,14 +112,16 @@ describe('LowdbFilingStore: the filings file', () => {
     type RawRecord = { filing: Record<string, unknown>; keyId: string; personIdHash: string };
     const raw = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as { schemaVersion: number; filings: Record<string, RawRecord> };
 
-    it('holds no ID number, phone, name or address in clear — only sealed values, the key id and a keyed hash of the ID', async () => {
+    it('holds no ID number, phone, name or address in clear — one sealed envelope per filing, the key id and a keyed hash of the ID', async () => {
       const path = freshPath();
       const store = await openAt(path);
       const { stored } = await store.submit(personal());
       const text = readFileSync(path, 'utf8');
       for (const value of PERSONAL) expect(text, value).to.not.include(value);
       const record = raw(path).filings[stored.reference]!;
-      expect((record.filing['person'] as Record<string, string>)['idNumber']).to.match(/^enc1:[\w-]{8}:[\w-]+$/);
+      expect(record.filing['$sealed']).to.match(/^enc1:[\w-]{8}:[\w-]+$/);
+      expect(record.filing['person']).to.deep.equal({}); // the personal fields are in the envelope
+      expect(record.filing['agent']).to.deep.equal({ relationship: 'CHILD' });
       expect(record.filing['startDate']).to.equal('2026-12-01'); // what is not personal stays readable
       expect(record.keyId).to.equal(TEST_KEYS.current.id);
       expect(record.personIdHash).to.match(/^[\w-]{8}:[\w-]{43}$/);
@@ -175,17 +177,17 @@ describe('LowdbFilingStore: the filings file', () => {
       for (const value of PERSONAL) expect(err.message).to.not.include(value);
     });
 
-    it('a sealed value changed in the file, or moved to another field, does not open', async () => {
+    it('sealed fields copied into another filing in the file do not open there', async () => {
       const path = freshPath();
       const store = await openAt(path);
-      const { stored } = await store.submit(personal());
+      const mine = await store.submit(personal());
+      const theirs = await store.submit(aFiling());
       await store.close();
       const file = raw(path);
-      const person = file.filings[stored.reference]!.filing['person'] as Record<string, string>;
-      person['name'] = person['phone']!; // the phone's sealed value where the name goes
+      file.filings[theirs.stored.reference]!.filing['$sealed'] = file.filings[mine.stored.reference]!.filing['$sealed'];
       writeFileSync(path, JSON.stringify(file));
       const again = await openAt(path);
-      const err = (await again.get(stored.reference).catch((e: unknown) => e)) as DataKeyError;
+      const err = (await again.get(theirs.stored.reference).catch((e: unknown) => e)) as DataKeyError;
       expect(err).to.be.instanceOf(DataKeyError);
       expect(err.code).to.equal('NOT_AUTHENTIC');
     });

@@ -119,7 +119,7 @@ describe('sealing fields (AES-256-GCM)', () => {
     expect(cipher.open('13812345678', 'person.phone')).to.equal('13812345678');
   });
 
-  it('a value changed by one character, cut short, or moved to another field does not open', () => {
+  it('a value changed by one character, cut short, or moved to another record does not open', () => {
     const sealed = cipher.seal('13812345678', 'person.phone');
     const body = sealed.slice(sealed.lastIndexOf(':') + 1);
     const flipped = `${sealed.slice(0, sealed.length - body.length)}${body[0] === 'A' ? 'B' : 'A'}${body.slice(1)}`;
@@ -154,19 +154,42 @@ describe('sealing fields (AES-256-GCM)', () => {
     expect(cipher.lookupHash('phone', '11010519491231002X')).to.not.equal(hashes[0]);
   });
 
-  it('SealedFields seals only the listed string fields, copies only what it changes, and never changes its input', () => {
+  it('SealedFields seals the listed string fields together into one envelope bound to its context, and never changes its input', () => {
     const fields = new SealedFields(cipher, ['person.idNumber', 'person.name', 'agent.idNumber', 'address']);
     const input = { person: { idNumber: '11010519491231002X', name: '张三', age: 70 }, agent: undefined, institutions: ['a'], address: 42 };
     const copy = structuredClone(input);
-    const sealed = fields.seal(input);
+    const sealed = fields.seal(input, 'filing:YD1') as Record<string, unknown>;
     expect(input).to.deep.equal(copy);
-    expect(sealed.person.idNumber).to.match(/^enc1:/);
-    expect(sealed.person.age).to.equal(70);
-    expect(sealed.institutions).to.equal(input.institutions); // shared, not copied
-    expect(sealed.address).to.equal(42);
-    expect(fields.seal(sealed)).to.deep.equal(sealed); // already sealed: left as it is
-    expect(fields.open(sealed)).to.deep.equal(input);
+    expect(sealed['$sealed']).to.match(/^enc1:/);
+    expect(sealed['person']).to.deep.equal({ age: 70 }); // the personal fields left their places
+    expect(JSON.stringify(sealed)).to.not.include('11010519491231002X').and.not.include('张三');
+    expect(sealed['institutions']).to.equal(input.institutions); // shared, not copied
+    expect(sealed['address']).to.equal(42); // not a string: not sealed
+    expect(fields.open(sealed, 'filing:YD1')).to.deep.equal(input);
+    expect(() => fields.open(sealed, 'filing:YD2'), 'another record').to.throw(DataKeyError);
     expect(fields.needsReseal(sealed)).to.equal(false);
     expect(fields.needsReseal(input)).to.equal(true);
+    expect(fields.seal({ startDate: '2026-12-01' }, 'x')).to.deep.equal({ startDate: '2026-12-01' }); // nothing personal: no envelope
+  });
+
+  it('SealedFields seals again only when a personal value changed since it was opened (a turn that changes none seals nothing)', () => {
+    let seals = 0;
+    const counting = new FieldCipher(DataKeyRing.fromText(TEST_DATA_KEY));
+    const seal = counting.seal.bind(counting);
+    counting.seal = (plain: string, label: string) => {
+      seals += 1;
+      return seal(plain, label);
+    };
+    const fields = new SealedFields(counting, ['filing.details.phone', 'filing.details.idNumber']);
+    const stored = fields.seal({ filing: { details: { phone: '13812345678', idNumber: '11010519491231002X', startDate: 'x' } } }, 'state:k');
+    expect(seals).to.equal(1);
+    const opened = fields.open(stored, 'state:k') as { filing: { details: Record<string, string>; asking?: string } };
+    opened.filing.asking = 'details.startDate';
+    expect((fields.seal(opened, 'state:k') as Record<string, unknown>)['$sealed']).to.equal((stored as Record<string, unknown>)['$sealed']);
+    expect(seals).to.equal(1);
+    opened.filing.details['phone'] = '13912345678';
+    const changed = fields.seal(opened, 'state:k');
+    expect(seals).to.equal(2);
+    expect((fields.open(changed, 'state:k') as typeof opened).filing.details['phone']).to.equal('13912345678');
   });
 });

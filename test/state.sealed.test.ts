@@ -51,16 +51,16 @@ describe('the half-filled form at rest', () => {
   let n = 0;
   const key = () => `webchat/conversations/sealed-${process.pid}-${++n}`;
 
-  it('in Redis: no ID number, phone, name or address in clear, only sealed values; the rest as it was', async () => {
+  it('in Redis: no ID number, phone, name or address in clear, one sealed envelope; the rest as it was', async () => {
     const raw = await sharedRedis.readyClient();
     const storage = sealed(new RedisStorage(raw, { prefix: sharedRedis.prefix }));
     const k = key();
     await storage.write({ [k]: form() });
     const stored = (await raw.hget(sharedRedis.prefix + k, 'v'))!;
     for (const value of PERSONAL) expect(stored, value).to.not.include(value);
-    const details = (JSON.parse(stored) as ReturnType<typeof form>).filing.details;
-    expect(details.idNumber).to.match(/^enc1:[\w-]{8}:[\w-]+$/);
-    expect(details.startDate).to.equal('2026-12-01');
+    const item = JSON.parse(stored) as { $sealed: string; filing: { details: Record<string, string> } };
+    expect(item.$sealed).to.match(/^enc1:[\w-]{8}:[\w-]+$/);
+    expect(item.filing.details).to.deep.equal({ startDate: '2026-12-01' });
     const { eTag: _eTag, ...read } = (await storage.read([k]))[k]!;
     expect(read).to.deep.equal(form());
   });
@@ -78,7 +78,7 @@ describe('the half-filled form at rest', () => {
     }
   });
 
-  it('reads what was sealed under an older key still configured; an answer under a key no longer configured is asked again, not a failed turn', async () => {
+  it('reads what was sealed under an older key still configured; answers under a key no longer configured are asked again, not a failed turn', async () => {
     const inner = new ExpiringMemoryStorage();
     try {
       const k = key();
@@ -91,6 +91,23 @@ describe('the half-filled form at rest', () => {
       expect(dropped.filing.active).to.equal(true);
       expect(told.map((e) => e.code)).to.deep.equal(['UNKNOWN_KEY']);
       for (const value of PERSONAL) expect(told[0]!.message).to.not.include(value);
+    } finally {
+      inner.close();
+    }
+  });
+
+  it('one conversation\'s sealed answers copied into another conversation\'s state do not open there', async () => {
+    const inner = new ExpiringMemoryStorage();
+    try {
+      const storage = sealed(inner);
+      const [mine, theirs] = [key(), key()];
+      await storage.write({ [mine]: form(), [theirs]: { filing: { v: 1, active: true, details: { personName: '王五' } } } });
+      const raw = await inner.read([mine, theirs]);
+      await inner.write({ [theirs]: { ...raw[theirs], $sealed: (raw[mine] as Record<string, unknown>)['$sealed'] } });
+      const told: DataKeyError[] = [];
+      const read = (await sealed(inner, TEST_KEYS, (err) => told.push(err)).read([theirs]))[theirs] as unknown as ReturnType<typeof form>;
+      expect(read.filing.details).to.deep.equal({});
+      expect(told.map((e) => e.code)).to.deep.equal(['NOT_AUTHENTIC']);
     } finally {
       inner.close();
     }

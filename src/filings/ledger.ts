@@ -94,7 +94,7 @@ export class Ledger<T> {
   /** A caller's copy of a live record: personal fields in clear, the ledger's own fields left out. */
   opened(record: LedgerRecord<T>): StoredFiling<T> {
     const { keyId: _keyId, personIdHash: _hash, ...stored } = jsonCopy(record);
-    return { ...stored, filing: this.sealer.open(stored.filing) };
+    return { ...stored, filing: this.sealer.open(stored.filing, stored.reference) };
   }
 
   /** The live records whose ID-number hash is one of `hashes`, newest first. */
@@ -116,7 +116,7 @@ export class Ledger<T> {
       if (!this.sealer.needsReseal(record.filing, record.keyId)) continue;
       before.push({ ...record });
       this.#unindex(record);
-      const sealed = this.#sealed(record.filing);
+      const sealed = this.#sealed(record.filing, record.reference);
       delete record.personIdHash;
       Object.assign(record, sealed);
       this.#index(record);
@@ -168,7 +168,7 @@ export class Ledger<T> {
       profileVersion: input.profileVersion,
       category: input.category,
       idempotencyKey: input.idempotencyKey,
-      ...this.#sealed(filing),
+      ...this.#sealed(filing, reference),
     };
     this.data.filings[reference] = record as LedgerRecord;
     this.#byKey.set(input.idempotencyKey, reference);
@@ -197,8 +197,8 @@ export class Ledger<T> {
   }
 
   /** The sealed filing and what is kept beside it (the hash only when there is an ID number). */
-  #sealed<F>(filing: F): { filing: F; keyId: string; personIdHash?: string } {
-    const { filing: sealed, keyId, personIdHash } = this.sealer.seal(filing);
+  #sealed<F>(filing: F, reference: string): { filing: F; keyId: string; personIdHash?: string } {
+    const { filing: sealed, keyId, personIdHash } = this.sealer.seal(filing, reference);
     return personIdHash === undefined ? { filing: sealed, keyId } : { filing: sealed, keyId, personIdHash };
   }
 

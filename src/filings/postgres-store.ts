@@ -246,12 +246,13 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
       throw e;
     }
     await this.#migrated();
-    const sealed = this.#sealer.seal(filing);
-    const json = JSON.stringify(sealed.filing);
     const now = this.#now();
     const at = now.toISOString();
     for (let attempt = 0; attempt < MAX_REFERENCE_ATTEMPTS; attempt++) {
       const reference = newReference(now, this.#random);
+      // Sealed for this reference (a clash draws another one, and seals again).
+      const sealed = this.#sealer.seal(filing, reference);
+      const json = JSON.stringify(sealed.filing);
       let inserted: FilingRow | undefined;
       try {
         const result = await this.#pool.query<FilingRow>(
@@ -354,7 +355,7 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
   /** A row as the caller gets it: the personal fields opened. */
   #opened(row: FilingRow): StoredFiling<T> {
     const stored = toStored<T>(row);
-    return { ...stored, filing: this.#sealer.open(stored.filing) };
+    return { ...stored, filing: this.#sealer.open(stored.filing, stored.reference) };
   }
 
   /**
@@ -380,7 +381,7 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
       }
       if (rows.length === 0) return count;
       after = rows.at(-1)!.reference;
-      const sealed = rows.map((row) => ({ row, ...this.#sealer.seal(row.filing) }));
+      const sealed = rows.map((row) => ({ row, ...this.#sealer.seal(row.filing, row.reference) }));
       try {
         const result = await client.query(
           `UPDATE ${this.table} AS t SET filing = v.filing::jsonb, key_id = v.key_id, person_id_hash = v.person_id_hash

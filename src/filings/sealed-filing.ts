@@ -6,7 +6,8 @@ import { SealedFields } from '../privacy/sealed-fields.js';
 /**
  * The personal fields of a filing record (src/domain/filing.ts): the insured person's and the agent's
  * name, resident ID number and phone, and the address. Every store keeps them sealed (AES-256-GCM under
- * DATA_ENCRYPTION_KEY); everything else of the record stays readable for the agency's queries.
+ * DATA_ENCRYPTION_KEY, together in one envelope per filing); everything else of the record stays readable
+ * for the agency's queries.
  */
 export const PERSONAL_FILING_FIELDS = [
   'person.name',
@@ -23,9 +24,9 @@ export const LOOKUP_ID_FIELD = 'person.idNumber';
 
 /** What a store keeps beside a sealed filing. */
 export interface SealedRecord<T> {
-  /** The filing with its personal fields sealed. */
+  /** The filing with its personal fields sealed (in one envelope, `$sealed`, bound to the reference). */
   filing: T;
-  /** The key those fields are sealed with. */
+  /** The key they are sealed with. */
   keyId: string;
   /** The keyed hash of the insured person's ID number (undefined when the filing has none). */
   personIdHash: string | undefined;
@@ -37,6 +38,7 @@ const ID_HASH_PURPOSE = 'resident-id';
  * Seals and opens the personal fields of filings for a store, and computes the keyed hash that finds a
  * filing by ID number: HMAC-SHA256 of the normalised number (spaces gone, upper-case X, half-width
  * digits) under a key derived from the data key. The raw number is never indexed, stored or logged.
+ * A filing's sealed fields are bound to its reference: copied into another filing, they do not open.
  */
 export class FilingSealer {
   readonly #fields: SealedFields;
@@ -44,7 +46,7 @@ export class FilingSealer {
 
   constructor(keys: DataKeyRing) {
     this.#cipher = new FieldCipher(keys);
-    this.#fields = new SealedFields(this.#cipher, PERSONAL_FILING_FIELDS, 'filing:');
+    this.#fields = new SealedFields(this.#cipher, PERSONAL_FILING_FIELDS);
   }
 
   /** The id of the key new filings are sealed with. */
@@ -52,20 +54,20 @@ export class FilingSealer {
     return this.#cipher.keyId;
   }
 
-  /** The filing sealed under the current key (fields in clear or under an older key are sealed anew). */
-  seal<T>(filing: T): SealedRecord<T> {
-    const id = SealedFields.at(filing, LOOKUP_ID_FIELD);
-    const plainId = typeof id === 'string' ? this.#cipher.open(id, `filing:${LOOKUP_ID_FIELD}`) : undefined;
+  /** The filing of `reference` sealed under the current key (in clear, or sealed under an older key, before). */
+  seal<T>(filing: T, reference: string): SealedRecord<T> {
+    const plain = this.open(filing, reference);
+    const id = SealedFields.at(plain, LOOKUP_ID_FIELD);
     return {
-      filing: this.#fields.reseal(filing),
+      filing: this.#fields.seal(plain, context(reference)),
       keyId: this.#cipher.keyId,
-      personIdHash: plainId === undefined || plainId === '' ? undefined : this.#cipher.lookupHash(ID_HASH_PURPOSE, normaliseResidentId(plainId)),
+      personIdHash: typeof id === 'string' && id !== '' ? this.#cipher.lookupHash(ID_HASH_PURPOSE, normaliseResidentId(id)) : undefined,
     };
   }
 
   /** The filing with its personal fields in clear. Throws DataKeyError for a key that is not configured. */
-  open<T>(filing: T): T {
-    return this.#fields.open(filing);
+  open<T>(filing: T, reference: string): T {
+    return this.#fields.open(filing, context(reference));
   }
 
   /** True when the filing has a personal field in clear or sealed under another key than the current one. */
@@ -84,3 +86,5 @@ export class FilingSealer {
     return this.#cipher.lookupHashes(ID_HASH_PURPOSE, n);
   }
 }
+
+const context = (reference: string): string => `filing:${reference}`;

@@ -1,15 +1,16 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomFillSync } from 'node:crypto';
 import type { DataKey, DataKeyRing } from './data-keys.js';
 
 /**
- * Seals single string values with AES-256-GCM (node:crypto) under the ring's current key, and opens them
- * under whichever key of the ring sealed them. A sealed value is a string:
+ * Seals string values with AES-256-GCM (node:crypto) under the ring's current key, and opens them under
+ * whichever key of the ring sealed them. A sealed value is a string:
  *
  *     enc1:<key id>:<base64url of 12-byte IV | ciphertext | 16-byte tag>
  *
- * The `label` (the field's name, e.g. `person.idNumber`) is authenticated with the value (GCM's
- * additional data): a value moved to another field does not open. Only the personal fields are sealed,
- * so a turn costs a few microseconds of cipher work.
+ * The `label` (what the value is and whose: e.g. `filing:YD20261124-7K3Q9M`) is authenticated with it
+ * (GCM's additional data): a value moved to another record does not open. IVs are random (a CSPRNG, taken
+ * from a pool refilled in blocks, as one call per value costs more than the cipher itself); at 2^32
+ * values per key the chance of a repeat stays far below GCM's bound.
  *
  * Lookup hashes are HMAC-SHA256 under a key derived from the data key: `<key id>:<base64url>`. An
  * identifier is found by its hash under every key of the ring, so lookups keep working across a rotation.
@@ -17,6 +18,7 @@ import type { DataKey, DataKeyRing } from './data-keys.js';
 export const SEALED_PREFIX = 'enc1:';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+const IV_POOL_BYTES = IV_BYTES * 512;
 const SEALED = /^enc1:([A-Za-z0-9_-]{8}):([A-Za-z0-9_-]+)$/;
 
 /** A sealed value could not be opened. The message names the key id or the field, never the value. */
@@ -31,7 +33,22 @@ export class DataKeyError extends Error {
 }
 
 export class FieldCipher {
+  #pool = Buffer.alloc(0);
+  #next = 0;
+
   constructor(readonly ring: DataKeyRing) {}
+
+  /** A fresh random IV (a copy, never shared with another value). */
+  #iv(): Buffer {
+    if (this.#next + IV_BYTES > this.#pool.length) {
+      this.#pool = randomFillSync(Buffer.allocUnsafe(IV_POOL_BYTES));
+      this.#next = 0;
+    }
+    const iv = Buffer.from(this.#pool.subarray(this.#next, this.#next + IV_BYTES));
+    this.#pool.fill(0, this.#next, this.#next + IV_BYTES); // an IV handed out is not kept
+    this.#next += IV_BYTES;
+    return iv;
+  }
 
   /** The id of the key new values are sealed with. */
   get keyId(): string {
@@ -50,7 +67,7 @@ export class FieldCipher {
 
   seal(plain: string, label: string): string {
     const key = this.ring.current;
-    const iv = randomBytes(IV_BYTES);
+    const iv = this.#iv();
     const cipher = createCipheriv('aes-256-gcm', key.cipherKey, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(label, 'utf8'));
     const body = Buffer.concat([iv, cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);

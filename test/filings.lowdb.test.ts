@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { createFilingStore, FilingStoreError, LowdbFilingStore, newReference, type FilingStore } from '../src/filings/index.js';
 import { aFiling, filingStoreContract, manualClock } from './filings.store-contract.js';
@@ -162,6 +164,19 @@ describe('LowdbFilingStore: the filings file', () => {
       const after = await openAt(path);
       expect((await after.get(stored.reference))?.filing).to.deep.equal(personal().filing);
       expect((await after.findByIdNumber('11010519491231002X')).map((f) => f.reference)).to.deep.equal([stored.reference]);
+    });
+
+    it('npm run -s data:reseal, with the new key current and the old one still listed, seals the file again under the new key', async () => {
+      const path = freshPath();
+      const before = await LowdbFilingStore.open({ keys: DataKeyRing.fromText(OLD_TEST_DATA_KEY), path });
+      const { stored } = await before.submit(personal());
+      await before.close();
+      const env = { ...process.env, FILINGS_PATH: path, FILINGS_URL: '', REDIS_URL: '', DATA_ENCRYPTION_KEY: TEST_DATA_KEY, DATA_ENCRYPTION_KEYS: OLD_TEST_DATA_KEY };
+      const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'data:reseal'], { cwd: new URL('..', import.meta.url).pathname, env });
+      expect(stdout).to.equal(`1 filing(s) sealed again under data key ${TEST_KEYS.current.id}\n`);
+      expect(raw(path).filings[stored.reference]!.keyId).to.equal(TEST_KEYS.current.id);
+      const after = await openAt(path);
+      expect((await after.get(stored.reference))?.filing).to.deep.equal(personal().filing);
     });
 
     it('without the key a filing was sealed with, refuses to read it and names the key id, never a value', async () => {

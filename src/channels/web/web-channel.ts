@@ -412,7 +412,12 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       // masked): a reload replays 1101**********002X, not the number.
       if (mask && typeof incoming.text === 'string' && incoming.type === ActivityTypes.Message) {
         const masked = mask(incoming.text);
-        if (masked !== incoming.text) await log.replace(conversationId, id, { ...incoming, text: masked });
+        // The turn is done and answered: a store that fails now costs the mask, not the person's reply.
+        if (masked !== incoming.text) {
+          await log.replace(conversationId, id, { ...incoming, text: masked }).catch((err: unknown) => {
+            options.logger?.warn({ err, conversation: conversationId }, 'web transcript: the message could not be masked');
+          });
+        }
       }
       sendJson(res, 200, { id });
     }),

@@ -379,7 +379,7 @@ function table(rows: Row[], options: Options): string {
 async function sealingCost({ app, base }: Running): Promise<string> {
   const cipher = new FieldCipher(app.dataKeys);
   const fields = new SealedFields(cipher, FilingBot.sealedStateFields);
-  const sample: Conversation = { id: `bench-sealing-${randomBytes(3).toString('hex')}`, activityIds: [], completed: false };
+  const sample: Conversation = { id: `bench-sealing-${randomBytes(3).toString('hex')}`, activityIds: [], completed: false, address: '198.19.255.254' };
   for (const [say] of TMP_OTHER_SCRIPT) await post(base, sample, say);
   // The store beneath the app's SealedStorage: what it holds is sealed.
   const key = `emulator/conversations/${sample.id}/`;

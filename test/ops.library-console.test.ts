@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { TEST_DATA_KEY } from './support/keys.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +42,7 @@ describe('what libraries print to the console goes through the logger', function
         MicrosoftAppId: '00000000-0000-4000-8000-000000000001',
         MicrosoftAppPassword: 'not-a-real-secret',
         WEB_TOKEN_SECRET: 'a-web-token-secret-of-at-least-32-characters',
+        DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

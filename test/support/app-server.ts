@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/ops/logger.js';
+import { TEST_DATA_KEY } from './keys.js';
 
 /** The whole app (src/app.ts) on a real port, with its log lines kept for the test. */
 export interface AppServer {
@@ -20,7 +21,8 @@ export async function startAppServer(env: Record<string, string> = {}, options: 
   const dir = mkdtempSync(join(tmpdir(), 'app-server-'));
   const lines: Array<Record<string, unknown>> = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
-  const app = createApp(loadConfig({ PORT: '0', FILINGS_PATH: join(dir, 'filings.json'), ...env }), { logger, today: () => '2026-11-24' });
+  // One data key for every server a test starts (instances of one deployment share it).
+  const app = createApp(loadConfig({ PORT: '0', FILINGS_PATH: join(dir, 'filings.json'), DATA_ENCRYPTION_KEY: TEST_DATA_KEY, ...env }), { logger, today: () => '2026-11-24' });
   const port = await app.listen(0, options.host ?? '127.0.0.1');
   return {
     app,

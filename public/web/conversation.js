@@ -7,9 +7,9 @@
  * conversation and replays its history; an expired one is replaced by a new one (`expiredBefore`), and
  * the token is refreshed while the page stays open. A refresh revokes the token it replaces, so the page
  * keeps a token of its own: each DirectLine gets its own from start or reconnect (and refreshes it by
- * itself), and the page never hands its token to a DirectLine for longer than that first call. What to tell the person is left to the caller through
- * `say(key)` (a key of public/web/strings/<locale>.json), `trouble(key, keepConversation)` and
- * `recovered()`.
+ * itself), and the page never hands its token to a DirectLine for longer than that first call. What to
+ * tell the person is left to the caller through `say(key)` (a key of public/web/strings/<locale>.json),
+ * `trouble(key, keepConversation)` and `recovered()`.
  *
  * A watchdog keeps the conversation alive: botframework-directlinejs gives up for good on some failures
  * (a poll answered with anything but 200/403/404, FailedToConnect), silently. When the connection fails,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Texts } from '../src/content/texts.js';
 import { loadProfiles } from '../src/domain/profile.js';
-import { durationText, naturalDate } from '../src/pages/document.js';
+import { durationText, naturalDate } from '../src/content/natural.js';
 import { privacyNotice } from '../src/pages/privacy.js';
 import { receiptOf } from '../src/pages/receipt.js';
 import { Chat } from './support/chat.js';

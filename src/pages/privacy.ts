@@ -1,6 +1,7 @@
 import type { Locale, Texts } from '../content/texts.js';
 import type { RegionProfile } from '../domain/profile.js';
-import { durationText, type DocumentView } from './document.js';
+import { durationText } from '../content/natural.js';
+import type { DocumentView } from './document.js';
 
 export interface PrivacyFacts {
   /** The profile of the region whose agency runs the service (DEFAULT_REGION). */

@@ -8,7 +8,8 @@ import { maskMobile } from '../domain/phone.js';
 import { resolveProfile, speakingProfile, type RegionProfile } from '../domain/profile.js';
 import { maskResidentId } from '../domain/resident-id.js';
 import type { StoredFiling } from '../filings/filing-store.js';
-import { naturalDate, naturalTime, type DocumentView } from './document.js';
+import { naturalDate, naturalParams, naturalTime } from '../content/natural.js';
+import type { DocumentView } from './document.js';
 
 export interface ReceiptSources {
   profiles: Map<string, RegionProfile>;
@@ -31,8 +32,6 @@ interface FiledRecord {
   commitmentSignature?: { textVersion: string };
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 /**
  * A filing's receipt (/receipt/<reference>): the reference in large type, the category, status,
  * validity and institutions, the person's ID and mobile masked as on the summary, what to bring, and
@@ -53,8 +52,6 @@ export function receiptOf(stored: StoredFiling, locale: Locale, sources: Receipt
     return texts.t(locale, variant, { agency: profile.agency.value[locale], hotline: profile.hotline.value, hours: profile.hotlineHours.value[locale], ...params });
   };
   const r = (key: string, params: Record<string, string | number> = {}) => say(`pages.receipt.${key}`, params);
-  const natural = (params: Record<string, string | number>) =>
-    Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' && ISO_DATE.test(v) ? naturalDate(v, locale) : v]));
   const place = (code: string | undefined) => {
     const p = code ? placeByCode(code) : undefined;
     if (!p) return code ?? '';
@@ -95,7 +92,7 @@ export function receiptOf(stored: StoredFiling, locale: Locale, sources: Receipt
     profile.afterSubmit.value[locale],
     ...(consequences?.items ?? [])
       .filter((item) => item.code !== 'CHOSEN_INSTITUTIONS') // the institutions are listed above
-      .map((item) => say(`consequences.${item.code}`, { institutions: institutions.join(separator), ...natural(item.params ?? {}) })),
+      .map((item) => say(`consequences.${item.code}`, { institutions: institutions.join(separator), ...naturalParams(item.params ?? {}, locale) })),
   ];
 
   return {

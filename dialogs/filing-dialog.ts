@@ -49,7 +49,7 @@ export class FilingDialog extends ComponentDialog {
   private async outcome(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const kit = await TurnKit.load(step.context, this.deps);
     if (kit.state.consent?.personalInfo === false) {
-      await step.context.sendActivity(kit.t('messages.consentDeclined'));
+      await kit.say(kit.t('messages.consentDeclined'));
       kit.state.active = false;
       return step.endDialog({ kind: 'ended' } satisfies FilingResult);
     }

@@ -227,10 +227,13 @@ export class MainDialog extends ComponentDialog {
     return Dialog.EndOfTurn;
   }
 
-  /** Starts over from the state: the person lands on the first unanswered question (or the menu). */
+  /**
+   * Starts over from the state: the person lands on the first unanswered question (or the menu). The
+   * message of this turn was handled already (a command, an edit): the menu does not read it again.
+   */
   private async restart(dc: DialogContext): Promise<DialogTurnResult> {
     await dc.cancelAllDialogs();
-    return dc.beginDialog(`${MAIN_DIALOG}.steps`);
+    return dc.beginDialog(`${MAIN_DIALOG}.steps`, { handled: true });
   }
 
   /** "This clears everything you entered: start over?" — pushed over the question being asked. */
@@ -248,7 +251,7 @@ export class MainDialog extends ComponentDialog {
     }
     // Carry on: the question the person was at, from the state, with nothing lost.
     await step.cancelAllDialogs();
-    return step.beginDialog(`${MAIN_DIALOG}.steps`);
+    return step.beginDialog(`${MAIN_DIALOG}.steps`, { handled: true });
   }
 
   private async menu(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -256,7 +259,9 @@ export class MainDialog extends ComponentDialog {
     if (kit.state.active) return step.next('FILE');
     const text = step.context.activity.type === ActivityTypes.Message ? (step.context.activity.text ?? '') : '';
     const fresh = (step.options as { fresh?: boolean } | undefined)?.fresh === true;
-    if (text && !fresh) {
+    // (Read once: "English" at the menu, already switched by the command, would switch back here.)
+    const handled = (step.options as { handled?: boolean } | undefined)?.handled === true;
+    if (text && !fresh && !handled) {
       // The first words may already say what the person wants: a menu choice (an emergency told in words
       // goes straight to the advice), a common question, the other language, help.
       const chosen = this.menuChoice(kit, text);

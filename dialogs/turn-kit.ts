@@ -157,9 +157,14 @@ export class TurnKit implements Voice {
     return this.deps.texts.has(this.locale, key);
   }
 
-  /** Sends a message; channelData carries the machine-readable contract. */
+  /**
+   * Sends a message in the person's language: its `locale` says which (botbuilder would otherwise copy the
+   * incoming message's, the page's language, also after the person switched); channelData carries the
+   * machine-readable contract.
+   */
   async say(text: string, channelData?: Record<string, unknown>): Promise<void> {
     const activity = MessageFactory.text(text);
+    activity.locale = this.locale;
     if (channelData) activity.channelData = channelData;
     await this.context.sendActivity(activity);
   }
@@ -171,6 +176,7 @@ export class TurnKit implements Voice {
   async sayCard(card: object, text: string, channelData?: Record<string, unknown>): Promise<void> {
     const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
     activity.speak = text;
+    activity.locale = this.locale;
     if (channelData) activity.channelData = channelData;
     await this.context.sendActivity(activity);
   }

@@ -18,8 +18,8 @@ const texts = new Texts();
 const logger = createLogger({ level: 'silent' });
 const HOTLINE = '0633-12393';
 
-async function apologyFor(error: Error, locale = 'zh-CN', turnState = new Map<unknown, unknown>()): Promise<{ text?: string; channelData?: unknown }> {
-  const sent: Array<{ text?: string; channelData?: unknown }> = [];
+async function apologyFor(error: Error, locale = 'zh-CN', turnState = new Map<unknown, unknown>()): Promise<{ text?: string; locale?: string; channelData?: unknown }> {
+  const sent: Array<{ text?: string; locale?: string; channelData?: unknown }> = [];
   const context = {
     activity: { locale, channelId: 'test', conversation: { id: 'c1' } },
     turnState,
@@ -53,6 +53,7 @@ describe('the apology after a failed turn says what the person should do', () =>
       it(`${what} (${locale})`, async () => {
         const reply = await apologyFor(error, locale);
         expect(reply.text).to.equal(texts.t(locale, key, { hotline: HOTLINE }));
+        expect(reply.locale, 'the language of its words').to.equal(locale);
       });
     }
   }

@@ -258,7 +258,10 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
     const extra: string[] = [];
     if ((c.progress.reopened ?? []).includes(asking.id) && state.pending === undefined && !state.offered) extra.push(voice.t('commands.keep.label'));
     const nav = asking.nav !== false ? ['back', 'help'].map((command) => voice.t(`commands.${command}.label`)) : [];
-    return choicesActivity(voice.capabilities, text, labels, extra, nav, channelData);
+    const activity = choicesActivity(voice.capabilities, text, labels, extra, nav, channelData);
+    // The language its words are in (not the incoming message's, which botbuilder would copy: the page's).
+    activity.locale = voice.locale;
+    return activity;
   }
 
   private params(asking: Asking<C, unknown>, c: C, options: AskOptions): TextParams {

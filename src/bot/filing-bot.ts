@@ -71,11 +71,11 @@ export class FilingBot extends ActivityHandler {
       if (others.length > 0) {
         const kit = await TurnKit.load(context, this.deps);
         if (!kit.state.active) {
-          await context.sendActivity(kit.t('messages.welcome'));
+          await kit.say(kit.t('messages.welcome'));
           await this.runDialogs(context);
         } else {
           // The chat was opened again mid-filing: say where we are and ask the waiting question again.
-          await context.sendActivity(kit.t('messages.welcomeBack', { recap: this.recap(kit) }));
+          await kit.say(kit.t('messages.welcomeBack', { recap: this.recap(kit) }));
           await this.reprompt(context);
         }
       }
@@ -103,7 +103,8 @@ export class FilingBot extends ActivityHandler {
       // most likely land on a new instance.
       context.turnState.set(TURN_OUTCOME_KEY, 'busy');
       if (context.activity.type === 'message') {
-        await context.sendActivity({ type: 'message', text: this.deps.texts.t(await this.localeOf(context), 'system.shuttingDown'), channelData: { system: 'newerVersion' } });
+        const locale = await this.localeOf(context);
+        await context.sendActivity({ type: 'message', text: this.deps.texts.t(locale, 'system.shuttingDown'), locale, channelData: { system: 'newerVersion' } });
       }
       return;
     }
@@ -135,13 +136,13 @@ export class FilingBot extends ActivityHandler {
     const meta = await this.meta.get(context, { dialogsVersion: DIALOGS_VERSION, lastSeen: this.now() });
     const kit = await TurnKit.load(context, this.deps);
     // Said before anything else: otherwise a person halfway through a filing would land on the menu silently.
-    if (lost) await context.sendActivity({ type: 'message', text: kit.t('system.stateLost'), channelData: { system: 'stateLost' } });
+    if (lost) await kit.say(kit.t('system.stateLost'), { system: 'stateLost' });
 
     if (migrated || meta.dialogsVersion !== DIALOGS_VERSION) {
       await this.dialogState.delete(context);
-      if (filing.active) await context.sendActivity(kit.t('messages.serviceUpdated'));
+      if (filing.active) await kit.say(kit.t('messages.serviceUpdated'));
     } else if (filing.active && this.now() - meta.lastSeen > RECAP_AFTER_MS) {
-      await context.sendActivity(kit.t('messages.welcomeBack', { recap: this.recap(kit) }));
+      await kit.say(kit.t('messages.welcomeBack', { recap: this.recap(kit) }));
       await this.dialogState.delete(context);
     }
     await this.meta.set(context, { dialogsVersion: DIALOGS_VERSION, lastSeen: this.now() });
@@ -155,7 +156,7 @@ export class FilingBot extends ActivityHandler {
       if (!isStaleDialogStack(error)) throw error;
       // A stack written by other dialogs: keep the answers, start again from the state.
       await this.dialogState.delete(context);
-      await context.sendActivity(kit.t('messages.serviceUpdated'));
+      await kit.say(kit.t('messages.serviceUpdated'));
       const fresh = await this.dialogs.createContext(context);
       await fresh.beginDialog(MAIN_DIALOG);
       return;

@@ -34,7 +34,7 @@ export function createTurnErrorHandler(deps: { texts: Texts; logger: Logger; hot
       // The hotline for this person (their insured place's, or the national one when it has no profile
       // here) when the turn got as far as reading the conversation; the default profile's otherwise.
       const hotline = personalHotline(context) ?? deps.hotline;
-      await context.sendActivity({ type: 'message', text: deps.texts.t(locale, key, { hotline, reference }), channelData: { error: kind } });
+      await context.sendActivity({ type: 'message', text: deps.texts.t(locale, key, { hotline, reference }), locale, channelData: { error: kind } });
     } catch (sendError) {
       deps.logger.error({ err: sendError }, 'could not send the apology');
     }

@@ -92,7 +92,7 @@ export class TurnOrderMiddleware implements Middleware {
 
   private async say(context: TurnContext, key: string): Promise<void> {
     const locale = resolveLocale(context.activity.locale);
-    await context.sendActivity({ type: 'message', text: this.options.texts.t(locale, key), channelData: { system: key } });
+    await context.sendActivity({ type: 'message', text: this.options.texts.t(locale, key), locale, channelData: { system: key } });
   }
 
   private logger(context: TurnContext): TurnOrderLogger | undefined {

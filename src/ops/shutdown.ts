@@ -63,7 +63,7 @@ export class InFlightTracker implements Middleware {
       context.turnState.set(TURN_OUTCOME_KEY, 'draining');
       if (context.activity.type === 'message') {
         const locale = this.opts.localeOf ? await this.opts.localeOf(context) : resolveLocale(context.activity.locale);
-        await context.sendActivity({ type: 'message', text: this.opts.texts.t(locale, SHUTTING_DOWN_KEY), channelData: { system: 'shuttingDown' } });
+        await context.sendActivity({ type: 'message', text: this.opts.texts.t(locale, SHUTTING_DOWN_KEY), locale, channelData: { system: 'shuttingDown' } });
       }
       return;
     }

@@ -1,3 +1,4 @@
+import { naturalDate } from '../src/content/natural.js';
 import { addDays } from '../src/domain/calendar.js';
 import { groupOf, type CategoryId } from '../src/domain/categories.js';
 import { checkStartDate, parseStartDate, startDateRulesFor } from '../src/domain/dates.js';
@@ -157,7 +158,7 @@ export function detailsQuestions(schemeAskedInSituation: (c: FilingContext) => b
         return checkStartDate(date.value, startDateRulesFor(c.profile, acceptedCategory(c), c.today, admission));
       },
       readsWords: true,
-      show: (v) => v,
+      show: (v, c) => naturalDate(v, c.locale),
       applies: anyCategory,
       params: (c) => ({
         today: c.today,

@@ -1,5 +1,6 @@
 import { isCategory } from '../src/domain/categories.js';
 import { classify, nextQuestion, type SituationQuestion } from '../src/domain/classify.js';
+import { naturalDate } from '../src/content/natural.js';
 import { checkAdmissionDate, parseDate } from '../src/domain/dates.js';
 import type { BasisAnswers } from '../src/domain/filing.js';
 import type { Outcome, Situation } from '../src/domain/situation.js';
@@ -149,13 +150,14 @@ const admissionDate = question<FilingContext, string>({
       const date = parseDate(said, { locale: c.locale, today: c.today, prefer: 'past' });
       return date.ok ? checkAdmissionDate(date.value, c.today) : date;
     },
+    label: (v, c) => naturalDate(v, c.locale),
     readsWords: true,
   }),
   accepts: (date, c) => checkAdmissionDate(date, c.today).ok,
   applies: reachedBy('admissionDate'),
   get: (c) => c.state.situation.admissionDate,
   set: (c, v) => setSituation(c, 'admissionDate', v),
-  show: (v) => v,
+  show: (v, c) => naturalDate(v, c.locale),
 });
 
 const insuredPlace = placeQuestion('insuredPlace', 'The insured place (pooling area where the person is insured); selects the region profile.');

@@ -3,6 +3,7 @@ import type { CategoryId } from '../src/domain/categories.js';
 import { exampleDates, startDateRulesFor } from '../src/domain/dates.js';
 import { documentsFor } from '../src/domain/documents.js';
 import { resolveProfile, speakingProfile, type RegionProfile } from '../src/domain/profile.js';
+import { naturalParams } from '../src/content/natural.js';
 import { resolveLocale, type Locale, type TextParams } from '../src/content/texts.js';
 import { newFilingState, type FilingState } from './filing-state.js';
 import { capabilitiesOf, type ChannelCapabilities } from './channel-capabilities.js';
@@ -82,11 +83,12 @@ export class TurnKit implements Voice {
   /**
    * A sentence in the person's language. Filing for someone else (代办), a sentence about the insured
    * person has its own words under agent.<key> (参保人 / "the insured person" instead of 您 / "you"): the
-   * filer mode picks the variant; sentences that address the filer themselves have none.
+   * filer mode picks the variant; sentences that address the filer themselves have none. A date among the
+   * placeholders (2026-12-06, as the domain keeps it) reads as people write it: 2026年12月6日, 6 December 2026.
    */
   t(key: string, params: TextParams = {}): string {
     const variant = this.variantOf(key);
-    const given = { hotline: this.profile.hotline.value, ...params };
+    const given = naturalParams({ hotline: this.profile.hotline.value, ...params }, this.locale);
     const text = this.deps.texts.t(this.locale, variant, given);
     // Most sentences need nothing more; the derived placeholders (dates, documents, button labels) cost
     // date arithmetic and look-ups, so they are worked out only for a sentence that still has a gap.
@@ -97,12 +99,11 @@ export class TurnKit implements Voice {
     return filled.includes('{choice_') ? this.deps.texts.t(this.locale, variant, { ...this.choiceParams(key), ...derived }) : filled;
   }
 
-  #derived: TextParams | undefined;
+  #derived: Partial<Record<Locale, TextParams>> = {};
 
-  /** The example and document placeholders, worked out once per turn kit. */
+  /** The example and document placeholders (dates as people read them), worked out once per turn kit and language. */
   private derivedParams(): TextParams {
-    this.#derived ??= { ...this.exampleParams(), ...this.documentParams() };
-    return this.#derived;
+    return (this.#derived[this.locale] ??= naturalParams({ ...this.exampleParams(), ...this.documentParams() }, this.locale));
   }
 
   /** {choice_<value>}: the labels of the choices of the question a prompts.<id>.<part> key belongs to. */
@@ -147,7 +148,7 @@ export class TurnKit implements Voice {
   private exampleParams(): TextParams {
     const admission = this.state.situation.admissionDate;
     const rules = startDateRulesFor(this.profile, this.state.acceptedCategory, this.deps.today(), admission);
-    const dates = exampleDates(rules);
+    const dates = naturalParams(exampleDates(rules), this.locale);
     const variant = admission ? 'retroactive' : rules.maxDaysAhead >= 1 ? 'planned' : 'today';
     const startExample = this.deps.texts.t(this.locale, `prompts.details.startDate.examples.${variant}`, dates);
     return { ...dates, startExample };

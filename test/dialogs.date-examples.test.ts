@@ -84,7 +84,7 @@ describe('a retroactive start so early that the filing would not cover the admis
     const replies = await chat.say('2024-01-01');
     const reply = Chat.replyWith(replies, 'error')!;
     expect((reply.channelData as { error: string }).error).to.equal('START_TOO_EARLY');
-    expect(reply.text).to.include(chat.texts.t('zh-CN', 'errors.START_TOO_EARLY', { earliest: '2025-11-21' }));
+    expect(reply.text).to.include(chat.texts.t('zh-CN', 'errors.START_TOO_EARLY', { earliest: '2025年11月21日' }));
     expect(Chat.promptOf(replies)).to.equal('details.startDate');
     await chat.follow([['2025-11-21', 'review.confirm']]);
     const done = await chat.say('确认提交');

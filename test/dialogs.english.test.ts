@@ -142,7 +142,7 @@ describe('switching language mid-way keeps every answer', () => {
     expect(Chat.promptOf(summary)).to.equal('review.confirm');
     const english = Chat.textOf(summary);
     // Every answer given in Chinese is still there, shown in English.
-    for (const shown of ['For myself', 'Rizhao, Shandong', 'Shanghai', 'No, a short stay', 'Employee insurance', '1101**********002X', '138****5678', '2026-11-25']) {
+    for (const shown of ['For myself', 'Rizhao, Shandong', 'Shanghai', 'No, a short stay', 'Employee insurance', '1101**********002X', '138****5678', '25 November 2026']) {
       expect(english).to.include(shown);
     }
     expect(english).not.to.match(/：/, 'English rows use an English colon');

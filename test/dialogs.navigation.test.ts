@@ -190,10 +190,10 @@ describe('per-field edit from the summary: one answer changed, back to the summa
     await chat.follow([...TMP_OTHER_TO_SUMMARY, ['修改信息', 'review.editField']]);
     const ask = await chat.say('开始日期');
     expect(Chat.promptOf(ask)).to.equal('details.startDate');
-    expect(Chat.textOf(ask)).to.include(chat.texts.t('zh-CN', 'messages.previousAnswer', { answer: '2026-11-25' }));
+    expect(Chat.textOf(ask)).to.include(chat.texts.t('zh-CN', 'messages.previousAnswer', { answer: '2026年11月25日' }));
     const summary = await chat.say('2026-12-01');
     expect(Chat.promptsOf(summary)).to.deep.equal(['review.confirm']);
-    expect(Chat.textOf(summary)).to.include('开始日期：2026-12-01').and.not.to.include('2026-11-25');
+    expect(Chat.textOf(summary)).to.include('开始日期：2026年12月1日').and.not.to.include('2026年11月25日');
     const done = await chat.say('确认提交');
     const stored = await chat.filings.get(Chat.channelData<{ reference: string }>(done, 'filing')!.reference);
     expect(stored!.filing).to.deep.include({ startDate: '2026-12-01', endDate: '2027-11-30', scheme: 'EMPLOYEE' });

@@ -107,7 +107,7 @@ describe('consequences before and after the start date is known', () => {
     const items = Chat.channelData<{ items: string[] }>(replies, 'consequences')!.items;
     expect(items).to.include('VALIDITY_FIXED_PROVISIONAL');
     expect(items).not.to.include('VALIDITY_FIXED');
-    expect(consequencesOf(replies)).to.include(chat.texts.t('zh-CN', 'consequences.VALIDITY_FIXED_PROVISIONAL', { months: 12, start: '2026-11-24', endDate: '2027-11-23' }));
+    expect(consequencesOf(replies)).to.include(chat.texts.t('zh-CN', 'consequences.VALIDITY_FIXED_PROVISIONAL', { months: 12, start: '2026年11月24日', endDate: '2027年11月23日' }));
   });
 
   it('after submission: counted from the start date given, stated as fact, and the chosen institutions listed', async () => {
@@ -115,7 +115,7 @@ describe('consequences before and after the start date is known', () => {
     await chat.follow(TMP_OTHER_TO_SUMMARY);
     const replies = await chat.say('确认提交');
     const text = Chat.textOf(replies);
-    expect(text).to.include(chat.texts.t('zh-CN', 'consequences.VALIDITY_FIXED', { months: 12, start: '2026-11-25', endDate: '2027-11-24' }));
+    expect(text).to.include(chat.texts.t('zh-CN', 'consequences.VALIDITY_FIXED', { months: 12, start: '2026年11月25日', endDate: '2027年11月24日' }));
     expect(text).to.include(chat.texts.t('zh-CN', 'consequences.CHOSEN_INSTITUTIONS', { institutions: '上海市第六人民医院' }));
     expect(text).not.to.include(chat.texts.t('zh-CN', 'consequences.CHOOSE_INSTITUTIONS', { min: 1, max: 3 }));
   });
@@ -187,7 +187,7 @@ describe('a start date given as a period: its first day', () => {
     expect(Chat.replyWith(replies, 'error')).to.equal(undefined);
     expect(Chat.promptOf(replies)).to.equal('details.institutions');
     await chat.follow([['上海市第六人民医院', 'review.confirm']]);
-    expect(Chat.textOf(chat.transcript.slice(-2))).to.include('2026-12-01');
+    expect(Chat.textOf(chat.transcript.slice(-2))).to.include('2026年12月1日');
   });
 
   it('en-US "between next Monday and Friday" → next Monday', async () => {

@@ -179,10 +179,14 @@ describe('how sure a reading is decides what happens', () => {
     const chat = new Chat();
     await chat.follow(upTo(TMP_OTHER_TO_SUMMARY, 'details.startDate'));
     const replies = await chat.say('下个月1号');
-    expect(readBack(replies)?.text).to.equal(understood(chat, '2026-12-01'));
+    expect(readBack(replies)?.text).to.equal(understood(chat, '2026年12月1日'));
     const typed = new Chat();
     await typed.follow(upTo(TMP_OTHER_TO_SUMMARY, 'details.startDate'));
     expect(readBack(await typed.say('2026-12-01'))).to.equal(undefined);
+    // Typed as it is shown (2026年12月1日), it is not said back either.
+    const natural = new Chat();
+    await natural.follow(upTo(TMP_OTHER_TO_SUMMARY, 'details.startDate'));
+    expect(readBack(await natural.say('2026年12月1日'))).to.equal(undefined);
   });
 
   it('in English: "for a couple of years" at the long-term question is yes, said back in English', async () => {

@@ -105,7 +105,7 @@ export interface TextSpec<C extends FormContext, T> {
   label?(value: T, c: C): string;
   /**
    * The value is a reading of words rather than what was typed ("下个月1号" is 2026-12-01): said back
-   * when it reads differently from the text.
+   * when it reads differently from the text (and the text is not the value itself, 2026-12-01).
    */
   readsWords?: boolean;
 }
@@ -118,7 +118,8 @@ export function text<C extends FormContext, T = string>(spec: TextSpec<C, T>): R
     recognize(said, { c }: RecognizeScope<C>): Recognition<T> {
       const parsed = spec.parse(said, c);
       if (!parsed.ok) return { status: 'invalid', error: parsed.error, ...(parsed.params ? { params: parsed.params } : {}) };
-      const readBack = spec.readsWords === true && normalizeAnswer(label(parsed.value, c)) !== normalizeAnswer(said);
+      const as = (words: string) => normalizeAnswer(words);
+      const readBack = spec.readsWords === true && as(label(parsed.value, c)) !== as(said) && as(String(parsed.value)) !== as(said);
       return { status: readBack ? 'understood' : 'typed', value: parsed.value };
     },
   };

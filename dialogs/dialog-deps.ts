@@ -34,5 +34,7 @@ export interface DialogDeps {
   today: () => IsoDate;
   /** Reads people's own words: choices, intents, durations, a one-sentence description (src/nlu). */
   understanding: Understanding;
+  /** How long a conversation's state lives after its last message (STATE_TTL_CONVERSATION_SECONDS): what the person is told is kept. */
+  conversationTtlSeconds: number;
   funnel?: FunnelRecorder;
 }

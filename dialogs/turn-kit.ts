@@ -3,7 +3,7 @@ import type { CategoryId } from '../src/domain/categories.js';
 import { exampleDates, startDateRulesFor } from '../src/domain/dates.js';
 import { documentsFor } from '../src/domain/documents.js';
 import { resolveProfile, speakingProfile, type RegionProfile } from '../src/domain/profile.js';
-import { naturalParams } from '../src/content/natural.js';
+import { durationText, naturalParams } from '../src/content/natural.js';
 import { resolveLocale, type Locale, type TextParams } from '../src/content/texts.js';
 import { newFilingState, type FilingState } from './filing-state.js';
 import { capabilitiesOf, type ChannelCapabilities } from './channel-capabilities.js';
@@ -67,6 +67,11 @@ export class TurnKit implements Voice {
     return this.profile.hotline.value;
   }
 
+  /** When that hotline answers, in words (their profile's hours; a fallback's are its own line's). */
+  get hotlineHours(): string {
+    return this.profile.hotlineHours.value[this.locale];
+  }
+
   get channelId(): string {
     return this.context.activity.channelId ?? '';
   }
@@ -101,9 +106,14 @@ export class TurnKit implements Voice {
 
   #derived: Partial<Record<Locale, TextParams>> = {};
 
-  /** The example and document placeholders (dates as people read them), worked out once per turn kit and language. */
+  /** The example, document and service placeholders (dates as people read them), worked out once per turn kit and language. */
   private derivedParams(): TextParams {
-    return (this.#derived[this.locale] ??= naturalParams({ ...this.exampleParams(), ...this.documentParams() }, this.locale));
+    return (this.#derived[this.locale] ??= naturalParams({ ...this.exampleParams(), ...this.documentParams(), ...this.serviceParams() }, this.locale));
+  }
+
+  /** {hours}: when the hotline answers; {conversationTtl}: how long what the person entered is kept after their last message. */
+  private serviceParams(): TextParams {
+    return { hours: this.hotlineHours, conversationTtl: durationText(this.deps.texts, this.locale, this.deps.conversationTtlSeconds) };
   }
 
   /** {choice_<value>}: the labels of the choices of the question a prompts.<id>.<part> key belongs to. */

@@ -147,6 +147,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     filings: timedFilingStore(filings, metrics),
     today: overrides.today ?? (() => todayInShanghai()),
     understanding,
+    conversationTtlSeconds: config.state.conversationTtlSeconds,
     funnel: metrics,
     waitingWatch: abandonment,
   });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Activity } from 'botbuilder';
@@ -77,6 +77,18 @@ describe('web channel: the privacy notice and filing receipts', function () {
       const html = await (await fetch(`${base}/privacy?lang=en`)).text();
       expect(html).to.include('<html lang="en-US">');
       expect(html).to.include(rizhao.agency.value['en-US']).and.include(rizhao.hotlineHours.value['en-US']).and.include('2 hours');
+    });
+
+    it('the page’s failure note names the profile’s hotline and its hours, never a number written into the page', async () => {
+      for (const [lang, locale] of [['', 'zh-CN'], ['?lang=en', 'en-US']] as const) {
+        const html = await (await fetch(`${base}/${lang}`)).text();
+        const strings = JSON.parse(/<script type="application\/json" id="page-strings">(.*?)<\/script>/s.exec(html)![1]!) as Record<string, string>;
+        expect(strings['failed'], locale).to.include(rizhao.hotline.value).and.include(rizhao.hotlineHours.value[locale]).and.not.match(/\{\w+\}/);
+      }
+      for (const locale of ['zh-CN', 'en-US']) {
+        const raw = readFileSync(new URL(`../public/web/strings/${locale}.json`, import.meta.url), 'utf8');
+        expect(raw, `public/web/strings/${locale}.json: the hotline comes from the region profile`).not.to.include('12393');
+      }
     });
 
     it('the chat page links to it and states the same lifetime', async () => {

@@ -179,7 +179,8 @@ describe('talk to a person: the hotline, and the same question again', () => {
       ['1', 'situation.filerMode'],
     ]);
     const replies = await chat.say('talk to a person');
-    expect(Chat.textOf(replies)).to.include(chat.texts.t('en-US', 'messages.human', { hotline: '0633-12393' }));
+    const hours = chat.profiles.get('rizhao')!.hotlineHours.value['en-US'];
+    expect(Chat.textOf(replies)).to.include(chat.texts.t('en-US', 'messages.human', { hotline: '0633-12393', hours, conversationTtl: '1 day' }));
     expect(Chat.promptOf(replies)).to.equal('situation.filerMode');
   });
 });

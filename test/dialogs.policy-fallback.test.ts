@@ -67,12 +67,14 @@ describe('insured where no profile exists: their own agency and the national hot
     expect(done).to.include(OWN_AGENCY).and.not.to.include(RIZHAO_AGENCY).and.not.to.include(RIZHAO_HOTLINE);
   });
 
-  it('"人工服务" once the insured place is known: 12393 in the text and the handoff', async () => {
+  it('"人工服务" once the insured place is known: 12393 and its own hours in the text, and the handoff', async () => {
     const chat = new Chat();
     await chat.follow(openingZh('本人', '青岛').slice(0, 5));
     const replies = await chat.say('人工服务');
     expect(Chat.channelData(replies, 'handoff')).to.deep.equal({ hotline: '12393' });
-    expect(Chat.textOf(replies)).to.include(chat.texts.t('zh-CN', 'messages.human', { hotline: '12393' }));
+    const hours = chat.profiles.get('rizhao')!.fallbackContact.hotlineHours['zh-CN'];
+    expect(Chat.textOf(replies)).to.include(chat.texts.t('zh-CN', 'messages.human', { hotline: '12393', hours, conversationTtl: '1 天' }));
+    expect(Chat.textOf(replies)).not.to.include(chat.profiles.get('rizhao')!.hotlineHours.value['zh-CN']);
     expect(Chat.textOf(replies)).not.to.include(RIZHAO_HOTLINE);
   });
 

@@ -41,9 +41,10 @@ export const profileSchema = z
     /**
      * Who to point a person to when this profile speaks for an insured place that has no profile of its
      * own (a fallback): their own insured place's agency and a hotline that reaches it — never this
-     * profile's agency, which does not decide for them (domain.md Decisions 6, 7).
+     * profile's agency, which does not decide for them (domain.md Decisions 6, 7) — and when that hotline
+     * answers, in words.
      */
-    fallbackContact: z.object({ agency: localized, hotline: z.string().min(3), source: z.string().min(3) }).strict(),
+    fallbackContact: z.object({ agency: localized, hotline: z.string().min(3), hotlineHours: localized, source: z.string().min(3) }).strict(),
     /** The youngest age at which someone may file for another person. */
     agentMinAge: sourced(z.number().int().positive()),
     /** How long the agency keeps a submitted filing, in words (the privacy notice). */
@@ -169,16 +170,16 @@ export function resolveProfile(
 }
 
 /**
- * The profile as it speaks to one person: its rules unchanged, but when it is a fallback its agency and
- * hotline are replaced by its `fallbackContact` (the person's own insured place's agency, the national
- * hotline), so nothing said names an agency that does not decide for them.
+ * The profile as it speaks to one person: its rules unchanged, but when it is a fallback its agency,
+ * hotline and the hotline's hours are replaced by its `fallbackContact` (the person's own insured place's
+ * agency, the national hotline), so nothing said names an agency that does not decide for them.
  */
 export function speakingProfile(profile: RegionProfile, fallback: boolean): RegionProfile {
   if (!fallback) return profile;
   let speaking = asFallback.get(profile);
   if (!speaking) {
-    const { agency, hotline, source } = profile.fallbackContact;
-    speaking = { ...profile, agency: { value: agency, source }, hotline: { value: hotline, source } };
+    const { agency, hotline, hotlineHours, source } = profile.fallbackContact;
+    speaking = { ...profile, agency: { value: agency, source }, hotline: { value: hotline, source }, hotlineHours: { value: hotlineHours, source } };
     asFallback.set(profile, speaking);
   }
   return speaking;

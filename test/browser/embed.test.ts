@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { ConsoleMessage } from 'playwright-core';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { fillWords } from '../../src/channels/web/index.js';
+import { loadProfiles } from '../../src/domain/profile.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { WebChatDriver } from './webchat-driver.js';
 
@@ -19,7 +21,12 @@ import { WebChatDriver } from './webchat-driver.js';
 
 const DOC_BOT = 'https://bot.example.gov.cn';
 const docs = readFileSync(new URL('../../docs/embedding.md', import.meta.url), 'utf8');
-const pageWords = JSON.parse(readFileSync(new URL('../../public/web/strings/zh-CN.json', import.meta.url), 'utf8')) as Record<string, string>;
+const rizhao = loadProfiles().get('rizhao')!;
+/** The page's words as the app fills them: the default region's hotline and its hours. */
+const pageWords = fillWords(JSON.parse(readFileSync(new URL('../../public/web/strings/zh-CN.json', import.meta.url), 'utf8')) as Record<string, string>, {
+  hotline: rizhao.hotline.value,
+  hours: rizhao.hotlineHours.value['zh-CN'],
+});
 
 /** The ```html block of docs/embedding.md whose first line (a comment) names it. */
 function snippet(name: string): string {

@@ -60,7 +60,7 @@ describe('the web page, end to end in a real browser: a whole filing in Chinese'
   const details: Step[] = [
     { click: '我已了解，继续' },
     { click: '职工医保' },
-    { sees: '参保人的姓名' },
+    { sees: '请输入您的姓名' },
     { type: '张三' },
     { sees: '身份证号码' },
     { type: '11010519491231002x' },

@@ -130,7 +130,7 @@ describe('the citizens’ page on a phone, in a real browser (the real app)', fu
     { sees: '转诊', then: { click: '没有，自己去' } },
     { sees: '以上内容您了解了吗', then: { click: '我已了解，继续' } },
     { sees: '哪种医保', then: { click: '职工医保' } },
-    { sees: '参保人的姓名', then: { type: '张三' } },
+    { sees: '请输入您的姓名', then: { type: '张三' } },
     { sees: '身份证号码', then: { type: '11010519491231002x' } },
     { sees: '手机号码', then: { type: '138 1234 5678' } },
     { sees: '备案从哪一天开始', then: { type: '下个月1号' } },

@@ -12,6 +12,8 @@ import type { Step } from './paths.js';
 import { channelData, promptOf, promptsOf, replyWith, textOf } from './replies.js';
 
 export const TODAY = '2026-11-24';
+/** The conversation lifetime the bot tells people about (the configuration's default). */
+export const CONVERSATION_TTL_SECONDS = 86_400;
 const texts = new Texts();
 const profiles = loadProfiles();
 /** The understanding the app uses (trained once per process, now rather than in the middle of a test). */
@@ -86,7 +88,16 @@ export class Chat {
     const conversationState = new ConversationState(options.storage ?? new MemoryStorage());
     this.bot = new FilingBot(
       conversationState,
-      { texts, profiles, defaultRegion: options.defaultRegion ?? 'rizhao', filings: this.filings, today: () => TODAY, understanding: options.understanding ?? understanding, ...(options.funnel ? { funnel: options.funnel } : {}) },
+      {
+        texts,
+        profiles,
+        defaultRegion: options.defaultRegion ?? 'rizhao',
+        filings: this.filings,
+        today: () => TODAY,
+        understanding: options.understanding ?? understanding,
+        conversationTtlSeconds: CONVERSATION_TTL_SECONDS,
+        ...(options.funnel ? { funnel: options.funnel } : {}),
+      },
       options.now,
     );
     this.adapter = new TestAdapter(async (context) => this.bot.run(context), {

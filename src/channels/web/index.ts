@@ -3,7 +3,7 @@ export { RedisActivityLog, type RedisActivityLogOptions } from './redis-activity
 export { WebChannelAdapter, WEB_CHANNEL_ID, WEB_SERVICE_URL } from './web-adapter.js';
 export { WebTokens, type WebTokenClaims, type TokenCheck } from './web-tokens.js';
 export { RateLimiter, type BucketSpec } from '../rate-limiter.js';
-export { registerWebPage, pageLocale, PAGE_LOCALES, type PageLocale, type WebPageOptions } from './page.js';
+export { registerWebPage, pageLocale, fillWords, PAGE_LOCALES, type PageLocale, type WebPageOptions } from './page.js';
 export { ReceiptLinks, type ReceiptSource, type WebDocumentsOptions } from './documents.js';
 export {
   registerWebChannel,

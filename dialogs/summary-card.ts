@@ -4,8 +4,9 @@ import type { TurnKit } from './turn-kit.js';
 export const SUMMARY_GROUPS = ['situation', 'person', 'treatment'] as const;
 export type SummaryGroup = (typeof SUMMARY_GROUPS)[number];
 
-/** The answers about the people (the insured person and an agent); the other details are the treatment. */
+/** The answers about the people (the insured person's scheme and identity, an agent); the other details are the treatment. */
 const PERSON_FIELDS = new Set([
+  'details.scheme',
   'details.personName',
   'details.idNumber',
   'details.phone',

@@ -9,6 +9,7 @@ import { newFilingState, type FilingState } from './filing-state.js';
 import { capabilitiesOf, type ChannelCapabilities } from './channel-capabilities.js';
 import type { DialogDeps } from './dialog-deps.js';
 import type { FilingContext } from './filing-context.js';
+import { filingProgress } from './filing-steps.js';
 import type { FormHost, Voice } from './form/question-prompt.js';
 
 /** A `{name}` placeholder left in a sentence. */
@@ -197,6 +198,7 @@ export class TurnKit implements Voice {
 export function filingHost(deps: DialogDeps): FormHost<FilingContext> {
   return {
     understanding: deps.understanding,
+    progress: filingProgress,
     load: async (context) => {
       const kit = await TurnKit.load(context, deps);
       return { c: kit.q, voice: kit };

@@ -166,7 +166,8 @@ describe('the hospitals question asks for names (请输入), it offers nothing t
     const chat = new Chat();
     const replies = await chat.follow(upTo(TMP_OTHER_TO_SUMMARY, 'details.institutions'));
     const asked = Chat.textOf(replies.filter((r) => (r.channelData as { promptId?: string } | undefined)?.promptId === 'details.institutions'));
-    expect(asked).to.match(/^请输入/).and.not.include('请选择');
+    expect(asked).to.include(`\n${chat.texts.t('zh-CN', 'prompts.details.institutions.text', { min: 1, max: 3 })}`).and.not.include('请选择');
+    expect(chat.texts.t('zh-CN', 'prompts.details.institutions.text')).to.match(/^请输入/);
     expect(replies.at(-1)?.suggestedActions?.actions.map((a) => a.title) ?? []).to.not.include.members(['上海市第六人民医院']);
     expect(chat.texts.t('en-US', 'prompts.details.institutions.text')).to.match(/^Please type the names/);
   });

@@ -31,10 +31,22 @@ export interface FormTurn<C extends FormContext> {
   voice: Voice;
 }
 
+/** Where an asking stands in the form it belongs to: step n of N, and the step's name (its words: labels.steps.<stage>). */
+export interface FormStep {
+  step: number;
+  of: number;
+  stage: string;
+}
+
 /** What a prompt needs from the dialogs that use it: the understanding, and each turn's context and voice. */
 export interface FormHost<C extends FormContext> {
   readonly understanding: Understanding;
   load(context: TurnContext): Promise<FormTurn<C>>;
+  /**
+   * The step an asking belongs to, shown with it ("第 2 步，共 6 步：您的情况", content: messages.progress)
+   * and sent as channelData.progress; undefined for askings outside the form's steps.
+   */
+  progress?(promptId: string, c: C): FormStep | undefined;
 }
 
 /** What a dialog passes to step.prompt(QuestionPrompt.ID, …): which asking, and how its words read this time. */
@@ -228,7 +240,8 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
   /**
    * The activity that asks: the question (with the earlier answer when it was opened again), the close
    * readings offered ("您是指…？"), or a reading to confirm; choices as buttons where the channel shows
-   * them, numbered lines elsewhere; channelData.promptId always.
+   * them, numbered lines elsewhere; channelData.promptId always, and where the asking is one of its form's
+   * steps, that step as the first line and as channelData.progress = { step, of, stage }.
    */
   activity({ c, voice }: FormTurn<C>, options: AskOptions, state: AskState): Partial<Activity> {
     const asking = this.askingOf(options.promptId);
@@ -258,6 +271,13 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
     const extra: string[] = [];
     if ((c.progress.reopened ?? []).includes(asking.id) && state.pending === undefined && !state.offered) extra.push(voice.t('commands.keep.label'));
     const nav = asking.nav !== false ? ['back', 'help'].map((command) => voice.t(`commands.${command}.label`)) : [];
+    // The step goes with the question itself, not with a follow-up about an answer (which reading was meant, is this right).
+    const progress = channelData.offered || channelData.confirming ? undefined : this.host.progress?.(asking.id, c);
+    if (progress) {
+      channelData.progress = progress;
+      const line = voice.t('messages.progress', { step: progress.step, of: progress.of, stage: voice.t(`labels.steps.${progress.stage}`) });
+      if (line) text = `${line}\n${text}`;
+    }
     const activity = choicesActivity(voice.capabilities, text, labels, extra, nav, channelData);
     // The language its words are in (not the incoming message's, which botbuilder would copy: the page's).
     activity.locale = voice.locale;

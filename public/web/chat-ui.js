@@ -4,6 +4,8 @@
  *
  * - every message of the transcript carries `lang` (the activity's locale, else the page's), so a screen
  *   reader speaks Chinese history with a Chinese voice after a switch to English;
+ * - a question of the filing shows its step ("第 2 步，共 6 步：您的情况", its first line, which is read with
+ *   the question) as a small label over a bar of how far the filing has come (channelData.progress);
  * - the bot's Adaptive Cards (the summary) are rendered here, for the few elements the bot uses
  *   (TextBlock, Container, ColumnSet/Column, FactSet, ActionSet, Action.Submit, Action.ShowCard): a
  *   left-aligned list, one value per line, buttons whose focus ring is never cut; anything else shows the
@@ -310,15 +312,32 @@ var yidiChatUi = (function () {
       });
     }
 
-    /** Each message in an element with the language it is written in. */
+    /**
+     * A question's step of the filing (channelData.progress = { step, of }), for its first line (the bot writes
+     * "第 2 步，共 6 步：您的情况" there, so it is read with the question): shown as a label with a bar.
+     */
+    function progressOf(activity) {
+      var progress = activity && activity.channelData && activity.channelData.progress;
+      if (!progress || typeof progress.step !== 'number' || typeof progress.of !== 'number') return null;
+      if (!(progress.step >= 1 && progress.of >= progress.step && progress.of <= 20)) return null;
+      return progress;
+    }
+
+    /** Each message in an element with the language it is written in (and a question's step, see progressOf). */
     function activityMiddleware() {
       return function (next) {
         return function (args) {
           var render = next(args);
           if (!render) return render;
           var lang = (args.activity && args.activity.locale) || options.locale;
+          var props = { lang: lang, className: 'yidi-activity' };
+          var progress = progressOf(args.activity);
+          if (progress) {
+            props['data-progress'] = progress.step + '/' + progress.of;
+            props.style = { '--yidi-progress': ((progress.step / progress.of) * 100).toFixed(1) + '%' };
+          }
           return function () {
-            return h('div', { lang: lang, className: 'yidi-activity' }, render.apply(null, arguments));
+            return h('div', props, render.apply(null, arguments));
           };
         };
       };

@@ -69,6 +69,7 @@ function detail<K extends keyof Details>(
     field: string;
     parse: (said: string, c: FilingContext) => Check<NonNullable<Details[K]>>;
     show: (value: NonNullable<Details[K]>, c: FilingContext) => string;
+    review?: (value: NonNullable<Details[K]>, c: FilingContext) => string;
     applies: (c: FilingContext) => boolean;
     readsWords?: boolean;
   } & Pick<Question<FilingContext>, 'params' | 'alsoFills'>,
@@ -109,7 +110,8 @@ export function detailsQuestions(schemeAskedInSituation: (c: FilingContext) => b
       // Asked here only when the decision procedure did not need it.
       applies: (c) => anyCategory(c) && !schemeAskedInSituation(c),
     }),
-    detail('personName', { purpose: "The insured person's name.", field: 'person.name', parse: (t) => checkPersonName(t), show: (v) => maskPersonName(v), applies: anyCategory }),
+    // A name and an address are shown in full on the person's own summary (a typo must be visible there), masked anywhere else.
+    detail('personName', { purpose: "The insured person's name.", field: 'person.name', parse: (t) => checkPersonName(t), show: (v) => maskPersonName(v), review: (v) => v, applies: anyCategory }),
     detail('idNumber', {
       purpose: "The insured person's 18-digit resident ID number (sensitive; shown masked).",
       field: 'person.idNumber',
@@ -121,7 +123,7 @@ export function detailsQuestions(schemeAskedInSituation: (c: FilingContext) => b
       applies: anyCategory,
     }),
     detail('phone', { purpose: "The insured person's mobile number (shown masked).", field: 'person.phone', parse: (t) => checkMobile(t), show: (v) => maskMobile(v), applies: anyCategory }),
-    detail('agentName', { purpose: "The agent's name, when filing for someone else.", field: 'agent.name', parse: (t) => checkPersonName(t), show: (v) => maskPersonName(v), applies: asAgent }),
+    detail('agentName', { purpose: "The agent's name, when filing for someone else.", field: 'agent.name', parse: (t) => checkPersonName(t), show: (v) => maskPersonName(v), review: (v) => v, applies: asAgent }),
     detail('agentIdNumber', {
       purpose: "The agent's resident ID number (sensitive; shown masked).",
       field: 'agent.idNumber',
@@ -171,6 +173,7 @@ export function detailsQuestions(schemeAskedInSituation: (c: FilingContext) => b
       field: 'address',
       parse: (t) => checkAddress(t, FIELD_LIMITS.address),
       show: (v) => maskAddress(v),
+      review: (v) => v,
       applies: forCategory((category) => groupOf(category) === 'LONG_TERM'),
       params: (c) => ({ place: c.state.situation.treatmentPlace ? showPlace(c.state.situation.treatmentPlace, c.locale) : '' }),
     }),

@@ -50,7 +50,11 @@ export class ReviewDialog extends ComponentDialog {
     const again = (step.options as { again?: boolean } | undefined)?.again === true;
     if (!kit.state.editing && !again) recordFunnel(step.context, 'details_completed');
     const category = acceptedCategory(kit.q)!;
-    const rows = editableAnswers(kit.q).map((q) => ({ id: q.id, label: kit.t(`labels.${q.id}`), value: q.show(q.get(kit.q), kit.q) }));
+    // The person's own review: names and the address in full (a typo must be visible), the ID number and phones masked.
+    const rows = editableAnswers(kit.q).map((q) => {
+      const value = q.get(kit.q);
+      return { id: q.id, label: kit.t(`labels.${q.id}`), value: q.review ? q.review(value, kit.q) : q.show(value, kit.q) };
+    });
     const text = [
       kit.t('messages.summaryIntro', { category: categoryName(kit, category) }),
       ...rows.map((r) => kit.t('messages.summaryRow', { label: r.label, value: r.value })),

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Chat } from './support/chat.js';
-import { TMP_OTHER_TO_SUMMARY } from './support/paths.js';
+import { AGENT_IN_HOSPITAL, LT_RESIDENT_TO_SUMMARY, TMP_OTHER_TO_SUMMARY } from './support/paths.js';
 
 /**
  * The summary is shown once: on channels that render Adaptive Cards (Web Chat, Direct Line, Teams, the
@@ -55,5 +55,35 @@ describe('an edit button of an old summary card', () => {
     expect(Chat.textOf(replies)).not.to.include(chat.texts.t('zh-CN', 'errors.EMPTY_ANSWER'));
     expect(Chat.textOf(replies)).to.include(chat.texts.t('zh-CN', 'errors.EDIT_NOT_AVAILABLE'));
     expect(Chat.promptOf(replies)).to.equal('review.confirm');
+  });
+});
+
+describe('the person’s own review before submitting: names and the address in full, the ID number and phones masked', () => {
+  for (const channelId of ['webchat', 'test']) {
+    it(`${channelId}: 李秀英 and 浦东新区世纪大道100号3号楼201室 as typed (a typo would show), 1101**********002X and 138****5678 masked`, async () => {
+      const chat = new Chat({ channelId });
+      const replies = await chat.follow(LT_RESIDENT_TO_SUMMARY);
+      const summary = Chat.replyWith(replies, 'summary')!;
+      const shown = `${summary.text ?? ''}\n${JSON.stringify(summary.attachments ?? [])}`;
+      expect(shown).to.include('李秀英').and.include('浦东新区世纪大道100号3号楼201室');
+      expect(shown).to.include('1101**********002X').and.include('138****5678');
+      expect(shown).not.to.include('11010519491231002X').and.not.include('13812345678');
+    });
+  }
+
+  it('filing for someone else: both names in full, every ID number and phone masked', async () => {
+    const chat = new Chat({ channelId: 'webchat' });
+    const replies = await chat.follow(AGENT_IN_HOSPITAL);
+    const shown = JSON.stringify(Chat.replyWith(replies, 'summary')!.attachments);
+    expect(shown).to.include('李秀英').and.include('王小明');
+    expect(shown).to.include('1101**********002X').and.include('1101**********4514').and.include('139****5678');
+    expect(shown).not.to.include('110101199003074514').and.not.include('13912345678');
+  });
+
+  it('only on the summary: an answer opened again is offered back masked, as everywhere else', async () => {
+    const chat = new Chat({ channelId: 'webchat' });
+    await chat.follow(LT_RESIDENT_TO_SUMMARY);
+    const again = await chat.say({ value: { editField: 'details.personName' } });
+    expect(Chat.textOf(again)).to.include(chat.texts.t('zh-CN', 'messages.previousAnswer', { answer: '李**' })).and.not.include('李秀英');
   });
 });

@@ -71,6 +71,12 @@ export interface Question<C extends FormContext = FormContext, T = unknown> exte
   /** The answer as shown back to the person (personal data masked). */
   show(value: T, c: C): string;
   /**
+   * The answer on the person's own review before they submit (the summary), where a typo must be visible:
+   * a name or an address in full. Default: as shown back (an ID number and a phone stay masked). Never
+   * kept: an answer opened again keeps its `show` form.
+   */
+  review?(value: T, c: C): string;
+  /**
    * Whether a value that did not come from its own recogniser (a fact of a one-sentence description) passes
    * the same checks the recogniser applies. Default: a choice's value must be one of its choices.
    */

@@ -1,11 +1,13 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { consequencesOf } from '../src/domain/consequences.js';
+import type { CategoryId } from '../src/domain/categories.js';
+import { receiptOf } from '../src/pages/receipt.js';
 import { ASKINGS, CONFIRM, EDIT_FIELD, editableAnswers, START_OVER } from './conversation-askings.js';
 import type { DialogDeps } from './dialog-deps.js';
 import { documentsFor } from '../src/domain/documents.js';
-import { buildFilingDraft, validateFiling, type FilingDraft } from './filing-draft.js';
+import { buildFilingDraft, validateFiling } from './filing-draft.js';
 import { newFilingState } from './filing-state.js';
-import { categoryName, renderItems } from './outcome-dialog.js';
+import { categoryName } from './outcome-dialog.js';
+import { confirmationOf } from './receipt-card.js';
 import { acceptedCategory } from './details-questions.js';
 import { FILING_FORM } from './filing-form.js';
 import { asked, QuestionPrompt } from './form/question-prompt.js';
@@ -55,12 +57,17 @@ export class ReviewDialog extends ComponentDialog {
       const value = q.get(kit.q);
       return { id: q.id, label: kit.t(`labels.${q.id}`), value: q.review ? q.review(value, kit.q) : q.show(value, kit.q) };
     });
+    // What to prepare, and how and where to hand it in, before the person submits (not only after).
+    const prepare = { heading: kit.t('messages.prepareHeading'), lines: preparationLines(kit, category) };
     const text = [
       kit.t('messages.summaryIntro', { category: categoryName(kit, category) }),
       ...rows.map((r) => kit.t('messages.summaryRow', { label: r.label, value: r.value })),
+      '',
+      prepare.heading,
+      ...prepare.lines,
     ].join('\n');
     const contract = { summary: rows.map((r) => r.id) };
-    if (kit.showsCards) await kit.sayCard(summaryCard(kit, categoryName(kit, category), rows, text), text, contract);
+    if (kit.showsCards) await kit.sayCard(summaryCard(kit, categoryName(kit, category), rows, text, prepare), text, contract);
     else await kit.say(text, contract);
     return step.prompt(QuestionPrompt.ID, asked({ promptId: CONFIRM.id }));
   }
@@ -103,25 +110,17 @@ export class ReviewDialog extends ComponentDialog {
       filing: valid.value,
     });
     recordFunnel(kit.context, 'submitted');
-    // The person already chose their institutions: the confirmation lists them instead of asking to choose.
-    const institutions = kit.state.details.institutions ?? [];
-    const consequences = consequencesOf(
-      draft.category,
-      kit.profile,
-      { start: draft.startDate },
-      { retroactive: draft.retroactive === true, ...(institutions.length > 0 ? { chosenInstitutions: institutions.length } : {}) },
-    );
-    const lines = [
-      kit.t('messages.submitted', { reference: stored.reference, category: categoryName(kit, draft.category) }),
-      renderItems(kit, consequences.items, { institutions: institutions.join(kit.t('common.listSeparator')) }),
-      ...proofLines(kit, draft),
-      kit.t('messages.whatToBring'),
-    ];
+    // The confirmation is the filing's receipt (the words of /receipt/<reference>): a card where cards are
+    // drawn, the same as text elsewhere; channelData.filing on it either way (the page's receipt bar).
+    const name = categoryName(kit, draft.category);
+    const view = receiptOf(stored, kit.locale, kit.deps);
+    const confirmation = view ? confirmationOf(kit, view, stored.reference, name) : { text: kit.t('messages.submitted', { reference: stored.reference, category: name }), card: undefined };
     const filing = { reference: stored.reference, category: stored.category, status: stored.status };
     // If this turn fails after this point (the state cannot be saved), the apology must not say the
     // message was not handled: the filing is stored, and a retry gives the same reference.
     step.context.turnState.set(SUBMITTED_REFERENCE_KEY, stored.reference);
-    await kit.say(lines.join('\n\n'), { filing });
+    if (kit.showsCards && confirmation.card) await kit.sayCard(confirmation.card, confirmation.text, { filing });
+    else await kit.say(confirmation.text, { filing });
     const locale = kit.state.locale;
     Object.assign(kit.state, newFilingState(locale), { submitted: filing });
     return step.endDialog({ kind: 'submitted', reference: stored.reference } satisfies ReviewResult);
@@ -129,14 +128,17 @@ export class ReviewDialog extends ComponentDialog {
 }
 
 /**
- * What backs the filing, told with the confirmation (domain.md §7): the commitment the person signed
- * (its text and version), or the documents to have ready — the category's proof, e.g. the referral
- * certificate — when the category needs any.
+ * What the filing needs prepared, told on the summary before the person submits (domain.md §7): the
+ * category's documents and how and where they are handed in (the profile's documentsHandIn), or the
+ * commitment signed in place of the proof, or that an identity document is all it needs. (After
+ * submitting, the receipt says it again: src/pages/receipt.ts.)
  */
-function proofLines(kit: TurnKit, draft: FilingDraft): string[] {
-  const signature = draft.commitmentSignature as { textVersion: string } | undefined;
-  if (draft.commitment === true && signature) return [kit.t('labels.commitment.signed', { version: signature.textVersion })];
-  if (documentsFor(draft.category, kit.profile).proof.length === 0) return [];
-  const documents = kit.documentsText(draft.category);
-  return [kit.t(draft.commitment === false ? 'labels.documents.chosen' : 'labels.documents.prepare', { documents })];
+export function preparationLines(kit: TurnKit, category: CategoryId): string[] {
+  const needs = documentsFor(category, kit.profile);
+  const name = (code: string) => kit.t(`labels.documents.${code}`);
+  const identity = name('IDENTITY');
+  if (needs.proof.length === 0) return [kit.t('labels.documents.none', { identity })];
+  const commitment = kit.state.details.commitment;
+  if (commitment === true) return [kit.t('labels.documents.commitmentInstead', { proof: needs.proof.map(name).join(kit.t('common.listSeparator')), identity })];
+  return [kit.t(commitment === false ? 'labels.documents.chosen' : 'labels.documents.prepare', { documents: kit.documentsText(category) }), kit.profileWords(kit.profile.documentsHandIn.value)];
 }

@@ -26,9 +26,16 @@ export function summaryGroupOf(questionId: string): SummaryGroup {
  * The summary as an Adaptive Card (1.3, which Web Chat, Teams and the Emulator render): the answers in
  * three groups (labels.groups.<group>), each a left-aligned list of label and value (a FactSet: one value
  * per line, masked as the text summary is), with one edit link per group that opens that group's
- * per-field edit actions (Action.ShowCard); each of those comes back as activity.value.editField.
+ * per-field edit actions (Action.ShowCard); each of those comes back as activity.value.editField. Then,
+ * when given, what to prepare before submitting and how to hand it in.
  */
-export function summaryCard(kit: TurnKit, category: string, rows: Array<{ id: string; label: string; value: string }>, fallbackText?: string): object {
+export function summaryCard(
+  kit: TurnKit,
+  category: string,
+  rows: Array<{ id: string; label: string; value: string }>,
+  fallbackText?: string,
+  prepare?: { heading: string; lines: string[] },
+): object {
   const groups = SUMMARY_GROUPS.map((group) => ({ group, rows: rows.filter((row) => summaryGroupOf(row.id) === group) })).filter((g) => g.rows.length > 0);
   return {
     type: 'AdaptiveCard',
@@ -69,6 +76,18 @@ export function summaryCard(kit: TurnKit, category: string, rows: Array<{ id: st
           ],
         };
       }),
+      // What to prepare before submitting, and how to hand it in: after the answers, no edit link.
+      ...(prepare
+        ? [
+            {
+              type: 'Container',
+              id: 'summary-prepare',
+              separator: true,
+              spacing: 'Medium',
+              items: [{ type: 'TextBlock', text: prepare.heading, weight: 'Bolder', wrap: true }, ...prepare.lines.map((line) => ({ type: 'TextBlock', text: line, wrap: true }))],
+            },
+          ]
+        : []),
     ],
   };
 }

@@ -4,7 +4,7 @@ import { exampleDates, startDateRulesFor } from '../src/domain/dates.js';
 import { documentsFor } from '../src/domain/documents.js';
 import { resolveProfile, speakingProfile, type RegionProfile } from '../src/domain/profile.js';
 import { durationText, naturalParams } from '../src/content/natural.js';
-import { resolveLocale, type Locale, type TextParams } from '../src/content/texts.js';
+import { fill, resolveLocale, type Locale, type TextParams } from '../src/content/texts.js';
 import { newFilingState, type FilingState } from './filing-state.js';
 import { capabilitiesOf, type ChannelCapabilities } from './channel-capabilities.js';
 import type { DialogDeps } from './dialog-deps.js';
@@ -167,6 +167,11 @@ export class TurnKit implements Voice {
 
   has(key: string): boolean {
     return this.deps.texts.has(this.locale, key);
+  }
+
+  /** A region profile's own words in the person's language (afterSubmit, documentsHandIn), naming {agency}, {hotline} and {hours} as it speaks to them. */
+  profileWords(words: Record<Locale, string>): string {
+    return fill(words[this.locale], { agency: this.profile.agency.value[this.locale], hotline: this.hotline, hours: this.hotlineHours });
   }
 
   /**

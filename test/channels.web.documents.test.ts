@@ -114,7 +114,7 @@ describe('web channel: the privacy notice and filing receipts', function () {
       expect(html).to.not.include('11010519491231002X').and.not.include('13812345678');
       expect(html).to.include(rizhao.categories.TMP_OTHER.name['zh-CN']);
       expect(html).to.include('上海市第六人民医院');
-      expect(html, 'what happens next: the profile').to.include(rizhao.afterSubmit.value['zh-CN']);
+      expect(html, 'what happens next: the profile').to.include(rizhao.afterSubmit.value['zh-CN'].replace('{agency}', rizhao.agency.value['zh-CN']));
       expect(html, 'dates as people read them').to.match(/2026年11月25日/);
       expect(html).to.include(texts.t('zh-CN', 'pages.receipt.bringHeading')).and.include(texts.t('zh-CN', 'pages.receipt.nextHeading'));
     });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { documentsFor } from '../src/domain/documents.js';
 import { loadProfiles } from '../src/domain/profile.js';
 import { Chat } from './support/chat.js';
-import { LT_RESIDENT_TO_SUMMARY, type TextStep as Step, upTo } from './support/paths.js';
+import { LT_RESIDENT_TO_SUMMARY, openingZh, TMP_OTHER_TO_SUMMARY, type TextStep as Step, upTo } from './support/paths.js';
 
 /**
  * What backs a filing (domain.md §7) and why it is this category (§3): the documents are listed when the
@@ -150,5 +150,53 @@ describe('the classification basis in the stored filing', () => {
       answers: { insuranceActive: true, now: 'IN_HOSPITAL', longTerm: false, hasReferral: false },
       reasons: ['CROSS_PROVINCE', 'IN_HOSPITAL_RETROACTIVE', 'SHORT_STAY', 'NO_REFERRAL'],
     });
+  });
+});
+
+describe('what to prepare is told before submitting: on the summary, with how and where to hand it in', () => {
+  const handIn = (agency: string) => rizhao.documentsHandIn.value['zh-CN'].replaceAll('{agency}', agency);
+  const summaryOf = (replies: Awaited<ReturnType<Chat['say']>>) => {
+    const summary = Chat.replyWith(replies, 'summary')!;
+    return `${summary.text ?? ''}${summary.speak ?? ''}`;
+  };
+
+  it('documents chosen: which ones, and the profile’s words on handing them in, naming its agency — on the summary, before "确认提交"', async () => {
+    const chat = new Chat();
+    const replies = await chat.follow([...LT_RESIDENT_TO_COMMITMENT, ['提供证明材料', 'review.confirm']]);
+    const summary = summaryOf(replies);
+    expect(summary).to.include(chat.texts.t('zh-CN', 'messages.prepareHeading'));
+    expect(summary).to.include(label(chat, 'documents.chosen', { documents: documentsOf(chat, 'LT_RESIDENT') }));
+    expect(summary).to.include(handIn(rizhao.agency.value['zh-CN']));
+    expect(chat.created, 'nothing submitted yet').to.have.length(0);
+  });
+
+  it('the commitment signed: it replaces the residence proof; only an identity document to have ready', async () => {
+    const chat = new Chat();
+    const summary = summaryOf(await chat.follow(LT_RESIDENT_TO_SUMMARY));
+    expect(summary).to.include(label(chat, 'documents.commitmentInstead', { proof: label(chat, 'documents.RESIDENCE_PROOF'), identity: label(chat, 'documents.IDENTITY') }));
+    expect(summary).not.to.include(handIn(rizhao.agency.value['zh-CN']));
+  });
+
+  it('a category without proof (self-referral): nothing but an identity document, said so', async () => {
+    const chat = new Chat();
+    const summary = summaryOf(await chat.follow(TMP_OTHER_TO_SUMMARY));
+    expect(summary).to.include(label(chat, 'documents.none', { identity: label(chat, 'documents.IDENTITY') }));
+  });
+
+  it('on a card: a group after the answers, without an edit link', async () => {
+    const chat = new Chat({ channelId: 'webchat' });
+    const replies = await chat.follow([...LT_RESIDENT_TO_COMMITMENT, ['提供证明材料', 'review.confirm']]);
+    const card = Chat.replyWith(replies, 'summary')!.attachments![0]!.content as { body: Array<{ id?: string; items?: Array<{ type: string; text?: string }> }> };
+    const prepare = card.body.find((b) => b.id === 'summary-prepare')!;
+    expect(card.body.at(-1)).to.equal(prepare);
+    expect(prepare.items!.map((i) => i.type)).to.deep.equal(['TextBlock', 'TextBlock', 'TextBlock']);
+    expect(prepare.items!.map((i) => i.text).join('\n')).to.include(handIn(rizhao.agency.value['zh-CN']));
+  });
+
+  it('insured where no profile speaks for them: the words name their own agency, never Rizhao’s', async () => {
+    const chat = new Chat();
+    const replies = await chat.follow([...openingZh('本人', '青岛'), ...LT_RESIDENT_TO_COMMITMENT.slice(openingZh().length), ['提供证明材料', 'review.confirm']]);
+    const summary = summaryOf(replies);
+    expect(summary).to.include(handIn(rizhao.fallbackContact.agency['zh-CN'])).and.not.include(rizhao.agency.value['zh-CN']);
   });
 });

@@ -110,13 +110,14 @@ describe('consequences before and after the start date is known', () => {
     expect(consequencesOf(replies)).to.include(chat.texts.t('zh-CN', 'consequences.VALIDITY_FIXED_PROVISIONAL', { months: 12, start: '2026年11月24日', endDate: '2027年11月23日' }));
   });
 
-  it('after submission: counted from the start date given, stated as fact, and the chosen institutions listed', async () => {
+  it('after submission (the receipt): counted from the start date given, stated as fact, and the chosen institutions listed', async () => {
     const chat = new Chat();
     await chat.follow(TMP_OTHER_TO_SUMMARY);
     const replies = await chat.say('确认提交');
     const text = Chat.textOf(replies);
-    expect(text).to.include(chat.texts.t('zh-CN', 'consequences.VALIDITY_FIXED', { months: 12, start: '2026年11月25日', endDate: '2027年11月24日' }));
-    expect(text).to.include(chat.texts.t('zh-CN', 'consequences.CHOSEN_INSTITUTIONS', { institutions: '上海市第六人民医院' }));
+    expect(text).to.include('开始日期：2026年11月25日').and.include(`有效期：${chat.texts.t('zh-CN', 'pages.receipt.validityFixed', { endDate: '2027年11月24日' })}`);
+    expect(text).to.include(chat.texts.t('zh-CN', 'pages.receipt.renew')).and.not.include('如从');
+    expect(text).to.include('定点医疗机构：上海市第六人民医院');
     expect(text).not.to.include(chat.texts.t('zh-CN', 'consequences.CHOOSE_INSTITUTIONS', { min: 1, max: 3 }));
   });
 });
@@ -309,7 +310,9 @@ describe('the submission confirmation tells each fact once', () => {
       const text = Chat.replyWith(replies, 'filing')!.text!;
       const category = Chat.channelData<{ category: string }>(replies, 'filing')!.category;
       const categoryName = chat.profiles.get('rizhao')!.categories[category as 'TMP_OTHER'].name['zh-CN'];
-      expect(repeated(text.split(categoryName).join('')), text).to.equal(undefined);
+      // Names (the category's, the agency's) are not facts told twice.
+      const agency = chat.profiles.get('rizhao')!.agency.value['zh-CN'];
+      expect(repeated(text.split(categoryName).join('').split(agency).join('')), text).to.equal(undefined);
       // "Check the hospital is networked" and "the agency decides on approval": once each.
       expect((text.match(/已联网|联网定点医疗机构/g) ?? []).length, text).to.equal(1);
       expect((text.match(/审核结果|是否通过/g) ?? []).length, text).to.equal(1);

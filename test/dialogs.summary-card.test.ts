@@ -87,3 +87,71 @@ describe('the person’s own review before submitting: names and the address in 
     expect(Chat.textOf(again)).to.include(chat.texts.t('zh-CN', 'messages.previousAnswer', { answer: '李**' })).and.not.include('李秀英');
   });
 });
+
+/** The Adaptive Card elements and actions the page's own renderer draws (public/web/chat-ui.js); anything else shows the fallbackText. */
+const DRAWN = new Set(['AdaptiveCard', 'TextBlock', 'Container', 'ColumnSet', 'Column', 'FactSet', 'ActionSet', 'Action.Submit', 'Action.ShowCard']);
+function typesIn(node: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const n of node) typesIn(n, into);
+  else if (node && typeof node === 'object') {
+    const { type, ...rest } = node as { type?: unknown };
+    if (typeof type === 'string') into.add(type);
+    for (const v of Object.values(rest)) typesIn(v, into);
+  }
+  return into;
+}
+
+describe('the confirmation is the filing’s receipt', () => {
+  interface Card {
+    fallbackText?: string;
+    speak?: string;
+    body: Array<{ type: string; id?: string; text?: string; size?: string; weight?: string; facts?: Array<{ title: string; value: string }>; items?: Array<{ text?: string }> }>;
+  }
+
+  it('webchat: one card with the reference in large type, category, status, start, validity, institutions, what to prepare and bring, what happens next; channelData.filing on the same activity', async () => {
+    const chat = new Chat({ channelId: 'webchat' });
+    await chat.follow(TMP_OTHER_TO_SUMMARY);
+    const replies = await chat.say('确认提交');
+    const confirmation = Chat.replyWith(replies, 'filing')!;
+    const filing = (confirmation.channelData as { filing: { reference: string; category: string; status: string } }).filing;
+    expect(filing).to.deep.include({ category: 'TMP_OTHER', status: 'SUBMITTED' });
+    expect(confirmation.attachments).to.have.length(1);
+    expect(confirmation.text ?? '', 'the card alone').to.equal('');
+    const card = confirmation.attachments![0]!.content as Card;
+    const reference = card.body.find((b) => b.text === filing.reference)!;
+    expect(reference).to.deep.include({ size: 'ExtraLarge', weight: 'Bolder' });
+    const facts = card.body.find((b) => b.type === 'FactSet')!.facts!;
+    const t = (key: string) => chat.texts.t('zh-CN', `pages.receipt.${key}`);
+    expect(facts.map((f) => f.title)).to.deep.equal(['category', 'status', 'startDate', 'validity', 'institutions'].map(t));
+    expect(facts.map((f) => f.value)).to.include.members(['自主转诊人员', t('statuses.SUBMITTED'), '2026年11月25日', t('validityFixed').replace('{endDate}', '2027年11月24日'), '上海市第六人民医院']);
+    const next = card.body.find((b) => b.id === 'receipt-next')!.items!.map((i) => i.text).join('\n');
+    const rizhao = chat.profiles.get('rizhao')!;
+    expect(next).to.include(rizhao.afterSubmit.value['zh-CN'].replace('{agency}', rizhao.agency.value['zh-CN']));
+    expect(card.body.find((b) => b.id === 'receipt-bring')!.items!.map((i) => i.text).join('\n')).to.include(chat.texts.t('zh-CN', 'messages.whatToBring'));
+    expect(card.fallbackText).to.include(filing.reference).and.equal(confirmation.speak);
+    expect([...typesIn(card)].filter((type) => !DRAWN.has(type)), 'only what the page draws').to.deep.equal([]);
+  });
+
+  it('says what the filing is, not who it is for: no name, ID number or phone, not even masked (it is what people screenshot and send on)', async () => {
+    const chat = new Chat({ channelId: 'webchat' });
+    await chat.follow(AGENT_IN_HOSPITAL);
+    const card = JSON.stringify(Chat.replyWith(await chat.say('确认提交'), 'filing')!.attachments);
+    for (const personal of ['李', '王小明', '1101**', '138****', '139****', '11010519491231002X', '13812345678']) expect(card, personal).not.to.include(personal);
+  });
+
+  it('a channel without cards: the same receipt as text, with channelData.filing', async () => {
+    const chat = new Chat({ channelId: 'test' });
+    await chat.follow(TMP_OTHER_TO_SUMMARY);
+    const confirmation = Chat.replyWith(await chat.say('确认提交'), 'filing')!;
+    const { reference } = (confirmation.channelData as { filing: { reference: string } }).filing;
+    expect(confirmation.attachments ?? []).to.have.length(0);
+    expect(confirmation.text).to.include(reference).and.include(chat.texts.t('zh-CN', 'pages.receipt.bringHeading')).and.include(chat.texts.t('zh-CN', 'pages.receipt.nextHeading'));
+  });
+
+  it('the summary card too uses only what the page draws', async () => {
+    const chat = new Chat({ channelId: 'webchat' });
+    const replies = await chat.follow(AGENT_IN_HOSPITAL);
+    const card = Chat.replyWith(replies, 'summary')!.attachments![0]!.content;
+    expect([...typesIn(card)].filter((type) => !DRAWN.has(type))).to.deep.equal([]);
+    expect((card as Card).fallbackText).to.not.equal(undefined);
+  });
+});

@@ -51,12 +51,24 @@ describe('the receipt of a filing, in words', () => {
     expect(words(view)).to.include(texts.t('zh-CN', 'consequences.RETROACTIVE_BEFORE_DISCHARGE'));
   });
 
+  it('documents chosen instead of the commitment: which ones, and how and where to hand them in (the profile’s words, naming its agency)', async () => {
+    const stored = await filed([...LT_RESIDENT_TO_SUMMARY.slice(0, -1), ['提供证明材料', 'review.confirm']]);
+    const rizhao = profiles.get('rizhao')!;
+    for (const locale of ['zh-CN', 'en-US'] as const) {
+      const bring = receiptOf(stored, locale, sources)!.sections.find((s) => s.key === 'bring')!.items!;
+      expect(bring.join('\n')).to.include(texts.t(locale, 'labels.documents.RESIDENCE_PROOF'));
+      expect(bring, locale).to.include(rizhao.documentsHandIn.value[locale].replaceAll('{agency}', rizhao.agency.value[locale]));
+    }
+  });
+
   it('in English: the same filing in English words, with dates such as "1 December 2026"', async () => {
     const stored = await filed(LT_RESIDENT_TO_SUMMARY);
     const view = receiptOf(stored, 'en-US', sources)!;
     const all = words(view);
     expect(view.title).to.equal(texts.t('en-US', 'pages.receipt.title'));
-    expect(all).to.include('1 December 2026').and.include(profiles.get('rizhao')!.afterSubmit.value['en-US']);
+    const rizhao = profiles.get('rizhao')!;
+    expect(all).to.include('1 December 2026').and.include(rizhao.afterSubmit.value['en-US'].replace('{agency}', rizhao.agency.value['en-US']));
+    expect(all, 'a commitment instead of documents: nothing to hand in').to.not.include(rizhao.documentsHandIn.value['en-US'].split('{agency}')[0]!);
     // Only what the person typed (a name, masked; an institution) stays as written.
     expect(all.replace(/复旦大学附属中山医院|李\*\*/g, '')).to.not.match(/\p{Script=Han}/u);
   });

@@ -77,7 +77,9 @@ var yidiChatUi = (function () {
       switch (item && item.type) {
         case 'TextBlock': {
           var heading = item.style === 'heading' || (item.weight === 'Bolder' && (item.size === 'Medium' || item.size === 'Large'));
-          var block = el(heading ? 'h3' : 'p', 'yidi-card__text' + (item.weight === 'Bolder' ? ' yidi-card__text--bold' : '') + (item.isSubtle ? ' yidi-card__text--subtle' : ''), plain(item.text));
+          // ExtraLarge (not a heading): a value in large type, the receipt's reference.
+          var large = !heading && item.size === 'ExtraLarge';
+          var block = el(heading ? 'h3' : 'p', 'yidi-card__text' + (item.weight === 'Bolder' ? ' yidi-card__text--bold' : '') + (item.isSubtle ? ' yidi-card__text--subtle' : '') + (large ? ' yidi-card__text--large' : ''), plain(item.text));
           return block;
         }
         case 'Container': {

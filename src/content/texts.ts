@@ -47,10 +47,7 @@ export class Texts {
   t(locale: Locale, key: string, params: TextParams = {}): string {
     const value = this.maps.get(locale)!.get(key) ?? this.maps.get(DEFAULT_LOCALE)!.get(key);
     if (typeof value !== 'string') throw new Error(`no text for "${key}" in ${locale}`);
-    return value.replace(/\{(\w+)\}/g, (_, name: string) => {
-      const v = params[name];
-      return v === undefined ? `{${name}}` : String(v);
-    });
+    return fill(value, params);
   }
 
   /** A list of words (synonyms), or [] when the key is absent. */
@@ -58,6 +55,14 @@ export class Texts {
     const value = this.maps.get(locale)!.get(key);
     return Array.isArray(value) ? value.map(String) : [];
   }
+}
+
+/** Fills the {name} placeholders of words (content's, or a region profile's) with the given values; unknown ones stay. */
+export function fill(words: string, params: TextParams): string {
+  return words.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const v = params[name];
+    return v === undefined ? whole : String(v);
+  });
 }
 
 function flatten(prefix: string, data: unknown, into: Map<string, unknown>): void {

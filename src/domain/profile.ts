@@ -49,8 +49,16 @@ export const profileSchema = z
     agentMinAge: sourced(z.number().int().positive()),
     /** How long the agency keeps a submitted filing, in words (the privacy notice). */
     filingRetention: sourced(localized),
-    /** What happens once a filing is submitted: who reviews it and how the person hears (the receipt). */
+    /**
+     * What happens once a filing is submitted: who reviews it and how the person hears (the confirmation
+     * and the receipt). Words may name {agency}: the agency as it speaks to the person (a fallback's own).
+     */
     afterSubmit: sourced(localized),
+    /**
+     * How and where the documents a filing needs are handed in (told on the summary before submitting, on
+     * the confirmation and the receipt); may name {agency} as afterSubmit does.
+     */
+    documentsHandIn: sourced(localized),
     scopes: z
       .object({
         intraProvinceFilingRequired: sourced(z.boolean()),

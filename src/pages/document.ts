@@ -20,9 +20,11 @@ export interface DocumentView {
 }
 
 export interface DocumentSection {
+  /** What the section is (for a view that shows only some of it: the receipt in the chat). */
+  key?: string;
   heading: string;
-  /** Label and value pairs, one per line. */
-  rows?: Array<{ label: string; value: string; lines?: string[] }>;
+  /** Label and value pairs, one per line (`key`: what the row is). */
+  rows?: Array<{ key?: string; label: string; value: string; lines?: string[] }>;
   /** A bulleted list. */
   items?: string[];
   paragraphs?: string[];

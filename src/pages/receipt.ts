@@ -1,4 +1,4 @@
-import type { Locale, Texts } from '../content/texts.js';
+import { fill, type Locale, type Texts } from '../content/texts.js';
 import { isCategory, type CategoryId } from '../domain/categories.js';
 import { consequencesOf } from '../domain/consequences.js';
 import { placeByCode } from '../domain/divisions.js';
@@ -61,37 +61,47 @@ export function receiptOf(stored: StoredFiling, locale: Locale, sources: Receipt
   const separator = texts.t(locale, 'common.listSeparator');
   const institutions = f.institutions ?? [];
 
-  const rows: Array<{ label: string; value: string; lines?: string[] }> = [
-    { label: r('category'), value: profile.categories[category].name[locale] },
-    { label: r('status'), value: r(`statuses.${stored.status}`) },
-    { label: r('submittedAt'), value: naturalTime(stored.createdAt, locale) },
-    { label: r('person'), value: f.person?.name ? maskPersonName(f.person.name) : '' },
-    { label: r('idNumber'), value: f.person?.idNumber ? maskResidentId(f.person.idNumber) : '' },
-    { label: r('phone'), value: f.person?.phone ? maskMobile(f.person.phone) : '' },
-    ...(agent && f.agent?.name ? [{ label: r('agent'), value: maskPersonName(f.agent.name) }] : []),
-    { label: r('insuredPlace'), value: place(f.insuredPlace) },
-    { label: r('treatmentPlace'), value: place(f.treatmentPlace) },
-    { label: r('startDate'), value: f.startDate ? naturalDate(f.startDate, locale) : '' },
-    { label: r('validity'), value: f.endDate ? r('validityFixed', { endDate: naturalDate(f.endDate, locale) }) : r('validityOpen') },
-    ...(institutions.length > 0 ? [{ label: r('institutions'), value: institutions.join(separator), lines: institutions }] : []),
+  // Who the filing is for, masked: the receipt may be printed, shared or left on a counter; the reference
+  // is what finds the filing, and the person recognises theirs by the surname and the last digits.
+  const rows: Array<{ key: string; label: string; value: string; lines?: string[] }> = [
+    { key: 'category', label: r('category'), value: profile.categories[category].name[locale] },
+    { key: 'status', label: r('status'), value: r(`statuses.${stored.status}`) },
+    { key: 'submittedAt', label: r('submittedAt'), value: naturalTime(stored.createdAt, locale) },
+    { key: 'person', label: r('person'), value: f.person?.name ? maskPersonName(f.person.name) : '' },
+    { key: 'idNumber', label: r('idNumber'), value: f.person?.idNumber ? maskResidentId(f.person.idNumber) : '' },
+    { key: 'phone', label: r('phone'), value: f.person?.phone ? maskMobile(f.person.phone) : '' },
+    ...(agent && f.agent?.name ? [{ key: 'agent', label: r('agent'), value: maskPersonName(f.agent.name) }] : []),
+    { key: 'insuredPlace', label: r('insuredPlace'), value: place(f.insuredPlace) },
+    { key: 'treatmentPlace', label: r('treatmentPlace'), value: place(f.treatmentPlace) },
+    { key: 'startDate', label: r('startDate'), value: f.startDate ? naturalDate(f.startDate, locale) : '' },
+    { key: 'validity', label: r('validity'), value: f.endDate ? r('validityFixed', { endDate: naturalDate(f.endDate, locale) }) : r('validityOpen') },
+    ...(institutions.length > 0 ? [{ key: 'institutions', label: r('institutions'), value: institutions.join(separator), lines: institutions }] : []),
   ].filter((row) => row.value !== '');
 
-  // What to bring: the category's documents (or the commitment signed in their place), then the hospital visit.
+  // The profile's own words, naming the agency as it speaks to this person.
+  const profileWords = (words: Record<Locale, string>) => fill(words[locale], { agency: profile.agency.value[locale], hotline: profile.hotline.value, hours: profile.hotlineHours.value[locale] });
+
+  // What to prepare and bring: the category's documents and how to hand them in (or the commitment signed
+  // in their place), then the hospital visit.
   const bring: string[] = [];
   if (f.commitment === true && f.commitmentSignature) bring.push(say('labels.commitment.signed', { version: f.commitmentSignature.textVersion, commitmentText: texts.t(locale, 'labels.commitment.text') }));
   else if (documentsFor(category, profile).proof.length > 0) {
     const documents = documentsFor(category, profile).documents.map((code) => texts.t(locale, `labels.documents.${code}`)).join(separator);
     bring.push(say(f.commitment === false ? 'labels.documents.chosen' : 'labels.documents.prepare', { documents }));
+    bring.push(profileWords(profile.documentsHandIn.value));
   }
   bring.push(say('messages.whatToBring'));
 
   const consequences = f.startDate
     ? consequencesOf(category, profile, { start: f.startDate }, { retroactive: f.retroactive === true, ...(institutions.length > 0 ? { chosenInstitutions: institutions.length } : {}) })
     : undefined;
+  // The institutions and the validity are rows above: each fact once (a fixed validity still says a new filing is needed after it).
+  const shownAbove = new Set(['CHOSEN_INSTITUTIONS', 'VALIDITY_FIXED', 'VALIDITY_OPEN_ENDED']);
   const next = [
-    profile.afterSubmit.value[locale],
+    profileWords(profile.afterSubmit.value),
+    ...(f.endDate ? [r('renew')] : []),
     ...(consequences?.items ?? [])
-      .filter((item) => item.code !== 'CHOSEN_INSTITUTIONS') // the institutions are listed above
+      .filter((item) => !shownAbove.has(item.code))
       .map((item) => say(`consequences.${item.code}`, { institutions: institutions.join(separator), ...naturalParams(item.params ?? {}, locale) })),
   ];
 
@@ -101,9 +111,9 @@ export function receiptOf(stored: StoredFiling, locale: Locale, sources: Receipt
     lead: r('lead'),
     highlight: { label: r('reference'), value: stored.reference, copy: texts.t(locale, 'pages.copy'), copied: texts.t(locale, 'pages.copied') },
     sections: [
-      { heading: r('detailsHeading'), rows },
-      { heading: r('bringHeading'), items: bring },
-      { heading: r('nextHeading'), items: next },
+      { key: 'details', heading: r('detailsHeading'), rows },
+      { key: 'bring', heading: r('bringHeading'), items: bring },
+      { key: 'next', heading: r('nextHeading'), items: next },
     ],
     notes: [r('contact')],
     controls: { back: texts.t(locale, 'pages.back'), print: texts.t(locale, 'pages.print') },

@@ -72,6 +72,30 @@ async function expectControlsInView(page: Page, step: string): Promise<number> {
   return r.actions.length;
 }
 
+/**
+ * The step shown with the newest question: its data-progress, its first line (as shown, and as Web Chat's
+ * label for the message gives it to a screen reader), whether that line is styled as a label, and the bar.
+ */
+async function shownStep(page: Page): Promise<{ progress: string | null; line: string; spoken: string; bold: boolean; bar: number; barOf: number } | null> {
+  return page.evaluate(`(() => {
+    const rows = [...document.querySelectorAll('article.webchat__basic-transcript__activity')].filter((r) => !r.querySelector('.webchat__stacked-layout--from-user'));
+    const row = rows.at(-1);
+    const wrapper = row && row.querySelector('.yidi-activity');
+    if (!wrapper) return null;
+    const first = wrapper.querySelector('.webchat__bubble__content > .webchat__text-content');
+    const label = row.querySelector('[id^="webchat__basic-transcript__active-descendant-label"]');
+    const bar = first ? getComputedStyle(first, '::after') : null;
+    return {
+      progress: wrapper.getAttribute('data-progress'),
+      line: first ? first.textContent : '',
+      spoken: label ? label.textContent : '',
+      bold: first ? parseInt(getComputedStyle(first).fontWeight, 10) >= 700 : false,
+      bar: bar ? parseFloat(bar.height) || 0 : 0,
+      barOf: first ? first.getBoundingClientRect().width : 0,
+    };
+  })()`);
+}
+
 /** The geometry of a focus ring: the element grown by its outline, and whether any clipping ancestor cuts it. */
 async function focusRing(page: Page, selector: string, index = 0): Promise<{ width: number; style: string; cut: string[] }> {
   return page.evaluate(`(() => {
@@ -150,12 +174,29 @@ describe('the citizens’ page on a phone, in a real browser (the real app)', fu
       expect(await about(), 'the introduction is open on arrival').to.equal(true);
       expect(await driver.axe(), 'axe: the first screen').to.deep.equal([]);
 
+      let lastStep = 1;
+      const stepsSeen = new Set<number>();
       for (const [i, { sees, then }] of FILING.entries()) {
         await driver.run([{ sees }]);
         // The reply has settled: the page has shown it from its start (chat-ui.js marks the chat box).
         if (i > 0) await driver.page.waitForSelector('#webchat[data-reply="shown"]');
         await driver.page.waitForTimeout(100);
         await expectControlsInView(driver.page, `step ${i + 1} (${sees})`);
+        if (i > 0) {
+          // Each question of the filing says its step: the first line, styled as a label over a bar, read
+          // by a screen reader with the question (Web Chat's label for the message), never on its own.
+          const step = (await shownStep(driver.page))!;
+          const n = Number(step.progress?.split('/')[0]);
+          expect(step.progress, `step ${i + 1} (${sees}): data-progress`).to.match(/^[1-6]\/6$/);
+          expect(n, 'the steps only go forward').to.be.at.least(lastStep);
+          lastStep = n;
+          expect(step.line).to.match(new RegExp(`^第 ${n} 步，共 6 步：`));
+          expect(step.bold, 'the step line is a label').to.equal(true);
+          expect(step.bar, 'a bar under it').to.be.greaterThan(0);
+          expect(step.spoken.indexOf(step.line), 'read with the question, first').to.be.within(0, 12);
+          expect(step.spoken.length).to.be.greaterThan(step.line.length + 2);
+          stepsSeen.add(n);
+        }
         if (sees === '以上内容您了解了吗') {
           // The outcome is longer than the chat box: its first line (the category) is in view, not the question under it.
           const start = await driver.page.evaluate(`(() => {
@@ -178,8 +219,10 @@ describe('the citizens’ page on a phone, in a real browser (the real app)', fu
         }
       }
 
-      // Submitted: the confirmation shown from its start (not the menu after it), the reference in large
-      // type on one line, copied by its button, and the printable receipt.
+      expect([...stepsSeen].sort(), 'every step of the filing was shown').to.deep.equal([1, 2, 3, 4, 5, 6]);
+
+      // Submitted: the confirmation — the receipt, as a card — shown from its start (not the menu after it),
+      // the reference in large type on one line, copied by its button, and the printable receipt.
       await driver.run([{ sees: '备案已提交' }]);
       await driver.page.waitForSelector('#webchat[data-reply="shown"]');
       const confirmation = (await driver.page.evaluate(`(() => {
@@ -188,7 +231,7 @@ describe('the citizens’ page on a phone, in a real browser (the real app)', fu
         const lastUser = rows.map((r) => !!r.querySelector('.webchat__stacked-layout--from-user')).lastIndexOf(true);
         return { top: rows[lastUser + 1].getBoundingClientRect().top, viewTop: scroller.getBoundingClientRect().top, text: rows[lastUser + 1].textContent };
       })()`)) as { top: number; viewTop: number; text: string };
-      expect(confirmation.text).to.include('备案已提交');
+      expect(confirmation.text).to.include(zh('messages.submittedTitle'));
       expect(confirmation.top, 'the confirmation’s first line at the top of the chat box').to.be.within(confirmation.viewTop - 1, confirmation.viewTop + 40);
       await driver.page.waitForSelector('#receipt-open:not([hidden])');
       const reference = (await driver.page.locator('#receipt-reference').textContent())!;
@@ -197,17 +240,30 @@ describe('the citizens’ page on a phone, in a real browser (the real app)', fu
       const lineHeight = await driver.page.locator('#receipt-reference').evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
       expect(referenceBox.height, 'the reference on one line, never broken at its hyphen').to.be.below(lineHeight * 1.5);
       await expectControlsInView(driver.page, 'after submitting');
-      // In the confirmation too, the reference stays on one line at every width.
-      const lines = await driver.page.evaluate(`(() => {
-        const p = [...document.querySelectorAll('.webchat__text-content')].find((el) => el.textContent.includes(${JSON.stringify(reference.slice(0, 10))}));
-        const node = [...p.childNodes].find((n) => n.nodeType === 3 && n.nodeValue.includes(${JSON.stringify(reference.slice(0, 10))}));
-        const at = node.nodeValue.indexOf(${JSON.stringify(reference.slice(0, 10))});
+      // In the receipt card too: the reference in large type, on one line at every width; what to prepare and
+      // bring, and what happens next, in the card; no personal data in it.
+      const card = (await driver.page.evaluate(`(() => {
+        const big = [...document.querySelectorAll('.yidi-card__text--large')].at(-1);
+        const body = document.querySelector('.yidi-card__text:not(.yidi-card__text--large)');
+        const node = [...big.childNodes].find((n) => n.nodeType === 3);
         const range = document.createRange();
-        range.setStart(node, at);
-        range.setEnd(node, at + ${reference.length + 1});
-        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-      })()`);
-      expect(lines, 'the reference in the confirmation on one line').to.equal(1);
+        range.selectNodeContents(node);
+        const card = big.closest('.yidi-card');
+        return {
+          reference: big.textContent.replace(/\u2060/g, ''),
+          lines: new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size,
+          size: parseFloat(getComputedStyle(big).fontSize),
+          bodySize: parseFloat(getComputedStyle(body).fontSize),
+          text: card.textContent,
+          facts: [...card.querySelectorAll('.yidi-card__fact-title')].map((t) => t.textContent),
+        };
+      })()`)) as { reference: string; lines: number; size: number; bodySize: number; text: string; facts: string[] };
+      expect(card.reference).to.equal(reference);
+      expect(card.lines, 'the reference in the receipt card on one line').to.equal(1);
+      expect(card.size, 'the reference in large type').to.be.at.least(card.bodySize * 1.4);
+      expect(card.facts).to.deep.equal(['category', 'status', 'startDate', 'validity', 'institutions'].map((k) => zh(`pages.receipt.${k}`)));
+      expect(card.text).to.include(zh('pages.receipt.bringHeading')).and.include(zh('pages.receipt.nextHeading')).and.include('上海市第六人民医院');
+      expect(card.text).to.not.include('张三').and.not.include('1101').and.not.include('138');
       await driver.page.click('#receipt-copy');
       await driver.page.waitForFunction(() => document.getElementById('receipt-copied')?.textContent !== '');
       expect(await driver.page.evaluate(() => navigator.clipboard.readText())).to.equal(reference);
@@ -257,7 +313,8 @@ describe('the citizens’ page on a phone, in a real browser (the real app)', fu
       });
       return { groups, values, buttons };
     })()`) as { groups: string[]; values: Array<{ text: string; left: number; height: number; lineHeight: number; align: string; scroll: number }>; buttons: Array<{ text: string; cut: boolean; inside: boolean }> };
-    expect(card.groups).to.deep.equal([zh('labels.groups.situation'), zh('labels.groups.person'), zh('labels.groups.treatment')]);
+    // The three groups of answers, then what to prepare before submitting and how to hand it in.
+    expect(card.groups).to.deep.equal([zh('labels.groups.situation'), zh('labels.groups.person'), zh('labels.groups.treatment'), zh('messages.prepareHeading')]);
     const id = card.values.find((v) => v.text === '1101**********002X');
     expect(id, 'the masked ID is shown').to.not.equal(undefined);
     for (const value of card.values.filter((v) => /^[\d*X-]+$/.test(v.text))) {
@@ -265,6 +322,8 @@ describe('the citizens’ page on a phone, in a real browser (the real app)', fu
       expect(value.scroll, `"${value.text}" not cut`).to.be.at.most(0);
     }
     expect(new Set(card.values.map((v) => Math.round(v.left))).size, 'values left-aligned in one column').to.equal(1);
+    // The person's own review: the name in full (a typo would show), the ID number and phone masked.
+    expect(card.values.map((v) => v.text)).to.include.members(['张三', '1101**********002X', '138****5678']);
     expect(card.values.every((v) => v.align === 'left' || v.align === 'start'), 'no centred values').to.equal(true);
     expect(card.buttons.map((b) => b.text)).to.deep.equal(['situation', 'person', 'treatment'].map((g) => texts.t('zh-CN', 'messages.editAction', { field: zh(`labels.groups.${g}`) })));
     for (const b of card.buttons) expect(b, b.text).to.include({ cut: false, inside: true });
@@ -336,6 +395,29 @@ describe('the citizens’ page on a phone, in a real browser (the real app)', fu
     const said = (await driver.transcript()).filter((l) => l.from === 'user').map((l) => l.text);
     expect(said.at(-1)).to.equal(zh('commands.cancel.label'));
     expect(await driver.page.evaluate(() => document.activeElement?.getAttribute('data-id'))).to.equal('webchat-sendbox-input');
+  });
+
+  it('lang after a language switch typed in the chat: on the Chinese page the bot’s English messages say en-US and its Chinese ones zh-CN, and the steps read in English', async () => {
+    driver = await WebChatDriver.launch({ width: 390, height: 844 });
+    await driver.open(`${base}/`);
+    await driver.run([{ sees: '请问您想办理什么' }, { click: '办理异地就医备案' }, { sees: '为您本人办理' }, { click: '为本人办理' }, { sees: '参保地' }]);
+    await driver.run([{ type: 'English' }, { sees: 'Switched to English' }, { sees: 'Step 1 of 6' }, { type: 'Rizhao' }, { sees: 'city will the treatment' }]);
+    await driver.page.waitForTimeout(300);
+    expect(await driver.page.getAttribute('html', 'lang'), 'the page stays Chinese').to.equal('zh-CN');
+    const rows = (await driver.page.$$eval('article.webchat__basic-transcript__activity', (all) =>
+      all.map((row) => ({
+        user: row.querySelector('.webchat__stacked-layout--from-user') !== null,
+        row: row.getAttribute('lang'),
+        message: row.querySelector('.webchat__bubble__content')?.closest('[lang]')?.getAttribute('lang'),
+        text: (row.querySelector('.webchat__bubble__content')?.textContent ?? '').trim(),
+      })),
+    )).filter((r) => !r.user);
+    const languageOf = (text: string) => (/\p{Script=Han}/u.test(text.replace(/中文/g, '')) ? 'zh-CN' : 'en-US');
+    for (const r of rows) expect({ row: r.row, message: r.message }, r.text.slice(0, 40)).to.deep.equal({ row: languageOf(r.text), message: languageOf(r.text) });
+    expect(rows.filter((r) => r.row === 'en-US').length, 'English replies').to.be.at.least(3);
+    expect(rows.filter((r) => r.row === 'zh-CN').length, 'the Chinese history').to.be.at.least(3);
+    expect((await shownStep(driver.page))!.line).to.match(/^Step 1 of 6: /);
+    expect(await driver.axe(), 'axe: two languages in one transcript').to.deep.equal([]);
   });
 
   it('the privacy notice: Chinese and English, no accessibility violation, printable', async () => {

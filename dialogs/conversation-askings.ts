@@ -1,7 +1,8 @@
 import type { FilingContext } from './filing-context.js';
 import { DETAILS_STAGES, FILING_FORM } from './filing-form.js';
+import { LOCALES } from '../src/content/texts.js';
 import { asking, type Asking } from './form/declaration.js';
-import type { Recognizer } from './form/recognition.js';
+import { normalizeAnswer, type Recognizer } from './form/recognition.js';
 import { choice, yesNo } from './form/recognizers.js';
 
 /**
@@ -30,14 +31,46 @@ export const UNDERSTOOD = asking<FilingContext, string>({
   recognizer: choice({ values: () => ['accept', 'compare'] }),
 });
 
-export const CONFIRM = asking<FilingContext, string>({
-  id: 'review.confirm',
-  purpose: 'The summary: submit, change an answer, or discard the filing.',
-  recognizer: choice({ values: () => ['submit', 'edit', 'restart'] }),
-});
-
 /** The answers the summary shows and an edit may change. */
 export const editableAnswers = (c: FilingContext) => FILING_FORM.answered(c).filter((q) => q.editable);
+
+/** The value of the summary's answer "change item N" (修改2): `edit:<question id>`. */
+export const EDIT_PREFIX = 'edit:';
+
+/**
+ * The summary's confirmation: submit, change an answer (then asked which), or discard. Where the summary
+ * is text (a channel without cards) its rows are numbered, and "修改2" / "change 2" or "修改姓名" changes
+ * that answer at once: the value is `edit:<question id>`.
+ */
+function confirmRecognizer(): Recognizer<FilingContext, string> {
+  const base = choice<FilingContext, string>({ values: () => ['submit', 'edit', 'restart'] });
+  return {
+    ...base,
+    recognize(text, scope) {
+      const { c } = scope;
+      const said = normalizeAnswer(text);
+      const editWords = LOCALES.flatMap((l) => [c.texts.t(l, `prompts.${scope.id}.choices.edit`), ...c.texts.list(l, `prompts.${scope.id}.synonyms.edit`)])
+        .map(normalizeAnswer)
+        .filter((w) => w !== '' && said.startsWith(w) && said !== w)
+        .sort((a, b) => b.length - a.length);
+      const rest = editWords[0] === undefined ? undefined : said.slice(editWords[0].length).replace(/^(第|no\.?|item|#)/, '').replace(/(项|条)$/, '');
+      if (rest) {
+        const rows = editableAnswers(c);
+        const byNumber = /^\d{1,2}$/.test(rest) ? rows[Number(rest) - 1] : undefined;
+        const byLabel = rows.find((q) => LOCALES.some((l) => normalizeAnswer(c.texts.t(l, `labels.${q.id}`)) === rest));
+        const row = byNumber ?? byLabel;
+        if (row) return { status: 'exact', value: `${EDIT_PREFIX}${row.id}` };
+      }
+      return base.recognize(text, scope);
+    },
+  };
+}
+
+export const CONFIRM = asking<FilingContext, string>({
+  id: 'review.confirm',
+  purpose: 'The summary: submit, change an answer (or, where the summary is text, change item N at once: 修改2), or discard the filing.',
+  recognizer: confirmRecognizer(),
+});
 
 export const EDIT_FIELD = asking<FilingContext, string>({
   id: 'review.editField',

@@ -1,7 +1,7 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { CategoryId } from '../src/domain/categories.js';
 import { receiptOf } from '../src/pages/receipt.js';
-import { ASKINGS, CONFIRM, EDIT_FIELD, editableAnswers, START_OVER } from './conversation-askings.js';
+import { ASKINGS, CONFIRM, EDIT_FIELD, EDIT_PREFIX, editableAnswers, START_OVER } from './conversation-askings.js';
 import type { DialogDeps } from './dialog-deps.js';
 import { documentsFor } from '../src/domain/documents.js';
 import { buildFilingDraft, validateFiling } from './filing-draft.js';
@@ -59,22 +59,28 @@ export class ReviewDialog extends ComponentDialog {
     });
     // What to prepare, and how and where to hand it in, before the person submits (not only after).
     const prepare = { heading: kit.t('messages.prepareHeading'), lines: preparationLines(kit, category) };
-    const text = [
-      kit.t('messages.summaryIntro', { category: categoryName(kit, category) }),
-      ...rows.map((r) => kit.t('messages.summaryRow', { label: r.label, value: r.value })),
-      '',
-      prepare.heading,
-      ...prepare.lines,
-    ].join('\n');
+    const intro = kit.t('messages.summaryIntro', { category: categoryName(kit, category) });
     const contract = { summary: rows.map((r) => r.id) };
-    if (kit.showsCards) await kit.sayCard(summaryCard(kit, categoryName(kit, category), rows, text, prepare), text, contract);
-    else await kit.say(text, contract);
+    if (kit.showsCards) {
+      // A card, with an edit button per row; its text (spoken, and its fallback) is the plain summary.
+      const text = [intro, ...rows.map((r) => kit.t('messages.summaryRow', { label: r.label, value: r.value })), '', prepare.heading, ...prepare.lines].join('\n');
+      await kit.sayCard(summaryCard(kit, categoryName(kit, category), rows, text, prepare), text, contract);
+    } else {
+      // Text only: numbered rows, each changed by "修改<number>" (the confirmation reads it: EDIT_PREFIX).
+      const numbered = rows.map((r, i) => kit.t('messages.summaryRowNumbered', { number: i + 1, label: r.label, value: r.value }));
+      await kit.say([intro, ...numbered, kit.t('messages.summaryEditHint'), '', prepare.heading, ...prepare.lines].join('\n'), contract);
+    }
     return step.prompt(QuestionPrompt.ID, asked({ promptId: CONFIRM.id }));
   }
 
   private async decide(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const kit = await TurnKit.load(step.context, this.deps);
     if (step.result === 'submit') return this.submit(step, kit);
+    if (typeof step.result === 'string' && step.result.startsWith(EDIT_PREFIX)) {
+      // "修改2" at a text summary: that answer, opened at once.
+      openForEdit(kit, step.result.slice(EDIT_PREFIX.length));
+      return step.endDialog({ kind: 'edit' } satisfies ReviewResult);
+    }
     if (step.result === 'restart') {
       // Everything entered would be gone: asked first.
       (step.values as Record<string, unknown>).startOver = true;

@@ -73,10 +73,6 @@ export class TurnKit implements Voice {
     return this.profile.hotlineHours.value[this.locale];
   }
 
-  get channelId(): string {
-    return this.context.activity.channelId ?? '';
-  }
-
   /** What this turn's channel can show (buttons, cards, ...). */
   get capabilities(): ChannelCapabilities {
     return capabilitiesOf(this.context);

@@ -17,8 +17,9 @@ import { FilingBot } from './bot/filing-bot.js';
 import { createTurnErrorHandler } from './bot/turn-error.js';
 import { TurnLogMiddleware } from './bot/turn-log-middleware.js';
 import { TurnOrderMiddleware } from './bot/turn-order-middleware.js';
-import { createBotFrameworkAdapter, registerBotFrameworkChannel } from './channels/bot-framework/bot-framework-channel.js';
-import { MemoryActivityLog, MemoryWebAccess, PAGE_LOCALES, RedisActivityLog, RedisWebAccess, registerWebChannel, type WebChannel } from './channels/web/index.js';
+import { attachChannels, channelClosers, type AttachedChannel, type Channel } from './channels/channel.js';
+import { botFrameworkChannel } from './channels/bot-framework/bot-framework-channel.js';
+import { MemoryActivityLog, MemoryWebAccess, PAGE_LOCALES, RedisActivityLog, RedisWebAccess, webChannel, type WebChannel } from './channels/web/index.js';
 import { normalizeReference } from './filings/index.js';
 import { privacyNotice } from './pages/privacy.js';
 import { receiptOf, receiptProblem } from './pages/receipt.js';
@@ -55,7 +56,9 @@ export interface App {
   dataKeys: DataKeyRing;
   inFlight: InFlightTracker;
   profiles: Map<string, RegionProfile>;
-  /** The middleware every channel adapter runs, in order. */
+  /** The channels attached (each with the adapter its turns run through). */
+  channels: AttachedChannel[];
+  /** The middleware every channel adapter runs, in order (after the channel's capabilities). */
   middleware: Middleware[];
   /** The turn handler every channel adapter calls. */
   logic: (context: TurnContext) => Promise<void>;
@@ -169,25 +172,21 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   limitHttpServer(server.server, config.http); // HTTP_*: timeouts and connection caps for every route
   server.use(restify.plugins.queryParser());
 
+  // Every channel on one contract (src/channels/channel.ts): its routes, its adapter, what its turns can show.
+  const channels: Channel[] = [];
   // POST /api/messages, unless the web page is deployed alone (BOT_FRAMEWORK_CHANNEL=off).
-  const channelClosers: App['closers'] = [];
   if (config.botFrameworkChannel.enabled) {
-    const adapter = createBotFrameworkAdapter(config.botFramework ?? {}, {
-      timeoutMs: config.botFrameworkChannel.replyTimeoutMs,
-      maxConnections: config.botFrameworkChannel.maxConnections,
-      loopbackOnly: config.localMode, // local mode: replies never leave this machine
-    });
-    for (const m of middleware) adapter.use(m);
-    registerBotFrameworkChannel(server, {
-      adapter,
-      logic,
-      onTurnError,
-      localMode: config.localMode,
-      allowRemoteInLocalMode: config.botFrameworkChannel.allowRemoteInLocalMode,
-      trustProxy: config.web.trustProxyHops,
-      logger,
-    });
-    channelClosers.push({ name: 'bot framework connections', close: async () => adapter.outbound.close() });
+    channels.push(
+      botFrameworkChannel({
+        credentials: config.botFramework ?? {},
+        replyTimeoutMs: config.botFrameworkChannel.replyTimeoutMs,
+        maxConnections: config.botFrameworkChannel.maxConnections,
+        localMode: config.localMode,
+        allowRemoteInLocalMode: config.botFrameworkChannel.allowRemoteInLocalMode,
+        trustProxy: config.web.trustProxyHops,
+        logger,
+      }),
+    );
   }
 
   // The page names whose service it is and how to reach a person (the default region's profile), the
@@ -211,8 +210,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   // stream tickets and revoked tokens live beside the conversation state (Redis when configured), so any
   // instance can answer a poll or take a stream.
   const webPrefix = `${config.state.keyPrefix}webchat:`;
-  const web = registerWebChannel(server, {
-    logic,
+  const webEntry = webChannel({
     tokenSecret: config.webToken.secret,
     activityLog: state.client
       ? new RedisActivityLog(state.client, { keyPrefix: webPrefix, ttlSeconds: config.state.conversationTtlSeconds })
@@ -220,7 +218,6 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     access: state.client ? new RedisWebAccess(state.client, { keyPrefix: webPrefix }) : new MemoryWebAccess(),
     // The person's messages are kept in the transcript as the bot shows them back (personal data masked).
     incomingTextMask: (context) => bot.incomingTextMask(context),
-    onTurnError,
     logger,
     allowedOrigins: config.web.allowedOrigins, // WEB_ALLOWED_ORIGINS: portals using the API from their own pages (CORS)
     page: { frameAncestors: ["'self'", ...config.web.frameAncestors], words: pageWords }, // WEB_FRAME_ANCESTORS: portals framing the page
@@ -239,7 +236,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     trustProxy: config.web.trustProxyHops, // WEB_TRUST_PROXY: proxies in front that append to X-Forwarded-For
     // An expired token may resume its conversation for DEFAULT_EXPIRED_TOKEN_GRACE_SECONDS (2 h: a laptop that slept).
   });
-  for (const m of middleware) web.adapter.use(m);
+  channels.push(webEntry);
+  // The one place the bot and the turn middleware meet every channel.
+  const attached = attachChannels(server, channels, { bot: { logic, onTurnError }, middleware });
+  const web = webEntry.web!;
 
   registerOpsRoutes(server, {
     metrics,
@@ -262,6 +262,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     dataKeys,
     inFlight,
     profiles,
+    channels: attached,
     middleware,
     logic,
     listen: (port, host = '0.0.0.0') =>
@@ -274,7 +275,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       }),
     closers: [
       { name: 'abandonment', close: () => abandonment.stop() },
-      ...channelClosers,
+      ...channelClosers(attached),
       { name: 'filings', close: () => filings.close() },
       { name: 'state', close: () => state.close() },
     ],

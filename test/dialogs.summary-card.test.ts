@@ -25,13 +25,29 @@ describe('the summary is shown once', () => {
     });
   }
 
-  it('a channel without cards: the summary as text, no card', async () => {
+  it('a channel without cards: the summary as text, no card, its rows numbered for "修改N"', async () => {
     const chat = new Chat({ channelId: 'test' });
     const replies = await chat.follow(TMP_OTHER_TO_SUMMARY);
     const summary = Chat.replyWith(replies, 'summary')!;
     expect(summary.attachments ?? []).to.have.length(0);
     expect(summary.text).to.include(chat.texts.t('zh-CN', 'messages.summaryIntro', { category: '自主转诊人员' })).and.to.include('138****5678');
+    const rows = (summary.channelData as { summary: string[] }).summary;
+    expect(summary.text).to.include(`2. ${chat.texts.t('zh-CN', `labels.${rows[1]}`)}`).and.to.include(chat.texts.t('zh-CN', 'messages.summaryEditHint'));
+    expect(Chat.textOf(replies)).to.include(chat.texts.t('zh-CN', 'messages.replyWithNumber'));
   });
+
+  for (const [said, row] of [['修改2', 1], ['改 第3项', 2], ['change 4', 3], ['修改参保人手机', -1]] as const) {
+    it(`a text summary: "${said}" opens that answer at once, and the summary comes back after it`, async () => {
+      const chat = new Chat({ channelId: 'test' });
+      const replies = await chat.follow(TMP_OTHER_TO_SUMMARY);
+      const rows = (Chat.replyWith(replies, 'summary')!.channelData as { summary: string[] }).summary;
+      const id = row >= 0 ? rows[row]! : 'details.phone';
+      expect(rows).to.include(id);
+      if (row < 0) expect(chat.texts.t('zh-CN', `labels.${id}`)).to.equal('参保人手机');
+      await chat.follow([[said, id]]);
+      if (id === 'details.phone') await chat.follow([['13912345678', 'review.confirm']]);
+    });
+  }
 });
 
 describe('an edit button of an old summary card', () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { TestAdapter, type Activity } from 'botbuilder';
-import { createTypingMiddleware, typingApplies, TYPING_CHANNELS } from '../src/ops/typing.js';
+import { createTypingMiddleware, typingApplies } from '../src/ops/typing.js';
+import { capabilitiesOfChannelId, CAPABILITIES_KEY, type ChannelCapabilities } from '../dialogs/channel-capabilities.js';
 import { watchForCrashes } from './support/crashes.js';
 
 /** Waits (without a clock) until the adapter has sent an activity of this type. */
@@ -20,7 +21,7 @@ describe('ops: typing indicator', () => {
   ];
   for (const c of cases) {
     it(`${c.expected ? 'shows' : 'does not show'} typing for ${c.name}`, () => {
-      expect(typingApplies(c.activity as Activity)).to.equal(c.expected);
+      expect(typingApplies(c.activity as Activity, capabilitiesOfChannelId(c.activity.channelId))).to.equal(c.expected);
     });
   }
 
@@ -87,7 +88,22 @@ describe('ops: typing indicator', () => {
     }
   });
 
-  it('lists only channels whose clients draw a typing indicator', () => {
-    expect(TYPING_CHANNELS).to.include('webchat').and.not.include('wechat');
+  it('follows the capabilities a channel adapter put on the turn, not the channel id', async () => {
+    for (const typing of [true, false]) {
+      const adapter = new TestAdapter(undefined, { channelId: 'webchat' });
+      const capabilities: ChannelCapabilities = { ...capabilitiesOfChannelId('webchat'), typing };
+      adapter.use({
+        onTurn: async (context, next) => {
+          context.turnState.set(CAPABILITIES_KEY, capabilities);
+          await next();
+        },
+      });
+      adapter.use(createTypingMiddleware({ delayMs: 0, periodMs: 60_000 }));
+      await adapter.processActivity({ type: 'message', text: 'x' }, async (context) => {
+        for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+        await context.sendActivity('answer');
+      });
+      expect(adapter.activeQueue.map((a) => a.type), `typing: ${typing}`).to.deep.equal(typing ? ['typing', 'message'] : ['message']);
+    }
   });
 });

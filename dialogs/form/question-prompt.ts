@@ -278,7 +278,7 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
       const line = voice.t('messages.progress', { step: progress.step, of: progress.of, stage: voice.t(`labels.steps.${progress.stage}`) });
       if (line) text = `${line}\n${text}`;
     }
-    const activity = choicesActivity(voice.capabilities, text, labels, extra, nav, channelData);
+    const activity = choicesActivity(voice.capabilities, text, labels, extra, nav, channelData, voice.t('messages.replyWithNumber'));
     // The language its words are in (not the incoming message's, which botbuilder would copy: the page's).
     activity.locale = voice.locale;
     return activity;
@@ -302,15 +302,24 @@ function closeCall(voice: Voice, labels: string[]): string {
 /**
  * A message with choices: on a channel that shows buttons every choice travels as a suggested action,
  * whatever its length (the before, extra and nav buttons around them); elsewhere the choices are numbered
- * lines in the text (and a number picks one).
+ * lines in the text (and a number picks one), followed by `numberHint` ("回复数字选择") when given.
  */
-export function choicesActivity(capabilities: ChannelCapabilities, text: string, labels: string[], before: string[], nav: string[], channelData: Record<string, unknown>): Partial<Activity> {
+export function choicesActivity(
+  capabilities: ChannelCapabilities,
+  text: string,
+  labels: string[],
+  before: string[],
+  nav: string[],
+  channelData: Record<string, unknown>,
+  numberHint?: string,
+): Partial<Activity> {
   let activity: Partial<Activity>;
   if (capabilities.buttons) {
     const actions: CardAction[] = [...before, ...labels, ...nav].map((title) => ({ type: 'imBack', title, value: title }));
     activity = actions.length > 0 ? MessageFactory.suggestedActions(actions, text) : MessageFactory.text(text);
   } else {
     activity = labels.length > 0 ? ChoiceFactory.list(labels, text, undefined, { includeNumbers: true }) : MessageFactory.text(text);
+    if (labels.length > 0 && numberHint) activity.text = `${activity.text}\n${numberHint}`;
   }
   activity.type = ActivityTypes.Message;
   activity.inputHint = 'expectingInput';

@@ -1,32 +1,27 @@
 import { ActivityTypes, TurnContext, type Middleware } from 'botbuilder';
-
-/**
- * Channels whose clients draw a typing indicator. Others (WeChat official accounts, SMS, e-mail)
- * cannot show one, and a typing activity there is at best dropped, at worst sent as an empty message.
- */
-export const TYPING_CHANNELS: readonly string[] = ['webchat', 'directline', 'emulator', 'msteams', 'telegram', 'facebook', 'slack'];
+import { capabilitiesOf, type ChannelCapabilities } from '../../dialogs/channel-capabilities.js';
 
 export interface TypingOpts {
   /** Wait before the first indicator, so quick answers come without one; default 500 ms. */
   delayMs?: number;
   /** Repeat while the turn runs; default 2000 ms. */
   periodMs?: number;
-  channels?: readonly string[];
 }
 
 /**
- * Whether a typing indicator can help this turn: a message, on a channel that shows one, and not
- * answered in the HTTP response (deliveryMode "expectReplies" — the web page's shim — gets all replies
- * at once when the turn ends, so a typing activity would arrive after the answer it announces).
+ * Whether a typing indicator can help this turn: a message, on a channel whose capabilities say it draws
+ * one (WeChat, SMS and e-mail do not: there a typing activity is at best dropped, at worst an empty
+ * message), and not answered in the HTTP response (deliveryMode "expectReplies" gets all replies at once
+ * when the turn ends, so a typing activity would arrive after the answer it announces).
  */
-export function typingApplies(activity: TurnContext['activity'], channels: readonly string[] = TYPING_CHANNELS): boolean {
-  return activity.type === 'message' && channels.includes(activity.channelId) && activity.deliveryMode !== 'expectReplies';
+export function typingApplies(activity: TurnContext['activity'], capabilities: Pick<ChannelCapabilities, 'typing'>): boolean {
+  return activity.type === 'message' && capabilities.typing && activity.deliveryMode !== 'expectReplies';
 }
 
 /**
  * Sends "typing" after `delayMs` and every `periodMs` until the turn ends, straight through the adapter
  * (as botbuilder's ShowTypingMiddleware does: no other middleware sees it, and the turn does not count as
- * answered), on turns where typingApplies(). Unlike ShowTypingMiddleware, an indicator that cannot be
+ * answered), on turns where typingApplies() by the turn's capabilities. Unlike ShowTypingMiddleware, an indicator that cannot be
  * delivered is simply dropped: that one hands the failure to the adapter's onTurnError — an apology for a
  * lost "typing", and, once the turn is over, a TypeError on the revoked turn context that no one catches,
  * which ended the process (found by the HTTP fuzzer with a serviceUrl that refuses connections).
@@ -34,10 +29,9 @@ export function typingApplies(activity: TurnContext['activity'], channels: reado
 export function createTypingMiddleware(opts: TypingOpts = {}): Middleware {
   const delayMs = opts.delayMs ?? 500;
   const periodMs = opts.periodMs ?? 2000;
-  const channels = opts.channels ?? TYPING_CHANNELS;
   return {
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-      if (!typingApplies(context.activity, channels)) return next();
+      if (!typingApplies(context.activity, capabilitiesOf(context))) return next();
       const { adapter } = context;
       const reference = TurnContext.getConversationReference(context.activity);
       const typing = TurnContext.applyConversationReference({ type: ActivityTypes.Typing, relatesTo: context.activity.relatesTo }, reference);

@@ -1,12 +1,14 @@
 import type { TurnContext } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
 import type { Request, Response, Server } from 'restify';
+import { capabilitiesOfChannelId } from '../../../dialogs/channel-capabilities.js';
+import type { Channel } from '../channel.js';
 import { requestIdFrom, withRequestId } from '../../ops/request-context.js';
 import { unwrapDialogError } from '../../ops/dialog-error.js';
 import { clientAddress, HttpError, readJsonBody, sendError, sendJson } from '../http.js';
 import { RateLimiter, type BucketSpec } from '../rate-limiter.js';
 import { checkBotFrameworkActivity } from './activity-schema.js';
-import type { BotFrameworkAdapter } from './bot-framework-adapter.js';
+import { createBotFrameworkAdapter, type BotFrameworkAdapter, type BotFrameworkCredentials } from './bot-framework-adapter.js';
 import { isLocalRequest, isLoopbackUrl } from './loopback.js';
 import { ReplyDeliveryError } from './outbound-limits.js';
 
@@ -47,6 +49,39 @@ export interface BotFrameworkChannelOptions {
   logger: BotFrameworkChannelLogger;
   /** Clock for the rate limits (tests). */
   now?: () => number;
+}
+
+/** What the app gives the Bot Framework channel: its adapter's credentials and bounds, and the route's options. */
+export interface BotFrameworkChannelSettings extends Omit<BotFrameworkChannelOptions, 'adapter' | 'logic' | 'onTurnError'> {
+  /** MicrosoftAppId and the rest; empty in local mode. */
+  credentials: BotFrameworkCredentials;
+  /** BOT_FRAMEWORK_REPLY_TIMEOUT_MS: the longest one reply to a channel may take. */
+  replyTimeoutMs: number;
+  /** BOT_FRAMEWORK_MAX_CONNECTIONS: open connections to channels at most. */
+  maxConnections: number;
+}
+
+/**
+ * The Bot Framework channel on the channel contract: POST /api/messages through botbuilder's CloudAdapter.
+ * What a turn can show depends on the client behind the Bot Framework (the activity's channelId: Teams
+ * draws cards and no buttons, the Emulator both); replies go to the channel's serviceUrl, within bounds.
+ */
+export function botFrameworkChannel(settings: BotFrameworkChannelSettings): Channel<BotFrameworkAdapter> {
+  const { credentials, replyTimeoutMs, maxConnections, ...route } = settings;
+  const adapter = createBotFrameworkAdapter(credentials, {
+    timeoutMs: replyTimeoutMs,
+    maxConnections,
+    loopbackOnly: route.localMode, // local mode: replies never leave this machine
+  });
+  return {
+    id: 'bot-framework',
+    capabilitiesOf: (activity) => capabilitiesOfChannelId(activity.channelId),
+    register(server, bot) {
+      registerBotFrameworkChannel(server, { ...route, adapter, logic: bot.logic, onTurnError: bot.onTurnError });
+      return adapter;
+    },
+    close: async () => adapter.outbound.close(),
+  };
 }
 
 export const BOT_FRAMEWORK_PATH = '/api/messages';

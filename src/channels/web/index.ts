@@ -17,3 +17,4 @@ export {
 } from './web-channel.js';
 export { MemoryWebAccess, STREAM_TICKET_TTL_SECONDS, type WebAccessStore } from './web-access.js';
 export { RedisWebAccess, type RedisWebAccessOptions } from './redis-web-access.js';
+export { webChannel, WEB_CAPABILITIES, type WebChannelEntry } from './as-channel.js';

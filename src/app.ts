@@ -20,6 +20,7 @@ import { TurnOrderMiddleware } from './bot/turn-order-middleware.js';
 import { attachChannels, channelClosers, type AttachedChannel, type Channel } from './channels/channel.js';
 import { botFrameworkChannel } from './channels/bot-framework/bot-framework-channel.js';
 import { MemoryActivityLog, MemoryWebAccess, PAGE_LOCALES, RedisActivityLog, RedisWebAccess, webChannel, type WebChannel } from './channels/web/index.js';
+import { MemoryWeChatStore, RedisWeChatStore, weChatChannel } from './channels/wechat/index.js';
 import { normalizeReference } from './filings/index.js';
 import { privacyNotice } from './pages/privacy.js';
 import { receiptOf, receiptProblem } from './pages/receipt.js';
@@ -40,6 +41,8 @@ export interface AppOverrides {
   dataKeys?: DataKeyRing;
   /** Today's date in Asia/Shanghai; injectable for tests. */
   today?: () => IsoDate;
+  /** The WeChat passive reply's deadline (default 4.5 s); tests shorten it to take the customer-service path. */
+  wechatReplyDeadlineMs?: number;
 }
 
 export interface App {
@@ -237,8 +240,31 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     // An expired token may resume its conversation for DEFAULT_EXPIRED_TOKEN_GRACE_SECONDS (2 h: a laptop that slept).
   });
   channels.push(webEntry);
+  // The WeChat Official Account at /wechat, when WECHAT_TOKEN is set. What its instances share (retries
+  // claimed, the 48-hour window, the access token) lives beside the conversation state.
+  if (config.wechat) {
+    const { token, appId, appSecret, encodingAesKey, apiBaseUrl } = config.wechat;
+    channels.push(
+      weChatChannel({
+        token,
+        ...(appId && appSecret ? { appId, appSecret } : {}),
+        ...(encodingAesKey ? { encodingAesKey } : {}),
+        apiBaseUrl,
+        store: state.client ? new RedisWeChatStore(state.client, { prefix: `${config.state.keyPrefix}wechat:` }) : new MemoryWeChatStore(),
+        // Hashes of openids (store keys, log tags) are salted with the account's token: the same on every instance, secret.
+        hashSalt: createHmac('sha256', token).update('wechat-person').digest('hex'),
+        dedupeWindowMs: config.turns.dedupeWindowSeconds * 1000,
+        ...(overrides.wechatReplyDeadlineMs !== undefined ? { replyDeadlineMs: overrides.wechatReplyDeadlineMs } : {}),
+        texts,
+        logger,
+        registry: metrics.registry,
+        trustProxy: config.web.trustProxyHops,
+      }),
+    );
+  }
   // The one place the bot and the turn middleware meet every channel.
-  const attached = attachChannels(server, channels, { bot: { logic, onTurnError }, middleware });
+  const words = async (context: TurnContext, key: string) => texts.t(await bot.localeOf(context), key);
+  const attached = attachChannels(server, channels, { bot: { logic, onTurnError, words }, middleware });
   const web = webEntry.web!;
 
   registerOpsRoutes(server, {

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { DEFAULT_FILINGS_PATH } from './filings/lowdb-store.js';
 import { parseOrigin, splitOrigins } from './channels/web/cors.js';
 import { parseDataKey } from './privacy/data-keys.js';
+import { isEncodingAesKey } from './channels/wechat/wechat-crypto.js';
+import { DEFAULT_WECHAT_API_BASE_URL } from './channels/wechat/wechat-api.js';
 
 /**
  * The environment as one zod schema. Every variable is documented, with its default, in .env.example.
@@ -59,6 +61,14 @@ const postgresUrl = (raw: string) => {
   try {
     const url = new URL(raw);
     return url.protocol === 'postgres:' || url.protocol === 'postgresql:' ? raw : undefined;
+  } catch {
+    return undefined;
+  }
+};
+const httpUrl = (raw: string) => {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.search === '' && url.hash === '' ? raw.replace(/\/+$/, '') : undefined;
   } catch {
     return undefined;
   }
@@ -156,6 +166,11 @@ export const envSchema = z
     LOG_PRETTY: variable('LOG_PRETTY', 'must be true or false', flag),
     SHUTDOWN_TIMEOUT_MS: variable('SHUTDOWN_TIMEOUT_MS', 'must be a whole number of milliseconds from 100 to 600000 (default 10000)', wholeNumber(100, 600_000)),
     SHUTDOWN_DRAIN_DELAY_MS: variable('SHUTDOWN_DRAIN_DELAY_MS', 'must be a whole number of milliseconds from 0 to 120000 (default 0)', wholeNumber(0, 120_000)),
+    WECHAT_TOKEN: variable('WECHAT_TOKEN', "must be the Official Account server's Token: 3 to 32 letters or digits", matching(/^[A-Za-z0-9]{3,32}$/)),
+    WECHAT_APP_ID: variable('WECHAT_APP_ID', 'must be the AppID of the Official Account (wx followed by 16 letters or digits)', matching(/^wx[A-Za-z0-9]{16}$/)),
+    WECHAT_APP_SECRET: variable('WECHAT_APP_SECRET', 'must be the AppSecret of the Official Account (16 to 64 letters or digits)', matching(/^[A-Za-z0-9]{16,64}$/)),
+    WECHAT_ENCODING_AES_KEY: variable('WECHAT_ENCODING_AES_KEY', 'must be the EncodingAESKey of the Official Account: 43 letters, digits, + or /', (raw) => (isEncodingAesKey(raw) ? raw : undefined)),
+    WECHAT_API_BASE_URL: variable('WECHAT_API_BASE_URL', `must be an http(s) URL without query, e.g. ${DEFAULT_WECHAT_API_BASE_URL}`, httpUrl),
     NODE_ENV: z.preprocess(blankIsUnset, z.string().optional()),
   })
   .superRefine((env, ctx) => {
@@ -184,6 +199,12 @@ export const envSchema = z
       `DATA_ENCRYPTION_KEY is required when REDIS_URL is set: every instance must seal the conversation state with the same key (${DATA_KEY_EXPECTS})`,
     );
     need(env.DATA_ENCRYPTION_KEYS !== undefined && env.DATA_ENCRYPTION_KEY === undefined, 'DATA_ENCRYPTION_KEY is required when DATA_ENCRYPTION_KEYS is set (the older keys are only read; new values are sealed with DATA_ENCRYPTION_KEY)');
+    const wechatOn = env.WECHAT_TOKEN !== undefined;
+    for (const name of ['WECHAT_APP_ID', 'WECHAT_APP_SECRET', 'WECHAT_ENCODING_AES_KEY', 'WECHAT_API_BASE_URL'] as const) {
+      need(!wechatOn && env[name] !== undefined, `${name} has no effect without WECHAT_TOKEN (the WeChat channel is on only when WECHAT_TOKEN is set)`);
+    }
+    need(wechatOn && (env.WECHAT_APP_ID === undefined) !== (env.WECHAT_APP_SECRET === undefined), 'WECHAT_APP_ID and WECHAT_APP_SECRET go together (the customer-service API needs both)');
+    need(wechatOn && env.WECHAT_ENCODING_AES_KEY !== undefined && env.WECHAT_APP_ID === undefined, 'WECHAT_APP_ID is required with WECHAT_ENCODING_AES_KEY (every encrypted message names the app id)');
   })
   .transform((env) => {
     const warnings: string[] = [];
@@ -193,6 +214,11 @@ export const envSchema = z
       warnings.push('WEB_TOKEN_SECRET is not set: using a random secret for this process, so web chat tokens end with it');
     }
     const botFrameworkOn = env.BOT_FRAMEWORK_CHANNEL ?? true;
+    if (env.WECHAT_TOKEN !== undefined && env.WECHAT_APP_ID === undefined) {
+      warnings.push(
+        'WECHAT_TOKEN is set without WECHAT_APP_ID and WECHAT_APP_SECRET: an answer that misses the 4.5-second passive reply cannot be sent through the customer-service API (logged), and encrypted messages are refused',
+      );
+    }
     const allowRemoteInLocalMode = env.ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK ?? false;
     if (botFrameworkOn && allowRemoteInLocalMode) {
       warnings.push(
@@ -264,6 +290,17 @@ export const envSchema = z
         /** Proxies in front of the bot that append to X-Forwarded-For (rate limits by the client's address); 0: none. */
         trustProxyHops: env.WEB_TRUST_PROXY ?? 0,
       },
+      /** The WeChat Official Account channel at /wechat; undefined (off) without WECHAT_TOKEN. */
+      wechat:
+        env.WECHAT_TOKEN === undefined
+          ? undefined
+          : {
+              token: env.WECHAT_TOKEN,
+              appId: env.WECHAT_APP_ID,
+              appSecret: env.WECHAT_APP_SECRET,
+              encodingAesKey: env.WECHAT_ENCODING_AES_KEY,
+              apiBaseUrl: env.WECHAT_API_BASE_URL ?? DEFAULT_WECHAT_API_BASE_URL,
+            },
       /** Bounds of the HTTP server, for every route (src/ops/http-server-limits.ts). */
       http: httpLimits(env),
       log: { level: env.LOG_LEVEL ?? 'info', pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development' },

@@ -19,6 +19,9 @@ import { replaceIdAndPhoneNumbers } from '../ops/redact.js';
  */
 export const DIALOGS_VERSION = 2;
 
+/** turnState key: the person left the conversation (WeChat's unsubscribe): its state is forgotten, not saved. */
+const FORGET_KEY = Symbol('filing-bot.forget');
+
 /** A person who comes back after this long gets a one-line recap before the next question. */
 const RECAP_AFTER_MS = 30 * 60 * 1000;
 
@@ -85,6 +88,12 @@ export class FilingBot extends ActivityHandler {
       await this.runDialogs(context);
       await next();
     });
+    // The person themselves left a one-to-one conversation (unfollowed the WeChat account): forget it.
+    this.onMembersRemoved(async (context, next) => {
+      const { from, conversation } = context.activity;
+      if (!conversation?.isGroup && (context.activity.membersRemoved ?? []).some((m) => m.id === from?.id)) context.turnState.set(FORGET_KEY, true);
+      await next();
+    });
   }
 
   get texts(): Texts {
@@ -110,6 +119,12 @@ export class FilingBot extends ActivityHandler {
     }
     const wasFiling = (await this.filingState.get(context))?.active === true;
     await super.run(context);
+    if (context.turnState.get(FORGET_KEY) === true) {
+      // Everything the conversation kept (answers, dialog stack) is deleted; a filing under way stops waiting.
+      await this.conversationState.delete(context);
+      if (wasFiling) await this.waitingWatch?.afterTurn(`${context.activity.channelId}:${context.activity.conversation?.id}`, undefined);
+      return;
+    }
     await this.conversationState.saveChanges(context, false);
     // Counted only now that the turn's state is saved: a failed turn, retried, counts its steps once.
     flushFunnel(context, this.deps.funnel);

@@ -20,6 +20,8 @@ export type TurnErrorHandler = (context: TurnContext, error: Error) => Promise<v
 export interface ChannelBot {
   logic: TurnLogic;
   onTurnError: TurnErrorHandler;
+  /** A sentence from content in the person's language (their conversation's, else the activity's), for what a channel says itself. */
+  words(context: TurnContext, key: string): Promise<string>;
 }
 
 export interface Channel<A extends BotAdapter = BotAdapter> {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, type App } from '../../src/app.js';
+import { createApp, type App, type AppOverrides } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { TEST_DATA_KEY } from './keys.js';
@@ -17,12 +17,12 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-export async function startAppServer(env: Record<string, string> = {}, options: { host?: string } = {}): Promise<AppServer> {
+export async function startAppServer(env: Record<string, string> = {}, options: { host?: string; overrides?: AppOverrides } = {}): Promise<AppServer> {
   const dir = mkdtempSync(join(tmpdir(), 'app-server-'));
   const lines: Array<Record<string, unknown>> = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
   // One data key for every server a test starts (instances of one deployment share it).
-  const app = createApp(loadConfig({ PORT: '0', FILINGS_PATH: join(dir, 'filings.json'), DATA_ENCRYPTION_KEY: TEST_DATA_KEY, ...env }), { logger, today: () => '2026-11-24' });
+  const app = createApp(loadConfig({ PORT: '0', FILINGS_PATH: join(dir, 'filings.json'), DATA_ENCRYPTION_KEY: TEST_DATA_KEY, ...env }), { logger, today: () => '2026-11-24', ...options.overrides });
   const port = await app.listen(0, options.host ?? '127.0.0.1');
   return {
     app,

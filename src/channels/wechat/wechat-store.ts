@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { guarded } from '../../state/errors.js';
+import { script, whenReady, type RedisClient } from '../../state/redis-client.js';
+
+/**
+ * What the instances of the WeChat channel share: which messages were taken (WeChat retries a message it
+ * got no answer to within 5 s, three times, to any instance), when each person last wrote (the 48-hour
+ * window of customer-service messages), and the access token with the lock of whoever refreshes it.
+ * Redis when the state is in Redis (every instance sees the same), else this process (one instance).
+ * People appear here only as a salted hash of their openid.
+ */
+export interface WeChatStore {
+  /** True the first time `key` is claimed within `windowMs` (a message, or an event); false for a retry. */
+  claim(key: string, windowMs: number): Promise<boolean>;
+  /** Notes that the person (hashed openid) wrote now; remembered for `windowMs`. */
+  noteInbound(person: string, at: number, windowMs: number): Promise<void>;
+  /** When the person last wrote, within the window; undefined when longer ago. */
+  lastInbound(person: string): Promise<number | undefined>;
+  /** The shared access token and when it expires (ms since the epoch). */
+  readToken(): Promise<StoredToken | undefined>;
+  writeToken(token: StoredToken): Promise<void>;
+  /** Takes the refresh lock for `ttlMs`; undefined when another instance holds it. */
+  lockRefresh(ttlMs: number): Promise<(() => Promise<void>) | undefined>;
+}
+
+export interface StoredToken {
+  token: string;
+  expiresAt: number;
+}
+
+/** One process: maps with expiry. */
+export class MemoryWeChatStore implements WeChatStore {
+  private readonly claims = new Map<string, number>();
+  private readonly inbound = new Map<string, { at: number; until: number }>();
+  private token: StoredToken | undefined;
+  private lockedUntil = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async claim(key: string, windowMs: number): Promise<boolean> {
+    const now = this.now();
+    if (this.claims.size > 10_000) for (const [k, until] of this.claims) if (until <= now) this.claims.delete(k);
+    const until = this.claims.get(key);
+    if (until !== undefined && until > now) return false;
+    this.claims.set(key, now + windowMs);
+    return true;
+  }
+
+  async noteInbound(person: string, at: number, windowMs: number): Promise<void> {
+    if (this.inbound.size > 100_000) for (const [k, v] of this.inbound) if (v.until <= this.now()) this.inbound.delete(k);
+    this.inbound.set(person, { at, until: at + windowMs });
+  }
+
+  async lastInbound(person: string): Promise<number | undefined> {
+    const seen = this.inbound.get(person);
+    return seen && seen.until > this.now() ? seen.at : undefined;
+  }
+
+  async readToken(): Promise<StoredToken | undefined> {
+    return this.token;
+  }
+
+  async writeToken(token: StoredToken): Promise<void> {
+    this.token = token;
+  }
+
+  async lockRefresh(ttlMs: number): Promise<(() => Promise<void>) | undefined> {
+    if (this.lockedUntil > this.now()) return undefined;
+    this.lockedUntil = this.now() + ttlMs;
+    return async () => {
+      this.lockedUntil = 0;
+    };
+  }
+}
+
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/** Shared by every instance through Redis, under `<prefix>` (`beian:state:wechat:` by default). */
+export class RedisWeChatStore implements WeChatStore {
+  constructor(
+    private readonly client: RedisClient,
+    private readonly options: { prefix: string; readyWaitMs?: number },
+  ) {}
+
+  private async ready(operation: string): Promise<void> {
+    await whenReady(this.client, this.options.readyWaitMs ?? 1000, operation);
+  }
+
+  async claim(key: string, windowMs: number): Promise<boolean> {
+    return guarded('wechat claim', async () => {
+      await this.ready('wechat claim');
+      return (await this.client.set(`${this.options.prefix}msg:${key}`, '1', 'PX', windowMs, 'NX')) === 'OK';
+    });
+  }
+
+  async noteInbound(person: string, at: number, windowMs: number): Promise<void> {
+    await guarded('wechat inbound', async () => {
+      await this.ready('wechat inbound');
+      await this.client.set(`${this.options.prefix}inbound:${person}`, String(at), 'PX', windowMs);
+    });
+  }
+
+  async lastInbound(person: string): Promise<number | undefined> {
+    return guarded('wechat inbound', async () => {
+      await this.ready('wechat inbound');
+      const at = await this.client.get(`${this.options.prefix}inbound:${person}`);
+      return at === null ? undefined : Number(at);
+    });
+  }
+
+  async readToken(): Promise<StoredToken | undefined> {
+    return guarded('wechat token', async () => {
+      await this.ready('wechat token');
+      const raw = await this.client.get(`${this.options.prefix}token`);
+      if (raw === null) return undefined;
+      const parsed = JSON.parse(raw) as Partial<StoredToken>;
+      return typeof parsed.token === 'string' && typeof parsed.expiresAt === 'number' ? { token: parsed.token, expiresAt: parsed.expiresAt } : undefined;
+    });
+  }
+
+  async writeToken(token: StoredToken): Promise<void> {
+    await guarded('wechat token', async () => {
+      await this.ready('wechat token');
+      await this.client.set(`${this.options.prefix}token`, JSON.stringify(token), 'PXAT', token.expiresAt);
+    });
+  }
+
+  async lockRefresh(ttlMs: number): Promise<(() => Promise<void>) | undefined> {
+    return guarded('wechat token lock', async () => {
+      await this.ready('wechat token lock');
+      const key = `${this.options.prefix}token:lock`;
+      const holder = randomUUID();
+      if ((await this.client.set(key, holder, 'PX', ttlMs, 'NX')) !== 'OK') return undefined;
+      const release = script<number>(this.client, 'wechatReleaseLock', RELEASE);
+      return async () => {
+        await release([key], [holder]).catch(() => undefined);
+      };
+    });
+  }
+}

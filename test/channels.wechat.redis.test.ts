@@ -1,0 +1,119 @@
+import { expect } from 'chai';
+import { WeChatApi } from '../src/channels/wechat/wechat-api.js';
+import { RedisWeChatStore } from '../src/channels/wechat/wechat-store.js';
+import { startAppServer, type AppServer } from './support/app-server.js';
+import { SharedRedis } from './support/redis.js';
+import { ACCOUNT, FakeWeChatApi, WeChatSender, wechatEnv } from './support/wechat.js';
+
+/**
+ * Several instances of the WeChat channel on one Redis, as behind a load balancer: a retry that reaches
+ * another instance is answered once, and the access token is fetched once and refreshed by one instance
+ * at a time (WeChat invalidates the previous token when a new one is issued).
+ */
+
+const redis = new SharedRedis('wechat');
+const turns = (server: AppServer) => server.lines.filter((l) => l['msg'] === 'turn');
+
+describe('WeChat access token shared in Redis', () => {
+  let api: FakeWeChatApi;
+  before(async () => {
+    api = await new FakeWeChatApi().start();
+  });
+  after(async () => {
+    await api.stop();
+    await redis.cleanUp();
+  });
+
+  /** `count` instances' API clients on one Redis prefix, each with its own connection, on a clock the test moves. */
+  function instances(count: number, prefix: string, clock: { now: number }): WeChatApi[] {
+    return Array.from(
+      { length: count },
+      () =>
+        new WeChatApi({
+          appId: ACCOUNT.appId,
+          appSecret: ACCOUNT.appSecret,
+          baseUrl: api.base,
+          store: new RedisWeChatStore(redis.client(), { prefix }),
+          now: () => clock.now,
+        }),
+    );
+  }
+
+  it('four instances asking at once get one token, fetched once', async () => {
+    const before = api.tokensIssued;
+    const clock = { now: Date.now() };
+    const all = instances(4, `${redis.prefix}token-a:`, clock);
+    const tokens = await Promise.all(all.flatMap((i) => [i.accessToken(), i.accessToken()]));
+    expect(new Set(tokens).size).to.equal(1);
+    expect(api.tokensIssued - before).to.equal(1);
+  });
+
+  it('before it expires, one instance refreshes it; the others use the old one meanwhile (WeChat keeps both valid for minutes), then the new one', async () => {
+    const clock = { now: Date.now() };
+    const all = instances(3, `${redis.prefix}token-b:`, clock);
+    const first = await all[0]!.accessToken();
+    const before = api.tokensIssued;
+    clock.now += (7200 - 4 * 60) * 1000; // four minutes left: inside the five-minute margin
+    const during = await Promise.all(all.map((i) => i.accessToken()));
+    expect(api.tokensIssued - before).to.equal(1);
+    const after = await Promise.all(all.map((i) => i.accessToken()));
+    expect(new Set(after).size).to.equal(1);
+    expect(after[0]).not.to.equal(first);
+    expect(during.every((t) => t === first || t === after[0])).to.equal(true);
+    expect(api.tokensIssued - before, 'no second refresh').to.equal(1);
+  });
+
+  it('a token WeChat refuses (replaced elsewhere) is fetched again once, and the message goes out', async () => {
+    const clock = { now: Date.now() };
+    const [one] = instances(1, `${redis.prefix}token-c:`, clock);
+    await one!.accessToken();
+    // Someone else (npm run wechat:menu, another deployment) fetched a token: ours is no longer the latest.
+    await fetch(`${api.base}/cgi-bin/token?grant_type=client_credential&appid=${ACCOUNT.appId}&secret=${ACCOUNT.appSecret}`);
+    const before = api.tokensIssued;
+    await one!.sendText('oPersonAbcdef', '您好');
+    expect(api.tokensIssued - before).to.equal(1);
+    expect(api.to('oPersonAbcdef')).to.deep.equal(['您好']);
+  });
+});
+
+describe('two app instances sharing one Redis: WeChat retries and the access token', () => {
+  let api: FakeWeChatApi;
+  let a: AppServer;
+  let b: AppServer;
+  before(async () => {
+    api = await new FakeWeChatApi().start();
+    const env = { ...wechatEnv(api.base), REDIS_URL: redis.url, REDIS_KEY_PREFIX: `${redis.prefix}app:` };
+    // No time for a passive reply: every answer takes the customer-service path, so both instances need the token.
+    a = await startAppServer(env, { overrides: { wechatReplyDeadlineMs: 0 } });
+    b = await startAppServer(env, { overrides: { wechatReplyDeadlineMs: 0 } });
+  });
+  after(async () => {
+    await a.stop();
+    await b.stop();
+    await api.stop();
+    await redis.cleanUp();
+  });
+
+  it('a retry that reaches the other instance is answered once ("success"), and nothing runs there', async () => {
+    const person = new WeChatSender(a.base);
+    const xml = person.message('text', { content: '你好' });
+    expect((await person.post(xml)).body).to.equal('success');
+    const onB = new WeChatSender(b.base, person.openid);
+    const before = turns(b).length;
+    expect((await onB.post(xml)).body).to.equal('success');
+    expect(turns(b).length).to.equal(before);
+    await api.received(1);
+    expect(api.to(person.openid)).to.have.length(1);
+  });
+
+  it('both instances send with one access token, fetched once', async () => {
+    const sent = api.sent.length;
+    const [one, two] = [new WeChatSender(a.base), new WeChatSender(b.base)];
+    await Promise.all([one.say('你好'), two.say('你好')]);
+    await api.received(sent + 2);
+    expect(api.to(one.openid)).to.have.length(1);
+    expect(api.to(two.openid)).to.have.length(1);
+    expect(new Set(api.sent.map((m) => m.token)).size).to.equal(1);
+    expect(api.tokensIssued).to.equal(1);
+  });
+});

@@ -278,7 +278,8 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
       const line = voice.t('messages.progress', { step: progress.step, of: progress.of, stage: voice.t(`labels.steps.${progress.stage}`) });
       if (line) text = `${line}\n${text}`;
     }
-    const activity = choicesActivity(voice.capabilities, text, labels, extra, nav, channelData, voice.t('messages.replyWithNumber'));
+    const numberHint = voice.has('messages.replyWithNumber') ? voice.t('messages.replyWithNumber') : undefined;
+    const activity = choicesActivity(voice.capabilities, text, labels, extra, nav, channelData, numberHint);
     // The language its words are in (not the incoming message's, which botbuilder would copy: the page's).
     activity.locale = voice.locale;
     return activity;

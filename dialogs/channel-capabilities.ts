@@ -1,9 +1,10 @@
 import type { TurnContext } from 'botbuilder';
 
 /**
- * What the channel of a turn can show. The dialogs ask this instead of matching channel names: a
- * channel adapter puts its capabilities on the turn (CAPABILITIES_KEY); a turn that arrived without them
- * (a Bot Framework channel, a test adapter) gets those of its channel id from the table below.
+ * What the channel of a turn can show. The dialogs and the typing indicator ask this instead of matching
+ * channel names: every channel of the app (src/channels/channel.ts) has its capabilities put on each turn
+ * (CAPABILITIES_KEY) by attachChannels — the Bot Framework channel's from the table below, by the client
+ * behind it; a turn that arrived without them (a test adapter) gets those of its channel id.
  */
 export interface ChannelCapabilities {
   /** Choices travel as buttons (suggestedActions); otherwise as numbered lines in the text. */
@@ -27,7 +28,7 @@ export const CAPABILITIES_KEY = Symbol.for('yidi-beian.channel.capabilities');
 
 const PLAIN: ChannelCapabilities = { buttons: false, cards: false, markdown: false, typing: false, proactive: true };
 
-/** Bot Framework channel ids (and the test adapters') and what their clients draw. */
+/** Bot Framework channel ids (and the test adapters') and what their clients draw; any other id: plain text. */
 const BY_CHANNEL_ID: Record<string, Partial<ChannelCapabilities>> = {
   webchat: { buttons: true, cards: true, markdown: true, typing: true },
   directline: { buttons: true, cards: true, markdown: true, typing: true },

@@ -1,20 +1,23 @@
 /**
  * HTTP fuzzer: sends generated malformed requests to POST /api/messages and the Direct Line routes of a
- * running bot and counts the answers. Every request it makes is a client's mistake (a wrong or missing
- * field, a value of the wrong type or out of bounds, nesting thousands of levels deep, bodies that are not
- * JSON or are compressed, bad tokens and ids, unknown routes and methods), so every answer must be below
- * 500; any 5xx is listed with the request that caused it. Requests are generated with fast-check from a
+ * running bot (and to /wechat: scripts/fuzz-wechat.ts) and counts the answers. Every request it makes is
+ * a client's mistake (a wrong or missing field, a value of the wrong type or out of bounds, nesting
+ * thousands of levels deep, bodies that are not JSON or are compressed, bad tokens and ids, unknown routes
+ * and methods), so every answer must be below 500; any 5xx is listed with the request that caused it. Requests are generated with fast-check from a
  * seed, so a run repeats the same requests (only the ids of activities and conversations are new).
  *
  *   npm run fuzz                                  # 2000 cases against a bot started here (memory stores)
  *   npm run fuzz -- --cases 10000 --seed 7
- *   npm run fuzz -- --url http://127.0.0.1:3978   # against a running bot (local mode: from this machine)
+ *   npm run fuzz -- --url http://127.0.0.1:3978   # against a running bot (local mode: from this machine);
+ *                                                 # /wechat too when WECHAT_TOKEN, WECHAT_APP_ID and
+ *                                                 # WECHAT_ENCODING_AES_KEY (and WECHAT_ORIGINAL_ID) are set
  *
  * Exit code 1 when any answer was a 5xx. test/fuzz.http.test.ts runs a bounded number of cases in CI.
  */
 import fc from 'fast-check';
 import { request, Agent } from 'node:http';
 import { gzipSync } from 'node:zlib';
+import type { WeChatAccount } from './fuzz-wechat.js';
 
 export interface FuzzOptions {
   /** The bot, e.g. http://127.0.0.1:3978. */
@@ -194,7 +197,7 @@ interface Session {
   conversationId: string;
 }
 
-interface Prepared {
+export interface Prepared {
   method: string;
   path: string;
   headers: Record<string, string>;
@@ -259,7 +262,7 @@ function prepare(c: Case, own: Session, other: Session, spread: boolean): Prepar
 
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 
-function send(baseUrl: string, prepared: Prepared): Promise<{ status: number; answer: string }> {
+export function send(baseUrl: string, prepared: Prepared): Promise<{ status: number; answer: string }> {
   return new Promise((resolve) => {
     let req;
     try {
@@ -305,24 +308,37 @@ export async function fuzzHttp(options: FuzzOptions): Promise<FuzzReport> {
     const own = sessions[index % sessions.length]!;
     const other = sessions[(index + 1) % sessions.length]!;
     const prepared = prepare(c, own, other, options.spreadAddresses === true);
-    const { status, answer } = await send(options.baseUrl, prepared);
-    if (status === -1) continue;
-    report.sent += 1;
-    report.byStatus[String(status)] = (report.byStatus[String(status)] ?? 0) + 1;
-    if (status >= 500) {
-      report.serverErrors.push({
-        status,
-        method: prepared.method,
-        path: prepared.path.slice(0, 200),
-        sent: `${JSON.stringify(prepared.headers).slice(0, 300)} ${prepared.body?.toString('utf8').slice(0, 300) ?? ''}`,
-        answer,
-      });
-    }
+    tally(report, prepared, await send(options.baseUrl, prepared));
   }
   return report;
 }
 
+/** Counts one answer in the report; a 5xx is listed with what was sent. Requests Node refused to send (-1) are not counted. */
+export function tally(report: FuzzReport, prepared: Prepared, { status, answer }: { status: number; answer: string }): void {
+  if (status === -1) return;
+  report.sent += 1;
+  report.byStatus[String(status)] = (report.byStatus[String(status)] ?? 0) + 1;
+  if (status >= 500) {
+    report.serverErrors.push({
+      status,
+      method: prepared.method,
+      path: prepared.path.slice(0, 200),
+      sent: `${JSON.stringify(prepared.headers).slice(0, 300)} ${prepared.body?.toString('utf8').slice(0, 300) ?? ''}`,
+      answer,
+    });
+  }
+}
+
 // --- the command ------------------------------------------------------------------------------------
+
+/** The made-up Official Account of the bot `npm run fuzz` starts (the EncodingAESKey is WeChat's guide's example). */
+const LOCAL_WECHAT: WeChatAccount = { token: 'fuzzToken2026', appId: 'wx0123456789abcdef', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', original: 'gh_000000000000' };
+
+/** A running bot's account (`--url`): WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_ENCODING_AES_KEY and WECHAT_ORIGINAL_ID, or none. */
+function weChatAccountFrom(env: NodeJS.ProcessEnv): WeChatAccount | undefined {
+  const { WECHAT_TOKEN: token, WECHAT_APP_ID: appId, WECHAT_ENCODING_AES_KEY: encodingAesKey, WECHAT_ORIGINAL_ID: original } = env;
+  return token && appId && encodingAesKey ? { token, appId, encodingAesKey, original: original ?? 'gh_000000000000' } : undefined;
+}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -343,7 +359,19 @@ async function main(): Promise<void> {
     const { loadConfig } = await import('../src/config.js');
     const { createLogger } = await import('../src/ops/logger.js');
     const dir = mkdtempSync(join(tmpdir(), 'fuzz-'));
-    const config = loadConfig({ PORT: '0', FILINGS_PATH: join(dir, 'filings.json'), WEB_TRUST_PROXY: '1', ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK: 'true', LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      PORT: '0',
+      FILINGS_PATH: join(dir, 'filings.json'),
+      WEB_TRUST_PROXY: '1',
+      ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK: 'true',
+      LOG_LEVEL: 'silent',
+      // /wechat on, for a made-up account; late answers go to a closed port (they are lost, and logged).
+      WECHAT_TOKEN: LOCAL_WECHAT.token,
+      WECHAT_APP_ID: LOCAL_WECHAT.appId,
+      WECHAT_APP_SECRET: '0123456789abcdef0123456789abcdef',
+      WECHAT_ENCODING_AES_KEY: LOCAL_WECHAT.encodingAesKey,
+      WECHAT_API_BASE_URL: 'http://127.0.0.1:1',
+    });
     const app = createApp(config, { logger: createLogger({ level: 'silent' }) });
     baseUrl = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;
     stop = async () => {
@@ -355,6 +383,15 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`fuzzing ${baseUrl} with ${cases} cases, seed ${seed}\n`);
   const report = await fuzzHttp({ baseUrl, cases, seed, spreadAddresses: option('url') === undefined || args.includes('--spread') });
+  // /wechat: the bot started here has it on; a running bot's account comes from the environment.
+  const account = option('url') === undefined ? LOCAL_WECHAT : weChatAccountFrom(process.env);
+  if (account !== undefined) {
+    const { fuzzWeChat } = await import('./fuzz-wechat.js');
+    const wechat = await fuzzWeChat({ baseUrl, cases: Math.ceil(cases / 4), seed, account });
+    report.sent += wechat.sent;
+    for (const [status, count] of Object.entries(wechat.byStatus)) report.byStatus[status] = (report.byStatus[status] ?? 0) + count;
+    report.serverErrors.push(...wechat.serverErrors);
+  }
   await stop();
   agent.destroy();
   const statuses = Object.entries(report.byStatus)

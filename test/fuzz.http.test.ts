@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import { fuzzHttp } from '../scripts/fuzz-http.js';
+import { fuzzWeChat } from '../scripts/fuzz-wechat.js';
 import { DirectLineClient, userMessage } from './channels.web.fixtures.js';
 import { emulatorMessage, postMessages, startAppServer, type AppServer } from './support/app-server.js';
 import { watchForCrashes } from './support/crashes.js';
+import { ACCOUNT, FakeWeChatApi, WeChatSender, wechatEnv } from './support/wechat.js';
 
 /**
  * The HTTP fuzzer (scripts/fuzz-http.ts, `npm run fuzz` for long runs) against the whole app on a real
@@ -49,6 +51,35 @@ describe('HTTP fuzzing: no client mistake gets a 5xx (scripts/fuzz-http.ts)', fu
     const report = await fuzzHttp({ baseUrl: server.base, cases: 200, seed: 7 });
     expect(report.serverErrors).to.deep.equal([]);
     await stillServes(server, web);
+    expect(crashes.problems).to.deep.equal([]);
+  });
+});
+
+describe('HTTP fuzzing of /wechat: forged, stale, malformed and odd messages get no 5xx (scripts/fuzz-wechat.ts)', function () {
+  this.timeout(180_000);
+  let server: AppServer | undefined;
+  let api: FakeWeChatApi | undefined;
+  let crashes: ReturnType<typeof watchForCrashes>;
+  beforeEach(() => {
+    crashes = watchForCrashes();
+  });
+  afterEach(async () => {
+    crashes.stop();
+    await server?.stop();
+    await api?.stop();
+  });
+
+  it('300 cases in plain, compatible and secure modes: zero 5xx, many reach the bot, and it still answers', async () => {
+    api = await new FakeWeChatApi().start();
+    server = await startAppServer({ ...wechatEnv(api.base), LOG_LEVEL: 'silent' });
+    const report = await fuzzWeChat({ baseUrl: server.base, cases: 300, seed: 20261206, account: ACCOUNT });
+    expect(report.serverErrors).to.deep.equal([]);
+    expect(report.sent).to.be.greaterThan(280);
+    expect(report.byStatus['200'] ?? 0, 'signed, well-formed messages pass the checks and are answered').to.be.greaterThan(25);
+    expect(Object.keys(report.byStatus).length, 'refusals of several kinds: the cases are varied').to.be.greaterThan(4);
+    const reply = await new WeChatSender(server.base, undefined, 'secure').say('你好');
+    expect(reply.status).to.equal(200);
+    expect(reply.text).to.be.a('string').and.not.equal('');
     expect(crashes.problems).to.deep.equal([]);
   });
 });

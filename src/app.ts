@@ -19,7 +19,7 @@ import { TurnLogMiddleware } from './bot/turn-log-middleware.js';
 import { TurnOrderMiddleware } from './bot/turn-order-middleware.js';
 import { attachChannels, channelClosers, type AttachedChannel, type Channel } from './channels/channel.js';
 import { botFrameworkChannel } from './channels/bot-framework/bot-framework-channel.js';
-import { MemoryActivityLog, MemoryWebAccess, PAGE_LOCALES, RedisActivityLog, RedisWebAccess, webChannel, type WebChannel } from './channels/web/index.js';
+import { MemoryActivityLog, MemoryWebAccess, PAGE_LOCALES, RedisActivityLog, RedisWebAccess, SealedActivityLog, webChannel, type WebChannel } from './channels/web/index.js';
 import { MemoryWeChatStore, RedisWeChatStore, weChatChannel } from './channels/wechat/index.js';
 import { normalizeReference } from './filings/index.js';
 import { privacyNotice } from './pages/privacy.js';
@@ -140,8 +140,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   });
 
   // The half-filled form's personal fields are sealed on their way to the store (timed without the cipher).
+  const stateCipher = new FieldCipher(dataKeys);
   const sealedState = new SealedStorage(timedStorage(state.storage, metrics), {
-    cipher: new FieldCipher(dataKeys),
+    cipher: stateCipher,
     fields: FilingBot.sealedStateFields,
     onUnreadable: throttledWarning<Error>(30_000, (err, heldBack) => logger.warn({ err, heldBack }, 'a sealed answer in the conversation state could not be opened; it is asked again')),
   });
@@ -215,8 +216,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const webPrefix = `${config.state.keyPrefix}webchat:`;
   const webEntry = webChannel({
     tokenSecret: config.webToken.secret,
+    // In Redis the transcript's personal fields (the summary and receipt cards, read-backs) are sealed like the form's.
     activityLog: state.client
-      ? new RedisActivityLog(state.client, { keyPrefix: webPrefix, ttlSeconds: config.state.conversationTtlSeconds })
+      ? new SealedActivityLog(new RedisActivityLog(state.client, { keyPrefix: webPrefix, ttlSeconds: config.state.conversationTtlSeconds }), {
+          cipher: stateCipher,
+          onUnreadable: throttledWarning<Error>(30_000, (err, heldBack) => logger.warn({ err, heldBack }, 'a sealed activity of a web transcript could not be opened; it is shown without its text')),
+        })
       : new MemoryActivityLog({ ttlSeconds: config.state.conversationTtlSeconds }),
     access: state.client ? new RedisWebAccess(state.client, { keyPrefix: webPrefix }) : new MemoryWebAccess(),
     // The person's messages are kept in the transcript as the bot shows them back (personal data masked).

@@ -1,5 +1,6 @@
 export { activityId, parseWatermark, MemoryActivityLog, type ActivityLog, type ActivityPage, type MemoryActivityLogOptions } from './activity-log.js';
 export { RedisActivityLog, type RedisActivityLogOptions } from './redis-activity-log.js';
+export { SealedActivityLog, type SealedActivityLogOptions } from './sealed-activity-log.js';
 export { WebChannelAdapter, WEB_CHANNEL_ID, WEB_SERVICE_URL } from './web-adapter.js';
 export { WebTokens, type WebTokenClaims, type TokenCheck } from './web-tokens.js';
 export { RateLimiter, type BucketSpec } from '../rate-limiter.js';

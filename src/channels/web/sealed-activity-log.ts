@@ -1,0 +1,87 @@
+import type { Activity } from 'botbuilder';
+import { DataKeyError, type FieldCipher } from '../../privacy/field-cipher.js';
+import type { ActivityLog, ActivityPage } from './activity-log.js';
+
+/**
+ * The fields of a logged activity that can carry personal data: the bot's summary and receipt cards
+ * (attachments) hold the person's own name and address in full, its sentences may read answers back, and a
+ * card's submitted values (value) are the person's input. Everything else (type, from, timestamps,
+ * channelData with the promptId and progress) stays readable in the store.
+ */
+const PERSONAL_FIELDS = ['text', 'speak', 'attachments', 'value'] as const;
+type PersonalField = (typeof PERSONAL_FIELDS)[number];
+
+/** Where the sealed fields travel in the stored activity: one envelope for all of them. */
+const ENVELOPE = 'sealed';
+
+export interface SealedActivityLogOptions {
+  cipher: FieldCipher;
+  /**
+   * Told (with the key id, never a value) when a logged activity cannot be opened: sealed under a key that
+   * is no longer configured, or damaged. The activity is then served without its personal fields rather
+   * than failing every poll of the conversation.
+   */
+  onUnreadable?: (err: DataKeyError) => void;
+}
+
+/**
+ * An ActivityLog that keeps the personal fields of every activity sealed in the log beneath it (AES-256-GCM
+ * under the current data key, bound to the conversation: an envelope moved to another conversation does not
+ * open) and gives them back in clear. The web transcript in Redis then holds no name, address, ID number or
+ * phone in clear for the conversation's lifetime, as the half-filled form (src/state/sealed-storage.ts) and
+ * the filings do. Ids, order, watermarks and lifetimes are the inner log's.
+ */
+export class SealedActivityLog implements ActivityLog {
+  constructor(
+    private readonly inner: ActivityLog,
+    private readonly options: SealedActivityLogOptions,
+  ) {}
+
+  append(conversationId: string, activity: Partial<Activity>): Promise<string> {
+    return this.inner.append(conversationId, this.#seal(conversationId, activity));
+  }
+
+  replace(conversationId: string, id: string, activity: Partial<Activity>): Promise<void> {
+    return this.inner.replace(conversationId, id, this.#seal(conversationId, activity));
+  }
+
+  async since(conversationId: string, watermark: string | undefined, limit?: number): Promise<ActivityPage> {
+    const page = await this.inner.since(conversationId, watermark, limit);
+    return { ...page, activities: page.activities.map((activity) => this.#open(conversationId, activity) as Activity) };
+  }
+
+  exists(conversationId: string): Promise<boolean> {
+    return this.inner.exists(conversationId);
+  }
+
+  create(conversationId: string): Promise<void> {
+    return this.inner.create(conversationId);
+  }
+
+  #seal(conversationId: string, activity: Partial<Activity>): Partial<Activity> {
+    const personal: Partial<Record<PersonalField, unknown>> = {};
+    const rest: Record<string, unknown> = { ...activity };
+    for (const field of PERSONAL_FIELDS) {
+      if (rest[field] === undefined) continue;
+      personal[field] = rest[field];
+      delete rest[field];
+    }
+    if (Object.keys(personal).length === 0) return activity;
+    rest[ENVELOPE] = this.options.cipher.seal(JSON.stringify(personal), label(conversationId));
+    return rest as Partial<Activity>;
+  }
+
+  #open(conversationId: string, activity: Partial<Activity>): Partial<Activity> {
+    const { [ENVELOPE]: envelope, ...rest } = activity as Partial<Activity> & { [ENVELOPE]?: unknown };
+    if (typeof envelope !== 'string') return activity; // logged before sealing was turned on
+    try {
+      return { ...rest, ...(JSON.parse(this.options.cipher.open(envelope, label(conversationId))) as Partial<Activity>) };
+    } catch (err) {
+      if (!(err instanceof DataKeyError)) throw err;
+      this.options.onUnreadable?.(err);
+      return rest;
+    }
+  }
+}
+
+const label = (conversationId: string) => `webchat:${conversationId}`;

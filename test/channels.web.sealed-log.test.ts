@@ -1,0 +1,94 @@
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Activity } from 'botbuilder';
+import { MemoryActivityLog, RedisActivityLog } from '../src/channels/web/index.js';
+import { SealedActivityLog } from '../src/channels/web/index.js';
+import { DataKeyRing } from '../src/privacy/data-keys.js';
+import { DataKeyError, FieldCipher } from '../src/privacy/field-cipher.js';
+import { activityLogContract } from './channels.web.log-contract.js';
+
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+/** The bot's summary card as the web channel logs it: the person's own name and address in full. */
+const summaryCard = (): Partial<Activity> => ({
+  type: 'message',
+  from: { id: 'bot', name: '异地就医备案助手', role: 'bot' },
+  text: '请核对：张三丰，370102199001011234',
+  attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { body: [{ type: 'TextBlock', text: '山东省济南市历下区泉城路88号 张三丰' }] } }],
+  channelData: { promptId: 'review.summary', progress: { step: 6, of: 6 } },
+});
+
+describe('SealedActivityLog: the web transcript keeps personal fields sealed at rest', function () {
+  const prefix = `test:sealedlog:${process.pid}:${randomBytes(4).toString('hex')}:`;
+  let redis: Redis;
+
+  before(async function () {
+    redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    redis.on('error', () => undefined);
+    try {
+      await redis.connect();
+    } catch {
+      this.skip();
+    }
+  });
+
+  after(async () => {
+    if (redis?.status !== 'ready') return;
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  const cipher = new FieldCipher(DataKeyRing.random());
+  activityLogContract('SealedActivityLog over MemoryActivityLog', () => new SealedActivityLog(new MemoryActivityLog(), { cipher }));
+  activityLogContract('SealedActivityLog over RedisActivityLog', () => new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher }));
+
+  const rawEntries = async (conversationId: string) => redis.lrange(`${prefix}{${conversationId}}:activities`, 0, -1);
+
+  it('Redis holds no name, ID number or address of a summary card; a poll gives the card back whole', async () => {
+    const log = new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher });
+    await log.create('conv-card');
+    await log.append('conv-card', summaryCard());
+    const raw = (await rawEntries('conv-card')).join('\n');
+    for (const personal of ['张三丰', '370102199001011234', '泉城路']) expect(raw).not.to.include(personal);
+    expect(raw, 'what is not personal stays readable (promptId, progress, who said it)').to.include('review.summary').and.to.include('"role":"bot"');
+    const [activity] = (await log.since('conv-card', '')).activities;
+    expect(activity).to.deep.include({ text: summaryCard().text, attachments: summaryCard().attachments, channelData: summaryCard().channelData });
+    expect(activity!.id).to.equal('conv-card|0000001');
+  });
+
+  it('a replaced activity (the person’s message, masked) is sealed too', async () => {
+    const log = new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher });
+    await log.create('conv-replace');
+    const id = await log.append('conv-replace', { type: 'message', text: '13812345678', from: { id: 'u', name: '', role: 'user' } });
+    await log.replace('conv-replace', id, { type: 'message', text: '138****5678', from: { id: 'u', name: '', role: 'user' } });
+    expect((await rawEntries('conv-replace')).join('\n')).not.to.include('138');
+    expect((await log.since('conv-replace', '')).activities[0]!.text).to.equal('138****5678');
+  });
+
+  it('an envelope moved into another conversation does not open there: served without its personal fields, and told', async () => {
+    const told: DataKeyError[] = [];
+    const log = new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher, onUnreadable: (e) => told.push(e) });
+    await log.create('conv-a');
+    await log.create('conv-b');
+    await log.append('conv-a', summaryCard());
+    await log.append('conv-b', { type: 'message', text: '你好', from: { id: 'bot', name: '', role: 'bot' } });
+    const [stolen] = await rawEntries('conv-a');
+    await redis.lset(`${prefix}{conv-b}:activities`, 0, stolen!);
+    const [activity] = (await log.since('conv-b', '')).activities;
+    expect(activity!.text).to.equal(undefined);
+    expect(activity!.attachments).to.equal(undefined);
+    expect(activity!.channelData).to.deep.equal(summaryCard().channelData);
+    expect(told).to.have.length(1);
+    expect(told[0]!.message).not.to.include('张三丰');
+  });
+
+  it('activities logged before sealing was turned on are read as they are', async () => {
+    const plain = new RedisActivityLog(redis, { keyPrefix: prefix });
+    await plain.create('conv-old');
+    await plain.append('conv-old', { type: 'message', text: '旧消息', from: { id: 'bot', name: '', role: 'bot' } });
+    const sealed = new SealedActivityLog(plain, { cipher });
+    expect((await sealed.since('conv-old', '')).activities[0]!.text).to.equal('旧消息');
+  });
+});

@@ -1,3 +1,4 @@
+import { TurnContext } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { CategoryId } from '../src/domain/categories.js';
 import { receiptOf } from '../src/pages/receipt.js';
@@ -114,6 +115,10 @@ export class ReviewDialog extends ComponentDialog {
       profileId: kit.profile.id,
       profileVersion: kit.profile.version,
       filing: valid.value,
+      // Where to tell the person when the agency decides (src/notices/): this channel and conversation.
+      ...(step.context.activity.channelId
+        ? { origin: { channel: step.context.activity.channelId, conversation: TurnContext.getConversationReference(step.context.activity), locale: kit.locale } }
+        : {}),
     });
     recordFunnel(kit.context, 'submitted');
     // The confirmation is the filing's receipt (the words of /receipt/<reference>): a card where cards are

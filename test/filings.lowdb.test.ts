@@ -36,7 +36,7 @@ describe('LowdbFilingStore: the filings file', () => {
     await openAt(path);
     expect(mode(path)).to.equal(0o600);
     expect(mode(join(path, '..'))).to.equal(0o700);
-    expect(onDisk(path)).to.deep.equal({ schemaVersion: 2, filings: {} });
+    expect(onDisk(path)).to.deep.equal({ schemaVersion: 3, filings: {}, notices: {} });
   });
 
   it('keeps the file 0600 after writes, even over a leftover temporary file that was world-readable', async () => {
@@ -138,10 +138,35 @@ describe('LowdbFilingStore: the filings file', () => {
       writeFileSync(path, JSON.stringify({ schemaVersion: 1, filings: { [reference]: { ...old, reference } } }));
       const store = await openAt(path);
       const text = readFileSync(path, 'utf8');
-      expect(raw(path).schemaVersion).to.equal(2);
+      expect(raw(path).schemaVersion).to.equal(3);
       for (const value of PERSONAL) expect(text, value).to.not.include(value);
       expect((await store.get(reference))?.filing).to.deep.equal(old.filing);
       expect((await store.findByIdNumber('11010519491231002X')).map((f) => f.reference)).to.deep.equal([reference]);
+    });
+
+    it('reads a version 2 file (no history, no outbox) and writes it as version 3; keeps reasons and origin sealed', async () => {
+      const path = freshPath();
+      const first = await openAt(path);
+      const { stored } = await first.submit(personal());
+      await first.close();
+      const v2 = JSON.parse(readFileSync(path, 'utf8')) as { schemaVersion: number; filings: Record<string, Record<string, unknown>>; notices?: unknown };
+      v2.schemaVersion = 2;
+      delete v2.notices;
+      for (const record of Object.values(v2.filings)) delete record['history'];
+      writeFileSync(path, JSON.stringify(v2));
+      const store = await openAt(path);
+      expect(raw(path).schemaVersion).to.equal(3);
+      expect((await store.get(stored.reference))?.history).to.deep.equal([]);
+      const origin = { channel: 'webchat', conversation: { id: 'conversation-secret-7' } };
+      const { stored: withOrigin } = await store.submit({ ...personal(), origin });
+      await store.setStatus(stored.reference, 'REJECTED', { actor: { kind: 'agency', name: 'staff' }, reason: '缺少材料：张三的转诊证明' });
+      const text = readFileSync(path, 'utf8');
+      expect(text).to.not.include('conversation-secret-7');
+      expect(text).to.not.include('缺少材料');
+      expect((await store.get(stored.reference))?.history).to.deep.equal([
+        { at: (await store.get(stored.reference))!.updatedAt, from: 'SUBMITTED', to: 'REJECTED', actor: { kind: 'agency', name: 'staff' }, reason: '缺少材料：张三的转诊证明' },
+      ]);
+      expect((await store.get(withOrigin.reference))?.origin).to.deep.equal(origin);
     });
 
     it('after a key rotation reads filings sealed with the older key, and reseal() moves them to the new one', async () => {

@@ -74,8 +74,12 @@ describe('PostgresFilingStore on a real PostgreSQL', () => {
         ['filing', 'jsonb'],
         ['key_id', 'text'],
         ['person_id_hash', 'text'],
+        ['history', 'jsonb'],
+        ['replaces', 'text'],
+        ['replaced_by', 'text'],
+        ['origin', 'text'],
       ]);
-      expect(columns.filter((c) => c.is_nullable === 'YES').map((c) => c.column_name)).to.deep.equal(['person_id_hash']);
+      expect(columns.filter((c) => c.is_nullable === 'YES').map((c) => c.column_name)).to.deep.equal(['person_id_hash', 'replaces', 'replaced_by', 'origin']);
       expect(await schema.rows(`SELECT table_name, version FROM "${schema.name}".schema_versions WHERE table_name = $1`, [table])).to.deep.equal([
         { table_name: table, version: FILINGS_SCHEMA_VERSION },
       ]);
@@ -198,10 +202,34 @@ describe('PostgresFilingStore on a real PostgreSQL', () => {
           for (const value of PERSONAL) expect(row.text, value).to.not.include(value);
           expect(row.key_id).to.equal(TEST_KEYS.current.id);
         }
-        expect(await schema.rows(`SELECT version FROM "${schema.name}".schema_versions WHERE table_name = $1`, [table])).to.deep.equal([{ version: 2 }]);
+        expect(await schema.rows(`SELECT version FROM "${schema.name}".schema_versions WHERE table_name = $1`, [table])).to.deep.equal([{ version: FILINGS_SCHEMA_VERSION }]);
         expect((await stores[1]!.get(references[7]!))?.filing).to.deep.equal(personal().filing);
         expect(await stores[2]!.findByIdNumber('11010519491231002X')).to.have.length(references.length);
         expect(await stores[3]!.reseal()).to.equal(0);
+      });
+
+      it('migrates a version 2 table to version 3: history (empty for old rows), replacement, origin and the outbox; reasons and origin sealed', async () => {
+        const table = freshTable();
+        const q = `"${schema.name}"."${table}"`;
+        const made = await instance(table);
+        const { stored: old } = await made.submit(personal());
+        await made.close();
+        // Back to exactly what version 2 had: its columns, no outbox, version 2 recorded.
+        await schema.rows(`ALTER TABLE ${q} DROP COLUMN history, DROP COLUMN replaces, DROP COLUMN replaced_by, DROP COLUMN origin`);
+        await schema.rows(`DROP TABLE "${schema.name}"."${table}_notices"`);
+        await schema.rows(`UPDATE "${schema.name}".schema_versions SET version = 2 WHERE table_name = $1`, [table]);
+        const [a, b] = await Promise.all([instance(table), instance(table)]);
+        expect(await schema.rows(`SELECT version FROM "${schema.name}".schema_versions WHERE table_name = $1`, [table])).to.deep.equal([{ version: 3 }]);
+        expect((await a!.get(old.reference))?.history).to.deep.equal([]);
+        expect((await a!.get(old.reference))?.filing).to.deep.equal(personal().filing);
+        await b!.setStatus(old.reference, 'EFFECTIVE', { actor: { kind: 'agency', name: 'staff' }, reason: '审核通过：张三' });
+        const origin = { channel: 'webchat', conversation: { id: 'conversation-secret-7' } };
+        const { stored } = await a!.submit({ ...personal(), replaces: old.reference, origin });
+        expect(await a!.get(old.reference)).to.deep.include({ status: 'CHANGED', replacedBy: stored.reference });
+        await a!.setStatus(stored.reference, 'REJECTED', { actor: { kind: 'agency' }, reason: '缺少材料' });
+        expect((await b!.claimNotices('w', 10, 1000)).map((n) => n.id)).to.deep.equal([`${stored.reference}:STATUS:REJECTED`]);
+        const all = await schema.rows<{ all: string }>(`SELECT string_agg(t::text, ' ') AS all FROM ${q} t`);
+        for (const value of ['conversation-secret-7', '缺少材料', '审核通过', ...PERSONAL]) expect(all[0]!.all, value).to.not.include(value);
       });
 
       it('after a key rotation every instance reads both keys; reseal() moves rows to the new key and lookups keep working', async () => {

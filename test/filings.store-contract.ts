@@ -1,11 +1,13 @@
 import { expect } from 'chai';
 import {
-  FILING_STATUSES,
   FilingStoreError,
   isValidReference,
   newReference,
+  type FilingStatus,
   type FilingStore,
   type FilingStoreOptions,
+  type ListQuery,
+  type StatusChange,
   type SubmitInput,
 } from '../src/filings/index.js';
 
@@ -272,7 +274,7 @@ export function filingStoreContract(name: string, make: MakeFilingStore): void {
         });
         const { stored } = await store.submit(input);
         expect(stored.filing).to.deep.equal(input.filing);
-        expect(Object.keys(stored).sort()).to.deep.equal(['category', 'createdAt', 'filing', 'idempotencyKey', 'profileId', 'profileVersion', 'reference', 'status', 'updatedAt']);
+        expect(Object.keys(stored).sort()).to.deep.equal(['category', 'createdAt', 'filing', 'history', 'idempotencyKey', 'profileId', 'profileVersion', 'reference', 'status', 'updatedAt']);
         expect((await store.get(stored.reference))?.filing).to.deep.equal(input.filing);
       });
 
@@ -284,16 +286,38 @@ export function filingStoreContract(name: string, make: MakeFilingStore): void {
     });
 
     describe('status', () => {
-      it('moves a filing through each status and stamps the change time, keeping the creation time', async () => {
+      const agency = (requestId?: string, reason?: string): StatusChange => ({ actor: { kind: 'agency', name: 'staff-1' }, ...(requestId ? { requestId } : {}), ...(reason ? { reason } : {}) });
+
+      it('moves a filing along the life cycle, stamps the change time and keeps the creation time', async () => {
         const clock = manualClock('2026-11-24T02:00:00.000Z');
         const store = await fresh({ now: clock.now });
         const { stored } = await store.submit(aFiling());
-        for (const [i, status] of FILING_STATUSES.entries()) {
+        for (const [i, status] of (['EFFECTIVE', 'CANCELLED'] as const).entries()) {
           const at = new Date(Date.UTC(2026, 10, 25 + i, 3)).toISOString();
           clock.set(at);
-          const updated = await store.setStatus(stored.reference, status);
+          const updated = await store.setStatus(stored.reference, status, agency());
           expect(updated).to.deep.include({ status, updatedAt: at, createdAt: stored.createdAt });
           expect((await store.get(stored.reference))?.status).to.equal(status);
+        }
+      });
+
+      it('refuses every move the life cycle does not allow with ILLEGAL_TRANSITION, and changes nothing', async () => {
+        const store = await fresh();
+        for (const [path, refused] of [
+          [[], ['CHANGED', 'CANCELLED', 'EXPIRED', 'SUBMITTED']],
+          [['REJECTED'], ['EFFECTIVE', 'CANCELLED', 'SUBMITTED']],
+          [['EFFECTIVE'], ['SUBMITTED', 'REJECTED', 'EFFECTIVE']],
+          [['EFFECTIVE', 'CANCELLED'], ['EFFECTIVE', 'CHANGED']],
+        ] as Array<[FilingStatus[], FilingStatus[]]>) {
+          const { stored } = await store.submit(aFiling());
+          for (const step of path) await store.setStatus(stored.reference, step, agency());
+          const before = await store.get(stored.reference);
+          for (const to of refused) {
+            const err = (await store.setStatus(stored.reference, to, agency()).catch((e: unknown) => e)) as FilingStoreError;
+            expect(err, `${path.join('>')} > ${to}`).to.be.instanceOf(FilingStoreError);
+            expect(err.code).to.equal('ILLEGAL_TRANSITION');
+          }
+          expect(await store.get(stored.reference)).to.deep.equal(before);
         }
       });
 
@@ -304,6 +328,256 @@ export function filingStoreContract(name: string, make: MakeFilingStore): void {
         const err = await store.setStatus(stored.reference, 'APPROVED' as never).catch((e: unknown) => e);
         expect((err as FilingStoreError).code).to.equal('BAD_STATUS');
         expect((await store.get(stored.reference))?.status).to.equal('SUBMITTED');
+      });
+
+      it('keeps the audit trail with the filing: the submit, then who moved it, when, from, to and why', async () => {
+        const clock = manualClock('2026-11-24T02:00:00.000Z');
+        const store = await fresh({ now: clock.now });
+        const { stored } = await store.submit(aFiling());
+        expect(stored.history).to.deep.equal([{ at: '2026-11-24T02:00:00.000Z', from: null, to: 'SUBMITTED', actor: { kind: 'person' } }]);
+        clock.set('2026-11-25T03:00:00.000Z');
+        await store.setStatus(stored.reference, 'REJECTED', agency('req-1', '材料不全：缺少转诊证明'));
+        const read = await store.get(stored.reference);
+        expect(read!.history).to.deep.equal([
+          { at: '2026-11-24T02:00:00.000Z', from: null, to: 'SUBMITTED', actor: { kind: 'person' } },
+          { at: '2026-11-25T03:00:00.000Z', from: 'SUBMITTED', to: 'REJECTED', actor: { kind: 'agency', name: 'staff-1' }, reason: '材料不全：缺少转诊证明', requestId: 'req-1' },
+        ]);
+        expect((await store.findByIdNumber('11010519491231002X')).find((f) => f.reference === stored.reference)?.history).to.deep.equal(read!.history);
+      });
+
+      it('applies a request id once: the same request again returns the filing, with no second event', async () => {
+        const store = await fresh();
+        const { stored } = await store.submit(aFiling());
+        const first = await store.setStatus(stored.reference, 'EFFECTIVE', agency('req-9'));
+        const again = await store.setStatus(stored.reference, 'EFFECTIVE', agency('req-9'));
+        expect(again).to.deep.equal(first);
+        expect(again!.history).to.have.length(2);
+        const other = (await store.setStatus(stored.reference, 'EFFECTIVE', agency('req-10')).catch((e: unknown) => e)) as FilingStoreError;
+        expect(other.code).to.equal('ILLEGAL_TRANSITION');
+      });
+
+      it('gives one of simultaneous approvals and rejections the filing, the others ILLEGAL_TRANSITION', async () => {
+        const store = await fresh();
+        const { stored } = await store.submit(aFiling());
+        const outcomes = await Promise.all(
+          (['EFFECTIVE', 'REJECTED', 'EFFECTIVE', 'REJECTED'] as const).map((to, i) =>
+            store.setStatus(stored.reference, to, agency(`r-${i}`)).then(
+              (f) => f!.status,
+              (e: FilingStoreError) => e.code,
+            ),
+          ),
+        );
+        expect(outcomes.filter((o) => o === 'ILLEGAL_TRANSITION')).to.have.length(3);
+        expect((await store.get(stored.reference))!.history).to.have.length(2);
+      });
+
+      it('refuses a status change without a proper actor, or with a reason too long', async () => {
+        const store = await fresh();
+        const { stored } = await store.submit(aFiling());
+        for (const change of [{ actor: { kind: 'boss' } }, { actor: { kind: 'agency' }, reason: 'x'.repeat(2001) }] as StatusChange[]) {
+          const err = (await store.setStatus(stored.reference, 'EFFECTIVE', change).catch((e: unknown) => e)) as FilingStoreError;
+          expect(err.code).to.equal('BAD_INPUT');
+        }
+      });
+
+      it('reads an EFFECTIVE temporary filing past its end date as EXPIRED everywhere, and refuses to move it on', async () => {
+        const clock = manualClock('2026-11-24T02:00:00.000Z');
+        const store = await fresh({ now: clock.now });
+        const temporary = aFiling({ category: 'TMP_REFERRAL', filing: { person: { name: '张三', idNumber: '11010519491231002X' }, startDate: '2026-11-24', endDate: '2026-12-31' } });
+        const { stored } = await store.submit(temporary);
+        await store.setStatus(stored.reference, 'EFFECTIVE', agency());
+        clock.set('2026-12-31T15:59:00.000Z'); // 23:59 on its last day in Shanghai
+        expect((await store.get(stored.reference))!.status).to.equal('EFFECTIVE');
+        clock.set('2026-12-31T16:00:00.000Z'); // 1 January 2027 in Shanghai
+        expect((await store.get(stored.reference))!.status).to.equal('EXPIRED');
+        expect((await store.findByIdNumber('11010519491231002X'))[0]!.status).to.equal('EXPIRED');
+        expect((await store.list({ status: 'EXPIRED', limit: 10 })).filings.map((f) => f.reference)).to.deep.equal([stored.reference]);
+        expect((await store.list({ status: 'EFFECTIVE', limit: 10 })).filings).to.deep.equal([]);
+        const err = (await store.setStatus(stored.reference, 'CANCELLED', { actor: { kind: 'person' } }).catch((e: unknown) => e)) as FilingStoreError;
+        expect(err.code).to.equal('ILLEGAL_TRANSITION');
+      });
+    });
+
+    describe('changing a filing: a new filing that replaces the old one', () => {
+      it('marks the old filing CHANGED with replacedBy in the same step, the new one SUBMITTED with replaces', async () => {
+        const store = await fresh();
+        const { stored: old } = await store.submit(aFiling());
+        await store.setStatus(old.reference, 'EFFECTIVE', { actor: { kind: 'agency' } });
+        const { stored, created } = await store.submit(aFiling({ replaces: old.reference.toLowerCase() }));
+        expect(created).to.equal(true);
+        expect(stored).to.deep.include({ status: 'SUBMITTED', replaces: old.reference });
+        const after = await store.get(old.reference);
+        expect(after).to.deep.include({ status: 'CHANGED', replacedBy: stored.reference });
+        expect(after!.history.at(-1)).to.deep.include({ from: 'EFFECTIVE', to: 'CHANGED', actor: { kind: 'person' } });
+      });
+
+      it('a repeated change (same idempotency key) gives the same new filing and no error', async () => {
+        const store = await fresh();
+        const { stored: old } = await store.submit(aFiling());
+        await store.setStatus(old.reference, 'EFFECTIVE');
+        const input = aFiling({ replaces: old.reference });
+        const first = await store.submit(input);
+        const again = await store.submit(input);
+        expect(again.created).to.equal(false);
+        expect(again.stored.reference).to.equal(first.stored.reference);
+      });
+
+      it('refuses to replace a filing that is not EFFECTIVE (ILLEGAL_TRANSITION) or does not exist (BAD_INPUT), storing nothing', async () => {
+        const store = await fresh();
+        const { stored: submitted } = await store.submit(aFiling());
+        const input = aFiling({ replaces: submitted.reference });
+        expect(((await store.submit(input).catch((e: unknown) => e)) as FilingStoreError).code).to.equal('ILLEGAL_TRANSITION');
+        expect(((await store.submit(aFiling({ replaces: newReference() })).catch((e: unknown) => e)) as FilingStoreError).code).to.equal('BAD_INPUT');
+        expect((await store.list({ limit: 10 })).filings.map((f) => f.reference)).to.deep.equal([submitted.reference]);
+        expect((await store.get(submitted.reference))!.status).to.equal('SUBMITTED');
+      });
+    });
+
+    describe('where the person filed from (origin)', () => {
+      it('keeps the channel, the conversation reference and the locale with the filing', async () => {
+        const store = await fresh();
+        const origin = { channel: 'webchat', conversation: { conversation: { id: 'c-1' }, serviceUrl: 'https://example.org/' }, locale: 'en-US' };
+        const { stored } = await store.submit(aFiling({ origin }));
+        expect(stored.origin).to.deep.equal(origin);
+        expect((await store.get(stored.reference))!.origin).to.deep.equal(origin);
+      });
+
+      it('refuses an origin without a channel', async () => {
+        const store = await fresh();
+        const err = (await store.submit(aFiling({ origin: { channel: '', conversation: {} } })).catch((e: unknown) => e)) as FilingStoreError;
+        expect(err.code).to.equal('BAD_INPUT');
+      });
+    });
+
+    describe('listing for the agency', () => {
+      it('lists oldest first, a page at a time, by status and creation time, with a cursor that survives new filings', async () => {
+        const clock = manualClock('2026-11-24T02:00:00.000Z');
+        const store = await fresh({ now: clock.now });
+        const refs: string[] = [];
+        for (let i = 0; i < 7; i++) {
+          clock.set(new Date(Date.UTC(2026, 10, 24, 2, i)).toISOString());
+          refs.push((await store.submit(aFiling())).stored.reference);
+        }
+        // two at the very same moment: ordered by reference
+        clock.set('2026-11-24T02:10:00.000Z');
+        const [a, b] = await Promise.all([store.submit(aFiling()), store.submit(aFiling())]);
+        refs.push(...[a!.stored.reference, b!.stored.reference].sort());
+        await store.setStatus(refs[1]!, 'EFFECTIVE');
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await store.list({ limit: 4, ...(cursor ? { cursor } : {}) });
+          seen.push(...page.filings.map((f) => f.reference));
+          cursor = page.nextCursor;
+          if (pages++ === 0) {
+            clock.set('2026-11-24T02:20:00.000Z');
+            await store.submit(aFiling()); // a newer filing shows up at the end
+          }
+        } while (cursor);
+        expect(seen.slice(0, 9)).to.deep.equal(refs);
+        expect(seen).to.have.length(10);
+        const submitted = await store.list({ status: 'SUBMITTED', limit: 100 });
+        expect(submitted.filings.map((f) => f.reference)).to.not.include(refs[1]);
+        expect(submitted.nextCursor).to.equal(undefined);
+        const window = await store.list({ createdFrom: '2026-11-24T02:02:00.000Z', createdTo: '2026-11-24T02:04:00.000Z', limit: 10 });
+        expect(window.filings.map((f) => f.reference)).to.deep.equal([refs[2], refs[3]]);
+        expect((await store.list({ status: 'EFFECTIVE', limit: 10 })).filings[0]!.filing).to.deep.include({ person: { name: '张三', idNumber: '11010519491231002X', phone: '13800000000' } });
+      });
+
+      it('refuses a cursor it did not give and a limit out of range', async () => {
+        const store = await fresh();
+        for (const query of [{ cursor: 'nonsense', limit: 10 }, { limit: 0 }, { limit: 501 }] as ListQuery[]) {
+          const err = (await store.list(query).catch((e: unknown) => e)) as FilingStoreError;
+          expect(err.code, JSON.stringify(query)).to.equal('BAD_INPUT');
+        }
+      });
+    });
+
+    describe('the outbox of notices', () => {
+      const origin = { channel: 'webchat', conversation: { id: 'c-1' } };
+      const agency: StatusChange = { actor: { kind: 'agency', name: 'staff-1' } };
+
+      it('enqueues a notice with an agency status change of a filing with an origin; none for the person\'s own, none without origin', async () => {
+        const clock = manualClock('2026-11-24T02:00:00.000Z');
+        const store = await fresh({ now: clock.now });
+        const { stored } = await store.submit(aFiling({ origin }));
+        const { stored: silent } = await store.submit(aFiling());
+        await store.setStatus(stored.reference, 'EFFECTIVE', agency);
+        await store.setStatus(silent.reference, 'EFFECTIVE', agency);
+        await store.setStatus(stored.reference, 'CANCELLED', { actor: { kind: 'person' } });
+        const claimed = await store.claimNotices('w1', 10, 60_000);
+        expect(claimed).to.deep.equal([
+          { id: `${stored.reference}:STATUS:EFFECTIVE`, reference: stored.reference, kind: 'STATUS', status: 'EFFECTIVE', createdAt: '2026-11-24T02:00:00.000Z', attempts: 1 },
+        ]);
+      });
+
+      it('leases a notice to one worker; after markNoticeSent it is never given again', async () => {
+        const clock = manualClock('2026-11-24T02:00:00.000Z');
+        const store = await fresh({ now: clock.now });
+        const { stored } = await store.submit(aFiling({ origin }));
+        await store.setStatus(stored.reference, 'EFFECTIVE', agency);
+        const [first, second] = await Promise.all([store.claimNotices('w1', 10, 60_000), store.claimNotices('w2', 10, 60_000)]);
+        expect(first!.length + second!.length).to.equal(1);
+        const id = [...first!, ...second!][0]!.id;
+        expect(await store.claimNotices('w3', 10, 60_000)).to.deep.equal([]);
+        await store.markNoticeSent(id);
+        clock.set('2026-11-24T03:00:00.000Z'); // long past the lease
+        expect(await store.claimNotices('w3', 10, 60_000)).to.deep.equal([]);
+      });
+
+      it('gives a notice again once its lease ran out (a worker died), and after a failure once the retry time has come', async () => {
+        const clock = manualClock('2026-11-24T02:00:00.000Z');
+        const store = await fresh({ now: clock.now });
+        const { stored } = await store.submit(aFiling({ origin }));
+        await store.setStatus(stored.reference, 'REJECTED', { ...agency, reason: '材料不全' });
+        expect(await store.claimNotices('w1', 10, 30_000)).to.have.length(1);
+        clock.set('2026-11-24T02:00:29.000Z');
+        expect(await store.claimNotices('w2', 10, 30_000)).to.deep.equal([]);
+        clock.set('2026-11-24T02:00:30.000Z');
+        const [again] = await store.claimNotices('w2', 10, 30_000);
+        expect(again!.attempts).to.equal(2);
+        await store.markNoticeFailed(again!.id, 60_000);
+        clock.set('2026-11-24T02:01:29.000Z');
+        expect(await store.claimNotices('w2', 10, 30_000)).to.deep.equal([]);
+        clock.set('2026-11-24T02:01:30.000Z');
+        const [third] = await store.claimNotices('w1', 10, 30_000);
+        expect(third!.attempts).to.equal(3);
+        await store.markNoticeFailed(third!.id, null); // given up
+        clock.set('2026-11-25T02:00:00.000Z');
+        expect(await store.claimNotices('w1', 10, 30_000)).to.deep.equal([]);
+      });
+
+      it('claims at most `limit`, oldest first', async () => {
+        const clock = manualClock('2026-11-24T02:00:00.000Z');
+        const store = await fresh({ now: clock.now });
+        const refs: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          clock.set(new Date(Date.UTC(2026, 10, 24, 2, i)).toISOString());
+          const { stored } = await store.submit(aFiling({ origin }));
+          await store.setStatus(stored.reference, 'EFFECTIVE', agency);
+          refs.push(stored.reference);
+        }
+        expect((await store.claimNotices('w1', 2, 60_000)).map((n) => n.reference)).to.deep.equal(refs.slice(0, 2));
+        expect((await store.claimNotices('w1', 2, 60_000)).map((n) => n.reference)).to.deep.equal(refs.slice(2));
+      });
+
+      it('the expiry sweep enqueues one EXPIRING notice per EFFECTIVE temporary filing ending in the window', async () => {
+        const clock = manualClock('2026-11-24T02:00:00.000Z');
+        const store = await fresh({ now: clock.now });
+        const temporary = (endDate: string, withOrigin = true) =>
+          aFiling({ category: 'TMP_REFERRAL', filing: { startDate: '2026-11-24', endDate }, ...(withOrigin ? { origin } : {}) });
+        const inWindow = (await store.submit(temporary('2026-12-01'))).stored;
+        const later = (await store.submit(temporary('2026-12-20'))).stored;
+        const noOrigin = (await store.submit(temporary('2026-12-01', false))).stored;
+        const notEffective = (await store.submit(temporary('2026-12-01'))).stored;
+        for (const f of [inWindow, later, noOrigin]) await store.setStatus(f.reference, 'EFFECTIVE', { actor: { kind: 'system' } });
+        await store.claimNotices('w0', 100, 1).then((ns) => Promise.all(ns.map((n) => store.markNoticeSent(n.id))));
+        expect(await store.enqueueExpiringNotices('2026-11-24', '2026-12-01')).to.equal(1);
+        expect(await store.enqueueExpiringNotices('2026-11-24', '2026-12-01')).to.equal(0);
+        const claimed = await store.claimNotices('w1', 10, 60_000);
+        expect(claimed.map((n) => [n.reference, n.kind, n.status])).to.deep.equal([[inWindow.reference, 'EXPIRING', 'EFFECTIVE']]);
+        expect(notEffective.status).to.equal('SUBMITTED');
       });
     });
 

@@ -38,7 +38,12 @@ describe('ops end to end: logs of complete filings carry no personal data', () =
         return memory.submit(input);
       },
       get: (reference) => memory.get(reference),
-      setStatus: (reference, status) => memory.setStatus(reference, status),
+      setStatus: (...args) => memory.setStatus(...args),
+      list: (query) => memory.list(query),
+      enqueueExpiringNotices: (from, through) => memory.enqueueExpiringNotices(from, through),
+      claimNotices: (...args) => memory.claimNotices(...args),
+      markNoticeSent: (id) => memory.markNoticeSent(id),
+      markNoticeFailed: (...args) => memory.markNoticeFailed(...args),
       findByIdNumber: (idNumber) => memory.findByIdNumber(idNumber),
       reseal: () => memory.reseal(),
       ping: () => memory.ping(),

@@ -17,6 +17,14 @@ export {
   type SubmitInput,
   type FilingStore,
   type FilingStoreOptions,
+  type FilingOrigin,
+  type ListPage,
+  type ListQuery,
+  type Notice,
+  type NoticeKind,
+  type StatusActor,
+  type StatusChange,
+  type StatusEvent,
 } from './filing-store.js';
 
 /**

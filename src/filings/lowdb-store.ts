@@ -13,6 +13,10 @@ import {
   type FilingStatus,
   type FilingStore,
   type FilingStoreOptions,
+  type ListPage,
+  type ListQuery,
+  type Notice,
+  type StatusChange,
   type StoredFiling,
   type SubmitInput,
 } from './filing-store.js';
@@ -38,9 +42,44 @@ const storedFilingSchema = z.object({
   filing: z.record(z.string(), z.unknown()),
   keyId: z.string().optional(),
   personIdHash: z.string().optional(),
+  history: z
+    .array(
+      z.object({
+        at: z.string(),
+        from: z.enum(FILING_STATUSES).nullable(),
+        to: z.enum(FILING_STATUSES),
+        actor: z.object({ kind: z.enum(['agency', 'person', 'system']), name: z.string().optional() }),
+        reason: z.string().optional(),
+        requestId: z.string().optional(),
+      }),
+    )
+    .default([]),
+  replaces: z.string().optional(),
+  replacedBy: z.string().optional(),
+  origin: z.string().optional(),
 });
-/** Version 1 kept personal fields in clear; version 2 keeps them sealed (a version 1 file is sealed on opening). */
-const fileSchema = z.object({ schemaVersion: z.union([z.literal(1), z.literal(FILINGS_DATA_VERSION)]), filings: z.record(z.string(), storedFilingSchema) });
+const noticeSchema = z.object({
+  id: z.string(),
+  reference: z.string(),
+  kind: z.enum(['STATUS', 'EXPIRING']),
+  status: z.enum(FILING_STATUSES),
+  createdAt: z.string(),
+  attempts: z.number(),
+  state: z.enum(['pending', 'sent', 'failed']),
+  dueAt: z.string(),
+  leasedBy: z.string().optional(),
+  leaseUntil: z.string().optional(),
+});
+/**
+ * Version 1 kept personal fields in clear; version 2 keeps them sealed (a version 1 file is sealed on
+ * opening); version 3 adds history, origin, replacement and the outbox (a version 2 file reads as one
+ * with empty histories and no notices).
+ */
+const fileSchema = z.object({
+  schemaVersion: z.union([z.literal(1), z.literal(2), z.literal(FILINGS_DATA_VERSION)]),
+  filings: z.record(z.string(), storedFilingSchema),
+  notices: z.record(z.string(), noticeSchema).default({}),
+});
 
 /** Files open in this process: two stores on one file would overwrite each other's filings. */
 const openFiles = new Set<string>();
@@ -109,13 +148,49 @@ export class LowdbFilingStore<T = Record<string, unknown>> implements FilingStor
     return ledger.findByIdHashes(ledger.sealer.idHashes(idNumber)).map((r) => ledger.opened(r));
   }
 
-  async setStatus(reference: string, status: FilingStatus): Promise<StoredFiling<T> | undefined> {
+  async setStatus(reference: string, status: FilingStatus, change?: StatusChange): Promise<StoredFiling<T> | undefined> {
     const { ledger } = await this.#use();
-    const change = ledger.setStatus(reference, status);
-    if (!change) return undefined;
-    this.#changes++;
+    const moved = ledger.setStatus(reference, status, change);
+    if (!moved) return undefined;
+    if (moved.changed) this.#changes++;
+    await this.#persist(); // a repeated request may still be on its way to disk
+    return ledger.opened(moved.record);
+  }
+
+  async list(query: ListQuery): Promise<ListPage<T>> {
+    const { ledger } = await this.#use();
+    const { filings, nextCursor } = ledger.list(query);
+    return nextCursor === undefined ? { filings } : { filings, nextCursor };
+  }
+
+  async enqueueExpiringNotices(from: string, through: string): Promise<number> {
+    const { ledger } = await this.#use();
+    const count = ledger.enqueueExpiring(from, through);
+    if (count > 0) this.#changes++;
     await this.#persist();
-    return ledger.opened(change.record);
+    return count;
+  }
+
+  async claimNotices(worker: string, limit: number, leaseMs: number): Promise<Notice[]> {
+    const { ledger } = await this.#use();
+    const claimed = ledger.claim(worker, limit, leaseMs);
+    if (claimed.length > 0) {
+      this.#changes++;
+      await this.#persist();
+    }
+    return claimed;
+  }
+
+  async markNoticeSent(id: string): Promise<void> {
+    const { ledger } = await this.#use();
+    if (ledger.settle(id, { sent: true })) this.#changes++;
+    await this.#persist();
+  }
+
+  async markNoticeFailed(id: string, retryAfterMs: number | null): Promise<void> {
+    const { ledger } = await this.#use();
+    if (ledger.settle(id, { sent: false, retryAfterMs })) this.#changes++;
+    await this.#persist();
   }
 
   /** Seals again what is in clear or under an older key; resolves once the file holds it. */
@@ -197,6 +272,7 @@ export class LowdbFilingStore<T = Record<string, unknown>> implements FilingStor
       throw new FilingStoreError('UNREADABLE_FILE', `filing store: ${this.path} is not a filings file (at ${where})`);
     }
     const legacy = parsed.data.schemaVersion === 1;
+    const older = parsed.data.schemaVersion < FILINGS_DATA_VERSION;
     db.data = { ...parsed.data, schemaVersion: FILINGS_DATA_VERSION } as FilingsData;
     const ledger = new Ledger<T>(db.data, options);
     const fresh = Object.keys(db.data.filings).length === 0;
@@ -205,7 +281,7 @@ export class LowdbFilingStore<T = Record<string, unknown>> implements FilingStor
       // atomic replace: the file holds either every filing in clear or every filing sealed).
       ledger.reseal();
       await db.write();
-    } else if (fresh) await db.write(); // creates the file (0600) now, so a bad folder shows at start-up
+    } else if (fresh || older) await db.write(); // creates the file (0600) now, so a bad folder shows at start-up; writes a version 2 file as version 3
     if (!fresh || legacy) await chmod(this.path, 0o600).catch(() => undefined);
     return { db, file, ledger };
   }

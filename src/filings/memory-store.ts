@@ -5,6 +5,10 @@ import {
   type FilingStatus,
   type FilingStore,
   type FilingStoreOptions,
+  type ListPage,
+  type ListQuery,
+  type Notice,
+  type StatusChange,
   type StoredFiling,
   type SubmitInput,
 } from './filing-store.js';
@@ -44,10 +48,36 @@ export class MemoryFilingStore<T = Record<string, unknown>> implements FilingSto
     return this.#ledger.findByIdHashes(this.#ledger.sealer.idHashes(idNumber)).map((r) => this.#ledger.opened(r));
   }
 
-  async setStatus(reference: string, status: FilingStatus): Promise<StoredFiling<T> | undefined> {
+  async setStatus(reference: string, status: FilingStatus, change?: StatusChange): Promise<StoredFiling<T> | undefined> {
     this.#open();
-    const change = this.#ledger.setStatus(reference, status);
-    return change && this.#ledger.opened(change.record);
+    const moved = this.#ledger.setStatus(reference, status, change);
+    return moved && this.#ledger.opened(moved.record);
+  }
+
+  async list(query: ListQuery): Promise<ListPage<T>> {
+    this.#open();
+    const { filings, nextCursor } = this.#ledger.list(query);
+    return nextCursor === undefined ? { filings } : { filings, nextCursor };
+  }
+
+  async enqueueExpiringNotices(from: string, through: string): Promise<number> {
+    this.#open();
+    return this.#ledger.enqueueExpiring(from, through);
+  }
+
+  async claimNotices(worker: string, limit: number, leaseMs: number): Promise<Notice[]> {
+    this.#open();
+    return this.#ledger.claim(worker, limit, leaseMs);
+  }
+
+  async markNoticeSent(id: string): Promise<void> {
+    this.#open();
+    this.#ledger.settle(id, { sent: true });
+  }
+
+  async markNoticeFailed(id: string, retryAfterMs: number | null): Promise<void> {
+    this.#open();
+    this.#ledger.settle(id, { sent: false, retryAfterMs });
   }
 
   async reseal(): Promise<number> {

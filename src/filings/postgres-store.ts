@@ -1,17 +1,42 @@
 import { DatabaseError, Pool, type PoolClient, type QueryConfig, type QueryResultRow } from 'pg';
 import { StoreUnavailableError, type StoreFault } from '../state/errors.js';
 import type { DataKeyRing } from '../privacy/data-keys.js';
-import { checkSubmitInput, MAX_REFERENCE_ATTEMPTS } from './ledger.js';
+import { todayInShanghai } from '../domain/calendar.js';
+import {
+  checkSubmitInput,
+  eventOf,
+  MAX_REFERENCE_ATTEMPTS,
+  openedHistory,
+  openedOrigin,
+  originJson,
+  PERSON_CHANGE,
+  sealedEvent,
+  sealedOrigin,
+  SYSTEM_CHANGE,
+} from './ledger.js';
 import { newReference, normalizeReference } from './reference.js';
 import { FilingSealer } from './sealed-filing.js';
+import { checkTransition, statusAsOf } from './status-rules.js';
 import {
+  checkListQuery,
+  checkStatusChange,
+  decodeCursor,
+  encodeCursor,
   FILING_STATUSES,
   FilingStoreError,
   isFilingStatus,
+  noticeId,
   openedOrClosed,
+  tellsPerson,
   type FilingStatus,
   type FilingStore,
   type FilingStoreOptions,
+  type ListPage,
+  type ListQuery,
+  type Notice,
+  type NoticeKind,
+  type StatusChange,
+  type StatusEvent,
   type StoredFiling,
   type SubmitInput,
 } from './filing-store.js';
@@ -37,8 +62,11 @@ export const POSTGRES_DEFAULTS = {
  * 1. the filings table (reference, idempotency key, status, times, profile, category, filing as jsonb);
  * 2. personal fields sealed: `key_id` (the data key of the row's sealed fields) and `person_id_hash` (the
  *    keyed hash of the insured person's ID number, indexed); rows written by version 1 are sealed.
+ * 3. after submitting: `history` (the audit trail, jsonb, reasons sealed), `replaces` / `replaced_by`,
+ *    `origin` (sealed: where notices go), an index for listing (created_at, reference), and the outbox
+ *    table `<table>_notices`; rows of version 2 get an empty history.
  */
-export const FILINGS_SCHEMA_VERSION = 2;
+export const FILINGS_SCHEMA_VERSION = 3;
 
 export interface PostgresFilingStoreOptions extends FilingStoreOptions {
   /** postgres:// or postgresql:// URL (FILINGS_URL). It may hold a password: it is never put in an error. */
@@ -98,9 +126,23 @@ interface FilingRow extends QueryResultRow {
   profile_version: string;
   category: string;
   filing: unknown;
+  history: StatusEvent[] | null;
+  replaces: string | null;
+  replaced_by: string | null;
+  origin: string | null;
 }
 
-const COLUMNS = 'reference, idempotency_key, status, created_at, updated_at, profile_id, profile_version, category, filing';
+interface NoticeRow extends QueryResultRow {
+  id: string;
+  reference: string;
+  kind: NoticeKind;
+  status: FilingStatus;
+  created_at: Date;
+  attempts: number;
+}
+
+const COLUMNS = 'reference, idempotency_key, status, created_at, updated_at, profile_id, profile_version, category, filing, history, replaces, replaced_by, origin';
+const INSERTED = 'reference, idempotency_key, status, created_at, updated_at, profile_id, profile_version, category, filing';
 
 /**
  * The FilingStore for several instances: one PostgreSQL table shared by all of them (FILINGS_URL).
@@ -131,6 +173,8 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
   readonly #versions: string;
   readonly #qualified: string;
   readonly #qualifiedVersions: string;
+  /** The outbox table, as used in statements. */
+  readonly #notices: string;
   #ready: Promise<void> | undefined;
   #closed = false;
 
@@ -151,6 +195,7 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
     const schemaPrefix = this.#schema === undefined ? '' : `${quoteIdentifier(this.#schema, 'schema')}.`;
     this.table = schemaPrefix + quoteIdentifier(this.#tableName, 'table');
     this.#versions = `${schemaPrefix}"schema_versions"`;
+    this.#notices = schemaPrefix + quoteIdentifier(`${this.#tableName}_notices`.slice(0, 63), 'table');
     this.#qualified = this.#schema === undefined ? this.#tableName : `${this.#schema}.${this.#tableName}`;
     this.#qualifiedVersions = this.#schema === undefined ? 'schema_versions' : `${this.#schema}.schema_versions`;
     this.#sealer = new FilingSealer(options.keys);
@@ -189,8 +234,78 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
     return this.#tracked(() => this.#get(reference));
   }
 
-  setStatus(reference: string, status: FilingStatus): Promise<StoredFiling<T> | undefined> {
-    return this.#tracked(() => this.#setStatus(reference, status));
+  setStatus(reference: string, status: FilingStatus, change?: StatusChange): Promise<StoredFiling<T> | undefined> {
+    return this.#tracked(() => this.#setStatus(reference, status, change ?? SYSTEM_CHANGE));
+  }
+
+  list(query: ListQuery): Promise<ListPage<T>> {
+    return this.#tracked(() => this.#list(query));
+  }
+
+  enqueueExpiringNotices(from: string, through: string): Promise<number> {
+    return this.#tracked(async () => {
+      await this.#migrated();
+      const at = this.#now().toISOString();
+      try {
+        const result = await this.#pool.query(
+          `INSERT INTO ${this.#notices} (id, reference, kind, status, created_at, attempts, state, due_at)
+           SELECT reference || ':EXPIRING:EFFECTIVE', reference, 'EXPIRING', 'EFFECTIVE', $3::timestamptz, 0, 'pending', $3::timestamptz
+             FROM ${this.table}
+            WHERE status = 'EFFECTIVE' AND origin IS NOT NULL AND (filing->>'endDate') BETWEEN $1 AND $2
+           ON CONFLICT (id) DO NOTHING`,
+          [from, through, at],
+        );
+        return result.rowCount ?? 0;
+      } catch (err) {
+        throw this.#failure('notices', err);
+      }
+    });
+  }
+
+  claimNotices(worker: string, limit: number, leaseMs: number): Promise<Notice[]> {
+    return this.#tracked(async () => {
+      await this.#migrated();
+      const now = this.#now();
+      let rows: NoticeRow[];
+      try {
+        // SKIP LOCKED: workers claiming at the same moment take different rows, never the same one.
+        rows = (
+          await this.#pool.query<NoticeRow>(
+            `UPDATE ${this.#notices} SET attempts = attempts + 1, leased_by = $1, lease_until = $3::timestamptz
+              WHERE id IN (SELECT id FROM ${this.#notices}
+                            WHERE state = 'pending' AND due_at <= $2::timestamptz AND (lease_until IS NULL OR lease_until <= $2::timestamptz)
+                            ORDER BY created_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
+              RETURNING id, reference, kind, status, created_at, attempts`,
+            [worker, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), Math.max(0, limit)],
+          )
+        ).rows;
+      } catch (err) {
+        throw this.#failure('notices', err);
+      }
+      return rows
+        .map((r) => ({ id: r.id, reference: r.reference, kind: r.kind, status: r.status, createdAt: new Date(r.created_at).toISOString(), attempts: r.attempts }))
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    });
+  }
+
+  markNoticeSent(id: string): Promise<void> {
+    return this.#settle(id, `state = 'sent'`, []);
+  }
+
+  markNoticeFailed(id: string, retryAfterMs: number | null): Promise<void> {
+    if (retryAfterMs === null) return this.#settle(id, `state = 'failed'`, []);
+    return this.#settle(id, `due_at = $2::timestamptz`, [new Date(this.#now().getTime() + Math.max(0, retryAfterMs)).toISOString()]);
+  }
+
+  #settle(id: string, set: string, values: unknown[]): Promise<void> {
+    return this.#tracked(async () => {
+      await this.#migrated();
+      try {
+        await this.#pool.query(`UPDATE ${this.#notices} SET ${set}, leased_by = NULL, lease_until = NULL WHERE id = $1 AND state = 'pending'`, [id, ...values]);
+      } catch (err) {
+        throw this.#failure('notices', err);
+      }
+    });
   }
 
   findByIdNumber(idNumber: string): Promise<StoredFiling<T>[]> {
@@ -245,24 +360,16 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
       }
       throw e;
     }
+    const origin = originJson(input.origin);
+    if (input.replaces !== undefined) return this.#submitChange(input, filing, origin);
     await this.#migrated();
     const now = this.#now();
     const at = now.toISOString();
     for (let attempt = 0; attempt < MAX_REFERENCE_ATTEMPTS; attempt++) {
       const reference = newReference(now, this.#random);
-      // Sealed for this reference (a clash draws another one, and seals again).
-      const sealed = this.#sealer.seal(filing, reference);
-      const json = JSON.stringify(sealed.filing);
       let inserted: FilingRow | undefined;
       try {
-        const result = await this.#pool.query<FilingRow>(
-          `INSERT INTO ${this.table} (${COLUMNS}, key_id, person_id_hash)
-           VALUES ($1, $2, 'SUBMITTED', $3::timestamptz, $3::timestamptz, $4, $5, $6, $7::jsonb, $8, $9)
-           ON CONFLICT (idempotency_key) DO NOTHING
-           RETURNING ${COLUMNS}`,
-          [reference, input.idempotencyKey, at, input.profileId, input.profileVersion, input.category, json, sealed.keyId, sealed.personIdHash ?? null],
-        );
-        inserted = result.rows[0];
+        inserted = await this.#insert(this.#pool, reference, input, filing, origin, at);
       } catch (err) {
         // The key's conflicts are DO NOTHING: a unique violation left is the reference, taken already.
         if (err instanceof DatabaseError && err.code === '23505') continue;
@@ -274,6 +381,139 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
       if (existing) return { stored: existing, created: false };
     }
     throw new FilingStoreError('NO_FREE_REFERENCE', `filing store: no free reference after ${MAX_REFERENCE_ATTEMPTS} attempts`);
+  }
+
+  /** One INSERT of a new filing (sealed for this reference); undefined when its idempotency key is taken. */
+  async #insert(
+    db: Pool | PoolClient,
+    reference: string,
+    input: SubmitInput<T>,
+    filing: T,
+    origin: string | undefined,
+    at: string,
+    replaces?: string,
+  ): Promise<FilingRow | undefined> {
+    const sealed = this.#sealer.seal(filing, reference);
+    const history = [eventOf(at, null, 'SUBMITTED', PERSON_CHANGE)];
+    const result = await db.query<FilingRow>(
+      `INSERT INTO ${this.table} (${INSERTED}, key_id, person_id_hash, history, origin, replaces)
+       VALUES ($1, $2, 'SUBMITTED', $3::timestamptz, $3::timestamptz, $4, $5, $6, $7::jsonb, $8, $9, $10::jsonb, $11, $12)
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING ${COLUMNS}`,
+      [
+        reference,
+        input.idempotencyKey,
+        at,
+        input.profileId,
+        input.profileVersion,
+        input.category,
+        JSON.stringify(sealed.filing),
+        sealed.keyId,
+        sealed.personIdHash ?? null,
+        JSON.stringify(history),
+        sealedOrigin(origin, reference, this.#sealer) ?? null,
+        replaces ?? null,
+      ],
+    );
+    return result.rows[0];
+  }
+
+  /** A change: the new filing and the old one CHANGED (with replaced_by) in one transaction. */
+  async #submitChange(input: SubmitInput<T>, filing: T, origin: string | undefined): Promise<{ stored: StoredFiling<T>; created: boolean }> {
+    const oldReference = typeof input.replaces === 'string' ? normalizeReference(input.replaces) : undefined;
+    if (oldReference === undefined) throw new FilingStoreError('BAD_INPUT', 'filing store: the filing to replace does not exist');
+    await this.#migrated();
+    const now = this.#now();
+    const at = now.toISOString();
+    for (let attempt = 0; attempt < MAX_REFERENCE_ATTEMPTS; attempt++) {
+      const outcome = await this.#transaction('submit', async (client) => {
+        const old = (await client.query<FilingRow>(`SELECT ${COLUMNS} FROM ${this.table} WHERE reference = $1 FOR UPDATE`, [oldReference])).rows[0];
+        const existing = (await client.query<FilingRow>(`SELECT ${COLUMNS} FROM ${this.table} WHERE idempotency_key = $1`, [input.idempotencyKey])).rows[0];
+        if (existing) return { stored: this.#opened(existing), created: false };
+        if (!old) throw new FilingStoreError('BAD_INPUT', 'filing store: the filing to replace does not exist');
+        const from = statusAsOf(old.status, old.filing, now);
+        checkTransition(from, 'CHANGED');
+        const reference = newReference(now, this.#random);
+        await client.query('SAVEPOINT fresh_reference');
+        let inserted: FilingRow | undefined;
+        try {
+          inserted = await this.#insert(client, reference, input, filing, origin, at, old.reference);
+        } catch (err) {
+          if (err instanceof DatabaseError && err.code === '23505') {
+            await client.query('ROLLBACK TO SAVEPOINT fresh_reference');
+            return undefined; // the reference is taken: draw another
+          }
+          throw err;
+        }
+        if (!inserted) return undefined; // the key was taken meanwhile: the next round finds it
+        await client.query(`UPDATE ${this.table} SET status = 'CHANGED', updated_at = $2::timestamptz, replaced_by = $3, history = history || $4::jsonb WHERE reference = $1`, [
+          old.reference,
+          at,
+          reference,
+          JSON.stringify([eventOf(at, from, 'CHANGED', PERSON_CHANGE)]),
+        ]);
+        return { stored: this.#opened(inserted), created: true };
+      });
+      if (outcome) return outcome;
+    }
+    throw new FilingStoreError('NO_FREE_REFERENCE', `filing store: no free reference after ${MAX_REFERENCE_ATTEMPTS} attempts`);
+  }
+
+  /** Runs `work` in a transaction on one connection; a FilingStoreError thrown by it rolls back and passes through. */
+  async #transaction<R>(operation: string, work: (client: PoolClient) => Promise<R>): Promise<R> {
+    let client: PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (err) {
+      throw this.#failure(operation, err);
+    }
+    let broken: Error | undefined;
+    const onLost = (err: Error) => {
+      broken ??= err;
+    };
+    client.on('error', onLost);
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      if (err instanceof FilingStoreError) throw err;
+      if (!(err instanceof DatabaseError)) broken ??= err instanceof Error ? err : undefined;
+      throw this.#failure(operation, err);
+    } finally {
+      client.off('error', onLost);
+      client.release(broken);
+    }
+  }
+
+  async #list(query: ListQuery): Promise<ListPage<T>> {
+    checkListQuery(query);
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    await this.#migrated();
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const param = (v: unknown) => `$${values.push(v)}`;
+    if (query.createdFrom !== undefined) where.push(`created_at >= ${param(new Date(query.createdFrom).toISOString())}::timestamptz`);
+    if (query.createdTo !== undefined) where.push(`created_at < ${param(new Date(query.createdTo).toISOString())}::timestamptz`);
+    if (after) where.push(`(created_at, reference) > (${param(after.createdAt)}::timestamptz, ${param(after.reference)}::text)`);
+    if (query.status !== undefined) {
+      // The status as reads report it: EFFECTIVE past the end date (today in Shanghai) is EXPIRED.
+      const today = param(todayInShanghai(this.#now()));
+      where.push(`(CASE WHEN status = 'EFFECTIVE' AND (filing->>'endDate') < ${today}::text THEN 'EXPIRED' ELSE status END) = ${param(query.status)}::text`);
+    }
+    const sql = `SELECT ${COLUMNS} FROM ${this.table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                  ORDER BY created_at, reference LIMIT ${param(query.limit + 1)}`;
+    let rows: FilingRow[];
+    try {
+      rows = (await this.#pool.query<FilingRow>(sql, values)).rows;
+    } catch (err) {
+      throw this.#failure('list', err);
+    }
+    const page = rows.slice(0, query.limit).map((row) => this.#opened(row));
+    const last = page.at(-1);
+    return rows.length > query.limit && last ? { filings: page, nextCursor: encodeCursor(last.createdAt, last.reference) } : { filings: page };
   }
 
   async #get(reference: string): Promise<StoredFiling<T> | undefined> {
@@ -302,17 +542,40 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
     return rows.map((row) => this.#opened(row));
   }
 
-  async #setStatus(reference: string, status: FilingStatus): Promise<StoredFiling<T> | undefined> {
+  /**
+   * One transaction: the row locked, the request id looked for in its history, the move checked, the
+   * event appended and, when the person is to be told, the notice enqueued.
+   */
+  async #setStatus(reference: string, status: FilingStatus, change: StatusChange): Promise<StoredFiling<T> | undefined> {
     if (!isFilingStatus(status)) throw new FilingStoreError('BAD_STATUS', 'filing store: unknown filing status');
+    checkStatusChange(change);
     const canonical = normalizeReference(reference);
     if (canonical === undefined) return undefined;
     await this.#migrated();
-    const row = await this.#query(
-      'set_status',
-      `UPDATE ${this.table} SET status = $2, updated_at = $3::timestamptz WHERE reference = $1 RETURNING ${COLUMNS}`,
-      [canonical, status, this.#now().toISOString()],
-    );
-    return row && this.#opened(row);
+    return this.#transaction('set_status', async (client) => {
+      const row = (await client.query<FilingRow>(`SELECT ${COLUMNS} FROM ${this.table} WHERE reference = $1 FOR UPDATE`, [canonical])).rows[0];
+      if (!row) return undefined;
+      if (change.requestId !== undefined && (row.history ?? []).some((e) => e.requestId === change.requestId)) return this.#opened(row);
+      const now = this.#now();
+      const from = statusAsOf(row.status, row.filing, now);
+      checkTransition(from, status);
+      const at = now.toISOString();
+      const event = sealedEvent(eventOf(at, from, status, change), canonical, this.#sealer);
+      const updated = (
+        await client.query<FilingRow>(
+          `UPDATE ${this.table} SET status = $2, updated_at = $3::timestamptz, history = history || $4::jsonb WHERE reference = $1 RETURNING ${COLUMNS}`,
+          [canonical, status, at, JSON.stringify([event])],
+        )
+      ).rows[0]!;
+      if (tellsPerson(change) && row.origin !== null) {
+        await client.query(
+          `INSERT INTO ${this.#notices} (id, reference, kind, status, created_at, attempts, state, due_at)
+           VALUES ($1, $2, 'STATUS', $3, $4::timestamptz, 0, 'pending', $4::timestamptz) ON CONFLICT (id) DO NOTHING`,
+          [noticeId(canonical, 'STATUS', status), canonical, status, at],
+        );
+      }
+      return this.#opened(updated);
+    });
   }
 
   /** True when the table is there (created if need be) and `SELECT 1` answers within the ping timeout. */
@@ -355,7 +618,17 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
   /** A row as the caller gets it: the personal fields opened. */
   #opened(row: FilingRow): StoredFiling<T> {
     const stored = toStored<T>(row);
-    return { ...stored, filing: this.#sealer.open(stored.filing, stored.reference) };
+    const opened: StoredFiling<T> = {
+      ...stored,
+      status: statusAsOf(stored.status, stored.filing, this.#now()),
+      filing: this.#sealer.open(stored.filing, stored.reference),
+      history: openedHistory(row.history ?? [], stored.reference, this.#sealer),
+    };
+    if (row.replaces !== null) opened.replaces = row.replaces;
+    if (row.replaced_by !== null) opened.replacedBy = row.replaced_by;
+    const origin = openedOrigin(row.origin, stored.reference, this.#sealer);
+    if (origin) opened.origin = origin;
+    return opened;
   }
 
   /**
@@ -363,15 +636,16 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
    * or under another key than the current one. A row changed meanwhile by another instance's reseal is
    * left to it (the update checks the key it read). Returns how many rows changed.
    */
-  async #resealRows(client: PoolClient, operation: string): Promise<number> {
+  async #resealRows(client: PoolClient, operation: string, extras = true): Promise<number> {
     let after = '';
     let count = 0;
+    type Row = { reference: string; filing: unknown; key_id: string | null; history?: StatusEvent[] | null; origin?: string | null };
     for (;;) {
-      let rows: Array<{ reference: string; filing: unknown; key_id: string | null }>;
+      let rows: Row[];
       try {
         rows = (
-          await client.query<{ reference: string; filing: unknown; key_id: string | null }>(
-            `SELECT reference, filing, key_id FROM ${this.table}
+          await client.query<Row>(
+            `SELECT reference, filing, key_id${extras ? ', history, origin' : ''} FROM ${this.table}
               WHERE reference > $1 AND key_id IS DISTINCT FROM $2 ORDER BY reference LIMIT $3`,
             [after, this.#sealer.keyId, POSTGRES_DEFAULTS.resealBatch],
           )
@@ -381,11 +655,19 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
       }
       if (rows.length === 0) return count;
       after = rows.at(-1)!.reference;
-      const sealed = rows.map((row) => ({ row, ...this.#sealer.seal(row.filing, row.reference) }));
+      const sealed = rows.map((row) => ({
+        row,
+        ...this.#sealer.seal(row.filing, row.reference),
+        history: openedHistory(row.history ?? [], row.reference, this.#sealer).map((e) => sealedEvent(e, row.reference, this.#sealer)),
+        origin: row.origin ? sealedOrigin(JSON.stringify(openedOrigin(row.origin, row.reference, this.#sealer)), row.reference, this.#sealer) : null,
+      }));
+      const moreSet = extras ? ', history = v.history::jsonb, origin = v.origin' : '';
+      const moreFrom = extras ? ', $6::text[], $7::text[]' : '';
+      const moreNames = extras ? ', history, origin' : '';
       try {
         const result = await client.query(
-          `UPDATE ${this.table} AS t SET filing = v.filing::jsonb, key_id = v.key_id, person_id_hash = v.person_id_hash
-             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(reference, filing, key_id, person_id_hash, old_key_id)
+          `UPDATE ${this.table} AS t SET filing = v.filing::jsonb, key_id = v.key_id, person_id_hash = v.person_id_hash${moreSet}
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]${moreFrom}) AS v(reference, filing, key_id, person_id_hash, old_key_id${moreNames})
             WHERE t.reference = v.reference AND t.key_id IS NOT DISTINCT FROM v.old_key_id`,
           [
             sealed.map((s) => s.row.reference),
@@ -393,6 +675,7 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
             sealed.map((s) => s.keyId),
             sealed.map((s) => s.personIdHash ?? null),
             sealed.map((s) => s.row.key_id),
+            ...(extras ? [sealed.map((s) => JSON.stringify(s.history)), sealed.map((s) => s.origin)] : []),
           ],
         );
         count += result.rowCount ?? 0;
@@ -514,8 +797,33 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
         // the table never holds a row in clear once version 2 is recorded.
         await client.query(`ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS key_id text, ADD COLUMN IF NOT EXISTS person_id_hash text`);
         await client.query(`CREATE INDEX IF NOT EXISTS ${this.#index('person_id_hash')} ON ${this.table} (person_id_hash)`);
-        await this.#resealRows(client, 'open');
+        await this.#resealRows(client, 'open', false);
         await client.query(`ALTER TABLE ${this.table} ALTER COLUMN key_id SET NOT NULL`);
+        return;
+      case 3:
+        // After submitting: the audit trail, changes, where notices go, and the outbox.
+        await client.query(`ALTER TABLE ${this.table}
+          ADD COLUMN IF NOT EXISTS history jsonb NOT NULL DEFAULT '[]'::jsonb,
+          ADD COLUMN IF NOT EXISTS replaces text,
+          ADD COLUMN IF NOT EXISTS replaced_by text,
+          ADD COLUMN IF NOT EXISTS origin text`);
+        await client.query(`CREATE INDEX IF NOT EXISTS ${this.#index('created_ref')} ON ${this.table} (created_at, reference)`);
+        await client.query(`CREATE INDEX IF NOT EXISTS ${this.#index('end_date')} ON ${this.table} ((filing->>'endDate')) WHERE status = 'EFFECTIVE'`);
+        await client.query(`CREATE TABLE IF NOT EXISTS ${this.#notices} (
+          id text PRIMARY KEY,
+          reference text NOT NULL,
+          kind text NOT NULL CHECK (kind IN ('STATUS', 'EXPIRING')),
+          status text NOT NULL,
+          created_at timestamptz NOT NULL,
+          attempts integer NOT NULL,
+          state text NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+          due_at timestamptz NOT NULL,
+          leased_by text,
+          lease_until timestamptz
+        )`);
+        await client.query(
+          `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`${this.#tableName}_notices_due_idx`.slice(0, 63), 'index')} ON ${this.#notices} (due_at) WHERE state = 'pending'`,
+        );
         return;
       default:
         throw new Error(`filing store: no migration to schema version ${version}`);
@@ -569,6 +877,7 @@ function toStored<T>(row: FilingRow): StoredFiling<T> {
     category: row.category,
     idempotencyKey: row.idempotency_key,
     filing: row.filing as T,
+    history: row.history ?? [],
   };
 }
 

@@ -76,6 +76,19 @@ export class FilingSealer {
   }
 
   /**
+   * A free text kept with the filing of `reference` (a status change's reason, where to send notices)
+   * sealed under the current key, bound to the filing and to what it is (`purpose`).
+   */
+  sealText(plain: string, reference: string, purpose: string): string {
+    return this.#cipher.seal(plain, `${context(reference)}:${purpose}`);
+  }
+
+  /** The text of sealText (a text in clear comes back as it is). */
+  openText(value: string, reference: string, purpose: string): string {
+    return this.#cipher.open(value, `${context(reference)}:${purpose}`);
+  }
+
+  /**
    * The hashes a lookup by this ID number asks for: one under each key of the ring (a filing is hashed
    * under the key it was sealed with). Empty for a string that cannot be an ID number.
    */

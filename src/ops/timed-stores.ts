@@ -1,5 +1,5 @@
 import type { Storage, StoreItems } from 'botbuilder';
-import type { FilingStore, FilingStatus, SubmitInput } from '../filings/filing-store.js';
+import type { FilingStore, FilingStatus, ListQuery, StatusChange, SubmitInput } from '../filings/filing-store.js';
 import type { Metrics } from './metrics.js';
 
 /**
@@ -14,13 +14,18 @@ export function timedStorage(storage: Storage, metrics: Pick<Metrics, 'timeStore
   };
 }
 
-/** The filing store with submit, get, find and setStatus timed under store="filings"; the rest as they are. */
+/** The filing store with submit, get, find, setStatus, list and claimNotices timed under store="filings"; the rest as they are. */
 export function timedFilingStore<T>(store: FilingStore<T>, metrics: Pick<Metrics, 'timeStore'>): FilingStore<T> {
   return {
     submit: (input: SubmitInput<T>) => metrics.timeStore('filings', 'submit', () => store.submit(input)),
     get: (reference: string) => metrics.timeStore('filings', 'get', () => store.get(reference)),
     findByIdNumber: (idNumber: string) => metrics.timeStore('filings', 'find', () => store.findByIdNumber(idNumber)),
-    setStatus: (reference: string, status: FilingStatus) => metrics.timeStore('filings', 'set_status', () => store.setStatus(reference, status)),
+    setStatus: (reference: string, status: FilingStatus, change?: StatusChange) => metrics.timeStore('filings', 'set_status', () => store.setStatus(reference, status, change)),
+    list: (query: ListQuery) => metrics.timeStore('filings', 'list', () => store.list(query)),
+    enqueueExpiringNotices: (from: string, through: string) => store.enqueueExpiringNotices(from, through),
+    claimNotices: (worker: string, limit: number, leaseMs: number) => metrics.timeStore('filings', 'claim_notices', () => store.claimNotices(worker, limit, leaseMs)),
+    markNoticeSent: (id: string) => store.markNoticeSent(id),
+    markNoticeFailed: (id: string, retryAfterMs: number | null) => store.markNoticeFailed(id, retryAfterMs),
     reseal: () => store.reseal(),
     ping: () => store.ping(),
     close: () => store.close(),

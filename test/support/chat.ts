@@ -48,8 +48,23 @@ class RecordingStore implements FilingStore {
   get(reference: string) {
     return this.inner.get(reference);
   }
-  setStatus(reference: string, status: Parameters<FilingStore['setStatus']>[1]) {
-    return this.inner.setStatus(reference, status);
+  setStatus(...args: Parameters<FilingStore['setStatus']>) {
+    return this.inner.setStatus(...args);
+  }
+  list(...args: Parameters<FilingStore['list']>) {
+    return this.inner.list(...args);
+  }
+  enqueueExpiringNotices(...args: Parameters<FilingStore['enqueueExpiringNotices']>) {
+    return this.inner.enqueueExpiringNotices(...args);
+  }
+  claimNotices(...args: Parameters<FilingStore['claimNotices']>) {
+    return this.inner.claimNotices(...args);
+  }
+  markNoticeSent(id: string) {
+    return this.inner.markNoticeSent(id);
+  }
+  markNoticeFailed(...args: Parameters<FilingStore['markNoticeFailed']>) {
+    return this.inner.markNoticeFailed(...args);
   }
   findByIdNumber(idNumber: string) {
     return this.inner.findByIdNumber(idNumber);

@@ -33,6 +33,7 @@ import { AbandonmentWatch } from './ops/abandonment.js';
 import { timedFilingStore, timedStorage } from './ops/timed-stores.js';
 import { throttledWarning } from './ops/throttled-warning.js';
 import { createTypingMiddleware } from './ops/typing.js';
+import { loadAccounts, MemoryAgentSessionStore, RedisAgentSessionStore, registerAgentConsole, type AgentConsole } from './agents/index.js';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -59,6 +60,8 @@ export interface App {
   dataKeys: DataKeyRing;
   inFlight: InFlightTracker;
   profiles: Map<string, RegionProfile>;
+  /** The hotline agents' console (/agent/): its sign-in guard and the registration of routes under /agent/api/. */
+  agents: AgentConsole;
   /** The channels attached (each with the adapter its turns run through). */
   channels: AttachedChannel[];
   /** The middleware every channel adapter runs, in order (after the channel's capabilities). */
@@ -267,6 +270,27 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       }),
     );
   }
+  // The hotline agents' console at /agent/ (AGENT_ACCOUNTS, AGENT_ACCOUNTS_FILE): sessions, lockouts and
+  // presence beside the conversation state (Redis when configured), so every instance knows every agent.
+  let accounts;
+  try {
+    accounts = loadAccounts(config.agents);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: ${(err as Error).message}. See .env.example.`);
+  }
+  const agents = registerAgentConsole(server, {
+    accounts,
+    store: state.client ? new RedisAgentSessionStore(state.client, { prefix: `${config.state.keyPrefix}agent:` }) : new MemoryAgentSessionStore(),
+    texts,
+    logger,
+    registry: metrics.registry,
+    idleSeconds: config.agents.idleTimeoutSeconds,
+    sessionMaxSeconds: config.agents.sessionMaxSeconds,
+    lockout: { attempts: config.agents.lockoutAttempts, seconds: config.agents.lockoutSeconds },
+    trustProxy: config.web.trustProxyHops,
+  });
+  if (accounts.size === 0) logger.info('no agent accounts (AGENT_ACCOUNTS, AGENT_ACCOUNTS_FILE): nobody can sign in to the console at /agent/');
+
   // The one place the bot and the turn middleware meet every channel.
   const words = async (context: TurnContext, key: string) => texts.t(await bot.localeOf(context), key);
   const attached = attachChannels(server, channels, { bot: { logic, onTurnError, words }, middleware });
@@ -293,6 +317,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     dataKeys,
     inFlight,
     profiles,
+    agents,
     channels: attached,
     middleware,
     logic,

@@ -171,6 +171,12 @@ export const envSchema = z
     WECHAT_APP_SECRET: variable('WECHAT_APP_SECRET', 'must be the AppSecret of the Official Account (16 to 64 letters or digits)', matching(/^[A-Za-z0-9]{16,64}$/)),
     WECHAT_ENCODING_AES_KEY: variable('WECHAT_ENCODING_AES_KEY', 'must be the EncodingAESKey of the Official Account: 43 letters, digits, + or /', (raw) => (isEncodingAesKey(raw) ? raw : undefined)),
     WECHAT_API_BASE_URL: variable('WECHAT_API_BASE_URL', `must be an http(s) URL without query, e.g. ${DEFAULT_WECHAT_API_BASE_URL}`, httpUrl),
+    AGENT_ACCOUNTS: variable('AGENT_ACCOUNTS', 'must be agent accounts <id>:<password hash>:<display name>, separated by ";" (npm run -s agent:add prints one)', (raw) => raw),
+    AGENT_ACCOUNTS_FILE: variable('AGENT_ACCOUNTS_FILE', 'must be the path of a file with one agent account per line', (raw) => raw),
+    AGENT_IDLE_TIMEOUT_SECONDS: variable('AGENT_IDLE_TIMEOUT_SECONDS', 'must be a whole number of seconds from 60 to 86400 (default 1800)', wholeNumber(60, 86_400)),
+    AGENT_SESSION_MAX_SECONDS: variable('AGENT_SESSION_MAX_SECONDS', 'must be a whole number of seconds from 300 to 604800 (default 43200)', wholeNumber(300, 604_800)),
+    AGENT_LOCKOUT_ATTEMPTS: variable('AGENT_LOCKOUT_ATTEMPTS', 'must be a whole number from 1 to 100 (default 5)', wholeNumber(1, 100)),
+    AGENT_LOCKOUT_SECONDS: variable('AGENT_LOCKOUT_SECONDS', 'must be a whole number of seconds from 1 to 86400 (default 900)', wholeNumber(1, 86_400)),
     NODE_ENV: z.preprocess(blankIsUnset, z.string().optional()),
   })
   .superRefine((env, ctx) => {
@@ -205,6 +211,10 @@ export const envSchema = z
     }
     need(wechatOn && (env.WECHAT_APP_ID === undefined) !== (env.WECHAT_APP_SECRET === undefined), 'WECHAT_APP_ID and WECHAT_APP_SECRET go together (the customer-service API needs both)');
     need(wechatOn && env.WECHAT_ENCODING_AES_KEY !== undefined && env.WECHAT_APP_ID === undefined, 'WECHAT_APP_ID is required with WECHAT_ENCODING_AES_KEY (every encrypted message names the app id)');
+    need(
+      env.AGENT_SESSION_MAX_SECONDS !== undefined && env.AGENT_SESSION_MAX_SECONDS < (env.AGENT_IDLE_TIMEOUT_SECONDS ?? 1_800),
+      'AGENT_SESSION_MAX_SECONDS must not be shorter than AGENT_IDLE_TIMEOUT_SECONDS',
+    );
   })
   .transform((env) => {
     const warnings: string[] = [];
@@ -301,6 +311,17 @@ export const envSchema = z
               encodingAesKey: env.WECHAT_ENCODING_AES_KEY,
               apiBaseUrl: env.WECHAT_API_BASE_URL ?? DEFAULT_WECHAT_API_BASE_URL,
             },
+      /** The hotline agents' console (/agent/): who may sign in (src/agents/agent-accounts.ts) and how sessions end. */
+      agents: {
+        /** AGENT_ACCOUNTS: account lines separated by ";" (read, with the file, when the app is made). */
+        inline: env.AGENT_ACCOUNTS,
+        /** AGENT_ACCOUNTS_FILE: one account per line. */
+        file: env.AGENT_ACCOUNTS_FILE,
+        idleTimeoutSeconds: env.AGENT_IDLE_TIMEOUT_SECONDS ?? 1_800,
+        sessionMaxSeconds: env.AGENT_SESSION_MAX_SECONDS ?? 43_200,
+        lockoutAttempts: env.AGENT_LOCKOUT_ATTEMPTS ?? 5,
+        lockoutSeconds: env.AGENT_LOCKOUT_SECONDS ?? 900,
+      },
       /** Bounds of the HTTP server, for every route (src/ops/http-server-limits.ts). */
       http: httpLimits(env),
       log: { level: env.LOG_LEVEL ?? 'info', pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development' },

@@ -1,0 +1,209 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { guarded } from '../state/errors.js';
+import { whenReady, type RedisClient } from '../state/redis-client.js';
+
+/**
+ * Where agents' sessions, failed sign-ins and presence live: Redis when the state is in Redis (every
+ * instance sees the same sessions and the same lockout), else this process. A session is found by the
+ * cookie's random token; only the token's SHA-256 is stored, so a copy of the store signs nobody in.
+ */
+export interface StoredSession {
+  agentId: string;
+  displayName: string;
+  /** The CSRF token every state-changing request of this session must carry (X-CSRF-Token). */
+  csrf: string;
+  /** When it was made (ms since the epoch): a session ends at createdAt + the longest lifetime, however busy. */
+  createdAt: number;
+}
+
+export interface AgentSessionStore {
+  /** Keeps `session` under `token` for `idleMs`. */
+  create(token: string, session: StoredSession, idleMs: number): Promise<void>;
+  /** The session under `token`, its idle time restarted (sliding); undefined when unknown or expired. */
+  use(token: string, idleMs: number): Promise<StoredSession | undefined>;
+  remove(token: string): Promise<void>;
+  /** Counts one failed sign-in for `account` within `windowMs`; returns how many there were in the window. */
+  failed(account: string, windowMs: number): Promise<number>;
+  /** Locks `account` for `lockMs` (sign-in refused, even with the right password). */
+  lock(account: string, lockMs: number): Promise<void>;
+  /** How long `account` stays locked (ms); 0 when it is not. */
+  lockedFor(account: string): Promise<number>;
+  /** Forgets the failures of `account` (after a sign-in). */
+  clearFailures(account: string): Promise<void>;
+  /** Notes that the agent is signed in until `until` (ms since the epoch); `undefined` takes them off. */
+  present(agentId: string, until: number | undefined): Promise<void>;
+  /** The agents with a live session now. */
+  signedIn(): Promise<string[]>;
+}
+
+/** A new random session token (the cookie's value) and CSRF token. */
+export function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** The key a token is stored under (its SHA-256), and an account under (so unknown names are not stored as typed). */
+export function digest(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}
+
+/** One process: maps with expiry. */
+export class MemoryAgentSessionStore implements AgentSessionStore {
+  private readonly sessions = new Map<string, { session: StoredSession; until: number }>();
+  private readonly failures = new Map<string, { count: number; until: number }>();
+  private readonly locks = new Map<string, number>();
+  private readonly presence = new Map<string, number>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  private sweep(): void {
+    const now = this.now();
+    if (this.sessions.size > 1000) for (const [k, v] of this.sessions) if (v.until <= now) this.sessions.delete(k);
+    if (this.failures.size > 1000) for (const [k, v] of this.failures) if (v.until <= now) this.failures.delete(k);
+  }
+
+  async create(token: string, session: StoredSession, idleMs: number): Promise<void> {
+    this.sweep();
+    this.sessions.set(digest(token), { session: { ...session }, until: this.now() + idleMs });
+  }
+
+  async use(token: string, idleMs: number): Promise<StoredSession | undefined> {
+    const key = digest(token);
+    const entry = this.sessions.get(key);
+    if (!entry) return undefined;
+    if (entry.until <= this.now()) {
+      this.sessions.delete(key);
+      return undefined;
+    }
+    entry.until = this.now() + idleMs;
+    return { ...entry.session };
+  }
+
+  async remove(token: string): Promise<void> {
+    this.sessions.delete(digest(token));
+  }
+
+  async failed(account: string, windowMs: number): Promise<number> {
+    this.sweep();
+    const key = digest(account);
+    const entry = this.failures.get(key);
+    if (!entry || entry.until <= this.now()) {
+      this.failures.set(key, { count: 1, until: this.now() + windowMs });
+      return 1;
+    }
+    entry.count += 1;
+    return entry.count;
+  }
+
+  async lock(account: string, lockMs: number): Promise<void> {
+    this.locks.set(digest(account), this.now() + lockMs);
+  }
+
+  async lockedFor(account: string): Promise<number> {
+    const until = this.locks.get(digest(account)) ?? 0;
+    return Math.max(0, until - this.now());
+  }
+
+  async clearFailures(account: string): Promise<void> {
+    this.failures.delete(digest(account));
+  }
+
+  async present(agentId: string, until: number | undefined): Promise<void> {
+    if (until === undefined) this.presence.delete(agentId);
+    else this.presence.set(agentId, Math.max(until, this.presence.get(agentId) ?? 0));
+  }
+
+  async signedIn(): Promise<string[]> {
+    const now = this.now();
+    return [...this.presence].filter(([, until]) => until > now).map(([id]) => id);
+  }
+}
+
+/** Shared by every instance through Redis, under `<prefix>` (`beian:state:agent:` by default). */
+export class RedisAgentSessionStore implements AgentSessionStore {
+  constructor(
+    private readonly client: RedisClient,
+    private readonly options: { prefix: string; readyWaitMs?: number; now?: () => number },
+  ) {}
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private async run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    return guarded(operation, async () => {
+      await whenReady(this.client, this.options.readyWaitMs ?? 1000, operation);
+      return fn();
+    });
+  }
+
+  private key(kind: string, id: string): string {
+    return `${this.options.prefix}${kind}:${id}`;
+  }
+
+  async create(token: string, session: StoredSession, idleMs: number): Promise<void> {
+    await this.run('agent session', async () => {
+      await this.client.set(this.key('session', digest(token)), JSON.stringify(session), 'PX', idleMs);
+    });
+  }
+
+  async use(token: string, idleMs: number): Promise<StoredSession | undefined> {
+    return this.run('agent session', async () => {
+      const key = this.key('session', digest(token));
+      // GETEX reads and restarts the idle time in one command.
+      const raw = await this.client.getex(key, 'PX', idleMs);
+      if (raw === null) return undefined;
+      const parsed = JSON.parse(raw) as Partial<StoredSession>;
+      return typeof parsed.agentId === 'string' && typeof parsed.csrf === 'string' && typeof parsed.createdAt === 'number' && typeof parsed.displayName === 'string'
+        ? { agentId: parsed.agentId, displayName: parsed.displayName, csrf: parsed.csrf, createdAt: parsed.createdAt }
+        : undefined;
+    });
+  }
+
+  async remove(token: string): Promise<void> {
+    await this.run('agent session', async () => {
+      await this.client.del(this.key('session', digest(token)));
+    });
+  }
+
+  async failed(account: string, windowMs: number): Promise<number> {
+    return this.run('agent sign-in failures', async () => {
+      const key = this.key('failures', digest(account));
+      const count = await this.client.incr(key);
+      if (count === 1) await this.client.pexpire(key, windowMs);
+      return count;
+    });
+  }
+
+  async lock(account: string, lockMs: number): Promise<void> {
+    await this.run('agent lockout', async () => {
+      await this.client.set(this.key('locked', digest(account)), '1', 'PX', lockMs);
+    });
+  }
+
+  async lockedFor(account: string): Promise<number> {
+    return this.run('agent lockout', async () => Math.max(0, await this.client.pttl(this.key('locked', digest(account)))));
+  }
+
+  async clearFailures(account: string): Promise<void> {
+    await this.run('agent sign-in failures', async () => {
+      await this.client.del(this.key('failures', digest(account)));
+    });
+  }
+
+  async present(agentId: string, until: number | undefined): Promise<void> {
+    await this.run('agent presence', async () => {
+      const key = `${this.options.prefix}present`;
+      if (until === undefined) await this.client.zrem(key, agentId);
+      else await this.client.zadd(key, 'GT', until, agentId);
+    });
+  }
+
+  async signedIn(): Promise<string[]> {
+    return this.run('agent presence', async () => {
+      const key = `${this.options.prefix}present`;
+      const now = this.now();
+      await this.client.zremrangebyscore(key, '-inf', now);
+      return this.client.zrangebyscore(key, `(${now}`, '+inf');
+    });
+  }
+}

@@ -21,6 +21,11 @@ export interface ChannelCapabilities {
   maxMessageLength?: number;
   /** How many messages one reply may carry (a WeChat passive reply: 1); more are merged. Undefined: no limit. */
   maxMessagesPerReply?: number;
+  /**
+   * Someone reads the words aloud to the person (the hotline's guided call): every question also carries
+   * `channelData.spoken`, its spoken form (content: spoken.prompts.<promptId>, short and natural to say).
+   */
+  spoken?: boolean;
 }
 
 /** turnState key under which a channel adapter puts the capabilities of its turns. */

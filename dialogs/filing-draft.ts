@@ -5,6 +5,7 @@ import { acceptedCategory } from './details-questions.js';
 import { FILING_FORM } from './filing-form.js';
 import { currentOutcome, reachedSituation } from './situation-questions.js';
 import type { TurnKit } from './turn-kit.js';
+import { operatorOf } from './turn-operator.js';
 
 export interface FilingDraft {
   category: FilableCategory;
@@ -37,6 +38,9 @@ export function buildFilingDraft(kit: TurnKit): FilingDraft {
   }
   const { reached } = reachedSituation(c);
   const startDate = c.state.details.startDate;
+  // Taken on the hotline: the channel and the agent, and the consent as given orally to that agent.
+  const operator = operatorOf(kit.context);
+  const consentAt = c.state.consent?.at;
   return {
     ...draft,
     category,
@@ -47,7 +51,8 @@ export function buildFilingDraft(kit: TurnKit): FilingDraft {
     // Signed by submitting with it: the text shown with the choice (its version) and the moment.
     ...(draft.commitment === true ? { commitmentSignature: { at: new Date().toISOString(), textVersion: kit.t('labels.commitment.version') } } : {}),
     basis: { answers: Object.fromEntries(BASIS_ANSWER_KEYS.filter((k) => reached[k] !== undefined).map((k) => [k, reached[k]])), reasons: outcome.reasons },
-    consent: { personalInfo: c.state.consent?.personalInfo === true, at: c.state.consent?.at },
+    consent: { personalInfo: c.state.consent?.personalInfo === true, at: consentAt, ...(operator ? { givenOrally: { agent: operator.agentId, at: consentAt } } : {}) },
+    ...(operator ? { channel: operator.channel, hotlineAgent: operator.agentId } : {}),
     profileId: kit.profile.id,
     profileVersion: kit.profile.version,
   };

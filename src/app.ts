@@ -21,6 +21,7 @@ import { attachChannels, channelClosers, type AttachedChannel, type Channel } fr
 import { botFrameworkChannel } from './channels/bot-framework/bot-framework-channel.js';
 import { MemoryActivityLog, MemoryWebAccess, PAGE_LOCALES, RedisActivityLog, RedisWebAccess, SealedActivityLog, webChannel, type WebChannel } from './channels/web/index.js';
 import { MemoryWeChatStore, RedisWeChatStore, weChatChannel } from './channels/wechat/index.js';
+import { MemoryCallStore, RedisCallStore, hotlineChannel } from './channels/hotline/index.js';
 import { normalizeReference } from './filings/index.js';
 import { privacyNotice } from './pages/privacy.js';
 import { receiptOf, receiptProblem } from './pages/receipt.js';
@@ -290,6 +291,18 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     trustProxy: config.web.trustProxyHops,
   });
   if (accounts.size === 0) logger.info('no agent accounts (AGENT_ACCOUNTS, AGENT_ACCOUNTS_FILE): nobody can sign in to the console at /agent/');
+  // The hotline's guided call: the same dialogs, driven by a signed-in agent from the console (/agent/api/calls).
+  const callTtlMs = config.state.conversationTtlSeconds * 1000;
+  channels.push(
+    hotlineChannel({
+      api: agents.api,
+      audit: agents.audit,
+      calls: state.client ? new RedisCallStore(state.client, { prefix: `${config.state.keyPrefix}hotline:`, ttlMs: callTtlMs }) : new MemoryCallStore(callTtlMs),
+      texts,
+      answersOf: (context) => bot.answersOf(context),
+      registry: metrics.registry,
+    }),
+  );
 
   // The one place the bot and the turn middleware meet every channel.
   const words = async (context: TurnContext, key: string) => texts.t(await bot.localeOf(context), key);

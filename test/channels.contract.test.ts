@@ -3,6 +3,8 @@ import type { Activity } from 'botbuilder';
 import { capabilitiesOfChannelId } from '../dialogs/channel-capabilities.js';
 import { WEB_CAPABILITIES } from '../src/channels/web/index.js';
 import { WECHAT_CAPABILITIES } from '../src/channels/wechat/index.js';
+import { HOTLINE_CAPABILITIES } from '../src/channels/hotline/index.js';
+import { AgentClient, AGENTS, agentAccountsEnv } from './support/agents.js';
 import { channelContract, type ContractReply } from './channels.contract.js';
 import { DirectLineClient, userMessage } from './channels.web.fixtures.js';
 import { emulatorMessage, postMessages } from './support/app-server.js';
@@ -74,5 +76,23 @@ channelContract('WeChat Official Account (/wechat, secure mode)', {
       say: (text) => send(person.message('text', { content: text })),
       redeliverLast: () => send(last!),
     };
+  },
+});
+
+channelContract("hotline (a guided call, driven by a signed-in agent at /agent/api/calls)", {
+  channel: 'hotline',
+  capabilities: HOTLINE_CAPABILITIES,
+  redelivers: false,
+  setUp: async () => ({ env: await agentAccountsEnv(), tearDown: async () => {} }),
+  open: async (server) => {
+    const agent = new AgentClient(server.base);
+    await agent.signIn(AGENTS.wang);
+    const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    // The screen as the agent sees it: what the bot said, then the question with its choices as buttons.
+    const replies = (screen: Record<string, any>): ContractReply[] => [
+      ...(screen['said'] as Array<{ text: string }>).map((s) => ({ text: s.text, buttons: [] })),
+      ...(screen['question'] ? [{ text: screen['question']['text'] as string, buttons: screen['question']['choices'] as string[] }] : []),
+    ];
+    return { say: async (text) => replies((await agent.call('POST', `calls/${call}/say`, { text })).json) };
   },
 });

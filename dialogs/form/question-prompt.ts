@@ -268,6 +268,8 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
       if (previous) text += `\n\n${voice.t('messages.previousAnswer', { answer: previous })}`;
       labels = choices.map(label);
     }
+    // Read aloud by an agent (the hotline): the question's spoken form, else its words as they are.
+    if (voice.capabilities.spoken) channelData.spoken = spokenForm(voice, asking.id, text, channelData, params, c.progress.previous[asking.id]);
     const extra: string[] = [];
     if ((c.progress.reopened ?? []).includes(asking.id) && state.pending === undefined && !state.offered) extra.push(voice.t('commands.keep.label'));
     const nav = asking.nav !== false ? ['back', 'help'].map((command) => voice.t(`commands.${command}.label`)) : [];
@@ -292,6 +294,17 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
   private scope(asking: Asking<C, unknown>, c: C): RecognizeScope<C> {
     return { id: asking.id, c, understanding: this.host.understanding };
   }
+}
+
+/**
+ * What an agent reads aloud for a question (channelData.spoken): its spoken form (spoken.prompts.<id>, with
+ * the question's placeholders) and the earlier answer when it is asked again; a follow-up about an answer
+ * (which reading was meant, is this right) as it is written.
+ */
+function spokenForm(voice: Voice, id: string, text: string, channelData: Record<string, unknown>, params: TextParams, previous: string | undefined): string {
+  if (channelData.offered || channelData.confirming || !voice.has(`spoken.prompts.${id}`)) return text;
+  const spoken = voice.t(`spoken.prompts.${id}`, params);
+  return previous ? `${spoken}\n${voice.t('spoken.previousAnswer', { answer: previous })}` : spoken;
 }
 
 /** "您是指“A”吗？" / "您是指“A”还是“B”？" */

@@ -25,6 +25,14 @@ const FORGET_KEY = Symbol('filing-bot.forget');
 /** A person who comes back after this long gets a one-line recap before the next question. */
 const RECAP_AFTER_MS = 30 * 60 * 1000;
 
+/** One answer of a filing under way, as the hotline console's side panel shows it (see FilingBot.answersOf). */
+export interface AnswerRow {
+  id: string;
+  label: string | undefined;
+  value: string;
+  editable: boolean;
+}
+
 interface TurnMeta {
   dialogsVersion: number;
   lastSeen: number;
@@ -219,6 +227,21 @@ export class FilingBot extends ActivityHandler {
   incomingTextMask(context: TurnContext): (text: string) => string {
     const personal = personalAnswerMask(context);
     return (text) => replaceIdAndPhoneNumbers(personal ? personal(text) : text, maskResidentId, maskTypedPhone);
+  }
+
+  /**
+   * Every answer of the filing under way, in the order the form asks them, as the person's summary shows it
+   * (an ID number and phones masked, names in full) and whether it can be changed (an activity with value
+   * `{ editField: <id> }` opens it, and the filing comes back to where it was): for the hotline console's
+   * side panel, read after a turn. `label` is undefined for an answer without one (the consent).
+   */
+  async answersOf(context: TurnContext): Promise<AnswerRow[]> {
+    const kit = await TurnKit.load(context, this.deps);
+    const c = kit.q;
+    return FILING_FORM.answered(c).map((q) => {
+      const value = q.get(c);
+      return { id: q.id, label: kit.has(`labels.${q.id}`) ? kit.t(`labels.${q.id}`) : undefined, value: q.review ? q.review(value, c) : q.show(value, c), editable: q.editable };
+    });
   }
 
   /** The locale a reply goes out in, for code outside the dialogs (the error handler). */

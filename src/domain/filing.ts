@@ -74,6 +74,9 @@ export const BASIS_ANSWERS = z
 export type BasisAnswers = z.infer<typeof BASIS_ANSWERS>;
 export const BASIS_ANSWER_KEYS = Object.keys(BASIS_ANSWERS.shape) as Array<keyof BasisAnswers>;
 
+/** A hotline agent's account id, as src/agents/ accepts it. */
+const AGENT_ACCOUNT_ID = /^[a-z0-9][a-z0-9._-]{1,31}$/;
+
 const text = (limits: { min: number; max: number }) => z.string().trim().min(limits.min).max(limits.max);
 
 function categoryOptions(today: IsoDate) {
@@ -105,7 +108,18 @@ function categoryOptions(today: IsoDate) {
      * reached) and the reason codes the person was told (domain.md §3, §6.5).
      */
     basis: z.object({ answers: BASIS_ANSWERS, reasons: z.array(z.enum(REASON_CODES)).min(1) }).strict(),
-    consent: z.object({ personalInfo: z.literal(true, { error: 'CONSENT_REQUIRED' }), at: z.iso.datetime({ offset: true }) }).strict(),
+    consent: z
+      .object({
+        personalInfo: z.literal(true, { error: 'CONSENT_REQUIRED' }),
+        at: z.iso.datetime({ offset: true }),
+        /** Given orally on the hotline: to which agent (account id) and when. */
+        givenOrally: z.object({ agent: z.string().regex(AGENT_ACCOUNT_ID), at: z.iso.datetime({ offset: true }) }).strict().optional(),
+      })
+      .strict(),
+    /** Taken on the hotline by an agent (a guided call); absent when the person filed themselves. */
+    channel: z.literal('hotline').optional(),
+    /** The account id of the hotline agent who took it. */
+    hotlineAgent: z.string().regex(AGENT_ACCOUNT_ID).optional(),
     profileId: z.string(),
     profileVersion: z.string(),
   };

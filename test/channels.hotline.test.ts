@@ -1,0 +1,167 @@
+import { expect } from 'chai';
+import { Texts } from '../src/content/texts.js';
+import { emulatorMessage, postMessages, startAppServer, type AppServer } from './support/app-server.js';
+import { TMP_OTHER_TO_SUMMARY } from './support/paths.js';
+import { AgentClient, AGENTS, agentAccountsEnv } from './support/agents.js';
+
+/**
+ * The hotline's guided call over HTTP on the real app server: an agent runs the same dialogs for a caller
+ * through /agent/api/calls — spoken forms, choices, the caller's own words, the outcome script and its
+ * tick, an answer changed from the side panel, the submission recorded as taken on the hotline by that
+ * agent with the consent given orally — and only that agent may continue, pause or resume the call.
+ */
+
+const texts = new Texts();
+const zh = (key: string, params = {}) => texts.t('zh-CN', key, params);
+
+/** A caller filing a short self-referred stay (TMP_OTHER, Rizhao → Shanghai), up to the summary: what the agent records at each question. */
+const TO_SUMMARY: Array<[answer: string, next: string]> = [
+  ['办理异地就医备案', 'situation.filerMode'],
+  ['为本人办理', 'situation.insuredPlace'],
+  ['日照', 'situation.treatmentPlace'],
+  ['上海', 'consent.personalInfo'],
+  ['同意', 'situation.intake'],
+  ['一步一步回答', 'situation.insuranceActive'],
+  ['是，正常参保', 'situation.now'],
+  ['计划去外地看病或居住', 'situation.longTerm'],
+  ['否，短期看病', 'situation.hasReferral'],
+  ['没有，自己去', 'outcome.understood'],
+  ['我已了解，继续', 'details.scheme'],
+  ['职工医保', 'details.personName'],
+  ['张三', 'details.idNumber'],
+  ['11010519491231002X', 'details.phone'],
+  ['13812345678', 'details.startDate'],
+  ['明天', 'details.institutions'],
+  ['上海市第六人民医院', 'review.confirm'],
+];
+
+describe('hotline: a guided call (HTTP)', () => {
+  let server: AppServer;
+  let agent: AgentClient;
+  before(async () => {
+    server = await startAppServer(await agentAccountsEnv());
+    agent = new AgentClient(server.base);
+    await agent.signIn(AGENTS.wang);
+  });
+  after(() => server.stop());
+
+  it('needs a signed-in agent: 401 without a session, 403 without the CSRF token', async () => {
+    expect((await new AgentClient(server.base).call('POST', 'calls', { locale: 'zh-CN' })).status).to.equal(401);
+    expect((await agent.call('POST', 'calls', { locale: 'zh-CN' }, { 'X-CSRF-Token': 'nope' })).status).to.equal(403);
+  });
+
+  it('from the menu to a submitted filing: each question with its spoken form, the outcome script ticked, one answer changed from the side panel; the filing records the hotline, the agent and the oral consent', async () => {
+    const start = await agent.call('POST', 'calls', { locale: 'zh-CN' });
+    expect(start.status).to.equal(201);
+    const call = start.json['call']['id'] as string;
+    expect(start.json['question']).to.include({ promptId: 'menu.main', spoken: zh('spoken.prompts.menu.main') });
+    expect(start.json['question']['choices']).to.include(zh('prompts.menu.main.choices.FILE'));
+
+    let screen: Record<string, any> = start.json;
+    for (const [answer, next] of TO_SUMMARY) {
+      const r = await agent.call('POST', `calls/${call}/say`, { text: answer });
+      expect(r.status, answer).to.equal(200);
+      screen = r.json;
+      expect(screen['question']?.['promptId'], `after "${answer}"`).to.equal(next);
+      if (next === 'outcome.understood') {
+        expect(screen['script']['outcome']).to.equal('TMP_OTHER');
+        expect(screen['script']['lines'].join('\n')).to.include('自主转诊人员');
+        expect(screen['scriptGate']).to.equal('outcome.understood');
+        const read = await agent.call('POST', `calls/${call}/script-read`);
+        expect(read.json['script']['read']['agent']).to.equal(AGENTS.wang.id);
+      }
+    }
+    // Progress, the spoken form of a question with a placeholder, the consent as given orally.
+    expect(screen['question']['progress']).to.include({ step: 6, of: 6, stage: 'review' });
+    expect(screen['consent']).to.include({ given: true, agent: AGENTS.wang.id });
+    const phoneRow = (s: Record<string, any>) => (s['answers'] as Array<Record<string, any>>).find((a) => a['id'] === 'details.phone')!;
+    expect(phoneRow(screen)['value']).to.equal('138****5678');
+    expect(phoneRow(screen)['editable']).to.equal(true);
+
+    // The side panel: change the phone; the question is asked again (its earlier answer offered), then back to the summary.
+    const edit = await agent.call('POST', `calls/${call}/edit`, { question: 'details.phone' });
+    expect(edit.json['question']['promptId']).to.equal('details.phone');
+    expect(edit.json['question']['spoken']).to.include(zh('spoken.prompts.details.phone')).and.include('138****5678');
+    const changed = await agent.call('POST', `calls/${call}/say`, { text: '13912345678' });
+    expect(changed.json['question']['promptId']).to.equal('review.confirm');
+    expect(phoneRow(changed.json)['value']).to.equal('139****5678');
+
+    const submitted = await agent.call('POST', `calls/${call}/say`, { text: zh('prompts.review.confirm.choices.submit') });
+    const reference = submitted.json['filing']['reference'] as string;
+    expect(reference).to.match(/^YD\d{8}-/);
+    const stored = await server.app.filings.get(reference);
+    expect(stored!.filing).to.include({ channel: 'hotline', hotlineAgent: AGENTS.wang.id, category: 'TMP_OTHER' });
+    const consent = stored!.filing['consent'] as Record<string, any>;
+    expect(consent['givenOrally']).to.deep.equal({ agent: AGENTS.wang.id, at: consent['at'] });
+    expect((stored!.filing['person'] as Record<string, unknown>)['phone']).to.equal('13912345678');
+
+    const metrics = await (await fetch(`${server.base}/metrics`)).text();
+    expect(metrics).to.match(/guided_calls_total\{outcome="submitted"\} 1/).and.match(/guided_calls_started_total [1-9]/);
+    // Audited by opaque ids: the caller's name, ID number and phone never reach the log.
+    const log = JSON.stringify(server.lines);
+    for (const secret of ['张三', '11010519491231002X', '13812345678', '13912345678', reference]) expect(log).not.to.include(secret);
+    const audits = server.lines.filter((l) => l['msg'] === 'agent audit' && l['call'] === call).map((l) => l['audit']);
+    expect(audits).to.include.members(['call_start', 'call_consent', 'call_script_read', 'call_edit', 'call_submit']);
+  });
+
+  it('a filing a person makes on their own (here over /api/messages) records no channel and no agent: the operator is only on guided calls', async () => {
+    let reference: string | undefined;
+    const conversation = { id: `self-${Date.now()}` };
+    for (const [say] of [...TMP_OTHER_TO_SUMMARY, ['提交', '']] as const) {
+      const r = await postMessages(server.base, emulatorMessage(say, { conversation, from: { id: 'person' } }));
+      for (const a of (r.json()['activities'] as Array<Record<string, any>>) ?? []) reference ??= a['channelData']?.['filing']?.['reference'];
+    }
+    const stored = await server.app.filings.get(reference!);
+    expect(stored!.filing['channel']).to.equal(undefined);
+    expect(stored!.filing['hotlineAgent']).to.equal(undefined);
+    expect(stored!.filing['consent']).to.have.keys('personalInfo', 'at');
+  });
+
+  it('only the agent who started a call may continue it; paused, it takes no answers until that agent resumes it', async () => {
+    const start = await agent.call('POST', 'calls', { locale: 'zh-CN' });
+    const call = start.json['call']['id'] as string;
+    await agent.call('POST', `calls/${call}/say`, { text: '办理异地就医备案' });
+    await agent.call('POST', `calls/${call}/say`, { text: '为本人办理' });
+
+    const other = new AgentClient(server.base);
+    await other.signIn(AGENTS.li);
+    for (const [method, path] of [['GET', `calls/${call}`], ['POST', `calls/${call}/say`], ['POST', `calls/${call}/pause`], ['POST', `calls/${call}/end`]] as const) {
+      expect((await other.call(method, path, method === 'POST' ? { text: '日照' } : undefined)).status, `${method} ${path}`).to.equal(403);
+    }
+    expect((await other.call('GET', 'calls')).json['calls'].map((c: { id: string }) => c.id)).not.to.include(call);
+
+    const paused = await agent.call('POST', `calls/${call}/pause`);
+    expect(paused.json['call']['status']).to.equal('paused');
+    expect((await agent.call('POST', `calls/${call}/say`, { text: '日照' })).status).to.equal(409);
+    expect((await other.call('POST', `calls/${call}/resume`)).status).to.equal(403);
+    const listed = (await agent.call('GET', 'calls')).json['calls'].find((c: { id: string }) => c.id === call);
+    expect(listed['status']).to.equal('paused');
+
+    const resumed = await agent.call('POST', `calls/${call}/resume`);
+    expect(resumed.json['call']['status']).to.equal('active');
+    expect(resumed.json['question']['promptId'], 'the question it paused at, asked again').to.equal('situation.insuredPlace');
+    expect(resumed.json['answers'].map((a: { id: string }) => a.id)).to.deep.equal(['situation.filerMode']);
+    expect((await agent.call('POST', `calls/${call}/say`, { text: '日照' })).json['question']['promptId']).to.equal('situation.treatmentPlace');
+
+    const ended = await agent.call('POST', `calls/${call}/end`);
+    expect(ended.json['call']['status']).to.equal('ended');
+    const metrics = await (await fetch(`${server.base}/metrics`)).text();
+    expect(metrics).to.match(/guided_calls_total\{outcome="abandoned"\} 1/);
+  });
+
+  it('a caller who declines consent: recorded as declined, the call counted as declined when it ends', async () => {
+    const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    for (const text of ['办理异地就医备案', '为本人办理', '日照', '上海']) await agent.call('POST', `calls/${call}/say`, { text });
+    const declined = await agent.call('POST', `calls/${call}/say`, { text: '不同意' });
+    expect(declined.json['consent']).to.include({ given: false, agent: AGENTS.wang.id });
+    await agent.call('POST', `calls/${call}/end`);
+    expect(await (await fetch(`${server.base}/metrics`)).text()).to.match(/guided_calls_total\{outcome="declined"\} 1/);
+  });
+
+  it('an unknown call is 404; bad input is 400', async () => {
+    expect((await agent.call('GET', 'calls/00000000-0000-0000-0000-000000000000')).status).to.equal(404);
+    const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    expect((await agent.call('POST', `calls/${call}/say`, { text: '' })).status).to.equal(400);
+    expect((await agent.call('POST', `calls/${call}/edit`, { question: '../../etc' })).status).to.equal(400);
+  });
+});

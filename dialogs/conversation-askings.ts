@@ -4,6 +4,7 @@ import { LOCALES } from '../src/content/texts.js';
 import { asking, type Asking } from './form/declaration.js';
 import { normalizeAnswer, type Recognizer } from './form/recognition.js';
 import { choice, yesNo } from './form/recognizers.js';
+import { LIFECYCLE_ASKINGS } from './lifecycle/lifecycle-askings.js';
 
 /**
  * What the conversation asks besides the filing form's questions — the menu, "I understand the
@@ -129,6 +130,7 @@ export const CONVERSATION_ASKINGS: readonly Asking<FilingContext, any>[] = [
   EDIT_FIELD,
   START_OVER,
   FAQ_TOPIC,
+  ...LIFECYCLE_ASKINGS,
 ];
 
 /** The registry the question prompt looks askings up in, by promptId. */

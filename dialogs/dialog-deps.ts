@@ -3,6 +3,8 @@ import type { IsoDate } from '../src/domain/calendar.js';
 import type { RegionProfile } from '../src/domain/profile.js';
 import type { Texts } from '../src/content/texts.js';
 import type { FilingStore } from '../src/filings/filing-store.js';
+import type { IdentityCheck } from '../src/identity/identity-check.js';
+import type { SmsSender } from '../src/identity/sms-sender.js';
 import type { Understanding } from '../src/nlu/understanding.js';
 import type { FilingState } from './filing-state.js';
 import type { ReadingStatus } from './form/readings.js';
@@ -37,4 +39,8 @@ export interface DialogDeps {
   /** How long a conversation's state lives after its last message (STATE_TTL_CONVERSATION_SECONDS): what the person is told is kept. */
   conversationTtlSeconds: number;
   funnel?: FunnelRecorder;
+  /** The identity check before a filing is shown, cancelled or changed; without it those are referred to the hotline. */
+  identity?: IdentityCheck;
+  /** Text messages to the phone on file (a filing's reference after submitting). */
+  sms?: SmsSender;
 }

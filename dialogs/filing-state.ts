@@ -49,6 +49,8 @@ export interface FilingState extends FormProgress {
   details: Details;
   idempotencyKey: string;
   submitted?: { reference: string; category: string; status: string };
+  /** The submitted filing a change is being asked about (dialogs/lifecycle/): its reference, profile and what may change. No personal data. */
+  lifecycle?: { reference: string; profileId: string; changeable: string[] };
 }
 
 export function newFilingState(locale?: Locale): FilingState {

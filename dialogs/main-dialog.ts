@@ -18,6 +18,11 @@ import { emergencyApplies } from '../src/domain/classify.js';
 import { openForEdit } from './review-dialog.js';
 import { clearFiling, hasAnswersToLose } from './start-over.js';
 import { filingHost, TurnKit } from './turn-kit.js';
+import { CancelFilingDialog } from './lifecycle/cancel-filing-dialog.js';
+import { ChangeFilingDialog } from './lifecycle/change-filing-dialog.js';
+import { CheckFilingDialog } from './lifecycle/check-filing-dialog.js';
+import { isLifecyclePrompt } from './lifecycle/lifecycle-askings.js';
+import { lifecycleRequest, type LifecycleRequest } from './lifecycle/lifecycle-request.js';
 
 export const MAIN_DIALOG = 'main';
 const START_OVER_DIALOG = `${MAIN_DIALOG}.startOver`;
@@ -29,7 +34,7 @@ export type Command = (typeof COMMANDS)[number];
 
 /**
  * The command an intent told in free words is. The FAQ is answered where it is asked; checking, cancelling
- * and changing a filing are not routed yet (the menu handles those words as any other answer).
+ * and changing a filing (or a bare reference) start their dialogs (dialogs/lifecycle/) over what is asked.
  */
 const COMMAND_OF_INTENT: Partial<Record<Intent, Command>> = {
   emergency: 'emergency',
@@ -94,6 +99,9 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(new QuestionPrompt(ASKINGS, filingHost(deps)));
     this.addDialog(new FilingDialog(deps));
     this.addDialog(new FaqDialog(deps));
+    this.addDialog(new CheckFilingDialog(deps));
+    this.addDialog(new CancelFilingDialog(deps));
+    this.addDialog(new ChangeFilingDialog(deps));
     this.addDialog(new WaterfallDialog(`${MAIN_DIALOG}.steps`, [this.menu.bind(this), this.route.bind(this), this.again.bind(this)]));
     this.addDialog(new WaterfallDialog(START_OVER_DIALOG, [this.confirmStartOver.bind(this), this.startOverOrCarryOn.bind(this)]));
     this.initialDialogId = `${MAIN_DIALOG}.steps`;
@@ -133,6 +141,9 @@ export class MainDialog extends ComponentDialog {
     if (reading?.status === 'exact') return undefined;
     const command = recogniseCommand(kit, text);
     if (command) return this.command(dc, kit, command, waiting);
+    // 查询备案 / 取消备案 / 变更备案, or a bare reference, at any question (not over their own questions): that dialog, then the question again.
+    const request = isLifecyclePrompt(waiting?.options.promptId) ? undefined : lifecycleRequest(text, kit.locale, this.deps.understanding);
+    if (request && !(reading && ANSWER_READINGS.has(reading.status))) return dc.beginDialog(request.dialog, request.options);
     const intent = this.deps.understanding.intent(text, kit.locale);
     if (!intent || waiting?.prompt.askingOf(waiting.options.promptId).answersIntents?.includes(intent.intent)) return undefined;
     // A reading of the words as an answer (taken, to confirm, or close) is not stolen by an intent, except
@@ -266,6 +277,8 @@ export class MainDialog extends ComponentDialog {
       // goes straight to the advice), a common question, the other language, help.
       const chosen = this.menuChoice(kit, text);
       if (chosen) return step.next(chosen);
+      const request = lifecycleRequest(text, kit.locale, this.deps.understanding);
+      if (request) return step.next(request);
       await this.firstWords(kit, text);
     }
     // Greeted once: the menu after an answer, an outcome or a submission only asks what else; right after the welcome it does not greet again.
@@ -292,6 +305,10 @@ export class MainDialog extends ComponentDialog {
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const kit = await TurnKit.load(step.context, this.deps);
+    if (typeof step.result === 'object' && step.result !== null) {
+      const request = step.result as LifecycleRequest;
+      return step.beginDialog(request.dialog, request.options);
+    }
     switch (step.result) {
       case 'FILE':
         if (!kit.state.active) Object.assign(kit.state, newFilingState(kit.state.locale));

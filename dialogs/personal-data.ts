@@ -25,7 +25,20 @@ export const PERSONAL_DETAILS = {
 /** The `Details` fields that hold personal data. */
 export const PERSONAL_DETAIL_FIELDS = Object.keys(PERSONAL_DETAILS) as Array<keyof typeof PERSONAL_DETAILS>;
 
-const MASK_BY_PROMPT = new Map<string, (text: string) => string>(Object.values(PERSONAL_DETAILS).map((d) => [d.promptId, d.mask]));
+/**
+ * The questions after submitting (dialogs/lifecycle/) whose answers are personal or secret: the identity
+ * check's ID number, phone and one-time code, and a changed phone or address. An ID number or a phone
+ * typed anywhere is masked anyway (FilingBot.incomingTextMask); a code is never shown back.
+ */
+const LIFECYCLE_MASKS: Record<string, (text: string) => string> = {
+  'lifecycle.idNumber': maskResidentId,
+  'lifecycle.phone': maskTypedPhone,
+  'lifecycle.code': () => '******',
+  'lifecycle.change.phone': maskTypedPhone,
+  'lifecycle.change.address': maskAddress,
+};
+
+const MASK_BY_PROMPT = new Map<string, (text: string) => string>([...Object.values(PERSONAL_DETAILS).map((d): [string, (text: string) => string] => [d.promptId, d.mask]), ...Object.entries(LIFECYCLE_MASKS)]);
 
 /**
  * How the incoming message of this turn is to be shown back once the bot has taken it: masked as the

@@ -35,6 +35,7 @@ import { timedFilingStore, timedStorage } from './ops/timed-stores.js';
 import { throttledWarning } from './ops/throttled-warning.js';
 import { createTypingMiddleware } from './ops/typing.js';
 import { loadAccounts, MemoryAgentSessionStore, RedisAgentSessionStore, registerAgentConsole, type AgentConsole } from './agents/index.js';
+import { createIdentityCheck, createSmsSender, type IdentityCheck, type SmsSender } from './identity/index.js';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -43,6 +44,8 @@ export interface AppOverrides {
   dataKeys?: DataKeyRing;
   /** Today's date in Asia/Shanghai; injectable for tests. */
   today?: () => IsoDate;
+  /** The SMS sender, instead of the one SMS_* configures. */
+  sms?: SmsSender;
   /** The WeChat passive reply's deadline (default 4.5 s); tests shorten it to take the customer-service path. */
   wechatReplyDeadlineMs?: number;
 }
@@ -63,6 +66,8 @@ export interface App {
   profiles: Map<string, RegionProfile>;
   /** The hotline agents' console (/agent/): its sign-in guard and the registration of routes under /agent/api/. */
   agents: AgentConsole;
+  /** The identity check before a filing is shown or changed (one-time codes by SMS, attempts, lockouts). */
+  identity: IdentityCheck;
   /** The channels attached (each with the adapter its turns run through). */
   channels: AttachedChannel[];
   /** The middleware every channel adapter runs, in order (after the channel's capabilities). */
@@ -151,6 +156,17 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     onUnreadable: throttledWarning<Error>(30_000, (err, heldBack) => logger.warn({ err, heldBack }, 'a sealed answer in the conversation state could not be opened; it is asked again')),
   });
   const conversationState = new ConversationState(sealedState);
+  // Text messages (one-time codes, references) and the identity check, sharing Redis with the state when it is there.
+  const sms = overrides.sms ?? createSmsSender(config.sms);
+  const identity = createIdentityCheck({
+    sms,
+    ...(state.client ? { redis: state.client } : {}),
+    keyPrefix: config.state.keyPrefix,
+    key: dataKeys.current.lookupKey,
+    limits: config.identity,
+    registry: metrics.registry,
+    logger,
+  });
   const bot = new FilingBot(conversationState, {
     texts,
     profiles,
@@ -159,6 +175,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     today: overrides.today ?? (() => todayInShanghai()),
     understanding,
     conversationTtlSeconds: config.state.conversationTtlSeconds,
+    identity,
+    sms,
     funnel: metrics,
     waitingWatch: abandonment,
   });
@@ -331,6 +349,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     inFlight,
     profiles,
     agents,
+    identity,
     channels: attached,
     middleware,
     logic,

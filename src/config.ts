@@ -5,6 +5,9 @@ import { parseOrigin, splitOrigins } from './channels/web/cors.js';
 import { parseDataKey } from './privacy/data-keys.js';
 import { isEncodingAesKey } from './channels/wechat/wechat-crypto.js';
 import { DEFAULT_WECHAT_API_BASE_URL } from './channels/wechat/wechat-api.js';
+import { DEFAULT_SMS_FILE_PATH } from './identity/file-sms-sender.js';
+import { parseAuthHeader } from './identity/http-sms-sender.js';
+import { IDENTITY_DEFAULTS } from './identity/identity-check.js';
 
 /**
  * The environment as one zod schema. Every variable is documented, with its default, in .env.example.
@@ -177,6 +180,15 @@ export const envSchema = z
     AGENT_SESSION_MAX_SECONDS: variable('AGENT_SESSION_MAX_SECONDS', 'must be a whole number of seconds from 300 to 604800 (default 43200)', wholeNumber(300, 604_800)),
     AGENT_LOCKOUT_ATTEMPTS: variable('AGENT_LOCKOUT_ATTEMPTS', 'must be a whole number from 1 to 100 (default 5)', wholeNumber(1, 100)),
     AGENT_LOCKOUT_SECONDS: variable('AGENT_LOCKOUT_SECONDS', 'must be a whole number of seconds from 1 to 86400 (default 900)', wholeNumber(1, 86_400)),
+    SMS_PROVIDER: variable('SMS_PROVIDER', 'must be file or http (default file: codes are written to SMS_FILE_PATH for the operator)', oneOf(['file', 'http'] as const)),
+    SMS_FILE_PATH: variable('SMS_FILE_PATH', 'must be a file path', (raw) => raw),
+    SMS_HTTP_URL: variable('SMS_HTTP_URL', 'must be an http(s) URL without query (the SMS provider or gateway that takes the JSON POST)', httpUrl),
+    SMS_HTTP_AUTH_HEADER: variable('SMS_HTTP_AUTH_HEADER', 'must be one header as "Name: value", e.g. "Authorization: Bearer <token>"', (raw) => parseAuthHeader(raw)),
+    SMS_HTTP_TIMEOUT_MS: variable('SMS_HTTP_TIMEOUT_MS', 'must be a whole number of milliseconds from 500 to 60000 (default 5000)', wholeNumber(500, 60_000)),
+    IDENTITY_MAX_ATTEMPTS: variable('IDENTITY_MAX_ATTEMPTS', 'must be a whole number from 1 to 100 (default 5)', wholeNumber(1, 100)),
+    IDENTITY_MAX_ATTEMPTS_PER_ADDRESS: variable('IDENTITY_MAX_ATTEMPTS_PER_ADDRESS', 'must be a whole number from 1 to 10000 (default 20)', wholeNumber(1, 10_000)),
+    IDENTITY_LOCKOUT_SECONDS: variable('IDENTITY_LOCKOUT_SECONDS', 'must be a whole number of seconds from 1 to 86400 (default 900)', wholeNumber(1, 86_400)),
+    IDENTITY_CODE_TTL_SECONDS: variable('IDENTITY_CODE_TTL_SECONDS', 'must be a whole number of seconds from 30 to 3600 (default 300)', wholeNumber(30, 3_600)),
     NODE_ENV: z.preprocess(blankIsUnset, z.string().optional()),
   })
   .superRefine((env, ctx) => {
@@ -215,6 +227,12 @@ export const envSchema = z
       env.AGENT_SESSION_MAX_SECONDS !== undefined && env.AGENT_SESSION_MAX_SECONDS < (env.AGENT_IDLE_TIMEOUT_SECONDS ?? 1_800),
       'AGENT_SESSION_MAX_SECONDS must not be shorter than AGENT_IDLE_TIMEOUT_SECONDS',
     );
+    const smsHttp = env.SMS_PROVIDER === 'http';
+    need(smsHttp && env.SMS_HTTP_URL === undefined, 'SMS_HTTP_URL is required when SMS_PROVIDER is http');
+    for (const name of ['SMS_HTTP_URL', 'SMS_HTTP_AUTH_HEADER', 'SMS_HTTP_TIMEOUT_MS'] as const) {
+      need(!smsHttp && env[name] !== undefined, `${name} has no effect unless SMS_PROVIDER is http`);
+    }
+    need(smsHttp && env.SMS_FILE_PATH !== undefined, 'SMS_FILE_PATH has no effect when SMS_PROVIDER is http');
   })
   .transform((env) => {
     const warnings: string[] = [];
@@ -228,6 +246,9 @@ export const envSchema = z
       warnings.push(
         'WECHAT_TOKEN is set without WECHAT_APP_ID and WECHAT_APP_SECRET: an answer that misses the 4.5-second passive reply cannot be sent through the customer-service API (logged), and encrypted messages are refused',
       );
+    }
+    if (env.SMS_PROVIDER !== 'http' && (env.MicrosoftAppId !== undefined || env.REDIS_URL !== undefined)) {
+      warnings.push('SMS_PROVIDER is not http: one-time codes and references are written to SMS_FILE_PATH on this machine, not sent to phones (set SMS_PROVIDER=http and SMS_HTTP_URL in production)');
     }
     const allowRemoteInLocalMode = env.ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK ?? false;
     if (botFrameworkOn && allowRemoteInLocalMode) {
@@ -321,6 +342,18 @@ export const envSchema = z
         sessionMaxSeconds: env.AGENT_SESSION_MAX_SECONDS ?? 43_200,
         lockoutAttempts: env.AGENT_LOCKOUT_ATTEMPTS ?? 5,
         lockoutSeconds: env.AGENT_LOCKOUT_SECONDS ?? 900,
+      },
+      /** Text messages (one-time codes, references): written to a file for the operator, or POSTed to a provider (src/identity/). */
+      sms:
+        env.SMS_PROVIDER === 'http'
+          ? { provider: 'http' as const, url: env.SMS_HTTP_URL!, ...(env.SMS_HTTP_AUTH_HEADER ? { authHeader: env.SMS_HTTP_AUTH_HEADER } : {}), timeoutMs: env.SMS_HTTP_TIMEOUT_MS ?? 5_000 }
+          : { provider: 'file' as const, filePath: env.SMS_FILE_PATH ?? DEFAULT_SMS_FILE_PATH },
+      /** The identity check before a filing is shown or changed: attempts, lockout and code lifetime. */
+      identity: {
+        maxAttempts: env.IDENTITY_MAX_ATTEMPTS ?? IDENTITY_DEFAULTS.maxAttempts,
+        maxAttemptsPerAddress: env.IDENTITY_MAX_ATTEMPTS_PER_ADDRESS ?? IDENTITY_DEFAULTS.maxAttemptsPerAddress,
+        lockoutMs: (env.IDENTITY_LOCKOUT_SECONDS ?? IDENTITY_DEFAULTS.lockoutMs / 1000) * 1000,
+        codeTtlMs: (env.IDENTITY_CODE_TTL_SECONDS ?? IDENTITY_DEFAULTS.codeTtlMs / 1000) * 1000,
       },
       /** Bounds of the HTTP server, for every route (src/ops/http-server-limits.ts). */
       http: httpLimits(env),

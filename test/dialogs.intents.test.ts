@@ -129,13 +129,12 @@ describe('other intents in words, at any question', () => {
     expect(Chat.promptOf(replies)).to.equal('situation.insuranceActive');
   });
 
-  it('checking, cancelling or changing a filing are not routed yet: at the menu they are an answer the menu does not know', async () => {
-    const chat = new Chat();
-    await chat.follow([['你好', 'menu.main']]);
-    for (const said of ['我要查一下我的备案', '取消备案']) {
+  it('checking, cancelling or changing a filing at the menu start the identity check before anything is shown', async () => {
+    for (const said of ['我要查一下我的备案', '取消备案', '变更备案']) {
+      const chat = new Chat();
+      await chat.follow([['你好', 'menu.main']]);
       const replies = await chat.say(said);
-      expect(Chat.channelData(replies, 'error'), said).to.equal('CHOICE_NOT_RECOGNISED');
-      expect(Chat.promptOf(replies)).to.equal('menu.main');
+      expect(Chat.promptOf(replies), said).to.equal('lifecycle.find');
     }
   });
 });

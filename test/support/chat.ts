@@ -1,3 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { IdentityCheck } from '../../src/identity/identity-check.js';
+import { MemoryIdentityStore } from '../../src/identity/identity-store.js';
+import type { SmsMessage, SmsSender } from '../../src/identity/sms-sender.js';
 import { ConversationState, MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuilder';
 import { expect } from 'chai';
 import { Texts } from '../../src/content/texts.js';
@@ -93,6 +97,9 @@ export class Chat {
   readonly profiles = profiles;
   /** Every reply of the conversation so far, in order. */
   readonly transcript: Partial<Activity>[] = [];
+  /** Every text message the bot sent (one-time codes), in order: the phone a person holds. */
+  readonly texted: SmsMessage[] = [];
+  readonly identity: IdentityCheck;
   private readonly recorder: RecordingStore;
   private readonly locale: string;
 
@@ -101,6 +108,8 @@ export class Chat {
     this.recorder = new RecordingStore(options.filings ?? new MemoryFilingStore());
     this.filings = this.recorder;
     const conversationState = new ConversationState(options.storage ?? new MemoryStorage());
+    const sms: SmsSender = { kind: 'test', send: async (message) => void this.texted.push(message) };
+    this.identity = new IdentityCheck({ store: new MemoryIdentityStore(), sms, key: randomBytes(32) });
     this.bot = new FilingBot(
       conversationState,
       {
@@ -111,6 +120,8 @@ export class Chat {
         today: () => TODAY,
         understanding: options.understanding ?? understanding,
         conversationTtlSeconds: CONVERSATION_TTL_SECONDS,
+        identity: this.identity,
+        sms,
         ...(options.funnel ? { funnel: options.funnel } : {}),
       },
       options.now,

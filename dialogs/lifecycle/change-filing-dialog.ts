@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { compareDates } from '../../src/domain/calendar.js';
+import { groupOf } from '../../src/domain/categories.js';
+import { expectedEndDate, isFilable, validateFiling, type FilableCategory } from '../../src/domain/filing.js';
+import { earliestCancelDate } from '../../src/domain/lifecycle.js';
+import type { RegionProfile } from '../../src/domain/profile.js';
+import type { StoredFiling } from '../../src/filings/filing-store.js';
+import { ASKINGS } from '../conversation-askings.js';
+import type { DialogDeps } from '../dialog-deps.js';
+import { asked, QuestionPrompt } from '../form/question-prompt.js';
+import { showPlace } from '../place-recognizer.js';
+import { TurnKit } from '../turn-kit.js';
+import { filingParams, statusToday } from './filing-status.js';
+import { IDENTITY_CHECK_DIALOG, IdentityCheckDialog, type IdentityCheckOptions, type IdentityCheckResult } from './identity-check-dialog.js';
+import { LC_CHANGE_FIELD, LC_CHANGE_VALUE, type ChangeableField } from './lifecycle-askings.js';
+import { lifecycleHost, profileOf, recordOf, setStatusByPerson } from './lifecycle-host.js';
+
+export const CHANGE_FILING_DIALOG = 'lifecycle.change';
+
+interface Values {
+  reference?: string;
+  field?: Exclude<ChangeableField, 'PLACE'>;
+  /** The new filing's idempotency key: a repeated answer files it once. */
+  key?: string;
+}
+
+/** What of a filing its profile lets the person change: institutions where the profile has them, the address of a long-term filing, the phone; a new treatment place is a new filing. */
+export function changeableFields(category: FilableCategory, profile: RegionProfile): ChangeableField[] {
+  const institutions = profile.designatedInstitutions.required.value && profile.designatedInstitutions.max > 0;
+  return [...(institutions ? ['institutions' as const] : []), ...(groupOf(category) === 'LONG_TERM' ? ['address' as const] : []), 'phone', 'PLACE'];
+}
+
+/**
+ * 变更备案 / change: after the identity check, a filing in force (and, for a long-term one, past the wait
+ * its profile sets for a change or a cancellation) may change one answer, asked with the filing's own
+ * question and checks (its recogniser, the domain's validation). The result is a new filing, starting
+ * today, that replaces the old one; the old one becomes CHANGED.
+ */
+export class ChangeFilingDialog extends ComponentDialog {
+  constructor(private readonly deps: DialogDeps) {
+    super(CHANGE_FILING_DIALOG);
+    this.addDialog(new IdentityCheckDialog(deps));
+    this.addDialog(new QuestionPrompt(ASKINGS, lifecycleHost(deps)));
+    this.addDialog(new WaterfallDialog(`${CHANGE_FILING_DIALOG}.steps`, [this.prove.bind(this), this.which.bind(this), this.ask.bind(this), this.apply.bind(this)]));
+    this.initialDialogId = `${CHANGE_FILING_DIALOG}.steps`;
+  }
+
+  private async prove(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.beginDialog(IDENTITY_CHECK_DIALOG, (step.options ?? {}) as IdentityCheckOptions);
+  }
+
+  private async which(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const result = step.result as IdentityCheckResult;
+    if (!result.proven) return step.endDialog();
+    const kit = await TurnKit.load(step.context, this.deps);
+    const stored = await this.deps.filings.get(result.reference);
+    if (!stored || !isFilable(stored.category)) return step.endDialog();
+    const profile = profileOf(stored, this.deps);
+    const today = kit.deps.today();
+    const params = { ...filingParams(kit, profile), reference: stored.reference };
+    const status = statusToday(stored, today);
+    if (status !== 'EFFECTIVE') {
+      await kit.say(kit.t('lifecycle.change.notChangeable', { ...params, status: kit.t(`pages.receipt.statuses.${status}`) }), { lifecycle: 'change', refused: 'NOT_CHANGEABLE' });
+      return step.endDialog();
+    }
+    const f = recordOf(stored);
+    const earliest = f.startDate ? earliestCancelDate({ category: stored.category, startDate: f.startDate }, profile) : null;
+    if (groupOf(stored.category) === 'LONG_TERM' && earliest !== null && compareDates(today, earliest) < 0) {
+      await kit.say(kit.t('lifecycle.change.tooEarly', { ...params, earliest }), { lifecycle: 'change', refused: 'CHANGE_TOO_EARLY', earliest });
+      return step.endDialog();
+    }
+    const values = step.values as Values;
+    values.reference = stored.reference;
+    values.key = randomUUID();
+    kit.state.lifecycle = { reference: stored.reference, profileId: profile.id, changeable: changeableFields(stored.category, profile) };
+    return step.prompt(QuestionPrompt.ID, asked({ promptId: LC_CHANGE_FIELD.id, params }));
+  }
+
+  private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const kit = await TurnKit.load(step.context, this.deps);
+    const values = step.values as Values;
+    const field = String(step.result) as ChangeableField;
+    if (field === 'PLACE') {
+      delete kit.state.lifecycle;
+      await kit.say(kit.t('lifecycle.change.place', { reference: values.reference! }), { lifecycle: 'change', field });
+      return step.endDialog();
+    }
+    values.field = field;
+    const stored = (await this.deps.filings.get(values.reference!))!;
+    const place = recordOf(stored).treatmentPlace;
+    return step.prompt(QuestionPrompt.ID, asked({ promptId: LC_CHANGE_VALUE[field].id, params: { place: place ? showPlace(place, kit.locale) : '' } }));
+  }
+
+  /** The new filing: the old one's record with the new answer, starting today, checked by the domain's schema, filed once; the old one CHANGED. */
+  private async apply(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const kit = await TurnKit.load(step.context, this.deps);
+    const values = step.values as Values;
+    delete kit.state.lifecycle;
+    const old = await this.deps.filings.get(values.reference!);
+    if (!old || !isFilable(old.category)) return step.endDialog();
+    const profile = profileOf(old, this.deps);
+    const today = kit.deps.today();
+    const draft = changedRecord(old, profile, today, values.field!, step.result);
+    const checked = validateFiling(draft, profile, today);
+    if (!checked.ok) {
+      const problem = kit.has(`errors.${checked.error}`) ? kit.t(`errors.${checked.error}`, checked.params) : kit.t('errors.FIELD_INVALID');
+      await kit.say(kit.t('lifecycle.change.invalid', { problem, ...filingParams(kit, profile) }), { lifecycle: 'change', error: 'FILING_INVALID', problem: checked.error });
+      return step.endDialog();
+    }
+    const { stored } = await this.deps.filings.submit({
+      idempotencyKey: values.key!,
+      category: old.category,
+      profileId: profile.id,
+      profileVersion: profile.version,
+      filing: checked.value as Record<string, unknown>,
+    });
+    await setStatusByPerson(this.deps, old.reference, 'CHANGED');
+    await kit.say(kit.t('lifecycle.change.done', { reference: stored.reference, old: old.reference, field: kit.t(`prompts.${LC_CHANGE_FIELD.id}.choices.${values.field}`) }), {
+      lifecycle: 'change',
+      filing: { reference: stored.reference, category: stored.category, status: stored.status, replaces: old.reference },
+    });
+    return step.endDialog();
+  }
+}
+
+/**
+ * The old filing's record with one answer changed, as a filing made today: it starts today (a temporary
+ * one's validity counted from today, as the profile sets it), planned rather than retroactive, under the
+ * profile's current version.
+ */
+function changedRecord(old: StoredFiling, profile: RegionProfile, today: string, field: Exclude<ChangeableField, 'PLACE'>, value: unknown): Record<string, unknown> {
+  const record = structuredClone(recordOf(old)) as Record<string, unknown> & { person?: Record<string, unknown>; basis?: { answers?: Record<string, unknown> } };
+  const category = old.category as FilableCategory;
+  record.startDate = today;
+  record.endDate = expectedEndDate(category, profile, today);
+  if (record.retroactive === true) {
+    record.retroactive = false;
+    delete record.admissionDate;
+    if (record.basis?.answers) record.basis.answers.now = 'PLANNING';
+  }
+  record.profileId = profile.id;
+  record.profileVersion = profile.version;
+  if (field === 'institutions') record.institutions = value;
+  if (field === 'address') record.address = value;
+  if (field === 'phone') record.person = { ...(record.person ?? {}), phone: value };
+  return record;
+}

@@ -1,0 +1,40 @@
+import { normalizeReference } from '../../src/filings/reference.js';
+import type { Locale } from '../../src/content/texts.js';
+import type { Understanding } from '../../src/nlu/understanding.js';
+import { CANCEL_FILING_DIALOG } from './cancel-filing-dialog.js';
+import { CHANGE_FILING_DIALOG } from './change-filing-dialog.js';
+import { CHECK_FILING_DIALOG } from './check-filing-dialog.js';
+import type { IdentityCheckOptions } from './identity-check-dialog.js';
+
+/** Which dialog after submitting the words ask for, and the filing's reference when they name one. */
+export interface LifecycleRequest {
+  dialog: typeof CHECK_FILING_DIALOG | typeof CANCEL_FILING_DIALOG | typeof CHANGE_FILING_DIALOG;
+  options: IdentityCheckOptions;
+}
+
+const DIALOG_OF_INTENT = { checkFiling: CHECK_FILING_DIALOG, cancelFiling: CANCEL_FILING_DIALOG, changeFiling: CHANGE_FILING_DIALOG } as const;
+
+/** A reference written anywhere in the words (YD + 8 digits + 6 symbols, spaces or hyphens between), in canonical form. */
+export function referenceIn(text: string): string | undefined {
+  const folded = text.normalize('NFKC');
+  for (const m of folded.matchAll(/y\s*d[\s\-－—_]*\d{8}[\s\-－—_]*[0-9a-z]{6}/gi)) {
+    const reference = normalizeReference(m[0]);
+    if (reference) return reference;
+  }
+  return undefined;
+}
+
+/**
+ * 查询备案 / 取消备案 / 变更备案 said in the person's own words (the intents checkFiling, cancelFiling,
+ * changeFiling), with or without a reference; or a bare reference, which is a check.
+ */
+export function lifecycleRequest(text: string, locale: Locale, understanding: Understanding): LifecycleRequest | undefined {
+  const reference = referenceIn(text);
+  const options: IdentityCheckOptions = reference ? { reference } : {};
+  const rest = reference ? text.normalize('NFKC').replace(/y\s*d[\s\-－—_]*\d{8}[\s\-－—_]*[0-9a-z]{6}/gi, ' ').trim() : text;
+  const intent = rest ? understanding.intent(rest, locale)?.intent : undefined;
+  if (intent === 'checkFiling' || intent === 'cancelFiling' || intent === 'changeFiling') return { dialog: DIALOG_OF_INTENT[intent], options };
+  // A bare reference (nothing else said, or nothing else understood): the person wants to know how it stands.
+  if (reference && (rest.replace(/[\p{P}\s]/gu, '') === '' || intent === undefined)) return { dialog: CHECK_FILING_DIALOG, options };
+  return undefined;
+}

@@ -6,6 +6,7 @@ import type { FilingStore } from '../src/filings/filing-store.js';
 import type { Understanding } from '../src/nlu/understanding.js';
 import type { FilingState } from './filing-state.js';
 import type { ReadingStatus } from './form/readings.js';
+import type { HandoffDesk } from '../src/handoff/handoff-desk.js';
 
 /** Funnel steps the dialogs report (src/ops/metrics.ts counts them). */
 export type FunnelStep =
@@ -37,4 +38,6 @@ export interface DialogDeps {
   /** How long a conversation's state lives after its last message (STATE_TTL_CONVERSATION_SECONDS): what the person is told is kept. */
   conversationTtlSeconds: number;
   funnel?: FunnelRecorder;
+  /** The live handoff to a person (the console's queue); without it, asking for a person gives the hotline. */
+  handoff?: HandoffDesk;
 }

@@ -49,6 +49,8 @@ export interface FilingState extends FormProgress {
   details: Details;
   idempotencyKey: string;
   submitted?: { reference: string; category: string; status: string };
+  /** The person asked for a person and is in the handoff queue or with an agent (src/handoff/): their messages go there. */
+  handoff?: { id: string };
 }
 
 export function newFilingState(locale?: Locale): FilingState {

@@ -18,6 +18,7 @@ import { emergencyApplies } from '../src/domain/classify.js';
 import { openForEdit } from './review-dialog.js';
 import { clearFiling, hasAnswersToLose } from './start-over.js';
 import { filingHost, TurnKit } from './turn-kit.js';
+import { askForPerson } from './handoff-request.js';
 
 export const MAIN_DIALOG = 'main';
 const START_OVER_DIALOG = `${MAIN_DIALOG}.startOver`;
@@ -195,7 +196,8 @@ export class MainDialog extends ComponentDialog {
         return dc.beginDialog(`${MAIN_DIALOG}.steps`, { fresh: true });
       }
       case 'human':
-        await kit.say(kit.t('messages.human'), { handoff: { hotline: kit.profile.hotline.value } });
+        // In the queue, the question waits (unasked) until the person is handed back or leaves.
+        if (await askForPerson(kit, intent ? 'words' : 'command', asking)) return Dialog.EndOfTurn;
         return this.askAgain(dc);
       case 'language': {
         this.switchLanguage(kit, intent);
@@ -302,7 +304,7 @@ export class MainDialog extends ComponentDialog {
       case 'FAQ':
         return step.beginDialog(FAQ_DIALOG);
       default:
-        await kit.say(kit.t('messages.human'), { handoff: { hotline: kit.profile.hotline.value } });
+        if (await askForPerson(kit, 'menu', undefined)) return Dialog.EndOfTurn;
         return step.next();
     }
   }

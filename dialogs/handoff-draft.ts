@@ -14,7 +14,9 @@ export function draftView(kit: TurnKit, waitingAt: string | undefined): DraftVie
   const progress = waitingAt ? filingProgress(waitingAt, kit.q) : undefined;
   const category = kit.state.acceptedCategory ?? announcedCategory(kit.state.announced);
   const facts = kit.state.active
-    ? FILING_FORM.answered(kit.q).map((q) => ({ id: q.id, label: kit.t(`labels.${q.id}`), value: q.show(q.get(kit.q), kit.q) }))
+    ? FILING_FORM.answered(kit.q)
+        .filter((q) => kit.has(`labels.${q.id}`))
+        .map((q) => ({ id: q.id, label: kit.t(`labels.${q.id}`), value: q.show(q.get(kit.q), kit.q) }))
     : [];
   return {
     ...(progress ? { stage: progress.stage, step: progress.step, of: progress.of } : {}),

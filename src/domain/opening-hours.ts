@@ -18,7 +18,8 @@ export const openingHoursSchema = z
 
 export type OpeningHours = z.infer<typeof openingHoursSchema>;
 
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
+/** UTC+8, in milliseconds. */
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
 /** The weekday (1 = Monday) and "HH:MM" of an instant in Asia/Shanghai (UTC+8 all year, no daylight saving). */
 export function shanghaiClock(at: Date): { weekday: number; time: string } {

@@ -111,12 +111,14 @@ export class HandoffDesk {
       return { kind: 'unavailable', why: availability };
     }
     const transcript = await this.transcriptOf(context.activity).catch(() => []);
+    // Without the message's id: the desk's turns are new turns, not a redelivery of this message (the dedupe drops those).
+    const { activityId: _activityId, ...reference } = TurnContext.getConversationReference(context.activity);
     const handoff: Handoff = {
       id: randomBytes(12).toString('base64url'),
       conversationKey: key,
       channel: context.activity.channelId ?? 'unknown',
       via: this.options.channelOf(context),
-      reference: TurnContext.getConversationReference(context.activity),
+      reference,
       locale: ask.locale,
       reason: ask.reason,
       queuedAt: this.now(),

@@ -8,6 +8,7 @@ import type { SmsSender } from '../src/identity/sms-sender.js';
 import type { Understanding } from '../src/nlu/understanding.js';
 import type { FilingState } from './filing-state.js';
 import type { ReadingStatus } from './form/readings.js';
+import type { HandoffDesk } from '../src/handoff/handoff-desk.js';
 
 /** Funnel steps the dialogs report (src/ops/metrics.ts counts them). */
 export type FunnelStep =
@@ -43,4 +44,6 @@ export interface DialogDeps {
   identity?: IdentityCheck;
   /** Text messages to the phone on file (a filing's reference after submitting). */
   sms?: SmsSender;
+  /** The live handoff to a person (the console's queue); without it, asking for a person gives the hotline. */
+  handoff?: HandoffDesk;
 }

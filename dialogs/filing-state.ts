@@ -51,6 +51,8 @@ export interface FilingState extends FormProgress {
   submitted?: { reference: string; category: string; status: string };
   /** The submitted filing a change is being asked about (dialogs/lifecycle/): its reference, profile and what may change. No personal data. */
   lifecycle?: { reference: string; profileId: string; changeable: string[] };
+  /** The person asked for a person and is in the handoff queue or with an agent (src/handoff/): their messages go there. */
+  handoff?: { id: string };
 }
 
 export function newFilingState(locale?: Locale): FilingState {

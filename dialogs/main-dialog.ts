@@ -23,6 +23,7 @@ import { ChangeFilingDialog } from './lifecycle/change-filing-dialog.js';
 import { CheckFilingDialog } from './lifecycle/check-filing-dialog.js';
 import { isLifecyclePrompt } from './lifecycle/lifecycle-askings.js';
 import { lifecycleRequest, type LifecycleRequest } from './lifecycle/lifecycle-request.js';
+import { askForPerson } from './handoff-request.js';
 
 export const MAIN_DIALOG = 'main';
 const START_OVER_DIALOG = `${MAIN_DIALOG}.startOver`;
@@ -206,7 +207,8 @@ export class MainDialog extends ComponentDialog {
         return dc.beginDialog(`${MAIN_DIALOG}.steps`, { fresh: true });
       }
       case 'human':
-        await kit.say(kit.t('messages.human'), { handoff: { hotline: kit.profile.hotline.value } });
+        // In the queue, the question waits (unasked) until the person is handed back or leaves.
+        if (await askForPerson(kit, intent ? 'words' : 'command', asking)) return Dialog.EndOfTurn;
         return this.askAgain(dc);
       case 'language': {
         this.switchLanguage(kit, intent);
@@ -319,7 +321,7 @@ export class MainDialog extends ComponentDialog {
       case 'FAQ':
         return step.beginDialog(FAQ_DIALOG);
       default:
-        await kit.say(kit.t('messages.human'), { handoff: { hotline: kit.profile.hotline.value } });
+        if (await askForPerson(kit, 'menu', undefined)) return Dialog.EndOfTurn;
         return step.next();
     }
   }

@@ -19,7 +19,7 @@ import { TurnLogMiddleware } from './bot/turn-log-middleware.js';
 import { TurnOrderMiddleware } from './bot/turn-order-middleware.js';
 import { attachChannels, channelClosers, type AttachedChannel, type Channel } from './channels/channel.js';
 import { botFrameworkChannel } from './channels/bot-framework/bot-framework-channel.js';
-import { MemoryActivityLog, MemoryWebAccess, PAGE_LOCALES, RedisActivityLog, RedisWebAccess, SealedActivityLog, webChannel, type WebChannel } from './channels/web/index.js';
+import { MemoryActivityLog, MemoryWebAccess, PAGE_LOCALES, RedisActivityLog, RedisWebAccess, SealedActivityLog, WEB_CHANNEL_ID, webChannel, type ActivityLog, type WebChannel } from './channels/web/index.js';
 import { MemoryWeChatStore, RedisWeChatStore, weChatChannel } from './channels/wechat/index.js';
 import { MemoryCallStore, RedisCallStore, hotlineChannel } from './channels/hotline/index.js';
 import { normalizeReference } from './filings/index.js';
@@ -34,6 +34,7 @@ import { AbandonmentWatch } from './ops/abandonment.js';
 import { timedFilingStore, timedStorage } from './ops/timed-stores.js';
 import { throttledWarning } from './ops/throttled-warning.js';
 import { createTypingMiddleware } from './ops/typing.js';
+import { HandoffDesk, MemoryAgentPresence, MemoryHandoffQueue, PRESENCE_WINDOW_MS, RedisAgentPresence, RedisHandoffQueue, handoffMetrics, registerHandoffRoutes } from './handoff/index.js';
 import { loadAccounts, MemoryAgentSessionStore, RedisAgentSessionStore, registerAgentConsole, type AgentConsole } from './agents/index.js';
 import { createIdentityCheck, createSmsSender, type IdentityCheck, type SmsSender } from './identity/index.js';
 
@@ -48,6 +49,8 @@ export interface AppOverrides {
   sms?: SmsSender;
   /** The WeChat passive reply's deadline (default 4.5 s); tests shorten it to take the customer-service path. */
   wechatReplyDeadlineMs?: number;
+  /** The handoff desk's clock (the hours in the profile, waiting times); tests put it within the hours. */
+  handoffNow?: () => number;
 }
 
 export interface App {
@@ -64,6 +67,8 @@ export interface App {
   dataKeys: DataKeyRing;
   inFlight: InFlightTracker;
   profiles: Map<string, RegionProfile>;
+  /** The live handoff to a person: the shared queue, the person's side and the console's (src/handoff/). */
+  handoff: HandoffDesk;
   /** The hotline agents' console (/agent/): its sign-in guard and the registration of routes under /agent/api/. */
   agents: AgentConsole;
   /** The identity check before a filing is shown or changed (one-time codes by SMS, attempts, lockouts). */
@@ -167,7 +172,43 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     registry: metrics.registry,
     logger,
   });
+
+  // The live handoff to a person (src/handoff/): the queue and the agents present beside the conversation
+  // state (Redis when configured), so every instance shares one queue. The desk reaches a conversation
+  // through the adapter of the channel it came on (known once the channels are attached, below).
+  const handoffPrefix = `${config.state.keyPrefix}handoff:`;
+  const handoffQueue = state.client
+    ? new RedisHandoffQueue(state.client, { prefix: handoffPrefix, chatTtlSeconds: config.state.conversationTtlSeconds })
+    : new MemoryHandoffQueue();
+  const agentPresence = state.client ? new RedisAgentPresence(state.client, { prefix: handoffPrefix }) : new MemoryAgentPresence();
+  const handoffNow = overrides.handoffNow ?? Date.now;
+  let attachedChannels: AttachedChannel[] = [];
+  let webTranscript: ActivityLog | undefined;
+  const handoff = new HandoffDesk({
+    queue: handoffQueue,
+    presence: agentPresence,
+    metrics: handoffMetrics(metrics.registry, {
+      queueLength: () => handoffQueue.length(),
+      agentsPresent: () => agentPresence.count(handoffNow() - PRESENCE_WINDOW_MS),
+    }),
+    texts,
+    ...(profiles.get(config.defaultRegion)!.hotlineSchedule ? { hours: profiles.get(config.defaultRegion)!.hotlineSchedule!.value } : {}),
+    channelOf: (context) => attachedChannels.find((a) => a.adapter === context.adapter)?.channel.id ?? 'unknown',
+    reach: async (via, reference, logic) => {
+      const entry = attachedChannels.find((a) => a.channel.id === via);
+      if (!entry) throw new Error(`no attached channel "${via}" reaches this conversation`);
+      const adapter = entry.adapter as unknown as { continueConversation?: (r: typeof reference, l: typeof logic) => Promise<void> };
+      if (via !== 'bot-framework' && adapter.continueConversation) await adapter.continueConversation(reference, logic);
+      else await entry.adapter.continueConversationAsync(config.botFramework?.MicrosoftAppId ?? '', reference, logic);
+    },
+    transcript: async (channel, conversationId) =>
+      channel === WEB_CHANNEL_ID && webTranscript ? (await webTranscript.since(conversationId, '', 1000)).activities : [],
+    maxWaitMs: config.state.conversationTtlSeconds * 1000,
+    now: handoffNow,
+    onError: (err, what) => logger.warn({ err, what }, 'handoff: an event to the conversation could not be sent'),
+  });
   const bot = new FilingBot(conversationState, {
+    handoff,
     texts,
     profiles,
     defaultRegion: config.defaultRegion,
@@ -236,15 +277,16 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   // stream tickets and revoked tokens live beside the conversation state (Redis when configured), so any
   // instance can answer a poll or take a stream.
   const webPrefix = `${config.state.keyPrefix}webchat:`;
-  const webEntry = webChannel({
-    tokenSecret: config.webToken.secret,
-    // In Redis the transcript's personal fields (the summary and receipt cards, read-backs) are sealed like the form's.
-    activityLog: state.client
+  // In Redis the transcript's personal fields (the summary and receipt cards, read-backs) are sealed like the form's.
+  webTranscript = state.client
       ? new SealedActivityLog(new RedisActivityLog(state.client, { keyPrefix: webPrefix, ttlSeconds: config.state.conversationTtlSeconds }), {
           cipher: stateCipher,
           onUnreadable: throttledWarning<Error>(30_000, (err, heldBack) => logger.warn({ err, heldBack }, 'a sealed activity of a web transcript could not be opened; it is shown without its text')),
         })
-      : new MemoryActivityLog({ ttlSeconds: config.state.conversationTtlSeconds }),
+      : new MemoryActivityLog({ ttlSeconds: config.state.conversationTtlSeconds });
+  const webEntry = webChannel({
+    tokenSecret: config.webToken.secret,
+    activityLog: webTranscript,
     access: state.client ? new RedisWebAccess(state.client, { keyPrefix: webPrefix }) : new MemoryWebAccess(),
     // The person's messages are kept in the transcript as the bot shows them back (personal data masked).
     incomingTextMask: (context) => bot.incomingTextMask(context),
@@ -326,6 +368,16 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const words = async (context: TurnContext, key: string) => texts.t(await bot.localeOf(context), key);
   const attached = attachChannels(server, channels, { bot: { logic, onTurnError, words }, middleware });
   const web = webEntry.web!;
+  attachedChannels = attached;
+  // The assistant the desk hands conversations back to, and the console's queue and chat routes.
+  handoff.useAssistant({
+    resume: (context, at) => bot.resume(context, at),
+    ask: (context) => bot.resume(context, undefined, { keepHandoff: true }),
+    answer: (context) => bot.run(context),
+    draft: (context) => bot.draftOf(context),
+    mask: (context) => bot.incomingTextMask(context),
+  });
+  registerHandoffRoutes(agents.api, { desk: handoff, texts, audit: agents.audit, now: handoffNow });
 
   registerOpsRoutes(server, {
     metrics,
@@ -350,6 +402,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     profiles,
     agents,
     identity,
+    handoff,
     channels: attached,
     middleware,
     logic,

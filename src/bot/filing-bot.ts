@@ -12,6 +12,9 @@ import { flushFunnel } from '../../dialogs/funnel.js';
 import { maskTypedPhone, PERSONAL_DETAIL_FIELDS, personalAnswerMask } from '../../dialogs/personal-data.js';
 import { maskResidentId } from '../domain/resident-id.js';
 import { replaceIdAndPhoneNumbers } from '../ops/redact.js';
+import { relayWhileHandedOff } from '../../dialogs/handoff-relay.js';
+import { draftView } from '../../dialogs/handoff-draft.js';
+import type { DraftView } from '../handoff/handoff.js';
 
 /**
  * Bump when the dialogs change shape (ids, steps): a stored dialog stack from another version is
@@ -93,7 +96,10 @@ export class FilingBot extends ActivityHandler {
       await next();
     });
     this.onMessage(async (context, next) => {
-      await this.runDialogs(context);
+      // Handed off to a person: the message is theirs (or the word that leaves the queue).
+      const relay = await relayWhileHandedOff(context, this.deps, this.incomingTextMask(context));
+      if (relay === 'left') await this.resume(context, undefined);
+      else if (relay === 'none') await this.runDialogs(context);
       await next();
     });
     // The person themselves left a one-to-one conversation (unfollowed the WeChat account): forget it.
@@ -185,6 +191,34 @@ export class FilingBot extends ActivityHandler {
       return;
     }
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(MAIN_DIALOG);
+  }
+
+  /**
+   * The assistant takes the conversation back from a person (handed back, finished, or the person left the
+   * queue): at the question the agent chose, opened again with its answer offered, or else where it waited
+   * (the first unanswered question, or the menu). Saves the state: it may run outside run() (the desk's turn).
+   */
+  async resume(context: TurnContext, at: string | undefined, { keepHandoff = false }: { keepHandoff?: boolean } = {}): Promise<void> {
+    const kit = await TurnKit.load(context, this.deps);
+    // Kept while the agent fills the form in for the person: only the question is asked again.
+    if (!keepHandoff) delete kit.state.handoff;
+    const question = at ? FILING_FORM.byId(at) : undefined;
+    if (question && question.applies(kit.q) && FILING_FORM.isAnswered(question, kit.q)) FILING_FORM.reopen(question, kit.q);
+    const dc = await this.dialogs.createContext(context);
+    try {
+      await dc.cancelAllDialogs();
+    } catch (error) {
+      if (!isStaleDialogStack(error)) throw error;
+      await this.dialogState.delete(context);
+    }
+    await (await this.dialogs.createContext(context)).beginDialog(MAIN_DIALOG, { handled: true });
+    await this.conversationState.saveChanges(context, false);
+  }
+
+  /** The draft filing as the handoff console shows it (where it waits, the category, the answers masked). */
+  async draftOf(context: TurnContext): Promise<DraftView> {
+    const kit = await TurnKit.load(context, this.deps);
+    return draftView(kit, waitingPromptId(await this.dialogState.get(context)));
   }
 
   /** Asks the question the conversation waits at again (or starts the dialogs when none waits). */

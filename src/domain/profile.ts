@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { CATEGORY_IDS, type CategoryId } from './categories.js';
 import { DOCUMENT_CODES } from './documents.js';
+import { openingHoursSchema } from './opening-hours.js';
 
 /**
  * A region policy profile: every policy number or switch the assistant uses, for one insured pooling
@@ -37,6 +38,11 @@ export const profileSchema = z
     hotline: sourced(z.string().min(3)),
     /** When the hotline answers, in words (the page's header and the privacy notice show it). */
     hotlineHours: sourced(localized),
+    /**
+     * The same hours as data, for the chat's live handoff to a person (src/handoff/): ISO weekdays
+     * (1 = Monday) and periods in Asia/Shanghai time. Absent: whether an agent is signed in alone decides.
+     */
+    hotlineSchedule: sourced(openingHoursSchema).optional(),
     agency: sourced(localized),
     /**
      * Who to point a person to when this profile speaks for an insured place that has no profile of its

@@ -1,0 +1,37 @@
+/**
+ * Which agents have the console open, shared by every instance: the console's queue panel polls every
+ * few seconds, and each poll says the agent is there. An agent not seen for the window is gone (closed
+ * the console, lost the network). Only account ids are kept.
+ */
+export interface AgentPresence {
+  /** The agent was seen at `at` (ms). */
+  seen(agentId: string, at: number): Promise<void>;
+  /** The agent signed out: gone at once. */
+  gone(agentId: string): Promise<void>;
+  /** How many agents were seen since `since` (ms). */
+  count(since: number): Promise<number>;
+}
+
+/** How long after their last poll an agent still counts as present. */
+export const PRESENCE_WINDOW_MS = 60_000;
+
+export class MemoryAgentPresence implements AgentPresence {
+  private readonly lastSeen = new Map<string, number>();
+
+  async seen(agentId: string, at: number): Promise<void> {
+    this.lastSeen.set(agentId, at);
+  }
+
+  async gone(agentId: string): Promise<void> {
+    this.lastSeen.delete(agentId);
+  }
+
+  async count(since: number): Promise<number> {
+    let n = 0;
+    for (const [id, at] of this.lastSeen) {
+      if (at >= since) n += 1;
+      else this.lastSeen.delete(id);
+    }
+    return n;
+  }
+}

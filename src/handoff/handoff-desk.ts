@@ -1,0 +1,353 @@
+import { randomBytes } from 'node:crypto';
+import { ActivityTypes, EventFactory, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import { isOpen, type OpeningHours } from '../domain/opening-hours.js';
+import { resolveLocale, type Texts } from '../content/texts.js';
+import { durationText } from '../content/natural.js';
+import type { AgentPresence } from './agent-presence.js';
+import { PRESENCE_WINDOW_MS } from './agent-presence.js';
+import type { DraftView, Handoff, HandoffAgent, HandoffOutcome, HandoffReason, RelayMessage } from './handoff.js';
+import type { HandoffQueue } from './handoff-queue.js';
+import type { HandoffMetrics } from './handoff-metrics.js';
+
+/** What the assistant does for the desk, in a turn of the person's conversation (FilingBot). */
+export interface AssistantHooks {
+  /** The assistant takes the conversation again: at the question chosen (a prompt id), or where it waited. */
+  resume(context: TurnContext, at: string | undefined): Promise<void>;
+  /** The question waiting asked again, the conversation still with the agent (who fills the form in). */
+  ask(context: TurnContext): Promise<void>;
+  /** A turn of the assistant with the agent's words as the person's answer (the agent fills the form in). */
+  answer(context: TurnContext): Promise<void>;
+  /** The draft as the console shows it, from the conversation's state. */
+  draft(context: TurnContext): Promise<DraftView>;
+  /** How this turn's incoming words are shown back (a personal answer masked as such; ID and phone numbers anywhere). */
+  mask(context: TurnContext): (text: string) => string;
+}
+
+/** Runs `logic` in a turn of the conversation (a proactive turn through the channel's adapter and its turn middleware). */
+export type ConversationReach = (via: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => Promise<void>;
+
+/** The conversation's activities so far, in order (the web channel's log); none for channels that keep no transcript. */
+export type TranscriptSource = (channel: string, conversationId: string) => Promise<Activity[]>;
+
+export interface HandoffDeskOptions {
+  queue: HandoffQueue;
+  presence: AgentPresence;
+  metrics: HandoffMetrics;
+  texts: Texts;
+  /** When people answer in the console (the default region profile's hotlineSchedule); absent: presence alone decides. */
+  hours?: OpeningHours;
+  /** The attached channel an adapter belongs to ('web', 'wechat', 'bot-framework'). */
+  channelOf: (context: TurnContext) => string;
+  reach: ConversationReach;
+  transcript: TranscriptSource;
+  /** How long a handoff may wait before it is given up (the conversation's lifetime). */
+  maxWaitMs: number;
+  /** The expected time an agent spends with a conversation before there is any history. Default 5 minutes. */
+  defaultHandlingMs?: number;
+  now?: () => number;
+  /** Failures of what the person does not wait for (the handoff events, a status message): logged without personal data. */
+  onError?: (err: unknown, what: string) => void;
+}
+
+/** What a person asking for a person is told: a place in the queue, or why nobody can answer now. */
+export type HandoffRequest =
+  | { kind: 'queued'; handoff: Handoff; position: number; expectedWaitSeconds: number }
+  | { kind: 'unavailable'; why: 'closed' | 'no_agent' };
+
+/** turnState key: this turn carries the agent's words into the assistant (the gate lets it through). */
+export const AGENT_ANSWER_KEY = Symbol('handoff.agentAnswer');
+
+export class HandoffError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'not_waiting' | 'not_yours' | 'not_filling',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HandoffError';
+  }
+}
+
+/**
+ * The handoff desk: puts a person who asks for a person in the shared queue (or says why nobody can
+ * answer), tells an organisation's agent hub through the Bot Framework handoff events, lets one agent take
+ * a conversation, carries the chat both ways, and gives the conversation back to the assistant. Everything
+ * said to the person is from content/ in their language; what the agent reads is masked as the transcript is.
+ */
+export class HandoffDesk {
+  private readonly now: () => number;
+  private hooks: AssistantHooks | undefined;
+
+  constructor(private readonly options: HandoffDeskOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The assistant the desk hands conversations back to (set once the bot is built: the bot's dialogs use the desk). */
+  useAssistant(hooks: AssistantHooks): void {
+    this.hooks = hooks;
+  }
+
+  get queue(): HandoffQueue {
+    return this.options.queue;
+  }
+
+  /** Whether someone can answer now: within the hours, and an agent has the console open. */
+  async availability(): Promise<'open' | 'closed' | 'no_agent'> {
+    if (this.options.hours && !isOpen(this.options.hours, new Date(this.now()))) return 'closed';
+    return (await this.agentsPresent()) > 0 ? 'open' : 'no_agent';
+  }
+
+  agentsPresent(): Promise<number> {
+    return this.options.presence.count(this.now() - PRESENCE_WINDOW_MS);
+  }
+
+  /** The person asks for a person (in a turn of their conversation). */
+  async request(context: TurnContext, ask: { reason: HandoffReason; locale: string; draft: DraftView }): Promise<HandoffRequest> {
+    const key = conversationKeyOf(context.activity);
+    const existing = await this.queue.ofConversation(key);
+    if (existing) return this.queued(existing);
+    const availability = await this.availability();
+    if (availability !== 'open') {
+      this.options.metrics.ended(ask.reason, availability);
+      return { kind: 'unavailable', why: availability };
+    }
+    const transcript = await this.transcriptOf(context.activity).catch(() => []);
+    // Without the message's id: the desk's turns are new turns, not a redelivery of this message (the dedupe drops those).
+    const { activityId: _activityId, ...reference } = TurnContext.getConversationReference(context.activity);
+    const handoff: Handoff = {
+      id: randomBytes(12).toString('base64url'),
+      conversationKey: key,
+      channel: context.activity.channelId ?? 'unknown',
+      via: this.options.channelOf(context),
+      reference,
+      locale: ask.locale,
+      reason: ask.reason,
+      queuedAt: this.now(),
+      state: 'waiting',
+      draft: ask.draft,
+      transcriptLength: transcript.length,
+    };
+    const stands = await this.queue.enqueue(handoff);
+    const answer = await this.queued(stands);
+    if (stands.id === handoff.id) {
+      // An organisation's own agent hub may take the queue instead of the console: it hears of it on the conversation.
+      const initiation = EventFactory.createHandoffInitiation(
+        context,
+        { handoffId: handoff.id, reason: handoff.reason, position: answer.kind === 'queued' ? answer.position : undefined, draft: handoff.draft, locale: handoff.locale },
+        { activities: transcript },
+      );
+      await context.sendActivity(initiation).catch((err: unknown) => this.options.onError?.(err, 'handoff.initiate'));
+    }
+    return answer;
+  }
+
+  private async queued(handoff: Handoff): Promise<HandoffRequest> {
+    const position = handoff.state === 'waiting' ? ((await this.queue.position(handoff.id)) ?? 1) : 0;
+    return { kind: 'queued', handoff, position, expectedWaitSeconds: position > 0 ? await this.expectedWaitSeconds(position) : 0 };
+  }
+
+  /**
+   * The wait for the n-th in line: nothing to speak of while agents are free; otherwise as many average
+   * conversations as there are rounds of the agents present before the person's turn. In whole minutes.
+   */
+  async expectedWaitSeconds(position: number): Promise<number> {
+    const [agents, busy, average] = await Promise.all([this.agentsPresent(), this.queue.taken(), this.queue.averageHandlingMs()]);
+    const handling = average ?? this.options.defaultHandlingMs ?? 5 * 60_000;
+    const free = Math.max(0, agents - busy.length);
+    const rounds = position <= free ? 0 : Math.ceil((position - free) / Math.max(1, agents));
+    return Math.max(60, Math.ceil((rounds * handling) / 60_000) * 60);
+  }
+
+  /** The conversation's handoff, waiting or with an agent (undefined: the assistant has it). */
+  current(activity: Partial<Activity>): Promise<Handoff | undefined> {
+    return this.queue.ofConversation(conversationKeyOf(activity));
+  }
+
+  /** The person wrote while handed off: kept for the agent (masked as the transcript keeps it). */
+  async personSays(handoff: Handoff, text: string): Promise<void> {
+    await this.queue.say(handoff.id, { from: 'person', text, at: this.now() });
+  }
+
+  /** The person left the queue (or the chat with the agent) with a word. */
+  async leave(context: TurnContext, handoff: Handoff): Promise<boolean> {
+    const ended = await this.queue.end(handoff.id);
+    if (!ended) return false;
+    this.finished(ended, 'left');
+    await this.status(context, 'failed', 'the person left');
+    return true;
+  }
+
+  /** The console's poll: the agent is present; handoffs waited out are given up. */
+  async poll(agent: HandoffAgent): Promise<{ waiting: Handoff[]; taken: Handoff[]; agentsPresent: number }> {
+    await this.options.presence.seen(agent.id, this.now());
+    const waiting: Handoff[] = [];
+    for (const h of await this.queue.waiting()) {
+      if (this.now() - h.queuedAt > this.options.maxWaitMs) {
+        const ended = await this.queue.end(h.id);
+        if (ended) this.finished(ended, 'expired');
+      } else waiting.push(h);
+    }
+    return { waiting, taken: await this.queue.taken(), agentsPresent: await this.agentsPresent() };
+  }
+
+  /** The agent signed out or closed the console. */
+  signedOut(agentId: string): Promise<void> {
+    return this.options.presence.gone(agentId);
+  }
+
+  /** Takes a waiting conversation for the agent (only one agent can); the person is told who answers. */
+  async take(id: string, agent: HandoffAgent): Promise<Handoff> {
+    const taken = await this.queue.take(id, agent, this.now());
+    if (!taken) throw new HandoffError((await this.queue.get(id)) ? 'not_waiting' : 'not_found', 'the conversation is not waiting (taken by another agent, or left)');
+    this.options.metrics.waited((taken.takenAt! - taken.queuedAt) / 1000);
+    await this.queue.say(id, { from: 'system', text: this.words(taken, 'handoff.joined', { name: agent.displayName }), at: this.now() });
+    await this.options.reach(taken.via, taken.reference, async (context) => {
+      await this.send(context, taken, this.words(taken, 'handoff.joined', { name: agent.displayName }), { state: 'talking', agent: agent.displayName });
+      await this.status(context, 'accepted');
+    });
+    return taken;
+  }
+
+  /** The handoff as the agent holding it sees it: the record, the transcript before it, the chat since. */
+  async view(id: string, agentId: string, after = 0): Promise<{ handoff: Handoff; transcript: RelayMessage[]; messages: RelayMessage[] }> {
+    const handoff = await this.held(id, agentId);
+    const [activities, messages] = await Promise.all([
+      this.options.transcript(handoff.channel, handoff.reference.conversation?.id ?? '').catch(() => []),
+      this.queue.messages(id, after),
+    ]);
+    return { handoff, transcript: transcriptLines(activities.slice(0, handoff.transcriptLength)), messages };
+  }
+
+  /** The agent writes to the person: shown to them as from 人工客服 and the agent's display name. */
+  async agentSays(id: string, agent: HandoffAgent, text: string): Promise<void> {
+    const handoff = await this.held(id, agent.id);
+    await this.queue.say(id, { from: 'agent', name: agent.displayName, text, at: this.now() });
+    await this.options.reach(handoff.via, handoff.reference, (context) =>
+      this.send(context, handoff, this.words(handoff, 'handoff.agentLine', { name: agent.displayName, text }), { from: 'agent', agent: agent.displayName }),
+    );
+  }
+
+  /** The agent fills the form in for the person: from now on the agent's words answer the assistant's questions. */
+  async fillIn(id: string, agent: HandoffAgent): Promise<Handoff> {
+    const held = await this.held(id, agent.id);
+    const handoff = (await this.queue.update(id, agent.id, { state: 'filling' })) ?? held;
+    await this.queue.say(id, { from: 'system', text: this.words(handoff, 'handoff.filling', { name: agent.displayName }), at: this.now() });
+    await this.options.reach(handoff.via, handoff.reference, async (context) => {
+      await this.send(context, handoff, this.words(handoff, 'handoff.filling', { name: agent.displayName }), { state: 'filling', agent: agent.displayName });
+      // The question waiting, asked again: the agent reads it in the chat.
+      context.onSendActivities(async (_ctx, activities, next) => {
+        await this.keepAssistantLines(id, activities);
+        return next();
+      });
+      await this.hooks?.ask(context);
+    });
+    return handoff;
+  }
+
+  /**
+   * While filling in: the agent's words go to the assistant as the person's answer. The person sees them
+   * as the agent's line (masked as the transcript keeps answers), then what the assistant says; both are
+   * kept in the chat for the console, and the draft is refreshed.
+   */
+  async agentAnswers(id: string, agent: HandoffAgent, text: string): Promise<void> {
+    const handoff = await this.held(id, agent.id);
+    if (handoff.state !== 'filling') throw new HandoffError('not_filling', 'the agent is not filling the form in for this conversation');
+    let draft: DraftView | undefined;
+    await this.options.reach(handoff.via, handoff.reference, async (context) => {
+      const activity = context.activity as Activity;
+      Object.assign(activity, { type: ActivityTypes.Message, name: undefined, text, locale: handoff.locale });
+      context.turnState.set(AGENT_ANSWER_KEY, agent);
+      let first = true;
+      context.onSendActivities(async (ctx, activities, next) => {
+        let assistants = activities;
+        if (first) {
+          first = false;
+          // Sent before the assistant's first reply; by then the answer was read, so it is masked as what it answered.
+          const shown = this.hooks ? this.hooks.mask(ctx)(text) : text;
+          await this.queue.say(id, { from: 'agent', name: agent.displayName, text: shown, at: this.now() });
+          activities.unshift({
+            type: ActivityTypes.Message,
+            text: this.words(handoff, 'handoff.agentLine', { name: agent.displayName, text: shown }),
+            locale: handoff.locale,
+            channelData: { handoff: { from: 'agent', agent: agent.displayName, answered: true } },
+          });
+          assistants = activities.slice(1);
+        }
+        await this.keepAssistantLines(id, assistants);
+        return next();
+      });
+      await this.hooks?.answer(context);
+      draft = await this.hooks?.draft(context);
+    });
+    if (draft) await this.queue.update(id, agent.id, { draft });
+  }
+
+  /**
+   * The agent lets go: the assistant takes the conversation again at the question chosen (or where it
+   * waited); `finished` when the agent finished the filing for the person.
+   */
+  async handBack(id: string, agent: HandoffAgent, options: { at?: string; finished?: boolean } = {}): Promise<void> {
+    const handoff = await this.held(id, agent.id);
+    const ended = await this.queue.end(id);
+    if (!ended) throw new HandoffError('not_found', 'the conversation was already handed back');
+    this.finished(ended, options.finished ? 'finished' : 'handed_back');
+    await this.options.reach(handoff.via, handoff.reference, async (context) => {
+      await this.send(context, handoff, this.words(handoff, options.finished ? 'handoff.finished' : 'handoff.handedBack', { name: agent.displayName }), { state: 'ended', agent: agent.displayName });
+      await this.status(context, 'completed');
+      await this.hooks?.resume(context, options.finished ? undefined : options.at);
+    });
+  }
+
+  /** The assistant's messages, kept in the chat for the console (what it asks while the agent fills in). */
+  private async keepAssistantLines(id: string, activities: Partial<Activity>[]): Promise<void> {
+    for (const a of activities) {
+      const text = a.text || a.speak;
+      if (a.type === ActivityTypes.Message && text) await this.queue.say(id, { from: 'assistant', text, at: this.now() });
+    }
+  }
+
+  private async held(id: string, agentId: string): Promise<Handoff> {
+    const handoff = await this.queue.get(id);
+    if (!handoff) throw new HandoffError('not_found', 'no such conversation in the queue');
+    if (handoff.state === 'waiting' || handoff.agent?.id !== agentId) throw new HandoffError('not_yours', 'another agent holds this conversation, or nobody took it');
+    return handoff;
+  }
+
+  private finished(handoff: Handoff, outcome: HandoffOutcome): void {
+    this.options.metrics.ended(handoff.reason, outcome);
+    if (handoff.takenAt !== undefined) void this.queue.handled(this.now() - handoff.takenAt).catch((err: unknown) => this.options.onError?.(err, 'handoff.stats'));
+  }
+
+  private words(handoff: Handoff, key: string, params: Record<string, string>): string {
+    return this.options.texts.t(resolveLocale(handoff.locale), key, params);
+  }
+
+  private async send(context: TurnContext, handoff: Handoff, text: string, handoffData: Record<string, string>): Promise<void> {
+    await context.sendActivity({ type: ActivityTypes.Message, text, locale: handoff.locale, channelData: { handoff: handoffData } });
+  }
+
+  /** handoff.status on the conversation: accepted, failed, completed (the Bot Framework handoff protocol's states). */
+  private async status(context: TurnContext, state: 'accepted' | 'failed' | 'completed', message?: string): Promise<void> {
+    const event = EventFactory.createHandoffStatus(context.activity.conversation, state, message);
+    await context.sendActivity(event).catch((err: unknown) => this.options.onError?.(err, 'handoff.status'));
+  }
+
+  private transcriptOf(activity: Partial<Activity>): Promise<Activity[]> {
+    return this.options.transcript(activity.channelId ?? '', activity.conversation?.id ?? '');
+  }
+}
+
+/** `<channelId>:<conversationId>`. */
+export function conversationKeyOf(activity: Partial<Activity>): string {
+  return `${activity.channelId ?? 'unknown'}:${activity.conversation?.id ?? ''}`;
+}
+
+/** A transcript as the console shows it: who said what, when (messages only; cards by their spoken text). */
+export function transcriptLines(activities: Activity[]): RelayMessage[] {
+  return activities.flatMap((a): RelayMessage[] => {
+    if (a.type !== ActivityTypes.Message) return [];
+    const text = a.text || a.speak || '';
+    if (!text) return [];
+    const from = a.from?.role === 'user' ? 'person' : (a.channelData as { handoff?: { from?: string } } | undefined)?.handoff?.from === 'agent' ? 'agent' : 'assistant';
+    return [{ from, text, at: a.timestamp ? new Date(a.timestamp).getTime() : 0 }];
+  });
+}

@@ -1,0 +1,207 @@
+import { expect } from 'chai';
+import { startAppServer, type AppServer } from './support/app-server.js';
+import { AgentClient, AGENTS, agentAccountsEnv } from './support/agents.js';
+import { DirectLineClient } from './channels.web.fixtures.js';
+import { events, messages, outsideHours, texts, WebPerson, withinHours } from './support/handoff.js';
+import { openingZh } from './support/paths.js';
+import { Texts } from '../src/content/texts.js';
+
+/**
+ * The live handoff over HTTP on the real app server: a person on the web page asks for a person, an agent
+ * in the console takes the conversation, they write to each other, the agent hands back at a chosen
+ * question or fills the form in; the Bot Framework handoff events on the conversation; the hotline when
+ * nobody can answer; leaving the queue with a word; /metrics.
+ */
+const T = new Texts();
+
+async function metricsText(server: AppServer): Promise<string> {
+  return (await fetch(`${server.base}/metrics`)).text();
+}
+
+/** The sum of a metric's series whose labels include every one given ('outcome="left"'). */
+function metricValue(text: string, name: string, labels = ''): number {
+  const wanted = labels ? labels.split(',') : [];
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+    .filter((l) => wanted.every((w) => l.includes(w)))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
+/** Answers the filing's opening questions (to the first question of the procedure). */
+async function startFiling(person: WebPerson): Promise<void> {
+  for (const [say] of openingZh()) await person.say(say);
+}
+
+describe('live handoff to a person (HTTP, web channel)', function () {
+  this.timeout(30_000);
+  let server: AppServer;
+  before(async () => {
+    server = await startAppServer(await agentAccountsEnv(), { overrides: { handoffNow: withinHours() } });
+  });
+  after(() => server.stop());
+
+  it('the queue and the handoff routes answer 401 without a session', async () => {
+    const anonymous = new AgentClient(server.base);
+    for (const [method, path] of [
+      ['GET', 'queue'],
+      ['GET', 'queue/words'],
+      ['POST', 'handoffs/x/take'],
+      ['GET', 'handoffs/x'],
+      ['POST', 'handoffs/x/messages'],
+      ['POST', 'handoffs/x/hand-back'],
+    ] as const) {
+      expect((await anonymous.call(method, path, method === 'POST' ? {} : undefined)).status, `${method} ${path}`).to.equal(401);
+    }
+  });
+
+  it('nobody in the console: the hotline with its hours, and that the answers are kept; nothing queued', async () => {
+    const before = metricValue(await metricsText(server), 'handoffs_total', 'outcome="no_agent"');
+    const person = new WebPerson(new DirectLineClient(server.base));
+    await person.open();
+    const replies = await person.say('人工服务');
+    const said = texts(replies).join('\n');
+    expect(said).to.include(T.t('zh-CN', 'handoff.unavailable.no_agent'));
+    expect(said).to.include('0633-12393').and.include('工作日 8:30–12:00、13:30–17:00').and.include('保留');
+    expect(events(replies, 'handoff.initiate')).to.have.length(0);
+    expect(await server.app.handoff.queue.length()).to.equal(0);
+    expect(metricValue(await metricsText(server), 'handoffs_total', 'outcome="no_agent"')).to.equal(before + 1);
+  });
+
+  it('a person asks, an agent takes, they write to each other, the agent hands back at a chosen question', async () => {
+    const wang = new AgentClient(server.base);
+    await wang.signIn(AGENTS.wang);
+    expect((await wang.call('GET', 'queue')).status).to.equal(200); // the agent is present now
+
+    const person = new WebPerson(new DirectLineClient(server.base));
+    await person.open();
+    await startFiling(person);
+    const asked = await person.say('转人工');
+    const queued = messages(asked).find((a) => (a.channelData as any)?.handoff?.status === 'queued');
+    expect(queued, texts(asked).join(' | ')).to.not.equal(undefined);
+    expect(queued!.text).to.include('第 1 位').and.include('退出排队');
+    // The Bot Framework handoff event, sent on the conversation, with the transcript so far.
+    const [initiate] = events(asked, 'handoff.initiate');
+    expect(initiate, 'handoff.initiate').to.not.equal(undefined);
+    const transcript = initiate!.attachments?.find((a) => a.name === 'Transcript')?.content as { activities: Array<{ text?: string }> };
+    expect(transcript.activities.some((a) => a.text === '上海')).to.equal(true);
+
+    // The queue as the console shows it: waiting time, channel, stage, facts masked, nothing that finds the person.
+    const queue = await wang.call('GET', 'queue');
+    const item = queue.json['waiting'].find((w: any) => w.channel === 'webchat');
+    expect(item).to.include({ state: 'waiting', channel: 'webchat', reason: 'command' });
+    expect(item.draft.stage).to.equal('situation');
+    expect(item.draft.facts.map((f: any) => f.id)).to.include('situation.treatmentPlace');
+    expect(JSON.stringify(queue.json)).not.to.include(person.conversationId);
+
+    // While waiting, what the person writes is kept for the agent, and they hear their place again.
+    const meanwhile = await person.say('我的身份证号是11010519491231002X');
+    expect(texts(meanwhile).join('\n')).to.include('第 1 位');
+
+    const taken = await wang.call('POST', `handoffs/${item.id}/take`, {});
+    expect(taken.status).to.equal(200);
+    const joined = await person.read();
+    expect(texts(joined)).to.include(T.t('zh-CN', 'handoff.joined', { name: AGENTS.wang.displayName }));
+    expect(events(joined, 'handoff.status').map((e) => (e.value as { state: string }).state)).to.deep.equal(['accepted']);
+    expect(JSON.stringify(joined)).not.to.include(AGENTS.wang.id);
+
+    // A second take (another agent, or the same twice) is refused.
+    const li = new AgentClient(server.base);
+    await li.signIn(AGENTS.li);
+    expect((await li.call('POST', `handoffs/${item.id}/take`, {})).status).to.equal(409);
+    expect((await li.call('GET', `handoffs/${item.id}`)).status, 'another agent cannot read it').to.equal(403);
+
+    expect((await wang.call('POST', `handoffs/${item.id}/messages`, { text: '您好，我是王坐席，请问有什么可以帮您？' })).status).to.equal(200);
+    const fromAgent = await person.read();
+    expect(texts(fromAgent)).to.deep.equal([T.t('zh-CN', 'handoff.agentLine', { name: AGENTS.wang.displayName, text: '您好，我是王坐席，请问有什么可以帮您？' })]);
+
+    // The person's words go to the agent, not to the assistant: no reply from the dialogs.
+    expect(messages(await person.say('我想问一下是不是要先开转诊单'))).to.have.length(0);
+    const view = await wang.call('GET', `handoffs/${item.id}`);
+    expect(view.status).to.equal(200);
+    const lines = view.json['messages'] as Array<{ from: string; text: string }>;
+    expect(lines.filter((l) => l.from === 'person').map((l) => l.text)).to.deep.equal(['我的身份证号是1101**********002X', '我想问一下是不是要先开转诊单']);
+    expect(view.json['transcript'].some((l: any) => l.from === 'assistant')).to.equal(true);
+
+    // Handed back at the treatment place: asked again there, with the earlier answer offered.
+    expect((await wang.call('POST', `handoffs/${item.id}/hand-back`, { at: 'situation.treatmentPlace' })).status).to.equal(200);
+    const back = await person.read();
+    expect(texts(back)[0]).to.equal(T.t('zh-CN', 'handoff.handedBack', { name: AGENTS.wang.displayName }));
+    expect(events(back, 'handoff.status').map((e) => (e.value as { state: string }).state)).to.deep.equal(['completed']);
+    expect(messages(back).at(-1)!.text).to.include(T.t('zh-CN', 'prompts.situation.treatmentPlace.text').slice(0, 6));
+    // The assistant has the conversation again: an answer moves the filing on.
+    const next = await person.say('北京');
+    expect(messages(next).length).to.be.greaterThan(0);
+    expect(await server.app.handoff.queue.length()).to.equal(0);
+
+    const m = await metricsText(server);
+    expect(metricValue(m, 'handoffs_total', 'reason="command",outcome="handed_back"')).to.equal(1);
+    expect(metricValue(m, 'handoff_wait_seconds_count')).to.be.greaterThanOrEqual(1);
+    expect(metricValue(m, 'handoff_queue_length')).to.equal(0);
+  });
+
+  it('the person leaves the queue with a word and the assistant asks its question again', async () => {
+    const wang = new AgentClient(server.base);
+    await wang.signIn(AGENTS.wang);
+    await wang.call('GET', 'queue');
+    const person = new WebPerson(new DirectLineClient(server.base));
+    await person.open();
+    await startFiling(person);
+    await person.say('人工服务');
+    expect(await server.app.handoff.queue.length()).to.equal(1);
+    const left = await person.say('退出排队');
+    expect(texts(left)[0]).to.equal(T.t('zh-CN', 'handoff.left'));
+    expect(events(left, 'handoff.status').map((e) => (e.value as { state: string }).state)).to.deep.equal(['failed']);
+    expect(texts(left).at(-1)).to.include(T.t('zh-CN', 'prompts.situation.now.text').slice(0, 4));
+    expect(await server.app.handoff.queue.length()).to.equal(0);
+    expect(metricValue(await metricsText(server), 'handoffs_total', 'reason="command",outcome="left"')).to.equal(1);
+  });
+
+  it('the agent fills the form in for the person: the agent\'s answers move the filing on, the person sees each step', async () => {
+    const wang = new AgentClient(server.base);
+    await wang.signIn(AGENTS.wang);
+    await wang.call('GET', 'queue');
+    const person = new WebPerson(new DirectLineClient(server.base));
+    await person.open();
+    await startFiling(person);
+    await person.say('人工服务');
+    const id = (await wang.call('GET', 'queue')).json['waiting'][0].id as string;
+    await wang.call('POST', `handoffs/${id}/take`, {});
+    expect((await wang.call('POST', `handoffs/${id}/fill`, {})).status).to.equal(200);
+    const filling = await person.read();
+    expect(texts(filling)).to.include(T.t('zh-CN', 'handoff.filling', { name: AGENTS.wang.displayName }));
+    expect((await wang.call('POST', `handoffs/${id}/messages`, { text: '计划去外地看病或居住', as: 'answer' })).status).to.equal(200);
+    const step = await person.read();
+    expect(texts(step)[0]).to.equal(T.t('zh-CN', 'handoff.agentLine', { name: AGENTS.wang.displayName, text: '计划去外地看病或居住' }));
+    expect(messages(step).length).to.be.greaterThan(1);
+    const view = await wang.call('GET', `handoffs/${id}`);
+    expect(view.json['handoff'].state).to.equal('filling');
+    expect(view.json['handoff'].draft.facts.map((f: any) => f.id)).to.include('situation.now');
+    expect(view.json['messages'].some((l: any) => l.from === 'assistant')).to.equal(true);
+    expect((await wang.call('POST', `handoffs/${id}/finish`, {})).status).to.equal(200);
+    expect(texts(await person.read())[0]).to.equal(T.t('zh-CN', 'handoff.finished', { name: AGENTS.wang.displayName }));
+    expect(metricValue(await metricsText(server), 'handoffs_total', 'reason="command",outcome="finished"')).to.equal(1);
+  });
+});
+
+describe('live handoff outside the hours (HTTP)', function () {
+  this.timeout(20_000);
+  let server: AppServer;
+  before(async () => {
+    server = await startAppServer(await agentAccountsEnv(), { overrides: { handoffNow: outsideHours() } });
+  });
+  after(() => server.stop());
+
+  it('even with an agent in the console: the hours, the hotline, the answers kept', async () => {
+    const wang = new AgentClient(server.base);
+    await wang.signIn(AGENTS.wang);
+    await wang.call('GET', 'queue');
+    const person = new WebPerson(new DirectLineClient(server.base));
+    await person.open('en-US');
+    const replies = await person.say('Talk to a person');
+    const said = texts(replies).join('\n');
+    expect(said).to.include(T.t('en-US', 'handoff.unavailable.closed', { hours: 'working days 8:30–12:00 and 13:30–17:00' }));
+    expect(said).to.include('0633-12393');
+    expect(await server.app.handoff.queue.length()).to.equal(0);
+  });
+});

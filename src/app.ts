@@ -33,6 +33,10 @@ import { InFlightTracker } from './ops/shutdown.js';
 import { AbandonmentWatch } from './ops/abandonment.js';
 import { timedFilingStore, timedStorage } from './ops/timed-stores.js';
 import { throttledWarning } from './ops/throttled-warning.js';
+import { AgencyKeyring } from './agency/keys.js';
+import { AgencySessions } from './agency/sessions.js';
+import { agencyGuard, registerAgencyApi } from './agency/agency-api.js';
+import { registerReviewPage } from './agency/review-page.js';
 import { createTypingMiddleware } from './ops/typing.js';
 import { HandoffDesk, MemoryAgentPresence, MemoryHandoffQueue, PRESENCE_WINDOW_MS, RedisAgentPresence, RedisHandoffQueue, handoffMetrics, registerHandoffRoutes } from './handoff/index.js';
 import { loadAccounts, MemoryAgentSessionStore, RedisAgentSessionStore, registerAgentConsole, type AgentConsole } from './agents/index.js';
@@ -378,6 +382,18 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     mask: (context) => bot.incomingTextMask(context),
   });
   registerHandoffRoutes(agents.api, { desk: handoff, texts, audit: agents.audit, now: handoffNow });
+
+  // The agency's side: the back-office API at /agency/v1/ and the review page at /agency/ over it.
+  const agencyDeps = {
+    filings: timedFilingStore(filings, metrics),
+    keyring: new AgencyKeyring(config.agency.keys),
+    sessions: new AgencySessions(state.storage, config.agency.sessionTtlSeconds),
+    logger,
+    trustProxy: config.web.trustProxyHops,
+  };
+  const guard = agencyGuard(agencyDeps);
+  registerAgencyApi(server, agencyDeps, guard);
+  registerReviewPage(server, { ...agencyDeps, texts, sessionTtlSeconds: config.agency.sessionTtlSeconds }, guard);
 
   registerOpsRoutes(server, {
     metrics,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { parseAgencyKeys } from './agency/keys.js';
 import { z } from 'zod';
 import { DEFAULT_FILINGS_PATH } from './filings/lowdb-store.js';
 import { parseOrigin, splitOrigins } from './channels/web/cors.js';
@@ -189,6 +190,10 @@ export const envSchema = z
     IDENTITY_MAX_ATTEMPTS_PER_ADDRESS: variable('IDENTITY_MAX_ATTEMPTS_PER_ADDRESS', 'must be a whole number from 1 to 10000 (default 20)', wholeNumber(1, 10_000)),
     IDENTITY_LOCKOUT_SECONDS: variable('IDENTITY_LOCKOUT_SECONDS', 'must be a whole number of seconds from 1 to 86400 (default 900)', wholeNumber(1, 86_400)),
     IDENTITY_CODE_TTL_SECONDS: variable('IDENTITY_CODE_TTL_SECONDS', 'must be a whole number of seconds from 30 to 3600 (default 300)', wholeNumber(30, 3_600)),
+    AGENCY_API_KEYS: variable('AGENCY_API_KEYS', 'must be comma-separated NAME:HASH entries, each from npm run -s agency:key -- NAME (names unique)', parseAgencyKeys),
+    AGENCY_SESSION_TTL_SECONDS: variable('AGENCY_SESSION_TTL_SECONDS', 'must be a whole number of seconds from 300 to 86400 (default 28800)', wholeNumber(300, 86_400)),
+    NOTICES_POLL_MS: variable('NOTICES_POLL_MS', 'must be a whole number of milliseconds from 100 to 600000 (default 5000)', wholeNumber(100, 600_000)),
+    NOTICE_EXPIRY_DAYS: variable('NOTICE_EXPIRY_DAYS', 'must be a whole number of days from 1 to 60 (default 7)', wholeNumber(1, 60)),
     NODE_ENV: z.preprocess(blankIsUnset, z.string().optional()),
   })
   .superRefine((env, ctx) => {
@@ -355,6 +360,13 @@ export const envSchema = z
         lockoutMs: (env.IDENTITY_LOCKOUT_SECONDS ?? IDENTITY_DEFAULTS.lockoutMs / 1000) * 1000,
         codeTtlMs: (env.IDENTITY_CODE_TTL_SECONDS ?? IDENTITY_DEFAULTS.codeTtlMs / 1000) * 1000,
       },
+      /**
+       * The agency's API at /agency/v1/ and review page at /agency/ (src/agency/): the keys' names and
+       * hashes (AGENCY_API_KEYS; none: both answer 503), how long a review page sign-in lasts.
+       */
+      agency: { keys: env.AGENCY_API_KEYS ?? [], sessionTtlSeconds: env.AGENCY_SESSION_TTL_SECONDS ?? 28_800 },
+      /** Notices to persons (src/notices/): how often each instance looks at the outbox, how early an expiry is told. */
+      notices: { pollMs: env.NOTICES_POLL_MS ?? 5_000, expiryDays: env.NOTICE_EXPIRY_DAYS ?? 7 },
       /** Bounds of the HTTP server, for every route (src/ops/http-server-limits.ts). */
       http: httpLimits(env),
       log: { level: env.LOG_LEVEL ?? 'info', pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development' },

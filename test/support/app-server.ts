@@ -24,6 +24,15 @@ export async function startAppServer(env: Record<string, string> = {}, options: 
   // One data key for every server a test starts (instances of one deployment share it).
   const app = createApp(loadConfig({ PORT: '0', FILINGS_PATH: join(dir, 'filings.json'), DATA_ENCRYPTION_KEY: TEST_DATA_KEY, ...env }), { logger, today: () => '2026-11-24', ...options.overrides });
   const port = await app.listen(0, options.host ?? '127.0.0.1');
+  // With Redis, the store connects after listen(): under load the first requests could meet it still
+  // connecting (503). Wait (a bounded time, never failing here) until /readyz says the stores answer.
+  if (env['REDIS_URL']) {
+    for (let i = 0; i < 100; i++) {
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
+      if (ready) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
   return {
     app,
     port,

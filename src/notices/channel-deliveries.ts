@@ -58,9 +58,10 @@ export function weChatDelivery(adapter: BotAdapter): NoticeDelivery {
 /**
  * The Bot Framework's channels (Teams, Emulator, Direct Line…): a proactive message to the stored
  * conversation reference through the connector (CloudAdapter.continueConversationAsync), as the bot's
- * app id. Every channel id not carried by another channel is the Bot Framework's.
+ * app id. Every channel id not carried by another channel is the Bot Framework's, but the hotline's: a
+ * caller on the phone cannot be reached through a channel afterwards (no delivery carries it).
  */
-export function botFrameworkDelivery(adapter: BotAdapter, appId: string, others: readonly string[] = [WEB_CHANNEL_ID, WECHAT_CHANNEL_ID]): NoticeDelivery {
+export function botFrameworkDelivery(adapter: BotAdapter, appId: string, others: readonly string[] = [WEB_CHANNEL_ID, WECHAT_CHANNEL_ID, 'hotline']): NoticeDelivery {
   return {
     name: 'bot-framework',
     carries: (channelId) => !others.includes(channelId),

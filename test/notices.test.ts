@@ -14,6 +14,8 @@ import { agency, DESK, startAgencyServer, type AgencyServer } from './support/ag
 import { HttpChat } from './support/http-chat.js';
 import { TMP_OTHER_SCRIPT } from './support/paths.js';
 import { FILINGS_TEST_URL, TestSchema } from './support/postgres.js';
+import { FakeWeChatApi, WeChatSender, wechatEnv } from './support/wechat.js';
+import { TMP_OTHER_TO_SUMMARY } from './support/paths.js';
 import { TEST_KEYS } from './support/keys.js';
 
 /**
@@ -104,6 +106,38 @@ describe('notices over the real server', function () {
     } finally {
       connector.close();
     }
+  });
+});
+
+describe('notices over WeChat', function () {
+  this.timeout(90_000);
+  let api: FakeWeChatApi;
+  let server: AgencyServer;
+  before(async () => {
+    api = await new FakeWeChatApi().start();
+    server = await startAgencyServer({ NOTICES_POLL_MS: '100', ...wechatEnv(api.base) });
+  });
+  after(async () => {
+    await server?.stop();
+    await api?.stop();
+  });
+
+  it('a person files on the Official Account; the approval reaches them as a customer-service message, once', async () => {
+    const person = new WeChatSender(server.base, undefined, 'secure');
+    for (const [said] of TMP_OTHER_TO_SUMMARY) await person.say(said);
+    const done = await person.say('确认提交');
+    const reference = /YD\d{8}-[0-9A-Z]+/.exec(done.text ?? '')?.[0];
+    expect(reference, done.text).to.be.a('string');
+    expect((await server.app.filings.get(reference!))?.origin?.channel).to.equal('wechat');
+    const before = api.to(person.openid).length;
+    expect((await agency(server.base, DESK.key, 'POST', `/agency/v1/filings/${reference}/status`, { status: 'EFFECTIVE', requestId: 'wx-1' })).status).to.equal(200);
+    const told = await eventually(async () => {
+      const now = api.to(person.openid).slice(before);
+      return now.some((m) => m.includes(reference!)) ? now : undefined;
+    });
+    expect(told.filter((m) => m.includes(reference!))).to.have.length(1);
+    expect(told.join()).to.include('已审核通过');
+    for (const value of PERSONAL) expect(told.join()).to.not.include(value);
   });
 });
 

@@ -6,6 +6,7 @@ import type { RegionProfile } from '../domain/profile.js';
 import type { Texts } from '../content/texts.js';
 import type { FilingStore, Notice } from '../filings/filing-store.js';
 import type { Logger } from '../ops/logger.js';
+import { throttledWarning } from '../ops/throttled-warning.js';
 import type { NoticeDelivery } from './delivery.js';
 import { noticeText } from './notice-text.js';
 
@@ -48,6 +49,10 @@ export class NoticeWorker {
   #running: Promise<unknown> | undefined;
   #lastSweep = 0;
   #stopped = false;
+  /** While the store is away every poll fails the same way: one warning a minute. */
+  readonly #pollFailed = throttledWarning<unknown>(60_000, (err, heldBack) =>
+    this.#o.logger.warn({ err: { name: (err as Error)?.name, code: (err as { code?: string })?.code }, heldBack }, 'notices: a poll failed; trying again'),
+  );
 
   constructor(options: NoticeWorkerOptions) {
     this.#o = options;
@@ -63,7 +68,7 @@ export class NoticeWorker {
     if (this.#timer || this.#stopped) return;
     const tick = () => {
       this.#running = this.runOnce()
-        .catch((err: unknown) => this.#o.logger.warn({ err: { name: (err as Error)?.name, code: (err as { code?: string })?.code } }, 'notices: a poll failed; trying again'))
+        .catch((err: unknown) => this.#pollFailed(err))
         .finally(() => {
           this.#running = undefined;
           if (!this.#stopped) this.#timer = setTimeout(tick, this.#o.pollMs);

@@ -37,6 +37,9 @@ import { AgencyKeyring } from './agency/keys.js';
 import { AgencySessions } from './agency/sessions.js';
 import { agencyGuard, registerAgencyApi } from './agency/agency-api.js';
 import { registerReviewPage } from './agency/review-page.js';
+import { NoticeWorker } from './notices/notice-worker.js';
+import { botFrameworkDelivery, webDelivery, weChatDelivery } from './notices/channel-deliveries.js';
+import type { NoticeDelivery } from './notices/delivery.js';
 import { createTypingMiddleware } from './ops/typing.js';
 import { HandoffDesk, MemoryAgentPresence, MemoryHandoffQueue, PRESENCE_WINDOW_MS, RedisAgentPresence, RedisHandoffQueue, handoffMetrics, registerHandoffRoutes } from './handoff/index.js';
 import { loadAccounts, MemoryAgentSessionStore, RedisAgentSessionStore, registerAgentConsole, type AgentConsole } from './agents/index.js';
@@ -63,6 +66,8 @@ export interface App {
   web: WebChannel;
   logger: Logger;
   metrics: Metrics;
+  /** Sends notices from the filing store's outbox; started by listen(), stopped by the closers. */
+  notices: NoticeWorker;
   /** Counts filings abandoned by silence; started by listen(), stopped by the closers. */
   abandonment: AbandonmentWatch;
   filings: FilingStore;
@@ -395,6 +400,25 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   registerAgencyApi(server, agencyDeps, guard);
   registerReviewPage(server, { ...agencyDeps, texts, sessionTtlSeconds: config.agency.sessionTtlSeconds }, guard);
 
+  // Notices to persons (src/notices/): every instance works the filing store's outbox, each notice once,
+  // on the channel the person filed from.
+  const deliveries: NoticeDelivery[] = [webDelivery(web.adapter, webTranscript)];
+  for (const { channel, adapter } of attached) {
+    if (channel.id === 'wechat') deliveries.push(weChatDelivery(adapter));
+    if (channel.id === 'bot-framework') deliveries.push(botFrameworkDelivery(adapter, config.botFramework?.MicrosoftAppId ?? ''));
+  }
+  const notices = new NoticeWorker({
+    filings: timedFilingStore(filings, metrics),
+    deliveries,
+    texts,
+    profiles,
+    defaultRegion: config.defaultRegion,
+    logger,
+    registry: metrics.registry,
+    pollMs: config.notices.pollMs,
+    expiryDays: config.notices.expiryDays,
+  });
+
   registerOpsRoutes(server, {
     metrics,
     draining: () => inFlight.stopping,
@@ -411,6 +435,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     logger,
     metrics,
     abandonment,
+    notices,
     filings,
     state,
     dataKeys,
@@ -427,11 +452,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         server.once('error', reject);
         server.listen(port, host, () => {
           abandonment.start();
+          notices.start();
           resolve((server.address() as { port: number }).port);
         });
       }),
     closers: [
       { name: 'abandonment', close: () => abandonment.stop() },
+      { name: 'notices', close: () => notices.stop() },
       ...channelClosers(attached),
       { name: 'filings', close: () => filings.close() },
       { name: 'state', close: () => state.close() },

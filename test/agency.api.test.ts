@@ -149,3 +149,24 @@ describe('agency API without AGENCY_API_KEYS', function () {
     }
   });
 });
+
+describe('agency configuration', () => {
+  it('AGENCY_API_KEYS must be NAME:HASH entries from agency:key, names unique; a mistake names the variable, never the value', async () => {
+    const { loadConfig } = await import('../src/config.js');
+    expect(loadConfig({ AGENCY_API_KEYS: `${DESK.entry}, ${BACK_OFFICE.entry}` }).agency.keys.map((k) => k.name)).to.deep.equal(['review-desk-1', 'back-office']);
+    for (const bad of [DESK.key, 'desk', `${DESK.entry},${DESK.entry}`, `bad name:${DESK.entry.split(':')[1]}`]) {
+      const err = (() => {
+        try {
+          loadConfig({ AGENCY_API_KEYS: bad });
+        } catch (e) {
+          return e as Error;
+        }
+        return undefined;
+      })();
+      expect(err?.message, bad).to.match(/AGENCY_API_KEYS must be comma-separated NAME:HASH entries/);
+      expect(err?.message).to.not.include(DESK.key);
+    }
+    expect(loadConfig({}).agency).to.deep.equal({ keys: [], sessionTtlSeconds: 28_800 });
+    expect(loadConfig({}).notices).to.deep.equal({ pollMs: 5_000, expiryDays: 7 });
+  });
+});

@@ -172,7 +172,9 @@ describe('LowdbFilingStore: the filings file', () => {
     it('after a key rotation reads filings sealed with the older key, and reseal() moves them to the new one', async () => {
       const path = freshPath();
       const before = await LowdbFilingStore.open({ keys: DataKeyRing.fromText(OLD_TEST_DATA_KEY), path });
-      const { stored } = await before.submit(personal());
+      const origin = { channel: 'webchat', conversation: { id: 'c-old-key' } };
+      const { stored } = await before.submit({ ...personal(), origin });
+      await before.setStatus(stored.reference, 'REJECTED', { actor: { kind: 'agency' }, reason: '旧密钥下的原因' });
       await before.close();
 
       // The new key current, the old one still readable (DATA_ENCRYPTION_KEY new, DATA_ENCRYPTION_KEYS old).
@@ -185,9 +187,11 @@ describe('LowdbFilingStore: the filings file', () => {
       await during.close();
       expect(raw(path).filings[stored.reference]!.keyId).to.equal(TEST_KEYS.current.id);
 
-      // The old key can go now.
+      // The old key can go now: the filing, the reasons in its history and its origin open under the new one.
       const after = await openAt(path);
       expect((await after.get(stored.reference))?.filing).to.deep.equal(personal().filing);
+      expect((await after.get(stored.reference))?.history.at(-1)?.reason).to.equal('旧密钥下的原因');
+      expect((await after.get(stored.reference))?.origin).to.deep.equal(origin);
       expect((await after.findByIdNumber('11010519491231002X')).map((f) => f.reference)).to.deep.equal([stored.reference]);
     });
 

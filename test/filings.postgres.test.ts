@@ -235,7 +235,9 @@ describe('PostgresFilingStore on a real PostgreSQL', () => {
       it('after a key rotation every instance reads both keys; reseal() moves rows to the new key and lookups keep working', async () => {
         const table = freshTable();
         const before = await instance(table, { keys: DataKeyRing.fromText(OLD_TEST_DATA_KEY) });
-        const filed = await Promise.all(Array.from({ length: 3 }, () => before.submit(personal())));
+        const origin = { channel: 'webchat', conversation: { id: 'c-rotated' } };
+        const filed = await Promise.all(Array.from({ length: 3 }, () => before.submit({ ...personal(), origin })));
+        await before.setStatus(filed[0]!.stored.reference, 'REJECTED', { actor: { kind: 'agency' }, reason: '旧密钥下的原因' });
         const rotated = DataKeyRing.fromText(TEST_DATA_KEY, [OLD_TEST_DATA_KEY]);
         const [a, b] = [await instance(table, { keys: rotated }), await instance(table, { keys: rotated })];
         const newer = await a.submit(personal());
@@ -246,6 +248,9 @@ describe('PostgresFilingStore on a real PostgreSQL', () => {
         expect(new Set((await rowsOf(table)).map((r) => r.key_id))).to.deep.equal(new Set([TEST_KEYS.current.id]));
         const after = await instance(table, { keys: TEST_KEYS });
         expect((await after.get(filed[0]!.stored.reference))?.filing).to.deep.equal(personal().filing);
+        // The reasons in the history and where notices go moved to the new key with the rest.
+        expect((await after.get(filed[0]!.stored.reference))?.history.at(-1)?.reason).to.equal('旧密钥下的原因');
+        expect((await after.get(filed[1]!.stored.reference))?.origin).to.deep.equal(origin);
         expect(await after.findByIdNumber('11010519491231002X')).to.have.length(4);
       });
 

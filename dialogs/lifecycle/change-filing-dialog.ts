@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { TurnContext } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { compareDates } from '../../src/domain/calendar.js';
 import { groupOf } from '../../src/domain/categories.js';
@@ -14,7 +15,7 @@ import { TurnKit } from '../turn-kit.js';
 import { filingParams, statusToday } from './filing-status.js';
 import { IDENTITY_CHECK_DIALOG, IdentityCheckDialog, type IdentityCheckOptions, type IdentityCheckResult } from './identity-check-dialog.js';
 import { LC_CHANGE_FIELD, LC_CHANGE_VALUE, type ChangeableField } from './lifecycle-askings.js';
-import { lifecycleHost, profileOf, recordOf, setStatusByPerson } from './lifecycle-host.js';
+import { lifecycleHost, profileOf, recordOf } from './lifecycle-host.js';
 
 export const CHANGE_FILING_DIALOG = 'lifecycle.change';
 
@@ -114,8 +115,13 @@ export class ChangeFilingDialog extends ComponentDialog {
       profileId: profile.id,
       profileVersion: profile.version,
       filing: checked.value as Record<string, unknown>,
+      // The store marks the old filing CHANGED (replacedBy the new one) in the same durable step.
+      replaces: old.reference,
+      // Notices about the new filing go where this conversation is (as for a first filing).
+      ...(step.context.activity.channelId
+        ? { origin: { channel: step.context.activity.channelId, conversation: TurnContext.getConversationReference(step.context.activity), locale: kit.locale } }
+        : {}),
     });
-    await setStatusByPerson(this.deps, old.reference, 'CHANGED');
     await kit.say(kit.t('lifecycle.change.done', { reference: stored.reference, old: old.reference, field: kit.t(`prompts.${LC_CHANGE_FIELD.id}.choices.${values.field}`) }), {
       lifecycle: 'change',
       filing: { reference: stored.reference, category: stored.category, status: stored.status, replaces: old.reference },

@@ -58,5 +58,5 @@ export function subjectOf(context: TurnContext, reference?: string): IdentitySub
 
 /** Moves a filing to `status` as the person's own act (the store records who, for the audit trail). */
 export async function setStatusByPerson(deps: Pick<DialogDeps, 'filings'>, reference: string, status: 'CANCELLED' | 'CHANGED'): Promise<StoredFiling | undefined> {
-  return deps.filings.setStatus(reference, status);
+  return deps.filings.setStatus(reference, status, { actor: { kind: 'person' } });
 }

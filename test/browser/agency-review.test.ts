@@ -42,6 +42,7 @@ describe('the agency review page in a real browser', function () {
     await page().click('#sign-in-button');
     await page().waitForFunction((text) => document.getElementById('sign-in-error')?.textContent === text, w('signInFailed'));
     expect(await page().isVisible('#queue')).to.equal(false);
+    expect(await browser.axe(), 'axe: the sign-in').to.deep.equal([]);
   });
 
   it('signs in with a key: the queue shows the SUBMITTED filings, oldest first; the cookie is HttpOnly and SameSite=Strict', async () => {
@@ -51,6 +52,7 @@ describe('the agency review page in a real browser', function () {
     expect(await page().textContent('#signed-in-as')).to.equal(w('signedInAs', { name: 'review-desk-1' }));
     await page().waitForFunction(() => document.querySelectorAll('#queue-table tbody tr').length === 2);
     expect(await queueRefs()).to.deep.equal([first, second]);
+    expect(await browser.axe(), 'axe: the queue').to.deep.equal([]);
     const cookies = await browser.context.cookies(`${server.base}/agency/`);
     const session = cookies.find((c) => c.name === 'agency_session');
     expect(session).to.deep.include({ httpOnly: true, sameSite: 'Strict', path: '/agency' });
@@ -66,6 +68,7 @@ describe('the agency review page in a real browser', function () {
     expect(fields).to.include('张三');
     expect(await page().textContent('#filing-reference')).to.include(first);
     expect(await page().$$eval('#filing-history li', (items) => items.length)).to.equal(1);
+    expect(await browser.axe(), 'axe: a filing').to.deep.equal([]);
   });
 
   it('approves: the filing leaves the queue and is EFFECTIVE, by this key, in its history', async () => {

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { TurnContext } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { compareDates } from '../../src/domain/calendar.js';
 import { groupOf } from '../../src/domain/categories.js';
 import { expectedEndDate, isFilable, validateFiling, type FilableCategory } from '../../src/domain/filing.js';
 import { earliestCancelDate } from '../../src/domain/lifecycle.js';
 import type { RegionProfile } from '../../src/domain/profile.js';
-import type { StoredFiling } from '../../src/filings/filing-store.js';
+import { FilingStoreError, type StoredFiling } from '../../src/filings/filing-store.js';
 import { ASKINGS } from '../conversation-askings.js';
 import type { DialogDeps } from '../dialog-deps.js';
 import { asked, QuestionPrompt } from '../form/question-prompt.js';
@@ -14,7 +15,7 @@ import { TurnKit } from '../turn-kit.js';
 import { filingParams, statusToday } from './filing-status.js';
 import { IDENTITY_CHECK_DIALOG, IdentityCheckDialog, type IdentityCheckOptions, type IdentityCheckResult } from './identity-check-dialog.js';
 import { LC_CHANGE_FIELD, LC_CHANGE_VALUE, type ChangeableField } from './lifecycle-askings.js';
-import { lifecycleHost, profileOf, recordOf, setStatusByPerson } from './lifecycle-host.js';
+import { lifecycleHost, profileOf, recordOf } from './lifecycle-host.js';
 
 export const CHANGE_FILING_DIALOG = 'lifecycle.change';
 
@@ -108,14 +109,25 @@ export class ChangeFilingDialog extends ComponentDialog {
       await kit.say(kit.t('lifecycle.change.invalid', { problem, ...filingParams(kit, profile) }), { lifecycle: 'change', error: 'FILING_INVALID', problem: checked.error });
       return step.endDialog();
     }
-    const { stored } = await this.deps.filings.submit({
-      idempotencyKey: values.key!,
-      category: old.category,
-      profileId: profile.id,
-      profileVersion: profile.version,
-      filing: checked.value as Record<string, unknown>,
-    });
-    await setStatusByPerson(this.deps, old.reference, 'CHANGED');
+    let stored: StoredFiling;
+    try {
+      // The store files the new filing and marks the old one CHANGED (replacedBy) in one durable step.
+      ({ stored } = await this.deps.filings.submit({
+        idempotencyKey: values.key!,
+        category: old.category,
+        profileId: profile.id,
+        profileVersion: profile.version,
+        filing: checked.value as Record<string, unknown>,
+        replaces: old.reference,
+        origin: { channel: step.context.activity.channelId, conversation: TurnContext.getConversationReference(step.context.activity), locale: kit.locale },
+      }));
+    } catch (e) {
+      if (!(e instanceof FilingStoreError && e.code === 'ILLEGAL_TRANSITION')) throw e;
+      // It moved on since the person was asked (cancelled or changed elsewhere, expired).
+      const now = await this.deps.filings.get(old.reference);
+      await kit.say(kit.t('lifecycle.change.notChangeable', { ...filingParams(kit, profile), reference: old.reference, status: kit.t(`pages.receipt.statuses.${now?.status ?? old.status}`) }), { lifecycle: 'change', refused: 'NOT_CHANGEABLE' });
+      return step.endDialog();
+    }
     await kit.say(kit.t('lifecycle.change.done', { reference: stored.reference, old: old.reference, field: kit.t(`prompts.${LC_CHANGE_FIELD.id}.choices.${values.field}`) }), {
       lifecycle: 'change',
       filing: { reference: stored.reference, category: stored.category, status: stored.status, replaces: old.reference },

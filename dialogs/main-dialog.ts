@@ -24,6 +24,7 @@ import { CheckFilingDialog } from './lifecycle/check-filing-dialog.js';
 import { isLifecyclePrompt } from './lifecycle/lifecycle-askings.js';
 import { lifecycleRequest, type LifecycleRequest } from './lifecycle/lifecycle-request.js';
 import { askForPerson } from './handoff-request.js';
+import { asksReceiptBySms, menuAfterSubmit, textReceipt } from './lifecycle/receipt-by-sms.js';
 
 export const MAIN_DIALOG = 'main';
 const START_OVER_DIALOG = `${MAIN_DIALOG}.startOver`;
@@ -134,6 +135,11 @@ export class MainDialog extends ComponentDialog {
       // "Submit" again after the filing went in (a double click, a resent message): the same filing, told again.
       const filing = kit.state.submitted;
       await kit.say(kit.t('messages.alreadySubmitted', { reference: filing.reference }), { filing, repeated: true });
+      return this.restart(dc);
+    }
+    if (!kit.state.active && kit.state.submitted && asksReceiptBySms(kit, text)) {
+      // The reference by SMS, offered on the menu after submitting.
+      await textReceipt(kit);
       return this.restart(dc);
     }
     const waiting = waitingPrompt(dc);
@@ -285,6 +291,9 @@ export class MainDialog extends ComponentDialog {
     }
     // Greeted once: the menu after an answer, an outcome or a submission only asks what else; right after the welcome it does not greet again.
     const variant = fresh ? 'again' : step.context.activity.type !== ActivityTypes.Message ? 'afterWelcome' : undefined;
+    // Right after a submission, "anything else?" also offers the reference by SMS.
+    const afterSubmit = (step.options as { afterSubmit?: boolean } | undefined)?.afterSubmit === true ? await menuAfterSubmit(kit, MENU.id) : undefined;
+    if (afterSubmit) return step.prompt(QuestionPrompt.ID, asked({ promptId: MENU.id, ...afterSubmit }));
     return step.prompt(QuestionPrompt.ID, asked({ promptId: MENU.id, ...(variant ? { textKey: `prompts.${MENU.id}.${variant}` } : {}) }));
   }
 
@@ -327,7 +336,8 @@ export class MainDialog extends ComponentDialog {
   }
 
   private async again(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.replaceDialog(`${MAIN_DIALOG}.steps`, { fresh: true });
+    const submitted = (step.result as { kind?: string } | undefined)?.kind === 'submitted';
+    return step.replaceDialog(`${MAIN_DIALOG}.steps`, { fresh: true, ...(submitted ? { afterSubmit: true } : {}) });
   }
 }
 

@@ -104,4 +104,19 @@ describe('after submitting, in the dialogs', () => {
     expect(Chat.textOf(right)).to.contain('\"submitted, waiting for review\" and cannot be cancelled');
     expect(chat.transcript.map((a) => a.text ?? '').join('\n')).to.not.contain(code);
   });
+
+  it('right after submitting, the reference by SMS is offered and sent once to the phone on file', async () => {
+    const chat = new Chat();
+    await chat.follow(TMP_OTHER_SCRIPT);
+    const submitted = await chat.say('确认提交');
+    const reference = Chat.channelData<{ reference: string }>(submitted, 'filing')!.reference;
+    expect(Chat.promptOf(submitted)).to.equal('menu.main');
+    expect(Chat.textOf(submitted)).to.contain('还有什么可以帮您？').and.contain('回复“短信发送编号”').and.contain('138****5678');
+    const sent = await chat.say('短信发送编号');
+    expect(Chat.textOf(sent)).to.contain(`备案编号 ${reference} 已用短信发到 138****5678`);
+    expect(Chat.promptOf(sent)).to.equal('menu.main');
+    expect(chat.texted.filter((m) => m.purpose === 'reference')).to.deep.equal([{ to: PHONE, purpose: 'reference', text: chat.texts.t('zh-CN', 'lifecycle.sms.reference', { reference, category: '自主转诊人员' }) }]);
+    expect(Chat.textOf(await chat.say('发送编号'))).to.contain('已经用短信发过了');
+    expect(chat.texted.filter((m) => m.purpose === 'reference')).to.have.length(1);
+  });
 });

@@ -167,7 +167,9 @@ describe('SMS senders', () => {
         req.on('data', (c: Buffer) => (body += c.toString('utf8')));
         req.on('end', () => {
           seen.push({ headers: req.headers, body: JSON.parse(body) as unknown });
-          res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+          // (Not chained: restify, loaded by other tests in the same process, patches writeHead to return nothing.)
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end('{}');
         });
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

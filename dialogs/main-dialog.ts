@@ -163,6 +163,12 @@ export class MainDialog extends ComponentDialog {
 
   private async command(dc: DialogContext, kit: TurnKit, command: Command, waiting: WaitingPrompt | undefined, intent?: IntentReading): Promise<DialogTurnResult | undefined> {
     const asking = waiting?.options.promptId;
+    // Back or start over at a question of checking, cancelling or changing a filing leaves that, not the filing under way.
+    if ((command === 'back' || command === 'cancel') && isLifecyclePrompt(asking)) {
+      delete kit.state.lifecycle;
+      await kit.say(kit.t('lifecycle.left'), { lifecycle: 'left' });
+      return dc.endDialog();
+    }
     switch (command) {
       case 'help': {
         const own = waiting ? waiting.prompt.askingOf(asking!) : undefined;

@@ -42,6 +42,18 @@ describe('after submitting, in the dialogs', () => {
     await chat.follow([['明天', 'details.institutions']]);
   });
 
+  it('重新开始 or back at a question of the check leaves the check, not the filing under way', async () => {
+    const chat = new Chat();
+    await chat.follow(upTo(TMP_OTHER_TO_SUMMARY, 'details.startDate'));
+    for (const command of ['重新开始', '返回上一步']) {
+      await chat.follow([['查询备案', 'lifecycle.find']]);
+      const left = await chat.say(command);
+      expect(Chat.textOf(left)).to.contain('不再查询或办理这份备案');
+      expect(Chat.promptOf(left), command).to.equal('details.startDate');
+    }
+    await chat.follow([['明天', 'details.institutions']]);
+  });
+
   it('a bare reference at a question starts the check; the agency\'s reason for a rejection is shown', async () => {
     const filings = new MemoryFilingStore();
     const reference = await fileOn(filings);

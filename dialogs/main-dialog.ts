@@ -149,8 +149,8 @@ export class MainDialog extends ComponentDialog {
     const command = recogniseCommand(kit, text);
     if (command) return this.command(dc, kit, command, waiting);
     // 查询备案 / 取消备案 / 变更备案, or a bare reference, at any question (not over their own questions): that dialog, then the question again.
-    const request = isLifecyclePrompt(waiting?.options.promptId) ? undefined : lifecycleRequest(text, kit.locale, this.deps.understanding);
-    if (request && !(reading && ANSWER_READINGS.has(reading.status))) return dc.beginDialog(request.dialog, request.options);
+    const request = isLifecyclePrompt(waiting?.options.promptId) ? undefined : lifecycleRequest(text, kit.locale, this.deps.understanding, kit.deps.texts);
+    if (request && (request.exact || !(reading && ANSWER_READINGS.has(reading.status)))) return dc.beginDialog(request.dialog, request.options);
     const intent = this.deps.understanding.intent(text, kit.locale);
     if (!intent || waiting?.prompt.askingOf(waiting.options.promptId).answersIntents?.includes(intent.intent)) return undefined;
     // A reading of the words as an answer (taken, to confirm, or close) is not stolen by an intent, except
@@ -289,9 +289,10 @@ export class MainDialog extends ComponentDialog {
     if (text && !fresh && !handled) {
       // The first words may already say what the person wants: a menu choice (an emergency told in words
       // goes straight to the advice), a common question, the other language, help.
+      const request = lifecycleRequest(text, kit.locale, this.deps.understanding, kit.deps.texts);
+      if (request?.exact) return step.next(request);
       const chosen = this.menuChoice(kit, text);
       if (chosen) return step.next(chosen);
-      const request = lifecycleRequest(text, kit.locale, this.deps.understanding);
       if (request) return step.next(request);
       await this.firstWords(kit, text);
     }

@@ -42,6 +42,20 @@ describe('after submitting, in the dialogs', () => {
     await chat.follow([['明天', 'details.institutions']]);
   });
 
+  it('the words the menu advertises start their dialogs in both languages (exact, whatever the classifier says)', async () => {
+    for (const [locale, words] of [
+      ['zh-CN', ['查询备案', '变更备案', '取消备案', '修改备案']],
+      ['en-US', ['check my filing', 'change filing', 'cancel filing', 'Change my filing.']],
+    ] as const) {
+      for (const said of words) {
+        const chat = new Chat({ locale });
+        const menu = await chat.say(locale === 'zh-CN' ? '你好' : 'hello');
+        expect(Chat.textOf(menu)).to.contain(locale === 'zh-CN' ? '“查询备案”“变更备案”“取消备案”' : '"check my filing", "change my filing", "cancel my filing"');
+        expect(Chat.promptOf(await chat.say(said)), said).to.equal('lifecycle.find');
+      }
+    }
+  });
+
   it('重新开始 or back at a question of the check leaves the check, not the filing under way', async () => {
     const chat = new Chat();
     await chat.follow(upTo(TMP_OTHER_TO_SUMMARY, 'details.startDate'));

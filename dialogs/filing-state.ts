@@ -48,7 +48,8 @@ export interface FilingState extends FormProgress {
   intake?: Intake;
   details: Details;
   idempotencyKey: string;
-  submitted?: { reference: string; category: string; status: string };
+  /** The filing this conversation submitted last; `texted` once its reference was sent by SMS (dialogs/lifecycle/receipt-by-sms.ts). */
+  submitted?: { reference: string; category: string; status: string; texted?: boolean };
   /** The submitted filing a change is being asked about (dialogs/lifecycle/): its reference, profile and what may change. No personal data. */
   lifecycle?: { reference: string; profileId: string; changeable: string[] };
   /** The person asked for a person and is in the handoff queue or with an agent (src/handoff/): their messages go there. */

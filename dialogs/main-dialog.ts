@@ -24,6 +24,7 @@ import { CheckFilingDialog } from './lifecycle/check-filing-dialog.js';
 import { isLifecyclePrompt } from './lifecycle/lifecycle-askings.js';
 import { lifecycleRequest, type LifecycleRequest } from './lifecycle/lifecycle-request.js';
 import { askForPerson } from './handoff-request.js';
+import { asksReceiptBySms, menuAfterSubmit, textReceipt } from './lifecycle/receipt-by-sms.js';
 
 export const MAIN_DIALOG = 'main';
 const START_OVER_DIALOG = `${MAIN_DIALOG}.startOver`;
@@ -136,6 +137,11 @@ export class MainDialog extends ComponentDialog {
       await kit.say(kit.t('messages.alreadySubmitted', { reference: filing.reference }), { filing, repeated: true });
       return this.restart(dc);
     }
+    if (!kit.state.active && kit.state.submitted && asksReceiptBySms(kit, text)) {
+      // The reference by SMS, offered on the menu after submitting.
+      await textReceipt(kit);
+      return this.restart(dc);
+    }
     const waiting = waitingPrompt(dc);
     const reading = waiting ? (await waiting.prompt.read(dc.context, waiting.state, waiting.options)).recognition : undefined;
     // A button, a number or a choice's own words answer the question, even when they are a command word too (急诊 at "what is happening now").
@@ -143,8 +149,8 @@ export class MainDialog extends ComponentDialog {
     const command = recogniseCommand(kit, text);
     if (command) return this.command(dc, kit, command, waiting);
     // 查询备案 / 取消备案 / 变更备案, or a bare reference, at any question (not over their own questions): that dialog, then the question again.
-    const request = isLifecyclePrompt(waiting?.options.promptId) ? undefined : lifecycleRequest(text, kit.locale, this.deps.understanding);
-    if (request && !(reading && ANSWER_READINGS.has(reading.status))) return dc.beginDialog(request.dialog, request.options);
+    const request = isLifecyclePrompt(waiting?.options.promptId) ? undefined : lifecycleRequest(text, kit.locale, this.deps.understanding, kit.deps.texts);
+    if (request && (request.exact || !(reading && ANSWER_READINGS.has(reading.status)))) return dc.beginDialog(request.dialog, request.options);
     const intent = this.deps.understanding.intent(text, kit.locale);
     if (!intent || waiting?.prompt.askingOf(waiting.options.promptId).answersIntents?.includes(intent.intent)) return undefined;
     // A reading of the words as an answer (taken, to confirm, or close) is not stolen by an intent, except
@@ -157,6 +163,12 @@ export class MainDialog extends ComponentDialog {
 
   private async command(dc: DialogContext, kit: TurnKit, command: Command, waiting: WaitingPrompt | undefined, intent?: IntentReading): Promise<DialogTurnResult | undefined> {
     const asking = waiting?.options.promptId;
+    // Back or start over at a question of checking, cancelling or changing a filing leaves that, not the filing under way.
+    if ((command === 'back' || command === 'cancel') && isLifecyclePrompt(asking)) {
+      delete kit.state.lifecycle;
+      await kit.say(kit.t('lifecycle.left'), { lifecycle: 'left' });
+      return dc.endDialog();
+    }
     switch (command) {
       case 'help': {
         const own = waiting ? waiting.prompt.askingOf(asking!) : undefined;
@@ -277,14 +289,18 @@ export class MainDialog extends ComponentDialog {
     if (text && !fresh && !handled) {
       // The first words may already say what the person wants: a menu choice (an emergency told in words
       // goes straight to the advice), a common question, the other language, help.
+      const request = lifecycleRequest(text, kit.locale, this.deps.understanding, kit.deps.texts);
+      if (request?.exact) return step.next(request);
       const chosen = this.menuChoice(kit, text);
       if (chosen) return step.next(chosen);
-      const request = lifecycleRequest(text, kit.locale, this.deps.understanding);
       if (request) return step.next(request);
       await this.firstWords(kit, text);
     }
     // Greeted once: the menu after an answer, an outcome or a submission only asks what else; right after the welcome it does not greet again.
     const variant = fresh ? 'again' : step.context.activity.type !== ActivityTypes.Message ? 'afterWelcome' : undefined;
+    // Right after a submission, "anything else?" also offers the reference by SMS.
+    const afterSubmit = (step.options as { afterSubmit?: boolean } | undefined)?.afterSubmit === true ? await menuAfterSubmit(kit, MENU.id) : undefined;
+    if (afterSubmit) return step.prompt(QuestionPrompt.ID, asked({ promptId: MENU.id, ...afterSubmit }));
     return step.prompt(QuestionPrompt.ID, asked({ promptId: MENU.id, ...(variant ? { textKey: `prompts.${MENU.id}.${variant}` } : {}) }));
   }
 
@@ -327,7 +343,8 @@ export class MainDialog extends ComponentDialog {
   }
 
   private async again(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.replaceDialog(`${MAIN_DIALOG}.steps`, { fresh: true });
+    const submitted = (step.result as { kind?: string } | undefined)?.kind === 'submitted';
+    return step.replaceDialog(`${MAIN_DIALOG}.steps`, { fresh: true, ...(submitted ? { afterSubmit: true } : {}) });
   }
 }
 

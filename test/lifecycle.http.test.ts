@@ -94,4 +94,112 @@ describe('after submitting, over HTTP: check, cancel and change a filing, identi
     const leaks = server.lines.map((l) => JSON.stringify(l)).filter((l) => l.includes(code) || l.includes(ID) || l.includes(PHONE));
     expect(leaks).to.deep.equal([]);
   });
+
+  /** The agency approves (through the store, as its API does). */
+  async function approve(reference: string): Promise<void> {
+    await server.app.filings.setStatus(reference, 'EFFECTIVE', { actor: { kind: 'agency', name: 'test-office' } });
+  }
+
+  it('a long-term filing cancelled 30 days after its start is refused with the earliest date, and allowed on day 60', async () => {
+    const reference = await file(LT_RESIDENT_TO_SUMMARY);
+    await approve(reference);
+    // Started 2026-12-01; Rizhao: cancel from start + 60 days.
+    clock.today = '2026-12-31';
+    const early = new HttpChat([server.base]);
+    await early.say('你好');
+    const refused = await prove(early, '取消备案', reference);
+    expect(textOf(refused)).to.contain('最早可在2027年1月30日申请取消');
+    expect(refused.map((r) => (r.channelData as { earliest?: string } | undefined)?.earliest).find(Boolean)).to.equal('2027-01-30');
+    expect((await server.app.filings.get(reference))!.status).to.equal('EFFECTIVE');
+
+    clock.today = '2027-01-30';
+    const later = new HttpChat([server.base]);
+    await later.say('你好');
+    const asked = await prove(later, '取消备案', reference);
+    expect(textOf(asked)).to.contain('社保卡和医保电子凭证在参保地的直接结算功能会恢复');
+    expect(promptOf(asked)).to.equal('lifecycle.cancel.confirm');
+    const done = await later.say('确定取消');
+    expect(textOf(done.replies)).to.contain(`备案 ${reference} 已取消`);
+    const cancelled = (await server.app.filings.get(reference))!;
+    expect(cancelled.status).to.equal('CANCELLED');
+    expect(cancelled.history.at(-1)).to.deep.include({ from: 'EFFECTIVE', to: 'CANCELLED', actor: { kind: 'person' } });
+  });
+
+  it('a change asks the filing\'s own question and checks, produces a new reference and marks the old one CHANGED', async () => {
+    const reference = await file(LT_RESIDENT_TO_SUMMARY);
+    await approve(reference);
+    clock.today = '2027-02-01';
+    const chat = new HttpChat([server.base]);
+    await chat.say('你好');
+    const asked = await prove(chat, '变更备案', reference);
+    expect(promptOf(asked)).to.equal('lifecycle.change.field');
+    expect(promptOf((await chat.say('定点医疗机构')).replies)).to.equal('lifecycle.change.institutions');
+    // The filing's checks: four institutions are too many under Rizhao (1 to 3).
+    const tooMany = await chat.say('甲医院，乙医院，丙医院，丁医院');
+    expect(promptOf(tooMany.replies)).to.equal('lifecycle.change.institutions');
+    const done = await chat.say('上海市第六人民医院');
+    const filing = done.replies.map((r) => (r.channelData as { filing?: { reference: string; replaces: string } } | undefined)?.filing).find(Boolean)!;
+    expect(filing.replaces).to.equal(reference);
+    expect(filing.reference).to.not.equal(reference);
+    const old = (await server.app.filings.get(reference))!;
+    const fresh = (await server.app.filings.get(filing.reference))!;
+    expect(old.status).to.equal('CHANGED');
+    expect(old.replacedBy).to.equal(fresh.reference);
+    expect(fresh.replaces).to.equal(reference);
+    expect(fresh.status).to.equal('SUBMITTED');
+    expect((fresh.filing as { institutions: string[] }).institutions).to.deep.equal(['上海市第六人民医院']);
+    expect((fresh.filing as { startDate: string }).startDate).to.equal('2027-02-01');
+    // The old one, checked again, says what replaced it.
+    const again = new HttpChat([server.base]);
+    await again.say('你好');
+    expect(textOf(await prove(again, '查询备案', reference))).to.contain(fresh.reference);
+  });
+
+  it('a wrong code five times locks out, with a clear message, counted in /metrics; the lockout holds for a new conversation', async () => {
+    const reference = await file(TMP_OTHER_SCRIPT);
+    const chat = new HttpChat([server.base]);
+    await chat.say('你好');
+    expect(promptOf((await chat.say(reference)).replies), 'a bare reference starts the check').to.equal('lifecycle.idNumber');
+    await chat.say(ID);
+    await chat.say(PHONE);
+    const right = lastCode();
+    const wrong = right === '000000' ? '111111' : '000000';
+    for (let remaining = 4; remaining >= 1; remaining--) {
+      const { replies } = await chat.say(wrong);
+      expect(textOf(replies)).to.contain(`还可以再试${remaining}次`);
+      expect(promptOf(replies)).to.equal('lifecycle.code');
+    }
+    const locked = await chat.say(wrong);
+    expect(textOf(locked.replies)).to.match(/尝试次数过多.*15分钟后再试/s);
+    expect(promptOf(locked.replies)).to.equal('menu.main');
+
+    const other = new HttpChat([server.base]);
+    await other.say('你好');
+    await other.say('查询备案');
+    const refused = await other.say(reference);
+    expect(textOf(refused.replies)).to.contain('尝试次数过多');
+    expect(promptOf(refused.replies)).to.equal('menu.main');
+
+    const metrics = await (await fetch(`${server.base}/metrics`)).text();
+    expect(metrics).to.match(/identity_checks_total\{outcome="locked_out"\} [1-9]/);
+    expect(metrics).to.match(/identity_checks_total\{outcome="code_wrong"\} [5-9]/);
+    expect(metrics).to.match(/identity_checks_total\{outcome="refused_locked"\} [1-9]/);
+  });
+
+  it('by ID number when the reference is lost, in English; details that do not match get the same answer as a filing that does not exist', async () => {
+    await file(TMP_OTHER_SCRIPT);
+    const chat = new HttpChat([server.base], 'en-US');
+    await chat.say('hello');
+    expect(promptOf((await chat.say('check my filing')).replies)).to.equal('lifecycle.find');
+    expect(promptOf((await chat.say(ID)).replies), 'the ID number was given as the key').to.equal('lifecycle.phone');
+    const mismatch = await chat.say('13900001111');
+    expect(textOf(mismatch.replies)).to.contain('does not match our records');
+    expect(promptOf(mismatch.replies)).to.equal('lifecycle.find');
+    await chat.say(ID);
+    await chat.say(PHONE);
+    const shown = textOf((await chat.say(lastCode())).replies);
+    expect(shown).to.contain('submitted, waiting for review');
+    expect(shown).to.match(/YD\d{8}-/);
+    expect(shown).to.not.contain(ID);
+  });
 });

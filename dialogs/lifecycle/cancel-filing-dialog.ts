@@ -70,7 +70,14 @@ export class CancelFilingDialog extends ComponentDialog {
       return step.endDialog();
     }
     const stored = await setStatusByPerson(this.deps, reference, 'CANCELLED');
-    await kit.say(kit.t('lifecycle.cancel.done', { reference }), { lifecycle: 'cancel', filing: { reference, status: stored?.status ?? 'CANCELLED' } });
+    if (!stored) {
+      // It moved on since the person was asked (expired, changed elsewhere): told how it stands now.
+      const now = await this.deps.filings.get(reference);
+      const profile = now ? profileOf(now, this.deps) : kit.profile;
+      await kit.say(kit.t('lifecycle.cancel.notCancellable', { ...filingParams(kit, profile), status: kit.t(`pages.receipt.statuses.${now?.status ?? 'CANCELLED'}`) }), { lifecycle: 'cancel', refused: 'NOT_CANCELLABLE' });
+      return step.endDialog();
+    }
+    await kit.say(kit.t('lifecycle.cancel.done', { reference }), { lifecycle: 'cancel', filing: { reference, status: stored.status } });
     return step.endDialog();
   }
 }

@@ -6,7 +6,7 @@ import { groupOf } from '../../src/domain/categories.js';
 import { expectedEndDate, isFilable, validateFiling, type FilableCategory } from '../../src/domain/filing.js';
 import { earliestCancelDate } from '../../src/domain/lifecycle.js';
 import type { RegionProfile } from '../../src/domain/profile.js';
-import type { StoredFiling } from '../../src/filings/filing-store.js';
+import { FilingStoreError, type StoredFiling } from '../../src/filings/filing-store.js';
 import { ASKINGS } from '../conversation-askings.js';
 import type { DialogDeps } from '../dialog-deps.js';
 import { asked, QuestionPrompt } from '../form/question-prompt.js';
@@ -109,19 +109,25 @@ export class ChangeFilingDialog extends ComponentDialog {
       await kit.say(kit.t('lifecycle.change.invalid', { problem, ...filingParams(kit, profile) }), { lifecycle: 'change', error: 'FILING_INVALID', problem: checked.error });
       return step.endDialog();
     }
-    const { stored } = await this.deps.filings.submit({
-      idempotencyKey: values.key!,
-      category: old.category,
-      profileId: profile.id,
-      profileVersion: profile.version,
-      filing: checked.value as Record<string, unknown>,
-      // The store marks the old filing CHANGED (replacedBy the new one) in the same durable step.
-      replaces: old.reference,
-      // Notices about the new filing go where this conversation is (as for a first filing).
-      ...(step.context.activity.channelId
-        ? { origin: { channel: step.context.activity.channelId, conversation: TurnContext.getConversationReference(step.context.activity), locale: kit.locale } }
-        : {}),
-    });
+    let stored: StoredFiling;
+    try {
+      // The store files the new filing and marks the old one CHANGED (replacedBy) in one durable step.
+      ({ stored } = await this.deps.filings.submit({
+        idempotencyKey: values.key!,
+        category: old.category,
+        profileId: profile.id,
+        profileVersion: profile.version,
+        filing: checked.value as Record<string, unknown>,
+        replaces: old.reference,
+        origin: { channel: step.context.activity.channelId, conversation: TurnContext.getConversationReference(step.context.activity), locale: kit.locale },
+      }));
+    } catch (e) {
+      if (!(e instanceof FilingStoreError && e.code === 'ILLEGAL_TRANSITION')) throw e;
+      // It moved on since the person was asked (cancelled or changed elsewhere, expired).
+      const now = await this.deps.filings.get(old.reference);
+      await kit.say(kit.t('lifecycle.change.notChangeable', { ...filingParams(kit, profile), reference: old.reference, status: kit.t(`pages.receipt.statuses.${now?.status ?? old.status}`) }), { lifecycle: 'change', refused: 'NOT_CHANGEABLE' });
+      return step.endDialog();
+    }
     await kit.say(kit.t('lifecycle.change.done', { reference: stored.reference, old: old.reference, field: kit.t(`prompts.${LC_CHANGE_FIELD.id}.choices.${values.field}`) }), {
       lifecycle: 'change',
       filing: { reference: stored.reference, category: stored.category, status: stored.status, replaces: old.reference },

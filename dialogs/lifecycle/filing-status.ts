@@ -12,11 +12,10 @@ export function statusToday(stored: StoredFiling, today: string): FilingStatus {
   return statusOn(stored.status, { endDate: recordOf(stored).endDate ?? null }, today);
 }
 
-/** The agency's reason for a rejection, from the filing's status history (the store's audit trail). */
+/** The agency's reason for a rejection, from the filing's audit trail. */
 export function rejectionReason(stored: StoredFiling): string | undefined {
-  const history = (stored as { history?: Array<{ to?: string; status?: string; reason?: string }> }).history ?? [];
-  const entry = [...history].reverse().find((h) => (h.to ?? h.status) === 'REJECTED');
-  return entry?.reason?.trim() || undefined;
+  const event = [...(stored.history ?? [])].reverse().find((h) => h.to === 'REJECTED');
+  return event?.reason?.trim() || undefined;
 }
 
 /** Sentence placeholders of the filing's own profile: its agency and hotline speak, not those of the conversation's. */
@@ -48,6 +47,6 @@ export function filingStatusText(kit: TurnKit, stored: StoredFiling, profile: Re
     row('validity', f.endDate ? kit.t('pages.receipt.validityFixed', { endDate: f.endDate }) : kit.t('pages.receipt.validityOpen')),
     ...(institutions.length > 0 ? [row('institutions', institutions.join(kit.t('common.listSeparator')))] : []),
   ];
-  const next = kit.t(`lifecycle.next.${status}`, { ...params, reference: stored.reference, endDate: f.endDate ?? '' });
+  const next = kit.t(`lifecycle.next.${status}`, { ...params, reference: stored.reference, endDate: f.endDate ?? '', replacedBy: stored.replacedBy ?? '' });
   return [lines.join('\n'), kit.t('lifecycle.check.nextHeading'), next].join('\n\n');
 }

@@ -146,7 +146,7 @@ export class IdentityCheckDialog extends ComponentDialog {
   /** Refuses at once while the filing, the conversation or the address is locked out. */
   private async refusedWhileLocked(kit: TurnKit, step: WaterfallStepContext): Promise<boolean> {
     const values = step.values as Values;
-    const locked = await this.identity.lockedFor(subjectOf(step.context, values.named ?? values.references?.[0]));
+    const locked = await this.identity.refusedFor(subjectOf(step.context, values.named ?? values.references?.[0]));
     if (locked <= 0) return false;
     await this.sayLocked(kit, locked);
     return true;

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { resolveProfile, speakingProfile, type RegionProfile } from '../../src/domain/profile.js';
-import type { StoredFiling } from '../../src/filings/filing-store.js';
+import { FilingStoreError, type StoredFiling } from '../../src/filings/filing-store.js';
 import { CLIENT_ADDRESS_KEY } from '../../src/identity/client-address.js';
 import type { IdentitySubject } from '../../src/identity/identity-check.js';
 import type { DialogDeps } from '../dialog-deps.js';
@@ -56,7 +56,15 @@ export function subjectOf(context: TurnContext, reference?: string): IdentitySub
   };
 }
 
-/** Moves a filing to `status` as the person's own act (the store records who, for the audit trail). */
-export async function setStatusByPerson(deps: Pick<DialogDeps, 'filings'>, reference: string, status: 'CANCELLED' | 'CHANGED'): Promise<StoredFiling | undefined> {
-  return deps.filings.setStatus(reference, status, { actor: { kind: 'person' } });
+/**
+ * Moves a filing to `status` as the person's own act (recorded in its history); undefined when the
+ * store refuses the transition (it moved on meanwhile, e.g. expired or changed in another conversation).
+ */
+export async function setStatusByPerson(deps: Pick<DialogDeps, 'filings'>, reference: string, status: 'CANCELLED'): Promise<StoredFiling | undefined> {
+  try {
+    return await deps.filings.setStatus(reference, status, { actor: { kind: 'person' } });
+  } catch (e) {
+    if (e instanceof FilingStoreError && e.code === 'ILLEGAL_TRANSITION') return undefined;
+    throw e;
+  }
 }

@@ -1,5 +1,6 @@
 import { normalizeReference } from '../../src/filings/reference.js';
-import type { Locale } from '../../src/content/texts.js';
+import { LOCALES, type Locale, type Texts } from '../../src/content/texts.js';
+import { normalizeAnswer } from '../form/recognition.js';
 import type { Understanding } from '../../src/nlu/understanding.js';
 import { CANCEL_FILING_DIALOG } from './cancel-filing-dialog.js';
 import { CHANGE_FILING_DIALOG } from './change-filing-dialog.js';
@@ -10,6 +11,8 @@ import type { IdentityCheckOptions } from './identity-check-dialog.js';
 export interface LifecycleRequest {
   dialog: typeof CHECK_FILING_DIALOG | typeof CANCEL_FILING_DIALOG | typeof CHANGE_FILING_DIALOG;
   options: IdentityCheckOptions;
+  /** Said exactly (the advertised words, or a reference): taken over any reading of the words as an answer. */
+  exact: boolean;
 }
 
 const DIALOG_OF_INTENT = { checkFiling: CHECK_FILING_DIALOG, cancelFiling: CANCEL_FILING_DIALOG, changeFiling: CHANGE_FILING_DIALOG } as const;
@@ -24,17 +27,28 @@ export function referenceIn(text: string): string | undefined {
   return undefined;
 }
 
+type LifecycleIntent = keyof typeof DIALOG_OF_INTENT;
+
+/** The words the menu and the help advertise (content: lifecycle.words.<intent>), exactly, in either language. */
+function exactIntent(text: string, texts: Texts): LifecycleIntent | undefined {
+  const said = normalizeAnswer(text);
+  if (!said) return undefined;
+  return (Object.keys(DIALOG_OF_INTENT) as LifecycleIntent[]).find((intent) => LOCALES.some((l) => texts.list(l, `lifecycle.words.${intent}`).some((w) => normalizeAnswer(w) === said)));
+}
+
 /**
- * 查询备案 / 取消备案 / 变更备案 said in the person's own words (the intents checkFiling, cancelFiling,
- * changeFiling), with or without a reference; or a bare reference, which is a check.
+ * 查询备案 / 取消备案 / 变更备案: the words the menu advertises, or said in the person's own words (the
+ * intents checkFiling, cancelFiling, changeFiling), with or without a reference; or a bare reference,
+ * which is a check.
  */
-export function lifecycleRequest(text: string, locale: Locale, understanding: Understanding): LifecycleRequest | undefined {
+export function lifecycleRequest(text: string, locale: Locale, understanding: Understanding, texts: Texts): LifecycleRequest | undefined {
   const reference = referenceIn(text);
   const options: IdentityCheckOptions = reference ? { reference } : {};
   const rest = reference ? text.normalize('NFKC').replace(/y\s*d[\s\-－—_]*\d{8}[\s\-－—_]*[0-9a-z]{6}/gi, ' ').trim() : text;
-  const intent = rest ? understanding.intent(rest, locale)?.intent : undefined;
-  if (intent === 'checkFiling' || intent === 'cancelFiling' || intent === 'changeFiling') return { dialog: DIALOG_OF_INTENT[intent], options };
+  const exact = rest ? exactIntent(rest, texts) : undefined;
+  const intent = exact ?? (rest ? understanding.intent(rest, locale)?.intent : undefined);
+  if (intent === 'checkFiling' || intent === 'cancelFiling' || intent === 'changeFiling') return { dialog: DIALOG_OF_INTENT[intent], options, exact: exact !== undefined || reference !== undefined };
   // A bare reference (nothing else said, or nothing else understood): the person wants to know how it stands.
-  if (reference && (rest.replace(/[\p{P}\s]/gu, '') === '' || intent === undefined)) return { dialog: CHECK_FILING_DIALOG, options };
+  if (reference && (rest.replace(/[\p{P}\s]/gu, '') === '' || intent === undefined)) return { dialog: CHECK_FILING_DIALOG, options, exact: true };
   return undefined;
 }

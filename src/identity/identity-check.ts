@@ -71,6 +71,13 @@ export class IdentityCheck {
     return Math.max(0, ...remaining);
   }
 
+  /** Before a check starts: the lockout in force (0: none), counted as refused_locked when there is one. */
+  async refusedFor(subject: IdentitySubject): Promise<number> {
+    const locked = await this.lockedFor(subject);
+    if (locked > 0) this.told('refused_locked');
+    return locked;
+  }
+
   /** The details given did not match a filing: one failed attempt. Resolves with the lockout now in force (0: none). */
   async mismatch(subject: IdentitySubject): Promise<number> {
     this.told('mismatch');

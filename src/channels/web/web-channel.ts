@@ -3,6 +3,7 @@ import type { Request, Response, Server } from 'restify';
 import type { ActivityLog } from './activity-log.js';
 import { CorsPolicy } from './cors.js';
 import { clientAddress, HttpError, queryValue, readJsonBody, sendError, sendJson } from '../http.js';
+import { CLIENT_ADDRESS_KEY } from '../../identity/client-address.js';
 import { registerWebDocuments, type WebDocumentsOptions } from './documents.js';
 import { registerWebPage, type WebPageOptions } from './page.js';
 import { RateLimiter, type BucketSpec } from '../rate-limiter.js';
@@ -266,11 +267,16 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     return { conversationId: claims.conversationId, token, expires_in: expiresIn, ...(url ? { streamUrl: url } : {}) };
   };
 
-  /** Runs a turn; resolves with how the bot wants the incoming message kept (see incomingTextMask). */
-  const runTurn = async (activity: Partial<Activity>): Promise<((text: string) => string) | undefined> => {
+  /**
+   * Runs a turn; resolves with how the bot wants the incoming message kept (see incomingTextMask). The
+   * person's address, when the request came from their browser, goes on the turn (CLIENT_ADDRESS_KEY):
+   * the identity check counts failed attempts per address.
+   */
+  const runTurn = async (activity: Partial<Activity>, address?: string): Promise<((text: string) => string) | undefined> => {
     let mask: ((text: string) => string) | undefined;
     try {
       await adapter.processActivity(activity, async (context) => {
+        if (address) context.turnState.set(CLIENT_ADDRESS_KEY, address);
         try {
           await options.logic(context);
         } finally {
@@ -407,7 +413,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       // Typing indicators are not kept: the log is replayed to the page, which needs only what was said.
       const id =
         incoming.type === ActivityTypes.Typing ? `${conversationId}|typing-${randomBytes(6).toString('base64url')}` : await log.append(conversationId, incoming);
-      const mask = await runTurn({ ...incoming, id });
+      const mask = await runTurn({ ...incoming, id }, clientAddress(req, trustProxy));
       // Once the bot has taken it, the message is kept as the bot wants it shown back (personal answers
       // masked): a reload replays 1101**********002X, not the number.
       if (mask && typeof incoming.text === 'string' && incoming.type === ActivityTypes.Message) {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Texts } from '../src/content/texts.js';
 import { emulatorMessage, postMessages, startAppServer, type AppServer } from './support/app-server.js';
 import { TMP_OTHER_TO_SUMMARY } from './support/paths.js';
+import { REDIS_URL, SharedRedis } from './support/redis.js';
 import { AgentClient, AGENTS, agentAccountsEnv } from './support/agents.js';
 
 /**
@@ -101,7 +102,8 @@ describe('hotline: a guided call (HTTP)', () => {
     const log = JSON.stringify(server.lines);
     for (const secret of ['张三', '11010519491231002X', '13812345678', '13912345678', reference]) expect(log).not.to.include(secret);
     const audits = server.lines.filter((l) => l['msg'] === 'agent audit' && l['call'] === call).map((l) => l['audit']);
-    expect(audits).to.include.members(['call_start', 'call_consent', 'call_script_read', 'call_edit', 'call_submit']);
+    expect(audits).to.include.members(['call_start', 'call_answer', 'call_consent', 'call_script_read', 'call_edit', 'call_submit']);
+    expect(server.lines.find((l) => l['audit'] === 'call_answer' && l['call'] === call && l['prompt'] === 'details.phone'), 'an answer audited by the question it answers').to.not.equal(undefined);
   });
 
   it('a filing a person makes on their own (here over /api/messages) records no channel and no agent: the operator is only on guided calls', async () => {
@@ -163,5 +165,41 @@ describe('hotline: a guided call (HTTP)', () => {
     const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
     expect((await agent.call('POST', `calls/${call}/say`, { text: '' })).status).to.equal(400);
     expect((await agent.call('POST', `calls/${call}/edit`, { question: '../../etc' })).status).to.equal(400);
+  });
+});
+
+describe('hotline: a guided call across two instances on one Redis', () => {
+  const redis = new SharedRedis('hotline');
+  let one: AppServer;
+  let two: AppServer;
+  before(async () => {
+    const env = { ...(await agentAccountsEnv()), REDIS_URL, REDIS_KEY_PREFIX: redis.prefix };
+    one = await startAppServer(env);
+    two = await startAppServer(env);
+  });
+  after(async () => {
+    await one.stop();
+    await two.stop();
+    await redis.cleanUp();
+  });
+
+  it('started on one instance, paused there and resumed and continued on the other, with every answer kept', async () => {
+    const onOne = new AgentClient(one.base);
+    await onOne.signIn(AGENTS.wang);
+    const onTwo = Object.assign(new AgentClient(two.base), { cookie: onOne.cookie, csrf: onOne.csrf });
+    const call = (await onOne.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    for (const text of ['办理异地就医备案', '为本人办理', '日照']) await onOne.call('POST', `calls/${call}/say`, { text });
+    await onOne.call('POST', `calls/${call}/pause`);
+    const listed = (await onTwo.call('GET', 'calls')).json['calls'].find((c: { id: string }) => c.id === call);
+    expect(listed).to.include({ status: 'paused', waiting: 'situation.treatmentPlace' });
+    const resumed = await onTwo.call('POST', `calls/${call}/resume`);
+    expect(resumed.json['question']['promptId']).to.equal('situation.treatmentPlace');
+    expect(resumed.json['answers'].map((a: { id: string }) => a.id)).to.deep.equal(['situation.filerMode', 'situation.insuredPlace']);
+    const next = await onTwo.call('POST', `calls/${call}/say`, { text: '上海' });
+    expect(next.json['question']['promptId']).to.equal('consent.personalInfo');
+    // Another agent on the other instance is refused there too.
+    const li = new AgentClient(two.base);
+    await li.signIn(AGENTS.li);
+    expect((await li.call('POST', `calls/${call}/say`, { text: '同意' })).status).to.equal(403);
   });
 });

@@ -129,7 +129,7 @@ export async function callScript(deps: ScriptExportDeps, locale: Locale): Promis
   // 1. Every asking, in the order of the conversation: its spoken form, its words and choices, where each leads.
   const crossOfFirst = placesOf(first, deps.profiles)[2]!;
   const askingKit = await kitOf(sample(first, crossOfFirst), first, locale, deps);
-  const placeholders = { field: w('placeholders.field'), previous: w('placeholders.previous'), answer: w('placeholders.answer'), result: w('placeholders.result') };
+  const placeholders = { field: w('placeholders.field'), previous: w('placeholders.previous'), answer: w('placeholders.answer'), result: w('placeholders.result'), reference: w('placeholders.reference') };
   const askings = [...ASKINGS.values()].map((asking) => {
     const { spoken, written } = spokenOf(askingKit, asking.id, placeholders);
     const scope = { id: asking.id, c: askingKit.q };

@@ -160,6 +160,26 @@ describe('hotline: a guided call (HTTP)', () => {
     expect(await (await fetch(`${server.base}/metrics`)).text()).to.match(/guided_calls_total\{outcome="declined"\} 1/);
   });
 
+  it('resumed right after the consent (the last answer has no label of its own): the recap names the last answer that has one, and the question is asked again', async () => {
+    const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    for (const text of ['办理异地就医备案', '为本人办理', '日照', '上海', '同意']) await agent.call('POST', `calls/${call}/say`, { text });
+    await agent.call('POST', `calls/${call}/pause`);
+    const resumed = await agent.call('POST', `calls/${call}/resume`);
+    expect(resumed.json['said'].map((s: { kind: string }) => s.kind)).not.to.include('error');
+    expect(resumed.json['said'][0]['text']).to.include(zh('labels.situation.treatmentPlace'));
+    expect(resumed.json['question']['promptId']).to.equal('situation.intake');
+  });
+
+  it('a caller who asks for a person (人工服务) is not queued for a handoff: the agent is told they are that person, and the call goes on', async () => {
+    const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    for (const text of ['办理异地就医备案', '为本人办理']) await agent.call('POST', `calls/${call}/say`, { text });
+    const asked = await agent.call('POST', `calls/${call}/say`, { text: '人工服务' });
+    expect(asked.json['said'].map((s: { text: string }) => s.text)).to.deep.equal([zh('spoken.humanInCall')]);
+    expect(asked.json['question']['promptId']).to.equal('situation.insuredPlace');
+    const queue = await agent.call('GET', 'queue');
+    if (queue.status === 200) expect(JSON.stringify(queue.json)).not.to.include(call);
+  });
+
   it('an unknown call is 404; bad input is 400', async () => {
     expect((await agent.call('GET', 'calls/00000000-0000-0000-0000-000000000000')).status).to.equal(404);
     const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;

@@ -8,8 +8,8 @@ import { WebChatDriver } from './webchat-driver.js';
 /**
  * The hotline console in a real Chromium: wrong passwords lock an account out, an agent without a session
  * gets 401, and an agent signs in and runs a guided call for a caller (zh) to a submitted filing — choices
- * by click and by key, the caller's words typed, the outcome script ticked before going on, one answer
- * changed from the side panel — with no console error (the page's CSP allows its own scripts only).
+ * by click and by key, the caller's words typed, paused and resumed, the page reloaded mid-call, the outcome
+ * script ticked before going on, one answer changed from the side panel — with no console error (the page's CSP allows its own scripts only).
  */
 const texts = new Texts();
 const zh = (key: string, params = {}) => texts.t('zh-CN', key, params);
@@ -88,6 +88,16 @@ describe('the hotline console, end to end in a real browser: sign-in, lockout an
     await choose('同意');
     await waitPrompt('situation.intake');
     expect(await page.textContent('#consent-record')).to.include(AGENTS.wang.id);
+    // Paused and resumed; then the page reloaded mid-call: the call is listed, and continues where it was.
+    await page.click('#pause-call');
+    await page.waitForSelector('#paused-notice');
+    await page.click('#resume-call');
+    await waitPrompt('situation.intake');
+    await page.reload();
+    await page.waitForSelector('#open-calls .resume');
+    await page.click('#open-calls .resume');
+    await waitPrompt('situation.intake');
+    expect(await page.textContent('#answers')).to.include('山东省日照市');
     await choose('一步一步回答');
     await waitPrompt('situation.insuranceActive');
     await page.keyboard.press('1'); // 是，正常参保

@@ -2,6 +2,7 @@ import { durationText } from '../src/content/natural.js';
 import type { HandoffReason } from '../src/handoff/handoff.js';
 import { draftView } from './handoff-draft.js';
 import type { TurnKit } from './turn-kit.js';
+import { operatorOf } from './turn-operator.js';
 
 /**
  * The person asked for a person ("人工服务", the menu's choice, or in their own words). With the live
@@ -12,6 +13,11 @@ import type { TurnKit } from './turn-kit.js';
 export async function askForPerson(kit: TurnKit, reason: HandoffReason, waitingAt: string | undefined): Promise<boolean> {
   const desk = kit.deps.handoff;
   const hotline = kit.profile.hotline.value;
+  // A guided call (dialogs/turn-operator.ts): the caller is already talking to a person; never queued.
+  if (operatorOf(kit.context)) {
+    await kit.say(kit.t('spoken.humanInCall', { hotline }), { handoff: { hotline, status: 'unavailable', why: 'guided_call' } });
+    return false;
+  }
   if (!desk) {
     await kit.say(kit.t('messages.human'), { handoff: { hotline } });
     return false;

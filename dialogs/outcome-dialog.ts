@@ -112,22 +112,11 @@ export class OutcomeDialog extends ComponentDialog {
   }
 
   private async sayOutcome(kit: TurnKit, outcome: Outcome): Promise<void> {
-    const lines =
-      outcome.category === 'TMP_EMERGENCY'
-        ? emergencyLines(kit, outcome.reasons)
-        : [outcome.category ? kit.t('messages.outcome.category', { category: categoryName(kit, outcome.category) }) : kit.t(`messages.outcome.${outcome.kind}`), reasonLines(kit, outcome.reasons)];
+    const lines = outcomeLines(kit, outcome);
     // A changed answer that changes the accepted category says so first.
     const before = kit.state.acceptedCategory;
     const reclassified = before !== undefined && before !== outcome.kind ? { from: before, to: outcome.kind } : undefined;
     if (reclassified) lines.unshift(kit.t('messages.reclassified', { from: categoryName(kit, reclassified.from) }));
-    // Each fact once: the reasons already say what a retroactive filing must respect; the note on whose
-    // rules apply only where the outcome or what follows rests on the profile.
-    if (kit.profileIsFallback && restsOnProfile(outcome)) {
-      lines.push(kit.t('messages.outcome.profileFallback', { profile: kit.profile.name[kit.locale] }));
-    }
-    if (outcome.kind === 'MANUAL_REIMBURSEMENT') lines.push(kit.t('messages.manualReimbursement'));
-    if (outcome.kind === 'NO_FILING_NEEDED' && outcome.reasons.includes('SAME_POOLING_AREA')) lines.push(kit.t('messages.noFilingNeeded'));
-    if (outcome.kind === 'CANNOT_FILE') lines.push(kit.t('messages.cannotFile'));
     await kit.say(lines.join('\n\n'), {
       category: outcome.kind,
       reasons: outcome.reasons,
@@ -136,6 +125,27 @@ export class OutcomeDialog extends ComponentDialog {
       ...(reclassified ? { reclassified } : {}),
     });
   }
+}
+
+/**
+ * How an outcome is told, paragraph by paragraph: the category (or what happens instead) with its reasons,
+ * whose rules were applied where they matter, and what to do for an outcome that ends the filing. Also the
+ * hotline's printable script (src/channels/hotline/call-script.ts) tells every outcome with it.
+ */
+export function outcomeLines(kit: TurnKit, outcome: Outcome): string[] {
+  const lines =
+    outcome.category === 'TMP_EMERGENCY'
+      ? emergencyLines(kit, outcome.reasons)
+      : [outcome.category ? kit.t('messages.outcome.category', { category: categoryName(kit, outcome.category) }) : kit.t(`messages.outcome.${outcome.kind}`), reasonLines(kit, outcome.reasons)];
+  // Each fact once: the reasons already say what a retroactive filing must respect; the note on whose
+  // rules apply only where the outcome or what follows rests on the profile.
+  if (kit.profileIsFallback && restsOnProfile(outcome)) {
+    lines.push(kit.t('messages.outcome.profileFallback', { profile: kit.profile.name[kit.locale] }));
+  }
+  if (outcome.kind === 'MANUAL_REIMBURSEMENT') lines.push(kit.t('messages.manualReimbursement'));
+  if (outcome.kind === 'NO_FILING_NEEDED' && outcome.reasons.includes('SAME_POOLING_AREA')) lines.push(kit.t('messages.noFilingNeeded'));
+  if (outcome.kind === 'CANNOT_FILE') lines.push(kit.t('messages.cannotFile'));
+  return lines;
 }
 
 /** The outcome (or the consequences told after it) quotes the region profile's rules. */

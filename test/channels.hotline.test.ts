@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Texts } from '../src/content/texts.js';
 import { emulatorMessage, postMessages, startAppServer, type AppServer } from './support/app-server.js';
 import { TMP_OTHER_TO_SUMMARY } from './support/paths.js';
+import { REDIS_URL, SharedRedis } from './support/redis.js';
 import { AgentClient, AGENTS, agentAccountsEnv } from './support/agents.js';
 
 /**
@@ -101,7 +102,8 @@ describe('hotline: a guided call (HTTP)', () => {
     const log = JSON.stringify(server.lines);
     for (const secret of ['张三', '11010519491231002X', '13812345678', '13912345678', reference]) expect(log).not.to.include(secret);
     const audits = server.lines.filter((l) => l['msg'] === 'agent audit' && l['call'] === call).map((l) => l['audit']);
-    expect(audits).to.include.members(['call_start', 'call_consent', 'call_script_read', 'call_edit', 'call_submit']);
+    expect(audits).to.include.members(['call_start', 'call_answer', 'call_consent', 'call_script_read', 'call_edit', 'call_submit']);
+    expect(server.lines.find((l) => l['audit'] === 'call_answer' && l['call'] === call && l['prompt'] === 'details.phone'), 'an answer audited by the question it answers').to.not.equal(undefined);
   });
 
   it('a filing a person makes on their own (here over /api/messages) records no channel and no agent: the operator is only on guided calls', async () => {
@@ -158,10 +160,66 @@ describe('hotline: a guided call (HTTP)', () => {
     expect(await (await fetch(`${server.base}/metrics`)).text()).to.match(/guided_calls_total\{outcome="declined"\} 1/);
   });
 
+  it('resumed right after the consent (the last answer has no label of its own): the recap names the last answer that has one, and the question is asked again', async () => {
+    const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    for (const text of ['办理异地就医备案', '为本人办理', '日照', '上海', '同意']) await agent.call('POST', `calls/${call}/say`, { text });
+    await agent.call('POST', `calls/${call}/pause`);
+    const resumed = await agent.call('POST', `calls/${call}/resume`);
+    expect(resumed.json['said'].map((s: { kind: string }) => s.kind)).not.to.include('error');
+    expect(resumed.json['said'][0]['text']).to.include(zh('labels.situation.treatmentPlace'));
+    expect(resumed.json['question']['promptId']).to.equal('situation.intake');
+  });
+
+  it('a caller who asks for a person (人工服务) is not queued for a handoff: the agent is told they are that person, and the call goes on', async () => {
+    const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    for (const text of ['办理异地就医备案', '为本人办理']) await agent.call('POST', `calls/${call}/say`, { text });
+    const asked = await agent.call('POST', `calls/${call}/say`, { text: '人工服务' });
+    expect(asked.json['said'].map((s: { text: string }) => s.text)).to.deep.equal([zh('spoken.humanInCall')]);
+    expect(asked.json['question']['promptId']).to.equal('situation.insuredPlace');
+    const queue = await agent.call('GET', 'queue');
+    if (queue.status === 200) expect(JSON.stringify(queue.json)).not.to.include(call);
+  });
+
   it('an unknown call is 404; bad input is 400', async () => {
     expect((await agent.call('GET', 'calls/00000000-0000-0000-0000-000000000000')).status).to.equal(404);
     const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
     expect((await agent.call('POST', `calls/${call}/say`, { text: '' })).status).to.equal(400);
     expect((await agent.call('POST', `calls/${call}/edit`, { question: '../../etc' })).status).to.equal(400);
+  });
+});
+
+describe('hotline: a guided call across two instances on one Redis', () => {
+  const redis = new SharedRedis('hotline');
+  let one: AppServer;
+  let two: AppServer;
+  before(async () => {
+    const env = { ...(await agentAccountsEnv()), REDIS_URL, REDIS_KEY_PREFIX: redis.prefix };
+    one = await startAppServer(env);
+    two = await startAppServer(env);
+  });
+  after(async () => {
+    await one.stop();
+    await two.stop();
+    await redis.cleanUp();
+  });
+
+  it('started on one instance, paused there and resumed and continued on the other, with every answer kept', async () => {
+    const onOne = new AgentClient(one.base);
+    await onOne.signIn(AGENTS.wang);
+    const onTwo = Object.assign(new AgentClient(two.base), { cookie: onOne.cookie, csrf: onOne.csrf });
+    const call = (await onOne.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    for (const text of ['办理异地就医备案', '为本人办理', '日照']) await onOne.call('POST', `calls/${call}/say`, { text });
+    await onOne.call('POST', `calls/${call}/pause`);
+    const listed = (await onTwo.call('GET', 'calls')).json['calls'].find((c: { id: string }) => c.id === call);
+    expect(listed).to.include({ status: 'paused', waiting: 'situation.treatmentPlace' });
+    const resumed = await onTwo.call('POST', `calls/${call}/resume`);
+    expect(resumed.json['question']['promptId']).to.equal('situation.treatmentPlace');
+    expect(resumed.json['answers'].map((a: { id: string }) => a.id)).to.deep.equal(['situation.filerMode', 'situation.insuredPlace']);
+    const next = await onTwo.call('POST', `calls/${call}/say`, { text: '上海' });
+    expect(next.json['question']['promptId']).to.equal('consent.personalInfo');
+    // Another agent on the other instance is refused there too.
+    const li = new AgentClient(two.base);
+    await li.signIn(AGENTS.li);
+    expect((await li.call('POST', `calls/${call}/say`, { text: '同意' })).status).to.equal(403);
   });
 });

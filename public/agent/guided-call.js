@@ -77,27 +77,41 @@
     var start = el('button', { type: 'button', class: 'primary large', id: 'start-call', text: t('start'), onclick: function () {
       act('calls', { locale: language.value });
     } });
-    var list = el('ul', { class: 'paused-calls', id: 'paused-calls' });
+    var list = el('ul', { class: 'open-calls', id: 'open-calls' });
     root.append(
       el('h2', { text: t('title') }),
       el('div', { class: 'start-row' }, [el('label', { for: 'call-language', text: t('language') }), language, start]),
       el('p', { id: 'call-problem', class: 'error', role: 'alert' }),
-      el('h3', { text: t('paused') }),
+      el('h3', { text: t('open') }),
       list
     );
+    // The agent's calls not ended: a paused one is resumed, one left open (a reload) is shown again.
     ac.api('calls').then(function (r) {
       if (!r.ok) return;
-      var paused = r.body.calls.filter(function (c) { return c.status === 'paused'; });
-      if (paused.length === 0) list.append(el('li', { text: t('noPaused') }));
-      paused.forEach(function (c) {
+      var open = r.body.calls.filter(function (c) { return c.status !== 'ended'; });
+      if (open.length === 0) list.append(el('li', { text: t('noOpen') }));
+      open.forEach(function (c) {
         list.append(el('li', {}, [
-          el('span', { text: t('startedAt', { time: time(c.startedAt) }) + ' ' }),
+          el('span', { text: t('startedAt', { time: time(c.startedAt) }) + ' · ' + t('status.' + c.status) + ' ' }),
           el('button', { type: 'button', class: 'resume', 'data-call': c.id, text: t('resume'), onclick: function () {
             screen = { call: c };
-            act('calls/' + c.id + '/resume');
+            if (c.status === 'paused') act('calls/' + c.id + '/resume');
+            else reopen(c.id);
           } }),
         ]));
       });
+    });
+  }
+
+  /** A call left open (the page was reloaded): the question it waits at, asked again. */
+  function reopen(id) {
+    if (busy) return;
+    busy = true;
+    ac.api('calls/' + id).then(function (r) {
+      if (r.ok) draw(r.body);
+      else if (r.status !== 401) fail(r);
+    }, fail).then(function () {
+      busy = false;
     });
   }
 

@@ -244,7 +244,8 @@ export class FilingBot extends ActivityHandler {
 
   private recap(kit: TurnKit): string {
     const answered = FILING_FORM.answered(kit.q);
-    const last = answered.at(-1);
+    // The last answer that has a name (the consent and the description have none).
+    const last = answered.filter((q) => kit.has(`labels.${q.id}`)).at(-1);
     return last ? kit.t('messages.recap', { count: answered.length, last: kit.t(`labels.${last.id}`) }) : kit.t('messages.recapNone');
   }
 

@@ -18,6 +18,8 @@ export interface CallRecord {
   script?: { outcome: string; lines: string[]; read?: { agent: string; at: string } };
   /** The consent, as given orally: to which agent, when. */
   consent?: { given: boolean; agent: string; at: string };
+  /** The question the call waits at (a promptId), for the audit of the next answer and the list of calls. */
+  waiting?: string;
   /** The filing submitted in the call. */
   filing?: { reference: string; category: string; status: string };
   /** How the call ended, for the metrics (counted once). */

@@ -87,6 +87,8 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
 
       /** Runs one turn of the call and keeps what the screen needs of it in the call record. */
       const turn = async (record: CallRecord, agent: SignedInAgent, input: CallInput): Promise<CallScreen> => {
+        // The answer is audited by the question it answers, never by what the caller said.
+        if (input.kind === 'text') audit('call_answer', { agent: agent.id, call: record.id, ...(record.waiting ? { prompt: record.waiting } : {}) });
         const { sent, context } = await adapter.turn(record.id, input, { locale: record.locale, operator: { channel: 'hotline', agentId: agent.id }, continued: record.startedAt !== record.updatedAt }, bot.logic);
         const answers = await readAnswers(context, record.locale);
         const at = now().toISOString();
@@ -108,8 +110,11 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
           finish(record, 'submitted');
         }
         record.updatedAt = at;
+        const screen = callScreen({ record, sent, answers, texts, scriptGate: UNDERSTOOD.id });
+        if (screen.question) record.waiting = screen.question.promptId;
+        else delete record.waiting;
         await calls.put(record);
-        return callScreen({ record, sent, answers, texts, scriptGate: UNDERSTOOD.id });
+        return screen;
       };
 
       const readAnswers = async (context: TurnContext, locale: Locale): Promise<CallAnswer[]> =>
@@ -128,7 +133,15 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
       api.get('calls', async (_req: Request, res: Response, agent: SignedInAgent) => {
         const mine = await calls.ofAgent(agent.id);
         sendJson(res, 200, {
-          calls: mine.map((c) => ({ id: c.id, status: c.status, locale: c.locale, startedAt: c.startedAt, updatedAt: c.updatedAt, ...(c.filing ? { filing: { category: c.filing.category } } : {}) })),
+          calls: mine.map((c) => ({
+            id: c.id,
+            status: c.status,
+            locale: c.locale,
+            startedAt: c.startedAt,
+            updatedAt: c.updatedAt,
+            ...(c.waiting ? { waiting: c.waiting } : {}),
+            ...(c.filing ? { filing: { category: c.filing.category } } : {}),
+          })),
         });
       });
 

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
-import { startAppServer, type AppServer } from './support/app-server.js';
+import { emulatorMessage, postMessages, startAppServer, type AppServer } from './support/app-server.js';
+import { FakeConnector } from './support/fake-connector.js';
+import { FakeWeChatApi, WeChatSender, wechatEnv } from './support/wechat.js';
 import { AgentClient, AGENTS, agentAccountsEnv } from './support/agents.js';
 import { DirectLineClient } from './channels.web.fixtures.js';
-import { events, messages, outsideHours, texts, WebPerson, withinHours } from './support/handoff.js';
+import { events, messages, outsideHours, texts, WebPerson, withinHours, type TestClock } from './support/handoff.js';
 import { openingZh } from './support/paths.js';
 import { Texts } from '../src/content/texts.js';
 
@@ -36,8 +38,10 @@ async function startFiling(person: WebPerson): Promise<void> {
 describe('live handoff to a person (HTTP, web channel)', function () {
   this.timeout(30_000);
   let server: AppServer;
+  let clock: TestClock;
   before(async () => {
-    server = await startAppServer(await agentAccountsEnv(), { overrides: { handoffNow: withinHours() } });
+    clock = withinHours();
+    server = await startAppServer(await agentAccountsEnv(), { overrides: { handoffNow: clock } });
   });
   after(() => server.stop());
 
@@ -157,6 +161,20 @@ describe('live handoff to a person (HTTP, web channel)', function () {
     expect(metricValue(await metricsText(server), 'handoffs_total', 'reason="command",outcome="left"')).to.equal(1);
   });
 
+  it('in English: queued in English, and "leave the queue" leaves', async () => {
+    const wang = new AgentClient(server.base);
+    await wang.signIn(AGENTS.wang);
+    await wang.call('GET', 'queue');
+    const person = new WebPerson(new DirectLineClient(server.base));
+    await person.open('en-US');
+    await person.say('Hello');
+    const queued = texts(await person.say('Talk to a person')).join('\n');
+    expect(queued).to.include('number 1 in the queue').and.include('Leave the queue');
+    expect((await wang.call('GET', 'queue')).json['waiting'][0].locale).to.equal('en-US');
+    expect(texts(await person.say('leave the queue'))[0]).to.equal(T.t('en-US', 'handoff.left'));
+    expect(await server.app.handoff.queue.length()).to.equal(0);
+  });
+
   it('the agent fills the form in for the person: the agent\'s answers move the filing on, the person sees each step', async () => {
     const wang = new AgentClient(server.base);
     await wang.signIn(AGENTS.wang);
@@ -164,7 +182,8 @@ describe('live handoff to a person (HTTP, web channel)', function () {
     const person = new WebPerson(new DirectLineClient(server.base));
     await person.open();
     await startFiling(person);
-    await person.say('人工服务');
+    // Asked in the person's own words.
+    expect(texts(await person.say('我想找个真人问问')).join('\n')).to.include('第 1 位');
     const id = (await wang.call('GET', 'queue')).json['waiting'][0].id as string;
     await wang.call('POST', `handoffs/${id}/take`, {});
     expect((await wang.call('POST', `handoffs/${id}/fill`, {})).status).to.equal(200);
@@ -180,7 +199,55 @@ describe('live handoff to a person (HTTP, web channel)', function () {
     expect(view.json['messages'].some((l: any) => l.from === 'assistant')).to.equal(true);
     expect((await wang.call('POST', `handoffs/${id}/finish`, {})).status).to.equal(200);
     expect(texts(await person.read())[0]).to.equal(T.t('zh-CN', 'handoff.finished', { name: AGENTS.wang.displayName }));
-    expect(metricValue(await metricsText(server), 'handoffs_total', 'reason="command",outcome="finished"')).to.equal(1);
+    expect(metricValue(await metricsText(server), 'handoffs_total', 'reason="words",outcome="finished"')).to.equal(1);
+  });
+});
+
+describe('live handoff: nobody left to answer (HTTP)', function () {
+  this.timeout(30_000);
+  let server: AppServer;
+  let clock: TestClock;
+  beforeEach(async () => {
+    clock = withinHours();
+    server = await startAppServer(await agentAccountsEnv(), { overrides: { handoffNow: clock } });
+  });
+  afterEach(() => server.stop());
+
+  async function queuedPerson(): Promise<{ person: WebPerson; wang: AgentClient; id: string }> {
+    const wang = new AgentClient(server.base);
+    await wang.signIn(AGENTS.wang);
+    await wang.call('GET', 'queue');
+    const person = new WebPerson(new DirectLineClient(server.base));
+    await person.open();
+    await startFiling(person);
+    await person.say('人工服务');
+    const id = (await wang.call('GET', 'queue')).json['waiting'][0].id as string;
+    return { person, wang, id };
+  }
+
+  it('the agent holding the conversation closed the console: the person\'s next message gets the hotline and the assistant again', async () => {
+    const { person, wang, id } = await queuedPerson();
+    await wang.call('POST', `handoffs/${id}/take`, {});
+    await person.read();
+    clock.skip(61_000); // the console stopped polling a minute ago
+    const replies = await person.say('还在吗？');
+    const said = texts(replies);
+    expect(said[0]).to.include(T.t('zh-CN', 'handoff.agentGone')).and.include('0633-12393');
+    expect(said.at(-1)).to.include(T.t('zh-CN', 'prompts.situation.now.text').slice(0, 4));
+    expect(events(replies, 'handoff.status').map((e) => (e.value as { state: string }).state)).to.deep.equal(['failed']);
+    expect(await server.app.handoff.queue.get(id)).to.equal(undefined);
+    expect(metricValue(await metricsText(server), 'handoffs_total', 'outcome="agent_gone"')).to.equal(1);
+    // The agent, back, finds it gone.
+    expect((await wang.call('GET', `handoffs/${id}`)).status).to.equal(404);
+  });
+
+  it('every agent left while the person waited: told so, with the hotline; the assistant carries on', async () => {
+    const { person, id } = await queuedPerson();
+    clock.skip(61_000);
+    const said = texts(await person.say('怎么还没人'));
+    expect(said[0]).to.include(T.t('zh-CN', 'handoff.unavailable.no_agent')).and.include('0633-12393');
+    expect(await server.app.handoff.queue.get(id)).to.equal(undefined);
+    expect(metricValue(await metricsText(server), 'handoffs_total', 'outcome="no_agent"')).to.equal(1);
   });
 });
 
@@ -203,5 +270,94 @@ describe('live handoff outside the hours (HTTP)', function () {
     expect(said).to.include(T.t('en-US', 'handoff.unavailable.closed', { hours: 'working days 8:30–12:00 and 13:30–17:00' }));
     expect(said).to.include('0633-12393');
     expect(await server.app.handoff.queue.length()).to.equal(0);
+  });
+});
+
+describe('live handoff on the Bot Framework channel (/api/messages)', function () {
+  this.timeout(30_000);
+  let server: AppServer;
+  let connector: FakeConnector;
+  before(async () => {
+    server = await startAppServer(await agentAccountsEnv(), { overrides: { handoffNow: withinHours() } });
+    connector = await FakeConnector.start('127.0.0.1');
+  });
+  after(async () => {
+    await connector.close();
+    await server.stop();
+  });
+
+  it('the events and the agent\'s messages reach the conversation through the channel\'s connector', async () => {
+    const wang = new AgentClient(server.base);
+    await wang.signIn(AGENTS.wang);
+    await wang.call('GET', 'queue');
+    const first = emulatorMessage('你好', { deliveryMode: 'normal', serviceUrl: connector.url });
+    const conversation = first['conversation'] as { id: string };
+    const say = async (text: string, n: number) =>
+      postMessages(server.base, { ...first, id: `${conversation.id}-${n}`, text });
+    await say('你好', 1);
+    await say('人工服务', 2);
+    const sent = () => connector.received.map((r) => r.body as { type: string; name?: string; text?: string; value?: { state?: string } });
+    await waitFor(() => sent().some((a) => a.type === 'event' && a.name === 'handoff.initiate'));
+    expect(sent().some((a) => a.type === 'message' && a.text?.includes('第 1 位'))).to.equal(true);
+    const id = (await wang.call('GET', 'queue')).json['waiting'][0].id as string;
+    expect((await wang.call('GET', 'queue')).json['waiting'][0].channel).to.equal('emulator');
+    expect((await wang.call('POST', `handoffs/${id}/take`, {})).status).to.equal(200);
+    await waitFor(() => sent().some((a) => a.text === T.t('zh-CN', 'handoff.joined', { name: AGENTS.wang.displayName })));
+    expect(sent().some((a) => a.type === 'event' && a.name === 'handoff.status' && a.value?.state === 'accepted')).to.equal(true);
+    await wang.call('POST', `handoffs/${id}/messages`, { text: '您好' });
+    await waitFor(() => sent().some((a) => a.text === T.t('zh-CN', 'handoff.agentLine', { name: AGENTS.wang.displayName, text: '您好' })));
+    await say('我想问问', 3);
+    const view = await wang.call('GET', `handoffs/${id}`);
+    expect(view.json['messages'].filter((m: { from: string }) => m.from === 'person').map((m: { text: string }) => m.text)).to.deep.equal(['我想问问']);
+    expect(view.json['transcript'], 'this channel keeps no transcript').to.deep.equal([]);
+    await wang.call('POST', `handoffs/${id}/hand-back`, {});
+    await waitFor(() => sent().some((a) => a.type === 'event' && a.name === 'handoff.status' && a.value?.state === 'completed'));
+  });
+});
+
+async function waitFor(check: () => boolean, ms = 5_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('live handoff on WeChat (/wechat)', function () {
+  this.timeout(30_000);
+  let server: AppServer;
+  let api: FakeWeChatApi;
+  before(async () => {
+    api = await new FakeWeChatApi().start();
+    server = await startAppServer({ ...(await agentAccountsEnv()), ...wechatEnv(api.base) }, { overrides: { handoffNow: withinHours() } });
+  });
+  after(async () => {
+    await server.stop();
+    await api.stop();
+  });
+
+  it('queued in the passive reply; the agent\'s messages arrive through the customer-service API; the person\'s words reach the agent', async () => {
+    const wang = new AgentClient(server.base);
+    await wang.signIn(AGENTS.wang);
+    await wang.call('GET', 'queue');
+    const person = new WeChatSender(server.base);
+    await person.say('你好');
+    const asked = await person.say('人工服务');
+    expect(asked.text).to.include('第 1 位');
+    const item = (await wang.call('GET', 'queue')).json['waiting'][0];
+    expect(item.channel).to.equal('wechat');
+    expect((await wang.call('POST', `handoffs/${item.id}/take`, {})).status).to.equal(200);
+    await api.received(1);
+    expect(api.to(person.openid)).to.deep.equal([T.t('zh-CN', 'handoff.joined', { name: AGENTS.wang.displayName })]);
+    await wang.call('POST', `handoffs/${item.id}/messages`, { text: '您好，请讲' });
+    await api.received(2);
+    expect(api.to(person.openid)[1]).to.equal(T.t('zh-CN', 'handoff.agentLine', { name: AGENTS.wang.displayName, text: '您好，请讲' }));
+    const reply = await person.say('我的电话是13812345678');
+    expect([reply.status, reply.text], 'nothing from the assistant').to.deep.equal([200, undefined]);
+    const view = await wang.call('GET', `handoffs/${item.id}`);
+    expect(view.json['messages'].filter((m: { from: string }) => m.from === 'person').map((m: { text: string }) => m.text)).to.deep.equal(['我的电话是138****5678']);
+    await wang.call('POST', `handoffs/${item.id}/hand-back`, {});
+    await api.received(4);
+    expect(api.to(person.openid)[2]).to.equal(T.t('zh-CN', 'handoff.handedBack', { name: AGENTS.wang.displayName }));
   });
 });

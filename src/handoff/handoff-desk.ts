@@ -45,7 +45,7 @@ export interface HandoffDeskOptions {
   /** The expected time an agent spends with a conversation before there is any history. Default 5 minutes. */
   defaultHandlingMs?: number;
   now?: () => number;
-  /** Failures of what the person does not wait for (the handoff events, a status message): logged without personal data. */
+  /** Failures of what the person does not wait for (the handoff events, the greeting, the hand-back's turn): logged without personal data. */
   onError?: (err: unknown, what: string) => void;
 }
 
@@ -176,6 +176,26 @@ export class HandoffDesk {
     return true;
   }
 
+  /**
+   * Whether someone still serves the handoff: a waiting one while any agent has the console open, a taken
+   * one while its agent does (an agent who closed the console, or lost the network, is gone after the
+   * presence window). Asked when the person writes, so nobody writes into a void.
+   */
+  async served(handoff: Handoff): Promise<true | 'no_agent' | 'agent_gone'> {
+    const since = this.now() - PRESENCE_WINDOW_MS;
+    if (handoff.state === 'waiting') return (await this.options.presence.count(since)) > 0 ? true : 'no_agent';
+    return handoff.agent && (await this.options.presence.isPresent(handoff.agent.id, since)) ? true : 'agent_gone';
+  }
+
+  /** Ends a handoff nobody serves any more (see served): the assistant carries on. */
+  async release(context: TurnContext, handoff: Handoff, outcome: 'no_agent' | 'agent_gone'): Promise<boolean> {
+    const ended = await this.queue.end(handoff.id);
+    if (!ended) return false;
+    this.finished(ended, outcome);
+    await this.status(context, 'failed', outcome === 'agent_gone' ? 'the agent left' : 'no agent is available');
+    return true;
+  }
+
   /** The console's poll: the agent is present; handoffs waited out are given up. */
   async poll(agent: HandoffAgent): Promise<{ waiting: Handoff[]; taken: Handoff[]; agentsPresent: number }> {
     await this.options.presence.seen(agent.id, this.now());
@@ -200,10 +220,13 @@ export class HandoffDesk {
     if (!taken) throw new HandoffError((await this.queue.get(id)) ? 'not_waiting' : 'not_found', 'the conversation is not waiting (taken by another agent, or left)');
     this.options.metrics.waited((taken.takenAt! - taken.queuedAt) / 1000);
     await this.queue.say(id, { from: 'system', text: this.words(taken, 'handoff.joined', { name: agent.displayName }), at: this.now() });
-    await this.options.reach(taken.via, taken.reference, async (context) => {
-      await this.send(context, taken, this.words(taken, 'handoff.joined', { name: agent.displayName }), { state: 'talking', agent: agent.displayName });
-      await this.status(context, 'accepted');
-    });
+    // Taken is taken: a channel that cannot be reached now (WeChat's API away) costs the greeting, not the conversation.
+    await this.options
+      .reach(taken.via, taken.reference, async (context) => {
+        await this.send(context, taken, this.words(taken, 'handoff.joined', { name: agent.displayName }), { state: 'talking', agent: agent.displayName });
+        await this.status(context, 'accepted');
+      })
+      .catch((err: unknown) => this.options.onError?.(err, 'handoff.joined'));
     return taken;
   }
 
@@ -290,11 +313,14 @@ export class HandoffDesk {
     const ended = await this.queue.end(id);
     if (!ended) throw new HandoffError('not_found', 'the conversation was already handed back');
     this.finished(ended, options.finished ? 'finished' : 'handed_back');
-    await this.options.reach(handoff.via, handoff.reference, async (context) => {
-      await this.send(context, handoff, this.words(handoff, options.finished ? 'handoff.finished' : 'handoff.handedBack', { name: agent.displayName }), { state: 'ended', agent: agent.displayName });
-      await this.status(context, 'completed');
-      await this.hooks?.resume(context, options.finished ? undefined : options.at);
-    });
+    // Ended is ended: if the conversation cannot be reached now, the person's next message finds the assistant.
+    await this.options
+      .reach(handoff.via, handoff.reference, async (context) => {
+        await this.send(context, handoff, this.words(handoff, options.finished ? 'handoff.finished' : 'handoff.handedBack', { name: agent.displayName }), { state: 'ended', agent: agent.displayName });
+        await this.status(context, 'completed');
+        await this.hooks?.resume(context, options.finished ? undefined : options.at);
+      })
+      .catch((err: unknown) => this.options.onError?.(err, 'handoff.handBack'));
   }
 
   /** The assistant's messages, kept in the chat for the console (what it asks while the agent fills in). */

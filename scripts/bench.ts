@@ -13,8 +13,8 @@
  * On Redis (REDIS_URL or --redis-url, default redis://127.0.0.1:6379) it runs twice under one fresh key
  * prefix: first with nothing stored, then after pre-filling `--prefill` finished conversations (their
  * state and their remembered activity ids) under the same prefix, to show that a turn's cost does not
- * grow with what is stored. It counts the commands the app's Redis client sends (each is one round
- * trip: nothing is pipelined) and measures the keys one finished conversation leaves (MEMORY USAGE).
+ * grow with what is stored. It counts the commands and round trips the app's Redis client sends
+ * (bench/redis-commands.ts) and measures the keys one finished conversation leaves (MEMORY USAGE).
  * It deletes its prefix at the end. Loopback only; every request has a timeout; every loop is bounded.
  *
  * Each conversation comes from its own client address (X-Forwarded-For from 198.18.0.0/15, the range set
@@ -42,8 +42,15 @@ import { createRedisClient, whenReady } from '../src/state/redis-client.js';
 import type { RedisDeduper, RedisTurnLock } from '../src/state/redis-turn-lock.js';
 import { TMP_OTHER_SCRIPT } from '../test/support/paths.js';
 import { promptOf } from '../test/support/replies.js';
+import { compare, VARIANTS, type VariantName } from '../bench/compare.js';
+import { countCommands } from '../bench/redis-commands.js';
 
 interface Options {
+  compare: boolean;
+  rounds: number;
+  turns: number;
+  variants: VariantName[];
+  cpuProf: string | undefined;
   users: number;
   conversations: number;
   store: 'memory' | 'redis' | 'both';
@@ -53,6 +60,11 @@ interface Options {
 }
 
 const DEFAULTS: Options = {
+  compare: false,
+  rounds: 1,
+  turns: 2_000,
+  variants: [...VARIANTS],
+  cpuProf: undefined,
   users: 10,
   conversations: 100,
   store: 'both',
@@ -66,15 +78,23 @@ const REQUEST_TIMEOUT_MS = 15_000;
 const RUN_DEADLINE_MS = 5 * 60_000;
 const SUBMIT = '确认提交';
 
+const USAGE = `usage: npm run bench -- [--users N] [--conversations N] [--store memory|redis|both] [--prefill N] [--redis-url URL] [--warmup N]
+       npm run bench -- --compare [--rounds N] [--users N (default 32)] [--turns N] [--warmup N] [--variants ${VARIANTS.join(',')}] [--cpu-prof DIR]
+`;
+
 function parseArgs(argv: string[]): Options {
   const options = { ...DEFAULTS };
+  let usersGiven = false;
+  let warmupGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') {
-      process.stdout.write(
-        'usage: npm run bench -- [--users N] [--conversations N] [--store memory|redis|both] [--prefill N] [--redis-url URL] [--warmup N]\n',
-      );
+      process.stdout.write(USAGE);
       process.exit(0);
+    }
+    if (arg === '--compare') {
+      options.compare = true;
+      continue;
     }
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = inline ?? argv[++i];
@@ -87,6 +107,23 @@ function parseArgs(argv: string[]): Options {
     switch (name) {
       case '--users':
         options.users = whole(1, 1_000);
+        usersGiven = true;
+        break;
+      case '--rounds':
+        options.rounds = whole(1, 20);
+        break;
+      case '--turns':
+        options.turns = whole(1, 1_000_000);
+        break;
+      case '--variants': {
+        const names = value.split(',');
+        const unknown = names.filter((n) => !(VARIANTS as readonly string[]).includes(n));
+        if (unknown.length || names.length === 0) throw new Error(`--variants takes some of ${VARIANTS.join(',')}`);
+        options.variants = names as VariantName[];
+        break;
+      }
+      case '--cpu-prof':
+        options.cpuProf = value;
         break;
       case '--conversations':
         options.conversations = whole(1, 100_000);
@@ -95,7 +132,8 @@ function parseArgs(argv: string[]): Options {
         options.prefill = whole(0, 1_000_000);
         break;
       case '--warmup':
-        options.warmup = whole(0, 1_000);
+        options.warmup = whole(0, 100_000);
+        warmupGiven = true;
         break;
       case '--store':
         if (value !== 'memory' && value !== 'redis' && value !== 'both') throw new Error('--store must be memory, redis or both');
@@ -108,8 +146,12 @@ function parseArgs(argv: string[]): Options {
         throw new Error(`unknown option ${name} (see --help)`);
     }
   }
+  if (options.compare) {
+    if (!usersGiven) options.users = 32;
+    if (!warmupGiven) options.warmup = 400;
+  }
   const host = new URL(options.redisUrl).hostname;
-  if (options.store !== 'memory' && !['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
+  if ((options.compare || options.store !== 'memory') && !['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
     throw new Error('the benchmark talks to a Redis on this machine only (loopback)');
   }
   return options;
@@ -240,17 +282,6 @@ async function start(env: Record<string, string>): Promise<Running> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Counts what the app's Redis client sends, by command name (each is one round trip). */
-function countCommands(client: Redis): { counts: Map<string, number>; reset(): void; total(): number } {
-  const counts = new Map<string, number>();
-  const send = client.sendCommand.bind(client);
-  client.sendCommand = ((command: { name: string }, stream?: unknown) => {
-    counts.set(command.name, (counts.get(command.name) ?? 0) + 1);
-    return send(command as never, stream as never);
-  }) as typeof client.sendCommand;
-  return { counts, reset: () => counts.clear(), total: () => [...counts.values()].reduce((a, b) => a + b, 0) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -414,6 +445,7 @@ async function sealingCost({ app, base }: Running): Promise<string> {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
+  if (options.compare) return runCompare(options);
   const rows: Row[] = [];
   const notes: string[] = [];
   const started = performance.now();
@@ -448,7 +480,7 @@ async function main(): Promise<void> {
 
       commands.reset();
       const empty = await drive(running.base, 'redis', options.conversations, options.users);
-      rows.push({ store: 'redis', storedBefore: '0', result: empty, commandsPerTurn: commands.total() / empty.turns, breakdown: breakdown(empty.turns) });
+      rows.push({ store: 'redis', storedBefore: '0', result: empty, commandsPerTurn: commands.roundTrips() / empty.turns, breakdown: breakdown(empty.turns) });
 
       const sample = empty.conversations.find((c) => c.completed);
       if (!sample) throw new Error('no conversation finished on Redis');
@@ -472,7 +504,7 @@ async function main(): Promise<void> {
         const stored = (await keysUnder(redis, `${prefix}emulator/conversations/*`)).length;
         commands.reset();
         const full = await drive(running.base, 'redis-full', options.conversations, options.users);
-        rows.push({ store: 'redis', storedBefore: String(stored), result: full, commandsPerTurn: commands.total() / full.turns, breakdown: breakdown(full.turns) });
+        rows.push({ store: 'redis', storedBefore: String(stored), result: full, commandsPerTurn: commands.roundTrips() / full.turns, breakdown: breakdown(full.turns) });
       }
     } finally {
       await running.stop();
@@ -491,6 +523,38 @@ async function main(): Promise<void> {
   process.stdout.write(`\ntotal ${fmt((performance.now() - started) / 1000)} s\n`);
   const failed = rows.some((r) => r.result.errors > 0);
   process.exit(failed ? 1 : 0);
+}
+
+/** `--compare`: the project against the stock reference bot, each server in its own process (bench/compare.ts). */
+async function runCompare(options: Options): Promise<void> {
+  const started = performance.now();
+  const os = await import('node:os');
+  process.stdout.write(
+    `bench --compare: ${options.users} users, ${options.rounds} round(s) of ${options.variants.join(', ')} ` +
+      `(Node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})\n`,
+  );
+  const redis = createRedisClient(options.redisUrl) as Redis;
+  await whenReady(redis, 5_000, 'bench');
+  let ok = false;
+  try {
+    ok = await compare(
+      {
+        users: options.users,
+        turns: options.turns,
+        warmupTurns: options.warmup,
+        rounds: options.rounds,
+        redisUrl: options.redisUrl,
+        variants: options.variants,
+        serverNodeOptions: options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`] : [],
+      },
+      redis,
+      (text) => process.stdout.write(text),
+    );
+  } finally {
+    await redis.quit();
+  }
+  process.stdout.write(`\nload average after: ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}; total ${fmt((performance.now() - started) / 1000)} s\n`);
+  process.exit(ok ? 0 : 1);
 }
 
 main().catch((error: unknown) => {

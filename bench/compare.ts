@@ -23,7 +23,7 @@ import type { Redis } from 'ioredis';
 import { TMP_OTHER_SCRIPT } from '../test/support/paths.js';
 import { promptOf } from '../test/support/replies.js';
 import { REFERENCE_QUESTIONS } from './reference-bot.js';
-import { ROUND_TRIPS } from './redis-commands.js';
+import { ROUND_TRIPS } from '../test/support/redis-commands.js';
 
 export interface CompareOptions {
   users: number;

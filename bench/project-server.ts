@@ -16,7 +16,7 @@ import { loadConfig } from '../src/config.js';
 import { MemoryFilingStore } from '../src/filings/index.js';
 import { createLogger } from '../src/ops/logger.js';
 import { newDataKey } from '../src/privacy/data-keys.js';
-import { countCommands, ROUND_TRIPS } from './redis-commands.js';
+import { countCommands, ROUND_TRIPS } from '../test/support/redis-commands.js';
 
 let cpu = process.cpuUsage();
 /** User + system CPU time since the last call, in µs. */

@@ -43,7 +43,7 @@ import type { RedisDeduper, RedisTurnLock } from '../src/state/redis-turn-lock.j
 import { TMP_OTHER_SCRIPT } from '../test/support/paths.js';
 import { promptOf } from '../test/support/replies.js';
 import { compare, VARIANTS, type VariantName } from '../bench/compare.js';
-import { countCommands } from '../bench/redis-commands.js';
+import { countCommands } from '../test/support/redis-commands.js';
 
 interface Options {
   compare: boolean;
@@ -318,7 +318,7 @@ async function conversationFootprint(redis: Redis, app: App, prefix: string, con
   const stateKey = `${prefix}emulator/conversations/${conversation.id}/`;
   const deduper = app.state.deduper as RedisDeduper;
   const lock = app.state.turnLock as RedisTurnLock;
-  const seenKeys = conversation.activityIds.map((id) => deduper.keyFor(`emulator/${conversation.id}/${id}`));
+  const seenKeys = conversation.activityIds.map((id) => deduper.keyFor(`emulator/${conversation.id}/${id}`, `emulator/${conversation.id}`));
   const lockKeys = lock.keysFor(`emulator/${conversation.id}`);
   const usage = async (keys: string[]) => {
     let bytes = 0;
@@ -351,7 +351,7 @@ async function prefill(redis: Redis, app: App, prefix: string, sample: Conversat
   const stored = await redis.hgetall(stateKey);
   const stateTtlMs = await redis.pttl(stateKey);
   const deduper = app.state.deduper as RedisDeduper;
-  const seenTtlMs = await redis.pttl(deduper.keyFor(`emulator/${sample.id}/${sample.activityIds[0]}`));
+  const seenTtlMs = await redis.pttl(deduper.keyFor(`emulator/${sample.id}/${sample.activityIds[0]}`, `emulator/${sample.id}`));
   if (!stored.v || stateTtlMs <= 0 || seenTtlMs <= 0) throw new Error('the sample conversation is not in Redis');
   const batch = 500;
   for (let from = 0; from < count; from += batch) {
@@ -361,7 +361,7 @@ async function prefill(redis: Redis, app: App, prefix: string, sample: Conversat
       pipeline.hset(`${prefix}emulator/conversations/${id}/`, 'v', stored.v, 'e', randomBytes(9).toString('base64url'));
       pipeline.pexpire(`${prefix}emulator/conversations/${id}/`, stateTtlMs);
       for (let turn = 1; turn <= sample.activityIds.length; turn++) {
-        pipeline.set(deduper.keyFor(`emulator/${id}/${id}-${turn}`), '1', 'PX', seenTtlMs);
+        pipeline.set(deduper.keyFor(`emulator/${id}/${id}-${turn}`, `emulator/${id}`), '1', 'PX', seenTtlMs);
       }
     }
     await pipeline.exec();

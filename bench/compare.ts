@@ -15,6 +15,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
@@ -23,6 +24,8 @@ import type { Redis } from 'ioredis';
 import { TMP_OTHER_SCRIPT } from '../test/support/paths.js';
 import { promptOf } from '../test/support/replies.js';
 import { REFERENCE_QUESTIONS } from './reference-bot.js';
+import { coldStart } from './cold-start.js';
+import { DIST, ensureBuilt } from '../scripts/build.js';
 import { ROUND_TRIPS } from '../test/support/redis-commands.js';
 
 export interface CompareOptions {
@@ -37,6 +40,10 @@ export interface CompareOptions {
   variants: VariantName[];
   /** Extra node options for the servers (e.g. --cpu-prof, --cpu-prof-dir=...). */
   serverNodeOptions: string[];
+  /** Run the servers from their .ts sources under tsx instead of the compiled build. */
+  sources: boolean;
+  /** Cold starts of `npm start` to time (0: none). */
+  coldStarts: number;
 }
 
 export const VARIANTS = ['reference', 'api', 'web-rest', 'web-ws'] as const;
@@ -263,12 +270,18 @@ interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** The .ts sources under tsx, or the compiled .js beside this file when the bench runs compiled. */
-const compiled = import.meta.url.endsWith('.js');
-const sibling = (name: string): string => fileURLToPath(new URL(`./${name}.${compiled ? 'js' : 'ts'}`, import.meta.url));
-
-export async function startServer(name: 'reference-bot' | 'project-server', env: Record<string, string>, nodeOptions: string[] = []): Promise<ServerProcess> {
-  const child: ChildProcess = fork(sibling(name), [], {
+/**
+ * A server of the benchmark in a child process: compiled (dist/bench/<name>.js, as `npm start` runs the
+ * project: scripts/build.js builds it when stale), or with `compiled: false` its .ts source under tsx.
+ */
+export async function startServer(
+  name: 'reference-bot' | 'project-server',
+  env: Record<string, string>,
+  nodeOptions: string[] = [],
+  compiled = true,
+): Promise<ServerProcess> {
+  const file = compiled ? join(DIST, 'bench', `${name}.js`) : fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
+  const child: ChildProcess = fork(file, [], {
     execArgv: [...(compiled ? [] : ['--import=tsx']), '--disable-warning=DEP0111', ...nodeOptions],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -324,8 +337,8 @@ export interface VariantResult {
 async function runVariant(variant: VariantName, options: CompareOptions, prefix: string): Promise<VariantResult> {
   const reference = variant === 'reference';
   const server = reference
-    ? await startServer('reference-bot', {}, options.serverNodeOptions)
-    : await startServer('project-server', { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: prefix }, options.serverNodeOptions);
+    ? await startServer('reference-bot', {}, options.serverNodeOptions, !options.sources)
+    : await startServer('project-server', { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: prefix }, options.serverNodeOptions, !options.sources);
   try {
     const protocol = variant === 'web-rest' ? directLineRest : variant === 'web-ws' ? directLineStream : botFramework;
     const steps = reference ? REFERENCE_STEPS : PROJECT_STEPS;
@@ -363,6 +376,16 @@ function table(header: string[], rows: string[][]): string {
 export async function compare(options: CompareOptions, redis: Redis, out: (text: string) => void): Promise<boolean> {
   const rounds: VariantResult[][] = [];
   let ok = true;
+  if (!options.sources && ensureBuilt() !== 'compiled') throw new Error('the compiled build could not be made (npm run build)');
+  if (options.coldStarts > 0) {
+    const times: number[] = [];
+    for (let i = 0; i < options.coldStarts; i++) times.push(await coldStart());
+    out(
+      `cold start of npm start (compiled, embedded defaults) to the first answer of POST /api/messages: median ${fmt(median(times), 0)} ms ` +
+        `(${times.map((t) => fmt(t, 0)).join(', ')} ms; target ≤ 1500 ms)\n`,
+    );
+    if (times.some((t) => !Number.isFinite(t))) ok = false;
+  }
   for (let round = 1; round <= options.rounds; round++) {
     const results: VariantResult[] = [];
     const prefix = `bench:${process.pid}:${randomBytes(4).toString('hex')}:`;

@@ -51,6 +51,8 @@ interface Options {
   turns: number;
   variants: VariantName[];
   cpuProf: string | undefined;
+  sources: boolean;
+  coldStarts: number;
   users: number;
   conversations: number;
   store: 'memory' | 'redis' | 'both';
@@ -65,6 +67,8 @@ const DEFAULTS: Options = {
   turns: 2_000,
   variants: [...VARIANTS],
   cpuProf: undefined,
+  sources: false,
+  coldStarts: 3,
   users: 10,
   conversations: 100,
   store: 'both',
@@ -79,7 +83,8 @@ const RUN_DEADLINE_MS = 5 * 60_000;
 const SUBMIT = '确认提交';
 
 const USAGE = `usage: npm run bench -- [--users N] [--conversations N] [--store memory|redis|both] [--prefill N] [--redis-url URL] [--warmup N]
-       npm run bench -- --compare [--rounds N] [--users N (default 32)] [--turns N] [--warmup N] [--variants ${VARIANTS.join(',')}] [--cpu-prof DIR]
+       npm run bench -- --compare [--rounds N] [--users N (default 32)] [--turns N] [--warmup N] [--variants ${VARIANTS.join(',')}]
+         [--cpu-prof DIR] [--cold-starts N (default 3)] [--sources (the servers under tsx, not compiled)]
 `;
 
 function parseArgs(argv: string[]): Options {
@@ -94,6 +99,10 @@ function parseArgs(argv: string[]): Options {
     }
     if (arg === '--compare') {
       options.compare = true;
+      continue;
+    }
+    if (arg === '--sources') {
+      options.sources = true;
       continue;
     }
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -124,6 +133,9 @@ function parseArgs(argv: string[]): Options {
       }
       case '--cpu-prof':
         options.cpuProf = value;
+        break;
+      case '--cold-starts':
+        options.coldStarts = whole(0, 20);
         break;
       case '--conversations':
         options.conversations = whole(1, 100_000);
@@ -546,6 +558,8 @@ async function runCompare(options: Options): Promise<void> {
         redisUrl: options.redisUrl,
         variants: options.variants,
         serverNodeOptions: options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`] : [],
+        sources: options.sources,
+        coldStarts: options.coldStarts,
       },
       redis,
       (text) => process.stdout.write(text),

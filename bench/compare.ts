@@ -15,6 +15,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -25,6 +26,7 @@ import { TMP_OTHER_SCRIPT } from '../test/support/paths.js';
 import { promptOf } from '../test/support/replies.js';
 import { REFERENCE_QUESTIONS } from './reference-bot.js';
 import { coldStart } from './cold-start.js';
+import { perTurn, type Profile } from './profile-summary.js';
 import { DIST, ensureBuilt } from '../scripts/build.js';
 import { ROUND_TRIPS } from '../test/support/redis-commands.js';
 
@@ -38,8 +40,8 @@ export interface CompareOptions {
   redisUrl: string;
   /** Which variants to run (default all). */
   variants: VariantName[];
-  /** Extra node options for the servers (e.g. --cpu-prof, --cpu-prof-dir=...). */
-  serverNodeOptions: string[];
+  /** With a folder: every server runs with --cpu-prof into a folder of its own under it, summed per turn. */
+  cpuProfDir: string | undefined;
   /** Run the servers from their .ts sources under tsx instead of the compiled build. */
   sources: boolean;
   /** Cold starts of `npm start` to time (0: none). */
@@ -265,8 +267,8 @@ export const percentile = (sorted: number[], p: number): number =>
 
 interface ServerProcess {
   base: string;
-  /** Redis commands by name and CPU µs since the last call (and restarts both counts). */
-  counts(): Promise<{ counts: Record<string, number>; cpuMicros: number }>;
+  /** Redis commands by name and CPU µs since the last call (and restarts both counts), and the monotonic clock in µs. */
+  counts(): Promise<{ counts: Record<string, number>; cpuMicros: number; monoMicros: number }>;
   stop(): Promise<void>;
 }
 
@@ -300,10 +302,10 @@ export async function startServer(
     base: `http://127.0.0.1:${port}`,
     counts: () =>
       new Promise((resolve) => {
-        const listener = (message: { counts?: Record<string, number>; cpuMicros?: number }) => {
+        const listener = (message: { counts?: Record<string, number>; cpuMicros?: number; monoMicros?: number }) => {
           if (message?.counts) {
             child.off('message', listener);
-            resolve({ counts: message.counts, cpuMicros: message.cpuMicros ?? NaN });
+            resolve({ counts: message.counts, cpuMicros: message.cpuMicros ?? NaN, monoMicros: message.monoMicros ?? NaN });
           }
         };
         child.on('message', listener);
@@ -334,18 +336,25 @@ export interface VariantResult {
   redisBreakdown?: Record<string, number>;
 }
 
-async function runVariant(variant: VariantName, options: CompareOptions, prefix: string): Promise<VariantResult> {
+async function runVariant(variant: VariantName, options: CompareOptions, prefix: string, round: number): Promise<VariantResult> {
   const reference = variant === 'reference';
+  // With --cpu-prof: each server writes its profile into a folder of its own, summed afterwards over the measured turns.
+  const profileDir = options.cpuProfDir ? join(options.cpuProfDir, `round${round}-${variant}`) : undefined;
+  const nodeOptions = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const server = reference
-    ? await startServer('reference-bot', {}, options.serverNodeOptions, !options.sources)
-    : await startServer('project-server', { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: prefix }, options.serverNodeOptions, !options.sources);
+    ? await startServer('reference-bot', {}, nodeOptions, !options.sources)
+    : await startServer('project-server', { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: prefix }, nodeOptions, !options.sources);
+  let window: [number, number] = [NaN, NaN];
+  let turns = 0;
   try {
     const protocol = variant === 'web-rest' ? directLineRest : variant === 'web-ws' ? directLineStream : botFramework;
     const steps = reference ? REFERENCE_STEPS : PROJECT_STEPS;
     await drive(server.base, protocol, steps, options.users, options.warmupTurns);
-    await server.counts();
+    const { monoMicros: from } = await server.counts();
     const result = await drive(server.base, protocol, steps, options.users, options.turns);
-    const { counts: { [ROUND_TRIPS]: roundTrips = 0, ...counts }, cpuMicros } = await server.counts();
+    const { counts: { [ROUND_TRIPS]: roundTrips = 0, ...counts }, cpuMicros, monoMicros: to } = await server.counts();
+    window = [from, to];
+    turns = result.turns;
     const commands = Object.values(counts).reduce((a, b) => a + b, 0);
     return {
       variant,
@@ -356,8 +365,15 @@ async function runVariant(variant: VariantName, options: CompareOptions, prefix:
     };
   } finally {
     await server.stop();
+    if (profileDir && turns > 0) {
+      const [file] = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+      if (file) profiles.set(`${LABELS[variant]} (round ${round})`, perTurn(JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as Profile, window[0], window[1], turns));
+    }
   }
 }
+
+/** Per-turn profile summaries of the last compare (with --cpu-prof), by variant. */
+const profiles = new Map<string, string>();
 
 const fmt = (n: number | undefined, digits = 1): string => (n !== undefined && Number.isFinite(n) ? n.toFixed(digits) : '-');
 const median = (values: number[]): number => {
@@ -390,7 +406,7 @@ export async function compare(options: CompareOptions, redis: Redis, out: (text:
     const results: VariantResult[] = [];
     const prefix = `bench:${process.pid}:${randomBytes(4).toString('hex')}:`;
     try {
-      for (const variant of options.variants) results.push(await runVariant(variant, options, prefix));
+      for (const variant of options.variants) results.push(await runVariant(variant, options, prefix, round));
     } finally {
       await deleteUnder(redis, prefix);
     }
@@ -428,6 +444,8 @@ export async function compare(options: CompareOptions, redis: Redis, out: (text:
       }
     }
   }
+  for (const [label, text] of profiles) out(`\nwhere a turn's CPU goes, ${label} (--cpu-prof, self time over the measured turns):\n${text}\n`);
+  profiles.clear();
   if (options.rounds > 1) {
     const byVariant = (v: VariantName) => rounds.map((round) => round.find((r) => r.variant === v)!).filter(Boolean);
     const ratio = (v: VariantName) => rounds.map((round) => {

@@ -13,7 +13,8 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string };
   children?: number[];
 }
-interface Profile {
+export interface Profile {
+  startTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -38,17 +39,20 @@ export function placeOf(url: string, functionName: string): string {
   return url;
 }
 
-/** Milliseconds of self time by place, and the total. */
-export function byPlace(profile: Profile): { total: number; places: Map<string, number> } {
+/** Milliseconds of self time by place, and the total; with `from`/`to` (µs, the profile's clock), only samples between. */
+export function byPlace(profile: Profile, from = -Infinity, to = Infinity, place = placeOf): { total: number; places: Map<string, number> } {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const places = new Map<string, number>();
   let total = 0;
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at < from || at > to) return;
     const ms = (profile.timeDeltas[i] ?? 0) / 1000;
     const node = nodes.get(id);
     if (!node) return;
-    const place = placeOf(node.callFrame.url, node.callFrame.functionName);
-    places.set(place, (places.get(place) ?? 0) + ms);
+    const where = place(node.callFrame.url, node.callFrame.functionName);
+    places.set(where, (places.get(where) ?? 0) + ms);
     total += ms;
   });
   return { total, places };
@@ -71,6 +75,32 @@ export function summary(profiles: Profile[], top = 25): string {
   const lines = rows.map(([place, ms]) => `${((100 * ms) / busy).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(7)} ms  ${place}`);
   lines.push(`${((100 * project) / busy).toFixed(1).padStart(5)}%  ${project.toFixed(0).padStart(7)} ms  (the project's own code, all folders)`);
   return `busy ${busy.toFixed(0)} ms in ${profiles.length} profile(s)\n${lines.join('\n')}`;
+}
+
+/** The file (project code) or package a script URL belongs to. */
+const fileOf = (url: string, functionName: string): string => {
+  const project = /\/(?:dist\/)?((?:src|dialogs)\/.+)\.(?:ts|js)$/.exec(url);
+  return project && !url.includes('/node_modules/') ? project[1]! : placeOf(url, functionName);
+};
+
+/** Where the work of one turn goes: what NLU, masking and sealing take (by file), and the packages taking most. */
+export const TURN_PARTS: Array<[label: string, test: (file: string) => boolean]> = [
+  ['natural-language understanding (src/nlu, @node-rs/jieba)', (f) => f.startsWith('src/nlu/') || f === '@node-rs/jieba'],
+  ['masking personal data (src/ops/redact, dialogs/personal-data, masks in src/domain)', (f) => f === 'src/ops/redact' || f === 'dialogs/personal-data'],
+  ['sealing personal data (src/privacy, sealed storage and filings; JavaScript only, not the native cipher)', (f) => f.startsWith('src/privacy/') || f === 'src/state/sealed-storage' || f === 'src/filings/sealed-filing'],
+];
+
+/** Self time per turn (ms) by place within [from, to], the parts above first, then the top places. */
+export function perTurn(profile: Profile, from: number, to: number, turns: number, top = 12): string {
+  const { places } = byPlace(profile, from, to);
+  places.delete('idle');
+  const busy = [...places.values()].reduce((a, b) => a + b, 0);
+  const line = (label: string, ms: number) => `${(ms / turns).toFixed(3).padStart(7)} ms/turn ${((100 * ms) / busy).toFixed(1).padStart(5)}%  ${label}`;
+  const files = byPlace(profile, from, to, fileOf).places;
+  const parts = TURN_PARTS.map(([label, test]) => line(label, [...files].filter(([f]) => test(f)).reduce((a, [, ms]) => a + ms, 0)));
+  const project = [...places].filter(([p]) => p.startsWith('project: ')).reduce((a, [, ms]) => a + ms, 0);
+  const rows = [...places].sort((a, b) => b[1] - a[1]).slice(0, top).map(([p, ms]) => line(p, ms));
+  return [`${(busy / turns).toFixed(3)} ms of sampled CPU per turn`, ...parts, line("the project's own code, all folders", project), '  by place:', ...rows.map((r) => `  ${r}`)].join('\n');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -5,7 +5,8 @@
  * scripts/bench.ts), and, with REDIS_URL, a count of the commands its Redis client sends.
  *
  * Forked with IPC: sends `{ port }` once listening; answers `'counts'` with `{ counts: {command: n, '(round trips)': n} }`
- * and the CPU time this process used since the last ask, `cpuMicros` (then starts counting afresh), and stops on `'stop'`. The environment is the app's configuration.
+ * and the CPU time this process used since the last ask, `cpuMicros`, and the monotonic clock in µs
+ * (`monoMicros`, the clock of a --cpu-prof profile's timestamps) (then starts counting afresh), and stops on `'stop'`. The environment is the app's configuration.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
   process.send?.({ port });
   process.on('message', (message) => {
     if (message === 'counts') {
-      process.send?.({ counts: { ...Object.fromEntries(commands?.counts ?? []), ...(commands ? { [ROUND_TRIPS]: commands.roundTrips() } : {}) }, cpuMicros: cpuSince() });
+      process.send?.({ counts: { ...Object.fromEntries(commands?.counts ?? []), ...(commands ? { [ROUND_TRIPS]: commands.roundTrips() } : {}) }, cpuMicros: cpuSince(), monoMicros: Number(process.hrtime.bigint() / 1000n) });
       commands?.reset();
     } else if (message === 'stop') {
       app.server.close();

@@ -85,7 +85,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         if (message === 'counts') {
           const used = process.cpuUsage(cpu);
           cpu = process.cpuUsage();
-          process.send?.({ counts: {}, cpuMicros: used.user + used.system });
+          process.send?.({ counts: {}, cpuMicros: used.user + used.system, monoMicros: Number(process.hrtime.bigint() / 1000n) });
         } else if (message === 'stop') void bot.close().then(() => process.exit(0));
       });
     },

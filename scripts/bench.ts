@@ -13,8 +13,8 @@
  * On Redis (REDIS_URL or --redis-url, default redis://127.0.0.1:6379) it runs twice under one fresh key
  * prefix: first with nothing stored, then after pre-filling `--prefill` finished conversations (their
  * state and their remembered activity ids) under the same prefix, to show that a turn's cost does not
- * grow with what is stored. It counts the commands the app's Redis client sends (each is one round
- * trip: nothing is pipelined) and measures the keys one finished conversation leaves (MEMORY USAGE).
+ * grow with what is stored. It counts the commands and round trips the app's Redis client sends
+ * (bench/redis-commands.ts) and measures the keys one finished conversation leaves (MEMORY USAGE).
  * It deletes its prefix at the end. Loopback only; every request has a timeout; every loop is bounded.
  *
  * Each conversation comes from its own client address (X-Forwarded-For from 198.18.0.0/15, the range set
@@ -25,7 +25,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
@@ -42,8 +42,20 @@ import { createRedisClient, whenReady } from '../src/state/redis-client.js';
 import type { RedisDeduper, RedisTurnLock } from '../src/state/redis-turn-lock.js';
 import { TMP_OTHER_SCRIPT } from '../test/support/paths.js';
 import { promptOf } from '../test/support/replies.js';
+import { compare, VARIANTS, type VariantName } from '../bench/compare.js';
+import { countCommands } from '../test/support/redis-commands.js';
+import { filingsBench } from '../bench/filings.js';
+import type { StoredFiling } from '../src/filings/filing-store.js';
 
 interface Options {
+  compare: boolean;
+  rounds: number;
+  turns: number;
+  variants: VariantName[];
+  cpuProf: string | undefined;
+  sources: boolean;
+  coldStarts: number;
+  filings: number;
   users: number;
   conversations: number;
   store: 'memory' | 'redis' | 'both';
@@ -53,6 +65,14 @@ interface Options {
 }
 
 const DEFAULTS: Options = {
+  compare: false,
+  rounds: 1,
+  turns: 2_000,
+  variants: [...VARIANTS],
+  cpuProf: undefined,
+  sources: false,
+  coldStarts: 3,
+  filings: 0,
   users: 10,
   conversations: 100,
   store: 'both',
@@ -66,15 +86,35 @@ const REQUEST_TIMEOUT_MS = 15_000;
 const RUN_DEADLINE_MS = 5 * 60_000;
 const SUBMIT = '确认提交';
 
+const USAGE = `usage: npm run bench -- [--users N] [--conversations N] [--store memory|redis|both] [--prefill N] [--redis-url URL] [--warmup N]
+         [--filings N (the filing stores at 0 and N filings)] [--scale (= --prefill 100000 --filings 100000)]
+       npm run bench -- --compare [--rounds N] [--users N (default 32)] [--turns N] [--warmup N] [--variants ${VARIANTS.join(',')}]
+         [--cpu-prof DIR] [--cold-starts N (default 3)] [--sources (the servers under tsx, not compiled)]
+`;
+
 function parseArgs(argv: string[]): Options {
   const options = { ...DEFAULTS };
+  let usersGiven = false;
+  let warmupGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') {
-      process.stdout.write(
-        'usage: npm run bench -- [--users N] [--conversations N] [--store memory|redis|both] [--prefill N] [--redis-url URL] [--warmup N]\n',
-      );
+      process.stdout.write(USAGE);
       process.exit(0);
+    }
+    if (arg === '--compare') {
+      options.compare = true;
+      continue;
+    }
+    if (arg === '--sources') {
+      options.sources = true;
+      continue;
+    }
+    if (arg === '--scale') {
+      // What the issue asks at scale: a turn with 100k stored conversations, the filing stores with 100k filings.
+      options.prefill = 100_000;
+      options.filings = 100_000;
+      continue;
     }
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = inline ?? argv[++i];
@@ -87,6 +127,29 @@ function parseArgs(argv: string[]): Options {
     switch (name) {
       case '--users':
         options.users = whole(1, 1_000);
+        usersGiven = true;
+        break;
+      case '--rounds':
+        options.rounds = whole(1, 20);
+        break;
+      case '--turns':
+        options.turns = whole(1, 1_000_000);
+        break;
+      case '--variants': {
+        const names = value.split(',');
+        const unknown = names.filter((n) => !(VARIANTS as readonly string[]).includes(n));
+        if (unknown.length || names.length === 0) throw new Error(`--variants takes some of ${VARIANTS.join(',')}`);
+        options.variants = names as VariantName[];
+        break;
+      }
+      case '--cpu-prof':
+        options.cpuProf = resolve(value);
+        break;
+      case '--filings':
+        options.filings = whole(0, 1_000_000);
+        break;
+      case '--cold-starts':
+        options.coldStarts = whole(0, 20);
         break;
       case '--conversations':
         options.conversations = whole(1, 100_000);
@@ -95,7 +158,8 @@ function parseArgs(argv: string[]): Options {
         options.prefill = whole(0, 1_000_000);
         break;
       case '--warmup':
-        options.warmup = whole(0, 1_000);
+        options.warmup = whole(0, 100_000);
+        warmupGiven = true;
         break;
       case '--store':
         if (value !== 'memory' && value !== 'redis' && value !== 'both') throw new Error('--store must be memory, redis or both');
@@ -108,8 +172,12 @@ function parseArgs(argv: string[]): Options {
         throw new Error(`unknown option ${name} (see --help)`);
     }
   }
+  if (options.compare) {
+    if (!usersGiven) options.users = 32;
+    if (!warmupGiven) options.warmup = 400;
+  }
   const host = new URL(options.redisUrl).hostname;
-  if (options.store !== 'memory' && !['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
+  if ((options.compare || options.store !== 'memory') && !['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
     throw new Error('the benchmark talks to a Redis on this machine only (loopback)');
   }
   return options;
@@ -242,17 +310,6 @@ async function start(env: Record<string, string>): Promise<Running> {
   };
 }
 
-/** Counts what the app's Redis client sends, by command name (each is one round trip). */
-function countCommands(client: Redis): { counts: Map<string, number>; reset(): void; total(): number } {
-  const counts = new Map<string, number>();
-  const send = client.sendCommand.bind(client);
-  client.sendCommand = ((command: { name: string }, stream?: unknown) => {
-    counts.set(command.name, (counts.get(command.name) ?? 0) + 1);
-    return send(command as never, stream as never);
-  }) as typeof client.sendCommand;
-  return { counts, reset: () => counts.clear(), total: () => [...counts.values()].reduce((a, b) => a + b, 0) };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Redis measurements
 
@@ -287,7 +344,7 @@ async function conversationFootprint(redis: Redis, app: App, prefix: string, con
   const stateKey = `${prefix}emulator/conversations/${conversation.id}/`;
   const deduper = app.state.deduper as RedisDeduper;
   const lock = app.state.turnLock as RedisTurnLock;
-  const seenKeys = conversation.activityIds.map((id) => deduper.keyFor(`emulator/${conversation.id}/${id}`));
+  const seenKeys = conversation.activityIds.map((id) => deduper.keyFor(`emulator/${conversation.id}/${id}`, `emulator/${conversation.id}`));
   const lockKeys = lock.keysFor(`emulator/${conversation.id}`);
   const usage = async (keys: string[]) => {
     let bytes = 0;
@@ -320,7 +377,7 @@ async function prefill(redis: Redis, app: App, prefix: string, sample: Conversat
   const stored = await redis.hgetall(stateKey);
   const stateTtlMs = await redis.pttl(stateKey);
   const deduper = app.state.deduper as RedisDeduper;
-  const seenTtlMs = await redis.pttl(deduper.keyFor(`emulator/${sample.id}/${sample.activityIds[0]}`));
+  const seenTtlMs = await redis.pttl(deduper.keyFor(`emulator/${sample.id}/${sample.activityIds[0]}`, `emulator/${sample.id}`));
   if (!stored.v || stateTtlMs <= 0 || seenTtlMs <= 0) throw new Error('the sample conversation is not in Redis');
   const batch = 500;
   for (let from = 0; from < count; from += batch) {
@@ -330,7 +387,7 @@ async function prefill(redis: Redis, app: App, prefix: string, sample: Conversat
       pipeline.hset(`${prefix}emulator/conversations/${id}/`, 'v', stored.v, 'e', randomBytes(9).toString('base64url'));
       pipeline.pexpire(`${prefix}emulator/conversations/${id}/`, stateTtlMs);
       for (let turn = 1; turn <= sample.activityIds.length; turn++) {
-        pipeline.set(deduper.keyFor(`emulator/${id}/${id}-${turn}`), '1', 'PX', seenTtlMs);
+        pipeline.set(deduper.keyFor(`emulator/${id}/${id}-${turn}`, `emulator/${id}`), '1', 'PX', seenTtlMs);
       }
     }
     await pipeline.exec();
@@ -376,7 +433,7 @@ function table(rows: Row[], options: Options): string {
  * state; when it writes, it seals a new one only if a personal answer changed (else it reuses the one it
  * read). A submit seals the filing (bound to its reference), hashes its ID number, and opens it for the reply.
  */
-async function sealingCost({ app, base }: Running): Promise<string> {
+async function sealingCost({ app, base }: Running): Promise<{ note: string; sample?: StoredFiling<Record<string, unknown>> }> {
   const cipher = new FieldCipher(app.dataKeys);
   const fields = new SealedFields(cipher, FilingBot.sealedStateFields);
   const sample: Conversation = { id: `bench-sealing-${randomBytes(3).toString('hex')}`, activityIds: [], completed: false, address: '198.19.255.254' };
@@ -387,7 +444,7 @@ async function sealingCost({ app, base }: Running): Promise<string> {
   const sealed = (await app.state.storage.read([key]))[key];
   await post(base, sample, SUBMIT);
   const [filing] = await app.filings.findByIdNumber('11010519491231002X');
-  if (!sealed || !filing) return 'Sealing personal data: not measured (no sealed state or filing found).';
+  if (!sealed || !filing) return { note: 'Sealing personal data: not measured (no sealed state or filing found).' };
   const sealer = new FilingSealer(app.dataKeys);
   const time = (n: number, work: () => void): number => {
     for (let i = 0; i < Math.min(2_000, n); i++) work();
@@ -403,17 +460,19 @@ async function sealingCost({ app, base }: Running): Promise<string> {
     fields.seal(opened, context);
   });
   const perSubmit = time(20_000, () => sealer.open(sealer.seal(filing.filing, filing.reference).filing, filing.reference));
-  return (
+  const note = (
     `Sealing personal data at rest (AES-256-GCM, node:crypto; ${answers} sealed answers in the form): ${fmt(unchanged, 1)} µs for a turn that changes none ` +
     `of them (open the envelope, reuse it), ${fmt(changed, 1)} µs for one that changes one (open, seal anew); ${fmt(perSubmit, 1)} µs per submit ` +
     `(seal the filing, hash its ID number, open it for the reply).`
   );
+  return { note, sample: filing as StoredFiling<Record<string, unknown>> };
 }
 
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
+  if (options.compare) return runCompare(options);
   const rows: Row[] = [];
   const notes: string[] = [];
   const started = performance.now();
@@ -429,8 +488,22 @@ async function main(): Promise<void> {
     const result = await drive(memory.base, 'memory', options.conversations, options.users);
     rows.push({ store: 'memory (embedded)', storedBefore: '-', result });
   }
-  notes.push(await sealingCost(memory));
+  const sealing = await sealingCost(memory);
+  notes.push(sealing.note);
+  const dataKeys = memory.app.dataKeys;
   await memory.stop();
+
+  let filingsTable: string | undefined;
+  if (options.filings > 0) {
+    if (!sealing.sample) throw new Error('no sample filing for the filing store measurements');
+    process.stdout.write(`filing stores at 0 and ${options.filings} stored filings (this takes a while)…\n`);
+    filingsTable = await filingsBench({
+      sample: sealing.sample,
+      keys: dataKeys,
+      stored: options.filings,
+      postgresUrl: process.env.FILINGS_TEST_URL || process.env.FILINGS_URL || undefined,
+    });
+  }
 
   if (options.store !== 'memory') {
     const prefix = `bench:${process.pid}:${randomBytes(4).toString('hex')}:`;
@@ -448,7 +521,7 @@ async function main(): Promise<void> {
 
       commands.reset();
       const empty = await drive(running.base, 'redis', options.conversations, options.users);
-      rows.push({ store: 'redis', storedBefore: '0', result: empty, commandsPerTurn: commands.total() / empty.turns, breakdown: breakdown(empty.turns) });
+      rows.push({ store: 'redis', storedBefore: '0', result: empty, commandsPerTurn: commands.roundTrips() / empty.turns, breakdown: breakdown(empty.turns) });
 
       const sample = empty.conversations.find((c) => c.completed);
       if (!sample) throw new Error('no conversation finished on Redis');
@@ -472,7 +545,7 @@ async function main(): Promise<void> {
         const stored = (await keysUnder(redis, `${prefix}emulator/conversations/*`)).length;
         commands.reset();
         const full = await drive(running.base, 'redis-full', options.conversations, options.users);
-        rows.push({ store: 'redis', storedBefore: String(stored), result: full, commandsPerTurn: commands.total() / full.turns, breakdown: breakdown(full.turns) });
+        rows.push({ store: 'redis', storedBefore: String(stored), result: full, commandsPerTurn: commands.roundTrips() / full.turns, breakdown: breakdown(full.turns) });
       }
     } finally {
       await running.stop();
@@ -488,9 +561,44 @@ async function main(): Promise<void> {
     if (r.result.errors > 0) process.stdout.write(`errors (${r.store}): ${[...r.result.errorKinds].map(([k, n]) => `${k} × ${n}`).join(', ')}\n`);
   }
   for (const note of notes) process.stdout.write(`${note}\n`);
+  if (filingsTable) process.stdout.write(`\n${filingsTable}\n`);
   process.stdout.write(`\ntotal ${fmt((performance.now() - started) / 1000)} s\n`);
   const failed = rows.some((r) => r.result.errors > 0);
   process.exit(failed ? 1 : 0);
+}
+
+/** `--compare`: the project against the stock reference bot, each server in its own process (bench/compare.ts). */
+async function runCompare(options: Options): Promise<void> {
+  const started = performance.now();
+  const os = await import('node:os');
+  process.stdout.write(
+    `bench --compare: ${options.users} users, ${options.rounds} round(s) of ${options.variants.join(', ')} ` +
+      `(Node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})\n`,
+  );
+  const redis = createRedisClient(options.redisUrl) as Redis;
+  await whenReady(redis, 5_000, 'bench');
+  let ok = false;
+  try {
+    ok = await compare(
+      {
+        users: options.users,
+        turns: options.turns,
+        warmupTurns: options.warmup,
+        rounds: options.rounds,
+        redisUrl: options.redisUrl,
+        variants: options.variants,
+        cpuProfDir: options.cpuProf,
+        sources: options.sources,
+        coldStarts: options.coldStarts,
+      },
+      redis,
+      (text) => process.stdout.write(text),
+    );
+  } finally {
+    await redis.quit();
+  }
+  process.stdout.write(`\nload average after: ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}; total ${fmt((performance.now() - started) / 1000)} s\n`);
+  process.exit(ok ? 0 : 1);
 }
 
 main().catch((error: unknown) => {

@@ -196,7 +196,7 @@ describe('many bot instances on one Redis, end to end over HTTP', function () {
     it('TURN_DEDUPE_WINDOW_SECONDS is how long an activity id is remembered', async () => {
       const chat = new HttpChat([server.base]);
       await follow(chat, [['你好', 'menu.main']]);
-      const seen = (server.app.state.deduper as RedisDeduper).keyFor(`emulator/${chat.conversationId}/${chat.conversationId}-1`);
+      const seen = (server.app.state.deduper as RedisDeduper).keyFor(`emulator/${chat.conversationId}/${chat.conversationId}-1`, `emulator/${chat.conversationId}`);
       expect(await redis.pttl(seen)).to.be.within(1, 30_000);
     });
 

@@ -13,7 +13,8 @@ import { MemoryFilingStore } from '../src/filings/index.js';
 import { createLogger } from '../src/ops/logger.js';
 import { whenReady, type RedisClient } from '../src/state/redis-client.js';
 import { RedisStorage } from '../src/state/redis-storage.js';
-import { RedisTurnLock } from '../src/state/redis-turn-lock.js';
+import { RedisDeduper, RedisTurnLock } from '../src/state/redis-turn-lock.js';
+import { conversationStateKey } from '../src/state/conversation-slot.js';
 import { RedisWaitingConversations } from '../src/state/redis-waiting-conversations.js';
 import { webAccessContract } from './channels.web.access-contract.js';
 import { BOT_WORDS, DirectLineClient, startWebChannel, textsOf, userMessage, type RunningChannel } from './channels.web.fixtures.js';
@@ -206,17 +207,22 @@ for (const { kind, start } of topologies) {
         expect((await filings.get(filing!.reference))?.status).to.equal('SUBMITTED');
         expect(await filings.findByIdNumber('11010519491231002X')).to.have.length(1);
         if (kind === 'cluster') {
-          // The conversation's keys really are spread over the nodes (state, turn lock, remembered activities).
+          // The conversation's keys (state, turn lock, remembered activities) share its slot, so one script
+          // begins a turn and one ends it; only the funnel's waiting list lives in a slot of its own.
           const perNode = await Promise.all(
             topology!.dataNodes().map(async ({ host, port }) => {
               const node = new Redis({ host, port, lazyConnect: true });
               await node.connect();
-              const keys = await node.keys(`${shared.prefix}app:*`);
+              const keys = (await node.keys(`${shared.prefix}app:*`)).filter((key) => !key.includes('{waiting}'));
+              const slots = new Set(await Promise.all(keys.map(async (key) => Number(await node.cluster('KEYSLOT', key)))));
               node.disconnect();
-              return keys.length;
+              return { keys: keys.length, slots: slots.size };
             }),
           );
-          expect(perNode.filter((count) => count > 0).length, `keys per node: ${perNode.join(', ')}`).to.be.at.least(2);
+          const holding = perNode.filter((node) => node.keys > 0);
+          expect(holding, `keys per node: ${perNode.map((n) => n.keys).join(', ')}`).to.have.length(1);
+          expect(holding[0]!.slots).to.equal(1);
+          expect(holding[0]!.keys, 'the state and the remembered activity ids').to.be.at.least(TMP_OTHER_SCRIPT.length + 2);
         }
       });
 
@@ -225,12 +231,17 @@ for (const { kind, start } of topologies) {
           const slot = async (key: string) => Number(await (client as Cluster).cluster('KEYSLOT', key));
           const slots = async (keys: string[]) => new Set(await Promise.all(keys.map(slot)));
           const lock = new RedisTurnLock(client, { prefix: `${shared.prefix}turn:` });
+          const storage = new RedisStorage(client, { prefix: shared.prefix });
+          const deduper = new RedisDeduper(client, { prefix: `${shared.prefix}seen:` });
           const web = `${shared.prefix}webchat:`;
           const seen = new Set<number>();
           for (let i = 0; i < 20; i++) {
             const conversation = `webchat/conversation-${i}`;
             const lockKeys = lock.keysFor(conversation);
             expect((await slots(lockKeys)).size, 'turn lock: lock, queue, beats, counter').to.equal(1);
+            // One script takes the turn, checks the activity and reads the state; one saves, remembers and releases.
+            const turnKeys = [...lockKeys, deduper.keyFor(`${conversation}/activity-${i}`, conversation), storage.redisKey(conversationStateKey(conversation)!)];
+            expect((await slots(turnKeys)).size, 'a turn: its lock, its activity id, its conversation state').to.equal(1);
             const id = `conversation${i}abcdefgh`;
             const webKeys = [`${web}{${id}}:activities`, `${web}{${id}}:open`, `${web}{${id}}:ticket:x`, `${web}{${id}}:revoked:y`];
             expect((await slots(webKeys)).size, 'web log, tickets, revocations').to.equal(1);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { RedisStorage, stateKeyKind, REDIS_STORAGE_DEFAULTS } from '../src/state/redis-storage.js';
+import { RedisDeduper, RedisTurnLock } from '../src/state/redis-turn-lock.js';
 import { storageContract } from './state.storage-contract.js';
 import { SharedRedis } from './support/redis.js';
 
@@ -86,5 +87,83 @@ describe('the Redis store: lifetimes and atomic batches', () => {
     await storage.write({ [key]: { a: 1 } });
     expect(await r.exists(PREFIX + key)).to.equal(1);
     expect(await r.exists(key)).to.equal(0);
+  });
+});
+
+describe('the Redis store inside a turn the turn lock holds (turnState)', () => {
+  const parts = async () => {
+    const client = await sharedRedis.readyClient();
+    const storage = new RedisStorage(client, { prefix: PREFIX, conversationTtlSeconds: 600 });
+    const deduper = new RedisDeduper(client, { prefix: `${PREFIX}seen:` });
+    const lock = new RedisTurnLock(client, { prefix: `${PREFIX}turn:`, turnState: { storage, deduper } });
+    return { client, storage, deduper, lock };
+  };
+  const conversationIds = () => {
+    const id = `held-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    return { conversation: `webchat/${id}`, key: `webchat/conversations/${id}/` };
+  };
+
+  it('the state read when the turn was taken answers reads; an unconditional write is saved by the end of the turn, with the activity', async () => {
+    const { storage, deduper, lock } = await parts();
+    const other = new RedisStorage(await sharedRedis.readyClient(), { prefix: PREFIX });
+    const { conversation, key } = conversationIds();
+    await other.write({ [key]: { step: 1 } });
+    const lease = (await lock.acquire(conversation, { maxWaitMs: 1_000, activityId: `${conversation}/a1` }))!;
+    expect(lease.handled).to.equal(false);
+    expect(lease.succeeded).to.be.a('function');
+    const read = await storage.read([key]);
+    expect(read[key]).to.include({ step: 1 });
+    await storage.write({ [key]: { ...read[key], step: 2, eTag: '*' } });
+    expect((await storage.read([key]))[key]).to.include({ step: 2 });
+    // Not in Redis before the turn ends...
+    expect((await other.read([key]))[key]).to.include({ step: 1 });
+    await lease.succeeded!();
+    // ...and there after, with its lifetime (this store's), and the activity remembered.
+    expect(await (await sharedRedis.readyClient()).pttl(PREFIX + key)).to.be.within(1, 600_000);
+    expect((await other.read([key]))[key]).to.include({ step: 2 });
+    expect(await deduper.handled(`${conversation}/a1`, conversation)).to.equal(true);
+    const again = (await lock.acquire(conversation, { maxWaitMs: 1_000, activityId: `${conversation}/a1` }))!;
+    expect(again.handled).to.equal(true);
+    await again.release();
+  });
+
+  it('a write naming a stale eTag is refused at once, inside a turn as outside', async () => {
+    const { storage, lock } = await parts();
+    const other = new RedisStorage(await sharedRedis.readyClient(), { prefix: PREFIX });
+    const { conversation, key } = conversationIds();
+    await other.write({ [key]: { step: 1 } });
+    const stale = (await other.read([key]))[key]!;
+    await other.write({ [key]: { step: 2 } });
+    const lease = (await lock.acquire(conversation, { maxWaitMs: 1_000 }))!;
+    let failed = false;
+    await storage.write({ [key]: { ...stale, step: 3 } }).catch(() => (failed = true));
+    expect(failed).to.equal(true);
+    const fresh = (await storage.read([key]))[key]!;
+    expect(fresh).to.include({ step: 2 });
+    await storage.write({ [key]: { ...fresh, step: 4 } });
+    expect((await other.read([key]))[key], 'a conditional write is not held back').to.include({ step: 4 });
+    await lease.release();
+  });
+
+  it('a failed turn still saves what it wrote (as a write outside a turn would have) but does not remember its activity', async () => {
+    const { storage, deduper, lock } = await parts();
+    const { conversation, key } = conversationIds();
+    const lease = (await lock.acquire(conversation, { maxWaitMs: 1_000, activityId: `${conversation}/a1` }))!;
+    await storage.write({ [key]: { step: 1 } });
+    await lease.release();
+    expect((await storage.read([key]))[key]).to.include({ step: 1 });
+    expect(await deduper.handled(`${conversation}/a1`, conversation)).to.equal(false);
+  });
+
+  it('a delete inside a turn is at once and leaves nothing to save', async () => {
+    const { storage, lock } = await parts();
+    const { conversation, key } = conversationIds();
+    await storage.write({ [key]: { step: 1 } });
+    const lease = (await lock.acquire(conversation, { maxWaitMs: 1_000 }))!;
+    await storage.write({ [key]: { step: 2 } });
+    await storage.delete([key]);
+    expect(await storage.read([key])).to.deep.equal({});
+    await lease.succeeded!();
+    expect(await storage.read([key])).to.deep.equal({});
   });
 });

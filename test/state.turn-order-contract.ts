@@ -4,7 +4,8 @@ import { TestAdapter, type Activity, type TurnContext } from 'botbuilder';
 import { Texts } from '../src/content/texts.js';
 import { TurnOrderMiddleware } from '../src/bot/turn-order-middleware.js';
 import { TURN_OUTCOME_KEY } from '../src/ops/turn-state-keys.js';
-import { whenReady } from '../src/state/redis-client.js';
+import { whenReady, type RedisClient } from '../src/state/redis-client.js';
+import { RedisStorage } from '../src/state/redis-storage.js';
 import { RedisDeduper, RedisTurnLock } from '../src/state/redis-turn-lock.js';
 import type { Deduper, TurnLock } from '../src/state/turn-lock.js';
 import { eventually } from './support/redis-server.js';
@@ -80,21 +81,24 @@ export function message(conversationId: string, text: string, extra: Partial<Act
 export const newConversation = (): string => `conv-${randomBytes(6).toString('hex')}`;
 export const replies = (adapter: TestAdapter): string[] => adapter.activeQueue.map((a) => a.text ?? '');
 
-/** Instances sharing a Redis (any of its deployments): each instance() is a separate client. */
-export function redisTurnOrderMode(name: string, shared: SharedRedis): TurnOrderMode {
+/**
+ * Instances sharing a Redis (any of its deployments): each instance() is a separate client. By default the
+ * lock keeps the handled ids and the conversation state itself (`turnState`, as the app runs it: two
+ * scripts a turn); `{ turnState: false }` runs the lock and the deduper apart.
+ */
+export function redisTurnOrderMode(name: string, shared: SharedRedis, { turnState = true } = {}): TurnOrderMode {
+  const parts = (client: RedisClient, options: { lockTtlMs?: number } = {}): Parts => {
+    const deduper = new RedisDeduper(client, { prefix: `${shared.prefix}seen:` });
+    const storage = new RedisStorage(client, { prefix: shared.prefix });
+    return { lock: new RedisTurnLock(client, { prefix: `${shared.prefix}turn:`, ...options, ...(turnState ? { turnState: { storage, deduper } } : {}) }), deduper };
+  };
   return {
-    name,
-    instance: async (options = {}) => {
-      const client = await shared.readyClient();
-      return {
-        lock: new RedisTurnLock(client, { prefix: `${shared.prefix}turn:`, ...options }),
-        deduper: new RedisDeduper(client, { prefix: `${shared.prefix}seen:` }),
-      };
-    },
+    name: turnState ? name : `${name}, lock and deduper apart`,
+    instance: async (options = {}) => parts(await shared.readyClient(), options),
     crashable: async (lockTtlMs) => {
       const client = shared.client();
       await whenReady(client, 10_000, 'test');
-      return { lock: new RedisTurnLock(client, { prefix: `${shared.prefix}turn:`, lockTtlMs }), die: () => client.disconnect() };
+      return { lock: parts(client, { lockTtlMs }).lock, die: () => client.disconnect() };
     },
   };
 }

@@ -17,6 +17,7 @@ const memoryDeduper = new MemoryDeduper();
 const modes: TurnOrderMode[] = [
   { name: 'one process (memory mode)', instance: async () => ({ lock: memoryLock, deduper: memoryDeduper }) },
   redisTurnOrderMode('two instances sharing Redis', sharedRedis),
+  redisTurnOrderMode('two instances sharing Redis', sharedRedis, { turnState: false }),
 ];
 
 describe('without turn ordering, the test harness does see overlapping turns', () => {

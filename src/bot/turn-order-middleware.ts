@@ -34,6 +34,9 @@ export interface TurnOrderOptions {
  *   succeeded, so a turn that failed, was refused as busy or met a store fault is handled when resent.
  * - A turn that waits longer than `maxWaitMs` is not run; the person gets `system.busy` ("one
  *   moment, send it again"), and turnState TURN_OUTCOME_KEY = 'busy'.
+ * - With a lock that keeps the conversation's state and handled ids (Redis), taking the turn, the
+ *   redelivery check and reading the state are one round trip, and saving the state, remembering the id
+ *   and releasing another (TurnLease.handled, TurnLease.succeeded).
  * - If the lock store cannot answer, the turn is not run; the person gets
  *   `system.storeUnavailable` (TURN_OUTCOME_KEY = 'error'). Errors from the turn itself pass through
  *   untouched to the adapter's onTurnError.
@@ -55,9 +58,10 @@ export class TurnOrderMiddleware implements Middleware {
 
     let lease;
     try {
-      lease = await this.options.lock.acquire(conversation, { maxWaitMs: this.maxWaitMs });
-      // Asked while holding the conversation, so a copy arriving at the same time waits and then finds it handled.
-      if (lease && activityId && (await this.options.deduper.handled(activityId))) {
+      lease = await this.options.lock.acquire(conversation, { maxWaitMs: this.maxWaitMs, ...(activityId ? { activityId } : {}) });
+      // Asked while holding the conversation, so a copy arriving at the same time waits and then finds it handled
+      // (a lock that keeps the handled ids answers as it takes the conversation).
+      if (lease && activityId && (lease.handled ?? (await this.options.deduper.handled(activityId, conversation)))) {
         log?.info({ activityType: activity.type }, 'redelivered activity dropped');
         await lease.release().catch(() => {});
         return;
@@ -82,7 +86,15 @@ export class TurnOrderMiddleware implements Middleware {
     try {
       await next();
       // Only a turn that succeeded counts as handled: a failed one is handled again when redelivered.
-      if (activityId) await this.options.deduper.remember(activityId).catch((err: unknown) => log?.warn({ err }, 'could not remember the handled activity id'));
+      if (lease.succeeded) {
+        // Remembered, saved and released in one step; a turn whose state could not be saved failed.
+        await lease.succeeded().catch((err: unknown) => {
+          if (!isStoreUnavailable(err) || err.operation !== 'unlock') throw err;
+          log?.warn({ err }, 'could not remember the handled activity id or release the turn');
+        });
+      } else if (activityId) {
+        await this.options.deduper.remember(activityId, conversation).catch((err: unknown) => log?.warn({ err }, 'could not remember the handled activity id'));
+      }
     } finally {
       // If Redis is gone the lease simply expires; the turn's own outcome is what matters.
       await lease.release().catch((err: unknown) => log?.warn({ err }, 'turn lease release failed'));

@@ -237,6 +237,22 @@ function crossFieldRules(category: FilableCategory, profile: RegionProfile, toda
  * with CATEGORY_NOT_FILABLE on `category`.
  */
 export function buildFilingSchema(profile: RegionProfile, today: IsoDate): FilingSchema {
+  // Building compiles every category's schema (milliseconds a submit); a profile's schema of the day is kept.
+  let byDay = builtSchemas.get(profile);
+  if (!byDay) builtSchemas.set(profile, (byDay = new Map()));
+  let schema = byDay.get(today);
+  if (!schema) {
+    schema = newFilingSchema(profile, today);
+    byDay.clear();
+    byDay.set(today, schema);
+  }
+  return schema;
+}
+
+/** The schemas built, by profile (the object loaded at start: a changed profile is another object) and day. */
+const builtSchemas = new WeakMap<RegionProfile, Map<IsoDate, FilingSchema>>();
+
+function newFilingSchema(profile: RegionProfile, today: IsoDate): FilingSchema {
   if (!isIsoDate(today)) throw new RangeError(`buildFilingSchema: today is not an ISO date: ${today}`);
   const all = categoryOptions(today);
   const offered = FILABLE_CATEGORIES.filter((c) => profile.categories[c].offered);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import { guarded } from './errors.js';
 import { isCluster, script, whenReady, type RedisClient } from './redis-client.js';
+import { conversationOfStateKey, conversationTag } from './conversation-slot.js';
 
 export interface RedisStorageOptions {
   /** Prepended to every key. Default `beian:state:`. */
@@ -86,8 +87,16 @@ return 0
  * - each call is one round trip: a batch write is one script and is all-or-nothing (on Cluster,
  *   where keys of a batch live on different slots, one script per key is sent at once: each key is
  *   atomic on its own, as in MemoryStorage);
- * - conversation and user keys get separate sliding lifetimes, refreshed by reads and writes.
+ * - conversation and user keys get separate sliding lifetimes, refreshed by reads and writes;
+ * - inside a turn (a RedisTurnLock lease that took this conversation, see `hold`), the conversation's
+ *   state comes from the script that took the turn, and an unconditional write of it (BotState saves with
+ *   eTag `*`) is sent with the script that releases the turn: no round trip of its own. A write that names
+ *   an eTag is compare-and-set at once, as outside a turn.
  * Connection faults surface as StoreUnavailableError. Values are stored as a hash {v: JSON, e: eTag}.
+ *
+ * Key names: `<prefix><key>`; on Redis Cluster a conversation's state key carries its conversation's hash
+ * tag, `<prefix>{<hash>}<key>`, so that it shares a slot with the conversation's turn lock (an item
+ * stored before under the untagged name is still read, and rewritten under the tagged one).
  */
 export class RedisStorage implements Storage {
   private readonly prefix: string;
@@ -95,6 +104,9 @@ export class RedisStorage implements Storage {
   private readonly ttlSeconds: (key: string) => number;
   private readonly readScript: (keys: string[], args: (string | number)[]) => Promise<(string | null)[]>;
   private readonly writeScript: (keys: string[], args: (string | number)[]) => Promise<number>;
+  private readonly cluster: boolean;
+  /** Conversations whose turn this process holds: their state as read when the turn was taken, and the write it defers. */
+  private readonly holds = new Map<string, TurnHold>();
 
   constructor(
     private readonly client: RedisClient,
@@ -108,42 +120,112 @@ export class RedisStorage implements Storage {
       options.ttlFor?.bind(options) ?? ((key) => (stateKeyKind(key) === 'user' ? user : conversation));
     this.readScript = script(client, 'beianStateRead', READ_LUA);
     this.writeScript = script(client, 'beianStateWrite', WRITE_LUA);
+    this.cluster = isCluster(client);
+  }
+
+  /**
+   * The Redis key of a state key: `<prefix><key>`, and on Cluster a conversation's state under its
+   * conversation's hash tag (the slot of its turn lock).
+   */
+  redisKey(key: string): string {
+    if (!this.cluster) return this.prefix + key;
+    const conversation = conversationOfStateKey(key);
+    return conversation === undefined ? this.prefix + key : `${this.prefix}${conversationTag(conversation)}${key}`;
+  }
+
+  /**
+   * Called by the turn lock when it took a conversation's turn and read its state in the same script
+   * (`stored`: [JSON, eTag] or undefined when there is none; `unknown` when it was not read): until
+   * `release`, reads of `key` in this process are answered from it, and an unconditional write is kept
+   * for the script that ends the turn (TurnHold.pending).
+   */
+  hold(key: string, stored: [string, string] | undefined | 'unknown'): TurnHold {
+    const held: TurnHold = { key, redisKey: this.redisKey(key), ttlMs: this.ttlMs(key), state: stored === 'unknown' ? undefined : (stored ?? null) };
+    this.holds.set(key, held);
+    return held;
+  }
+
+  /** The conversation's state while this process holds its turn, if it does. */
+  held(key: string): TurnHold | undefined {
+    return this.holds.get(key);
+  }
+
+  /** The turn ended (its pending write sent or abandoned). */
+  release(held: TurnHold): void {
+    if (this.holds.get(held.key) === held) this.holds.delete(held.key);
   }
 
   async read(keys: string[]): Promise<StoreItems> {
     if (!keys) throw new ReferenceError('Keys are required when reading.');
     const items: StoreItems = {};
     if (keys.length === 0) return items;
+    const rest: string[] = [];
+    for (const key of keys) {
+      const state = this.holds.get(key)?.state;
+      if (state === undefined) rest.push(key);
+      else if (state !== null) items[key] = { ...(JSON.parse(state[0]) as StoreItem), eTag: state[1] };
+    }
+    if (rest.length === 0) return items;
     await this.ready('read');
     const replies = await guarded('read', () =>
-      Promise.all(this.batches(keys).map((batch) => this.readScript(batch.map((k) => this.prefix + k), batch.map((k) => this.ttlMs(k))))),
+      Promise.all(this.batches(rest).map((batch) => this.readScript(batch.map((k) => this.redisKey(k)), batch.map((k) => this.ttlMs(k))))),
     );
-    this.batches(keys).forEach((batch, b) => {
+    const missing: string[] = [];
+    this.batches(rest).forEach((batch, b) => {
       const reply = replies[b]!;
       batch.forEach((key, i) => {
         const value = reply[2 * i];
         if (typeof value === 'string') items[key] = { ...(JSON.parse(value) as StoreItem), eTag: reply[2 * i + 1] ?? undefined };
+        else if (this.redisKey(key) !== this.prefix + key) missing.push(key);
       });
     });
+    // On Cluster: a conversation stored before its key was tagged, read under its old name (written anew under the tagged one).
+    if (missing.length > 0) {
+      const old = await guarded('read', () => Promise.all(missing.map((k) => this.readScript([this.prefix + k], [this.ttlMs(k)]))));
+      missing.forEach((key, i) => {
+        const [value, eTag] = old[i]!;
+        if (typeof value === 'string') items[key] = { ...(JSON.parse(value) as StoreItem), eTag: eTag ?? undefined };
+      });
+    }
     return items;
   }
 
   async write(changes: StoreItems): Promise<void> {
     if (!changes) throw new ReferenceError('Changes are required when writing.');
-    const keys = Object.keys(changes);
+    const keys: string[] = [];
+    for (const key of Object.keys(changes)) {
+      const held = this.holds.get(key);
+      const { eTag, ...value } = (changes[key] ?? {}) as StoreItem;
+      if (held && (typeof eTag !== 'string' || eTag === '*')) {
+        // Unconditional, in a turn this process holds: sent with the end of the turn.
+        held.pending = { eTag: newETag(), json: JSON.stringify(value) };
+        held.state = [held.pending.json, held.pending.eTag];
+      } else keys.push(key);
+    }
     if (keys.length === 0) return;
     await this.ready('write');
     const conflicts = await guarded('write', () =>
       Promise.all(
         this.batches(keys).map(async (batch) => {
           const args: (string | number)[] = [];
+          const written: Array<[TurnHold, string, string]> = [];
           for (const key of batch) {
             const { eTag, ...value } = (changes[key] ?? {}) as StoreItem;
             const expected = typeof eTag === 'string' && eTag !== '*' ? eTag : '';
-            args.push(expected, newETag(), JSON.stringify(value), this.ttlMs(key));
+            const fresh = newETag();
+            const json = JSON.stringify(value);
+            args.push(expected, fresh, json, this.ttlMs(key));
+            const held = this.holds.get(key);
+            if (held) written.push([held, json, fresh]);
           }
-          const conflict = await this.writeScript(batch.map((k) => this.prefix + k), args);
-          return conflict > 0 ? batch[conflict - 1] : undefined;
+          const conflict = await this.writeScript(batch.map((k) => this.redisKey(k)), args);
+          if (conflict > 0) return batch[conflict - 1];
+          // A conditional write in a held turn: what is stored now, and nothing left pending.
+          for (const [held, json, fresh] of written) {
+            held.pending = undefined;
+            held.state = [json, fresh];
+          }
+          return undefined;
         }),
       ),
     );
@@ -154,8 +236,19 @@ export class RedisStorage implements Storage {
   async delete(keys: string[]): Promise<void> {
     if (!keys) throw new ReferenceError('Keys are required when deleting.');
     if (keys.length === 0) return;
+    for (const key of keys) {
+      const held = this.holds.get(key);
+      if (held) {
+        held.pending = undefined;
+        held.state = null;
+      }
+    }
     await this.ready('delete');
-    await guarded('delete', () => Promise.all(this.batches(keys).map((batch) => this.client.del(...batch.map((k) => this.prefix + k)))));
+    const names = (batch: string[]) => batch.flatMap((k) => (this.redisKey(k) === this.prefix + k ? [this.redisKey(k)] : [this.redisKey(k), this.prefix + k]));
+    // One DEL a batch; on Cluster one a key name (the tagged and the old name live in different slots).
+    await guarded('delete', () =>
+      Promise.all(this.batches(keys).flatMap((batch) => (this.cluster ? names(batch).map((name) => this.client.del(name)) : [this.client.del(...names(batch))]))),
+    );
   }
 
   private ready(operation: string): Promise<void> {
@@ -167,12 +260,26 @@ export class RedisStorage implements Storage {
     return isCluster(this.client) ? keys.map((k) => [k]) : [keys];
   }
 
-  private ttlMs(key: string): number {
+  /** The sliding lifetime of a key in ms (0: none). */
+  ttlMs(key: string): number {
     const seconds = this.ttlSeconds(key);
     return seconds > 0 ? Math.round(seconds * 1000) : 0;
   }
 }
 
-function newETag(): string {
+/** A conversation's state while this process holds its turn (see RedisStorage.hold). */
+export interface TurnHold {
+  key: string;
+  redisKey: string;
+  ttlMs: number;
+  /** What a read answers: [JSON, eTag], null for none, undefined when unknown (read from Redis). */
+  state: [string, string] | null | undefined;
+  /** An unconditional write to send with the end of the turn. */
+  pending?: { eTag: string; json: string };
+  /** Where the conversation now waits (RedisWaitingConversations), to send with the end of the turn: step undefined = done. */
+  waiting?: { keys: [since: string, step: string]; member: string; step: string | undefined; atMs: number };
+}
+
+export function newETag(): string {
   return randomBytes(9).toString('base64url');
 }

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { guarded } from './errors.js';
-import { script, whenReady, type RedisClient } from './redis-client.js';
+import { isCluster, script, whenReady, type RedisClient } from './redis-client.js';
+import { conversationStateKey, conversationTag } from './conversation-slot.js';
+import type { RedisStorage, TurnHold } from './redis-storage.js';
 import { TURN_ORDER_DEFAULTS, type AcquireOptions, type Deduper, type TurnLease, type TurnLock } from './turn-lock.js';
 
 export interface RedisTurnLockOptions {
@@ -16,6 +18,12 @@ export interface RedisTurnLockOptions {
   readyWaitMs?: number;
   /** Told about renewal failures (the lease keeps trying until released). */
   onRenewError?: (err: unknown) => void;
+  /**
+   * The conversation state store and the handled activity ids on the same Redis: given them, taking a turn
+   * also answers whether its activity was handled and reads the conversation's state (one script), and
+   * ending it saves the state the turn wrote, remembers the activity and releases (one script).
+   */
+  turnState?: { storage: RedisStorage; deduper: RedisDeduper };
 }
 
 export const REDIS_TURN_LOCK_DEFAULTS = {
@@ -27,9 +35,12 @@ export const REDIS_TURN_LOCK_DEFAULTS = {
 
 /**
  * One attempt to take the conversation. KEYS: lock, queue (zset token → arrival number), beats
- * (zset token → time after which the waiter counts as gone), arrival counter. ARGV: token, lease ms,
- * waiter-stale ms. Returns 0 when the lease is taken, else the token's place in line (1 = next).
- * Only the first in line may take a free lock, so turns run in arrival order. Time is the server's.
+ * (zset token → time after which the waiter counts as gone), arrival counter, then the activity's seen
+ * key when ARGV[4] is '1', then the conversation's state key when ARGV[5] (its lifetime in ms) is not '-1'.
+ * ARGV: token, lease ms, waiter-stale ms, ask-seen flag, state lifetime. Returns {0, handled (1/0), state
+ * JSON, state eTag} when the lease is taken (the state read slides its lifetime, as a read does), else
+ * {the token's place in line} (1 = next). Only the first in line may take a free lock, so turns run in
+ * arrival order. Time is the server's.
  */
 const ACQUIRE_LUA = `
 local lock, queue, beats, counter = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
@@ -54,9 +65,52 @@ local first = redis.call('ZRANGE', queue, 0, 0)[1]
 if first == token and redis.call('SET', lock, token, 'NX', 'PX', leaseMs) then
   redis.call('ZREM', queue, token)
   redis.call('ZREM', beats, token)
-  return 0
+  local n, handled, value, etag = 5, 0, false, false
+  if ARGV[4] == '1' then
+    handled = redis.call('EXISTS', KEYS[n])
+    n = n + 1
+  end
+  local stateTtl = tonumber(ARGV[5])
+  if stateTtl >= 0 then
+    local v = redis.call('HMGET', KEYS[n], 'v', 'e')
+    value, etag = v[1], v[2]
+    if value and stateTtl > 0 then redis.call('PEXPIRE', KEYS[n], stateTtl) end
+  end
+  return {0, handled, value, etag}
 end
-return redis.call('ZRANK', queue, token) + 1
+return {redis.call('ZRANK', queue, token) + 1}
+`;
+
+/**
+ * Ends a turn in one step. KEYS: lock, then the activity's seen key when ARGV[2] (the dedupe window in ms)
+ * is above 0, then the state key when ARGV[3] is '1', then the waiting conversations' two keys (since,
+ * step: RedisWaitingConversations) when ARGV[7] is 'wait' or 'done'. ARGV: token, window, has-state flag,
+ * state eTag, state JSON, state lifetime ms (0 = none), waiting mode, waiting member, waiting step, at ms.
+ * Remembers the activity, saves the state (unconditionally: only writes without an eTag wait for the end
+ * of the turn), notes where the conversation waits, and deletes the lock if still ours. Returns 1 when it
+ * was ours, else 0.
+ */
+const FINISH_LUA = `
+local n = 2
+if tonumber(ARGV[2]) > 0 then
+  redis.call('SET', KEYS[n], '1', 'PX', ARGV[2])
+  n = n + 1
+end
+if ARGV[3] == '1' then
+  redis.call('HSET', KEYS[n], 'v', ARGV[5], 'e', ARGV[4])
+  local ttl = tonumber(ARGV[6])
+  if ttl > 0 then redis.call('PEXPIRE', KEYS[n], ttl) else redis.call('PERSIST', KEYS[n]) end
+  n = n + 1
+end
+if ARGV[7] == 'wait' then
+  redis.call('ZADD', KEYS[n], ARGV[10], ARGV[8])
+  redis.call('HSET', KEYS[n + 1], ARGV[8], ARGV[9])
+elseif ARGV[7] == 'done' then
+  redis.call('ZREM', KEYS[n], ARGV[8])
+  redis.call('HDEL', KEYS[n + 1], ARGV[8])
+end
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
 `;
 
 /** Leaves the line. KEYS: queue, beats. ARGV: token. */
@@ -78,14 +132,30 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
-type Script = (keys: string[], args: (string | number)[]) => Promise<number>;
+type Script<R = number> = (keys: string[], args: (string | number)[]) => Promise<R>;
+
+/** What the acquire script answers: [0, handled, state JSON, state eTag] when taken, else [place in line]. */
+type AcquireReply = [number, number?, (string | null)?, (string | null)?];
+
+/** What a turn taken with `turnState` carries to its end. */
+interface TurnScope {
+  hold?: TurnHold;
+  seenKey?: string;
+  windowMs: number;
+  storage: RedisStorage;
+}
 
 /**
  * TurnLock across bot instances on Redis: a lease (SET NX PX with a random token, renewed while
  * held, released by compare-and-delete) plus a fair line (a sorted set by arrival number). A crashed
  * holder's lease expires after lockTtlMs; a crashed waiter is dropped from the line after
  * waiterStaleMs. The conversation id is hashed into the key names (it may be a WeChat openid), and
- * all keys of one conversation share a Cluster hash tag.
+ * all keys of one conversation share a Cluster hash tag (src/state/conversation-slot.ts).
+ *
+ * With `turnState`, a turn costs two round trips: taking it also tells whether the activity was handled
+ * (TurnLease.handled) and reads the conversation's state for RedisStorage (RedisStorage.hold); ending it
+ * (TurnLease.succeeded, or release after a failure) saves the state the turn wrote, remembers the activity
+ * (only after success) and releases, in one script.
  */
 export class RedisTurnLock implements TurnLock {
   private readonly prefix: string;
@@ -93,7 +163,8 @@ export class RedisTurnLock implements TurnLock {
   private readonly pollMaxMs: number;
   private readonly waiterStaleMs: number;
   private readonly readyWaitMs: number;
-  private readonly acquireScript: Script;
+  private readonly acquireScript: Script<AcquireReply>;
+  private readonly finishScript: Script;
   private readonly leaveScript: Script;
   private readonly extendScript: Script;
   private readonly releaseScript: Script;
@@ -107,7 +178,8 @@ export class RedisTurnLock implements TurnLock {
     this.pollMaxMs = options.pollMaxMs ?? REDIS_TURN_LOCK_DEFAULTS.pollMaxMs;
     this.waiterStaleMs = options.waiterStaleMs ?? REDIS_TURN_LOCK_DEFAULTS.waiterStaleMs;
     this.readyWaitMs = options.readyWaitMs ?? REDIS_TURN_LOCK_DEFAULTS.readyWaitMs;
-    this.acquireScript = script(client, 'beianTurnAcquire', ACQUIRE_LUA);
+    this.acquireScript = script(client, 'beianTurnTake', ACQUIRE_LUA);
+    this.finishScript = script(client, 'beianTurnFinish', FINISH_LUA);
     this.leaveScript = script(client, 'beianTurnLeave', LEAVE_LUA);
     this.extendScript = script(client, 'beianTurnExtend', EXTEND_LUA);
     this.releaseScript = script(client, 'beianTurnRelease', RELEASE_LUA);
@@ -115,20 +187,33 @@ export class RedisTurnLock implements TurnLock {
 
   /** The Redis keys of one conversation's lock: lock, queue, beats, counter. */
   keysFor(conversation: string): [string, string, string, string] {
-    const base = `${this.prefix}{${createHash('sha256').update(conversation).digest('hex').slice(0, 32)}}`;
+    const base = `${this.prefix}${conversationTag(conversation)}`;
     return [`${base}:lock`, `${base}:queue`, `${base}:beats`, `${base}:counter`];
   }
 
   async acquire(conversation: string, options: AcquireOptions): Promise<TurnLease | undefined> {
-    const keys = this.keysFor(conversation);
+    const keys: string[] = this.keysFor(conversation);
     const token = randomBytes(12).toString('base64url');
     const deadline = Date.now() + options.maxWaitMs;
+    // With turnState: the activity's seen key and the conversation's state key go into the same script.
+    const turnState = this.options.turnState;
+    const seenKey = turnState && options.activityId !== undefined ? turnState.deduper.keyFor(options.activityId, conversation) : undefined;
+    const stateKey = turnState ? conversationStateKey(conversation) : undefined;
+    const args: (string | number)[] = [token, this.lockTtlMs, this.waiterStaleMs, seenKey ? '1' : '0', stateKey && turnState ? turnState.storage.ttlMs(stateKey) : -1];
+    if (seenKey) keys.push(seenKey);
+    if (stateKey && turnState) keys.push(turnState.storage.redisKey(stateKey));
     await guarded('lock', () => whenReady(this.client, this.readyWaitMs, 'lock'));
     let pause = 10;
     try {
       for (;;) {
-        const place = await guarded('lock', () => this.acquireScript(keys, [token, this.lockTtlMs, this.waiterStaleMs]));
-        if (place === 0) return this.lease(keys[0], token);
+        const [place, handled, value, eTag] = await guarded('lock', () => this.acquireScript(keys, args));
+        if (place === 0) {
+          if (!turnState) return this.lease(keys[0]!, token);
+          // On Cluster a conversation not found may be stored under its untagged name: RedisStorage reads that itself.
+          const stored = typeof value === 'string' ? ([value, eTag ?? ''] as [string, string]) : isCluster(this.client) ? 'unknown' : undefined;
+          const hold = stateKey ? turnState.storage.hold(stateKey, stored) : undefined;
+          return this.lease(keys[0]!, token, { hold, seenKey, windowMs: turnState.deduper.windowMs, storage: turnState.storage }, handled === 1);
+        }
         const left = deadline - Date.now();
         if (left <= 0) {
           await this.leave(keys, token);
@@ -153,7 +238,7 @@ export class RedisTurnLock implements TurnLock {
     return guarded('lock', () => this.leaveScript([keys[1]!, keys[2]!], [token]));
   }
 
-  private lease(lockKey: string, token: string): TurnLease {
+  private lease(lockKey: string, token: string, scope?: TurnScope, handled?: boolean): TurnLease {
     let lost = false;
     let released = false;
     const renew = setInterval(() => {
@@ -168,18 +253,47 @@ export class RedisTurnLock implements TurnLock {
       );
     }, Math.max(10, Math.floor(this.lockTtlMs / 3)));
     renew.unref();
+    /** Ends the turn: with a scope, saves what the turn wrote (and remembers the activity when it succeeded) in the same script. */
+    const end = async (succeeded: boolean): Promise<void> => {
+      if (released) return;
+      released = true;
+      clearInterval(renew);
+      const pending = scope?.hold?.pending;
+      const operation = pending ? 'write' : 'unlock';
+      try {
+        await guarded(operation, () => whenReady(this.client, this.readyWaitMs, operation));
+        const seen = succeeded && scope?.seenKey ? scope.seenKey : undefined;
+        const waiting = scope?.hold?.waiting;
+        let removed: number;
+        if (!scope || (!seen && !pending && !waiting)) removed = await guarded(operation, () => this.releaseScript([lockKey], [token]));
+        else {
+          const keys = [lockKey, ...(seen ? [seen] : []), ...(pending ? [scope.hold!.redisKey] : []), ...(waiting ? waiting.keys : [])];
+          const args = [
+            token,
+            seen ? scope.windowMs : 0,
+            pending ? '1' : '0',
+            pending?.eTag ?? '',
+            pending?.json ?? '',
+            scope.hold?.ttlMs ?? 0,
+            waiting ? (waiting.step === undefined ? 'done' : 'wait') : '',
+            waiting?.member ?? '',
+            waiting?.step ?? '',
+            waiting?.atMs ?? 0,
+          ];
+          removed = await guarded(operation, () => this.finishScript(keys, args));
+        }
+        if (removed === 0) lost = true;
+      } finally {
+        if (scope?.hold) scope.storage.release(scope.hold);
+      }
+    };
     return {
       get lost() {
         return lost;
       },
-      release: async () => {
-        if (released) return;
-        released = true;
-        clearInterval(renew);
-        await guarded('unlock', () => whenReady(this.client, this.readyWaitMs, 'unlock'));
-        const removed = await guarded('unlock', () => this.releaseScript([lockKey], [token]));
-        if (removed === 0) lost = true;
-      },
+      ...(handled === undefined ? {} : { handled }),
+      ...(scope ? { succeeded: () => end(true) } : {}),
+      release: () => end(false),
     };
   }
 }
@@ -192,10 +306,14 @@ export interface RedisDeduperOptions {
   readyWaitMs?: number;
 }
 
-/** Deduper on Redis: one key per handled activity id (hashed into the key name), expiring after the window. */
+/**
+ * Deduper on Redis: one key per handled activity id (hashed into the key name), expiring after the
+ * window; given the conversation, the key carries the conversation's hash tag, as the turn lock's do
+ * (the turn lock with `turnState` reads and writes these keys itself, in its own scripts).
+ */
 export class RedisDeduper implements Deduper {
   private readonly prefix: string;
-  private readonly windowMs: number;
+  private readonly window: number;
   private readonly readyWaitMs: number;
 
   constructor(
@@ -203,22 +321,29 @@ export class RedisDeduper implements Deduper {
     options: RedisDeduperOptions = {},
   ) {
     this.prefix = options.prefix ?? 'beian:seen:';
-    this.windowMs = options.windowMs ?? TURN_ORDER_DEFAULTS.dedupeWindowMs;
+    this.window = options.windowMs ?? TURN_ORDER_DEFAULTS.dedupeWindowMs;
     this.readyWaitMs = options.readyWaitMs ?? REDIS_TURN_LOCK_DEFAULTS.readyWaitMs;
   }
 
-  keyFor(id: string): string {
-    return this.prefix + createHash('sha256').update(id).digest('hex').slice(0, 40);
+  /** The key of a handled activity id; with its conversation, under the conversation's hash tag (beside its turn lock). */
+  keyFor(id: string, conversation?: string): string {
+    const hash = createHash('sha256').update(id).digest('hex').slice(0, 40);
+    return conversation === undefined ? this.prefix + hash : `${this.prefix}${conversationTag(conversation)}:${hash}`;
   }
 
-  async handled(id: string): Promise<boolean> {
-    await guarded('dedupe', () => whenReady(this.client, this.readyWaitMs, 'dedupe'));
-    return (await guarded('dedupe', () => this.client.exists(this.keyFor(id)))) === 1;
+  /** How long an id is remembered, in ms. */
+  get windowMs(): number {
+    return this.window;
   }
 
-  async remember(id: string): Promise<void> {
+  async handled(id: string, conversation?: string): Promise<boolean> {
     await guarded('dedupe', () => whenReady(this.client, this.readyWaitMs, 'dedupe'));
-    await guarded('dedupe', () => this.client.set(this.keyFor(id), '1', 'PX', this.windowMs));
+    return (await guarded('dedupe', () => this.client.exists(this.keyFor(id, conversation)))) === 1;
+  }
+
+  async remember(id: string, conversation?: string): Promise<void> {
+    await guarded('dedupe', () => whenReady(this.client, this.readyWaitMs, 'dedupe'));
+    await guarded('dedupe', () => this.client.set(this.keyFor(id, conversation), '1', 'PX', this.window));
   }
 }
 

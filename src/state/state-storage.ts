@@ -71,17 +71,26 @@ export function createStateStorage(config: StateStorageConfig = {}): StateStorag
   }
   const client = createRedisClient(config.redisUrl, config);
   const readyWaitMs = config.readyWaitMs ?? REDIS_STORAGE_DEFAULTS.readyWaitMs;
+  const storage = new RedisStorage(client, {
+    prefix,
+    conversationTtlSeconds: config.conversationTtlSeconds,
+    userTtlSeconds: config.userTtlSeconds,
+    readyWaitMs,
+  });
+  const deduper = new RedisDeduper(client, { prefix: `${prefix}seen:`, windowMs: config.dedupeWindowMs, readyWaitMs });
   return {
-    storage: new RedisStorage(client, {
-      prefix,
-      conversationTtlSeconds: config.conversationTtlSeconds,
-      userTtlSeconds: config.userTtlSeconds,
-      readyWaitMs,
-    }),
+    storage,
     kind: 'redis',
-    turnLock: new RedisTurnLock(client, { prefix: `${prefix}turn:`, lockTtlMs: config.lockTtlMs, readyWaitMs, onRenewError: (err) => config.onError?.(err instanceof Error ? err : new Error(String(err))) }),
-    deduper: new RedisDeduper(client, { prefix: `${prefix}seen:`, windowMs: config.dedupeWindowMs, readyWaitMs }),
-    waiting: new RedisWaitingConversations(client, { prefix: `${prefix}waiting:`, readyWaitMs }),
+    // A turn: one script takes it (with the redelivery check and the state read), one ends it (state saved, id remembered, released).
+    turnLock: new RedisTurnLock(client, {
+      prefix: `${prefix}turn:`,
+      lockTtlMs: config.lockTtlMs,
+      readyWaitMs,
+      onRenewError: (err) => config.onError?.(err instanceof Error ? err : new Error(String(err))),
+      turnState: { storage, deduper },
+    }),
+    deduper,
+    waiting: new RedisWaitingConversations(client, { prefix: `${prefix}waiting:`, readyWaitMs, turnState: storage }),
     client,
     ping: async () => {
       try {

@@ -5,15 +5,32 @@
 
 /** The right to run one turn of a conversation. */
 export interface TurnLease {
-  /** Gives the conversation to the next waiting turn. Idempotent; never throws for a lost lease. */
+  /**
+   * Gives the conversation to the next waiting turn (after a failed turn, or one not run). Idempotent;
+   * never throws for a lost lease. A lock that keeps the conversation's state (Redis with turnState) also
+   * saves here what the turn wrote.
+   */
   release(): Promise<void>;
   /** True once the lease was found taken over (it expired while held: the holder stalled too long). */
   readonly lost: boolean;
+  /**
+   * Set when the lock answered, as it took the conversation, whether `AcquireOptions.activityId`'s turn
+   * already succeeded (the Deduper is then not asked).
+   */
+  readonly handled?: boolean;
+  /**
+   * Present when the lock keeps the handled ids itself: the turn succeeded — remember its activity, save
+   * what it wrote, and release, in one step. Throws StoreUnavailableError with operation `write` when the
+   * turn's state could not be saved (the turn then failed), `unlock` when only the rest failed.
+   */
+  succeeded?(): Promise<void>;
 }
 
 export interface AcquireOptions {
   /** Longest time to wait in line; then acquire resolves undefined. */
   maxWaitMs: number;
+  /** The activity the turn is for (`{conversation}/{activity id}`): see TurnLease.handled. */
+  activityId?: string;
 }
 
 /**
@@ -39,10 +56,10 @@ export interface TurnLock {
  * it comes again.
  */
 export interface Deduper {
-  /** True when a turn for `id` succeeded within the window. */
-  handled(id: string): Promise<boolean>;
+  /** True when a turn for `id` succeeded within the window. `conversation` is the one the id belongs to. */
+  handled(id: string, conversation?: string): Promise<boolean>;
   /** Records that the turn for `id` succeeded. */
-  remember(id: string): Promise<void>;
+  remember(id: string, conversation?: string): Promise<void>;
 }
 
 export const TURN_ORDER_DEFAULTS = {

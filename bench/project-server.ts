@@ -1,0 +1,67 @@
+/**
+ * The project as the benchmark runs it in a child process of its own (as a deployment would: the load
+ * generator is another process): createApp with logs silent, a throwaway in-memory filing store unless
+ * BENCH_FILINGS says otherwise, every conversation from its own address (WEB_TRUST_PROXY=1, see
+ * scripts/bench.ts), and, with REDIS_URL, a count of the commands its Redis client sends.
+ *
+ * Forked with IPC: sends `{ port }` once listening; answers `'counts'` with `{ counts: {command: n, '(round trips)': n} }`
+ * and the CPU time this process used since the last ask, `cpuMicros`, and the monotonic clock in µs
+ * (`monoMicros`, the clock of a --cpu-prof profile's timestamps) (then starts counting afresh), and stops on `'stop'`. The environment is the app's configuration.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { MemoryFilingStore } from '../src/filings/index.js';
+import { createLogger } from '../src/ops/logger.js';
+import { newDataKey } from '../src/privacy/data-keys.js';
+import { countCommands, ROUND_TRIPS } from '../test/support/redis-commands.js';
+
+let cpu = process.cpuUsage();
+/** User + system CPU time since the last call, in µs. */
+export function cpuSince(): number {
+  const used = process.cpuUsage(cpu);
+  cpu = process.cpuUsage();
+  return used.user + used.system;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-app-'));
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    FILINGS_PATH: join(dir, 'filings.json'),
+    WEB_TRUST_PROXY: '1',
+    ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK: 'true',
+    DATA_ENCRYPTION_KEY: newDataKey(),
+    ...(process.env as Record<string, string>),
+  });
+  const app = createApp(config, {
+    logger: createLogger({ level: 'silent' }),
+    ...(process.env.BENCH_FILINGS === 'configured' ? {} : { filings: new MemoryFilingStore() }),
+  });
+  const commands = app.state.client ? countCommands(app.state.client as Redis) : undefined;
+  const port = await app.listen(0, '127.0.0.1');
+  process.send?.({ port });
+  process.on('message', (message) => {
+    if (message === 'counts') {
+      process.send?.({ counts: { ...Object.fromEntries(commands?.counts ?? []), ...(commands ? { [ROUND_TRIPS]: commands.roundTrips() } : {}) }, cpuMicros: cpuSince(), monoMicros: Number(process.hrtime.bigint() / 1000n) });
+      commands?.reset();
+    } else if (message === 'stop') {
+      app.server.close();
+      app.server.server.closeAllConnections();
+      void (async () => {
+        for (const closer of app.closers) await closer.close().catch(() => {});
+        rmSync(dir, { recursive: true, force: true });
+        process.exit(0);
+      })();
+    }
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`project server failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -398,7 +398,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   };
   const guard = agencyGuard(agencyDeps);
   registerAgencyApi(server, agencyDeps, guard);
-  registerReviewPage(server, { ...agencyDeps, texts, sessionTtlSeconds: config.agency.sessionTtlSeconds }, guard);
+  const categoryNames = Object.fromEntries(
+    PAGE_LOCALES.map((locale) => [locale, Object.fromEntries(Object.entries(defaultProfile.categories).map(([id, c]) => [id, c.name[locale]]))]),
+  ) as Record<(typeof PAGE_LOCALES)[number], Record<string, string>>;
+  registerReviewPage(server, { ...agencyDeps, texts, categoryNames, sessionTtlSeconds: config.agency.sessionTtlSeconds }, guard);
 
   // Notices to persons (src/notices/): every instance works the filing store's outbox, each notice once,
   // on the channel the person filed from.

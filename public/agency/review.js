@@ -51,6 +51,8 @@
 
   function statusName(status) { return t('status' + status); }
 
+  function categoryName(id) { return words['category_' + id] ? t('categoryWithId', { name: words['category_' + id], id: id }) : id; }
+
   function when(iso) {
     try { return new Date(iso).toLocaleString(document.documentElement.lang, { timeZone: 'Asia/Shanghai' }); } catch (e) { return iso; }
   }
@@ -66,7 +68,7 @@
         var row = body.insertRow();
         row.dataset.reference = f.reference;
         row.insertCell().textContent = f.reference;
-        row.insertCell().textContent = f.category;
+        row.insertCell().textContent = categoryName(f.category);
         row.insertCell().textContent = when(f.createdAt);
         var open = document.createElement('button');
         open.type = 'button';
@@ -120,7 +122,7 @@
       var facts = $('filing-facts');
       facts.textContent = '';
       fact(facts, t('status'), statusName(f.status));
-      fact(facts, t('category'), f.category);
+      fact(facts, t('category'), categoryName(f.category));
       fact(facts, t('created'), when(f.createdAt));
       if (f.channel) fact(facts, t('channel'), f.channel);
       if (f.replaces) fact(facts, t('replaces'), f.replaces);

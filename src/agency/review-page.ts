@@ -21,6 +21,8 @@ import { cookieValue, sendAgencyJson, SESSION_COOKIE, type AgencyApiDeps, type A
  */
 export interface ReviewPageDeps extends AgencyApiDeps {
   texts: Texts;
+  /** The categories' names by locale (the default region profile's), shown beside their ids. */
+  categoryNames?: Record<Locale, Record<string, string>>;
   sessionTtlSeconds: number;
   publicDir?: string;
 }
@@ -64,6 +66,7 @@ export function registerReviewPage(server: Server, deps: ReviewPageDeps, guard: 
   const pages = Object.fromEntries(
     LOCALES.map((locale) => {
       const words = pageWords(deps.texts, locale);
+      for (const [id, name] of Object.entries(deps.categoryNames?.[locale] ?? {})) words[`category_${id}`] = name;
       const html = template
         .replaceAll('{{lang}}', locale)
         .replaceAll('{{title}}', escapeHtml(words['title'] ?? ''))

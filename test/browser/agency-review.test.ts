@@ -52,6 +52,7 @@ describe('the agency review page in a real browser', function () {
     expect(await page().textContent('#signed-in-as')).to.equal(w('signedInAs', { name: 'review-desk-1' }));
     await page().waitForFunction(() => document.querySelectorAll('#queue-table tbody tr').length === 2);
     expect(await queueRefs()).to.deep.equal([first, second]);
+    expect(await page().textContent('#queue-table tbody tr td:nth-child(2)')).to.equal(w('categoryWithId', { name: server.app.profiles.get('rizhao')!.categories.TMP_OTHER.name['zh-CN'], id: 'TMP_OTHER' }));
     expect(await browser.axe(), 'axe: the queue').to.deep.equal([]);
     const cookies = await browser.context.cookies(`${server.base}/agency/`);
     const session = cookies.find((c) => c.name === 'agency_session');

@@ -3,6 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { todayInShanghai } from '../src/domain/calendar.js';
 import { hashAgencyKey, parseAgencyKeys } from '../src/agency/keys.js';
 import { NATIONAL_FORM_COLUMNS } from '../src/agency/national-form.js';
+import { MemoryFilingStore, newReference, type FilingStore } from '../src/filings/index.js';
+import { loadConfig } from '../src/config.js';
+import { StoreUnavailableError } from '../src/state/errors.js';
 import { agency, BACK_OFFICE, DESK, fileOverHttp, startAgencyServer, type AgencyServer } from './support/agency.js';
 
 /**
@@ -75,7 +78,7 @@ describe('agency API /agency/v1/ over HTTP', function () {
     expect(res.json.history).to.have.length(1);
     expect(res.json.history[0]).to.deep.include({ from: null, to: 'SUBMITTED', actor: { kind: 'person' } });
     expect(res.json).to.not.have.property('origin'); // the conversation reference stays inside
-    expect((await agency(server.base, DESK.key, 'GET', '/agency/v1/filings/YD20990101-AAAAAA')).status).to.equal(404);
+    expect((await agency(server.base, DESK.key, 'GET', `/agency/v1/filings/${newReference()}`)).status).to.equal(404);
     expect((await agency(server.base, DESK.key, 'GET', '/agency/v1/filings/hello')).status).to.equal(404);
   });
 
@@ -142,7 +145,7 @@ describe('agency API without AGENCY_API_KEYS', function () {
     const server = await startAgencyServer({ AGENCY_API_KEYS: '' });
     try {
       const res = await agency(server.base, DESK.key, 'GET', '/agency/v1/filings');
-      expect(res.status).to.equal(503);
+      expect(res.status, res.text).to.equal(503);
       expect(res.json.error.message).to.include('AGENCY_API_KEYS');
     } finally {
       await server.stop();
@@ -152,7 +155,6 @@ describe('agency API without AGENCY_API_KEYS', function () {
 
 describe('agency configuration', () => {
   it('AGENCY_API_KEYS must be NAME:HASH entries from agency:key, names unique; a mistake names the variable, never the value', async () => {
-    const { loadConfig } = await import('../src/config.js');
     expect(loadConfig({ AGENCY_API_KEYS: `${DESK.entry}, ${BACK_OFFICE.entry}` }).agency.keys.map((k) => k.name)).to.deep.equal(['review-desk-1', 'back-office']);
     for (const bad of [DESK.key, 'desk', `${DESK.entry},${DESK.entry}`, `bad name:${DESK.entry.split(':')[1]}`]) {
       const err = (() => {
@@ -168,5 +170,41 @@ describe('agency configuration', () => {
     }
     expect(loadConfig({}).agency).to.deep.equal({ keys: [], sessionTtlSeconds: 28_800 });
     expect(loadConfig({}).notices).to.deep.equal({ pollMs: 5_000, expiryDays: 7 });
+  });
+});
+
+describe('agency API while the filing store is away', function () {
+  this.timeout(30_000);
+  it('answers 503 with Retry-After, and the worker and the API each warn without data', async () => {
+    const memory = new MemoryFilingStore();
+    const away = () => Promise.reject(new StoreUnavailableError('filings.list', 'not-connected'));
+    const filings: FilingStore = {
+      submit: (i) => memory.submit(i),
+      findByIdNumber: (n) => memory.findByIdNumber(n),
+      setStatus: (...a) => memory.setStatus(...a),
+      markNoticeSent: (id) => memory.markNoticeSent(id),
+      markNoticeFailed: (...a) => memory.markNoticeFailed(...a),
+      reseal: () => memory.reseal(),
+      ping: () => memory.ping(),
+      close: () => memory.close(),
+      list: away,
+      get: away,
+      claimNotices: away,
+      enqueueExpiringNotices: away,
+    };
+    const server = await startAgencyServer({ NOTICES_POLL_MS: '100' }, { filings });
+    try {
+      const res = await agency(server.base, DESK.key, 'GET', '/agency/v1/filings');
+      expect(res.status, res.text).to.equal(503);
+      expect(res.headers.get('retry-after')).to.equal('5');
+      expect(res.json.error.code).to.equal('ServiceUnavailable');
+      expect((await agency(server.base, DESK.key, 'GET', `/agency/v1/filings/${newReference()}`)).status).to.equal(503);
+      await new Promise((r) => setTimeout(r, 300));
+      const warned = server.logLines.filter((l) => /"level":40/.test(l));
+      expect(warned.some((l) => l.includes('agency request failed'))).to.equal(true);
+      expect(warned.filter((l) => l.includes('notices: a poll failed'))).to.have.length(1); // once a minute, not every poll
+    } finally {
+      await server.stop();
+    }
   });
 });

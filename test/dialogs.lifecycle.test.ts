@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { MemoryFilingStore, type FilingStore } from '../src/filings/index.js';
 import { Chat } from './support/chat.js';
-import { openingEn, TMP_OTHER_EN_TO_START_DATE, TMP_OTHER_SCRIPT, TMP_OTHER_TO_SUMMARY, upTo } from './support/paths.js';
+import { LT_RESIDENT_TO_SUMMARY, openingEn, TMP_OTHER_EN_TO_START_DATE, TMP_OTHER_SCRIPT, TMP_OTHER_TO_SUMMARY, upTo } from './support/paths.js';
 
 /**
  * The dialogs after submitting (dialogs/lifecycle/) through the whole bot: typed at any question and back
@@ -144,5 +144,23 @@ describe('after submitting, in the dialogs', () => {
     expect(chat.texted.filter((m) => m.purpose === 'reference')).to.deep.equal([{ to: PHONE, purpose: 'reference', text: chat.texts.t('zh-CN', 'lifecycle.sms.reference', { reference, category: '自主转诊人员' }) }]);
     expect(Chat.textOf(await chat.say('发送编号'))).to.contain('已经用短信发过了');
     expect(chat.texted.filter((m) => m.purpose === 'reference')).to.have.length(1);
+  });
+
+  it('under the national profile (no wait of its own, a cap on the insured place\'s): cancelled at once, told the cap and its date', async () => {
+    const filings = new MemoryFilingStore();
+    const filer = new Chat({ filings });
+    await filer.follow(LT_RESIDENT_TO_SUMMARY);
+    const made = (await filings.get(Chat.channelData<{ reference: string }>(await filer.say('确认提交'), 'filing')!.reference))!;
+    // The same long-term filing from an insured place without a profile of its own (Beijing): the national rules speak.
+    const { stored } = await filings.submit({ idempotencyKey: 'national-long-term', category: made.category, profileId: 'national', profileVersion: made.profileVersion, filing: { ...made.filing, insuredPlace: '110000' } });
+    await filings.setStatus(stored.reference, 'EFFECTIVE', { actor: { kind: 'agency' } });
+    const chat = new Chat({ filings, defaultRegion: 'national' });
+    await chat.follow([['你好', 'menu.main'], ['取消备案', 'lifecycle.find']]);
+    const asked = await prove(chat, stored.reference);
+    expect(Chat.promptOf(asked), 'no wait of its own').to.equal('lifecycle.cancel.confirm');
+    // Started 2026-12-01: the cap of 6 months runs to 2027-06-01.
+    expect(Chat.textOf(asked)).to.contain('最长不超过6个月（即最晚到2027年6月1日）');
+    await chat.say('确定取消');
+    expect((await filings.get(stored.reference))!.status).to.equal('CANCELLED');
   });
 });

@@ -68,6 +68,22 @@ describe('after submitting, in the dialogs', () => {
     await chat.follow([['明天', 'details.institutions']]);
   });
 
+  it('proven once, the same filing is not checked again in the conversation for a while (a check, then a cancel)', async () => {
+    const filings = new MemoryFilingStore();
+    const reference = await fileOn(filings);
+    const chat = new Chat({ filings });
+    await chat.follow([['你好', 'menu.main'], ['查询备案', 'lifecycle.find']]);
+    await prove(chat, reference);
+    const codes = chat.texted.length;
+    await chat.follow([['取消备案', 'lifecycle.find']]);
+    const refused = await chat.say(reference);
+    expect(Chat.textOf(refused), 'straight to the rules: no ID number, phone or code asked').to.contain('“已提交，等待审核”');
+    expect(chat.texted).to.have.length(codes);
+    // Another conversation is checked as ever.
+    const other = new Chat({ filings });
+    await other.follow([['你好', 'menu.main'], ['取消备案', 'lifecycle.find'], [reference, 'lifecycle.idNumber']]);
+  });
+
   it('a bare reference at a question starts the check; the agency\'s reason for a rejection is shown', async () => {
     const filings = new MemoryFilingStore();
     const reference = await fileOn(filings);

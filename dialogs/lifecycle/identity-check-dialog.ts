@@ -65,6 +65,11 @@ export class IdentityCheckDialog extends ComponentDialog {
       const stored = await this.deps.filings.get(key.reference);
       values.references = stored ? [stored.reference] : [];
       values.named = key.reference;
+      // Proven for this filing a moment ago in this conversation (a check, then a cancel): not asked again.
+      const proven = kit.state.proven;
+      if (stored && proven && proven.until > Date.now() && proven.references.includes(stored.reference)) {
+        return step.endDialog({ proven: true, reference: stored.reference, others: [] } satisfies IdentityCheckResult);
+      }
     } else {
       values.references = (await this.deps.filings.findByIdNumber(key.idNumber)).map((f) => f.reference);
       values.idHash = this.identity.fingerprint(key.idNumber);
@@ -117,6 +122,9 @@ export class IdentityCheckDialog extends ComponentDialog {
     const result = step.result as { verified: boolean; again?: boolean };
     if (result.again) return step.replaceDialog(STEPS, { reference: values.reference });
     if (!result.verified) return step.endDialog({ proven: false } satisfies IdentityCheckResult);
+    // Every filing the ID number and phone matched is the person's: proven for a while in this conversation.
+    const kit = await TurnKit.load(step.context, this.deps);
+    kit.state.proven = { references: [values.reference!, ...(values.others ?? [])], until: Date.now() + this.identity.limits.provenMs };
     return step.endDialog({ proven: true, reference: values.reference!, others: values.others ?? [] } satisfies IdentityCheckResult);
   }
 

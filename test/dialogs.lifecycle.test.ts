@@ -84,6 +84,17 @@ describe('after submitting, in the dialogs', () => {
     await other.follow([['你好', 'menu.main'], ['取消备案', 'lifecycle.find'], [reference, 'lifecycle.idNumber']]);
   });
 
+  it('a code that has expired: said so, and the check starts again for the same filing with a new code', async () => {
+    const filings = new MemoryFilingStore();
+    const reference = await fileOn(filings);
+    const chat = new Chat({ filings, identityLimits: { codeTtlMs: 1 } });
+    await chat.follow([['你好', 'menu.main'], ['查询备案', 'lifecycle.find'], [reference, 'lifecycle.idNumber'], [ID, 'lifecycle.phone'], [PHONE, 'lifecycle.code']]);
+    await new Promise((r) => setTimeout(r, 5));
+    const expired = await chat.say(/\d{6}/.exec(chat.texted.at(-1)!.text)![0]);
+    expect(Chat.textOf(expired)).to.contain('验证码已失效');
+    expect(Chat.promptOf(expired), 'the same filing: its ID number asked again').to.equal('lifecycle.idNumber');
+  });
+
   it('a bare reference at a question starts the check; the agency\'s reason for a rejection is shown', async () => {
     const filings = new MemoryFilingStore();
     const reference = await fileOn(filings);

@@ -52,6 +52,8 @@ export interface FilingState extends FormProgress {
   submitted?: { reference: string; category: string; status: string; texted?: boolean };
   /** The submitted filing a change is being asked about (dialogs/lifecycle/): its reference, profile and what may change. No personal data. */
   lifecycle?: { reference: string; profileId: string; changeable: string[] };
+  /** Filings whose identity check this conversation passed, until `until` (ms since the epoch): asked about again meanwhile, not checked again. */
+  proven?: { references: string[]; until: number };
   /** The person asked for a person and is in the handoff queue or with an agent (src/handoff/): their messages go there. */
   handoff?: { id: string };
 }

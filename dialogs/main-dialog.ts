@@ -22,7 +22,7 @@ import { CancelFilingDialog } from './lifecycle/cancel-filing-dialog.js';
 import { ChangeFilingDialog } from './lifecycle/change-filing-dialog.js';
 import { CheckFilingDialog } from './lifecycle/check-filing-dialog.js';
 import { isLifecyclePrompt } from './lifecycle/lifecycle-askings.js';
-import { lifecycleRequest, type LifecycleRequest } from './lifecycle/lifecycle-request.js';
+import { intentReader, lifecycleRequest, type LifecycleRequest } from './lifecycle/lifecycle-request.js';
 import { askForPerson } from './handoff-request.js';
 import { asksReceiptBySms, menuAfterSubmit, textReceipt } from './lifecycle/receipt-by-sms.js';
 
@@ -149,9 +149,10 @@ export class MainDialog extends ComponentDialog {
     const command = recogniseCommand(kit, text);
     if (command) return this.command(dc, kit, command, waiting);
     // 查询备案 / 取消备案 / 变更备案, or a bare reference, at any question (not over their own questions): that dialog, then the question again.
-    const request = isLifecyclePrompt(waiting?.options.promptId) ? undefined : lifecycleRequest(text, kit.locale, this.deps.understanding, kit.deps.texts);
+    const intentOf = intentReader(this.deps.understanding, kit.locale);
+    const request = isLifecyclePrompt(waiting?.options.promptId) ? undefined : lifecycleRequest(text, (t) => intentOf(t)?.intent, kit.deps.texts);
     if (request && (request.exact || !(reading && ANSWER_READINGS.has(reading.status)))) return dc.beginDialog(request.dialog, request.options);
-    const intent = this.deps.understanding.intent(text, kit.locale);
+    const intent = intentOf(text);
     if (!intent || waiting?.prompt.askingOf(waiting.options.promptId).answersIntents?.includes(intent.intent)) return undefined;
     // A reading of the words as an answer (taken, to confirm, or close) is not stolen by an intent, except
     // an emergency: care comes first. Only words that answer nothing, or free text, give way.
@@ -289,7 +290,8 @@ export class MainDialog extends ComponentDialog {
     if (text && !fresh && !handled) {
       // The first words may already say what the person wants: a menu choice (an emergency told in words
       // goes straight to the advice), a common question, the other language, help.
-      const request = lifecycleRequest(text, kit.locale, this.deps.understanding, kit.deps.texts);
+      const intentOf = intentReader(this.deps.understanding, kit.locale);
+      const request = lifecycleRequest(text, (t) => intentOf(t)?.intent, kit.deps.texts);
       if (request?.exact) return step.next(request);
       const chosen = this.menuChoice(kit, text);
       if (chosen) return step.next(chosen);

@@ -359,6 +359,7 @@ export const envSchema = z
         maxAttemptsPerAddress: env.IDENTITY_MAX_ATTEMPTS_PER_ADDRESS ?? IDENTITY_DEFAULTS.maxAttemptsPerAddress,
         lockoutMs: (env.IDENTITY_LOCKOUT_SECONDS ?? IDENTITY_DEFAULTS.lockoutMs / 1000) * 1000,
         codeTtlMs: (env.IDENTITY_CODE_TTL_SECONDS ?? IDENTITY_DEFAULTS.codeTtlMs / 1000) * 1000,
+        provenMs: IDENTITY_DEFAULTS.provenMs,
       },
       /**
        * The agency's API at /agency/v1/ and review page at /agency/ (src/agency/): the keys' names and

@@ -115,7 +115,7 @@ describe('configuration from the environment', () => {
     expect(config.webToken).to.deep.equal({ secret: SECRET, generated: false });
     expect(config.log).to.deep.equal({ level: 'debug', pretty: true });
     expect(config.sms).to.deep.equal({ provider: 'http', url: 'https://sms-gateway.internal/send', authHeader: { name: 'Authorization', value: 'Bearer sms-token-value' }, timeoutMs: 2500 });
-    expect(config.identity).to.deep.equal({ maxAttempts: 3, maxAttemptsPerAddress: 30, lockoutMs: 600_000, codeTtlMs: 120_000 });
+    expect(config.identity).to.deep.equal({ maxAttempts: 3, maxAttemptsPerAddress: 30, lockoutMs: 600_000, codeTtlMs: 120_000, provenMs: 600_000 });
   });
 
   it('SMS: the embedded file sender by default; the HTTP sender needs its URL, and its variables mean nothing without it (values never echoed)', () => {
@@ -125,7 +125,7 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ SMS_HTTP_URL: 'https://sms.example/send' })).to.throw(ConfigError, /SMS_HTTP_URL has no effect unless SMS_PROVIDER is http/);
     expect(() => loadConfig({ SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example/send', SMS_HTTP_AUTH_HEADER: 'secret-without-a-name' })).to.throw(ConfigError, /SMS_HTTP_AUTH_HEADER must be one header/).and.not.match(/secret-without/);
     expect(loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', WEB_TOKEN_SECRET: SECRET, DATA_ENCRYPTION_KEY: DATA_KEY }).warnings.join(' ')).to.include('SMS_PROVIDER is not http');
-    expect(loadConfig({}).identity).to.deep.equal({ maxAttempts: 5, maxAttemptsPerAddress: 20, lockoutMs: 900_000, codeTtlMs: 300_000 });
+    expect(loadConfig({}).identity).to.deep.equal({ maxAttempts: 5, maxAttemptsPerAddress: 20, lockoutMs: 900_000, codeTtlMs: 300_000, provenMs: 600_000 });
   });
 
   it('reads the portal origins for CORS and iframes, separated by commas and/or spaces, as browsers write them', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { MemoryFilingStore, type FilingStore } from '../src/filings/index.js';
 import { Chat } from './support/chat.js';
-import { openingEn, TMP_OTHER_EN_TO_START_DATE, TMP_OTHER_SCRIPT, TMP_OTHER_TO_SUMMARY, upTo } from './support/paths.js';
+import { LT_RESIDENT_TO_SUMMARY, openingEn, TMP_OTHER_EN_TO_START_DATE, TMP_OTHER_SCRIPT, TMP_OTHER_TO_SUMMARY, upTo } from './support/paths.js';
 
 /**
  * The dialogs after submitting (dialogs/lifecycle/) through the whole bot: typed at any question and back
@@ -66,6 +66,33 @@ describe('after submitting, in the dialogs', () => {
       expect(Chat.promptOf(left), command).to.equal('details.startDate');
     }
     await chat.follow([['明天', 'details.institutions']]);
+  });
+
+  it('proven once, the same filing is not checked again in the conversation for a while (a check, then a cancel)', async () => {
+    const filings = new MemoryFilingStore();
+    const reference = await fileOn(filings);
+    const chat = new Chat({ filings });
+    await chat.follow([['你好', 'menu.main'], ['查询备案', 'lifecycle.find']]);
+    await prove(chat, reference);
+    const codes = chat.texted.length;
+    await chat.follow([['取消备案', 'lifecycle.find']]);
+    const refused = await chat.say(reference);
+    expect(Chat.textOf(refused), 'straight to the rules: no ID number, phone or code asked').to.contain('“已提交，等待审核”');
+    expect(chat.texted).to.have.length(codes);
+    // Another conversation is checked as ever.
+    const other = new Chat({ filings });
+    await other.follow([['你好', 'menu.main'], ['取消备案', 'lifecycle.find'], [reference, 'lifecycle.idNumber']]);
+  });
+
+  it('a code that has expired: said so, and the check starts again for the same filing with a new code', async () => {
+    const filings = new MemoryFilingStore();
+    const reference = await fileOn(filings);
+    const chat = new Chat({ filings, identityLimits: { codeTtlMs: 1 } });
+    await chat.follow([['你好', 'menu.main'], ['查询备案', 'lifecycle.find'], [reference, 'lifecycle.idNumber'], [ID, 'lifecycle.phone'], [PHONE, 'lifecycle.code']]);
+    await new Promise((r) => setTimeout(r, 5));
+    const expired = await chat.say(/\d{6}/.exec(chat.texted.at(-1)!.text)![0]);
+    expect(Chat.textOf(expired)).to.contain('验证码已失效');
+    expect(Chat.promptOf(expired), 'the same filing: its ID number asked again').to.equal('lifecycle.idNumber');
   });
 
   it('a bare reference at a question starts the check; the agency\'s reason for a rejection is shown', async () => {
@@ -144,5 +171,23 @@ describe('after submitting, in the dialogs', () => {
     expect(chat.texted.filter((m) => m.purpose === 'reference')).to.deep.equal([{ to: PHONE, purpose: 'reference', text: chat.texts.t('zh-CN', 'lifecycle.sms.reference', { reference, category: '自主转诊人员' }) }]);
     expect(Chat.textOf(await chat.say('发送编号'))).to.contain('已经用短信发过了');
     expect(chat.texted.filter((m) => m.purpose === 'reference')).to.have.length(1);
+  });
+
+  it('under the national profile (no wait of its own, a cap on the insured place\'s): cancelled at once, told the cap and its date', async () => {
+    const filings = new MemoryFilingStore();
+    const filer = new Chat({ filings });
+    await filer.follow(LT_RESIDENT_TO_SUMMARY);
+    const made = (await filings.get(Chat.channelData<{ reference: string }>(await filer.say('确认提交'), 'filing')!.reference))!;
+    // The same long-term filing from an insured place without a profile of its own (Beijing): the national rules speak.
+    const { stored } = await filings.submit({ idempotencyKey: 'national-long-term', category: made.category, profileId: 'national', profileVersion: made.profileVersion, filing: { ...made.filing, insuredPlace: '110000' } });
+    await filings.setStatus(stored.reference, 'EFFECTIVE', { actor: { kind: 'agency' } });
+    const chat = new Chat({ filings, defaultRegion: 'national' });
+    await chat.follow([['你好', 'menu.main'], ['取消备案', 'lifecycle.find']]);
+    const asked = await prove(chat, stored.reference);
+    expect(Chat.promptOf(asked), 'no wait of its own').to.equal('lifecycle.cancel.confirm');
+    // Started 2026-12-01: the cap of 6 months runs to 2027-06-01.
+    expect(Chat.textOf(asked)).to.contain('最长不超过6个月（即最晚到2027年6月1日）');
+    await chat.say('确定取消');
+    expect((await filings.get(stored.reference))!.status).to.equal('CANCELLED');
   });
 });

@@ -187,7 +187,8 @@ describe('after submitting, over HTTP: check, cancel and change a filing, identi
   });
 
   it('by ID number when the reference is lost, in English; details that do not match get the same answer as a filing that does not exist', async () => {
-    await file(TMP_OTHER_SCRIPT);
+    const older = await file(TMP_OTHER_SCRIPT);
+    const newer = await file(TMP_OTHER_SCRIPT);
     const chat = new HttpChat([server.base], 'en-US');
     await chat.say('hello');
     expect(promptOf((await chat.say('check my filing')).replies)).to.equal('lifecycle.find');
@@ -199,7 +200,9 @@ describe('after submitting, over HTTP: check, cancel and change a filing, identi
     await chat.say(PHONE);
     const shown = textOf((await chat.say(lastCode())).replies);
     expect(shown).to.contain('submitted, waiting for review');
-    expect(shown).to.match(/YD\d{8}-/);
+    // The newest filing is shown; the person's others are named by reference.
+    expect(shown).to.contain(`Reference: ${newer}`);
+    expect(shown).to.match(/This ID number has these filings too: .*YD/).and.contain(older);
     expect(shown).to.not.contain(ID);
   });
 });

@@ -6,7 +6,7 @@ import { ASKINGS } from '../conversation-askings.js';
 import type { DialogDeps } from '../dialog-deps.js';
 import { asked, QuestionPrompt } from '../form/question-prompt.js';
 import { TurnKit } from '../turn-kit.js';
-import { filingParams } from './filing-status.js';
+import { filingParams, waitCapNote } from './filing-status.js';
 import { IDENTITY_CHECK_DIALOG, IdentityCheckDialog, type IdentityCheckOptions, type IdentityCheckResult } from './identity-check-dialog.js';
 import { LC_CANCEL_CONFIRM } from './lifecycle-askings.js';
 import { lifecycleHost, profileOf, recordOf, setStatusByPerson } from './lifecycle-host.js';
@@ -58,7 +58,8 @@ export class CancelFilingDialog extends ComponentDialog {
     (step.values as { reference?: string }).reference = stored.reference;
     const group = groupOf(stored.category) === 'LONG_TERM' ? 'LONG_TERM' : 'TEMPORARY';
     const card = group === 'LONG_TERM' ? profile.longTerm.insuredPlaceCard.value : profile.temporary.insuredPlaceCard.value;
-    await kit.say(kit.t(`lifecycle.cancel.means.${group}.${card}`, params), { lifecycle: 'cancel', reference: stored.reference });
+    const cap = waitCapNote(kit, stored, profile, 'cancel');
+    await kit.say([kit.t(`lifecycle.cancel.means.${group}.${card}`, params), ...(cap ? [cap] : [])].join('\n\n'), { lifecycle: 'cancel', reference: stored.reference });
     return step.prompt(QuestionPrompt.ID, asked({ promptId: LC_CANCEL_CONFIRM.id, params: { reference: stored.reference } }));
   }
 

@@ -12,7 +12,7 @@ import type { DialogDeps } from '../dialog-deps.js';
 import { asked, QuestionPrompt } from '../form/question-prompt.js';
 import { showPlace } from '../place-recognizer.js';
 import { TurnKit } from '../turn-kit.js';
-import { filingParams, statusToday } from './filing-status.js';
+import { filingParams, statusToday, waitCapNote } from './filing-status.js';
 import { IDENTITY_CHECK_DIALOG, IdentityCheckDialog, type IdentityCheckOptions, type IdentityCheckResult } from './identity-check-dialog.js';
 import { LC_CHANGE_FIELD, LC_CHANGE_VALUE, type ChangeableField } from './lifecycle-askings.js';
 import { lifecycleHost, profileOf, recordOf } from './lifecycle-host.js';
@@ -75,6 +75,8 @@ export class ChangeFilingDialog extends ComponentDialog {
     values.reference = stored.reference;
     values.key = randomUUID();
     kit.state.lifecycle = { reference: stored.reference, profileId: profile.id, changeable: changeableFields(stored.category, profile) };
+    const cap = waitCapNote(kit, stored, profile, 'change');
+    if (cap) await kit.say(cap, { lifecycle: 'change', waitCap: true });
     return step.prompt(QuestionPrompt.ID, asked({ promptId: LC_CHANGE_FIELD.id, params }));
   }
 

@@ -1,4 +1,5 @@
-import { isCategory } from '../../src/domain/categories.js';
+import { addMonths, compareDates } from '../../src/domain/calendar.js';
+import { groupOf, isCategory } from '../../src/domain/categories.js';
 import { maskPersonName } from '../../src/domain/person-name.js';
 import { maskMobile } from '../../src/domain/phone.js';
 import { statusOn, type FilingStatus } from '../../src/domain/lifecycle.js';
@@ -49,4 +50,19 @@ export function filingStatusText(kit: TurnKit, stored: StoredFiling, profile: Re
   ];
   const next = kit.t(`lifecycle.next.${status}`, { ...params, reference: stored.reference, endDate: f.endDate ?? '', replacedBy: stored.replacedBy ?? '' });
   return [lines.join('\n'), kit.t('lifecycle.check.nextHeading'), next].join('\n\n');
+}
+
+/**
+ * Under a profile that sets no wait of its own but caps the wait an insured place may set (the national
+ * baseline: at most 6 months), a cancel or change of a long-term filing within the cap is told that rule:
+ * the insured place may still ask the person to wait, until `latest` at the most.
+ */
+export function waitCapNote(kit: TurnKit, stored: StoredFiling, profile: RegionProfile, action: 'cancel' | 'change'): string | undefined {
+  const f = recordOf(stored);
+  if (!isCategory(stored.category) || groupOf(stored.category) !== 'LONG_TERM' || !f.startDate) return undefined;
+  const months = profile.longTerm.maxMonthsBeforeChangeOrCancel.value;
+  if (profile.longTerm.minDaysBeforeCancel.value !== null || months === null) return undefined;
+  const latest = addMonths(f.startDate, months);
+  if (compareDates(kit.deps.today(), latest) >= 0) return undefined;
+  return kit.t(`lifecycle.${action}.cap`, { ...filingParams(kit, profile), months, latest });
 }

@@ -10,6 +10,7 @@ import { LC_CODE, LC_FIND, LC_ID_NUMBER, LC_PHONE, type FilingKey } from './life
 import { lifecycleHost, recordOf, subjectOf } from './lifecycle-host.js';
 
 export const IDENTITY_CHECK_DIALOG = 'lifecycle.identity';
+const STEPS = `${IDENTITY_CHECK_DIALOG}.steps`;
 const CODE_LOOP = `${IDENTITY_CHECK_DIALOG}.code`;
 
 export interface IdentityCheckOptions {
@@ -33,10 +34,10 @@ export class IdentityCheckDialog extends ComponentDialog {
     super(IDENTITY_CHECK_DIALOG);
     this.addDialog(new QuestionPrompt(ASKINGS, lifecycleHost(deps)));
     this.addDialog(
-      new WaterfallDialog(`${IDENTITY_CHECK_DIALOG}.steps`, [this.which.bind(this), this.lookUp.bind(this), this.askPhone.bind(this), this.match.bind(this), this.done.bind(this)]),
+      new WaterfallDialog(STEPS, [this.which.bind(this), this.lookUp.bind(this), this.askPhone.bind(this), this.match.bind(this), this.done.bind(this)]),
     );
     this.addDialog(new WaterfallDialog(CODE_LOOP, [this.askCode.bind(this), this.checkCode.bind(this)]));
-    this.initialDialogId = `${IDENTITY_CHECK_DIALOG}.steps`;
+    this.initialDialogId = STEPS;
   }
 
   private get identity(): IdentityCheck {
@@ -64,6 +65,11 @@ export class IdentityCheckDialog extends ComponentDialog {
       const stored = await this.deps.filings.get(key.reference);
       values.references = stored ? [stored.reference] : [];
       values.named = key.reference;
+      // Proven for this filing a moment ago in this conversation (a check, then a cancel): not asked again.
+      const proven = kit.state.proven;
+      if (stored && proven && proven.until > Date.now() && proven.references.includes(stored.reference)) {
+        return step.endDialog({ proven: true, reference: stored.reference, others: [] } satisfies IdentityCheckResult);
+      }
     } else {
       values.references = (await this.deps.filings.findByIdNumber(key.idNumber)).map((f) => f.reference);
       values.idHash = this.identity.fingerprint(key.idNumber);
@@ -96,7 +102,7 @@ export class IdentityCheckDialog extends ComponentDialog {
       if (locked > 0) return this.lockedOut(step, kit, locked);
       await kit.say(kit.t('lifecycle.identity.mismatch'), { lifecycle: 'identity', identity: 'mismatch' });
       // Asked again from the start (an ID number given as the key is not kept to be asked with again).
-      return step.replaceDialog(IDENTITY_CHECK_DIALOG, values.named ? { reference: values.named } : {});
+      return step.replaceDialog(STEPS, values.named ? { reference: values.named } : {});
     }
     values.reference = matched.reference;
     values.others = found.slice(1).map((f) => f.reference);
@@ -114,8 +120,11 @@ export class IdentityCheckDialog extends ComponentDialog {
   private async done(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const values = step.values as Values;
     const result = step.result as { verified: boolean; again?: boolean };
-    if (result.again) return step.replaceDialog(IDENTITY_CHECK_DIALOG, { reference: values.reference });
+    if (result.again) return step.replaceDialog(STEPS, { reference: values.reference });
     if (!result.verified) return step.endDialog({ proven: false } satisfies IdentityCheckResult);
+    // Every filing the ID number and phone matched is the person's: proven for a while in this conversation.
+    const kit = await TurnKit.load(step.context, this.deps);
+    kit.state.proven = { references: [values.reference!, ...(values.others ?? [])], until: Date.now() + this.identity.limits.provenMs };
     return step.endDialog({ proven: true, reference: values.reference!, others: values.others ?? [] } satisfies IdentityCheckResult);
   }
 

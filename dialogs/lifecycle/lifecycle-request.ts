@@ -1,7 +1,7 @@
 import { normalizeReference } from '../../src/filings/reference.js';
 import { LOCALES, type Locale, type Texts } from '../../src/content/texts.js';
+import type { Intent, IntentReading, Understanding } from '../../src/nlu/understanding.js';
 import { normalizeAnswer } from '../form/recognition.js';
-import type { Understanding } from '../../src/nlu/understanding.js';
 import { CANCEL_FILING_DIALOG } from './cancel-filing-dialog.js';
 import { CHANGE_FILING_DIALOG } from './change-filing-dialog.js';
 import { CHECK_FILING_DIALOG } from './check-filing-dialog.js';
@@ -41,14 +41,23 @@ function exactIntent(text: string, texts: Texts): LifecycleIntent | undefined {
  * intents checkFiling, cancelFiling, changeFiling), with or without a reference; or a bare reference,
  * which is a check.
  */
-export function lifecycleRequest(text: string, locale: Locale, understanding: Understanding, texts: Texts): LifecycleRequest | undefined {
+export function lifecycleRequest(text: string, intentOf: (text: string) => Intent | undefined, texts: Texts): LifecycleRequest | undefined {
   const reference = referenceIn(text);
   const options: IdentityCheckOptions = reference ? { reference } : {};
   const rest = reference ? text.normalize('NFKC').replace(/y\s*d[\s\-－—_]*\d{8}[\s\-－—_]*[0-9a-z]{6}/gi, ' ').trim() : text;
   const exact = rest ? exactIntent(rest, texts) : undefined;
-  const intent = exact ?? (rest ? understanding.intent(rest, locale)?.intent : undefined);
+  const intent = exact ?? (rest ? intentOf(rest) : undefined);
   if (intent === 'checkFiling' || intent === 'cancelFiling' || intent === 'changeFiling') return { dialog: DIALOG_OF_INTENT[intent], options, exact: exact !== undefined || reference !== undefined };
   // A bare reference (nothing else said, or nothing else understood): the person wants to know how it stands.
   if (reference && (rest.replace(/[\p{P}\s]/gu, '') === '' || intent === undefined)) return { dialog: CHECK_FILING_DIALOG, options, exact: true };
   return undefined;
+}
+
+/** The intent of some words, read once per text within a turn (the interruption check asks twice). */
+export function intentReader(understanding: Understanding, locale: Locale): (text: string) => IntentReading | undefined {
+  const read = new Map<string, IntentReading | undefined>();
+  return (text) => {
+    if (!read.has(text)) read.set(text, understanding.intent(text, locale));
+    return read.get(text);
+  };
 }

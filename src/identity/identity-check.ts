@@ -15,9 +15,11 @@ export interface IdentityLimits {
   lockoutMs: number;
   /** How long a one-time code is valid (default 5 minutes). */
   codeTtlMs: number;
+  /** How long a passed check holds in its conversation for the same filings (default 10 minutes). */
+  provenMs: number;
 }
 
-export const IDENTITY_DEFAULTS: IdentityLimits = { maxAttempts: 5, maxAttemptsPerAddress: 20, lockoutMs: 15 * 60_000, codeTtlMs: 5 * 60_000 };
+export const IDENTITY_DEFAULTS: IdentityLimits = { maxAttempts: 5, maxAttemptsPerAddress: 20, lockoutMs: 15 * 60_000, codeTtlMs: 5 * 60_000, provenMs: 10 * 60_000 };
 
 /** Who is being checked, as opaque keys: the filing (its reference), the conversation, the client address when known. */
 export interface IdentitySubject {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { IdentityCheck } from '../../src/identity/identity-check.js';
+import { IdentityCheck, type IdentityLimits } from '../../src/identity/identity-check.js';
 import { MemoryIdentityStore } from '../../src/identity/identity-store.js';
 import type { SmsMessage, SmsSender } from '../../src/identity/sms-sender.js';
 import { ConversationState, MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuilder';
@@ -38,6 +38,8 @@ export interface ChatOptions {
   understanding?: Understanding;
   /** The live handoff desk (default: none, so asking for a person gives the hotline). */
   handoff?: HandoffDesk;
+  /** The identity check's limits (default: IDENTITY_DEFAULTS). */
+  identityLimits?: Partial<IdentityLimits>;
 }
 
 /** A `{name}` placeholder that content left unfilled. */
@@ -112,7 +114,7 @@ export class Chat {
     this.filings = this.recorder;
     const conversationState = new ConversationState(options.storage ?? new MemoryStorage());
     const sms: SmsSender = { kind: 'test', send: async (message) => void this.texted.push(message) };
-    this.identity = new IdentityCheck({ store: new MemoryIdentityStore(), sms, key: randomBytes(32) });
+    this.identity = new IdentityCheck({ store: new MemoryIdentityStore(), sms, key: randomBytes(32), ...(options.identityLimits ? { limits: options.identityLimits } : {}) });
     this.bot = new FilingBot(
       conversationState,
       {

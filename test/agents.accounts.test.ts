@@ -7,6 +7,7 @@ import restify, { type Server } from 'restify';
 import { Registry } from 'prom-client';
 import { loadAccounts, parseAccountLine, parseAccounts } from '../src/agents/agent-accounts.js';
 import { registerAgentConsole } from '../src/agents/agent-console.js';
+import { SIGN_IN_RATE } from '../src/agents/agent-auth.js';
 import { MemoryAgentSessionStore } from '../src/agents/agent-sessions.js';
 import { hashPassword, isPasswordHash, verifyPassword } from '../src/agents/password-hash.js';
 import { Texts } from '../src/content/texts.js';
@@ -126,6 +127,16 @@ describe('agent accounts', function () {
       }
       now += 25 * 60_000;
       expect((await agent.call('GET', 'me')).status, 'past 8 hours').to.equal(401);
+    });
+
+    it('sign-in attempts from one address are limited (many account names guessed): 429 past the burst, allowed again later', async () => {
+      const client = new AgentClient(base);
+      const statuses: number[] = [];
+      for (let i = 0; i < SIGN_IN_RATE.burst + 1; i++) statuses.push((await client.signIn({ id: `guess${i}`, password: 'x' })).status);
+      expect(statuses.slice(0, -1).every((s) => s === 401 || s === 200)).to.equal(true);
+      expect(statuses.at(-1)).to.equal(429);
+      now += 10_000;
+      expect((await client.signIn(AGENTS.wang)).status).to.equal(200);
     });
 
     it('when the account is removed from the configuration', async () => {

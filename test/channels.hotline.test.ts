@@ -180,6 +180,19 @@ describe('hotline: a guided call (HTTP)', () => {
     if (queue.status === 200) expect(JSON.stringify(queue.json)).not.to.include(call);
   });
 
+  it('a call in English: the spoken forms and choices in English, the caller\'s English words understood', async () => {
+    const en = (key: string, params = {}) => texts.t('en-US', key, params);
+    const start = await agent.call('POST', 'calls', { locale: 'en-US' });
+    expect(start.json['call']['locale']).to.equal('en-US');
+    expect(start.json['question']['spoken']).to.equal(en('spoken.prompts.menu.main'));
+    const call = start.json['call']['id'] as string;
+    await agent.call('POST', `calls/${call}/say`, { text: en('prompts.menu.main.choices.FILE') });
+    const filer = await agent.call('POST', `calls/${call}/say`, { text: "it's for me" });
+    expect(filer.json['question']['promptId']).to.equal('situation.insuredPlace');
+    expect(filer.json['question']['spoken']).to.equal(en('spoken.prompts.situation.insuredPlace'));
+    expect(filer.json['answers'][0]).to.include({ id: 'situation.filerMode', value: en('prompts.situation.filerMode.choices.SELF') });
+  });
+
   it('an unknown call is 404; bad input is 400', async () => {
     expect((await agent.call('GET', 'calls/00000000-0000-0000-0000-000000000000')).status).to.equal(404);
     const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
-import { HttpError, readJsonBody, sendError, sendJson } from '../channels/http.js';
+import { clientAddress, HttpError, readJsonBody, sendError, sendJson } from '../channels/http.js';
+import { RateLimiter } from '../channels/rate-limiter.js';
 import { isStoreUnavailable } from '../state/errors.js';
 import type { AgentAccount } from './agent-accounts.js';
 import type { AgentAudit } from './agent-audit.js';
@@ -50,7 +51,7 @@ export interface AgentAuthOptions {
   now?: () => number;
 }
 
-export type SignInOutcome = 'ok' | 'wrong' | 'locked';
+export type SignInOutcome = 'ok' | 'wrong' | 'locked' | 'limited';
 
 export const SESSION_COOKIE = 'agent_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -82,11 +83,17 @@ interface LiveSession {
   session: StoredSession;
 }
 
+/** Sign-in attempts per address (each instance counts its own): 20 at once, then one every 3 seconds. */
+export const SIGN_IN_RATE = { burst: 20, perSecond: 1 / 3 };
+
 export class AgentAuth {
   private readonly now: () => number;
+  /** Guessing across many account names from one address is slowed here; one account's guesses lock it (lockout). */
+  private readonly signInRate: RateLimiter;
 
   constructor(private readonly options: AgentAuthOptions) {
     this.now = options.now ?? Date.now;
+    this.signInRate = new RateLimiter(SIGN_IN_RATE, this.now);
   }
 
   /** The signed-in agent of this request (its session cookie), or undefined. Restarts the session's idle time. */
@@ -175,6 +182,11 @@ export class AgentAuth {
   async signIn(req: Request, res: Response): Promise<void> {
     try {
       this.checkOrigin(req);
+      const rate = this.signInRate.take(clientAddress(req, this.options.trustProxy));
+      if (!rate.allowed) {
+        this.options.onSignIn?.('limited');
+        throw new HttpError(429, 'TooManyRequests', 'too many sign-in attempts from this address; wait a moment', { 'Retry-After': String(rate.retryAfterSeconds) });
+      }
       const body = (await readJsonBody(req, MAX_BODY)) as { account?: unknown; password?: unknown } | undefined;
       const accountName = typeof body?.account === 'string' ? body.account.trim().toLowerCase() : '';
       const password = typeof body?.password === 'string' ? body.password : '';

@@ -49,7 +49,7 @@ const CONSOLE_FILES = ['console.css', 'console.js', 'guided-call.js', 'handoff.c
 export function registerAgentConsole(server: Server, options: AgentConsoleOptions): AgentConsole {
   const audit = createAgentAudit(options.logger);
   const registers = [options.registry];
-  const signIns = new Counter({ name: 'agent_sign_ins_total', help: 'Agent sign-in attempts, by outcome (ok, wrong, locked)', labelNames: ['outcome'], registers });
+  const signIns = new Counter({ name: 'agent_sign_ins_total', help: 'Agent sign-in attempts, by outcome (ok, wrong, locked, limited)', labelNames: ['outcome'], registers });
   const auth = new AgentAuth({
     accounts: options.accounts,
     store: options.store,

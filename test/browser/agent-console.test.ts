@@ -51,6 +51,7 @@ describe('the hotline console, end to end in a real browser: sign-in, lockout an
     await page.waitForSelector('#sign-in:not([hidden])');
     expect(await page.evaluate(() => fetch('/agent/api/me').then((r) => r.status))).to.equal(401);
     expect(await page.evaluate(() => fetch('/agent/api/calls').then((r) => r.status))).to.equal(401);
+    expect((await driver.axe()).map((v) => v.id), 'axe on the sign-in').to.deep.equal([]);
   });
 
   it('wrong passwords lock the account out: the third says so, and then even the right password is refused', async () => {
@@ -142,6 +143,8 @@ describe('the hotline console, end to end in a real browser: sign-in, lockout an
     await waitPrompt('review.confirm');
     expect(await page.textContent('[data-answer="details.phone"] .value')).to.equal('139****5678');
     await driver.screenshot('agent-console-summary');
+    const violations = await driver.axe();
+    expect(violations.map((v) => `${v.id}: ${v.help} ${v.nodes.join(' | ')}`), 'axe (WCAG 2.1 AA) on the call screen').to.deep.equal([]);
 
     await choose(zh('prompts.review.confirm.choices.submit'));
     await page.waitForSelector('#filed');

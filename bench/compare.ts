@@ -28,7 +28,7 @@ import { REFERENCE_QUESTIONS } from './reference-bot.js';
 import { coldStart } from './cold-start.js';
 import { perTurn, type Profile } from './profile-summary.js';
 import { DIST, ensureBuilt } from '../scripts/build.js';
-import { ROUND_TRIPS } from '../test/support/redis-commands.js';
+import { ROUND_TRIPS, WRITES } from '../test/support/redis-commands.js';
 
 export interface CompareOptions {
   users: number;
@@ -333,6 +333,8 @@ export interface VariantResult {
   /** Round trips to Redis per turn (a pipeline is one). */
   redisPerTurn?: number;
   commandsPerTurn?: number;
+  /** Writes to the Redis connection per turn (auto-pipelining sends many turns' commands in one). */
+  writesPerTurn?: number;
   redisBreakdown?: Record<string, number>;
 }
 
@@ -352,7 +354,7 @@ async function runVariant(variant: VariantName, options: CompareOptions, prefix:
     await drive(server.base, protocol, steps, options.users, options.warmupTurns);
     const { monoMicros: from } = await server.counts();
     const result = await drive(server.base, protocol, steps, options.users, options.turns);
-    const { counts: { [ROUND_TRIPS]: roundTrips = 0, ...counts }, cpuMicros, monoMicros: to } = await server.counts();
+    const { counts: { [ROUND_TRIPS]: roundTrips = 0, [WRITES]: writes = 0, ...counts }, cpuMicros, monoMicros: to } = await server.counts();
     window = [from, to];
     turns = result.turns;
     const commands = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -361,7 +363,7 @@ async function runVariant(variant: VariantName, options: CompareOptions, prefix:
       result,
       turnsPerSecond: result.turns / result.seconds,
       cpuMsPerTurn: cpuMicros / 1000 / result.turns,
-      ...(reference ? {} : { redisPerTurn: roundTrips / result.turns, commandsPerTurn: commands / result.turns, redisBreakdown: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v / result.turns])) }),
+      ...(reference ? {} : { redisPerTurn: roundTrips / result.turns, commandsPerTurn: commands / result.turns, writesPerTurn: writes / result.turns, redisBreakdown: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v / result.turns])) }),
     };
   } finally {
     await server.stop();
@@ -415,7 +417,7 @@ export async function compare(options: CompareOptions, redis: Redis, out: (text:
     out(`\nround ${round} of ${options.rounds} (${options.users} users, ${options.turns} turns measured per variant after ${options.warmupTurns} warm-up turns)\n`);
     out(
       `${table(
-        ['variant', 'turns', 'errors', 'turns/s', 'p50 ms', 'p90 ms', 'p99 ms', 'server CPU ms/turn', 'turns/s vs reference', 'Redis round trips/turn', 'Redis commands/turn'],
+        ['variant', 'turns', 'errors', 'turns/s', 'p50 ms', 'p90 ms', 'p99 ms', 'server CPU ms/turn', 'turns/s vs reference', 'Redis round trips/turn', 'Redis commands/turn', 'Redis writes/turn'],
         results.map((r) => {
           const errors = [...r.result.errors.values()].reduce((a, b) => a + b, 0);
           return [
@@ -430,6 +432,7 @@ export async function compare(options: CompareOptions, redis: Redis, out: (text:
             ref ? fmt(r.turnsPerSecond / ref.turnsPerSecond, 2) : '-',
             fmt(r.redisPerTurn, 2),
             fmt(r.commandsPerTurn, 2),
+            fmt(r.writesPerTurn, 2),
           ];
         }),
       )}\n`,

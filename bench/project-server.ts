@@ -17,7 +17,7 @@ import { loadConfig } from '../src/config.js';
 import { MemoryFilingStore } from '../src/filings/index.js';
 import { createLogger } from '../src/ops/logger.js';
 import { newDataKey } from '../src/privacy/data-keys.js';
-import { countCommands, ROUND_TRIPS } from '../test/support/redis-commands.js';
+import { countCommands, ROUND_TRIPS, WRITES } from '../test/support/redis-commands.js';
 
 let cpu = process.cpuUsage();
 /** User + system CPU time since the last call, in µs. */
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   process.send?.({ port });
   process.on('message', (message) => {
     if (message === 'counts') {
-      process.send?.({ counts: { ...Object.fromEntries(commands?.counts ?? []), ...(commands ? { [ROUND_TRIPS]: commands.roundTrips() } : {}) }, cpuMicros: cpuSince(), monoMicros: Number(process.hrtime.bigint() / 1000n) });
+      process.send?.({ counts: { ...Object.fromEntries(commands?.counts ?? []), ...(commands ? { [ROUND_TRIPS]: commands.roundTrips(), [WRITES]: commands.writes() } : {}) }, cpuMicros: cpuSince(), monoMicros: Number(process.hrtime.bigint() / 1000n) });
       commands?.reset();
     } else if (message === 'stop') {
       app.server.close();

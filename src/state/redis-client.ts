@@ -64,6 +64,8 @@ export function createRedisClient(url: string, opts: RedisClientOptions = {}): R
     connectTimeout,
     retryStrategy,
     lazyConnect: opts.lazyConnect ?? false,
+    // Commands issued in the same tick (many conversations' turns at once) go out in one write.
+    enableAutoPipelining: true,
   };
   const onError = opts.onError ?? (() => {});
 
@@ -77,6 +79,8 @@ export function createRedisClient(url: string, opts: RedisClientOptions = {}): R
       clusterRetryStrategy: retryStrategy,
       redisOptions: {
         ...common,
+        // ioredis 6 auto-pipelining on Cluster refuses some batches ("All keys in the pipeline should belong to the same slots allocation group").
+        enableAutoPipelining: false,
         username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
         password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
         tls: parsed.protocol === 'rediss:' ? {} : undefined,

@@ -131,6 +131,9 @@ function asHttp(err: unknown): unknown {
 /** The panel's words, flat ("queueTitle" → the sentence), in the console's language. */
 export function panelWords(texts: Texts, locale: Locale): Record<string, string> {
   const prefix = 'handoff.console.';
-  return Object.fromEntries(texts.keys(locale).filter((k) => k.startsWith(prefix)).map((k) => [k.slice(prefix.length), texts.t(locale, k)]));
+  const words = Object.fromEntries(texts.keys(locale).filter((k) => k.startsWith(prefix)).map((k) => [k.slice(prefix.length), texts.t(locale, k)]));
+  // The filing's steps as the person's page names them (labels.steps.<stage>), for the queue's "stage".
+  for (const k of texts.keys(locale)) if (k.startsWith('labels.steps.')) words[`steps.${k.slice('labels.steps.'.length)}`] = texts.t(locale, k);
+  return words;
 }
 

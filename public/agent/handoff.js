@@ -1,0 +1,279 @@
+// The live handoff's panel in the hotline console: the queue (polled), taking a conversation, its
+// transcript and draft, the chat with the person, filling the form in for them, handing back.
+// Loaded after console.js; uses window.agentConsole (api, onSignedIn, onSignedOut). Words come from
+// GET /agent/api/queue/words (content/locales/<locale>/handoff.json, console.*).
+'use strict';
+(function () {
+  var QUEUE_EVERY_MS = 2000;
+  var CHAT_EVERY_MS = 1500;
+  var root = document.getElementById('handoff');
+  var consoleApi = window.agentConsole;
+  if (!root || !consoleApi) return;
+
+  var words = {};
+  var queueTimer = null;
+  var chatTimer = null;
+  var open = null; // { id, after, state, draft }
+
+  function t(key, params) {
+    var text = words[key] !== undefined ? words[key] : key;
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return params && params[name] !== undefined ? String(params[name]) : whole;
+    });
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (name === 'text') node.textContent = attrs[name];
+      else if (name === 'hidden') node.hidden = attrs[name];
+      else node.setAttribute(name, attrs[name]);
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(child);
+    });
+    return node;
+  }
+
+  function clock(seconds) {
+    var m = Math.floor(seconds / 60);
+    var s = seconds % 60;
+    return (m < 10 ? '0' : '') + m + ':' + (s < 10 ? '0' : '') + s;
+  }
+
+  function stageText(draft) {
+    if (!draft || !draft.stage) return t('noFiling');
+    return draft.step + '/' + draft.of + ' ' + t('steps.' + draft.stage);
+  }
+
+  function factsList(draft) {
+    var list = el('dl', { class: 'handoff-facts' });
+    (draft && draft.facts ? draft.facts : []).forEach(function (fact) {
+      list.appendChild(el('dt', { text: fact.label }));
+      list.appendChild(el('dd', { text: fact.value }));
+    });
+    return list;
+  }
+
+  // ---- the layout, made once ----
+  var status = el('p', { id: 'handoff-status', class: 'handoff-status', role: 'status' });
+  var agents = el('p', { id: 'handoff-agents', class: 'handoff-agents' });
+  var queueTitle = el('h2', { id: 'handoff-queue-title' });
+  var queueList = el('ul', { id: 'handoff-queue', class: 'handoff-list', 'aria-labelledby': 'handoff-queue-title' });
+  var others = el('p', { id: 'handoff-others', class: 'handoff-muted' });
+  var mineTitle = el('h2', { id: 'handoff-mine-title' });
+  var mineList = el('ul', { id: 'handoff-mine', class: 'handoff-list', 'aria-labelledby': 'handoff-mine-title' });
+  var side = el('div', { class: 'handoff-side' }, [agents, queueTitle, queueList, others, mineTitle, mineList]);
+
+  var convTitle = el('h2', { id: 'handoff-conversation-title' });
+  var transcriptTitle = el('h3', {});
+  var transcript = el('ol', { id: 'handoff-transcript', class: 'handoff-log' });
+  var draftTitle = el('h3', {});
+  var draft = el('div', { id: 'handoff-draft' });
+  var chatTitle = el('h3', {});
+  var chat = el('ol', { id: 'handoff-chat', class: 'handoff-log', 'aria-live': 'polite' });
+  var text = el('textarea', { id: 'handoff-text', rows: '3', maxlength: '2000' });
+  var sendButton = el('button', { type: 'submit', id: 'handoff-send', class: 'primary' });
+  var form = el('form', { id: 'handoff-form', class: 'handoff-form' }, [text, sendButton]);
+  var fillButton = el('button', { type: 'button', id: 'handoff-fill' });
+  var handBackAt = el('select', { id: 'handoff-hand-back-at' });
+  var handBackLabel = el('label', { for: 'handoff-hand-back-at' });
+  var handBackButton = el('button', { type: 'button', id: 'handoff-hand-back' });
+  var finishButton = el('button', { type: 'button', id: 'handoff-finish' });
+  var actions = el('div', { class: 'handoff-actions' }, [fillButton, handBackLabel, handBackAt, handBackButton, finishButton]);
+  var conversation = el('section', { id: 'handoff-conversation', class: 'handoff-conversation', 'aria-labelledby': 'handoff-conversation-title', hidden: true }, [
+    convTitle,
+    el('div', { class: 'handoff-columns' }, [
+      el('div', {}, [transcriptTitle, transcript, draftTitle, draft]),
+      el('div', {}, [chatTitle, chat, form, actions]),
+    ]),
+  ]);
+  root.appendChild(status);
+  root.appendChild(el('div', { class: 'handoff-grid' }, [side, conversation]));
+
+  function label() {
+    queueTitle.textContent = t('queueTitle');
+    mineTitle.textContent = t('mineTitle');
+    transcriptTitle.textContent = t('transcript');
+    draftTitle.textContent = t('draft');
+    chatTitle.textContent = t('chat');
+    sendButton.textContent = t('send');
+    fillButton.textContent = t('fillIn');
+    handBackLabel.textContent = t('handBackAt');
+    handBackButton.textContent = t('handBack');
+    finishButton.textContent = t('finish');
+  }
+
+  function say(message) {
+    status.textContent = message || '';
+  }
+
+  // ---- the queue ----
+  function row(item, mine) {
+    var meta = el('p', { class: 'handoff-meta' }, [
+      el('span', { class: 'handoff-waited', text: t('waited', { wait: clock(item.waitedSeconds) }) }),
+      el('span', { text: t('channel') + ': ' + item.channel }),
+      el('span', { text: t('stage') + ': ' + stageText(item.draft) }),
+      el('span', { text: t('category') + ': ' + (item.draft && item.draft.category ? item.draft.category : '—') }),
+    ]);
+    var button = el('button', { type: 'button', class: mine ? 'open' : 'take primary', 'data-id': item.id, text: mine ? convTitleFor(item) : t('take') });
+    button.addEventListener('click', function () {
+      if (mine) show(item.id);
+      else take(item.id, button);
+    });
+    return el('li', { 'data-id': item.id, 'data-state': item.state }, [meta, factsList(item.draft), button]);
+  }
+
+  function convTitleFor(item) {
+    return t('chat') + ' · ' + stageText(item.draft);
+  }
+
+  function render(queue) {
+    agents.textContent = t('agentsPresent', { count: queue.agentsPresent });
+    queueList.replaceChildren();
+    if (queue.waiting.length === 0) queueList.appendChild(el('li', { class: 'handoff-muted', text: t('empty') }));
+    queue.waiting.forEach(function (item) {
+      queueList.appendChild(row(item, false));
+    });
+    mineList.replaceChildren();
+    queue.mine.forEach(function (item) {
+      mineList.appendChild(row(item, true));
+    });
+    others.textContent = queue.othersTaken > 0 ? t('othersTaken', { count: queue.othersTaken }) : '';
+  }
+
+  function pollQueue() {
+    consoleApi.api('queue').then(function (r) {
+      if (r.ok) render(r.body);
+    }, function () {});
+  }
+
+  function take(id, button) {
+    button.disabled = true;
+    consoleApi.api('handoffs/' + encodeURIComponent(id) + '/take', { method: 'POST', body: {} }).then(function (r) {
+      if (r.ok) {
+        say('');
+        show(id);
+      } else say(r.status === 409 ? t('takenByOther') : t('failed'));
+      pollQueue();
+    }, function () {
+      say(t('failed'));
+      button.disabled = false;
+    });
+  }
+
+  // ---- one conversation ----
+  function line(message) {
+    var who = message.from === 'agent' && message.name ? message.name : t('from.' + message.from);
+    return el('li', { class: 'from-' + message.from }, [el('span', { class: 'handoff-who', text: who }), el('span', { class: 'handoff-text', text: message.text })]);
+  }
+
+  function show(id) {
+    open = { id: id, after: 0, state: null, draftKey: '' };
+    transcript.replaceChildren();
+    chat.replaceChildren();
+    conversation.hidden = false;
+    refresh(true);
+    if (chatTimer) clearInterval(chatTimer);
+    chatTimer = setInterval(refresh, CHAT_EVERY_MS);
+  }
+
+  function close() {
+    open = null;
+    conversation.hidden = true;
+    if (chatTimer) clearInterval(chatTimer);
+    chatTimer = null;
+    pollQueue();
+  }
+
+  function refresh(first) {
+    if (!open) return;
+    var current = open;
+    consoleApi.api('handoffs/' + encodeURIComponent(current.id) + '?after=' + current.after).then(function (r) {
+      if (open !== current) return;
+      if (!r.ok) {
+        if (r.status === 404 || r.status === 403) close();
+        return;
+      }
+      var body = r.body;
+      if (first === true) body.transcript.forEach(function (m) { transcript.appendChild(line(m)); });
+      body.messages.forEach(function (m) { chat.appendChild(line(m)); });
+      current.after += body.messages.length;
+      if (body.messages.length > 0) chat.lastChild.scrollIntoView({ block: 'nearest' });
+      current.state = body.handoff.state;
+      convTitle.textContent = convTitleFor(body.handoff);
+      conversation.setAttribute('data-state', current.state);
+      text.placeholder = current.state === 'filling' ? t('answerPlaceholder') : t('messagePlaceholder');
+      text.setAttribute('aria-label', text.placeholder);
+      fillButton.hidden = current.state === 'filling';
+      var key = JSON.stringify(body.handoff.draft);
+      if (key !== current.draftKey) {
+        current.draftKey = key;
+        draft.replaceChildren(factsList(body.handoff.draft));
+        var chosen = handBackAt.value;
+        handBackAt.replaceChildren(el('option', { value: '', text: t('whereItWaited') }));
+        body.handoff.draft.facts.forEach(function (fact) {
+          handBackAt.appendChild(el('option', { value: fact.id, text: fact.label }));
+        });
+        handBackAt.value = chosen;
+        if (handBackAt.value !== chosen) handBackAt.value = '';
+      }
+    }, function () {});
+  }
+
+  function act(path, body) {
+    if (!open) return Promise.resolve(false);
+    var id = open.id;
+    return consoleApi.api('handoffs/' + encodeURIComponent(id) + '/' + path, { method: 'POST', body: body || {} }).then(function (r) {
+      if (!r.ok) say(t('failed'));
+      return r.ok;
+    }, function () {
+      say(t('failed'));
+      return false;
+    });
+  }
+
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var words = text.value.trim();
+    if (!words || !open) return;
+    sendButton.disabled = true;
+    act('messages', { text: words, as: open.state === 'filling' ? 'answer' : 'message' }).then(function (ok) {
+      sendButton.disabled = false;
+      if (ok) {
+        text.value = '';
+        refresh();
+      }
+      text.focus();
+    });
+  });
+  text.addEventListener('keydown', function (event) {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) form.requestSubmit();
+  });
+  fillButton.addEventListener('click', function () {
+    act('fill').then(function () { refresh(); });
+  });
+  handBackButton.addEventListener('click', function () {
+    act('hand-back', handBackAt.value ? { at: handBackAt.value } : {}).then(function (ok) { if (ok) close(); });
+  });
+  finishButton.addEventListener('click', function () {
+    act('finish').then(function (ok) { if (ok) close(); });
+  });
+
+  consoleApi.onSignedIn(function () {
+    var lang = document.documentElement.lang || 'zh-CN';
+    consoleApi.api('queue/words?lang=' + encodeURIComponent(lang)).then(function (r) {
+      if (r.ok) words = r.body;
+      label();
+      pollQueue();
+      if (queueTimer) clearInterval(queueTimer);
+      queueTimer = setInterval(pollQueue, QUEUE_EVERY_MS);
+    });
+  });
+  consoleApi.onSignedOut(function () {
+    if (queueTimer) clearInterval(queueTimer);
+    queueTimer = null;
+    close();
+    if (queueTimer) clearInterval(queueTimer);
+  });
+})();

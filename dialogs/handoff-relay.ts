@@ -34,6 +34,15 @@ export async function relayWhileHandedOff(context: TurnContext, deps: DialogDeps
     await kit.say(kit.t('handoff.left'), { handoff: { status: 'left' } });
     return 'left';
   }
+  const served = await desk.served(handoff);
+  if (served !== true) {
+    // Nobody there any more (every agent left while the person waited, or the one holding it did): the hotline, and the assistant carries on.
+    await desk.release(context, handoff, served);
+    delete kit.state.handoff;
+    const why = served === 'agent_gone' ? kit.t('handoff.agentGone') : kit.t('handoff.unavailable.no_agent');
+    await kit.say([why, kit.t('messages.human')].join('\n\n'), { handoff: { status: 'ended', why: served, hotline: kit.profile.hotline.value } });
+    return 'left';
+  }
   if (text.trim()) await desk.personSays(handoff, mask(text));
   if (handoff.state === 'waiting') {
     const position = (await desk.queue.position(handoff.id)) ?? 1;

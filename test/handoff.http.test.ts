@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startAppServer, type AppServer } from './support/app-server.js';
 import { AgentClient, AGENTS, agentAccountsEnv } from './support/agents.js';
 import { DirectLineClient } from './channels.web.fixtures.js';
-import { events, messages, outsideHours, texts, WebPerson, withinHours } from './support/handoff.js';
+import { events, messages, outsideHours, texts, WebPerson, withinHours, type TestClock } from './support/handoff.js';
 import { openingZh } from './support/paths.js';
 import { Texts } from '../src/content/texts.js';
 
@@ -36,8 +36,10 @@ async function startFiling(person: WebPerson): Promise<void> {
 describe('live handoff to a person (HTTP, web channel)', function () {
   this.timeout(30_000);
   let server: AppServer;
+  let clock: TestClock;
   before(async () => {
-    server = await startAppServer(await agentAccountsEnv(), { overrides: { handoffNow: withinHours() } });
+    clock = withinHours();
+    server = await startAppServer(await agentAccountsEnv(), { overrides: { handoffNow: clock } });
   });
   after(() => server.stop());
 
@@ -181,6 +183,54 @@ describe('live handoff to a person (HTTP, web channel)', function () {
     expect((await wang.call('POST', `handoffs/${id}/finish`, {})).status).to.equal(200);
     expect(texts(await person.read())[0]).to.equal(T.t('zh-CN', 'handoff.finished', { name: AGENTS.wang.displayName }));
     expect(metricValue(await metricsText(server), 'handoffs_total', 'reason="command",outcome="finished"')).to.equal(1);
+  });
+});
+
+describe('live handoff: nobody left to answer (HTTP)', function () {
+  this.timeout(30_000);
+  let server: AppServer;
+  let clock: TestClock;
+  beforeEach(async () => {
+    clock = withinHours();
+    server = await startAppServer(await agentAccountsEnv(), { overrides: { handoffNow: clock } });
+  });
+  afterEach(() => server.stop());
+
+  async function queuedPerson(): Promise<{ person: WebPerson; wang: AgentClient; id: string }> {
+    const wang = new AgentClient(server.base);
+    await wang.signIn(AGENTS.wang);
+    await wang.call('GET', 'queue');
+    const person = new WebPerson(new DirectLineClient(server.base));
+    await person.open();
+    await startFiling(person);
+    await person.say('人工服务');
+    const id = (await wang.call('GET', 'queue')).json['waiting'][0].id as string;
+    return { person, wang, id };
+  }
+
+  it('the agent holding the conversation closed the console: the person\'s next message gets the hotline and the assistant again', async () => {
+    const { person, wang, id } = await queuedPerson();
+    await wang.call('POST', `handoffs/${id}/take`, {});
+    await person.read();
+    clock.skip(61_000); // the console stopped polling a minute ago
+    const replies = await person.say('还在吗？');
+    const said = texts(replies);
+    expect(said[0]).to.include(T.t('zh-CN', 'handoff.agentGone')).and.include('0633-12393');
+    expect(said.at(-1)).to.include(T.t('zh-CN', 'prompts.situation.now.text').slice(0, 4));
+    expect(events(replies, 'handoff.status').map((e) => (e.value as { state: string }).state)).to.deep.equal(['failed']);
+    expect(await server.app.handoff.queue.get(id)).to.equal(undefined);
+    expect(metricValue(await metricsText(server), 'handoffs_total', 'outcome="agent_gone"')).to.equal(1);
+    // The agent, back, finds it gone.
+    expect((await wang.call('GET', `handoffs/${id}`)).status).to.equal(404);
+  });
+
+  it('every agent left while the person waited: told so, with the hotline; the assistant carries on', async () => {
+    const { person, id } = await queuedPerson();
+    clock.skip(61_000);
+    const said = texts(await person.say('怎么还没人'));
+    expect(said[0]).to.include(T.t('zh-CN', 'handoff.unavailable.no_agent')).and.include('0633-12393');
+    expect(await server.app.handoff.queue.get(id)).to.equal(undefined);
+    expect(metricValue(await metricsText(server), 'handoffs_total', 'outcome="no_agent"')).to.equal(1);
   });
 });
 

@@ -10,6 +10,8 @@ export interface AgentPresence {
   gone(agentId: string): Promise<void>;
   /** How many agents were seen since `since` (ms). */
   count(since: number): Promise<number>;
+  /** Whether this agent was seen since `since` (ms). */
+  isPresent(agentId: string, since: number): Promise<boolean>;
 }
 
 /** How long after their last poll an agent still counts as present. */
@@ -24,6 +26,10 @@ export class MemoryAgentPresence implements AgentPresence {
 
   async gone(agentId: string): Promise<void> {
     this.lastSeen.delete(agentId);
+  }
+
+  async isPresent(agentId: string, since: number): Promise<boolean> {
+    return (this.lastSeen.get(agentId) ?? -Infinity) >= since;
   }
 
   async count(since: number): Promise<number> {

@@ -176,6 +176,26 @@ export class HandoffDesk {
     return true;
   }
 
+  /**
+   * Whether someone still serves the handoff: a waiting one while any agent has the console open, a taken
+   * one while its agent does (an agent who closed the console, or lost the network, is gone after the
+   * presence window). Asked when the person writes, so nobody writes into a void.
+   */
+  async served(handoff: Handoff): Promise<true | 'no_agent' | 'agent_gone'> {
+    const since = this.now() - PRESENCE_WINDOW_MS;
+    if (handoff.state === 'waiting') return (await this.options.presence.count(since)) > 0 ? true : 'no_agent';
+    return handoff.agent && (await this.options.presence.isPresent(handoff.agent.id, since)) ? true : 'agent_gone';
+  }
+
+  /** Ends a handoff nobody serves any more (see served): the assistant carries on. */
+  async release(context: TurnContext, handoff: Handoff, outcome: 'no_agent' | 'agent_gone'): Promise<boolean> {
+    const ended = await this.queue.end(handoff.id);
+    if (!ended) return false;
+    this.finished(ended, outcome);
+    await this.status(context, 'failed', outcome === 'agent_gone' ? 'the agent left' : 'no agent is available');
+    return true;
+  }
+
   /** The console's poll: the agent is present; handoffs waited out are given up. */
   async poll(agent: HandoffAgent): Promise<{ waiting: Handoff[]; taken: Handoff[]; agentsPresent: number }> {
     await this.options.presence.seen(agent.id, this.now());

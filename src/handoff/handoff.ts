@@ -35,11 +35,12 @@ export const HANDOFF_REASONS = ['command', 'menu', 'words'] as const;
 export type HandoffReason = (typeof HANDOFF_REASONS)[number];
 
 /**
- * How a request for a person ended: no agent signed in, outside the hours, the person left the queue,
- * the agent handed back to the assistant, the agent ended it (after finishing the filing or not), the
- * conversation expired while waiting.
+ * How a request for a person ended: no agent signed in (when asked, or every agent left while the person
+ * waited), outside the hours, the person left the queue, the agent handed back to the assistant, the agent
+ * ended it (after finishing the filing or not), the agent holding it left the console, the conversation
+ * expired while waiting.
  */
-export const HANDOFF_OUTCOMES = ['no_agent', 'closed', 'left', 'handed_back', 'finished', 'expired'] as const;
+export const HANDOFF_OUTCOMES = ['no_agent', 'closed', 'left', 'handed_back', 'finished', 'agent_gone', 'expired'] as const;
 export type HandoffOutcome = (typeof HANDOFF_OUTCOMES)[number];
 
 /** An agent as the person sees them: the display name only, never the account name. */

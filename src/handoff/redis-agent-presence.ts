@@ -29,6 +29,11 @@ export class RedisAgentPresence implements AgentPresence {
     await this.run(() => this.client.zrem(this.key, agentId));
   }
 
+  async isPresent(agentId: string, since: number): Promise<boolean> {
+    const seen = await this.run(() => this.client.zscore(this.key, agentId));
+    return seen !== null && Number(seen) >= since;
+  }
+
   async count(since: number): Promise<number> {
     return this.run(async () => {
       await this.client.zremrangebyscore(this.key, '-inf', `(${since}`);

@@ -1,19 +1,28 @@
 import type { Activity } from 'botbuilder';
 import { DirectLineClient, userMessage } from '../channels.web.fixtures.js';
 
-/** Tuesday 2026-11-24, 10:00 in Shanghai (within Rizhao's hours), moving on with the real clock. */
-export function withinHours(): () => number {
-  const start = Date.now();
-  const at = Date.parse('2026-11-24T02:00:00Z');
-  return () => at + (Date.now() - start);
+/** A clock that moves on with the real one from a chosen instant, and can jump ahead. */
+export interface TestClock {
+  (): number;
+  skip(ms: number): void;
 }
 
-/** Tuesday 2026-11-24, 20:00 in Shanghai: outside the hours. */
-export function outsideHours(): () => number {
+function clockFrom(iso: string): TestClock {
   const start = Date.now();
-  const at = Date.parse('2026-11-24T12:00:00Z');
-  return () => at + (Date.now() - start);
+  const at = Date.parse(iso);
+  let skipped = 0;
+  const clock = (() => at + (Date.now() - start) + skipped) as TestClock;
+  clock.skip = (ms) => {
+    skipped += ms;
+  };
+  return clock;
 }
+
+/** Tuesday 2026-11-24, 10:00 in Shanghai (within Rizhao's hours), moving on with the real clock. */
+export const withinHours = (): TestClock => clockFrom('2026-11-24T02:00:00Z');
+
+/** Tuesday 2026-11-24, 20:00 in Shanghai: outside the hours. */
+export const outsideHours = (): TestClock => clockFrom('2026-11-24T12:00:00Z');
 
 /** A person on the web page over Direct Line: says things and reads what came since. */
 export class WebPerson {

@@ -66,12 +66,13 @@
   var side = el('div', { class: 'handoff-side' }, [agents, queueTitle, queueList, others, mineTitle, mineList]);
 
   var convTitle = el('h2', { id: 'handoff-conversation-title' });
-  var transcriptTitle = el('h3', {});
-  var transcript = el('ol', { id: 'handoff-transcript', class: 'handoff-log' });
+  // The logs scroll: each is focusable (keyboard scrolling) and named by its heading.
+  var transcriptTitle = el('h3', { id: 'handoff-transcript-title' });
+  var transcript = el('ol', { id: 'handoff-transcript', class: 'handoff-log', tabindex: '0', 'aria-labelledby': 'handoff-transcript-title' });
   var draftTitle = el('h3', {});
   var draft = el('div', { id: 'handoff-draft' });
-  var chatTitle = el('h3', {});
-  var chat = el('ol', { id: 'handoff-chat', class: 'handoff-log', 'aria-live': 'polite' });
+  var chatTitle = el('h3', { id: 'handoff-chat-title' });
+  var chat = el('ol', { id: 'handoff-chat', class: 'handoff-log', tabindex: '0', 'aria-labelledby': 'handoff-chat-title', 'aria-live': 'polite' });
   var text = el('textarea', { id: 'handoff-text', rows: '3', maxlength: '2000' });
   var sendButton = el('button', { type: 'submit', id: 'handoff-send', class: 'primary' });
   var form = el('form', { id: 'handoff-form', class: 'handoff-form' }, [text, sendButton]);

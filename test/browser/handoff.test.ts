@@ -88,6 +88,9 @@ describe('live handoff, end to end in two real browsers', function () {
     await console.fill('#handoff-text', '请选“计划去外地看病或居住”，再选短期看病。我把对话交回助手。');
     await console.click('#handoff-send');
     await person.run([{ sees: '请选“计划去外地看病或居住”' }]);
+    await agent.screenshot('handoff-console-chat');
+    // The panel passes axe (WCAG 2.1 A/AA) with a conversation open.
+    expect((await agent.axe()).filter((v) => v.nodes.some((n) => n.includes('handoff')))).to.deep.equal([]);
 
     // The agent hands back where the person stopped.
     await console.selectOption('#handoff-hand-back-at', '');

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { startAppServer, type AppServer } from './support/app-server.js';
+import { emulatorMessage, postMessages, startAppServer, type AppServer } from './support/app-server.js';
+import { FakeConnector } from './support/fake-connector.js';
 import { AgentClient, AGENTS, agentAccountsEnv } from './support/agents.js';
 import { DirectLineClient } from './channels.web.fixtures.js';
 import { events, messages, outsideHours, texts, WebPerson, withinHours, type TestClock } from './support/handoff.js';
@@ -255,3 +256,53 @@ describe('live handoff outside the hours (HTTP)', function () {
     expect(await server.app.handoff.queue.length()).to.equal(0);
   });
 });
+
+describe('live handoff on the Bot Framework channel (/api/messages)', function () {
+  this.timeout(30_000);
+  let server: AppServer;
+  let connector: FakeConnector;
+  before(async () => {
+    server = await startAppServer(await agentAccountsEnv(), { overrides: { handoffNow: withinHours() } });
+    connector = await FakeConnector.start('127.0.0.1');
+  });
+  after(async () => {
+    await connector.close();
+    await server.stop();
+  });
+
+  it('the events and the agent\'s messages reach the conversation through the channel\'s connector', async () => {
+    const wang = new AgentClient(server.base);
+    await wang.signIn(AGENTS.wang);
+    await wang.call('GET', 'queue');
+    const first = emulatorMessage('你好', { deliveryMode: 'normal', serviceUrl: connector.url });
+    const conversation = first['conversation'] as { id: string };
+    const say = async (text: string, n: number) =>
+      postMessages(server.base, { ...first, id: `${conversation.id}-${n}`, text });
+    await say('你好', 1);
+    await say('人工服务', 2);
+    const sent = () => connector.received.map((r) => r.body as { type: string; name?: string; text?: string; value?: { state?: string } });
+    await waitFor(() => sent().some((a) => a.type === 'event' && a.name === 'handoff.initiate'));
+    expect(sent().some((a) => a.type === 'message' && a.text?.includes('第 1 位'))).to.equal(true);
+    const id = (await wang.call('GET', 'queue')).json['waiting'][0].id as string;
+    expect((await wang.call('GET', 'queue')).json['waiting'][0].channel).to.equal('emulator');
+    expect((await wang.call('POST', `handoffs/${id}/take`, {})).status).to.equal(200);
+    await waitFor(() => sent().some((a) => a.text === T.t('zh-CN', 'handoff.joined', { name: AGENTS.wang.displayName })));
+    expect(sent().some((a) => a.type === 'event' && a.name === 'handoff.status' && a.value?.state === 'accepted')).to.equal(true);
+    await wang.call('POST', `handoffs/${id}/messages`, { text: '您好' });
+    await waitFor(() => sent().some((a) => a.text === T.t('zh-CN', 'handoff.agentLine', { name: AGENTS.wang.displayName, text: '您好' })));
+    await say('我想问问', 3);
+    const view = await wang.call('GET', `handoffs/${id}`);
+    expect(view.json['messages'].filter((m: { from: string }) => m.from === 'person').map((m: { text: string }) => m.text)).to.deep.equal(['我想问问']);
+    expect(view.json['transcript'], 'this channel keeps no transcript').to.deep.equal([]);
+    await wang.call('POST', `handoffs/${id}/hand-back`, {});
+    await waitFor(() => sent().some((a) => a.type === 'event' && a.name === 'handoff.status' && a.value?.state === 'completed'));
+  });
+});
+
+async function waitFor(check: () => boolean, ms = 5_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { emulatorMessage, postMessages, startAppServer, type AppServer } from './support/app-server.js';
 import { FakeConnector } from './support/fake-connector.js';
+import { FakeWeChatApi, WeChatSender, wechatEnv } from './support/wechat.js';
 import { AgentClient, AGENTS, agentAccountsEnv } from './support/agents.js';
 import { DirectLineClient } from './channels.web.fixtures.js';
 import { events, messages, outsideHours, texts, WebPerson, withinHours, type TestClock } from './support/handoff.js';
@@ -306,3 +307,42 @@ async function waitFor(check: () => boolean, ms = 5_000): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+describe('live handoff on WeChat (/wechat)', function () {
+  this.timeout(30_000);
+  let server: AppServer;
+  let api: FakeWeChatApi;
+  before(async () => {
+    api = await new FakeWeChatApi().start();
+    server = await startAppServer({ ...(await agentAccountsEnv()), ...wechatEnv(api.base) }, { overrides: { handoffNow: withinHours() } });
+  });
+  after(async () => {
+    await server.stop();
+    await api.stop();
+  });
+
+  it('queued in the passive reply; the agent\'s messages arrive through the customer-service API; the person\'s words reach the agent', async () => {
+    const wang = new AgentClient(server.base);
+    await wang.signIn(AGENTS.wang);
+    await wang.call('GET', 'queue');
+    const person = new WeChatSender(server.base);
+    await person.say('你好');
+    const asked = await person.say('人工服务');
+    expect(asked.text).to.include('第 1 位');
+    const item = (await wang.call('GET', 'queue')).json['waiting'][0];
+    expect(item.channel).to.equal('wechat');
+    expect((await wang.call('POST', `handoffs/${item.id}/take`, {})).status).to.equal(200);
+    await api.received(1);
+    expect(api.to(person.openid)).to.deep.equal([T.t('zh-CN', 'handoff.joined', { name: AGENTS.wang.displayName })]);
+    await wang.call('POST', `handoffs/${item.id}/messages`, { text: '您好，请讲' });
+    await api.received(2);
+    expect(api.to(person.openid)[1]).to.equal(T.t('zh-CN', 'handoff.agentLine', { name: AGENTS.wang.displayName, text: '您好，请讲' }));
+    const reply = await person.say('我的电话是13812345678');
+    expect([reply.status, reply.text], 'nothing from the assistant').to.deep.equal([200, undefined]);
+    const view = await wang.call('GET', `handoffs/${item.id}`);
+    expect(view.json['messages'].filter((m: { from: string }) => m.from === 'person').map((m: { text: string }) => m.text)).to.deep.equal(['我的电话是138****5678']);
+    await wang.call('POST', `handoffs/${item.id}/hand-back`, {});
+    await api.received(4);
+    expect(api.to(person.openid)[2]).to.equal(T.t('zh-CN', 'handoff.handedBack', { name: AGENTS.wang.displayName }));
+  });
+});

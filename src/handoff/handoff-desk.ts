@@ -45,7 +45,7 @@ export interface HandoffDeskOptions {
   /** The expected time an agent spends with a conversation before there is any history. Default 5 minutes. */
   defaultHandlingMs?: number;
   now?: () => number;
-  /** Failures of what the person does not wait for (the handoff events, a status message): logged without personal data. */
+  /** Failures of what the person does not wait for (the handoff events, the greeting, the hand-back's turn): logged without personal data. */
   onError?: (err: unknown, what: string) => void;
 }
 
@@ -220,10 +220,13 @@ export class HandoffDesk {
     if (!taken) throw new HandoffError((await this.queue.get(id)) ? 'not_waiting' : 'not_found', 'the conversation is not waiting (taken by another agent, or left)');
     this.options.metrics.waited((taken.takenAt! - taken.queuedAt) / 1000);
     await this.queue.say(id, { from: 'system', text: this.words(taken, 'handoff.joined', { name: agent.displayName }), at: this.now() });
-    await this.options.reach(taken.via, taken.reference, async (context) => {
-      await this.send(context, taken, this.words(taken, 'handoff.joined', { name: agent.displayName }), { state: 'talking', agent: agent.displayName });
-      await this.status(context, 'accepted');
-    });
+    // Taken is taken: a channel that cannot be reached now (WeChat's API away) costs the greeting, not the conversation.
+    await this.options
+      .reach(taken.via, taken.reference, async (context) => {
+        await this.send(context, taken, this.words(taken, 'handoff.joined', { name: agent.displayName }), { state: 'talking', agent: agent.displayName });
+        await this.status(context, 'accepted');
+      })
+      .catch((err: unknown) => this.options.onError?.(err, 'handoff.joined'));
     return taken;
   }
 
@@ -310,11 +313,14 @@ export class HandoffDesk {
     const ended = await this.queue.end(id);
     if (!ended) throw new HandoffError('not_found', 'the conversation was already handed back');
     this.finished(ended, options.finished ? 'finished' : 'handed_back');
-    await this.options.reach(handoff.via, handoff.reference, async (context) => {
-      await this.send(context, handoff, this.words(handoff, options.finished ? 'handoff.finished' : 'handoff.handedBack', { name: agent.displayName }), { state: 'ended', agent: agent.displayName });
-      await this.status(context, 'completed');
-      await this.hooks?.resume(context, options.finished ? undefined : options.at);
-    });
+    // Ended is ended: if the conversation cannot be reached now, the person's next message finds the assistant.
+    await this.options
+      .reach(handoff.via, handoff.reference, async (context) => {
+        await this.send(context, handoff, this.words(handoff, options.finished ? 'handoff.finished' : 'handoff.handedBack', { name: agent.displayName }), { state: 'ended', agent: agent.displayName });
+        await this.status(context, 'completed');
+        await this.hooks?.resume(context, options.finished ? undefined : options.at);
+      })
+      .catch((err: unknown) => this.options.onError?.(err, 'handoff.handBack'));
   }
 
   /** The assistant's messages, kept in the chat for the console (what it asks while the agent fills in). */

@@ -161,6 +161,20 @@ describe('live handoff to a person (HTTP, web channel)', function () {
     expect(metricValue(await metricsText(server), 'handoffs_total', 'reason="command",outcome="left"')).to.equal(1);
   });
 
+  it('in English: queued in English, and "leave the queue" leaves', async () => {
+    const wang = new AgentClient(server.base);
+    await wang.signIn(AGENTS.wang);
+    await wang.call('GET', 'queue');
+    const person = new WebPerson(new DirectLineClient(server.base));
+    await person.open('en-US');
+    await person.say('Hello');
+    const queued = texts(await person.say('Talk to a person')).join('\n');
+    expect(queued).to.include('number 1 in the queue').and.include('Leave the queue');
+    expect((await wang.call('GET', 'queue')).json['waiting'][0].locale).to.equal('en-US');
+    expect(texts(await person.say('leave the queue'))[0]).to.equal(T.t('en-US', 'handoff.left'));
+    expect(await server.app.handoff.queue.length()).to.equal(0);
+  });
+
   it('the agent fills the form in for the person: the agent\'s answers move the filing on, the person sees each step', async () => {
     const wang = new AgentClient(server.base);
     await wang.signIn(AGENTS.wang);
@@ -168,7 +182,8 @@ describe('live handoff to a person (HTTP, web channel)', function () {
     const person = new WebPerson(new DirectLineClient(server.base));
     await person.open();
     await startFiling(person);
-    await person.say('人工服务');
+    // Asked in the person's own words.
+    expect(texts(await person.say('我想找个真人问问')).join('\n')).to.include('第 1 位');
     const id = (await wang.call('GET', 'queue')).json['waiting'][0].id as string;
     await wang.call('POST', `handoffs/${id}/take`, {});
     expect((await wang.call('POST', `handoffs/${id}/fill`, {})).status).to.equal(200);
@@ -184,7 +199,7 @@ describe('live handoff to a person (HTTP, web channel)', function () {
     expect(view.json['messages'].some((l: any) => l.from === 'assistant')).to.equal(true);
     expect((await wang.call('POST', `handoffs/${id}/finish`, {})).status).to.equal(200);
     expect(texts(await person.read())[0]).to.equal(T.t('zh-CN', 'handoff.finished', { name: AGENTS.wang.displayName }));
-    expect(metricValue(await metricsText(server), 'handoffs_total', 'reason="command",outcome="finished"')).to.equal(1);
+    expect(metricValue(await metricsText(server), 'handoffs_total', 'reason="words",outcome="finished"')).to.equal(1);
   });
 });
 

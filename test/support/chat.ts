@@ -12,6 +12,7 @@ import { FilingBot } from '../../src/bot/filing-bot.js';
 import { createUnderstanding } from '../../src/nlu/index.js';
 import type { FunnelRecorder } from '../../dialogs/dialog-deps.js';
 import type { Understanding } from '../../src/nlu/understanding.js';
+import type { HandoffDesk } from '../../src/handoff/handoff-desk.js';
 import type { Step } from './paths.js';
 import { channelData, promptOf, promptsOf, replyWith, textOf } from './replies.js';
 
@@ -35,6 +36,8 @@ export interface ChatOptions {
   funnel?: FunnelRecorder;
   /** Reads people's own words (default: the one the app uses). */
   understanding?: Understanding;
+  /** The live handoff desk (default: none, so asking for a person gives the hotline). */
+  handoff?: HandoffDesk;
 }
 
 /** A `{name}` placeholder that content left unfilled. */
@@ -123,6 +126,7 @@ export class Chat {
         identity: this.identity,
         sms,
         ...(options.funnel ? { funnel: options.funnel } : {}),
+        ...(options.handoff ? { handoff: options.handoff } : {}),
       },
       options.now,
     );

@@ -187,7 +187,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   // through the adapter of the channel it came on (known once the channels are attached, below).
   const handoffPrefix = `${config.state.keyPrefix}handoff:`;
   const handoffQueue = state.client
-    ? new RedisHandoffQueue(state.client, { prefix: handoffPrefix, chatTtlSeconds: config.state.conversationTtlSeconds })
+    ? new RedisHandoffQueue(state.client, { prefix: handoffPrefix, chatTtlSeconds: config.state.conversationTtlSeconds, cipher: stateCipher })
     : new MemoryHandoffQueue();
   const agentPresence = state.client ? new RedisAgentPresence(state.client, { prefix: handoffPrefix }) : new MemoryAgentPresence();
   const handoffNow = overrides.handoffNow ?? Date.now;

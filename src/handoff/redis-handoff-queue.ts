@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { guarded } from '../state/errors.js';
 import { script, whenReady, type RedisClient } from '../state/redis-client.js';
+import type { FieldCipher } from '../privacy/field-cipher.js';
 import type { DraftView, Handoff, HandoffAgent, HandoffState, RelayMessage } from './handoff.js';
 import { HANDLING_WEIGHT, type HandoffQueue } from './handoff-queue.js';
 
@@ -11,6 +12,11 @@ export interface RedisHandoffQueueOptions {
   chatTtlSeconds?: number;
   /** How long a call waits for a (re)connecting client before failing. Default 1000 ms. */
   readyWaitMs?: number;
+  /**
+   * Seals what could identify or describe the person (the record with the conversation reference, the draft,
+   * each chat line's text) under the data key, bound to the handoff; the queue's structure stays readable.
+   */
+  cipher?: FieldCipher;
 }
 
 /**
@@ -95,6 +101,7 @@ export class RedisHandoffQueue implements HandoffQueue {
   private readonly keys: { records: string; queue: string; taken: string; conv: string; claims: string; drafts: string; stats: string; chat: (id: string) => string };
   private readonly chatTtlSeconds: number;
   private readonly readyWaitMs: number;
+  private readonly cipher: FieldCipher | undefined;
   private readonly enqueueScript: (keys: string[], args: (string | number)[]) => Promise<string>;
   private readonly takeScript: (keys: string[], args: (string | number)[]) => Promise<number>;
   private readonly updateScript: (keys: string[], args: (string | number)[]) => Promise<number>;
@@ -118,11 +125,24 @@ export class RedisHandoffQueue implements HandoffQueue {
     };
     this.chatTtlSeconds = options.chatTtlSeconds ?? 24 * 60 * 60;
     this.readyWaitMs = options.readyWaitMs ?? 1000;
+    this.cipher = options.cipher;
     this.enqueueScript = script<string>(client, 'beianHandoffEnqueue', ENQUEUE_LUA);
     this.takeScript = script<number>(client, 'beianHandoffTake', TAKE_LUA);
     this.updateScript = script<number>(client, 'beianHandoffUpdate', UPDATE_LUA);
     this.endScript = script<[string, string, string] | null>(client, 'beianHandoffEnd', END_LUA);
     this.handledScript = script<number>(client, 'beianHandoffHandled', HANDLED_LUA);
+  }
+
+  private seal(id: string, part: string, plain: string): string {
+    return this.cipher ? this.cipher.seal(plain, `handoff:${id}:${part}`) : plain;
+  }
+
+  private open(id: string, part: string, stored: string): string {
+    return this.cipher ? this.cipher.open(stored, `handoff:${id}:${part}`) : stored;
+  }
+
+  private assemble(id: string, record: string, claim: string | null, draft: string | null): Handoff {
+    return assemble(this.open(id, 'record', record), claim, draft === null ? null : this.open(id, 'draft', draft));
   }
 
   /** Conversation keys are hashed: the index holds no channel's identifiers. */
@@ -138,9 +158,12 @@ export class RedisHandoffQueue implements HandoffQueue {
   async enqueue(handoff: Handoff): Promise<Handoff> {
     const { state: _state, agent: _agent, takenAt: _takenAt, draft, ...record } = handoff;
     const id = await this.run('handoff.enqueue', () =>
-      this.enqueueScript([this.keys.records, this.keys.queue, this.keys.conv], [handoff.id, JSON.stringify(record), this.field(handoff.conversationKey), handoff.queuedAt]),
+      this.enqueueScript(
+        [this.keys.records, this.keys.queue, this.keys.conv],
+        [handoff.id, this.seal(handoff.id, 'record', JSON.stringify(record)), this.field(handoff.conversationKey), handoff.queuedAt],
+      ),
     );
-    if (id === handoff.id) await this.run('handoff.enqueue', () => this.client.hset(this.keys.drafts, id, JSON.stringify(draft)));
+    if (id === handoff.id) await this.run('handoff.enqueue', () => this.client.hset(this.keys.drafts, id, this.seal(id, 'draft', JSON.stringify(draft))));
     return (await this.get(id)) ?? { ...handoff, state: 'waiting' };
   }
 
@@ -148,7 +171,7 @@ export class RedisHandoffQueue implements HandoffQueue {
     const [record, claim, draft] = await this.run('handoff.get', () =>
       Promise.all([this.client.hget(this.keys.records, id), this.client.hget(this.keys.claims, id), this.client.hget(this.keys.drafts, id)]),
     );
-    return record ? assemble(record, claim, draft) : undefined;
+    return record ? this.assemble(id, record, claim, draft) : undefined;
   }
 
   async ofConversation(conversationKey: string): Promise<Handoff | undefined> {
@@ -175,7 +198,7 @@ export class RedisHandoffQueue implements HandoffQueue {
     const [records, claims, drafts] = await this.run('handoff.list', () =>
       Promise.all([this.client.hmget(this.keys.records, ...ids), this.client.hmget(this.keys.claims, ...ids), this.client.hmget(this.keys.drafts, ...ids)]),
     );
-    return ids.flatMap((_, i) => (records[i] ? [assemble(records[i]!, claims[i] ?? null, drafts[i] ?? null)] : []));
+    return ids.flatMap((id, i) => (records[i] ? [this.assemble(id, records[i]!, claims[i] ?? null, drafts[i] ?? null)] : []));
   }
 
   async length(): Promise<number> {
@@ -190,7 +213,7 @@ export class RedisHandoffQueue implements HandoffQueue {
 
   async update(id: string, agentId: string, change: { state?: Exclude<HandoffState, 'waiting'>; draft?: DraftView }): Promise<Handoff | undefined> {
     const done = await this.run('handoff.update', () =>
-      this.updateScript([this.keys.claims, this.keys.drafts], [id, agentId, change.state ?? '', change.draft ? JSON.stringify(change.draft) : '']),
+      this.updateScript([this.keys.claims, this.keys.drafts], [id, agentId, change.state ?? '', change.draft ? this.seal(id, 'draft', JSON.stringify(change.draft)) : '']),
     );
     return done === 1 ? this.get(id) : undefined;
   }
@@ -198,15 +221,16 @@ export class RedisHandoffQueue implements HandoffQueue {
   async end(id: string): Promise<Handoff | undefined> {
     const record = await this.run('handoff.get', () => this.client.hget(this.keys.records, id));
     if (!record) return undefined;
-    const conversationKey = (JSON.parse(record) as { conversationKey: string }).conversationKey;
+    const conversationKey = (JSON.parse(this.open(id, 'record', record)) as { conversationKey: string }).conversationKey;
     const k = this.keys;
     const parts = await this.run('handoff.end', () => this.endScript([k.records, k.queue, k.taken, k.conv, k.claims, k.drafts, k.chat(id)], [id, this.field(conversationKey)]));
-    return parts ? assemble(parts[0], parts[1] || null, parts[2] || null) : undefined;
+    return parts ? this.assemble(id, parts[0], parts[1] || null, parts[2] || null) : undefined;
   }
 
   async say(id: string, message: RelayMessage): Promise<number> {
     const key = this.keys.chat(id);
-    const results = await this.run('handoff.say', () => this.client.multi().rpush(key, JSON.stringify(message)).expire(key, this.chatTtlSeconds).exec());
+    const line = JSON.stringify({ ...message, text: this.seal(id, 'chat', message.text) });
+    const results = await this.run('handoff.say', () => this.client.multi().rpush(key, line).expire(key, this.chatTtlSeconds).exec());
     const [error, length] = results?.[0] ?? [new Error('transaction aborted'), 0];
     if (error) throw error;
     return Number(length);
@@ -214,7 +238,10 @@ export class RedisHandoffQueue implements HandoffQueue {
 
   async messages(id: string, after = 0): Promise<RelayMessage[]> {
     const lines = await this.run('handoff.messages', () => this.client.lrange(this.keys.chat(id), after, -1));
-    return lines.map((line) => JSON.parse(line) as RelayMessage);
+    return lines.map((line) => {
+      const message = JSON.parse(line) as RelayMessage;
+      return { ...message, text: this.open(id, 'chat', message.text) };
+    });
   }
 
   async handled(ms: number): Promise<void> {

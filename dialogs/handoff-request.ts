@@ -11,8 +11,7 @@ import { operatorOf } from './turn-operator.js';
  * with its hours and how long their answers are kept. Resolves true when they now wait for a person.
  */
 export async function askForPerson(kit: TurnKit, reason: HandoffReason, waitingAt: string | undefined): Promise<boolean> {
-  // A guided call (spoken) already is with a person: the caller is not queued for another.
-  const desk = kit.capabilities.spoken ? undefined : kit.deps.handoff;
+  const desk = kit.deps.handoff;
   const hotline = kit.profile.hotline.value;
   // A guided call (dialogs/turn-operator.ts): the caller is already talking to a person; never queued.
   if (operatorOf(kit.context)) {

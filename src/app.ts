@@ -41,7 +41,7 @@ import { NoticeWorker } from './notices/notice-worker.js';
 import { botFrameworkDelivery, webDelivery, weChatDelivery } from './notices/channel-deliveries.js';
 import type { NoticeDelivery } from './notices/delivery.js';
 import { createTypingMiddleware } from './ops/typing.js';
-import { HandoffDesk, MemoryAgentPresence, MemoryHandoffQueue, PRESENCE_WINDOW_MS, RedisAgentPresence, RedisHandoffQueue, handoffMetrics, registerHandoffRoutes } from './handoff/index.js';
+import { HandoffDesk, MemoryAgentPresence, MemoryHandoffQueue, RedisAgentPresence, RedisHandoffQueue, handoffMetrics, registerHandoffRoutes } from './handoff/index.js';
 import { loadAccounts, MemoryAgentSessionStore, RedisAgentSessionStore, registerAgentConsole, type AgentConsole } from './agents/index.js';
 import { createIdentityCheck, createSmsSender, type IdentityCheck, type SmsSender } from './identity/index.js';
 
@@ -196,9 +196,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const handoff = new HandoffDesk({
     queue: handoffQueue,
     presence: agentPresence,
+    signedIn: () => agents.auth.signedIn(),
     metrics: handoffMetrics(metrics.registry, {
       queueLength: () => handoffQueue.length(),
-      agentsPresent: () => agentPresence.count(handoffNow() - PRESENCE_WINDOW_MS),
+      agentsPresent: () => handoff.agentsPresent(),
     }),
     texts,
     ...(profiles.get(config.defaultRegion)!.hotlineSchedule ? { hours: profiles.get(config.defaultRegion)!.hotlineSchedule!.value } : {}),

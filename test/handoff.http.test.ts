@@ -241,6 +241,18 @@ describe('live handoff: nobody left to answer (HTTP)', function () {
     expect((await wang.call('GET', `handoffs/${id}`)).status).to.equal(404);
   });
 
+  it('an agent who signed out is gone at once: a person asking then gets the hotline', async () => {
+    const wang = new AgentClient(server.base);
+    await wang.signIn(AGENTS.wang);
+    await wang.call('GET', 'queue');
+    expect(await server.app.handoff.agentsPresent()).to.equal(1);
+    await wang.call('POST', 'sign-out', {});
+    expect(await server.app.handoff.agentsPresent()).to.equal(0);
+    const person = new WebPerson(new DirectLineClient(server.base));
+    await person.open();
+    expect(texts(await person.say('人工服务')).join('\n')).to.include(T.t('zh-CN', 'handoff.unavailable.no_agent'));
+  });
+
   it('every agent left while the person waited: told so, with the hotline; the assistant carries on', async () => {
     const { person, id } = await queuedPerson();
     clock.skip(61_000);

@@ -10,6 +10,8 @@ export interface AgentPresence {
   gone(agentId: string): Promise<void>;
   /** How many agents were seen since `since` (ms). */
   count(since: number): Promise<number>;
+  /** The agents seen since `since` (ms). */
+  present(since: number): Promise<string[]>;
   /** Whether this agent was seen since `since` (ms). */
   isPresent(agentId: string, since: number): Promise<boolean>;
 }
@@ -33,11 +35,15 @@ export class MemoryAgentPresence implements AgentPresence {
   }
 
   async count(since: number): Promise<number> {
-    let n = 0;
+    return (await this.present(since)).length;
+  }
+
+  async present(since: number): Promise<string[]> {
+    const ids: string[] = [];
     for (const [id, at] of this.lastSeen) {
-      if (at >= since) n += 1;
+      if (at >= since) ids.push(id);
       else this.lastSeen.delete(id);
     }
-    return n;
+    return ids;
   }
 }

@@ -34,6 +34,11 @@ export interface HandoffDeskOptions {
   presence: AgentPresence;
   metrics: HandoffMetrics;
   texts: Texts;
+  /**
+   * The agents signed in now, on any instance (the console's sessions): an agent who signed out is gone at
+   * once, not a minute later. Absent: the console's polls alone decide.
+   */
+  signedIn?: () => Promise<string[]>;
   /** When people answer in the console (the default region profile's hotlineSchedule); absent: presence alone decides. */
   hours?: OpeningHours;
   /** The attached channel an adapter belongs to ('web', 'wechat', 'bot-framework'). */
@@ -96,8 +101,14 @@ export class HandoffDesk {
     return (await this.agentsPresent()) > 0 ? 'open' : 'no_agent';
   }
 
-  agentsPresent(): Promise<number> {
-    return this.options.presence.count(this.now() - PRESENCE_WINDOW_MS);
+  /** How many agents can answer: their console polled within the presence window, and they are signed in. */
+  async agentsPresent(): Promise<number> {
+    return (await this.presentAgents()).length;
+  }
+
+  private async presentAgents(): Promise<string[]> {
+    const [seen, signedIn] = await Promise.all([this.options.presence.present(this.now() - PRESENCE_WINDOW_MS), this.options.signedIn?.()]);
+    return signedIn ? seen.filter((id) => signedIn.includes(id)) : seen;
   }
 
   /** The person asks for a person (in a turn of their conversation). */
@@ -182,9 +193,9 @@ export class HandoffDesk {
    * presence window). Asked when the person writes, so nobody writes into a void.
    */
   async served(handoff: Handoff): Promise<true | 'no_agent' | 'agent_gone'> {
-    const since = this.now() - PRESENCE_WINDOW_MS;
-    if (handoff.state === 'waiting') return (await this.options.presence.count(since)) > 0 ? true : 'no_agent';
-    return handoff.agent && (await this.options.presence.isPresent(handoff.agent.id, since)) ? true : 'agent_gone';
+    const present = await this.presentAgents();
+    if (handoff.state === 'waiting') return present.length > 0 ? true : 'no_agent';
+    return handoff.agent && present.includes(handoff.agent.id) ? true : 'agent_gone';
   }
 
   /** Ends a handoff nobody serves any more (see served): the assistant carries on. */

@@ -35,9 +35,13 @@ export class RedisAgentPresence implements AgentPresence {
   }
 
   async count(since: number): Promise<number> {
+    return (await this.present(since)).length;
+  }
+
+  async present(since: number): Promise<string[]> {
     return this.run(async () => {
       await this.client.zremrangebyscore(this.key, '-inf', `(${since}`);
-      return this.client.zcard(this.key);
+      return this.client.zrangebyscore(this.key, since, '+inf');
     });
   }
 }

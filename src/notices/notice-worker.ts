@@ -71,7 +71,10 @@ export class NoticeWorker {
         .catch((err: unknown) => this.#pollFailed(err))
         .finally(() => {
           this.#running = undefined;
-          if (!this.#stopped) this.#timer = setTimeout(tick, this.#o.pollMs);
+          if (!this.#stopped) {
+            this.#timer = setTimeout(tick, this.#o.pollMs);
+            this.#timer.unref?.();
+          }
         });
     };
     this.#timer = setTimeout(tick, 0);

@@ -75,6 +75,24 @@ function contract(name: string, makeStores: () => Promise<{ a: IdentityStore; b:
       expect(outcomes.at(-1)).to.equal('refused_locked');
     });
 
+    it('twelve conversations guessing on one filing at once: no more than five guesses are compared, then it is locked', async () => {
+      const target = { reference: 'YD20261124-CCCCCC', conversation: 'web:another' };
+      const guessers = Array.from({ length: 12 }, (_, i) => ({ reference: target.reference, conversation: `web:guess-${i}` }));
+      const codes: string[] = [];
+      for (const g of guessers) {
+        await check(stores.a).sendCode(g, '13812345678', (code) => code);
+        codes.push(phone.lastCode);
+      }
+      outcomes = [];
+      // Eleven wrong guesses and, last, the right code of its conversation, all at the same moment on both instances.
+      const typed = codes.map((code, i) => (i === 11 ? code : code === '000000' ? '111111' : '000000'));
+      const results = await Promise.all(guessers.map((g, i) => check(i % 2 ? stores.a : stores.b).verify(g, typed[i]!)));
+      const compared = outcomes.filter((o) => o === 'code_wrong' || o === 'verified');
+      expect(compared.length, 'guesses compared').to.be.at.most(5);
+      expect(results.filter((r) => r.status === 'locked')).to.have.length.at.least(7);
+      if (!results.some((r) => r.status === 'verified')) expect(await check(stores.a).lockedFor(target)).to.be.greaterThan(0);
+    });
+
     it('mismatched details count too; the per-address limit is its own', async () => {
       const c = check(stores.a, { maxAttempts: 3, maxAttemptsPerAddress: 2 });
       expect(await c.mismatch({ conversation: 'one', address: '198.51.100.1' })).to.equal(0);

@@ -109,40 +109,54 @@ export class IdentityCheck {
     return 'sent';
   }
 
-  /** Checks a code typed by the person. A right code works once; a wrong one counts as a failed attempt. */
+  /**
+   * Checks a code typed by the person. A right code works once; a wrong one counts as a failed attempt.
+   * The attempt is taken (one atomic increment per counter) before the code is compared, so that of many
+   * guesses at once no more than the limit are ever compared; an attempt that is not a guess (no code in
+   * force) is given back, and a right code clears the counts.
+   */
   async verify(subject: IdentitySubject & { reference: string }, typed: string): Promise<VerifyResult> {
     const locked = await this.lockedFor(subject);
     if (locked > 0) {
       this.told('refused_locked');
       return { status: 'locked', lockedForMs: locked };
     }
+    const counters = this.counters(subject);
+    const counts = await Promise.all(counters.map((c) => this.options.store.increment(`fail:${c.key}`, this.limits.lockoutMs)));
+    if (counts.some((count, i) => count > counters[i]!.max)) {
+      // Over the limit: another guess at the same moment used the last attempt.
+      const lockedNow = await this.lockFull(counters, counts);
+      this.told('refused_locked');
+      return { status: 'locked', lockedForMs: lockedNow };
+    }
     const kept = await this.options.store.get(this.codeKey(subject));
     if (kept === undefined) {
+      await Promise.all(counters.map((c) => this.options.store.increment(`fail:${c.key}`, this.limits.lockoutMs, -1)));
       this.told('code_expired');
       return { status: 'expired' };
     }
     const given = Buffer.from(this.codeHash(subject, typed.trim()));
     if (given.length === kept.length && timingSafeEqual(given, Buffer.from(kept))) {
       await this.options.store.delete(this.codeKey(subject));
-      await Promise.all(this.counters(subject).map((c) => this.options.store.delete(`fail:${c.key}`)));
+      await Promise.all(counters.map((c) => this.options.store.delete(`fail:${c.key}`)));
       this.told('verified');
       return { status: 'verified' };
     }
     this.told('code_wrong');
-    const lockedNow = await this.fail(subject);
+    const lockedNow = await this.lockFull(counters, counts);
     if (lockedNow > 0) {
+      this.told('locked_out');
       await this.options.store.delete(this.codeKey(subject));
       return { status: 'locked', lockedForMs: lockedNow };
     }
-    return { status: 'wrong', remaining: await this.remaining(subject) };
+    return { status: 'wrong', remaining: Math.max(0, Math.min(...counts.map((count, i) => counters[i]!.max - count))) };
   }
 
-  /** Failed attempts left before the filing's or the conversation's lockout. */
-  private async remaining(subject: IdentitySubject): Promise<number> {
-    const counts = await Promise.all(
-      this.counters(subject).map(async (c) => c.max - Number((await this.options.store.get(`fail:${c.key}`)) ?? 0)),
-    );
-    return Math.max(0, Math.min(...counts));
+  /** Locks each counter whose count reached its limit (its count kept until its window ends, so that no guess slips in meanwhile). Resolves with the lockout now in force (0: none). */
+  private async lockFull(counters: Array<{ key: string; max: number }>, counts: number[]): Promise<number> {
+    const full = counters.filter((c, i) => counts[i]! >= c.max);
+    await Promise.all(full.map((c) => this.options.store.put(`lock:${c.key}`, '1', this.limits.lockoutMs)));
+    return full.length > 0 ? this.limits.lockoutMs : 0;
   }
 
   /** Counts one failure for each of the subject's counters; a counter at its limit locks its key. Resolves with the lockout in force. */
@@ -151,8 +165,8 @@ export class IdentityCheck {
     for (const counter of this.counters(subject)) {
       const count = await this.options.store.increment(`fail:${counter.key}`, this.limits.lockoutMs);
       if (count >= counter.max) {
+        // The count stays until its window ends: a guess at the same moment finds it full.
         await this.options.store.put(`lock:${counter.key}`, '1', this.limits.lockoutMs);
-        await this.options.store.delete(`fail:${counter.key}`);
         locked = this.limits.lockoutMs;
       }
     }

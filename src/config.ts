@@ -189,6 +189,8 @@ export const envSchema = z
     IDENTITY_MAX_ATTEMPTS: variable('IDENTITY_MAX_ATTEMPTS', 'must be a whole number from 1 to 100 (default 5)', wholeNumber(1, 100)),
     IDENTITY_MAX_ATTEMPTS_PER_ADDRESS: variable('IDENTITY_MAX_ATTEMPTS_PER_ADDRESS', 'must be a whole number from 1 to 10000 (default 20)', wholeNumber(1, 10_000)),
     IDENTITY_LOCKOUT_SECONDS: variable('IDENTITY_LOCKOUT_SECONDS', 'must be a whole number of seconds from 1 to 86400 (default 900)', wholeNumber(1, 86_400)),
+    IDENTITY_MAX_CODES: variable('IDENTITY_MAX_CODES', 'must be a whole number from 1 to 100 (default 3)', wholeNumber(1, 100)),
+    IDENTITY_MAX_CODES_PER_ADDRESS: variable('IDENTITY_MAX_CODES_PER_ADDRESS', 'must be a whole number from 1 to 10000 (default 10)', wholeNumber(1, 10_000)),
     IDENTITY_CODE_TTL_SECONDS: variable('IDENTITY_CODE_TTL_SECONDS', 'must be a whole number of seconds from 30 to 3600 (default 300)', wholeNumber(30, 3_600)),
     AGENCY_API_KEYS: variable('AGENCY_API_KEYS', 'must be comma-separated NAME:HASH entries, each from npm run -s agency:key -- NAME (names unique)', parseAgencyKeys),
     AGENCY_SESSION_TTL_SECONDS: variable('AGENCY_SESSION_TTL_SECONDS', 'must be a whole number of seconds from 300 to 86400 (default 28800)', wholeNumber(300, 86_400)),
@@ -360,6 +362,8 @@ export const envSchema = z
         lockoutMs: (env.IDENTITY_LOCKOUT_SECONDS ?? IDENTITY_DEFAULTS.lockoutMs / 1000) * 1000,
         codeTtlMs: (env.IDENTITY_CODE_TTL_SECONDS ?? IDENTITY_DEFAULTS.codeTtlMs / 1000) * 1000,
         provenMs: IDENTITY_DEFAULTS.provenMs,
+        maxCodes: env.IDENTITY_MAX_CODES ?? IDENTITY_DEFAULTS.maxCodes,
+        maxCodesPerAddress: env.IDENTITY_MAX_CODES_PER_ADDRESS ?? IDENTITY_DEFAULTS.maxCodesPerAddress,
       },
       /**
        * The agency's API at /agency/v1/ and review page at /agency/ (src/agency/): the keys' names and

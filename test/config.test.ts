@@ -95,6 +95,8 @@ describe('configuration from the environment', () => {
       IDENTITY_MAX_ATTEMPTS_PER_ADDRESS: '30',
       IDENTITY_LOCKOUT_SECONDS: '600',
       IDENTITY_CODE_TTL_SECONDS: '120',
+      IDENTITY_MAX_CODES: '2',
+      IDENTITY_MAX_CODES_PER_ADDRESS: '7',
     });
     expect(config).to.deep.include({ port: 8080, localMode: false, defaultRegion: 'national', shutdownTimeoutMs: 5000, warnings: [] });
     expect(config.botFramework).to.deep.equal({
@@ -115,7 +117,7 @@ describe('configuration from the environment', () => {
     expect(config.webToken).to.deep.equal({ secret: SECRET, generated: false });
     expect(config.log).to.deep.equal({ level: 'debug', pretty: true });
     expect(config.sms).to.deep.equal({ provider: 'http', url: 'https://sms-gateway.internal/send', authHeader: { name: 'Authorization', value: 'Bearer sms-token-value' }, timeoutMs: 2500 });
-    expect(config.identity).to.deep.equal({ maxAttempts: 3, maxAttemptsPerAddress: 30, lockoutMs: 600_000, codeTtlMs: 120_000, provenMs: 600_000 });
+    expect(config.identity).to.deep.equal({ maxAttempts: 3, maxAttemptsPerAddress: 30, lockoutMs: 600_000, codeTtlMs: 120_000, provenMs: 600_000, maxCodes: 2, maxCodesPerAddress: 7 });
   });
 
   it('SMS: the embedded file sender by default; the HTTP sender needs its URL, and its variables mean nothing without it (values never echoed)', () => {
@@ -125,7 +127,7 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ SMS_HTTP_URL: 'https://sms.example/send' })).to.throw(ConfigError, /SMS_HTTP_URL has no effect unless SMS_PROVIDER is http/);
     expect(() => loadConfig({ SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example/send', SMS_HTTP_AUTH_HEADER: 'secret-without-a-name' })).to.throw(ConfigError, /SMS_HTTP_AUTH_HEADER must be one header/).and.not.match(/secret-without/);
     expect(loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', WEB_TOKEN_SECRET: SECRET, DATA_ENCRYPTION_KEY: DATA_KEY }).warnings.join(' ')).to.include('SMS_PROVIDER is not http');
-    expect(loadConfig({}).identity).to.deep.equal({ maxAttempts: 5, maxAttemptsPerAddress: 20, lockoutMs: 900_000, codeTtlMs: 300_000, provenMs: 600_000 });
+    expect(loadConfig({}).identity).to.deep.equal({ maxAttempts: 5, maxAttemptsPerAddress: 20, lockoutMs: 900_000, codeTtlMs: 300_000, provenMs: 600_000, maxCodes: 3, maxCodesPerAddress: 10 });
   });
 
   it('reads the portal origins for CORS and iframes, separated by commas and/or spaces, as browsers write them', () => {

@@ -95,6 +95,25 @@ describe('after submitting, in the dialogs', () => {
     expect(Chat.promptOf(expired), 'the same filing: its ID number asked again').to.equal('lifecycle.idNumber');
   });
 
+  it('restarting the check or letting codes expire sends no more than the codes allowed: then a polite wait, in both languages', async () => {
+    const filings = new MemoryFilingStore();
+    const reference = await fileOn(filings);
+    for (const [locale, words] of [['zh-CN', /验证码发送次数已达上限.*\d+分钟后再试.*12393/], ['en-US', /as many codes as we send.*try again in \d+ minutes.*12393/]] as const) {
+      const chat = new Chat({ filings, locale, identityLimits: { codeTtlMs: 1, maxCodes: 2 } });
+      await chat.follow([[locale === 'zh-CN' ? '查询备案' : 'check my filing', 'lifecycle.find'], [reference, 'lifecycle.idNumber']]);
+      for (let i = 0; i < 2; i++) {
+        await chat.follow([[ID, 'lifecycle.phone'], [PHONE, 'lifecycle.code']]);
+        await new Promise((r) => setTimeout(r, 5));
+        expect(Chat.promptOf(await chat.say(/\d{6}/.exec(chat.texted.at(-1)!.text)![0]))).to.equal('lifecycle.idNumber');
+      }
+      const texted = chat.texted.length;
+      await chat.say(ID);
+      const limited = await chat.say(PHONE);
+      expect(Chat.textOf(limited), locale).to.match(words);
+      expect(chat.texted, 'no third code').to.have.length(texted);
+    }
+  });
+
   it('a bare reference at a question starts the check; the agency\'s reason for a rejection is shown', async () => {
     const filings = new MemoryFilingStore();
     const reference = await fileOn(filings);

@@ -75,6 +75,44 @@ function contract(name: string, makeStores: () => Promise<{ a: IdentityStore; b:
       expect(outcomes.at(-1)).to.equal('refused_locked');
     });
 
+    it('twelve conversations guessing on one filing at once: no more than five guesses are compared, then it is locked', async () => {
+      const target = { reference: 'YD20261124-CCCCCC', conversation: 'web:another' };
+      const guessers = Array.from({ length: 12 }, (_, i) => ({ reference: target.reference, conversation: `web:guess-${i}` }));
+      const codes: string[] = [];
+      for (const g of guessers) {
+        await check(stores.a, { maxCodes: 100 }).sendCode(g, '13812345678', (code) => code);
+        codes.push(phone.lastCode);
+      }
+      outcomes = [];
+      // Eleven wrong guesses and, last, the right code of its conversation, all at the same moment on both instances.
+      const typed = codes.map((code, i) => (i === 11 ? code : code === '000000' ? '111111' : '000000'));
+      const results = await Promise.all(guessers.map((g, i) => check(i % 2 ? stores.a : stores.b).verify(g, typed[i]!)));
+      const compared = outcomes.filter((o) => o === 'code_wrong' || o === 'verified');
+      expect(compared.length, 'guesses compared').to.be.at.most(5);
+      expect(results.filter((r) => r.status === 'locked')).to.have.length.at.least(7);
+      if (!results.some((r) => r.status === 'verified')) expect(await check(stores.a).lockedFor(target)).to.be.greaterThan(0);
+    });
+
+    it('codes sent are limited per filing, per conversation and per address over the window, counted before sending', async () => {
+      const c = check(stores.a, { maxCodes: 3, maxCodesPerAddress: 4 });
+      const filing = { reference: 'YD20261124-SSSSSS', conversation: 'web:send-1', address: '198.51.100.77' };
+      const results = [];
+      for (let i = 0; i < 4; i++) results.push(await c.sendCode(filing, '13812345678', (code) => code));
+      expect(results).to.deep.equal(['sent', 'sent', 'sent', 'limited']);
+      expect(phone.received).to.have.length(3);
+      expect(outcomes.at(-1)).to.equal('code_limited');
+      expect(await c.codesPausedFor(filing)).to.be.greaterThan(0);
+      // Another conversation on the same filing, and the same conversation on another filing, are limited too.
+      expect(await c.sendCode({ ...filing, conversation: 'web:send-2', address: '198.51.100.78' }, '13812345678', (code) => code)).to.equal('limited');
+      expect(await c.sendCode({ ...filing, reference: 'YD20261124-TTTTTT', address: '198.51.100.79' }, '13812345678', (code) => code)).to.equal('limited');
+      // One address, many filings and conversations at once: no more than its limit are sent.
+      const many = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => c.sendCode({ reference: `YD20261124-A${i}AAAA`, conversation: `web:addr-${i}`, address: '198.51.100.80' }, '13812345678', (code) => code)),
+      );
+      expect(many.filter((r) => r === 'sent')).to.have.length(4);
+      expect(phone.received).to.have.length(7);
+    });
+
     it('mismatched details count too; the per-address limit is its own', async () => {
       const c = check(stores.a, { maxAttempts: 3, maxAttemptsPerAddress: 2 });
       expect(await c.mismatch({ conversation: 'one', address: '198.51.100.1' })).to.equal(0);

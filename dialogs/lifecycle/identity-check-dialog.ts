@@ -109,6 +109,11 @@ export class IdentityCheckDialog extends ComponentDialog {
     const minutes = Math.max(1, Math.round(this.identity.limits.codeTtlMs / 60_000));
     const sent = await this.identity.sendCode({ ...subjectOf(step.context, matched.reference), reference: matched.reference }, phone, (code) => kit.t('lifecycle.sms.code', { code, minutes }));
     if (sent === 'locked') return this.lockedOut(step, kit, await this.identity.lockedFor(subjectOf(step.context, matched.reference)));
+    if (sent === 'limited') {
+      const wait = Math.max(1, Math.ceil((await this.identity.codesPausedFor(subjectOf(step.context, matched.reference))) / 60_000));
+      await kit.say(kit.t('lifecycle.identity.codesLimited', { minutes: wait, hours: kit.hotlineHours }), { lifecycle: 'identity', identity: 'code_limited', handoff: { hotline: kit.hotline } });
+      return step.endDialog({ proven: false } satisfies IdentityCheckResult);
+    }
     if (sent === 'send_failed') {
       await kit.say(kit.t('lifecycle.identity.sendFailed', { hours: kit.hotlineHours }), { lifecycle: 'identity', identity: 'send_failed', handoff: { hotline: kit.hotline } });
       return step.endDialog({ proven: false } satisfies IdentityCheckResult);

@@ -3,7 +3,7 @@ import type { IdentityStore } from './identity-store.js';
 import type { SmsSender } from './sms-sender.js';
 
 /** How one step of an identity check ended: counted in /metrics (identity_checks_total{outcome}) and logged. */
-export const IDENTITY_OUTCOMES = ['code_sent', 'mismatch', 'code_wrong', 'code_expired', 'verified', 'locked_out', 'refused_locked', 'send_failed'] as const;
+export const IDENTITY_OUTCOMES = ['code_sent', 'mismatch', 'code_wrong', 'code_expired', 'verified', 'locked_out', 'refused_locked', 'send_failed', 'code_limited'] as const;
 export type IdentityOutcome = (typeof IDENTITY_OUTCOMES)[number];
 
 export interface IdentityLimits {
@@ -15,11 +15,15 @@ export interface IdentityLimits {
   lockoutMs: number;
   /** How long a one-time code is valid (default 5 minutes). */
   codeTtlMs: number;
+  /** One-time codes sent per filing and per conversation within the lockout window (default 3): texts cost money and must not flood a phone. */
+  maxCodes: number;
+  /** One-time codes sent to requests from one client address within the lockout window (default 10). */
+  maxCodesPerAddress: number;
   /** How long a passed check holds in its conversation for the same filings (default 10 minutes). */
   provenMs: number;
 }
 
-export const IDENTITY_DEFAULTS: IdentityLimits = { maxAttempts: 5, maxAttemptsPerAddress: 20, lockoutMs: 15 * 60_000, codeTtlMs: 5 * 60_000, provenMs: 10 * 60_000 };
+export const IDENTITY_DEFAULTS: IdentityLimits = { maxAttempts: 5, maxAttemptsPerAddress: 20, lockoutMs: 15 * 60_000, codeTtlMs: 5 * 60_000, provenMs: 10 * 60_000, maxCodes: 3, maxCodesPerAddress: 10 };
 
 /** Who is being checked, as opaque keys: the filing (its reference), the conversation, the client address when known. */
 export interface IdentitySubject {
@@ -89,12 +93,19 @@ export class IdentityCheck {
   /**
    * Sends a new one-time code to `phone` (the one on file, which the person just typed) in the words
    * `words(code)` gives; an earlier code for the same subject stops working. 'locked' when the subject is
-   * locked out, 'send_failed' when the provider refused.
+   * locked out, 'limited' when the filing, the conversation or the address had its codes for the window
+   * (counted atomically before sending, as a guess is), 'send_failed' when the provider refused.
    */
-  async sendCode(subject: IdentitySubject & { reference: string }, phone: string, words: (code: string) => string): Promise<'sent' | 'locked' | 'send_failed'> {
+  async sendCode(subject: IdentitySubject & { reference: string }, phone: string, words: (code: string) => string): Promise<'sent' | 'locked' | 'limited' | 'send_failed'> {
     if ((await this.lockedFor(subject)) > 0) {
       this.told('refused_locked');
       return 'locked';
+    }
+    const senders = this.senders(subject);
+    const sent = await Promise.all(senders.map((c) => this.options.store.increment(c.key, this.limits.lockoutMs)));
+    if (sent.some((count, i) => count > senders[i]!.max)) {
+      this.told('code_limited');
+      return 'limited';
     }
     const code = this.options.newCode?.() ?? String(randomInt(0, 1_000_000)).padStart(6, '0');
     await this.options.store.put(this.codeKey(subject), this.codeHash(subject, code), this.limits.codeTtlMs);
@@ -102,6 +113,7 @@ export class IdentityCheck {
       await this.options.sms.send({ to: phone, text: words(code), purpose: 'code' });
     } catch {
       await this.options.store.delete(this.codeKey(subject));
+      await Promise.all(senders.map((c) => this.options.store.increment(c.key, this.limits.lockoutMs, -1)));
       this.told('send_failed');
       return 'send_failed';
     }
@@ -109,40 +121,54 @@ export class IdentityCheck {
     return 'sent';
   }
 
-  /** Checks a code typed by the person. A right code works once; a wrong one counts as a failed attempt. */
+  /**
+   * Checks a code typed by the person. A right code works once; a wrong one counts as a failed attempt.
+   * The attempt is taken (one atomic increment per counter) before the code is compared, so that of many
+   * guesses at once no more than the limit are ever compared; an attempt that is not a guess (no code in
+   * force) is given back, and a right code clears the counts.
+   */
   async verify(subject: IdentitySubject & { reference: string }, typed: string): Promise<VerifyResult> {
     const locked = await this.lockedFor(subject);
     if (locked > 0) {
       this.told('refused_locked');
       return { status: 'locked', lockedForMs: locked };
     }
+    const counters = this.counters(subject);
+    const counts = await Promise.all(counters.map((c) => this.options.store.increment(`fail:${c.key}`, this.limits.lockoutMs)));
+    if (counts.some((count, i) => count > counters[i]!.max)) {
+      // Over the limit: another guess at the same moment used the last attempt.
+      const lockedNow = await this.lockFull(counters, counts);
+      this.told('refused_locked');
+      return { status: 'locked', lockedForMs: lockedNow };
+    }
     const kept = await this.options.store.get(this.codeKey(subject));
     if (kept === undefined) {
+      await Promise.all(counters.map((c) => this.options.store.increment(`fail:${c.key}`, this.limits.lockoutMs, -1)));
       this.told('code_expired');
       return { status: 'expired' };
     }
     const given = Buffer.from(this.codeHash(subject, typed.trim()));
     if (given.length === kept.length && timingSafeEqual(given, Buffer.from(kept))) {
       await this.options.store.delete(this.codeKey(subject));
-      await Promise.all(this.counters(subject).map((c) => this.options.store.delete(`fail:${c.key}`)));
+      await Promise.all(counters.map((c) => this.options.store.delete(`fail:${c.key}`)));
       this.told('verified');
       return { status: 'verified' };
     }
     this.told('code_wrong');
-    const lockedNow = await this.fail(subject);
+    const lockedNow = await this.lockFull(counters, counts);
     if (lockedNow > 0) {
+      this.told('locked_out');
       await this.options.store.delete(this.codeKey(subject));
       return { status: 'locked', lockedForMs: lockedNow };
     }
-    return { status: 'wrong', remaining: await this.remaining(subject) };
+    return { status: 'wrong', remaining: Math.max(0, Math.min(...counts.map((count, i) => counters[i]!.max - count))) };
   }
 
-  /** Failed attempts left before the filing's or the conversation's lockout. */
-  private async remaining(subject: IdentitySubject): Promise<number> {
-    const counts = await Promise.all(
-      this.counters(subject).map(async (c) => c.max - Number((await this.options.store.get(`fail:${c.key}`)) ?? 0)),
-    );
-    return Math.max(0, Math.min(...counts));
+  /** Locks each counter whose count reached its limit (its count kept until its window ends, so that no guess slips in meanwhile). Resolves with the lockout now in force (0: none). */
+  private async lockFull(counters: Array<{ key: string; max: number }>, counts: number[]): Promise<number> {
+    const full = counters.filter((c, i) => counts[i]! >= c.max);
+    await Promise.all(full.map((c) => this.options.store.put(`lock:${c.key}`, '1', this.limits.lockoutMs)));
+    return full.length > 0 ? this.limits.lockoutMs : 0;
   }
 
   /** Counts one failure for each of the subject's counters; a counter at its limit locks its key. Resolves with the lockout in force. */
@@ -151,13 +177,26 @@ export class IdentityCheck {
     for (const counter of this.counters(subject)) {
       const count = await this.options.store.increment(`fail:${counter.key}`, this.limits.lockoutMs);
       if (count >= counter.max) {
+        // The count stays until its window ends: a guess at the same moment finds it full.
         await this.options.store.put(`lock:${counter.key}`, '1', this.limits.lockoutMs);
-        await this.options.store.delete(`fail:${counter.key}`);
         locked = this.limits.lockoutMs;
       }
     }
     if (locked > 0) this.told('locked_out');
     return locked > 0 ? locked : this.lockedFor(subject);
+  }
+
+  /** How long until the subject may be sent a code again (the longest of its full send counts); 0 when it may now. */
+  async codesPausedFor(subject: IdentitySubject): Promise<number> {
+    const waits = await Promise.all(
+      this.senders(subject).map(async (c) => (Number((await this.options.store.get(c.key)) ?? 0) >= c.max ? this.options.store.remainingMs(c.key) : 0)),
+    );
+    return Math.max(0, ...waits);
+  }
+
+  /** The send counts of a subject: per filing, conversation and address, over the lockout window. */
+  private senders(subject: IdentitySubject): Array<{ key: string; max: number }> {
+    return this.counters(subject).map((c) => ({ key: `sent:${c.key}`, max: c.key.startsWith('address:') ? this.limits.maxCodesPerAddress : this.limits.maxCodes }));
   }
 
   private counters(subject: IdentitySubject): Array<{ key: string; max: number }> {

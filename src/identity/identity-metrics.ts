@@ -3,7 +3,7 @@ import { IDENTITY_OUTCOMES, type IdentityOutcome } from './identity-check.js';
 
 /**
  * identity_checks_total{outcome}: every step of an identity check, by how it ended (code_sent, mismatch,
- * code_wrong, code_expired, verified, locked_out, refused_locked, send_failed). Registered on the app's
+ * code_wrong, code_expired, verified, locked_out, refused_locked, send_failed, code_limited). Registered on the app's
  * registry (GET /metrics); every outcome starts at 0 so a dashboard sees the series before the first one.
  */
 export function identityMetrics(registry: Registry): (outcome: IdentityOutcome) => void {

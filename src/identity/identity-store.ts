@@ -10,8 +10,11 @@ export interface IdentityStore {
   put(key: string, value: string, ttlMs: number): Promise<void>;
   get(key: string): Promise<string | undefined>;
   delete(key: string): Promise<void>;
-  /** Adds one to the counter at `key` (which lives `windowMs` from its first count); resolves with the new count. */
-  increment(key: string, windowMs: number): Promise<number>;
+  /**
+   * Adds `by` (default 1; -1 gives one back) to the counter at `key` (which lives `windowMs` from its first
+   * count) in one atomic step; resolves with the new count, so that callers at the same moment get different counts.
+   */
+  increment(key: string, windowMs: number, by?: number): Promise<number>;
   /** How many milliseconds `key` still lives; 0 when it does not exist. */
   remainingMs(key: string): Promise<number>;
   close?(): Promise<void>;
@@ -45,9 +48,9 @@ export class MemoryIdentityStore implements IdentityStore {
     this.entries.delete(key);
   }
 
-  async increment(key: string, windowMs: number): Promise<number> {
+  async increment(key: string, windowMs: number, by = 1): Promise<number> {
     const entry = this.live(key);
-    const count = (entry ? Number(entry.value) : 0) + 1;
+    const count = (entry ? Number(entry.value) : 0) + by;
     this.entries.set(key, { value: String(count), expiresAt: entry?.expiresAt ?? this.now() + windowMs });
     return count;
   }
@@ -83,9 +86,9 @@ export class RedisIdentityStore implements IdentityStore {
     await this.client.del(this.prefix + key);
   }
 
-  async increment(key: string, windowMs: number): Promise<number> {
+  async increment(key: string, windowMs: number, by = 1): Promise<number> {
     const k = this.prefix + key;
-    const count = await this.client.incr(k);
+    const count = await this.client.incrby(k, by);
     // The window starts with the first failure (NX: a later count does not extend it).
     if (count === 1) await this.client.pexpire(k, Math.max(1, Math.round(windowMs)));
     else if ((await this.client.pttl(k)) < 0) await this.client.pexpire(k, Math.max(1, Math.round(windowMs)));

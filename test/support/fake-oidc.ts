@@ -18,10 +18,11 @@ export class FakeOidcProvider {
   private readonly codes = new Map<string, { nonce: string; challenge: string; redirectUri: string; user: Record<string, string> }>();
   private server: Server | undefined;
 
-  async start(): Promise<this> {
+  /** `host` names it in its URLs: `localhost` makes it another site than an app on 127.0.0.1 (as a real provider is). */
+  async start(host = '127.0.0.1'): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.base = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    this.base = `http://${host}:${(this.server.address() as { port: number }).port}`;
     return this;
   }
 

@@ -359,6 +359,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     sessionMaxSeconds: config.agents.sessionMaxSeconds,
     lockout: { attempts: config.agents.lockoutAttempts, seconds: config.agents.lockoutSeconds },
     trustProxy: config.web.trustProxyHops,
+    oidc: config.agents.oidc,
   });
   if (accounts.size === 0) logger.info('no agent accounts (AGENT_ACCOUNTS, AGENT_ACCOUNTS_FILE): nobody can sign in to the console at /agent/');
   // The hotline's guided call: the same dialogs, driven by a signed-in agent from the console (/agent/api/calls).

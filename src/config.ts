@@ -86,6 +86,17 @@ const redisUrl = (raw: string) => {
   }
 };
 
+/** An OpenID Connect URL: https, or http on this machine only (a local provider, tests). */
+const oidcUrl = (raw: string) => {
+  try {
+    const url = new URL(raw);
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && loopback) ? raw : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 /** A list of exact origins (commas and/or spaces between them): one issue per wrong item, naming its position. */
 function originList(name: string) {
   const expects = 'must be an origin such as https://www.rizhao.gov.cn (https://host[:port], or http://localhost[:port] for development; no path, no wildcard)';
@@ -181,6 +192,13 @@ export const envSchema = z
     AGENT_SESSION_MAX_SECONDS: variable('AGENT_SESSION_MAX_SECONDS', 'must be a whole number of seconds from 300 to 604800 (default 43200)', wholeNumber(300, 604_800)),
     AGENT_LOCKOUT_ATTEMPTS: variable('AGENT_LOCKOUT_ATTEMPTS', 'must be a whole number from 1 to 100 (default 5)', wholeNumber(1, 100)),
     AGENT_LOCKOUT_SECONDS: variable('AGENT_LOCKOUT_SECONDS', 'must be a whole number of seconds from 1 to 86400 (default 900)', wholeNumber(1, 86_400)),
+    AGENT_OIDC_ISSUER: variable('AGENT_OIDC_ISSUER', "must be the OpenID Connect provider's issuer URL, https:// (http:// only on this machine)", oidcUrl),
+    AGENT_OIDC_CLIENT_ID: variable('AGENT_OIDC_CLIENT_ID', "must be the console's client id at the provider", matching(/^\S{1,256}$/)),
+    AGENT_OIDC_CLIENT_SECRET: variable('AGENT_OIDC_CLIENT_SECRET', "must be the console's client secret at the provider", (raw) => raw),
+    AGENT_OIDC_REDIRECT_URI: variable('AGENT_OIDC_REDIRECT_URI', 'must be the callback URL registered with the provider, ending in /agent/oidc/callback (https://, http:// only on this machine)', (raw) =>
+      oidcUrl(raw) !== undefined && new URL(raw).pathname === '/agent/oidc/callback' ? raw : undefined,
+    ),
+    AGENT_OIDC_ACCOUNT_CLAIM: variable('AGENT_OIDC_ACCOUNT_CLAIM', 'must be the name of an ID token claim, e.g. preferred_username (default)', matching(/^[A-Za-z_][\w.:-]{0,63}$/)),
     SMS_PROVIDER: variable('SMS_PROVIDER', 'must be file or http (default file: codes are written to SMS_FILE_PATH for the operator)', oneOf(['file', 'http'] as const)),
     SMS_FILE_PATH: variable('SMS_FILE_PATH', 'must be a file path', (raw) => raw),
     SMS_HTTP_URL: variable('SMS_HTTP_URL', 'must be an http(s) URL without query (the SMS provider or gateway that takes the JSON POST)', httpUrl),
@@ -230,6 +248,10 @@ export const envSchema = z
     }
     need(wechatOn && (env.WECHAT_APP_ID === undefined) !== (env.WECHAT_APP_SECRET === undefined), 'WECHAT_APP_ID and WECHAT_APP_SECRET go together (the customer-service API needs both)');
     need(wechatOn && env.WECHAT_ENCODING_AES_KEY !== undefined && env.WECHAT_APP_ID === undefined, 'WECHAT_APP_ID is required with WECHAT_ENCODING_AES_KEY (every encrypted message names the app id)');
+    const oidcSet = ['AGENT_OIDC_ISSUER', 'AGENT_OIDC_CLIENT_ID', 'AGENT_OIDC_CLIENT_SECRET', 'AGENT_OIDC_REDIRECT_URI'].some((name) => env[name as keyof typeof env] !== undefined);
+    for (const name of ['AGENT_OIDC_ISSUER', 'AGENT_OIDC_CLIENT_ID', 'AGENT_OIDC_REDIRECT_URI'] as const) {
+      need(oidcSet && env[name] === undefined, `${name} is required for signing agents in through OpenID Connect (AGENT_OIDC_ISSUER, AGENT_OIDC_CLIENT_ID, AGENT_OIDC_REDIRECT_URI go together)`);
+    }
     need(
       env.AGENT_SESSION_MAX_SECONDS !== undefined && env.AGENT_SESSION_MAX_SECONDS < (env.AGENT_IDLE_TIMEOUT_SECONDS ?? 1_800),
       'AGENT_SESSION_MAX_SECONDS must not be shorter than AGENT_IDLE_TIMEOUT_SECONDS',
@@ -349,6 +371,17 @@ export const envSchema = z
         sessionMaxSeconds: env.AGENT_SESSION_MAX_SECONDS ?? 43_200,
         lockoutAttempts: env.AGENT_LOCKOUT_ATTEMPTS ?? 5,
         lockoutSeconds: env.AGENT_LOCKOUT_SECONDS ?? 900,
+        /** Signing in through the organisation's OpenID Connect provider; undefined: passwords only. */
+        oidc:
+          env.AGENT_OIDC_ISSUER === undefined || env.AGENT_OIDC_CLIENT_ID === undefined || env.AGENT_OIDC_REDIRECT_URI === undefined
+            ? undefined
+            : {
+                issuer: env.AGENT_OIDC_ISSUER,
+                clientId: env.AGENT_OIDC_CLIENT_ID,
+                clientSecret: env.AGENT_OIDC_CLIENT_SECRET,
+                redirectUri: env.AGENT_OIDC_REDIRECT_URI,
+                accountClaim: env.AGENT_OIDC_ACCOUNT_CLAIM ?? 'preferred_username',
+              },
       },
       /** Text messages (one-time codes, references): written to a file for the operator, or POSTed to a provider (src/identity/). */
       sms:

@@ -119,7 +119,8 @@
   document.addEventListener('DOMContentLoaded', function () {
     api('me').then(function (r) {
       if (r.ok) signedIn(r.body);
-      else showSignIn('');
+      // Back from the organisation's sign-in page without a session: say so.
+      else showSignIn(/[?&]signIn=failed\b/.test(location.search) ? t('signIn.oidcFailed') : '');
     }, function () {
       showSignIn(t('signIn.failed'));
     });

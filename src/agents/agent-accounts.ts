@@ -9,7 +9,8 @@ import { isPasswordHash } from './password-hash.js';
  *
  * - id: the account's name, 2–32 lower-case letters, digits, `.`, `_` or `-` (what the agent types to sign
  *   in; in the audit log; never shown to citizens);
- * - password hash: `scrypt$…` as `npm run -s agent:add -- <id> <display name>` prints it (src/agents/password-hash.ts);
+ * - password hash: `scrypt$…` as `npm run -s agent:add -- <id> <display name>` prints it (src/agents/password-hash.ts),
+ *   or `oidc` for an account that signs in only through the organisation's OIDC provider (AGENT_OIDC_*);
  * - display name: what a person talking to the agent sees after 人工客服 (1–40 characters, no `;`).
  *
  * Blank lines and lines starting with # are ignored. No account: nobody can sign in (the console still
@@ -22,6 +23,9 @@ export interface AgentAccount {
 }
 
 export const AGENT_ID = /^[a-z0-9][a-z0-9._-]{1,31}$/;
+
+/** In place of a hash: the account signs in only through the organisation's OIDC provider (src/agents/agent-oidc.ts). */
+export const OIDC_ONLY = 'oidc';
 
 /** Why an account line was refused: the line's number and what is wrong (never the line itself: it holds a hash). */
 export class AccountLineError extends Error {
@@ -42,7 +46,7 @@ export function parseAccountLine(line: string): AgentAccount | string {
   const passwordHash = line.slice(first + 1, second).trim();
   const displayName = line.slice(second + 1).trim();
   if (!AGENT_ID.test(id)) return 'the id must be 2 to 32 lower-case letters, digits, ".", "_" or "-"';
-  if (!isPasswordHash(passwordHash)) return 'the password hash must be as npm run -s agent:add prints it (scrypt$…)';
+  if (passwordHash !== OIDC_ONLY && !isPasswordHash(passwordHash)) return 'the password hash must be as npm run -s agent:add prints it (scrypt$…), or oidc';
   if (displayName.length < 1 || displayName.length > 40 || /[;\p{Cc}]/u.test(displayName)) return 'the display name must be 1 to 40 characters, without ";"';
   return { id, displayName, passwordHash };
 }

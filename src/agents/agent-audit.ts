@@ -19,6 +19,8 @@ export interface AuditFields {
   prompt?: string;
   /** A filing's category (not its reference: that finds the person). */
   category?: string;
+  /** How the agent proved who they are: password, oidc. */
+  method?: 'password' | 'oidc';
   /** Seconds, e.g. how long a lockout lasts. */
   seconds?: number;
 }

@@ -6,7 +6,7 @@ import { isStoreUnavailable } from '../state/errors.js';
 import type { AgentAccount } from './agent-accounts.js';
 import type { AgentAudit } from './agent-audit.js';
 import { newToken, type AgentSessionStore, type StoredSession } from './agent-sessions.js';
-import { UNMATCHABLE_HASH, verifyPassword } from './password-hash.js';
+import { isPasswordHash, UNMATCHABLE_HASH, verifyPassword } from './password-hash.js';
 
 /**
  * Agents' sign-in and sessions, and the guard of every route under /agent/api/. For other modules
@@ -201,7 +201,8 @@ export class AgentAuth {
         throw locked(lockedMs);
       }
       // Unknown accounts take as long as known ones, and count towards a lockout the same way.
-      const matches = await verifyPassword(password, account?.passwordHash ?? UNMATCHABLE_HASH);
+      // An account that signs in through the organisation's provider (oidc) has no password here.
+      const matches = await verifyPassword(password, account && isPasswordHash(account.passwordHash) ? account.passwordHash : UNMATCHABLE_HASH);
       if (!account || !matches) {
         const count = await store.failed(accountName, lockout.windowMs);
         this.options.onSignIn?.('wrong');
@@ -216,16 +217,30 @@ export class AgentAuth {
         throw new HttpError(401, 'Unauthorized', 'wrong account or password');
       }
       await store.clearFailures(accountName);
-      const token = newToken();
-      const session: StoredSession = { agentId: account.id, displayName: account.displayName, csrf: newToken(), createdAt: this.now() };
-      await store.create(token, session, this.options.idleMs);
-      await store.present(account.id, this.now() + this.options.idleMs);
-      audit('sign_in', { agent: account.id, outcome: 'ok' });
-      this.options.onSignIn?.('ok');
-      sendJson(res, 200, this.describe(session), { 'Set-Cookie': this.cookie(req, token, Math.floor(this.options.maxMs / 1000)) });
+      const { session, cookie } = await this.openSession(req, account, 'password');
+      sendJson(res, 200, this.describe(session), { 'Set-Cookie': cookie });
     } catch (err) {
       answerError(res, err, this.options.onError);
     }
+  }
+
+  /**
+   * Opens a session for an agent who proved who they are (a password here, or the organisation's OIDC
+   * provider): stored, present, audited; returns the session and its Set-Cookie header.
+   */
+  async openSession(req: Request, account: AgentAccount, method: 'password' | 'oidc'): Promise<{ session: StoredSession; cookie: string }> {
+    const token = newToken();
+    const session: StoredSession = { agentId: account.id, displayName: account.displayName, csrf: newToken(), createdAt: this.now() };
+    await this.options.store.create(token, session, this.options.idleMs);
+    await this.options.store.present(account.id, this.now() + this.options.idleMs);
+    this.options.audit('sign_in', { agent: account.id, outcome: 'ok', method });
+    this.options.onSignIn?.('ok');
+    return { session, cookie: this.cookie(req, token, Math.floor(this.options.maxMs / 1000)) };
+  }
+
+  /** Whether the request came over HTTPS (directly, or through WEB_TRUST_PROXY proxies saying so): cookies are then Secure. */
+  isSecure(req: Request): boolean {
+    return this.secure(req);
   }
 
   /** POST /agent/api/sign-out (CSRF-checked): ends the session, clears the cookie. */

@@ -13,6 +13,7 @@ import type { AgentAccount } from './agent-accounts.js';
 import { createAgentAudit, type AgentAudit } from './agent-audit.js';
 import { AgentAuth, agentApi, type AgentApi } from './agent-auth.js';
 import type { AgentSessionStore } from './agent-sessions.js';
+import { registerAgentOidc, type AgentOidcOptions } from './agent-oidc.js';
 
 /**
  * The hotline agents' console at /agent/: its page (public/agent/, words from content/locales/<locale>/console.json),
@@ -30,6 +31,8 @@ export interface AgentConsoleOptions {
   sessionMaxSeconds: number;
   lockout: { attempts: number; seconds: number };
   trustProxy: number;
+  /** Signing in through the organisation's OpenID Connect provider (AGENT_OIDC_*), besides passwords. */
+  oidc?: AgentOidcOptions | undefined;
   /** The folder with agent/ (default: the repository's public/). */
   publicDir?: string;
   now?: () => number;
@@ -78,6 +81,9 @@ export function registerAgentConsole(server: Server, options: AgentConsoleOption
   server.post('/agent/api/sign-in', async (req: Request, res: Response) => auth.signIn(req, res));
   server.post('/agent/api/sign-out', async (req: Request, res: Response) => auth.signOut(req, res));
   server.get('/agent/api/me', async (req: Request, res: Response) => auth.me(req, res));
+  if (options.oidc) {
+    registerAgentOidc(server, options.oidc, { auth, accounts: options.accounts, store: options.store, audit, onError: (err) => options.logger.warn({ err }, 'agent sign-in through OpenID Connect failed') });
+  }
   registerConsolePage(server, options);
   return { auth, api: agentApi(server, auth), audit };
 }
@@ -100,6 +106,7 @@ function registerConsolePage(server: Server, options: AgentConsoleOptions): void
         .replaceAll('{{lang}}', locale)
         .replace('{{assets}}', head)
         .replace('{{strings}}', JSON.stringify(words).replace(/</g, '\\u003c'))
+        .replace('{{oidc}}', options.oidc ? `<p class="oidc"><a class="button" id="oidc-sign-in" href="/agent/oidc/start">${escapeHtml(words['signIn.oidc'] ?? '')}</a></p>` : '')
         .replace(/\{\{t:([\w.]+)\}\}/g, (_, key: string) => {
           if (words[key] === undefined) throw new Error(`content/locales/${locale}/console.json has no "${key}"`);
           return escapeHtml(words[key]);

@@ -34,6 +34,10 @@ export interface AgentSessionStore {
   present(agentId: string, until: number | undefined): Promise<void>;
   /** The agents with a live session now. */
   signedIn(): Promise<string[]>;
+  /** Keeps a sign-in under way through the organisation's provider (OIDC state → nonce and PKCE verifier) for `ttlMs`. */
+  putPending(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Takes it back, once: a second take finds nothing. */
+  takePending(key: string): Promise<string | undefined>;
 }
 
 /** A new random session token (the cookie's value) and CSRF token. */
@@ -52,6 +56,7 @@ export class MemoryAgentSessionStore implements AgentSessionStore {
   private readonly failures = new Map<string, { count: number; until: number }>();
   private readonly locks = new Map<string, number>();
   private readonly presence = new Map<string, number>();
+  private readonly pending = new Map<string, { value: string; until: number }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -115,6 +120,17 @@ export class MemoryAgentSessionStore implements AgentSessionStore {
   async signedIn(): Promise<string[]> {
     const now = this.now();
     return [...this.presence].filter(([, until]) => until > now).map(([id]) => id);
+  }
+
+  async putPending(key: string, value: string, ttlMs: number): Promise<void> {
+    if (this.pending.size > 1000) for (const [k, v] of this.pending) if (v.until <= this.now()) this.pending.delete(k);
+    this.pending.set(digest(key), { value, until: this.now() + ttlMs });
+  }
+
+  async takePending(key: string): Promise<string | undefined> {
+    const entry = this.pending.get(digest(key));
+    this.pending.delete(digest(key));
+    return entry && entry.until > this.now() ? entry.value : undefined;
   }
 }
 
@@ -205,5 +221,15 @@ export class RedisAgentSessionStore implements AgentSessionStore {
       await this.client.zremrangebyscore(key, '-inf', now);
       return this.client.zrangebyscore(key, `(${now}`, '+inf');
     });
+  }
+
+  async putPending(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.run('agent sign-in', async () => {
+      await this.client.set(this.key('pending', digest(key)), value, 'PX', ttlMs);
+    });
+  }
+
+  async takePending(key: string): Promise<string | undefined> {
+    return this.run('agent sign-in', async () => (await this.client.getdel(this.key('pending', digest(key)))) ?? undefined);
   }
 }

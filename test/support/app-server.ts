@@ -17,13 +17,13 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-export async function startAppServer(env: Record<string, string> = {}, options: { host?: string; overrides?: AppOverrides } = {}): Promise<AppServer> {
+export async function startAppServer(env: Record<string, string> = {}, options: { host?: string; port?: number; overrides?: AppOverrides } = {}): Promise<AppServer> {
   const dir = mkdtempSync(join(tmpdir(), 'app-server-'));
   const lines: Array<Record<string, unknown>> = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
   // One data key for every server a test starts (instances of one deployment share it).
   const app = createApp(loadConfig({ PORT: '0', FILINGS_PATH: join(dir, 'filings.json'), DATA_ENCRYPTION_KEY: TEST_DATA_KEY, ...env }), { logger, today: () => '2026-11-24', ...options.overrides });
-  const port = await app.listen(0, options.host ?? '127.0.0.1');
+  const port = await app.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   // With Redis, the store connects after listen(): under load the first requests could meet it still
   // connecting (503). Wait (a bounded time, never failing here) until /readyz says the stores answer.
   if (env['REDIS_URL']) {

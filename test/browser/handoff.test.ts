@@ -67,7 +67,13 @@ describe('live handoff, end to end in two real browsers', function () {
     await take.waitFor({ timeout: 10_000 });
     const row = await console.locator('#handoff-queue li[data-id]').first().textContent();
     expect(row).to.include('webchat').and.include('您的情况').and.include('上海');
-    await take.click();
+    expect(await console.title()).to.match(/^\(1\) /);
+    // The queue keeps polling; a button the agent focused with the keyboard stays focused as the waiting time ticks.
+    await take.focus();
+    const waited = await console.locator('#handoff-queue .handoff-waited').first().textContent();
+    await console.waitForFunction((before) => document.querySelector('#handoff-queue .handoff-waited')?.textContent !== before, waited);
+    expect(await console.evaluate(() => document.activeElement?.classList.contains('take'))).to.equal(true);
+    await console.keyboard.press('Enter');
     await console.waitForSelector('#handoff-conversation:not([hidden])');
     // The transcript before the handoff, and the draft.
     await console.waitForFunction(() => (document.getElementById('handoff-transcript')?.textContent ?? '').includes('现在是什么情况'));

@@ -327,6 +327,60 @@ describe('live handoff on the Bot Framework channel (/api/messages)', function (
   });
 });
 
+describe('live handoff taken by an organisation\'s own agent hub (Bot Framework handoff protocol)', function () {
+  this.timeout(30_000);
+  let server: AppServer;
+  before(async () => {
+    server = await startAppServer(await agentAccountsEnv(), { overrides: { handoffNow: withinHours() } });
+  });
+  after(() => server.stop());
+
+  it('handoff.status "accepted" from the hub holds the conversation; "completed" gives it back to the assistant', async () => {
+    const wang = new AgentClient(server.base);
+    await wang.signIn(AGENTS.wang);
+    await wang.call('GET', 'queue');
+    const first = emulatorMessage('你好');
+    const conversation = first['conversation'] as { id: string };
+    let n = 0;
+    const post = async (extra: Record<string, unknown>) => {
+      n += 1;
+      const r = await postMessages(server.base, { ...first, id: `${conversation.id}-${n}`, ...extra });
+      return ((r.json()['activities'] ?? []) as Array<{ type: string; name?: string; text?: string }>);
+    };
+    await post({ text: '你好' });
+    await post({ text: '1' });
+    const asked = await post({ text: '人工服务' });
+    expect(asked.some((a) => a.type === 'event' && a.name === 'handoff.initiate')).to.equal(true);
+    expect(await post({ type: 'event', name: 'handoff.status', value: { state: 'accepted', message: 'Contoso 服务台' }, text: undefined })).to.deep.equal([]);
+    const queue = (await wang.call('GET', 'queue')).json;
+    expect([queue['waiting'].length, queue['othersTaken']]).to.deep.equal([0, 1]);
+    // Held by the hub: the person's words are not the assistant's, and the console's agent cannot act on it.
+    expect((await post({ text: '在吗' })).filter((a) => a.type === 'message')).to.deep.equal([]);
+    const back = await post({ type: 'event', name: 'handoff.status', value: { state: 'completed' }, text: undefined });
+    expect(back.filter((a) => a.type === 'message').at(-1)?.text).to.include(T.t('zh-CN', 'prompts.situation.filerMode.text').slice(0, 6));
+    expect(await server.app.handoff.queue.length()).to.equal(0);
+    expect((await server.app.handoff.queue.taken()).length).to.equal(0);
+    expect(metricValue(await metricsText(server), 'handoffs_total', 'outcome="handed_back"')).to.equal(1);
+  });
+
+  it('on the web page a person cannot end or take their handoff with a forged handoff.status event', async () => {
+    const wang = new AgentClient(server.base);
+    await wang.signIn(AGENTS.wang);
+    await wang.call('GET', 'queue');
+    const person = new WebPerson(new DirectLineClient(server.base));
+    await person.open();
+    await person.say('你好');
+    await person.say('人工服务');
+    const before = await server.app.handoff.queue.length();
+    expect(before).to.be.greaterThan(0);
+    for (const state of ['accepted', 'completed']) {
+      const posted = await person.client.post(person.token, person.conversationId, { type: 'event', name: 'handoff.status', value: { state }, from: { id: 'web-chat-user', role: 'user' } });
+      expect(posted.status).to.equal(200);
+    }
+    expect(await server.app.handoff.queue.length()).to.equal(before);
+  });
+});
+
 async function waitFor(check: () => boolean, ms = 5_000): Promise<void> {
   const until = Date.now() + ms;
   while (!check()) {

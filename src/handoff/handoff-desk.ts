@@ -59,6 +59,9 @@ export type HandoffRequest =
   | { kind: 'queued'; handoff: Handoff; position: number; expectedWaitSeconds: number }
   | { kind: 'unavailable'; why: 'closed' | 'no_agent' };
 
+/** The holder of a handoff an organisation's own agent hub accepted (handoff.status "accepted" on the conversation). */
+export const HUB_AGENT_ID = 'hub';
+
 /** turnState key: this turn carries the agent's words into the assistant (the gate lets it through). */
 export const AGENT_ANSWER_KEY = Symbol('handoff.agentAnswer');
 
@@ -193,6 +196,8 @@ export class HandoffDesk {
    * presence window). Asked when the person writes, so nobody writes into a void.
    */
   async served(handoff: Handoff): Promise<true | 'no_agent' | 'agent_gone'> {
+    // A hub serves its own: it says when it is done (handoff.status), not by polling this console.
+    if (handoff.agent?.id === HUB_AGENT_ID) return true;
     const present = await this.presentAgents();
     if (handoff.state === 'waiting') return present.length > 0 ? true : 'no_agent';
     return handoff.agent && present.includes(handoff.agent.id) ? true : 'agent_gone';
@@ -205,6 +210,31 @@ export class HandoffDesk {
     this.finished(ended, outcome);
     await this.status(context, 'failed', outcome === 'agent_gone' ? 'the agent left' : 'no agent is available');
     return true;
+  }
+
+  /**
+   * A handoff.status event on the conversation from an organisation's own agent hub (the Bot Framework
+   * handoff protocol), taken only on the Bot Framework channel (signed by the Bot Framework; on the web page
+   * a person could post any event): "accepted" — the hub took the waiting conversation (the console sees it
+   * held by another); "completed" or "failed" — the hub is done (handed_back) or could not serve (no_agent),
+   * and the assistant carries on ('resume').
+   */
+  async hubStatus(context: TurnContext): Promise<'resume' | 'none'> {
+    if (this.options.channelOf(context) !== 'bot-framework') return 'none';
+    const value = context.activity.value as { state?: unknown; message?: unknown } | undefined;
+    const handoff = await this.current(context.activity);
+    if (!handoff) return 'none';
+    if (value?.state === 'accepted') {
+      const name = typeof value.message === 'string' && value.message.trim() ? value.message.trim().slice(0, 64) : HUB_AGENT_ID;
+      const taken = await this.queue.take(handoff.id, { id: HUB_AGENT_ID, displayName: name }, this.now());
+      if (taken) this.options.metrics.waited((taken.takenAt! - taken.queuedAt) / 1000);
+      return 'none';
+    }
+    if (value?.state !== 'completed' && value?.state !== 'failed') return 'none';
+    const ended = await this.queue.end(handoff.id);
+    if (!ended) return 'none';
+    this.finished(ended, value.state === 'completed' ? 'handed_back' : 'no_agent');
+    return 'resume';
   }
 
   /** The console's poll: the agent is present; handoffs waited out are given up. */

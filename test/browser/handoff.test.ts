@@ -61,6 +61,7 @@ describe('live handoff, end to end in two real browsers', function () {
     await person.open(`${server.base}/`);
     await person.run(upToNow);
     await person.run([{ type: '人工服务' }, { sees: '您排在第 1 位' }]);
+    expect(await person.suggestedActions(), 'leaving is one click away').to.deep.equal(['退出排队']);
 
     // The console shows the conversation waiting: channel, stage, the facts so far.
     const take = console.locator('#handoff-queue button.take');

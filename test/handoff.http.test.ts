@@ -196,7 +196,9 @@ describe('live handoff to a person (HTTP, web channel)', function () {
     const view = await wang.call('GET', `handoffs/${id}`);
     expect(view.json['handoff'].state).to.equal('filling');
     expect(view.json['handoff'].draft.facts.map((f: any) => f.id)).to.include('situation.now');
-    expect(view.json['messages'].some((l: any) => l.from === 'assistant')).to.equal(true);
+    // The assistant's questions reach the console with their buttons' choices, to answer with.
+    const asked = view.json['messages'].filter((l: any) => l.from === 'assistant').map((l: any) => l.text as string);
+    expect(asked.some((t: string) => t.includes('否，短期看病'))).to.equal(true);
     expect((await wang.call('POST', `handoffs/${id}/finish`, {})).status).to.equal(200);
     expect(texts(await person.read())[0]).to.equal(T.t('zh-CN', 'handoff.finished', { name: AGENTS.wang.displayName }));
     expect(metricValue(await metricsText(server), 'handoffs_total', 'reason="words",outcome="finished"')).to.equal(1);

@@ -364,11 +364,16 @@ export class HandoffDesk {
       .catch((err: unknown) => this.options.onError?.(err, 'handoff.handBack'));
   }
 
-  /** The assistant's messages, kept in the chat for the console (what it asks while the agent fills in). */
+  /**
+   * The assistant's messages, kept in the chat for the console (what it asks while the agent fills in), with
+   * the choices its buttons offer as one line ("A / B / C"): the agent answers with one of them.
+   */
   private async keepAssistantLines(id: string, activities: Partial<Activity>[]): Promise<void> {
     for (const a of activities) {
       const text = a.text || a.speak;
-      if (a.type === ActivityTypes.Message && text) await this.queue.say(id, { from: 'assistant', text, at: this.now() });
+      if (a.type !== ActivityTypes.Message || !text) continue;
+      const choices = (a.suggestedActions?.actions ?? []).map((action) => action.title).filter((title): title is string => Boolean(title));
+      await this.queue.say(id, { from: 'assistant', text: choices.length > 0 ? `${text}\n${choices.join(' / ')}` : text, at: this.now() });
     }
   }
 

@@ -255,6 +255,23 @@ describe('live handoff: nobody left to answer (HTTP)', function () {
     expect(texts(await person.say('人工服务')).join('\n')).to.include(T.t('zh-CN', 'handoff.unavailable.no_agent'));
   });
 
+  it('the agent holding the conversation signed out: the next console poll gives it back to the assistant, and the person is told at once', async () => {
+    const { person, wang, id } = await queuedPerson();
+    await wang.call('POST', `handoffs/${id}/take`, {});
+    await person.read();
+    await wang.call('POST', 'sign-out', {});
+    const li = new AgentClient(server.base);
+    await li.signIn(AGENTS.li);
+    const queue = (await li.call('GET', 'queue')).json;
+    expect([queue['waiting'].length, queue['othersTaken']]).to.deep.equal([0, 0]);
+    const told = await person.read();
+    expect(texts(told)[0]).to.equal(T.t('zh-CN', 'handoff.agentGone'));
+    expect(texts(told).at(-1)).to.include(T.t('zh-CN', 'prompts.situation.now.text').slice(0, 4));
+    expect(metricValue(await metricsText(server), 'handoffs_total', 'outcome="agent_gone"')).to.equal(1);
+    // The person's next words are the assistant's again.
+    expect(messages(await person.say('计划去外地看病或居住')).length).to.be.greaterThan(0);
+  });
+
   it('every agent left while the person waited: told so, with the hotline; the assistant carries on', async () => {
     const { person, id } = await queuedPerson();
     clock.skip(61_000);

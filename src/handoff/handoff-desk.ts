@@ -247,7 +247,28 @@ export class HandoffDesk {
         if (ended) this.finished(ended, 'expired');
       } else waiting.push(h);
     }
-    return { waiting, taken: await this.queue.taken(), agentsPresent: await this.agentsPresent() };
+    // A conversation whose agent left the console (not seen for the presence window, or signed out) goes back
+    // to the assistant now, and the person is told, rather than at their next message.
+    const present = await this.presentAgents();
+    const taken: Handoff[] = [];
+    for (const h of await this.queue.taken()) {
+      if (h.agent && h.agent.id !== HUB_AGENT_ID && !present.includes(h.agent.id)) await this.agentLeft(h);
+      else taken.push(h);
+    }
+    return { waiting, taken, agentsPresent: present.length };
+  }
+
+  private async agentLeft(handoff: Handoff): Promise<void> {
+    const ended = await this.queue.end(handoff.id);
+    if (!ended) return;
+    this.finished(ended, 'agent_gone');
+    await this.options
+      .reach(handoff.via, handoff.reference, async (context) => {
+        await this.send(context, handoff, this.words(handoff, 'handoff.agentGone', {}), { state: 'ended', why: 'agent_gone' });
+        await this.status(context, 'failed', 'the agent left');
+        await this.hooks?.resume(context, undefined);
+      })
+      .catch((err: unknown) => this.options.onError?.(err, 'handoff.agentGone'));
   }
 
   /** The agent signed out or closed the console. */

@@ -271,11 +271,6 @@ export class HandoffDesk {
       .catch((err: unknown) => this.options.onError?.(err, 'handoff.agentGone'));
   }
 
-  /** The agent signed out or closed the console. */
-  signedOut(agentId: string): Promise<void> {
-    return this.options.presence.gone(agentId);
-  }
-
   /** Takes a waiting conversation for the agent (only one agent can); the person is told who answers. */
   async take(id: string, agent: HandoffAgent): Promise<Handoff> {
     const taken = await this.queue.take(id, agent, this.now());

@@ -272,6 +272,15 @@ describe('live handoff: nobody left to answer (HTTP)', function () {
     expect(messages(await person.say('计划去外地看病或居住')).length).to.be.greaterThan(0);
   });
 
+  it('a wait longer than the conversation lives is given up when a console next reads the queue', async () => {
+    const { wang, id } = await queuedPerson();
+    clock.skip(86_400_000 + 1000); // STATE_TTL_CONVERSATION_SECONDS (1 day) and a second
+    const queue = (await wang.call('GET', 'queue')).json;
+    expect(queue['waiting']).to.deep.equal([]);
+    expect(await server.app.handoff.queue.get(id)).to.equal(undefined);
+    expect(metricValue(await metricsText(server), 'handoffs_total', 'outcome="expired"')).to.equal(1);
+  });
+
   it('every agent left while the person waited: told so, with the hotline; the assistant carries on', async () => {
     const { person, id } = await queuedPerson();
     clock.skip(61_000);

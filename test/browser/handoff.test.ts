@@ -94,7 +94,7 @@ describe('live handoff, end to end in two real browsers', function () {
     expect(lastBot).to.equal(T.t('zh-CN', 'handoff.agentLine', { name, text: '您好，我是王坐席。请问哪里不清楚？' }));
     await console.fill('#handoff-text', '请选“计划去外地看病或居住”，再选短期看病。我把对话交回助手。');
     await console.click('#handoff-send');
-    await person.run([{ sees: '请选“计划去外地看病或居住”' }]);
+    await person.run([{ sees: '请选“计划去外地看病或居住”' }, { screenshot: 'handoff-person-chat' }]);
     await agent.screenshot('handoff-console-chat');
     // The panel passes axe (WCAG 2.1 A/AA) with a conversation open.
     expect((await agent.axe()).filter((v) => v.nodes.some((n) => n.includes('handoff')))).to.deep.equal([]);

@@ -4,6 +4,7 @@ import { LOCALES } from '../src/content/texts.js';
 import { AGENT_ANSWER_KEY } from '../src/handoff/handoff-desk.js';
 import type { DialogDeps } from './dialog-deps.js';
 import { normalizeAnswer } from './form/recognition.js';
+import { sayWhileWaiting } from './handoff-words.js';
 import { TurnKit } from './turn-kit.js';
 
 /** What became of the person's message: not handed off (the dialogs take it), passed to the person, or the person left. */
@@ -47,7 +48,7 @@ export async function relayWhileHandedOff(context: TurnContext, deps: DialogDeps
   if (handoff.state === 'waiting') {
     const position = (await desk.queue.position(handoff.id)) ?? 1;
     const wait = await desk.expectedWaitSeconds(position);
-    await kit.say(kit.t('handoff.stillWaiting', { position, wait: durationText(kit.deps.texts, kit.locale, wait), leave: kit.t('handoff.leave.label') }), {
+    await sayWhileWaiting(kit, kit.t('handoff.stillWaiting', { position, wait: durationText(kit.deps.texts, kit.locale, wait), leave: kit.t('handoff.leave.label') }), {
       handoff: { status: 'queued', position, expectedWaitSeconds: wait },
     });
   }

@@ -1,6 +1,7 @@
 import { durationText } from '../src/content/natural.js';
 import type { HandoffReason } from '../src/handoff/handoff.js';
 import { draftView } from './handoff-draft.js';
+import { sayWhileWaiting } from './handoff-words.js';
 import type { TurnKit } from './turn-kit.js';
 import { operatorOf } from './turn-operator.js';
 
@@ -37,7 +38,7 @@ export async function askForPerson(kit: TurnKit, reason: HandoffReason, waitingA
   }
   kit.state.handoff = { id: answer.handoff.id };
   const position = Math.max(1, answer.position);
-  await kit.say(kit.t('handoff.queued', { position, wait: durationText(kit.deps.texts, kit.locale, answer.expectedWaitSeconds), leave: kit.t('handoff.leave.label') }), {
+  await sayWhileWaiting(kit, kit.t('handoff.queued', { position, wait: durationText(kit.deps.texts, kit.locale, answer.expectedWaitSeconds), leave: kit.t('handoff.leave.label') }), {
     handoff: { status: 'queued', position, expectedWaitSeconds: answer.expectedWaitSeconds },
   });
   return true;

@@ -196,7 +196,9 @@ describe('live handoff to a person (HTTP, web channel)', function () {
     const view = await wang.call('GET', `handoffs/${id}`);
     expect(view.json['handoff'].state).to.equal('filling');
     expect(view.json['handoff'].draft.facts.map((f: any) => f.id)).to.include('situation.now');
-    expect(view.json['messages'].some((l: any) => l.from === 'assistant')).to.equal(true);
+    // The assistant's questions reach the console with their buttons' choices, to answer with.
+    const asked = view.json['messages'].filter((l: any) => l.from === 'assistant').map((l: any) => l.text as string);
+    expect(asked.some((t: string) => t.includes('否，短期看病'))).to.equal(true);
     expect((await wang.call('POST', `handoffs/${id}/finish`, {})).status).to.equal(200);
     expect(texts(await person.read())[0]).to.equal(T.t('zh-CN', 'handoff.finished', { name: AGENTS.wang.displayName }));
     expect(metricValue(await metricsText(server), 'handoffs_total', 'reason="words",outcome="finished"')).to.equal(1);
@@ -251,6 +253,32 @@ describe('live handoff: nobody left to answer (HTTP)', function () {
     const person = new WebPerson(new DirectLineClient(server.base));
     await person.open();
     expect(texts(await person.say('人工服务')).join('\n')).to.include(T.t('zh-CN', 'handoff.unavailable.no_agent'));
+  });
+
+  it('the agent holding the conversation signed out: the next console poll gives it back to the assistant, and the person is told at once', async () => {
+    const { person, wang, id } = await queuedPerson();
+    await wang.call('POST', `handoffs/${id}/take`, {});
+    await person.read();
+    await wang.call('POST', 'sign-out', {});
+    const li = new AgentClient(server.base);
+    await li.signIn(AGENTS.li);
+    const queue = (await li.call('GET', 'queue')).json;
+    expect([queue['waiting'].length, queue['othersTaken']]).to.deep.equal([0, 0]);
+    const told = await person.read();
+    expect(texts(told)[0]).to.equal(T.t('zh-CN', 'handoff.agentGone'));
+    expect(texts(told).at(-1)).to.include(T.t('zh-CN', 'prompts.situation.now.text').slice(0, 4));
+    expect(metricValue(await metricsText(server), 'handoffs_total', 'outcome="agent_gone"')).to.equal(1);
+    // The person's next words are the assistant's again.
+    expect(messages(await person.say('计划去外地看病或居住')).length).to.be.greaterThan(0);
+  });
+
+  it('a wait longer than the conversation lives is given up when a console next reads the queue', async () => {
+    const { wang, id } = await queuedPerson();
+    clock.skip(86_400_000 + 1000); // STATE_TTL_CONVERSATION_SECONDS (1 day) and a second
+    const queue = (await wang.call('GET', 'queue')).json;
+    expect(queue['waiting']).to.deep.equal([]);
+    expect(await server.app.handoff.queue.get(id)).to.equal(undefined);
+    expect(metricValue(await metricsText(server), 'handoffs_total', 'outcome="expired"')).to.equal(1);
   });
 
   it('every agent left while the person waited: told so, with the hotline; the assistant carries on', async () => {
@@ -324,6 +352,60 @@ describe('live handoff on the Bot Framework channel (/api/messages)', function (
     expect(view.json['transcript'], 'this channel keeps no transcript').to.deep.equal([]);
     await wang.call('POST', `handoffs/${id}/hand-back`, {});
     await waitFor(() => sent().some((a) => a.type === 'event' && a.name === 'handoff.status' && a.value?.state === 'completed'));
+  });
+});
+
+describe('live handoff taken by an organisation\'s own agent hub (Bot Framework handoff protocol)', function () {
+  this.timeout(30_000);
+  let server: AppServer;
+  before(async () => {
+    server = await startAppServer(await agentAccountsEnv(), { overrides: { handoffNow: withinHours() } });
+  });
+  after(() => server.stop());
+
+  it('handoff.status "accepted" from the hub holds the conversation; "completed" gives it back to the assistant', async () => {
+    const wang = new AgentClient(server.base);
+    await wang.signIn(AGENTS.wang);
+    await wang.call('GET', 'queue');
+    const first = emulatorMessage('你好');
+    const conversation = first['conversation'] as { id: string };
+    let n = 0;
+    const post = async (extra: Record<string, unknown>) => {
+      n += 1;
+      const r = await postMessages(server.base, { ...first, id: `${conversation.id}-${n}`, ...extra });
+      return ((r.json()['activities'] ?? []) as Array<{ type: string; name?: string; text?: string }>);
+    };
+    await post({ text: '你好' });
+    await post({ text: '1' });
+    const asked = await post({ text: '人工服务' });
+    expect(asked.some((a) => a.type === 'event' && a.name === 'handoff.initiate')).to.equal(true);
+    expect(await post({ type: 'event', name: 'handoff.status', value: { state: 'accepted', message: 'Contoso 服务台' }, text: undefined })).to.deep.equal([]);
+    const queue = (await wang.call('GET', 'queue')).json;
+    expect([queue['waiting'].length, queue['othersTaken']]).to.deep.equal([0, 1]);
+    // Held by the hub: the person's words are not the assistant's, and the console's agent cannot act on it.
+    expect((await post({ text: '在吗' })).filter((a) => a.type === 'message')).to.deep.equal([]);
+    const back = await post({ type: 'event', name: 'handoff.status', value: { state: 'completed' }, text: undefined });
+    expect(back.filter((a) => a.type === 'message').at(-1)?.text).to.include(T.t('zh-CN', 'prompts.situation.filerMode.text').slice(0, 6));
+    expect(await server.app.handoff.queue.length()).to.equal(0);
+    expect((await server.app.handoff.queue.taken()).length).to.equal(0);
+    expect(metricValue(await metricsText(server), 'handoffs_total', 'outcome="handed_back"')).to.equal(1);
+  });
+
+  it('on the web page a person cannot end or take their handoff with a forged handoff.status event', async () => {
+    const wang = new AgentClient(server.base);
+    await wang.signIn(AGENTS.wang);
+    await wang.call('GET', 'queue');
+    const person = new WebPerson(new DirectLineClient(server.base));
+    await person.open();
+    await person.say('你好');
+    await person.say('人工服务');
+    const before = await server.app.handoff.queue.length();
+    expect(before).to.be.greaterThan(0);
+    for (const state of ['accepted', 'completed']) {
+      const posted = await person.client.post(person.token, person.conversationId, { type: 'event', name: 'handoff.status', value: { state }, from: { id: 'web-chat-user', role: 'user' } });
+      expect(posted.status).to.equal(200);
+    }
+    expect(await server.app.handoff.queue.length()).to.equal(before);
   });
 });
 

@@ -56,7 +56,7 @@
   }
 
   // ---- the layout, made once ----
-  var status = el('p', { id: 'handoff-status', class: 'handoff-status', role: 'status' });
+  var status = el('p', { id: 'handoff-status', class: 'handoff-status', role: 'status', 'aria-live': 'polite' });
   var agents = el('p', { id: 'handoff-agents', class: 'handoff-agents' });
   var queueTitle = el('h2', { id: 'handoff-queue-title' });
   var queueList = el('ul', { id: 'handoff-queue', class: 'handoff-list', 'aria-labelledby': 'handoff-queue-title' });
@@ -129,18 +129,42 @@
     return t('chat') + ' · ' + stageText(item.draft);
   }
 
+  // What a list shows apart from the waiting times: redrawn only when that changes, so a button the agent
+  // has focused (keyboard) stays where it is while the times tick on.
+  var shown = { waiting: null, mine: null, count: 0, title: document.title };
+
+  function listKey(items) {
+    return JSON.stringify(items.map(function (item) {
+      return [item.id, item.state, item.channel, item.draft];
+    }));
+  }
+
+  function fill(list, items, mine, key) {
+    if (shown[mine ? 'mine' : 'waiting'] === key) {
+      items.forEach(function (item) {
+        var waited = list.querySelector('li[data-id="' + item.id + '"] .handoff-waited');
+        if (waited) waited.textContent = t('waited', { wait: clock(item.waitedSeconds) });
+      });
+      return;
+    }
+    shown[mine ? 'mine' : 'waiting'] = key;
+    list.replaceChildren();
+    if (!mine && items.length === 0) list.appendChild(el('li', { class: 'handoff-muted', text: t('empty') }));
+    items.forEach(function (item) {
+      list.appendChild(row(item, mine));
+    });
+  }
+
   function render(queue) {
     agents.textContent = t('agentsPresent', { count: queue.agentsPresent });
-    queueList.replaceChildren();
-    if (queue.waiting.length === 0) queueList.appendChild(el('li', { class: 'handoff-muted', text: t('empty') }));
-    queue.waiting.forEach(function (item) {
-      queueList.appendChild(row(item, false));
-    });
-    mineList.replaceChildren();
-    queue.mine.forEach(function (item) {
-      mineList.appendChild(row(item, true));
-    });
+    fill(queueList, queue.waiting, false, listKey(queue.waiting));
+    fill(mineList, queue.mine, true, listKey(queue.mine));
     others.textContent = queue.othersTaken > 0 ? t('othersTaken', { count: queue.othersTaken }) : '';
+    // Someone new waits: said once (a polite live region), and counted in the tab's title.
+    if (queue.waiting.length > shown.count) say(t('newWaiting', { count: queue.waiting.length }));
+    else if (queue.waiting.length === 0 && status.textContent === t('newWaiting', { count: shown.count })) say('');
+    shown.count = queue.waiting.length;
+    document.title = (queue.waiting.length > 0 ? '(' + queue.waiting.length + ') ' : '') + shown.title;
   }
 
   function pollQueue() {

@@ -1,4 +1,4 @@
-import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { ActivityHandler, HandoffEventNames, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { resolveLocale, type Texts } from '../content/texts.js';
 import type { DialogDeps } from '../../dialogs/dialog-deps.js';
@@ -100,6 +100,13 @@ export class FilingBot extends ActivityHandler {
       const relay = await relayWhileHandedOff(context, this.deps, this.incomingTextMask(context));
       if (relay === 'left') await this.resume(context, undefined);
       else if (relay === 'none') await this.runDialogs(context);
+      await next();
+    });
+    // An organisation's own agent hub says how the handoff goes (Bot Framework handoff protocol): done, the assistant carries on.
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === HandoffEventNames.HandoffStatus && this.deps.handoff) {
+        if ((await this.deps.handoff.hubStatus(context)) === 'resume') await this.resume(context, undefined);
+      }
       await next();
     });
     // The person themselves left a one-to-one conversation (unfollowed the WeChat account): forget it.

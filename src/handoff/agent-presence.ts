@@ -12,8 +12,6 @@ export interface AgentPresence {
   count(since: number): Promise<number>;
   /** The agents seen since `since` (ms). */
   present(since: number): Promise<string[]>;
-  /** Whether this agent was seen since `since` (ms). */
-  isPresent(agentId: string, since: number): Promise<boolean>;
 }
 
 /** How long after their last poll an agent still counts as present. */
@@ -28,10 +26,6 @@ export class MemoryAgentPresence implements AgentPresence {
 
   async gone(agentId: string): Promise<void> {
     this.lastSeen.delete(agentId);
-  }
-
-  async isPresent(agentId: string, since: number): Promise<boolean> {
-    return (this.lastSeen.get(agentId) ?? -Infinity) >= since;
   }
 
   async count(since: number): Promise<number> {

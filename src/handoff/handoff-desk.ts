@@ -59,6 +59,9 @@ export type HandoffRequest =
   | { kind: 'queued'; handoff: Handoff; position: number; expectedWaitSeconds: number }
   | { kind: 'unavailable'; why: 'closed' | 'no_agent' };
 
+/** The holder of a handoff an organisation's own agent hub accepted (handoff.status "accepted" on the conversation). */
+export const HUB_AGENT_ID = 'hub';
+
 /** turnState key: this turn carries the agent's words into the assistant (the gate lets it through). */
 export const AGENT_ANSWER_KEY = Symbol('handoff.agentAnswer');
 
@@ -193,6 +196,8 @@ export class HandoffDesk {
    * presence window). Asked when the person writes, so nobody writes into a void.
    */
   async served(handoff: Handoff): Promise<true | 'no_agent' | 'agent_gone'> {
+    // A hub serves its own: it says when it is done (handoff.status), not by polling this console.
+    if (handoff.agent?.id === HUB_AGENT_ID) return true;
     const present = await this.presentAgents();
     if (handoff.state === 'waiting') return present.length > 0 ? true : 'no_agent';
     return handoff.agent && present.includes(handoff.agent.id) ? true : 'agent_gone';
@@ -207,6 +212,31 @@ export class HandoffDesk {
     return true;
   }
 
+  /**
+   * A handoff.status event on the conversation from an organisation's own agent hub (the Bot Framework
+   * handoff protocol), taken only on the Bot Framework channel (signed by the Bot Framework; on the web page
+   * a person could post any event): "accepted" — the hub took the waiting conversation (the console sees it
+   * held by another); "completed" or "failed" — the hub is done (handed_back) or could not serve (no_agent),
+   * and the assistant carries on ('resume').
+   */
+  async hubStatus(context: TurnContext): Promise<'resume' | 'none'> {
+    if (this.options.channelOf(context) !== 'bot-framework') return 'none';
+    const value = context.activity.value as { state?: unknown; message?: unknown } | undefined;
+    const handoff = await this.current(context.activity);
+    if (!handoff) return 'none';
+    if (value?.state === 'accepted') {
+      const name = typeof value.message === 'string' && value.message.trim() ? value.message.trim().slice(0, 64) : HUB_AGENT_ID;
+      const taken = await this.queue.take(handoff.id, { id: HUB_AGENT_ID, displayName: name }, this.now());
+      if (taken) this.options.metrics.waited((taken.takenAt! - taken.queuedAt) / 1000);
+      return 'none';
+    }
+    if (value?.state !== 'completed' && value?.state !== 'failed') return 'none';
+    const ended = await this.queue.end(handoff.id);
+    if (!ended) return 'none';
+    this.finished(ended, value.state === 'completed' ? 'handed_back' : 'no_agent');
+    return 'resume';
+  }
+
   /** The console's poll: the agent is present; handoffs waited out are given up. */
   async poll(agent: HandoffAgent): Promise<{ waiting: Handoff[]; taken: Handoff[]; agentsPresent: number }> {
     await this.options.presence.seen(agent.id, this.now());
@@ -217,12 +247,28 @@ export class HandoffDesk {
         if (ended) this.finished(ended, 'expired');
       } else waiting.push(h);
     }
-    return { waiting, taken: await this.queue.taken(), agentsPresent: await this.agentsPresent() };
+    // A conversation whose agent left the console (not seen for the presence window, or signed out) goes back
+    // to the assistant now, and the person is told, rather than at their next message.
+    const present = await this.presentAgents();
+    const taken: Handoff[] = [];
+    for (const h of await this.queue.taken()) {
+      if (h.agent && h.agent.id !== HUB_AGENT_ID && !present.includes(h.agent.id)) await this.agentLeft(h);
+      else taken.push(h);
+    }
+    return { waiting, taken, agentsPresent: present.length };
   }
 
-  /** The agent signed out or closed the console. */
-  signedOut(agentId: string): Promise<void> {
-    return this.options.presence.gone(agentId);
+  private async agentLeft(handoff: Handoff): Promise<void> {
+    const ended = await this.queue.end(handoff.id);
+    if (!ended) return;
+    this.finished(ended, 'agent_gone');
+    await this.options
+      .reach(handoff.via, handoff.reference, async (context) => {
+        await this.send(context, handoff, this.words(handoff, 'handoff.agentGone', {}), { state: 'ended', why: 'agent_gone' });
+        await this.status(context, 'failed', 'the agent left');
+        await this.hooks?.resume(context, undefined);
+      })
+      .catch((err: unknown) => this.options.onError?.(err, 'handoff.agentGone'));
   }
 
   /** Takes a waiting conversation for the agent (only one agent can); the person is told who answers. */
@@ -334,11 +380,16 @@ export class HandoffDesk {
       .catch((err: unknown) => this.options.onError?.(err, 'handoff.handBack'));
   }
 
-  /** The assistant's messages, kept in the chat for the console (what it asks while the agent fills in). */
+  /**
+   * The assistant's messages, kept in the chat for the console (what it asks while the agent fills in), with
+   * the choices its buttons offer as one line ("A / B / C"): the agent answers with one of them.
+   */
   private async keepAssistantLines(id: string, activities: Partial<Activity>[]): Promise<void> {
     for (const a of activities) {
       const text = a.text || a.speak;
-      if (a.type === ActivityTypes.Message && text) await this.queue.say(id, { from: 'assistant', text, at: this.now() });
+      if (a.type !== ActivityTypes.Message || !text) continue;
+      const choices = (a.suggestedActions?.actions ?? []).map((action) => action.title).filter((title): title is string => Boolean(title));
+      await this.queue.say(id, { from: 'assistant', text: choices.length > 0 ? `${text}\n${choices.join(' / ')}` : text, at: this.now() });
     }
   }
 

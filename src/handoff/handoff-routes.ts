@@ -1,4 +1,4 @@
-import type { Request, Response } from 'restify';
+import type { Request } from 'restify';
 import { HttpError, queryValue, readJsonBody, sendJson } from '../channels/http.js';
 import { type Locale, type Texts } from '../content/texts.js';
 import type { AgentApi, AgentAudit } from '../agents/index.js';

@@ -29,11 +29,6 @@ export class RedisAgentPresence implements AgentPresence {
     await this.run(() => this.client.zrem(this.key, agentId));
   }
 
-  async isPresent(agentId: string, since: number): Promise<boolean> {
-    const seen = await this.run(() => this.client.zscore(this.key, agentId));
-    return seen !== null && Number(seen) >= since;
-  }
-
   async count(since: number): Promise<number> {
     return (await this.present(since)).length;
   }

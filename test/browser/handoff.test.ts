@@ -61,13 +61,20 @@ describe('live handoff, end to end in two real browsers', function () {
     await person.open(`${server.base}/`);
     await person.run(upToNow);
     await person.run([{ type: '人工服务' }, { sees: '您排在第 1 位' }]);
+    expect(await person.suggestedActions(), 'leaving is one click away').to.deep.equal(['退出排队']);
 
     // The console shows the conversation waiting: channel, stage, the facts so far.
     const take = console.locator('#handoff-queue button.take');
     await take.waitFor({ timeout: 10_000 });
     const row = await console.locator('#handoff-queue li[data-id]').first().textContent();
     expect(row).to.include('webchat').and.include('您的情况').and.include('上海');
-    await take.click();
+    expect(await console.title()).to.match(/^\(1\) /);
+    // The queue keeps polling; a button the agent focused with the keyboard stays focused as the waiting time ticks.
+    await take.focus();
+    const waited = await console.locator('#handoff-queue .handoff-waited').first().textContent();
+    await console.waitForFunction((before) => document.querySelector('#handoff-queue .handoff-waited')?.textContent !== before, waited);
+    expect(await console.evaluate(() => document.activeElement?.classList.contains('take'))).to.equal(true);
+    await console.keyboard.press('Enter');
     await console.waitForSelector('#handoff-conversation:not([hidden])');
     // The transcript before the handoff, and the draft.
     await console.waitForFunction(() => (document.getElementById('handoff-transcript')?.textContent ?? '').includes('现在是什么情况'));
@@ -87,7 +94,7 @@ describe('live handoff, end to end in two real browsers', function () {
     expect(lastBot).to.equal(T.t('zh-CN', 'handoff.agentLine', { name, text: '您好，我是王坐席。请问哪里不清楚？' }));
     await console.fill('#handoff-text', '请选“计划去外地看病或居住”，再选短期看病。我把对话交回助手。');
     await console.click('#handoff-send');
-    await person.run([{ sees: '请选“计划去外地看病或居住”' }]);
+    await person.run([{ sees: '请选“计划去外地看病或居住”' }, { screenshot: 'handoff-person-chat' }]);
     await agent.screenshot('handoff-console-chat');
     // The panel passes axe (WCAG 2.1 A/AA) with a conversation open.
     expect((await agent.axe()).filter((v) => v.nodes.some((n) => n.includes('handoff')))).to.deep.equal([]);

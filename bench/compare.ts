@@ -9,8 +9,9 @@
  * - project /api/messages with expectReplies, on Redis: a whole TMP_OTHER filing and its submit (19 turns);
  * - project web channel, Direct Line REST: POST the activity, then GET the activities from the watermark;
  * - project web channel, Direct Line WebSocket: POST the activity, the replies arrive on the stream.
- * Each prints turns/s, p50/p90/p99, server CPU per turn (steadier than turns/s on a shared machine), the
- * ratio to the reference measured in the same round, and for the project its Redis round trips and commands
+ * Each prints turns/s, p50/p90/p99, server CPU per turn (steadier than turns/s on a shared machine) and the
+ * reference's CPU per turn divided by it (the turns one core does, relative), the turns/s ratio to the
+ * reference measured in the same round, and for the project its Redis round trips and commands
  * per turn (bench/redis-commands.ts). With `--rounds N` the rounds repeat and the medians are printed.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -417,7 +418,7 @@ export async function compare(options: CompareOptions, redis: Redis, out: (text:
     out(`\nround ${round} of ${options.rounds} (${options.users} users, ${options.turns} turns measured per variant after ${options.warmupTurns} warm-up turns)\n`);
     out(
       `${table(
-        ['variant', 'turns', 'errors', 'turns/s', 'p50 ms', 'p90 ms', 'p99 ms', 'server CPU ms/turn', 'turns/s vs reference', 'Redis round trips/turn', 'Redis commands/turn', 'Redis writes/turn'],
+        ['variant', 'turns', 'errors', 'turns/s', 'p50 ms', 'p90 ms', 'p99 ms', 'server CPU ms/turn', 'CPU vs reference', 'turns/s vs reference', 'Redis round trips/turn', 'Redis commands/turn', 'Redis writes/turn'],
         results.map((r) => {
           const errors = [...r.result.errors.values()].reduce((a, b) => a + b, 0);
           return [
@@ -429,6 +430,7 @@ export async function compare(options: CompareOptions, redis: Redis, out: (text:
             fmt(percentile(r.result.latenciesMs, 90)),
             fmt(percentile(r.result.latenciesMs, 99)),
             fmt(r.cpuMsPerTurn, 2),
+            ref ? fmt(ref.cpuMsPerTurn / r.cpuMsPerTurn, 2) : '-',
             ref ? fmt(r.turnsPerSecond / ref.turnsPerSecond, 2) : '-',
             fmt(r.redisPerTurn, 2),
             fmt(r.commandsPerTurn, 2),
@@ -459,7 +461,7 @@ export async function compare(options: CompareOptions, redis: Redis, out: (text:
     out(`\nmedian of ${options.rounds} rounds\n`);
     out(
       `${table(
-        ['variant', 'turns/s', 'p50 ms', 'p90 ms', 'p99 ms', 'server CPU ms/turn', 'turns/s vs reference (each round)', 'Redis round trips/turn'],
+        ['variant', 'turns/s', 'p50 ms', 'p90 ms', 'p99 ms', 'server CPU ms/turn', 'CPU vs reference', 'turns/s vs reference (each round)', 'Redis round trips/turn'],
         options.variants.map((v) => {
           const rs = byVariant(v);
           return [
@@ -469,6 +471,7 @@ export async function compare(options: CompareOptions, redis: Redis, out: (text:
             fmt(median(rs.map((r) => percentile(r.result.latenciesMs, 90)))),
             fmt(median(rs.map((r) => percentile(r.result.latenciesMs, 99)))),
             fmt(median(rs.map((r) => r.cpuMsPerTurn)), 2),
+            fmt(median(byVariant('reference').map((r) => r.cpuMsPerTurn)) / median(rs.map((r) => r.cpuMsPerTurn)), 2),
             `${fmt(median(ratio(v)), 2)} (${ratio(v).map((x) => fmt(x, 2)).join(', ')})`,
             v === 'reference' ? '-' : fmt(median(rs.map((r) => r.redisPerTurn ?? NaN)), 2),
           ];

@@ -43,7 +43,8 @@ export class WebChatDriver {
     private readonly profileDir: string,
   ) {
     page.on('console', (message) => {
-      if (message.type() === 'error') this.problems.push(message.text());
+      // A resource that failed to load is named by its address (the message alone does not say which).
+      if (message.type() === 'error') this.problems.push(message.location().url ? `${message.text()} (${message.location().url})` : message.text());
     });
     page.on('pageerror', (error) => this.problems.push(error.message));
   }

@@ -211,10 +211,14 @@
     pollQueue();
   }
 
+  // The chat's read in flight, if any: ending the conversation waits for it, so that no read of a
+  // conversation that just ended is sent (it would come back 404).
+  var reading = Promise.resolve();
+
   function refresh(first) {
-    if (!open) return;
+    if (!open || open.ending) return;
     var current = open;
-    consoleApi.api('handoffs/' + encodeURIComponent(current.id) + '?after=' + current.after).then(function (r) {
+    reading = consoleApi.api('handoffs/' + encodeURIComponent(current.id) + '?after=' + current.after).then(function (r) {
       if (open !== current) return;
       if (!r.ok) {
         if (r.status === 404 || r.status === 403) close();
@@ -278,11 +282,28 @@
   fillButton.addEventListener('click', function () {
     act('fill').then(function () { refresh(); });
   });
+  // Ending (hand back, finish): the chat stops being read first, and the read in flight is waited for.
+  function end(path, body) {
+    if (!open) return;
+    var current = open;
+    current.ending = true;
+    if (chatTimer) clearInterval(chatTimer);
+    chatTimer = null;
+    reading.then(function () {
+      return act(path, body);
+    }).then(function (ok) {
+      if (ok) close();
+      else if (open === current) {
+        current.ending = false;
+        chatTimer = setInterval(refresh, CHAT_EVERY_MS);
+      }
+    });
+  }
   handBackButton.addEventListener('click', function () {
-    act('hand-back', handBackAt.value ? { at: handBackAt.value } : {}).then(function (ok) { if (ok) close(); });
+    end('hand-back', handBackAt.value ? { at: handBackAt.value } : {});
   });
   finishButton.addEventListener('click', function () {
-    act('finish').then(function (ok) { if (ok) close(); });
+    end('finish');
   });
 
   consoleApi.onSignedIn(function () {

@@ -146,7 +146,9 @@ describe('after submitting, over HTTP: check, cancel and change a filing, identi
     expect(old.status).to.equal('CHANGED');
     expect(old.replacedBy).to.equal(fresh.reference);
     expect(fresh.replaces).to.equal(reference);
-    expect(fresh.status).to.equal('SUBMITTED');
+    // In force at once, as the old one was (no new review): the person is never without a filing in force.
+    expect(fresh.status).to.equal('EFFECTIVE');
+    expect(fresh.history.map((e) => [e.from, e.to, e.actor.kind, e.reason])).to.deep.equal([[null, 'EFFECTIVE', 'person', `replaces ${reference}`]]);
     expect((fresh.filing as { institutions: string[] }).institutions).to.deep.equal(['上海市第六人民医院']);
     // The old one's validity: a new answer neither lengthens it nor restarts the wait.
     expect((fresh.filing as { startDate: string }).startDate).to.equal((old.filing as { startDate: string }).startDate);
@@ -155,6 +157,10 @@ describe('after submitting, over HTTP: check, cancel and change a filing, identi
     const again = new HttpChat([server.base]);
     await again.say('你好');
     expect(textOf(await prove(again, '查询备案', reference))).to.contain(fresh.reference);
+    // The new one can be cancelled the same day: the wait counts from the old start, not from the change.
+    const cancel = new HttpChat([server.base]);
+    await cancel.say('你好');
+    expect(promptOf(await prove(cancel, '取消备案', fresh.reference))).to.equal('lifecycle.cancel.confirm');
   });
 
   it('a temporary filing changed near its end keeps its end date: a new phone grants no new validity', async () => {

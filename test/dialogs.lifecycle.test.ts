@@ -133,6 +133,20 @@ describe('after submitting, in the dialogs', () => {
     expect(answers['without a filing']!.words).to.not.contain('尝试次数过多');
   });
 
+  it('help at the institutions question of a change gives the filing\'s profile limits, not the conversation\'s', async () => {
+    const filings = new MemoryFilingStore();
+    const reference = await fileOn(filings);
+    await filings.setStatus(reference, 'EFFECTIVE', { actor: { kind: 'agency' } });
+    // This conversation speaks for the national profile (no institutions); the filing is Rizhao's (1 to 3).
+    const chat = new Chat({ filings, defaultRegion: 'national' });
+    await chat.follow([['你好', 'menu.main']]);
+    await chat.say('变更备案');
+    expect(Chat.promptOf(await prove(chat, reference))).to.equal('lifecycle.change.field');
+    expect(Chat.promptOf(await chat.say('定点医疗机构'))).to.equal('lifecycle.change.institutions');
+    const help = Chat.textOf(await chat.say('帮助'));
+    expect(help).to.contain('1 到 3 家定点医疗机构');
+  });
+
   it('a bare reference at a question starts the check; the agency\'s reason for a rejection is shown', async () => {
     const filings = new MemoryFilingStore();
     const reference = await fileOn(filings);

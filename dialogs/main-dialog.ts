@@ -22,6 +22,7 @@ import { CancelFilingDialog } from './lifecycle/cancel-filing-dialog.js';
 import { ChangeFilingDialog } from './lifecycle/change-filing-dialog.js';
 import { CheckFilingDialog } from './lifecycle/check-filing-dialog.js';
 import { isLifecyclePrompt } from './lifecycle/lifecycle-askings.js';
+import { lifecycleContext } from './lifecycle/lifecycle-host.js';
 import { intentReader, lifecycleRequest, type LifecycleRequest } from './lifecycle/lifecycle-request.js';
 import { askForPerson } from './handoff-request.js';
 import { asksReceiptBySms, menuAfterSubmit, textReceipt } from './lifecycle/receipt-by-sms.js';
@@ -173,7 +174,8 @@ export class MainDialog extends ComponentDialog {
     switch (command) {
       case 'help': {
         const own = waiting ? waiting.prompt.askingOf(asking!) : undefined;
-        const params = { ...(own?.params?.(kit.q) ?? {}), ...(waiting?.options.params ?? {}) };
+        // A question about a filing being changed is helped under that filing's profile (its institutions' limits).
+        const params = { ...(own?.params?.(isLifecyclePrompt(asking) ? lifecycleContext(kit, this.deps) : kit.q) ?? {}), ...(waiting?.options.params ?? {}) };
         const help = asking && kit.has(`prompts.${asking}.help`) ? kit.t(`prompts.${asking}.help`, params) : kit.t('messages.generalHelp');
         const example = asking && kit.has(`prompts.${asking}.example`) ? `\n${kit.t('messages.example', { example: kit.t(`prompts.${asking}.example`, params) }).trim()}` : '';
         await kit.say(help + example, { help: asking ?? 'general' });

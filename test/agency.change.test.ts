@@ -56,7 +56,7 @@ describe('a change seen from the agency’s side', function () {
     expect(before.history.map((e: { to: string }) => e.to)).to.deep.equal(['SUBMITTED', 'EFFECTIVE', 'CHANGED']);
     expect(before.history.at(-1).actor).to.deep.equal({ kind: 'person' });
     const after = (await agency(server.base, DESK.key, 'GET', `/agency/v1/filings/${changed!.reference}`)).json;
-    expect(after).to.deep.include({ status: 'SUBMITTED', replaces: old, channel: 'emulator' });
+    expect(after).to.deep.include({ status: 'EFFECTIVE', replaces: old, channel: 'emulator' });
     expect(after.filing.person.phone).to.equal('13900001111');
   });
 });

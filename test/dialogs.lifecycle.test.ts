@@ -114,6 +114,39 @@ describe('after submitting, in the dialogs', () => {
     }
   });
 
+  it('by ID number, a filing locked out by others\' guesses is not told apart from an ID number with no filing', async () => {
+    const filings = new MemoryFilingStore();
+    const reference = await fileOn(filings);
+    const answers: Record<string, { afterId?: string; words: string; next?: string }> = {};
+    for (const [case_, id] of [['with a locked filing', ID], ['without a filing', '110105198001010016']] as const) {
+      const chat = new Chat({ filings });
+      // Someone else's wrong guesses lock the filing (not this conversation).
+      for (let i = 0; i < 5; i++) await chat.identity.mismatch({ reference, conversation: `web:guesser-${i}` });
+      expect(await chat.identity.lockedFor({ reference, conversation: 'web:anyone' })).to.be.greaterThan(0);
+      await chat.follow([['你好', 'menu.main'], ['查询备案', 'lifecycle.find']]);
+      const afterId = Chat.promptOf(await chat.say(id));
+      const replies = await chat.say('13900009999');
+      answers[case_] = { ...(afterId ? { afterId } : {}), words: Chat.textOf(replies), ...(Chat.promptOf(replies) ? { next: Chat.promptOf(replies)! } : {}) };
+    }
+    expect(answers['with a locked filing']!.afterId, 'the phone is asked in both cases').to.equal('lifecycle.phone');
+    expect(answers['with a locked filing']).to.deep.equal(answers['without a filing']);
+    expect(answers['without a filing']!.words).to.not.contain('尝试次数过多');
+  });
+
+  it('help at the institutions question of a change gives the filing\'s profile limits, not the conversation\'s', async () => {
+    const filings = new MemoryFilingStore();
+    const reference = await fileOn(filings);
+    await filings.setStatus(reference, 'EFFECTIVE', { actor: { kind: 'agency' } });
+    // This conversation speaks for the national profile (no institutions); the filing is Rizhao's (1 to 3).
+    const chat = new Chat({ filings, defaultRegion: 'national' });
+    await chat.follow([['你好', 'menu.main']]);
+    await chat.say('变更备案');
+    expect(Chat.promptOf(await prove(chat, reference))).to.equal('lifecycle.change.field');
+    expect(Chat.promptOf(await chat.say('定点医疗机构'))).to.equal('lifecycle.change.institutions');
+    const help = Chat.textOf(await chat.say('帮助'));
+    expect(help).to.contain('1 到 3 家定点医疗机构');
+  });
+
   it('a bare reference at a question starts the check; the agency\'s reason for a rejection is shown', async () => {
     const filings = new MemoryFilingStore();
     const reference = await fileOn(filings);

@@ -399,13 +399,20 @@ export function filingStoreContract(name: string, make: MakeFilingStore): void {
     });
 
     describe('changing a filing: a new filing that replaces the old one', () => {
-      it('marks the old filing CHANGED with replacedBy in the same step, the new one SUBMITTED with replaces', async () => {
+      it('marks the old filing CHANGED with replacedBy in the same step; the new one, with replaces, carries its standing (EFFECTIVE)', async () => {
         const store = await fresh();
         const { stored: old } = await store.submit(aFiling());
         await store.setStatus(old.reference, 'EFFECTIVE', { actor: { kind: 'agency' } });
         const { stored, created } = await store.submit(aFiling({ replaces: old.reference.toLowerCase() }));
         expect(created).to.equal(true);
-        expect(stored).to.deep.include({ status: 'SUBMITTED', replaces: old.reference });
+        // In force at once, as the old one was: the person is never left without a filing in force.
+        expect(stored).to.deep.include({ status: 'EFFECTIVE', replaces: old.reference });
+        expect(stored.history).to.have.length(1);
+        expect(stored.history[0]).to.deep.include({ from: null, to: 'EFFECTIVE', actor: { kind: 'person' }, reason: `replaces ${old.reference}` });
+        expect(await store.get(stored.reference)).to.deep.include({ status: 'EFFECTIVE', replaces: old.reference });
+        expect((await store.list({ status: 'EFFECTIVE', limit: 10 })).filings.map((f) => f.reference)).to.deep.equal([stored.reference]);
+        // So it can be cancelled (or changed again) by the person.
+        expect((await store.setStatus(stored.reference, 'CANCELLED', { actor: { kind: 'person' } }))?.status).to.equal('CANCELLED');
         const after = await store.get(old.reference);
         expect(after).to.deep.include({ status: 'CHANGED', replacedBy: stored.reference });
         expect(after!.history.at(-1)).to.deep.include({ from: 'EFFECTIVE', to: 'CHANGED', actor: { kind: 'person' } });

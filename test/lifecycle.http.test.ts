@@ -146,13 +146,38 @@ describe('after submitting, over HTTP: check, cancel and change a filing, identi
     expect(old.status).to.equal('CHANGED');
     expect(old.replacedBy).to.equal(fresh.reference);
     expect(fresh.replaces).to.equal(reference);
-    expect(fresh.status).to.equal('SUBMITTED');
+    // In force at once, as the old one was (no new review): the person is never without a filing in force.
+    expect(fresh.status).to.equal('EFFECTIVE');
+    expect(fresh.history.map((e) => [e.from, e.to, e.actor.kind, e.reason])).to.deep.equal([[null, 'EFFECTIVE', 'person', `replaces ${reference}`]]);
     expect((fresh.filing as { institutions: string[] }).institutions).to.deep.equal(['上海市第六人民医院']);
-    expect((fresh.filing as { startDate: string }).startDate).to.equal('2027-02-01');
+    // The old one's validity: a new answer neither lengthens it nor restarts the wait.
+    expect((fresh.filing as { startDate: string }).startDate).to.equal((old.filing as { startDate: string }).startDate);
+    expect((fresh.filing as { endDate: unknown }).endDate).to.equal((old.filing as { endDate: unknown }).endDate);
     // The old one, checked again, says what replaced it.
     const again = new HttpChat([server.base]);
     await again.say('你好');
     expect(textOf(await prove(again, '查询备案', reference))).to.contain(fresh.reference);
+    // The new one can be cancelled the same day: the wait counts from the old start, not from the change.
+    const cancel = new HttpChat([server.base]);
+    await cancel.say('你好');
+    expect(promptOf(await prove(cancel, '取消备案', fresh.reference))).to.equal('lifecycle.cancel.confirm');
+  });
+
+  it('a temporary filing changed near its end keeps its end date: a new phone grants no new validity', async () => {
+    const reference = await file(TMP_OTHER_SCRIPT);
+    await approve(reference);
+    const before = (await server.app.filings.get(reference))!.filing as { startDate: string; endDate: string };
+    // Five days before it ends.
+    clock.today = new Date(Date.parse(`${before.endDate}T00:00:00Z`) - 5 * 86_400_000).toISOString().slice(0, 10);
+    const chat = new HttpChat([server.base]);
+    await chat.say('你好');
+    expect(promptOf(await prove(chat, '变更备案', reference))).to.equal('lifecycle.change.field');
+    expect(promptOf((await chat.say('手机号码')).replies)).to.equal('lifecycle.change.phone');
+    const done = await chat.say('13700002222');
+    const changed = done.replies.map((r) => (r.channelData as { filing?: { reference: string } } | undefined)?.filing).find(Boolean)!;
+    const fresh = (await server.app.filings.get(changed.reference))!.filing as { startDate: string; endDate: string; person: { phone: string } };
+    expect(fresh.person.phone).to.equal('13700002222');
+    expect({ startDate: fresh.startDate, endDate: fresh.endDate }).to.deep.equal({ startDate: before.startDate, endDate: before.endDate });
   });
 
   it('a wrong code five times locks out, with a clear message, counted in /metrics; the lockout holds for a new conversation', async () => {

@@ -35,8 +35,9 @@ export function changeableFields(category: FilableCategory, profile: RegionProfi
 /**
  * 变更备案 / change: after the identity check, a filing in force (and, for a long-term one, past the wait
  * its profile sets for a change or a cancellation) may change one answer, asked with the filing's own
- * question and checks (its recogniser, the domain's validation). The result is a new filing, starting
- * today, that replaces the old one; the old one becomes CHANGED.
+ * question and checks (its recogniser, the domain's validation). The result is a new filing that replaces
+ * the old one, with the old one's validity (its start and end dates, the admission date it rests on): a
+ * new phone, address or institutions never lengthen a filing or restart a wait. The old one becomes CHANGED.
  */
 export class ChangeFilingDialog extends ComponentDialog {
   constructor(private readonly deps: DialogDeps) {
@@ -95,7 +96,7 @@ export class ChangeFilingDialog extends ComponentDialog {
     return step.prompt(QuestionPrompt.ID, asked({ promptId: LC_CHANGE_VALUE[field].id, params: { place: place ? showPlace(place, kit.locale) : '' } }));
   }
 
-  /** The new filing: the old one's record with the new answer, starting today, checked by the domain's schema, filed once; the old one CHANGED. */
+  /** The new filing: the old one's record with the new answer, checked by the domain's schema, filed once with the old one's validity; the old one CHANGED. */
   private async apply(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const kit = await TurnKit.load(step.context, this.deps);
     const values = step.values as Values;
@@ -119,7 +120,7 @@ export class ChangeFilingDialog extends ComponentDialog {
         category: old.category,
         profileId: profile.id,
         profileVersion: profile.version,
-        filing: checked.value as Record<string, unknown>,
+        filing: { ...(checked.value as Record<string, unknown>), ...validityOf(old) },
         replaces: old.reference,
         origin: { channel: step.context.activity.channelId, conversation: TurnContext.getConversationReference(step.context.activity), locale: kit.locale },
       }));
@@ -139,7 +140,17 @@ export class ChangeFilingDialog extends ComponentDialog {
 }
 
 /**
- * The old filing's record with one answer changed, as a filing made today: it starts today (a temporary
+ * What a change keeps of the old filing whatever the new answer: when it starts and ends, and whether (and
+ * from which admission) it was retroactive, with the answers that says rest on.
+ */
+function validityOf(old: StoredFiling): Record<string, unknown> {
+  const { startDate, endDate, retroactive, admissionDate, basis } = recordOf(old);
+  return { startDate, endDate, retroactive, ...(admissionDate !== undefined ? { admissionDate } : {}), ...(basis !== undefined ? { basis } : {}) };
+}
+
+/**
+ * The old filing's record with one answer changed, as a filing made today (to check the new answer with
+ * the domain's rules of today; the old validity is put back after: validityOf): it starts today (a temporary
  * one's validity counted from today, as the profile sets it), planned rather than retroactive, under the
  * profile's current version.
  */

@@ -98,7 +98,9 @@ export class IdentityCheckDialog extends ComponentDialog {
     }
     const matched = found[0];
     if (!matched) {
-      const locked = await this.identity.mismatch(subjectOf(step.context, values.named ?? values.references?.[0]));
+      let locked = await this.identity.mismatch(subjectOf(step.context, values.named ?? values.references?.[0]));
+      // Came by ID number: a filing's own lockout is not told, or it would tell that the ID number has a filing.
+      if (!values.named) locked = await this.identity.lockedFor(subjectOf(step.context));
       if (locked > 0) return this.lockedOut(step, kit, locked);
       await kit.say(kit.t('lifecycle.identity.mismatch'), { lifecycle: 'identity', identity: 'mismatch' });
       // Asked again from the start (an ID number given as the key is not kept to be asked with again).
@@ -157,10 +159,14 @@ export class IdentityCheckDialog extends ComponentDialog {
     }
   }
 
-  /** Refuses at once while the filing, the conversation or the address is locked out. */
+  /**
+   * Refuses at once while the conversation or the address is locked out, or the filing the person named by
+   * reference (counted whether it exists or not). By ID number, a filing's lockout is not told here: an ID
+   * number with a filing and one without are both asked the phone, and a wrong phone gets the mismatch.
+   */
   private async refusedWhileLocked(kit: TurnKit, step: WaterfallStepContext): Promise<boolean> {
     const values = step.values as Values;
-    const locked = await this.identity.refusedFor(subjectOf(step.context, values.named ?? values.references?.[0]));
+    const locked = await this.identity.refusedFor(subjectOf(step.context, values.named));
     if (locked <= 0) return false;
     await this.sayLocked(kit, locked);
     return true;

@@ -40,10 +40,15 @@ export function lifecycleHost(deps: DialogDeps): FormHost<FilingContext> {
     understanding: deps.understanding,
     load: async (context) => {
       const kit = await TurnKit.load(context, deps);
-      const chosen = kit.state.lifecycle ? deps.profiles.get(kit.state.lifecycle.profileId) : undefined;
-      return { c: chosen ? { ...kit.q, profile: chosen } : kit.q, voice: kit };
+      return { c: lifecycleContext(kit, deps), voice: kit };
     },
   };
+}
+
+/** The context the lifecycle questions are asked (and helped) in: the conversation's, under the profile of the filing being changed once one is chosen. */
+export function lifecycleContext(kit: TurnKit, deps: Pick<DialogDeps, 'profiles'>): FilingContext {
+  const chosen = kit.state.lifecycle ? deps.profiles.get(kit.state.lifecycle.profileId) : undefined;
+  return chosen ? { ...kit.q, profile: chosen } : kit.q;
 }
 
 /** Who is being checked, for the attempt limits: the filing (when known), the conversation, the client address (when the channel gave it). */

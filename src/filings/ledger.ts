@@ -109,6 +109,11 @@ export function eventOf(at: string, from: FilingStatus | null, to: FilingStatus,
   };
 }
 
+/** A filing's first history event: its submit by the person, or, for a change, the standing it takes over from the filing it replaces. */
+export function firstEvent(at: string, status: FilingStatus, replaces?: string): StatusEvent {
+  return eventOf(at, null, status, replaces === undefined ? PERSON_CHANGE : { ...PERSON_CHANGE, reason: `replaces ${replaces}` });
+}
+
 export const SYSTEM_CHANGE: StatusChange = { actor: { kind: 'system' } };
 export const PERSON_CHANGE: StatusChange = { actor: { kind: 'person' } };
 
@@ -274,7 +279,9 @@ export class Ledger<T> {
 
   /**
    * Checks the input and adds a new SUBMITTED filing, sealed, under a fresh reference; for a change
-   * (`replaces`) the old filing becomes CHANGED with replacedBy, in the same step. Returns the live record.
+   * (`replaces`) the new filing carries the old one's standing (its status, EFFECTIVE, from an event by the
+   * person naming the filing it replaces) and the old one becomes CHANGED with replacedBy, in the same
+   * step. Returns the live record.
    */
   insert(input: SubmitInput<T>): LedgerRecord<T> {
     const filing = checkSubmitInput(input);
@@ -282,16 +289,18 @@ export class Ledger<T> {
     const now = this.#now();
     const at = now.toISOString();
     let old: LedgerRecord<T> | undefined;
+    let status: FilingStatus = 'SUBMITTED';
     if (input.replaces !== undefined) {
       old = typeof input.replaces === 'string' ? this.find(input.replaces) : undefined;
       if (!old) throw new FilingStoreError('BAD_INPUT', 'filing store: the filing to replace does not exist');
-      checkTransition(this.statusOf(old), 'CHANGED');
+      status = this.statusOf(old);
+      checkTransition(status, 'CHANGED');
     }
     const reference = this.#freshReference(now);
     const sealedOriginText = sealedOrigin(origin, reference, this.sealer);
     const record: LedgerRecord<T> = {
       reference,
-      status: 'SUBMITTED',
+      status,
       createdAt: at,
       updatedAt: at,
       profileId: input.profileId,
@@ -299,7 +308,7 @@ export class Ledger<T> {
       category: input.category,
       idempotencyKey: input.idempotencyKey,
       ...this.#sealed(filing, reference),
-      history: [eventOf(at, null, 'SUBMITTED', PERSON_CHANGE)],
+      history: [sealedEvent(firstEvent(at, status, old?.reference), reference, this.sealer)],
       ...(old ? { replaces: old.reference } : {}),
       ...(sealedOriginText !== undefined ? { origin: sealedOriginText } : {}),
     };

@@ -5,6 +5,7 @@ import { todayInShanghai } from '../domain/calendar.js';
 import {
   checkSubmitInput,
   eventOf,
+  firstEvent,
   MAX_REFERENCE_ATTEMPTS,
   openedHistory,
   openedOrigin,
@@ -391,13 +392,14 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
     filing: T,
     origin: string | undefined,
     at: string,
-    replaces?: string,
+    replaces?: { reference: string; status: FilingStatus },
   ): Promise<FilingRow | undefined> {
     const sealed = this.#sealer.seal(filing, reference);
-    const history = [eventOf(at, null, 'SUBMITTED', PERSON_CHANGE)];
+    const status = replaces?.status ?? 'SUBMITTED';
+    const history = [sealedEvent(firstEvent(at, status, replaces?.reference), reference, this.#sealer)];
     const result = await db.query<FilingRow>(
       `INSERT INTO ${this.table} (${INSERTED}, key_id, person_id_hash, history, origin, replaces)
-       VALUES ($1, $2, 'SUBMITTED', $3::timestamptz, $3::timestamptz, $4, $5, $6, $7::jsonb, $8, $9, $10::jsonb, $11, $12)
+       VALUES ($1, $2, $13, $3::timestamptz, $3::timestamptz, $4, $5, $6, $7::jsonb, $8, $9, $10::jsonb, $11, $12)
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING ${COLUMNS}`,
       [
@@ -412,13 +414,14 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
         sealed.personIdHash ?? null,
         JSON.stringify(history),
         sealedOrigin(origin, reference, this.#sealer) ?? null,
-        replaces ?? null,
+        replaces?.reference ?? null,
+        status,
       ],
     );
     return result.rows[0];
   }
 
-  /** A change: the new filing and the old one CHANGED (with replaced_by) in one transaction. */
+  /** A change: the new filing, with the old one's status, and the old one CHANGED (with replaced_by) in one transaction. */
   async #submitChange(input: SubmitInput<T>, filing: T, origin: string | undefined): Promise<{ stored: StoredFiling<T>; created: boolean }> {
     const oldReference = typeof input.replaces === 'string' ? normalizeReference(input.replaces) : undefined;
     if (oldReference === undefined) throw new FilingStoreError('BAD_INPUT', 'filing store: the filing to replace does not exist');
@@ -437,7 +440,7 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
         await client.query('SAVEPOINT fresh_reference');
         let inserted: FilingRow | undefined;
         try {
-          inserted = await this.#insert(client, reference, input, filing, origin, at, old.reference);
+          inserted = await this.#insert(client, reference, input, filing, origin, at, { reference: old.reference, status: from });
         } catch (err) {
           if (err instanceof DatabaseError && err.code === '23505') {
             await client.query('ROLLBACK TO SAVEPOINT fresh_reference');

@@ -4,7 +4,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { Request, Response, Server } from 'restify';
 import { CATEGORY_IDS } from '../../domain/categories.js';
 import type { Locale, Texts } from '../../content/texts.js';
-import { resolveLocale } from '../../content/texts.js';
+import { LOCALES, resolveLocale } from '../../content/texts.js';
 import type { AgentApi, AgentAudit, SignedInAgent } from '../../agents/index.js';
 import type { ChannelCapabilities } from '../../../dialogs/channel-capabilities.js';
 import { UNDERSTOOD } from '../../../dialogs/conversation-askings.js';
@@ -96,7 +96,8 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
         if (script && (script.outcome !== record.script?.outcome || script.lines.join('\n') !== record.script.lines.join('\n'))) record.script = script;
         const consent = answers.find((a) => a.id === 'consent.personalInfo');
         if (consent) {
-          const given = consent.value === texts.t(record.locale, 'prompts.consent.personalInfo.choices.agree');
+          // Shown in the conversation's language, which the caller may have switched: either language's "agree".
+          const given = LOCALES.some((locale) => consent.value === texts.t(locale, 'prompts.consent.personalInfo.choices.agree'));
           if (record.consent?.given !== given) {
             record.consent = { given, agent: agent.id, at };
             audit('call_consent', { agent: agent.id, call: record.id, outcome: given ? 'given_orally' : 'declined' });

@@ -155,7 +155,14 @@
         if (event.target.checked) act('calls/' + s.call.id + '/script-read');
       } });
       gated = !s.script.read && s.question && s.question.promptId === s.scriptGate;
-      main.append(el('section', { class: 'script', id: 'outcome-script', 'aria-labelledby': 'script-title' }, [
+      // Read and gone past: folded away (open it to read it again), so the question stays in view.
+      var folded = Boolean(s.script.read) && !(s.question && s.question.promptId === s.scriptGate);
+      if (folded) {
+        main.append(el('details', { class: 'script folded', id: 'outcome-script' }, [
+          el('summary', { text: t('script') + ' · ' + t('scriptReadBy', { agent: s.script.read.agent, time: time(s.script.read.at) }) }),
+          el('div', { class: 'script-text' }, s.script.lines.map(function (line) { return el('p', { text: line }); })),
+        ]));
+      } else main.append(el('section', { class: 'script', id: 'outcome-script', 'aria-labelledby': 'script-title' }, [
         el('h3', { id: 'script-title', text: t('script') }),
         el('div', { class: 'script-text' }, s.script.lines.map(function (line) { return el('p', { text: line }); })),
         el('label', { class: 'tick' }, [readBox, ' ' + t('scriptRead')]),

@@ -40,6 +40,8 @@ export interface HotlineChannelOptions {
   texts: Texts;
   /** Every answer of the filing under way, read after a turn (FilingBot.answersOf). */
   answersOf(context: TurnContext): Promise<Array<{ id: string; label: string | undefined; value: string; editable: boolean }>>;
+  /** Whether a filing is under way, read after a turn (FilingBot.filingUnderWay): the side panel shows its answers only then. */
+  filingUnderWay(context: TurnContext): Promise<boolean>;
   registry: Registry;
   now?: () => Date;
 }
@@ -91,6 +93,7 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
         if (input.kind === 'text') audit('call_answer', { agent: agent.id, call: record.id, ...(record.waiting ? { prompt: record.waiting } : {}) });
         const { sent, context } = await adapter.turn(record.id, input, { locale: record.locale, operator: { channel: 'hotline', agentId: agent.id }, continued: record.startedAt !== record.updatedAt }, bot.logic);
         const answers = await readAnswers(context, record.locale);
+        const underWay = await options.filingUnderWay(context);
         const at = now().toISOString();
         const script = scriptOf(sent);
         if (script && (script.outcome !== record.script?.outcome || script.lines.join('\n') !== record.script.lines.join('\n'))) record.script = script;
@@ -103,7 +106,7 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
             audit('call_consent', { agent: agent.id, call: record.id, outcome: given ? 'given_orally' : 'declined' });
             if (!given) finish(record, 'declined');
           }
-        } else if (record.consent) delete record.consent;
+        } else if (record.consent && underWay) delete record.consent; // taken back (back before the consent); a filing that ended keeps it
         const filing = filingOf(sent);
         if (filing && !record.filing) {
           record.filing = filing;
@@ -111,7 +114,8 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
           finish(record, 'submitted');
         }
         record.updatedAt = at;
-        const screen = callScreen({ record, sent, answers, texts, scriptGate: UNDERSTOOD.id });
+        // Submitted or ended: nothing left to change (the receipt says what was filed).
+        const screen = callScreen({ record, sent, answers: underWay ? answers : [], texts, scriptGate: UNDERSTOOD.id });
         if (screen.question) record.waiting = screen.question.promptId;
         else delete record.waiting;
         await calls.put(record);

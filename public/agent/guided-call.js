@@ -71,6 +71,8 @@
   function drawHome() {
     screen = null;
     root.replaceChildren();
+    var live = document.getElementById('call-live');
+    if (live) live.textContent = '';
     var language = el('select', { id: 'call-language' }, ['zh-CN', 'en-US'].map(function (code) {
       return el('option', { value: code, text: ac.strings['call.languages.' + code] });
     }));
@@ -215,6 +217,9 @@
     });
     side.append(list);
 
+    // Said once to a screen reader: the sentence to read now (the screen itself is redrawn whole).
+    var live = document.getElementById('call-live');
+    if (live) live.textContent = s.question && s.call.status === 'active' ? s.question.spoken : s.call.status === 'paused' ? t('pausedNotice') : '';
     var focus = root.querySelector('.question .choice:not([disabled])') || root.querySelector('#caller-words:not([disabled])');
     if (focus && document.activeElement === document.body) focus.focus({ preventScroll: true });
   }

@@ -371,6 +371,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       calls: state.client ? new RedisCallStore(state.client, { prefix: `${config.state.keyPrefix}hotline:`, ttlMs: callTtlMs }) : new MemoryCallStore(callTtlMs),
       texts,
       answersOf: (context) => bot.answersOf(context),
+      filingUnderWay: (context) => bot.filingUnderWay(context),
       registry: metrics.registry,
     }),
   );

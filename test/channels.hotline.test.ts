@@ -193,6 +193,27 @@ describe('hotline: a guided call (HTTP)', () => {
     expect(filer.json['answers'][0]).to.include({ id: 'situation.filerMode', value: en('prompts.situation.filerMode.choices.SELF') });
   });
 
+  it('the caller switches to English after consenting: the consent stays recorded as given', async () => {
+    const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    for (const text of ['办理异地就医备案', '为本人办理', '日照', '上海', '同意']) await agent.call('POST', `calls/${call}/say`, { text });
+    const switched = await agent.call('POST', `calls/${call}/say`, { text: 'English' });
+    expect(switched.json['question']['spoken']).to.equal(texts.t('en-US', 'spoken.prompts.situation.intake', { place: 'Shanghai' }));
+    expect(switched.json['consent']).to.include({ given: true });
+    expect(server.lines.filter((l) => l['audit'] === 'call_consent' && l['call'] === call).map((l) => l['outcome'])).to.deep.equal(['given_orally']);
+  });
+
+  it('an outcome that needs no filing (treated where insured): its script to read, and the call counted as no_filing when it ends', async () => {
+    const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    let screen: Record<string, any> = {};
+    for (const text of ['办理异地就医备案', '为本人办理', '日照', '日照']) screen = (await agent.call('POST', `calls/${call}/say`, { text })).json;
+    expect(screen['script']['outcome']).to.equal('NO_FILING_NEEDED');
+    expect(screen['script']['lines'].join('\n')).to.include(zh('reasons.SAME_POOLING_AREA'));
+    expect(screen['consent'], 'no consent was asked').to.equal(undefined);
+    expect((await agent.call('POST', `calls/${call}/script-read`)).status).to.equal(200);
+    await agent.call('POST', `calls/${call}/end`);
+    expect(await (await fetch(`${server.base}/metrics`)).text()).to.match(/guided_calls_total\{outcome="no_filing"\} 1/);
+  });
+
   it('an unknown call is 404; bad input is 400', async () => {
     expect((await agent.call('GET', 'calls/00000000-0000-0000-0000-000000000000')).status).to.equal(404);
     const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;

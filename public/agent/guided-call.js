@@ -71,6 +71,8 @@
   function drawHome() {
     screen = null;
     root.replaceChildren();
+    var live = document.getElementById('call-live');
+    if (live) live.textContent = '';
     var language = el('select', { id: 'call-language' }, ['zh-CN', 'en-US'].map(function (code) {
       return el('option', { value: code, text: ac.strings['call.languages.' + code] });
     }));
@@ -155,7 +157,14 @@
         if (event.target.checked) act('calls/' + s.call.id + '/script-read');
       } });
       gated = !s.script.read && s.question && s.question.promptId === s.scriptGate;
-      main.append(el('section', { class: 'script', id: 'outcome-script', 'aria-labelledby': 'script-title' }, [
+      // Read and gone past: folded away (open it to read it again), so the question stays in view.
+      var folded = Boolean(s.script.read) && !(s.question && s.question.promptId === s.scriptGate);
+      if (folded) {
+        main.append(el('details', { class: 'script folded', id: 'outcome-script' }, [
+          el('summary', { text: t('script') + ' · ' + t('scriptReadBy', { agent: s.script.read.agent, time: time(s.script.read.at) }) }),
+          el('div', { class: 'script-text' }, s.script.lines.map(function (line) { return el('p', { text: line }); })),
+        ]));
+      } else main.append(el('section', { class: 'script', id: 'outcome-script', 'aria-labelledby': 'script-title' }, [
         el('h3', { id: 'script-title', text: t('script') }),
         el('div', { class: 'script-text' }, s.script.lines.map(function (line) { return el('p', { text: line }); })),
         el('label', { class: 'tick' }, [readBox, ' ' + t('scriptRead')]),
@@ -208,6 +217,9 @@
     });
     side.append(list);
 
+    // Said once to a screen reader: the sentence to read now (the screen itself is redrawn whole).
+    var live = document.getElementById('call-live');
+    if (live) live.textContent = s.question && s.call.status === 'active' ? s.question.spoken : s.call.status === 'paused' ? t('pausedNotice') : '';
     var focus = root.querySelector('.question .choice:not([disabled])') || root.querySelector('#caller-words:not([disabled])');
     if (focus && document.activeElement === document.body) focus.focus({ preventScroll: true });
   }

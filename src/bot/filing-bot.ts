@@ -286,6 +286,11 @@ export class FilingBot extends ActivityHandler {
     });
   }
 
+  /** Whether a filing is under way in this conversation (read after a turn): not before it begins, nor once it is submitted or ended. */
+  async filingUnderWay(context: TurnContext): Promise<boolean> {
+    return (await TurnKit.load(context, this.deps)).state.active;
+  }
+
   /** The locale a reply goes out in, for code outside the dialogs (the error handler). */
   async localeOf(context: TurnContext): Promise<ReturnType<typeof resolveLocale>> {
     try {

@@ -155,6 +155,9 @@ describe('the hotline console, end to end in a real browser: sign-in, lockout an
     expect((stored!.filing['person'] as Record<string, unknown>)['phone']).to.equal('13912345678');
     expect((stored!.filing['consent'] as Record<string, any>)['givenOrally']['agent']).to.equal(AGENTS.wang.id);
     await driver.screenshot('agent-console-filed');
+    // Nothing under way any more: the side panel is empty, the oral consent still shown.
+    expect(await page.locator('#answers dd').count()).to.equal(0);
+    expect(await page.textContent('#consent-record')).to.include(AGENTS.wang.id);
     expect(driver.problems.filter((p) => !/status of (401|429)/.test(p)), 'no console errors (CSP, scripts)').to.deep.equal([]);
   });
 });

@@ -4,7 +4,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { Request, Response, Server } from 'restify';
 import { CATEGORY_IDS } from '../../domain/categories.js';
 import type { Locale, Texts } from '../../content/texts.js';
-import { resolveLocale } from '../../content/texts.js';
+import { LOCALES, resolveLocale } from '../../content/texts.js';
 import type { AgentApi, AgentAudit, SignedInAgent } from '../../agents/index.js';
 import type { ChannelCapabilities } from '../../../dialogs/channel-capabilities.js';
 import { UNDERSTOOD } from '../../../dialogs/conversation-askings.js';
@@ -40,6 +40,8 @@ export interface HotlineChannelOptions {
   texts: Texts;
   /** Every answer of the filing under way, read after a turn (FilingBot.answersOf). */
   answersOf(context: TurnContext): Promise<Array<{ id: string; label: string | undefined; value: string; editable: boolean }>>;
+  /** Whether a filing is under way, read after a turn (FilingBot.filingUnderWay): the side panel shows its answers only then. */
+  filingUnderWay(context: TurnContext): Promise<boolean>;
   registry: Registry;
   now?: () => Date;
 }
@@ -91,18 +93,20 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
         if (input.kind === 'text') audit('call_answer', { agent: agent.id, call: record.id, ...(record.waiting ? { prompt: record.waiting } : {}) });
         const { sent, context } = await adapter.turn(record.id, input, { locale: record.locale, operator: { channel: 'hotline', agentId: agent.id }, continued: record.startedAt !== record.updatedAt }, bot.logic);
         const answers = await readAnswers(context, record.locale);
+        const underWay = await options.filingUnderWay(context);
         const at = now().toISOString();
         const script = scriptOf(sent);
         if (script && (script.outcome !== record.script?.outcome || script.lines.join('\n') !== record.script.lines.join('\n'))) record.script = script;
         const consent = answers.find((a) => a.id === 'consent.personalInfo');
         if (consent) {
-          const given = consent.value === texts.t(record.locale, 'prompts.consent.personalInfo.choices.agree');
+          // Shown in the conversation's language, which the caller may have switched: either language's "agree".
+          const given = LOCALES.some((locale) => consent.value === texts.t(locale, 'prompts.consent.personalInfo.choices.agree'));
           if (record.consent?.given !== given) {
             record.consent = { given, agent: agent.id, at };
             audit('call_consent', { agent: agent.id, call: record.id, outcome: given ? 'given_orally' : 'declined' });
             if (!given) finish(record, 'declined');
           }
-        } else if (record.consent) delete record.consent;
+        } else if (record.consent && underWay) delete record.consent; // taken back (back before the consent); a filing that ended keeps it
         const filing = filingOf(sent);
         if (filing && !record.filing) {
           record.filing = filing;
@@ -110,7 +114,8 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
           finish(record, 'submitted');
         }
         record.updatedAt = at;
-        const screen = callScreen({ record, sent, answers, texts, scriptGate: UNDERSTOOD.id });
+        // Submitted or ended: nothing left to change (the receipt says what was filed).
+        const screen = callScreen({ record, sent, answers: underWay ? answers : [], texts, scriptGate: UNDERSTOOD.id });
         if (screen.question) record.waiting = screen.question.promptId;
         else delete record.waiting;
         await calls.put(record);

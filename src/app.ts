@@ -298,6 +298,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     tokenSecret: config.webToken.secret,
     activityLog: webTranscript,
     access: state.client ? new RedisWebAccess(state.client, { keyPrefix: webPrefix }) : new MemoryWebAccess(),
+    accessSharesLog: state.client !== undefined, // one round trip for "revoked? conversation there?"
     // The person's messages are kept in the transcript as the bot shows them back (personal data masked).
     incomingTextMask: (context) => bot.incomingTextMask(context),
     logger,

@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST = join(ROOT, 'dist');
@@ -71,6 +71,9 @@ export function build({ quiet = false } = {}) {
   }
   mkdirSync(DIST, { recursive: true });
   writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+  // The trained language models for the compiled code (dist/.cache/nlu-models/): a start reads them instead of training.
+  const nlu = pathToFileURL(join(DIST, 'src', 'nlu', 'index.js')).href;
+  spawnSync(process.execPath, ['--input-type=module', '-e', `const { createUnderstanding } = await import(${JSON.stringify(nlu)}); createUnderstanding().warmUp();`], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   if (!quiet) process.stderr.write(`build: compiled into dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   return true;
 }

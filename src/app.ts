@@ -4,7 +4,7 @@ import { ConversationState, type Middleware, type TurnContext } from 'botbuilder
 import restify, { type Server } from 'restify';
 import { todayInShanghai, type IsoDate } from './domain/calendar.js';
 import { loadProfiles, type RegionProfile } from './domain/profile.js';
-import { warmUpDateRecognizers } from './domain/dates.js';
+import { warmUpDateRecognizersSoon } from './domain/dates.js';
 import { createUnderstanding } from './nlu/index.js';
 import { Texts } from './content/texts.js';
 import { durationText } from './content/natural.js';
@@ -121,8 +121,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   if (!profiles.has(config.defaultRegion)) {
     throw new ConfigError(`Invalid configuration: DEFAULT_REGION must name a profile in content/regions/ (have: ${[...profiles.keys()].join(', ')})`);
   }
-  warmUpDateRecognizers();
-  // People's own words: trained once from content/nlu/ (shared by every bot in the process), now rather than on the first message.
+  // People's own words: trained once from content/nlu/ (shared by every bot in the process) or read from the
+  // models a build or an earlier start kept (src/nlu/model-cache.ts), now rather than on the first message.
   const understanding = createUnderstanding();
   understanding.warmUp();
   const metrics = createMetrics();
@@ -298,6 +298,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     tokenSecret: config.webToken.secret,
     activityLog: webTranscript,
     access: state.client ? new RedisWebAccess(state.client, { keyPrefix: webPrefix }) : new MemoryWebAccess(),
+    accessSharesLog: state.client !== undefined, // one round trip for "revoked? conversation there?"
     // The person's messages are kept in the transcript as the bot shows them back (personal data masked).
     incomingTextMask: (context) => bot.incomingTextMask(context),
     logger,
@@ -459,6 +460,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         server.listen(port, host, () => {
           abandonment.start();
           notices.start();
+          warmUpDateRecognizersSoon(); // after listening: the first answer does not wait for ~0.5 s of building
           resolve((server.address() as { port: number }).port);
         });
       }),

@@ -29,13 +29,31 @@ describe('RedisWebAccess against a real Redis', () => {
     for (const key of keys) expect(await redis.ttl(key), key).to.be.within(1, 120);
   });
 
+  it('admission: the revocation and whether the log under the same prefix holds the conversation, as isRevoked and exists() say, in one round trip', async () => {
+    const redis = await shared.readyClient();
+    const access = new RedisWebAccess(redis, { keyPrefix: shared.prefix });
+    const log = new RedisActivityLog(redis, { keyPrefix: shared.prefix });
+    const until = Math.floor(Date.now() / 1000) + 120;
+    expect(await access.admission('admit-1', 'token-a')).to.deep.equal({ revoked: false, exists: false });
+    await log.create('admit-1');
+    expect(await access.admission('admit-1', 'token-a')).to.deep.equal({ revoked: false, exists: true });
+    await access.revoke('admit-1', 'token-a', until);
+    expect(await access.admission('admit-1', 'token-a')).to.deep.equal({ revoked: true, exists: true });
+    expect(await access.admission('admit-1', 'token-b')).to.deep.equal({ revoked: false, exists: true });
+    await access.revoke('admit-2', 'token-a', until);
+    expect(await access.admission('admit-2', 'token-a')).to.deep.equal({ revoked: true, exists: false });
+    for (const [c, t] of [['admit-1', 'token-a'], ['admit-1', 'token-b'], ['admit-2', 'token-a'], ['admit-3', 'token-a']] as const) {
+      expect(await access.admission(c, t)).to.deep.equal({ revoked: await access.isRevoked(c, t), exists: await log.exists(c) });
+    }
+  });
+
   describe('two channel instances sharing Redis', () => {
     let a: RunningChannel;
     let b: RunningChannel;
     const sockets: WebSocket[] = [];
     beforeEach(async () => {
       const redis = await shared.readyClient();
-      const parts = () => ({ activityLog: new RedisActivityLog(redis, { keyPrefix: shared.prefix }), access: new RedisWebAccess(redis, { keyPrefix: shared.prefix }) });
+      const parts = () => ({ activityLog: new RedisActivityLog(redis, { keyPrefix: shared.prefix }), access: new RedisWebAccess(redis, { keyPrefix: shared.prefix }), accessSharesLog: true });
       a = await startWebChannel(parts());
       b = await startWebChannel({ ...parts(), logic: a.bot.logic });
     });

@@ -157,6 +157,7 @@ for (const { kind, start } of topologies) {
         const parts = () => ({
           activityLog: new RedisActivityLog(client, { keyPrefix: `${shared.prefix}webchat:` }),
           access: new RedisWebAccess(client, { keyPrefix: `${shared.prefix}webchat:` }),
+          accessSharesLog: true,
         });
         a = await startWebChannel(parts());
         b = await startWebChannel({ ...parts(), logic: a.bot.logic });

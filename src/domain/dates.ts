@@ -336,6 +336,19 @@ export function warmUpDateRecognizers(): void {
   model('en-US').parse('tomorrow', ref);
 }
 
+/**
+ * Builds the culture models soon, one per turn of the event loop, so that requests arriving meanwhile are
+ * answered in between (the app calls this once it listens: a start answers before the models are built; a
+ * date asked before then builds its model itself).
+ */
+export function warmUpDateRecognizersSoon(): void {
+  const ref = new Date(2026, 0, 1, 12);
+  setImmediate(() => {
+    model('zh-CN').parse('明天', ref);
+    setImmediate(() => model('en-US').parse('tomorrow', ref));
+  });
+}
+
 /** The recognizer reads the LOCAL fields of its reference Date; noon on `today` is right in any process TZ. */
 function reference(today: IsoDate): Date {
   const [y, m, d] = parts(today);

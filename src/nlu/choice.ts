@@ -1,5 +1,6 @@
 import { LOCALES, type Texts } from '../content/texts.js';
-import { NONE, TrainedClassifier, type LabelledExample } from './classifier.js';
+import { NONE, type LabelledExample, type TrainedClassifier } from './classifier.js';
+import { cachedClassifier, type ModelCache } from './model-cache.js';
 import { judgeDuration, readDuration } from './duration.js';
 import type { LocaleExamples } from './examples.js';
 import { toReading } from './reading.js';
@@ -25,6 +26,7 @@ export class ChoiceRecogniser {
     private readonly examples: LocaleExamples,
     private readonly analyser: TextAnalyser,
     private readonly texts: Texts | undefined,
+    private readonly cache: ModelCache = { dir: false },
   ) {}
 
   read(questionId: string, values: readonly string[], text: string, hints: ChoiceHints = {}): Reading<string> {
@@ -95,7 +97,7 @@ export class ChoiceRecogniser {
     const key = `${questionId}|${values.join(',')}`;
     let c = this.classifiers.get(key);
     if (!c) {
-      c = new TrainedClassifier(this.trainingSet(questionId, values), this.analyser, this.locale);
+      c = cachedClassifier(this.trainingSet(questionId, values), this.analyser, this.locale, this.cache);
       this.classifiers.set(key, c);
     }
     return c;

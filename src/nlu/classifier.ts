@@ -14,6 +14,16 @@ interface Sparse {
   val: Float64Array;
 }
 
+/** A trained classifier as data (src/nlu/model-cache.ts keeps it in a file): what training produced, exactly. */
+export interface ClassifierModel {
+  labels: string[];
+  /** Feature names in index order. */
+  features: string[];
+  /** The weights (one row per label) and biases, as the bytes of their Float64Arrays in base64. */
+  weights: string;
+  bias: string;
+}
+
 export interface Classification {
   /** Every label with a probability, best first; they add up to 1. */
   ranked: Array<Candidate<string>>;
@@ -50,11 +60,22 @@ export class TrainedClassifier {
   private readonly bias: Float64Array;
   private width = 0;
 
+  /** Trains on `examples`, or takes a model trained earlier as it is (`toModel()`). */
   constructor(
-    examples: readonly LabelledExample[],
+    examples: readonly LabelledExample[] | ClassifierModel,
     private readonly analyser: TextAnalyser,
     private readonly locale: NluLocale,
   ) {
+    if (!Array.isArray(examples)) {
+      const model = examples as ClassifierModel;
+      this.labels = [...model.labels];
+      for (const name of model.features) this.index.set(name, this.index.size);
+      this.width = this.index.size;
+      this.weights = floats(model.weights);
+      this.bias = floats(model.bias);
+      if (this.weights.length !== this.labels.length * this.width || this.bias.length !== this.labels.length) throw new Error('classifier model: its weights do not fit its labels and features');
+      return;
+    }
     this.labels = [...new Set(examples.map((e) => e.label))];
     const labelIndex = new Map(this.labels.map((l, i) => [l, i]));
     const rows = examples.map((e) => ({ x: this.sparse(trainingFeatures(analyser, locale, e.text), true), y: labelIndex.get(e.label)! }));
@@ -94,6 +115,16 @@ export class TrainedClassifier {
         }
       }
     }
+  }
+
+  /** What training produced, to be given to the constructor again. */
+  toModel(): ClassifierModel {
+    return {
+      labels: [...this.labels],
+      features: [...this.index.keys()],
+      weights: Buffer.from(this.weights.buffer, this.weights.byteOffset, this.weights.byteLength).toString('base64'),
+      bias: Buffer.from(this.bias.buffer, this.bias.byteOffset, this.bias.byteLength).toString('base64'),
+    };
   }
 
   /** Features as parallel index and value arrays; while training, new features get an index. */
@@ -144,4 +175,13 @@ export class TrainedClassifier {
     }
     return { ranked: ranked.sort((a, b) => b.score - a.score), known };
   }
+}
+
+/** A Float64Array from base64 bytes (copied: a Buffer's bytes need not be 8-aligned). */
+function floats(base64: string): Float64Array {
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.byteLength % 8 !== 0) throw new Error('classifier model: weights are not whole numbers of 8 bytes');
+  const out = new Float64Array(bytes.byteLength / 8);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
 }

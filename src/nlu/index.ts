@@ -5,6 +5,7 @@ import { readDuration } from './duration.js';
 import { DEFAULT_EXAMPLES_DIR, loadExamples } from './examples.js';
 import { readIntake } from './intake.js';
 import { IntentRecogniser } from './intents.js';
+import { DEFAULT_MODEL_CACHE_DIR, type ModelCache } from './model-cache.js';
 import { TextAnalyser } from './text.js';
 import type { IntakeHints } from './intake.js';
 import type { ChoiceHints, IntakeFacts, IntentReading, NluLocale, Reading, Understanding } from './understanding.js';
@@ -20,6 +21,11 @@ export interface UnderstandingOptions {
   examplesDir?: string;
   /** Where the button labels, synonyms and command words are (content/locales/ by default). */
   localesDir?: string;
+  /**
+   * Where trained classifiers are kept between starts (src/nlu/model-cache.ts; .cache/nlu-models/ by
+   * default), or false to train them every time.
+   */
+  modelCacheDir?: string | false;
 }
 
 /** What the understanding offers beyond the contract (additive). */
@@ -34,7 +40,7 @@ export interface FullUnderstanding extends Understanding {
   durationOf(text: string, locale: NluLocale): ReturnType<typeof readDuration>;
   /** The intake with hints (the long-term threshold, so a stated duration becomes longTerm). */
   intake(text: string, locale: NluLocale, today: IsoDate, hints?: IntakeHints): IntakeFacts;
-  /** Trains every classifier of both languages now instead of on first use (about 1 s of CPU; the app calls it at start). */
+  /** Trains (or reads from the model cache) every classifier of both languages now instead of on first use (training: about 1 s of CPU; the app calls it at start). */
   warmUp(): void;
 }
 
@@ -55,7 +61,8 @@ const memo = new Map<string, FullUnderstanding>();
 export function createUnderstanding(options: UnderstandingOptions = {}): FullUnderstanding {
   const examplesDir = options.examplesDir ?? DEFAULT_EXAMPLES_DIR;
   const localesDir = options.localesDir ?? DEFAULT_LOCALES_DIR;
-  const key = `${examplesDir}\n${localesDir}`;
+  const cache: ModelCache = { dir: options.modelCacheDir ?? DEFAULT_MODEL_CACHE_DIR };
+  const key = `${examplesDir}\n${localesDir}\n${cache.dir}`;
   const known = memo.get(key);
   if (known) return known;
   const texts = new Texts(localesDir);
@@ -66,8 +73,8 @@ export function createUnderstanding(options: UnderstandingOptions = {}): FullUnd
     parts.set(locale, {
       analyser,
       examples,
-      choices: new ChoiceRecogniser(locale, examples, analyser, texts),
-      intents: new IntentRecogniser(locale, examples, analyser, commandWords(texts)),
+      choices: new ChoiceRecogniser(locale, examples, analyser, texts, cache),
+      intents: new IntentRecogniser(locale, examples, analyser, commandWords(texts), cache),
     });
   }
   const of = (locale: NluLocale): LocaleParts => parts.get(locale) ?? parts.get('zh-CN')!;

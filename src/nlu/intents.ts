@@ -1,4 +1,5 @@
-import { NONE, TrainedClassifier, type LabelledExample } from './classifier.js';
+import { NONE, type LabelledExample, type TrainedClassifier } from './classifier.js';
+import { cachedClassifier, type ModelCache } from './model-cache.js';
 import type { LocaleExamples } from './examples.js';
 import { toReading } from './reading.js';
 import { compact, type TextAnalyser } from './text.js';
@@ -31,6 +32,7 @@ export class IntentRecogniser {
     private readonly examples: LocaleExamples,
     private readonly analyser: TextAnalyser,
     commandWords: Record<string, string[]>,
+    private readonly cache: ModelCache = { dir: false },
   ) {
     for (const [label, words] of Object.entries(commandWords)) for (const w of words) this.exact.set(compact(this.analyser.folded(w)), label);
   }
@@ -46,7 +48,7 @@ export class IntentRecogniser {
     if (!said) return { status: 'none' };
     const exact = this.exact.get(said);
     if (exact) return { status: 'confident', value: toIntent(exact, 1) };
-    this.classifier ??= new TrainedClassifier(this.trainingSet(), this.analyser, this.locale);
+    this.classifier ??= cachedClassifier(this.trainingSet(), this.analyser, this.locale, this.cache);
     const { ranked } = this.classifier.classify(text);
     // Care comes first: a sentence that may well describe an emergency is read as one (emergency advice is
     // never harmful; a question about a child studying away, taken for an emergency, costs one message).

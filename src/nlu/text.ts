@@ -82,7 +82,8 @@ export class TextAnalyser {
 
   constructor(
     private readonly locale: NluLocale,
-    lexicon: Lexicon,
+    /** The lexicon it folds with (part of what a trained model follows from). */
+    readonly lexicon: Lexicon,
   ) {
     this.fold = makeFolder(lexicon, locale);
     this.negations = new Set(lexicon.negations);

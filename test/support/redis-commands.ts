@@ -34,7 +34,8 @@ export function countCommands(client: Redis): CommandCount {
     const piped = stream?.isPipeline === true;
     if (!piped || !command.pipelineIndex) writes += 1;
     // In a MULTI…EXEC only MULTI counts; any other command is a wait of its own.
-    if (!piped || (!command.inTransaction && command.name !== 'exec')) roundTrips += 1;
+    // A MULTI…EXEC is one round trip, counted at its EXEC (MULTI and the queued commands are not).
+    if (!piped || command.name === 'exec' || (!command.inTransaction && command.name !== 'multi')) roundTrips += 1;
     return send(command as never, stream as never);
   }) as typeof client.sendCommand;
   return {

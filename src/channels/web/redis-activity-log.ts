@@ -19,6 +19,11 @@ end
 return 0
 `;
 
+/** The key that says a conversation of the log is open (RedisWebAccess asks it with a revocation). */
+export function openConversationKey(prefix: string, conversationId: string): string {
+  return `${prefix}{${conversationId}}:open`;
+}
+
 export interface RedisActivityLogOptions {
   /** Put before every key, e.g. "yidi:webchat:". */
   keyPrefix?: string;
@@ -99,7 +104,7 @@ export class RedisActivityLog implements ActivityLog {
   }
 
   private openKey(conversationId: string): string {
-    return `${this.prefix}{${conversationId}}:open`;
+    return openConversationKey(this.prefix, conversationId);
   }
 }
 

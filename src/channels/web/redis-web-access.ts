@@ -1,4 +1,5 @@
 import type { RedisClient } from '../../state/redis-client.js';
+import { openConversationKey } from './redis-activity-log.js';
 import { isTicket, newTicket, secretDigest, type WebAccessStore } from './web-access.js';
 import type { WebTokenClaims } from './web-tokens.js';
 
@@ -45,6 +46,20 @@ export class RedisWebAccess implements WebAccessStore {
 
   async isRevoked(conversationId: string, tokenId: string): Promise<boolean> {
     return (await this.redis.exists(this.revokedKey(conversationId, tokenId))) === 1;
+  }
+
+  /**
+   * The revocation and whether the activity log under the same prefix holds the conversation, in one
+   * MULTI (one round trip; both keys carry the conversation's hash tag, so it also runs on Cluster).
+   */
+  async admission(conversationId: string, tokenId: string): Promise<{ revoked: boolean; exists: boolean }> {
+    const results = await this.redis.multi().exists(this.revokedKey(conversationId, tokenId)).exists(openConversationKey(this.prefix, conversationId)).exec();
+    if (!results) throw new Error('redis transaction aborted');
+    const [revoked, exists] = results.map(([error, value]) => {
+      if (error) throw error;
+      return value === 1;
+    }) as [boolean, boolean];
+    return { revoked, exists };
   }
 
   private ticketKey(conversationId: string, ticket: string): string {

@@ -26,6 +26,12 @@ export interface WebAccessStore {
   revoke(conversationId: string, tokenId: string, untilSeconds: number): Promise<boolean>;
   /** Whether the token was revoked (and its revocation is still kept). */
   isRevoked(conversationId: string, tokenId: string): Promise<boolean>;
+  /**
+   * Optional, for a store kept beside the activity log (Redis): whether the token was revoked and whether
+   * the log holds the conversation, asked in one round trip. The web channel asks isRevoked and the log's
+   * exists() otherwise.
+   */
+  admission?(conversationId: string, tokenId: string): Promise<{ revoked: boolean; exists: boolean }>;
 }
 
 /** How long a stream ticket lives: the page opens the socket right after start or reconnect. */

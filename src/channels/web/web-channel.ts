@@ -44,6 +44,12 @@ export interface WebChannelOptions {
    * log). Default: this process's memory (one instance).
    */
   access?: WebAccessStore;
+  /**
+   * True when `access` keeps its keys beside `activityLog`'s (RedisWebAccess and RedisActivityLog under one
+   * prefix): a request then asks the revocation and whether the conversation exists in one round trip
+   * (WebAccessStore.admission).
+   */
+  accessSharesLog?: boolean;
   tokenTtlSeconds?: number;
   /**
    * How long after its expiry a token may still reconnect to (GET /conversations/:id) and refresh
@@ -160,13 +166,16 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   };
   const tokens = new WebTokens(options.tokenSecret, options.tokenTtlSeconds, now);
   // Stream tickets and revoked tokens live beside the log (Redis): a failure is the same 503.
-  const accessStore = options.access ?? new MemoryWebAccess({ now });
+  const accessStore: WebAccessStore = options.access ?? new MemoryWebAccess({ now });
   const access: WebAccessStore = {
     issueTicket: (claims, ttlSeconds) => reach(() => accessStore.issueTicket(claims, ttlSeconds)),
     takeTicket: (conversationId, ticket) => reach(() => accessStore.takeTicket(conversationId, ticket)),
     revoke: (conversationId, tokenId, untilSeconds) => reach(() => accessStore.revoke(conversationId, tokenId, untilSeconds)),
     isRevoked: (conversationId, tokenId) => reach(() => accessStore.isRevoked(conversationId, tokenId)),
   };
+  // Only a store that shares the log's keys can answer for it: the one the app gives with the Redis log.
+  const admission =
+    accessStore.admission && options.accessSharesLog ? (conversationId: string, tokenId: string) => reach(() => accessStore.admission!(conversationId, tokenId)) : undefined;
   const adapter = new WebChannelAdapter(log, options.botId ? { botId: options.botId } : {});
   adapter.onTurnError =
     options.onTurnError ??
@@ -234,10 +243,11 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       throw new HttpError(403, 'Forbidden', 'the token does not reach this conversation');
     }
     limit(byConversation, claims.conversationId, 'for this conversation');
-    const [revoked, exists] = await Promise.all([
-      access.isRevoked(claims.conversationId, tokenId),
-      check.expired || mustExist ? log.exists(claims.conversationId) : Promise.resolve(true),
-    ]);
+    const needsLog = check.expired || mustExist;
+    let revoked: boolean;
+    let exists = true;
+    if (needsLog && admission) ({ revoked, exists } = await admission(claims.conversationId, tokenId));
+    else [revoked, exists] = await Promise.all([access.isRevoked(claims.conversationId, tokenId), needsLog ? log.exists(claims.conversationId) : Promise.resolve(true)]);
     // A refreshed token, or an expired one whose conversation is gone: as expired (the page starts anew).
     if (revoked) throw new HttpError(403, 'TokenExpired', 'the token was replaced by a newer one');
     if (!exists) {

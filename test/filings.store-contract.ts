@@ -528,7 +528,8 @@ export function filingStoreContract(name: string, make: MakeFilingStore): void {
         expect(first!.length + second!.length).to.equal(1);
         const id = [...first!, ...second!][0]!.id;
         expect(await store.claimNotices('w3', 10, 60_000)).to.deep.equal([]);
-        await store.markNoticeSent(id);
+        const holder = first!.length ? 'w1' : 'w2';
+        expect(await store.markNoticeSent(id, holder)).to.equal(true);
         clock.set('2026-11-24T03:00:00.000Z'); // long past the lease
         expect(await store.claimNotices('w3', 10, 60_000)).to.deep.equal([]);
       });
@@ -544,15 +545,44 @@ export function filingStoreContract(name: string, make: MakeFilingStore): void {
         clock.set('2026-11-24T02:00:30.000Z');
         const [again] = await store.claimNotices('w2', 10, 30_000);
         expect(again!.attempts).to.equal(2);
-        await store.markNoticeFailed(again!.id, 60_000);
+        expect(await store.markNoticeFailed(again!.id, 'w2', 60_000)).to.equal(true);
         clock.set('2026-11-24T02:01:29.000Z');
         expect(await store.claimNotices('w2', 10, 30_000)).to.deep.equal([]);
         clock.set('2026-11-24T02:01:30.000Z');
         const [third] = await store.claimNotices('w1', 10, 30_000);
         expect(third!.attempts).to.equal(3);
-        await store.markNoticeFailed(third!.id, null); // given up
+        expect(await store.markNoticeFailed(third!.id, 'w1', null)).to.equal(true); // given up
         clock.set('2026-11-25T02:00:00.000Z');
         expect(await store.claimNotices('w1', 10, 30_000)).to.deep.equal([]);
+      });
+
+      it('lets only the worker holding a notice renew or settle it: once another claimed it after the lease ran out, the first changes nothing', async () => {
+        const clock = manualClock('2026-11-24T02:00:00.000Z');
+        const store = await fresh({ now: clock.now });
+        const { stored } = await store.submit(aFiling({ origin }));
+        await store.setStatus(stored.reference, 'EFFECTIVE', agency);
+        const [notice] = await store.claimNotices('w1', 10, 30_000);
+        const id = notice!.id;
+        // Renewed before its delivery: the lease runs 30 s from the renewal, not from the claim.
+        clock.set('2026-11-24T02:00:20.000Z');
+        expect(await store.renewNoticeLease(id, 'w1', 30_000)).to.equal(true);
+        expect(await store.renewNoticeLease(id, 'w2', 30_000)).to.equal(false);
+        clock.set('2026-11-24T02:00:49.000Z');
+        expect(await store.claimNotices('w2', 10, 30_000)).to.deep.equal([]);
+        // w1's delivery outlasted its lease; w2 claims the notice.
+        clock.set('2026-11-24T02:00:50.000Z');
+        expect((await store.claimNotices('w2', 10, 30_000)).map((n) => n.id)).to.deep.equal([id]);
+        expect(await store.renewNoticeLease(id, 'w1', 30_000)).to.equal(false);
+        expect(await store.markNoticeSent(id, 'w1')).to.equal(false);
+        expect(await store.markNoticeFailed(id, 'w1', null)).to.equal(false);
+        // Still w2's, still pending: w1's settles did nothing.
+        clock.set('2026-11-24T02:01:30.000Z');
+        expect(await store.renewNoticeLease(id, 'w2', 30_000)).to.equal(true);
+        expect(await store.markNoticeSent(id, 'w2')).to.equal(true);
+        expect(await store.markNoticeSent(id, 'w2')).to.equal(false); // settled once
+        expect(await store.renewNoticeLease(id, 'w2', 30_000)).to.equal(false);
+        clock.set('2026-11-25T02:00:00.000Z');
+        expect(await store.claimNotices('w3', 10, 30_000)).to.deep.equal([]);
       });
 
       it('claims at most `limit`, oldest first', async () => {
@@ -579,7 +609,7 @@ export function filingStoreContract(name: string, make: MakeFilingStore): void {
         const noOrigin = (await store.submit(temporary('2026-12-01', false))).stored;
         const notEffective = (await store.submit(temporary('2026-12-01'))).stored;
         for (const f of [inWindow, later, noOrigin]) await store.setStatus(f.reference, 'EFFECTIVE', { actor: { kind: 'system' } });
-        await store.claimNotices('w0', 100, 1).then((ns) => Promise.all(ns.map((n) => store.markNoticeSent(n.id))));
+        await store.claimNotices('w0', 100, 1).then((ns) => Promise.all(ns.map((n) => store.markNoticeSent(n.id, 'w0'))));
         expect(await store.enqueueExpiringNotices('2026-11-24', '2026-12-01')).to.equal(1);
         expect(await store.enqueueExpiringNotices('2026-11-24', '2026-12-01')).to.equal(0);
         const claimed = await store.claimNotices('w1', 10, 60_000);

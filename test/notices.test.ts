@@ -5,7 +5,8 @@ import { Texts } from '../src/content/texts.js';
 import { loadProfiles } from '../src/domain/profile.js';
 import { MemoryFilingStore, PostgresFilingStore, type FilingStore } from '../src/filings/index.js';
 import { createLogger } from '../src/ops/logger.js';
-import { NoticeWorker, backoffMs } from '../src/notices/notice-worker.js';
+import { NoticeWorker, backoffMs, type NoticeWorkerOptions } from '../src/notices/notice-worker.js';
+import { Registry } from 'prom-client';
 import type { NoticeDelivery, NoticeMessage } from '../src/notices/delivery.js';
 import { noticeText } from '../src/notices/notice-text.js';
 import { DirectLineClient, userMessage } from './channels.web.fixtures.js';
@@ -191,8 +192,97 @@ describe('the notice worker', () => {
     return { delivery, sent, calls: () => calls };
   }
   const origin = { channel: 'test', conversation: { conversation: { id: 'c' } }, locale: 'zh-CN' };
-  const worker = (filings: FilingStore, delivery: NoticeDelivery, now?: () => Date) =>
-    new NoticeWorker({ filings, deliveries: [delivery], texts, profiles, defaultRegion: 'rizhao', logger: silent, pollMs: 10, expiryDays: 7, ...(now ? { now } : {}) });
+  const worker = (filings: FilingStore, delivery: NoticeDelivery, now?: () => Date, more: Partial<NoticeWorkerOptions> = {}) =>
+    new NoticeWorker({ filings, deliveries: [delivery], texts, profiles, defaultRegion: 'rizhao', logger: silent, pollMs: 10, expiryDays: 7, ...(now ? { now } : {}), ...more });
+
+  /** A delivery that takes `ms` each time (a slow connector), recording what it sends. */
+  function slow(ms: number) {
+    const sent: NoticeMessage[] = [];
+    const delivery: NoticeDelivery = {
+      name: 'slow',
+      carries: (id) => id === 'test',
+      async deliver(_ref, message) {
+        await new Promise((r) => setTimeout(r, ms));
+        sent.push(message);
+        return 'sent';
+      },
+    };
+    return { delivery, sent };
+  }
+
+  const leaseLost = async (registry: Registry) =>
+    (await registry.getSingleMetric('notices_total')!.get()).values.filter((v) => v.labels.outcome === 'lease_lost').reduce((sum, v) => sum + v.value, 0);
+
+  /**
+   * Two instances work one outbox while each delivery takes 120 ms and a claim holds 300 ms: the first
+   * worker's batch outlasts its lease, the second claims the notices it has not come to yet. Each
+   * notice must still reach the person once.
+   */
+  async function twoSlowWorkers(a: FilingStore, b: FilingStore, references: string[]) {
+    const out = slow(120);
+    const registry = new Registry();
+    const options: Partial<NoticeWorkerOptions> = { batch: references.length, leaseMs: 300, deliveryTimeoutMs: 150, registry };
+    const first = worker(a, out.delivery, undefined, { ...options, workerId: 'first' });
+    const second = worker(b, out.delivery, undefined, { ...options, workerId: 'second' });
+    let firstDone = false;
+    const running = [
+      (async () => {
+        while ((await first.runOnce()) > 0);
+        firstDone = true;
+      })(),
+      (async () => {
+        for (;;) {
+          await new Promise((r) => setTimeout(r, 40));
+          const handled = await second.runOnce();
+          if (firstDone && handled === 0) return;
+        }
+      })(),
+    ];
+    await Promise.all(running);
+    await new Promise((r) => setTimeout(r, 400)); // every lease has run out: anything unsettled would be claimed now
+    expect(await Promise.all([first.runOnce(), second.runOnce()])).to.deep.equal([0, 0]);
+    expect(out.sent.map((m) => m.notice.reference).sort()).to.deep.equal([...references].sort());
+    // The scenario happened: the second worker took notices of the first one's batch, which left them alone.
+    expect(await leaseLost(registry)).to.be.greaterThan(0);
+  }
+
+  it('sends each notice once when deliveries are slower than the lease and a second instance claims the rest of the batch', async function () {
+    this.timeout(20_000);
+    const store = new MemoryFilingStore();
+    const references: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const { stored } = await store.submit(aFiling({ origin }));
+      await store.setStatus(stored.reference, 'EFFECTIVE', { actor: { kind: 'agency' } });
+      references.push(stored.reference);
+    }
+    await twoSlowWorkers(store, store, references);
+  });
+
+  it('a worker whose lease ran out during its delivery does not settle the notice another worker now holds, and counts it', async () => {
+    const clock = manualClock('2026-11-24T02:00:00.000Z');
+    const store = new MemoryFilingStore({ now: clock.now });
+    const { stored } = await store.submit(aFiling({ origin }));
+    await store.setStatus(stored.reference, 'EFFECTIVE', { actor: { kind: 'agency' } });
+    const registry = new Registry();
+    const other = recording(() => 'throw'); // the second worker's delivery fails: the notice is due again later
+    const second = worker(store, other.delivery, clock.now, { workerId: 'second' });
+    const overran: NoticeDelivery = {
+      name: 'test',
+      carries: (id) => id === 'test',
+      async deliver() {
+        clock.set('2026-11-24T02:05:00.000Z'); // past the first worker's lease
+        expect(await second.runOnce()).to.equal(1);
+        return 'sent';
+      },
+    };
+    const first = worker(store, overran, clock.now, { workerId: 'first', registry });
+    expect(await first.runOnce()).to.equal(1);
+    expect(await leaseLost(registry)).to.equal(1);
+    // The first worker's 'sent' did not settle it: the second one's retry stands, due after its back-off.
+    clock.set(new Date(Date.parse('2026-11-24T02:05:00.000Z') + backoffMs(2)).toISOString());
+    const [again] = await store.claimNotices('third', 10, 60_000);
+    expect(again).to.include({ reference: stored.reference, attempts: 3 });
+  });
 
   it('tries a failed delivery again after a back-off, and gives up on a person the channel cannot reach', async () => {
     const clock = manualClock('2026-11-24T02:00:00.000Z');
@@ -266,6 +356,19 @@ describe('the notice worker', () => {
       const sentTo = out.sent.map((m) => m.notice.reference).sort();
       expect(sentTo).to.deep.equal([...references].sort());
       expect(await Promise.all(workers.map((w) => w.runOnce()))).to.deep.equal([0, 0, 0, 0]);
+    });
+
+    it('sends each notice once when deliveries are slower than the lease and the other instance claims the rest of the batch', async () => {
+      const open = () => PostgresFilingStore.open({ keys: TEST_KEYS, url: FILINGS_TEST_URL, schema: schema.name, table: 'filings_slow' });
+      const [a, b] = await Promise.all([open(), open()]);
+      stores.push(a, b);
+      const references: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const { stored } = await a.submit(aFiling({ origin }));
+        await a.setStatus(stored.reference, 'EFFECTIVE', { actor: { kind: 'agency', name: 'desk' } });
+        references.push(stored.reference);
+      }
+      await twoSlowWorkers(a, b, references);
     });
   });
 });

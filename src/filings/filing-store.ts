@@ -173,10 +173,22 @@ export interface FilingStore<T = Record<string, unknown>> {
    * lease has not run out is not given): with several instances each notice goes to one of them.
    */
   claimNotices(worker: string, limit: number, leaseMs: number): Promise<Notice[]>;
-  /** The notice was delivered: it is never given out again. */
-  markNoticeSent(id: string): Promise<void>;
-  /** Delivery failed: due again after `retryAfterMs`, or given up for good when it is null. */
-  markNoticeFailed(id: string, retryAfterMs: number | null): Promise<void>;
+  /**
+   * Extends `worker`'s lease of a pending notice to `leaseMs` from now, before it is delivered. False
+   * (and nothing changes) when the notice is no longer `worker`'s: another worker claimed it after this
+   * lease ran out, or it was settled; the worker must then not deliver it.
+   */
+  renewNoticeLease(id: string, worker: string, leaseMs: number): Promise<boolean>;
+  /**
+   * The notice was delivered: it is never given out again. Only by the worker holding it: false (and
+   * nothing changes) when the notice is no longer `worker`'s.
+   */
+  markNoticeSent(id: string, worker: string): Promise<boolean>;
+  /**
+   * Delivery failed: due again after `retryAfterMs`, or given up for good when it is null. Only by the
+   * worker holding it: false (and nothing changes) when the notice is no longer `worker`'s.
+   */
+  markNoticeFailed(id: string, worker: string, retryAfterMs: number | null): Promise<boolean>;
   /**
    * Seals again, under the current key, every filing whose personal fields are in clear or sealed under
    * an older key (after a key rotation: `npm run -s data:reseal`), so that the older key can be dropped.

@@ -362,16 +362,33 @@ export class Ledger<T> {
     });
   }
 
-  /** Marks a notice sent, or failed (due again after retryAfterMs, or given up); false for an unknown id. */
-  settle(id: string, outcome: { sent: true } | { sent: false; retryAfterMs: number | null }): boolean {
-    const n = Object.hasOwn(this.data.notices, id) ? this.data.notices[id] : undefined;
-    if (!n || n.state !== 'pending') return false;
+  /** Extends `worker`'s lease of a pending notice; false when the notice is not (any longer) `worker`'s. */
+  renewLease(id: string, worker: string, leaseMs: number): boolean {
+    const n = this.#heldBy(id, worker);
+    if (!n) return false;
+    n.leaseUntil = new Date(this.#now().getTime() + leaseMs).toISOString();
+    return true;
+  }
+
+  /**
+   * Marks a notice sent, or failed (due again after retryAfterMs, or given up), by the worker holding it;
+   * false for an unknown id or a notice not (any longer) `worker`'s.
+   */
+  settle(id: string, worker: string, outcome: { sent: true } | { sent: false; retryAfterMs: number | null }): boolean {
+    const n = this.#heldBy(id, worker);
+    if (!n) return false;
     delete n.leasedBy;
     delete n.leaseUntil;
     if (outcome.sent) n.state = 'sent';
     else if (outcome.retryAfterMs === null) n.state = 'failed';
     else n.dueAt = new Date(this.#now().getTime() + Math.max(0, outcome.retryAfterMs)).toISOString();
     return true;
+  }
+
+  /** A pending notice leased to `worker` (its lease may have run out, as long as no one else claimed it). */
+  #heldBy(id: string, worker: string): NoticeRecord | undefined {
+    const n = Object.hasOwn(this.data.notices, id) ? this.data.notices[id] : undefined;
+    return n && n.state === 'pending' && n.leasedBy === worker ? n : undefined;
   }
 
   /** Undoes an insert whose write failed, so memory does not claim what the disk never got. */

@@ -181,16 +181,28 @@ export class LowdbFilingStore<T = Record<string, unknown>> implements FilingStor
     return claimed;
   }
 
-  async markNoticeSent(id: string): Promise<void> {
+  async renewNoticeLease(id: string, worker: string, leaseMs: number): Promise<boolean> {
     const { ledger } = await this.#use();
-    if (ledger.settle(id, { sent: true })) this.#changes++;
+    const renewed = ledger.renewLease(id, worker, leaseMs);
+    if (renewed) this.#changes++;
     await this.#persist();
+    return renewed;
   }
 
-  async markNoticeFailed(id: string, retryAfterMs: number | null): Promise<void> {
+  async markNoticeSent(id: string, worker: string): Promise<boolean> {
     const { ledger } = await this.#use();
-    if (ledger.settle(id, { sent: false, retryAfterMs })) this.#changes++;
+    const settled = ledger.settle(id, worker, { sent: true });
+    if (settled) this.#changes++;
     await this.#persist();
+    return settled;
+  }
+
+  async markNoticeFailed(id: string, worker: string, retryAfterMs: number | null): Promise<boolean> {
+    const { ledger } = await this.#use();
+    const settled = ledger.settle(id, worker, { sent: false, retryAfterMs });
+    if (settled) this.#changes++;
+    await this.#persist();
+    return settled;
   }
 
   /** Seals again what is in clear or under an older key; resolves once the file holds it. */

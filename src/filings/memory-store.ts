@@ -70,14 +70,19 @@ export class MemoryFilingStore<T = Record<string, unknown>> implements FilingSto
     return this.#ledger.claim(worker, limit, leaseMs);
   }
 
-  async markNoticeSent(id: string): Promise<void> {
+  async renewNoticeLease(id: string, worker: string, leaseMs: number): Promise<boolean> {
     this.#open();
-    this.#ledger.settle(id, { sent: true });
+    return this.#ledger.renewLease(id, worker, leaseMs);
   }
 
-  async markNoticeFailed(id: string, retryAfterMs: number | null): Promise<void> {
+  async markNoticeSent(id: string, worker: string): Promise<boolean> {
     this.#open();
-    this.#ledger.settle(id, { sent: false, retryAfterMs });
+    return this.#ledger.settle(id, worker, { sent: true });
+  }
+
+  async markNoticeFailed(id: string, worker: string, retryAfterMs: number | null): Promise<boolean> {
+    this.#open();
+    return this.#ledger.settle(id, worker, { sent: false, retryAfterMs });
   }
 
   async reseal(): Promise<number> {

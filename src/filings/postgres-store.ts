@@ -289,20 +289,28 @@ export class PostgresFilingStore<T = Record<string, unknown>> implements FilingS
     });
   }
 
-  markNoticeSent(id: string): Promise<void> {
-    return this.#settle(id, `state = 'sent'`, []);
+  renewNoticeLease(id: string, worker: string, leaseMs: number): Promise<boolean> {
+    return this.#held(id, worker, `lease_until = $3::timestamptz`, [new Date(this.#now().getTime() + leaseMs).toISOString()]);
   }
 
-  markNoticeFailed(id: string, retryAfterMs: number | null): Promise<void> {
-    if (retryAfterMs === null) return this.#settle(id, `state = 'failed'`, []);
-    return this.#settle(id, `due_at = $2::timestamptz`, [new Date(this.#now().getTime() + Math.max(0, retryAfterMs)).toISOString()]);
+  markNoticeSent(id: string, worker: string): Promise<boolean> {
+    return this.#held(id, worker, `state = 'sent', leased_by = NULL, lease_until = NULL`, []);
   }
 
-  #settle(id: string, set: string, values: unknown[]): Promise<void> {
+  markNoticeFailed(id: string, worker: string, retryAfterMs: number | null): Promise<boolean> {
+    if (retryAfterMs === null) return this.#held(id, worker, `state = 'failed', leased_by = NULL, lease_until = NULL`, []);
+    return this.#held(id, worker, `due_at = $3::timestamptz, leased_by = NULL, lease_until = NULL`, [
+      new Date(this.#now().getTime() + Math.max(0, retryAfterMs)).toISOString(),
+    ]);
+  }
+
+  /** Updates a pending notice only while `worker` holds it (a claim by another worker changes leased_by). */
+  #held(id: string, worker: string, set: string, values: unknown[]): Promise<boolean> {
     return this.#tracked(async () => {
       await this.#migrated();
       try {
-        await this.#pool.query(`UPDATE ${this.#notices} SET ${set}, leased_by = NULL, lease_until = NULL WHERE id = $1 AND state = 'pending'`, [id, ...values]);
+        const result = await this.#pool.query(`UPDATE ${this.#notices} SET ${set} WHERE id = $1 AND leased_by = $2 AND state = 'pending'`, [id, worker, ...values]);
+        return (result.rowCount ?? 0) > 0;
       } catch (err) {
         throw this.#failure('notices', err);
       }

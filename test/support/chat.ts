@@ -69,8 +69,11 @@ class RecordingStore implements FilingStore {
   claimNotices(...args: Parameters<FilingStore['claimNotices']>) {
     return this.inner.claimNotices(...args);
   }
-  markNoticeSent(id: string) {
-    return this.inner.markNoticeSent(id);
+  renewNoticeLease(...args: Parameters<FilingStore['renewNoticeLease']>) {
+    return this.inner.renewNoticeLease(...args);
+  }
+  markNoticeSent(...args: Parameters<FilingStore['markNoticeSent']>) {
+    return this.inner.markNoticeSent(...args);
   }
   markNoticeFailed(...args: Parameters<FilingStore['markNoticeFailed']>) {
     return this.inner.markNoticeFailed(...args);

@@ -1,14 +1,12 @@
 import { expect } from 'chai';
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Activity } from 'botbuilder';
 import { MemoryActivityLog, RedisActivityLog } from '../src/channels/web/index.js';
 import { SealedActivityLog } from '../src/channels/web/index.js';
 import { DataKeyRing } from '../src/privacy/data-keys.js';
 import { DataKeyError, FieldCipher } from '../src/privacy/field-cipher.js';
 import { activityLogContract } from './channels.web.log-contract.js';
-
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+import { SharedRedis } from './support/redis.js';
 
 /** The bot's summary card as the web channel logs it: the person's own name and address in full. */
 const summaryCard = (): Partial<Activity> => ({
@@ -20,25 +18,14 @@ const summaryCard = (): Partial<Activity> => ({
 });
 
 describe('SealedActivityLog: the web transcript keeps personal fields sealed at rest', function () {
-  const prefix = `test:sealedlog:${process.pid}:${randomBytes(4).toString('hex')}:`;
+  const shared = new SharedRedis('sealedlog');
+  const prefix = shared.prefix;
   let redis: Redis;
 
-  before(async function () {
-    redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-    } catch {
-      this.skip();
-    }
+  before(async () => {
+    redis = await shared.readyClient();
   });
-
-  after(async () => {
-    if (redis?.status !== 'ready') return;
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-  });
+  after(() => shared.cleanUp());
 
   const cipher = new FieldCipher(DataKeyRing.random());
   activityLogContract('SealedActivityLog over MemoryActivityLog', () => new SealedActivityLog(new MemoryActivityLog(), { cipher }));

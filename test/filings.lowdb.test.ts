@@ -1,10 +1,11 @@
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { createFilingStore, FilingStoreError, LowdbFilingStore, newReference, type FilingStore } from '../src/filings/index.js';
+import type { LowdbFilingStoreOptions } from '../src/filings/lowdb-store.js';
 import { aFiling, filingStoreContract, manualClock } from './filings.store-contract.js';
 import { OLD_TEST_DATA_KEY, TEST_DATA_KEY, TEST_KEYS } from './support/keys.js';
 import { DataKeyRing } from '../src/privacy/data-keys.js';
@@ -13,12 +14,172 @@ import { DataKeyError } from '../src/privacy/field-cipher.js';
 const root = mkdtempSync(join(tmpdir(), 'filings-lowdb-'));
 let n = 0;
 const freshPath = () => join(root, `run-${++n}`, 'data', 'filings.json');
-const onDisk = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as { schemaVersion: number; filings: Record<string, { status: string; idempotencyKey: string }> };
+/** What a restart would read: the file, with the journal's complete lines applied over it. */
+function merged(path: string): { schemaVersion: number; filings: Record<string, unknown>; notices: Record<string, unknown> } {
+  const data = JSON.parse(readFileSync(path, 'utf8')) as { schemaVersion: number; filings: Record<string, unknown>; notices: Record<string, unknown> };
+  const journal = existsSync(`${path}.journal`) ? readFileSync(`${path}.journal`, 'utf8') : '';
+  for (const line of journal.split('\n').slice(0, -1)) {
+    const entry = JSON.parse(line) as { filings: Record<string, unknown>; notices: Record<string, unknown> };
+    Object.assign(data.filings, entry.filings);
+    Object.assign((data.notices ??= {}), entry.notices);
+  }
+  return data;
+}
+/** Everything the store keeps on disk, as text. */
+const textOnDisk = (path: string) => readFileSync(path, 'utf8') + (existsSync(`${path}.journal`) ? readFileSync(`${path}.journal`, 'utf8') : '');
+const onDisk = (path: string) => merged(path) as { schemaVersion: number; filings: Record<string, { status: string; idempotencyKey: string }> };
 const mode = (path: string) => statSync(path).mode & 0o777;
 
 after(() => rmSync(root, { recursive: true, force: true }));
 
 filingStoreContract('LowdbFilingStore', (options) => LowdbFilingStore.open({ ...options, keys: options?.keys ?? TEST_KEYS, path: freshPath() }));
+filingStoreContract('LowdbFilingStore folding its journal into the file at every write', (options) =>
+  LowdbFilingStore.open({ ...options, keys: options?.keys ?? TEST_KEYS, path: freshPath(), compactAtBytes: 1 }),
+);
+
+describe('LowdbFilingStore: the journal beside the file', () => {
+  const open: FilingStore[] = [];
+  const openAt = async (path: string, options: Partial<LowdbFilingStoreOptions> = {}) => {
+    const s = await LowdbFilingStore.open({ keys: TEST_KEYS, ...options, path });
+    open.push(s);
+    return s;
+  };
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+  const origin = { channel: 'webchat', conversation: { id: 'c-journal' } };
+  /** The disk as a crash would leave it: the file and the journal copied elsewhere while the store is still open. */
+  const crashCopy = (path: string, journal = readFileSync(`${path}.journal`)) => {
+    const copy = freshPath();
+    mkdirSync(join(copy, '..'), { recursive: true });
+    copyFileSync(path, copy);
+    writeFileSync(`${copy}.journal`, journal);
+    return copy;
+  };
+
+  /** A store with a filing approved (a notice claimed), a change of it, and another filing. */
+  async function history(path: string, options: Partial<LowdbFilingStoreOptions> = {}) {
+    const clock = manualClock('2026-11-24T02:00:00.000Z');
+    const store = await openAt(path, { now: clock.now, ...options });
+    const a = (await store.submit(aFiling({ origin, idempotencyKey: 'conv-j:a' }))).stored;
+    await store.setStatus(a.reference, 'EFFECTIVE', { actor: { kind: 'agency', name: 'desk' }, requestId: 'r-1' });
+    const [notice] = await store.claimNotices('w1', 10, 60_000);
+    const changed = (await store.submit(aFiling({ idempotencyKey: 'conv-j:change', replaces: a.reference }))).stored;
+    const b = (await store.submit(aFiling({ idempotencyKey: 'conv-j:b' }))).stored;
+    return { store, clock, a: (await store.get(a.reference))!, changed, b, notice: notice! };
+  }
+
+  it('writes a submit as one line in the journal, not the whole file; the file is left as it was', async () => {
+    const path = freshPath();
+    const store = await openAt(path);
+    const before = readFileSync(path, 'utf8');
+    const { stored } = await store.submit(aFiling());
+    expect(readFileSync(path, 'utf8')).to.equal(before);
+    const lines = readFileSync(`${path}.journal`, 'utf8').split('\n');
+    expect(lines).to.have.length(2); // one line and its newline
+    expect(Object.keys((JSON.parse(lines[0]!) as { filings: object }).filings)).to.deep.equal([stored.reference]);
+  });
+
+  it('after a crash (the journal never folded in) replays it: every filing, status, change, notice and idempotency key as acknowledged', async () => {
+    const path = freshPath();
+    const { clock, a, changed, b, notice } = await history(path);
+    expect(readFileSync(`${path}.journal`, 'utf8').split('\n').length).to.be.greaterThan(3);
+    const copy = crashCopy(path);
+    const after = await openAt(copy, { now: clock.now });
+    expect(await after.get(a.reference)).to.deep.equal(a);
+    expect(await after.get(changed.reference)).to.deep.equal(changed);
+    expect(await after.get(b.reference)).to.deep.equal(b);
+    expect(a).to.include({ status: 'CHANGED', replacedBy: changed.reference });
+    expect(await after.submit(aFiling({ idempotencyKey: 'conv-j:b' }))).to.deep.equal({ stored: b, created: false });
+    expect((await after.findByIdNumber('11010519491231002X')).map((f) => f.reference)).to.include(b.reference);
+    // The notice is still leased to w1 (not given to another) and w1 can settle it.
+    expect(await after.claimNotices('w2', 10, 60_000)).to.deep.equal([]);
+    expect(await after.markNoticeSent(notice.id, 'w1')).to.equal(true);
+  });
+
+  it('ignores a torn last line (a crash in the middle of an append), cuts it off, and appends cleanly after it', async () => {
+    const path = freshPath();
+    const { clock, a, b } = await history(path);
+    const whole = readFileSync(`${path}.journal`);
+    const torn = Buffer.concat([whole, Buffer.from('{"v":3,"filings":{"YD20261124-TORN00":{"reference":"YD2026')]);
+    const copy = crashCopy(path, torn);
+    const after = await openAt(copy, { now: clock.now });
+    expect(await after.get(b.reference)).to.deep.equal(b);
+    expect(statSync(`${copy}.journal`).size).to.equal(whole.length);
+    const c = (await after.submit(aFiling())).stored;
+    await after.close();
+    const again = await openAt(copy, { now: clock.now });
+    expect(await again.get(a.reference)).to.deep.equal(a);
+    expect(await again.get(c.reference)).to.deep.equal(c);
+  });
+
+  it('ignores a last line of zeros (a crash that left the file longer than what was written)', async () => {
+    const path = freshPath();
+    const { clock, b } = await history(path);
+    const copy = crashCopy(path, Buffer.concat([readFileSync(`${path}.journal`), Buffer.alloc(4096)]));
+    expect(await (await openAt(copy, { now: clock.now })).get(b.reference)).to.deep.equal(b);
+  });
+
+  it('refuses a journal damaged before its last line, naming the line and never its contents', async () => {
+    const path = freshPath();
+    const { store } = await history(path);
+    await store.submit(aFiling({ filing: { person: { name: '张三' } } }));
+    const lines = readFileSync(`${path}.journal`, 'utf8').split('\n');
+    lines[1] = lines[1]!.slice(0, 40);
+    const copy = crashCopy(path, Buffer.from(lines.join('\n')));
+    const err = (await LowdbFilingStore.open({ keys: TEST_KEYS, path: copy }).catch((e: unknown) => e)) as FilingStoreError;
+    expect(err.code).to.equal('UNREADABLE_FILE');
+    expect(err.message).to.include('line 2');
+    expect(err.message).to.not.include('张三');
+  });
+
+  it('folds the journal into the file once it is as large as compactAtBytes says; a reopened store sees everything', async () => {
+    const path = freshPath();
+    const { clock, a, b } = await history(path, { compactAtBytes: 6_000 });
+    const refs: string[] = [];
+    let folded = false;
+    const store = open[0]!;
+    for (let i = 0; i < 30; i++) {
+      refs.push((await store.submit(aFiling())).stored.reference);
+      if (statSync(`${path}.journal`).size === 0) folded = true;
+    }
+    expect(folded, 'the journal was emptied into the file').to.equal(true);
+    // Never much more than the file itself (or compactAtBytes): a line or so past the mark.
+    expect(statSync(`${path}.journal`).size).to.be.lessThan(Math.max(6_000, statSync(path).size) + 4_000);
+    const copy = crashCopy(path);
+    const after = await openAt(copy, { now: clock.now });
+    expect(await after.get(a.reference)).to.deep.equal(a);
+    expect(await after.get(b.reference)).to.deep.equal(b);
+    for (const ref of refs) expect(await after.get(ref), ref).to.not.equal(undefined);
+  });
+
+  it('a crash between writing the file and emptying the journal: replaying lines the file already holds changes nothing', async () => {
+    const path = freshPath();
+    const { store, clock, a, changed, b } = await history(path);
+    await store.setStatus(b.reference, 'REJECTED', { actor: { kind: 'agency' }, reason: '材料不全' });
+    const rejected = (await store.get(b.reference))!;
+    const journal = readFileSync(`${path}.journal`);
+    await store.close(); // folds the journal in
+    expect(statSync(`${path}.journal`).size).to.equal(0);
+    writeFileSync(`${path}.journal`, journal); // as if the journal had not been emptied
+    const after = await openAt(path, { now: clock.now });
+    expect(await after.get(a.reference)).to.deep.equal(a);
+    expect(await after.get(changed.reference)).to.deep.equal(changed);
+    expect(await after.get(b.reference)).to.deep.equal(rejected);
+  });
+
+  it('reseal() and close() leave everything in the file itself, the journal empty', async () => {
+    const path = freshPath();
+    const old = await LowdbFilingStore.open({ keys: DataKeyRing.fromText(OLD_TEST_DATA_KEY), path });
+    const { stored } = await old.submit(aFiling());
+    await old.close();
+    expect(statSync(`${path}.journal`).size).to.equal(0);
+    const rotated = await openAt(path, { keys: DataKeyRing.fromText(TEST_DATA_KEY, [OLD_TEST_DATA_KEY]) });
+    expect(await rotated.reseal()).to.equal(1);
+    expect(statSync(`${path}.journal`).size).to.equal(0);
+    expect((JSON.parse(readFileSync(path, 'utf8')) as { filings: Record<string, { keyId: string }> }).filings[stored.reference]!.keyId).to.equal(TEST_KEYS.current.id);
+  });
+});
 
 describe('LowdbFilingStore: the filings file', () => {
   const open: FilingStore[] = [];
@@ -46,7 +207,11 @@ describe('LowdbFilingStore: the filings file', () => {
     chmodSync(join(path, '..', '.filings.json.tmp'), 0o644);
     await store.submit(aFiling());
     expect(mode(path)).to.equal(0o600);
-    expect(readdirSync(join(path, '..'))).to.deep.equal(['filings.json']);
+    expect(mode(`${path}.journal`)).to.equal(0o600);
+    expect(readdirSync(join(path, '..')).filter((f) => f !== '.filings.json.tmp').sort()).to.deep.equal(['filings.json', 'filings.json.journal']);
+    await store.close(); // the journal folded into the file, written over the temporary file
+    expect(mode(path)).to.equal(0o600);
+    expect(readdirSync(join(path, '..')).sort()).to.deep.equal(['filings.json', 'filings.json.journal']);
   });
 
   it('writes 50 simultaneous submits into one valid file with 50 filings, none lost', async () => {
@@ -112,13 +277,13 @@ describe('LowdbFilingStore: the filings file', () => {
         },
       });
     type RawRecord = { filing: Record<string, unknown>; keyId: string; personIdHash: string };
-    const raw = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as { schemaVersion: number; filings: Record<string, RawRecord> };
+    const raw = (path: string) => merged(path) as { schemaVersion: number; filings: Record<string, RawRecord> };
 
     it('holds no ID number, phone, name or address in clear — one sealed envelope per filing, the key id and a keyed hash of the ID', async () => {
       const path = freshPath();
       const store = await openAt(path);
       const { stored } = await store.submit(personal());
-      const text = readFileSync(path, 'utf8');
+      const text = textOnDisk(path);
       for (const value of PERSONAL) expect(text, value).to.not.include(value);
       const record = raw(path).filings[stored.reference]!;
       expect(record.filing['$sealed']).to.match(/^enc1:[\w-]{8}:[\w-]+$/);
@@ -137,7 +302,7 @@ describe('LowdbFilingStore: the filings file', () => {
       mkdirSync(join(path, '..'), { recursive: true });
       writeFileSync(path, JSON.stringify({ schemaVersion: 1, filings: { [reference]: { ...old, reference } } }));
       const store = await openAt(path);
-      const text = readFileSync(path, 'utf8');
+      const text = textOnDisk(path);
       expect(raw(path).schemaVersion).to.equal(3);
       for (const value of PERSONAL) expect(text, value).to.not.include(value);
       expect((await store.get(reference))?.filing).to.deep.equal(old.filing);
@@ -160,7 +325,7 @@ describe('LowdbFilingStore: the filings file', () => {
       const origin = { channel: 'webchat', conversation: { id: 'conversation-secret-7' } };
       const { stored: withOrigin } = await store.submit({ ...personal(), origin });
       await store.setStatus(stored.reference, 'REJECTED', { actor: { kind: 'agency', name: 'staff' }, reason: '缺少材料：张三的转诊证明' });
-      const text = readFileSync(path, 'utf8');
+      const text = textOnDisk(path);
       expect(text).to.not.include('conversation-secret-7');
       expect(text).to.not.include('缺少材料');
       expect((await store.get(stored.reference))?.history).to.deep.equal([

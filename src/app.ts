@@ -245,7 +245,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const onTurnError = createTurnErrorHandler({ texts, logger, hotline: defaultProfile.hotline.value });
   const logic = (context: TurnContext) => bot.run(context);
 
-  const server = restify.createServer({ name: 'yidi-beian', handleUncaughtExceptions: false });
+  // restify's own lines (e.g. a value an async handler returned, logged in full) go through the app's logger, not to stdout.
+  const server = restify.createServer({ name: 'yidi-beian', handleUncaughtExceptions: false, log: logger.child({ component: 'restify' }) as unknown as restify.ServerOptions['log'] });
   limitHttpServer(server.server, config.http); // HTTP_*: timeouts and connection caps for every route
   server.use(restify.plugins.queryParser());
 

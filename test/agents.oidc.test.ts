@@ -30,6 +30,10 @@ describe('agent console: sign-in through OpenID Connect', function () {
     await server.stop();
     await provider.stop();
   });
+  afterEach(() => {
+    // restify logs, in full (the callback's code and state, the cookies), any value an async handler returns.
+    expect(server.lines.filter((l) => l['msg'] === 'Discarded returned value from async handler')).to.deep.equal([]);
+  });
 
   /** The browser's round trip: /agent/oidc/start → the provider → the callback on this server; its cookies kept. */
   async function signInThroughProvider(options: { dropStateCookie?: boolean } = {}): Promise<{ landing: string; agent: AgentClient }> {

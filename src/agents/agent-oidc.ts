@@ -56,7 +56,8 @@ export function registerAgentOidc(server: Server, options: AgentOidcOptions, dep
   const stateCookie = (req: Request, value: string, maxAge: number) =>
     // Lax, not Strict: the provider sends the browser back with a cross-site navigation, which must carry it.
     [`${STATE_COOKIE}=${value}`, 'Path=/agent/oidc', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAge}`, ...(deps.auth.isSecure(req) ? ['Secure'] : [])].join('; ');
-  const back = (res: Response, to: string, cookies: string[]) => res.sendRaw(303, '', { Location: to, 'Set-Cookie': cookies as unknown as string, 'Cache-Control': 'no-store' });
+  // Returns nothing: restify logs (in full, with the request's cookies) any value an async handler returns.
+  const back = (res: Response, to: string, cookies: string[]): void => void res.sendRaw(303, '', { Location: to, 'Set-Cookie': cookies as unknown as string, 'Cache-Control': 'no-store' });
 
   server.get('/agent/oidc/start', async (req: Request, res: Response) => {
     try {
@@ -90,7 +91,8 @@ export function registerAgentOidc(server: Server, options: AgentOidcOptions, dep
       const pendingRaw = state !== '' && cookiesOf(req).get(STATE_COOKIE) === state ? await deps.store.takePending(state) : undefined;
       if (!pendingRaw) {
         deps.audit('sign_in', { outcome: 'oidc_state', method: 'oidc' });
-        return back(res, '/agent/?signIn=failed', [clear]);
+        back(res, '/agent/?signIn=failed', [clear]);
+        return;
       }
       const pending = JSON.parse(pendingRaw) as { nonce: string; verifier: string };
       let claims;
@@ -100,14 +102,16 @@ export function registerAgentOidc(server: Server, options: AgentOidcOptions, dep
       } catch (err) {
         deps.audit('sign_in', { outcome: 'oidc_refused', method: 'oidc' });
         deps.onError(err);
-        return back(res, '/agent/?signIn=failed', [clear]);
+        back(res, '/agent/?signIn=failed', [clear]);
+        return;
       }
       const claimed = claims?.[options.accountClaim];
       const account = typeof claimed === 'string' ? deps.accounts.get(claimed.trim().toLowerCase()) : undefined;
       if (!account) {
         // Someone the provider knows, but not an agent here: never logged as named (it may be anyone's).
         deps.audit('sign_in', { outcome: 'unknown_account', method: 'oidc' });
-        return back(res, '/agent/?signIn=failed', [clear]);
+        back(res, '/agent/?signIn=failed', [clear]);
+        return;
       }
       const { cookie } = await deps.auth.openSession(req, account, 'oidc');
       back(res, '/agent/', [clear, cookie]);

@@ -176,6 +176,38 @@ describe('agent console: sessions shared by two instances on one Redis', () => {
   });
 });
 
+for (const place of ['memory', 'Redis'] as const) {
+  describe(`agent console: a burst of guesses at once (${place})`, () => {
+    const redis = new SharedRedis('agents-burst');
+    after(() => redis.cleanUp());
+
+    it('14 wrong passwords at once for one account: no more than the limit are checked, and the right password sent with them after the 14 is refused', async () => {
+      const env = { ...(await agentAccountsEnv()), AGENT_LOCKOUT_ATTEMPTS: '5', AGENT_LOCKOUT_SECONDS: '600', ...(place === 'Redis' ? { REDIS_URL, REDIS_KEY_PREFIX: redis.prefix } : {}) };
+      const server = await startAppServer(env);
+      try {
+        let received = 0;
+        let allReceived!: () => void;
+        const fourteen = new Promise<void>((resolve) => (allReceived = resolve));
+        server.app.server.server.on('request', () => ++received === 14 && allReceived());
+        const guesses = Array.from({ length: 14 }, (_, i) => new AgentClient(server.base).signIn({ id: AGENTS.wang.id, password: `guess ${i}` }));
+        await fourteen;
+        const rightClient = new AgentClient(server.base);
+        const right = rightClient.signIn(AGENTS.wang);
+        const statuses = (await Promise.all(guesses)).map((a) => a.status);
+        const checked = audits(server).filter((l) => l['outcome'] === 'wrong_password').length;
+        expect(checked, `passwords checked (answers: ${statuses.join(',')})`).to.be.at.most(5);
+        expect(statuses.filter((s) => s === 401).length, 'wrong passwords answered as wrong (not locked)').to.equal(4);
+        expect((await right).status, 'the right password in the burst, after the limit').to.equal(429);
+        expect(rightClient.cookie).to.equal(undefined);
+        expect((await new AgentClient(server.base).signIn(AGENTS.wang)).status, 'and afterwards, while locked').to.equal(429);
+        expect((await new AgentClient(server.base).signIn(AGENTS.li)).status, 'another account').to.equal(200);
+      } finally {
+        await server.stop();
+      }
+    });
+  });
+}
+
 describe('agent console: accounts configuration', () => {
   it('a malformed AGENT_ACCOUNTS entry stops start-up naming the entry, never echoing it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'agents-config-'));

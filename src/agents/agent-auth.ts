@@ -200,15 +200,24 @@ export class AgentAuth {
         this.options.onSignIn?.('locked');
         throw locked(lockedMs);
       }
+      // The attempt is taken (one atomic increment) before the slow password check, so that of many
+      // attempts at once no more than the limit are ever checked; the rest find the count full.
+      const count = await store.failed(accountName, lockout.windowMs);
+      if (count > lockout.attempts) {
+        // Over the limit: another attempt at the same moment took the last one (and locks the account when wrong).
+        const lockedNow = (await store.lockedFor(accountName)) || lockout.lockMs;
+        audit('sign_in', { ...who, outcome: 'locked', seconds: Math.ceil(lockedNow / 1000) });
+        this.options.onSignIn?.('locked');
+        throw locked(lockedNow);
+      }
       // Unknown accounts take as long as known ones, and count towards a lockout the same way.
       // An account that signs in through the organisation's provider (oidc) has no password here.
       const matches = await verifyPassword(password, account && isPasswordHash(account.passwordHash) ? account.passwordHash : UNMATCHABLE_HASH);
       if (!account || !matches) {
-        const count = await store.failed(accountName, lockout.windowMs);
         this.options.onSignIn?.('wrong');
         if (count >= lockout.attempts) {
+          // The full count stays for the lock's time, so that attempts at the same moment are refused too.
           await store.lock(accountName, lockout.lockMs);
-          await store.clearFailures(accountName);
           audit('sign_in', { ...who, outcome: account ? 'wrong_password' : 'unknown_account' });
           audit('lockout', { ...who, seconds: Math.ceil(lockout.lockMs / 1000) });
           throw locked(lockout.lockMs);

@@ -22,9 +22,12 @@ export interface AgentSessionStore {
   /** The session under `token`, its idle time restarted (sliding); undefined when unknown or expired. */
   use(token: string, idleMs: number): Promise<StoredSession | undefined>;
   remove(token: string): Promise<void>;
-  /** Counts one failed sign-in for `account` within `windowMs`; returns how many there were in the window. */
+  /**
+   * Counts one sign-in attempt for `account` within `windowMs`, in one atomic step before the password is
+   * checked; returns how many there were in the window (attempts at the same moment get different counts).
+   */
   failed(account: string, windowMs: number): Promise<number>;
-  /** Locks `account` for `lockMs` (sign-in refused, even with the right password). */
+  /** Locks `account` for `lockMs` (sign-in refused, even with the right password); its attempt count stays as long. */
   lock(account: string, lockMs: number): Promise<void>;
   /** How long `account` stays locked (ms); 0 when it is not. */
   lockedFor(account: string): Promise<number>;
@@ -101,6 +104,8 @@ export class MemoryAgentSessionStore implements AgentSessionStore {
 
   async lock(account: string, lockMs: number): Promise<void> {
     this.locks.set(digest(account), this.now() + lockMs);
+    const failures = this.failures.get(digest(account));
+    if (failures) failures.until = this.now() + lockMs;
   }
 
   async lockedFor(account: string): Promise<number> {
@@ -184,15 +189,19 @@ export class RedisAgentSessionStore implements AgentSessionStore {
   async failed(account: string, windowMs: number): Promise<number> {
     return this.run('agent sign-in failures', async () => {
       const key = this.key('failures', digest(account));
-      const count = await this.client.incr(key);
-      if (count === 1) await this.client.pexpire(key, windowMs);
-      return count;
+      // The window starts with the first attempt; both commands in one transaction (never a count without expiry).
+      const replies = await this.client.multi().set(key, '0', 'PX', windowMs, 'NX').incr(key).exec();
+      const error = replies?.find(([err]) => err)?.[0];
+      if (!replies || error) throw error ?? new Error('agent sign-in failures: transaction aborted');
+      return Number(replies[1]![1]);
     });
   }
 
   async lock(account: string, lockMs: number): Promise<void> {
     await this.run('agent lockout', async () => {
+      // Two keys (two slots on a Cluster): two commands.
       await this.client.set(this.key('locked', digest(account)), '1', 'PX', lockMs);
+      await this.client.pexpire(this.key('failures', digest(account)), lockMs);
     });
   }
 

@@ -11,6 +11,8 @@ import { durationText } from './content/natural.js';
 import { createFilingStore, type FilingStore } from './filings/index.js';
 import { createStateStorage, type StateStorage } from './state/state-storage.js';
 import { SealedStorage } from './state/sealed-storage.js';
+import { MemoryTurnLock } from './state/memory-turn-lock.js';
+import { RedisTurnLock } from './state/redis-turn-lock.js';
 import { dataKeyRingFor, LOCAL_KEY_FILE, type DataKeyRing } from './privacy/data-keys.js';
 import { FieldCipher } from './privacy/field-cipher.js';
 import { FilingBot } from './bot/filing-bot.js';
@@ -371,6 +373,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       api: agents.api,
       audit: agents.audit,
       calls: state.client ? new RedisCallStore(state.client, { prefix: `${config.state.keyPrefix}hotline:`, ttlMs: callTtlMs }) : new MemoryCallStore(callTtlMs),
+      // A call's requests one at a time (its own lock, apart from the conversation's turn lock each turn takes inside).
+      callLock: state.client ? new RedisTurnLock(state.client, { prefix: `${config.state.keyPrefix}hotline:lock:`, lockTtlMs: config.turns.lockTtlMs }) : new MemoryTurnLock(),
+      callLockWaitMs: config.turns.maxWaitMs,
       texts,
       answersOf: (context) => bot.answersOf(context),
       filingUnderWay: (context) => bot.filingUnderWay(context),

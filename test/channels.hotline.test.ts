@@ -36,6 +36,24 @@ const TO_SUMMARY: Array<[answer: string, next: string]> = [
   ['上海市第六人民医院', 'review.confirm'],
 ];
 
+/**
+ * Two quick clicks on one call: two answers posted at once (the last question before the outcome, and going
+ * on past the outcome) and then the "script read" tick. The calls' record keeps what each turn wrote: the
+ * outcome script told by the first is not overwritten by the second's copy of the call read before it.
+ */
+async function twoClicksAtOnce(agent: AgentClient, other: AgentClient = agent): Promise<void> {
+  const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+  for (const [answer] of TO_SUMMARY.slice(0, 9)) expect((await agent.call('POST', `calls/${call}/say`, { text: answer })).status, answer).to.equal(200);
+  const [first, second] = await Promise.all([agent.call('POST', `calls/${call}/say`, { text: '没有，自己去' }), other.call('POST', `calls/${call}/say`, { text: '我已了解，继续' })]);
+  expect([first.status, second.status]).to.deep.equal([200, 200]);
+  const again = await agent.call('GET', `calls/${call}`);
+  expect(again.json['question']['promptId'], 'both answers taken').to.equal('details.scheme');
+  expect(again.json['script']?.['outcome'], 'the outcome script the first turn told is kept').to.equal('TMP_OTHER');
+  expect((await agent.call('POST', `calls/${call}/script-read`)).status).to.equal(200);
+  const listed = (await agent.call('GET', 'calls')).json['calls'].find((c: { id: string }) => c.id === call);
+  expect(listed['waiting']).to.equal('details.scheme');
+}
+
 describe('hotline: a guided call (HTTP)', () => {
   let server: AppServer;
   let agent: AgentClient;
@@ -214,6 +232,10 @@ describe('hotline: a guided call (HTTP)', () => {
     expect(await (await fetch(`${server.base}/metrics`)).text()).to.match(/guided_calls_total\{outcome="no_filing"\} 1/);
   });
 
+  it('two answers for one call posted at once (two quick clicks): they run one after the other and neither write is lost', async () => {
+    for (let round = 0; round < 3; round++) await twoClicksAtOnce(agent);
+  });
+
   it('an unknown call is 404; bad input is 400', async () => {
     expect((await agent.call('GET', 'calls/00000000-0000-0000-0000-000000000000')).status).to.equal(404);
     const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
@@ -255,5 +277,12 @@ describe('hotline: a guided call across two instances on one Redis', () => {
     const li = new AgentClient(two.base);
     await li.signIn(AGENTS.li);
     expect((await li.call('POST', `calls/${call}/say`, { text: '同意' })).status).to.equal(403);
+  });
+
+  it('two answers for one call posted at once, one on each instance: neither write is lost', async () => {
+    const onOne = new AgentClient(one.base);
+    await onOne.signIn(AGENTS.wang);
+    const onTwo = Object.assign(new AgentClient(two.base), { cookie: onOne.cookie, csrf: onOne.csrf });
+    for (let round = 0; round < 3; round++) await twoClicksAtOnce(onOne, onTwo);
   });
 });

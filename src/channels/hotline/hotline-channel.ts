@@ -13,6 +13,7 @@ import type { Channel, ChannelBot } from '../channel.js';
 import { HotlineAdapter, type CallInput } from './hotline-adapter.js';
 import { callScreen, filingOf, scriptOf, type CallAnswer, type CallScreen } from './call-screen.js';
 import type { CallRecord, CallStore, GuidedCallOutcome } from './call-store.js';
+import type { TurnLock } from '../../state/turn-lock.js';
 
 /**
  * The hotline's guided call, a channel on the channel contract: a 12393 agent follows the same dialogs as a
@@ -29,7 +30,9 @@ import type { CallRecord, CallStore, GuidedCallOutcome } from './call-store.js';
  *   POST /agent/api/calls/:call/script-read     the outcome script was read to the caller (agent and time kept)
  *   POST /agent/api/calls/:call/pause | resume | end
  *
- * Only the agent who started a call may use it (403 for anyone else).
+ * Only the agent who started a call may use it (403 for anyone else). A call's requests that change it run one
+ * at a time (`callLock`, across instances), each reading the record afresh: two quick clicks never lose a write;
+ * one that waits too long is answered 409 (busy, send it again).
  */
 export const HOTLINE_CAPABILITIES: ChannelCapabilities = { buttons: true, cards: false, markdown: false, typing: false, proactive: false, spoken: true };
 
@@ -37,6 +40,10 @@ export interface HotlineChannelOptions {
   api: AgentApi;
   audit: AgentAudit;
   calls: CallStore;
+  /** Serialises the changing requests of one call (keyed `hotline-call/<id>`; not the conversation's own turn lock, which each turn takes inside). */
+  callLock: TurnLock;
+  /** How long a request waits behind another of the same call. Default 5000 ms. */
+  callLockWaitMs?: number;
   texts: Texts;
   /** Every answer of the filing under way, read after a turn (FilingBot.answersOf). */
   answersOf(context: TurnContext): Promise<Array<{ id: string; label: string | undefined; value: string; editable: boolean }>>;
@@ -75,6 +82,21 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
           throw new HttpError(403, 'Forbidden', "another agent's call: only the agent who started it may continue it");
         }
         return record;
+      };
+      /**
+       * Runs `change` holding the call (its requests one at a time, on any instance), with the record read
+       * afresh under the lock: what an earlier request wrote is never overwritten by a stale copy.
+       */
+      const withCall = async <T>(req: Request, agent: SignedInAgent, change: (record: CallRecord) => Promise<T>): Promise<T> => {
+        const id = String((req.params as Record<string, unknown>)['call'] ?? '');
+        if (!CALL_ID.test(id)) throw new HttpError(404, 'NotFound', 'no such call');
+        const lease = await options.callLock.acquire(`hotline-call/${id}`, { maxWaitMs: options.callLockWaitMs ?? 5000 });
+        if (!lease) throw new HttpError(409, 'BadArgument', 'the call is busy with another request: send it again');
+        try {
+          return await change(await ownCall(req, agent));
+        } finally {
+          await lease.release();
+        }
       };
       const active = (record: CallRecord) => {
         if (record.status !== 'active') throw new HttpError(409, 'BadArgument', `the call is ${record.status}: ${record.status === 'paused' ? 'resume it first' : 'start a new one'}`);
@@ -151,41 +173,45 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
       });
 
       api.get('calls/:call', async (req: Request, res: Response, agent: SignedInAgent) => {
-        const record = await ownCall(req, agent);
-        if (record.status !== 'active') {
-          sendJson(res, 200, callScreen({ record, sent: [], answers: [], texts, scriptGate: UNDERSTOOD.id }));
-          return;
-        }
-        sendJson(res, 200, await turn(record, agent, { kind: 'open' }));
+        await withCall(req, agent, async (record) => {
+          if (record.status !== 'active') {
+            sendJson(res, 200, callScreen({ record, sent: [], answers: [], texts, scriptGate: UNDERSTOOD.id }));
+            return;
+          }
+          sendJson(res, 200, await turn(record, agent, { kind: 'open' }));
+        });
       });
 
       api.post('calls/:call/say', async (req: Request, res: Response, agent: SignedInAgent) => {
-        const record = await ownCall(req, agent);
-        active(record);
-        const body = (await readJsonBody(req, 16 * 1024)) as { text?: unknown } | undefined;
-        const text = typeof body?.text === 'string' ? body.text.trim() : '';
-        if (text === '' || text.length > MAX_TEXT) throw new HttpError(400, 'BadArgument', `text must be 1 to ${MAX_TEXT} characters`);
-        sendJson(res, 200, await turn(record, agent, { kind: 'text', text }));
+        await withCall(req, agent, async (record) => {
+          active(record);
+          const body = (await readJsonBody(req, 16 * 1024)) as { text?: unknown } | undefined;
+          const text = typeof body?.text === 'string' ? body.text.trim() : '';
+          if (text === '' || text.length > MAX_TEXT) throw new HttpError(400, 'BadArgument', `text must be 1 to ${MAX_TEXT} characters`);
+          sendJson(res, 200, await turn(record, agent, { kind: 'text', text }));
+        });
       });
 
       api.post('calls/:call/edit', async (req: Request, res: Response, agent: SignedInAgent) => {
-        const record = await ownCall(req, agent);
-        active(record);
-        const body = (await readJsonBody(req, 4096)) as { question?: unknown } | undefined;
-        const questionId = typeof body?.question === 'string' ? body.question : '';
-        if (!QUESTION_ID.test(questionId)) throw new HttpError(400, 'BadArgument', 'question must be a promptId');
-        audit('call_edit', { agent: agent.id, call: record.id, prompt: questionId });
-        sendJson(res, 200, await turn(record, agent, { kind: 'edit', questionId }));
+        await withCall(req, agent, async (record) => {
+          active(record);
+          const body = (await readJsonBody(req, 4096)) as { question?: unknown } | undefined;
+          const questionId = typeof body?.question === 'string' ? body.question : '';
+          if (!QUESTION_ID.test(questionId)) throw new HttpError(400, 'BadArgument', 'question must be a promptId');
+          audit('call_edit', { agent: agent.id, call: record.id, prompt: questionId });
+          sendJson(res, 200, await turn(record, agent, { kind: 'edit', questionId }));
+        });
       });
 
       api.post('calls/:call/script-read', async (req: Request, res: Response, agent: SignedInAgent) => {
-        const record = await ownCall(req, agent);
-        active(record);
-        if (!record.script) throw new HttpError(409, 'BadArgument', 'no outcome has been told in this call yet');
-        record.script.read = { agent: agent.id, at: now().toISOString() };
-        await calls.put(record);
-        audit('call_script_read', { agent: agent.id, call: record.id, category: record.script.outcome });
-        sendJson(res, 200, { script: record.script });
+        await withCall(req, agent, async (record) => {
+          active(record);
+          if (!record.script) throw new HttpError(409, 'BadArgument', 'no outcome has been told in this call yet');
+          record.script.read = { agent: agent.id, at: now().toISOString() };
+          await calls.put(record);
+          audit('call_script_read', { agent: agent.id, call: record.id, category: record.script.outcome });
+          sendJson(res, 200, { script: record.script });
+        });
       });
 
       for (const [action, from, to] of [
@@ -193,29 +219,31 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
         ['resume', 'paused', 'active'],
       ] as const) {
         api.post(`calls/:call/${action}`, async (req: Request, res: Response, agent: SignedInAgent) => {
-          const record = await ownCall(req, agent);
-          if (record.status !== from) throw new HttpError(409, 'BadArgument', `the call is ${record.status}`);
-          record.status = to;
-          audit(`call_${action}`, { agent: agent.id, call: record.id });
-          if (to === 'active') {
-            sendJson(res, 200, await turn(record, agent, { kind: 'open' }));
-          } else {
-            record.updatedAt = now().toISOString();
-            await calls.put(record);
-            sendJson(res, 200, callScreen({ record, sent: [], answers: [], texts, scriptGate: UNDERSTOOD.id }));
-          }
+          await withCall(req, agent, async (record) => {
+            if (record.status !== from) throw new HttpError(409, 'BadArgument', `the call is ${record.status}`);
+            record.status = to;
+            audit(`call_${action}`, { agent: agent.id, call: record.id });
+            if (to === 'active') {
+              sendJson(res, 200, await turn(record, agent, { kind: 'open' }));
+            } else {
+              record.updatedAt = now().toISOString();
+              await calls.put(record);
+              sendJson(res, 200, callScreen({ record, sent: [], answers: [], texts, scriptGate: UNDERSTOOD.id }));
+            }
+          });
         });
       }
 
       api.post('calls/:call/end', async (req: Request, res: Response, agent: SignedInAgent) => {
-        const record = await ownCall(req, agent);
-        if (record.status === 'ended') throw new HttpError(409, 'BadArgument', 'the call has ended');
-        record.status = 'ended';
-        record.updatedAt = now().toISOString();
-        finish(record, record.filing ? 'submitted' : record.consent?.given === false ? 'declined' : record.script && !(CATEGORY_IDS as readonly string[]).includes(record.script.outcome) ? 'no_filing' : 'abandoned');
-        await calls.put(record);
-        audit('call_end', { agent: agent.id, call: record.id, outcome: record.outcome });
-        sendJson(res, 200, callScreen({ record, sent: [], answers: [], texts, scriptGate: UNDERSTOOD.id }));
+        await withCall(req, agent, async (record) => {
+          if (record.status === 'ended') throw new HttpError(409, 'BadArgument', 'the call has ended');
+          record.status = 'ended';
+          record.updatedAt = now().toISOString();
+          finish(record, record.filing ? 'submitted' : record.consent?.given === false ? 'declined' : record.script && !(CATEGORY_IDS as readonly string[]).includes(record.script.outcome) ? 'no_filing' : 'abandoned');
+          await calls.put(record);
+          audit('call_end', { agent: agent.id, call: record.id, outcome: record.outcome });
+          sendJson(res, 200, callScreen({ record, sent: [], answers: [], texts, scriptGate: UNDERSTOOD.id }));
+        });
       });
       return adapter;
     },

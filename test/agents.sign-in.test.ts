@@ -10,6 +10,8 @@ import { startAppServer, type AppServer } from './support/app-server.js';
 import { AgentClient, AGENTS, agentAccountsEnv } from './support/agents.js';
 import { REDIS_URL, SharedRedis } from './support/redis.js';
 import { TEST_DATA_KEY } from './support/keys.js';
+import { TestAdapter, TurnContext } from 'botbuilder';
+import { DialogContext, DialogContextError, DialogSet } from 'botbuilder-dialogs';
 
 /**
  * Agents' sign-in to the console over HTTP on the real app server: 401 without a session, the session
@@ -207,6 +209,47 @@ for (const place of ['memory', 'Redis'] as const) {
     });
   });
 }
+
+describe('agent console: a request that fails logs nothing a caller said', () => {
+  /** What a caller said, as a dialog's state quotes it (in a prompt, in the step values). */
+  const SAID = 'my name is Zhao Tiezhu of 88 Xingfu Road';
+  const dialogError = (): Error => {
+    const turn = new TurnContext(new TestAdapter(), { type: 'message', text: SAID });
+    const dc = new DialogContext(new DialogSet(), turn, { dialogStack: [{ id: 'details.steps', state: { options: { prompt: `You said: ${SAID}` }, values: { heard: SAID } } }] });
+    return new DialogContextError(new Error('filing store write failed'), dc);
+  };
+  let server: AppServer;
+  before(async () => {
+    server = await startAppServer(await agentAccountsEnv());
+    // Errors out of a guided call's turn, as a route under /agent/api/ may meet them: the dialog's error itself,
+    // or inside another error (its cause, one of its fields).
+    server.app.agents.api.get('fails/top', async () => {
+      throw dialogError();
+    });
+    server.app.agents.api.get('fails/cause', async () => {
+      throw new Error('call turn failed', { cause: dialogError() });
+    });
+    server.app.agents.api.get('fails/field', async () => {
+      throw Object.assign(new Error('call turn failed'), { turn: dialogError() });
+    });
+  });
+  after(() => server.stop());
+
+  for (const how of ['top', 'cause', 'field']) {
+    it(`the dialog's error ${how === 'top' ? 'itself' : `as the ${how} of another`}: 500, logged with the dialog's id, never its state`, async () => {
+      const client = new AgentClient(server.base);
+      await client.signIn(AGENTS.wang);
+      const before = server.lines.length;
+      const r = await client.call('GET', `fails/${how}`);
+      expect(r.status).to.equal(500);
+      const logged = server.lines.slice(before).filter((l) => l['msg'] === 'agent console request failed');
+      expect(logged, 'the failure is logged').to.have.length(1);
+      const text = JSON.stringify(logged);
+      expect(text).to.include('filing store write failed').and.include('details.steps');
+      expect(text).not.to.include('Zhao').and.not.to.include('Xingfu');
+    });
+  }
+});
 
 describe('agent console: accounts configuration', () => {
   it('a malformed AGENT_ACCOUNTS entry stops start-up naming the entry, never echoing it', () => {

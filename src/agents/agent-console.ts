@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../ops/logger.js';
+import { redactDeep } from '../ops/redact.js';
 import { queryValue } from '../channels/http.js';
 import { StaticAssets, type AssetSpec } from '../channels/web/assets.js';
 import { contentSecurityPolicy, escapeHtml, PERMISSIONS_POLICY } from '../channels/web/page.js';
@@ -62,7 +63,8 @@ export function registerAgentConsole(server: Server, options: AgentConsoleOption
     lockout: { attempts: options.lockout.attempts, windowMs: options.lockout.seconds * 1000, lockMs: options.lockout.seconds * 1000 },
     trustProxy: options.trustProxy,
     onSignIn: (outcome) => signIns.inc({ outcome }),
-    onError: (err) => options.logger.error({ err }, 'agent console request failed'),
+    // Cleaned here too (the app's logger cleans again): an error out of a guided call's dialogs may carry what the caller said.
+    onError: (err) => options.logger.error({ err: redactDeep(err) }, 'agent console request failed'),
     ...(options.now ? { now: options.now } : {}),
   });
   new Gauge({
@@ -82,7 +84,7 @@ export function registerAgentConsole(server: Server, options: AgentConsoleOption
   server.post('/agent/api/sign-out', async (req: Request, res: Response) => auth.signOut(req, res));
   server.get('/agent/api/me', async (req: Request, res: Response) => auth.me(req, res));
   if (options.oidc) {
-    registerAgentOidc(server, options.oidc, { auth, accounts: options.accounts, store: options.store, audit, onError: (err) => options.logger.warn({ err }, 'agent sign-in through OpenID Connect failed') });
+    registerAgentOidc(server, options.oidc, { auth, accounts: options.accounts, store: options.store, audit, onError: (err) => options.logger.warn({ err: redactDeep(err) }, 'agent sign-in through OpenID Connect failed') });
   }
   registerConsolePage(server, options);
   return { auth, api: agentApi(server, auth), audit };

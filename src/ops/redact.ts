@@ -9,6 +9,7 @@
  *
  * Nothing here imports pino, so the same functions can clean anything else that leaves the process.
  */
+import { unwrapDialogError } from './dialog-error.js';
 
 export const REDACTED = '[REDACTED]';
 export const MASKED_ID = '[ID]';
@@ -92,7 +93,9 @@ const MAX_DEPTH = 10;
 
 /**
  * A copy of `value` with sensitive fields replaced and free text masked. Errors become plain
- * objects `{ type, message, stack, ...ownFields }` (all cleaned), cycles become "[Circular]".
+ * objects `{ type, message, stack, ...ownFields }` (all cleaned), cycles become "[Circular]". An error out
+ * of a dialog (a DialogContextError, at any depth: an error's cause or field) becomes the original error
+ * and the dialog's id, never the dialog stack with its state (which quotes what the person said).
  */
 export function redactDeep(value: unknown): unknown {
   return walk(value, 0, new WeakSet());
@@ -118,6 +121,11 @@ function walk(value: unknown, depth: number, seen: WeakSet<object>): unknown {
   seen.add(value);
   try {
     if (Array.isArray(value)) return value.map((v) => walk(v, depth + 1, seen));
+    const { error, dialog } = unwrapDialogError(value);
+    if (error !== value) {
+      const cleaned = walk(error, depth + 1, seen);
+      return dialog !== undefined && cleaned && typeof cleaned === 'object' && !Array.isArray(cleaned) ? { ...cleaned, dialog } : cleaned;
+    }
     if (value instanceof Error) return cleanError(value, depth, seen);
     if (value instanceof Map) return walk(Object.fromEntries(value), depth, seen);
     if (value instanceof Set) return walk([...value], depth, seen);

@@ -38,20 +38,22 @@ const TO_SUMMARY: Array<[answer: string, next: string]> = [
 
 /**
  * Two quick clicks on one call: two answers posted at once (the last question before the outcome, and going
- * on past the outcome) and then the "script read" tick. The calls' record keeps what each turn wrote: the
- * outcome script told by the first is not overwritten by the second's copy of the call read before it.
+ * on past the outcome) and then the "script read" tick. The call's record keeps what each turn wrote: the
+ * outcome script told by one is not overwritten by the other's copy of the call read before it.
  */
 async function twoClicksAtOnce(agent: AgentClient, other: AgentClient = agent): Promise<void> {
   const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
   for (const [answer] of TO_SUMMARY.slice(0, 9)) expect((await agent.call('POST', `calls/${call}/say`, { text: answer })).status, answer).to.equal(200);
   const [first, second] = await Promise.all([agent.call('POST', `calls/${call}/say`, { text: '没有，自己去' }), other.call('POST', `calls/${call}/say`, { text: '我已了解，继续' })]);
   expect([first.status, second.status]).to.deep.equal([200, 200]);
+  // Whichever ran first (the second answer to the question before the outcome is asked again), the outcome
+  // script was told in one of them and must stay in the call, and the list says where the call waits.
   const again = await agent.call('GET', `calls/${call}`);
-  expect(again.json['question']['promptId'], 'both answers taken').to.equal('details.scheme');
-  expect(again.json['script']?.['outcome'], 'the outcome script the first turn told is kept').to.equal('TMP_OTHER');
+  expect(again.json['question']['promptId']).to.be.oneOf(['details.scheme', 'outcome.understood']);
+  expect(again.json['script']?.['outcome'], 'the outcome script one turn told is kept').to.equal('TMP_OTHER');
   expect((await agent.call('POST', `calls/${call}/script-read`)).status).to.equal(200);
   const listed = (await agent.call('GET', 'calls')).json['calls'].find((c: { id: string }) => c.id === call);
-  expect(listed['waiting']).to.equal('details.scheme');
+  expect(listed['waiting']).to.equal(again.json['question']['promptId']);
 }
 
 describe('hotline: a guided call (HTTP)', () => {

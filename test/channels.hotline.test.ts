@@ -77,6 +77,9 @@ describe('hotline: a guided call (HTTP)', () => {
     const call = start.json['call']['id'] as string;
     expect(start.json['question']).to.include({ promptId: 'menu.main', spoken: zh('spoken.prompts.menu.main') });
     expect(start.json['question']['choices']).to.include(zh('prompts.menu.main.choices.FILE'));
+    // The call opens with the hotline's own words to the caller, not the chat's welcome (which names typed commands).
+    expect(start.json['said']).to.deep.equal([{ text: zh('spoken.opening'), kind: 'said' }]);
+    expect(JSON.stringify(start.json)).not.to.include('English').and.not.to.include('帮助');
 
     let screen: Record<string, any> = start.json;
     for (const [answer, next] of TO_SUMMARY) {
@@ -205,6 +208,8 @@ describe('hotline: a guided call (HTTP)', () => {
     const start = await agent.call('POST', 'calls', { locale: 'en-US' });
     expect(start.json['call']['locale']).to.equal('en-US');
     expect(start.json['question']['spoken']).to.equal(en('spoken.prompts.menu.main'));
+    expect(start.json['said']).to.deep.equal([{ text: en('spoken.opening'), kind: 'said' }]);
+    expect(JSON.stringify(start.json)).not.to.include('中文').and.not.to.include('"help"');
     const call = start.json['call']['id'] as string;
     await agent.call('POST', `calls/${call}/say`, { text: en('prompts.menu.main.choices.FILE') });
     const filer = await agent.call('POST', `calls/${call}/say`, { text: "it's for me" });

@@ -85,7 +85,8 @@ export class FilingBot extends ActivityHandler {
       if (others.length > 0) {
         const kit = await TurnKit.load(context, this.deps);
         if (!kit.state.active) {
-          await kit.say(kit.t('messages.welcome'));
+          // A guided call opens with what the agent says to the caller (the chat's welcome names typed commands).
+          await kit.say(kit.t(kit.capabilities.spoken ? 'spoken.opening' : 'messages.welcome'));
           await this.runDialogs(context);
         } else {
           // The chat was opened again mid-filing: say where we are and ask the waiting question again.

@@ -54,6 +54,7 @@ async function twoClicksAtOnce(agent: AgentClient, other: AgentClient = agent): 
   expect((await agent.call('POST', `calls/${call}/script-read`)).status).to.equal(200);
   const listed = (await agent.call('GET', 'calls')).json['calls'].find((c: { id: string }) => c.id === call);
   expect(listed['waiting']).to.equal(again.json['question']['promptId']);
+  expect(listed['waitingLabel'], 'named in the call\'s language').to.equal(texts.t('zh-CN', listed['waiting'] === 'outcome.understood' ? 'console.call.answerLabels.outcome.understood' : 'labels.details.scheme'));
 }
 
 describe('hotline: a guided call (HTTP)', () => {
@@ -274,7 +275,7 @@ describe('hotline: a guided call across two instances on one Redis', () => {
     for (const text of ['办理异地就医备案', '为本人办理', '日照']) await onOne.call('POST', `calls/${call}/say`, { text });
     await onOne.call('POST', `calls/${call}/pause`);
     const listed = (await onTwo.call('GET', 'calls')).json['calls'].find((c: { id: string }) => c.id === call);
-    expect(listed).to.include({ status: 'paused', waiting: 'situation.treatmentPlace' });
+    expect(listed).to.include({ status: 'paused', waiting: 'situation.treatmentPlace', waitingLabel: zh('labels.situation.treatmentPlace') });
     const resumed = await onTwo.call('POST', `calls/${call}/resume`);
     expect(resumed.json['question']['promptId']).to.equal('situation.treatmentPlace');
     expect(resumed.json['answers'].map((a: { id: string }) => a.id)).to.deep.equal(['situation.filerMode', 'situation.insuredPlace']);

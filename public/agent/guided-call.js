@@ -94,7 +94,7 @@
       if (open.length === 0) list.append(el('li', { text: t('noOpen') }));
       open.forEach(function (c) {
         list.append(el('li', {}, [
-          el('span', { text: t('startedAt', { time: time(c.startedAt) }) + ' · ' + t('status.' + c.status) + ' ' }),
+          el('span', { text: t('startedAt', { time: time(c.startedAt) }) + ' · ' + t('status.' + c.status) + (c.waitingLabel ? ' · ' + t('waitingAt', { question: c.waitingLabel }) : '') + ' ' }),
           el('button', { type: 'button', class: 'resume', 'data-call': c.id, text: t('resume'), onclick: function () {
             screen = { call: c };
             if (c.status === 'paused') act('calls/' + c.id + '/resume');

@@ -96,6 +96,8 @@ describe('the hotline console, end to end in a real browser: sign-in, lockout an
     await waitPrompt('situation.intake');
     await page.reload();
     await page.waitForSelector('#open-calls .resume');
+    // The list says which question the call waits at.
+    expect(await page.textContent('#open-calls')).to.include(zh('console.call.waitingAt', { question: zh('labels.situation.intake') }));
     await page.click('#open-calls .resume');
     await waitPrompt('situation.intake');
     expect(await page.textContent('#answers')).to.include('山东省日照市');

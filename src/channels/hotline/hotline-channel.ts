@@ -23,7 +23,7 @@ import type { TurnLock } from '../../state/turn-lock.js';
  * filing submitted in a call records channel `hotline`, the agent, and the consent as given orally to them.
  *
  *   POST /agent/api/calls                       start a call { locale? } → the screen (201)
- *   GET  /agent/api/calls                       the agent's calls (to resume a paused one)
+ *   GET  /agent/api/calls                       the agent's calls (to resume a paused one), each with the question it waits at
  *   GET  /agent/api/calls/:call                 the screen again (the question waiting asked again)
  *   POST /agent/api/calls/:call/say             { text } what the caller said, or a choice's label → the screen
  *   POST /agent/api/calls/:call/edit            { question } change an earlier answer (then back where it was)
@@ -144,6 +144,10 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
         return screen;
       };
 
+      /** A question's short name: its answer's label, else the console's own (content: console.call.answerLabels). */
+      const questionLabel = (locale: Locale, promptId: string): string =>
+        texts.has(locale, `labels.${promptId}`) ? texts.t(locale, `labels.${promptId}`) : texts.has(locale, `console.call.answerLabels.${promptId}`) ? texts.t(locale, `console.call.answerLabels.${promptId}`) : promptId;
+
       const readAnswers = async (context: TurnContext, locale: Locale): Promise<CallAnswer[]> =>
         (await options.answersOf(context)).map((a) => ({ ...a, label: a.label ?? texts.t(locale, `console.call.answerLabels.${a.id}`) }));
 
@@ -166,7 +170,8 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
             locale: c.locale,
             startedAt: c.startedAt,
             updatedAt: c.updatedAt,
-            ...(c.waiting ? { waiting: c.waiting } : {}),
+            // The question it waits at, and its name in the call's language (as the side panel names answers).
+            ...(c.waiting ? { waiting: c.waiting, waitingLabel: questionLabel(c.locale, c.waiting) } : {}),
             ...(c.filing ? { filing: { category: c.filing.category } } : {}),
           })),
         });

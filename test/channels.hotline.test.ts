@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Texts } from '../src/content/texts.js';
 import { emulatorMessage, postMessages, startAppServer, type AppServer } from './support/app-server.js';
-import { TMP_OTHER_TO_SUMMARY } from './support/paths.js';
+import { TMP_OTHER_DETAILS, TMP_OTHER_TO_SUMMARY } from './support/paths.js';
 import { REDIS_URL, SharedRedis } from './support/redis.js';
 import { AgentClient, AGENTS, agentAccountsEnv } from './support/agents.js';
 
@@ -27,13 +27,7 @@ const TO_SUMMARY: Array<[answer: string, next: string]> = [
   ['计划去外地看病或居住', 'situation.longTerm'],
   ['否，短期看病', 'situation.hasReferral'],
   ['没有，自己去', 'outcome.understood'],
-  ['我已了解，继续', 'details.scheme'],
-  ['职工医保', 'details.personName'],
-  ['张三', 'details.idNumber'],
-  ['11010519491231002X', 'details.phone'],
-  ['13812345678', 'details.startDate'],
-  ['明天', 'details.institutions'],
-  ['上海市第六人民医院', 'review.confirm'],
+  ...TMP_OTHER_DETAILS,
 ];
 
 describe('hotline: a guided call (HTTP)', () => {

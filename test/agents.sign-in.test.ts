@@ -7,8 +7,7 @@ import { createApp } from '../src/app.js';
 import { createLogger } from '../src/ops/logger.js';
 import { sendJson } from '../src/channels/http.js';
 import { startAppServer, type AppServer } from './support/app-server.js';
-import { AgentClient, AGENTS, agentAccountsEnv } from './support/agents.js';
-import { REDIS_URL, SharedRedis } from './support/redis.js';
+import { AgentClient, AGENTS, agentAccountsEnv, twoInstancesOnOneRedis } from './support/agents.js';
 import { TEST_DATA_KEY } from './support/keys.js';
 import { TestAdapter, TurnContext } from 'botbuilder';
 import { DialogContext, DialogContextError, DialogSet } from 'botbuilder-dialogs';
@@ -146,35 +145,23 @@ describe('agent console: sign-in and sessions (HTTP)', () => {
 });
 
 describe('agent console: sessions shared by two instances on one Redis', () => {
-  const redis = new SharedRedis('agents');
-  let one: AppServer;
-  let two: AppServer;
-  before(async () => {
-    const env = { ...(await agentAccountsEnv()), REDIS_URL, REDIS_KEY_PREFIX: redis.prefix, AGENT_LOCKOUT_ATTEMPTS: '2' };
-    one = await startAppServer(env);
-    two = await startAppServer(env);
-  });
-  after(async () => {
-    await one.stop();
-    await two.stop();
-    await redis.cleanUp();
-  });
+  const instances = twoInstancesOnOneRedis('agents', { AGENT_LOCKOUT_ATTEMPTS: '2' });
 
   it('signed in on one instance, known on the other; signed out on the other, gone on both', async () => {
-    const client = new AgentClient(one.base);
+    const client = new AgentClient(instances.one.base);
     expect((await client.signIn(AGENTS.wang)).status).to.equal(200);
-    const onTwo = Object.assign(new AgentClient(two.base), { cookie: client.cookie, csrf: client.csrf });
+    const onTwo = Object.assign(new AgentClient(instances.two.base), { cookie: client.cookie, csrf: client.csrf });
     expect((await onTwo.call('GET', 'me')).json['agent']['id']).to.equal(AGENTS.wang.id);
-    expect(await one.app.agents.auth.signedIn()).to.include(AGENTS.wang.id);
+    expect(await instances.one.app.agents.auth.signedIn()).to.include(AGENTS.wang.id);
     expect((await onTwo.call('POST', 'sign-out')).status).to.equal(200);
     expect((await client.call('GET', 'me')).status).to.equal(401);
   });
 
   it('a lockout on one instance holds on the other', async () => {
-    const a = new AgentClient(one.base);
+    const a = new AgentClient(instances.one.base);
     expect((await a.signIn({ id: AGENTS.li.id, password: 'wrong one' })).status).to.equal(401);
-    expect((await new AgentClient(two.base).signIn({ id: AGENTS.li.id, password: 'wrong two' })).status).to.equal(429);
-    expect((await new AgentClient(one.base).signIn(AGENTS.li)).status).to.equal(429);
+    expect((await new AgentClient(instances.two.base).signIn({ id: AGENTS.li.id, password: 'wrong two' })).status).to.equal(429);
+    expect((await new AgentClient(instances.one.base).signIn(AGENTS.li)).status).to.equal(429);
   });
 });
 

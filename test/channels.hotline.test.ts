@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { Texts } from '../src/content/texts.js';
 import { emulatorMessage, postMessages, startAppServer, type AppServer } from './support/app-server.js';
-import { TMP_OTHER_TO_SUMMARY } from './support/paths.js';
-import { REDIS_URL, SharedRedis } from './support/redis.js';
-import { AgentClient, AGENTS, agentAccountsEnv } from './support/agents.js';
+import { TMP_OTHER_DETAILS, TMP_OTHER_TO_SUMMARY } from './support/paths.js';
+import { AgentClient, AGENTS, agentAccountsEnv, twoInstancesOnOneRedis } from './support/agents.js';
 
 /**
  * The hotline's guided call over HTTP on the real app server: an agent runs the same dialogs for a caller
@@ -27,13 +26,7 @@ const TO_SUMMARY: Array<[answer: string, next: string]> = [
   ['计划去外地看病或居住', 'situation.longTerm'],
   ['否，短期看病', 'situation.hasReferral'],
   ['没有，自己去', 'outcome.understood'],
-  ['我已了解，继续', 'details.scheme'],
-  ['职工医保', 'details.personName'],
-  ['张三', 'details.idNumber'],
-  ['11010519491231002X', 'details.phone'],
-  ['13812345678', 'details.startDate'],
-  ['明天', 'details.institutions'],
-  ['上海市第六人民医院', 'review.confirm'],
+  ...TMP_OTHER_DETAILS,
 ];
 
 /**
@@ -253,24 +246,12 @@ describe('hotline: a guided call (HTTP)', () => {
 });
 
 describe('hotline: a guided call across two instances on one Redis', () => {
-  const redis = new SharedRedis('hotline');
-  let one: AppServer;
-  let two: AppServer;
-  before(async () => {
-    const env = { ...(await agentAccountsEnv()), REDIS_URL, REDIS_KEY_PREFIX: redis.prefix };
-    one = await startAppServer(env);
-    two = await startAppServer(env);
-  });
-  after(async () => {
-    await one.stop();
-    await two.stop();
-    await redis.cleanUp();
-  });
+  const instances = twoInstancesOnOneRedis('hotline');
 
   it('started on one instance, paused there and resumed and continued on the other, with every answer kept', async () => {
-    const onOne = new AgentClient(one.base);
+    const onOne = new AgentClient(instances.one.base);
     await onOne.signIn(AGENTS.wang);
-    const onTwo = Object.assign(new AgentClient(two.base), { cookie: onOne.cookie, csrf: onOne.csrf });
+    const onTwo = Object.assign(new AgentClient(instances.two.base), { cookie: onOne.cookie, csrf: onOne.csrf });
     const call = (await onOne.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
     for (const text of ['办理异地就医备案', '为本人办理', '日照']) await onOne.call('POST', `calls/${call}/say`, { text });
     await onOne.call('POST', `calls/${call}/pause`);
@@ -282,7 +263,7 @@ describe('hotline: a guided call across two instances on one Redis', () => {
     const next = await onTwo.call('POST', `calls/${call}/say`, { text: '上海' });
     expect(next.json['question']['promptId']).to.equal('consent.personalInfo');
     // Another agent on the other instance is refused there too.
-    const li = new AgentClient(two.base);
+    const li = new AgentClient(instances.two.base);
     await li.signIn(AGENTS.li);
     expect((await li.call('POST', `calls/${call}/say`, { text: '同意' })).status).to.equal(403);
   });

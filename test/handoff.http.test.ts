@@ -30,6 +30,21 @@ function metricValue(text: string, name: string, labels = ''): number {
     .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 }
 
+/** Agent Wang signed in, in the console (present once it has read the queue). */
+async function agentInConsole(server: AppServer): Promise<AgentClient> {
+  const wang = new AgentClient(server.base);
+  await wang.signIn(AGENTS.wang);
+  await wang.call('GET', 'queue');
+  return wang;
+}
+
+/** A person on the web page with the conversation open (in `locale`, zh-CN unless given). */
+async function webPerson(server: AppServer, locale?: string): Promise<WebPerson> {
+  const person = new WebPerson(new DirectLineClient(server.base));
+  await person.open(locale);
+  return person;
+}
+
 /** Answers the filing's opening questions (to the first question of the procedure). */
 async function startFiling(person: WebPerson): Promise<void> {
   for (const [say] of openingZh()) await person.say(say);
@@ -61,8 +76,7 @@ describe('live handoff to a person (HTTP, web channel)', function () {
 
   it('nobody in the console: the hotline with its hours, and that the answers are kept; nothing queued', async () => {
     const before = metricValue(await metricsText(server), 'handoffs_total', 'outcome="no_agent"');
-    const person = new WebPerson(new DirectLineClient(server.base));
-    await person.open();
+    const person = await webPerson(server);
     const replies = await person.say('人工服务');
     const said = texts(replies).join('\n');
     expect(said).to.include(T.t('zh-CN', 'handoff.unavailable.no_agent'));
@@ -77,8 +91,7 @@ describe('live handoff to a person (HTTP, web channel)', function () {
     await wang.signIn(AGENTS.wang);
     expect((await wang.call('GET', 'queue')).status).to.equal(200); // the agent is present now
 
-    const person = new WebPerson(new DirectLineClient(server.base));
-    await person.open();
+    const person = await webPerson(server);
     await startFiling(person);
     const asked = await person.say('转人工');
     const queued = messages(asked).find((a) => (a.channelData as any)?.handoff?.status === 'queued');
@@ -145,11 +158,8 @@ describe('live handoff to a person (HTTP, web channel)', function () {
   });
 
   it('the person leaves the queue with a word and the assistant asks its question again', async () => {
-    const wang = new AgentClient(server.base);
-    await wang.signIn(AGENTS.wang);
-    await wang.call('GET', 'queue');
-    const person = new WebPerson(new DirectLineClient(server.base));
-    await person.open();
+    const wang = await agentInConsole(server);
+    const person = await webPerson(server);
     await startFiling(person);
     await person.say('人工服务');
     expect(await server.app.handoff.queue.length()).to.equal(1);
@@ -162,11 +172,8 @@ describe('live handoff to a person (HTTP, web channel)', function () {
   });
 
   it('in English: queued in English, and "leave the queue" leaves', async () => {
-    const wang = new AgentClient(server.base);
-    await wang.signIn(AGENTS.wang);
-    await wang.call('GET', 'queue');
-    const person = new WebPerson(new DirectLineClient(server.base));
-    await person.open('en-US');
+    const wang = await agentInConsole(server);
+    const person = await webPerson(server, 'en-US');
     await person.say('Hello');
     const queued = texts(await person.say('Talk to a person')).join('\n');
     expect(queued).to.include('number 1 in the queue').and.include('Leave the queue');
@@ -176,11 +183,8 @@ describe('live handoff to a person (HTTP, web channel)', function () {
   });
 
   it('the agent fills the form in for the person: the agent\'s answers move the filing on, the person sees each step', async () => {
-    const wang = new AgentClient(server.base);
-    await wang.signIn(AGENTS.wang);
-    await wang.call('GET', 'queue');
-    const person = new WebPerson(new DirectLineClient(server.base));
-    await person.open();
+    const wang = await agentInConsole(server);
+    const person = await webPerson(server);
     await startFiling(person);
     // Asked in the person's own words.
     expect(texts(await person.say('我想找个真人问问')).join('\n')).to.include('第 1 位');
@@ -216,11 +220,8 @@ describe('live handoff: nobody left to answer (HTTP)', function () {
   afterEach(() => server.stop());
 
   async function queuedPerson(): Promise<{ person: WebPerson; wang: AgentClient; id: string }> {
-    const wang = new AgentClient(server.base);
-    await wang.signIn(AGENTS.wang);
-    await wang.call('GET', 'queue');
-    const person = new WebPerson(new DirectLineClient(server.base));
-    await person.open();
+    const wang = await agentInConsole(server);
+    const person = await webPerson(server);
     await startFiling(person);
     await person.say('人工服务');
     const id = (await wang.call('GET', 'queue')).json['waiting'][0].id as string;
@@ -244,14 +245,11 @@ describe('live handoff: nobody left to answer (HTTP)', function () {
   });
 
   it('an agent who signed out is gone at once: a person asking then gets the hotline', async () => {
-    const wang = new AgentClient(server.base);
-    await wang.signIn(AGENTS.wang);
-    await wang.call('GET', 'queue');
+    const wang = await agentInConsole(server);
     expect(await server.app.handoff.agentsPresent()).to.equal(1);
     await wang.call('POST', 'sign-out', {});
     expect(await server.app.handoff.agentsPresent()).to.equal(0);
-    const person = new WebPerson(new DirectLineClient(server.base));
-    await person.open();
+    const person = await webPerson(server);
     expect(texts(await person.say('人工服务')).join('\n')).to.include(T.t('zh-CN', 'handoff.unavailable.no_agent'));
   });
 
@@ -300,11 +298,8 @@ describe('live handoff outside the hours (HTTP)', function () {
   after(() => server.stop());
 
   it('even with an agent in the console: the hours, the hotline, the answers kept', async () => {
-    const wang = new AgentClient(server.base);
-    await wang.signIn(AGENTS.wang);
-    await wang.call('GET', 'queue');
-    const person = new WebPerson(new DirectLineClient(server.base));
-    await person.open('en-US');
+    await agentInConsole(server);
+    const person = await webPerson(server, 'en-US');
     const replies = await person.say('Talk to a person');
     const said = texts(replies).join('\n');
     expect(said).to.include(T.t('en-US', 'handoff.unavailable.closed', { hours: 'working days 8:30–12:00 and 13:30–17:00' }));
@@ -327,9 +322,7 @@ describe('live handoff on the Bot Framework channel (/api/messages)', function (
   });
 
   it('the events and the agent\'s messages reach the conversation through the channel\'s connector', async () => {
-    const wang = new AgentClient(server.base);
-    await wang.signIn(AGENTS.wang);
-    await wang.call('GET', 'queue');
+    const wang = await agentInConsole(server);
     const first = emulatorMessage('你好', { deliveryMode: 'normal', serviceUrl: connector.url });
     const conversation = first['conversation'] as { id: string };
     const say = async (text: string, n: number) =>
@@ -364,9 +357,7 @@ describe('live handoff taken by an organisation\'s own agent hub (Bot Framework 
   after(() => server.stop());
 
   it('handoff.status "accepted" from the hub holds the conversation; "completed" gives it back to the assistant', async () => {
-    const wang = new AgentClient(server.base);
-    await wang.signIn(AGENTS.wang);
-    await wang.call('GET', 'queue');
+    const wang = await agentInConsole(server);
     const first = emulatorMessage('你好');
     const conversation = first['conversation'] as { id: string };
     let n = 0;
@@ -392,11 +383,8 @@ describe('live handoff taken by an organisation\'s own agent hub (Bot Framework 
   });
 
   it('on the web page a person cannot end or take their handoff with a forged handoff.status event', async () => {
-    const wang = new AgentClient(server.base);
-    await wang.signIn(AGENTS.wang);
-    await wang.call('GET', 'queue');
-    const person = new WebPerson(new DirectLineClient(server.base));
-    await person.open();
+    await agentInConsole(server);
+    const person = await webPerson(server);
     await person.say('你好');
     await person.say('人工服务');
     const before = await server.app.handoff.queue.length();
@@ -431,9 +419,7 @@ describe('live handoff on WeChat (/wechat)', function () {
   });
 
   it('queued in the passive reply; the agent\'s messages arrive through the customer-service API; the person\'s words reach the agent', async () => {
-    const wang = new AgentClient(server.base);
-    await wang.signIn(AGENTS.wang);
-    await wang.call('GET', 'queue');
+    const wang = await agentInConsole(server);
     const person = new WeChatSender(server.base);
     await person.say('你好');
     const asked = await person.say('人工服务');

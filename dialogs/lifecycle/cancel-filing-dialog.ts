@@ -7,7 +7,7 @@ import type { DialogDeps } from '../dialog-deps.js';
 import { asked, QuestionPrompt } from '../form/question-prompt.js';
 import { TurnKit } from '../turn-kit.js';
 import { filingParams, waitCapNote } from './filing-status.js';
-import { IDENTITY_CHECK_DIALOG, IdentityCheckDialog, type IdentityCheckOptions, type IdentityCheckResult } from './identity-check-dialog.js';
+import { IdentityCheckDialog, proveIdentity, provenFiling } from './identity-check-dialog.js';
 import { LC_CANCEL_CONFIRM } from './lifecycle-askings.js';
 import { lifecycleHost, profileOf, recordOf, setStatusByPerson } from './lifecycle-host.js';
 
@@ -25,20 +25,15 @@ export class CancelFilingDialog extends ComponentDialog {
     super(CANCEL_FILING_DIALOG);
     this.addDialog(new IdentityCheckDialog(deps));
     this.addDialog(new QuestionPrompt(ASKINGS, lifecycleHost(deps)));
-    this.addDialog(new WaterfallDialog(`${CANCEL_FILING_DIALOG}.steps`, [this.prove.bind(this), this.decide.bind(this), this.act.bind(this)]));
+    this.addDialog(new WaterfallDialog(`${CANCEL_FILING_DIALOG}.steps`, [proveIdentity, this.decide.bind(this), this.act.bind(this)]));
     this.initialDialogId = `${CANCEL_FILING_DIALOG}.steps`;
   }
 
-  private async prove(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.beginDialog(IDENTITY_CHECK_DIALOG, (step.options ?? {}) as IdentityCheckOptions);
-  }
-
   private async decide(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const result = step.result as IdentityCheckResult;
-    if (!result.proven) return step.endDialog();
-    const kit = await TurnKit.load(step.context, this.deps);
-    const stored = await this.deps.filings.get(result.reference);
-    if (!stored || !isFilable(stored.category)) return step.endDialog();
+    const proven = await provenFiling(step, this.deps);
+    if (!proven) return step.endDialog();
+    const { kit, stored } = proven;
+    if (!isFilable(stored.category)) return step.endDialog();
     const profile = profileOf(stored, this.deps);
     const f = recordOf(stored);
     const params = { ...filingParams(kit, profile), reference: stored.reference };

@@ -13,7 +13,7 @@ import { asked, QuestionPrompt } from '../form/question-prompt.js';
 import { showPlace } from '../place-recognizer.js';
 import { TurnKit } from '../turn-kit.js';
 import { filingParams, statusToday, waitCapNote } from './filing-status.js';
-import { IDENTITY_CHECK_DIALOG, IdentityCheckDialog, type IdentityCheckOptions, type IdentityCheckResult } from './identity-check-dialog.js';
+import { IdentityCheckDialog, proveIdentity, provenFiling } from './identity-check-dialog.js';
 import { LC_CHANGE_FIELD, LC_CHANGE_VALUE, type ChangeableField } from './lifecycle-askings.js';
 import { lifecycleHost, profileOf, recordOf } from './lifecycle-host.js';
 
@@ -44,20 +44,15 @@ export class ChangeFilingDialog extends ComponentDialog {
     super(CHANGE_FILING_DIALOG);
     this.addDialog(new IdentityCheckDialog(deps));
     this.addDialog(new QuestionPrompt(ASKINGS, lifecycleHost(deps)));
-    this.addDialog(new WaterfallDialog(`${CHANGE_FILING_DIALOG}.steps`, [this.prove.bind(this), this.which.bind(this), this.ask.bind(this), this.apply.bind(this)]));
+    this.addDialog(new WaterfallDialog(`${CHANGE_FILING_DIALOG}.steps`, [proveIdentity, this.which.bind(this), this.ask.bind(this), this.apply.bind(this)]));
     this.initialDialogId = `${CHANGE_FILING_DIALOG}.steps`;
   }
 
-  private async prove(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.beginDialog(IDENTITY_CHECK_DIALOG, (step.options ?? {}) as IdentityCheckOptions);
-  }
-
   private async which(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const result = step.result as IdentityCheckResult;
-    if (!result.proven) return step.endDialog();
-    const kit = await TurnKit.load(step.context, this.deps);
-    const stored = await this.deps.filings.get(result.reference);
-    if (!stored || !isFilable(stored.category)) return step.endDialog();
+    const proven = await provenFiling(step, this.deps);
+    if (!proven) return step.endDialog();
+    const { kit, stored } = proven;
+    if (!isFilable(stored.category)) return step.endDialog();
     const profile = profileOf(stored, this.deps);
     const today = kit.deps.today();
     const params = { ...filingParams(kit, profile), reference: stored.reference };

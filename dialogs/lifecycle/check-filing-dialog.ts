@@ -1,8 +1,7 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { DialogDeps } from '../dialog-deps.js';
-import { TurnKit } from '../turn-kit.js';
 import { filingStatusText, statusToday } from './filing-status.js';
-import { IDENTITY_CHECK_DIALOG, IdentityCheckDialog, type IdentityCheckOptions, type IdentityCheckResult } from './identity-check-dialog.js';
+import { IdentityCheckDialog, proveIdentity, provenFiling } from './identity-check-dialog.js';
 import { profileOf } from './lifecycle-host.js';
 
 export const CHECK_FILING_DIALOG = 'lifecycle.check';
@@ -15,22 +14,16 @@ export class CheckFilingDialog extends ComponentDialog {
   constructor(private readonly deps: DialogDeps) {
     super(CHECK_FILING_DIALOG);
     this.addDialog(new IdentityCheckDialog(deps));
-    this.addDialog(new WaterfallDialog(`${CHECK_FILING_DIALOG}.steps`, [this.prove.bind(this), this.show.bind(this)]));
+    this.addDialog(new WaterfallDialog(`${CHECK_FILING_DIALOG}.steps`, [proveIdentity, this.show.bind(this)]));
     this.initialDialogId = `${CHECK_FILING_DIALOG}.steps`;
   }
 
-  private async prove(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.beginDialog(IDENTITY_CHECK_DIALOG, (step.options ?? {}) as IdentityCheckOptions);
-  }
-
   private async show(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const result = step.result as IdentityCheckResult;
-    if (!result.proven) return step.endDialog();
-    const kit = await TurnKit.load(step.context, this.deps);
-    const stored = await this.deps.filings.get(result.reference);
-    if (!stored) return step.endDialog();
+    const proven = await provenFiling(step, this.deps);
+    if (!proven) return step.endDialog();
+    const { kit, stored } = proven;
     const text = filingStatusText(kit, stored, profileOf(stored, this.deps));
-    const others = result.others.length > 0 ? `\n\n${kit.t('lifecycle.check.others', { references: result.others.join(kit.t('common.listSeparator')) })}` : '';
+    const others = proven.others.length > 0 ? `\n\n${kit.t('lifecycle.check.others', { references: proven.others.join(kit.t('common.listSeparator')) })}` : '';
     await kit.say(text + others, { lifecycle: 'check', filing: { reference: stored.reference, category: stored.category, status: statusToday(stored, kit.deps.today()) } });
     return step.endDialog();
   }

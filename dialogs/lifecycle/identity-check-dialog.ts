@@ -21,6 +21,28 @@ export interface IdentityCheckOptions {
 /** Proven: the filing the person may see and act on, and their other filings (newest first) when they came by ID number. */
 export type IdentityCheckResult = { proven: true; reference: string; others: string[] } | { proven: false };
 
+/** The first step of a dialog after submitting: the identity check, for the filing the options name (if any). */
+export async function proveIdentity(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  return step.beginDialog(IDENTITY_CHECK_DIALOG, (step.options ?? {}) as IdentityCheckOptions);
+}
+
+/** The filing the check proved, read in the step after proveIdentity. */
+export interface ProvenFiling {
+  kit: TurnKit;
+  stored: StoredFiling;
+  /** The person's other filings, newest first (when they came by ID number). */
+  others: string[];
+}
+
+/** The step after proveIdentity: the turn's kit and the proven filing, or undefined when not proven or no longer stored. */
+export async function provenFiling(step: WaterfallStepContext, deps: DialogDeps): Promise<ProvenFiling | undefined> {
+  const result = step.result as IdentityCheckResult;
+  if (!result.proven) return undefined;
+  const kit = await TurnKit.load(step.context, deps);
+  const stored = await deps.filings.get(result.reference);
+  return stored ? { kit, stored, others: result.others } : undefined;
+}
+
 /**
  * Before anything of a filing is shown or changed, the person proves they are its insured person or the
  * agent who filed it: which filing (the reference, or the ID number when it is lost), the full ID number,

@@ -84,7 +84,7 @@ describe('the web page, end to end in a real browser: a whole filing in Chinese'
     await driver.run(details);
 
     // The summary is masked, and the card's edit action opens one field only.
-    const summary = (await driver.transcript()).map((l) => l.text).join('\n');
+    const summary = await driver.transcriptText();
     expect(summary).to.include('1101**********002X');
     expect(summary).to.include('138****5678');
     expect(summary).to.not.include('11010519491231002X');
@@ -98,10 +98,8 @@ describe('the web page, end to end in a real browser: a whole filing in Chinese'
       { screenshot: 'filing-3-submitted' },
     ]);
 
-    const text = (await driver.transcript()).map((l) => l.text).join('\n');
-    const reference = /YD\d{8}-[0-9A-Z]{6}/.exec(text)?.[0];
-    expect(reference, text.slice(-400)).to.be.a('string');
-    const stored = await app.filings.get(reference!);
+    const { reference } = await driver.submittedReference();
+    const stored = await app.filings.get(reference);
     expect(stored?.category).to.equal('TMP_OTHER');
     expect(stored?.filing).to.deep.include({ startDate: '2026-12-01' });
     expect(JSON.stringify(stored?.filing)).to.include('13912345678');

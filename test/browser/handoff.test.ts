@@ -128,10 +128,8 @@ describe('live handoff, end to end in two real browsers', function () {
       { sees: '备案已提交' },
       { screenshot: 'handoff-person-submitted' },
     ]);
-    const text = (await person.transcript()).map((l) => l.text).join('\n');
-    const reference = /YD\d{8}-[0-9A-Z]{6}/.exec(text)?.[0];
-    expect(reference, text.slice(-300)).to.be.a('string');
-    expect((await server.app.filings.get(reference!))?.category).to.equal('TMP_OTHER');
+    const { reference, text } = await person.submittedReference();
+    expect((await server.app.filings.get(reference))?.category).to.equal('TMP_OTHER');
     expect(text).to.not.include(AGENTS.wang.id);
     expect(await server.app.handoff.queue.length()).to.equal(0);
     expect(person.problems.filter((p) => !/favicon/.test(p))).to.deep.equal([]);

@@ -163,6 +163,19 @@ export class WebChatDriver {
     return lines.map((line) => ({ ...line, text: line.text.replace(/\u2060/g, '') }));
   }
 
+  /** The transcript's text, a line a message. */
+  async transcriptText(): Promise<string> {
+    return (await this.transcript()).map((l) => l.text).join('\n');
+  }
+
+  /** The filing reference the transcript shows (a submission's confirmation), with the transcript's text; throws, with the transcript's end, when there is none. */
+  async submittedReference(): Promise<{ reference: string; text: string }> {
+    const text = await this.transcriptText();
+    const reference = /YD\d{8}-[0-9A-Z]{6}/.exec(text)?.[0];
+    if (!reference) throw new Error(`no filing reference in the transcript: …${text.slice(-400)}`);
+    return { reference, text };
+  }
+
   async suggestedActions(): Promise<string[]> {
     return (await this.page.locator(SUGGESTED_ACTION).allTextContents()).map((t) => t.trim());
   }

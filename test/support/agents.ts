@@ -1,4 +1,6 @@
 import { hashPassword } from '../../src/agents/password-hash.js';
+import { startAppServer, type AppServer } from './app-server.js';
+import { REDIS_URL, SharedRedis } from './redis.js';
 
 /** Two test agents and their passwords; the account lines are made once per run (scrypt takes a moment). */
 export const AGENTS = {
@@ -12,6 +14,27 @@ let lines: Promise<string> | undefined;
 export function agentAccountsEnv(): Promise<{ AGENT_ACCOUNTS: string }> {
   lines ??= Promise.all(Object.values(AGENTS).map(async (a) => `${a.id}:${await hashPassword(a.password)}:${a.displayName}`)).then((all) => all.join(';'));
   return lines.then((AGENT_ACCOUNTS) => ({ AGENT_ACCOUNTS }));
+}
+
+/**
+ * Two instances of the app with the test agents' accounts (and `extra` settings) sharing one Redis under
+ * a key prefix of their own (SharedRedis `area`), for the describe block it is called in: started before
+ * its tests, stopped and their keys deleted after. The tests read `one` and `two` of what it returns.
+ */
+export function twoInstancesOnOneRedis(area: string, extra: Record<string, string> = {}): { one: AppServer; two: AppServer } {
+  const redis = new SharedRedis(area);
+  const instances = {} as { one: AppServer; two: AppServer };
+  before(async () => {
+    const env = { ...(await agentAccountsEnv()), REDIS_URL, REDIS_KEY_PREFIX: redis.prefix, ...extra };
+    instances.one = await startAppServer(env);
+    instances.two = await startAppServer(env);
+  });
+  after(async () => {
+    await instances.one.stop();
+    await instances.two.stop();
+    await redis.cleanUp();
+  });
+  return instances;
 }
 
 /** An agent's browser-like HTTP client: keeps the session cookie and the CSRF token, sends the console's Origin. */

@@ -30,10 +30,8 @@ export const openingZh = (filer = '本人', insured = '日照', treatment = '上
   ['是', 'situation.now'],
 ];
 
-/** A self-referred short stay, from "no referral" (after "is it a long stay") to the summary (zh-CN). */
-export const TMP_OTHER_FROM_HAS_REFERRAL: TextStep[] = [
-  ['否', 'situation.hasReferral'],
-  ['没有', 'outcome.understood'],
+/** A short stay's details, from the outcome understood to the summary (zh-CN). */
+export const TMP_OTHER_DETAILS: TextStep[] = [
   ['我已了解，继续', 'details.scheme'],
   ['职工医保', 'details.personName'],
   ['张三', 'details.idNumber'],
@@ -42,6 +40,9 @@ export const TMP_OTHER_FROM_HAS_REFERRAL: TextStep[] = [
   ['明天', 'details.institutions'],
   ['上海市第六人民医院', 'review.confirm'],
 ];
+
+/** A self-referred short stay, from "no referral" (after "is it a long stay") to the summary (zh-CN). */
+export const TMP_OTHER_FROM_HAS_REFERRAL: TextStep[] = [['否', 'situation.hasReferral'], ['没有', 'outcome.understood'], ...TMP_OTHER_DETAILS];
 
 /** A self-referred short stay under the Rizhao profile, up to the summary (zh-CN). */
 export const TMP_OTHER_TO_SUMMARY: TextStep[] = [...openingZh(), ['计划去外地看病或居住', 'situation.longTerm'], ...TMP_OTHER_FROM_HAS_REFERRAL];

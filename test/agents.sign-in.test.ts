@@ -9,6 +9,7 @@ import { sendJson } from '../src/channels/http.js';
 import { startAppServer, type AppServer } from './support/app-server.js';
 import { AgentClient, AGENTS, agentAccountsEnv, twoInstancesOnOneRedis } from './support/agents.js';
 import { TEST_DATA_KEY } from './support/keys.js';
+import { REDIS_URL, SharedRedis } from './support/redis.js';
 import { TestAdapter, TurnContext } from 'botbuilder';
 import { DialogContext, DialogContextError, DialogSet } from 'botbuilder-dialogs';
 

@@ -269,9 +269,9 @@ describe('hotline: a guided call across two instances on one Redis', () => {
   });
 
   it('two answers for one call posted at once, one on each instance: neither write is lost', async () => {
-    const onOne = new AgentClient(one.base);
+    const onOne = new AgentClient(instances.one.base);
     await onOne.signIn(AGENTS.wang);
-    const onTwo = Object.assign(new AgentClient(two.base), { cookie: onOne.cookie, csrf: onOne.csrf });
+    const onTwo = Object.assign(new AgentClient(instances.two.base), { cookie: onOne.cookie, csrf: onOne.csrf });
     for (let round = 0; round < 3; round++) await twoClicksAtOnce(onOne, onTwo);
   });
 });

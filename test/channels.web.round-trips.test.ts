@@ -1,18 +1,11 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { createApp, type App } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { MemoryFilingStore } from '../src/filings/index.js';
-import { createLogger } from '../src/ops/logger.js';
-import { whenReady } from '../src/state/redis-client.js';
+import type { App } from '../src/app.js';
 import { DirectLineClient, userMessage } from './channels.web.fixtures.js';
 import { TMP_OTHER_SCRIPT } from './support/paths.js';
-import { REDIS_URL, SharedRedis } from './support/redis.js';
-import { TEST_DATA_KEY } from './support/keys.js';
-import { countCommands, type CommandCount } from './support/redis-commands.js';
+import { SharedRedis } from './support/redis.js';
+import type { CommandCount } from './support/redis-commands.js';
+import { startCountedApp, type CountedApp } from './support/counted-app.js';
 
 /**
  * What a web channel turn costs in Redis round trips, counted on the app's own client (a MULTI…EXEC
@@ -25,10 +18,11 @@ const sharedRedis = new SharedRedis('web-round-trips');
 const PREFIX = sharedRedis.prefix;
 
 describe('Redis round trips per web channel turn (Direct Line REST)', function () {
+  let running: CountedApp | undefined;
   let app: App;
+  let base: string;
   let client: DirectLineClient;
   let commands: CommandCount;
-  let dir: string;
 
   before(async function () {
     try {
@@ -36,32 +30,16 @@ describe('Redis round trips per web channel turn (Direct Line REST)', function (
     } catch {
       this.skip();
     }
-    dir = mkdtempSync(join(tmpdir(), 'web-round-trips-'));
-    const config = loadConfig({
-      PORT: '0',
-      FILINGS_PATH: join(dir, 'filings.json'),
-      LOG_LEVEL: 'silent',
-      REDIS_URL,
-      REDIS_KEY_PREFIX: PREFIX,
-      DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
-      WEB_TOKEN_SECRET: 'w'.repeat(48),
-    });
-    app = createApp(config, { logger: createLogger({ level: 'silent' }), filings: new MemoryFilingStore() });
-    client = new DirectLineClient(`http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`);
-    await whenReady(app.state.client!, 10_000, 'test');
-    commands = countCommands(app.state.client as Redis);
+    running = await startCountedApp(sharedRedis, { WEB_TOKEN_SECRET: 'w'.repeat(48) });
+    ({ app, base, commands } = running);
+    client = new DirectLineClient(base);
     // A first conversation loads the scripts into a Redis that has never seen them (EVALSHA, then EVAL once).
     const first = await client.open();
     await client.post(first.token, first.conversationId, userMessage('你好'));
   });
 
   after(async () => {
-    if (app) {
-      app.server.close();
-      app.server.server.closeAllConnections();
-      for (const closer of app.closers) await closer.close();
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await running?.stop();
     await sharedRedis.cleanUp();
   });
 

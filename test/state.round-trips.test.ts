@@ -1,22 +1,15 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { createApp, type App } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { MemoryFilingStore } from '../src/filings/index.js';
-import { createLogger } from '../src/ops/logger.js';
-import { whenReady } from '../src/state/redis-client.js';
+import type { App } from '../src/app.js';
 import { RedisStorage } from '../src/state/redis-storage.js';
 import { RedisDeduper, RedisTurnLock } from '../src/state/redis-turn-lock.js';
 import { HttpChat } from './support/http-chat.js';
 import { TMP_OTHER_SCRIPT } from './support/paths.js';
-import { REDIS_URL, SharedRedis } from './support/redis.js';
-import { TEST_DATA_KEY } from './support/keys.js';
+import { SharedRedis } from './support/redis.js';
 import { promptOf } from './support/replies.js';
-import { countCommands, type CommandCount } from './support/redis-commands.js';
+import type { CommandCount } from './support/redis-commands.js';
+import { startCountedApp, type CountedApp } from './support/counted-app.js';
 
 /**
  * What a turn costs in Redis round trips, counted on the app's own client (every command it sends, a
@@ -28,10 +21,10 @@ const sharedRedis = new SharedRedis('round-trips');
 const PREFIX = sharedRedis.prefix;
 
 describe('Redis round trips per turn', function () {
+  let running: CountedApp | undefined;
   let app: App;
   let base: string;
   let commands: CommandCount;
-  let dir: string;
 
   before(async function () {
     try {
@@ -39,30 +32,14 @@ describe('Redis round trips per turn', function () {
     } catch {
       this.skip();
     }
-    dir = mkdtempSync(join(tmpdir(), 'round-trips-'));
-    const config = loadConfig({
-      PORT: '0',
-      FILINGS_PATH: join(dir, 'filings.json'),
-      LOG_LEVEL: 'silent',
-      REDIS_URL,
-      REDIS_KEY_PREFIX: PREFIX,
-      DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
-    });
-    app = createApp(config, { logger: createLogger({ level: 'silent' }), filings: new MemoryFilingStore() });
-    base = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;
-    await whenReady(app.state.client!, 10_000, 'test');
-    commands = countCommands(app.state.client as Redis);
+    running = await startCountedApp(sharedRedis);
+    ({ app, base, commands } = running);
     // A first turn loads the scripts into a Redis that has never seen them (EVALSHA, then EVAL once).
     await new HttpChat([base]).say('你好');
   });
 
   after(async () => {
-    if (app) {
-      app.server.close();
-      app.server.server.closeAllConnections();
-      for (const closer of app.closers) await closer.close();
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await running?.stop();
     await sharedRedis.cleanUp();
   });
 

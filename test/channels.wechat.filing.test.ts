@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { Texts } from '../src/content/texts.js';
 import { normalizeAnswer } from '../dialogs/form/recognition.js';
-import { startAppServer, type AppServer } from './support/app-server.js';
+import type { AppServer } from './support/app-server.js';
 import { CATEGORY_PATHS, TMP_OTHER_TO_SUMMARY } from './support/paths.js';
-import { FakeWeChatApi, WeChatSender, wechatEnv, type PostResult } from './support/wechat.js';
+import { startWeChatApp, WeChatSender, type FakeWeChatApi, type PostResult } from './support/wechat.js';
 
 /**
  * A person files in every category over /wechat in secure mode, against the real server: the category
@@ -44,14 +44,9 @@ function answerAs(variant: Variant, said: string, last: PostResult | undefined):
 describe('WeChat: a person files in every category over /wechat (secure mode), by number or in words', () => {
   let server: AppServer;
   let api: FakeWeChatApi;
-  before(async () => {
-    api = await new FakeWeChatApi().start();
-    server = await startAppServer(wechatEnv(api.base));
-  });
-  after(async () => {
-    await server.stop();
-    await api.stop();
-  });
+  let stop: () => Promise<void>;
+  before(async () => ({ server, api, stop } = await startWeChatApp()));
+  after(() => stop());
 
   /** The question the bot waits at after the last turn (the turn log's promptId). */
   const waitingAt = () => server.lines.filter((l) => l['msg'] === 'turn').at(-1)?.['promptId'];

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Texts } from '../src/content/texts.js';
 import { MemoryFilingStore, type FilingStore } from '../src/filings/index.js';
 import { startAppServer, type AppServer } from './support/app-server.js';
-import { ACCOUNT, FakeWeChatApi, fixture, postRaw, signedQuery, WeChatSender, wechatEnv } from './support/wechat.js';
+import { ACCOUNT, FakeWeChatApi, fixture, postRaw, signedQuery, WeChatSender, wechatEnv, startWeChatApp } from './support/wechat.js';
 
 /**
  * The WeChat Official Account channel at /wechat on the real app server: fixtures posted as WeChat posts
@@ -19,14 +19,9 @@ const turns = (server: AppServer) => server.lines.filter((l) => l['msg'] === 'tu
 describe('WeChat channel: the server check (GET /wechat)', () => {
   let server: AppServer;
   let api: FakeWeChatApi;
-  before(async () => {
-    api = await new FakeWeChatApi().start();
-    server = await startAppServer(wechatEnv(api.base));
-  });
-  after(async () => {
-    await server.stop();
-    await api.stop();
-  });
+  let stop: () => Promise<void>;
+  before(async () => ({ server, api, stop } = await startWeChatApp()));
+  after(() => stop());
 
   it('echoes echostr when the signature holds', async () => {
     const query = signedQuery({ extra: { echostr: '4375120948345356249' } });
@@ -50,14 +45,9 @@ describe('WeChat channel: the server check (GET /wechat)', () => {
 describe('WeChat channel: messages (POST /wechat)', () => {
   let server: AppServer;
   let api: FakeWeChatApi;
-  before(async () => {
-    api = await new FakeWeChatApi().start();
-    server = await startAppServer(wechatEnv(api.base));
-  });
-  after(async () => {
-    await server.stop();
-    await api.stop();
-  });
+  let stop: () => Promise<void>;
+  before(async () => ({ server, api, stop } = await startWeChatApp()));
+  after(() => stop());
 
   for (const mode of ['plain', 'compatible', 'secure'] as const) {
     it(`${mode} mode: a text message is answered in the response, one text with the menu as numbered lines and 回复数字选择${mode === 'plain' ? '' : ', encrypted as the request was'}`, async () => {

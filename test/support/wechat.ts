@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WeChatCipher, wechatSignature } from '../../src/channels/wechat/wechat-crypto.js';
 import { parseWeChatXml } from '../../src/channels/wechat/wechat-xml.js';
+import { startAppServer, type AppServer } from './app-server.js';
 
 /**
  * WeChat for the tests: the account's settings, a fake WeChat API server on loopback (tokens, customer-service
@@ -222,4 +223,18 @@ export class FakeWeChatApi {
     }
     return { errcode: 40004, errmsg: 'unknown path' };
   }
+}
+
+/** The app with the WeChat channel on for ACCOUNT, its API a fake WeChat server on loopback; stop() ends both. */
+export async function startWeChatApp(env: Record<string, string> = {}): Promise<{ server: AppServer; api: FakeWeChatApi; stop(): Promise<void> }> {
+  const api = await new FakeWeChatApi().start();
+  const server = await startAppServer({ ...wechatEnv(api.base), ...env });
+  return {
+    server,
+    api,
+    stop: async () => {
+      await server.stop();
+      await api.stop();
+    },
+  };
 }

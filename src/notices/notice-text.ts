@@ -1,7 +1,8 @@
 import { naturalDate } from '../content/natural.js';
 import { resolveLocale, type Locale, type Texts } from '../content/texts.js';
-import type { RegionProfile } from '../domain/profile.js';
+import { resolveProfile, speakingProfile, type RegionProfile } from '../domain/profile.js';
 import type { Notice, StoredFiling } from '../filings/filing-store.js';
+import { endDateOf } from '../filings/status-rules.js';
 
 /**
  * The words of a notice (content/locales/<locale>/notices.json), in the locale the person filed in: the
@@ -11,12 +12,15 @@ import type { Notice, StoredFiling } from '../filings/filing-store.js';
 export function noticeText(notice: Notice, stored: StoredFiling, deps: { texts: Texts; profiles: Map<string, RegionProfile>; defaultRegion: string }): { text: string; locale: Locale } {
   const locale = resolveLocale(stored.origin?.locale);
   const { texts } = deps;
-  const profile = deps.profiles.get(stored.profileId) ?? deps.profiles.get(deps.defaultRegion)!;
+  // As the receipt does: the insured place's profile, or the default speaking with the fallback contact
+  // (a notice never names an agency that does not decide for the person).
+  const resolved = resolveProfile(deps.profiles, (stored.filing as { insuredPlace?: string }).insuredPlace, deps.defaultRegion);
+  const profile = speakingProfile(resolved.profile, resolved.fallback);
   const category = (profile.categories as Record<string, { name: Record<Locale, string> } | undefined>)[stored.category]?.name[locale] ?? stored.category;
   const base = { reference: stored.reference, category };
   if (notice.kind === 'EXPIRING') {
-    const end = (stored.filing as { endDate?: unknown }).endDate;
-    return { locale, text: texts.t(locale, 'notices.expiring', { ...base, endDate: typeof end === 'string' ? naturalDate(end, locale) : '' }) };
+    const end = endDateOf(stored.filing);
+    return { locale, text: texts.t(locale, 'notices.expiring', { ...base, endDate: end ? naturalDate(end, locale) : '' }) };
   }
   if (notice.status === 'EFFECTIVE') return { locale, text: texts.t(locale, 'notices.status.EFFECTIVE', base) };
   if (notice.status === 'REJECTED') {

@@ -173,15 +173,9 @@ export class IdentityCheck {
 
   /** Counts one failure for each of the subject's counters; a counter at its limit locks its key. Resolves with the lockout in force. */
   private async fail(subject: IdentitySubject): Promise<number> {
-    let locked = 0;
-    for (const counter of this.counters(subject)) {
-      const count = await this.options.store.increment(`fail:${counter.key}`, this.limits.lockoutMs);
-      if (count >= counter.max) {
-        // The count stays until its window ends: a guess at the same moment finds it full.
-        await this.options.store.put(`lock:${counter.key}`, '1', this.limits.lockoutMs);
-        locked = this.limits.lockoutMs;
-      }
-    }
+    const counters = this.counters(subject);
+    const counts = await Promise.all(counters.map((c) => this.options.store.increment(`fail:${c.key}`, this.limits.lockoutMs)));
+    const locked = await this.lockFull(counters, counts);
     if (locked > 0) this.told('locked_out');
     return locked > 0 ? locked : this.lockedFor(subject);
   }

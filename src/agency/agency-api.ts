@@ -1,7 +1,7 @@
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { addDays, isIsoDate } from '../domain/calendar.js';
-import { clientAddress, queryValue, readJsonBody, HttpError } from '../channels/http.js';
+import { clientAddress, cookiesOf, queryValue, readJsonBody, HttpError } from '../channels/http.js';
 import { RateLimiter, type BucketSpec } from '../channels/rate-limiter.js';
 import { FILING_STATUSES, FilingStoreError, type FilingStore, type StoredFiling } from '../filings/filing-store.js';
 import { normalizeReference } from '../filings/reference.js';
@@ -109,14 +109,9 @@ export function agencyView(stored: StoredFiling) {
   };
 }
 
+/** The value of one cookie of a request. */
 export function cookieValue(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (typeof header !== 'string') return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
+  return cookiesOf(req).get(name);
 }
 
 export interface AgencyGuard {

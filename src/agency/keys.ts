@@ -69,7 +69,7 @@ export class AgencyKeyring {
   /** The name of the key, or undefined when it is not one of them. */
   nameOf(key: string): string | undefined {
     if (typeof key !== 'string' || !key.startsWith(AGENCY_KEY_PREFIX) || key.length > 200) return undefined;
-    const presented = createHash('sha256').update(key, 'utf8').digest();
+    const presented = Buffer.from(hashAgencyKey(key), 'base64url');
     let found: string | undefined;
     for (const entry of this.#entries) {
       if (timingSafeEqual(presented, entry.hash)) found ??= entry.name;

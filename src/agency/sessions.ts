@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { sameSecret } from '../privacy/same-secret.js';
 import type { Storage } from 'botbuilder';
 
 /**
@@ -51,10 +52,7 @@ export class AgencySessions {
 
 /** True when the presented CSRF token is the session's (constant time). */
 export function csrfMatches(session: AgencySession, presented: string | string[] | undefined): boolean {
-  if (typeof presented !== 'string') return false;
-  const a = Buffer.from(session.csrf);
-  const b = Buffer.from(presented);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return typeof presented === 'string' && sameSecret(presented, session.csrf);
 }
 
 const keyOf = (id: string): string => KEY_PREFIX + createHash('sha256').update(id).digest('base64url');

@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../privacy/same-secret.js';
 import type { Request, Response, Server } from 'restify';
-import { clientAddress, HttpError, readJsonBody, sendError, sendJson } from '../channels/http.js';
+import { clientAddress, cookiesOf, HttpError, readJsonBody, sendError, sendJson } from '../channels/http.js';
 import { RateLimiter } from '../channels/rate-limiter.js';
 import { isStoreUnavailable } from '../state/errors.js';
 import type { AgentAccount } from './agent-accounts.js';
@@ -58,24 +58,6 @@ export const CSRF_HEADER = 'x-csrf-token';
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const MAX_BODY = 16 * 1024;
 
-/** The cookies of a request (no library: one header, name=value pairs). */
-export function cookiesOf(req: Request): Map<string, string> {
-  const header = req.headers.cookie;
-  const cookies = new Map<string, string>();
-  for (const part of (Array.isArray(header) ? header.join(';') : (header ?? '')).split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    if (!cookies.has(name)) cookies.set(name, part.slice(eq + 1).trim());
-  }
-  return cookies;
-}
-
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /** A session as the guard found it. */
 interface LiveSession {
@@ -169,7 +151,7 @@ export class AgentAuth {
         if (STATE_CHANGING.has(req.method ?? 'GET')) {
           this.checkOrigin(req);
           const sent = req.headers[CSRF_HEADER];
-          if (typeof sent !== 'string' || !sameToken(sent, live.session.csrf)) throw new HttpError(403, 'Forbidden', 'missing or wrong X-CSRF-Token');
+          if (typeof sent !== 'string' || !sameSecret(sent, live.session.csrf)) throw new HttpError(403, 'Forbidden', 'missing or wrong X-CSRF-Token');
         }
         await handler(req, res, { id: live.session.agentId, displayName: live.session.displayName });
       } catch (err) {

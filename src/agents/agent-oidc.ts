@@ -2,7 +2,8 @@ import * as oidc from 'openid-client';
 import type { Request, Response, Server } from 'restify';
 import type { AgentAccount } from './agent-accounts.js';
 import type { AgentAudit } from './agent-audit.js';
-import { cookiesOf, type AgentAuth } from './agent-auth.js';
+import { cookiesOf } from '../channels/http.js';
+import type { AgentAuth } from './agent-auth.js';
 import type { AgentSessionStore } from './agent-sessions.js';
 
 /**

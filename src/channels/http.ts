@@ -128,3 +128,16 @@ export function clientAddress(req: Request, trustedHops: number): string {
 export function queryValue(req: Request, name: string): string | undefined {
   return new URL(req.url ?? '/', 'http://localhost').searchParams.get(name) ?? undefined;
 }
+
+/** The cookies of a request (no library: one header, name=value pairs). */
+export function cookiesOf(req: Request): Map<string, string> {
+  const header = req.headers.cookie;
+  const cookies = new Map<string, string>();
+  for (const part of (Array.isArray(header) ? header.join(';') : (header ?? '')).split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (!cookies.has(name)) cookies.set(name, part.slice(eq + 1).trim());
+  }
+  return cookies;
+}

@@ -1,4 +1,5 @@
-import { createHmac, randomInt, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHmac, randomInt, type KeyObject } from 'node:crypto';
+import { sameSecret } from '../privacy/same-secret.js';
 import type { IdentityStore } from './identity-store.js';
 import type { SmsSender } from './sms-sender.js';
 
@@ -147,8 +148,7 @@ export class IdentityCheck {
       this.told('code_expired');
       return { status: 'expired' };
     }
-    const given = Buffer.from(this.codeHash(subject, typed.trim()));
-    if (given.length === kept.length && timingSafeEqual(given, Buffer.from(kept))) {
+    if (sameSecret(this.codeHash(subject, typed.trim()), kept)) {
       await this.options.store.delete(this.codeKey(subject));
       await Promise.all(counters.map((c) => this.options.store.delete(`fail:${c.key}`)));
       this.told('verified');

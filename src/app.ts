@@ -123,6 +123,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   if (!profiles.has(config.defaultRegion)) {
     throw new ConfigError(`Invalid configuration: DEFAULT_REGION must name a profile in content/regions/ (have: ${[...profiles.keys()].join(', ')})`);
   }
+  const defaultProfile = profiles.get(config.defaultRegion)!;
   // People's own words: trained once from content/nlu/ (shared by every bot in the process) or read from the
   // models a build or an earlier start kept (src/nlu/model-cache.ts), now rather than on the first message.
   const understanding = createUnderstanding();
@@ -137,6 +138,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       url: config.filings.url, // FILINGS_URL: PostgreSQL shared by every instance; never logged (it holds a password)
       onError: throttledWarning<Error>(30_000, (err, heldBack) => logger.warn({ err, heldBack }, 'filing store connection problem')),
     });
+  // Every user of the store (the bot, the agency API, the notice worker) goes through one timed wrapper.
+  const timedFilings = timedFilingStore(filings, metrics);
   const { redis } = config.state;
   const state = createStateStorage({
     ...(config.state.redisUrl ? { redisUrl: config.state.redisUrl } : {}),
@@ -204,7 +207,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       agentsPresent: () => handoff.agentsPresent(),
     }),
     texts,
-    ...(profiles.get(config.defaultRegion)!.hotlineSchedule ? { hours: profiles.get(config.defaultRegion)!.hotlineSchedule!.value } : {}),
+    ...(defaultProfile.hotlineSchedule ? { hours: defaultProfile.hotlineSchedule.value } : {}),
     channelOf: (context) => attachedChannels.find((a) => a.adapter === context.adapter)?.channel.id ?? 'unknown',
     reach: async (via, reference, logic) => {
       const entry = attachedChannels.find((a) => a.channel.id === via);
@@ -224,7 +227,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     texts,
     profiles,
     defaultRegion: config.defaultRegion,
-    filings: timedFilingStore(filings, metrics),
+    filings: timedFilings,
     today: overrides.today ?? (() => todayInShanghai()),
     understanding,
     conversationTtlSeconds: config.state.conversationTtlSeconds,
@@ -242,7 +245,6 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     new TurnOrderMiddleware({ lock: state.turnLock, deduper: state.deduper, texts, logger, maxWaitMs: config.turns.maxWaitMs }),
     createTypingMiddleware(),
   ];
-  const defaultProfile = profiles.get(config.defaultRegion)!;
   // bot_errors_total is counted once per failed turn, by the turn log middleware (errorKind).
   const onTurnError = createTurnErrorHandler({ texts, logger, hotline: defaultProfile.hotline.value });
   const logic = (context: TurnContext) => bot.run(context);
@@ -400,7 +402,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
 
   // The agency's side: the back-office API at /agency/v1/ and the review page at /agency/ over it.
   const agencyDeps = {
-    filings: timedFilingStore(filings, metrics),
+    filings: timedFilings,
     keyring: new AgencyKeyring(config.agency.keys),
     sessions: new AgencySessions(state.storage, config.agency.sessionTtlSeconds),
     logger,
@@ -421,7 +423,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     if (channel.id === 'bot-framework') deliveries.push(botFrameworkDelivery(adapter, config.botFramework?.MicrosoftAppId ?? ''));
   }
   const notices = new NoticeWorker({
-    filings: timedFilingStore(filings, metrics),
+    filings: timedFilings,
     deliveries,
     texts,
     profiles,

@@ -1,9 +1,8 @@
 import type { TurnContext } from 'botbuilder';
 import { durationText } from '../src/content/natural.js';
-import { LOCALES } from '../src/content/texts.js';
 import { AGENT_ANSWER_KEY } from '../src/handoff/handoff-desk.js';
 import type { DialogDeps } from './dialog-deps.js';
-import { normalizeAnswer } from './form/recognition.js';
+import { saysWordOf } from './form/recognizers.js';
 import { sayWhileWaiting } from './handoff-words.js';
 import { TurnKit } from './turn-kit.js';
 
@@ -56,7 +55,5 @@ export async function relayWhileHandedOff(context: TurnContext, deps: DialogDeps
 }
 
 function isLeaveWord(kit: TurnKit, text: string): boolean {
-  const said = normalizeAnswer(text);
-  if (!said) return false;
-  return LOCALES.some((locale) => [kit.deps.texts.t(locale, 'handoff.leave.label'), ...kit.deps.texts.list(locale, 'handoff.leave.words')].some((w) => normalizeAnswer(w) === said));
+  return saysWordOf(kit.deps.texts, text, ['handoff.leave.words'], ['handoff.leave.label']);
 }

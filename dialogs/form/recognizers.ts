@@ -125,12 +125,28 @@ export function text<C extends FormContext, T = string>(spec: TextSpec<C, T>): R
   };
 }
 
+/** Folded words of content keys in every locale, made once per Texts and keys (asked on every message). */
+const wordSets = new WeakMap<Texts, Map<string, Set<string>>>();
+
+/**
+ * Whether the whole message is one of the words of these content keys, in either language: `lists`
+ * are word lists (texts.list), `labels` single sentences (texts.t), e.g. a button's label.
+ */
+export function saysWordOf(texts: Texts, text: string, lists: readonly string[], labels: readonly string[] = []): boolean {
+  const said = normalizeAnswer(text);
+  if (!said) return false;
+  let byKeys = wordSets.get(texts);
+  if (!byKeys) wordSets.set(texts, (byKeys = new Map()));
+  const id = `${lists.join('|')}#${labels.join('|')}`;
+  let words = byKeys.get(id);
+  if (!words) {
+    words = new Set(LOCALES.flatMap((l) => [...lists.flatMap((key) => texts.list(l, key)), ...labels.map((key) => texts.t(l, key))]).map(normalizeAnswer));
+    byKeys.set(id, words);
+  }
+  return words.has(said);
+}
+
 /** A plain yes or no as a whole answer, in either language (content: common.yes, common.no), or undefined. */
 export function yesNoWord(text: string, texts: Texts): 'yes' | 'no' | undefined {
-  const said = normalizeAnswer(text);
-  if (!said) return undefined;
-  for (const word of ['yes', 'no'] as const) {
-    if (LOCALES.some((l) => texts.list(l, `common.${word}`).some((w) => normalizeAnswer(w) === said))) return word;
-  }
-  return undefined;
+  return (['yes', 'no'] as const).find((word) => saysWordOf(texts, text, [`common.${word}`]));
 }

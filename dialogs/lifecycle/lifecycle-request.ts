@@ -1,7 +1,7 @@
 import { normalizeReference } from '../../src/filings/reference.js';
-import { LOCALES, type Locale, type Texts } from '../../src/content/texts.js';
+import type { Locale, Texts } from '../../src/content/texts.js';
 import type { Intent, IntentReading, Understanding } from '../../src/nlu/understanding.js';
-import { normalizeAnswer } from '../form/recognition.js';
+import { saysWordOf } from '../form/recognizers.js';
 import { CANCEL_FILING_DIALOG } from './cancel-filing-dialog.js';
 import { CHANGE_FILING_DIALOG } from './change-filing-dialog.js';
 import { CHECK_FILING_DIALOG } from './check-filing-dialog.js';
@@ -31,9 +31,7 @@ type LifecycleIntent = keyof typeof DIALOG_OF_INTENT;
 
 /** The words the menu and the help advertise (content: lifecycle.words.<intent>), exactly, in either language. */
 function exactIntent(text: string, texts: Texts): LifecycleIntent | undefined {
-  const said = normalizeAnswer(text);
-  if (!said) return undefined;
-  return (Object.keys(DIALOG_OF_INTENT) as LifecycleIntent[]).find((intent) => LOCALES.some((l) => texts.list(l, `lifecycle.words.${intent}`).some((w) => normalizeAnswer(w) === said)));
+  return (Object.keys(DIALOG_OF_INTENT) as LifecycleIntent[]).find((intent) => saysWordOf(texts, text, [`lifecycle.words.${intent}`]));
 }
 
 /**

@@ -1,8 +1,7 @@
-import { LOCALES } from '../../src/content/texts.js';
 import { isCategory } from '../../src/domain/categories.js';
 import { maskMobile } from '../../src/domain/phone.js';
 import type { AskOptions } from '../form/question-prompt.js';
-import { normalizeAnswer } from '../form/recognition.js';
+import { saysWordOf } from '../form/recognizers.js';
 import type { TurnKit } from '../turn-kit.js';
 import { profileOf, recordOf } from './lifecycle-host.js';
 
@@ -35,8 +34,7 @@ export async function menuAfterSubmit(kit: TurnKit, menuId: string): Promise<Par
 
 /** "短信发送编号" and the like (content: lifecycle.receipt.words), in either language, as a whole message. */
 export function asksReceiptBySms(kit: TurnKit, text: string): boolean {
-  const said = normalizeAnswer(text);
-  return said !== '' && LOCALES.some((l) => kit.deps.texts.list(l, 'lifecycle.receipt.words').some((w) => normalizeAnswer(w) === said));
+  return saysWordOf(kit.deps.texts, text, ['lifecycle.receipt.words']);
 }
 
 /** Sends the just-submitted filing's reference to the filer's phone, once; tells the person what happened. */

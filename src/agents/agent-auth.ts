@@ -72,6 +72,8 @@ export class AgentAuth {
   private readonly now: () => number;
   /** Guessing across many account names from one address is slowed here; one account's guesses lock it (lockout). */
   private readonly signInRate: RateLimiter;
+  /** Until when this instance last marked each agent present: a request marks again only past half the idle time (not on every poll). */
+  private readonly presentUntil = new Map<string, number>();
 
   constructor(private readonly options: AgentAuthOptions) {
     this.now = options.now ?? Date.now;
@@ -99,7 +101,7 @@ export class AgentAuth {
       // An account removed from the configuration ends its sessions; so does the longest lifetime.
       if (session && this.options.accounts.has(session.agentId) && session.createdAt + this.options.maxMs > this.now()) {
         live = { token, session };
-        await this.options.store.present(session.agentId, this.now() + this.options.idleMs);
+        await this.markPresent(session.agentId);
       } else if (session) {
         await this.options.store.remove(token);
         this.options.audit('session_end', { agent: session.agentId, outcome: 'expired' });
@@ -107,6 +109,14 @@ export class AgentAuth {
     }
     (req as Request & { agentSession?: LiveSession | null }).agentSession = live ?? null;
     return live;
+  }
+
+  /** Marks the agent present for the idle time; skipped while this instance's last mark has more than half of it left. */
+  private async markPresent(agentId: string, always = false): Promise<void> {
+    const now = this.now();
+    if (!always && (this.presentUntil.get(agentId) ?? 0) - now > this.options.idleMs / 2) return;
+    this.presentUntil.set(agentId, now + this.options.idleMs);
+    await this.options.store.present(agentId, now + this.options.idleMs);
   }
 
   private secure(req: Request): boolean {
@@ -223,7 +233,7 @@ export class AgentAuth {
     const token = newToken();
     const session: StoredSession = { agentId: account.id, displayName: account.displayName, csrf: newToken(), createdAt: this.now() };
     await this.options.store.create(token, session, this.options.idleMs);
-    await this.options.store.present(account.id, this.now() + this.options.idleMs);
+    await this.markPresent(account.id, true);
     this.options.audit('sign_in', { agent: account.id, outcome: 'ok', method });
     this.options.onSignIn?.('ok');
     return { session, cookie: this.cookie(req, token, Math.floor(this.options.maxMs / 1000)) };
@@ -239,6 +249,7 @@ export class AgentAuth {
     await this.guard(async (_req, _res, agent) => {
       const live = await this.sessionOf(req);
       if (live) await this.options.store.remove(live.token);
+      this.presentUntil.delete(agent.id);
       await this.options.store.present(agent.id, undefined);
       this.options.audit('sign_out', { agent: agent.id });
       sendJson(res, 200, { signedOut: true }, { 'Set-Cookie': this.cookie(req, '', 0) });

@@ -25,7 +25,7 @@ export type FilingStep = (typeof FILING_STEPS)[number];
 const BEFORE_CONSENT = new Set(FILING_FORM.questions.slice(0, Math.max(0, FILING_FORM.questions.findIndex((q) => q.stage === 'consent'))).map((q) => q.id));
 
 /** The step of the filing a prompt belongs to; undefined for what is asked outside the filing's steps (the menu, start over, ending a filing). */
-export function filingStepOf(promptId: string): FilingStep | undefined {
+function filingStepOf(promptId: string): FilingStep | undefined {
   const question = FILING_FORM.byId(promptId);
   if (question) {
     if ((DETAILS_STAGES as readonly string[]).includes(question.stage)) return summaryGroupOf(question.id) === 'person' ? 'person' : 'treatment';

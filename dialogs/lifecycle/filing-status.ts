@@ -14,7 +14,7 @@ export function statusToday(stored: StoredFiling, today: string): FilingStatus {
 }
 
 /** The agency's reason for a rejection, from the filing's audit trail. */
-export function rejectionReason(stored: StoredFiling): string | undefined {
+function rejectionReason(stored: StoredFiling): string | undefined {
   const event = [...(stored.history ?? [])].reverse().find((h) => h.to === 'REJECTED');
   return event?.reason?.trim() || undefined;
 }

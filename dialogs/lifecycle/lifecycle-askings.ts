@@ -81,7 +81,7 @@ export const LC_CANCEL_CONFIRM = asking<FilingContext, boolean>({
 });
 
 /** The answers of a filing a person may change (a new treatment place is a new filing, told so). */
-export const CHANGEABLE_FIELDS = ['institutions', 'address', 'phone', 'PLACE'] as const;
+const CHANGEABLE_FIELDS = ['institutions', 'address', 'phone', 'PLACE'] as const;
 export type ChangeableField = (typeof CHANGEABLE_FIELDS)[number];
 
 export const LC_CHANGE_FIELD = asking<FilingContext, string>({

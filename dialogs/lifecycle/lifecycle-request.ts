@@ -18,7 +18,7 @@ export interface LifecycleRequest {
 const DIALOG_OF_INTENT = { checkFiling: CHECK_FILING_DIALOG, cancelFiling: CANCEL_FILING_DIALOG, changeFiling: CHANGE_FILING_DIALOG } as const;
 
 /** A reference written anywhere in the words (YD + 8 digits + 6 symbols, spaces or hyphens between), in canonical form. */
-export function referenceIn(text: string): string | undefined {
+function referenceIn(text: string): string | undefined {
   const folded = text.normalize('NFKC');
   for (const m of folded.matchAll(/y\s*d[\s\-－—_]*\d{8}[\s\-－—_]*[0-9a-z]{6}/gi)) {
     const reference = normalizeReference(m[0]);

@@ -25,7 +25,7 @@ export interface AgentAccount {
 export const AGENT_ID = /^[a-z0-9][a-z0-9._-]{1,31}$/;
 
 /** In place of a hash: the account signs in only through the organisation's OIDC provider (src/agents/agent-oidc.ts). */
-export const OIDC_ONLY = 'oidc';
+const OIDC_ONLY = 'oidc';
 
 /** Why an account line was refused: the line's number and what is wrong (never the line itself: it holds a hash). */
 export class AccountLineError extends Error {

@@ -44,7 +44,7 @@ export interface Channel<A extends BotAdapter = BotAdapter> {
  * dialogs (buttons or numbered lines, a card or a text summary) and the typing indicator read them there.
  * Capabilities an adapter already put on the turn are kept.
  */
-export function capabilitiesMiddleware(channel: Pick<Channel, 'capabilitiesOf'>): Middleware {
+function capabilitiesMiddleware(channel: Pick<Channel, 'capabilitiesOf'>): Middleware {
   return {
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
       if (context.turnState.get(CAPABILITIES_KEY) === undefined) context.turnState.set(CAPABILITIES_KEY, channel.capabilitiesOf(context.activity));

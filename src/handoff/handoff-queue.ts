@@ -41,7 +41,7 @@ export interface HandoffQueue {
 /** How much of a handled time counts in the running average (an exponentially weighted mean). */
 export const HANDLING_WEIGHT = 0.2;
 
-export function nextAverage(previous: number | undefined, ms: number): number {
+function nextAverage(previous: number | undefined, ms: number): number {
   return previous === undefined ? ms : previous + HANDLING_WEIGHT * (ms - previous);
 }
 

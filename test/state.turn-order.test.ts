@@ -42,11 +42,13 @@ describe('the Redis turn lock', () => {
   const lockOn = async (options = {}): Promise<RedisTurnLock> => new RedisTurnLock(await readyClient(), { prefix: `${PREFIX}turn:`, ...options });
 
   it('a holder that outlives the lease time keeps the conversation (the lease is renewed)', async () => {
-    const [holderLock, otherLock] = [await lockOn({ lockTtlMs: 300 }), await lockOn({ lockTtlMs: 300 })];
+    // A lease time of 1.5 s: renewed every 0.5 s, so only an event loop stalled for a second and a half (a very
+    // loaded test machine) could let it lapse; 300 ms did, now and then.
+    const [holderLock, otherLock] = [await lockOn({ lockTtlMs: 1_500 }), await lockOn({ lockTtlMs: 1_500 })];
     const conv = `test/${newConversation()}`;
     const lease = (await holderLock.acquire(conv, { maxWaitMs: 100 }))!;
     // The other instance waits for three lease times and must not get in while the holder lives.
-    expect(await otherLock.acquire(conv, { maxWaitMs: 900 })).to.equal(undefined);
+    expect(await otherLock.acquire(conv, { maxWaitMs: 4_500 })).to.equal(undefined);
     expect(lease.lost).to.equal(false);
     await lease.release();
     const next = await otherLock.acquire(conv, { maxWaitMs: 1_000 });

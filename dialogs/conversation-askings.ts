@@ -39,6 +39,22 @@ export const editableAnswers = (c: FilingContext) => FILING_FORM.answered(c).fil
 export const EDIT_PREFIX = 'edit:';
 
 /**
+ * The item named after the edit word, without the words around its number (第2项, item 2, no. 2: content's
+ * prompts.review.confirm.itemNumber.before / .after, in either language): one word before, one after.
+ */
+function itemNamed(rest: string, scope: { id: string; c: FilingContext }): string {
+  const words = (where: 'before' | 'after') =>
+    LOCALES.flatMap((l) => scope.c.texts.list(l, `prompts.${scope.id}.itemNumber.${where}`))
+      .map(normalizeAnswer)
+      .filter((w) => w !== '')
+      .sort((a, b) => b.length - a.length);
+  const before = words('before').find((w) => rest.startsWith(w));
+  const unprefixed = before === undefined ? rest : rest.slice(before.length);
+  const after = words('after').find((w) => unprefixed.endsWith(w));
+  return after === undefined ? unprefixed : unprefixed.slice(0, -after.length);
+}
+
+/**
  * The summary's confirmation: submit, change an answer (then asked which), or discard. Where the summary
  * is text (a channel without cards) its rows are numbered, and "修改2" / "change 2" or "修改姓名" changes
  * that answer at once: the value is `edit:<question id>`.
@@ -54,7 +70,7 @@ function confirmRecognizer(): Recognizer<FilingContext, string> {
         .map(normalizeAnswer)
         .filter((w) => w !== '' && said.startsWith(w) && said !== w)
         .sort((a, b) => b.length - a.length);
-      const rest = editWords[0] === undefined ? undefined : said.slice(editWords[0].length).replace(/^(第|no\.?|item|#)/, '').replace(/(项|条)$/, '');
+      const rest = editWords[0] === undefined ? undefined : itemNamed(said.slice(editWords[0].length), scope);
       if (rest) {
         const rows = editableAnswers(c);
         const byNumber = /^\d{1,2}$/.test(rest) ? rows[Number(rest) - 1] : undefined;

@@ -10,7 +10,7 @@ const texts = new Texts();
 const strings = (locale: (typeof LOCALES)[number]) =>
   texts
     .keys(locale)
-    .filter((k) => texts.list(locale, k).length === 0)
+    .filter((k) => !texts.isList(locale, k))
     .map((k) => [k, texts.t(locale, k)] as const);
 
 describe('content: quotes and button names', () => {

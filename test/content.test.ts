@@ -41,10 +41,15 @@ describe('content: both languages say the same things', () => {
     expect(zh.filter((k) => !en.includes(k)), 'only in zh-CN').to.deep.equal([]);
   });
 
+  it('a key is a list of words (which may be empty) in both languages or a sentence in both', () => {
+    const differ = texts.keys('zh-CN').filter((k) => texts.has('en-US', k) && texts.isList('zh-CN', k) !== texts.isList('en-US', k));
+    expect(differ).to.deep.equal([]);
+  });
+
   it('each sentence has the same placeholders in both languages, and no sentence is empty', () => {
     const differ: string[] = [];
     for (const key of texts.keys('zh-CN')) {
-      const [zh, en] = LOCALES.map((l) => (texts.has(l, key) && !texts.list(l, key).length ? texts.t(l, key) : null));
+      const [zh, en] = LOCALES.map((l) => (texts.has(l, key) && !texts.isList(l, key) ? texts.t(l, key) : null));
       if (zh === null || en === null) continue;
       expect(zh.trim(), key).not.to.equal('');
       expect(en!.trim(), key).not.to.equal('');
@@ -56,7 +61,7 @@ describe('content: both languages say the same things', () => {
   it('English sentences contain no Chinese except the words that name Chinese (中文, synonyms, the other language)', () => {
     const han = texts
       .keys('en-US')
-      .filter((k) => texts.list('en-US', k).length === 0 && k !== 'commands.language.label')
+      .filter((k) => !texts.isList('en-US', k) && k !== 'commands.language.label')
       .filter((k) => /\p{Script=Han}/u.test(texts.t('en-US', k).replace(/中文/g, '')));
     expect(han).to.deep.equal([]);
   });
@@ -227,7 +232,7 @@ describe('content: no {placeholder} is left unfilled in any reply of complete co
 describe('content: the FAQ quotes the region profile, never a policy number of its own', () => {
   it('no FAQ answer or fragment contains a digit', () => {
     for (const locale of LOCALES) {
-      const withDigits = texts.keys(locale).filter((k) => k.startsWith('faq.') && !texts.list(locale, k).length && /\d/.test(texts.t(locale, k)));
+      const withDigits = texts.keys(locale).filter((k) => k.startsWith('faq.') && !texts.isList(locale, k) && /\d/.test(texts.t(locale, k)));
       expect(withDigits, locale).to.deep.equal([]);
     }
   });

@@ -1,5 +1,14 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemoryStorage } from 'botbuilder';
 import { expect } from 'chai';
-import { Chat } from './support/chat.js';
+import { CONFIRM, EDIT_PREFIX } from '../dialogs/conversation-askings.js';
+import type { FilingContext } from '../dialogs/filing-context.js';
+import type { FilingState } from '../dialogs/filing-state.js';
+import { DEFAULT_LOCALES_DIR, Texts } from '../src/content/texts.js';
+import { createUnderstanding } from '../src/nlu/index.js';
+import { Chat, TODAY } from './support/chat.js';
 import { AGENT_IN_HOSPITAL, LT_RESIDENT_TO_SUMMARY, TMP_OTHER_TO_SUMMARY } from './support/paths.js';
 
 /**
@@ -48,6 +57,32 @@ describe('the summary is shown once', () => {
       if (id === 'details.phone') await chat.follow([['13912345678', 'review.confirm']]);
     });
   }
+});
+
+describe('"change item N": the words around the number are content\'s (prompts.review.confirm.itemNumber), in both languages', () => {
+  let dir: string;
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a word put in content is taken (第2行, row 2), a word taken out of it is not (item 2)', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'item-words-'));
+    cpSync(DEFAULT_LOCALES_DIR, dir, { recursive: true });
+    for (const [locale, words] of [['zh-CN', { before: ['第'], after: ['行'] }], ['en-US', { before: ['row'], after: [] }]] as const) {
+      const file = join(dir, locale, 'prompts.json');
+      const prompts = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;
+      prompts['review.confirm']!['itemNumber'] = words;
+      writeFileSync(file, JSON.stringify(prompts));
+    }
+    const storage = new MemoryStorage();
+    const chat = new Chat({ channelId: 'test', storage });
+    const replies = await chat.follow(TMP_OTHER_TO_SUMMARY);
+    const rows = (Chat.replyWith(replies, 'summary')!.channelData as { summary: string[] }).summary;
+    const state = ((await storage.read(['test/conversations/Convo1/']))['test/conversations/Convo1/'] as { filing: FilingState }).filing;
+    const c: FilingContext = { state, progress: state, profile: chat.profiles.get('rizhao')!, locale: 'zh-CN', today: TODAY, texts: new Texts(dir) };
+    const read = (text: string) => CONFIRM.recognizer.recognize(text, { id: CONFIRM.id, c, understanding: createUnderstanding() });
+    expect(read('修改第2行')).to.deep.equal({ status: 'exact', value: `${EDIT_PREFIX}${rows[1]}` });
+    expect(read('change row 3')).to.deep.equal({ status: 'exact', value: `${EDIT_PREFIX}${rows[2]}` });
+    expect(read('change item 3')).not.to.deep.include({ value: `${EDIT_PREFIX}${rows[2]}` });
+  });
 });
 
 describe('an edit button of an old summary card', () => {

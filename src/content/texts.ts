@@ -50,6 +50,11 @@ export class Texts {
     return fill(value, params);
   }
 
+  /** True when the key holds a list of words (synonyms; a list may be empty), not a sentence. */
+  isList(locale: Locale, key: string): boolean {
+    return Array.isArray(this.maps.get(locale)!.get(key));
+  }
+
   /** A list of words (synonyms), or [] when the key is absent. */
   list(locale: Locale, key: string): string[] {
     const value = this.maps.get(locale)!.get(key);

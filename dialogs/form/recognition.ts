@@ -58,6 +58,8 @@ export interface Recognizer<C extends FormContext = FormContext, T = unknown> {
   label(value: T, scope: LabelScope<C>): string;
   /** Every way a value is named, in every language (a button of the other language may still be on screen). */
   names?(value: T, scope: LabelScope<C>): string[];
+  /** For a choice: which one a value is, by its key under prompts.<id>.choices (agree, PLANNING, yes), whatever its words say. Never personal. */
+  choiceOf?(value: T): string;
   recognize(text: string, scope: RecognizeScope<C>): Recognition<T>;
   /** The question that asks to confirm a `confirm` reading (its choices are yes and the asking's own). */
   confirmation?(value: T, scope: LabelScope<C>): Sentence;

@@ -73,6 +73,7 @@ export function choice<C extends FormContext, T = string>(spec: ChoiceSpec<C, T>
     choices: ({ c }) => spec.values(c).map(toValue),
     label: (value, { id, c }) => choiceLabel(c.texts, c.locale, id, fromValue(value)),
     names: (value, { id, c }) => LOCALES.map((l) => choiceLabel(c.texts, l, id, fromValue(value))),
+    choiceOf: fromValue,
     recognize(text, { id, c, understanding }): Recognition<T> {
       const values = spec.values(c);
       const exact = exactChoice(text, id, values, c.texts);

@@ -33,6 +33,8 @@ export interface AnswerRow {
   id: string;
   label: string | undefined;
   value: string;
+  /** For a choice, which one (its key: agree, PLANNING, yes), whatever its words in either language: decisions go by it, not by `value`. */
+  choice?: string;
   editable: boolean;
 }
 
@@ -276,14 +278,22 @@ export class FilingBot extends ActivityHandler {
    * Every answer of the filing under way, in the order the form asks them, as the person's summary shows it
    * (an ID number and phones masked, names in full) and whether it can be changed (an activity with value
    * `{ editField: <id> }` opens it, and the filing comes back to where it was): for the hotline console's
-   * side panel, read after a turn. `label` is undefined for an answer without one (the consent).
+   * side panel, read after a turn. `label` is undefined for an answer without one (the consent); `choice` is the
+   * choice's key for an answer that is a choice.
    */
   async answersOf(context: TurnContext): Promise<AnswerRow[]> {
     const kit = await TurnKit.load(context, this.deps);
     const c = kit.q;
     return FILING_FORM.answered(c).map((q) => {
       const value = q.get(c);
-      return { id: q.id, label: kit.has(`labels.${q.id}`) ? kit.t(`labels.${q.id}`) : undefined, value: q.review ? q.review(value, c) : q.show(value, c), editable: q.editable };
+      const choice = q.recognizer.choiceOf?.(value);
+      return {
+        id: q.id,
+        label: kit.has(`labels.${q.id}`) ? kit.t(`labels.${q.id}`) : undefined,
+        value: q.review ? q.review(value, c) : q.show(value, c),
+        ...(choice === undefined ? {} : { choice }),
+        editable: q.editable,
+      };
     });
   }
 

@@ -7,6 +7,8 @@ export interface CallAnswer {
   id: string;
   label: string;
   value: string;
+  /** For a choice, which one (its key), whatever its words. */
+  choice?: string;
   editable: boolean;
 }
 

@@ -4,7 +4,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { Request, Response, Server } from 'restify';
 import { CATEGORY_IDS } from '../../domain/categories.js';
 import type { Locale, Texts } from '../../content/texts.js';
-import { LOCALES, resolveLocale } from '../../content/texts.js';
+import { resolveLocale } from '../../content/texts.js';
 import type { AgentApi, AgentAudit, SignedInAgent } from '../../agents/index.js';
 import type { ChannelCapabilities } from '../../../dialogs/channel-capabilities.js';
 import { UNDERSTOOD } from '../../../dialogs/conversation-askings.js';
@@ -46,7 +46,7 @@ export interface HotlineChannelOptions {
   callLockWaitMs?: number;
   texts: Texts;
   /** Every answer of the filing under way, read after a turn (FilingBot.answersOf). */
-  answersOf(context: TurnContext): Promise<Array<{ id: string; label: string | undefined; value: string; editable: boolean }>>;
+  answersOf(context: TurnContext): Promise<Array<{ id: string; label: string | undefined; value: string; choice?: string; editable: boolean }>>;
   /** Whether a filing is under way, read after a turn (FilingBot.filingUnderWay): the side panel shows its answers only then. */
   filingUnderWay(context: TurnContext): Promise<boolean>;
   registry: Registry;
@@ -121,8 +121,8 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
         if (script && (script.outcome !== record.script?.outcome || script.lines.join('\n') !== record.script.lines.join('\n'))) record.script = script;
         const consent = answers.find((a) => a.id === 'consent.personalInfo');
         if (consent) {
-          // Shown in the conversation's language, which the caller may have switched: either language's "agree".
-          const given = LOCALES.some((locale) => consent.value === texts.t(locale, 'prompts.consent.personalInfo.choices.agree'));
+          // By the choice, not its words (shown in the conversation's language, which the caller may have switched).
+          const given = consent.choice === 'agree';
           if (record.consent?.given !== given) {
             record.consent = { given, agent: agent.id, at };
             audit('call_consent', { agent: agent.id, call: record.id, outcome: given ? 'given_orally' : 'declined' });

@@ -114,6 +114,16 @@ describe('how sure a reading is decides what happens', () => {
     }
   });
 
+  it('"在医院" at "what is happening now" is not taken for an emergency (which would end the questions): asked which, and "已住院" goes on to the admission date', async () => {
+    const chat = new Chat({ channelId: 'webchat' });
+    await chat.follow(TO_NOW);
+    const asked = await chat.say('在医院');
+    expect(Chat.promptOf(asked)).to.equal('situation.now');
+    expect(Chat.textOf(asked)).not.to.include(chat.texts.t('zh-CN', 'reasons.EMERGENCY_DEEMED_FILED'));
+    expect(Chat.replyWith(asked, 'promptId')!.text).to.equal('您是指“正在急诊或抢救”还是“已住院，还没出院”？');
+    expect(Chat.promptOf(await chat.say('已住院，还没出院'))).to.equal('situation.admissionDate');
+  });
+
   it('two close readings: "您是指…还是…？" with both as buttons; picking one by number takes it without a read-back', async () => {
     const understanding = new ScriptedUnderstanding().choiceAt('situation.now', '大概要住院吧', {
       status: 'close',

@@ -53,6 +53,22 @@ describe('understanding: answers to choice questions in people\'s own words', ()
     it('a plain agreement still is agreement', () => expect(taken(read('consent.personalInfo', '行，你问吧'))).to.equal('agree'));
   });
 
+  describe('a hospital alone is not an emergency: “在医院” may as well be a stay on a ward, so which one is asked', () => {
+    for (const [text, locale] of [['在医院', 'zh-CN'], ['人在医院', 'zh-CN'], ['我在医院', 'zh-CN'], ['他在医院呢', 'zh-CN'], ['at the hospital', 'en-US'], ["we're at the hospital now", 'en-US']] as const) {
+      it(`situation.now: “${text}” (${locale}) → asked: an emergency, or in hospital?`, () => {
+        const r = read('situation.now', text, locale);
+        expect(r.status === 'close' && r.candidates.map((c) => c.value)).to.deep.equal(['EMERGENCY_NOW', 'IN_HOSPITAL']);
+      });
+    }
+    it('menu: “在医院” → asked: the emergency advice, or a filing?', () => {
+      const r = u.choice('menu.main', ['FILE', 'EMERGENCY', 'FAQ', 'HUMAN'], '在医院', 'zh-CN');
+      expect(r.status === 'close' && r.candidates.map((c) => c.value)).to.deep.equal(['EMERGENCY', 'FILE']);
+    });
+    for (const [text, locale] of [['在医院急诊', 'zh-CN'], ['正在医院抢救', 'zh-CN'], ['出车祸了，人在医院', 'zh-CN'], ['突发心梗，在医院', 'zh-CN'], ['at the hospital, it is urgent', 'en-US']] as const) {
+      it(`with a word of urgency it is one: “${text}” (${locale}) → EMERGENCY_NOW`, () => expect(taken(read('situation.now', text, locale))).to.equal('EMERGENCY_NOW'));
+    }
+  });
+
   describe('the exact layer: numbers, button labels in either language and synonyms are instant and certain', () => {
     const cases: Array<[string, string, NluLocale, string]> = [
       ['situation.now', '2', 'zh-CN', 'EMERGENCY_NOW'],

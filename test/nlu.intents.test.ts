@@ -43,6 +43,11 @@ describe('understanding: intents said in free words, at any point', () => {
     }
   });
 
+  describe('a hospital alone is not an emergency; a word of urgency with it is', () => {
+    for (const text of ['人在医院', '现在在医院', '我妈在医院']) it(`“${text}” is no emergency`, () => expect(label(u.intent(text, 'zh-CN'))).to.not.equal('emergency'));
+    for (const text of ['在医院急诊', '急性胃炎，人在医院', '突然晕倒了，现在在医院']) it(`“${text}” is an emergency`, () => expect(label(u.intent(text, 'zh-CN'))).to.equal('emergency'));
+  });
+
   it('the scores are there for the engine to weigh an intent against an answer ("正在急诊" at "what is happening now")', () => {
     const r = u.intentReading('现在人正在急诊室', 'zh-CN');
     expect(r.status).to.equal('confident');

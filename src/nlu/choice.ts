@@ -5,7 +5,7 @@ import { judgeDuration, readDuration } from './duration.js';
 import type { LocaleExamples } from './examples.js';
 import { toReading } from './reading.js';
 import { compact, type TextAnalyser } from './text.js';
-import type { ChoiceHints, NluLocale, Reading } from './understanding.js';
+import { EMERGENCY_VALUES, type ChoiceHints, type NluLocale, type Reading } from './understanding.js';
 
 /**
  * Which value of a choice question a sentence means, in layers:
@@ -14,7 +14,8 @@ import type { ChoiceHints, NluLocale, Reading } from './understanding.js';
  *  2. for the long-term question, a duration judged against the profile's threshold;
  *  3. the question's trained classifier (its own examples, the shared yes/no examples where the question
  *     is a yes/no one, and "none of these"), read with explicit confidence;
- *  4. guards: a guarded value (consent, submit, clear everything) is never taken from a negated sentence.
+ *  4. guards: a guarded value (consent, submit, clear everything) is never taken from a negated sentence, nor
+ *     an emergency from a sentence that names a hospital and nothing urgent ("在医院": or a stay on a ward?).
  * A label is never looked for inside a longer sentence.
  */
 export class ChoiceRecogniser {
@@ -44,11 +45,18 @@ export class ChoiceRecogniser {
     const { ranked } = this.classifier(questionId, values).classify(analysed);
     const inValues = ranked.filter((c) => c.value === NONE || values.includes(c.value));
     const reading = toReading(inValues);
+    if (reading.status !== 'confident') return reading;
     const guarded = this.examples.questions.get(questionId)?.guarded ?? [];
-    if (reading.status === 'confident' && guarded.includes(reading.value) && analysed.negated) {
+    if (guarded.includes(reading.value) && analysed.negated) {
       // "不太同意，我不想在网上填身份证号" is not consent: ask again rather than guess.
       const others = inValues.filter((c) => c.value !== NONE && c.value !== reading.value);
       return others.length ? { status: 'close', candidates: [{ value: reading.value, score: reading.score / 2 }, ...others.slice(0, 1)] } : { status: 'none' };
+    }
+    const instead = EMERGENCY_VALUES.get(reading.value);
+    if (instead !== undefined && this.analyser.hospitalWithoutUrgency(text)) {
+      // "在医院": an emergency, or a stay on a ward? Asked, both offered, rather than ending the questions as an emergency.
+      const other = { value: instead, score: inValues.find((c) => c.value === instead)?.score ?? 0 };
+      return values.includes(instead) ? { status: 'close', candidates: [{ value: reading.value, score: reading.score / 2 }, other] } : { status: 'none' };
     }
     return reading;
   }

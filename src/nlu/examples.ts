@@ -7,7 +7,7 @@ import type { NluLocale } from './understanding.js';
 /**
  * The training examples in content/nlu/<locale>/ (see README "Understanding people's own words"):
  *
- *   lexicon.json          folded words, negations, contrast words
+ *   lexicon.json          folded words, negations, contrast words, hospital and urgency words
  *   yes-no.json           the generic yes/no answers every yes/no question shares
  *   none.json             sentences that answer no question (the "none of these" class)
  *   questions/<id>.json   per choice question: examples per value; `yesNo` maps the question's values to
@@ -21,7 +21,9 @@ export const DEFAULT_EXAMPLES_DIR = new URL('../../content/nlu/', import.meta.ur
 
 const sentences = z.array(z.string().min(1));
 
-const lexiconSchema = z.object({ fold: z.record(z.string(), z.string()), negations: z.array(z.string()), contrast: z.array(z.string()) }).loose();
+const lexiconSchema = z
+  .object({ fold: z.record(z.string(), z.string()), negations: z.array(z.string()), contrast: z.array(z.string()), hospital: z.array(z.string().min(1)), emergency: z.array(z.string().min(1)) })
+  .loose();
 
 const questionSchema = z
   .object({

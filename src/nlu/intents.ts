@@ -3,7 +3,7 @@ import { cachedClassifier, type ModelCache } from './model-cache.js';
 import type { LocaleExamples } from './examples.js';
 import { toReading } from './reading.js';
 import { compact, type TextAnalyser } from './text.js';
-import { INTENTS, type Intent, type IntentReading, type NluLocale } from './understanding.js';
+import { EMERGENCY_VALUES, INTENTS, type Intent, type IntentReading, type NluLocale } from './understanding.js';
 
 /** The share of the scores from which a possible emergency is taken as one. */
 const EMERGENCY_FLOOR = 0.2;
@@ -49,7 +49,10 @@ export class IntentRecogniser {
     const exact = this.exact.get(said);
     if (exact) return { status: 'confident', value: toIntent(exact, 1) };
     this.classifier ??= cachedClassifier(this.trainingSet(), this.analyser, this.locale, this.cache);
-    const { ranked } = this.classifier.classify(text);
+    // A hospital named with nothing urgent ("人在医院") may as well be a stay on a ward: not an emergency.
+    const calm = this.analyser.hospitalWithoutUrgency(text);
+    const { ranked: all } = this.classifier.classify(text);
+    const ranked = calm ? all.filter((c) => c.value !== 'emergency') : all;
     // Care comes first: a sentence that may well describe an emergency is read as one (emergency advice is
     // never harmful; a question about a child studying away, taken for an emergency, costs one message).
     const emergency = ranked.find((c) => c.value === 'emergency');
@@ -58,7 +61,7 @@ export class IntentRecogniser {
     // A FAQ topic is a question: "户口没迁走" answers a question, "户口没迁怎么办" asks one.
     if (reading.status === 'confident' && reading.value.startsWith(FAQ_PREFIX) && !ASKS[this.locale].test(this.analyser.folded(text))) {
       // Words about an emergency that ask nothing describe one: emergency advice, not the FAQ answer.
-      if (reading.value === `${FAQ_PREFIX}EMERGENCY`) return { status: 'confident', value: toIntent('emergency', reading.score) };
+      if (reading.value === `${FAQ_PREFIX}EMERGENCY` && !calm) return { status: 'confident', value: toIntent('emergency', reading.score) };
       return { status: 'close', candidates: [toIntent(reading.value, reading.score)] };
     }
     if (reading.status === 'confident') return { status: 'confident', value: toIntent(reading.value, reading.score) };
@@ -74,7 +77,7 @@ export class IntentRecogniser {
     for (const q of this.examples.questions.values()) {
       for (const [value, texts] of Object.entries(q.examples)) {
         // "正在急诊" answers "what is happening now" and is also the emergency intent: not a counter-example.
-        if (value === 'EMERGENCY_NOW' || value === 'EMERGENCY' || value === 'HUMAN' || value === 'FAQ') continue;
+        if (EMERGENCY_VALUES.has(value) || value === 'HUMAN' || value === 'FAQ') continue;
         for (const text of texts) out.push({ text, label: NONE });
       }
     }

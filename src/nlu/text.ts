@@ -16,6 +16,10 @@ export interface Lexicon {
   negations: string[];
   /** Words that start a new clause ("但是", "but"). */
   contrast: string[];
+  /** Words that name a hospital (医院, "hospital")... */
+  hospital: string[];
+  /** ...and words of urgency (急, 抢救, "ambulance"): a hospital named without one is not an emergency. */
+  emergency: string[];
 }
 
 let jieba: Jieba | undefined;
@@ -50,6 +54,13 @@ export function makeFolder(lexicon: Lexicon, locale: NluLocale): (text: string) 
   };
 }
 
+/** A test for any of the words: anywhere in Chinese text, as whole words or phrases in English. */
+function anyOf(words: readonly string[], locale: NluLocale): RegExp | undefined {
+  if (words.length === 0) return undefined;
+  const alternatives = words.map(escape).join('|');
+  return new RegExp(locale === 'en-US' ? `(?<![\\p{L}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{N}])` : alternatives, 'u');
+}
+
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -79,6 +90,8 @@ export class TextAnalyser {
   private readonly fold: (text: string) => string;
   private readonly negations: Set<string>;
   private readonly contrast: RegExp | undefined;
+  private readonly hospital: RegExp | undefined;
+  private readonly urgency: RegExp | undefined;
 
   constructor(
     private readonly locale: NluLocale,
@@ -88,6 +101,17 @@ export class TextAnalyser {
     this.fold = makeFolder(lexicon, locale);
     this.negations = new Set(lexicon.negations);
     this.contrast = lexicon.contrast.length ? new RegExp(lexicon.contrast.map((c) => (locale === 'en-US' ? `\\b${escape(c)}\\b` : escape(c))).join('|'), 'gu') : undefined;
+    this.hospital = anyOf(lexicon.hospital, locale);
+    this.urgency = anyOf(lexicon.emergency, locale);
+  }
+
+  /**
+   * The text names a hospital but says nothing urgent ("在医院", "人在医院", "at the hospital"): being in a
+   * hospital may as well be a stay on a ward, so such a sentence is never read as an emergency.
+   */
+  hospitalWithoutUrgency(text: string): boolean {
+    const folded = this.folded(text);
+    return this.hospital !== undefined && this.hospital.test(folded) && !(this.urgency?.test(folded) ?? false);
   }
 
   folded(text: string): string {

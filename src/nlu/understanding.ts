@@ -49,6 +49,16 @@ export const INTENTS = [
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 
+/**
+ * The choice values that mean an emergency ("what is happening now", the menu) — answers that are also the
+ * emergency intent — each with what a hospital named with nothing urgent ("在医院") may as well mean instead:
+ * a stay on a ward, a filing to make.
+ */
+export const EMERGENCY_VALUES: ReadonlyMap<string, string> = new Map([
+  ['EMERGENCY_NOW', 'IN_HOSPITAL'],
+  ['EMERGENCY', 'FILE'],
+]);
+
 export interface IntentReading {
   intent: Intent;
   score: number;

@@ -71,6 +71,16 @@ describe('understanding: the one-sentence intake states only what the text says'
     const facts = u.intake('单位派我去上海常驻两年', 'zh-CN', TODAY, { longTermMinDays });
     expect(facts).to.include({ dispatchedByEmployer: true, longTerm: true });
     expect([facts.retired, facts.now]).to.deep.equal([undefined, undefined]);
-    expect(u.intake('我在西安上大学', 'zh-CN', TODAY)).to.deep.equal({ treatmentPlace: '610100', filerMode: 'SELF', student: true });
+    expect(u.intake('我在西安上大学', 'zh-CN', TODAY)).to.deep.equal({ treatmentPlace: '610100', filerMode: 'SELF', student: true, longTerm: true });
+    expect(u.intake('我在上海上老年大学', 'zh-CN', TODAY)).not.to.have.any.keys('longTerm', 'retired');
+  });
+
+  describe('what a sentence states that it did not read before', () => {
+    it('studying at a university there is a long stay, as working there is: “娃在杭州读大学”', () => expect(u.intake('娃在杭州读大学，医保是日照的居民医保', 'zh-CN', TODAY)).to.include({ student: true, longTerm: true }));
+    it('the place right before the scheme is the insured one: “我日照职工医保，公司外派到深圳三年” → insured 日照', () =>
+      expect(u.intake('我日照职工医保，公司外派到深圳三年', 'zh-CN', TODAY, { longTermMinDays })).to.include({ insuredPlace: '371100', treatmentPlace: '440300', scheme: 'EMPLOYEE' }));
+    it('“my company is sending me” is still to come: planning', () =>
+      expect(u.intake('My company is sending me from Rizhao to Shanghai for two years.', 'en-US', TODAY, { longTermMinDays })).to.include({ now: 'PLANNING', dispatchedByEmployer: true }));
+    it('“在医院” alone says neither an emergency nor a stay', () => expect(u.intake('我妈在医院', 'zh-CN', TODAY)).not.to.have.any.keys('now'));
   });
 });

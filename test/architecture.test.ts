@@ -40,3 +40,16 @@ describe('the architecture: nothing below imports from above', () => {
     expect(offending).to.deep.equal([]);
   });
 });
+
+/** The console's page scripts (public/agent/): the shell, console.js, gives the panels its helpers (window.agentConsole). */
+describe('the console page: the panels share the shell\'s helpers', () => {
+  const scripts = readdirSync(join(ROOT, 'public/agent')).filter((name) => name.endsWith('.js'));
+  it('only console.js builds elements (el) and fills {placeholders}; the panels take agentConsole.el and agentConsole.sentence', () => {
+    const own = scripts.filter((name) => {
+      const text = readFileSync(join(ROOT, 'public/agent', name), 'utf8');
+      return /function el\s*\(|document\.createElement\(|\\\{\(\\w\+\)\\\}/.test(text);
+    });
+    expect(scripts).to.include.members(['console.js', 'guided-call.js', 'handoff.js']);
+    expect(own).to.deep.equal(['console.js']);
+  });
+});

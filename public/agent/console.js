@@ -2,6 +2,11 @@
 // Panels (guided-call.js, handoff.js) load after this file and find `window.agentConsole`:
 //   agentConsole.strings            the console's words (content/locales/<locale>/console.json, flat keys)
 //   agentConsole.t(key, params)     one sentence, {placeholders} filled
+//   agentConsole.sentence(words, key, params)
+//                                   the same from a panel's own words (the key itself when it has none)
+//   agentConsole.el(tag, attrs, children)
+//                                   an element: attrs `text`, `hidden`, `onclick`… (listeners), others as attributes
+//                                   (undefined, null and false left out, true as ""); children nodes or strings
 //   agentConsole.api(path, init)    fetch('/agent/api/' + path) as JSON, with the CSRF token on POST/PUT/DELETE;
 //                                   resolves { ok, status, body }; a 401 shows the sign-in form again
 //   agentConsole.onSignedIn(fn)     fn(agent) once an agent is signed in ({ id, displayName }), now if already
@@ -13,11 +18,31 @@
   var signedOutListeners = [];
   var current = null; // { agent, csrfToken }
 
-  function t(key, params) {
-    var words = strings[key] !== undefined ? strings[key] : key;
-    return words.replace(/\{(\w+)\}/g, function (whole, name) {
+  function sentence(words, key, params) {
+    var text = words[key] !== undefined ? words[key] : key;
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
       return params && params[name] !== undefined ? String(params[name]) : whole;
     });
+  }
+
+  function t(key, params) {
+    return sentence(strings, key, params);
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === undefined || value === null || value === false) return;
+      if (name === 'text') node.textContent = value;
+      else if (name === 'hidden') node.hidden = true;
+      else if (name.slice(0, 2) === 'on') node.addEventListener(name.slice(2), value);
+      else node.setAttribute(name, value === true ? '' : value);
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    });
+    return node;
   }
 
   function $(id) {
@@ -101,6 +126,8 @@
   window.agentConsole = {
     strings: strings,
     t: t,
+    sentence: sentence,
+    el: el,
     api: api,
     agent: function () {
       return current ? current.agent : null;

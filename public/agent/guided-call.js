@@ -4,24 +4,10 @@
 'use strict';
 (function () {
   var ac = window.agentConsole;
+  var el = ac.el;
   var root = document.getElementById('guided-call');
   var screen = null; // the last CallScreen
   var busy = false;
-
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (name) {
-      var value = attrs[name];
-      if (value === undefined || value === null || value === false) return;
-      if (name === 'text') node.textContent = value;
-      else if (name.slice(0, 2) === 'on') node.addEventListener(name.slice(2), value);
-      else node.setAttribute(name, value === true ? '' : value);
-    });
-    (children || []).forEach(function (child) {
-      if (child) node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
 
   function t(key, params) {
     return ac.t('call.' + key, params);

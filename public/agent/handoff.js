@@ -1,6 +1,6 @@
 // The live handoff's panel in the hotline console: the queue (polled), taking a conversation, its
 // transcript and draft, the chat with the person, filling the form in for them, handing back.
-// Loaded after console.js; uses window.agentConsole (api, onSignedIn, onSignedOut). Words come from
+// Loaded after console.js; uses window.agentConsole (api, el, sentence, onSignedIn, onSignedOut). Words come from
 // GET /agent/api/queue/words (content/locales/<locale>/handoff.json, console.*).
 'use strict';
 (function () {
@@ -15,24 +15,10 @@
   var chatTimer = null;
   var open = null; // { id, after, state, draft }
 
-  function t(key, params) {
-    var text = words[key] !== undefined ? words[key] : key;
-    return text.replace(/\{(\w+)\}/g, function (whole, name) {
-      return params && params[name] !== undefined ? String(params[name]) : whole;
-    });
-  }
+  var el = consoleApi.el;
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (name) {
-      if (name === 'text') node.textContent = attrs[name];
-      else if (name === 'hidden') node.hidden = attrs[name];
-      else node.setAttribute(name, attrs[name]);
-    });
-    (children || []).forEach(function (child) {
-      if (child) node.appendChild(child);
-    });
-    return node;
+  function t(key, params) {
+    return consoleApi.sentence(words, key, params);
   }
 
   function clock(seconds) {

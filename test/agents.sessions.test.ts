@@ -71,6 +71,26 @@ for (const place of places) {
       expect(await store.lockedFor('a3')).to.equal(0);
     });
 
+    it('sign-in attempts per address: a burst, then refused (with a wait) until refilled; other addresses have their own', async () => {
+      const { store, pass } = await place.make();
+      const spec = { burst: 3, perSecond: 2 };
+      const taken = [];
+      for (let i = 0; i < 4; i++) taken.push(await store.signInAttempt('198.51.100.7', spec));
+      expect(taken.map((d) => d.allowed)).to.deep.equal([true, true, true, false]);
+      expect(taken[3]).to.deep.equal({ allowed: false, retryAfterSeconds: 1 });
+      expect((await store.signInAttempt('198.51.100.8', spec)).allowed, 'another address').to.equal(true);
+      await pass(600);
+      expect((await store.signInAttempt('198.51.100.7', spec)).allowed, 'one refilled').to.equal(true);
+      expect((await store.signInAttempt('198.51.100.7', spec)).allowed, 'only one').to.equal(false);
+    });
+
+    it('sign-in attempts at the same moment from one address: no more than the burst are allowed', async () => {
+      const { store } = await place.make();
+      const decisions = await Promise.all(Array.from({ length: 12 }, () => store.signInAttempt('203.0.113.5', { burst: 5, perSecond: 0.001 })));
+      expect(decisions.filter((d) => d.allowed).length).to.equal(5);
+      expect(decisions.find((d) => !d.allowed)).to.deep.equal({ allowed: false, retryAfterSeconds: 1000 });
+    });
+
     it('presence: agents signed in until their time, taken off at sign-out', async () => {
       const { store, pass } = await place.make();
       const now = place.name === 'embedded' ? 1_000_000 : Date.now();

@@ -7,6 +7,7 @@ import { createApp } from '../src/app.js';
 import { createLogger } from '../src/ops/logger.js';
 import { sendJson } from '../src/channels/http.js';
 import { startAppServer, type AppServer } from './support/app-server.js';
+import { SIGN_IN_RATE } from '../src/agents/agent-auth.js';
 import { AgentClient, AGENTS, agentAccountsEnv, twoInstancesOnOneRedis } from './support/agents.js';
 import { TEST_DATA_KEY } from './support/keys.js';
 import { REDIS_URL, SharedRedis } from './support/redis.js';
@@ -163,6 +164,22 @@ describe('agent console: sessions shared by two instances on one Redis', () => {
     expect((await a.signIn({ id: AGENTS.li.id, password: 'wrong one' })).status).to.equal(401);
     expect((await new AgentClient(instances.two.base).signIn({ id: AGENTS.li.id, password: 'wrong two' })).status).to.equal(429);
     expect((await new AgentClient(instances.one.base).signIn(AGENTS.li)).status).to.equal(429);
+  });
+});
+
+describe('agent console: sign-in attempts per address shared by two instances on one Redis', () => {
+  const instances = twoInstancesOnOneRedis('agents-rate');
+
+  it('sign-in attempts from one address are counted together: of 30 at once, half on each instance, no more than the burst get past', async () => {
+    // At once, so that the bucket does not refill meanwhile (one every 3 s; each password check takes a while).
+    const attempts = Array.from({ length: 30 }, (_, i) => new AgentClient((i % 2 === 0 ? instances.one : instances.two).base).signIn({ id: `guess${i}`, password: 'x' }));
+    const answers = await Promise.all(attempts);
+    const statuses = answers.map((a) => a.status);
+    const past = statuses.filter((s) => s !== 429).length;
+    expect(past, `answers: ${statuses.join(',')}`).to.be.within(SIGN_IN_RATE.burst, SIGN_IN_RATE.burst + 1);
+    expect(statuses.filter((s) => s !== 429 && s !== 401), 'the others: wrong account or password').to.deep.equal([]);
+    const limited = answers.find((a) => a.status === 429)!;
+    expect(Number(limited.headers.get('retry-after'))).to.be.within(1, 3);
   });
 });
 

@@ -1,7 +1,6 @@
 import { sameSecret } from '../privacy/same-secret.js';
 import type { Request, Response, Server } from 'restify';
 import { clientAddress, cookiesOf, HttpError, readJsonBody, sendError, sendJson } from '../channels/http.js';
-import { RateLimiter } from '../channels/rate-limiter.js';
 import { isStoreUnavailable } from '../state/errors.js';
 import type { AgentAccount } from './agent-accounts.js';
 import type { AgentAudit } from './agent-audit.js';
@@ -65,19 +64,16 @@ interface LiveSession {
   session: StoredSession;
 }
 
-/** Sign-in attempts per address (each instance counts its own): 20 at once, then one every 3 seconds. */
+/** Sign-in attempts per address (counted in the session store: shared by every instance on Redis): 20 at once, then one every 3 seconds. */
 export const SIGN_IN_RATE = { burst: 20, perSecond: 1 / 3 };
 
 export class AgentAuth {
   private readonly now: () => number;
-  /** Guessing across many account names from one address is slowed here; one account's guesses lock it (lockout). */
-  private readonly signInRate: RateLimiter;
   /** Until when this instance last marked each agent present: a request marks again only past half the idle time (not on every poll). */
   private readonly presentUntil = new Map<string, number>();
 
   constructor(private readonly options: AgentAuthOptions) {
     this.now = options.now ?? Date.now;
-    this.signInRate = new RateLimiter(SIGN_IN_RATE, this.now);
   }
 
   /** The signed-in agent of this request (its session cookie), or undefined. Restarts the session's idle time. */
@@ -174,7 +170,8 @@ export class AgentAuth {
   async signIn(req: Request, res: Response): Promise<void> {
     try {
       this.checkOrigin(req);
-      const rate = this.signInRate.take(clientAddress(req, this.options.trustProxy));
+      // Guessing across many account names from one address is slowed here; one account's guesses lock it (lockout).
+      const rate = await this.options.store.signInAttempt(clientAddress(req, this.options.trustProxy), SIGN_IN_RATE);
       if (!rate.allowed) {
         this.options.onSignIn?.('limited');
         throw new HttpError(429, 'TooManyRequests', 'too many sign-in attempts from this address; wait a moment', { 'Retry-After': String(rate.retryAfterSeconds) });

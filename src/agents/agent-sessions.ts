@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { RateLimiter, type BucketSpec, type RateDecision } from '../channels/rate-limiter.js';
 import { guarded } from '../state/errors.js';
 import { whenReady, type RedisClient } from '../state/redis-client.js';
 
 /**
- * Where agents' sessions, failed sign-ins and presence live: Redis when the state is in Redis (every
- * instance sees the same sessions and the same lockout), else this process. A session is found by the
+ * Where agents' sessions, failed sign-ins, sign-in attempts per address and presence live: Redis when the
+ * state is in Redis (every instance sees the same sessions, the same lockout and the same limit per
+ * address), else this process. A session is found by the
  * cookie's random token; only the token's SHA-256 is stored, so a copy of the store signs nobody in.
  */
 export interface StoredSession {
@@ -31,6 +33,11 @@ export interface AgentSessionStore {
   lock(account: string, lockMs: number): Promise<void>;
   /** How long `account` stays locked (ms); 0 when it is not. */
   lockedFor(account: string): Promise<number>;
+  /**
+   * Takes one sign-in attempt from `address` out of its token bucket (`spec`: a burst, refilled at a rate),
+   * in one atomic step; refused when the bucket is empty, with how long to wait.
+   */
+  signInAttempt(address: string, spec: BucketSpec): Promise<RateDecision>;
   /** Forgets the failures of `account` (after a sign-in). */
   clearFailures(account: string): Promise<void>;
   /** Notes that the agent is signed in until `until` (ms since the epoch); `undefined` takes them off. */
@@ -60,6 +67,8 @@ export class MemoryAgentSessionStore implements AgentSessionStore {
   private readonly locks = new Map<string, number>();
   private readonly presence = new Map<string, number>();
   private readonly pending = new Map<string, { value: string; until: number }>();
+  /** One bucket per address, per spec (in practice one spec). */
+  private readonly attempts = new Map<string, RateLimiter>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -117,6 +126,13 @@ export class MemoryAgentSessionStore implements AgentSessionStore {
     this.failures.delete(digest(account));
   }
 
+  async signInAttempt(address: string, spec: BucketSpec): Promise<RateDecision> {
+    const kind = `${spec.burst}/${spec.perSecond}`;
+    let limiter = this.attempts.get(kind);
+    if (!limiter) this.attempts.set(kind, (limiter = new RateLimiter(spec, this.now)));
+    return limiter.take(address);
+  }
+
   async present(agentId: string, until: number | undefined): Promise<void> {
     if (until === undefined) this.presence.delete(agentId);
     else this.presence.set(agentId, Math.max(until, this.presence.get(agentId) ?? 0));
@@ -138,6 +154,35 @@ export class MemoryAgentSessionStore implements AgentSessionStore {
     return entry && entry.until > this.now() ? entry.value : undefined;
   }
 }
+
+/**
+ * A token bucket in one hash (tokens, at), read, refilled and taken from in one script, so that attempts
+ * at the same moment on several instances never take the same token. KEYS[1] the bucket; ARGV the burst,
+ * the refill per millisecond and now (ms). Returns {1, tokens left} or {0, tokens} (a fraction, as text).
+ * The bucket expires when it would be full again: an absent bucket is a full one.
+ */
+const TAKE_TOKEN = `
+local burst = tonumber(ARGV[1])
+local perMs = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local saved = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(saved[1]) or burst
+local at = tonumber(saved[2]) or now
+if now > at then
+  tokens = math.min(burst, tokens + (now - at) * perMs)
+  at = now
+end
+local allowed = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  allowed = 1
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(at))
+local full = 3600000
+if perMs > 0 then full = math.ceil((burst - tokens) / perMs) end
+redis.call('PEXPIRE', KEYS[1], math.max(1, full))
+return {allowed, tostring(tokens)}
+`;
 
 /** Shared by every instance through Redis, under `<prefix>` (`beian:state:agent:` by default). */
 export class RedisAgentSessionStore implements AgentSessionStore {
@@ -207,6 +252,17 @@ export class RedisAgentSessionStore implements AgentSessionStore {
 
   async lockedFor(account: string): Promise<number> {
     return this.run('agent lockout', async () => Math.max(0, await this.client.pttl(this.key('locked', digest(account)))));
+  }
+
+  async signInAttempt(address: string, spec: BucketSpec): Promise<RateDecision> {
+    return this.run('agent sign-in attempts', async () => {
+      const perMs = spec.perSecond / 1000;
+      const reply = (await this.client.eval(TAKE_TOKEN, 1, this.key('attempts', digest(address)), spec.burst, perMs, this.now())) as [number, string];
+      if (reply[0] === 1) return { allowed: true };
+      const tokens = Number(reply[1]);
+      const wait = spec.perSecond > 0 ? (1 - tokens) / spec.perSecond : 3600;
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(wait)) };
+    });
   }
 
   async clearFailures(account: string): Promise<void> {

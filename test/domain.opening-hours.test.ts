@@ -1,13 +1,14 @@
 import { expect } from 'chai';
-import { isOpen, openingHoursSchema, shanghaiClock } from '../src/domain/opening-hours.js';
+import { isOpen, openingHoursSchema } from '../src/domain/opening-hours.js';
+import { shanghaiClock } from '../src/domain/shanghai-time.js';
 import { loadProfiles } from '../src/domain/profile.js';
 
 describe('opening hours (Asia/Shanghai)', () => {
   const rizhao = loadProfiles().get('rizhao')!.hotlineSchedule!.value;
 
   it('reads an instant as Shanghai weekday and time (UTC+8)', () => {
-    expect(shanghaiClock(new Date('2026-11-23T16:30:00Z'))).to.deep.equal({ weekday: 2, time: '00:30' });
-    expect(shanghaiClock(new Date('2026-11-29T03:00:00Z'))).to.deep.equal({ weekday: 7, time: '11:00' });
+    expect(shanghaiClock(new Date('2026-11-23T16:30:00Z'))).to.deep.equal({ date: '2026-11-24', weekday: 2, time: '00:30' });
+    expect(shanghaiClock(new Date('2026-11-29T03:00:00Z'))).to.deep.equal({ date: '2026-11-29', weekday: 7, time: '11:00' });
   });
 
   for (const [utc, open, why] of [

@@ -1,6 +1,7 @@
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { addDays, isIsoDate } from '../domain/calendar.js';
+import { shanghaiInstant } from '../domain/shanghai-time.js';
 import { clientAddress, cookiesOf, queryValue, readJsonBody, HttpError } from '../channels/http.js';
 import { RateLimiter, type BucketSpec } from '../channels/rate-limiter.js';
 import { FILING_STATUSES, FilingStoreError, type FilingStore, type StoredFiling } from '../filings/filing-store.js';
@@ -88,7 +89,7 @@ export function sendAgencyJson(res: Response, status: number, body: unknown, hea
 
 /** The day [from, to) in Asia/Shanghai as ISO datetimes. */
 export function shanghaiDay(day: string): { createdFrom: string; createdTo: string } {
-  return { createdFrom: new Date(`${day}T00:00:00+08:00`).toISOString(), createdTo: new Date(`${addDays(day, 1)}T00:00:00+08:00`).toISOString() };
+  return { createdFrom: shanghaiInstant(day).toISOString(), createdTo: shanghaiInstant(addDays(day, 1)).toISOString() };
 }
 
 /** A filing as the agency sees it: everything, in full (it is the agency's record). */

@@ -1,3 +1,4 @@
+import { SHANGHAI_TIME_ZONE } from '../domain/shanghai-time.js';
 import type { Locale, Texts } from './texts.js';
 
 /**
@@ -11,8 +12,8 @@ const DATE_FORMATS: Record<Locale, Intl.DateTimeFormat> = {
   'en-US': new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }),
 };
 const TIME_FORMATS: Record<Locale, Intl.DateTimeFormat> = {
-  'zh-CN': new Intl.DateTimeFormat('zh-CN', { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Asia/Shanghai' }),
-  'en-US': new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Asia/Shanghai' }),
+  'zh-CN': new Intl.DateTimeFormat('zh-CN', { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: SHANGHAI_TIME_ZONE }),
+  'en-US': new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: SHANGHAI_TIME_ZONE }),
 };
 
 /** A calendar date exactly as the domain keeps it (2026-12-06). */

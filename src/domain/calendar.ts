@@ -49,13 +49,8 @@ export function compareDates(a: IsoDate, b: IsoDate): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Made once: building an Intl.DateTimeFormat with a time zone is far dearer than formatting with it. */
-const SHANGHAI_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** Today's date in Asia/Shanghai for the given instant. */
-export function todayInShanghai(now: Date = new Date()): IsoDate {
-  return SHANGHAI_DATE.format(now);
-}
+/** Today's date in Asia/Shanghai for the given instant (shanghai-time.ts: where local time is read). */
+export { todayInShanghai } from './shanghai-time.js';
 
 /**
  * The last day a temporary filing is valid, inclusive. Decision: a filing valid N months from its start

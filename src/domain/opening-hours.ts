@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shanghaiClock } from './shanghai-time.js';
 
 /** "08:30": a time of day, 24-hour clock. */
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM');
@@ -17,17 +18,6 @@ export const openingHoursSchema = z
   .strict();
 
 export type OpeningHours = z.infer<typeof openingHoursSchema>;
-
-/** UTC+8, in milliseconds. */
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-
-/** The weekday (1 = Monday) and "HH:MM" of an instant in Asia/Shanghai (UTC+8 all year, no daylight saving). */
-export function shanghaiClock(at: Date): { weekday: number; time: string } {
-  const local = new Date(at.getTime() + SHANGHAI_OFFSET_MS);
-  const weekday = local.getUTCDay() === 0 ? 7 : local.getUTCDay();
-  const time = `${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`;
-  return { weekday, time };
-}
 
 /** Whether the service answers at this instant. */
 export function isOpen(hours: OpeningHours, at: Date): boolean {

@@ -4,6 +4,7 @@ import { isCategory, type CategoryId } from '../../domain/categories.js';
 import { consequencesOf } from '../../domain/consequences.js';
 import type { RegionProfile } from '../../domain/profile.js';
 import type { Outcome } from '../../domain/situation.js';
+import { SHANGHAI_OFFSET } from '../../domain/shanghai-time.js';
 import { naturalDate } from '../../content/natural.js';
 import type { Locale, Texts } from '../../content/texts.js';
 import { MemoryFilingStore } from '../../filings/index.js';
@@ -122,7 +123,7 @@ export async function callScript(deps: ScriptExportDeps, locale: Locale): Promis
     ...newFilingState(locale),
     active: true,
     situation: { filerMode: 'SELF', insuredPlace: place.insured, treatmentPlace: place.treatment },
-    consent: { personalInfo: true, at: `${deps.today}T09:00:00+08:00` },
+    consent: { personalInfo: true, at: `${deps.today}T09:00:00${SHANGHAI_OFFSET}` },
     intake: { mode: 'GUIDED' },
   });
 

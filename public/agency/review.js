@@ -57,13 +57,31 @@
     try { return new Date(iso).toLocaleString(document.documentElement.lang, { timeZone: 'Asia/Shanghai' }); } catch (e) { return iso; }
   }
 
+  // Each fresh load of the queue (sign-in, refresh, back, after a decision) starts a new generation: an
+  // answer of an older one (a next page asked for before a refresh) is dropped, never added to the new list.
+  // One next page at a time: "load more" is disabled while it is on its way.
+  var generation = 0;
+  var moreOf = null;
+
   function loadQueue(fresh) {
-    if (fresh) { cursor = null; $('queue-table').tBodies[0].textContent = ''; }
-    var path = '/agency/v1/filings?status=SUBMITTED&limit=50' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
+    if (!fresh && (moreOf === generation || !cursor)) return Promise.resolve();
+    var mine = fresh ? ++generation : generation;
+    if (fresh) moreOf = null;
+    else moreOf = mine;
+    $('more').disabled = moreOf === generation;
+    var path = '/agency/v1/filings?status=SUBMITTED&limit=50' + (!fresh && cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
+    function settled() {
+      if (moreOf !== mine || fresh) return;
+      moreOf = null;
+      $('more').disabled = false;
+    }
     return api('GET', path).then(function (res) {
+      settled();
+      if (mine !== generation) return;
       if (res.status === 401) return signedOut();
       if (res.status !== 200) return notice(t('failed'));
       var body = $('queue-table').tBodies[0];
+      if (fresh) body.textContent = '';
       res.data.filings.forEach(function (f) {
         var row = body.insertRow();
         row.dataset.reference = f.reference;
@@ -81,7 +99,7 @@
       $('more').hidden = !cursor;
       $('queue-empty').hidden = body.rows.length > 0;
       show('queue');
-    }, function () { notice(t('offline')); });
+    }, function () { settled(); if (mine === generation) notice(t('offline')); });
   }
 
   var FIELDS = [

@@ -119,3 +119,186 @@ describe('the agency review page in a real browser', function () {
     expect(problems, 'no console errors (e.g. CSP violations)').to.deep.equal([]);
   });
 });
+
+/** More SUBMITTED filings than a page of the queue (50): copies of one filed over HTTP, submitted to the store. */
+async function fileMany(server: AgencyServer, count: number): Promise<string[]> {
+  const model = (await server.app.filings.get(await fileOverHttp(server.base)))!;
+  const references = [model.reference];
+  for (let i = 1; i < count; i++) {
+    const { stored } = await server.app.filings.submit({ idempotencyKey: `many-${i}`, category: model.category, profileId: model.profileId, profileVersion: model.profileVersion, filing: model.filing });
+    references.push(stored.reference);
+  }
+  return references;
+}
+
+describe('the agency review page in a real browser: load more', function () {
+  this.timeout(120_000);
+  let server: AgencyServer;
+  let browser: WebChatDriver;
+  let all: string[];
+
+  before(async function () {
+    if (!WebChatDriver.available()) this.skip();
+    server = await startAgencyServer();
+    await fileMany(server, 53);
+    // The queue's order is the API's (oldest first, then reference).
+    all = (await agency(server.base, DESK.key, 'GET', '/agency/v1/filings?status=SUBMITTED&limit=200')).json.filings.map((f: { reference: string }) => f.reference);
+    expect(all).to.have.length(53);
+    browser = await WebChatDriver.launch({ width: 1100, height: 900 });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const page = () => browser.page;
+  const queueRefs = async () => page().$$eval('#queue-table tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset['reference']));
+  const rowCount = (n: number) => page().waitForFunction((n) => document.querySelectorAll('#queue-table tbody tr').length === n, n);
+
+  it('shows the first 50 with "load more"; pressing it adds the rest once, in order, and hides it', async () => {
+    await page().goto(`${server.base}/agency/`);
+    await page().waitForSelector('#sign-in:not([hidden])');
+    await page().fill('#key', DESK.key);
+    await page().click('#sign-in-button');
+    await rowCount(50);
+    expect(await queueRefs()).to.deep.equal(all.slice(0, 50));
+    expect(await page().textContent('#more')).to.equal(w('more'));
+    expect(await page().isVisible('#more')).to.equal(true);
+    await page().click('#more');
+    await rowCount(53);
+    await page().waitForSelector('#more', { state: 'hidden' });
+    expect(await queueRefs()).to.deep.equal(all);
+    expect(await page().isVisible('#queue-empty')).to.equal(false);
+    expect(await browser.axe(), 'axe: the longer queue').to.deep.equal([]);
+  });
+
+  it('pressing "load more" twice quickly adds the next page once', async () => {
+    await page().click('#refresh');
+    await rowCount(50);
+    await page().waitForSelector('#more:not([hidden])');
+    // Two presses before the first answer arrives (a double click, or a second press on a slow line).
+    await page().evaluate(() => {
+      const more = document.getElementById('more') as HTMLButtonElement;
+      more.click();
+      more.click();
+    });
+    await rowCount(53);
+    await page().waitForSelector('#more', { state: 'hidden' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await queueRefs()).to.deep.equal(all);
+  });
+
+  it('"refresh" while "load more" is on its way shows the first page only, not the late page added to it', async () => {
+    await page().click('#refresh');
+    await rowCount(50);
+    await page().waitForSelector('#more:not([hidden])');
+    // The next page's answer is held back until the refresh has answered.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page().route(/\/agency\/v1\/filings\?.*cursor=/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page().click('#more');
+      await page().click('#refresh');
+      await page().waitForFunction(() => document.querySelectorAll('#queue-table tbody tr').length === 50);
+      release();
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await queueRefs()).to.deep.equal(all.slice(0, 50));
+      expect(await page().isVisible('#more')).to.equal(true);
+    } finally {
+      release();
+      await page().unrouteAll({ behavior: 'wait' });
+    }
+  });
+
+  it('after a decision the queue starts again from the first page, the decided filing gone', async () => {
+    await page().click('#more');
+    await rowCount(53);
+    await page().click(`#queue-table tbody tr[data-reference="${all[51]}"] button.open`);
+    await page().waitForSelector('#filing:not([hidden])');
+    await page().click('#approve');
+    await page().waitForFunction((text) => document.getElementById('notice')?.textContent === text, w('approved', { reference: all[51]! }));
+    await rowCount(50);
+    expect(await queueRefs()).to.deep.equal(all.slice(0, 50));
+    await page().click('#more');
+    await rowCount(52);
+    expect(await queueRefs()).to.deep.equal(all.filter((r) => r !== all[51]));
+    const problems = browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 40[134]/.test(p));
+    expect(problems, 'no console errors').to.deep.equal([]);
+  });
+});
+
+describe('the agency review page in a real browser: in English (?lang=en)', function () {
+  this.timeout(90_000);
+  const en = (key: string, params: Record<string, string> = {}) => texts.t('en-US', `agency.page.${key}`, params);
+  let server: AgencyServer;
+  let browser: WebChatDriver;
+  let reference: string;
+
+  before(async function () {
+    if (!WebChatDriver.available()) this.skip();
+    server = await startAgencyServer();
+    reference = await fileOverHttp(server.base);
+    browser = await WebChatDriver.launch({ width: 1100, height: 900 });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const page = () => browser.page;
+
+  it('the sign-in in English; a wrong key is refused in English', async () => {
+    await page().goto(`${server.base}/agency/?lang=en`);
+    expect(await page().getAttribute('html', 'lang')).to.equal('en-US');
+    expect(await page().title()).to.equal(en('title'));
+    await page().waitForSelector('#sign-in:not([hidden])');
+    expect(await page().textContent('#sign-in-heading')).to.equal(en('signInHeading'));
+    expect(await page().textContent('#key-label')).to.equal(en('keyLabel'));
+    await page().fill('#key', 'ak_not-a-key');
+    await page().click('#sign-in-button');
+    await page().waitForFunction((text) => document.getElementById('sign-in-error')?.textContent === text, en('signInFailed'));
+    expect(await browser.axe(), 'axe: the English sign-in').to.deep.equal([]);
+  });
+
+  it('the queue in English: headings, the category by its English name, no Chinese word of the page', async () => {
+    await page().fill('#key', DESK.key);
+    await page().click('#sign-in-button');
+    await page().waitForSelector('#queue:not([hidden])');
+    expect(await page().textContent('#signed-in-as')).to.equal(en('signedInAs', { name: 'review-desk-1' }));
+    expect(await page().textContent('#queue-heading')).to.equal(en('queueHeading'));
+    expect(await page().$$eval('#queue-table thead th', (cells) => cells.map((c) => c.textContent))).to.deep.equal([en('reference'), en('category'), en('created'), '']);
+    const category = server.app.profiles.get('rizhao')!.categories.TMP_OTHER.name['en-US'];
+    expect(await page().textContent('#queue-table tbody tr td:nth-child(2)')).to.equal(en('categoryWithId', { name: category, id: 'TMP_OTHER' }));
+    expect(await page().textContent('#queue')).to.not.match(/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/);
+    expect(await browser.axe(), 'axe: the English queue').to.deep.equal([]);
+  });
+
+  it('a filing in English: its labels and its history; rejected with a reason', async () => {
+    await page().click(`#queue-table tbody tr[data-reference="${reference}"] button.open`);
+    await page().waitForSelector('#filing:not([hidden])');
+    expect(await page().textContent('#filing-reference')).to.equal(`${en('reference')} ${reference}`);
+    const labels = await page().$$eval('#filing-facts dt, #filing-fields dt', (cells) => cells.map((c) => c.textContent));
+    expect(labels).to.include.members([en('status'), en('category'), en('created'), en('fieldPersonName'), en('fieldPersonIdNumber')]);
+    expect(await page().textContent('#filing-facts')).to.include(en('statusSUBMITTED'));
+    const history = await page().$$eval('#filing-history li', (items) => items.map((i) => i.textContent ?? ''));
+    expect(history).to.have.length(1);
+    expect(history[0]).to.include(en('statusSUBMITTED')).and.include(en('actorPerson'));
+    expect(history[0], 'the submit in the history').to.not.match(/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/);
+    expect(await page().textContent('#approve')).to.equal(en('approve'));
+    expect(await page().textContent('#reason-label')).to.equal(en('rejectReasonLabel'));
+    expect(await browser.axe(), 'axe: an English filing').to.deep.equal([]);
+    await page().click('#reject');
+    await page().waitForFunction((text) => document.getElementById('decision-error')?.textContent === text, en('reasonRequired'));
+    await page().fill('#reason', 'No referral letter');
+    await page().click('#reject');
+    await page().waitForFunction((text) => document.getElementById('notice')?.textContent === text, en('rejected', { reference }));
+    await page().waitForSelector('#queue-empty:not([hidden])');
+    expect(await page().textContent('#queue-empty')).to.equal(en('queueEmpty'));
+    expect((await server.app.filings.get(reference))?.history.at(-1)).to.deep.include({ to: 'REJECTED', reason: 'No referral letter' });
+    const problems = browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 40[134]/.test(p));
+    expect(problems, 'no console errors').to.deep.equal([]);
+  });
+});

@@ -124,6 +124,17 @@ describe('how sure a reading is decides what happens', () => {
     expect(Chat.promptOf(await chat.say('已住院，还没出院'))).to.equal('situation.admissionDate');
   });
 
+  it('"他突然晕倒了，现在在医院" at "what is happening now" is not taken for a stay on a ward (it names a sudden event): asked which, the emergency first, and picking it gives the emergency advice', async () => {
+    const chat = new Chat({ channelId: 'webchat' });
+    await chat.follow(TO_NOW);
+    const asked = await chat.say('他突然晕倒了，现在在医院');
+    expect(Chat.promptOf(asked)).to.equal('situation.now');
+    expect(Chat.replyWith(asked, 'promptId')!.text).to.equal('您是指“正在急诊或抢救”还是“已住院，还没出院”？');
+    const advice = await chat.say('正在急诊或抢救');
+    expect(Chat.promptOf(advice)).to.not.equal('situation.admissionDate');
+    expect(Chat.textOf(advice)).to.include(chat.texts.t('zh-CN', 'reasons.EMERGENCY_DEEMED_FILED'));
+  });
+
   it('two close readings: "您是指…还是…？" with both as buttons; picking one by number takes it without a read-back', async () => {
     const understanding = new ScriptedUnderstanding().choiceAt('situation.now', '大概要住院吧', {
       status: 'close',

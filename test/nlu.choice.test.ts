@@ -69,6 +69,22 @@ describe('understanding: answers to choice questions in people\'s own words', ()
     }
   });
 
+  describe('a hospital with a sudden event is not read as a stay on a ward: an emergency, or in hospital? is asked, the emergency first', () => {
+    for (const [text, locale] of [['他突然晕倒了，现在在医院', 'zh-CN'], ['突然晕倒了，现在在医院', 'zh-CN'], ['他晕倒了，在医院住着', 'zh-CN'], ['he suddenly collapsed, now he is in hospital', 'en-US']] as const) {
+      it(`situation.now: “${text}” (${locale}) → asked: an emergency, or in hospital?`, () => {
+        const r = read('situation.now', text, locale);
+        expect(r.status === 'close' && r.candidates.map((c) => c.value)).to.deep.equal(['EMERGENCY_NOW', 'IN_HOSPITAL']);
+      });
+    }
+    for (const [text, locale] of [['人在医院住了一礼拜了', 'zh-CN'], ['住进医院好几天了', 'zh-CN'], ['已经住院了', 'zh-CN'], ['already in the hospital ward', 'en-US']] as const) {
+      it(`nothing sudden, a stay is still one: “${text}” (${locale}) → IN_HOSPITAL`, () => expect(taken(read('situation.now', text, locale))).to.equal('IN_HOSPITAL'));
+    }
+    it('the intent and the intake read the same sentence as an emergency', () => {
+      expect(u.intent('他突然晕倒了，现在在医院', 'zh-CN')?.intent).to.equal('emergency');
+      expect(u.intake('他突然晕倒了，现在在医院', 'zh-CN', '2026-12-06', { longTermMinDays: 180 }).now).to.equal('EMERGENCY_NOW');
+    });
+  });
+
   describe('the exact layer: numbers, button labels in either language and synonyms are instant and certain', () => {
     const cases: Array<[string, string, NluLocale, string]> = [
       ['situation.now', '2', 'zh-CN', 'EMERGENCY_NOW'],

@@ -15,9 +15,14 @@ import { EMERGENCY_VALUES, type ChoiceHints, type NluLocale, type Reading } from
  *  3. the question's trained classifier (its own examples, the shared yes/no examples where the question
  *     is a yes/no one, and "none of these"), read with explicit confidence;
  *  4. guards: a guarded value (consent, submit, clear everything) is never taken from a negated sentence, nor
- *     an emergency from a sentence that names a hospital and nothing urgent ("在医院": or a stay on a ward?).
+ *     an emergency from a sentence that names a hospital and nothing urgent ("在医院": or a stay on a ward?),
+ *     nor a stay on a ward (or a filing) from one that names a hospital and a sudden event ("突然晕倒了，现在在
+ *     医院": or an emergency?) — both asked.
  * A label is never looked for inside a longer sentence.
  */
+/** The other way round: the emergency value each alternative (a stay on a ward, a filing) stands beside. */
+const EMERGENCY_OF: ReadonlyMap<string, string> = new Map([...EMERGENCY_VALUES].map(([emergency, alternative]) => [alternative, emergency]));
+
 export class ChoiceRecogniser {
   private readonly classifiers = new Map<string, TrainedClassifier>();
   private readonly exact = new Map<string, Map<string, string[]>>();
@@ -57,6 +62,13 @@ export class ChoiceRecogniser {
       // "在医院": an emergency, or a stay on a ward? Asked, both offered, rather than ending the questions as an emergency.
       const other = { value: instead, score: inValues.find((c) => c.value === instead)?.score ?? 0 };
       return values.includes(instead) ? { status: 'close', candidates: [{ value: reading.value, score: reading.score / 2 }, other] } : { status: 'none' };
+    }
+    const emergency = EMERGENCY_OF.get(reading.value);
+    if (emergency !== undefined && values.includes(emergency) && this.analyser.hospitalWithUrgency(text)) {
+      // "他突然晕倒了，现在在医院": a sudden event and a hospital, which the intent and the intake read as an
+      // emergency; here a stay on a ward was read. Asked, the emergency first, rather than going on without it.
+      const urgent = { value: emergency, score: inValues.find((c) => c.value === emergency)?.score ?? 0 };
+      return { status: 'close', candidates: [urgent, { value: reading.value, score: reading.score / 2 }] };
     }
     return reading;
   }

@@ -110,8 +110,21 @@ export class TextAnalyser {
    * hospital may as well be a stay on a ward, so such a sentence is never read as an emergency.
    */
   hospitalWithoutUrgency(text: string): boolean {
+    return this.hospitalNamed(text) === 'calm';
+  }
+
+  /**
+   * The text names a hospital and a word of urgency ("他突然晕倒了，现在在医院", "he collapsed, now in hospital"):
+   * an emergency may well be meant, whatever else the sentence says (as the intent and the intake read it).
+   */
+  hospitalWithUrgency(text: string): boolean {
+    return this.hospitalNamed(text) === 'urgent';
+  }
+
+  private hospitalNamed(text: string): 'calm' | 'urgent' | undefined {
     const folded = this.folded(text);
-    return this.hospital !== undefined && this.hospital.test(folded) && !(this.urgency?.test(folded) ?? false);
+    if (this.hospital === undefined || !this.hospital.test(folded)) return undefined;
+    return this.urgency?.test(folded) ? 'urgent' : 'calm';
   }
 
   folded(text: string): string {

@@ -4,7 +4,7 @@ import { ConversationState, type Middleware, type TurnContext } from 'botbuilder
 import restify, { type Server } from 'restify';
 import { todayInShanghai, type IsoDate } from './domain/calendar.js';
 import { loadProfiles, type RegionProfile } from './domain/profile.js';
-import { warmUpDateRecognizersSoon } from './domain/dates.js';
+import { warmUpDateRecognizer } from './domain/dates.js';
 import { createUnderstanding } from './nlu/index.js';
 import { Texts } from './content/texts.js';
 import { durationText } from './content/natural.js';
@@ -35,6 +35,7 @@ import { InFlightTracker } from './ops/shutdown.js';
 import { AbandonmentWatch } from './ops/abandonment.js';
 import { timedFilingStore, timedStorage } from './ops/timed-stores.js';
 import { throttledWarning } from './ops/throttled-warning.js';
+import { whenIdle } from './ops/when-idle.js';
 import { AgencyKeyring } from './agency/keys.js';
 import { AgencySessions } from './agency/sessions.js';
 import { agencyGuard, registerAgencyApi } from './agency/agency-api.js';
@@ -125,9 +126,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   }
   const defaultProfile = profiles.get(config.defaultRegion)!;
   // People's own words: trained once from content/nlu/ (shared by every bot in the process) or read from the
-  // models a build or an earlier start kept (src/nlu/model-cache.ts), now rather than on the first message.
+  // models a build or an earlier start kept (src/nlu/model-cache.ts): each classifier on its first use, and
+  // the rest once the server is idle after listen() (below).
   const understanding = createUnderstanding();
-  understanding.warmUp();
   const metrics = createMetrics();
   const dataKeys = overrides.dataKeys ?? localOrConfiguredKeys(config, logger);
   const filings =
@@ -468,7 +469,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         server.listen(port, host, () => {
           abandonment.start();
           notices.start();
-          warmUpDateRecognizersSoon(); // after listening: the first answer does not wait for ~0.5 s of building
+          // What a later turn would otherwise build on its first use (the classifiers, ~0.1 s; the date
+          // recognizers, ~0.7 s), once no request is in flight: the first answers do not wait for it.
+          whenIdle(server.server, [() => understanding.warmUp(), () => warmUpDateRecognizer('zh-CN'), () => warmUpDateRecognizer('en-US')], { quietMs: 100, maxWaitMs: 10_000 });
           resolve((server.address() as { port: number }).port);
         });
       }),

@@ -329,24 +329,15 @@ function model(locale: DateLocale): DateTimeModel {
   return m;
 }
 
-/** Builds both culture models now (they take ~0.5 s together) instead of on the first question. */
-export function warmUpDateRecognizers(): void {
-  const ref = new Date(2026, 0, 1, 12);
-  model('zh-CN').parse('明天', ref);
-  model('en-US').parse('tomorrow', ref);
+/** Builds a culture's model now (zh-CN about 0.3 s, en-US about 0.4 s on a quiet core) instead of on its first question. */
+export function warmUpDateRecognizer(locale: DateLocale): void {
+  model(locale).parse(locale === 'zh-CN' ? '明天' : 'tomorrow', new Date(2026, 0, 1, 12));
 }
 
-/**
- * Builds the culture models soon, one per turn of the event loop, so that requests arriving meanwhile are
- * answered in between (the app calls this once it listens: a start answers before the models are built; a
- * date asked before then builds its model itself).
- */
-export function warmUpDateRecognizersSoon(): void {
-  const ref = new Date(2026, 0, 1, 12);
-  setImmediate(() => {
-    model('zh-CN').parse('明天', ref);
-    setImmediate(() => model('en-US').parse('tomorrow', ref));
-  });
+/** Builds both culture models now. */
+export function warmUpDateRecognizers(): void {
+  warmUpDateRecognizer('zh-CN');
+  warmUpDateRecognizer('en-US');
 }
 
 /** The recognizer reads the LOCAL fields of its reference Date; noon on `today` is right in any process TZ. */

@@ -1,16 +1,16 @@
 /**
- * `npm start`: the bot from its compiled JavaScript (dist/src/index.js), building it first when a source is
- * newer than the last build (scripts/build.js). Where the compiler is not installed and dist/ is stale or
- * missing, the sources run through tsx instead, as before, with one line saying so.
+ * `npm start`: the bot from its compiled bundle (dist/server.cjs, with V8's code cache: scripts/build.js),
+ * building it first when a source is newer than the last build (`npm install` builds too). Where it cannot
+ * be built (esbuild missing), the sources run through tsx instead, with one line saying so.
  */
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { DIST, ROOT, ensureBuilt } from './build.js';
+import { ROOT, ensureBuilt, runServer } from './build.js';
 
 if (ensureBuilt() === 'compiled') {
-  await import(pathToFileURL(join(DIST, 'src', 'index.js')).href);
+  runServer();
 } else {
-  process.stderr.write('start: no compiled build and no TypeScript compiler to make one: running the sources through tsx\n');
+  process.stderr.write('start: no compiled build and it could not be made: running the sources through tsx\n');
   const { register } = await import('tsx/esm/api');
   register();
   await import(pathToFileURL(join(ROOT, 'src', 'index.ts')).href);

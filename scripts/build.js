@@ -101,6 +101,55 @@ function moduleUrls(bundleUrl) {
   };
 }
 
+/**
+ * Recognizers-text packages that a start need not evaluate (about 0.1 s of CPU: they build their tables of
+ * expressions when loaded): botbuilder-dialogs loads them for prompts this bot does not use, and
+ * src/domain/dates.ts needs date-time only once the server is idle. In the bundle each of them, imported
+ * from outside these packages, is a module of getters that loads the real one on the first read of an
+ * export; only `Culture`'s culture codes (`Culture.Chinese`…, read by botbuilder-dialogs when loaded) come
+ * from the small base package, where they are the same (checked here: otherwise the package is bundled as is).
+ */
+const LAZY_PACKAGES = /^@microsoft\/recognizers-text-(suite|date-time|number|choice)$/;
+
+function lazyRecognizers() {
+  return {
+    name: 'lazy-recognizers',
+    setup(build) {
+      build.onResolve({ filter: LAZY_PACKAGES }, async (args) => {
+        if (args.pluginData?.real || /[\\/]node_modules[\\/]@microsoft[\\/]recognizers-text/.test(args.importer)) return undefined;
+        const real = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { real: true } });
+        if (real.errors.length > 0) return { errors: real.errors };
+        return { path: relative(ROOT, real.path).split(sep).join('/'), namespace: 'lazy-recognizers', pluginData: { file: real.path } };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'lazy-recognizers' }, (args) => {
+        const file = args.pluginData.file;
+        const require = createRequire(file);
+        const real = require(file);
+        const base = require('@microsoft/recognizers-text');
+        const codes = Object.keys(base.Culture).filter((name) => typeof base.Culture[name] === 'string');
+        if (!real.Culture || codes.some((name) => real.Culture[name] !== base.Culture[name])) {
+          return { contents: `module.exports = require(${JSON.stringify(file)});`, loader: 'js', resolveDir: dirname(file) };
+        }
+        const names = Object.keys(real).filter((name) => name !== '__esModule' && name !== 'Culture');
+        return {
+          loader: 'js',
+          resolveDir: dirname(file),
+          contents: [
+            'let real;',
+            `const load = () => (real ??= require(${JSON.stringify(file)}));`,
+            "const base = require('@microsoft/recognizers-text');",
+            `const codes = new Set(${JSON.stringify(codes)});`,
+            'const Culture = new Proxy(base.Culture, { get: (target, name) => (codes.has(name) ? target[name] : load().Culture[name]) });',
+            "Object.defineProperty(exports, '__esModule', { value: true });",
+            "Object.defineProperty(exports, 'Culture', { enumerable: true, get: () => Culture });",
+            `for (const name of ${JSON.stringify(names)}) Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });`,
+          ].join('\n'),
+        };
+      });
+    },
+  };
+}
+
 /** Builds now. Returns false (with esbuild's messages on stderr) when it failed. */
 export async function build({ quiet = false } = {}) {
   let esbuild;
@@ -131,7 +180,7 @@ export async function build({ quiet = false } = {}) {
         // ES modules among the packages (and the project's, moduleUrls) ask for import.meta.url: the bundle's.
         define: { 'import.meta.url': '__bundleUrl' },
         banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-        plugins: [moduleUrls('__bundleUrl')],
+        plugins: [moduleUrls('__bundleUrl'), lazyRecognizers()],
       }),
     ]);
   } catch {

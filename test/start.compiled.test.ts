@@ -12,7 +12,8 @@ import { promptOf } from './support/replies.js';
 /**
  * `npm start`'s own command (scripts/start.js) runs the compiled bundle (dist/server.cjs, built here when
  * stale) and it answers a whole filing: the bundle finds content/, public/ and the trained models where the
- * sources do, and the packages inside it work as they do from node_modules.
+ * sources do, and the packages inside it (also those it loads only when first needed) work as they do from
+ * node_modules.
  */
 describe('npm start: the compiled bundle answers', function () {
   this.timeout(180_000);
@@ -40,7 +41,11 @@ describe('npm start: the compiled bundle answers', function () {
       });
       const base = `http://127.0.0.1:${port}`;
       const chat = new HttpChat([base]);
-      for (const [say, next] of TMP_OTHER_SCRIPT) expect(promptOf((await chat.say(say)).replies), say).to.equal(next);
+      // "三天后" is read by @microsoft/recognizers-text-date-time (not the project's own date grammar), which
+      // the bundle loads only when first needed (scripts/build.js, lazyRecognizers).
+      const script = TMP_OTHER_SCRIPT.map(([say, next]): [string, string] => [say === '明天' ? '三天后' : say, next]);
+      expect(script.map(([say]) => say)).to.include('三天后');
+      for (const [say, next] of script) expect(promptOf((await chat.say(say)).replies), say).to.equal(next);
       const { replies } = await chat.say('确认提交');
       expect(replies.map((r) => (r.channelData as { filing?: { reference: string } })?.filing).find(Boolean), JSON.stringify(replies)).to.not.equal(undefined);
 

@@ -274,8 +274,9 @@ interface ServerProcess {
 }
 
 /**
- * A server of the benchmark in a child process: compiled (dist/bench/<name>.js, as `npm start` runs the
- * project: scripts/build.js builds it when stale), or with `compiled: false` its .ts source under tsx.
+ * A server of the benchmark in a child process: compiled (dist/bench/<name>.js, each module transpiled on its
+ * own by scripts/build.js, which builds it when stale: the code `npm start` runs bundled, unbundled so that a
+ * profile names every package), or with `compiled: false` its .ts source under tsx.
  */
 export async function startServer(
   name: 'reference-bot' | 'project-server',

@@ -9,7 +9,7 @@
  *                    module (content/, public/, the model cache) are the same as in the transpiled tree.
  *   dist/server.cjs.v8   V8's compiled code of the bundle as far as a start gets before listening, made by
  *                    the build (one start that stops there): `npm start` (runServer) hands it to V8, which
- *                    then skips parsing and compiling most of the bundle (about a third of a start's CPU).
+ *                    then skips parsing and compiling most of the bundle (about 0.4 s of CPU a start).
  *   dist/src/…, dist/dialogs/…, dist/bench/…
  *                    each source transpiled alone (what the benchmark's servers run, so that a profile
  *                    names every package; and what the model cache hashes, src/nlu/model-cache.ts)

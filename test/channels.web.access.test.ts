@@ -47,6 +47,28 @@ describe('RedisWebAccess against a real Redis', () => {
     }
   });
 
+  it('the log\'s admitted append and read: done only for a token not revoked in an open conversation, as admission() says, in one round trip each', async () => {
+    const redis = await shared.readyClient();
+    const access = new RedisWebAccess(redis, { keyPrefix: shared.prefix });
+    const log = new RedisActivityLog(redis, { keyPrefix: shared.prefix });
+    const until = Math.floor(Date.now() / 1000) + 120;
+    const say = { type: 'message', text: '你好' };
+    expect(await log.admitted.append('admitted-1', 'token-a', say)).to.deep.equal({ revoked: false, exists: false });
+    expect(await log.admitted.since('admitted-1', 'token-a', '')).to.deep.equal({ revoked: false, exists: false });
+    await log.create('admitted-1');
+    expect(await log.admitted.since('admitted-1', 'token-a', '')).to.deep.equal({ revoked: false, exists: true, value: { activities: [], watermark: '0' } });
+    expect(await log.admitted.append('admitted-1', 'token-a', say)).to.deep.equal({ revoked: false, exists: true, value: 'admitted-1|0000001' });
+    expect(await log.admitted.since('admitted-1', 'token-a', '')).to.deep.equal({ revoked: false, exists: true, value: { activities: [{ ...say, id: 'admitted-1|0000001' }], watermark: '1' } });
+    expect(await log.admitted.since('admitted-1', 'token-a', '5')).to.deep.equal({ revoked: false, exists: true, value: { activities: [], watermark: '1' } });
+    await access.revoke('admitted-1', 'token-a', until);
+    expect(await log.admitted.append('admitted-1', 'token-a', say)).to.deep.equal({ revoked: true, exists: true });
+    expect(await log.admitted.since('admitted-1', 'token-a', '')).to.deep.equal({ revoked: true, exists: true });
+    expect((await log.since('admitted-1', '')).activities, 'nothing appended for the revoked token').to.have.length(1);
+    expect(await log.admitted.append('admitted-1', 'token-b', say)).to.deep.include({ value: 'admitted-1|0000002' });
+    const keys = (await redis.keys(`${shared.prefix}{admitted-1}*`)).filter((key) => !key.includes(':revoked:'));
+    for (const key of keys) expect(await redis.ttl(key), key).to.be.greaterThan(0);
+  });
+
   describe('two channel instances sharing Redis', () => {
     let a: RunningChannel;
     let b: RunningChannel;

@@ -106,6 +106,21 @@ export function activityLogContract(name: string, makeLog: () => ActivityLog) {
       expect((await log.since(b, '')).activities).to.deep.equal([]);
     });
 
+    it('appendAll: several activities in order, ids following on, after the replacement when one is given', async () => {
+      const id = conversation();
+      await log.create(id);
+      const mine = await log.append(id, message('11010519491231002X'));
+      expect(await log.appendAll(id, [])).to.deep.equal([]);
+      const ids = await log.appendAll(id, [message('二'), message('三')], { id: mine, activity: message('1101**********002X') });
+      expect(ids).to.deep.equal([`${id}|0000002`, `${id}|0000003`]);
+      await log.appendAll(id, [], { id: `${id}|0000003`, activity: message('叁') });
+      expect((await log.since(id, '')).activities.map((a) => [a.id, a.text])).to.deep.equal([
+        [mine, '1101**********002X'],
+        [`${id}|0000002`, '二'],
+        [`${id}|0000003`, '叁'],
+      ]);
+    });
+
     it('an unknown conversation has no activities', async () => {
       expect(await log.since(conversation(), '')).to.deep.equal({ activities: [], watermark: '0' });
     });

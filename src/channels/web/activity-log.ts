@@ -6,6 +6,34 @@ export interface ActivityPage {
   watermark: string;
 }
 
+/** Puts `activity` in the place of the activity with this id (see ActivityLog.replace). */
+export interface Replacement {
+  id: string;
+  activity: Partial<Activity>;
+}
+
+/**
+ * What a log that answers for a token too (ActivityLog.admitted) says: whether the token was revoked,
+ * whether the conversation exists, and — only when it was not revoked and exists — the work's result.
+ */
+export interface Admission<T> {
+  revoked: boolean;
+  exists: boolean;
+  value?: T;
+}
+
+/**
+ * A request's admission and its work in one step, for a log kept beside the channel's access store
+ * (RedisActivityLog and RedisWebAccess under one prefix): the work is done only when the token (by its id,
+ * see WebTokens) was not revoked and the conversation exists.
+ */
+export interface AdmittedLog {
+  /** Appends `activity` (see ActivityLog.append); value: its id. */
+  append(conversationId: string, tokenId: string, activity: Partial<Activity>): Promise<Admission<string>>;
+  /** The page after `watermark` (see ActivityLog.since). */
+  since(conversationId: string, tokenId: string, watermark: string | undefined, limit?: number): Promise<Admission<ActivityPage>>;
+}
+
 /**
  * Where the web channel keeps each conversation's activities (the user's and the bot's), in order.
  * The page polls it with a watermark, so any server instance that shares the log can answer a poll,
@@ -15,6 +43,11 @@ export interface ActivityPage {
 export interface ActivityLog {
   /** Appends one activity and returns the id it got ("<conversationId>|0000007"). */
   append(conversationId: string, activity: Partial<Activity>): Promise<string>;
+  /**
+   * Appends several activities together, in order and with nothing between them (a turn's replies, in one
+   * round trip), after putting `replacing` in its place when given (see replace). Returns their ids.
+   */
+  appendAll(conversationId: string, activities: Partial<Activity>[], replacing?: Replacement): Promise<string[]>;
   /**
    * Puts `activity` in the place of the one with this id (it keeps the id): the person's message, once
    * the bot has taken it, kept with its personal data masked. Nothing happens when there is no such
@@ -27,6 +60,11 @@ export interface ActivityLog {
   exists(conversationId: string): Promise<boolean>;
   /** Creates the conversation (idempotent): it exists, with no activities, until it expires. */
   create(conversationId: string): Promise<void>;
+  /**
+   * Present on a log that can also answer for a token's revocation (the channel uses it only when told its
+   * access store keeps its keys beside the log's: WebChannelOptions.accessSharesLog).
+   */
+  readonly admitted?: AdmittedLog;
 }
 
 /** How many activities one poll returns at most; the client polls again for the rest. */
@@ -90,6 +128,26 @@ export class MemoryActivityLog implements ActivityLog {
   }
 
   async append(conversationId: string, activity: Partial<Activity>): Promise<string> {
+    return this.appendNow(conversationId, activity);
+  }
+
+  async appendAll(conversationId: string, activities: Partial<Activity>[], replacing?: Replacement): Promise<string[]> {
+    if (replacing) this.replaceNow(conversationId, replacing.id, replacing.activity);
+    return activities.map((activity) => this.appendNow(conversationId, activity));
+  }
+
+  async replace(conversationId: string, id: string, activity: Partial<Activity>): Promise<void> {
+    this.replaceNow(conversationId, id, activity);
+  }
+
+  async since(conversationId: string, watermark: string | undefined, limit = DEFAULT_PAGE_LIMIT): Promise<ActivityPage> {
+    const all = this.live(conversationId)?.activities ?? [];
+    const from = Math.min(parseWatermark(watermark), all.length);
+    const activities = all.slice(from, from + limit).map((a) => structuredClone(a));
+    return { activities, watermark: String(from + activities.length) };
+  }
+
+  private appendNow(conversationId: string, activity: Partial<Activity>): string {
     let conversation = this.live(conversationId);
     if (!conversation) {
       conversation = { activities: [], expiresAt: 0 };
@@ -101,18 +159,11 @@ export class MemoryActivityLog implements ActivityLog {
     return id;
   }
 
-  async replace(conversationId: string, id: string, activity: Partial<Activity>): Promise<void> {
+  private replaceNow(conversationId: string, id: string, activity: Partial<Activity>): void {
     const activities = this.live(conversationId)?.activities;
     const sequence = sequenceOf(conversationId, id);
     if (!activities || sequence === undefined || sequence > activities.length) return;
     activities[sequence - 1] = structuredClone({ ...activity, id }) as Activity;
-  }
-
-  async since(conversationId: string, watermark: string | undefined, limit = DEFAULT_PAGE_LIMIT): Promise<ActivityPage> {
-    const all = this.live(conversationId)?.activities ?? [];
-    const from = Math.min(parseWatermark(watermark), all.length);
-    const activities = all.slice(from, from + limit).map((a) => structuredClone(a));
-    return { activities, watermark: String(from + activities.length) };
   }
 
   private live(conversationId: string): MemoryConversation | undefined {

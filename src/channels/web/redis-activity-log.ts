@@ -8,7 +8,11 @@ import {
   sequenceOf,
   type ActivityLog,
   type ActivityPage,
+  type Admission,
+  type AdmittedLog,
+  type Replacement,
 } from './activity-log.js';
+import { RedisWebKeys } from './redis-web-keys.js';
 
 /** Sets the activity at a 0-based index if the list still reaches it. KEYS: list. ARGV: index, JSON. */
 const REPLACE_LUA = `
@@ -19,10 +23,61 @@ end
 return 0
 `;
 
-/** The key that says a conversation of the log is open (RedisWebAccess asks it with a revocation). */
-export function openConversationKey(prefix: string, conversationId: string): string {
-  return `${prefix}{${conversationId}}:open`;
-}
+/**
+ * A turn's writes in one step: first the replacement (the person's message, masked) when ARGV[2] is an index
+ * the list still reaches, then the activities appended in order, the list's and the marker's lifetimes
+ * renewed. KEYS: list, open marker. ARGV: TTL seconds, index to replace (-1: none), its JSON, then one JSON
+ * per activity. Returns the list's length.
+ */
+const APPEND_ALL_LUA = `
+local at = tonumber(ARGV[2])
+if at >= 0 and redis.call('LLEN', KEYS[1]) > at then redis.call('LSET', KEYS[1], at, ARGV[3]) end
+if #ARGV < 4 then return redis.call('LLEN', KEYS[1]) end
+local length = redis.call('RPUSH', KEYS[1], unpack(ARGV, 4))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], '1', 'EX', ARGV[1])
+return length
+`;
+
+/**
+ * A page of the log: the list's length and the activities from a 0-based index. KEYS: list. ARGV: from,
+ * limit. Returns {length, {JSON…}} (no activities when `from` is at or past the end).
+ */
+const SINCE_LUA = `
+local length = redis.call('LLEN', KEYS[1])
+local from = tonumber(ARGV[1])
+if from >= length then return {length, {}} end
+return {length, redis.call('LRANGE', KEYS[1], from, from + tonumber(ARGV[2]) - 1)}
+`;
+
+/**
+ * A request's admission and its append: whether the token is revoked and whether the conversation is open,
+ * and only when it is not revoked and open, the append (lifetimes renewed, as append does). KEYS: revoked
+ * token, open marker, list. ARGV: TTL seconds, JSON. Returns {revoked, open, length after the append}.
+ */
+const ADMIT_APPEND_LUA = `
+local revoked = redis.call('EXISTS', KEYS[1])
+local open = redis.call('EXISTS', KEYS[2])
+if revoked == 1 or open == 0 then return {revoked, open} end
+local length = redis.call('RPUSH', KEYS[3], ARGV[2])
+redis.call('EXPIRE', KEYS[3], ARGV[1])
+redis.call('SET', KEYS[2], '1', 'EX', ARGV[1])
+return {revoked, open, length}
+`;
+
+/**
+ * A request's admission and its read: as ADMIT_APPEND_LUA, then SINCE_LUA's page. KEYS: revoked token, open
+ * marker, list. ARGV: from, limit. Returns {revoked, open, length, {JSON…}}.
+ */
+const ADMIT_SINCE_LUA = `
+local revoked = redis.call('EXISTS', KEYS[1])
+local open = redis.call('EXISTS', KEYS[2])
+if revoked == 1 or open == 0 then return {revoked, open} end
+local length = redis.call('LLEN', KEYS[3])
+local from = tonumber(ARGV[1])
+if from >= length then return {revoked, open, length, {}} end
+return {revoked, open, length, redis.call('LRANGE', KEYS[3], from, from + tonumber(ARGV[2]) - 1)}
+`;
 
 export interface RedisActivityLogOptions {
   /** Put before every key, e.g. "yidi:webchat:". */
@@ -31,81 +86,118 @@ export interface RedisActivityLogOptions {
   ttlSeconds?: number;
 }
 
+type Script<R> = (keys: string[], args: (string | number)[]) => Promise<R>;
+
 /**
  * The log in Redis, shared by every instance: one list per conversation (the activities as JSON, in
  * order) and one marker key saying the conversation was opened, both with a TTL renewed on each append.
  * An activity's id is its position in the list, so ids and watermarks agree on every instance. Both keys
- * share a hash tag (the conversation id in braces), so the transactions also work on Redis Cluster.
+ * share a hash tag (the conversation id in braces), so the scripts also work on Redis Cluster.
+ *
+ * `admitted` asks a token's revocation (RedisWebAccess's key under the same prefix) and does a request's
+ * append or read in the same script: a web channel request is one round trip.
  */
 export class RedisActivityLog implements ActivityLog {
-  private readonly prefix: string;
+  private readonly keys: RedisWebKeys;
   private readonly ttlSeconds: number;
-  private readonly replaceScript: (keys: string[], args: (string | number)[]) => Promise<number>;
+  private readonly replaceScript: Script<number>;
+  private readonly appendAllScript: Script<number>;
+  private readonly sinceScript: Script<[number, string[]]>;
+  private readonly admitAppendScript: Script<[number, number, number?]>;
+  private readonly admitSinceScript: Script<[number, number, number?, string[]?]>;
+  readonly admitted: AdmittedLog;
 
   constructor(
     private readonly redis: RedisClient,
     options: RedisActivityLogOptions = {},
   ) {
-    this.prefix = options.keyPrefix ?? 'webchat:';
+    this.keys = new RedisWebKeys(options.keyPrefix ?? 'webchat:');
     this.ttlSeconds = options.ttlSeconds ?? DEFAULT_CONVERSATION_TTL_SECONDS;
-    this.replaceScript = script<number>(redis, 'beianWebLogReplace', REPLACE_LUA);
+    this.replaceScript = script(redis, 'beianWebLogReplace', REPLACE_LUA);
+    this.appendAllScript = script(redis, 'beianWebLogAppendAll', APPEND_ALL_LUA);
+    this.sinceScript = script(redis, 'beianWebLogSince', SINCE_LUA);
+    this.admitAppendScript = script(redis, 'beianWebLogAdmitAppend', ADMIT_APPEND_LUA);
+    this.admitSinceScript = script(redis, 'beianWebLogAdmitSince', ADMIT_SINCE_LUA);
+    this.admitted = {
+      append: (conversationId, tokenId, activity) => this.admitAppend(conversationId, tokenId, activity),
+      since: (conversationId, tokenId, watermark, limit) => this.admitSince(conversationId, tokenId, watermark, limit),
+    };
   }
 
   async create(conversationId: string): Promise<void> {
     await this.redis
       .multi()
-      .set(this.openKey(conversationId), '1', 'EX', this.ttlSeconds)
-      .expire(this.listKey(conversationId), this.ttlSeconds)
+      .set(this.keys.open(conversationId), '1', 'EX', this.ttlSeconds)
+      .expire(this.keys.list(conversationId), this.ttlSeconds)
       .exec()
       .then(throwOnFailure);
   }
 
   async exists(conversationId: string): Promise<boolean> {
-    return (await this.redis.exists(this.openKey(conversationId))) === 1;
+    return (await this.redis.exists(this.keys.open(conversationId))) === 1;
   }
 
   async append(conversationId: string, activity: Partial<Activity>): Promise<string> {
-    const { id: _ignored, ...rest } = activity;
-    const results = throwOnFailure(
-      await this.redis
-        .multi()
-        .rpush(this.listKey(conversationId), JSON.stringify(rest))
-        .expire(this.listKey(conversationId), this.ttlSeconds)
-        .set(this.openKey(conversationId), '1', 'EX', this.ttlSeconds)
-        .exec(),
+    return (await this.appendAll(conversationId, [activity]))[0]!;
+  }
+
+  async appendAll(conversationId: string, activities: Partial<Activity>[], replacing?: Replacement): Promise<string[]> {
+    const at = replacing ? sequenceOf(conversationId, replacing.id) : undefined;
+    if (activities.length === 0 && at === undefined) return [];
+    const length = await this.appendAllScript(
+      [this.keys.list(conversationId), this.keys.open(conversationId)],
+      [this.ttlSeconds, at === undefined ? -1 : at - 1, at === undefined ? '' : stored(replacing!.activity), ...activities.map(stored)],
     );
-    return activityId(conversationId, Number(results[0]));
+    return activities.map((_, i) => activityId(conversationId, length - activities.length + i + 1));
   }
 
   async replace(conversationId: string, id: string, activity: Partial<Activity>): Promise<void> {
     const sequence = sequenceOf(conversationId, id);
     if (sequence === undefined) return;
-    const { id: _ignored, ...rest } = activity;
-    await this.replaceScript([this.listKey(conversationId)], [sequence - 1, JSON.stringify(rest)]);
+    await this.replaceScript([this.keys.list(conversationId)], [sequence - 1, stored(activity)]);
   }
 
   async since(conversationId: string, watermark: string | undefined, limit = DEFAULT_PAGE_LIMIT): Promise<ActivityPage> {
     const from = parseWatermark(watermark);
-    const key = this.listKey(conversationId);
-    const [length, raw] = throwOnFailure(
-      await this.redis
-        .multi()
-        .llen(key)
-        .lrange(key, from, from + limit - 1)
-        .exec(),
-    ) as [number, string[]];
-    if (from > length) return { activities: [], watermark: String(length) };
-    const activities = raw.map((json, i) => ({ ...(JSON.parse(json) as Activity), id: activityId(conversationId, from + i + 1) }));
-    return { activities, watermark: String(from + activities.length) };
+    const [length, raw] = await this.sinceScript([this.keys.list(conversationId)], [from, limit]);
+    return page(conversationId, from, length, raw);
   }
 
-  private listKey(conversationId: string): string {
-    return `${this.prefix}{${conversationId}}:activities`;
+  private async admitAppend(conversationId: string, tokenId: string, activity: Partial<Activity>): Promise<Admission<string>> {
+    const [revoked, open, length] = await this.admitAppendScript(this.admissionKeys(conversationId, tokenId), [this.ttlSeconds, stored(activity)]);
+    return admission(revoked, open, length === undefined ? undefined : activityId(conversationId, length));
   }
 
-  private openKey(conversationId: string): string {
-    return openConversationKey(this.prefix, conversationId);
+  private async admitSince(conversationId: string, tokenId: string, watermark: string | undefined, limit = DEFAULT_PAGE_LIMIT): Promise<Admission<ActivityPage>> {
+    const from = parseWatermark(watermark);
+    const [revoked, open, length, raw] = await this.admitSinceScript(this.admissionKeys(conversationId, tokenId), [from, limit]);
+    return admission(revoked, open, length === undefined ? undefined : page(conversationId, from, length, raw ?? []));
   }
+
+  private admissionKeys(conversationId: string, tokenId: string): string[] {
+    return [this.keys.revoked(conversationId, tokenId), this.keys.open(conversationId), this.keys.list(conversationId)];
+  }
+}
+
+/** An activity as the list keeps it: JSON, without its id (its place in the list is its id). */
+function stored(activity: Partial<Activity>): string {
+  const { id: _ignored, ...rest } = activity;
+  return JSON.stringify(rest);
+}
+
+/** The page from 0-based `from` of a list of `length`, given the JSON of its activities from there. */
+function page(conversationId: string, from: number, length: number, raw: string[]): ActivityPage {
+  if (from > length) return { activities: [], watermark: String(length) };
+  const activities = raw.map((json, i) => {
+    const activity = JSON.parse(json) as Activity;
+    activity.id = activityId(conversationId, from + i + 1);
+    return activity;
+  });
+  return { activities, watermark: String(from + activities.length) };
+}
+
+function admission<T>(revoked: number, open: number, value: T | undefined): Admission<T> {
+  return value === undefined ? { revoked: revoked === 1, exists: open === 1 } : { revoked: false, exists: true, value };
 }
 
 function throwOnFailure(results: [Error | null, unknown][] | null): unknown[] {

@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import { DataKeyError, type FieldCipher } from '../../privacy/field-cipher.js';
-import type { ActivityLog, ActivityPage } from './activity-log.js';
+import type { ActivityLog, ActivityPage, AdmittedLog, Replacement } from './activity-log.js';
 
 /**
  * The fields of a logged activity that can carry personal data: the bot's summary and receipt cards
@@ -32,13 +32,35 @@ export interface SealedActivityLogOptions {
  * the filings do. Ids, order, watermarks and lifetimes are the inner log's.
  */
 export class SealedActivityLog implements ActivityLog {
+  /** The inner log's, sealing what it appends and opening what it reads. */
+  readonly admitted?: AdmittedLog;
+
   constructor(
     private readonly inner: ActivityLog,
     private readonly options: SealedActivityLogOptions,
-  ) {}
+  ) {
+    const admitted = inner.admitted;
+    if (admitted) {
+      this.admitted = {
+        append: (conversationId, tokenId, activity) => admitted.append(conversationId, tokenId, this.#seal(conversationId, activity)),
+        since: async (conversationId, tokenId, watermark, limit) => {
+          const admission = await admitted.since(conversationId, tokenId, watermark, limit);
+          return admission.value ? { ...admission, value: this.#openPage(conversationId, admission.value) } : admission;
+        },
+      };
+    }
+  }
 
   append(conversationId: string, activity: Partial<Activity>): Promise<string> {
     return this.inner.append(conversationId, this.#seal(conversationId, activity));
+  }
+
+  appendAll(conversationId: string, activities: Partial<Activity>[], replacing?: Replacement): Promise<string[]> {
+    return this.inner.appendAll(
+      conversationId,
+      activities.map((activity) => this.#seal(conversationId, activity)),
+      replacing ? { id: replacing.id, activity: this.#seal(conversationId, replacing.activity) } : undefined,
+    );
   }
 
   replace(conversationId: string, id: string, activity: Partial<Activity>): Promise<void> {
@@ -46,8 +68,7 @@ export class SealedActivityLog implements ActivityLog {
   }
 
   async since(conversationId: string, watermark: string | undefined, limit?: number): Promise<ActivityPage> {
-    const page = await this.inner.since(conversationId, watermark, limit);
-    return { ...page, activities: page.activities.map((activity) => this.#open(conversationId, activity) as Activity) };
+    return this.#openPage(conversationId, await this.inner.since(conversationId, watermark, limit));
   }
 
   exists(conversationId: string): Promise<boolean> {
@@ -56,6 +77,10 @@ export class SealedActivityLog implements ActivityLog {
 
   create(conversationId: string): Promise<void> {
     return this.inner.create(conversationId);
+  }
+
+  #openPage(conversationId: string, page: ActivityPage): ActivityPage {
+    return { ...page, activities: page.activities.map((activity) => this.#open(conversationId, activity) as Activity) };
   }
 
   #seal(conversationId: string, activity: Partial<Activity>): Partial<Activity> {

@@ -2,7 +2,8 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ActivityLog } from './activity-log.js';
-import { isWatermark, parseWatermark } from './activity-log.js';
+import type { Activity } from 'botbuilder';
+import { DEFAULT_PAGE_LIMIT, isWatermark, parseWatermark, sequenceOf } from './activity-log.js';
 import type { CorsPolicy } from './cors.js';
 import { clientAddress, HttpError } from '../http.js';
 import type { RateLimiter } from '../rate-limiter.js';
@@ -97,9 +98,26 @@ export class DirectLineStreams {
     }) as HttpServer['close'];
   }
 
-  /** Pushes what `conversationId` has new to its open sockets (called when this instance appends). */
-  notify(conversationId: string): void {
-    for (const stream of this.byConversation.get(conversationId) ?? []) void this.push(stream);
+  /**
+   * What this instance appended to `conversationId`'s log (with their ids, in order, nothing between them)
+   * goes to its open sockets as it is: a socket that has everything before them gets them without reading
+   * the log (one message, serialised once for all such sockets); any other reads what it lacks.
+   */
+  publish(conversationId: string, activities: Activity[]): void {
+    const streams = this.byConversation.get(conversationId);
+    if (!streams || activities.length === 0) return;
+    const last = sequenceOf(conversationId, activities[activities.length - 1]!.id ?? '');
+    const before = last === undefined ? undefined : last - activities.length;
+    let message: string | undefined;
+    for (const stream of streams) {
+      if (before === undefined || stream.sending || stream.watermark !== before || stream.socket.readyState !== stream.socket.OPEN) {
+        void this.push(stream);
+        continue;
+      }
+      message ??= JSON.stringify({ activities, watermark: String(last) });
+      stream.watermark = last!;
+      stream.socket.send(message);
+    }
   }
 
   get size(): number {
@@ -207,10 +225,13 @@ export class DirectLineStreams {
         stream.again = false;
         for (;;) {
           if (stream.socket.readyState !== stream.socket.OPEN) return;
-          const page = await this.options.log.since(stream.conversationId, String(stream.watermark));
-          if (page.activities.length === 0) break;
-          stream.watermark = Number(page.watermark);
-          stream.socket.send(JSON.stringify({ activities: page.activities, watermark: page.watermark }));
+          const page = await this.options.log.since(stream.conversationId, String(stream.watermark), DEFAULT_PAGE_LIMIT);
+          if (page.activities.length > 0) {
+            stream.watermark = Number(page.watermark);
+            stream.socket.send(JSON.stringify({ activities: page.activities, watermark: page.watermark }));
+          }
+          // A short page was the end of the log: no second read to find nothing.
+          if (page.activities.length < DEFAULT_PAGE_LIMIT) break;
         }
       } while (stream.again);
     } catch (err) {

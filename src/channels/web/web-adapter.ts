@@ -7,7 +7,7 @@ import {
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
-import type { ActivityLog } from './activity-log.js';
+import type { ActivityLog, Replacement } from './activity-log.js';
 import { CONTINUED_CONVERSATION_KEY } from '../../ops/turn-state-keys.js';
 
 /**
@@ -61,10 +61,27 @@ export function plainCardText(card: unknown): unknown {
   return result;
 }
 
+/** What a turn has sent and not yet written to the log (turnState, under HELD). */
+interface Held {
+  conversationId: string;
+  activities: Partial<Activity>[];
+  replacing?: Replacement;
+  /** Set once the turn is over: what is sent later (a late typing indicator) is written at once. */
+  closed: boolean;
+}
+
+const HELD = Symbol('web channel: activities held to the end of the turn');
+
 /**
  * The web channel's own BotAdapter. A turn is run in this process; everything the bot sends during the
  * turn (or later, through continueConversation) is appended to the ActivityLog, where the page's next
  * poll finds it. Turns of one conversation run one after another in this process.
+ *
+ * What a turn sends is held and written together (ActivityLog.appendAll: one round trip on Redis) when the
+ * turn flushes it (the channel does at the end of the bot's logic, so that a write that fails fails the
+ * turn) and at the latest when the turn is over. A typing indicator, and anything before a delay, is
+ * written at once: the page is meant to see it while the turn goes on. The ids of held activities are
+ * not known when they are sent: their ResourceResponse ids are empty (nothing on this channel uses them).
  */
 export class WebChannelAdapter extends BotAdapter {
   readonly bot: ChannelAccount & { role: 'bot' };
@@ -89,14 +106,50 @@ export class WebChannelAdapter extends BotAdapter {
     return this.inOrder(conversationId, () => {
       const context = new TurnContext(this, activity);
       if (activity.type === ActivityTypes.Message) context.turnState.set(CONTINUED_CONVERSATION_KEY, true);
-      return this.runMiddleware(context, logic);
+      return this.run(context, conversationId, logic);
     });
+  }
+
+  /**
+   * Writes what the turn has sent so far (and the replacement keepAs gave), in one step. A failure throws
+   * (what was held is dropped: the turn failed, and its apology follows).
+   */
+  async flush(context: TurnContext): Promise<void> {
+    const held = context.turnState.get(HELD) as Held | undefined;
+    if (!held || (held.activities.length === 0 && !held.replacing)) return;
+    const { activities, replacing } = held;
+    held.activities = [];
+    delete held.replacing;
+    await this.log.appendAll(held.conversationId, activities, replacing);
+  }
+
+  /**
+   * Has the next flush put `activity` in the place of the logged activity `id` of the turn's conversation
+   * (the person's message, kept masked once the bot has taken it), in the same step as the replies.
+   */
+  keepAs(context: TurnContext, replacement: Replacement): void {
+    const held = context.turnState.get(HELD) as Held | undefined;
+    if (held) held.replacing = replacement;
+  }
+
+  /** Runs a turn with its sends held, and writes what is left when it is over (after onTurnError's apology too). */
+  private async run(context: TurnContext, conversationId: string, logic: Logic): Promise<void> {
+    const held: Held = { conversationId, activities: [], closed: false };
+    context.turnState.set(HELD, held);
+    try {
+      await this.runMiddleware(context, logic);
+    } finally {
+      held.closed = true;
+      await this.flush(context);
+    }
   }
 
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     const responses: ResourceResponse[] = [];
+    const held = context.turnState.get(HELD) as Held | undefined;
     for (const activity of activities) {
       if (activity.type === 'delay') {
+        await this.flush(context);
         const ms = typeof activity.value === 'number' ? activity.value : 1000;
         await new Promise((resolve) => setTimeout(resolve, ms));
         responses.push({ id: '' });
@@ -125,7 +178,13 @@ export class WebChannelAdapter extends BotAdapter {
       for (const attachment of stored.attachments ?? []) {
         if (attachment.contentType === ADAPTIVE_CARD) attachment.content = plainCardText(attachment.content);
       }
-      responses.push({ id: await this.log.append(conversationId, stored) });
+      if (held && !held.closed && held.conversationId === conversationId) {
+        held.activities.push(stored);
+        if (stored.type === ActivityTypes.Typing) await this.flush(context);
+        responses.push({ id: '' });
+      } else {
+        responses.push({ id: await this.log.append(conversationId, stored) });
+      }
     }
     return responses;
   }
@@ -147,7 +206,7 @@ export class WebChannelAdapter extends BotAdapter {
       { channelId: WEB_CHANNEL_ID, serviceUrl: WEB_SERVICE_URL, bot: this.bot, ...reference },
       true,
     );
-    await this.inOrder(conversationId, () => this.runMiddleware(new TurnContext(this, activity), logic));
+    await this.inOrder(conversationId, () => this.run(new TurnContext(this, activity), conversationId, logic));
   }
 
   /** The CloudAdapter-style entry point: the bot app id or claims are not needed on this channel. */

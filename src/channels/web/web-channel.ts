@@ -1,6 +1,6 @@
 import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
-import type { ActivityLog } from './activity-log.js';
+import type { ActivityLog, Admission, AdmittedLog } from './activity-log.js';
 import { CorsPolicy } from './cors.js';
 import { clientAddress, HttpError, queryValue, readJsonBody, sendError, sendJson } from '../http.js';
 import { CLIENT_ADDRESS_KEY } from '../../identity/client-address.js';
@@ -152,17 +152,36 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       throw new HttpError(503, 'ServiceUnavailable', 'the conversation store cannot be reached; retry in a few seconds', { 'Retry-After': String(RETRY_AFTER_SECONDS) });
     }
   };
-  // The log as this instance uses it: what it appends reaches this instance's open sockets at once.
+  // The log as this instance uses it: what it appends reaches this instance's open sockets at once, as it is.
+  const published = (conversationId: string, ids: string[], activities: Partial<Activity>[]): void => {
+    if (!streams || ids.length === 0) return;
+    streams.publish(conversationId, activities.map((activity, i) => ({ ...activity, id: ids[i]! }) as Activity));
+  };
   const log: ActivityLog = {
     append: async (conversationId, activity) => {
       const id = await reach(() => shared.append(conversationId, activity));
-      streams?.notify(conversationId);
+      published(conversationId, [id], [activity]);
       return id;
+    },
+    appendAll: async (conversationId, activities, replacing) => {
+      const ids = await reach(() => shared.appendAll(conversationId, activities, replacing));
+      published(conversationId, ids, activities);
+      return ids;
     },
     replace: (conversationId, id, activity) => reach(() => shared.replace(conversationId, id, activity)),
     since: (conversationId, watermark, limit) => reach(() => shared.since(conversationId, watermark, limit)),
     exists: (conversationId) => reach(() => shared.exists(conversationId)),
     create: (conversationId) => reach(() => shared.create(conversationId)),
+  };
+  // Only a log that shares the access store's keys can answer for a token: the one the app gives with the Redis store.
+  const admittedLog = options.accessSharesLog ? shared.admitted : undefined;
+  const admitted: AdmittedLog | undefined = admittedLog && {
+    append: async (conversationId, tokenId, activity) => {
+      const admission = await reach(() => admittedLog.append(conversationId, tokenId, activity));
+      if (admission.value !== undefined) published(conversationId, [admission.value], [activity]);
+      return admission;
+    },
+    since: (conversationId, tokenId, watermark, limit) => reach(() => admittedLog.since(conversationId, tokenId, watermark, limit)),
   };
   const tokens = new WebTokens(options.tokenSecret, options.tokenTtlSeconds, now);
   // Stream tickets and revoked tokens live beside the log (Redis): a failure is the same 503.
@@ -222,17 +241,12 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   const expiredGrace = options.expiredTokenGraceSeconds ?? DEFAULT_EXPIRED_TOKEN_GRACE_SECONDS;
 
   /**
-   * Address limit, then the token, then the conversation's own limit; the conversation must be the token's,
-   * and the token must not have been revoked (refreshed). With `renewing`, an expired but correctly signed
-   * token is accepted (within the grace) if its own conversation still exists: reconnect and refresh then
-   * hand out a fresh token. With `mustExist`, the conversation must exist (404 otherwise); that is asked
-   * together with the revocation, in one round trip's time.
+   * The token, then the conversation's own limit (the address limit came first, in route): the conversation
+   * must be the token's. With `renewing`, an expired but correctly signed token is accepted (within the
+   * grace; `expired` says so) for its own conversation: reconnect and refresh then hand out a fresh token.
+   * Nothing is asked of the store yet: see admit.
    */
-  const authorize = async (
-    req: Request,
-    conversationId?: string,
-    { renewing = false, mustExist = false }: { renewing?: boolean; mustExist?: boolean } = {},
-  ): Promise<{ claims: WebTokenClaims; tokenId: string }> => {
+  const checkToken = (req: Request, conversationId?: string, renewing = false): { claims: WebTokenClaims; tokenId: string; expired: boolean } => {
     const check = tokens.verifyHeader(req.headers.authorization, renewing ? { expiredUpToSeconds: expiredGrace } : {});
     if (!check.ok) {
       if (check.error === 'token_expired') throw new HttpError(403, 'TokenExpired', 'the token has expired');
@@ -243,18 +257,40 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       throw new HttpError(403, 'Forbidden', 'the token does not reach this conversation');
     }
     limit(byConversation, claims.conversationId, 'for this conversation');
-    const needsLog = check.expired || mustExist;
-    let revoked: boolean;
-    let exists = true;
-    if (needsLog && admission) ({ revoked, exists } = await admission(claims.conversationId, tokenId));
-    else [revoked, exists] = await Promise.all([access.isRevoked(claims.conversationId, tokenId), needsLog ? log.exists(claims.conversationId) : Promise.resolve(true)]);
-    // A refreshed token, or an expired one whose conversation is gone: as expired (the page starts anew).
+    return { claims, tokenId, expired: check.expired === true };
+  };
+
+  /**
+   * What the store said of a checked token: refused when it was revoked (refreshed), and — when asked —
+   * when its conversation does not exist (an expired token's: as expired, the page starts anew).
+   */
+  const admit = <T>({ revoked, exists }: Admission<T>, expired: boolean): void => {
     if (revoked) throw new HttpError(403, 'TokenExpired', 'the token was replaced by a newer one');
     if (!exists) {
-      if (check.expired) throw new HttpError(403, 'TokenExpired', 'the token has expired');
+      if (expired) throw new HttpError(403, 'TokenExpired', 'the token has expired');
       throw new HttpError(404, 'NotFound', 'the conversation does not exist or has expired');
     }
+  };
+
+  /**
+   * checkToken, then the store: the token must not have been revoked (refreshed), and with `mustExist` (or
+   * an expired token) the conversation must exist (404 otherwise); both are asked in one round trip.
+   */
+  const authorize = async (
+    req: Request,
+    conversationId?: string,
+    { renewing = false, mustExist = false }: { renewing?: boolean; mustExist?: boolean } = {},
+  ): Promise<{ claims: WebTokenClaims; tokenId: string }> => {
+    const { claims, tokenId, expired } = checkToken(req, conversationId, renewing);
+    admit(await stored(claims.conversationId, tokenId, expired || mustExist), expired);
     return { claims, tokenId };
+  };
+
+  /** Whether the token was revoked and (with `needsLog`; else true) whether the conversation exists: in one round trip where the store can. */
+  const stored = async (conversationId: string, tokenId: string, needsLog: boolean): Promise<Admission<never>> => {
+    if (needsLog && admission) return admission(conversationId, tokenId);
+    const [revoked, exists] = await Promise.all([access.isRevoked(conversationId, tokenId), needsLog ? log.exists(conversationId) : Promise.resolve(true)]);
+    return { revoked, exists };
   };
 
   const conversationParam = (req: Request): string => {
@@ -278,25 +314,31 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   };
 
   /**
-   * Runs a turn; resolves with how the bot wants the incoming message kept (see incomingTextMask). The
+   * Runs a turn. The person's message (`logged`: its id in the log) is kept in the transcript as the bot
+   * wants it shown back (incomingTextMask: personal answers masked), written with the turn's replies. The
    * person's address, when the request came from their browser, goes on the turn (CLIENT_ADDRESS_KEY):
    * the identity check counts failed attempts per address.
    */
-  const runTurn = async (activity: Partial<Activity>, address?: string): Promise<((text: string) => string) | undefined> => {
-    let mask: ((text: string) => string) | undefined;
+  const runTurn = async (activity: Partial<Activity>, address?: string, logged?: string): Promise<void> => {
     try {
       await adapter.processActivity(activity, async (context) => {
         if (address) context.turnState.set(CLIENT_ADDRESS_KEY, address);
         try {
           await options.logic(context);
         } finally {
-          mask = options.incomingTextMask?.(context);
+          const mask = logged ? options.incomingTextMask?.(context) : undefined;
+          // A reload replays 1101**********002X, not the number.
+          if (mask && typeof activity.text === 'string' && activity.type === ActivityTypes.Message) {
+            const masked = mask(activity.text);
+            if (masked !== activity.text) adapter.keepAs(context, { id: logged!, activity: { ...activity, id: logged!, text: masked } });
+          }
         }
+        // Inside the turn: replies that cannot be written fail it (its state is not kept as answered).
+        await adapter.flush(context);
       });
     } catch (error) {
       options.logger?.error({ err: error, conversation: activity.conversation?.id }, 'web turn failed');
     }
-    return mask;
   };
 
   const route =
@@ -407,8 +449,17 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     `${DIRECT_LINE_BASE}/conversations/:conversationId/activities`,
     route(async (req, res) => {
       const conversationId = conversationParam(req);
+      const watermark = queryValue(req, 'watermark');
+      if (admitted) {
+        // The token's revocation, the conversation, and the page: one round trip.
+        const { tokenId } = checkToken(req, conversationId);
+        const admission = await admitted.since(conversationId, tokenId, watermark);
+        admit(admission, false);
+        sendJson(res, 200, admission.value);
+        return;
+      }
       await authorize(req, conversationId, { mustExist: true });
-      sendJson(res, 200, await log.since(conversationId, queryValue(req, 'watermark')));
+      sendJson(res, 200, await log.since(conversationId, watermark));
     }, 'poll'),
   );
 
@@ -416,25 +467,23 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     `${DIRECT_LINE_BASE}/conversations/:conversationId/activities`,
     route(async (req, res) => {
       const conversationId = conversationParam(req);
-      const { claims } = await authorize(req, conversationId, { mustExist: true });
+      const { claims, tokenId } = checkToken(req, conversationId);
       const body = await readJsonBody(req, maxBodyBytes);
       const incoming = toIncomingActivity(body, claims, adapter.bot, new Date(now()));
       // Echo first: Web Chat marks the message sent when it comes back with its clientActivityID and an id.
       // Typing indicators are not kept: the log is replayed to the page, which needs only what was said.
-      const id =
-        incoming.type === ActivityTypes.Typing ? `${conversationId}|typing-${randomBytes(6).toString('base64url')}` : await log.append(conversationId, incoming);
-      const mask = await runTurn({ ...incoming, id }, clientAddress(req, trustProxy));
-      // Once the bot has taken it, the message is kept as the bot wants it shown back (personal answers
-      // masked): a reload replays 1101**********002X, not the number.
-      if (mask && typeof incoming.text === 'string' && incoming.type === ActivityTypes.Message) {
-        const masked = mask(incoming.text);
-        // The turn is done and answered: a store that fails now costs the mask, not the person's reply.
-        if (masked !== incoming.text) {
-          await log.replace(conversationId, id, { ...incoming, text: masked }).catch((err: unknown) => {
-            options.logger?.warn({ err, conversation: conversationId }, 'web transcript: the message could not be masked');
-          });
-        }
+      const typing = incoming.type === ActivityTypes.Typing;
+      let id: string;
+      if (typing || !admitted) {
+        admit(await stored(conversationId, tokenId, true), false);
+        id = typing ? typingId(conversationId) : await log.append(conversationId, incoming);
+      } else {
+        // The token's revocation, the conversation, and the message logged: one round trip.
+        const admission = await admitted.append(conversationId, tokenId, incoming);
+        admit(admission, false);
+        id = admission.value!;
       }
+      await runTurn({ ...incoming, id }, clientAddress(req, trustProxy), typing ? undefined : id);
       sendJson(res, 200, { id });
     }),
   );
@@ -461,6 +510,11 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     registerWebDocuments(server, options.documents ?? {}, { page, tokens, log, cors, byAddress, trustProxy, secret: options.tokenSecret, now });
   }
   return { adapter, tokens, streams };
+}
+
+/** The id a typing indicator from the page gets: it is not logged. */
+function typingId(conversationId: string): string {
+  return `${conversationId}|typing-${randomBytes(6).toString('base64url')}`;
 }
 
 /** The watermark a poll asked from, given back unchanged when there is nothing to send ('' when it was none). */

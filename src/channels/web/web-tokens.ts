@@ -26,6 +26,8 @@ export interface VerifyOptions {
 export const DEFAULT_TOKEN_TTL_SECONDS = 30 * 60;
 
 const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+/** How many correctly signed tokens verify() remembers (the oldest is forgotten first). */
+const VERIFIED_TOKENS_KEPT = 10_000;
 const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
 /**
@@ -35,6 +37,12 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
  */
 export class WebTokens {
   private readonly secret: Buffer;
+  /**
+   * Tokens whose signature and shape were checked, with what they say: a page sends the same token with
+   * every poll and post, so its HMAC, JSON and hash are worked out once. Only the exact token string finds
+   * an entry; its expiry is checked on every use, its revocation is the store's (as for any token).
+   */
+  private readonly verified = new Map<string, { claims: WebTokenClaims; tokenId: string }>();
 
   constructor(
     secret: string,
@@ -62,29 +70,41 @@ export class WebTokens {
   }
 
   verify(token: string, options: VerifyOptions = {}): TokenCheck {
+    const known = this.verified.get(token) ?? this.check(token);
+    if (!known) return { ok: false, error: 'token_invalid' };
+    const { claims, tokenId } = known;
+    if (claims.expiresAt * 1000 <= this.now()) {
+      const grace = options.expiredUpToSeconds ?? 0;
+      if (grace > 0 && (claims.expiresAt + grace) * 1000 > this.now()) return { ok: true, claims, tokenId, expired: true };
+      return { ok: false, error: 'token_expired' };
+    }
+    return { ok: true, claims, tokenId };
+  }
+
+  /** Signature and shape: the claims and the token's id when both hold (remembered), else undefined. */
+  private check(token: string): { claims: WebTokenClaims; tokenId: string } | undefined {
     const parts = token.split('.');
-    if (parts.length !== 3 || parts[0] !== HEADER) return { ok: false, error: 'token_invalid' };
-    const given = Buffer.from(parts[2]!, 'base64url');
-    const expected = Buffer.from(this.sign(`${parts[0]}.${parts[1]}`), 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, error: 'token_invalid' };
+    if (parts.length !== 3 || parts[0] !== HEADER) return undefined;
+    // The signature as written, not as decoded: base64url decoding ignores padding and a last character's
+    // unused bits, and the token's id (for revocation) is a hash of what is written.
+    const given = Buffer.from(parts[2]!, 'utf8');
+    const expected = Buffer.from(this.sign(`${parts[0]}.${parts[1]}`), 'utf8');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     let payload: unknown;
     try {
       payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
     } catch {
-      return { ok: false, error: 'token_invalid' };
+      return undefined;
     }
     const { conv, user, exp } = (payload ?? {}) as Record<string, unknown>;
-    if (typeof conv !== 'string' || !ID_PATTERN.test(conv) || typeof user !== 'string' || typeof exp !== 'number') {
-      return { ok: false, error: 'token_invalid' };
-    }
-    const claims = { conversationId: conv, userId: user, expiresAt: exp };
-    const tokenId = createHash('sha256').update(parts[2]!).digest('base64url').slice(0, 32);
-    if (exp * 1000 <= this.now()) {
-      const grace = options.expiredUpToSeconds ?? 0;
-      if (grace > 0 && (exp + grace) * 1000 > this.now()) return { ok: true, claims, tokenId, expired: true };
-      return { ok: false, error: 'token_expired' };
-    }
-    return { ok: true, claims, tokenId };
+    if (typeof conv !== 'string' || !ID_PATTERN.test(conv) || typeof user !== 'string' || typeof exp !== 'number') return undefined;
+    const known = {
+      claims: { conversationId: conv, userId: user, expiresAt: exp },
+      tokenId: createHash('sha256').update(parts[2]!).digest('base64url').slice(0, 32),
+    };
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, known);
+    return known;
   }
 
   private sign(body: string): string {

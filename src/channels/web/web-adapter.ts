@@ -174,10 +174,14 @@ export class WebChannelAdapter extends BotAdapter {
       // masked ID number or phone (1101**********002X, 138****5678) turns into bold, quotes get curled.
       // The bot writes plain text, so its messages say so (each line then shows as its own paragraph).
       if (outgoing.type === ActivityTypes.Message && outgoing.textFormat === undefined) outgoing.textFormat = 'plain';
-      const stored = JSON.parse(JSON.stringify(outgoing)) as Partial<Activity>;
-      for (const attachment of stored.attachments ?? []) {
-        if (attachment.contentType === ADAPTIVE_CARD) attachment.content = plainCardText(attachment.content);
+      // A copy of the bot's activity (botbuilder's TurnContext copies it too; the log serialises it when
+      // the turn flushes), with new cards where they are rewritten: the bot's own objects stay as they were.
+      if (outgoing.attachments?.some((attachment) => attachment.contentType === ADAPTIVE_CARD)) {
+        outgoing.attachments = outgoing.attachments.map((attachment) =>
+          attachment.contentType === ADAPTIVE_CARD ? { ...attachment, content: plainCardText(attachment.content) } : attachment,
+        );
       }
+      const stored = outgoing;
       if (held && !held.closed && held.conversationId === conversationId) {
         held.activities.push(stored);
         if (stored.type === ActivityTypes.Typing) await this.flush(context);

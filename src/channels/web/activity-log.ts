@@ -94,6 +94,11 @@ export function parseWatermark(watermark: string | undefined): number {
   return isWatermark(watermark) ? Number(watermark) : 0;
 }
 
+/** An activity as a log keeps it: what its JSON says (as Redis keeps it), never the sender's own objects. */
+function kept(activity: Partial<Activity>): Activity {
+  return JSON.parse(JSON.stringify(activity)) as Activity;
+}
+
 export interface MemoryActivityLogOptions {
   ttlSeconds?: number;
   now?: () => number;
@@ -154,7 +159,7 @@ export class MemoryActivityLog implements ActivityLog {
       this.conversations.set(conversationId, conversation);
     }
     const id = activityId(conversationId, conversation.activities.length + 1);
-    conversation.activities.push(structuredClone({ ...activity, id }) as Activity);
+    conversation.activities.push(kept({ ...activity, id }));
     conversation.expiresAt = this.now() + this.ttlMs;
     return id;
   }
@@ -163,7 +168,7 @@ export class MemoryActivityLog implements ActivityLog {
     const activities = this.live(conversationId)?.activities;
     const sequence = sequenceOf(conversationId, id);
     if (!activities || sequence === undefined || sequence > activities.length) return;
-    activities[sequence - 1] = structuredClone({ ...activity, id }) as Activity;
+    activities[sequence - 1] = kept({ ...activity, id });
   }
 
   private live(conversationId: string): MemoryConversation | undefined {

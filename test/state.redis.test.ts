@@ -127,6 +127,31 @@ describe('the Redis store inside a turn the turn lock holds (turnState)', () => 
     await again.release();
   });
 
+  it('a channel\'s writes ride on the end of a successful turn (TurnEndAppend): replaced and appended with the state, lifetimes renewed; another store\'s or a failed turn\'s are not taken', async () => {
+    const { client, storage, lock } = await parts();
+    const { conversation, key } = conversationIds();
+    const [list, marker] = [`${PREFIX}rider:${key}:list`, `${PREFIX}rider:${key}:open`];
+    await client.rpush(list, 'mine', 'old');
+    const lease = (await lock.acquire(conversation, { maxWaitMs: 1_000, activityId: `${conversation}/r1` }))!;
+    await storage.write({ [key]: { ...(await storage.read([key]))[key], step: 1, eTag: '*' } });
+    const rider = { store: client, list, marker, ttlSeconds: 120, values: ['a', 'b'], replace: { index: 0, value: 'mine, masked' } };
+    await lease.succeeded!(rider);
+    expect(rider).to.include({ taken: true, length: 4 });
+    expect(await client.lrange(list, 0, -1)).to.deep.equal(['mine, masked', 'old', 'a', 'b']);
+    for (const k of [list, marker]) expect(await client.ttl(k), k).to.be.within(1, 120);
+    expect((await new RedisStorage(client, { prefix: PREFIX }).read([key]))[key]).to.include({ step: 1 });
+
+    const elsewhere = { ...rider, store: {}, values: ['c'], taken: undefined, length: undefined };
+    await (await lock.acquire(conversation, { maxWaitMs: 1_000 }))!.succeeded!(elsewhere);
+    expect(elsewhere).to.include({ taken: undefined, length: undefined });
+    const failed = (await lock.acquire(conversation, { maxWaitMs: 1_000 }))!;
+    const notAfterFailure = { ...rider, values: ['d'], taken: undefined, length: undefined };
+    await failed.release();
+    await failed.succeeded!(notAfterFailure);
+    expect(notAfterFailure).to.include({ taken: undefined });
+    expect(await client.llen(list)).to.equal(4);
+  });
+
   it('a write naming a stale eTag is refused at once, inside a turn as outside', async () => {
     const { storage, lock } = await parts();
     const other = new RedisStorage(await sharedRedis.readyClient(), { prefix: PREFIX });

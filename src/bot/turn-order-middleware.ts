@@ -1,8 +1,8 @@
 import type { Middleware, TurnContext } from 'botbuilder';
 import { resolveLocale } from '../content/texts.js';
-import { TURN_ERROR_KIND_KEY, TURN_LOGGER_KEY, TURN_OUTCOME_KEY } from '../ops/turn-state-keys.js';
+import { TURN_END_APPEND_KEY, TURN_ERROR_KIND_KEY, TURN_LOGGER_KEY, TURN_OUTCOME_KEY } from '../ops/turn-state-keys.js';
 import { isStoreUnavailable } from '../state/errors.js';
-import { TURN_ORDER_DEFAULTS, type Deduper, type TurnLock } from '../state/turn-lock.js';
+import { TURN_ORDER_DEFAULTS, type Deduper, type TurnEndAppend, type TurnLock } from '../state/turn-lock.js';
 
 /** The logger calls this middleware makes (pino's shape). Only codes and tags, never personal data. */
 export interface TurnOrderLogger {
@@ -87,8 +87,9 @@ export class TurnOrderMiddleware implements Middleware {
       await next();
       // Only a turn that succeeded counts as handled: a failed one is handled again when redelivered.
       if (lease.succeeded) {
-        // Remembered, saved and released in one step; a turn whose state could not be saved failed.
-        await lease.succeeded().catch((err: unknown) => {
+        // Remembered, saved and released in one step (with the channel's own writes, when it has some for
+        // that step); a turn whose state could not be saved failed.
+        await lease.succeeded(context.turnState.get(TURN_END_APPEND_KEY) as TurnEndAppend | undefined).catch((err: unknown) => {
           if (!isStoreUnavailable(err) || err.operation !== 'unlock') throw err;
           log?.warn({ err }, 'could not remember the handled activity id or release the turn');
         });

@@ -14,6 +14,8 @@
  *                    before this one (the web channel: every message follows the greeting turn its start
  *                    ran). A turn that then finds no conversation state at all (Redis lost it) tells the
  *                    person their earlier answers could not be kept, instead of silently starting over.
+ * - TURN_END_APPEND_KEY TurnEndAppend (src/state/turn-lock.ts): writes of the channel (the web transcript's
+ *                    replies) that the turn order middleware hands to the step that ends the turn.
  */
 export const REQUEST_ID_KEY = 'requestId';
 export const TURN_LOGGER_KEY = 'turnLogger';
@@ -21,3 +23,4 @@ export const TURN_OUTCOME_KEY = 'turnOutcome';
 export const PROMPT_ID_KEY = 'promptId';
 export const TURN_ERROR_KIND_KEY = 'turnErrorKind';
 export const CONTINUED_CONVERSATION_KEY = 'continuedConversation';
+export const TURN_END_APPEND_KEY = 'turnEndAppend';

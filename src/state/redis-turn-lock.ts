@@ -3,7 +3,7 @@ import { guarded } from './errors.js';
 import { isCluster, script, whenReady, type RedisClient } from './redis-client.js';
 import { conversationStateKey, conversationTag } from './conversation-slot.js';
 import type { RedisStorage, TurnHold } from './redis-storage.js';
-import { TURN_ORDER_DEFAULTS, type AcquireOptions, type Deduper, type TurnLease, type TurnLock } from './turn-lock.js';
+import { TURN_ORDER_DEFAULTS, type AcquireOptions, type Deduper, type TurnEndAppend, type TurnLease, type TurnLock } from './turn-lock.js';
 
 export interface RedisTurnLockOptions {
   /** Prepended to the lock keys. Default `beian:turn:`. */
@@ -84,11 +84,13 @@ return {redis.call('ZRANK', queue, token) + 1}
 /**
  * Ends a turn in one step. KEYS: lock, then the activity's seen key when ARGV[2] (the dedupe window in ms)
  * is above 0, then the state key when ARGV[3] is '1', then the waiting conversations' two keys (since,
- * step: RedisWaitingConversations) when ARGV[7] is 'wait' or 'done'. ARGV: token, window, has-state flag,
- * state eTag, state JSON, state lifetime ms (0 = none), waiting mode, waiting member, waiting step, at ms.
+ * step: RedisWaitingConversations) when ARGV[7] is 'wait' or 'done', then a channel's list and marker
+ * (TurnEndAppend) when ARGV[11] (their lifetime in seconds) is not ''. ARGV: token, window, has-state flag,
+ * state eTag, state JSON, state lifetime ms (0 = none), waiting mode, waiting member, waiting step, at ms,
+ * list lifetime, index to replace (-1: none), its value, then the values to append.
  * Remembers the activity, saves the state (unconditionally: only writes without an eTag wait for the end
- * of the turn), notes where the conversation waits, and deletes the lock if still ours. Returns 1 when it
- * was ours, else 0.
+ * of the turn), notes where the conversation waits, writes the channel's list, and deletes the lock if still
+ * ours. Returns {1 when it was ours, else 0; the list's length (0 without one)}.
  */
 const FINISH_LUA = `
 local n = 2
@@ -109,8 +111,22 @@ elseif ARGV[7] == 'done' then
   redis.call('ZREM', KEYS[n], ARGV[8])
   redis.call('HDEL', KEYS[n + 1], ARGV[8])
 end
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
+if ARGV[7] == 'wait' or ARGV[7] == 'done' then n = n + 2 end
+local length = 0
+if ARGV[11] ~= '' then
+  local at = tonumber(ARGV[12])
+  if at >= 0 and redis.call('LLEN', KEYS[n]) > at then redis.call('LSET', KEYS[n], at, ARGV[13]) end
+  if #ARGV >= 14 then
+    length = redis.call('RPUSH', KEYS[n], unpack(ARGV, 14))
+    redis.call('EXPIRE', KEYS[n], ARGV[11])
+    redis.call('SET', KEYS[n + 1], '1', 'EX', ARGV[11])
+  else
+    length = redis.call('LLEN', KEYS[n])
+  end
+end
+local ours = 0
+if redis.call('GET', KEYS[1]) == ARGV[1] then ours = redis.call('DEL', KEYS[1]) end
+return {ours, length}
 `;
 
 /** Leaves the line. KEYS: queue, beats. ARGV: token. */
@@ -164,7 +180,7 @@ export class RedisTurnLock implements TurnLock {
   private readonly waiterStaleMs: number;
   private readonly readyWaitMs: number;
   private readonly acquireScript: Script<AcquireReply>;
-  private readonly finishScript: Script;
+  private readonly finishScript: Script<[number, number]>;
   private readonly leaveScript: Script;
   private readonly extendScript: Script;
   private readonly releaseScript: Script;
@@ -253,21 +269,32 @@ export class RedisTurnLock implements TurnLock {
       );
     }, Math.max(10, Math.floor(this.lockTtlMs / 3)));
     renew.unref();
-    /** Ends the turn: with a scope, saves what the turn wrote (and remembers the activity when it succeeded) in the same script. */
-    const end = async (succeeded: boolean): Promise<void> => {
+    /**
+     * Ends the turn: with a scope, saves what the turn wrote (and remembers the activity when it succeeded) in
+     * the same script, and a channel's own writes with them (not on Cluster: they live in another slot).
+     */
+    const end = async (succeeded: boolean, rider?: TurnEndAppend): Promise<void> => {
       if (released) return;
       released = true;
       clearInterval(renew);
       const pending = scope?.hold?.pending;
-      const operation = pending ? 'write' : 'unlock';
+      const append = scope && succeeded && rider?.store === this.client && !isCluster(this.client) ? rider : undefined;
+      // The channel's writes are the turn's answer: failing them fails the turn, as failing its state does.
+      const operation = pending || append ? 'write' : 'unlock';
       try {
         await guarded(operation, () => whenReady(this.client, this.readyWaitMs, operation));
         const seen = succeeded && scope?.seenKey ? scope.seenKey : undefined;
         const waiting = scope?.hold?.waiting;
         let removed: number;
-        if (!scope || (!seen && !pending && !waiting)) removed = await guarded(operation, () => this.releaseScript([lockKey], [token]));
+        if (!scope || (!seen && !pending && !waiting && !append)) removed = await guarded(operation, () => this.releaseScript([lockKey], [token]));
         else {
-          const keys = [lockKey, ...(seen ? [seen] : []), ...(pending ? [scope.hold!.redisKey] : []), ...(waiting ? waiting.keys : [])];
+          const keys = [
+            lockKey,
+            ...(seen ? [seen] : []),
+            ...(pending ? [scope.hold!.redisKey] : []),
+            ...(waiting ? waiting.keys : []),
+            ...(append ? [append.list, append.marker] : []),
+          ];
           const args = [
             token,
             seen ? scope.windowMs : 0,
@@ -279,8 +306,15 @@ export class RedisTurnLock implements TurnLock {
             waiting?.member ?? '',
             waiting?.step ?? '',
             waiting?.atMs ?? 0,
+            append ? append.ttlSeconds : '',
+            append?.replace?.index ?? -1,
+            append?.replace?.value ?? '',
+            ...(append?.values ?? []),
           ];
-          removed = await guarded(operation, () => this.finishScript(keys, args));
+          if (append) append.taken = true;
+          let length: number;
+          [removed, length] = await guarded(operation, () => this.finishScript(keys, args));
+          if (append) append.length = length;
         }
         if (removed === 0) lost = true;
       } finally {
@@ -292,7 +326,7 @@ export class RedisTurnLock implements TurnLock {
         return lost;
       },
       ...(handled === undefined ? {} : { handled }),
-      ...(scope ? { succeeded: () => end(true) } : {}),
+      ...(scope ? { succeeded: (rider?: TurnEndAppend) => end(true, rider) } : {}),
       release: () => end(false),
     };
   }

@@ -23,7 +23,28 @@ export interface TurnLease {
    * what it wrote, and release, in one step. Throws StoreUnavailableError with operation `write` when the
    * turn's state could not be saved (the turn then failed), `unlock` when only the rest failed.
    */
-  succeeded?(): Promise<void>;
+  succeeded?(rider?: TurnEndAppend): Promise<void>;
+}
+
+/**
+ * A channel's own writes that ride on the step that ends a successful turn (TurnLease.succeeded), so that
+ * they cost no round trip of their own: values appended to a list (the web channel's transcript: the turn's
+ * replies), its lifetime and a marker key's renewed, after one value replaced in place. A lease that can take
+ * them (on the same store) sets `taken` before it tries (they are then written with the turn's state, or not at all) and `length`
+ * (the list's, after the append) once written; one that cannot leaves both unset, and the channel writes them
+ * itself. Put on the turn under TURN_END_APPEND_KEY (src/ops/turn-state-keys.ts).
+ */
+export interface TurnEndAppend {
+  /** Where the list lives (the Redis client): a lease takes the writes only on its own. */
+  store: unknown;
+  list: string;
+  marker: string;
+  ttlSeconds: number;
+  values: string[];
+  /** Put at this 0-based index first, when the list reaches it. */
+  replace?: { index: number; value: string };
+  taken?: boolean;
+  length?: number;
 }
 
 export interface AcquireOptions {

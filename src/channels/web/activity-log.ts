@@ -1,4 +1,5 @@
 import type { Activity } from 'botbuilder';
+import type { TurnEndAppend } from '../../state/turn-lock.js';
 
 /** A page of a conversation's activities after a watermark, and the watermark to ask from next time. */
 export interface ActivityPage {
@@ -60,6 +61,11 @@ export interface ActivityLog {
   exists(conversationId: string): Promise<boolean>;
   /** Creates the conversation (idempotent): it exists, with no activities, until it expires. */
   create(conversationId: string): Promise<void>;
+  /**
+   * Optional: appendAll's writes prepared to ride on the step that ends the bot's turn (TurnEndAppend: a log
+   * in the Redis that keeps the turns). The ids follow from the `length` the step sets.
+   */
+  forTurnEnd?(conversationId: string, activities: Partial<Activity>[], replacing?: Replacement): TurnEndAppend;
   /**
    * Present on a log that can also answer for a token's revocation (the channel uses it only when told its
    * access store keeps its keys beside the log's: WebChannelOptions.accessSharesLog).

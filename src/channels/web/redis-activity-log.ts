@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import { script, type RedisClient } from '../../state/redis-client.js';
+import { isCluster, script, type RedisClient } from '../../state/redis-client.js';
 import {
   activityId,
   DEFAULT_CONVERSATION_TTL_SECONDS,
@@ -13,6 +13,7 @@ import {
   type Replacement,
 } from './activity-log.js';
 import { RedisWebKeys } from './redis-web-keys.js';
+import type { TurnEndAppend } from '../../state/turn-lock.js';
 
 /** Sets the activity at a 0-based index if the list still reaches it. KEYS: list. ARGV: index, JSON. */
 const REPLACE_LUA = `
@@ -118,6 +119,7 @@ export class RedisActivityLog implements ActivityLog {
     this.sinceScript = script(redis, 'beianWebLogSince', SINCE_LUA);
     this.admitAppendScript = script(redis, 'beianWebLogAdmitAppend', ADMIT_APPEND_LUA);
     this.admitSinceScript = script(redis, 'beianWebLogAdmitSince', ADMIT_SINCE_LUA);
+    if (!isCluster(redis)) this.forTurnEnd = (conversationId, activities, replacing) => this.prepareForTurnEnd(conversationId, activities, replacing);
     this.admitted = {
       append: (conversationId, tokenId, activity) => this.admitAppend(conversationId, tokenId, activity),
       since: (conversationId, tokenId, watermark, limit) => this.admitSince(conversationId, tokenId, watermark, limit),
@@ -149,6 +151,24 @@ export class RedisActivityLog implements ActivityLog {
       [this.ttlSeconds, at === undefined ? -1 : at - 1, at === undefined ? '' : stored(replacing!.activity), ...activities.map(stored)],
     );
     return activities.map((_, i) => activityId(conversationId, length - activities.length + i + 1));
+  }
+
+  /**
+   * appendAll's writes for the step that ends a turn on the same Redis. Not on Cluster: the list's hash tag
+   * is the conversation id, the turn's a hash of it (src/state/conversation-slot.ts), so they are in two slots.
+   */
+  readonly forTurnEnd?: (conversationId: string, activities: Partial<Activity>[], replacing?: Replacement) => TurnEndAppend;
+
+  private prepareForTurnEnd(conversationId: string, activities: Partial<Activity>[], replacing?: Replacement): TurnEndAppend {
+    const at = replacing ? sequenceOf(conversationId, replacing.id) : undefined;
+    return {
+      store: this.redis,
+      list: this.keys.list(conversationId),
+      marker: this.keys.open(conversationId),
+      ttlSeconds: this.ttlSeconds,
+      values: activities.map(stored),
+      ...(at === undefined ? {} : { replace: { index: at - 1, value: stored(replacing!.activity) } }),
+    };
   }
 
   async replace(conversationId: string, id: string, activity: Partial<Activity>): Promise<void> {

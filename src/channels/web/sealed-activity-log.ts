@@ -34,11 +34,22 @@ export interface SealedActivityLogOptions {
 export class SealedActivityLog implements ActivityLog {
   /** The inner log's, sealing what it appends and opening what it reads. */
   readonly admitted?: AdmittedLog;
+  /** The inner log's, sealing what it prepares. */
+  readonly forTurnEnd?: ActivityLog['forTurnEnd'];
 
   constructor(
     private readonly inner: ActivityLog,
     private readonly options: SealedActivityLogOptions,
   ) {
+    const forTurnEnd = inner.forTurnEnd?.bind(inner);
+    if (forTurnEnd) {
+      this.forTurnEnd = (conversationId, activities, replacing) =>
+        forTurnEnd(
+          conversationId,
+          activities.map((activity) => this.#seal(conversationId, activity)),
+          replacing ? { id: replacing.id, activity: this.#seal(conversationId, replacing.activity) } : undefined,
+        );
+    }
     const admitted = inner.admitted;
     if (admitted) {
       this.admitted = {

@@ -7,8 +7,9 @@ import {
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
-import type { ActivityLog, Replacement } from './activity-log.js';
-import { CONTINUED_CONVERSATION_KEY } from '../../ops/turn-state-keys.js';
+import { activityId, type ActivityLog, type Replacement } from './activity-log.js';
+import { CONTINUED_CONVERSATION_KEY, TURN_END_APPEND_KEY } from '../../ops/turn-state-keys.js';
+import type { TurnEndAppend } from '../../state/turn-lock.js';
 
 /**
  * The channel id of the web page. botbuilder-dialogs renders choice prompts as suggested-action buttons
@@ -22,6 +23,8 @@ export interface WebAdapterOptions {
   /** The bot's account on this channel. */
   botId?: string;
   botName?: string;
+  /** Told what a turn's end wrote to the log on the adapter's behalf (with their ids): the channel's open streams. */
+  onAppended?: (conversationId: string, ids: string[], activities: Partial<Activity>[]) => void;
 }
 
 type Logic = (context: TurnContext) => Promise<void>;
@@ -66,6 +69,8 @@ interface Held {
   conversationId: string;
   activities: Partial<Activity>[];
   replacing?: Replacement;
+  /** What was handed to the step that ends the turn (TurnEndAppend), and what it was prepared from. */
+  riding?: { rider: TurnEndAppend; activities: Partial<Activity>[]; replacing?: Replacement };
   /** Set once the turn is over: what is sent later (a late typing indicator) is written at once. */
   closed: boolean;
 }
@@ -89,7 +94,7 @@ export class WebChannelAdapter extends BotAdapter {
 
   constructor(
     private readonly log: ActivityLog,
-    options: WebAdapterOptions = {},
+    private readonly options: WebAdapterOptions = {},
   ) {
     super();
     this.bot = { id: options.botId ?? 'yidi-bot', name: options.botName ?? '', role: 'bot' };
@@ -124,6 +129,23 @@ export class WebChannelAdapter extends BotAdapter {
   }
 
   /**
+   * At the end of the bot's logic: what the turn has sent (and the replacement keepAs gave) rides on the step
+   * that ends the turn (TURN_END_APPEND_KEY: the turn order middleware hands it to the lease, which writes it
+   * with the turn's state in one round trip) when the log can prepare it; otherwise it is written now (flush).
+   * Either way a write that fails fails the turn.
+   */
+  async flushWithTurn(context: TurnContext): Promise<void> {
+    const held = context.turnState.get(HELD) as Held | undefined;
+    if (!held || !this.log.forTurnEnd || held.riding || (held.activities.length === 0 && !held.replacing)) return this.flush(context);
+    const { activities, replacing } = held;
+    held.activities = [];
+    delete held.replacing;
+    const rider = this.log.forTurnEnd(held.conversationId, activities, replacing);
+    held.riding = { rider, activities, ...(replacing ? { replacing } : {}) };
+    context.turnState.set(TURN_END_APPEND_KEY, rider);
+  }
+
+  /**
    * Has the next flush put `activity` in the place of the logged activity `id` of the turn's conversation
    * (the person's message, kept masked once the bot has taken it), in the same step as the replies.
    */
@@ -140,6 +162,17 @@ export class WebChannelAdapter extends BotAdapter {
       await this.runMiddleware(context, logic);
     } finally {
       held.closed = true;
+      const riding = held.riding;
+      if (riding?.rider.length !== undefined) {
+        const { length } = riding.rider;
+        const ids = riding.activities.map((_, i) => activityId(conversationId, length - riding.activities.length + i + 1));
+        this.options.onAppended?.(conversationId, ids, riding.activities);
+      } else if (riding && !riding.rider.taken) {
+        // No lease took them (no turn order on this adapter, or another store): written here, first.
+        held.activities.unshift(...riding.activities);
+        if (riding.replacing) held.replacing ??= riding.replacing;
+      }
+      // Taken but not written: the turn failed with its state, and its apology follows.
       await this.flush(context);
     }
   }

@@ -172,6 +172,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     since: (conversationId, watermark, limit) => reach(() => shared.since(conversationId, watermark, limit)),
     exists: (conversationId) => reach(() => shared.exists(conversationId)),
     create: (conversationId) => reach(() => shared.create(conversationId)),
+    ...(shared.forTurnEnd ? { forTurnEnd: shared.forTurnEnd.bind(shared) } : {}),
   };
   // Only a log that shares the access store's keys can answer for a token: the one the app gives with the Redis store.
   const admittedLog = options.accessSharesLog ? shared.admitted : undefined;
@@ -195,7 +196,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   // Only a store that shares the log's keys can answer for it: the one the app gives with the Redis log.
   const admission =
     accessStore.admission && options.accessSharesLog ? (conversationId: string, tokenId: string) => reach(() => accessStore.admission!(conversationId, tokenId)) : undefined;
-  const adapter = new WebChannelAdapter(log, options.botId ? { botId: options.botId } : {});
+  const adapter = new WebChannelAdapter(log, { ...(options.botId ? { botId: options.botId } : {}), onAppended: published });
   adapter.onTurnError =
     options.onTurnError ??
     (async (context, error) => {
@@ -333,8 +334,9 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
             if (masked !== activity.text) adapter.keepAs(context, { id: logged!, activity: { ...activity, id: logged!, text: masked } });
           }
         }
-        // Inside the turn: replies that cannot be written fail it (its state is not kept as answered).
-        await adapter.flush(context);
+        // Inside the turn: replies that cannot be written fail it (its state is not kept as answered). They
+        // ride on the step that ends the turn where the log and the turn order share a Redis.
+        await adapter.flushWithTurn(context);
       });
     } catch (error) {
       options.logger?.error({ err: error, conversation: activity.conversation?.id }, 'web turn failed');

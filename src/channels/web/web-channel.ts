@@ -416,17 +416,21 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   server.post(
     `${DIRECT_LINE_BASE}/conversations`,
     route(async (req, res) => {
-      const { claims } = await authorize(req);
+      const { claims, tokenId } = checkToken(req);
       const body = await readJsonBody(req, maxBodyBytes);
       const id = claims.conversationId;
       if (starting.has(id)) {
+        admit(await stored(id, tokenId, false), false);
         sendJson(res, 200, await conversationReply(claims, { req, watermark: '' }));
         return;
       }
       starting.add(id);
       let created = false;
       try {
-        if (!(await log.exists(id))) {
+        // The token's revocation and whether the conversation exists: one round trip.
+        const { revoked, exists } = await stored(id, tokenId, true);
+        admit({ revoked, exists: true }, false);
+        if (!exists) {
           await openConversation(claims, startLocale(body));
           created = true;
         }

@@ -171,8 +171,11 @@ export class WebChannelAdapter extends BotAdapter {
         // No lease took them (no turn order on this adapter, or another store): written here, first.
         held.activities.unshift(...riding.activities);
         if (riding.replacing) held.replacing ??= riding.replacing;
+      } else if (riding?.replacing) {
+        // Taken but not written: the turn failed with its state, and its apology follows; the person's
+        // message is still kept masked (with the apology) rather than as sent.
+        held.replacing ??= riding.replacing;
       }
-      // Taken but not written: the turn failed with its state, and its apology follows.
       await this.flush(context);
     }
   }

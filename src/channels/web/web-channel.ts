@@ -47,7 +47,8 @@ export interface WebChannelOptions {
   /**
    * True when `access` keeps its keys beside `activityLog`'s (RedisWebAccess and RedisActivityLog under one
    * prefix): a request then asks the revocation and whether the conversation exists in one round trip
-   * (WebAccessStore.admission).
+   * (WebAccessStore.admission), and a post or a poll does its append or read in that same round trip
+   * (ActivityLog.admitted).
    */
   accessSharesLog?: boolean;
   tokenTtlSeconds?: number;

@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import type { App } from '../src/app.js';
 import { DirectLineClient, userMessage } from './channels.web.fixtures.js';
 import { TMP_OTHER_SCRIPT } from './support/paths.js';
+import { promptOf } from './support/replies.js';
 import { SharedRedis } from './support/redis.js';
 import type { CommandCount } from './support/redis-commands.js';
 import { startCountedApp, type CountedApp } from './support/counted-app.js';
@@ -107,6 +108,79 @@ describe('Redis round trips per web channel turn (Direct Line REST)', function (
     } finally {
       ws.terminate();
     }
+  });
+});
+
+describe('a web turn whose closing script fails (its replies ride on it)', function () {
+  const redisForFailure = new SharedRedis('web-turn-end-fails');
+  let running: CountedApp | undefined;
+
+  before(async function () {
+    try {
+      await redisForFailure.readyClient();
+    } catch {
+      this.skip();
+    }
+    running = await startCountedApp(redisForFailure, { WEB_TOKEN_SECRET: 'w'.repeat(48) });
+  });
+
+  after(async () => {
+    await running?.stop();
+    await redisForFailure.cleanUp();
+  });
+
+  it('shows the apology instead of replies it could not keep, still keeps the message masked, and the same answer goes on once resent', async () => {
+    const client = new DirectLineClient(running!.base);
+    const redis = running!.app.state.client as Redis;
+    // The first step whose message the bot keeps masked (an ID number, a phone…).
+    const probe = await client.open();
+    let watermark = (await client.poll(probe.token, probe.conversationId)).body.watermark;
+    let masked = -1;
+    for (const [i, [say]] of TMP_OTHER_SCRIPT.entries()) {
+      await client.post(probe.token, probe.conversationId, userMessage(say));
+      const page = (await client.poll(probe.token, probe.conversationId, watermark)).body;
+      watermark = page.watermark;
+      if (page.activities.find((a) => a.from?.role === 'user')?.text !== say) {
+        masked = i;
+        break;
+      }
+    }
+    expect(masked, 'a step of the script is masked').to.be.greaterThan(0);
+
+    const { token, conversationId } = await client.open();
+    watermark = (await client.poll(token, conversationId)).body.watermark;
+    for (const [say] of TMP_OTHER_SCRIPT.slice(0, masked)) await client.post(token, conversationId, userMessage(say));
+    watermark = (await client.poll(token, conversationId, watermark)).body.watermark;
+    // The connection drops as the closing script (the turn's lock and the transcript among its keys) is sent.
+    const send = redis.sendCommand.bind(redis);
+    let failed = 0;
+    redis.sendCommand = ((command: { name: string; args: unknown[]; reject: (err: Error) => void; promise: Promise<unknown> }, stream?: unknown) => {
+      const keys = command.args.map(String);
+      if (failed === 0 && command.name === 'evalsha' && keys.some((k) => k.endsWith(':lock')) && keys.some((k) => k.endsWith(':activities'))) {
+        failed += 1;
+        command.reject(new Error('Connection is closed.'));
+        return command.promise;
+      }
+      return send(command as never, stream as never);
+    }) as typeof redis.sendCommand;
+    const [say, next] = TMP_OTHER_SCRIPT[masked]!;
+    try {
+      expect((await client.post(token, conversationId, userMessage(say))).status).to.equal(200);
+    } finally {
+      redis.sendCommand = send;
+    }
+    expect(failed, 'the closing script was failed once').to.equal(1);
+    const page = (await client.poll(token, conversationId, watermark)).body;
+    const echo = page.activities.find((a) => a.from?.role === 'user')!;
+    expect(echo.text, 'kept masked').to.not.equal(say);
+    const bot = page.activities.filter((a) => a.from?.role === 'bot' && a.type === 'message');
+    expect(bot.map((a) => (a.channelData as { error?: string } | undefined)?.error), 'only the apology').to.deep.equal(['store_unavailable']);
+    // The turn's state was not kept: the same answer, sent again once its lease has lapsed (as a lost
+    // connection leaves it; deleted here rather than waited for), goes on to the next question.
+    for (const lock of await redis.keys(`${redisForFailure.prefix}*:lock`)) await redis.del(lock);
+    expect((await client.post(token, conversationId, userMessage(say))).status).to.equal(200);
+    const again = (await client.poll(token, conversationId, page.watermark)).body;
+    expect(promptOf(again.activities.filter((a) => a.from?.role === 'bot'))).to.equal(next);
   });
 });
 

@@ -131,6 +131,14 @@ describe('live handoff to a person (HTTP, web channel)', function () {
     expect((await wang.call('POST', `handoffs/${item.id}/messages`, { text: '您好，我是王坐席，请问有什么可以帮您？' })).status).to.equal(200);
     const fromAgent = await person.read();
     expect(texts(fromAgent)).to.deep.equal([T.t('zh-CN', 'handoff.agentLine', { name: AGENTS.wang.displayName, text: '您好，我是王坐席，请问有什么可以帮您？' })]);
+    // Marked as the agent's for a page that can show it apart: the name, the label, the lead of the text (never the agent's words).
+    const marker = (messages(fromAgent)[0]!.channelData as { handoff?: Record<string, unknown> }).handoff;
+    expect(marker).to.deep.equal({
+      from: 'agent',
+      agent: AGENTS.wang.displayName,
+      label: T.t('zh-CN', 'handoff.agentLabel', { name: AGENTS.wang.displayName }),
+      lead: T.t('zh-CN', 'handoff.agentLine', { name: AGENTS.wang.displayName, text: '' }),
+    });
 
     // The person's words go to the agent, not to the assistant: no reply from the dialogs.
     expect(messages(await person.say('我想问一下是不是要先开转诊单'))).to.have.length(0);
@@ -196,6 +204,7 @@ describe('live handoff to a person (HTTP, web channel)', function () {
     expect((await wang.call('POST', `handoffs/${id}/messages`, { text: '计划去外地看病或居住', as: 'answer' })).status).to.equal(200);
     const step = await person.read();
     expect(texts(step)[0]).to.equal(T.t('zh-CN', 'handoff.agentLine', { name: AGENTS.wang.displayName, text: '计划去外地看病或居住' }));
+    expect((messages(step)[0]!.channelData as { handoff?: Record<string, unknown> }).handoff).to.include({ from: 'agent', answered: true, lead: T.t('zh-CN', 'handoff.agentLine', { name: AGENTS.wang.displayName, text: '' }) });
     expect(messages(step).length).to.be.greaterThan(1);
     const view = await wang.call('GET', `handoffs/${id}`);
     expect(view.json['handoff'].state).to.equal('filling');

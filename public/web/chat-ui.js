@@ -11,6 +11,8 @@
  *   left-aligned list, one value per line, buttons whose focus ring is never cut; anything else shows the
  *   card's fallbackText. Only the newest card keeps live buttons, and none once a filing is submitted;
  *   after a card button the focus goes back to the send box;
+ * - a human agent's line in the live handoff is shown as the agent's: a label with their name over a bubble of
+ *   its own colour, without the "人工客服 <name>：" the text carries for other channels (see agentOf);
  * - a store that tells the page what happens (a filing confirmed, the person's first message) and lets it
  *   send the start-over command.
  *
@@ -201,6 +203,9 @@ var yidiChatUi = (function () {
     function watchActions() {
       return function (next) {
         return function (action) {
+          if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' && action.payload && agentOf(action.payload.activity)) {
+            action = Object.assign({}, action, { payload: Object.assign({}, action.payload, { activity: asAgentLine(action.payload.activity) }) });
+          }
           if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') {
             var activity = action.payload && action.payload.activity;
             var role = activity && activity.from && activity.from.role;
@@ -325,7 +330,28 @@ var yidiChatUi = (function () {
       return progress;
     }
 
-    /** Each message in an element with the language it is written in (and a question's step, see progressOf). */
+    /**
+     * An agent's line in the live handoff (channelData.handoff.from 'agent', sent as the bot): its text says
+     * who speaks ("人工客服 王芳：…", for channels that show text only). Here the lead is taken off the text
+     * and shown as a label over the message instead (channelData.handoff.label), in a bubble of its own
+     * colour; screen readers still hear the whole line (Web Chat reads channelData['webchat:fallback-text']
+     * for the message, after its "bot said"), so they hear who speaks.
+     */
+    function agentOf(activity) {
+      var handoff = activity && activity.type === 'message' && activity.from && activity.from.role === 'bot' && activity.channelData && activity.channelData.handoff;
+      return handoff && handoff.from === 'agent' && typeof handoff.agent === 'string' ? handoff : null;
+    }
+
+    function asAgentLine(activity) {
+      var handoff = agentOf(activity);
+      var lead = handoff && typeof handoff.lead === 'string' ? handoff.lead : '';
+      if (!lead || typeof activity.text !== 'string' || activity.text.indexOf(lead) !== 0) return activity;
+      var channelData = Object.assign({}, activity.channelData);
+      channelData['webchat:fallback-text'] = activity.text;
+      return Object.assign({}, activity, { text: activity.text.slice(lead.length), from: Object.assign({}, activity.from, { name: handoff.agent }), channelData: channelData });
+    }
+
+    /** Each message in an element with the language it is written in (and a question's step, see progressOf; an agent's label, see agentOf). */
     function activityMiddleware() {
       return function (next) {
         return function (args) {
@@ -338,8 +364,15 @@ var yidiChatUi = (function () {
             props['data-progress'] = progress.step + '/' + progress.of;
             props.style = { '--yidi-progress': ((progress.step / progress.of) * 100).toFixed(1) + '%' };
           }
+          var agent = agentOf(args.activity);
+          if (agent) {
+            props.className += ' yidi-activity--agent';
+            props['data-from'] = 'agent';
+          }
           return function () {
-            return h('div', props, render.apply(null, arguments));
+            var shown = render.apply(null, arguments);
+            if (!agent) return h('div', props, shown);
+            return h('div', props, [h('p', { key: 'label', className: 'yidi-agent-label' }, agent.label || agent.agent), h('div', { key: 'message' }, shown)]);
           };
         };
       };

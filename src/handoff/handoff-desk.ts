@@ -301,9 +301,8 @@ export class HandoffDesk {
   async agentSays(id: string, agent: HandoffAgent, text: string): Promise<void> {
     const handoff = await this.held(id, agent.id);
     await this.queue.say(id, { from: 'agent', name: agent.displayName, text, at: this.now() });
-    await this.options.reach(handoff.via, handoff.reference, (context) =>
-      this.send(context, handoff, this.words(handoff, 'handoff.agentLine', { name: agent.displayName, text }), { from: 'agent', agent: agent.displayName }),
-    );
+    const line = this.agentLine(handoff, agent.displayName, text);
+    await this.options.reach(handoff.via, handoff.reference, (context) => this.send(context, handoff, line.text, line.handoff));
   }
 
   /** The agent fills the form in for the person: from now on the agent's words answer the assistant's questions. */
@@ -344,12 +343,8 @@ export class HandoffDesk {
           // Sent before the assistant's first reply; by then the answer was read, so it is masked as what it answered.
           const shown = this.hooks ? this.hooks.mask(ctx)(text) : text;
           await this.queue.say(id, { from: 'agent', name: agent.displayName, text: shown, at: this.now() });
-          activities.unshift({
-            type: ActivityTypes.Message,
-            text: this.words(handoff, 'handoff.agentLine', { name: agent.displayName, text: shown }),
-            locale: handoff.locale,
-            channelData: { handoff: { from: 'agent', agent: agent.displayName, answered: true } },
-          });
+          const line = this.agentLine(handoff, agent.displayName, shown);
+          activities.unshift({ type: ActivityTypes.Message, text: line.text, locale: handoff.locale, channelData: { handoff: { ...line.handoff, answered: true } } });
           assistants = activities.slice(1);
         }
         await this.keepAssistantLines(id, assistants);
@@ -403,6 +398,20 @@ export class HandoffDesk {
   private finished(handoff: Handoff, outcome: HandoffOutcome): void {
     this.options.metrics.ended(handoff.reason, outcome);
     if (handoff.takenAt !== undefined) void this.queue.handled(this.now() - handoff.takenAt).catch((err: unknown) => this.options.onError?.(err, 'handoff.stats'));
+  }
+
+  /**
+   * An agent's line: its text says who speaks ("人工客服 <name>：…"), for the channels that show text only
+   * (WeChat, the Bot Framework's); channelData.handoff marks it as the agent's for a page that can show it
+   * apart (the citizens' page): the agent's name, the label over the message, and the lead of the text
+   * before the agent's own words (the page shows the label instead). No words of the agent's in
+   * channelData: the web transcript seals the text, not channelData.
+   */
+  private agentLine(handoff: Handoff, name: string, text: string): { text: string; handoff: Record<string, string> } {
+    const line = this.words(handoff, 'handoff.agentLine', { name, text });
+    const lead = text && line.endsWith(text) ? line.slice(0, line.length - text.length) : '';
+    const label = this.words(handoff, 'handoff.agentLabel', { name });
+    return { text: line, handoff: { from: 'agent', agent: name, label, ...(lead ? { lead } : {}) } };
   }
 
   private words(handoff: Handoff, key: string, params: Record<string, string>): string {

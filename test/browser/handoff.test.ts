@@ -86,12 +86,41 @@ describe('live handoff, end to end in two real browsers', function () {
     // They write to each other.
     await console.fill('#handoff-text', '您好，我是王坐席。请问哪里不清楚？');
     await console.click('#handoff-send');
-    await person.run([{ see: T.t('zh-CN', 'handoff.agentLine', { name, text: '您好，我是王坐席。请问哪里不清楚？' }) }]);
+    // On the page the agent's line is shown as theirs: a label with their name over a bubble of its own, and
+    // the words alone in it (the "人工客服 <name>：" the text carries for other channels is not repeated).
+    await person.run([{ see: '您好，我是王坐席。请问哪里不清楚？' }]);
+    const shown = await person.page.$$eval('.yidi-activity', (rows) =>
+      rows.map((row) => ({
+        agent: row.getAttribute('data-from') === 'agent' && row.classList.contains('yidi-activity--agent'),
+        label: row.querySelector(':scope > .yidi-agent-label')?.textContent ?? null,
+        text: (row.querySelector('.webchat__bubble__content')?.textContent ?? '').trim(),
+        background: getComputedStyle(row.querySelector('.webchat__bubble__content') ?? row).backgroundColor,
+      })),
+    );
+    const agentRows = shown.filter((r) => r.agent);
+    expect(agentRows, 'one line of the agent').to.have.length(1);
+    expect(agentRows[0]).to.include({ label: T.t('zh-CN', 'handoff.agentLabel', { name }), text: '您好，我是王坐席。请问哪里不清楚？' });
+    const botRows = shown.filter((r) => !r.agent && r.text);
+    expect(botRows.length, "the assistant's lines").to.be.greaterThan(5);
+    expect(botRows.every((r) => r.label === null), "the assistant's lines carry no agent label").to.equal(true);
+    expect(botRows.map((r) => r.background)).to.not.include(agentRows[0]!.background);
+    // Screen readers hear who speaks: Web Chat labels the message, and announces it, with the whole line.
+    const line = T.t('zh-CN', 'handoff.agentLine', { name, text: '您好，我是王坐席。请问哪里不清楚？' });
+    const spoken = await person.page.evaluate(() => {
+      const row = document.querySelector('.yidi-activity--agent')!.closest('article.webchat__basic-transcript__activity')!;
+      const labelled = row.querySelector('[role="article"][aria-labelledby]')?.getAttribute('aria-labelledby') ?? '';
+      const label = document.getElementById(labelled)?.textContent ?? '';
+      const live = [...document.querySelectorAll('.webchat__live-region-activity')].map((a) => a.textContent ?? '');
+      return { label, live };
+    });
+    expect(spoken.label).to.include(line);
+    expect(spoken.live.some((text) => text.includes(line)), 'the live region announces the whole line').to.equal(true);
+    expect(await person.axe()).to.deep.equal([]);
     await person.run([{ type: '我只是去上海看一次病，不知道选哪个' }]);
     await console.waitForFunction(() => [...document.querySelectorAll('#handoff-chat li.from-person')].some((li) => (li.textContent ?? '').includes('我只是去上海看一次病')));
     // The assistant said nothing to that: the message went to the agent.
     const lastBot = (await person.transcript()).filter((l) => l.from === 'bot').at(-1)!.text;
-    expect(lastBot).to.equal(T.t('zh-CN', 'handoff.agentLine', { name, text: '您好，我是王坐席。请问哪里不清楚？' }));
+    expect(lastBot).to.equal('您好，我是王坐席。请问哪里不清楚？');
     await console.fill('#handoff-text', '请选“计划去外地看病或居住”，再选短期看病。我把对话交回助手。');
     await console.click('#handoff-send');
     await person.run([{ sees: '请选“计划去外地看病或居住”' }, { screenshot: 'handoff-person-chat' }]);

@@ -19,26 +19,34 @@
  *   node scripts/build.js          # build now (npm run build; also `npm install`/`npm ci`, the prepare script)
  *   import { ensureBuilt }         # build only when a source is newer than the last build (npm start, the bench)
  *
+ * dist is a link to the build (dist.<time>-<pid>/ beside it). A build is made in a folder of its own and
+ * swapped in when whole, by renaming a new link over dist (atomic): a start, or a build, at the same time as
+ * a build never runs a half-written one; of two builds at once the last to finish stays. The build that was
+ * replaced is kept (a start may be reading it), older ones are removed once their builder has exited.
+ *
  * Plain JavaScript, so that it runs before anything is compiled. Importing it is cheap (esbuild is loaded
  * only to build): `npm start` checks staleness on every start.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script, constants as vmConstants } from 'node:vm';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The current build: a link to a folder beside it (BUILD_FOLDER), swapped when a build is whole. */
 export const DIST = join(ROOT, 'dist');
-/** The bundled server `npm start` runs, and V8's code cache of it. */
+/** The bundled server `npm start` runs, and V8's code cache of it (in each build: `<build>/server.cjs.v8`). */
 export const SERVER = join(DIST, 'server.cjs');
-const CODE_CACHE = `${SERVER}.v8`;
-/** Set in the build's one start that makes CODE_CACHE. */
+/** Set in the build's one start that makes the code cache. */
 const PRIME = 'BUILD_PRIME_CODE_CACHE';
+/** Written last in a build: the build is whole, and when it was made. */
 const STAMP = join(DIST, '.built');
+/** The folders builds are made in, beside dist: dist.<time>-<pid of the builder>. */
+const BUILD_FOLDER = /^dist\.[0-9a-z]+-(\d+)$/;
 const SELF = fileURLToPath(import.meta.url);
 /** Transpiled one by one into dist/ (folders: every .ts file in them). */
 const TRANSPILED = ['src', 'dialogs', join('bench', 'project-server.ts'), join('bench', 'reference-bot.ts'), join('test', 'support', 'redis-commands.ts')];
@@ -160,8 +168,26 @@ export async function build({ quiet = false } = {}) {
     return false;
   }
   const started = Date.now();
-  rmSync(STAMP, { force: true });
-  rmSync(CODE_CACHE, { force: true });
+  // Made beside dist (the links to content/ and public/, and the source maps' paths, are relative), swapped in when whole.
+  const out = join(ROOT, `dist.${started.toString(36)}-${process.pid}`);
+  mkdirSync(out);
+  let swapped = false;
+  try {
+    if (!(await buildInto(esbuild, out))) return false;
+    swapIn(out);
+    swapped = true;
+  } catch (err) {
+    process.stderr.write(`build: ${err instanceof Error ? err.message : String(err)}\n`);
+    return false;
+  } finally {
+    if (!swapped && !isCurrent(out)) rmSync(out, { recursive: true, force: true });
+  }
+  if (!quiet) process.stderr.write(`build: compiled into dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  return true;
+}
+
+/** The whole build in `out`: the per-file output, the bundle, the links, the models, the code cache, and last the stamp. */
+async function buildInto(esbuild, out) {
   const entryPoints = [];
   eachFile(TRANSPILED, ['.ts'], (path) => {
     if (!path.endsWith('.d.ts')) entryPoints.push(path);
@@ -169,11 +195,11 @@ export async function build({ quiet = false } = {}) {
   const common = { platform: 'node', target: 'node20', format: 'esm', logLevel: 'warning', sourcemap: true, sourcesContent: false };
   try {
     await Promise.all([
-      esbuild.build({ ...common, entryPoints, outdir: DIST, outbase: ROOT }),
+      esbuild.build({ ...common, entryPoints, outdir: out, outbase: ROOT }),
       esbuild.build({
         ...common,
         entryPoints: [join(ROOT, 'src', 'index.ts')],
-        outfile: SERVER,
+        outfile: join(out, 'server.cjs'),
         bundle: true,
         format: 'cjs', // V8's code cache (vm.Script) is for scripts, not ES modules
         external: BUNDLE_EXTERNAL,
@@ -186,22 +212,70 @@ export async function build({ quiet = false } = {}) {
   } catch {
     return false; // esbuild printed why
   }
-  for (const folder of ['content', 'public']) {
-    const link = join(DIST, folder);
-    try {
-      lstatSync(link);
-    } catch {
-      symlinkSync(join('..', folder), link, 'dir');
-    }
-  }
-  mkdirSync(DIST, { recursive: true });
-  // The trained language models for the compiled code (dist/.cache/nlu-models/): a start reads them instead of training.
-  const nlu = pathToFileURL(join(DIST, 'src', 'nlu', 'index.js')).href;
+  for (const folder of ['content', 'public']) symlinkSync(join('..', folder), join(out, folder), 'dir');
+  // The trained language models for the compiled code (<build>/.cache/nlu-models/): a start reads them instead of
+  // training. Those of the current build come along (a model's file is named by what it was trained from).
+  if (existsSync(join(DIST, '.cache'))) cpSync(join(DIST, '.cache'), join(out, '.cache'), { recursive: true });
+  const nlu = pathToFileURL(join(out, 'src', 'nlu', 'index.js')).href;
   spawnSync(process.execPath, ['--input-type=module', '-e', `const { createUnderstanding } = await import(${JSON.stringify(nlu)}); createUnderstanding().warmUp();`], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  writeFileSync(STAMP, `${new Date().toISOString()}\n`);
-  primeCodeCache();
-  if (!quiet) process.stderr.write(`build: compiled into dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  primeCodeCache(out);
+  writeFileSync(join(out, '.built'), `${new Date().toISOString()}\n`);
   return true;
+}
+
+/** Whether dist links to `out`. */
+function isCurrent(out) {
+  try {
+    return readlinkSync(DIST) === basename(out);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes `out` the current build: a new link renamed over dist (rename replaces it atomically). A dist of the
+ * layout before this one (a folder, not a link) is moved aside first. Then removes the builds no longer used.
+ */
+function swapIn(out) {
+  let previous;
+  try {
+    previous = readlinkSync(DIST);
+  } catch (err) {
+    if (err?.code === 'EINVAL') {
+      // A folder: moved aside (removed below), dist missing for a moment, once.
+      previous = `dist.${Date.now().toString(36)}-${process.pid}old`;
+      renameSync(DIST, join(ROOT, previous));
+    } else if (err?.code !== 'ENOENT') throw err;
+  }
+  const link = join(ROOT, `${basename(out)}.link`);
+  rmSync(link, { force: true });
+  symlinkSync(basename(out), link, 'dir');
+  renameSync(link, DIST);
+  removeOldBuilds([basename(out), previous]);
+}
+
+/**
+ * Removes the build folders beside dist other than `keep` (the current build, and the one it replaced: a
+ * start may have chosen it a moment ago), each once its builder has exited: a build still being made (by
+ * another build at the same time) is left to it.
+ */
+function removeOldBuilds(keep) {
+  for (const name of readdirSync(ROOT)) {
+    const match = BUILD_FOLDER.exec(name) ?? /^dist\.[0-9a-z]+-\d+old$/.exec(name);
+    if (!match || keep.includes(name)) continue;
+    const builder = Number(match[1] ?? 0);
+    if (builder && builder !== process.pid && isAlive(builder)) continue;
+    rmSync(join(ROOT, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err?.code === 'EPERM';
+  }
 }
 
 /**
@@ -209,10 +283,10 @@ export async function build({ quiet = false } = {}) {
  * and the key, nothing else from this environment) that writes V8's code once the app is made and stops
  * before serving. Without it (it failed) a start compiles everything, as without a cache.
  */
-function primeCodeCache() {
+function primeCodeCache(out) {
   const dir = mkdtempSync(join(tmpdir(), 'build-prime-'));
   try {
-    const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'start.js')], {
+    const run = spawnSync(process.execPath, [SELF, '--prime', out], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', [PRIME]: '1', PORT: '0', LOG_LEVEL: 'silent', FILINGS_PATH: join(dir, 'filings.json'), WEB_TOKEN_SECRET: 'p'.repeat(48) },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -224,34 +298,38 @@ function primeCodeCache() {
 }
 
 /**
- * Runs the bundle (SERVER) as a CommonJS module, through vm.Script so that V8 takes its code from CODE_CACHE
- * when that was made from this bundle (it is newer, and V8 accepts it: same V8, same flags). In the build's
- * priming start (PRIME set), writes the cache once the bundle's synchronous start (configuration, the app)
- * has run, and exits.
+ * Runs the bundle of the build `dir` links to (dist: SERVER) as a CommonJS module, through vm.Script so that
+ * V8 takes its code from the build's code cache when that was made from this bundle (it is newer, and V8
+ * accepts it: same V8, same flags). The bundle and its cache are read from the build dist links to now (a
+ * build swapped in meanwhile leaves that one whole); the module is named by its path through dist. In the
+ * build's priming start (PRIME set, `dir` the build being made), writes the cache once the bundle's
+ * synchronous start (configuration, the app) has run, and exits.
  */
-export function runServer() {
-  const source = readFileSync(SERVER, 'utf8');
+export function runServer(dir = DIST) {
+  const build = realpathSync(dir);
+  const server = join(dir, 'server.cjs');
+  const codeCache = join(build, 'server.cjs.v8');
+  const source = readFileSync(join(build, 'server.cjs'), 'utf8');
   let cachedData;
   try {
-    if (!process.env[PRIME] && statSync(CODE_CACHE).mtimeMs >= statSync(SERVER).mtimeMs) cachedData = readFileSync(CODE_CACHE);
+    if (!process.env[PRIME] && statSync(codeCache).mtimeMs >= statSync(join(build, 'server.cjs')).mtimeMs) cachedData = readFileSync(codeCache);
   } catch {
     // no cache: compile
   }
   const script = new Script(Module.wrap(source), {
-    filename: SERVER,
+    filename: server,
     ...(cachedData ? { cachedData } : {}),
     // import() of a package left out of the bundle, as in any module
     importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  const module = new Module(SERVER);
-  module.filename = SERVER;
-  module.paths = Module._nodeModulePaths(DIST);
-  script.runInThisContext().call(module.exports, module.exports, createRequire(SERVER), module, SERVER, DIST);
+  if (process.env['BUILD_REPORT_CODE_CACHE']) process.stderr.write(`build: code cache ${cachedData ? (script.cachedDataRejected ? 'rejected' : 'used') : 'none'}\n`);
+  const module = new Module(server);
+  module.filename = server;
+  module.paths = Module._nodeModulePaths(dir);
+  script.runInThisContext().call(module.exports, module.exports, createRequire(server), module, server, dir);
   module.loaded = true;
   if (process.env[PRIME]) {
-    const temporary = `${CODE_CACHE}.${process.pid}`;
-    writeFileSync(temporary, script.createCachedData());
-    renameSync(temporary, CODE_CACHE);
+    writeFileSync(codeCache, script.createCachedData());
     process.exit(0);
   }
 }
@@ -268,5 +346,7 @@ export function ensureBuilt() {
 }
 
 if (process.argv[1] === SELF) {
-  process.exit((await build()) ? 0 : 1);
+  // `--prime <build>`: the build's priming start (primeCodeCache).
+  if (process.argv[2] === '--prime') runServer(process.argv[3]);
+  else process.exit((await build()) ? 0 : 1);
 }

@@ -60,6 +60,8 @@ export function registerReviewPage(server: Server, deps: ReviewPageDeps, guard: 
   const assets = new StaticAssets([
     { path: '/agency/review.js', file: join(dir, 'agency', 'review.js'), type: 'text/javascript; charset=utf-8', maxAge: 300 },
     { path: '/agency/review.css', file: join(dir, 'agency', 'review.css'), type: 'text/css; charset=utf-8', maxAge: 300 },
+    // The page's own icon (img-src 'self'): without one, browsers ask for /favicon.ico, which is not served.
+    { path: '/agency/icon.svg', file: join(dir, 'agency', 'icon.svg'), type: 'image/svg+xml', maxAge: 86_400 },
   ]);
   assets.register(server);
   const template = readFileSync(join(dir, 'agency', 'index.html'), 'utf8');
@@ -72,6 +74,7 @@ export function registerReviewPage(server: Server, deps: ReviewPageDeps, guard: 
         .replaceAll('{{title}}', escapeHtml(words['title'] ?? ''))
         .replaceAll('{{script}}', assets.url('/agency/review.js'))
         .replaceAll('{{style}}', assets.url('/agency/review.css'))
+        .replaceAll('{{icon}}', assets.url('/agency/icon.svg'))
         .replaceAll('{{words}}', scriptJson(words));
       return [locale, html];
     }),

@@ -34,6 +34,8 @@ describe('the agency review page in a real browser', function () {
   const queueRefs = async () => page().$$eval('#queue-table tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset['reference']));
 
   it('asks staff to sign in; a wrong key is refused with a clear message', async () => {
+    // The page names its own icon, so Chromium asks for that one and not for /favicon.ico (a 404).
+    const icon = browser.context.waitForEvent('requestfinished', { predicate: (r) => /\/agency\/icon\.[0-9a-f]+\.svg$/.test(r.url()), timeout: 15_000 });
     const response = await page().goto(`${server.base}/agency/`);
     expect(response?.headers()['content-security-policy']).to.include("script-src 'self'");
     expect(await page().title()).to.equal(w('title'));
@@ -43,6 +45,9 @@ describe('the agency review page in a real browser', function () {
     await page().waitForFunction((text) => document.getElementById('sign-in-error')?.textContent === text, w('signInFailed'));
     expect(await page().isVisible('#queue')).to.equal(false);
     expect(await browser.axe(), 'axe: the sign-in').to.deep.equal([]);
+    const served = await (await icon).response();
+    expect(served?.status()).to.equal(200);
+    expect(served?.headers()['content-type']).to.equal('image/svg+xml');
   });
 
   it('signs in with a key: the queue shows the SUBMITTED filings, oldest first; the cookie is HttpOnly and SameSite=Strict', async () => {
@@ -114,8 +119,9 @@ describe('the agency review page in a real browser', function () {
     await page().waitForSelector('#sign-in:not([hidden])');
     const replay = await agency(server.base, undefined, 'GET', '/agency/v1/filings', undefined, { cookie: `agency_session=${cookie}` });
     expect(replay.status).to.equal(401);
-    // The refused sign-in, the first look for a session and the forged change answer 4xx, as they should.
-    const problems = browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 40[134]/.test(p));
+    // The refused sign-in, the first look for a session and the forged change answer 401/403, as they should;
+    // nothing else fails to load (no /favicon.ico).
+    const problems = browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 40[13] /.test(p));
     expect(problems, 'no console errors (e.g. CSP violations)').to.deep.equal([]);
   });
 });
@@ -225,7 +231,7 @@ describe('the agency review page in a real browser: load more', function () {
     await page().click('#more');
     await rowCount(52);
     expect(await queueRefs()).to.deep.equal(all.filter((r) => r !== all[51]));
-    const problems = browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 40[134]/.test(p));
+    const problems = browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 40[13] /.test(p));
     expect(problems, 'no console errors').to.deep.equal([]);
   });
 });
@@ -298,7 +304,7 @@ describe('the agency review page in a real browser: in English (?lang=en)', func
     await page().waitForSelector('#queue-empty:not([hidden])');
     expect(await page().textContent('#queue-empty')).to.equal(en('queueEmpty'));
     expect((await server.app.filings.get(reference))?.history.at(-1)).to.deep.include({ to: 'REJECTED', reason: 'No referral letter' });
-    const problems = browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 40[134]/.test(p));
+    const problems = browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 40[13] /.test(p));
     expect(problems, 'no console errors').to.deep.equal([]);
   });
 });

@@ -111,6 +111,13 @@
     ['institutions', 'fieldInstitutions'], ['commitment', 'fieldCommitment']
   ];
 
+  // A coded value (SELF, true, …) in the words a reviewer reads (value:<field path>:<value>); text as it is.
+  function valueText(path, value) {
+    if (Array.isArray(value)) return value.map(function (v) { return valueText(path, v); }).join(t('listSeparator'));
+    var key = 'value:' + path + ':' + String(value);
+    return Object.prototype.hasOwnProperty.call(words, key) ? words[key] : String(value);
+  }
+
   function at(obj, path) {
     return path.split('.').reduce(function (o, k) { return o === null || o === undefined ? undefined : o[k]; }, obj);
   }
@@ -150,7 +157,7 @@
       FIELDS.forEach(function (pair) {
         var value = at(f.filing, pair[0]);
         if (value === undefined || value === null || value === '') return;
-        fact(fields, t(pair[1]), Array.isArray(value) ? value.join('；') : String(value));
+        fact(fields, t(pair[1]), valueText(pair[0], value));
       });
       var history = $('filing-history');
       history.textContent = '';

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { readJsonBody } from '../channels/http.js';
 import { StaticAssets } from '../channels/web/assets.js';
 import { LOCALES, resolveLocale, type Locale, type Texts } from '../content/texts.js';
+import { AGENT_RELATIONSHIPS } from '../domain/filing.js';
 import { cookieValue, sendAgencyJson, SESSION_COOKIE, type AgencyApiDeps, type AgencyGuard } from './agency-api.js';
 
 /**
@@ -42,11 +43,31 @@ export const REVIEW_PAGE_CSP = [
 
 const signIn = z.object({ key: z.string().min(1).max(200) }).strict();
 
-/** The page's words (content/locales/<locale>/agency.json "page"), as the page's JSON data block. */
-function pageWords(texts: Texts, locale: Locale): Record<string, string> {
+/**
+ * The words for a field's coded values (the filing keeps codes and booleans), by field path and value:
+ * the labels the bot offers for those choices (content/…/prompts.json), or the page's own
+ * (agency.json "page") where the bot asks no such choice.
+ */
+const VALUE_WORDS: Record<string, Record<string, string>> = {
+  filerMode: { SELF: 'prompts.situation.filerMode.choices.SELF', AGENT: 'prompts.situation.filerMode.choices.AGENT' },
+  scheme: Object.fromEntries(['EMPLOYEE', 'RESIDENT', 'RETIRED_CADRE'].map((v) => [v, `prompts.details.scheme.choices.${v}`])),
+  'agent.relationship': Object.fromEntries(AGENT_RELATIONSHIPS.map((v) => [v, `prompts.details.agentRelationship.choices.${v}`])),
+  commitment: { true: 'prompts.details.commitment.choices.COMMITMENT', false: 'prompts.details.commitment.choices.DOCUMENTS' },
+  scope: { INTRA_PROVINCE: 'agency.page.scopeIntraProvince', CROSS_PROVINCE: 'agency.page.scopeCrossProvince' },
+  retroactive: { true: 'agency.page.retroactiveYes', false: 'agency.page.retroactiveNo' },
+};
+
+/**
+ * The page's words (content/locales/<locale>/agency.json "page"), as the page's JSON data block, with
+ * the coded values' words as `value:<field path>:<value>`.
+ */
+export function pageWords(texts: Texts, locale: Locale): Record<string, string> {
   const words: Record<string, string> = {};
   for (const key of texts.keys(locale)) {
     if (key.startsWith('agency.page.')) words[key.slice('agency.page.'.length)] = texts.t(locale, key);
+  }
+  for (const [path, values] of Object.entries(VALUE_WORDS)) {
+    for (const [value, key] of Object.entries(values)) words[`value:${path}:${value}`] = texts.t(locale, key);
   }
   return words;
 }

@@ -136,6 +136,15 @@
     return actor.kind === 'person' ? t('actorPerson') : t('actorSystem');
   }
 
+  // One line of the history: a move (from → to), or the first event, which has no "from": the submit
+  // ("Submitted"), or for a change the standing it took over (its status).
+  function historyLine(e) {
+    var params = { at: when(e.at), to: statusName(e.to), actor: actorText(e.actor) };
+    if (!e.from) return t('historyFirst', { at: params.at, to: e.to === 'SUBMITTED' ? t('historySubmitted') : params.to, actor: params.actor });
+    params.from = statusName(e.from);
+    return t('historyEntry', params);
+  }
+
   function openFiling(reference) {
     notice('');
     return api('GET', '/agency/v1/filings/' + encodeURIComponent(reference)).then(function (res) {
@@ -163,7 +172,7 @@
       history.textContent = '';
       f.history.forEach(function (e) {
         var li = document.createElement('li');
-        li.textContent = t('historyEntry', { at: when(e.at), from: e.from ? statusName(e.from) : '', to: statusName(e.to), actor: actorText(e.actor) }) + (e.reason ? '　' + t('reasonLabel') + '：' + e.reason : '');
+        li.textContent = historyLine(e) + (e.reason ? '　' + t('reasonLabel') + '：' + e.reason : '');
         history.appendChild(li);
       });
       $('decision').hidden = f.status !== 'SUBMITTED';

@@ -6,7 +6,7 @@ import { WebChatDriver } from './webchat-driver.js';
 /**
  * The review page shows a filing in the words a reviewer reads, in Chinese and English: coded values
  * (SELF, EMPLOYEE, true, …) by the labels the bot offers for those choices (or the page's own), and the
- * history line by line.
+ * history line by line (the first line is the submit: no "from" state).
  */
 const texts = new Texts();
 const LOCALE_QUERY: Record<Locale, string> = { 'zh-CN': '', 'en-US': '?lang=en' };
@@ -48,6 +48,10 @@ describe('the agency review page in a real browser: a filing in words', function
   const shownFields = async () =>
     Object.fromEntries(await page().$$eval('#filing-fields dt', (dts) => dts.map((dt) => [dt.textContent ?? '', dt.nextElementSibling?.textContent ?? ''])));
 
+  /** A moment as the page shows it (the browser's own formatting in the page's language, Shanghai time). */
+  const shownTime = (iso: string) =>
+    page().evaluate((iso) => new Date(iso).toLocaleString(document.documentElement.lang, { timeZone: 'Asia/Shanghai' }), iso);
+
   async function open(locale: Locale, reference: string): Promise<void> {
     await page().goto(`${server.base}/agency/${LOCALE_QUERY[locale]}`);
     await page().waitForSelector('#sign-in:not([hidden]), #queue:not([hidden])');
@@ -85,6 +89,16 @@ describe('the agency review page in a real browser: a filing in words', function
       expect(fields[w('fieldCommitment')]).to.equal(choice('details.commitment', 'COMMITMENT'));
       expect(fields[w('fieldRetroactive')]).to.equal(w('retroactiveYes'));
       expect(fields[w('fieldInstitutions')]).to.equal(['上海市第六人民医院', '复旦大学附属中山医院'].join(w('listSeparator')));
+    });
+
+    it(`${locale}: the history's first line is the submit with its time, by whom (no empty "from", no arrow)`, async () => {
+      await open(locale, self);
+      const lines = await page().$$eval('#filing-history li', (items) => items.map((i) => i.textContent ?? ''));
+      const submitted = (await server.app.filings.get(self))!.history[0]!;
+      expect(submitted.from).to.equal(null);
+      expect(lines).to.deep.equal([w('historyFirst', { at: await shownTime(submitted.at), to: w('historySubmitted'), actor: w('actorPerson') })]);
+      expect(lines[0]).to.not.include('→');
+      expect(lines[0]).to.not.include(w('statusSUBMITTED'));
       const problems = browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 401 /.test(p));
       expect(problems, 'no console errors').to.deep.equal([]);
     });

@@ -291,7 +291,7 @@ describe('the agency review page in a real browser: in English (?lang=en)', func
     expect(await page().textContent('#filing-facts')).to.include(en('statusSUBMITTED'));
     const history = await page().$$eval('#filing-history li', (items) => items.map((i) => i.textContent ?? ''));
     expect(history).to.have.length(1);
-    expect(history[0]).to.include(en('statusSUBMITTED')).and.include(en('actorPerson'));
+    expect(history[0]).to.include(en('historySubmitted')).and.include(en('actorPerson'));
     expect(history[0], 'the submit in the history').to.not.match(/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/);
     expect(await page().textContent('#approve')).to.equal(en('approve'));
     expect(await page().textContent('#reason-label')).to.equal(en('rejectReasonLabel'));

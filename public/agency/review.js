@@ -149,6 +149,7 @@
     notice('');
     return api('GET', '/agency/v1/filings/' + encodeURIComponent(reference)).then(function (res) {
       if (res.status === 401) return signedOut();
+      if (res.status === 404) return notice(t('notFound', { reference: reference }));
       if (res.status !== 200) return notice(t('failed'));
       var f = res.data;
       current = f;
@@ -222,6 +223,8 @@
     $('sign-out').textContent = t('signOut');
     $('queue-heading').textContent = t('queueHeading');
     $('queue-empty').textContent = t('queueEmpty');
+    $('find-label').textContent = t('findLabel');
+    $('find').textContent = t('find');
     $('refresh').textContent = t('refresh');
     $('more').textContent = t('more');
     $('back').textContent = t('back');
@@ -244,6 +247,12 @@
     });
     $('sign-out').addEventListener('click', function () {
       api('DELETE', '/agency/session').then(signedOut, signedOut);
+    });
+    // Any filing by its reference (e.g. one decided already, to see its history): the queue holds only SUBMITTED ones.
+    $('find-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      var reference = $('find-reference').value.trim();
+      if (reference) openFiling(reference);
     });
     $('refresh').addEventListener('click', function () { notice(''); loadQueue(true); });
     $('more').addEventListener('click', function () { loadQueue(false); });

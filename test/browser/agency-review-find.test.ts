@@ -1,0 +1,88 @@
+import { expect } from 'chai';
+import { Texts, type Locale } from '../../src/content/texts.js';
+import { agency, DESK, fileOverHttp, startAgencyServer, type AgencyServer } from '../support/agency.js';
+import { WebChatDriver } from './webchat-driver.js';
+
+/**
+ * The review page opens any filing by its reference, a decided one too (the queue holds only SUBMITTED
+ * filings): a filing rejected with a reason shows its status and its history with the reason, in Chinese
+ * and English, and offers no decision; an unknown reference is said to be unknown.
+ */
+const texts = new Texts();
+const LOCALE_QUERY: Record<Locale, string> = { 'zh-CN': '', 'en-US': '?lang=en' };
+const REASONS: Record<Locale, string> = { 'zh-CN': '缺少转诊证明', 'en-US': 'No referral letter' };
+
+describe('the agency review page in a real browser: a decided filing, found by its reference', function () {
+  this.timeout(90_000);
+  let server: AgencyServer;
+  let browser: WebChatDriver;
+  const rejected: Partial<Record<Locale, string>> = {};
+
+  before(async function () {
+    if (!WebChatDriver.available()) this.skip();
+    server = await startAgencyServer();
+    for (const locale of ['zh-CN', 'en-US'] as const) {
+      const reference = await fileOverHttp(server.base);
+      const answer = await agency(server.base, DESK.key, 'POST', `/agency/v1/filings/${reference}/status`, { status: 'REJECTED', reason: REASONS[locale], requestId: `reject-${reference}` });
+      expect(answer.status).to.equal(200);
+      rejected[locale] = reference;
+    }
+    browser = await WebChatDriver.launch({ width: 1100, height: 900 });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const page = () => browser.page;
+  const historyLines = () => page().$$eval('#filing-history li', (items) => items.map((i) => i.textContent ?? ''));
+  /** A moment as the page shows it (the browser's own formatting in the page's language, Shanghai time). */
+  const shownTime = (iso: string) =>
+    page().evaluate((iso) => new Date(iso).toLocaleString(document.documentElement.lang, { timeZone: 'Asia/Shanghai' }), iso);
+
+  async function signIn(locale: Locale): Promise<void> {
+    await page().goto(`${server.base}/agency/${LOCALE_QUERY[locale]}`);
+    await page().waitForSelector('#sign-in:not([hidden]), #queue:not([hidden])');
+    if (await page().isVisible('#sign-in')) {
+      await page().fill('#key', DESK.key);
+      await page().click('#sign-in-button');
+    }
+    await page().waitForSelector('#queue-empty:not([hidden])');
+  }
+
+  async function find(reference: string): Promise<void> {
+    await page().fill('#find-reference', reference);
+    await page().click('#find');
+  }
+
+  for (const locale of ['zh-CN', 'en-US'] as const) {
+    const w = (key: string, params: Record<string, string> = {}) => texts.t(locale, `agency.page.${key}`, params);
+
+    it(`${locale}: a rejected filing, not in the queue, is found by its reference: its status, its history with the reason, no decision`, async () => {
+      const reference = rejected[locale]!;
+      await signIn(locale);
+      expect(await page().textContent('#find-label')).to.equal(w('findLabel'));
+      // Typed the way people type it: lower case, with a space.
+      await find(`${reference.slice(0, 10).toLowerCase()} ${reference.slice(10)}`);
+      await page().waitForSelector('#filing:not([hidden])');
+      expect(await page().textContent('#filing-reference')).to.equal(`${w('reference')} ${reference}`);
+      expect(await page().textContent('#filing-facts')).to.include(w('statusREJECTED'));
+      expect(await page().isVisible('#decision')).to.equal(false);
+      const lines = await historyLines();
+      expect(lines).to.have.length(2);
+      expect(lines[1]).to.include(w('statusREJECTED')).and.include(w('actorAgency', { name: 'review-desk-1' })).and.include(REASONS[locale]);
+      expect(await browser.axe(), 'axe: a rejected filing').to.deep.equal([]);
+      await page().click('#back');
+      await page().waitForSelector('#queue-empty:not([hidden])');
+    });
+
+    it(`${locale}: an unknown reference is said to be unknown`, async () => {
+      await find('YD00000000-AAAAAA');
+      await page().waitForFunction((text) => document.getElementById('notice')?.textContent === text, w('notFound', { reference: 'YD00000000-AAAAAA' }));
+      expect(await page().isVisible('#queue')).to.equal(true);
+      expect(await browser.axe(), 'axe: the queue with the finder').to.deep.equal([]);
+      const problems = browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 40[14] /.test(p));
+      expect(problems, 'no console errors').to.deep.equal([]);
+    });
+  }
+});

@@ -173,7 +173,7 @@
       history.textContent = '';
       f.history.forEach(function (e) {
         var li = document.createElement('li');
-        li.textContent = historyLine(e) + (e.reason ? '　' + t('reasonLabel') + '：' + e.reason : '');
+        li.textContent = e.reason ? t('historyWithReason', { entry: historyLine(e), reason: e.reason }) : historyLine(e);
         history.appendChild(li);
       });
       $('decision').hidden = f.status !== 'SUBMITTED';

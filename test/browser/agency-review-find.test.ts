@@ -69,8 +69,12 @@ describe('the agency review page in a real browser: a decided filing, found by i
       expect(await page().textContent('#filing-facts')).to.include(w('statusREJECTED'));
       expect(await page().isVisible('#decision')).to.equal(false);
       const lines = await historyLines();
+      const decided = (await server.app.filings.get(reference))!.history[1]!;
+      const entry = w('historyEntry', { at: await shownTime(decided.at), from: w('statusSUBMITTED'), to: w('statusREJECTED'), actor: w('actorAgency', { name: 'review-desk-1' }) });
       expect(lines).to.have.length(2);
-      expect(lines[1]).to.include(w('statusREJECTED')).and.include(w('actorAgency', { name: 'review-desk-1' })).and.include(REASONS[locale]);
+      expect(lines[1]).to.equal(w('historyWithReason', { entry, reason: REASONS[locale] }));
+      // The English page's line has no Chinese punctuation (it was put together in code as '　原因：').
+      if (locale === 'en-US') expect(lines.join('\n')).to.not.match(/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/);
       expect(await browser.axe(), 'axe: a rejected filing').to.deep.equal([]);
       await page().click('#back');
       await page().waitForSelector('#queue-empty:not([hidden])');

@@ -159,7 +159,7 @@
       fact(facts, t('status'), statusName(f.status));
       fact(facts, t('category'), categoryName(f.category));
       fact(facts, t('created'), when(f.createdAt));
-      if (f.channel) fact(facts, t('channel'), f.channel);
+      if (f.channel) fact(facts, t('channel'), valueText('channel', f.channel));
       if (f.replaces) fact(facts, t('replaces'), f.replaces);
       if (f.replacedBy) fact(facts, t('replacedBy'), f.replacedBy);
       var fields = $('filing-fields');

@@ -4,6 +4,8 @@ import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { readJsonBody } from '../channels/http.js';
 import { StaticAssets } from '../channels/web/assets.js';
+import { WEB_CHANNEL_ID } from '../channels/web/web-adapter.js';
+import { WECHAT_CHANNEL_ID } from '../channels/wechat/wechat-channel.js';
 import { LOCALES, resolveLocale, type Locale, type Texts } from '../content/texts.js';
 import { AGENT_RELATIONSHIPS } from '../domain/filing.js';
 import { cookieValue, sendAgencyJson, SESSION_COOKIE, type AgencyApiDeps, type AgencyGuard } from './agency-api.js';
@@ -55,6 +57,8 @@ const VALUE_WORDS: Record<string, Record<string, string>> = {
   commitment: { true: 'prompts.details.commitment.choices.COMMITMENT', false: 'prompts.details.commitment.choices.DOCUMENTS' },
   scope: { INTRA_PROVINCE: 'agency.page.scopeIntraProvince', CROSS_PROVINCE: 'agency.page.scopeCrossProvince' },
   retroactive: { true: 'agency.page.retroactiveYes', false: 'agency.page.retroactiveNo' },
+  // The channel a filing came from (its Bot Framework channel id); other channels (msteams, emulator, …) by their id.
+  channel: { [WEB_CHANNEL_ID]: 'agency.page.channelWebchat', [WECHAT_CHANNEL_ID]: 'agency.page.channelWechat', hotline: 'agency.page.channelHotline' },
 };
 
 /**

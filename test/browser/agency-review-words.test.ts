@@ -22,7 +22,7 @@ describe('the agency review page in a real browser: a filing in words', function
     if (!WebChatDriver.available()) this.skip();
     server = await startAgencyServer();
     self = await fileOverHttp(server.base);
-    // The same filing, made by an agent (the insured person's child) with a commitment, after admission.
+    // The same filing, made by an agent (the insured person's child) with a commitment, after admission, on the web page.
     const model = (await server.app.filings.get(self))!;
     const filing = {
       ...model.filing,
@@ -34,7 +34,7 @@ describe('the agency review page in a real browser: a filing in words', function
       commitment: true,
       institutions: ['上海市第六人民医院', '复旦大学附属中山医院'],
     };
-    agent = (await server.app.filings.submit({ idempotencyKey: `agent-${Date.now()}`, category: model.category, profileId: model.profileId, profileVersion: model.profileVersion, filing })).stored.reference;
+    agent = (await server.app.filings.submit({ idempotencyKey: `agent-${Date.now()}`, category: model.category, profileId: model.profileId, profileVersion: model.profileVersion, filing, origin: { channel: 'webchat', conversation: {} } })).stored.reference;
     browser = await WebChatDriver.launch({ width: 1100, height: 900 });
   });
   after(async () => {
@@ -89,6 +89,8 @@ describe('the agency review page in a real browser: a filing in words', function
       expect(fields[w('fieldCommitment')]).to.equal(choice('details.commitment', 'COMMITMENT'));
       expect(fields[w('fieldRetroactive')]).to.equal(w('retroactiveYes'));
       expect(fields[w('fieldInstitutions')]).to.equal(['上海市第六人民医院', '复旦大学附属中山医院'].join(w('listSeparator')));
+      const facts = Object.fromEntries(await page().$$eval('#filing-facts dt', (dts) => dts.map((dt) => [dt.textContent ?? '', dt.nextElementSibling?.textContent ?? ''])));
+      expect(facts[w('channel')], 'the channel it came from').to.equal(w('channelWebchat'));
     });
 
     it(`${locale}: the history's first line is the submit with its time, by whom (no empty "from", no arrow)`, async () => {

@@ -173,7 +173,9 @@
       history.textContent = '';
       f.history.forEach(function (e) {
         var li = document.createElement('li');
-        li.textContent = e.reason ? t('historyWithReason', { entry: historyLine(e), reason: e.reason }) : historyLine(e);
+        // A change's first event names the filing it replaces (the store's words, "replaces <reference>"): in the page's words.
+        if (!e.from && f.replaces && e.reason === 'replaces ' + f.replaces) li.textContent = t('historyReplaces', { entry: historyLine(e), reference: f.replaces });
+        else li.textContent = e.reason ? t('historyWithReason', { entry: historyLine(e), reason: e.reason }) : historyLine(e);
         history.appendChild(li);
       });
       $('decision').hidden = f.status !== 'SUBMITTED';

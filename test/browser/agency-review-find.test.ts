@@ -6,7 +6,8 @@ import { WebChatDriver } from './webchat-driver.js';
 /**
  * The review page opens any filing by its reference, a decided one too (the queue holds only SUBMITTED
  * filings): a filing rejected with a reason shows its status and its history with the reason, in Chinese
- * and English, and offers no decision; an unknown reference is said to be unknown.
+ * and English, and offers no decision; a change names the filing it changes; an unknown reference is said to
+ * be unknown.
  */
 const texts = new Texts();
 const LOCALE_QUERY: Record<Locale, string> = { 'zh-CN': '', 'en-US': '?lang=en' };
@@ -17,6 +18,8 @@ describe('the agency review page in a real browser: a decided filing, found by i
   let server: AgencyServer;
   let browser: WebChatDriver;
   const rejected: Partial<Record<Locale, string>> = {};
+  let approved: string;
+  let change: string;
 
   before(async function () {
     if (!WebChatDriver.available()) this.skip();
@@ -27,6 +30,11 @@ describe('the agency review page in a real browser: a decided filing, found by i
       expect(answer.status).to.equal(200);
       rejected[locale] = reference;
     }
+    // A change: an approved filing replaced by a new one (EFFECTIVE from its first event, which names the old one).
+    approved = await fileOverHttp(server.base);
+    expect((await agency(server.base, DESK.key, 'POST', `/agency/v1/filings/${approved}/status`, { status: 'EFFECTIVE', requestId: `approve-${approved}` })).status).to.equal(200);
+    const old = (await server.app.filings.get(approved))!;
+    change = (await server.app.filings.submit({ idempotencyKey: `change-${approved}`, category: old.category, profileId: old.profileId, profileVersion: old.profileVersion, filing: old.filing, replaces: approved })).stored.reference;
     browser = await WebChatDriver.launch({ width: 1100, height: 900 });
   });
   after(async () => {
@@ -76,6 +84,16 @@ describe('the agency review page in a real browser: a decided filing, found by i
       // The English page's line has no Chinese punctuation (it was put together in code as '　原因：').
       if (locale === 'en-US') expect(lines.join('\n')).to.not.match(/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/);
       expect(await browser.axe(), 'axe: a rejected filing').to.deep.equal([]);
+      await page().click('#back');
+      await page().waitForSelector('#queue-empty:not([hidden])');
+    });
+
+    it(`${locale}: a change, found by its reference: its first line names the filing it changes, in the page's words`, async () => {
+      await find(change);
+      await page().waitForFunction((text) => document.getElementById('filing-reference')?.textContent === text && !document.getElementById('filing')?.hidden, `${w('reference')} ${change}`);
+      const first = (await server.app.filings.get(change))!.history[0]!;
+      const entry = w('historyFirst', { at: await shownTime(first.at), to: w('statusEFFECTIVE'), actor: w('actorPerson') });
+      expect(await historyLines()).to.deep.equal([w('historyReplaces', { entry, reference: approved })]);
       await page().click('#back');
       await page().waitForSelector('#queue-empty:not([hidden])');
     });

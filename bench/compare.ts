@@ -16,7 +16,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -371,6 +371,8 @@ async function runVariant(variant: VariantName, options: CompareOptions, prefix:
     await server.stop();
     if (profileDir && turns > 0) {
       const [file] = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+      // The measured window beside the profile, for a closer look (bench/profile-summary.ts --window).
+      writeFileSync(join(profileDir, 'window.json'), JSON.stringify({ from: window[0], to: window[1], turns }));
       if (file) profiles.set(`${LABELS[variant]} (round ${round})`, perTurn(JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as Profile, window[0], window[1], turns));
     }
   }

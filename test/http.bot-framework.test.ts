@@ -62,3 +62,26 @@ describe('the bot over HTTP (POST /api/messages with expectReplies, on a real po
     expect((await fetch(`${base}/healthz`)).status).to.equal(200);
   });
 });
+
+describe('the request id of POST /api/messages', () => {
+  it('is the caller\'s X-Request-Id on the turn\'s log lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'http-bot-rid-'));
+    const lines: string[] = [];
+    const config = loadConfig({ PORT: '0', FILINGS_PATH: join(dir, 'filings.json'), LOG_LEVEL: 'info' });
+    const app = createApp(config, { logger: createLogger({ level: 'info', destination: { write: (s: string) => void lines.push(s) } }), today: () => '2026-11-24' });
+    try {
+      const port = await app.listen(0, '127.0.0.1');
+      const response = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'req-bf-42' },
+        body: JSON.stringify({ type: 'message', id: 'a1', text: '你好', deliveryMode: 'expectReplies', channelId: 'emulator', serviceUrl: 'http://localhost', conversation: { id: 'rid-1' }, from: { id: 'u1' }, recipient: { id: 'bot' }, locale: 'zh-CN' }),
+      });
+      expect(response.status).to.equal(200);
+      const turn = lines.map((l) => JSON.parse(l) as { msg: string; requestId?: string }).find((l) => l.msg === 'turn');
+      expect(turn?.requestId).to.equal('req-bf-42');
+    } finally {
+      app.server.close();
+      for (const closer of app.closers) await closer.close();
+    }
+  });
+});

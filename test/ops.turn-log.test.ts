@@ -10,7 +10,7 @@ import {
 } from '../src/bot/turn-log-middleware.js';
 import { createLogger, type Logger } from '../src/ops/logger.js';
 import { createMetrics, type Metrics } from '../src/ops/metrics.js';
-import { requestIdFrom, withRequestId } from '../src/ops/request-context.js';
+import { requestIdFrom, withRequestIdOn } from '../src/ops/request-context.js';
 
 const OPENID = 'oX7a2t0Zp9Qw3ErTy8UiOp1AsDf';
 const SAID = '我叫张三，身份证11010519491231002X';
@@ -71,22 +71,42 @@ describe('bot: one log line per turn, without what the person said', () => {
     expect(turnLines()[0]!.promptId).to.equal('review.confirm');
   });
 
-  it('takes the request id from the HTTP request, and gives the rest of the turn a logger that carries it', async () => {
-    const { adapter, lines } = setup();
-    const requestId = requestIdFrom({ 'x-request-id': 'req-abc-123' });
+  it('takes the request id the channel put on the turn, and gives the rest of the turn a logger that carries it', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', destination: { write: (s: string) => void lines.push(s) } });
+    const adapter = new TestAdapter(undefined, { channelId: 'wechat', conversation: { id: OPENID } as never });
+    // As a channel's adapter does before the middleware runs (BotFrameworkAdapter.run, WeChatAdapter.respond).
+    adapter.use({ onTurn: (context, next) => (withRequestIdOn(context, requestIdFrom({ 'x-request-id': 'req-abc-123' })), next()) });
+    adapter.use(new TurnLogMiddleware({ logger }));
     let seen: unknown;
-    await withRequestId(requestId, () =>
-      adapter.processActivity({ type: 'message', text: 'x' }, async (context: TurnContext) => {
-        seen = context.turnState.get(REQUEST_ID_KEY);
-        (context.turnState.get(TURN_LOGGER_KEY) as Logger).info({ step: 'inside' }, 'dialog step');
-      }),
-    );
+    await adapter.processActivity({ type: 'message', text: 'x' }, async (context: TurnContext) => {
+      seen = context.turnState.get(REQUEST_ID_KEY);
+      (context.turnState.get(TURN_LOGGER_KEY) as Logger).info({ step: 'inside' }, 'dialog step');
+    });
     expect(seen).to.equal('req-abc-123');
     const parsed = lines.map((l) => JSON.parse(l) as { msg: string; requestId: string; conversation: string });
     const inner = parsed.find((l) => l.msg === 'dialog step')!;
     expect(inner.requestId).to.equal('req-abc-123');
     expect(inner.conversation).to.equal(conversationTag(OPENID));
     expect(parsed.find((l) => l.msg === 'turn')!.requestId).to.equal('req-abc-123');
+  });
+
+  it('writes nothing and makes no child logger when the level is silent, and still counts the turn', async () => {
+    const logger = createLogger({ level: 'silent', destination: { write: () => expect.fail('a silent logger wrote') } });
+    let children = 0;
+    const child = logger.child.bind(logger);
+    logger.child = ((...args: Parameters<Logger['child']>) => (children++, child(...args))) as Logger['child'];
+    const metrics = createMetrics({ defaultMetrics: false });
+    const adapter = new TestAdapter(undefined, { channelId: 'wechat', conversation: { id: OPENID } as never });
+    adapter.use(new TurnLogMiddleware({ logger, metrics }));
+    let id: unknown;
+    await adapter.processActivity({ type: 'message', text: 'x' }, async (context) => {
+      id = context.turnState.get(REQUEST_ID_KEY);
+      (context.turnState.get(TURN_LOGGER_KEY) as Logger).warn({ step: 'inside' }, 'nothing');
+    });
+    expect(children).to.equal(0);
+    expect(id).to.match(/^[0-9a-f-]{36}$/);
+    expect(await count(metrics, 'bot_turns_total', { channel: 'wechat', outcome: 'ok' })).to.equal(1);
   });
 
   it('makes up a request id when none came with the request, and rejects unsafe header values', () => {

@@ -4,7 +4,6 @@ import type { Logger } from '../ops/logger.js';
 import type { Metrics, TurnOutcome } from '../ops/metrics.js';
 import { channelName } from '../ops/channel-name.js';
 import { unwrapDialogError } from '../ops/dialog-error.js';
-import { currentRequestId } from '../ops/request-context.js';
 import { PROMPT_ID_KEY, REQUEST_ID_KEY, TURN_ERROR_KIND_KEY, TURN_LOGGER_KEY, TURN_OUTCOME_KEY } from '../ops/turn-state-keys.js';
 import { isStoreUnavailable } from '../state/errors.js';
 
@@ -28,6 +27,11 @@ export function conversationTag(conversationId: string | undefined, salt = ''): 
   return createHash('sha256').update(salt).update('\0').update(conversationId).digest('hex').slice(0, 16);
 }
 
+function conversationBinding(conversationId: string | undefined, salt: string | undefined): { conversation?: string } {
+  const conversation = conversationTag(conversationId, salt);
+  return conversation ? { conversation } : {};
+}
+
 /**
  * One log line per turn: channel, conversation tag, activity type, the prompt the bot now waits on,
  * duration, outcome and request id. Never what the person said. Put it first in the middleware
@@ -44,11 +48,12 @@ export class TurnLogMiddleware implements Middleware {
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const started = this.now();
     const activity = context.activity;
-    const requestId = (context.turnState.get(REQUEST_ID_KEY) as string | undefined) ?? currentRequestId() ?? randomUUID();
+    const requestId = (context.turnState.get(REQUEST_ID_KEY) as string | undefined) ?? randomUUID();
     const channel = channelName(activity.channelId);
-    const conversation = conversationTag(activity.conversation?.id, this.opts.hashSalt);
-    const turnLogger = this.opts.logger.child({ requestId, channel, ...(conversation ? { conversation } : {}) });
     context.turnState.set(REQUEST_ID_KEY, requestId);
+    // A logger that writes nothing (LOG_LEVEL=silent) needs no child, nor the conversation's hash for it.
+    const logger = this.opts.logger;
+    const turnLogger = logger.isLevelEnabled('fatal') ? logger.child({ requestId, channel, ...conversationBinding(activity.conversation?.id, this.opts.hashSalt) }) : logger;
     context.turnState.set(TURN_LOGGER_KEY, turnLogger);
 
     let lastPromptId: string | undefined;
@@ -72,18 +77,19 @@ export class TurnLogMiddleware implements Middleware {
       const seconds = Number(this.now() - started) / 1e9;
       const marked = context.turnState.get(TURN_OUTCOME_KEY) as TurnOutcome | undefined;
       const outcome: TurnOutcome = failure !== undefined ? 'error' : marked ?? 'ok';
-      const promptId = (context.turnState.get(PROMPT_ID_KEY) as string | undefined) ?? lastPromptId;
-      const line = {
-        activityType: activity.type,
-        ...(promptId ? { promptId } : {}),
-        replies,
-        durationMs: Math.round(seconds * 1000 * 10) / 10,
-        outcome,
-        ...(failure !== undefined ? { err: failure } : {}),
-      };
-      if (outcome === 'error') turnLogger.error(line, 'turn');
-      else if (outcome === 'ok') turnLogger.info(line, 'turn');
-      else turnLogger.warn(line, 'turn');
+      const level = outcome === 'error' ? 'error' : outcome === 'ok' ? 'info' : 'warn';
+      if (turnLogger.isLevelEnabled(level)) {
+        const promptId = (context.turnState.get(PROMPT_ID_KEY) as string | undefined) ?? lastPromptId;
+        const line = {
+          activityType: activity.type,
+          ...(promptId ? { promptId } : {}),
+          replies,
+          durationMs: Math.round(seconds * 1000 * 10) / 10,
+          outcome,
+          ...(failure !== undefined ? { err: failure } : {}),
+        };
+        turnLogger[level](line, 'turn');
+      }
       this.opts.metrics?.turn(channel, outcome, seconds);
       if (outcome === 'error') this.opts.metrics?.error(errorKind(failure, context));
     }

@@ -15,6 +15,7 @@ import {
   type UserTokenClient,
 } from 'botframework-connector';
 import { OutboundLimits, type OutboundLimitOptions } from './outbound-limits.js';
+import { withRequestIdOn } from '../../ops/request-context.js';
 
 export interface BotFrameworkCredentials {
   MicrosoftAppId?: string | undefined;
@@ -127,9 +128,24 @@ export class BotFrameworkAdapter extends CloudAdapter {
     await this.authentication.authenticateRequest({ channelId: '', serviceUrl: '' } as Activity, authHeader);
   }
 
-  /** Authenticates the request with its activity and runs the turn; the response for expectReplies and invokes. */
-  run(authHeader: string, activity: Activity, logic: Logic): Promise<InvokeResponse | undefined> {
-    return this.processActivity(authHeader, activity, logic);
+  /** The request id of each activity being run (CloudAdapter makes the turn's context from the activity itself). */
+  private readonly requestIds = new WeakMap<Partial<Activity>, string>();
+
+  /**
+   * Authenticates the request with its activity and runs the turn, with the HTTP request's id on it
+   * (REQUEST_ID_KEY); the response for expectReplies and invokes.
+   */
+  async run(authHeader: string, activity: Activity, logic: Logic, requestId?: string): Promise<InvokeResponse | undefined> {
+    if (requestId !== undefined) this.requestIds.set(activity, requestId);
+    try {
+      return await this.processActivity(authHeader, activity, logic);
+    } finally {
+      this.requestIds.delete(activity);
+    }
+  }
+
+  protected override runMiddleware(context: TurnContext, next: (revocableContext: TurnContext) => Promise<void>): Promise<void> {
+    return super.runMiddleware(withRequestIdOn(context, this.requestIds.get(context.activity)), next);
   }
 }
 

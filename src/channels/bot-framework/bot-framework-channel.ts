@@ -3,7 +3,7 @@ import { AuthenticationError } from 'botframework-connector';
 import type { Request, Response, Server } from 'restify';
 import { capabilitiesOfChannelId } from '../../../dialogs/channel-capabilities.js';
 import type { Channel } from '../channel.js';
-import { requestIdFrom, withRequestId } from '../../ops/request-context.js';
+import { requestIdFrom } from '../../ops/request-context.js';
 import { unwrapDialogError } from '../../ops/dialog-error.js';
 import { clientAddress, HttpError, readJsonBody, sendError, sendJson } from '../http.js';
 import { RateLimiter, type BucketSpec } from '../rate-limiter.js';
@@ -169,7 +169,7 @@ export function registerBotFrameworkChannel(server: Server, options: BotFramewor
         throw new HttpError(400, 'BadArgument', 'in local mode replies go back only in the response (deliveryMode "expectReplies") or to a loopback serviceUrl');
       }
       limit(byConversation, `${activity.channelId}/${activity.conversation.id}`, 'for this conversation');
-      const response = await withRequestId(requestIdFrom(req.headers), () => adapter.run(authHeader, activity, logic));
+      const response = await adapter.run(authHeader, activity, logic, requestIdFrom(req.headers));
       const status = response?.status ?? 200;
       if (response?.body !== undefined) sendJson(res, status, response.body);
       else res.sendRaw(status, '', { 'Cache-Control': 'no-store' });

@@ -1,5 +1,6 @@
 import { ActivityTypes, BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
 import type { TurnLogic } from '../channel.js';
+import { withRequestIdOn } from '../../ops/request-context.js';
 
 /** WeChat's limit on a text message, passive or customer-service: 2048 bytes of UTF-8. */
 export const WECHAT_MAX_TEXT_BYTES = 2048;
@@ -53,11 +54,12 @@ export class WeChatAdapter extends BotAdapter {
   /**
    * Runs one incoming activity through the middleware and `logic`, and answers within `deadlineMs`: the
    * passive reply, or 'late' (the turn goes on, and its answer is sent through the API when it ends).
+   * `requestId`: the HTTP request's, put on the turn (REQUEST_ID_KEY).
    */
-  async respond(activity: Partial<Activity>, logic: TurnLogic, deadlineMs: number): Promise<WeChatReply> {
+  async respond(activity: Partial<Activity>, logic: TurnLogic, deadlineMs: number, requestId?: string): Promise<WeChatReply> {
     const openid = activity.from?.id ?? '';
     const collector: Collector = { texts: [], late: false, proactive: false };
-    const context = new TurnContext(this, activity);
+    const context = withRequestIdOn(new TurnContext(this, activity), requestId);
     context.turnState.set(COLLECTOR, collector);
     const turn = this.runMiddleware(context, logic).then(() => 'done' as const);
     let timer: NodeJS.Timeout | undefined;

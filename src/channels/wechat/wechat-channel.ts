@@ -4,7 +4,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { Request, Response, Server } from 'restify';
 import type { ChannelCapabilities } from '../../../dialogs/channel-capabilities.js';
 import { LOCALES, type Texts } from '../../content/texts.js';
-import { requestIdFrom, withRequestId } from '../../ops/request-context.js';
+import { requestIdFrom } from '../../ops/request-context.js';
 import type { Channel, ChannelBot, TurnLogic } from '../channel.js';
 import { clientAddress } from '../http.js';
 import { RateLimiter, type BucketSpec } from '../rate-limiter.js';
@@ -285,7 +285,7 @@ export function weChatChannel(options: WeChatChannelOptions): Channel<WeChatAdap
           }
           const activity = activityFor(message, turn.activity);
           const logic: TurnLogic = turn.say ? async (context: TurnContext) => void (await context.sendActivity(await bot.words(context, turn.say!))) : bot.logic;
-          const answer = await withRequestId(requestIdFrom(req.headers), () => adapter.respond(activity, logic, deadlineMs));
+          const answer = await adapter.respond(activity, logic, deadlineMs, requestIdFrom(req.headers));
           if (answer.kind === 'late') {
             metrics.replies.inc({ how: 'customer_service' });
             return reply(res, undefined, encrypted, nonce);

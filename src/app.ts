@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import { ConversationState, type Middleware, type TurnContext } from 'botbuilder';
+import type { Middleware, TurnContext } from 'botbuilder';
 import restify, { type Server } from 'restify';
 import { todayInShanghai, type IsoDate } from './domain/calendar.js';
 import { loadProfiles, type RegionProfile } from './domain/profile.js';
@@ -11,6 +11,7 @@ import { durationText } from './content/natural.js';
 import { createFilingStore, type FilingStore } from './filings/index.js';
 import { createStateStorage, type StateStorage } from './state/state-storage.js';
 import { SealedStorage } from './state/sealed-storage.js';
+import { JsonCheckedConversationState } from './state/json-checked-state.js';
 import { MemoryTurnLock } from './state/memory-turn-lock.js';
 import { RedisTurnLock } from './state/redis-turn-lock.js';
 import { dataKeyRingFor, LOCAL_KEY_FILE, type DataKeyRing } from './privacy/data-keys.js';
@@ -175,7 +176,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     fields: FilingBot.sealedStateFields,
     onUnreadable: throttledWarning<Error>(30_000, (err, heldBack) => logger.warn({ err, heldBack }, 'a sealed answer in the conversation state could not be opened; it is asked again')),
   });
-  const conversationState = new ConversationState(sealedState);
+  const conversationState = new JsonCheckedConversationState(sealedState);
   // Text messages (one-time codes, references) and the identity check, sharing Redis with the state when it is there.
   const sms = overrides.sms ?? createSmsSender(config.sms);
   const identity = createIdentityCheck({

@@ -1,0 +1,64 @@
+import { ConversationState, type TurnContext } from 'botbuilder';
+
+/** A conversation's state as this turn holds it, and its JSON (without the eTag) as read or last saved. */
+interface Held {
+  state: Record<string, unknown>;
+  json: string;
+}
+
+/**
+ * botbuilder's ConversationState (same storage key, same reads, writes and deletes), whose "did the turn
+ * change it?" is a plain JSON comparison of the state as read and as it is at saveChanges. BotState itself
+ * hashes the whole state (JSON.stringify with a replacer function, then SHA-256) when it is read, again at
+ * saveChanges and once more after the write: three serialisations and three hashes of every conversation's
+ * state on every turn. This serialises it twice and hashes nothing; what is written, and when, is the same.
+ */
+export class JsonCheckedConversationState extends ConversationState {
+  readonly #key = Symbol('conversation state');
+
+  override async load(context: TurnContext, force = false): Promise<any> {
+    const held = context.turnState.get(this.#key) as Held | undefined;
+    if (!force && held?.state) return held.state;
+    const key = await this.storageKey(context);
+    const items = await this.storage.read([key]);
+    const state = (items[key] ?? {}) as Record<string, unknown>;
+    context.turnState.set(this.#key, { state, json: jsonOf(state) } satisfies Held);
+    return state;
+  }
+
+  override async saveChanges(context: TurnContext, force = false): Promise<void> {
+    const cached = context.turnState.get(this.#key) as Held | undefined;
+    const json = cached ? jsonOf(cached.state) : '{}';
+    if (!force && (!cached || cached.json === json)) return;
+    const key = await this.storageKey(context);
+    const held = cached ?? { state: {}, json: '' };
+    held.state.eTag = '*';
+    // The stores beneath copy what they write (none changes the item it is given): what was saved is `json`.
+    await this.storage.write({ [key]: held.state });
+    held.json = json;
+    context.turnState.set(this.#key, held);
+  }
+
+  /** Forgets the turn's copy: an empty state, saved at saveChanges. */
+  override clear(context: TurnContext): Promise<void> {
+    context.turnState.set(this.#key, { state: {}, json: '' } satisfies Held);
+    return Promise.resolve();
+  }
+
+  override async delete(context: TurnContext): Promise<void> {
+    context.turnState.delete(this.#key);
+    const key = await this.storageKey(context);
+    await this.storage.delete([key]);
+  }
+
+  override get(context: TurnContext): any {
+    const held = context.turnState.get(this.#key) as Held | undefined;
+    return typeof held === 'object' && typeof held.state === 'object' ? held.state : undefined;
+  }
+}
+
+/** The state as compared: its JSON without the eTag (which the storage sets, and BotState sets to `*` to save). */
+function jsonOf(state: Record<string, unknown>): string {
+  const { eTag: _eTag, ...rest } = state;
+  return JSON.stringify(rest);
+}

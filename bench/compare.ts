@@ -43,6 +43,8 @@ export interface CompareOptions {
   variants: VariantName[];
   /** With a folder: every server runs with --cpu-prof into a folder of its own under it, summed per turn. */
   cpuProfDir: string | undefined;
+  /** Node flags for the project's server processes (not the reference's), on top of the ones `npm start` sets. */
+  serverFlags?: string[];
   /** Run the servers from their .ts sources under tsx instead of the compiled build. */
   sources: boolean;
   /** Cold starts of `npm start` to time (0: none). */
@@ -347,7 +349,7 @@ async function runVariant(variant: VariantName, options: CompareOptions, prefix:
   const nodeOptions = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const server = reference
     ? await startServer('reference-bot', {}, nodeOptions, !options.sources)
-    : await startServer('project-server', { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: prefix }, nodeOptions, !options.sources);
+    : await startServer('project-server', { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: prefix }, [...nodeOptions, ...(options.serverFlags ?? [])], !options.sources);
   let window: [number, number] = [NaN, NaN];
   let turns = 0;
   try {

@@ -53,6 +53,7 @@ interface Options {
   turns: number;
   variants: VariantName[];
   cpuProf: string | undefined;
+  serverFlags: string[];
   sources: boolean;
   coldStarts: number;
   filings: number;
@@ -70,6 +71,7 @@ const DEFAULTS: Options = {
   turns: 2_000,
   variants: [...VARIANTS],
   cpuProf: undefined,
+  serverFlags: [],
   sources: false,
   coldStarts: 3,
   filings: 0,
@@ -89,7 +91,7 @@ const SUBMIT = '确认提交';
 const USAGE = `usage: npm run bench -- [--users N] [--conversations N] [--store memory|redis|both] [--prefill N] [--redis-url URL] [--warmup N]
          [--filings N (the filing stores at 0 and N filings)] [--scale (= --prefill 100000 --filings 100000)]
        npm run bench -- --compare [--rounds N] [--users N (default 32)] [--turns N] [--warmup N] [--variants ${VARIANTS.join(',')}]
-         [--cpu-prof DIR] [--cold-starts N (default 3)] [--sources (the servers under tsx, not compiled)]
+         [--cpu-prof DIR] [--server-flags "NODE FLAGS" (the project's servers only)] [--cold-starts N (default 3)] [--sources (the servers under tsx, not compiled)]
 `;
 
 function parseArgs(argv: string[]): Options {
@@ -144,6 +146,11 @@ function parseArgs(argv: string[]): Options {
       }
       case '--cpu-prof':
         options.cpuProf = resolve(value);
+        break;
+      case '--server-flags':
+        // Node flags for the project's server processes only (not the reference): --server-flags="--max-semi-space-size=32".
+        options.serverFlags = value.split(/\s+/).filter(Boolean);
+        if (options.serverFlags.some((f) => !f.startsWith('--'))) throw new Error('--server-flags takes Node flags (--name or --name=value), space-separated');
         break;
       case '--filings':
         options.filings = whole(0, 1_000_000);
@@ -588,6 +595,7 @@ async function runCompare(options: Options): Promise<void> {
         redisUrl: options.redisUrl,
         variants: options.variants,
         cpuProfDir: options.cpuProf,
+        serverFlags: options.serverFlags,
         sources: options.sources,
         coldStarts: options.coldStarts,
       },

@@ -45,7 +45,21 @@ async function main(): Promise<void> {
   const commands = app.state.client ? countCommands(app.state.client as Redis) : undefined;
   const port = await app.listen(0, '127.0.0.1');
   process.send?.({ port });
-  process.on('message', (message) => {
+  const heapFile = process.env.BENCH_HEAP_SAMPLING_FILE;
+  const { Session } = await import('node:inspector');
+  const session = heapFile ? new Session() : undefined;
+  let sampling = false;
+  const post = (method: string, params?: object) => new Promise<any>((resolve, reject) => session!.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+  if (session) session.connect();
+  process.on('message', async (message) => {
+    if (message === 'counts' && session && !sampling) {
+      sampling = true;
+      await post('HeapProfiler.enable');
+      await post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    } else if (message === 'stop' && session && sampling) {
+      const { profile } = await post('HeapProfiler.stopSampling');
+      (await import('node:fs')).writeFileSync(heapFile!, JSON.stringify(profile));
+    }
     if (message === 'counts') {
       process.send?.({ counts: { ...Object.fromEntries(commands?.counts ?? []), ...(commands ? { [ROUND_TRIPS]: commands.roundTrips(), [WRITES]: commands.writes() } : {}) }, cpuMicros: cpuSince(), monoMicros: Number(process.hrtime.bigint() / 1000n) });
       commands?.reset();

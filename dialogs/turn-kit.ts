@@ -33,7 +33,12 @@ export class TurnKit implements Voice {
   ) {}
 
   static async load(context: TurnContext, deps: DialogDeps): Promise<TurnKit> {
-    const state = await deps.filingState.get(context, newFilingState());
+    // A new state (and its idempotency key) only when there is none: loaded several times a turn.
+    let state = await deps.filingState.get(context);
+    if (state === undefined) {
+      state = newFilingState();
+      await deps.filingState.set(context, state);
+    }
     const kit = new TurnKit(context, deps, state);
     context.turnState.set(TURN_HOTLINE_KEY, () => kit.profile.hotline.value);
     return kit;

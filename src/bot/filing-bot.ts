@@ -15,6 +15,7 @@ import { replaceIdAndPhoneNumbers } from '../ops/redact.js';
 import { relayWhileHandedOff } from '../../dialogs/handoff-relay.js';
 import { draftView } from '../../dialogs/handoff-draft.js';
 import type { DraftView } from '../handoff/handoff.js';
+import { reuseDialogsComponentRegistration } from './dialogs-registration.js';
 
 /**
  * Bump when the dialogs change shape (ids, steps): a stored dialog stack from another version is
@@ -74,6 +75,7 @@ export class FilingBot extends ActivityHandler {
     private readonly now: () => number = Date.now,
   ) {
     super();
+    reuseDialogsComponentRegistration();
     this.filingState = conversationState.createProperty<FilingState>('filing');
     this.dialogState = conversationState.createProperty<DialogState>('dialogState');
     this.meta = conversationState.createProperty<TurnMeta>('meta');

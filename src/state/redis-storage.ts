@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import { guarded } from './errors.js';
+import { randomToken } from './random-token.js';
 import { isCluster, script, whenReady, type RedisClient } from './redis-client.js';
 import { conversationOfStateKey, conversationTag } from './conversation-slot.js';
 
@@ -281,5 +281,5 @@ export interface TurnHold {
 }
 
 export function newETag(): string {
-  return randomBytes(9).toString('base64url');
+  return randomToken(9);
 }

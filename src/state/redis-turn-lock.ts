@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { guarded } from './errors.js';
+import { randomToken } from './random-token.js';
 import { isCluster, script, whenReady, type RedisClient } from './redis-client.js';
 import { conversationStateKey, conversationTag } from './conversation-slot.js';
 import type { RedisStorage, TurnHold } from './redis-storage.js';
@@ -209,7 +210,7 @@ export class RedisTurnLock implements TurnLock {
 
   async acquire(conversation: string, options: AcquireOptions): Promise<TurnLease | undefined> {
     const keys: string[] = this.keysFor(conversation);
-    const token = randomBytes(12).toString('base64url');
+    const token = randomToken(12);
     const deadline = Date.now() + options.maxWaitMs;
     // With turnState: the activity's seen key and the conversation's state key go into the same script.
     const turnState = this.options.turnState;

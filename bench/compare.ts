@@ -271,7 +271,7 @@ export const percentile = (sorted: number[], p: number): number =>
 interface ServerProcess {
   base: string;
   /** Redis commands by name and CPU µs since the last call (and restarts both counts), and the monotonic clock in µs. */
-  counts(): Promise<{ counts: Record<string, number>; cpuMicros: number; monoMicros: number }>;
+  counts(): Promise<{ counts: Record<string, number>; cpuMicros: number; monoMicros: number; gc?: GcCounts }>;
   stop(): Promise<void>;
 }
 
@@ -306,10 +306,10 @@ export async function startServer(
     base: `http://127.0.0.1:${port}`,
     counts: () =>
       new Promise((resolve) => {
-        const listener = (message: { counts?: Record<string, number>; cpuMicros?: number; monoMicros?: number }) => {
+        const listener = (message: { counts?: Record<string, number>; cpuMicros?: number; monoMicros?: number; gc?: GcCounts }) => {
           if (message?.counts) {
             child.off('message', listener);
-            resolve({ counts: message.counts, cpuMicros: message.cpuMicros ?? NaN, monoMicros: message.monoMicros ?? NaN });
+            resolve({ counts: message.counts, cpuMicros: message.cpuMicros ?? NaN, monoMicros: message.monoMicros ?? NaN, ...(message.gc ? { gc: message.gc } : {}) });
           }
         };
         child.on('message', listener);
@@ -340,6 +340,15 @@ export interface VariantResult {
   /** Writes to the Redis connection per turn (auto-pipelining sends many turns' commands in one). */
   writesPerTurn?: number;
   redisBreakdown?: Record<string, number>;
+  /** The project server's garbage collections over the measured turns (bench/project-server.ts). */
+  gc?: GcCounts;
+}
+
+/** Garbage collections: minor (scavenges) and major (mark-compact) ones, and their time in ms. */
+export interface GcCounts {
+  minor: number;
+  major: number;
+  ms: number;
 }
 
 async function runVariant(variant: VariantName, options: CompareOptions, prefix: string, round: number): Promise<VariantResult> {
@@ -358,7 +367,7 @@ async function runVariant(variant: VariantName, options: CompareOptions, prefix:
     await drive(server.base, protocol, steps, options.users, options.warmupTurns);
     const { monoMicros: from } = await server.counts();
     const result = await drive(server.base, protocol, steps, options.users, options.turns);
-    const { counts: { [ROUND_TRIPS]: roundTrips = 0, [WRITES]: writes = 0, ...counts }, cpuMicros, monoMicros: to } = await server.counts();
+    const { counts: { [ROUND_TRIPS]: roundTrips = 0, [WRITES]: writes = 0, ...counts }, cpuMicros, monoMicros: to, gc } = await server.counts();
     window = [from, to];
     turns = result.turns;
     const commands = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -367,6 +376,7 @@ async function runVariant(variant: VariantName, options: CompareOptions, prefix:
       result,
       turnsPerSecond: result.turns / result.seconds,
       cpuMsPerTurn: cpuMicros / 1000 / result.turns,
+      ...(gc ? { gc } : {}),
       ...(reference ? {} : { redisPerTurn: roundTrips / result.turns, commandsPerTurn: commands / result.turns, writesPerTurn: writes / result.turns, redisBreakdown: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v / result.turns])) }),
     };
   } finally {
@@ -450,6 +460,10 @@ export async function compare(options: CompareOptions, redis: Redis, out: (text:
       if (r.result.errors.size > 0) {
         ok = false;
         out(`errors (${LABELS[r.variant]}): ${[...r.result.errors].map(([k, n]) => `${k} × ${n}`).join(', ')}\n`);
+      }
+      if (r.gc) {
+        const { minor, major, ms } = r.gc;
+        out(`garbage collection (${LABELS[r.variant]}): ${fmt(ms / r.result.turns, 3)} ms a turn in ${minor} minor and ${major} major collections (one minor per ${fmt(r.result.turns / Math.max(1, minor), 1)} turns)\n`);
       }
       if (r.redisBreakdown) {
         out(`Redis commands per turn (${LABELS[r.variant]}): ${Object.entries(r.redisBreakdown).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ')}\n`);

@@ -6,9 +6,14 @@
  *
  * Forked with IPC: sends `{ port }` once listening; answers `'counts'` with `{ counts: {command: n, '(round trips)': n} }`
  * and the CPU time this process used since the last ask, `cpuMicros`, and the monotonic clock in µs
- * (`monoMicros`, the clock of a --cpu-prof profile's timestamps) (then starts counting afresh), and stops on `'stop'`. The environment is the app's configuration.
+ * (`monoMicros`, the clock of a --cpu-prof profile's timestamps) and the garbage collections since (`gc`: minor and
+ * major ones and their ms) (then starts counting afresh), and stops on `'stop'`. The environment is the app's
+ * configuration; with BENCH_HEAP_SAMPLING_FILE, what the turns after the first 'counts' allocated (the sampling heap
+ * profiler, collected objects included: a .heapprofile for DevTools) is written there at stop.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
@@ -45,24 +50,25 @@ async function main(): Promise<void> {
   const commands = app.state.client ? countCommands(app.state.client as Redis) : undefined;
   const port = await app.listen(0, '127.0.0.1');
   process.send?.({ port });
-  const heapFile = process.env.BENCH_HEAP_SAMPLING_FILE;
-  const { Session } = await import('node:inspector');
-  const session = heapFile ? new Session() : undefined;
-  let sampling = false;
-  const post = (method: string, params?: object) => new Promise<any>((resolve, reject) => session!.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
-  if (session) session.connect();
-  process.on('message', async (message) => {
-    if (message === 'counts' && session && !sampling) {
-      sampling = true;
-      await post('HeapProfiler.enable');
-      await post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
-    } else if (message === 'stop' && session && sampling) {
-      const { profile } = await post('HeapProfiler.stopSampling');
-      (await import('node:fs')).writeFileSync(heapFile!, JSON.stringify(profile));
+  // Garbage collections since the last 'counts' (their number by kind, and their time).
+  const gc = { minor: 0, major: 0, ms: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) gc.minor += 1;
+      else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.major += 1;
+      gc.ms += entry.duration;
     }
+  }).observe({ entryTypes: ['gc'] });
+  // BENCH_HEAP_SAMPLING_FILE: where the measured turns allocated (collected objects included), written at stop.
+  const heap = process.env.BENCH_HEAP_SAMPLING_FILE ? await heapSampler(process.env.BENCH_HEAP_SAMPLING_FILE) : undefined;
+  process.on('message', async (message) => {
+    if (message === 'counts') await heap?.start();
+    else if (message === 'stop') await heap?.stop();
     if (message === 'counts') {
-      process.send?.({ counts: { ...Object.fromEntries(commands?.counts ?? []), ...(commands ? { [ROUND_TRIPS]: commands.roundTrips(), [WRITES]: commands.writes() } : {}) }, cpuMicros: cpuSince(), monoMicros: Number(process.hrtime.bigint() / 1000n) });
+      process.send?.({ counts: { ...Object.fromEntries(commands?.counts ?? []), ...(commands ? { [ROUND_TRIPS]: commands.roundTrips(), [WRITES]: commands.writes() } : {}) }, cpuMicros: cpuSince(), monoMicros: Number(process.hrtime.bigint() / 1000n), gc: { ...gc } });
       commands?.reset();
+      Object.assign(gc, { minor: 0, major: 0, ms: 0 });
     } else if (message === 'stop') {
       app.server.close();
       app.server.server.closeAllConnections();
@@ -73,6 +79,27 @@ async function main(): Promise<void> {
       })();
     }
   });
+}
+
+/** The sampling heap profiler over the measured turns, counting objects already collected too (what the turns allocated). */
+async function heapSampler(file: string): Promise<{ start(): Promise<void>; stop(): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params: object = {}) =>
+    new Promise<{ profile?: unknown }>((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result as { profile?: unknown }))));
+  let sampling = false;
+  return {
+    async start() {
+      if (sampling) return;
+      sampling = true;
+      await post('HeapProfiler.enable');
+      await post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    },
+    async stop() {
+      if (!sampling) return;
+      writeFileSync(file, JSON.stringify((await post('HeapProfiler.stopSampling')).profile));
+    },
+  };
 }
 
 main().catch((error: unknown) => {

@@ -349,6 +349,8 @@ export interface GcCounts {
   minor: number;
   major: number;
   ms: number;
+  /** Resident memory of the server when the measured turns ended, MB. */
+  rssMb?: number;
 }
 
 async function runVariant(variant: VariantName, options: CompareOptions, prefix: string, round: number): Promise<VariantResult> {
@@ -462,8 +464,11 @@ export async function compare(options: CompareOptions, redis: Redis, out: (text:
         out(`errors (${LABELS[r.variant]}): ${[...r.result.errors].map(([k, n]) => `${k} × ${n}`).join(', ')}\n`);
       }
       if (r.gc) {
-        const { minor, major, ms } = r.gc;
-        out(`garbage collection (${LABELS[r.variant]}): ${fmt(ms / r.result.turns, 3)} ms a turn in ${minor} minor and ${major} major collections (one minor per ${fmt(r.result.turns / Math.max(1, minor), 1)} turns)\n`);
+        const { minor, major, ms, rssMb } = r.gc;
+        out(
+          `garbage collection (${LABELS[r.variant]}): ${fmt(ms / r.result.turns, 3)} ms a turn in ${minor} minor and ${major} major collections ` +
+            `(one minor per ${fmt(r.result.turns / Math.max(1, minor), 1)} turns); resident memory at the end ${rssMb ?? '-'} MB\n`,
+        );
       }
       if (r.redisBreakdown) {
         out(`Redis commands per turn (${LABELS[r.variant]}): ${Object.entries(r.redisBreakdown).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ')}\n`);

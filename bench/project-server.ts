@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     if (message === 'counts') await heap?.start();
     else if (message === 'stop') await heap?.stop();
     if (message === 'counts') {
-      process.send?.({ counts: { ...Object.fromEntries(commands?.counts ?? []), ...(commands ? { [ROUND_TRIPS]: commands.roundTrips(), [WRITES]: commands.writes() } : {}) }, cpuMicros: cpuSince(), monoMicros: Number(process.hrtime.bigint() / 1000n), gc: { ...gc } });
+      process.send?.({ counts: { ...Object.fromEntries(commands?.counts ?? []), ...(commands ? { [ROUND_TRIPS]: commands.roundTrips(), [WRITES]: commands.writes() } : {}) }, cpuMicros: cpuSince(), monoMicros: Number(process.hrtime.bigint() / 1000n), gc: { ...gc, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) } });
       commands?.reset();
       Object.assign(gc, { minor: 0, major: 0, ms: 0 });
     } else if (message === 'stop') {

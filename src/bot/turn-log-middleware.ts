@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import type { Activity, Middleware, ResourceResponse, TurnContext } from 'botbuilder';
 import type { Logger } from '../ops/logger.js';
 import type { Metrics, TurnOutcome } from '../ops/metrics.js';
@@ -24,7 +24,7 @@ export interface TurnLogOpts {
  */
 export function conversationTag(conversationId: string | undefined, salt = ''): string | undefined {
   if (!conversationId) return undefined;
-  return createHash('sha256').update(salt).update('\0').update(conversationId).digest('hex').slice(0, 16);
+  return hash('sha256', `${salt}\0${conversationId}`, 'hex').slice(0, 16);
 }
 
 function conversationBinding(conversationId: string | undefined, salt: string | undefined): { conversation?: string } {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Where the Redis keys of one conversation live together. Every key a turn touches — its turn lock, the
@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
  * hash: key names never carry a channel's identifiers beyond what the state key itself holds.
  */
 export function conversationTag(conversation: string): string {
-  return `{${createHash('sha256').update(conversation).digest('hex').slice(0, 32)}}`;
+  return `{${hash('sha256', conversation, 'hex').slice(0, 32)}}`;
 }
 
 /** ConversationState's storage key of a conversation named `{channelId}/{conversationId}`; undefined for other names. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { guarded } from './errors.js';
 import { randomToken } from './random-token.js';
 import { isCluster, script, whenReady, type RedisClient } from './redis-client.js';
@@ -362,8 +362,8 @@ export class RedisDeduper implements Deduper {
 
   /** The key of a handled activity id; with its conversation, under the conversation's hash tag (beside its turn lock). */
   keyFor(id: string, conversation?: string): string {
-    const hash = createHash('sha256').update(id).digest('hex').slice(0, 40);
-    return conversation === undefined ? this.prefix + hash : `${this.prefix}${conversationTag(conversation)}:${hash}`;
+    const digest = hash('sha256', id, 'hex').slice(0, 40);
+    return conversation === undefined ? this.prefix + digest : `${this.prefix}${conversationTag(conversation)}:${digest}`;
   }
 
   /** How long an id is remembered, in ms. */

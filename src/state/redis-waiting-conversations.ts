@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { guarded } from './errors.js';
 import { isCluster, script, whenReady, type RedisClient } from './redis-client.js';
 import { conversationStateKey } from './conversation-slot.js';
@@ -89,7 +89,7 @@ export class RedisWaitingConversations implements WaitingConversations {
 
   /** Conversation ids are hashed: the keys hold no channel's identifiers. */
   private member(conversation: string): string {
-    return createHash('sha256').update(conversation).digest('hex').slice(0, 32);
+    return hash('sha256', conversation, 'hex').slice(0, 32);
   }
 
   async waiting(conversation: string, step: string, atMs: number): Promise<void> {

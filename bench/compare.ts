@@ -62,6 +62,16 @@ const LABELS: Record<VariantName, string> = {
 };
 
 const REQUEST_TIMEOUT_MS = 15_000;
+
+/**
+ * The Node flags `npm start` runs the bot with (package.json scripts.start, e.g. the young generation's
+ * size): the project's servers run with them, as deployed; the stock reference runs with Node's defaults.
+ */
+export const START_FLAGS: string[] = (
+  (JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { scripts?: { start?: string } }).scripts?.start ?? ''
+)
+  .split(/\s+/)
+  .filter((token) => token.startsWith('--'));
 const SUBMIT = '确认提交';
 
 type Replies = Partial<Activity>[];
@@ -360,7 +370,7 @@ async function runVariant(variant: VariantName, options: CompareOptions, prefix:
   const nodeOptions = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const server = reference
     ? await startServer('reference-bot', {}, nodeOptions, !options.sources)
-    : await startServer('project-server', { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: prefix }, [...nodeOptions, ...(options.serverFlags ?? [])], !options.sources);
+    : await startServer('project-server', { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: prefix }, [...nodeOptions, ...START_FLAGS, ...(options.serverFlags ?? [])], !options.sources);
   let window: [number, number] = [NaN, NaN];
   let turns = 0;
   try {

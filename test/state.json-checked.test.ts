@@ -28,6 +28,19 @@ async function script(State: typeof ConversationState): Promise<{ writes: StoreI
 
   // A turn that reads nothing saves nothing.
   await state.saveChanges(turn(adapter));
+  // Properties as botbuilder's: undefined when absent; a default is stored as a copy; delete removes.
+  const first = turn(adapter);
+  const other = state.createProperty<string[]>('other');
+  expect(await other.get(first)).to.equal(undefined);
+  const fallback = ['x'];
+  const stored = await other.get(first, fallback);
+  expect(stored).to.deep.equal(['x']);
+  expect(stored).to.not.equal(fallback);
+  fallback.push('y');
+  expect(await other.get(first)).to.deep.equal(['x']);
+  await other.delete(first);
+  expect(await other.get(first)).to.equal(undefined);
+  await state.saveChanges(first);
   // A turn that sets a value saves it.
   let context = turn(adapter);
   await answers.set(context, { n: 1, list: ['a'] });
@@ -58,7 +71,7 @@ async function script(State: typeof ConversationState): Promise<{ writes: StoreI
   return { writes: storage.writes, deletes: storage.deletes, stored: await storage.read([KEY]) };
 }
 
-describe('state: JsonCheckedConversationState saves what botbuilder\'s ConversationState saves', () => {
+describe('state: JsonCheckedConversationState saves what botbuilder\'s ConversationState saves, its properties read as botbuilder\'s', () => {
   it('writes the same changes, in the same turns, and deletes the same keys', async () => {
     const stock = await script(ConversationState);
     const checked = await script(JsonCheckedConversationState);

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { IdentityCheck, type IdentityLimits } from '../../src/identity/identity-check.js';
 import { MemoryIdentityStore } from '../../src/identity/identity-store.js';
 import type { SmsMessage, SmsSender } from '../../src/identity/sms-sender.js';
-import { ConversationState, MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuilder';
+import { MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuilder';
+import { JsonCheckedConversationState } from '../../src/state/json-checked-state.js';
 import { expect } from 'chai';
 import { Texts } from '../../src/content/texts.js';
 import { loadProfiles } from '../../src/domain/profile.js';
@@ -115,7 +116,8 @@ export class Chat {
     this.locale = options.locale ?? 'zh-CN';
     this.recorder = new RecordingStore(options.filings ?? new MemoryFilingStore());
     this.filings = this.recorder;
-    const conversationState = new ConversationState(options.storage ?? new MemoryStorage());
+    // The conversation state the app uses (its change check and properties), over the test's storage.
+    const conversationState = new JsonCheckedConversationState(options.storage ?? new MemoryStorage());
     const sms: SmsSender = { kind: 'test', send: async (message) => void this.texted.push(message) };
     this.identity = new IdentityCheck({ store: new MemoryIdentityStore(), sms, key: randomBytes(32), ...(options.identityLimits ? { limits: options.identityLimits } : {}) });
     this.bot = new FilingBot(

@@ -1,5 +1,5 @@
 import { ActivityHandler, HandoffEventNames, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
-import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import { DialogSet, DialogTurnStatus, type DialogContext, type DialogState } from 'botbuilder-dialogs';
 import { resolveLocale, type Texts } from '../content/texts.js';
 import type { DialogDeps } from '../../dialogs/dialog-deps.js';
 import { FILING_STATE_VERSION, isNewerFilingState, newFilingState, upgradeFilingState, type FilingState } from '../../dialogs/filing-state.js';
@@ -15,7 +15,7 @@ import { replaceIdAndPhoneNumbers } from '../ops/redact.js';
 import { relayWhileHandedOff } from '../../dialogs/handoff-relay.js';
 import { draftView } from '../../dialogs/handoff-draft.js';
 import type { DraftView } from '../handoff/handoff.js';
-import { reuseDialogsComponentRegistration } from './dialogs-registration.js';
+import { reuseDialogsComponentRegistration, shareDialogMemory } from './dialog-setup.js';
 
 /**
  * Bump when the dialogs change shape (ids, steps): a stored dialog stack from another version is
@@ -189,7 +189,7 @@ export class FilingBot extends ActivityHandler {
     await this.meta.set(context, { dialogsVersion: DIALOGS_VERSION, lastSeen: this.now() });
     filing.v = FILING_STATE_VERSION;
 
-    const dc = await this.dialogs.createContext(context);
+    const dc = await this.dialogContext(context);
     let result;
     try {
       result = await dc.continueDialog();
@@ -198,7 +198,7 @@ export class FilingBot extends ActivityHandler {
       // A stack written by other dialogs: keep the answers, start again from the state.
       await this.dialogState.delete(context);
       await kit.say(kit.t('messages.serviceUpdated'));
-      const fresh = await this.dialogs.createContext(context);
+      const fresh = await this.dialogContext(context);
       await fresh.beginDialog(MAIN_DIALOG);
       return;
     }
@@ -216,14 +216,14 @@ export class FilingBot extends ActivityHandler {
     if (!keepHandoff) delete kit.state.handoff;
     const question = at ? FILING_FORM.byId(at) : undefined;
     if (question && question.applies(kit.q) && FILING_FORM.isAnswered(question, kit.q)) FILING_FORM.reopen(question, kit.q);
-    const dc = await this.dialogs.createContext(context);
+    const dc = await this.dialogContext(context);
     try {
       await dc.cancelAllDialogs();
     } catch (error) {
       if (!isStaleDialogStack(error)) throw error;
       await this.dialogState.delete(context);
     }
-    await (await this.dialogs.createContext(context)).beginDialog(MAIN_DIALOG, { handled: true });
+    await (await this.dialogContext(context)).beginDialog(MAIN_DIALOG, { handled: true });
     await this.conversationState.saveChanges(context, false);
   }
 
@@ -233,9 +233,15 @@ export class FilingBot extends ActivityHandler {
     return draftView(kit, waitingPromptId(await this.dialogState.get(context)));
   }
 
+  /** The turn's root DialogContext, on the process's shared dialog memory configuration (src/bot/dialog-setup.ts). */
+  private dialogContext(context: TurnContext): Promise<DialogContext> {
+    shareDialogMemory(context);
+    return this.dialogs.createContext(context);
+  }
+
   /** Asks the question the conversation waits at again (or starts the dialogs when none waits). */
   private async reprompt(context: TurnContext): Promise<void> {
-    const dc = await this.dialogs.createContext(context);
+    const dc = await this.dialogContext(context);
     try {
       if (dc.activeDialog) return await dc.repromptDialog();
     } catch (error) {

@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module';
+import { ComponentRegistration, type TurnContext } from 'botbuilder';
+import { isComponentMemoryScopes, isComponentPathResolvers, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
 
 type RegistrationClass = (new () => object) & { [REUSED]?: true };
 
@@ -37,4 +39,34 @@ export function reuseDialogsComponentRegistration(): boolean {
   Reused[REUSED] = true;
   module.DialogsComponentRegistration = Reused;
   return true;
+}
+
+/** Where DialogStateManager looks for a turn's memory scopes and path resolvers (botbuilder-dialogs 4.23), building them when absent. */
+const CONFIGURATION_KEY = 'DialogStateManagerConfiguration';
+
+let shared: DialogStateManagerConfiguration | undefined;
+
+/**
+ * Puts the dialogs' memory configuration on the turn before its first DialogContext. Otherwise the first
+ * DialogContext of every turn builds it: a ServiceCollection instantiating nine memory scopes (one after a
+ * zod parse of the settings) and five path resolvers, all stateless, then kept on turnState for the turn's
+ * other contexts. They are made once for the process instead, as DialogStateManager makes them (from every
+ * registered component). A turn that brings scopes or resolvers of its own on turnState is left alone.
+ */
+export function shareDialogMemory(context: TurnContext): void {
+  const state = context.turnState;
+  if (state.has(CONFIGURATION_KEY) || state.has('memoryScopes') || state.has('pathResolvers')) return;
+  state.set(CONFIGURATION_KEY, (shared ??= dialogMemoryConfiguration()));
+}
+
+function dialogMemoryConfiguration(): DialogStateManagerConfiguration {
+  const require = createRequire(import.meta.url);
+  const { DialogsComponentRegistration } = require('botbuilder-dialogs/lib/dialogsComponentRegistration.js') as { DialogsComponentRegistration: new () => ComponentRegistration };
+  // As DialogStateManager does first: the dialogs' own component is registered.
+  ComponentRegistration.add(new DialogsComponentRegistration());
+  const components = ComponentRegistration.components;
+  return {
+    memoryScopes: components.filter((c) => isComponentMemoryScopes(c)).flatMap((c) => c.getMemoryScopes()),
+    pathResolvers: components.filter((c) => isComponentPathResolvers(c)).flatMap((c) => c.getPathResolvers()),
+  };
 }

@@ -1,5 +1,15 @@
 import { createRequire } from 'node:module';
 import { ComponentRegistration, type TurnContext } from 'botbuilder';
+import * as registrationImport from 'botbuilder-dialogs/lib/dialogsComponentRegistration.js';
+
+/**
+ * The CommonJS module's own exports object, which botbuilder-dialogs reads its class from. Imported statically
+ * so that a bundle (npm start's) gives the copy of botbuilder-dialogs it carries — a require() at run time
+ * would load, and patch, a second copy from node_modules. As an ES module (and in the bundle) the import's
+ * default is that object; where the file is compiled to CommonJS (the tests' loader) require() gives it.
+ */
+const registrationModule = ((registrationImport as { default?: unknown }).default ??
+  createRequire(import.meta.url)('botbuilder-dialogs/lib/dialogsComponentRegistration.js')) as Record<string, unknown>;
 import { isComponentMemoryScopes, isComponentPathResolvers, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
 
 type RegistrationClass = (new () => object) & { [REUSED]?: true };
@@ -20,13 +30,8 @@ const REUSED = Symbol.for('beian.reusedDialogsComponentRegistration');
  * returns false (and changes nothing) when the module does not look as expected, e.g. after an upgrade.
  */
 export function reuseDialogsComponentRegistration(): boolean {
-  const require = createRequire(import.meta.url);
-  let module: { DialogsComponentRegistration?: RegistrationClass };
-  try {
-    module = require('botbuilder-dialogs/lib/dialogsComponentRegistration.js') as typeof module;
-  } catch {
-    return false;
-  }
+  const module = registrationModule as unknown as { DialogsComponentRegistration?: RegistrationClass };
+  if (!module || typeof module !== 'object' || Object.isFrozen(module)) return false;
   const Original = module.DialogsComponentRegistration;
   if (typeof Original !== 'function') return false;
   if (Original[REUSED]) return true;
@@ -60,8 +65,7 @@ export function shareDialogMemory(context: TurnContext): void {
 }
 
 function dialogMemoryConfiguration(): DialogStateManagerConfiguration {
-  const require = createRequire(import.meta.url);
-  const { DialogsComponentRegistration } = require('botbuilder-dialogs/lib/dialogsComponentRegistration.js') as { DialogsComponentRegistration: new () => ComponentRegistration };
+  const { DialogsComponentRegistration } = registrationModule as unknown as { DialogsComponentRegistration: new () => ComponentRegistration };
   // As DialogStateManager does first: the dialogs' own component is registered.
   ComponentRegistration.add(new DialogsComponentRegistration());
   const components = ComponentRegistration.components;

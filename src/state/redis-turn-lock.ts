@@ -255,6 +255,13 @@ export class RedisTurnLock implements TurnLock {
     return guarded('lock', () => this.leaveScript([keys[1]!, keys[2]!], [token]));
   }
 
+  /** Best effort, once: deletes the lock if still ours (compare-and-delete), when the client is ready within readyWaitMs. */
+  private releaseOnce(lockKey: string, token: string): void {
+    whenReady(this.client, this.readyWaitMs, 'unlock')
+      .then(() => this.releaseScript([lockKey], [token]))
+      .catch(() => {});
+  }
+
   private lease(lockKey: string, token: string, scope?: TurnScope, handled?: boolean): TurnLease {
     let lost = false;
     let released = false;
@@ -318,6 +325,11 @@ export class RedisTurnLock implements TurnLock {
           if (append) append.length = length;
         }
         if (removed === 0) lost = true;
+      } catch (err) {
+        // The closing step failed (Redis away, the connection dropped): once Redis answers again, free the
+        // conversation at once rather than after the lease, so a resend meanwhile is not told "busy".
+        this.releaseOnce(lockKey, token);
+        throw err;
       } finally {
         if (scope?.hold) scope.storage.release(scope.hold);
       }

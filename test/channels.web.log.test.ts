@@ -123,3 +123,105 @@ describe('RedisActivityLog against a real Redis', function () {
     });
   });
 });
+
+describe('RedisActivityLog.watch: appends told across instances (pub/sub)', function () {
+  const prefix = `test:web-wake:${process.pid}:${randomBytes(4).toString('hex')}:`;
+  let redis: Redis;
+  const closers: Array<() => Promise<void>> = [];
+
+  before(async function () {
+    redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    redis.on('error', () => undefined);
+    try {
+      await redis.connect();
+    } catch {
+      this.skip();
+    }
+  });
+
+  afterEach(async () => {
+    for (const close of closers.splice(0)) await close();
+  });
+
+  after(async () => {
+    if (redis?.status !== 'ready') return;
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  /** A log (an instance) watching, with what its listener was told. */
+  function watching(): { log: RedisActivityLog; told: string[]; missed: number[]; watch: ReturnType<NonNullable<RedisActivityLog['watch']>> } {
+    const log = new RedisActivityLog(redis, { keyPrefix: prefix });
+    const told: string[] = [];
+    const missed: number[] = [];
+    const watch = log.watch({ appended: (id) => told.push(id), missed: () => missed.push(Date.now()) });
+    closers.push(() => watch.close());
+    return { log, told, missed, watch };
+  }
+
+  it("tells of another instance's appends (one, several, a request's admitted one) to followed conversations only, never of its own", async () => {
+    const a = watching();
+    const b = new RedisActivityLog(redis, { keyPrefix: prefix });
+    await a.watch.listening;
+    for (const id of ['wake-followed', 'wake-other']) await b.create(id);
+    a.watch.follow('wake-followed');
+    await b.append('wake-followed', message('一'));
+    await b.appendAll('wake-followed', [message('二'), message('三')]);
+    expect((await b.admitted.append('wake-followed', 'token-id', message('四'))).value).to.be.a('string');
+    await b.append('wake-other', message('别的对话'));
+    await a.log.append('wake-followed', message('自己的'));
+    await eventually(() => a.told.length >= 3);
+    // A last append by the other, so that anything wrongly told before it has arrived too.
+    await b.append('wake-followed', message('五'));
+    await eventually(() => a.told.length >= 4);
+    expect(a.told).to.deep.equal(['wake-followed', 'wake-followed', 'wake-followed', 'wake-followed']);
+    a.watch.unfollow('wake-followed');
+    await b.append('wake-followed', message('不再跟随'));
+    await a.log.append('wake-followed', message('barrier'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(a.told).to.have.length(4);
+  });
+
+  it('a notice names neither the conversation nor anything said', async () => {
+    const listener = redis.duplicate();
+    closers.push(async () => void listener.disconnect());
+    const notices: string[] = [];
+    listener.on('message', (_channel: string, notice: string) => notices.push(notice));
+    await listener.subscribe(`${prefix}appended`);
+    const log = new RedisActivityLog(redis, { keyPrefix: prefix });
+    await log.create('wake-private-conversation');
+    await log.append('wake-private-conversation', message('张三 13800138000'));
+    await eventually(() => notices.length === 1);
+    expect(notices[0]).to.not.include('wake-private-conversation');
+    expect(notices[0]).to.not.include('138');
+    expect(notices[0]).to.match(/^[\w-]+ [\w-]{16}$/);
+  });
+
+  it('after its connection is lost it listens again and then says appends may have gone untold; later ones are told again', async () => {
+    const a = watching();
+    const b = new RedisActivityLog(redis, { keyPrefix: prefix });
+    await a.watch.listening;
+    await b.create('wake-reconnect');
+    a.watch.follow('wake-reconnect');
+    expect(a.missed).to.deep.equal([]);
+    const listing = await redis.call('CLIENT', 'LIST', 'TYPE', 'pubsub');
+    const ours = String(listing)
+      .split('\n')
+      .filter((line) => line.includes(` name=${prefix}notices `));
+    expect(ours, 'the watch has one connection of its own, named for its prefix').to.have.length(1);
+    await redis.call('CLIENT', 'KILL', 'ID', /\bid=(\d+)/.exec(ours[0]!)![1]!);
+    await eventually(() => a.missed.length === 1);
+    await b.append('wake-reconnect', message('重新连上以后'));
+    await eventually(() => a.told.length === 1);
+    expect(a.told).to.deep.equal(['wake-reconnect']);
+  });
+});
+
+async function eventually(check: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -88,7 +88,8 @@ return {redis.call('ZRANK', queue, token) + 1}
  * step: RedisWaitingConversations) when ARGV[7] is 'wait' or 'done', then a channel's list and marker
  * (TurnEndAppend) when ARGV[11] (their lifetime in seconds) is not ''. ARGV: token, window, has-state flag,
  * state eTag, state JSON, state lifetime ms (0 = none), waiting mode, waiting member, waiting step, at ms,
- * list lifetime, index to replace (-1: none), its value, then the values to append.
+ * list lifetime, index to replace (-1: none), its value, notice channel ('' = none), notice, then the values
+ * to append.
  * Remembers the activity, saves the state (unconditionally: only writes without an eTag wait for the end
  * of the turn), notes where the conversation waits, writes the channel's list, and deletes the lock if still
  * ours. Returns {1 when it was ours, else 0; the list's length (0 without one)}.
@@ -117,10 +118,11 @@ local length = 0
 if ARGV[11] ~= '' then
   local at = tonumber(ARGV[12])
   if at >= 0 and redis.call('LLEN', KEYS[n]) > at then redis.call('LSET', KEYS[n], at, ARGV[13]) end
-  if #ARGV >= 14 then
-    length = redis.call('RPUSH', KEYS[n], unpack(ARGV, 14))
+  if #ARGV >= 16 then
+    length = redis.call('RPUSH', KEYS[n], unpack(ARGV, 16))
     redis.call('EXPIRE', KEYS[n], ARGV[11])
     redis.call('SET', KEYS[n + 1], '1', 'EX', ARGV[11])
+    if ARGV[14] ~= '' then redis.call('PUBLISH', ARGV[14], ARGV[15]) end
   else
     length = redis.call('LLEN', KEYS[n])
   end
@@ -317,6 +319,8 @@ export class RedisTurnLock implements TurnLock {
             append ? append.ttlSeconds : '',
             append?.replace?.index ?? -1,
             append?.replace?.value ?? '',
+            append?.notice?.channel ?? '',
+            append?.notice?.message ?? '',
             ...(append?.values ?? []),
           ];
           if (append) append.taken = true;

@@ -43,6 +43,8 @@ export interface TurnEndAppend {
   values: string[];
   /** Put at this 0-based index first, when the list reaches it. */
   replace?: { index: number; value: string };
+  /** Published after the append (PUBLISH channel message): who follows the list learns of it. */
+  notice?: { channel: string; message: string };
   taken?: boolean;
   length?: number;
 }

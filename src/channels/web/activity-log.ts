@@ -67,10 +67,38 @@ export interface ActivityLog {
    */
   forTurnEnd?(conversationId: string, activities: Partial<Activity>[], replacing?: Replacement): TurnEndAppend;
   /**
+   * Optional, on a log shared by several instances (Redis): tells `listener` when another instance appended
+   * to a conversation it follows, so open streams need not read the log to find out. Opens one listening
+   * connection, until the watch is closed.
+   */
+  watch?(listener: AppendListener): AppendWatch;
+  /**
    * Present on a log that can also answer for a token's revocation (the channel uses it only when told its
    * access store keeps its keys beside the log's: WebChannelOptions.accessSharesLog).
    */
   readonly admitted?: AdmittedLog;
+}
+
+/** Told by ActivityLog.watch about appends other instances made. */
+export interface AppendListener {
+  /** Another instance appended to this followed conversation. */
+  appended(conversationId: string): void;
+  /**
+   * The log listens again after its connection was lost: appends made meanwhile may have gone untold, so
+   * every followed conversation should be read once. Called once listening is in place again.
+   */
+  missed(): void;
+}
+
+/** A watch of a shared log (ActivityLog.watch): which conversations it tells about, and its end. */
+export interface AppendWatch {
+  /** Tells the listener about this conversation's appends too (counted: as often unfollowed as followed). */
+  follow(conversationId: string): void;
+  unfollow(conversationId: string): void;
+  /** Settles once the watch first listens (or failed to: then it tells `missed` when it does); never rejects. */
+  readonly listening: Promise<void>;
+  /** Stops listening and closes the connection. */
+  close(): Promise<void>;
 }
 
 /** How many activities one poll returns at most; the client polls again for the rest. */

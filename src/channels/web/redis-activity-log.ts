@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import { isCluster, script, type RedisClient } from '../../state/redis-client.js';
 import {
@@ -10,6 +11,8 @@ import {
   type ActivityPage,
   type Admission,
   type AdmittedLog,
+  type AppendListener,
+  type AppendWatch,
   type Replacement,
 } from './activity-log.js';
 import { RedisWebKeys } from './redis-web-keys.js';
@@ -27,16 +30,17 @@ return 0
 /**
  * A turn's writes in one step: first the replacement (the person's message, masked) when ARGV[2] is an index
  * the list still reaches, then the activities appended in order, the list's and the marker's lifetimes
- * renewed. KEYS: list, open marker. ARGV: TTL seconds, index to replace (-1: none), its JSON, then one JSON
- * per activity. Returns the list's length.
+ * renewed, and the append told on the notice channel. KEYS: list, open marker. ARGV: TTL seconds, index to
+ * replace (-1: none), its JSON, notice channel, notice, then one JSON per activity. Returns the list's length.
  */
 const APPEND_ALL_LUA = `
 local at = tonumber(ARGV[2])
 if at >= 0 and redis.call('LLEN', KEYS[1]) > at then redis.call('LSET', KEYS[1], at, ARGV[3]) end
-if #ARGV < 4 then return redis.call('LLEN', KEYS[1]) end
-local length = redis.call('RPUSH', KEYS[1], unpack(ARGV, 4))
+if #ARGV < 6 then return redis.call('LLEN', KEYS[1]) end
+local length = redis.call('RPUSH', KEYS[1], unpack(ARGV, 6))
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('SET', KEYS[2], '1', 'EX', ARGV[1])
+redis.call('PUBLISH', ARGV[4], ARGV[5])
 return length
 `;
 
@@ -53,8 +57,9 @@ return {length, redis.call('LRANGE', KEYS[1], from, from + tonumber(ARGV[2]) - 1
 
 /**
  * A request's admission and its append: whether the token is revoked and whether the conversation is open,
- * and only when it is not revoked and open, the append (lifetimes renewed, as append does). KEYS: revoked
- * token, open marker, list. ARGV: TTL seconds, JSON. Returns {revoked, open, length after the append}.
+ * and only when it is not revoked and open, the append (lifetimes renewed and the append told, as append
+ * does). KEYS: revoked token, open marker, list. ARGV: TTL seconds, JSON, notice channel, notice. Returns
+ * {revoked, open, length after the append}.
  */
 const ADMIT_APPEND_LUA = `
 local revoked = redis.call('EXISTS', KEYS[1])
@@ -63,6 +68,7 @@ if revoked == 1 or open == 0 then return {revoked, open} end
 local length = redis.call('RPUSH', KEYS[3], ARGV[2])
 redis.call('EXPIRE', KEYS[3], ARGV[1])
 redis.call('SET', KEYS[2], '1', 'EX', ARGV[1])
+redis.call('PUBLISH', ARGV[3], ARGV[4])
 return {revoked, open, length}
 `;
 
@@ -85,6 +91,8 @@ export interface RedisActivityLogOptions {
   keyPrefix?: string;
   /** A conversation is forgotten this long after its last activity. */
   ttlSeconds?: number;
+  /** How long watch() waits for its first subscription before letting streams read without it. Default 1000 ms. */
+  listenWaitMs?: number;
 }
 
 type Script<R> = (keys: string[], args: (string | number)[]) => Promise<R>;
@@ -97,6 +105,12 @@ type Script<R> = (keys: string[], args: (string | number)[]) => Promise<R>;
  *
  * `admitted` asks a token's revocation (RedisWebAccess's key under the same prefix) and does a request's
  * append or read in the same script: a web channel request is one round trip.
+ *
+ * Every append is told, in the script that makes it (no round trip of its own), on one notice channel per
+ * prefix (RedisWebKeys.notices: plain pub/sub, which Cluster carries to every node whatever the slot): the
+ * notice names this log (each instance's differs) and a digest of the conversation id, nothing of what was
+ * said. watch() subscribes on a connection of its own (the client's duplicate) and tells its listener of
+ * other instances' appends to the conversations it follows.
  */
 export class RedisActivityLog implements ActivityLog {
   private readonly keys: RedisWebKeys;
@@ -107,10 +121,12 @@ export class RedisActivityLog implements ActivityLog {
   private readonly admitAppendScript: Script<[number, number, number?]>;
   private readonly admitSinceScript: Script<[number, number, number?, string[]?]>;
   readonly admitted: AdmittedLog;
+  /** This log's name in its notices: what it appended itself, its instance's streams were given as it is. */
+  private readonly origin = randomBytes(6).toString('base64url');
 
   constructor(
     private readonly redis: RedisClient,
-    options: RedisActivityLogOptions = {},
+    private readonly options: RedisActivityLogOptions = {},
   ) {
     this.keys = new RedisWebKeys(options.keyPrefix ?? 'webchat:');
     this.ttlSeconds = options.ttlSeconds ?? DEFAULT_CONVERSATION_TTL_SECONDS;
@@ -148,7 +164,7 @@ export class RedisActivityLog implements ActivityLog {
     if (activities.length === 0 && at === undefined) return [];
     const length = await this.appendAllScript(
       [this.keys.list(conversationId), this.keys.open(conversationId)],
-      [this.ttlSeconds, at === undefined ? -1 : at - 1, at === undefined ? '' : stored(replacing!.activity), ...activities.map(stored)],
+      [this.ttlSeconds, at === undefined ? -1 : at - 1, at === undefined ? '' : stored(replacing!.activity), this.keys.notices(), this.notice(conversationId), ...activities.map(stored)],
     );
     return activities.map((_, i) => activityId(conversationId, length - activities.length + i + 1));
   }
@@ -167,6 +183,7 @@ export class RedisActivityLog implements ActivityLog {
       marker: this.keys.open(conversationId),
       ttlSeconds: this.ttlSeconds,
       values: activities.map(stored),
+      notice: { channel: this.keys.notices(), message: this.notice(conversationId) },
       ...(at === undefined ? {} : { replace: { index: at - 1, value: stored(replacing!.activity) } }),
     };
   }
@@ -184,7 +201,7 @@ export class RedisActivityLog implements ActivityLog {
   }
 
   private async admitAppend(conversationId: string, tokenId: string, activity: Partial<Activity>): Promise<Admission<string>> {
-    const [revoked, open, length] = await this.admitAppendScript(this.admissionKeys(conversationId, tokenId), [this.ttlSeconds, stored(activity)]);
+    const [revoked, open, length] = await this.admitAppendScript(this.admissionKeys(conversationId, tokenId), [this.ttlSeconds, stored(activity), this.keys.notices(), this.notice(conversationId)]);
     return admission(revoked, open, length === undefined ? undefined : activityId(conversationId, length));
   }
 
@@ -194,9 +211,79 @@ export class RedisActivityLog implements ActivityLog {
     return admission(revoked, open, length === undefined ? undefined : page(conversationId, from, length, raw ?? []));
   }
 
+  watch(listener: AppendListener): AppendWatch {
+    const channel = this.keys.notices();
+    // Named for CLIENT LIST (the prefix says whose it is).
+    const subscriber: RedisClient = isCluster(this.redis) ? this.redis.duplicate() : this.redis.duplicate({ connectionName: `${this.keys.prefix.replace(/[^\w:.-]/g, '_')}notices` });
+    /** digest → the followed conversation and how many follow it. */
+    const followed = new Map<string, { conversationId: string; count: number }>();
+    let settled = false;
+    let settle!: () => void;
+    const listening = new Promise<void>((resolve) => (settle = resolve));
+    const firstListened = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      clearTimeout(waitLimit);
+      settle();
+      return true;
+    };
+    // Redis away at first: streams read without waiting any longer, and are told `missed` once it listens.
+    const waitLimit = setTimeout(firstListened, this.options.listenWaitMs ?? 1000);
+    waitLimit.unref();
+    // It reconnects by itself; the log's own client reports Redis being away.
+    subscriber.on('error', () => {});
+    subscriber.on('message', (from: string, message: string) => {
+      const [origin, digest] = message.split(' ');
+      if (from !== channel || origin === this.origin || digest === undefined) return;
+      const entry = followed.get(digest);
+      if (entry) listener.appended(entry.conversationId);
+    });
+    // On every (re)connection: subscribe (again), then, but for the first time, tell what may have gone untold.
+    subscriber.on('ready', () => {
+      subscriber.subscribe(channel).then(
+        () => {
+          if (!firstListened()) listener.missed();
+        },
+        () => firstListened(),
+      );
+    });
+    // A duplicate of a lazily connecting client waits for its first command: subscribing needs it ready first.
+    if (subscriber.status === 'wait') subscriber.connect().catch(() => {});
+    return {
+      follow: (conversationId) => {
+        const digest = conversationDigest(conversationId);
+        const entry = followed.get(digest);
+        if (entry) entry.count += 1;
+        else followed.set(digest, { conversationId, count: 1 });
+      },
+      unfollow: (conversationId) => {
+        const digest = conversationDigest(conversationId);
+        const entry = followed.get(digest);
+        if (entry && --entry.count <= 0) followed.delete(digest);
+      },
+      listening,
+      close: async () => {
+        firstListened();
+        followed.clear();
+        subscriber.removeAllListeners('ready');
+        subscriber.disconnect();
+      },
+    };
+  }
+
+  /** The notice of an append to this conversation: this log's origin and the conversation id's digest. */
+  private notice(conversationId: string): string {
+    return `${this.origin} ${conversationDigest(conversationId)}`;
+  }
+
   private admissionKeys(conversationId: string, tokenId: string): string[] {
     return [this.keys.revoked(conversationId, tokenId), this.keys.open(conversationId), this.keys.list(conversationId)];
   }
+}
+
+/** A conversation id as notices name it: a digest (the id need not travel; a rare collision costs one read). */
+function conversationDigest(conversationId: string): string {
+  return createHash('sha256').update(conversationId).digest('base64url').slice(0, 16);
 }
 
 /** An activity as the list keeps it: JSON, without its id (its place in the list is its id). */

@@ -19,6 +19,14 @@ export class RedisWebKeys {
     return `${this.prefix}{${conversationId}}:open`;
   }
 
+  /**
+   * The pub/sub channel on which every append to any conversation's list is told (RedisActivityLog.watch):
+   * one for the prefix, no hash tag (a channel, not a key).
+   */
+  notices(): string {
+    return `${this.prefix}appended`;
+  }
+
   /** A token (by its id) that was revoked. */
   revoked(conversationId: string, tokenId: string): string {
     return `${this.prefix}{${conversationId}}:revoked:${tokenId}`;

@@ -36,6 +36,8 @@ export class SealedActivityLog implements ActivityLog {
   readonly admitted?: AdmittedLog;
   /** The inner log's, sealing what it prepares. */
   readonly forTurnEnd?: ActivityLog['forTurnEnd'];
+  /** The inner log's (notices carry nothing to seal). */
+  readonly watch?: ActivityLog['watch'];
 
   constructor(
     private readonly inner: ActivityLog,
@@ -50,6 +52,7 @@ export class SealedActivityLog implements ActivityLog {
           replacing ? { id: replacing.id, activity: this.#seal(conversationId, replacing.activity) } : undefined,
         );
     }
+    if (inner.watch) this.watch = inner.watch.bind(inner);
     const admitted = inner.admitted;
     if (admitted) {
       this.admitted = {

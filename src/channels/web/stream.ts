@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ActivityLog } from './activity-log.js';
+import type { ActivityLog, AppendWatch } from './activity-log.js';
 import type { Activity } from 'botbuilder';
 import { DEFAULT_PAGE_LIMIT, isWatermark, parseWatermark, sequenceOf } from './activity-log.js';
 import type { CorsPolicy } from './cors.js';
@@ -18,8 +18,11 @@ import { throttledWarning } from '../../ops/throttled-warning.js';
  * One WebSocketServer (the `ws` package) in noServer mode takes the HTTP server's upgrades: the stream
  * path with a valid stream ticket (`ticket`: single-use, issued with the streamUrl by start or reconnect,
  * never the token, since URLs end up in proxies' logs) for an existing conversation is accepted, every
- * other upgrade is refused at once. New activities reach open sockets at once when this instance appended them, and within
- * `scanMs` when another instance did (one shared timer reads the log for each open socket). Protocol pings
+ * other upgrade is refused at once. New activities reach open sockets at once when this instance appended them. When
+ * another instance did, a log that tells of appends (ActivityLog.watch: Redis pub/sub) wakes the conversation's
+ * sockets, which then read what they lack; a slow safety scan (`scanMs`, one shared timer reading the log once
+ * per conversation) finds what a notice lost in a reconnection missed, and every open conversation is read once
+ * when the log listens again. A log that cannot tell (memory: one instance) is scanned every second. Protocol pings
  * find dead peers. A socket closes (1008) when the token issued with its ticket expires; the client then
  * reconnects with the token it keeps fresh, and gets a new ticket.
  */
@@ -31,6 +34,10 @@ export interface StreamLimits {
 }
 
 const DEFAULT_STREAM_LIMITS: StreamLimits = { perConversation: 3, perAddress: 50 };
+/** The scan of a log that cannot tell of appends (only a scan finds another's). */
+export const DEFAULT_SCAN_MS = 1000;
+/** The safety scan of a log that tells of appends: for a notice lost while its connection came back. */
+export const DEFAULT_SAFETY_SCAN_MS = 20_000;
 const STREAM_PATH = /^\/v3\/directline\/conversations\/([A-Za-z0-9_-]{8,64})\/stream$/;
 /** Close code when the socket's token expires (policy violation), as the client reconnects on any close. */
 const CLOSE_TOKEN_EXPIRED = 1008;
@@ -44,7 +51,10 @@ export interface StreamOptions {
   byAddress: RateLimiter;
   trustProxy: number;
   limits?: Partial<StreamLimits>;
-  /** How often open sockets look for activities another instance appended. */
+  /**
+   * How often open sockets look for activities another instance appended without being told: default
+   * DEFAULT_SAFETY_SCAN_MS on a log that tells of appends (watch), else DEFAULT_SCAN_MS.
+   */
   scanMs?: number;
   /** How often sockets are pinged; a socket that did not answer the last ping is dropped. */
   pingMs?: number;
@@ -71,6 +81,8 @@ export class DirectLineStreams {
   private readonly limits: StreamLimits;
   private scanTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
+  /** The log's watch (when it can tell of appends), opened with the first socket, closed by closeAll(). */
+  private watch: AppendWatch | undefined;
   /** Set by closeAll(): an upgrade still being checked is refused instead of keeping the server open. */
   private closing = false;
   /** While the log cannot be read, every socket's scan fails each second: one warning per 30 s. */
@@ -139,6 +151,8 @@ export class DirectLineStreams {
     this.byConversation.clear();
     this.perAddress.clear();
     this.stopTimers();
+    void this.watch?.close();
+    this.watch = undefined;
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -192,8 +206,16 @@ export class DirectLineStreams {
       });
       ws.on('close', () => this.remove(stream));
       ws.on('error', () => ws.terminate());
-      void this.push(stream);
+      // Once the log listens (at once but for the first socket), what is appended after this read is told.
+      const watch = this.watch;
+      if (watch) void watch.listening.then(() => this.push(stream));
+      else void this.push(stream);
     });
+  }
+
+  /** Another instance appended to this conversation (the log's watch told): its sockets read what they lack. */
+  private wake(conversationId: string): void {
+    for (const stream of this.byConversation.get(conversationId) ?? []) void this.push(stream);
   }
 
   /**
@@ -264,8 +286,18 @@ export class DirectLineStreams {
 
   private add(stream: OpenStream): void {
     this.open.add(stream);
+    this.watch ??= this.options.log.watch?.({
+      appended: (conversationId) => this.wake(conversationId),
+      // Notices may have been lost meanwhile: each open conversation is read once.
+      missed: () => {
+        for (const [conversationId, streams] of this.byConversation) void this.scan(conversationId, streams);
+      },
+    });
     let set = this.byConversation.get(stream.conversationId);
-    if (!set) this.byConversation.set(stream.conversationId, (set = new Set()));
+    if (!set) {
+      this.byConversation.set(stream.conversationId, (set = new Set()));
+      this.watch?.follow(stream.conversationId);
+    }
     set.add(stream);
     this.perAddress.set(stream.address, (this.perAddress.get(stream.address) ?? 0) + 1);
     this.startTimers();
@@ -276,7 +308,10 @@ export class DirectLineStreams {
     clearTimeout(stream.expiry);
     const set = this.byConversation.get(stream.conversationId);
     set?.delete(stream);
-    if (set?.size === 0) this.byConversation.delete(stream.conversationId);
+    if (set?.size === 0) {
+      this.byConversation.delete(stream.conversationId);
+      this.watch?.unfollow(stream.conversationId);
+    }
     const count = (this.perAddress.get(stream.address) ?? 1) - 1;
     if (count <= 0) this.perAddress.delete(stream.address);
     else this.perAddress.set(stream.address, count);
@@ -287,7 +322,7 @@ export class DirectLineStreams {
     if (this.scanTimer) return;
     this.scanTimer = setInterval(() => {
       for (const [conversationId, streams] of this.byConversation) void this.scan(conversationId, streams);
-    }, this.options.scanMs ?? 1000);
+    }, this.options.scanMs ?? (this.watch ? DEFAULT_SAFETY_SCAN_MS : DEFAULT_SCAN_MS));
     this.scanTimer.unref();
     this.pingTimer = setInterval(() => {
       for (const stream of this.open) {

@@ -89,7 +89,8 @@ export interface WebChannelOptions {
   /**
    * The Direct Line WebSocket stream (start and reconnect return a streamUrl), on by default; false for
    * polling only. Limits count open sockets per conversation and per address; scanMs is how often open
-   * sockets look for activities another instance appended (this instance's own reach them at once).
+   * sockets look for activities another instance appended without being told (this instance's own reach them
+   * at once; on a log that tells of appends, others' too, and the scan is a slow safety net: see stream.ts).
    */
   webSocket?: boolean | { limits?: Partial<StreamLimits>; scanMs?: number; pingMs?: number };
   /** Clock for tokens and rate limits (tests). */
@@ -174,6 +175,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     exists: (conversationId) => reach(() => shared.exists(conversationId)),
     create: (conversationId) => reach(() => shared.create(conversationId)),
     ...(shared.forTurnEnd ? { forTurnEnd: shared.forTurnEnd.bind(shared) } : {}),
+    ...(shared.watch ? { watch: shared.watch.bind(shared) } : {}),
   };
   // Only a log that shares the access store's keys can answer for a token: the one the app gives with the Redis store.
   const admittedLog = options.accessSharesLog ? shared.admitted : undefined;

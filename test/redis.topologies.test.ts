@@ -158,6 +158,8 @@ for (const { kind, start } of topologies) {
           activityLog: new RedisActivityLog(client, { keyPrefix: `${shared.prefix}webchat:` }),
           access: new RedisWebAccess(client, { keyPrefix: `${shared.prefix}webchat:` }),
           accessSharesLog: true,
+          // No safety scan within a test: what another instance appended reaches a socket only by being told.
+          webSocket: { scanMs: 60 * 60 * 1000 },
         });
         a = await startWebChannel(parts());
         b = await startWebChannel({ ...parts(), logic: a.bot.logic });
@@ -183,6 +185,29 @@ for (const { kind, start } of topologies) {
           ws.once('unexpected-response', (_req, res) => reject(new Error(`refused ${res.statusCode}`)));
         });
         expect(textsOf((JSON.parse(first) as { activities: Activity[] }).activities)).to.include(zh.askName);
+      });
+
+      it('a socket open on one is woken by what the other appends (told over pub/sub), without a scan', async () => {
+        const onA = new DirectLineClient(a.baseUrl);
+        const onB = new DirectLineClient(b.baseUrl);
+        const { token, conversationId } = await onA.open();
+        const ws = new WebSocket((await onA.reconnect(token, conversationId)).body.streamUrl!);
+        sockets.push(ws);
+        const received: Activity[] = [];
+        ws.on('message', (data) => {
+          if (String(data)) received.push(...(JSON.parse(String(data)) as { activities: Activity[] }).activities);
+        });
+        const end = Date.now() + 10_000;
+        const until = async (check: () => boolean, what: string) => {
+          while (!check()) {
+            if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+            await sleep(20);
+          }
+        };
+        await until(() => textsOf(received).includes(zh.choose), 'the greeting');
+        expect((await onB.post(token, conversationId, userMessage(zh.choices[0]))).status).to.equal(200);
+        await until(() => textsOf(received).includes(zh.askName), "B's reply");
+        expect(textsOf(received)).to.deep.equal([zh.greeting, zh.choose, zh.choices[0], zh.askName]);
       });
     });
 

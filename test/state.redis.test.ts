@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { Redis } from 'ioredis';
 import { RedisStorage, stateKeyKind, REDIS_STORAGE_DEFAULTS } from '../src/state/redis-storage.js';
 import { RedisDeduper, RedisTurnLock } from '../src/state/redis-turn-lock.js';
 import { storageContract } from './state.storage-contract.js';
@@ -178,6 +179,41 @@ describe('the Redis store inside a turn the turn lock holds (turnState)', () => 
     await lease.release();
     expect((await storage.read([key]))[key]).to.include({ step: 1 });
     expect(await deduper.handled(`${conversation}/a1`, conversation)).to.equal(false);
+  });
+
+  it('a turn whose closing script fails lets go of the conversation at once (a compare-and-delete after it), not when its lease lapses', async () => {
+    const client = (await sharedRedis.readyClient()) as Redis;
+    const storage = new RedisStorage(client, { prefix: PREFIX });
+    const deduper = new RedisDeduper(client, { prefix: `${PREFIX}seen:` });
+    // A lease far longer than the test: the next turn is taken only if the failed one let go.
+    const lock = new RedisTurnLock(client, { prefix: `${PREFIX}turn:`, lockTtlMs: 600_000, turnState: { storage, deduper } });
+    const { conversation, key } = conversationIds();
+    const lease = (await lock.acquire(conversation, { maxWaitMs: 1_000, activityId: `${conversation}/f1` }))!;
+    await storage.write({ [key]: { step: 1 } });
+    const [lockKey] = lock.keysFor(conversation);
+    const send = client.sendCommand.bind(client);
+    let failed = 0;
+    client.sendCommand = ((command: { name: string; args: unknown[]; reject: (err: Error) => void; promise: Promise<unknown> }, stream?: unknown) => {
+      // The connection drops as the closing script (the lock, the seen key and the state among its keys) is sent.
+      if (failed === 0 && command.name === 'evalsha' && command.args.map(String).includes(lockKey) && command.args.length > 4) {
+        failed += 1;
+        command.reject(new Error('Connection is closed.'));
+        return command.promise;
+      }
+      return send(command as never, stream as never);
+    }) as typeof client.sendCommand;
+    try {
+      let error: unknown;
+      await lease.succeeded!().catch((err: unknown) => (error = err));
+      expect(error, 'the turn failed').to.be.instanceOf(Error);
+    } finally {
+      client.sendCommand = send;
+    }
+    expect(failed).to.equal(1);
+    const next = await lock.acquire(conversation, { maxWaitMs: 2_000, activityId: `${conversation}/f1` });
+    expect(next, 'the next turn is taken').to.not.equal(undefined);
+    expect(next!.handled, 'the failed turn was not remembered').to.equal(false);
+    await next!.release();
   });
 
   it('a delete inside a turn is at once and leaves nothing to save', async () => {

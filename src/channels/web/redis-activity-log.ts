@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import { isCluster, script, type RedisClient } from '../../state/redis-client.js';
 import {
@@ -15,6 +15,7 @@ import {
   type AppendWatch,
   type Replacement,
 } from './activity-log.js';
+import { conversationDigest, watchAppends } from './redis-append-watch.js';
 import { RedisWebKeys } from './redis-web-keys.js';
 import type { TurnEndAppend } from '../../state/turn-lock.js';
 
@@ -212,63 +213,13 @@ export class RedisActivityLog implements ActivityLog {
   }
 
   watch(listener: AppendListener): AppendWatch {
-    const channel = this.keys.notices();
-    // Named for CLIENT LIST (the prefix says whose it is).
-    const subscriber: RedisClient = isCluster(this.redis) ? this.redis.duplicate() : this.redis.duplicate({ connectionName: `${this.keys.prefix.replace(/[^\w:.-]/g, '_')}notices` });
-    /** digest → the followed conversation and how many follow it. */
-    const followed = new Map<string, { conversationId: string; count: number }>();
-    let settled = false;
-    let settle!: () => void;
-    const listening = new Promise<void>((resolve) => (settle = resolve));
-    const firstListened = (): boolean => {
-      if (settled) return false;
-      settled = true;
-      clearTimeout(waitLimit);
-      settle();
-      return true;
-    };
-    // Redis away at first: streams read without waiting any longer, and are told `missed` once it listens.
-    const waitLimit = setTimeout(firstListened, this.options.listenWaitMs ?? 1000);
-    waitLimit.unref();
-    // It reconnects by itself; the log's own client reports Redis being away.
-    subscriber.on('error', () => {});
-    subscriber.on('message', (from: string, message: string) => {
-      const [origin, digest] = message.split(' ');
-      if (from !== channel || origin === this.origin || digest === undefined) return;
-      const entry = followed.get(digest);
-      if (entry) listener.appended(entry.conversationId);
+    return watchAppends(this.redis, listener, {
+      channel: this.keys.notices(),
+      origin: this.origin,
+      // Named for CLIENT LIST (the prefix says whose it is).
+      connectionName: `${this.keys.prefix.replace(/[^\w:.-]/g, '_')}notices`,
+      ...(this.options.listenWaitMs === undefined ? {} : { listenWaitMs: this.options.listenWaitMs }),
     });
-    // On every (re)connection: subscribe (again), then, but for the first time, tell what may have gone untold.
-    subscriber.on('ready', () => {
-      subscriber.subscribe(channel).then(
-        () => {
-          if (!firstListened()) listener.missed();
-        },
-        () => firstListened(),
-      );
-    });
-    // A duplicate of a lazily connecting client waits for its first command: subscribing needs it ready first.
-    if (subscriber.status === 'wait') subscriber.connect().catch(() => {});
-    return {
-      follow: (conversationId) => {
-        const digest = conversationDigest(conversationId);
-        const entry = followed.get(digest);
-        if (entry) entry.count += 1;
-        else followed.set(digest, { conversationId, count: 1 });
-      },
-      unfollow: (conversationId) => {
-        const digest = conversationDigest(conversationId);
-        const entry = followed.get(digest);
-        if (entry && --entry.count <= 0) followed.delete(digest);
-      },
-      listening,
-      close: async () => {
-        firstListened();
-        followed.clear();
-        subscriber.removeAllListeners('ready');
-        subscriber.disconnect();
-      },
-    };
   }
 
   /** The notice of an append to this conversation: this log's origin and the conversation id's digest. */
@@ -279,11 +230,6 @@ export class RedisActivityLog implements ActivityLog {
   private admissionKeys(conversationId: string, tokenId: string): string[] {
     return [this.keys.revoked(conversationId, tokenId), this.keys.open(conversationId), this.keys.list(conversationId)];
   }
-}
-
-/** A conversation id as notices name it: a digest (the id need not travel; a rare collision costs one read). */
-function conversationDigest(conversationId: string): string {
-  return createHash('sha256').update(conversationId).digest('base64url').slice(0, 16);
 }
 
 /** An activity as the list keeps it: JSON, without its id (its place in the list is its id). */

@@ -3,6 +3,7 @@ import type { Activity } from 'botbuilder';
 import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { MemoryActivityLog, MemoryWebAccess, WebTokens } from '../src/channels/web/index.js';
+import type { AppendListener, AppendWatch } from '../src/channels/web/activity-log.js';
 import { BOT_WORDS, DirectLineClient, startWebChannel, TEST_SECRET, textsOf, userMessage, type RunningChannel } from './channels.web.fixtures.js';
 
 /**
@@ -229,6 +230,63 @@ describe('web channel: the Direct Line WebSocket stream (real port, ws client)',
     const url = `${running.baseUrl.replace('http:', 'ws:')}/v3/directline/conversations/${String(start.body['conversationId'])}/stream?ticket=${'A'.repeat(43)}`;
     expect(await refusal(url)).to.equal(404);
     expect(await refusal(`${running.baseUrl.replace('http:', 'ws:')}/undefined`), 'as directlinejs asks when given no streamUrl').to.equal(404);
+  });
+});
+
+/** A log that tells of appends as a shared one does (ActivityLog.watch), at the test's word. */
+class WatchedLog extends MemoryActivityLog {
+  listener: AppendListener | undefined;
+  readonly followed: string[] = [];
+  closed = false;
+  watch(listener: AppendListener): AppendWatch {
+    this.listener = listener;
+    return {
+      follow: (id) => void this.followed.push(id),
+      unfollow: (id) => this.followed.splice(this.followed.indexOf(id), 1),
+      listening: Promise.resolve(),
+      close: async () => {
+        this.closed = true;
+      },
+    };
+  }
+}
+
+describe('web channel: the stream on a log that tells of appends (as Redis does)', () => {
+  let running: RunningChannel;
+  let log: WatchedLog;
+  const sockets: WebSocket[] = [];
+
+  beforeEach(async () => {
+    log = new WatchedLog();
+    // No scan within a test: what the socket gets, it gets by being told.
+    running = await startWebChannel({ activityLog: log, webSocket: { scanMs: 60 * 60 * 1000 } });
+  });
+  afterEach(async () => {
+    for (const ws of sockets.splice(0)) ws.terminate();
+    await running.close();
+  });
+
+  it("follows the conversations with open sockets; a told append wakes its sockets, a reconnection ('missed') reads every one; closing ends the watch", async () => {
+    const dl = new DirectLineClient(running.baseUrl);
+    const start = await dl.call<{ conversationId: string; streamUrl: string }>('POST', '/conversations', { token: (await dl.generate()).body.token, body: {} });
+    const { conversationId, streamUrl } = start.body;
+    const { ws, groups } = await openStream(streamUrl);
+    sockets.push(ws);
+    await until(() => texts(groups).length >= 2, 'the greeting');
+    expect(log.followed).to.deep.equal([conversationId]);
+    const bot = { from: { id: 'yidi-bot', name: '', role: 'bot' } } as Partial<Activity>;
+    // Appended by "another instance" (straight into the log): told, it arrives.
+    await log.append(conversationId, { ...bot, type: 'message', text: '另一个实例的回复' });
+    log.listener!.appended(conversationId);
+    await until(() => texts(groups).includes('另一个实例的回复'), 'the told append');
+    // Appended while notices were lost: the log listening again has every open conversation read.
+    await log.append(conversationId, { ...bot, type: 'message', text: '断线期间的通知' });
+    log.listener!.missed();
+    await until(() => texts(groups).includes('断线期间的通知'), 'the append made while notices were lost');
+    ws.close();
+    await until(() => log.followed.length === 0, 'the conversation no longer followed');
+    await running.close();
+    expect(log.closed).to.equal(true);
   });
 });
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isCluster, type RedisClient } from '../../state/redis-client.js';
 import type { AppendListener, AppendWatch } from './activity-log.js';
 
@@ -91,5 +91,5 @@ export function watchAppends(redis: RedisClient, listener: AppendListener, optio
 
 /** A conversation id as notices name it: a digest (96 bits: no two open conversations share one). */
 export function conversationDigest(conversationId: string): string {
-  return createHash('sha256').update(conversationId).digest('base64url').slice(0, 16);
+  return hash('sha256', conversationId, 'base64url').slice(0, 16);
 }

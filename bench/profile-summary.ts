@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isMain } from './is-main.js';
 
 interface ProfileNode {
   id: number;
@@ -103,7 +104,7 @@ export function perTurn(profile: Profile, from: number, to: number, turns: numbe
   return [`${(busy / turns).toFixed(3)} ms of sampled CPU per turn`, ...parts, line("the project's own code, all folders", project), '  by place:', ...rows.map((r) => `  ${r}`)].join('\n');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   const args = process.argv.slice(2);
   const topAt = args.indexOf('--top');
   const top = topAt >= 0 ? Number(args.splice(topAt, 2)[1]) : 25;

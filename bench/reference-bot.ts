@@ -19,6 +19,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, TextPrompt, WaterfallDialog, type DialogState, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { isMain } from './is-main.js';
 
 /** The eight questions; the last step answers with a summary of the answers and ends the dialog. */
 export const REFERENCE_QUESTIONS = ['姓名？', '身份证号？', '手机号？', '参保地？', '就医地？', '险种？', '开始日期？', '医院？'] as const;
@@ -75,7 +76,7 @@ export async function startReferenceBot(port = 0, host = '127.0.0.1'): Promise<R
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   startReferenceBot(Number(process.env.PORT ?? 0), process.env.HOST ?? '127.0.0.1').then(
     (bot) => {
       process.stdout.write(`${JSON.stringify({ port: bot.port })}\n`);

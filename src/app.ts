@@ -94,6 +94,11 @@ export interface App {
   logic: (context: TurnContext) => Promise<void>;
   /** Listens on the port; resolves with the bound port. */
   listen(port: number, host?: string): Promise<number>;
+  /**
+   * Resolves once what a start leaves until the server is first idle after listen() (the classifiers, the
+   * date recognizers) is built: a benchmark waits for it so that its measured turns do not include it.
+   */
+  warmedUp(): Promise<void>;
   /** Closes what the app opened (after the server stopped and the turns finished). */
   closers: Array<{ name: string; close: () => Promise<void> }>;
 }
@@ -252,6 +257,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const logic = (context: TurnContext) => bot.run(context);
 
   // restify's own lines (e.g. a value an async handler returned, logged in full) go through the app's logger, not to stdout.
+  /** What whenIdle builds after listen() (see App.warmedUp). */
+  let warm: Promise<void> | undefined;
   const server = restify.createServer({ name: 'yidi-beian', handleUncaughtExceptions: false, log: logger.child({ component: 'restify' }) as unknown as restify.ServerOptions['log'] });
   limitHttpServer(server.server, config.http); // HTTP_*: timeouts and connection caps for every route
   server.use(restify.plugins.queryParser());
@@ -464,6 +471,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     channels: attached,
     middleware,
     logic,
+    warmedUp: () => warm ?? Promise.reject(new Error('warmedUp() before listen()')),
     listen: (port, host = '0.0.0.0') =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -472,7 +480,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           notices.start();
           // What a later turn would otherwise build on its first use (the classifiers, ~0.1 s; the date
           // recognizers, ~0.7 s), once no request is in flight: the first answers do not wait for it.
-          whenIdle(server.server, [() => understanding.warmUp(), () => warmUpDateRecognizer('zh-CN'), () => warmUpDateRecognizer('en-US')], { quietMs: 100, maxWaitMs: 10_000 });
+          warm = whenIdle(server.server, [() => understanding.warmUp(), () => warmUpDateRecognizer('zh-CN'), () => warmUpDateRecognizer('en-US')], { quietMs: 100, maxWaitMs: 10_000 });
           resolve((server.address() as { port: number }).port);
         });
       }),

@@ -36,6 +36,14 @@ describe('ops: work left until the server is idle', () => {
     expect(ran).to.deep.equal(['a', 'b']);
   });
 
+  it('resolves once the last task ran, not before', async () => {
+    const ran: string[] = [];
+    const allRan = whenIdle(server, [() => ran.push('a'), () => ran.push('b'), () => ran.push('c')], { quietMs: 20, maxWaitMs: 60_000 });
+    let seen: string[] | undefined;
+    await allRan.then(() => (seen = [...ran]));
+    expect(seen).to.deep.equal(['a', 'b', 'c']);
+  });
+
   it('runs the tasks at the latest after maxWaitMs, and only once', async () => {
     let runs = 0;
     whenIdle(server, [() => runs++], { quietMs: 60_000, maxWaitMs: 50 });

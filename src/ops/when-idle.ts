@@ -12,8 +12,11 @@ export interface IdleOptions {
  * `maxWaitMs` from now), one task per turn of the event loop, so that a request arriving meanwhile is
  * answered between two of them. For work that a start can leave until after its first answers (building
  * caches a later turn would otherwise build on its first use). The timers do not keep the process alive.
+ * Resolves once the last task ran (a task that throws is the caller's to catch: the rest still run).
  */
-export function whenIdle(server: Server, tasks: Array<() => void>, options: IdleOptions): void {
+export function whenIdle(server: Server, tasks: Array<() => void>, options: IdleOptions): Promise<void> {
+  let finished!: () => void;
+  const allRan = new Promise<void>((resolve) => (finished = resolve));
   let inFlight = 0;
   let timer: NodeJS.Timeout | undefined;
   let done = false;
@@ -24,10 +27,13 @@ export function whenIdle(server: Server, tasks: Array<() => void>, options: Idle
     clearTimeout(deadline);
     server.off('request', started);
     const next = (i: number): void => {
-      if (i >= tasks.length) return;
+      if (i >= tasks.length) return finished();
       setImmediate(() => {
-        tasks[i]!();
-        next(i + 1);
+        try {
+          tasks[i]!();
+        } finally {
+          next(i + 1);
+        }
       });
     };
     next(0);
@@ -48,4 +54,5 @@ export function whenIdle(server: Server, tasks: Array<() => void>, options: Idle
   server.on('request', started);
   const deadline = setTimeout(run, options.maxWaitMs).unref();
   wait();
+  return allRan;
 }

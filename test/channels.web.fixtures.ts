@@ -13,6 +13,7 @@ import {
 } from 'botbuilder';
 import { ChoicePrompt, ListStyle, TextPrompt, WaterfallDialog, ComponentDialog, runDialog, type DialogState } from 'botbuilder-dialogs';
 import restify from 'restify';
+import WebSocket from 'ws';
 import type { AddressInfo } from 'node:net';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { registerWebChannel, type WebChannel, type WebChannelOptions } from '../src/channels/web/index.js';
@@ -214,4 +215,39 @@ export function sendRaw(baseUrl: string, method: string, path: string, headers: 
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** What a Direct Line stream sends: new activities and the watermark after them. */
+export interface StreamGroup {
+  activities: Activity[];
+  watermark: string;
+}
+
+/** An open Direct Line stream socket: the groups it received so far, their activities, and its closing code once closed. */
+export async function openStream(url: string): Promise<{ ws: WebSocket; groups: StreamGroup[]; received: Activity[]; closed: Promise<number> }> {
+  const ws = new WebSocket(url);
+  const groups: StreamGroup[] = [];
+  const received: Activity[] = [];
+  ws.on('message', (data) => {
+    const text = String(data);
+    if (!text) return;
+    const group = JSON.parse(text) as StreamGroup;
+    groups.push(group);
+    received.push(...group.activities);
+  });
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return { ws, groups, received, closed };
+}
+
+/** Waits until `check` holds, polling, at most `ms`; fails naming `what`. */
+export async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }

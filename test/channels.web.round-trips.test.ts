@@ -1,9 +1,7 @@
 import { expect } from 'chai';
-import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
-import WebSocket from 'ws';
 import type { App } from '../src/app.js';
-import { DirectLineClient, userMessage } from './channels.web.fixtures.js';
+import { DirectLineClient, openStream, until, userMessage } from './channels.web.fixtures.js';
 import { TMP_OTHER_SCRIPT } from './support/paths.js';
 import { promptOf } from './support/replies.js';
 import { SharedRedis } from './support/redis.js';
@@ -76,16 +74,7 @@ describe('Redis round trips per web channel turn (Direct Line REST)', function (
     const start = await client.call<{ conversationId: string; token: string; streamUrl: string }>('POST', '/conversations', { token: generated.body.token, body: { locale: 'zh-CN' } });
     expect(start.status).to.equal(201);
     const { token, conversationId, streamUrl } = start.body;
-    const received: Activity[] = [];
-    const ws = new WebSocket(streamUrl);
-    ws.on('message', (data) => {
-      const text = String(data);
-      if (text) received.push(...(JSON.parse(text) as { activities: Activity[] }).activities);
-    });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
+    const { ws, received } = await openStream(streamUrl);
     // The stream's safety scan (for what other instances appended, should a notice be lost) reads the log
     // now and then: none may run here, so that none hides among the turn's round trips.
     const streams = app.web.streams as unknown as { scan: (...args: unknown[]) => Promise<void> };
@@ -187,10 +176,3 @@ describe('a web turn whose closing script fails (its replies ride on it)', funct
   });
 });
 
-async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { MemoryActivityLog, MemoryWebAccess, WebTokens } from '../src/channels/web/index.js';
 import type { AppendListener, AppendWatch } from '../src/channels/web/activity-log.js';
-import { BOT_WORDS, DirectLineClient, startWebChannel, TEST_SECRET, textsOf, userMessage, type RunningChannel } from './channels.web.fixtures.js';
+import { BOT_WORDS, DirectLineClient, openStream, startWebChannel, TEST_SECRET, textsOf, until, userMessage, type RunningChannel, type StreamGroup } from './channels.web.fixtures.js';
 
 /**
  * The Direct Line WebSocket stream over a real port, with the `ws` client: start and reconnect give a
@@ -14,26 +14,7 @@ import { BOT_WORDS, DirectLineClient, startWebChannel, TEST_SECRET, textsOf, use
  */
 const zh = BOT_WORDS['zh-CN'];
 
-interface Group {
-  activities: Activity[];
-  watermark: string;
-}
-
-/** A socket and the groups it received so far. */
-async function openStream(url: string): Promise<{ ws: WebSocket; groups: Group[]; closed: Promise<number> }> {
-  const ws = new WebSocket(url);
-  const groups: Group[] = [];
-  ws.on('message', (data) => {
-    const text = String(data);
-    if (text) groups.push(JSON.parse(text) as Group);
-  });
-  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return { ws, groups, closed };
-}
+type Group = StreamGroup;
 
 /** The HTTP status an upgrade is refused with. */
 function refusal(url: string): Promise<number> {
@@ -50,13 +31,6 @@ function refusal(url: string): Promise<number> {
 
 const texts = (groups: Group[]) => textsOf(groups.flatMap((g) => g.activities));
 
-async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('web channel: the Direct Line WebSocket stream (real port, ws client)', () => {
   let running: RunningChannel;

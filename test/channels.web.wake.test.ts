@@ -1,9 +1,8 @@
 import { expect } from 'chai';
-import type { Activity } from 'botbuilder';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import type { App } from '../src/app.js';
 import { WEB_CHANNEL_ID, WEB_SERVICE_URL } from '../src/channels/web/index.js';
-import { DirectLineClient, userMessage } from './channels.web.fixtures.js';
+import { DirectLineClient, openStream, until, userMessage } from './channels.web.fixtures.js';
 import { TMP_OTHER_SCRIPT } from './support/paths.js';
 import { SharedRedis } from './support/redis.js';
 import { startCountedApp, type CountedApp } from './support/counted-app.js';
@@ -54,17 +53,8 @@ describe('web stream across instances: woken by what another instance appended',
     const start = await onA.call<{ conversationId: string; token: string; streamUrl: string }>('POST', '/conversations', { token: generated.body.token, body: { locale: 'zh-CN' } });
     expect(start.status).to.equal(201);
     const { token, conversationId, streamUrl } = start.body;
-    const received: Activity[] = [];
-    const ws = new WebSocket(streamUrl);
+    const { ws, received } = await openStream(streamUrl);
     sockets.push(ws);
-    ws.on('message', (data) => {
-      const text = String(data);
-      if (text) received.push(...(JSON.parse(text) as { activities: Activity[] }).activities);
-    });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
     await until(() => received.some((x) => x.from?.role === 'bot'), 'the greeting');
 
     const [say] = TMP_OTHER_SCRIPT[0]!;
@@ -83,10 +73,3 @@ describe('web stream across instances: woken by what another instance appended',
   });
 });
 
-async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

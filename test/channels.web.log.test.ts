@@ -1,11 +1,10 @@
 import { expect } from 'chai';
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { MemoryActivityLog, RedisActivityLog } from '../src/channels/web/index.js';
 import { DirectLineClient, startWebChannel, textsOf, userMessage, BOT_WORDS, type RunningChannel } from './channels.web.fixtures.js';
 import { activityLogContract, message } from './channels.web.log-contract.js';
+import { SharedRedis } from './support/redis.js';
 
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const zh = BOT_WORDS['zh-CN'];
 
 
@@ -26,32 +25,26 @@ describe('MemoryActivityLog: expiry', () => {
   });
 });
 
-describe('RedisActivityLog against a real Redis', function () {
-  const prefix = `test:webchat:${process.pid}:${randomBytes(4).toString('hex')}:`;
-  let redis: Redis;
-
+/** A real Redis for a describe block: its client (skipped when none answers) and the block's key prefix; keys and client gone after. */
+function realRedis(area: string): { redis: () => Redis; prefix: string } {
+  const shared = new SharedRedis(area);
+  let redis: Redis | undefined;
   before(async function () {
-    redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    redis.on('error', () => undefined);
     try {
-      await redis.connect();
+      redis = await shared.readyClient();
     } catch {
       this.skip();
     }
   });
+  after(() => shared.cleanUp());
+  return { redis: () => redis!, prefix: shared.prefix };
+}
 
-  after(async () => {
-    if (redis?.status !== 'ready') return;
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      keys.push(...found);
-      cursor = next;
-    } while (cursor !== '0');
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-  });
+describe('RedisActivityLog against a real Redis', function () {
+  const real = realRedis('webchat');
+  const prefix = real.prefix;
+  let redis: Redis;
+  before(() => (redis = real.redis()));
 
   activityLogContract('RedisActivityLog', () => new RedisActivityLog(redis, { keyPrefix: prefix }));
 
@@ -125,29 +118,14 @@ describe('RedisActivityLog against a real Redis', function () {
 });
 
 describe('RedisActivityLog.watch: appends told across instances (pub/sub)', function () {
-  const prefix = `test:web-wake:${process.pid}:${randomBytes(4).toString('hex')}:`;
+  const real = realRedis('web-wake');
+  const prefix = real.prefix;
   let redis: Redis;
   const closers: Array<() => Promise<void>> = [];
-
-  before(async function () {
-    redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-    } catch {
-      this.skip();
-    }
-  });
+  before(() => (redis = real.redis()));
 
   afterEach(async () => {
     for (const close of closers.splice(0)) await close();
-  });
-
-  after(async () => {
-    if (redis?.status !== 'ready') return;
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
   });
 
   /** A log (an instance) watching, with what its listener was told. */
@@ -188,6 +166,8 @@ describe('RedisActivityLog.watch: appends told across instances (pub/sub)', func
     closers.push(async () => void listener.disconnect());
     const notices: string[] = [];
     listener.on('message', (_channel: string, notice: string) => notices.push(notice));
+    // The shared clients keep no offline queue: the duplicate is used once it is connected.
+    if (listener.status !== 'ready') await new Promise((resolve) => listener.once('ready', resolve));
     await listener.subscribe(`${prefix}appended`);
     const log = new RedisActivityLog(redis, { keyPrefix: prefix });
     await log.create('wake-private-conversation');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Texts, type Locale } from '../../src/content/texts.js';
-import { agency, DESK, fileOverHttp, startAgencyServer, type AgencyServer } from '../support/agency.js';
-import { WebChatDriver } from './webchat-driver.js';
+import { agency, DESK, fileOverHttp } from '../support/agency.js';
+import { reviewPageRun } from './review-page-run.js';
 
 /**
  * The review page opens any filing by its reference, a decided one too (the queue holds only SUBMITTED
@@ -15,15 +15,10 @@ const REASONS: Record<Locale, string> = { 'zh-CN': '缺少转诊证明', 'en-US'
 
 describe('the agency review page in a real browser: a decided filing, found by its reference', function () {
   this.timeout(90_000);
-  let server: AgencyServer;
-  let browser: WebChatDriver;
   const rejected: Partial<Record<Locale, string>> = {};
   let approved: string;
   let change: string;
-
-  before(async function () {
-    if (!WebChatDriver.available()) this.skip();
-    server = await startAgencyServer();
+  const run = reviewPageRun(async (server) => {
     for (const locale of ['zh-CN', 'en-US'] as const) {
       const reference = await fileOverHttp(server.base);
       const answer = await agency(server.base, DESK.key, 'POST', `/agency/v1/filings/${reference}/status`, { status: 'REJECTED', reason: REASONS[locale], requestId: `reject-${reference}` });
@@ -35,21 +30,16 @@ describe('the agency review page in a real browser: a decided filing, found by i
     expect((await agency(server.base, DESK.key, 'POST', `/agency/v1/filings/${approved}/status`, { status: 'EFFECTIVE', requestId: `approve-${approved}` })).status).to.equal(200);
     const old = (await server.app.filings.get(approved))!;
     change = (await server.app.filings.submit({ idempotencyKey: `change-${approved}`, category: old.category, profileId: old.profileId, profileVersion: old.profileVersion, filing: old.filing, replaces: approved })).stored.reference;
-    browser = await WebChatDriver.launch({ width: 1100, height: 900 });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
-  const page = () => browser.page;
+  const page = () => run.browser.page;
   const historyLines = () => page().$$eval('#filing-history li', (items) => items.map((i) => i.textContent ?? ''));
   /** A moment as the page shows it (the browser's own formatting in the page's language, Shanghai time). */
   const shownTime = (iso: string) =>
     page().evaluate((iso) => new Date(iso).toLocaleString(document.documentElement.lang, { timeZone: 'Asia/Shanghai' }), iso);
 
   async function signIn(locale: Locale): Promise<void> {
-    await page().goto(`${server.base}/agency/${LOCALE_QUERY[locale]}`);
+    await page().goto(`${run.server.base}/agency/${LOCALE_QUERY[locale]}`);
     await page().waitForSelector('#sign-in:not([hidden]), #queue:not([hidden])');
     if (await page().isVisible('#sign-in')) {
       await page().fill('#key', DESK.key);
@@ -77,13 +67,13 @@ describe('the agency review page in a real browser: a decided filing, found by i
       expect(await page().textContent('#filing-facts')).to.include(w('statusREJECTED'));
       expect(await page().isVisible('#decision')).to.equal(false);
       const lines = await historyLines();
-      const decided = (await server.app.filings.get(reference))!.history[1]!;
+      const decided = (await run.server.app.filings.get(reference))!.history[1]!;
       const entry = w('historyEntry', { at: await shownTime(decided.at), from: w('statusSUBMITTED'), to: w('statusREJECTED'), actor: w('actorAgency', { name: 'review-desk-1' }) });
       expect(lines).to.have.length(2);
       expect(lines[1]).to.equal(w('historyWithReason', { entry, reason: REASONS[locale] }));
       // The English page's line has no Chinese punctuation (it was put together in code as '　原因：').
       if (locale === 'en-US') expect(lines.join('\n')).to.not.match(/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/);
-      expect(await browser.axe(), 'axe: a rejected filing').to.deep.equal([]);
+      expect(await run.browser.axe(), 'axe: a rejected filing').to.deep.equal([]);
       await page().click('#back');
       await page().waitForSelector('#queue-empty:not([hidden])');
     });
@@ -91,7 +81,7 @@ describe('the agency review page in a real browser: a decided filing, found by i
     it(`${locale}: a change, found by its reference: its first line names the filing it changes, in the page's words`, async () => {
       await find(change);
       await page().waitForFunction((text) => document.getElementById('filing-reference')?.textContent === text && !document.getElementById('filing')?.hidden, `${w('reference')} ${change}`);
-      const first = (await server.app.filings.get(change))!.history[0]!;
+      const first = (await run.server.app.filings.get(change))!.history[0]!;
       const entry = w('historyFirst', { at: await shownTime(first.at), to: w('statusEFFECTIVE'), actor: w('actorPerson') });
       expect(await historyLines()).to.deep.equal([w('historyReplaces', { entry, reference: approved })]);
       await page().click('#back');
@@ -102,8 +92,8 @@ describe('the agency review page in a real browser: a decided filing, found by i
       await find('YD00000000-AAAAAA');
       await page().waitForFunction((text) => document.getElementById('notice')?.textContent === text, w('notFound', { reference: 'YD00000000-AAAAAA' }));
       expect(await page().isVisible('#queue')).to.equal(true);
-      expect(await browser.axe(), 'axe: the queue with the finder').to.deep.equal([]);
-      const problems = browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 40[14] /.test(p));
+      expect(await run.browser.axe(), 'axe: the queue with the finder').to.deep.equal([]);
+      const problems = run.browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 40[14] /.test(p));
       expect(problems, 'no console errors').to.deep.equal([]);
     });
   }

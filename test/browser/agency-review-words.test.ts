@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Texts, type Locale } from '../../src/content/texts.js';
-import { DESK, fileOverHttp, startAgencyServer, type AgencyServer } from '../support/agency.js';
-import { WebChatDriver } from './webchat-driver.js';
+import { DESK, fileOverHttp } from '../support/agency.js';
+import { reviewPageRun } from './review-page-run.js';
 
 /**
  * The review page shows a filing in the words a reviewer reads, in Chinese and English: coded values
@@ -13,14 +13,9 @@ const LOCALE_QUERY: Record<Locale, string> = { 'zh-CN': '', 'en-US': '?lang=en' 
 
 describe('the agency review page in a real browser: a filing in words', function () {
   this.timeout(90_000);
-  let server: AgencyServer;
-  let browser: WebChatDriver;
   let self: string;
   let agent: string;
-
-  before(async function () {
-    if (!WebChatDriver.available()) this.skip();
-    server = await startAgencyServer();
+  const run = reviewPageRun(async (server) => {
     self = await fileOverHttp(server.base);
     // The same filing, made by an agent (the insured person's child) with a commitment, after admission, on the web page.
     const model = (await server.app.filings.get(self))!;
@@ -35,14 +30,9 @@ describe('the agency review page in a real browser: a filing in words', function
       institutions: ['上海市第六人民医院', '复旦大学附属中山医院'],
     };
     agent = (await server.app.filings.submit({ idempotencyKey: `agent-${Date.now()}`, category: model.category, profileId: model.profileId, profileVersion: model.profileVersion, filing, origin: { channel: 'webchat', conversation: {} } })).stored.reference;
-    browser = await WebChatDriver.launch({ width: 1100, height: 900 });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
-  const page = () => browser.page;
+  const page = () => run.browser.page;
 
   /** The filing's details as shown: label → value. */
   const shownFields = async () =>
@@ -53,7 +43,7 @@ describe('the agency review page in a real browser: a filing in words', function
     page().evaluate((iso) => new Date(iso).toLocaleString(document.documentElement.lang, { timeZone: 'Asia/Shanghai' }), iso);
 
   async function open(locale: Locale, reference: string): Promise<void> {
-    await page().goto(`${server.base}/agency/${LOCALE_QUERY[locale]}`);
+    await page().goto(`${run.server.base}/agency/${LOCALE_QUERY[locale]}`);
     await page().waitForSelector('#sign-in:not([hidden]), #queue:not([hidden])');
     if (await page().isVisible('#sign-in')) {
       await page().fill('#key', DESK.key);
@@ -77,7 +67,7 @@ describe('the agency review page in a real browser: a filing in words', function
       expect(fields[w('fieldRetroactive')]).to.equal(w('retroactiveNo'));
       expect(fields[w('fieldInstitutions')]).to.equal('上海市第六人民医院');
       expect(Object.values(fields)).to.not.include.members(['SELF', 'EMPLOYEE', 'CROSS_PROVINCE', 'false', 'true']);
-      expect(await browser.axe(), 'axe').to.deep.equal([]);
+      expect(await run.browser.axe(), 'axe').to.deep.equal([]);
     });
 
     it(`${locale}: coded values in words (filed by an agent, with a commitment, after admission)`, async () => {
@@ -96,12 +86,12 @@ describe('the agency review page in a real browser: a filing in words', function
     it(`${locale}: the history's first line is the submit with its time, by whom (no empty "from", no arrow)`, async () => {
       await open(locale, self);
       const lines = await page().$$eval('#filing-history li', (items) => items.map((i) => i.textContent ?? ''));
-      const submitted = (await server.app.filings.get(self))!.history[0]!;
+      const submitted = (await run.server.app.filings.get(self))!.history[0]!;
       expect(submitted.from).to.equal(null);
       expect(lines).to.deep.equal([w('historyFirst', { at: await shownTime(submitted.at), to: w('historySubmitted'), actor: w('actorPerson') })]);
       expect(lines[0]).to.not.include('→');
       expect(lines[0]).to.not.include(w('statusSUBMITTED'));
-      const problems = browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 401 /.test(p));
+      const problems = run.browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 401 /.test(p));
       expect(problems, 'no console errors').to.deep.equal([]);
     });
   }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Texts } from '../../src/content/texts.js';
-import { agency, DESK, fileOverHttp, startAgencyServer, type AgencyServer } from '../support/agency.js';
-import { WebChatDriver } from './webchat-driver.js';
+import { agency, DESK, fileOverHttp, type AgencyServer } from '../support/agency.js';
+import { reviewPageRun } from './review-page-run.js';
 
 /**
  * The agency's review page /agency/ in a real browser (Chromium): sign in with a key, the queue of
@@ -13,30 +13,20 @@ const w = (key: string, params: Record<string, string> = {}) => texts.t('zh-CN',
 
 describe('the agency review page in a real browser', function () {
   this.timeout(90_000);
-  let server: AgencyServer;
-  let browser: WebChatDriver;
   let first: string;
   let second: string;
-
-  before(async function () {
-    if (!WebChatDriver.available()) this.skip();
-    server = await startAgencyServer();
+  const run = reviewPageRun(async (server) => {
     first = await fileOverHttp(server.base);
     second = await fileOverHttp(server.base);
-    browser = await WebChatDriver.launch({ width: 1100, height: 900 });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
-  const page = () => browser.page;
+  const page = () => run.browser.page;
   const queueRefs = async () => page().$$eval('#queue-table tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset['reference']));
 
   it('asks staff to sign in; a wrong key is refused with a clear message', async () => {
     // The page names its own icon, so Chromium asks for that one and not for /favicon.ico (a 404).
-    const icon = browser.context.waitForEvent('requestfinished', { predicate: (r) => /\/agency\/icon\.[0-9a-f]+\.svg$/.test(r.url()), timeout: 15_000 });
-    const response = await page().goto(`${server.base}/agency/`);
+    const icon = run.browser.context.waitForEvent('requestfinished', { predicate: (r) => /\/agency\/icon\.[0-9a-f]+\.svg$/.test(r.url()), timeout: 15_000 });
+    const response = await page().goto(`${run.server.base}/agency/`);
     expect(response?.headers()['content-security-policy']).to.include("script-src 'self'");
     expect(await page().title()).to.equal(w('title'));
     await page().waitForSelector('#sign-in:not([hidden])');
@@ -44,7 +34,7 @@ describe('the agency review page in a real browser', function () {
     await page().click('#sign-in-button');
     await page().waitForFunction((text) => document.getElementById('sign-in-error')?.textContent === text, w('signInFailed'));
     expect(await page().isVisible('#queue')).to.equal(false);
-    expect(await browser.axe(), 'axe: the sign-in').to.deep.equal([]);
+    expect(await run.browser.axe(), 'axe: the sign-in').to.deep.equal([]);
     const served = await (await icon).response();
     expect(served?.status()).to.equal(200);
     expect(served?.headers()['content-type']).to.equal('image/svg+xml');
@@ -57,9 +47,9 @@ describe('the agency review page in a real browser', function () {
     expect(await page().textContent('#signed-in-as')).to.equal(w('signedInAs', { name: 'review-desk-1' }));
     await page().waitForFunction(() => document.querySelectorAll('#queue-table tbody tr').length === 2);
     expect(await queueRefs()).to.deep.equal([first, second]);
-    expect(await page().textContent('#queue-table tbody tr td:nth-child(2)')).to.equal(w('categoryWithId', { name: server.app.profiles.get('rizhao')!.categories.TMP_OTHER.name['zh-CN'], id: 'TMP_OTHER' }));
-    expect(await browser.axe(), 'axe: the queue').to.deep.equal([]);
-    const cookies = await browser.context.cookies(`${server.base}/agency/`);
+    expect(await page().textContent('#queue-table tbody tr td:nth-child(2)')).to.equal(w('categoryWithId', { name: run.server.app.profiles.get('rizhao')!.categories.TMP_OTHER.name['zh-CN'], id: 'TMP_OTHER' }));
+    expect(await run.browser.axe(), 'axe: the queue').to.deep.equal([]);
+    const cookies = await run.browser.context.cookies(`${run.server.base}/agency/`);
     const session = cookies.find((c) => c.name === 'agency_session');
     expect(session).to.deep.include({ httpOnly: true, sameSite: 'Strict', path: '/agency' });
     expect(await page().evaluate(() => document.cookie)).to.not.include('agency_session');
@@ -74,7 +64,7 @@ describe('the agency review page in a real browser', function () {
     expect(fields).to.include('张三');
     expect(await page().textContent('#filing-reference')).to.include(first);
     expect(await page().$$eval('#filing-history li', (items) => items.length)).to.equal(1);
-    expect(await browser.axe(), 'axe: a filing').to.deep.equal([]);
+    expect(await run.browser.axe(), 'axe: a filing').to.deep.equal([]);
   });
 
   it('approves: the filing leaves the queue and is EFFECTIVE, by this key, in its history', async () => {
@@ -82,7 +72,7 @@ describe('the agency review page in a real browser', function () {
     await page().waitForFunction((text) => document.getElementById('notice')?.textContent === text, w('approved', { reference: first }));
     await page().waitForFunction(() => document.querySelectorAll('#queue-table tbody tr').length === 1);
     expect(await queueRefs()).to.deep.equal([second]);
-    const stored = await server.app.filings.get(first);
+    const stored = await run.server.app.filings.get(first);
     expect(stored?.status).to.equal('EFFECTIVE');
     expect(stored?.history.at(-1)).to.deep.include({ to: 'EFFECTIVE', actor: { kind: 'agency', name: 'review-desk-1' } });
   });
@@ -92,12 +82,12 @@ describe('the agency review page in a real browser', function () {
     await page().waitForSelector('#filing:not([hidden])');
     await page().click('#reject');
     await page().waitForFunction((text) => document.getElementById('decision-error')?.textContent === text, w('reasonRequired'));
-    expect((await server.app.filings.get(second))?.status).to.equal('SUBMITTED');
+    expect((await run.server.app.filings.get(second))?.status).to.equal('SUBMITTED');
     await page().fill('#reason', '缺少转诊证明');
     await page().click('#reject');
     await page().waitForFunction((text) => document.getElementById('notice')?.textContent === text, w('rejected', { reference: second }));
     await page().waitForSelector('#queue-empty:not([hidden])');
-    const stored = await server.app.filings.get(second);
+    const stored = await run.server.app.filings.get(second);
     expect(stored?.status).to.equal('REJECTED');
     expect(stored?.history.at(-1)).to.deep.include({ reason: '缺少转诊证明' });
   });
@@ -108,20 +98,20 @@ describe('the agency review page in a real browser', function () {
       return res.status;
     }, first);
     expect(status).to.equal(403);
-    expect((await server.app.filings.get(first))?.status).to.equal('EFFECTIVE');
+    expect((await run.server.app.filings.get(first))?.status).to.equal('EFFECTIVE');
   });
 
   it('stays signed in across a reload; signing out ends the session on the server too', async () => {
     await page().reload();
     await page().waitForSelector('#queue:not([hidden])');
-    const cookie = (await browser.context.cookies(`${server.base}/agency/`)).find((c) => c.name === 'agency_session')!.value;
+    const cookie = (await run.browser.context.cookies(`${run.server.base}/agency/`)).find((c) => c.name === 'agency_session')!.value;
     await page().click('#sign-out');
     await page().waitForSelector('#sign-in:not([hidden])');
-    const replay = await agency(server.base, undefined, 'GET', '/agency/v1/filings', undefined, { cookie: `agency_session=${cookie}` });
+    const replay = await agency(run.server.base, undefined, 'GET', '/agency/v1/filings', undefined, { cookie: `agency_session=${cookie}` });
     expect(replay.status).to.equal(401);
     // The refused sign-in, the first look for a session and the forged change answer 401/403, as they should;
     // nothing else fails to load (no /favicon.ico).
-    const problems = browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 40[13] /.test(p));
+    const problems = run.browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 40[13] /.test(p));
     expect(problems, 'no console errors (e.g. CSP violations)').to.deep.equal([]);
   });
 });
@@ -139,30 +129,20 @@ async function fileMany(server: AgencyServer, count: number): Promise<string[]> 
 
 describe('the agency review page in a real browser: load more', function () {
   this.timeout(120_000);
-  let server: AgencyServer;
-  let browser: WebChatDriver;
   let all: string[];
-
-  before(async function () {
-    if (!WebChatDriver.available()) this.skip();
-    server = await startAgencyServer();
+  const run = reviewPageRun(async (server) => {
     await fileMany(server, 53);
     // The queue's order is the API's (oldest first, then reference).
     all = (await agency(server.base, DESK.key, 'GET', '/agency/v1/filings?status=SUBMITTED&limit=200')).json.filings.map((f: { reference: string }) => f.reference);
     expect(all).to.have.length(53);
-    browser = await WebChatDriver.launch({ width: 1100, height: 900 });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
-  const page = () => browser.page;
+  const page = () => run.browser.page;
   const queueRefs = async () => page().$$eval('#queue-table tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset['reference']));
   const rowCount = (n: number) => page().waitForFunction((n) => document.querySelectorAll('#queue-table tbody tr').length === n, n);
 
   it('shows the first 50 with "load more"; pressing it adds the rest once, in order, and hides it', async () => {
-    await page().goto(`${server.base}/agency/`);
+    await page().goto(`${run.server.base}/agency/`);
     await page().waitForSelector('#sign-in:not([hidden])');
     await page().fill('#key', DESK.key);
     await page().click('#sign-in-button');
@@ -175,7 +155,7 @@ describe('the agency review page in a real browser: load more', function () {
     await page().waitForSelector('#more', { state: 'hidden' });
     expect(await queueRefs()).to.deep.equal(all);
     expect(await page().isVisible('#queue-empty')).to.equal(false);
-    expect(await browser.axe(), 'axe: the longer queue').to.deep.equal([]);
+    expect(await run.browser.axe(), 'axe: the longer queue').to.deep.equal([]);
   });
 
   it('pressing "load more" twice quickly adds the next page once', async () => {
@@ -231,7 +211,7 @@ describe('the agency review page in a real browser: load more', function () {
     await page().click('#more');
     await rowCount(52);
     expect(await queueRefs()).to.deep.equal(all.filter((r) => r !== all[51]));
-    const problems = browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 40[13] /.test(p));
+    const problems = run.browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 40[13] /.test(p));
     expect(problems, 'no console errors').to.deep.equal([]);
   });
 });
@@ -239,25 +219,15 @@ describe('the agency review page in a real browser: load more', function () {
 describe('the agency review page in a real browser: in English (?lang=en)', function () {
   this.timeout(90_000);
   const en = (key: string, params: Record<string, string> = {}) => texts.t('en-US', `agency.page.${key}`, params);
-  let server: AgencyServer;
-  let browser: WebChatDriver;
   let reference: string;
-
-  before(async function () {
-    if (!WebChatDriver.available()) this.skip();
-    server = await startAgencyServer();
+  const run = reviewPageRun(async (server) => {
     reference = await fileOverHttp(server.base);
-    browser = await WebChatDriver.launch({ width: 1100, height: 900 });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
-  const page = () => browser.page;
+  const page = () => run.browser.page;
 
   it('the sign-in in English; a wrong key is refused in English', async () => {
-    await page().goto(`${server.base}/agency/?lang=en`);
+    await page().goto(`${run.server.base}/agency/?lang=en`);
     expect(await page().getAttribute('html', 'lang')).to.equal('en-US');
     expect(await page().title()).to.equal(en('title'));
     await page().waitForSelector('#sign-in:not([hidden])');
@@ -266,7 +236,7 @@ describe('the agency review page in a real browser: in English (?lang=en)', func
     await page().fill('#key', 'ak_not-a-key');
     await page().click('#sign-in-button');
     await page().waitForFunction((text) => document.getElementById('sign-in-error')?.textContent === text, en('signInFailed'));
-    expect(await browser.axe(), 'axe: the English sign-in').to.deep.equal([]);
+    expect(await run.browser.axe(), 'axe: the English sign-in').to.deep.equal([]);
   });
 
   it('the queue in English: headings, the category by its English name, no Chinese word of the page', async () => {
@@ -276,10 +246,10 @@ describe('the agency review page in a real browser: in English (?lang=en)', func
     expect(await page().textContent('#signed-in-as')).to.equal(en('signedInAs', { name: 'review-desk-1' }));
     expect(await page().textContent('#queue-heading')).to.equal(en('queueHeading'));
     expect(await page().$$eval('#queue-table thead th', (cells) => cells.map((c) => c.textContent))).to.deep.equal([en('reference'), en('category'), en('created'), '']);
-    const category = server.app.profiles.get('rizhao')!.categories.TMP_OTHER.name['en-US'];
+    const category = run.server.app.profiles.get('rizhao')!.categories.TMP_OTHER.name['en-US'];
     expect(await page().textContent('#queue-table tbody tr td:nth-child(2)')).to.equal(en('categoryWithId', { name: category, id: 'TMP_OTHER' }));
     expect(await page().textContent('#queue')).to.not.match(/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/);
-    expect(await browser.axe(), 'axe: the English queue').to.deep.equal([]);
+    expect(await run.browser.axe(), 'axe: the English queue').to.deep.equal([]);
   });
 
   it('a filing in English: its labels and its history; rejected with a reason', async () => {
@@ -295,7 +265,7 @@ describe('the agency review page in a real browser: in English (?lang=en)', func
     expect(history[0], 'the submit in the history').to.not.match(/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/);
     expect(await page().textContent('#approve')).to.equal(en('approve'));
     expect(await page().textContent('#reason-label')).to.equal(en('rejectReasonLabel'));
-    expect(await browser.axe(), 'axe: an English filing').to.deep.equal([]);
+    expect(await run.browser.axe(), 'axe: an English filing').to.deep.equal([]);
     await page().click('#reject');
     await page().waitForFunction((text) => document.getElementById('decision-error')?.textContent === text, en('reasonRequired'));
     await page().fill('#reason', 'No referral letter');
@@ -303,8 +273,8 @@ describe('the agency review page in a real browser: in English (?lang=en)', func
     await page().waitForFunction((text) => document.getElementById('notice')?.textContent === text, en('rejected', { reference }));
     await page().waitForSelector('#queue-empty:not([hidden])');
     expect(await page().textContent('#queue-empty')).to.equal(en('queueEmpty'));
-    expect((await server.app.filings.get(reference))?.history.at(-1)).to.deep.include({ to: 'REJECTED', reason: 'No referral letter' });
-    const problems = browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 40[13] /.test(p));
+    expect((await run.server.app.filings.get(reference))?.history.at(-1)).to.deep.include({ to: 'REJECTED', reason: 'No referral letter' });
+    const problems = run.browser.problems.filter((p) => !/^Failed to load resource: the server responded with a status of 40[13] /.test(p));
     expect(problems, 'no console errors').to.deep.equal([]);
   });
 });

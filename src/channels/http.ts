@@ -32,13 +32,15 @@ export class HttpError extends Error {
   }
 }
 
-export function sendJson(res: Response, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.sendRaw(status, JSON.stringify(body), {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-    ...headers,
-  });
+/** The headers of every JSON answer (restify's sendRaw only reads them). */
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Content-Type': 'application/json; charset=utf-8',
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+});
+
+export function sendJson(res: Response, status: number, body: unknown, headers?: Record<string, string>): void {
+  res.sendRaw(status, JSON.stringify(body), headers === undefined ? JSON_HEADERS : { ...JSON_HEADERS, ...headers });
 }
 
 export function sendError(res: Response, error: HttpError): void {
@@ -166,7 +168,12 @@ export function clientAddress(req: Request, trustedHops: number): string {
 
 /** The query string's value for one name (restify's queryParser is not assumed). */
 export function queryValue(req: Request, name: string): string | undefined {
-  return new URL(req.url ?? '/', 'http://localhost').searchParams.get(name) ?? undefined;
+  // The query as URL would find it (after the first '?', before any '#'), without parsing the whole URL.
+  const url = req.url ?? '';
+  const start = url.indexOf('?');
+  if (start < 0) return undefined;
+  const end = url.indexOf('#', start);
+  return new URLSearchParams(url.slice(start + 1, end < 0 ? undefined : end)).get(name) ?? undefined;
 }
 
 /** The cookies of a request (no library: one header, name=value pairs). */

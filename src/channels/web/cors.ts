@@ -102,6 +102,7 @@ export class CorsPolicy {
 
   /** Puts the ordinary CORS headers on a response before its handler answers (errors included). */
   apply(req: Request, res: Response): void {
+    if (this.allowed.size === 0) return; // the bot's own page only: no header to add
     for (const [name, value] of Object.entries(this.responseHeaders(originOf(req)))) res.header(name, value);
   }
 

@@ -234,6 +234,7 @@ export class RedisActivityLog implements ActivityLog {
 
 /** An activity as the list keeps it: JSON, without its id (its place in the list is its id). */
 function stored(activity: Partial<Activity>): string {
+  if (activity.id === undefined) return JSON.stringify(activity); // what a turn sends has none: no copy
   const { id: _ignored, ...rest } = activity;
   return JSON.stringify(rest);
 }

@@ -97,24 +97,29 @@ export class SealedActivityLog implements ActivityLog {
     return { ...page, activities: page.activities.map((activity) => this.#open(conversationId, activity) as Activity) };
   }
 
+  /**
+   * The activity with its personal fields in the envelope. Built key by key (a spread and deletes would copy
+   * it twice and leave an object that serialises slowly): the log beneath writes it as JSON at once.
+   */
   #seal(conversationId: string, activity: Partial<Activity>): Partial<Activity> {
-    const personal: Partial<Record<PersonalField, unknown>> = {};
-    const rest: Record<string, unknown> = { ...activity };
-    for (const field of PERSONAL_FIELDS) {
-      if (rest[field] === undefined) continue;
-      personal[field] = rest[field];
-      delete rest[field];
+    let personal: Partial<Record<PersonalField, unknown>> | undefined;
+    const rest: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(activity)) {
+      if (value !== undefined && (PERSONAL_FIELDS as readonly string[]).includes(key)) (personal ??= {})[key as PersonalField] = value;
+      else rest[key] = value;
     }
-    if (Object.keys(personal).length === 0) return activity;
+    if (personal === undefined) return activity;
     rest[ENVELOPE] = this.options.cipher.seal(JSON.stringify(personal), label(conversationId));
     return rest as Partial<Activity>;
   }
 
   #open(conversationId: string, activity: Partial<Activity>): Partial<Activity> {
-    const { [ENVELOPE]: envelope, ...rest } = activity as Partial<Activity> & { [ENVELOPE]?: unknown };
+    const envelope = (activity as Record<string, unknown>)[ENVELOPE];
     if (typeof envelope !== 'string') return activity; // logged before sealing was turned on
+    const rest: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(activity)) if (key !== ENVELOPE) rest[key] = value;
     try {
-      return { ...rest, ...(JSON.parse(this.options.cipher.open(envelope, label(conversationId))) as Partial<Activity>) };
+      return Object.assign(rest, JSON.parse(this.options.cipher.open(envelope, label(conversationId))) as Partial<Activity>);
     } catch (err) {
       if (!(err instanceof DataKeyError)) throw err;
       this.options.onUnreadable?.(err);

@@ -132,6 +132,11 @@ export class DirectLineStreams {
     }
   }
 
+  /** True when a stream of this instance follows the conversation (publish has someone to tell). */
+  follows(conversationId: string): boolean {
+    return this.byConversation.has(conversationId);
+  }
+
   get size(): number {
     return this.open.size;
   }

@@ -156,7 +156,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   };
   // The log as this instance uses it: what it appends reaches this instance's open sockets at once, as it is.
   const published = (conversationId: string, ids: string[], activities: Partial<Activity>[]): void => {
-    if (!streams || ids.length === 0) return;
+    if (!streams || ids.length === 0 || !streams.follows(conversationId)) return;
     streams.publish(conversationId, activities.map((activity, i) => ({ ...activity, id: ids[i]! }) as Activity));
   };
   const log: ActivityLog = {

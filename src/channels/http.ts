@@ -32,15 +32,20 @@ export class HttpError extends Error {
   }
 }
 
-/** The headers of every JSON answer (restify's sendRaw only reads them). */
-const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+/** The headers of every JSON answer. */
+const JSON_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'application/json; charset=utf-8',
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
-});
+};
 
+/**
+ * A JSON answer, with its length: without one Node sends the body chunked, and the chunked answer's end
+ * is a write (and a syscall) of its own after the body's.
+ */
 export function sendJson(res: Response, status: number, body: unknown, headers?: Record<string, string>): void {
-  res.sendRaw(status, JSON.stringify(body), headers === undefined ? JSON_HEADERS : { ...JSON_HEADERS, ...headers });
+  const json = JSON.stringify(body);
+  res.sendRaw(status, json, { ...JSON_HEADERS, 'Content-Length': String(Buffer.byteLength(json)), ...headers });
 }
 
 export function sendError(res: Response, error: HttpError): void {

@@ -1,5 +1,6 @@
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { syncDirectory } from './file-writes.js';
 
 /**
  * An append-only file of JSON lines kept beside a snapshot: each line is one durable step, written and
@@ -138,18 +139,5 @@ export class JournalDamagedError extends Error {
     readonly line: number,
   ) {
     super(`journal ${path}: line ${line} is damaged`);
-  }
-}
-
-/** Makes a new file's name durable; skipped where directories cannot be opened for sync. */
-async function syncDirectory(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // not supported on this platform
-  } finally {
-    await handle?.close();
   }
 }

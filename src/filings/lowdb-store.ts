@@ -5,6 +5,7 @@ import { Low } from 'lowdb';
 import { z } from 'zod';
 import type { DataKeyRing } from '../privacy/data-keys.js';
 import { emptyFilingsData, FILINGS_DATA_VERSION, Ledger, type FilingsData } from './ledger.js';
+import { CoalescedWrites } from './file-writes.js';
 import { JournalDamagedError, JournalFile } from './journal-file.js';
 import { PrivateJsonFile } from './private-json-file.js';
 import {
@@ -106,12 +107,6 @@ interface Opened<T> {
   ledger: Ledger<T>;
 }
 
-interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
-  reject: (e: unknown) => void;
-}
-
 /**
  * The default FilingStore: one JSON file through lowdb 7 (Low + an atomic, 0600, fsynced file adapter),
  * the snapshot, and beside it a journal (`<file>.journal`, src/filings/journal-file.ts): every durable
@@ -141,8 +136,7 @@ export class LowdbFilingStore<T = Record<string, unknown>> implements FilingStor
   readonly #dirtyNotices = new Set<string>();
   #compactionWanted = false;
   #snapshotBytes = 0;
-  #inFlight: Promise<void> | null = null;
-  #next: Deferred | null = null;
+  readonly #writes = new CoalescedWrites(() => this.#write());
 
   constructor(options: LowdbFilingStoreOptions) {
     this.path = resolve(options.path ?? DEFAULT_FILINGS_PATH);
@@ -277,7 +271,7 @@ export class LowdbFilingStore<T = Record<string, unknown>> implements FilingStor
         const { journal } = await this.#ready;
         // Calls made before close() may still be a few ticks from their write: let them start it.
         await new Promise((r) => setImmediate(r));
-        await this.#drain();
+        await this.#writes.drain();
         // Fold the journal in, so the file alone holds every filing while the store is closed.
         if (journal.size > 0 || this.#dirtyFilings.size > 0 || this.#dirtyNotices.size > 0) {
           this.#compactionWanted = true;
@@ -309,38 +303,9 @@ export class LowdbFilingStore<T = Record<string, unknown>> implements FilingStor
     return this.#ready;
   }
 
-  /**
-   * Resolves once a write started at or after this call is on disk (so whatever changed before it is):
-   * one write at a time, the calls that arrive meanwhile share the next one.
-   */
+  /** Resolves once a write started at or after this call is on disk (so whatever changed before it is). */
   #persist(): Promise<void> {
-    if (!this.#inFlight) return this.#startWrite();
-    if (!this.#next) {
-      let resolve!: () => void;
-      let reject!: (e: unknown) => void;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      this.#next = { promise, resolve, reject };
-    }
-    return this.#next.promise;
-  }
-
-  /** Waits until no write is running or queued. */
-  async #drain(): Promise<void> {
-    while (this.#inFlight) await this.#inFlight.catch(() => undefined);
-  }
-
-  #startWrite(): Promise<void> {
-    const run = this.#write().finally(() => {
-      this.#inFlight = null;
-      const next = this.#next;
-      this.#next = null;
-      if (next) this.#startWrite().then(next.resolve, next.reject);
-    });
-    this.#inFlight = run;
-    return run;
+    return this.#writes.request();
   }
 
   /** Appends what changed as one journal line, or folds everything into the file when that is due. */

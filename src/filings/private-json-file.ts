@@ -1,6 +1,7 @@
 import { open, readFile, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
+import { CoalescedWrites, syncDirectory } from './file-writes.js';
 
 /**
  * A lowdb adapter for a JSON file that holds personal data. Like lowdb's JSONFile (steno) it writes
@@ -11,8 +12,9 @@ import type { Adapter } from 'lowdb';
 export class PrivateJsonFile<T> implements Adapter<T> {
   readonly #file: string;
   readonly #temp: string;
-  #inFlight: Promise<void> | null = null;
-  #next: { data: T; promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | null = null;
+  /** The data of the latest write() call: a queued write serialises it when it starts. */
+  #latest: T | undefined;
+  readonly #writes = new CoalescedWrites(async () => this.#writeNow(`${JSON.stringify(this.#latest, null, 2)}\n`));
 
   constructor(file: string) {
     this.#file = file;
@@ -35,41 +37,13 @@ export class PrivateJsonFile<T> implements Adapter<T> {
    * when it starts, so a burst of writes of one live object costs one serialisation, not one each.
    */
   write(data: T): Promise<void> {
-    if (!this.#inFlight) return this.#start(data);
-    if (!this.#next) {
-      let resolve!: () => void;
-      let reject!: (e: unknown) => void;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      this.#next = { data, promise, resolve, reject };
-    } else {
-      this.#next.data = data;
-    }
-    return this.#next.promise;
+    this.#latest = data;
+    return this.#writes.request();
   }
 
   /** Waits until no write is running or queued. */
-  async flush(): Promise<void> {
-    while (this.#inFlight) await this.#inFlight.catch(() => undefined);
-  }
-
-  #start(data: T): Promise<void> {
-    let text: string;
-    try {
-      text = `${JSON.stringify(data, null, 2)}\n`;
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    const run = this.#writeNow(text).finally(() => {
-      this.#inFlight = null;
-      const next = this.#next;
-      this.#next = null;
-      if (next) this.#start(next.data).then(next.resolve, next.reject);
-    });
-    this.#inFlight = run;
-    return run;
+  flush(): Promise<void> {
+    return this.#writes.drain();
   }
 
   async #writeNow(text: string): Promise<void> {
@@ -83,18 +57,5 @@ export class PrivateJsonFile<T> implements Adapter<T> {
     }
     await rename(this.#temp, this.#file);
     await syncDirectory(dirname(this.#file));
-  }
-}
-
-/** Makes the rename itself durable; skipped where directories cannot be opened for sync. */
-async function syncDirectory(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // not supported on this platform: the rename is still atomic, only not yet durable
-  } finally {
-    await handle?.close();
   }
 }

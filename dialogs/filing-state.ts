@@ -50,8 +50,17 @@ export interface FilingState extends FormProgress {
   idempotencyKey: string;
   /** The filing this conversation submitted last; `texted` once its reference was sent by SMS (dialogs/lifecycle/receipt-by-sms.ts). */
   submitted?: { reference: string; category: string; status: string; texted?: boolean };
-  /** The submitted filing a change is being asked about (dialogs/lifecycle/): its reference, profile and what may change. No personal data. */
-  lifecycle?: { reference: string; profileId: string; changeable: string[] };
+  /**
+   * The submitted filing a change is being asked about (dialogs/lifecycle/): its reference, profile and what
+   * may change; its end date's bounds when it may change, else why not (an error code). No personal data.
+   */
+  lifecycle?: {
+    reference: string;
+    profileId: string;
+    changeable: string[];
+    endDate?: { current: string; earliest: string; latest: string };
+    endDateRefused?: { error: string; params?: Record<string, string> };
+  };
   /** Filings whose identity check this conversation passed, until `until` (ms since the epoch): asked about again meanwhile, not checked again. */
   proven?: { references: string[]; until: number };
   /** The person asked for a person and is in the handoff queue or with an agent (src/handoff/): their messages go there. */

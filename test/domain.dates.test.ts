@@ -130,6 +130,12 @@ describe('dates: what people type when asked for a date', () => {
       ['2026-12-20', 'on the 15th of next month', 'en-US', '2027-01-15'],
       ['2026-11-24', 'next month the 3rd', 'en-US', '2026-12-03'],
       ['2026-11-24', 'the last day of next month', 'en-US', '2026-12-31'],
+      // The end of a named month (an end date: the recognizer alone read "end of March" as its second half, ambiguous).
+      ['2026-11-24', 'end of March', 'en-US', '2027-03-31'],
+      ['2026-11-24', 'the end of February', 'en-US', '2027-02-28'],
+      ['2026-11-24', 'the last day of February 2028', 'en-US', '2028-02-29'],
+      ['2026-11-24', 'until the end of November', 'en-US', '2026-11-30'],
+      ['2026-11-24', '下个月底', 'zh-CN', '2026-12-31'],
       ['2026-11-24', 'the 30th of this month', 'en-US', '2026-11-30'],
       ['2026-11-24', 'the fifteenth of last month', 'en-US', '2026-10-15'],
       ['2026-11-24', '下个月的1号', 'zh-CN', '2026-12-01'],

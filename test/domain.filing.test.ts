@@ -10,8 +10,8 @@ import {
   type Filing,
   type FilingIssue,
 } from '../src/domain/filing.js';
-import { canCancel, canTransition, FILING_STATUSES, statusOn, transition, type FilingStatus } from '../src/domain/lifecycle.js';
-import { loadProfiles, type RegionProfile } from '../src/domain/profile.js';
+import { canCancel, canTransition, checkNewEndDate, endDateBounds, FILING_STATUSES, statusOn, transition, type FilingStatus } from '../src/domain/lifecycle.js';
+import { loadProfiles, parseProfile, type RegionProfile } from '../src/domain/profile.js';
 
 const profiles = loadProfiles();
 const rizhao = profiles.get('rizhao')!;
@@ -281,6 +281,45 @@ describe('the filing lifecycle (domain.md §4.3)', () => {
       for (const status of ['SUBMITTED', 'REJECTED', 'CANCELLED', 'CHANGED'] as const) {
         expect(canCancel({ ...longTerm(national), status }, national, '2026-12-01')).to.deep.equal({ ok: false, error: 'NOT_CANCELLABLE', params: { status } });
       }
+    });
+  });
+
+  describe('changing the end date', () => {
+    // A national temporary filing from 2026-05-01: valid the national 6 months, to 2026-10-31.
+    const temporary = { startDate: '2026-05-01', endDate: '2026-10-31' };
+
+    it('national: from start + 6 months (or today, when later) to start + 12 months, as profile data says', () => {
+      expect(endDateBounds(temporary, national, today)).to.deep.equal({ ok: true, value: { current: '2026-10-31', earliest: '2026-10-31', latest: '2027-04-30' } });
+      // Later in its life the earliest new end is today: never an end in the past.
+      expect(endDateBounds(temporary, national, '2026-11-15')).to.deep.include({ ok: true });
+      expect(endDateBounds({ ...temporary, endDate: '2027-01-31' }, national, '2026-11-15')).to.deep.equal({ ok: true, value: { current: '2027-01-31', earliest: '2026-11-15', latest: '2027-04-30' } });
+    });
+
+    it('the bounds are the profile\'s: without a minimum the start bounds it; a shorter maximum moves the latest day', () => {
+      const rule = national.temporary.endDateChange;
+      const looser: RegionProfile = { ...national, temporary: { ...national.temporary, endDateChange: { ...rule, minValidityMonths: { ...rule.minValidityMonths, value: null }, maxValidityMonths: { ...rule.maxValidityMonths, value: 9 } } } };
+      expect(endDateBounds(temporary, looser, '2026-04-20')).to.deep.equal({ ok: true, value: { current: '2026-10-31', earliest: '2026-05-01', latest: '2027-01-31' } });
+    });
+
+    it('refused where there is no end date (long-term), where the profile sets it (Rizhao), and when no day is left', () => {
+      expect(endDateBounds({ startDate: '2026-05-01', endDate: null }, national, today)).to.deep.equal({ ok: false, error: 'END_DATE_NONE' });
+      expect(endDateBounds({ startDate: '2026-05-01', endDate: '2027-04-30' }, rizhao, today)).to.deep.equal({ ok: false, error: 'END_DATE_FIXED', params: { endDate: '2027-04-30' } });
+      expect(endDateBounds(temporary, national, '2027-05-01')).to.deep.equal({ ok: false, error: 'END_DATE_NO_ROOM', params: { endDate: '2026-10-31' } });
+    });
+
+    it('a new end date: within the bounds, inclusive; before, after, or the same day it has, refused with the bound', () => {
+      const bounds = { current: '2026-10-31', earliest: '2026-10-31', latest: '2027-04-30' };
+      expect(checkNewEndDate('2027-04-30', bounds)).to.deep.equal({ ok: true, value: '2027-04-30' });
+      expect(checkNewEndDate('2027-01-15', bounds)).to.deep.equal({ ok: true, value: '2027-01-15' });
+      expect(checkNewEndDate('2026-10-30', bounds)).to.deep.equal({ ok: false, error: 'END_DATE_TOO_EARLY', params: { earliest: '2026-10-31' } });
+      expect(checkNewEndDate('2027-05-01', bounds)).to.deep.equal({ ok: false, error: 'END_DATE_TOO_LATE', params: { latest: '2027-04-30' } });
+      expect(checkNewEndDate('2026-10-31', bounds)).to.deep.equal({ ok: false, error: 'END_DATE_UNCHANGED', params: { endDate: '2026-10-31' } });
+    });
+
+    it('a profile whose minimum exceeds its maximum does not load', () => {
+      const raw = structuredClone(national) as RegionProfile;
+      raw.temporary.endDateChange.minValidityMonths.value = 13;
+      expect(() => parseProfile(raw, 'national.json')).to.throw(/temporary\.endDateChange\.minValidityMonths/);
     });
   });
 });

@@ -4,7 +4,7 @@ import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type Waterfall
 import { compareDates } from '../../src/domain/calendar.js';
 import { groupOf } from '../../src/domain/categories.js';
 import { expectedEndDate, isFilable, validateFiling, type FilableCategory } from '../../src/domain/filing.js';
-import { earliestCancelDate } from '../../src/domain/lifecycle.js';
+import { checkNewEndDate, earliestCancelDate, endDateBounds } from '../../src/domain/lifecycle.js';
 import type { RegionProfile } from '../../src/domain/profile.js';
 import { FilingStoreError, type StoredFiling } from '../../src/filings/filing-store.js';
 import { ASKINGS } from '../conversation-askings.js';
@@ -26,10 +26,26 @@ interface Values {
   key?: string;
 }
 
-/** What of a filing its profile lets the person change: institutions where the profile has them, the address of a long-term filing, the phone; a new treatment place is a new filing. */
-export function changeableFields(category: FilableCategory, profile: RegionProfile): ChangeableField[] {
+/**
+ * What of a filing its profile lets the person change: institutions where the profile has them, the address
+ * of a long-term filing, the phone, the end date of a temporary one where the profile lets a person change
+ * it (`endDate`: there are bounds today); a new treatment place is a new filing.
+ */
+export function changeableFields(category: FilableCategory, profile: RegionProfile, endDate = false): ChangeableField[] {
   const institutions = profile.designatedInstitutions.required.value && profile.designatedInstitutions.max > 0;
-  return [...(institutions ? ['institutions' as const] : []), ...(groupOf(category) === 'LONG_TERM' ? ['address' as const] : []), 'phone', 'PLACE'];
+  return [
+    ...(institutions ? ['institutions' as const] : []),
+    ...(groupOf(category) === 'LONG_TERM' ? ['address' as const] : []),
+    'phone',
+    ...(endDate ? ['endDate' as const] : []),
+    'PLACE',
+  ];
+}
+
+/** The bounds of a new end date for a stored filing today (domain: endDateBounds), or the error code why there are none. */
+function endDateRuleOf(stored: StoredFiling, profile: RegionProfile, today: string) {
+  const f = recordOf(stored);
+  return endDateBounds({ startDate: f.startDate ?? today, endDate: f.endDate ?? null }, profile, today);
 }
 
 /**
@@ -37,7 +53,10 @@ export function changeableFields(category: FilableCategory, profile: RegionProfi
  * its profile sets for a change or a cancellation) may change one answer, asked with the filing's own
  * question and checks (its recogniser, the domain's validation). The result is a new filing that replaces
  * the old one, with the old one's validity (its start and end dates, the admission date it rests on): a
- * new phone, address or institutions never lengthen a filing or restart a wait. The old one becomes CHANGED.
+ * new phone, address or institutions never lengthen a filing or restart a wait. A temporary filing's end
+ * date may change where its profile allows (profile.temporary.endDateChange: within the bounds of
+ * src/domain/lifecycle.ts endDateBounds), its start kept; asked for where it cannot (a long-term filing has
+ * none, or the profile sets it), the person is told why. The old one becomes CHANGED.
  */
 export class ChangeFilingDialog extends ComponentDialog {
   constructor(private readonly deps: DialogDeps) {
@@ -70,7 +89,15 @@ export class ChangeFilingDialog extends ComponentDialog {
     const values = step.values as Values;
     values.reference = stored.reference;
     values.key = randomUUID();
-    kit.state.lifecycle = { reference: stored.reference, profileId: profile.id, changeable: changeableFields(stored.category, profile) };
+    const endDate = endDateRuleOf(stored, profile, today);
+    kit.state.lifecycle = {
+      reference: stored.reference,
+      profileId: profile.id,
+      changeable: changeableFields(stored.category, profile, endDate.ok),
+      ...(endDate.ok
+        ? { endDate: endDate.value }
+        : { endDateRefused: { error: endDate.error, params: { ...stringParams(endDate.params), hotline: profile.hotline.value } } }),
+    };
     const cap = waitCapNote(kit, stored, profile, 'change');
     if (cap) await kit.say(cap, { lifecycle: 'change', waitCap: true });
     return step.prompt(QuestionPrompt.ID, asked({ promptId: LC_CHANGE_FIELD.id, params }));
@@ -100,6 +127,18 @@ export class ChangeFilingDialog extends ComponentDialog {
     if (!old || !isFilable(old.category)) return step.endDialog();
     const profile = profileOf(old, this.deps);
     const today = kit.deps.today();
+    // A new end date is checked again against today's bounds (the answer may come on another day).
+    let newEnd: string | undefined;
+    if (values.field === 'endDate') {
+      const bounds = endDateRuleOf(old, profile, today);
+      const end = bounds.ok ? checkNewEndDate(String(step.result), bounds.value) : bounds;
+      if (!end.ok) {
+        const problem = kit.t(`errors.${end.error}`, { ...stringParams(end.params), hotline: profile.hotline.value });
+        await kit.say(kit.t('lifecycle.change.invalid', { problem, ...filingParams(kit, profile) }), { lifecycle: 'change', error: 'FILING_INVALID', problem: end.error });
+        return step.endDialog();
+      }
+      newEnd = end.value;
+    }
     const draft = changedRecord(old, profile, today, values.field!, step.result);
     const checked = validateFiling(draft, profile, today);
     if (!checked.ok) {
@@ -115,7 +154,7 @@ export class ChangeFilingDialog extends ComponentDialog {
         category: old.category,
         profileId: profile.id,
         profileVersion: profile.version,
-        filing: { ...(checked.value as Record<string, unknown>), ...validityOf(old) },
+        filing: { ...(checked.value as Record<string, unknown>), ...validityOf(old), ...(newEnd !== undefined ? { endDate: newEnd } : {}) },
         replaces: old.reference,
         origin: { channel: step.context.activity.channelId, conversation: TurnContext.getConversationReference(step.context.activity), locale: kit.locale },
       }));
@@ -126,9 +165,10 @@ export class ChangeFilingDialog extends ComponentDialog {
       await kit.say(kit.t('lifecycle.change.notChangeable', { ...filingParams(kit, profile), reference: old.reference, status: kit.t(`pages.receipt.statuses.${now?.status ?? old.status}`) }), { lifecycle: 'change', refused: 'NOT_CHANGEABLE' });
       return step.endDialog();
     }
-    await kit.say(kit.t('lifecycle.change.done', { reference: stored.reference, old: old.reference, field: kit.t(`prompts.${LC_CHANGE_FIELD.id}.choices.${values.field}`) }), {
+    const done = newEnd !== undefined ? 'lifecycle.change.doneEndDate' : 'lifecycle.change.done';
+    await kit.say(kit.t(done, { reference: stored.reference, old: old.reference, field: kit.t(`prompts.${LC_CHANGE_FIELD.id}.choices.${values.field}`), endDate: newEnd ?? '' }), {
       lifecycle: 'change',
-      filing: { reference: stored.reference, category: stored.category, status: stored.status, replaces: old.reference },
+      filing: { reference: stored.reference, category: stored.category, status: stored.status, replaces: old.reference, ...(newEnd !== undefined ? { endDate: newEnd } : {}) },
     });
     return step.endDialog();
   }
@@ -165,4 +205,9 @@ function changedRecord(old: StoredFiling, profile: RegionProfile, today: string,
   if (field === 'address') record.address = value;
   if (field === 'phone') record.person = { ...(record.person ?? {}), phone: value };
   return record;
+}
+
+/** A check's params as sentence placeholders. */
+function stringParams(params: Record<string, string | number> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k, String(v)]));
 }

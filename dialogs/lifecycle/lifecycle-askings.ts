@@ -1,3 +1,7 @@
+import { LOCALES } from '../../src/content/texts.js';
+import { naturalDate } from '../../src/content/natural.js';
+import { parseDate, parseDateRange } from '../../src/domain/dates.js';
+import { checkNewEndDate } from '../../src/domain/lifecycle.js';
 import { normalizeReference } from '../../src/filings/reference.js';
 import { checkMobile, maskMobile } from '../../src/domain/phone.js';
 import { checkResidentId, maskResidentId } from '../../src/domain/resident-id.js';
@@ -5,7 +9,8 @@ import { fail, ok, type Check } from '../../src/domain/result.js';
 import type { FilingContext } from '../filing-context.js';
 import { FILING_FORM } from '../filing-form.js';
 import { asking, type Asking } from '../form/declaration.js';
-import { choice, text, yesNo } from '../form/recognizers.js';
+import { normalizeAnswer, type Recognizer } from '../form/recognition.js';
+import { choice, choiceLabel, text, yesNo } from '../form/recognizers.js';
 
 /**
  * What the dialogs after submitting ask — which filing, the identity check (ID number, phone, one-time
@@ -81,18 +86,40 @@ export const LC_CANCEL_CONFIRM = asking<FilingContext, boolean>({
 });
 
 /** The answers of a filing a person may change (a new treatment place is a new filing, told so). */
-const CHANGEABLE_FIELDS = ['institutions', 'address', 'phone', 'PLACE'] as const;
+const CHANGEABLE_FIELDS = ['institutions', 'address', 'phone', 'endDate', 'PLACE'] as const;
 export type ChangeableField = (typeof CHANGEABLE_FIELDS)[number];
+
+const fieldChoice = choice<FilingContext, string>({ values: (c) => c.state.lifecycle?.changeable ?? [] });
+
+/** The end date named as a whole answer (its label or a synonym, in either language), when it is not among the choices. */
+function namesEndDate(said: string, id: string, c: FilingContext): boolean {
+  const words = LOCALES.flatMap((l) => [choiceLabel(c.texts, l, id, 'endDate'), ...c.texts.list(l, `prompts.${id}.synonyms.endDate`)]);
+  const answer = normalizeAnswer(said);
+  return answer !== '' && words.some((w) => normalizeAnswer(w) === answer);
+}
+
+/**
+ * Which answer to change: the choices of this filing; the end date asked for where it cannot change (a
+ * long-term filing has none, or the profile sets it) is answered with the reason, and the question again.
+ */
+const changeFieldRecognizer: Recognizer<FilingContext, string> = {
+  ...fieldChoice,
+  recognize(said, scope) {
+    const refused = scope.c.state.lifecycle?.endDateRefused;
+    if (refused && namesEndDate(said, scope.id, scope.c)) return { status: 'invalid', error: refused.error, ...(refused.params ? { params: refused.params } : {}) };
+    return fieldChoice.recognize(said, scope);
+  },
+};
 
 export const LC_CHANGE_FIELD = asking<FilingContext, string>({
   id: 'lifecycle.change.field',
   purpose: 'Which answer of a filing to change: the ones its category and profile allow, or the treatment place (a new filing).',
-  recognizer: choice({ values: (c) => c.state.lifecycle?.changeable ?? [] }),
+  recognizer: changeFieldRecognizer,
   nav: false,
 });
 
 /** A new value asked with the filing's own question (the same recogniser, so the same checks), under an id of its own. */
-function changeOf(field: Exclude<ChangeableField, 'PLACE'>, questionId: string, purpose: string): Asking<FilingContext, any> {
+function changeOf(field: 'institutions' | 'address' | 'phone', questionId: string, purpose: string): Asking<FilingContext, any> {
   const question = FILING_FORM.byId(questionId);
   if (!question) throw new Error(`lifecycle: no filing question ${questionId}`);
   return asking<FilingContext, unknown>({
@@ -104,10 +131,40 @@ function changeOf(field: Exclude<ChangeableField, 'PLACE'>, questionId: string, 
   });
 }
 
+/**
+ * A new end date, read as the filing's start date is (the same recogniser: 下个月底, "end of March", a period
+ * ending on its last day) and checked by the domain against the bounds of the filing being changed.
+ */
+function parseEndDate(said: string, c: FilingContext): Check<string> {
+  const bounds = c.state.lifecycle?.endDate;
+  if (!bounds) return fail(c.state.lifecycle?.endDateRefused?.error ?? 'END_DATE_NONE');
+  const options = { locale: c.locale, today: c.today, prefer: 'future' as const };
+  let date = parseDate(said, options);
+  if (!date.ok && date.error === 'DATE_AMBIGUOUS') {
+    const range = parseDateRange(said, options);
+    if (range.ok) date = ok(range.value.end);
+  }
+  return date.ok ? checkNewEndDate(date.value, bounds) : date;
+}
+
+export const LC_CHANGE_END_DATE = asking<FilingContext, string>({
+  id: 'lifecycle.change.endDate',
+  purpose: 'Change: the new end date of a temporary filing, within the bounds its profile sets (not before today or the minimum validity, not after the maximum).',
+  recognizer: text({ parse: parseEndDate, label: (v, c) => naturalDate(v, c.locale), readsWords: true }),
+  params: (c) => {
+    const b = c.state.lifecycle?.endDate;
+    // The example is a day the check takes: the latest bound, or the earliest when that is the end it has.
+    const example = b ? naturalDate(b.latest !== b.current ? b.latest : b.earliest, c.locale) : '';
+    return { current: b?.current ?? '', earliest: b?.earliest ?? '', latest: b?.latest ?? '', example };
+  },
+  nav: false,
+});
+
 export const LC_CHANGE_VALUE: Record<Exclude<ChangeableField, 'PLACE'>, Asking<FilingContext, any>> = {
   institutions: changeOf('institutions', 'details.institutions', 'Change: the new designated medical institutions (the filing\'s question and checks).'),
   address: changeOf('address', 'details.address', 'Change: the new address at the destination (the filing\'s question and checks).'),
   phone: changeOf('phone', 'details.phone', 'Change: the insured person\'s new mobile number (the filing\'s question and checks).'),
+  endDate: LC_CHANGE_END_DATE,
 };
 
 /** Every asking of the dialogs after submitting, in the order a person meets them. */

@@ -265,6 +265,11 @@ const RULES: Rule[] = [
     re: new RegExp(String.raw`\b${EN_REL_MONTH}\s+month,?\s+(?:on\s+)?(?:the\s+)?(${EN_DAY})\b`, 'gi'),
     mention: (g, today) => relativeMonthDay(today, g[1]!, g[2]!),
   },
+  // the end of March, the last day of February 2027 (the recognizer reads "end of March" as its second half)
+  {
+    re: new RegExp(String.raw`\b(?:the\s+)?(?:end|last\s+day)\s+of\s+${EN_MONTH}\b\.?(?:,?\s*(\d{4})\b)?`, 'gi'),
+    mention: (g) => monthDay(EN_MONTHS.indexOf(g[1]!.slice(0, 3).toLowerCase()) + 1, LAST, g[2]),
+  },
   // Dec 1, December 1st, 2026 (the recognizer lends a trailing year to both ends of "Dec 1 to Mar 1, 2027")
   {
     re: new RegExp(String.raw`\b${EN_MONTH}\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s*(\d{4})\b)?`, 'gi'),

@@ -1,4 +1,4 @@
-import { compareDates, type IsoDate } from './calendar.js';
+import { compareDates, validityEndDate, type IsoDate } from './calendar.js';
 import { earliestCancelDateOf } from './consequences.js';
 import type { Filing } from './filing.js';
 import type { RegionProfile } from './profile.js';
@@ -64,4 +64,44 @@ export function canCancel(filing: LifecycleFiling, profile: RegionProfile, today
   const earliest = earliestCancelDate(filing, profile);
   if (earliest !== null && compareDates(today, earliest) < 0) return fail('CANCEL_TOO_EARLY', { earliest });
   return ok(true);
+}
+
+/** The first and last day a changed end date may be (both inclusive), and the end date it has now. */
+export interface EndDateBounds {
+  current: IsoDate;
+  earliest: IsoDate;
+  latest: IsoDate;
+}
+
+/**
+ * May the person change this filing's end date today, and to which days? Only a filing with an end date
+ * (a temporary one: a long-term filing is open-ended, valid until cancelled) under a profile that lets a
+ * person change it (profile.temporary.endDateChange). Errors, in the order they are tested:
+ * - END_DATE_NONE: the filing has no end date (long-term);
+ * - END_DATE_FIXED { endDate }: the profile sets the end date (Rizhao: start + 12 months);
+ * - END_DATE_NO_ROOM { endDate }: no day is left between the bounds.
+ * The bounds: not before today, nor before start + minValidityMonths (the start when null), nor after
+ * start + maxValidityMonths (each counted as validityEndDate counts a validity).
+ */
+export function endDateBounds(filing: Pick<Filing, 'startDate' | 'endDate'>, profile: RegionProfile, today: IsoDate): Check<EndDateBounds> {
+  if (filing.endDate === null) return fail('END_DATE_NONE');
+  const rule = profile.temporary.endDateChange;
+  if (!rule.allowed.value) return fail('END_DATE_FIXED', { endDate: filing.endDate });
+  const min = rule.minValidityMonths.value;
+  const floor = min === null ? filing.startDate : validityEndDate(filing.startDate, min);
+  const earliest = compareDates(floor, today) > 0 ? floor : today;
+  const latest = validityEndDate(filing.startDate, rule.maxValidityMonths.value);
+  if (compareDates(earliest, latest) > 0) return fail('END_DATE_NO_ROOM', { endDate: filing.endDate });
+  return ok({ current: filing.endDate, earliest, latest });
+}
+
+/**
+ * A new end date within its bounds: END_DATE_TOO_EARLY { earliest }, END_DATE_TOO_LATE { latest }, or
+ * END_DATE_UNCHANGED { endDate } when it is the end date the filing already has.
+ */
+export function checkNewEndDate(date: IsoDate, bounds: EndDateBounds): Check<IsoDate> {
+  if (compareDates(date, bounds.earliest) < 0) return fail('END_DATE_TOO_EARLY', { earliest: bounds.earliest });
+  if (compareDates(date, bounds.latest) > 0) return fail('END_DATE_TOO_LATE', { latest: bounds.latest });
+  if (date === bounds.current) return fail('END_DATE_UNCHANGED', { endDate: date });
+  return ok(date);
 }

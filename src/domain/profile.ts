@@ -93,6 +93,22 @@ export const profileSchema = z
          * it tells the person to confirm with their insured place's agency.
          */
         minDaysBeforeCancel: z.object({ value: z.number().int().nonnegative().nullable(), confirmed: z.boolean(), source: z.string().min(3) }).strict(),
+        /**
+         * Whether a person may change the end date of a temporary filing (a change: a new filing that
+         * replaces it), and the bounds of the new end date: not before today, nor before start +
+         * minValidityMonths (null: the start), nor after start + maxValidityMonths (src/domain/lifecycle.ts).
+         */
+        endDateChange: z
+          .object({
+            allowed: sourced(z.boolean()),
+            minValidityMonths: sourced(z.number().int().positive().nullable()),
+            maxValidityMonths: sourced(z.number().int().positive()),
+          })
+          .strict()
+          .refine((e) => e.minValidityMonths.value === null || e.minValidityMonths.value <= e.maxValidityMonths.value, {
+            message: 'minValidityMonths must not exceed maxValidityMonths',
+            path: ['minValidityMonths'],
+          }),
       })
       .strict(),
     emergency: z

@@ -44,6 +44,7 @@ import { registerReviewPage } from './agency/review-page.js';
 import { NoticeWorker } from './notices/notice-worker.js';
 import { botFrameworkDelivery, webDelivery, weChatDelivery } from './notices/channel-deliveries.js';
 import type { NoticeDelivery } from './notices/delivery.js';
+import { smsDelivery } from './notices/sms-delivery.js';
 import { createTypingMiddleware } from './ops/typing.js';
 import { HandoffDesk, MemoryAgentPresence, MemoryHandoffQueue, RedisAgentPresence, RedisHandoffQueue, handoffMetrics, registerHandoffRoutes } from './handoff/index.js';
 import { loadAccounts, MemoryAgentSessionStore, RedisAgentSessionStore, registerAgentConsole, type AgentConsole } from './agents/index.js';
@@ -426,7 +427,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
 
   // Notices to persons (src/notices/): every instance works the filing store's outbox, each notice once,
   // on the channel the person filed from.
-  const deliveries: NoticeDelivery[] = [webDelivery(web.adapter, webTranscript)];
+  // A filing taken on the hotline has no chat: its notices go by text message to the phone on file.
+  const deliveries: NoticeDelivery[] = [webDelivery(web.adapter, webTranscript), smsDelivery(sms)];
   for (const { channel, adapter } of attached) {
     if (channel.id === 'wechat') deliveries.push(weChatDelivery(adapter));
     if (channel.id === 'bot-framework') deliveries.push(botFrameworkDelivery(adapter, config.botFramework?.MicrosoftAppId ?? ''));

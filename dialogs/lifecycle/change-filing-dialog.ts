@@ -134,7 +134,7 @@ export class ChangeFilingDialog extends ComponentDialog {
       const end = bounds.ok ? checkNewEndDate(String(step.result), bounds.value) : bounds;
       if (!end.ok) {
         const problem = kit.t(`errors.${end.error}`, { ...stringParams(end.params), hotline: profile.hotline.value });
-        await kit.say(kit.t('lifecycle.change.invalid', { problem, ...filingParams(kit, profile) }), { lifecycle: 'change', error: 'FILING_INVALID', problem: end.error });
+        await kit.say(kit.t('lifecycle.change.invalid', { problem: withoutStop(problem), ...filingParams(kit, profile) }), { lifecycle: 'change', error: 'FILING_INVALID', problem: end.error });
         return step.endDialog();
       }
       newEnd = end.value;
@@ -143,7 +143,7 @@ export class ChangeFilingDialog extends ComponentDialog {
     const checked = validateFiling(draft, profile, today);
     if (!checked.ok) {
       const problem = kit.has(`errors.${checked.error}`) ? kit.t(`errors.${checked.error}`, checked.params) : kit.t('errors.FIELD_INVALID');
-      await kit.say(kit.t('lifecycle.change.invalid', { problem, ...filingParams(kit, profile) }), { lifecycle: 'change', error: 'FILING_INVALID', problem: checked.error });
+      await kit.say(kit.t('lifecycle.change.invalid', { problem: withoutStop(problem), ...filingParams(kit, profile) }), { lifecycle: 'change', error: 'FILING_INVALID', problem: checked.error });
       return step.endDialog();
     }
     let stored: StoredFiling;
@@ -206,6 +206,9 @@ function changedRecord(old: StoredFiling, profile: RegionProfile, today: string,
   if (field === 'phone') record.person = { ...(record.person ?? {}), phone: value };
   return record;
 }
+
+/** A sentence put inside another, without its own full stop ("…：{problem}。"). */
+const withoutStop = (sentence: string): string => sentence.replace(/[。.]\s*$/u, '');
 
 /** A check's params as sentence placeholders. */
 function stringParams(params: Record<string, string | number> | undefined): Record<string, string> {

@@ -1,4 +1,5 @@
 import { isCategory } from '../../src/domain/categories.js';
+import { filersPhone as phoneOf } from '../../src/domain/filer-contact.js';
 import { maskMobile } from '../../src/domain/phone.js';
 import type { AskOptions } from '../form/question-prompt.js';
 import { saysWordOf } from '../form/recognizers.js';
@@ -16,8 +17,7 @@ import { profileOf, recordOf } from './lifecycle-host.js';
 async function filersPhone(kit: TurnKit, reference: string): Promise<{ phone: string; category: string } | undefined> {
   const stored = await kit.deps.filings.get(reference);
   if (!stored) return undefined;
-  const f = recordOf(stored);
-  const phone = f.filerMode === 'AGENT' ? (f.agent?.phone ?? f.person?.phone) : f.person?.phone;
+  const phone = phoneOf(recordOf(stored));
   if (!phone) return undefined;
   const category = isCategory(stored.category) ? profileOf(stored, kit.deps).categories[stored.category].name[kit.locale] : stored.category;
   return { phone, category };

@@ -8,8 +8,11 @@ export interface SmsMessage {
   to: string;
   /** The words, in the person's language. A code in it is a secret: never logged. */
   text: string;
-  /** What it is for (a provider may bill or template by it): a one-time code, or a filing's reference. */
-  purpose: 'code' | 'reference';
+  /**
+   * What it is for (a provider may bill or template by it): a one-time code, a filing's reference, or a
+   * notice about a filing taken on the hotline (its new status, its coming end).
+   */
+  purpose: 'code' | 'reference' | 'notice';
 }
 
 export interface SmsSender {

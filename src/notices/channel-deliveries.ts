@@ -4,6 +4,7 @@ import { WEB_CHANNEL_ID, type WebChannelAdapter } from '../channels/web/web-adap
 import { WECHAT_CHANNEL_ID } from '../channels/wechat/wechat-channel.js';
 import { WeChatWindowClosedError } from '../channels/wechat/wechat-adapter.js';
 import { noticeActivity, type NoticeDelivery, type NoticeMessage } from './delivery.js';
+import { HOTLINE_CHANNEL_ID } from './sms-delivery.js';
 
 /**
  * Each channel's way to reach a person unasked, through its own adapter's proactive path
@@ -59,9 +60,9 @@ export function weChatDelivery(adapter: BotAdapter): NoticeDelivery {
  * The Bot Framework's channels (Teams, Emulator, Direct Line…): a proactive message to the stored
  * conversation reference through the connector (CloudAdapter.continueConversationAsync), as the bot's
  * app id. Every channel id not carried by another channel is the Bot Framework's, but the hotline's: a
- * caller on the phone cannot be reached through a channel afterwards (no delivery carries it).
+ * caller on the phone is reached by a text message instead (sms-delivery.ts).
  */
-export function botFrameworkDelivery(adapter: BotAdapter, appId: string, others: readonly string[] = [WEB_CHANNEL_ID, WECHAT_CHANNEL_ID, 'hotline']): NoticeDelivery {
+export function botFrameworkDelivery(adapter: BotAdapter, appId: string, others: readonly string[] = [WEB_CHANNEL_ID, WECHAT_CHANNEL_ID, HOTLINE_CHANNEL_ID]): NoticeDelivery {
   return {
     name: 'bot-framework',
     carries: (channelId) => !others.includes(channelId),

@@ -1,4 +1,5 @@
 import type { ConversationReference } from 'botbuilder';
+import type { StoredFiling } from '../filings/filing-store.js';
 
 /**
  * How a notice reaches a person on the channel they filed from: the conversation reference kept with
@@ -7,8 +8,13 @@ import type { ConversationReference } from 'botbuilder';
 export type DeliveryOutcome = 'sent' | 'unreachable';
 
 export interface NoticeDelivery {
-  /** A short name for logs and metrics: 'web', 'wechat', 'bot-framework'. */
+  /** A short name for logs and metrics: 'web', 'wechat', 'bot-framework', 'sms'. */
   readonly name: string;
+  /**
+   * The words it carries: a chat message (notices.*, the default), or a text message to a phone
+   * (notices.sms.*: short, the reference, the status and what to do next, nothing more).
+   */
+  readonly words?: NoticeWords;
   /** True when conversations with this activity channelId came in through this channel. */
   carries(channelId: string): boolean;
   /**
@@ -16,8 +22,10 @@ export interface NoticeDelivery {
    * will not later either (the web conversation has expired, WeChat's 48-hour window has closed): the
    * notice is not tried again. Throws on a fault worth another try (the connector did not answer).
    */
-  deliver(reference: Partial<ConversationReference>, message: NoticeMessage): Promise<DeliveryOutcome>;
+  deliver(reference: Partial<ConversationReference>, message: NoticeMessage, filing: StoredFiling): Promise<DeliveryOutcome>;
 }
+
+export type NoticeWords = 'chat' | 'sms';
 
 export interface NoticeMessage {
   text: string;

@@ -142,11 +142,11 @@ export class NoticeWorker {
       logger.info({ ...log, outcome: 'unreachable' }, 'notice: no channel can reach the person');
       return;
     }
-    const { text, locale } = noticeText(notice, stored, this.#o);
+    const { text, locale } = noticeText(notice, stored, this.#o, delivery.words);
     let outcome: Outcome;
     try {
       outcome = await withTimeout(
-        delivery.deliver(origin.conversation as Partial<ConversationReference>, { text, locale, notice: { reference: notice.reference, kind: notice.kind, status: notice.status } }),
+        delivery.deliver(origin.conversation as Partial<ConversationReference>, { text, locale, notice: { reference: notice.reference, kind: notice.kind, status: notice.status } }, stored),
         this.#deliveryTimeoutMs,
       );
     } catch (err) {

@@ -159,6 +159,11 @@ export class MainDialog extends ComponentDialog {
     // an emergency: care comes first. Only words that answer nothing, or free text, give way.
     if (reading && ANSWER_READINGS.has(reading.status) && intent.intent !== 'emergency') return undefined;
     if (intent.intent === 'faq') return this.answerFaq(dc, kit, intent);
+    // A hello or a thank-you: answered kindly, the question asked again (not counted as a failed answer).
+    if (intent.intent === 'greeting' || intent.intent === 'thanks') {
+      await kit.say(kit.t(`messages.smallTalk.${intent.intent}`), { smallTalk: intent.intent });
+      return this.askAgain(dc);
+    }
     const asCommand = COMMAND_OF_INTENT[intent.intent];
     return asCommand ? this.command(dc, kit, asCommand, waiting, intent) : undefined;
   }

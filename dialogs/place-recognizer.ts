@@ -1,6 +1,7 @@
 import { LOCALES, type Locale } from '../src/content/texts.js';
 import { isPoolingArea, placeByCode, searchPlaces } from '../src/domain/divisions.js';
-import { namedPlaceByCode, poolingAreaOf, showNamedPlace, understandPlace, type PlaceCandidate, type PlaceOptions } from '../src/domain/places.js';
+import { namedPlaceByCode, poolingAreaOf, showNamedPlace, understandPlace, type PlaceCandidate, type PlaceOptions, type PlaceUnderstanding } from '../src/domain/places.js';
+import type { PlaceRole } from '../src/nlu/understanding.js';
 import type { FilingContext } from './filing-context.js';
 import { normalizeAnswer, type Recognition, type Recognizer } from './form/recognition.js';
 
@@ -31,34 +32,46 @@ export function isPoolingAreaCode(code: string): boolean {
   return place !== undefined && isPoolingArea(place) && poolingAreaCodeOf(code) === code;
 }
 
+/** The role each place question asks for (the others read the whole answer as one place). */
+const ROLE_OF: Readonly<Record<string, PlaceRole>> = { 'situation.insuredPlace': 'insured', 'situation.treatmentPlace': 'treatment' };
+
 /**
  * The recogniser of the place questions. Its value is the place as named (a county's code when a county was
- * named); the question keeps that place's pooling area (see poolingAreaCodeOf).
+ * named); the question keeps that place's pooling area (see poolingAreaCodeOf). A bare name is read as a
+ * place; a sentence is read for the place it gives the question's role ("参保地是日照", "I'm insured in
+ * Rizhao", "我是日照的退休职工，…住在海口" at the insured place: 日照): two places where it is unclear which is
+ * meant, or the only one said to be the other role ("在北京看病" asked for the insured place), are offered
+ * as a choice, never picked silently.
  */
 export function placeRecognizer(): Recognizer<FilingContext, string> {
   return {
     label: (code, { c }) => showPlace(code, c.locale),
     names: (code) => LOCALES.map((l) => showPlace(code, l)),
-    recognize(text, { c }): Recognition<string> {
+    recognize(text, { id, c, understanding }): Recognition<string> {
       const show = (code: string) => showPlace(code, c.locale);
       const listed = (candidates: PlaceCandidate[]) => candidates.map((k) => show(k.place.code)).join(c.texts.t(c.locale, 'common.alternativesSeparator'));
+      /** "“山东省日照市”还是“海南省海口市”", as a choice between readings is put (messages.closeCall). */
+      const quoted = (codes: string[]) =>
+        codes.map((code) => c.texts.t(c.locale, 'messages.closeCall.item', { answer: show(code) })).join(c.texts.t(c.locale, 'messages.closeCall.or'));
+      const role = ROLE_OF[id];
+      const inSentence = role ? understanding.placeIn(text, c.locale, role) : ({ status: 'none' } as const);
       const understood = understandPlace(text, PLACE_OPTIONS);
+      // The only place named, said to be the other role: which question did the person answer? Asked, with the place to pick.
+      if (inSentence.status === 'otherRole') {
+        const candidates = candidatesOf(inSentence.mention.reading);
+        if (candidates.length > 0) return { status: 'close', candidates, note: { error: role === 'insured' ? 'PLACE_SAID_AS_TREATMENT' : 'PLACE_SAID_AS_INSURED', params: { place: candidates.map(show).join(c.texts.t(c.locale, 'common.alternativesSeparator')) } } };
+      }
+      if (understood.status !== 'found' && understood.status !== 'ambiguous') {
+        if (inSentence.status === 'picked') return asAnswer(text, inSentence.mention.reading, show, listed);
+        if (inSentence.status === 'unclear') {
+          const candidates = [...new Set(inSentence.mentions.flatMap((m) => candidatesOf(m.reading)))].slice(0, 4);
+          if (candidates.length > 0) return { status: 'close', candidates, note: { error: 'PLACE_WHICH_ONE', params: { candidates: quoted(candidates) } } };
+        }
+      }
       switch (understood.status) {
-        case 'found': {
-          const { place, poolingArea } = understood;
-          if (!poolingArea) return { status: 'invalid', error: 'PLACE_PROVINCE_ONLY', params: { province: show(place.code) } };
-          // Typed as it is shown (a button, "山东省日照市"): nothing to say back.
-          const asShown = LOCALES.some((l) => normalizeAnswer(showPlace(place.code, l)) === normalizeAnswer(text));
-          if (asShown) return { status: 'exact', value: place.code };
-          // A county is said back with the pooling area it belongs to.
-          return place.code === poolingArea.code
-            ? { status: 'understood', value: place.code }
-            : { status: 'understood', value: place.code, said: { key: 'messages.placeUnderstood', params: { place: show(place.code), poolingArea: show(poolingArea.code) } } };
-        }
-        case 'ambiguous': {
-          const candidates = understood.candidates.filter((k) => k.poolingArea);
-          return { status: 'close', candidates: candidates.map((k) => k.place.code), note: { error: 'PLACE_AMBIGUOUS', params: { candidates: listed(candidates) } } };
-        }
+        case 'found':
+        case 'ambiguous':
+          return asAnswer(text, understood, show, listed);
         case 'didYouMean': {
           const candidates = understood.suggestions.filter((k) => k.poolingArea).slice(0, 3);
           if (candidates.length > 0) return { status: 'close', candidates: candidates.map((k) => k.place.code), note: { error: 'PLACE_DID_YOU_MEAN', params: { candidates: listed(candidates) } } };
@@ -73,4 +86,33 @@ export function placeRecognizer(): Recognizer<FilingContext, string> {
       }
     },
   };
+}
+
+/** The places a reading offers (those with a pooling area): the one found, or each a shared name may mean. */
+function candidatesOf(reading: PlaceUnderstanding): string[] {
+  if (reading.status === 'found') return reading.poolingArea ? [reading.place.code] : [];
+  if (reading.status === 'ambiguous') return reading.candidates.filter((k) => k.poolingArea).map((k) => k.place.code);
+  return [];
+}
+
+/** A place found (taken, said back with its pooling area when a county was named) or a name several places share (asked). */
+function asAnswer(
+  text: string,
+  reading: Extract<PlaceUnderstanding, { status: 'found' | 'ambiguous' }>,
+  show: (code: string) => string,
+  listed: (candidates: PlaceCandidate[]) => string,
+): Recognition<string> {
+  if (reading.status === 'ambiguous') {
+    const candidates = reading.candidates.filter((k) => k.poolingArea);
+    return { status: 'close', candidates: candidates.map((k) => k.place.code), note: { error: 'PLACE_AMBIGUOUS', params: { candidates: listed(candidates) } } };
+  }
+  const { place, poolingArea } = reading;
+  if (!poolingArea) return { status: 'invalid', error: 'PLACE_PROVINCE_ONLY', params: { province: show(place.code) } };
+  // Typed as it is shown (a button, "山东省日照市"): nothing to say back.
+  const asShown = LOCALES.some((l) => normalizeAnswer(showPlace(place.code, l)) === normalizeAnswer(text));
+  if (asShown) return { status: 'exact', value: place.code };
+  // A county is said back with the pooling area it belongs to.
+  return place.code === poolingArea.code
+    ? { status: 'understood', value: place.code }
+    : { status: 'understood', value: place.code, said: { key: 'messages.placeUnderstood', params: { place: show(place.code), poolingArea: show(poolingArea.code) } } };
 }

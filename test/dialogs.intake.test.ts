@@ -90,7 +90,7 @@ describe('one-sentence intake', () => {
   it('words that state nothing a filing needs: said so, with an example, and asked again', async () => {
     const chat = new Chat();
     await chat.follow(TO_INTAKE);
-    const replies = await chat.say('你好啊');
+    const replies = await chat.say('今天天气不错');
     expect(Chat.channelData(replies, 'error')).to.equal('INTAKE_NOTHING_FOUND');
     expect(Chat.textOf(replies)).to.include(chat.texts.t('zh-CN', 'prompts.situation.intake.example'));
     expect(Chat.promptOf(replies)).to.equal('situation.intake');

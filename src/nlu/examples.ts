@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { SmallTalkPhrases } from './small-talk.js';
 import type { Lexicon } from './text.js';
 import type { NluLocale } from './understanding.js';
 
@@ -15,6 +16,7 @@ import type { NluLocale } from './understanding.js';
  *   intents.json          per intent (language:<locale> for a language switch)
  *   faq.json              per FAQ topic (content/locales/<locale>/faq.json faq.topics)
  *   intake.json           the cue words of the one-sentence intake
+ *   small-talk.json       greetings and thanks said as a whole message (matched, not classified)
  */
 
 export const DEFAULT_EXAMPLES_DIR = new URL('../../content/nlu/', import.meta.url).pathname;
@@ -40,6 +42,7 @@ const valuesSchema = z.object({ examples: z.record(z.string(), sentences) }).loo
 const noneSchema = z.object({ examples: sentences }).loose();
 
 const cueList = z.array(z.string().min(1));
+const smallTalkSchema = z.object({ greeting: cueList, thanks: cueList, fillers: cueList }).loose();
 export const intakeSchema = z
   .object({
     self: cueList,
@@ -91,6 +94,7 @@ export interface LocaleExamples {
   intents: Record<string, string[]>;
   faq: Record<string, string[]>;
   intake: IntakeCues;
+  smallTalk: SmallTalkPhrases;
 }
 
 function read<T>(file: string, schema: z.ZodType<T>): T {
@@ -127,6 +131,7 @@ export function loadExamples(dir: string, locale: NluLocale): LocaleExamples {
     intents: read(join(base, 'intents.json'), valuesSchema).examples,
     faq,
     intake: read(join(base, 'intake.json'), intakeSchema),
+    smallTalk: read(join(base, 'small-talk.json'), smallTalkSchema),
   };
 }
 

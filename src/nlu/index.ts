@@ -4,13 +4,14 @@ import { ChoiceRecogniser } from './choice.js';
 import { readDuration } from './duration.js';
 import { DEFAULT_EXAMPLES_DIR, loadExamples } from './examples.js';
 import { readIntake } from './intake.js';
+import { placeInSentence } from './places.js';
 import { IntentRecogniser } from './intents.js';
 import { DEFAULT_MODEL_CACHE_DIR, type ModelCache } from './model-cache.js';
 import { TextAnalyser } from './text.js';
 import type { IntakeHints } from './intake.js';
 import type { ChoiceHints, IntakeFacts, IntentReading, NluLocale, Reading, Understanding } from './understanding.js';
 
-export type { Candidate, ChoiceHints, IntakeFacts, Intent, IntentReading, NluLocale, Reading, Understanding } from './understanding.js';
+export type { Candidate, ChoiceHints, IntakeFacts, Intent, IntentReading, NluLocale, PlaceInSentence, PlaceRole, Reading, Understanding } from './understanding.js';
 export { INTENTS } from './understanding.js';
 export type { Duration } from './duration.js';
 export type { IntakeHints } from './intake.js';
@@ -106,6 +107,7 @@ export function createUnderstanding(options: UnderstandingOptions = {}): FullUnd
     duration: (text, locale) => readDuration(text, locale)?.days,
     durationOf: (text, locale) => readDuration(text, locale),
     intake: (text, locale, today, hints) => readIntake(text, locale, today, { ...of(locale), hints: hints ?? {}, understanding }),
+    placeIn: (text, locale, role) => placeInSentence(text, locale, role, of(locale).examples.intake),
     warmUp: () => {
       for (const p of parts.values()) {
         p.choices.warmUp([...p.examples.questions.values()].map((q) => [q.question, Object.keys(q.examples)] as [string, string[]]));

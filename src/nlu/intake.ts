@@ -2,6 +2,7 @@ import type { IsoDate } from '../domain/calendar.js';
 import { checkAdmissionDate, parseDate } from '../domain/dates.js';
 import { placesMentionedIn, type PlaceMention, type PlaceOptions } from '../domain/places.js';
 import { judgeDuration, readDuration } from './duration.js';
+import { roleScores } from './places.js';
 import type { IntakeCues, LocaleExamples } from './examples.js';
 import type { TextAnalyser } from './text.js';
 import type { IntakeFacts, NluLocale, Understanding } from './understanding.js';
@@ -22,7 +23,7 @@ export interface IntakeContext {
 
 const CLAUSES: Record<NluLocale, RegExp> = {
   'zh-CN': /[，,。.!！?？;；\n]+|但是|不过|可是/u,
-  'en-US': /[,.;!?\n]+|\bbut\b|\band then\b/iu,
+  'en-US': /[,.;!?\n]+|\bbut\b|\band(?: then)?\b|\bso\b/iu,
 };
 const NEGATION_BEFORE: Record<NluLocale, RegExp> = {
   'zh-CN': /(?:不|没|没有|未|并非|不是|还没)\s*$/u,
@@ -116,7 +117,9 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
     const judged = judgeDuration(duration, ctx.hints.longTermMinDays);
     if (judged.status === 'confident') facts.longTerm = judged.value === 'yes';
   }
-  if (facts.longTerm === undefined && !duration) set('longTerm', fact(clauses.filter((c) => !cueIn(c, aboutCare, locale)), cues.longStay, cues.shortStay, locale));
+  // Stay words ("for good", "跟女儿住") may share a clause with retirement ("退休后跟女儿住在海口"), not with a hospital stay.
+  const aboutHospital = [...cues.inHospital, ...cues.emergency, ...cues.discharged];
+  if (facts.longTerm === undefined && !duration) set('longTerm', fact(clauses.filter((c) => !cueIn(c, aboutHospital, locale)), cues.longStay, cues.shortStay, locale));
 
   return facts;
 }
@@ -163,17 +166,4 @@ function placesOf(text: string, cues: IntakeCues, locale: NluLocale, options: Pl
     else if (found.length > 1) out.placeChoices = { ...out.placeChoices, [role]: found };
   }
   return out;
-}
-
-function roleScores(lower: string, m: PlaceMention, cues: IntakeCues, locale: NluLocale): { insured: number; treatment: number } {
-  const before = lower.slice(Math.max(0, m.start - 12), m.start).trimEnd();
-  const after = lower.slice(m.end, m.end + 10).trimStart();
-  const near = (cue: string): boolean => before.endsWith(cue) || after.startsWith(cue) || (locale === 'zh-CN' && cue.length >= 2 && before.slice(-4).includes(cue));
-  let insured = cues.insuredCues.filter(near).length * 2;
-  const treatment = cues.treatmentCues.filter(near).length;
-  // "from Rizhao" / "从日照": where one comes from is, far more often than not, where one is insured.
-  if (/(?:从|from)$/u.test(before)) insured += 1;
-  // 她是日照的, 日照的，去济南…: "of Rizhao" said of the person (not 北京的医院).
-  if (locale === 'zh-CN' && /^的(?!医院|医生|专家|大医院)/u.test(after) && (/是$/u.test(before) || /(?:^|[，,。；;])$/u.test(before))) insured += 2;
-  return { insured, treatment };
 }

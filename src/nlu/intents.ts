@@ -2,6 +2,7 @@ import { NONE, type LabelledExample, type TrainedClassifier } from './classifier
 import { cachedClassifier, type ModelCache } from './model-cache.js';
 import type { LocaleExamples } from './examples.js';
 import { toReading } from './reading.js';
+import { SmallTalkReader } from './small-talk.js';
 import { compact, type TextAnalyser } from './text.js';
 import { EMERGENCY_VALUES, INTENTS, type Intent, type IntentReading, type NluLocale } from './understanding.js';
 
@@ -26,6 +27,7 @@ const LANGUAGE_PREFIX = 'language:';
 export class IntentRecogniser {
   private classifier: TrainedClassifier | undefined;
   private readonly exact = new Map<string, string>();
+  private readonly smallTalk: SmallTalkReader;
 
   constructor(
     private readonly locale: NluLocale,
@@ -35,6 +37,7 @@ export class IntentRecogniser {
     private readonly cache: ModelCache = { dir: false },
   ) {
     for (const [label, words] of Object.entries(commandWords)) for (const w of words) this.exact.set(compact(this.analyser.folded(w)), label);
+    this.smallTalk = new SmallTalkReader(locale, analyser, examples.smallTalk);
   }
 
   read(text: string): IntentReading | undefined {
@@ -48,6 +51,8 @@ export class IntentRecogniser {
     if (!said) return { status: 'none' };
     const exact = this.exact.get(said);
     if (exact) return { status: 'confident', value: toIntent(exact, 1) };
+    const smallTalk = this.smallTalk.read(text);
+    if (smallTalk) return { status: 'confident', value: toIntent(smallTalk, 1) };
     this.classifier ??= cachedClassifier(this.trainingSet(), this.analyser, this.locale, this.cache);
     // A hospital named with nothing urgent ("人在医院") may as well be a stay on a ward: not an emergency.
     const calm = this.analyser.hospitalWithoutUrgency(text);

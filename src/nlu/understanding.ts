@@ -1,3 +1,4 @@
+import type { PlaceMention } from '../domain/places.js';
 import type { IsoDate } from '../domain/calendar.js';
 import type { Now, Scheme } from '../domain/situation.js';
 
@@ -46,6 +47,9 @@ export const INTENTS = [
   'checkFiling',
   'cancelFiling',
   'changeFiling',
+  // Small talk: a hello ("你好", "在吗", "hi") or thanks ("谢谢", "thanks") at any question is answered kindly, the question asked again.
+  'greeting',
+  'thanks',
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 
@@ -95,6 +99,20 @@ export interface IntakeFacts {
   placeChoices?: { insuredPlace?: string[]; treatmentPlace?: string[] };
 }
 
+/** Which place a place question asks for: the insured place (参保地) or the place of treatment (就医地). */
+export type PlaceRole = 'insured' | 'treatment';
+
+/**
+ * The place a sentence gives for a role (src/nlu/places.ts): picked (said to be it, or the only one named),
+ * otherRole (the only place named is said to be the other one: "在北京看病" asked for the insured place),
+ * unclear (several, none clearly it: to choose from) or none named.
+ */
+export type PlaceInSentence =
+  | { status: 'picked'; mention: PlaceMention }
+  | { status: 'otherRole'; mention: PlaceMention }
+  | { status: 'unclear'; mentions: PlaceMention[] }
+  | { status: 'none' };
+
 export interface Understanding {
   /** Which of a choice question's values the text means (its number, words, a paraphrase, a negation...). */
   choice(questionId: string, values: readonly string[], text: string, locale: NluLocale, hints?: ChoiceHints): Reading<string>;
@@ -104,4 +122,6 @@ export interface Understanding {
   duration(text: string, locale: NluLocale): number | undefined;
   /** The facts a free description states (see IntakeFacts). */
   intake(text: string, locale: NluLocale, today: IsoDate): IntakeFacts;
+  /** The place a sentence names for a role ("I'm insured in Rizhao", "我是日照的退休职工，…住在海口"). */
+  placeIn(text: string, locale: NluLocale, role: PlaceRole): PlaceInSentence;
 }

@@ -1,4 +1,4 @@
-import type { IntakeFacts, IntentReading, NluLocale, Reading, Understanding } from '../../src/nlu/understanding.js';
+import type { IntakeFacts, IntentReading, NluLocale, PlaceInSentence, PlaceRole, Reading, Understanding } from '../../src/nlu/understanding.js';
 import { createUnderstanding } from '../../src/nlu/index.js';
 
 /**
@@ -46,5 +46,9 @@ export class ScriptedUnderstanding implements Understanding {
 
   intake(text: string, locale: NluLocale, today: string): IntakeFacts {
     return this.intakes.get(text) ?? this.real.intake(text, locale, today);
+  }
+
+  placeIn(text: string, locale: NluLocale, role: PlaceRole): PlaceInSentence {
+    return this.real.placeIn(text, locale, role);
   }
 }

@@ -1,0 +1,80 @@
+import { placesMentionedIn, type PlaceMention, type PlaceOptions } from '../domain/places.js';
+import type { IntakeCues } from './examples.js';
+import type { NluLocale, PlaceInSentence, PlaceRole } from './understanding.js';
+
+/**
+ * Places named inside a sentence, weighed by the role the words around each give it: "参保地是日照", "I'm
+ * insured in Rizhao", "我是日照的退休职工" name the insured place; "在北京看病", "Going to Beijing for treatment",
+ * "户口迁到海口了" the place of treatment. The cue words are the intake's (content/nlu/<locale>/intake.json:
+ * insuredCues, treatmentCues); the places come from the divisions data (src/domain/places.ts).
+ */
+
+/** A place right after these words is said not to be the one ("不是北京，是日照", "not Beijing, Rizhao"). */
+const NEGATED_BEFORE: Record<NluLocale, RegExp> = {
+  'zh-CN': /(?:不是|不在|没在|并非|而非|不去|没去)\s*$/u,
+  'en-US': /\b(?:not|isn't|not in|not to|not from|never)\s*$/iu,
+};
+
+/** The score from which the only place named counts as said to be the other role (an insured cue counts 2, a treatment cue 1). */
+const OTHER_ROLE_FLOOR = 2;
+
+/** How strongly the words right around a mention make it the insured place and the place of treatment. */
+export function roleScores(lower: string, m: Pick<PlaceMention, 'start' | 'end'>, cues: IntakeCues, locale: NluLocale): { insured: number; treatment: number } {
+  const before = lower.slice(Math.max(0, m.start - 12), m.start).trimEnd();
+  const after = lower.slice(m.end, m.end + (locale === 'en-US' ? 16 : 10)).trimStart();
+  const near = (cue: string): boolean => before.endsWith(cue) || after.startsWith(cue) || (locale === 'zh-CN' && cue.length >= 2 && before.slice(-4).includes(cue));
+  let insured = cues.insuredCues.filter(near).length * 2;
+  const treatment = cues.treatmentCues.filter(near).length;
+  // "from Rizhao" / "从日照": where one comes from is, far more often than not, where one is insured.
+  if (/(?:从|from)$/u.test(before)) insured += 1;
+  // 她是日照的, 日照的，去济南…: "of Rizhao" said of the person (not 北京的医院).
+  if (locale === 'zh-CN' && /^的(?!医院|医生|专家|大医院)/u.test(after) && (/是$/u.test(before) || /(?:^|[，,。；;])$/u.test(before))) insured += 2;
+  return { insured, treatment };
+}
+
+/** The code a mention stands for: the place as named (a county's own code), or for a name several places share, the first. */
+const codeOf = (m: PlaceMention): string => (m.reading.status === 'found' ? m.reading.place.code : m.reading.candidates[0]!.place.code);
+
+/** A mention that names only a province (山东, Zhejiang): no pooling area of its own. */
+const provinceOnly = (m: PlaceMention): boolean => m.reading.status === 'found' && m.reading.poolingArea === undefined;
+
+/**
+ * The place a sentence gives for one role: the one said to be it (or, with another said to be the other
+ * role, the one left), the only one named, or — when that is unclear — every place named, to choose from.
+ * A place said right after a negation ("不是北京") is left out while another remains.
+ */
+export function placeInSentence(text: string, locale: NluLocale, role: PlaceRole, cues: IntakeCues, options?: PlaceOptions): PlaceInSentence {
+  const t = text.normalize('NFKC');
+  const lower = t.toLowerCase();
+  const all = placesMentionedIn(t, options);
+  if (all.length === 0) return { status: 'none' };
+  const kept = all.filter((m) => !NEGATED_BEFORE[locale].test(lower.slice(Math.max(0, m.start - 6), m.start)));
+  const mentions = kept.length > 0 ? kept : all;
+  // One entry per place named (海口 said twice is one place), its role scores added up.
+  const places = new Map<string, { mention: PlaceMention; own: number; other: number }>();
+  for (const m of mentions) {
+    const s = roleScores(lower, m, cues, locale);
+    const own = role === 'insured' ? s.insured : s.treatment;
+    const other = role === 'insured' ? s.treatment : s.insured;
+    const known = places.get(codeOf(m));
+    if (known) {
+      known.own += own;
+      known.other += other;
+    } else places.set(codeOf(m), { mention: m, own, other });
+  }
+  const named = [...places.values()];
+  // A province named beside a city ("我是山东人，在北京看病") is not a candidate of its own.
+  const cities = named.filter((p) => !provinceOnly(p.mention));
+  const candidates = cities.length > 0 ? cities : named;
+  if (candidates.length === 1) {
+    const [only] = candidates;
+    // One weak word ("在日照", "in Rizhao") does not make it the other role: the question itself gives the role.
+    return only!.other >= OTHER_ROLE_FLOOR && only!.other > only!.own ? { status: 'otherRole', mention: only!.mention } : { status: 'picked', mention: only!.mention };
+  }
+  const said = candidates.filter((p) => p.own > p.other);
+  if (said.length === 1) return { status: 'picked', mention: said[0]!.mention };
+  // None said to be this one, and all but one said to be the other: the one left.
+  const notOther = candidates.filter((p) => p.other <= p.own);
+  if (said.length === 0 && notOther.length === 1) return { status: 'picked', mention: notOther[0]!.mention };
+  return { status: 'unclear', mentions: (said.length > 1 ? said : candidates).map((p) => p.mention) };
+}

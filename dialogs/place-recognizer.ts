@@ -61,13 +61,12 @@ export function placeRecognizer(): Recognizer<FilingContext, string> {
         const candidates = candidatesOf(inSentence.mention.reading);
         if (candidates.length > 0) return { status: 'close', candidates, note: { error: role === 'insured' ? 'PLACE_SAID_AS_TREATMENT' : 'PLACE_SAID_AS_INSURED', params: { place: candidates.map(show).join(c.texts.t(c.locale, 'common.alternativesSeparator')) } } };
       }
-      if (understood.status !== 'found' && understood.status !== 'ambiguous') {
-        if (inSentence.status === 'picked') return asAnswer(text, inSentence.mention.reading, show, listed);
-        if (inSentence.status === 'unclear') {
-          const candidates = [...new Set(inSentence.mentions.flatMap((m) => candidatesOf(m.reading)))].slice(0, 4);
-          if (candidates.length > 0) return { status: 'close', candidates, note: { error: 'PLACE_WHICH_ONE', params: { candidates: quoted(candidates) } } };
-        }
+      // Several places, none clearly the one asked for ("北京或者天津，还没定"): which one?
+      if (inSentence.status === 'unclear') {
+        const candidates = [...new Set(inSentence.mentions.flatMap((m) => candidatesOf(m.reading)))].slice(0, 4);
+        if (candidates.length > 0) return { status: 'close', candidates, note: { error: 'PLACE_WHICH_ONE', params: { candidates: quoted(candidates) } } };
       }
+      if (understood.status !== 'found' && understood.status !== 'ambiguous' && inSentence.status === 'picked') return asAnswer(text, inSentence.mention.reading, show, listed);
       switch (understood.status) {
         case 'found':
         case 'ambiguous':

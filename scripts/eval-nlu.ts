@@ -12,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { createUnderstanding } from '../src/nlu/index.js';
 import { BASELINE, evaluate, figures, type Evaluation, type Reader } from './nlu-evaluation.js';
 import { nlpjsReader } from './nlpjs-reader.js';
+import { placeReader } from './place-reader.js';
 
 const args = new Set(process.argv.slice(2));
 const pct = (n: number, d: number): string => (d === 0 ? '   -  ' : `${((n / d) * 100).toFixed(1).padStart(5)}%`);
@@ -24,6 +25,7 @@ function print(title: string, e: Evaluation, trainingMs: number): void {
   for (const [q, t] of Object.entries(e.perQuestion).sort(([a], [b]) => a.localeCompare(b))) row(q, t);
   row('ALL CHOICES', e.choices);
   row('INTENTS', e.intents);
+  if (e.places.total) row('PLACES (both place questions)', e.places);
   if (e.intake.total) {
     console.log(
       `intake: right category ${e.intake.rightCategory}/${e.intake.total}, at most 3 further questions ${e.intake.withinThreeFurther}/${e.intake.total} (max ${e.intake.maxFurther}), a wrong fact in ${e.intake.wrongFacts}`,
@@ -45,6 +47,7 @@ const ours: Reader = {
   choice: (q, values, text, locale, hints) => understanding.choice(q, values, text, locale, hints),
   intent: (text, locale) => understanding.intent(text, locale),
   intake: (text, locale, today, hints) => understanding.intake(text, locale, today, hints),
+  place: placeReader(understanding),
 };
 const result = await evaluate(ours);
 print('src/nlu: jieba segmentation + negation-scope features + softmax regression, layered (exact, duration, guards)', result, trainingMs);

@@ -31,10 +31,18 @@ export interface IntakeItem {
   category: string;
   truth: Partial<Situation>;
 }
+/** A place question's answer: the pooling area the question must keep, or "re-ask" (a choice offered, or refused). */
+export interface PlaceItem {
+  q: 'situation.insuredPlace' | 'situation.treatmentPlace';
+  locale: NluLocale;
+  text: string;
+  expect: string;
+}
 export interface DevSet {
   choices: ChoiceItem[];
   intents: IntentItem[];
   intake: IntakeItem[];
+  places?: PlaceItem[];
 }
 
 export function loadDevSet(): DevSet {
@@ -73,6 +81,8 @@ export interface Reader {
   choice(questionId: string, values: readonly string[], text: string, locale: NluLocale, hints: { longTermMinDays: number }): Reading<string> | Promise<Reading<string>>;
   intent(text: string, locale: NluLocale): IntentReading | undefined | Promise<IntentReading | undefined>;
   intake?(text: string, locale: NluLocale, today: string, hints: { longTermMinDays: number }): IntakeFacts;
+  /** A place question's answer as the conversation reads it: the pooling area taken, or undefined (asked which, or refused). */
+  place?(questionId: PlaceItem['q'], text: string, locale: NluLocale): string | undefined;
 }
 
 export interface Tally {
@@ -99,6 +109,8 @@ export interface Evaluation {
   perQuestion: Record<string, Tally>;
   choices: Tally;
   intents: Tally;
+  /** The place questions (when the reader reads places). */
+  places: Tally;
   intake: { total: number; rightCategory: number; withinThreeFurther: number; wrongFacts: number; maxFurther: number; results: IntakeResult[] };
   /** Milliseconds per recognition (choice and intent), over the whole dev set read several times. */
   timing: { p50: number; p99: number; samples: number };
@@ -153,6 +165,22 @@ export async function evaluate(reader: Reader, options: { profile?: RegionProfil
     if (got !== item.expect) failures.push(`intent [${item.locale}] “${item.text}”: expected ${item.expect}, got ${got}`);
   }
 
+  const places = empty();
+  if (reader.place) {
+    for (const item of dev.places ?? []) {
+      const got = reader.place(item.q, item.text, item.locale);
+      const tally = (perQuestion[item.q] ??= empty());
+      for (const t of [tally, places]) {
+        t.total++;
+        if (item.expect !== 're-ask') t.answers++;
+        if (got === undefined) t.reAsked++;
+        else if (got === item.expect) t.understood++;
+        else t.wrongAdvance++;
+      }
+      if ((got ?? 're-ask') !== item.expect) failures.push(`${item.q} [${item.locale}] “${item.text}”: expected ${item.expect}, got ${got ?? 're-ask'}`);
+    }
+  }
+
   const intake = { total: 0, rightCategory: 0, withinThreeFurther: 0, wrongFacts: 0, maxFurther: 0, results: [] as IntakeResult[] };
   if (reader.intake) {
     for (const item of dev.intake) {
@@ -185,7 +213,7 @@ export async function evaluate(reader: Reader, options: { profile?: RegionProfil
   }
   times.sort((a, b) => a - b);
   const at = (q: number): number => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-  return { perQuestion, choices, intents, intake, timing: { p50: at(0.5), p99: at(0.99), samples: times.length }, failures };
+  return { perQuestion, choices, intents, places, intake, timing: { p50: at(0.5), p99: at(0.99), samples: times.length }, failures };
 }
 
 /**

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_EXAMPLES_DIR, allTrainingSentences, loadExamples } from '../src/nlu/examples.js';
 import { createUnderstanding } from '../src/nlu/index.js';
 import { compact } from '../src/nlu/text.js';
+import { placeReader } from '../scripts/place-reader.js';
 import { BASELINE, QUESTION_VALUES, evaluate, figures, loadDevSet, type Baseline, type Evaluation } from '../scripts/nlu-evaluation.js';
 
 const dev = loadDevSet();
@@ -18,6 +19,7 @@ describe('understanding: the dev set (npm run eval:nlu) holds to the recorded ba
         choice: (q, values, text, locale, hints) => u.choice(q, values, text, locale, hints),
         intent: (text, locale) => u.intent(text, locale),
         intake: (text, locale, today, hints) => u.intake(text, locale, today, hints),
+        place: placeReader(u),
       },
       { timingRounds: 0 },
     );

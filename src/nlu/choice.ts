@@ -58,6 +58,12 @@ export class ChoiceRecogniser {
       return others.length ? { status: 'close', candidates: [{ value: reading.value, score: reading.score / 2 }, ...others.slice(0, 1)] } : { status: 'none' };
     }
     const instead = EMERGENCY_VALUES.get(reading.value);
+    if (instead !== undefined && values.includes(instead) && this.analyser.hospitalWithUrgency(text) && !this.analyser.namesEmergencyCare(text)) {
+      // "妈妈突然晕过去了，现在在医院": something sudden and a hospital, but no emergency care named — an emergency,
+      // or a stay on a ward since? Asked, the emergency first, rather than ending the questions on a guess.
+      const other = { value: instead, score: inValues.find((c) => c.value === instead)?.score ?? 0 };
+      return { status: 'close', candidates: [{ value: reading.value, score: reading.score }, other] };
+    }
     if (instead !== undefined && this.analyser.hospitalWithoutUrgency(text)) {
       // "在医院": an emergency, or a stay on a ward? Asked, both offered, rather than ending the questions as an emergency.
       const other = { value: instead, score: inValues.find((c) => c.value === instead)?.score ?? 0 };

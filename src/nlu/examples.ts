@@ -24,7 +24,7 @@ export const DEFAULT_EXAMPLES_DIR = new URL('../../content/nlu/', import.meta.ur
 const sentences = z.array(z.string().min(1));
 
 const lexiconSchema = z
-  .object({ fold: z.record(z.string(), z.string()), negations: z.array(z.string()), contrast: z.array(z.string()), hospital: z.array(z.string().min(1)), emergency: z.array(z.string().min(1)) })
+  .object({ fold: z.record(z.string(), z.string()), negations: z.array(z.string()), contrast: z.array(z.string()), hospital: z.array(z.string().min(1)), emergency: z.array(z.string().min(1)), emergencyCare: z.array(z.string().min(1)).optional() })
   .loose();
 
 const questionSchema = z

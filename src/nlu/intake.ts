@@ -25,6 +25,11 @@ const CLAUSES: Record<NluLocale, RegExp> = {
   'zh-CN': /[，,。.!！?？;；\n]+|但是|不过|可是/u,
   'en-US': /[,.;!?\n]+|\bbut\b|\band(?: then)?\b|\bso\b/iu,
 };
+/** Clauses as punctuation and contrast make them, without "and"/"so" (who a clause is about). */
+const SENTENCES: Record<NluLocale, RegExp> = {
+  'zh-CN': CLAUSES['zh-CN'],
+  'en-US': /[,.;!?\n]+|\bbut\b|\band then\b/iu,
+};
 const NEGATION_BEFORE: Record<NluLocale, RegExp> = {
   'zh-CN': /(?:不|没|没有|未|并非|不是|还没)\s*$/u,
   'en-US': /\b(?:not|no|never|n't|without)\s+(?:\w+\s+)?$/iu,
@@ -73,6 +78,8 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
   const cues = ctx.examples.intake;
   const folded = ctx.analyser.folded(text);
   const clauses = folded.split(CLAUSES[locale]).map((c) => c.trim()).filter(Boolean);
+  // "my husband and I live in Haikou" is about us: who a clause is about is read before "and" splits it.
+  const sentences = folded.split(SENTENCES[locale]).map((c) => c.trim()).filter(Boolean);
   const facts: IntakeFacts = {};
   const set = <K extends keyof IntakeFacts>(key: K, value: IntakeFacts[K] | undefined): void => {
     if (value !== undefined) facts[key] = value;
@@ -80,7 +87,7 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
 
   Object.assign(facts, placesOf(text.normalize('NFKC'), cues, locale, ctx.hints.places));
 
-  const agent = clauses.some((c) => cueIn(c, cues.agent, locale) || startsWithSomeoneElse(c, cues.agentSubjects, locale));
+  const agent = clauses.some((c) => cueIn(c, cues.agent, locale)) || sentences.some((c) => startsWithSomeoneElse(c, cues.agentSubjects, locale));
   set('filerMode', agent ? 'AGENT' : clauses.some((c) => cueIn(c, cues.self, locale)) ? 'SELF' : undefined);
   set('retired', fact(clauses, cues.retired, cues.notRetired, locale));
   set('hukouMoved', fact(clauses, cues.hukouMoved, cues.hukouNotMoved, locale));
@@ -157,10 +164,11 @@ function placesOf(text: string, cues: IntakeCues, locale: NluLocale, options: Pl
   const codes = (m: PlaceMention): string[] =>
     m.reading.status === 'found' ? (m.reading.poolingArea ? [m.reading.poolingArea.code] : []) : [...new Set(m.reading.candidates.flatMap((c) => (c.poolingArea ? [c.poolingArea.code] : [])))];
   for (const role of ['insuredPlace', 'treatmentPlace'] as const) {
-    const best = scored
-      .filter((s) => (role === 'insuredPlace' ? s.insured > s.treatment : s.treatment > s.insured))
-      .sort((a, b) => (role === 'insuredPlace' ? b.insured - a.insured : b.treatment - a.treatment))[0];
+    const score = (s: (typeof scored)[number]): number => (role === 'insuredPlace' ? s.insured - s.treatment : s.treatment - s.insured);
+    const [best, next] = scored.filter((s) => score(s) > 0).sort((a, b) => score(b) - score(a));
     if (!best) continue;
+    // Two different places as strongly said to be it: neither is taken (the question asks).
+    if (next && score(next) === score(best) && codes(next.m).join() !== codes(best.m).join()) continue;
     const found = codes(best.m);
     if (found.length === 1) out[role] = found[0]!;
     else if (found.length > 1) out.placeChoices = { ...out.placeChoices, [role]: found };

@@ -20,9 +20,12 @@ const OTHER_ROLE_FLOOR = 2;
 
 /** How strongly the words right around a mention make it the insured place and the place of treatment. */
 export function roleScores(lower: string, m: Pick<PlaceMention, 'start' | 'end'>, cues: IntakeCues, locale: NluLocale): { insured: number; treatment: number } {
-  const before = lower.slice(Math.max(0, m.start - 12), m.start).trimEnd();
+  const before = lower.slice(Math.max(0, m.start - (locale === 'en-US' ? 20 : 12)), m.start).trimEnd();
   const after = lower.slice(m.end, m.end + (locale === 'en-US' ? 16 : 10)).trimStart();
-  const near = (cue: string): boolean => before.endsWith(cue) || after.startsWith(cue) || (locale === 'zh-CN' && cue.length >= 2 && before.slice(-4).includes(cue));
+  // After the place, an English cue counts only as a phrase ("Rizhao medical insurance"): "Suzhou from now on" is not "from Suzhou".
+  const afterCounts = (cue: string): boolean => locale === 'zh-CN' || cue.includes(' ');
+  const near = (cue: string): boolean =>
+    before.endsWith(cue) || (afterCounts(cue) && after.startsWith(cue)) || (locale === 'zh-CN' && cue.length >= 2 && before.slice(-4).includes(cue));
   let insured = cues.insuredCues.filter(near).length * 2;
   const treatment = cues.treatmentCues.filter(near).length;
   // "from Rizhao" / "从日照": where one comes from is, far more often than not, where one is insured.

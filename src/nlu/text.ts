@@ -20,6 +20,8 @@ export interface Lexicon {
   hospital: string[];
   /** ...and words of urgency (急, 抢救, "ambulance"): a hospital named without one is not an emergency. */
   emergency: string[];
+  /** Words that name emergency care or a critical state itself (急诊, 抢救, 昏迷, "the ER"); a hospital and urgency without one may as well be a ward. */
+  emergencyCare?: string[];
 }
 
 let jieba: Jieba | undefined;
@@ -92,6 +94,7 @@ export class TextAnalyser {
   private readonly contrast: RegExp | undefined;
   private readonly hospital: RegExp | undefined;
   private readonly urgency: RegExp | undefined;
+  private readonly care: RegExp | undefined;
 
   constructor(
     private readonly locale: NluLocale,
@@ -103,6 +106,12 @@ export class TextAnalyser {
     this.contrast = lexicon.contrast.length ? new RegExp(lexicon.contrast.map((c) => (locale === 'en-US' ? `\\b${escape(c)}\\b` : escape(c))).join('|'), 'gu') : undefined;
     this.hospital = anyOf(lexicon.hospital, locale);
     this.urgency = anyOf(lexicon.emergency, locale);
+    this.care = anyOf(lexicon.emergencyCare ?? [], locale);
+  }
+
+  /** The text names emergency care or a critical state itself (急诊, 抢救, 送到医院, 昏迷, "the ER", "ambulance"). */
+  namesEmergencyCare(text: string): boolean {
+    return this.care?.test(this.folded(text)) ?? false;
   }
 
   /**

@@ -57,6 +57,10 @@ describe('issue 10 over HTTP: people answer in their own words', () => {
     { said: '不是，就去几天看个专家', reach: upTo(TMP_OTHER_TO_SUMMARY, 'situation.longTerm'), answer: '否，短期看病', next: 'situation.hasReferral' },
     { said: '我签承诺书吧', reach: upTo(LT_RESIDENT_TO_SUMMARY, 'details.commitment'), answer: '签署个人承诺书', next: 'review.confirm' },
     { said: '明白了，接着办吧', reach: upTo(TMP_OTHER_TO_SUMMARY, 'outcome.understood'), answer: '我已了解，继续', next: 'details.scheme' },
+    // A place inside a sentence, read with the question's role in mind.
+    { said: '参保地是日照', reach: upTo(TMP_OTHER_TO_SUMMARY, 'situation.insuredPlace'), answer: '山东省日照市', next: 'situation.treatmentPlace' },
+    { said: '我是日照的退休职工，户口迁到海口了，现在跟女儿住在海口', reach: upTo(TMP_OTHER_TO_SUMMARY, 'situation.insuredPlace'), answer: '山东省日照市', next: 'situation.treatmentPlace' },
+    { said: '我是日照的退休职工，户口迁到海口了，现在跟女儿住在海口', reach: upTo(TMP_OTHER_TO_SUMMARY, 'situation.treatmentPlace'), answer: '海南省海口市', next: 'consent.personalInfo' },
   ];
   for (const s of SENTENCES) {
     it(`"${s.said}" is understood at its question and said back: ${s.answer}`, async () => {

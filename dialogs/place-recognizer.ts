@@ -67,6 +67,10 @@ export function placeRecognizer(): Recognizer<FilingContext, string> {
         if (candidates.length > 0) return { status: 'close', candidates, note: { error: 'PLACE_WHICH_ONE', params: { candidates: quoted(candidates) } } };
       }
       if (understood.status !== 'found' && understood.status !== 'ambiguous' && inSentence.status === 'picked') return asAnswer(text, inSentence.mention.reading, show, listed);
+      if (understood.status !== 'found' && understood.status !== 'ambiguous' && understanding.intent(text, c.locale)) {
+        // "hi", "多谢", "help me": not a place one letter off (兴安盟, 多伦县) but something said — left to the intent it is.
+        return { status: 'invalid', error: 'PLACE_NOT_FOUND' };
+      }
       switch (understood.status) {
         case 'found':
         case 'ambiguous':

@@ -143,6 +143,21 @@ describe('greetings and thanks at any question: answered kindly, the question as
     expect(Chat.promptOf(await chat.say('I agree'))).to.equal('situation.intake');
   });
 
+  it('"hi", "hey" and "多谢" at a place question are small talk, not places one letter off (兴安盟, 河源, 多伦县)', async () => {
+    for (const [locale, said] of [
+      ['en-US', 'hi'],
+      ['en-US', 'hey'],
+      ['zh-CN', '多谢'],
+    ] as const) {
+      const chat = new Chat({ locale });
+      await chat.follow(locale === 'zh-CN' ? TO_INSURED_ZH : TO_INSURED_EN);
+      const replies = await chat.say(said);
+      expect(Chat.channelData(replies, 'smallTalk'), `${said}: ${Chat.textOf(replies)}`).to.be.oneOf(['greeting', 'thanks']);
+      expect(Chat.channelData(replies, 'error')).to.equal(undefined);
+      expect(Chat.promptOf(replies)).to.equal('situation.insuredPlace');
+    }
+  });
+
   it('at the menu, "谢谢" is answered and the menu asked again', async () => {
     const chat = new Chat();
     await chat.follow([['你好', 'menu.main']]);

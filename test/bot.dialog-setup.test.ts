@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ComponentRegistration, ConversationState, MemoryStorage, TestAdapter, TurnContext } from 'botbuilder';
 import { DialogSet, TextPrompt, type DialogState } from 'botbuilder-dialogs';
-import { reuseDialogsComponentRegistration, shareDialogMemory } from '../src/bot/dialog-setup.js';
+import { rememberDialogMemoryPaths, reuseDialogsComponentRegistration, shareDialogMemory } from '../src/bot/dialog-setup.js';
 
 const registered = () => ComponentRegistration.components.filter((c) => c.constructor.name === 'DialogsComponentRegistration');
 
@@ -63,5 +63,64 @@ describe('bot: one dialog memory configuration for every turn', () => {
     context.turnState.set('memoryScopes', []);
     shareDialogMemory(context);
     expect(context.turnState.has('DialogStateManagerConfiguration')).to.equal(false);
+  });
+});
+
+describe('bot: dialog memory paths parsed once', () => {
+  const turn = () => new TurnContext(new TestAdapter(), { type: 'message', text: 'hi', channelId: 'test', conversation: { id: 'c' } as never, from: { id: 'u', name: 'u' }, recipient: { id: 'b', name: 'b' } });
+
+  it('reads and writes memory as botbuilder does: aliases, nested brackets, copies of the segments, bad paths refused each time', async () => {
+    expect(rememberDialogMemoryPaths()).to.equal(true);
+    expect(rememberDialogMemoryPaths(), 'idempotent').to.equal(true);
+    const state = new ConversationState(new MemoryStorage());
+    const dialogs = new DialogSet(state.createProperty<DialogState>('dialogState')).add(new TextPrompt('text'));
+    const context = turn();
+    shareDialogMemory(context);
+    const dc = await dialogs.createContext(context);
+    expect(dc.state.getValue('turn.activity.text')).to.equal('hi');
+    expect(dc.state.getValue('TURN.Activity.text'), 'scope and keys case-insensitive').to.equal('hi');
+    await dc.prompt('text', 'say something');
+    dc.state.setValue('$answer', 42);
+    expect(dc.state.getValue('dialog.answer')).to.equal(42);
+    expect(dc.state.getValue('$answer')).to.equal(42);
+    // A bracket holding a path is read from memory at the time, not remembered.
+    dc.state.setValue('turn.which', 'a');
+    dc.state.setValue('turn.map', { a: 1, b: 2 });
+    expect(dc.state.getValue('turn.map[turn.which]')).to.equal(1);
+    dc.state.setValue('turn.which', 'b');
+    expect(dc.state.getValue('turn.map[turn.which]')).to.equal(2);
+    // Each caller gets segments of its own.
+    const first = dc.state.parsePath('turn.activity.text');
+    first.push('changed');
+    expect(dc.state.parsePath('turn.activity.text')).to.deep.equal(['turn', 'activity', 'text']);
+    // The shared resolvers see a path once, however often it is used.
+    const resolver = dc.state.configuration.pathResolvers[0]!;
+    const seen: string[] = [];
+    const own = Object.getOwnPropertyDescriptor(resolver, 'transformPath');
+    const transform = resolver.transformPath.bind(resolver);
+    resolver.transformPath = (path: string) => (seen.push(path), transform(path));
+    try {
+      for (let i = 0; i < 3; i++) dc.state.setValue('turn.counted', i);
+    } finally {
+      if (own) Object.defineProperty(resolver, 'transformPath', own);
+      else delete (resolver as { transformPath?: unknown }).transformPath;
+    }
+    expect(seen.filter((p) => p === 'turn.counted')).to.have.length(1);
+    expect(dc.state.getValue('turn.counted')).to.equal(2);
+    for (let i = 0; i < 2; i++) expect(() => dc.state.setValue('turn.bad path', 1)).to.throw(/Invalid path/);
+  });
+
+  it('leaves a DialogStateManager on a configuration of its own to botbuilder', async () => {
+    rememberDialogMemoryPaths();
+    const state = new ConversationState(new MemoryStorage());
+    const dialogs = new DialogSet(state.createProperty<DialogState>('dialogState')).add(new TextPrompt('text'));
+    const context = turn();
+    const alias = { transformPath: (path: string) => (path.startsWith('~') ? `turn.${path.slice(1)}` : path) };
+    context.turnState.set('pathResolvers', [alias]);
+    shareDialogMemory(context);
+    const dc = await dialogs.createContext(context);
+    dc.state.setValue('~mark', 3);
+    expect(dc.state.getValue('turn.mark')).to.equal(3);
+    expect(dc.state.getValue('~mark')).to.equal(3);
   });
 });

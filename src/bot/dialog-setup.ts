@@ -10,7 +10,7 @@ import * as registrationImport from 'botbuilder-dialogs/lib/dialogsComponentRegi
  */
 const registrationModule = ((registrationImport as { default?: unknown }).default ??
   createRequire(import.meta.url)('botbuilder-dialogs/lib/dialogsComponentRegistration.js')) as Record<string, unknown>;
-import { isComponentMemoryScopes, isComponentPathResolvers, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
+import { DialogStateManager, isComponentMemoryScopes, isComponentPathResolvers, type DialogStateManagerConfiguration, type MemoryScope } from 'botbuilder-dialogs';
 
 type RegistrationClass = (new () => object) & { [REUSED]?: true };
 
@@ -73,4 +73,61 @@ function dialogMemoryConfiguration(): DialogStateManagerConfiguration {
     memoryScopes: components.filter((c) => isComponentMemoryScopes(c)).flatMap((c) => c.getMemoryScopes()),
     pathResolvers: components.filter((c) => isComponentPathResolvers(c)).flatMap((c) => c.getPathResolvers()),
   };
+}
+
+/** Paths remembered at most (the dialogs' own are a few dozen: `turn.activity`, `dialog._tracker.paths`, …). */
+const MAX_REMEMBERED_PATHS = 1_000;
+
+type PathSegments = (string | number)[];
+type PathMethods = {
+  parsePath(this: DialogStateManager, path: string, allowNestedPaths?: boolean): PathSegments;
+  transformPath(this: DialogStateManager, path: string): string;
+  getMemoryScope(this: DialogStateManager, name: string): MemoryScope | undefined;
+  [REMEMBERS]?: true;
+};
+
+const REMEMBERS = Symbol.for('beian.rememberedDialogMemoryPaths');
+
+/**
+ * Every DialogContext botbuilder-dialogs (4.23) makes sets `turn.activity` through its DialogStateManager
+ * (a turn makes about ten), and every read or write of memory parses its path anew: the path resolvers
+ * run over it, it is split character by character (twice: once more to look for watched paths, after
+ * reading `dialog._tracker.paths`, parsed as well), and the scope is looked for by comparing lower-cased
+ * names. That was about 40 µs and 16 KB of strings a turn, always for the same dozen paths.
+ *
+ * What a path without brackets parses to depends on its characters alone (a bracket may hold a nested
+ * path, read from memory at the time: those are parsed every time, as before); how the shared
+ * configuration's resolvers transform a path, and which of its scopes a name finds, depend on the name
+ * alone (the configuration is made once, shareDialogMemory). So each is worked out once and remembered
+ * (a copy of the segments is handed out, as a fresh parse would be); a DialogStateManager on another
+ * configuration (a turn that brings its own) is served as before. A path that fails to parse still throws
+ * every time. Idempotent; returns false (and changes nothing) when the class does not look as expected.
+ */
+export function rememberDialogMemoryPaths(): boolean {
+  const proto = DialogStateManager.prototype as unknown as PathMethods;
+  if (proto[REMEMBERS]) return true;
+  const { parsePath, transformPath, getMemoryScope } = proto;
+  if (typeof parsePath !== 'function' || typeof transformPath !== 'function' || typeof getMemoryScope !== 'function') return false;
+  const parsed = new Map<string, PathSegments>();
+  const transformed = new Map<string, string>();
+  const scopes = new Map<string, MemoryScope | undefined>();
+  const remember = <V>(map: Map<string, V>, key: string, value: V): V => {
+    if (map.size < MAX_REMEMBERED_PATHS) map.set(key, value);
+    return value;
+  };
+  proto.parsePath = function (path, allowNestedPaths = true) {
+    if (typeof path !== 'string' || path.includes('[')) return parsePath.call(this, path, allowNestedPaths);
+    const segments = parsed.get(path) ?? remember(parsed, path, parsePath.call(this, path, allowNestedPaths));
+    return segments.slice();
+  };
+  proto.transformPath = function (path) {
+    if (this.configuration !== shared || typeof path !== 'string') return transformPath.call(this, path);
+    return transformed.get(path) ?? remember(transformed, path, transformPath.call(this, path));
+  };
+  proto.getMemoryScope = function (name) {
+    if (this.configuration !== shared || typeof name !== 'string') return getMemoryScope.call(this, name);
+    return scopes.has(name) ? scopes.get(name) : remember(scopes, name, getMemoryScope.call(this, name));
+  };
+  proto[REMEMBERS] = true;
+  return true;
 }

@@ -15,7 +15,7 @@ import { replaceIdAndPhoneNumbers } from '../ops/redact.js';
 import { relayWhileHandedOff } from '../../dialogs/handoff-relay.js';
 import { draftView } from '../../dialogs/handoff-draft.js';
 import type { DraftView } from '../handoff/handoff.js';
-import { reuseDialogsComponentRegistration, shareDialogMemory } from './dialog-setup.js';
+import { rememberDialogMemoryPaths, reuseDialogsComponentRegistration, shareDialogMemory } from './dialog-setup.js';
 
 /**
  * Bump when the dialogs change shape (ids, steps): a stored dialog stack from another version is
@@ -76,6 +76,7 @@ export class FilingBot extends ActivityHandler {
   ) {
     super();
     reuseDialogsComponentRegistration();
+    rememberDialogMemoryPaths();
     this.filingState = conversationState.createProperty<FilingState>('filing');
     this.dialogState = conversationState.createProperty<DialogState>('dialogState');
     this.meta = conversationState.createProperty<TurnMeta>('meta');

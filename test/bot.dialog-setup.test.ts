@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { ComponentRegistration, ConversationState, MemoryStorage, TestAdapter, TurnContext } from 'botbuilder';
-import { DialogSet, TextPrompt, type DialogState } from 'botbuilder-dialogs';
-import { rememberDialogMemoryPaths, reuseDialogsComponentRegistration, shareDialogMemory } from '../src/bot/dialog-setup.js';
+import { ComponentDialog, Dialog, DialogSet, DialogTurnStatus, TextPrompt, WaterfallDialog, type DialogContext, type DialogEvent, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
+import { ignoresDialogEvents, rememberDialogMemoryPaths, reuseDialogsComponentRegistration, shareDialogMemory, skipActivityReceived } from '../src/bot/dialog-setup.js';
+import type { FilingBot } from '../src/bot/filing-bot.js';
+import { Chat } from './support/chat.js';
 
 const registered = () => ComponentRegistration.components.filter((c) => c.constructor.name === 'DialogsComponentRegistration');
 
@@ -122,5 +124,71 @@ describe('bot: dialog memory paths parsed once', () => {
     dc.state.setValue('~mark', 3);
     expect(dc.state.getValue('turn.mark')).to.equal(3);
     expect(dc.state.getValue('~mark')).to.equal(3);
+  });
+});
+
+describe('bot: activityReceived not dispatched through dialogs that ignore events', () => {
+  const turn = (text = 'hi') => new TurnContext(new TestAdapter(), { type: 'message', text, channelId: 'test', conversation: { id: 'c' } as never, from: { id: 'u', name: 'u' }, recipient: { id: 'b', name: 'b' } });
+
+  /** A component whose inner waterfall waits; counts the events its inner dialog's hooks see. */
+  class Watching extends WaterfallDialog {
+    readonly events: string[] = [];
+    protected override async onPreBubbleEvent(_dc: DialogContext, event: DialogEvent): Promise<boolean> {
+      this.events.push(event.name);
+      return false;
+    }
+  }
+  /** Waits for the next message and ends with its text; counts the events that reach it. */
+  class Wait extends Dialog {
+    readonly events: string[] = [];
+    protected override async onPreBubbleEvent(_dc: DialogContext, event: DialogEvent): Promise<boolean> {
+      this.events.push(event.name);
+      return false;
+    }
+    override async beginDialog(): Promise<DialogTurnResult> {
+      return Dialog.EndOfTurn;
+    }
+    override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+      return dc.endDialog(dc.context.activity.text);
+    }
+  }
+  const waiting = (id: string) => new WaterfallDialog(id, [async (step) => step.prompt('text', 'say something'), async (step) => step.endDialog(step.result)]);
+
+  it('tells the filing dialogs apart from dialogs that react to events', () => {
+    const plain = new ComponentDialog('outer');
+    plain.addDialog(waiting('inner'));
+    plain.addDialog(new TextPrompt('text'));
+    expect(ignoresDialogEvents(new DialogSet().add(plain)), 'a stock prompt recognises on activityReceived').to.equal(false);
+    const quiet = new ComponentDialog('outer');
+    quiet.addDialog(waiting('inner'));
+    expect(ignoresDialogEvents(new DialogSet().add(quiet))).to.equal(true);
+    const nested = new ComponentDialog('outer');
+    const inner = new ComponentDialog('middle');
+    inner.addDialog(new Watching('watching', []));
+    nested.addDialog(inner);
+    expect(ignoresDialogEvents(new DialogSet().add(nested)), 'a hook two levels down').to.equal(false);
+    expect(ignoresDialogEvents(new DialogSet().add(nested), [(Watching.prototype as unknown as { onPreBubbleEvent: unknown }).onPreBubbleEvent]), 'unless said to be inert').to.equal(true);
+    expect(new Chat().bot['eventsIgnored' as keyof FilingBot], "the filing bot's dialogs ignore events").to.equal(true);
+  });
+
+  it('a turn marked by skipActivityReceived continues the stack without dispatching the event; unmarked, botbuilder dispatches it', async () => {
+    for (const skip of [false, true]) {
+      const state = new ConversationState(new MemoryStorage());
+      const property = state.createProperty<DialogState>('dialogState');
+      const wait = new Wait('wait');
+      const outer = new ComponentDialog('outer');
+      outer.addDialog(new WaterfallDialog('steps', [async (step) => step.beginDialog('wait'), async (step) => step.endDialog(step.result)]));
+      outer.addDialog(wait);
+      const dialogs = new DialogSet(property).add(outer);
+      const first = turn();
+      await (await dialogs.createContext(first)).beginDialog('outer');
+      await state.saveChanges(first);
+      const second = turn('an answer');
+      if (skip) expect(skipActivityReceived(second)).to.equal(true);
+      const result = await (await dialogs.createContext(second)).continueDialog();
+      expect(result.status).to.equal(DialogTurnStatus.complete);
+      expect(result.result).to.equal('an answer');
+      expect(wait.events).to.deep.equal(skip ? [] : ['activityReceived']);
+    }
   });
 });

@@ -15,7 +15,8 @@ import { replaceIdAndPhoneNumbers } from '../ops/redact.js';
 import { relayWhileHandedOff } from '../../dialogs/handoff-relay.js';
 import { draftView } from '../../dialogs/handoff-draft.js';
 import type { DraftView } from '../handoff/handoff.js';
-import { rememberDialogMemoryPaths, reuseDialogsComponentRegistration, shareDialogMemory } from './dialog-setup.js';
+import { ignoresDialogEvents, rememberDialogMemoryPaths, reuseDialogsComponentRegistration, shareDialogMemory, skipActivityReceived } from './dialog-setup.js';
+import { QuestionPrompt } from '../../dialogs/form/question-prompt.js';
 
 /**
  * Bump when the dialogs change shape (ids, steps): a stored dialog stack from another version is
@@ -66,6 +67,8 @@ export class FilingBot extends ActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly meta: StatePropertyAccessor<TurnMeta>;
   private readonly dialogs: DialogSet;
+  /** No dialog reacts to an event on its way up (the dispatch of `activityReceived` is skipped): see dialog-setup. */
+  private readonly eventsIgnored: boolean;
   private readonly deps: DialogDeps;
   private readonly waitingWatch: TurnEndWatcher | undefined;
 
@@ -84,6 +87,8 @@ export class FilingBot extends ActivityHandler {
     this.waitingWatch = waitingWatch;
     this.deps = { ...dialogDeps, filingState: this.filingState };
     this.dialogs = new DialogSet(this.dialogState).add(new MainDialog(this.deps));
+    // The question prompt's pre-bubble hook answers false (the dialogs above read the answer first).
+    this.eventsIgnored = ignoresDialogEvents(this.dialogs, [(QuestionPrompt.prototype as unknown as { onPreBubbleEvent: unknown }).onPreBubbleEvent]);
 
     this.onMembersAdded(async (context, next) => {
       const others = (context.activity.membersAdded ?? []).filter((m) => m.id !== context.activity.recipient?.id);
@@ -237,6 +242,7 @@ export class FilingBot extends ActivityHandler {
   /** The turn's root DialogContext, on the process's shared dialog memory configuration (src/bot/dialog-setup.ts). */
   private dialogContext(context: TurnContext): Promise<DialogContext> {
     shareDialogMemory(context);
+    if (this.eventsIgnored) skipActivityReceived(context);
     return this.dialogs.createContext(context);
   }
 

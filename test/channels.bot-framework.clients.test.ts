@@ -46,3 +46,20 @@ describe('Bot Framework adapter: connector and user-token clients are made once 
     adapter.outbound.close();
   });
 });
+
+describe('Bot Framework adapter: whether authentication is disabled is asked once', () => {
+  type Factory = { isAuthenticationDisabled(): Promise<boolean> };
+  const factoryOf = (adapter: object): Factory =>
+    ((adapter as unknown as { authentication: { inner: { credentialsFactory: Factory } } }).authentication.inner.credentialsFactory);
+
+  it('answers every request with the answer the configuration gave (no app id: disabled; an app id: enabled)', async () => {
+    const local = factoryOf(createBotFrameworkAdapter({}, { timeoutMs: 1000, maxConnections: 4, loopbackOnly: true }));
+    expect(local.isAuthenticationDisabled(), 'one answer, not one async call per request').to.equal(local.isAuthenticationDisabled());
+    expect(await local.isAuthenticationDisabled()).to.equal(true);
+    const configured = factoryOf(
+      createBotFrameworkAdapter({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'secret', MicrosoftAppType: 'MultiTenant' }, { timeoutMs: 1000, maxConnections: 4, loopbackOnly: false }),
+    );
+    expect(configured.isAuthenticationDisabled()).to.equal(configured.isAuthenticationDisabled());
+    expect(await configured.isAuthenticationDisabled()).to.equal(false);
+  });
+});

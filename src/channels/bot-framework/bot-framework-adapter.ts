@@ -1,6 +1,7 @@
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
+  ConfigurationServiceClientCredentialFactory,
   type Activity,
   type ConfigurationBotFrameworkAuthenticationOptions,
   type InvokeResponse,
@@ -76,13 +77,25 @@ class BoundedConnectorFactory extends ConnectorFactory {
   }
 }
 
+/**
+ * The credentials factory botbuilder makes from the configuration, asked once whether authentication is
+ * disabled (no MicrosoftAppId): every request asked it twice (validating the request, then the caller id),
+ * each time through two async functions, for an answer fixed when the factory is made.
+ */
+function credentialsFactoryFor(options: Partial<ConfigurationBotFrameworkAuthenticationOptions>): ConfigurationServiceClientCredentialFactory {
+  const factory = new ConfigurationServiceClientCredentialFactory(options);
+  const disabled = factory.isAuthenticationDisabled();
+  factory.isAuthenticationDisabled = () => disabled;
+  return factory;
+}
+
 /** botbuilder's authentication from configuration, whose connector factories bound every outbound call. */
 class BoundedBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
   constructor(
     options: Partial<ConfigurationBotFrameworkAuthenticationOptions>,
     private readonly limits: OutboundLimits,
   ) {
-    super(options as ConfigurationBotFrameworkAuthenticationOptions);
+    super(options as ConfigurationBotFrameworkAuthenticationOptions, credentialsFactoryFor(options));
   }
 
   private readonly connectorClients = new KeptClients<ConnectorClient>();

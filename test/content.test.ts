@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { LOCALES, Texts, type Locale } from '../src/content/texts.js';
+import { fill, LOCALES, Texts, type Locale } from '../src/content/texts.js';
 import { CONSEQUENCE_ITEM_CODES, DIFFERENCE_CODES } from '../src/domain/consequences.js';
 import { loadProfiles } from '../src/domain/profile.js';
 import { REASON_CODES } from '../src/domain/situation.js';
@@ -306,5 +306,18 @@ describe('content/prompt-catalog.json: the machine-readable list of prompts', ()
     }
     expect(seen.size).to.be.greaterThan(25);
     expect([...seen].filter((id) => !(id in catalog.prompts))).to.deep.equal([]);
+  });
+});
+
+describe('content: fill', () => {
+  it('fills every {name} it has a value for, as the words say it each time, and leaves the others as written', () => {
+    const params = { step: 3, of: 12, stage: '情况', empty: '', zero: 0, gone: undefined };
+    expect(fill('第 {step} 步，共 {of} 步（{stage}）', params)).to.equal('第 3 步，共 12 步（情况）');
+    expect(fill('{step}{of}{step}', params), 'adjacent and repeated').to.equal('3123');
+    expect(fill('[{empty}] [{zero}] [{gone}] [{missing}] {not a name} {} {{step}}', params)).to.equal('[] [0] [{gone}] [{missing}] {not a name} {} {3}');
+    expect(fill('no placeholders', params)).to.equal('no placeholders');
+    expect(fill('', params)).to.equal('');
+    expect(fill('第 {step} 步', { step: 4 }), 'the same words with other values').to.equal('第 4 步');
+    expect(fill('第 {step} 步', {}), 'and with none').to.equal('第 {step} 步');
   });
 });

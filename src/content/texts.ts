@@ -62,12 +62,39 @@ export class Texts {
   }
 }
 
+/** A {name} placeholder. */
+const PLACEHOLDER = /\{(\w+)\}/g;
+
+/** Words split at their placeholders, kept at most (content and the region profiles have a few thousand). */
+const MAX_TEMPLATES = 20_000;
+const templates = new Map<string, string[]>();
+
+/** Words as [text, name, text, name, …, text]: split once (the same words are filled on every turn). */
+function template(words: string): string[] {
+  let parts = templates.get(words);
+  if (!parts) {
+    parts = [];
+    let at = 0;
+    for (const match of words.matchAll(PLACEHOLDER)) {
+      parts.push(words.slice(at, match.index), match[1]!);
+      at = match.index + match[0].length;
+    }
+    parts.push(words.slice(at));
+    if (templates.size < MAX_TEMPLATES) templates.set(words, parts);
+  }
+  return parts;
+}
+
 /** Fills the {name} placeholders of words (content's, or a region profile's) with the given values; unknown ones stay. */
 export function fill(words: string, params: TextParams): string {
-  return words.replace(/\{(\w+)\}/g, (whole, name: string) => {
+  const parts = template(words);
+  let filled = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!;
     const v = params[name];
-    return v === undefined ? whole : String(v);
-  });
+    filled += (v === undefined ? `{${name}}` : String(v)) + parts[i + 1]!;
+  }
+  return filled;
 }
 
 function flatten(prefix: string, data: unknown, into: Map<string, unknown>): void {

@@ -21,6 +21,14 @@ describe('Shanghai local time (one module)', () => {
     expect(todayFromCalendar, 'calendar.ts gives the same function').to.equal(todayInShanghai);
   });
 
+  it("today's date turns at Shanghai's midnight however the instants asked for come, one after another", () => {
+    const around = ['2026-12-06T15:59:59.999Z', '2026-12-06T16:00:00.000Z', '2026-12-06T15:59:59.999Z', '2026-12-07T15:59:59.999Z', '2026-12-07T16:00:00.000Z', '2026-12-06T04:00:00.000Z', '2024-02-28T16:00:00.000Z', '2024-02-29T15:59:59.999Z', '2030-01-01T00:00:00.000Z'];
+    for (const iso of around) expect(todayInShanghai(new Date(iso)), iso).to.equal(shanghaiClock(new Date(iso)).date);
+    expect(['2026-12-06', '2026-12-07', '2026-12-08'].map((d) => todayInShanghai(shanghaiInstant(d)))).to.deep.equal(['2026-12-06', '2026-12-07', '2026-12-08']);
+    expect(todayInShanghai(), 'now').to.equal(shanghaiClock(new Date()).date);
+    expect(() => todayInShanghai(new Date(Number.NaN)), 'an invalid instant').to.throw(RangeError);
+  });
+
   it('a Shanghai date and time make the instant that reads back as them', () => {
     expect(shanghaiInstant('2026-12-07').toISOString()).to.equal('2026-12-06T16:00:00.000Z');
     expect(shanghaiInstant('2026-12-07', '09:30').toISOString()).to.equal('2026-12-07T01:30:00.000Z');

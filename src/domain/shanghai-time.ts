@@ -22,9 +22,21 @@ export function shanghaiClock(at: Date): { date: IsoDate; weekday: number; time:
   return { date: iso.slice(0, 10), weekday: local.getUTCDay() === 0 ? 7 : local.getUTCDay(), time: iso.slice(11, 16) };
 }
 
-/** Today's date in Asia/Shanghai for the given instant. */
-export function todayInShanghai(now: Date = new Date()): IsoDate {
-  return shanghaiClock(now).date;
+/** The Shanghai day last asked for, and the instants it spans ([from, to), in ms). */
+let lastDay: { from: number; to: number; date: IsoDate } | undefined;
+
+/**
+ * Today's date in Asia/Shanghai for the given instant (now when none is given). Asked many times a turn
+ * (every question's context), nearly always within the day asked last: that day is answered from its
+ * bounds, without formatting the instant.
+ */
+export function todayInShanghai(now?: Date): IsoDate {
+  const at = now === undefined ? Date.now() : now.getTime();
+  if (lastDay !== undefined && at >= lastDay.from && at < lastDay.to) return lastDay.date;
+  const date = shanghaiClock(new Date(at)).date;
+  const from = shanghaiInstant(date).getTime();
+  lastDay = { from, to: from + 86_400_000, date };
+  return date;
 }
 
 /** The instant a Shanghai date and time of day ("HH:MM", midnight when left out) name, e.g. for a day's bounds. */

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { fill, LOCALES, Texts, type Locale } from '../src/content/texts.js';
+import { naturalDate, naturalParams } from '../src/content/natural.js';
 import { CONSEQUENCE_ITEM_CODES, DIFFERENCE_CODES } from '../src/domain/consequences.js';
 import { loadProfiles } from '../src/domain/profile.js';
 import { REASON_CODES } from '../src/domain/situation.js';
@@ -319,5 +320,18 @@ describe('content: fill', () => {
     expect(fill('', params)).to.equal('');
     expect(fill('第 {step} 步', { step: 4 }), 'the same words with other values').to.equal('第 4 步');
     expect(fill('第 {step} 步', {}), 'and with none').to.equal('第 {step} 步');
+  });
+});
+
+describe('content: dates as people read them', () => {
+  it('reads a calendar date in each language, the same however often it is asked for, and leaves anything else as it is', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(naturalDate('2026-12-06', 'zh-CN')).to.equal('2026年12月6日');
+      expect(naturalDate('2026-12-06', 'en-US')).to.equal('6 December 2026');
+      expect(naturalDate('2028-02-29', 'en-US')).to.equal('29 February 2028');
+      expect(naturalDate('2026-12-6', 'zh-CN'), 'not an ISO date').to.equal('2026-12-6');
+      expect(naturalDate('明天', 'zh-CN')).to.equal('明天');
+    }
+    expect(naturalParams({ start: '2027-01-02', n: 3, text: 'x' }, 'en-US')).to.deep.equal({ start: '2 January 2027', n: 3, text: 'x' });
   });
 });

@@ -19,11 +19,21 @@ const TIME_FORMATS: Record<Locale, Intl.DateTimeFormat> = {
 /** A calendar date exactly as the domain keeps it (2026-12-06). */
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Dates as people read them, by locale: formatted once each (a turn's sentences name the same few dates again and again). */
+const NATURAL_DATES: Record<Locale, Map<string, string>> = { 'zh-CN': new Map(), 'en-US': new Map() };
+/** Formatted dates kept at most per locale (a few a day are asked for: today, tomorrow, the examples' dates). */
+const MAX_NATURAL_DATES = 5_000;
+
 /** A calendar date (2026-12-06) as people read it: 2026年12月6日, 6 December 2026. Anything else is returned as it is. */
 export function naturalDate(date: string, locale: Locale): string {
+  const known = NATURAL_DATES[locale]?.get(date);
+  if (known !== undefined) return known;
   const parsed = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!parsed) return date;
-  return DATE_FORMATS[locale].format(new Date(Date.UTC(Number(parsed[1]), Number(parsed[2]) - 1, Number(parsed[3]))));
+  const natural = DATE_FORMATS[locale].format(new Date(Date.UTC(Number(parsed[1]), Number(parsed[2]) - 1, Number(parsed[3]))));
+  const kept = NATURAL_DATES[locale];
+  if (kept.size < MAX_NATURAL_DATES) kept.set(date, natural);
+  return natural;
 }
 
 /** A moment (ISO date-time) in Beijing time: 2026年12月6日 15:20, 6 December 2026 at 15:20. */

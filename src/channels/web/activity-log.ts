@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import type { TurnEndAppend } from '../../state/turn-lock.js';
+import type { TurnEndAppend, TurnStartAppend } from '../../state/turn-lock.js';
 
 /** A page of a conversation's activities after a watermark, and the watermark to ask from next time. */
 export interface ActivityPage {
@@ -33,6 +33,11 @@ export interface AdmittedLog {
   append(conversationId: string, tokenId: string, activity: Partial<Activity>): Promise<Admission<string>>;
   /** The page after `watermark` (see ActivityLog.since). */
   since(conversationId: string, tokenId: string, watermark: string | undefined, limit?: number): Promise<Admission<ActivityPage>>;
+  /**
+   * Optional: append's admission and write prepared to ride on the step that takes the activity's turn
+   * (TurnStartAppend: a log in the Redis that keeps the turns). Its id follows from the `length` the step sets.
+   */
+  forTurnStart?(conversationId: string, tokenId: string, activity: Partial<Activity>): TurnStartAppend;
 }
 
 /**

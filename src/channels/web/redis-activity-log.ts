@@ -17,7 +17,7 @@ import {
 } from './activity-log.js';
 import { conversationDigest, watchAppends } from './redis-append-watch.js';
 import { RedisWebKeys } from './redis-web-keys.js';
-import type { TurnEndAppend } from '../../state/turn-lock.js';
+import type { TurnEndAppend, TurnStartAppend } from '../../state/turn-lock.js';
 
 /** Sets the activity at a 0-based index if the list still reaches it. KEYS: list. ARGV: index, JSON. */
 const REPLACE_LUA = `
@@ -140,6 +140,7 @@ export class RedisActivityLog implements ActivityLog {
     this.admitted = {
       append: (conversationId, tokenId, activity) => this.admitAppend(conversationId, tokenId, activity),
       since: (conversationId, tokenId, watermark, limit) => this.admitSince(conversationId, tokenId, watermark, limit),
+      ...(isCluster(redis) ? {} : { forTurnStart: (conversationId: string, tokenId: string, activity: Partial<Activity>) => this.prepareForTurnStart(conversationId, tokenId, activity) }),
     };
   }
 
@@ -186,6 +187,19 @@ export class RedisActivityLog implements ActivityLog {
       values: activities.map(stored),
       notice: { channel: this.keys.notices(), message: this.notice(conversationId) },
       ...(at === undefined ? {} : { replace: { index: at - 1, value: stored(replacing!.activity) } }),
+    };
+  }
+
+  /** admitted.append for the step that takes the activity's turn on the same Redis (not on Cluster, as forTurnEnd). */
+  private prepareForTurnStart(conversationId: string, tokenId: string, activity: Partial<Activity>): TurnStartAppend {
+    return {
+      store: this.redis,
+      refusedIf: this.keys.revoked(conversationId, tokenId),
+      marker: this.keys.open(conversationId),
+      list: this.keys.list(conversationId),
+      ttlSeconds: this.ttlSeconds,
+      value: stored(activity),
+      notice: { channel: this.keys.notices(), message: this.notice(conversationId) },
     };
   }
 

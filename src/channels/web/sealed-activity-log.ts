@@ -62,6 +62,8 @@ export class SealedActivityLog implements ActivityLog {
           return admission.value ? { ...admission, value: this.#openPage(conversationId, admission.value) } : admission;
         },
       };
+      const forTurnStart = admitted.forTurnStart?.bind(admitted);
+      if (forTurnStart) this.admitted.forTurnStart = (conversationId, tokenId, activity) => forTurnStart(conversationId, tokenId, this.#seal(conversationId, activity));
     }
   }
 

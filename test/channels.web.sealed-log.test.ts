@@ -43,6 +43,28 @@ describe('SealedActivityLog: the web transcript keeps personal fields sealed at 
     const [activity] = (await log.since('conv-card', '')).activities;
     expect(activity).to.deep.include({ text: summaryCard().text, attachments: summaryCard().attachments, channelData: summaryCard().channelData });
     expect(activity!.id).to.equal('conv-card|0000001');
+    // Another instance (which did not seal it, so deciphers it) reads the same card.
+    const [elsewhere] = (await new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher }).since('conv-card', '')).activities;
+    expect(elsewhere).to.deep.equal(activity);
+  });
+
+  it('an envelope it sealed is opened from memory only for that very envelope and conversation', async () => {
+    let opened = 0;
+    const counting = new (class extends FieldCipher {
+      override open(value: string, label: string): string {
+        opened += 1;
+        return super.open(value, label);
+      }
+    })(cipher.ring);
+    const log = new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher: counting });
+    await log.create('conv-memory');
+    await log.append('conv-memory', summaryCard());
+    expect((await log.since('conv-memory', '')).activities[0]).to.deep.include({ text: summaryCard().text });
+    expect(opened, 'what it sealed itself').to.equal(0);
+    // The same fields sealed again by another instance: another envelope, deciphered.
+    await new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher }).append('conv-memory', summaryCard());
+    expect((await log.since('conv-memory', '1')).activities[0]).to.deep.include({ text: summaryCard().text });
+    expect(opened).to.equal(1);
   });
 
   it('a replaced activity (the person’s message, masked) is sealed too', async () => {

@@ -13,6 +13,11 @@ type PersonalField = (typeof PERSONAL_FIELDS)[number];
 
 /** Where the sealed fields travel in the stored activity: one envelope for all of them. */
 const ENVELOPE = 'sealed';
+/**
+ * How many of the envelopes it sealed last a log remembers opened: a poll (or a stream's read) soon after a
+ * turn, on the instance that ran it, opens its activities without deciphering them again.
+ */
+const REMEMBERED_ENVELOPES = 256;
 
 export interface SealedActivityLogOptions {
   cipher: FieldCipher;
@@ -30,6 +35,10 @@ export interface SealedActivityLogOptions {
  * open) and gives them back in clear. The web transcript in Redis then holds no name, address, ID number or
  * phone in clear for the conversation's lifetime, as the half-filled form (src/state/sealed-storage.ts) and
  * the filings do. Ids, order, watermarks and lifetimes are the inner log's.
+ *
+ * The last REMEMBERED_ENVELOPES envelopes it sealed are kept in this process's memory with what they hold,
+ * by conversation and envelope (only that very envelope, read back for that conversation, opens from
+ * memory): reading a turn's activities back on the instance that wrote them costs no deciphering.
  */
 export class SealedActivityLog implements ActivityLog {
   /** The inner log's, sealing what it appends and opening what it reads. */
@@ -38,6 +47,8 @@ export class SealedActivityLog implements ActivityLog {
   readonly forTurnEnd?: ActivityLog['forTurnEnd'];
   /** The inner log's (notices carry nothing to seal). */
   readonly watch?: ActivityLog['watch'];
+  /** What the envelopes sealed last hold, by `label + envelope`; the oldest is forgotten first. */
+  readonly #sealed = new Map<string, string>();
 
   constructor(
     private readonly inner: ActivityLog,
@@ -111,7 +122,11 @@ export class SealedActivityLog implements ActivityLog {
       else rest[key] = value;
     }
     if (personal === undefined) return activity;
-    rest[ENVELOPE] = this.options.cipher.seal(JSON.stringify(personal), label(conversationId));
+    const plain = JSON.stringify(personal);
+    const envelope = this.options.cipher.seal(plain, label(conversationId));
+    rest[ENVELOPE] = envelope;
+    if (this.#sealed.size >= REMEMBERED_ENVELOPES) this.#sealed.delete(this.#sealed.keys().next().value!);
+    this.#sealed.set(label(conversationId) + envelope, plain);
     return rest as Partial<Activity>;
   }
 
@@ -121,7 +136,9 @@ export class SealedActivityLog implements ActivityLog {
     const rest: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(activity)) if (key !== ENVELOPE) rest[key] = value;
     try {
-      return Object.assign(rest, JSON.parse(this.options.cipher.open(envelope, label(conversationId))) as Partial<Activity>);
+      const at = label(conversationId);
+      const plain = this.#sealed.get(at + envelope) ?? this.options.cipher.open(envelope, at);
+      return Object.assign(rest, JSON.parse(plain) as Partial<Activity>);
     } catch (err) {
       if (!(err instanceof DataKeyError)) throw err;
       this.options.onUnreadable?.(err);

@@ -7,6 +7,17 @@ export interface ActivityPage {
   watermark: string;
 }
 
+/** An ActivityPage as JSON text: each activity's JSON (with its id), ready to be sent as it is. */
+export interface JsonPage {
+  activities: string[];
+  watermark: string;
+}
+
+/** A JsonPage's answer to a poll: `{"activities":[…],"watermark":"…"}`. */
+export function jsonPageText(page: JsonPage): string {
+  return `{"activities":[${page.activities.join(',')}],"watermark":${JSON.stringify(page.watermark)}}`;
+}
+
 /** Puts `activity` in the place of the activity with this id (see ActivityLog.replace). */
 export interface Replacement {
   id: string;
@@ -33,6 +44,11 @@ export interface AdmittedLog {
   append(conversationId: string, tokenId: string, activity: Partial<Activity>): Promise<Admission<string>>;
   /** The page after `watermark` (see ActivityLog.since). */
   since(conversationId: string, tokenId: string, watermark: string | undefined, limit?: number): Promise<Admission<ActivityPage>>;
+  /**
+   * Optional: since, as JSON text (what a poll sends), without building the activities as objects: the same
+   * activities, ids and watermark.
+   */
+  sinceJson?(conversationId: string, tokenId: string, watermark: string | undefined, limit?: number): Promise<Admission<JsonPage>>;
   /**
    * Optional: append's admission and write prepared to ride on the step that takes the activity's turn
    * (TurnStartAppend: a log in the Redis that keeps the turns). Its id follows from the `length` the step sets.

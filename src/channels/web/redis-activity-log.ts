@@ -11,6 +11,7 @@ import {
   type ActivityPage,
   type Admission,
   type AdmittedLog,
+  type JsonPage,
   type AppendListener,
   type AppendWatch,
   type Replacement,
@@ -140,6 +141,7 @@ export class RedisActivityLog implements ActivityLog {
     this.admitted = {
       append: (conversationId, tokenId, activity) => this.admitAppend(conversationId, tokenId, activity),
       since: (conversationId, tokenId, watermark, limit) => this.admitSince(conversationId, tokenId, watermark, limit),
+      sinceJson: (conversationId, tokenId, watermark, limit) => this.admitSinceJson(conversationId, tokenId, watermark, limit),
       ...(isCluster(redis) ? {} : { forTurnStart: (conversationId: string, tokenId: string, activity: Partial<Activity>) => this.prepareForTurnStart(conversationId, tokenId, activity) }),
     };
   }
@@ -226,6 +228,12 @@ export class RedisActivityLog implements ActivityLog {
     return admission(revoked, open, length === undefined ? undefined : page(conversationId, from, length, raw ?? []));
   }
 
+  private async admitSinceJson(conversationId: string, tokenId: string, watermark: string | undefined, limit = DEFAULT_PAGE_LIMIT): Promise<Admission<JsonPage>> {
+    const from = parseWatermark(watermark);
+    const [revoked, open, length, raw] = await this.admitSinceScript(this.admissionKeys(conversationId, tokenId), [from, limit]);
+    return admission(revoked, open, length === undefined ? undefined : jsonPage(conversationId, from, length, raw ?? []));
+  }
+
   watch(listener: AppendListener): AppendWatch {
     return watchAppends(this.redis, listener, {
       channel: this.keys.notices(),
@@ -260,6 +268,16 @@ function page(conversationId: string, from: number, length: number, raw: string[
     const activity = JSON.parse(json) as Activity;
     activity.id = activityId(conversationId, from + i + 1);
     return activity;
+  });
+  return { activities, watermark: String(from + activities.length) };
+}
+
+/** page() as JSON text: each stored activity's JSON with its id put first (the list keeps none). */
+function jsonPage(conversationId: string, from: number, length: number, raw: string[]): JsonPage {
+  if (from > length) return { activities: [], watermark: String(length) };
+  const activities = raw.map((json, i) => {
+    const id = `{"id":${JSON.stringify(activityId(conversationId, from + i + 1))}`;
+    return json.length > 2 && json.startsWith('{') ? `${id},${json.slice(1)}` : `${id}}`;
   });
   return { activities, watermark: String(from + activities.length) };
 }

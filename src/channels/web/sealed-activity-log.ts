@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import { DataKeyError, type FieldCipher } from '../../privacy/field-cipher.js';
-import type { ActivityLog, ActivityPage, AdmittedLog, Replacement } from './activity-log.js';
+import type { ActivityLog, ActivityPage, AdmittedLog, JsonPage, Replacement } from './activity-log.js';
 
 /**
  * The fields of a logged activity that can carry personal data: the bot's summary and receipt cards
@@ -18,6 +18,10 @@ const ENVELOPE = 'sealed';
  * turn, on the instance that ran it, opens its activities without deciphering them again.
  */
 const REMEMBERED_ENVELOPES = 256;
+/** The envelope as #seal writes it, last in the activity's JSON: `…,"sealed":"enc1:…"}`. */
+const ENVELOPE_MEMBER = `,"${ENVELOPE}":"`;
+/** What a sealed value is made of (FieldCipher): nothing JSON would escape. */
+const PLAIN_ENVELOPE = /^[A-Za-z0-9_:-]+$/;
 
 export interface SealedActivityLogOptions {
   cipher: FieldCipher;
@@ -73,6 +77,13 @@ export class SealedActivityLog implements ActivityLog {
           return admission.value ? { ...admission, value: this.#openPage(conversationId, admission.value) } : admission;
         },
       };
+      const sinceJson = admitted.sinceJson?.bind(admitted);
+      if (sinceJson) {
+        this.admitted.sinceJson = async (conversationId, tokenId, watermark, limit) => {
+          const admission = await sinceJson(conversationId, tokenId, watermark, limit);
+          return admission.value ? { ...admission, value: this.#openJsonPage(conversationId, admission.value) } : admission;
+        };
+      }
       const forTurnStart = admitted.forTurnStart?.bind(admitted);
       if (forTurnStart) this.admitted.forTurnStart = (conversationId, tokenId, activity) => forTurnStart(conversationId, tokenId, this.#seal(conversationId, activity));
     }
@@ -108,6 +119,36 @@ export class SealedActivityLog implements ActivityLog {
 
   #openPage(conversationId: string, page: ActivityPage): ActivityPage {
     return { ...page, activities: page.activities.map((activity) => this.#open(conversationId, activity) as Activity) };
+  }
+
+  #openJsonPage(conversationId: string, page: JsonPage): JsonPage {
+    return { ...page, activities: page.activities.map((json) => this.#openJson(conversationId, json)) };
+  }
+
+  /**
+   * #open on an activity's JSON text, without building it as an object: the envelope #seal put last is
+   * replaced by the fields it holds. Anything else (an envelope elsewhere, one that does not open) goes
+   * through #open.
+   */
+  #openJson(conversationId: string, json: string): string {
+    const at = json.lastIndexOf(ENVELOPE_MEMBER);
+    if (at < 0) return json.includes(`"${ENVELOPE}"`) ? this.#reopen(conversationId, json) : json;
+    const envelope = json.slice(at + ENVELOPE_MEMBER.length, -2);
+    if (!json.endsWith('"}') || !PLAIN_ENVELOPE.test(envelope)) return this.#reopen(conversationId, json);
+    const where = label(conversationId);
+    let plain = this.#sealed.get(where + envelope);
+    if (plain === undefined) {
+      try {
+        plain = this.options.cipher.open(envelope, where);
+      } catch {
+        return this.#reopen(conversationId, json);
+      }
+    }
+    return plain.length > 2 ? `${json.slice(0, at)},${plain.slice(1)}` : `${json.slice(0, at)}}`;
+  }
+
+  #reopen(conversationId: string, json: string): string {
+    return JSON.stringify(this.#open(conversationId, JSON.parse(json) as Partial<Activity>));
   }
 
   /**

@@ -2,13 +2,13 @@ import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import type { ActivityLog, Admission, AdmittedLog } from './activity-log.js';
 import { CorsPolicy } from './cors.js';
-import { clientAddress, HttpError, queryValue, readJsonBody, sendError, sendJson } from '../http.js';
+import { clientAddress, HttpError, queryValue, readJsonBody, sendError, sendJson, sendJsonText } from '../http.js';
 import { CLIENT_ADDRESS_KEY } from '../../identity/client-address.js';
 import { registerWebDocuments, type WebDocumentsOptions } from './documents.js';
 import { registerWebPage, type WebPageOptions } from './page.js';
 import { RateLimiter, type BucketSpec } from '../rate-limiter.js';
 import { WEB_CHANNEL_ID, WEB_SERVICE_URL, WebChannelAdapter } from './web-adapter.js';
-import { activityId, isWatermark } from './activity-log.js';
+import { activityId, isWatermark, jsonPageText } from './activity-log.js';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { DirectLineStreams, refuse, streamUrl, type StreamLimits } from './stream.js';
@@ -186,6 +186,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       return admission;
     },
     since: (conversationId, tokenId, watermark, limit) => reach(() => admittedLog.since(conversationId, tokenId, watermark, limit)),
+    ...(admittedLog.sinceJson ? { sinceJson: (conversationId, tokenId, watermark, limit) => reach(() => admittedLog.sinceJson!(conversationId, tokenId, watermark, limit)) } : {}),
     ...(admittedLog.forTurnStart ? { forTurnStart: admittedLog.forTurnStart.bind(admittedLog) } : {}),
   };
   const tokens = new WebTokens(options.tokenSecret, options.tokenTtlSeconds, now);
@@ -512,6 +513,13 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       if (admitted) {
         // The token's revocation, the conversation, and the page: one round trip.
         const { tokenId } = checkToken(req, conversationId);
+        if (admitted.sinceJson) {
+          // Sent as the log gives it, as JSON text: the activities are not built as objects to be written again.
+          const admission = await admitted.sinceJson(conversationId, tokenId, watermark);
+          admit(admission, false);
+          sendJsonText(res, 200, jsonPageText(admission.value!));
+          return;
+        }
         const admission = await admitted.since(conversationId, tokenId, watermark);
         admit(admission, false);
         sendJson(res, 200, admission.value);

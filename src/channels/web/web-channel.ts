@@ -154,10 +154,13 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       throw new HttpError(503, 'ServiceUnavailable', 'the conversation store cannot be reached; retry in a few seconds', { 'Retry-After': String(RETRY_AFTER_SECONDS) });
     }
   };
-  // The log as this instance uses it: what it appends reaches this instance's open sockets at once, as it is.
+  // The log as this instance uses it: what it appends reaches this instance's open sockets at once, as it is
+  // (with its id: the activities are the channel's own — the adapter's copies of what the bot sent, the message
+  // the page posted — and written already).
   const published = (conversationId: string, ids: string[], activities: Partial<Activity>[]): void => {
     if (!streams || ids.length === 0 || !streams.follows(conversationId)) return;
-    streams.publish(conversationId, activities.map((activity, i) => ({ ...activity, id: ids[i]! }) as Activity));
+    for (const [i, activity] of activities.entries()) activity.id = ids[i]!;
+    streams.publish(conversationId, activities as Activity[]);
   };
   const log: ActivityLog = {
     append: async (conversationId, activity) => {

@@ -88,6 +88,9 @@ if from >= length then return {revoked, open, length, {}} end
 return {revoked, open, length, redis.call('LRANGE', KEYS[3], from, from + tonumber(ARGV[2]) - 1)}
 `;
 
+/** How many conversations' notices a log keeps made (a digest each: a hash saved per append). */
+const REMEMBERED_NOTICES = 1024;
+
 export interface RedisActivityLogOptions {
   /** Put before every key, e.g. "yidi:webchat:". */
   keyPrefix?: string;
@@ -244,9 +247,18 @@ export class RedisActivityLog implements ActivityLog {
     });
   }
 
+  /** The notices of conversations appended to lately (a turn appends twice: its message, then its replies). */
+  private readonly notices = new Map<string, string>();
+
   /** The notice of an append to this conversation: this log's origin and the conversation id's digest. */
   private notice(conversationId: string): string {
-    return `${this.origin} ${conversationDigest(conversationId)}`;
+    let notice = this.notices.get(conversationId);
+    if (notice === undefined) {
+      notice = `${this.origin} ${conversationDigest(conversationId)}`;
+      if (this.notices.size >= REMEMBERED_NOTICES) this.notices.delete(this.notices.keys().next().value!);
+      this.notices.set(conversationId, notice);
+    }
+    return notice;
   }
 
   private admissionKeys(conversationId: string, tokenId: string): string[] {

@@ -101,6 +101,41 @@ describe('Redis round trips per web channel turn (Direct Line REST)', function (
   });
 });
 
+describe('a web message whose turn was taken before the middleware, then refused by it (the app draining)', function () {
+  const redisForDrain = new SharedRedis('web-turn-drain');
+  let running: CountedApp | undefined;
+
+  before(async function () {
+    try {
+      await redisForDrain.readyClient();
+    } catch {
+      this.skip();
+    }
+    running = await startCountedApp(redisForDrain, { WEB_TOKEN_SECRET: 'w'.repeat(48), TURN_LOCK_TTL_MS: '600000' });
+  });
+
+  after(async () => {
+    await running?.stop();
+    await redisForDrain.cleanUp();
+  });
+
+  it('keeps the message and the refusal, in that order, and lets go of the conversation at once', async () => {
+    const client = new DirectLineClient(running!.base);
+    const redis = running!.app.state.client as Redis;
+    const { token, conversationId } = await client.open();
+    const watermark = (await client.poll(token, conversationId)).body.watermark;
+    running!.app.inFlight.drain();
+    expect((await client.post(token, conversationId, userMessage('你好'))).status).to.equal(200);
+    const page = (await client.poll(token, conversationId, watermark)).body;
+    expect(page.activities.map((a) => [a.from?.role, a.text === '你好' ? 'message' : (a.channelData as { system?: string } | undefined)?.system])).to.deep.equal([
+      ['user', 'message'],
+      ['bot', 'shuttingDown'],
+    ]);
+    // The turn the first script took (its lease lasting ten minutes) was released, not left to lapse.
+    expect(await redis.keys(`${redisForDrain.prefix}*:lock`)).to.deep.equal([]);
+  });
+});
+
 describe('a web turn whose closing script fails (its replies ride on it)', function () {
   const redisForFailure = new SharedRedis('web-turn-end-fails');
   let running: CountedApp | undefined;

@@ -262,7 +262,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   let warm: Promise<void> | undefined;
   const server = restify.createServer({ name: 'yidi-beian', handleUncaughtExceptions: false, log: logger.child({ component: 'restify' }) as unknown as restify.ServerOptions['log'] });
   limitHttpServer(server.server, config.http); // HTTP_*: timeouts and connection caps for every route
-  server.use(restify.plugins.queryParser());
+  // No query parser on every request: nothing reads req.query (routes read what they need: queryValue, URL).
 
   // Every channel on one contract (src/channels/channel.ts): its routes, its adapter, what its turns can show.
   const channels: Channel[] = [];

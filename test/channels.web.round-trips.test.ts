@@ -11,11 +11,11 @@ import { startCountedApp, type CountedApp } from './support/counted-app.js';
 /**
  * What a web channel turn costs in Redis round trips, counted on the app's own client (a MULTI…EXEC
  * counting once), as the page and the bench use it: POST the message, then GET from the watermark (REST)
- * or read the stream (WebSocket). The POST asks the token's revocation and the conversation's existence and
- * appends the message in one script; the turn takes two scripts, and the turn's replies (and the message,
- * masked, in its place) ride on the second. A poll is one script (revocation, conversation and page); the
- * stream gets what this instance appended without reading the log. A change that adds a round trip to a
- * web turn fails here.
+ * or read the stream (WebSocket). The POST is two scripts: the first asks the token's revocation and the
+ * conversation's existence, appends the message, takes the turn and reads its state; the turn's replies (and
+ * the message, masked, in its place) ride on the second, which saves the state and ends the turn. A poll is
+ * one script (revocation, conversation and page); the stream gets what this instance appended without
+ * reading the log. A change that adds a round trip to a web turn fails here.
  */
 const sharedRedis = new SharedRedis('web-round-trips');
 const PREFIX = sharedRedis.prefix;
@@ -46,7 +46,7 @@ describe('Redis round trips per web channel turn (Direct Line REST)', function (
     await sharedRedis.cleanUp();
   });
 
-  it('REST: a message is one round trip to admit and log it and two for the turn, its replies (and the mask) riding on the second; a poll is one', async () => {
+  it('REST: a message is two round trips, its admission and append riding on the first (that takes the turn), its replies (and the mask) on the second; a poll is one', async () => {
     const { token, conversationId } = await client.open();
     let watermark = (await client.poll(token, conversationId)).body.watermark;
     for (const [say] of TMP_OTHER_SCRIPT) {
@@ -64,12 +64,12 @@ describe('Redis round trips per web channel turn (Direct Line REST)', function (
       expect(echo, say).to.not.equal(undefined);
       // A typing indicator (the turn outlasted half a second: a loaded machine) is written at once, on its own.
       const typing = page.body.activities.filter((a) => a.type === 'typing').length;
-      expect({ say, post: postTrips, poll: pollTrips }).to.deep.equal({ say, post: 1 + 2 + typing, poll: 1 });
+      expect({ say, post: postTrips, poll: pollTrips }).to.deep.equal({ say, post: 2 + typing, poll: 1 });
       watermark = page.body.watermark;
     }
   });
 
-  it('WebSocket: a message is the same three round trips, and the stream reads nothing to send the echo and the replies', async () => {
+  it('WebSocket: a message is the same two round trips, and the stream reads nothing to send the echo and the replies', async () => {
     const generated = await client.generate();
     const start = await client.call<{ conversationId: string; token: string; streamUrl: string }>('POST', '/conversations', { token: generated.body.token, body: { locale: 'zh-CN' } });
     expect(start.status).to.equal(201);
@@ -93,11 +93,46 @@ describe('Redis round trips per web channel turn (Direct Line REST)', function (
         expect((await client.post(token, conversationId, userMessage(say))).status, say).to.equal(200);
         await until(() => received.some((a) => a.from?.role === 'user') && received.some((a) => a.from?.role === 'bot' && a.type === 'message'), `the echo and replies of ${say}`);
         const typing = received.filter((a) => a.type === 'typing').length;
-        expect({ say, trips: commands.roundTrips(), scans }).to.deep.equal({ say, trips: 1 + 2 + typing, scans: 0 });
+        expect({ say, trips: commands.roundTrips(), scans }).to.deep.equal({ say, trips: 2 + typing, scans: 0 });
       }
     } finally {
       ws.terminate();
     }
+  });
+});
+
+describe('a web message whose turn was taken before the middleware, then refused by it (the app draining)', function () {
+  const redisForDrain = new SharedRedis('web-turn-drain');
+  let running: CountedApp | undefined;
+
+  before(async function () {
+    try {
+      await redisForDrain.readyClient();
+    } catch {
+      this.skip();
+    }
+    running = await startCountedApp(redisForDrain, { WEB_TOKEN_SECRET: 'w'.repeat(48), TURN_LOCK_TTL_MS: '600000' });
+  });
+
+  after(async () => {
+    await running?.stop();
+    await redisForDrain.cleanUp();
+  });
+
+  it('keeps the message and the refusal, in that order, and lets go of the conversation at once', async () => {
+    const client = new DirectLineClient(running!.base);
+    const redis = running!.app.state.client as Redis;
+    const { token, conversationId } = await client.open();
+    const watermark = (await client.poll(token, conversationId)).body.watermark;
+    running!.app.inFlight.drain();
+    expect((await client.post(token, conversationId, userMessage('你好'))).status).to.equal(200);
+    const page = (await client.poll(token, conversationId, watermark)).body;
+    expect(page.activities.map((a) => [a.from?.role, a.text === '你好' ? 'message' : (a.channelData as { system?: string } | undefined)?.system])).to.deep.equal([
+      ['user', 'message'],
+      ['bot', 'shuttingDown'],
+    ]);
+    // The turn the first script took (its lease lasting ten minutes) was released, not left to lapse.
+    expect(await redis.keys(`${redisForDrain.prefix}*:lock`)).to.deep.equal([]);
   });
 });
 
@@ -142,12 +177,13 @@ describe('a web turn whose closing script fails (its replies ride on it)', funct
     watermark = (await client.poll(token, conversationId)).body.watermark;
     for (const [say] of TMP_OTHER_SCRIPT.slice(0, masked)) await client.post(token, conversationId, userMessage(say));
     watermark = (await client.poll(token, conversationId, watermark)).body.watermark;
-    // The connection drops as the closing script (the turn's lock and the transcript among its keys) is sent.
+    // The connection drops as the closing script (the turn's lock and the transcript among its keys, not its line) is sent.
     const send = redis.sendCommand.bind(redis);
     let failed = 0;
     redis.sendCommand = ((command: { name: string; args: unknown[]; reject: (err: Error) => void; promise: Promise<unknown> }, stream?: unknown) => {
       const keys = command.args.map(String);
-      if (failed === 0 && command.name === 'evalsha' && keys.some((k) => k.endsWith(':lock')) && keys.some((k) => k.endsWith(':activities'))) {
+      // (The step that takes the turn has the line's keys too, and the transcript's: it appends the message.)
+      if (failed === 0 && command.name === 'evalsha' && keys.some((k) => k.endsWith(':lock')) && keys.some((k) => k.endsWith(':activities')) && !keys.some((k) => k.endsWith(':queue'))) {
         failed += 1;
         command.reject(new Error('Connection is closed.'));
         return command.promise;

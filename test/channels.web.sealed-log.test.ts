@@ -43,6 +43,28 @@ describe('SealedActivityLog: the web transcript keeps personal fields sealed at 
     const [activity] = (await log.since('conv-card', '')).activities;
     expect(activity).to.deep.include({ text: summaryCard().text, attachments: summaryCard().attachments, channelData: summaryCard().channelData });
     expect(activity!.id).to.equal('conv-card|0000001');
+    // Another instance (which did not seal it, so deciphers it) reads the same card.
+    const [elsewhere] = (await new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher }).since('conv-card', '')).activities;
+    expect(elsewhere).to.deep.equal(activity);
+  });
+
+  it('an envelope it sealed is opened from memory only for that very envelope and conversation', async () => {
+    let opened = 0;
+    const counting = new (class extends FieldCipher {
+      override open(value: string, label: string): string {
+        opened += 1;
+        return super.open(value, label);
+      }
+    })(cipher.ring);
+    const log = new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher: counting });
+    await log.create('conv-memory');
+    await log.append('conv-memory', summaryCard());
+    expect((await log.since('conv-memory', '')).activities[0]).to.deep.include({ text: summaryCard().text });
+    expect(opened, 'what it sealed itself').to.equal(0);
+    // The same fields sealed again by another instance: another envelope, deciphered.
+    await new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher }).append('conv-memory', summaryCard());
+    expect((await log.since('conv-memory', '1')).activities[0]).to.deep.include({ text: summaryCard().text });
+    expect(opened).to.equal(1);
   });
 
   it('a replaced activity (the person’s message, masked) is sealed too', async () => {
@@ -69,6 +91,32 @@ describe('SealedActivityLog: the web transcript keeps personal fields sealed at 
     expect(activity!.channelData).to.deep.equal(summaryCard().channelData);
     expect(told).to.have.length(1);
     expect(told[0]!.message).not.to.include('张三丰');
+  });
+
+  it('a page as JSON text (what a poll sends) is the same page: sealed, opened from memory or deciphered, moved, logged before sealing, damaged', async () => {
+    const told: DataKeyError[] = [];
+    const log = new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher, onUnreadable: (e) => told.push(e) });
+    const elsewhere = new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher });
+    const plain = new RedisActivityLog(redis, { keyPrefix: prefix });
+    await log.create('conv-json');
+    await log.create('conv-json-other');
+    await log.append('conv-json', summaryCard()); // opened from memory
+    await elsewhere.append('conv-json', { ...summaryCard(), text: '另一个实例 "引号" \\ 与换行\n' }); // deciphered
+    await plain.append('conv-json', { type: 'message', text: '旧消息', from: { id: 'bot', name: '', role: 'bot' } }); // before sealing
+    await plain.append('conv-json', { type: 'typing', from: { id: 'bot', name: '', role: 'bot' } }); // nothing personal
+    await log.append('conv-json-other', summaryCard());
+    const [moved] = await rawEntries('conv-json-other');
+    await redis.rpush(`${prefix}{conv-json}:activities`, moved!); // another conversation's envelope: does not open here
+    await redis.rpush(`${prefix}{conv-json}:activities`, JSON.stringify({ type: 'message', sealed: 'enc1:AAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', channelData: { a: 1 } }));
+    const objects = await log.admitted!.since('conv-json', 'no-token', '');
+    expect(told).to.have.length(2);
+    const text = await log.admitted!.sinceJson!('conv-json', 'no-token', '');
+    expect(told).to.have.length(4);
+    expect({ ...text, value: { ...text.value!, activities: text.value!.activities.map((json) => JSON.parse(json) as unknown) } }).to.deep.equal(objects);
+    expect(objects.value!.activities).to.have.length(6);
+    expect(objects.value!.activities[1]!.text).to.include('"引号"');
+    expect(await log.admitted!.sinceJson!('conv-json', 'no-token', '6')).to.deep.equal({ revoked: false, exists: true, value: { activities: [], watermark: '6' } });
+    expect(await log.admitted!.sinceJson!('conv-none', 'no-token', '')).to.deep.equal({ revoked: false, exists: false });
   });
 
   it('activities logged before sealing was turned on are read as they are', async () => {

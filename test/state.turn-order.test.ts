@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { TestAdapter } from 'botbuilder';
 import { MemoryDeduper, MemoryTurnLock } from '../src/state/memory-turn-lock.js';
 import { RedisTurnLock } from '../src/state/redis-turn-lock.js';
+import type { TurnStartAppend } from '../src/state/turn-lock.js';
 import { eventually } from './support/redis-server.js';
 import { SharedRedis } from './support/redis.js';
 import { message, newConversation, RecordingBot, redisTurnOrderMode, turnOrderContract, type TurnOrderMode } from './state.turn-order-contract.js';
@@ -86,6 +87,51 @@ describe('the Redis turn lock', () => {
     expect(stale.lost).to.equal(true);
     expect(await a.acquire(conv, { maxWaitMs: 200 })).to.equal(undefined);
     await fresh.release();
+  });
+
+  it('a channel\'s admission and append ride on the first step: refused without joining the line, otherwise appended at once and its turn taken in the order of the appends, even while another instance holds the conversation', async () => {
+    // Three instances' locks, on one client: a lock takes a start only on its own store.
+    const client = await readyClient();
+    const [holderLock, lockA, lockB] = [0, 1, 2].map(() => new RedisTurnLock(client, { prefix: `${PREFIX}turn:` })) as [RedisTurnLock, RedisTurnLock, RedisTurnLock];
+    const conv = `test/${newConversation()}`;
+    const key = (name: string) => `${PREFIX}start:{${conv}}:${name}`;
+    const start = (value: string): TurnStartAppend => ({ store: client, refusedIf: key('revoked'), marker: key('open'), list: key('list'), ttlSeconds: 60, value });
+    const missing = start('never');
+    expect(await lockA.acquire(conv, { maxWaitMs: 100, start: missing })).to.equal(undefined);
+    expect(missing).to.include({ taken: true, refused: 'missing' });
+    await client.set(key('open'), '1', 'EX', 60);
+    await client.set(key('revoked'), '1', 'EX', 60);
+    const revoked = start('never');
+    expect(await lockA.acquire(conv, { maxWaitMs: 100, start: revoked })).to.equal(undefined);
+    expect(revoked).to.include({ taken: true, refused: 'revoked' });
+    expect(await client.llen(key('list')), 'nothing appended when refused').to.equal(0);
+    expect(await holderLock.waiting(conv), 'nor the line joined').to.equal(0);
+    await client.del(key('revoked'));
+
+    const holder = (await holderLock.acquire(conv, { maxWaitMs: 100 }))!;
+    const [first, second] = [start('first'), start('second')];
+    const order: string[] = [];
+    const a = lockA.acquire(conv, { maxWaitMs: 5_000, start: first }).then((lease) => (order.push('first'), lease));
+    expect(await eventually(() => first.length === 1)).to.equal(true);
+    const b = lockB.acquire(conv, { maxWaitMs: 5_000, start: second }).then((lease) => (order.push('second'), lease));
+    expect(await eventually(() => second.length === 2)).to.equal(true);
+    expect(await client.lrange(key('list'), 0, -1), 'appended while the conversation is held').to.deep.equal(['first', 'second']);
+    expect(await client.ttl(key('list'))).to.be.greaterThan(0);
+    await holder.release();
+    const leaseA = (await a)!;
+    expect(leaseA.handled, 'an activity just appended cannot have been handled').to.equal(false);
+    await leaseA.release();
+    await (await b)!.release();
+    expect(order).to.deep.equal(['first', 'second']);
+  });
+
+  it('a lock on another store leaves the channel\'s append alone and takes the turn as usual', async () => {
+    const lock = await lockOn();
+    const conv = `test/${newConversation()}`;
+    const elsewhere: TurnStartAppend = { store: {}, refusedIf: 'x', marker: 'y', list: 'z', ttlSeconds: 60, value: 'v' };
+    const lease = (await lock.acquire(conv, { maxWaitMs: 100, start: elsewhere }))!;
+    expect(elsewhere).to.not.have.any.keys('taken', 'refused', 'length');
+    await lease.release();
   });
 
   it('key names carry a hash of the conversation, never the conversation id', async () => {

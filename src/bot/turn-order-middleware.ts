@@ -2,7 +2,7 @@ import type { Middleware, TurnContext } from 'botbuilder';
 import { resolveLocale } from '../content/texts.js';
 import { TURN_END_APPEND_KEY, TURN_ERROR_KIND_KEY, TURN_LOGGER_KEY, TURN_OUTCOME_KEY } from '../ops/turn-state-keys.js';
 import { isStoreUnavailable } from '../state/errors.js';
-import { TURN_ORDER_DEFAULTS, type Deduper, type TurnEndAppend, type TurnLock } from '../state/turn-lock.js';
+import { TURN_ORDER_DEFAULTS, type Deduper, type TurnEndAppend, type TurnLease, type TurnLock, type TurnStartAppend } from '../state/turn-lock.js';
 
 /** The logger calls this middleware makes (pino's shape). Only codes and tags, never personal data. */
 export interface TurnOrderLogger {
@@ -19,6 +19,23 @@ export interface TurnOrderOptions {
   maxWaitMs?: number;
   /** Fallback logger when the turn has none on turnState (TURN_LOGGER_KEY). */
   logger?: TurnOrderLogger;
+}
+
+/** turnState: the turn taken before the middleware ran (TurnOrderMiddleware.takeTurn), for onTurn. */
+const TAKEN = Symbol('turn order: taken before the middleware ran');
+
+interface Taken {
+  lease?: TurnLease;
+  /** The line could not be waited in after the activity was appended (the turn says so). */
+  error?: unknown;
+}
+
+/**
+ * What a channel that appends the turn's activity itself asks of the turn order before its middleware runs
+ * (the web channel's adapter finds it among the middleware it is given): see TurnOrderMiddleware.takeTurn.
+ */
+export interface TurnTaker {
+  takeTurn(context: TurnContext, start: TurnStartAppend): Promise<() => Promise<void>>;
 }
 
 /**
@@ -40,12 +57,44 @@ export interface TurnOrderOptions {
  * - If the lock store cannot answer, the turn is not run; the person gets
  *   `system.storeUnavailable` (TURN_OUTCOME_KEY = 'error'). Errors from the turn itself pass through
  *   untouched to the adapter's onTurnError.
+ * - A channel that logs the turn's activity itself may have it appended by the step that takes the turn
+ *   (takeTurn, before the middleware runs; the web channel's message): one round trip for both.
  */
-export class TurnOrderMiddleware implements Middleware {
+export class TurnOrderMiddleware implements Middleware, TurnTaker {
   private readonly maxWaitMs: number;
 
   constructor(private readonly options: TurnOrderOptions) {
     this.maxWaitMs = options.maxWaitMs ?? TURN_ORDER_DEFAULTS.maxWaitMs;
+  }
+
+  /**
+   * Takes the conversation's turn before the middleware runs, with the channel's admission and append of the
+   * turn's activity on the first step (TurnStartAppend; the lock sets what became of it). onTurn then runs
+   * the turn under that lease (or says the conversation is busy, or the store away, as it would). Throws
+   * when the store could not be reached before anything was appended; resolves, when the admission was
+   * refused, with nothing taken. Returns what lets go of the turn should the middleware never run (a turn
+   * refused before the turn order, e.g. while draining).
+   */
+  async takeTurn(context: TurnContext, start: TurnStartAppend): Promise<() => Promise<void>> {
+    const activity = context.activity;
+    const letGo = async (): Promise<void> => {
+      const taken = context.turnState.get(TAKEN) as Taken | undefined;
+      if (!taken) return;
+      context.turnState.delete(TAKEN);
+      await taken.lease?.release().catch(() => {});
+    };
+    if (!activity.conversation?.id) return letGo;
+    let taken: Taken;
+    try {
+      const lease = await this.options.lock.acquire(`${activity.channelId}/${activity.conversation.id}`, { maxWaitMs: this.maxWaitMs, start });
+      if (start.refused) return letGo;
+      taken = lease ? { lease } : {};
+    } catch (err) {
+      if (start.length === undefined) throw err; // nothing appended: the channel answers that the store is away
+      taken = { error: err };
+    }
+    context.turnState.set(TAKEN, taken);
+    return letGo;
   }
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
@@ -55,10 +104,13 @@ export class TurnOrderMiddleware implements Middleware {
     const conversation = `${activity.channelId}/${conversationId}`;
     const activityId = activity.id ? `${conversation}/${activity.id}` : undefined;
     const log = this.logger(context);
+    const taken = context.turnState.get(TAKEN) as Taken | undefined;
+    if (taken) context.turnState.delete(TAKEN);
 
     let lease;
     try {
-      lease = await this.options.lock.acquire(conversation, { maxWaitMs: this.maxWaitMs, ...(activityId ? { activityId } : {}) });
+      if (taken?.error !== undefined) throw taken.error;
+      lease = taken ? taken.lease : await this.options.lock.acquire(conversation, { maxWaitMs: this.maxWaitMs, ...(activityId ? { activityId } : {}) });
       // Asked while holding the conversation, so a copy arriving at the same time waits and then finds it handled
       // (a lock that keeps the handled ids answers as it takes the conversation).
       if (lease && activityId && (lease.handled ?? (await this.options.deduper.handled(activityId, conversation)))) {

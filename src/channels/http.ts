@@ -44,7 +44,11 @@ const JSON_HEADERS: Readonly<Record<string, string>> = {
  * is a write (and a syscall) of its own after the body's.
  */
 export function sendJson(res: Response, status: number, body: unknown, headers?: Record<string, string>): void {
-  const json = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body), headers);
+}
+
+/** sendJson for a body already written as JSON text. */
+export function sendJsonText(res: Response, status: number, json: string, headers?: Record<string, string>): void {
   res.sendRaw(status, json, { ...JSON_HEADERS, 'Content-Length': String(Buffer.byteLength(json)), ...headers });
 }
 

@@ -39,13 +39,14 @@ export const REDIS_TURN_LOCK_DEFAULTS = {
  * (zset token → time after which the waiter counts as gone), arrival counter, then the activity's seen
  * key when ARGV[4] is '1', then the conversation's state key when ARGV[5] (its lifetime in ms) is not '-1'.
  * ARGV: token, lease ms, waiter-stale ms, ask-seen flag, state lifetime. Returns {0, handled (1/0), state
- * JSON, state eTag} when the lease is taken (the state read slides its lifetime, as a read does), else
- * {the token's place in line} (1 = next). Only the first in line may take a free lock, so turns run in
- * arrival order. Time is the server's.
+ * JSON, state eTag, appended} when the lease is taken (the state read slides its lifetime, as a read does),
+ * else {the token's place in line, appended} (1 = next). Only the first in line may take a free lock, so
+ * turns run in arrival order. Time is the server's. `appended` is ADMIT_APPEND's list length (none here).
  */
-const ACQUIRE_LUA = `
+const takeLua = (admission: string): string => `
 local lock, queue, beats, counter = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local token, leaseMs, staleMs = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+${admission}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 for _, gone in ipairs(redis.call('ZRANGEBYSCORE', beats, '-inf', now)) do
@@ -77,10 +78,28 @@ if first == token and redis.call('SET', lock, token, 'NX', 'PX', leaseMs) then
     value, etag = v[1], v[2]
     if value and stateTtl > 0 then redis.call('PEXPIRE', KEYS[n], stateTtl) end
   end
-  return {0, handled, value, etag}
+  return {0, handled, value, etag, appended}
 end
-return {redis.call('ZRANK', queue, token) + 1}
+return {redis.call('ZRANK', queue, token) + 1, appended}
 `;
+
+const ACQUIRE_LUA = takeLua('local appended = false');
+
+/**
+ * ACQUIRE_LUA after a channel's admission and append (TurnStartAppend): KEYS as ACQUIRE_LUA's (without the
+ * seen key), then the refusing key, the marker and the list; ARGV as ACQUIRE_LUA's, then the list's lifetime
+ * in seconds, the value, the notice channel ('' = none) and the notice. Refused ({-1, revoked, open}) when the
+ * refusing key exists or the marker does not: nothing appended, the line not joined. Otherwise the value is
+ * appended (lifetimes renewed, the notice published) and the turn joins the line in the same step.
+ */
+const ADMIT_ACQUIRE_LUA = takeLua(`
+local revoked = redis.call('EXISTS', KEYS[#KEYS - 2])
+local open = redis.call('EXISTS', KEYS[#KEYS - 1])
+if revoked == 1 or open == 0 then return {-1, revoked, open} end
+local appended = redis.call('RPUSH', KEYS[#KEYS], ARGV[7])
+redis.call('EXPIRE', KEYS[#KEYS], ARGV[6])
+redis.call('SET', KEYS[#KEYS - 1], '1', 'EX', ARGV[6])
+if ARGV[8] ~= '' then redis.call('PUBLISH', ARGV[8], ARGV[9]) end`);
 
 /**
  * Ends a turn in one step. KEYS: lock, then the activity's seen key when ARGV[2] (the dedupe window in ms)
@@ -153,8 +172,11 @@ return 0
 
 type Script<R = number> = (keys: string[], args: (string | number)[]) => Promise<R>;
 
-/** What the acquire script answers: [0, handled, state JSON, state eTag] when taken, else [place in line]. */
-type AcquireReply = [number, number?, (string | null)?, (string | null)?];
+/**
+ * What the acquire script answers: [0, handled, state JSON, state eTag, appended] when taken, else [place in
+ * line, appended]; with an admission, [-1, revoked, open] when refused.
+ */
+type AcquireReply = [number, ...(number | string | null)[]];
 
 /** What a turn taken with `turnState` carries to its end. */
 interface TurnScope {
@@ -174,7 +196,8 @@ interface TurnScope {
  * With `turnState`, a turn costs two round trips: taking it also tells whether the activity was handled
  * (TurnLease.handled) and reads the conversation's state for RedisStorage (RedisStorage.hold); ending it
  * (TurnLease.succeeded, or release after a failure) saves the state the turn wrote, remembers the activity
- * (only after success) and releases, in one script.
+ * (only after success) and releases, in one script. A channel's admission and append of the turn's activity
+ * (AcquireOptions.start: the web channel's message) ride on the first of them.
  */
 export class RedisTurnLock implements TurnLock {
   private readonly prefix: string;
@@ -183,6 +206,7 @@ export class RedisTurnLock implements TurnLock {
   private readonly waiterStaleMs: number;
   private readonly readyWaitMs: number;
   private readonly acquireScript: Script<AcquireReply>;
+  private readonly admitAcquireScript: Script<AcquireReply>;
   private readonly finishScript: Script<[number, number]>;
   private readonly leaveScript: Script;
   private readonly extendScript: Script;
@@ -198,6 +222,7 @@ export class RedisTurnLock implements TurnLock {
     this.waiterStaleMs = options.waiterStaleMs ?? REDIS_TURN_LOCK_DEFAULTS.waiterStaleMs;
     this.readyWaitMs = options.readyWaitMs ?? REDIS_TURN_LOCK_DEFAULTS.readyWaitMs;
     this.acquireScript = script(client, 'beianTurnTake', ACQUIRE_LUA);
+    this.admitAcquireScript = script(client, 'beianTurnAdmitTake', ADMIT_ACQUIRE_LUA);
     this.finishScript = script(client, 'beianTurnFinish', FINISH_LUA);
     this.leaveScript = script(client, 'beianTurnLeave', LEAVE_LUA);
     this.extendScript = script(client, 'beianTurnExtend', EXTEND_LUA);
@@ -214,24 +239,41 @@ export class RedisTurnLock implements TurnLock {
     const keys: string[] = this.keysFor(conversation);
     const token = randomToken(12);
     const deadline = Date.now() + options.maxWaitMs;
-    // With turnState: the activity's seen key and the conversation's state key go into the same script.
+    // A channel's admission and append ride on the first attempt (not on Cluster: its keys are in another slot).
+    const start = options.start && options.start.store === this.client && !isCluster(this.client) ? options.start : undefined;
+    // With turnState: the activity's seen key and the conversation's state key go into the same script (an
+    // activity appended by the first attempt is new: it is neither asked about nor remembered).
     const turnState = this.options.turnState;
-    const seenKey = turnState && options.activityId !== undefined ? turnState.deduper.keyFor(options.activityId, conversation) : undefined;
+    const seenKey = turnState && !start && options.activityId !== undefined ? turnState.deduper.keyFor(options.activityId, conversation) : undefined;
     const stateKey = turnState ? conversationStateKey(conversation) : undefined;
     const args: (string | number)[] = [token, this.lockTtlMs, this.waiterStaleMs, seenKey ? '1' : '0', stateKey && turnState ? turnState.storage.ttlMs(stateKey) : -1];
     if (seenKey) keys.push(seenKey);
     if (stateKey && turnState) keys.push(turnState.storage.redisKey(stateKey));
     await guarded('lock', () => whenReady(this.client, this.readyWaitMs, 'lock'));
     let pause = 10;
+    let admitting = start !== undefined;
     try {
       for (;;) {
-        const [place, handled, value, eTag] = await guarded('lock', () => this.acquireScript(keys, args));
+        let reply: AcquireReply;
+        if (admitting) {
+          admitting = false;
+          start!.taken = true;
+          const admission = [start!.refusedIf, start!.marker, start!.list];
+          const extra = [start!.ttlSeconds, start!.value, start!.notice?.channel ?? '', start!.notice?.message ?? ''];
+          reply = await guarded('lock', () => this.admitAcquireScript([...keys, ...admission], [...args, ...extra]));
+          if (reply[0] === -1) {
+            start!.refused = reply[1] === 1 ? 'revoked' : 'missing';
+            return undefined;
+          }
+          start!.length = Number(reply[0] === 0 ? reply[4] : reply[1]);
+        } else reply = await guarded('lock', () => this.acquireScript(keys, args));
+        const [place, handled, value, eTag] = reply;
         if (place === 0) {
-          if (!turnState) return this.lease(keys[0]!, token);
+          if (!turnState) return this.lease(keys[0]!, token, undefined, start ? false : undefined);
           // On Cluster a conversation not found may be stored under its untagged name: RedisStorage reads that itself.
-          const stored = typeof value === 'string' ? ([value, eTag ?? ''] as [string, string]) : isCluster(this.client) ? 'unknown' : undefined;
+          const stored = typeof value === 'string' ? ([value, typeof eTag === 'string' ? eTag : ''] as [string, string]) : isCluster(this.client) ? 'unknown' : undefined;
           const hold = stateKey ? turnState.storage.hold(stateKey, stored) : undefined;
-          return this.lease(keys[0]!, token, { hold, seenKey, windowMs: turnState.deduper.windowMs, storage: turnState.storage }, handled === 1);
+          return this.lease(keys[0]!, token, { hold, seenKey, windowMs: turnState.deduper.windowMs, storage: turnState.storage }, start ? false : handled === 1);
         }
         const left = deadline - Date.now();
         if (left <= 0) {

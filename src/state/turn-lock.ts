@@ -49,11 +49,41 @@ export interface TurnEndAppend {
   length?: number;
 }
 
+/**
+ * A channel's own admission and append that ride on the first step that takes a turn (AcquireOptions.start),
+ * so that a message costs no round trip of its own: unless `refusedIf` exists (a revoked token) or `marker`
+ * does not (the conversation is not open), `value` is appended to `list` (its lifetime and the marker's
+ * renewed, `notice` published) and the turn joins the conversation's line in the same step — the turns of
+ * the messages appended run in the order they were appended, on every instance. A lock that can take it (on
+ * the same store) sets `taken` before it tries, then `refused` (nothing appended, no turn taken: acquire
+ * resolves undefined) or `length` (the list's, after the append: the appended activity's place); one that
+ * cannot leaves all three unset, takes the turn as usual, and the channel appends itself.
+ */
+export interface TurnStartAppend {
+  /** Where the list lives (the Redis client): a lock takes it only on its own. */
+  store: unknown;
+  refusedIf: string;
+  marker: string;
+  list: string;
+  ttlSeconds: number;
+  value: string;
+  notice?: { channel: string; message: string };
+  taken?: boolean;
+  refused?: 'revoked' | 'missing';
+  length?: number;
+}
+
 export interface AcquireOptions {
   /** Longest time to wait in line; then acquire resolves undefined. */
   maxWaitMs: number;
   /** The activity the turn is for (`{conversation}/{activity id}`): see TurnLease.handled. */
   activityId?: string;
+  /**
+   * The channel's admission and append of the turn's activity, on the first step (see TurnStartAppend). The
+   * activity it appends is new: it cannot have been handled (TurnLease.handled is false) and is not
+   * remembered as handled.
+   */
+  start?: TurnStartAppend;
 }
 
 /**

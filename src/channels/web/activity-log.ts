@@ -1,10 +1,21 @@
 import type { Activity } from 'botbuilder';
-import type { TurnEndAppend } from '../../state/turn-lock.js';
+import type { TurnEndAppend, TurnStartAppend } from '../../state/turn-lock.js';
 
 /** A page of a conversation's activities after a watermark, and the watermark to ask from next time. */
 export interface ActivityPage {
   activities: Activity[];
   watermark: string;
+}
+
+/** An ActivityPage as JSON text: each activity's JSON (with its id), ready to be sent as it is. */
+export interface JsonPage {
+  activities: string[];
+  watermark: string;
+}
+
+/** A JsonPage's answer to a poll: `{"activities":[…],"watermark":"…"}`. */
+export function jsonPageText(page: JsonPage): string {
+  return `{"activities":[${page.activities.join(',')}],"watermark":${JSON.stringify(page.watermark)}}`;
 }
 
 /** Puts `activity` in the place of the activity with this id (see ActivityLog.replace). */
@@ -33,6 +44,16 @@ export interface AdmittedLog {
   append(conversationId: string, tokenId: string, activity: Partial<Activity>): Promise<Admission<string>>;
   /** The page after `watermark` (see ActivityLog.since). */
   since(conversationId: string, tokenId: string, watermark: string | undefined, limit?: number): Promise<Admission<ActivityPage>>;
+  /**
+   * Optional: since, as JSON text (what a poll sends), without building the activities as objects: the same
+   * activities, ids and watermark.
+   */
+  sinceJson?(conversationId: string, tokenId: string, watermark: string | undefined, limit?: number): Promise<Admission<JsonPage>>;
+  /**
+   * Optional: append's admission and write prepared to ride on the step that takes the activity's turn
+   * (TurnStartAppend: a log in the Redis that keeps the turns). Its id follows from the `length` the step sets.
+   */
+  forTurnStart?(conversationId: string, tokenId: string, activity: Partial<Activity>): TurnStartAppend;
 }
 
 /**

@@ -11,13 +11,14 @@ import {
   type ActivityPage,
   type Admission,
   type AdmittedLog,
+  type JsonPage,
   type AppendListener,
   type AppendWatch,
   type Replacement,
 } from './activity-log.js';
 import { conversationDigest, watchAppends } from './redis-append-watch.js';
 import { RedisWebKeys } from './redis-web-keys.js';
-import type { TurnEndAppend } from '../../state/turn-lock.js';
+import type { TurnEndAppend, TurnStartAppend } from '../../state/turn-lock.js';
 
 /** Sets the activity at a 0-based index if the list still reaches it. KEYS: list. ARGV: index, JSON. */
 const REPLACE_LUA = `
@@ -87,6 +88,9 @@ if from >= length then return {revoked, open, length, {}} end
 return {revoked, open, length, redis.call('LRANGE', KEYS[3], from, from + tonumber(ARGV[2]) - 1)}
 `;
 
+/** How many conversations' notices a log keeps made (a digest each: a hash saved per append). */
+const REMEMBERED_NOTICES = 1024;
+
 export interface RedisActivityLogOptions {
   /** Put before every key, e.g. "yidi:webchat:". */
   keyPrefix?: string;
@@ -140,6 +144,8 @@ export class RedisActivityLog implements ActivityLog {
     this.admitted = {
       append: (conversationId, tokenId, activity) => this.admitAppend(conversationId, tokenId, activity),
       since: (conversationId, tokenId, watermark, limit) => this.admitSince(conversationId, tokenId, watermark, limit),
+      sinceJson: (conversationId, tokenId, watermark, limit) => this.admitSinceJson(conversationId, tokenId, watermark, limit),
+      ...(isCluster(redis) ? {} : { forTurnStart: (conversationId: string, tokenId: string, activity: Partial<Activity>) => this.prepareForTurnStart(conversationId, tokenId, activity) }),
     };
   }
 
@@ -189,6 +195,19 @@ export class RedisActivityLog implements ActivityLog {
     };
   }
 
+  /** admitted.append for the step that takes the activity's turn on the same Redis (not on Cluster, as forTurnEnd). */
+  private prepareForTurnStart(conversationId: string, tokenId: string, activity: Partial<Activity>): TurnStartAppend {
+    return {
+      store: this.redis,
+      refusedIf: this.keys.revoked(conversationId, tokenId),
+      marker: this.keys.open(conversationId),
+      list: this.keys.list(conversationId),
+      ttlSeconds: this.ttlSeconds,
+      value: stored(activity),
+      notice: { channel: this.keys.notices(), message: this.notice(conversationId) },
+    };
+  }
+
   async replace(conversationId: string, id: string, activity: Partial<Activity>): Promise<void> {
     const sequence = sequenceOf(conversationId, id);
     if (sequence === undefined) return;
@@ -212,6 +231,12 @@ export class RedisActivityLog implements ActivityLog {
     return admission(revoked, open, length === undefined ? undefined : page(conversationId, from, length, raw ?? []));
   }
 
+  private async admitSinceJson(conversationId: string, tokenId: string, watermark: string | undefined, limit = DEFAULT_PAGE_LIMIT): Promise<Admission<JsonPage>> {
+    const from = parseWatermark(watermark);
+    const [revoked, open, length, raw] = await this.admitSinceScript(this.admissionKeys(conversationId, tokenId), [from, limit]);
+    return admission(revoked, open, length === undefined ? undefined : jsonPage(conversationId, from, length, raw ?? []));
+  }
+
   watch(listener: AppendListener): AppendWatch {
     return watchAppends(this.redis, listener, {
       channel: this.keys.notices(),
@@ -222,9 +247,18 @@ export class RedisActivityLog implements ActivityLog {
     });
   }
 
+  /** The notices of conversations appended to lately (a turn appends twice: its message, then its replies). */
+  private readonly notices = new Map<string, string>();
+
   /** The notice of an append to this conversation: this log's origin and the conversation id's digest. */
   private notice(conversationId: string): string {
-    return `${this.origin} ${conversationDigest(conversationId)}`;
+    let notice = this.notices.get(conversationId);
+    if (notice === undefined) {
+      notice = `${this.origin} ${conversationDigest(conversationId)}`;
+      if (this.notices.size >= REMEMBERED_NOTICES) this.notices.delete(this.notices.keys().next().value!);
+      this.notices.set(conversationId, notice);
+    }
+    return notice;
   }
 
   private admissionKeys(conversationId: string, tokenId: string): string[] {
@@ -246,6 +280,16 @@ function page(conversationId: string, from: number, length: number, raw: string[
     const activity = JSON.parse(json) as Activity;
     activity.id = activityId(conversationId, from + i + 1);
     return activity;
+  });
+  return { activities, watermark: String(from + activities.length) };
+}
+
+/** page() as JSON text: each stored activity's JSON with its id put first (the list keeps none). */
+function jsonPage(conversationId: string, from: number, length: number, raw: string[]): JsonPage {
+  if (from > length) return { activities: [], watermark: String(length) };
+  const activities = raw.map((json, i) => {
+    const id = `{"id":${JSON.stringify(activityId(conversationId, from + i + 1))}`;
+    return json.length > 2 && json.startsWith('{') ? `${id},${json.slice(1)}` : `${id}}`;
   });
   return { activities, watermark: String(from + activities.length) };
 }

@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import { DataKeyError, type FieldCipher } from '../../privacy/field-cipher.js';
-import type { ActivityLog, ActivityPage, AdmittedLog, Replacement } from './activity-log.js';
+import type { ActivityLog, ActivityPage, AdmittedLog, JsonPage, Replacement } from './activity-log.js';
 
 /**
  * The fields of a logged activity that can carry personal data: the bot's summary and receipt cards
@@ -13,6 +13,15 @@ type PersonalField = (typeof PERSONAL_FIELDS)[number];
 
 /** Where the sealed fields travel in the stored activity: one envelope for all of them. */
 const ENVELOPE = 'sealed';
+/**
+ * How many of the envelopes it sealed last a log remembers opened: a poll (or a stream's read) soon after a
+ * turn, on the instance that ran it, opens its activities without deciphering them again.
+ */
+const REMEMBERED_ENVELOPES = 256;
+/** The envelope as #seal writes it, last in the activity's JSON: `…,"sealed":"enc1:…"}`. */
+const ENVELOPE_MEMBER = `,"${ENVELOPE}":"`;
+/** What a sealed value is made of (FieldCipher): nothing JSON would escape. */
+const PLAIN_ENVELOPE = /^[A-Za-z0-9_:-]+$/;
 
 export interface SealedActivityLogOptions {
   cipher: FieldCipher;
@@ -30,6 +39,10 @@ export interface SealedActivityLogOptions {
  * open) and gives them back in clear. The web transcript in Redis then holds no name, address, ID number or
  * phone in clear for the conversation's lifetime, as the half-filled form (src/state/sealed-storage.ts) and
  * the filings do. Ids, order, watermarks and lifetimes are the inner log's.
+ *
+ * The last REMEMBERED_ENVELOPES envelopes it sealed are kept in this process's memory with what they hold,
+ * by conversation and envelope (only that very envelope, read back for that conversation, opens from
+ * memory): reading a turn's activities back on the instance that wrote them costs no deciphering.
  */
 export class SealedActivityLog implements ActivityLog {
   /** The inner log's, sealing what it appends and opening what it reads. */
@@ -38,6 +51,8 @@ export class SealedActivityLog implements ActivityLog {
   readonly forTurnEnd?: ActivityLog['forTurnEnd'];
   /** The inner log's (notices carry nothing to seal). */
   readonly watch?: ActivityLog['watch'];
+  /** What the envelopes sealed last hold, by `label + envelope`; the oldest is forgotten first. */
+  readonly #sealed = new Map<string, string>();
 
   constructor(
     private readonly inner: ActivityLog,
@@ -62,6 +77,15 @@ export class SealedActivityLog implements ActivityLog {
           return admission.value ? { ...admission, value: this.#openPage(conversationId, admission.value) } : admission;
         },
       };
+      const sinceJson = admitted.sinceJson?.bind(admitted);
+      if (sinceJson) {
+        this.admitted.sinceJson = async (conversationId, tokenId, watermark, limit) => {
+          const admission = await sinceJson(conversationId, tokenId, watermark, limit);
+          return admission.value ? { ...admission, value: this.#openJsonPage(conversationId, admission.value) } : admission;
+        };
+      }
+      const forTurnStart = admitted.forTurnStart?.bind(admitted);
+      if (forTurnStart) this.admitted.forTurnStart = (conversationId, tokenId, activity) => forTurnStart(conversationId, tokenId, this.#seal(conversationId, activity));
     }
   }
 
@@ -97,6 +121,36 @@ export class SealedActivityLog implements ActivityLog {
     return { ...page, activities: page.activities.map((activity) => this.#open(conversationId, activity) as Activity) };
   }
 
+  #openJsonPage(conversationId: string, page: JsonPage): JsonPage {
+    return { ...page, activities: page.activities.map((json) => this.#openJson(conversationId, json)) };
+  }
+
+  /**
+   * #open on an activity's JSON text, without building it as an object: the envelope #seal put last is
+   * replaced by the fields it holds. Anything else (an envelope elsewhere, one that does not open) goes
+   * through #open.
+   */
+  #openJson(conversationId: string, json: string): string {
+    const at = json.lastIndexOf(ENVELOPE_MEMBER);
+    if (at < 0) return json.includes(`"${ENVELOPE}"`) ? this.#reopen(conversationId, json) : json;
+    const envelope = json.slice(at + ENVELOPE_MEMBER.length, -2);
+    if (!json.endsWith('"}') || !PLAIN_ENVELOPE.test(envelope)) return this.#reopen(conversationId, json);
+    const where = label(conversationId);
+    let plain = this.#sealed.get(where + envelope);
+    if (plain === undefined) {
+      try {
+        plain = this.options.cipher.open(envelope, where);
+      } catch {
+        return this.#reopen(conversationId, json);
+      }
+    }
+    return plain.length > 2 ? `${json.slice(0, at)},${plain.slice(1)}` : `${json.slice(0, at)}}`;
+  }
+
+  #reopen(conversationId: string, json: string): string {
+    return JSON.stringify(this.#open(conversationId, JSON.parse(json) as Partial<Activity>));
+  }
+
   /**
    * The activity with its personal fields in the envelope. Built key by key (a spread and deletes would copy
    * it twice and leave an object that serialises slowly): the log beneath writes it as JSON at once.
@@ -109,7 +163,11 @@ export class SealedActivityLog implements ActivityLog {
       else rest[key] = value;
     }
     if (personal === undefined) return activity;
-    rest[ENVELOPE] = this.options.cipher.seal(JSON.stringify(personal), label(conversationId));
+    const plain = JSON.stringify(personal);
+    const envelope = this.options.cipher.seal(plain, label(conversationId));
+    rest[ENVELOPE] = envelope;
+    if (this.#sealed.size >= REMEMBERED_ENVELOPES) this.#sealed.delete(this.#sealed.keys().next().value!);
+    this.#sealed.set(label(conversationId) + envelope, plain);
     return rest as Partial<Activity>;
   }
 
@@ -119,7 +177,9 @@ export class SealedActivityLog implements ActivityLog {
     const rest: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(activity)) if (key !== ENVELOPE) rest[key] = value;
     try {
-      return Object.assign(rest, JSON.parse(this.options.cipher.open(envelope, label(conversationId))) as Partial<Activity>);
+      const at = label(conversationId);
+      const plain = this.#sealed.get(at + envelope) ?? this.options.cipher.open(envelope, at);
+      return Object.assign(rest, JSON.parse(plain) as Partial<Activity>);
     } catch (err) {
       if (!(err instanceof DataKeyError)) throw err;
       this.options.onUnreadable?.(err);

@@ -5,11 +5,14 @@ import {
   type Activity,
   type ChannelAccount,
   type ConversationReference,
+  type Middleware,
+  type MiddlewareHandler,
   type ResourceResponse,
 } from 'botbuilder';
 import { activityId, type ActivityLog, type Replacement } from './activity-log.js';
 import { CONTINUED_CONVERSATION_KEY, TURN_END_APPEND_KEY } from '../../ops/turn-state-keys.js';
-import type { TurnEndAppend } from '../../state/turn-lock.js';
+import type { TurnEndAppend, TurnStartAppend } from '../../state/turn-lock.js';
+import type { TurnTaker } from '../../bot/turn-order-middleware.js';
 
 /**
  * The channel id of the web page. botbuilder-dialogs renders choice prompts as suggested-action buttons
@@ -28,6 +31,8 @@ export interface WebAdapterOptions {
 }
 
 type Logic = (context: TurnContext) => Promise<void>;
+/** What runs at the head of the conversation's turns, before the middleware (see processActivity). */
+type Begin = (context: TurnContext) => Promise<void>;
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 /** The characters markdown-it gives a meaning to, which a backslash makes plain. */
@@ -64,6 +69,10 @@ export function plainCardText(card: unknown): unknown {
   return result;
 }
 
+function isTurnTaker(middleware: MiddlewareHandler | Middleware): middleware is Middleware & TurnTaker {
+  return typeof (middleware as Partial<TurnTaker>).takeTurn === 'function';
+}
+
 /** What a turn has sent and not yet written to the log (turnState, under HELD). */
 interface Held {
   conversationId: string;
@@ -73,6 +82,8 @@ interface Held {
   riding?: { rider: TurnEndAppend; activities: Partial<Activity>[]; replacing?: Replacement };
   /** Set once the turn is over: what is sent later (a late typing indicator) is written at once. */
   closed: boolean;
+  /** Lets go of a turn taken before the middleware (takeTurn), should the middleware not have run it. */
+  letGo?: () => Promise<void>;
 }
 
 const HELD = Symbol('web channel: activities held to the end of the turn');
@@ -91,6 +102,8 @@ const HELD = Symbol('web channel: activities held to the end of the turn');
 export class WebChannelAdapter extends BotAdapter {
   readonly bot: ChannelAccount & { role: 'bot' };
   private readonly queues = new Map<string, Promise<void>>();
+  /** The turn order among the middleware, when it can take a turn before the middleware runs. */
+  private taker: TurnTaker | undefined;
 
   constructor(
     private readonly log: ActivityLog,
@@ -105,14 +118,32 @@ export class WebChannelAdapter extends BotAdapter {
    * A message always comes after the greeting turn the conversation's start ran, so its turn is marked as
    * continuing a conversation (CONTINUED_CONVERSATION_KEY): finding no state then means it was lost.
    */
-  processActivity(activity: Partial<Activity>, logic: Logic): Promise<void> {
+  processActivity(activity: Partial<Activity>, logic: Logic, begin?: Begin): Promise<void> {
     const conversationId = activity.conversation?.id;
     if (!conversationId) return Promise.reject(new Error('activity without conversation id'));
     return this.inOrder(conversationId, () => {
       const context = new TurnContext(this, activity);
       if (activity.type === ActivityTypes.Message) context.turnState.set(CONTINUED_CONVERSATION_KEY, true);
-      return this.run(context, conversationId, logic);
+      return this.run(context, conversationId, logic, begin);
     });
+  }
+
+  override use(...middlewares: (MiddlewareHandler | Middleware)[]): this {
+    for (const middleware of middlewares) if (isTurnTaker(middleware)) this.taker ??= middleware;
+    return super.use(...middlewares);
+  }
+
+  /**
+   * Within `begin` (see processActivity): takes the conversation's turn now, with the channel's admission and
+   * append of the activity on the same step (TurnStartAppend: the turn order's lock sets what became of it),
+   * when the turn order among the middleware can. False when it cannot (nothing done): the channel appends
+   * itself. Throws when the store could not be reached before anything was appended.
+   */
+  async takeTurn(context: TurnContext, start: TurnStartAppend): Promise<boolean> {
+    const held = context.turnState.get(HELD) as Held | undefined;
+    if (!this.taker || !held) return false;
+    held.letGo = await this.taker.takeTurn(context, start);
+    return true;
   }
 
   /**
@@ -154,14 +185,20 @@ export class WebChannelAdapter extends BotAdapter {
     if (held) held.replacing = replacement;
   }
 
-  /** Runs a turn with its sends held, and writes what is left when it is over (after onTurnError's apology too). */
-  private async run(context: TurnContext, conversationId: string, logic: Logic): Promise<void> {
+  /**
+   * Runs a turn with its sends held, and writes what is left when it is over (after onTurnError's apology too).
+   * `begin` comes first, at the head of the conversation's turns (the channel's admission and append of the
+   * activity, and the turn taken with them: takeTurn); when it throws, the turn is not run.
+   */
+  private async run(context: TurnContext, conversationId: string, logic: Logic, begin?: Begin): Promise<void> {
     const held: Held = { conversationId, activities: [], closed: false };
     context.turnState.set(HELD, held);
     try {
+      if (begin) await begin(context);
       await this.runMiddleware(context, logic);
     } finally {
       held.closed = true;
+      await held.letGo?.();
       const riding = held.riding;
       if (riding?.rider.length !== undefined) {
         const { length } = riding.rider;

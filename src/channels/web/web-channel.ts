@@ -2,13 +2,13 @@ import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import type { ActivityLog, Admission, AdmittedLog } from './activity-log.js';
 import { CorsPolicy } from './cors.js';
-import { clientAddress, HttpError, queryValue, readJsonBody, sendError, sendJson } from '../http.js';
+import { clientAddress, HttpError, queryValue, readJsonBody, sendError, sendJson, sendJsonText } from '../http.js';
 import { CLIENT_ADDRESS_KEY } from '../../identity/client-address.js';
 import { registerWebDocuments, type WebDocumentsOptions } from './documents.js';
 import { registerWebPage, type WebPageOptions } from './page.js';
 import { RateLimiter, type BucketSpec } from '../rate-limiter.js';
 import { WEB_CHANNEL_ID, WEB_SERVICE_URL, WebChannelAdapter } from './web-adapter.js';
-import { isWatermark } from './activity-log.js';
+import { activityId, isWatermark, jsonPageText } from './activity-log.js';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { DirectLineStreams, refuse, streamUrl, type StreamLimits } from './stream.js';
@@ -154,10 +154,13 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       throw new HttpError(503, 'ServiceUnavailable', 'the conversation store cannot be reached; retry in a few seconds', { 'Retry-After': String(RETRY_AFTER_SECONDS) });
     }
   };
-  // The log as this instance uses it: what it appends reaches this instance's open sockets at once, as it is.
+  // The log as this instance uses it: what it appends reaches this instance's open sockets at once, as it is
+  // (with its id: the activities are the channel's own — the adapter's copies of what the bot sent, the message
+  // the page posted — and written already).
   const published = (conversationId: string, ids: string[], activities: Partial<Activity>[]): void => {
     if (!streams || ids.length === 0 || !streams.follows(conversationId)) return;
-    streams.publish(conversationId, activities.map((activity, i) => ({ ...activity, id: ids[i]! }) as Activity));
+    for (const [i, activity] of activities.entries()) activity.id = ids[i]!;
+    streams.publish(conversationId, activities as Activity[]);
   };
   const log: ActivityLog = {
     append: async (conversationId, activity) => {
@@ -186,6 +189,8 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       return admission;
     },
     since: (conversationId, tokenId, watermark, limit) => reach(() => admittedLog.since(conversationId, tokenId, watermark, limit)),
+    ...(admittedLog.sinceJson ? { sinceJson: (conversationId, tokenId, watermark, limit) => reach(() => admittedLog.sinceJson!(conversationId, tokenId, watermark, limit)) } : {}),
+    ...(admittedLog.forTurnStart ? { forTurnStart: admittedLog.forTurnStart.bind(admittedLog) } : {}),
   };
   const tokens = new WebTokens(options.tokenSecret, options.tokenTtlSeconds, now);
   // Stream tickets and revoked tokens live beside the log (Redis): a failure is the same 503.
@@ -318,32 +323,81 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   };
 
   /**
-   * Runs a turn. The person's message (`logged`: its id in the log) is kept in the transcript as the bot
-   * wants it shown back (incomingTextMask: personal answers masked), written with the turn's replies. The
-   * person's address, when the request came from their browser, goes on the turn (CLIENT_ADDRESS_KEY):
-   * the identity check counts failed attempts per address.
+   * Logs the person's message (`activity`, posted with the token `tokenId`) at the head of the conversation's
+   * turns (WebChannelAdapter.processActivity's begin): admitted for the token (403 when it was revoked, 404
+   * when the conversation is gone), appended, and its id put on the turn's activity. Where the log and the
+   * turn order share a Redis, that is the step that takes the turn and reads its state (one round trip for
+   * both); otherwise the append comes first, in a round trip of its own.
    */
-  const runTurn = async (activity: Partial<Activity>, address?: string, logged?: string): Promise<void> => {
+  const logMessage = async (context: TurnContext, activity: Partial<Activity>, tokenId: string): Promise<string> => {
+    const conversationId = activity.conversation!.id;
+    const start = admitted?.forTurnStart?.(conversationId, tokenId, activity);
+    let id: string;
+    if (start && (await reach(() => adapter.takeTurn(context, start))) && start.taken) {
+      admit({ revoked: start.refused === 'revoked', exists: start.refused !== 'missing' }, false);
+      id = activityId(conversationId, start.length!);
+      published(conversationId, [id], [activity]);
+    } else if (admitted) {
+      // The token's revocation, the conversation, and the message logged: one round trip.
+      const admission = await admitted.append(conversationId, tokenId, activity);
+      admit(admission, false);
+      id = admission.value!;
+    } else {
+      admit(await stored(conversationId, tokenId, true), false);
+      id = await log.append(conversationId, activity);
+    }
+    activity.id = id;
+    context.activity.id = id;
+    return id;
+  };
+
+  /**
+   * Runs a turn. With `tokenId`, the activity is the person's message, logged first (logMessage: a refusal or a
+   * store away is thrown, and the turn is not run); its id is returned. It is kept in the transcript as the bot
+   * wants it shown back (incomingTextMask: personal answers masked), written with the turn's replies. The
+   * person's address, when the request came from their browser, goes on the turn (CLIENT_ADDRESS_KEY): the
+   * identity check counts failed attempts per address.
+   */
+  const runTurn = async (activity: Partial<Activity>, address?: string, tokenId?: string): Promise<string | undefined> => {
+    let logged: string | undefined;
+    let refused: unknown;
+    const begin =
+      tokenId === undefined
+        ? undefined
+        : async (context: TurnContext): Promise<void> => {
+            try {
+              logged = await logMessage(context, activity, tokenId);
+            } catch (error) {
+              refused = error;
+              throw error;
+            }
+          };
     try {
-      await adapter.processActivity(activity, async (context) => {
-        if (address) context.turnState.set(CLIENT_ADDRESS_KEY, address);
-        try {
-          await options.logic(context);
-        } finally {
-          const mask = logged ? options.incomingTextMask?.(context) : undefined;
-          // A reload replays 1101**********002X, not the number.
-          if (mask && typeof activity.text === 'string' && activity.type === ActivityTypes.Message) {
-            const masked = mask(activity.text);
-            if (masked !== activity.text) adapter.keepAs(context, { id: logged!, activity: { ...activity, id: logged!, text: masked } });
+      await adapter.processActivity(
+        activity,
+        async (context) => {
+          if (address) context.turnState.set(CLIENT_ADDRESS_KEY, address);
+          try {
+            await options.logic(context);
+          } finally {
+            const mask = logged ? options.incomingTextMask?.(context) : undefined;
+            // A reload replays 1101**********002X, not the number.
+            if (mask && typeof activity.text === 'string' && activity.type === ActivityTypes.Message) {
+              const masked = mask(activity.text);
+              if (masked !== activity.text) adapter.keepAs(context, { id: logged!, activity: { ...activity, id: logged!, text: masked } });
+            }
           }
-        }
-        // Inside the turn: replies that cannot be written fail it (its state is not kept as answered). They
-        // ride on the step that ends the turn where the log and the turn order share a Redis.
-        await adapter.flushWithTurn(context);
-      });
+          // Inside the turn: replies that cannot be written fail it (its state is not kept as answered). They
+          // ride on the step that ends the turn where the log and the turn order share a Redis.
+          await adapter.flushWithTurn(context);
+        },
+        begin,
+      );
     } catch (error) {
+      if (refused !== undefined && error === refused) throw error;
       options.logger?.error({ err: error, conversation: activity.conversation?.id }, 'web turn failed');
     }
+    return logged;
   };
 
   const route =
@@ -462,6 +516,13 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       if (admitted) {
         // The token's revocation, the conversation, and the page: one round trip.
         const { tokenId } = checkToken(req, conversationId);
+        if (admitted.sinceJson) {
+          // Sent as the log gives it, as JSON text: the activities are not built as objects to be written again.
+          const admission = await admitted.sinceJson(conversationId, tokenId, watermark);
+          admit(admission, false);
+          sendJsonText(res, 200, jsonPageText(admission.value!));
+          return;
+        }
         const admission = await admitted.since(conversationId, tokenId, watermark);
         admit(admission, false);
         sendJson(res, 200, admission.value);
@@ -481,18 +542,15 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       const incoming = toIncomingActivity(body, claims, adapter.bot, new Date(now()));
       // Echo first: Web Chat marks the message sent when it comes back with its clientActivityID and an id.
       // Typing indicators are not kept: the log is replayed to the page, which needs only what was said.
-      const typing = incoming.type === ActivityTypes.Typing;
-      let id: string;
-      if (typing || !admitted) {
+      if (incoming.type === ActivityTypes.Typing) {
         admit(await stored(conversationId, tokenId, true), false);
-        id = typing ? typingId(conversationId) : await log.append(conversationId, incoming);
-      } else {
-        // The token's revocation, the conversation, and the message logged: one round trip.
-        const admission = await admitted.append(conversationId, tokenId, incoming);
-        admit(admission, false);
-        id = admission.value!;
+        const id = typingId(conversationId);
+        await runTurn({ ...incoming, id }, clientAddress(req, trustProxy));
+        sendJson(res, 200, { id });
+        return;
       }
-      await runTurn({ ...incoming, id }, clientAddress(req, trustProxy), typing ? undefined : id);
+      // The message is logged at the head of the conversation's turns, by the step that takes its turn where it can.
+      const id = await runTurn(incoming, clientAddress(req, trustProxy), tokenId);
       sendJson(res, 200, { id });
     }),
   );

@@ -43,7 +43,7 @@ export async function relayWhileHandedOff(context: TurnContext, deps: DialogDeps
     await kit.say([why, kit.t('messages.human')].join('\n\n'), { handoff: { status: 'ended', why: served, hotline: kit.profile.hotline.value } });
     return 'left';
   }
-  if (text.trim()) await desk.personSays(handoff, mask(text));
+  await desk.personSays(context, handoff, text.trim() ? mask(text) : '');
   if (handoff.state === 'waiting') {
     const position = (await desk.queue.position(handoff.id)) ?? 1;
     const wait = await desk.expectedWaitSeconds(position);

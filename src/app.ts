@@ -46,7 +46,7 @@ import { botFrameworkDelivery, webDelivery, weChatDelivery } from './notices/cha
 import type { NoticeDelivery } from './notices/delivery.js';
 import { smsDelivery } from './notices/sms-delivery.js';
 import { createTypingMiddleware } from './ops/typing.js';
-import { HandoffDesk, MemoryAgentPresence, MemoryHandoffQueue, RedisAgentPresence, RedisHandoffQueue, handoffMetrics, registerHandoffRoutes } from './handoff/index.js';
+import { HandoffDesk, HandoffTranscript, MemoryAgentPresence, MemoryHandoffQueue, MemoryTranscriptStore, RedisAgentPresence, RedisHandoffQueue, RedisTranscriptStore, handoffMetrics, registerHandoffRoutes } from './handoff/index.js';
 import { loadAccounts, MemoryAgentSessionStore, RedisAgentSessionStore, registerAgentConsole, type AgentConsole } from './agents/index.js';
 import { createIdentityCheck, createSmsSender, type IdentityCheck, type SmsSender } from './identity/index.js';
 
@@ -206,6 +206,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const handoffNow = overrides.handoffNow ?? Date.now;
   let attachedChannels: AttachedChannel[] = [];
   let webTranscript: ActivityLog | undefined;
+  // The other channels' transcript for the handoff (the web channel's is its log), sealed beside the state.
+  const handoffTranscript = new HandoffTranscript(
+    state.client
+      ? new RedisTranscriptStore(state.client, { prefix: `${config.state.keyPrefix}transcript:`, ttlSeconds: config.state.conversationTtlSeconds, cipher: stateCipher, onUnreadable: throttledWarning<Error>(30_000, (err, heldBack) => logger.warn({ err, heldBack }, 'a sealed turn of a handoff transcript could not be opened; it is left out')) })
+      : new MemoryTranscriptStore({ ttlSeconds: config.state.conversationTtlSeconds }),
+    { mask: (context) => bot.incomingTextMask(context), onError: (err) => logger.warn({ err }, 'handoff transcript: a turn could not be kept') },
+  );
   const handoff = new HandoffDesk({
     queue: handoffQueue,
     presence: agentPresence,
@@ -224,8 +231,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       if (via !== 'bot-framework' && adapter.continueConversation) await adapter.continueConversation(reference, logic);
       else await entry.adapter.continueConversationAsync(config.botFramework?.MicrosoftAppId ?? '', reference, logic);
     },
-    transcript: async (channel, conversationId) =>
-      channel === WEB_CHANNEL_ID && webTranscript ? (await webTranscript.since(conversationId, '', 1000)).activities : [],
+    transcript: {
+      read: async (via, reference, turn) =>
+        via === 'web' ? (webTranscript ? (await webTranscript.since(reference.conversation?.id ?? '', '', 1000)).activities : []) : handoffTranscript.read(reference, turn),
+      handedOff: (turn, from) => handoffTranscript.handedOff(turn, from),
+    },
     maxWaitMs: config.state.conversationTtlSeconds * 1000,
     now: handoffNow,
     onError: (err, what) => logger.warn({ err, what }, 'handoff: an event to the conversation could not be sent'),
@@ -400,6 +410,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const attached = attachChannels(server, channels, { bot: { logic, onTurnError, words }, middleware });
   const web = webEntry.web!;
   attachedChannels = attached;
+  // The handoff transcript where the channel keeps no log (after the turn order: a turn's write rides on its end).
+  for (const { channel, adapter } of attached) if (channel.id === 'bot-framework' || channel.id === 'wechat') adapter.use(handoffTranscript);
   // The assistant the desk hands conversations back to, and the console's queue and chat routes.
   handoff.useAssistant({
     resume: (context, at) => bot.resume(context, at),

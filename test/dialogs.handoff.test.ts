@@ -23,7 +23,7 @@ describe('dialogs: asking for a person mid-filing', () => {
       texts: new Texts(),
       channelOf: () => 'test',
       reach: async () => {},
-      transcript: async () => [],
+      transcript: { read: async () => [] },
       maxWaitMs: 86_400_000,
     });
     return { chat: new Chat({ handoff: desk }), queue };

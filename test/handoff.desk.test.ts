@@ -26,7 +26,7 @@ describe('handoff desk: the expected wait', () => {
       texts: new Texts(),
       channelOf: () => 'web',
       reach: async (_via, _ref, logic) => logic({} as TurnContext),
-      transcript: async () => [],
+      transcript: { read: async () => [] },
       maxWaitMs: 86_400_000,
       now: () => now,
     });

@@ -338,8 +338,13 @@ describe('live handoff on the Bot Framework channel (/api/messages)', function (
       postMessages(server.base, { ...first, id: `${conversation.id}-${n}`, text });
     await say('你好', 1);
     await say('人工服务', 2);
-    const sent = () => connector.received.map((r) => r.body as { type: string; name?: string; text?: string; value?: { state?: string } });
+    const sent = () => connector.received.map((r) => r.body as { type: string; name?: string; text?: string; value?: { state?: string }; attachments?: Array<{ name?: string; content?: { activities: Array<{ text?: string; from?: { role?: string } }> } }> });
     await waitFor(() => sent().some((a) => a.type === 'event' && a.name === 'handoff.initiate'));
+    // The transcript this channel keeps for the handoff: the turns before, and the asking.
+    const initiate = sent().find((a) => a.type === 'event' && a.name === 'handoff.initiate')!;
+    const carried = initiate.attachments?.find((a) => a.name === 'Transcript')?.content?.activities ?? [];
+    expect(carried.filter((a) => a.from?.role === 'user').map((a) => a.text)).to.deep.equal(['你好', '人工服务']);
+    expect(carried.some((a) => a.from?.role === 'bot' && a.text?.includes('请问您想办理什么'))).to.equal(true);
     expect(sent().some((a) => a.type === 'message' && a.text?.includes('第 1 位'))).to.equal(true);
     const id = (await wang.call('GET', 'queue')).json['waiting'][0].id as string;
     expect((await wang.call('GET', 'queue')).json['waiting'][0].channel).to.equal('emulator');
@@ -351,7 +356,12 @@ describe('live handoff on the Bot Framework channel (/api/messages)', function (
     await say('我想问问', 3);
     const view = await wang.call('GET', `handoffs/${id}`);
     expect(view.json['messages'].filter((m: { from: string }) => m.from === 'person').map((m: { text: string }) => m.text)).to.deep.equal(['我想问问']);
-    expect(view.json['transcript'], 'this channel keeps no transcript').to.deep.equal([]);
+    // The transcript before the handoff; the chat since (the agent's line, the person's words) is not in it.
+    const transcript = view.json['transcript'] as Array<{ from: string; text: string }>;
+    expect(transcript.filter((l) => l.from === 'person').map((l) => l.text)).to.deep.equal(['你好', '人工服务']);
+    expect(transcript.some((l) => l.from === 'assistant' && l.text.includes('请问您想办理什么'))).to.equal(true);
+    expect(transcript.map((l) => l.text).join('\n')).to.not.include('我想问问');
+    expect(transcript.filter((l) => l.from === 'agent')).to.deep.equal([]);
     await wang.call('POST', `handoffs/${id}/hand-back`, {});
     await waitFor(() => sent().some((a) => a.type === 'event' && a.name === 'handoff.status' && a.value?.state === 'completed'));
   });
@@ -445,6 +455,8 @@ describe('live handoff on WeChat (/wechat)', function () {
     expect([reply.status, reply.text], 'nothing from the assistant').to.deep.equal([200, undefined]);
     const view = await wang.call('GET', `handoffs/${item.id}`);
     expect(view.json['messages'].filter((m: { from: string }) => m.from === 'person').map((m: { text: string }) => m.text)).to.deep.equal(['我的电话是138****5678']);
+    // WeChat keeps a transcript for the handoff too: what came before it.
+    expect(view.json['transcript'].filter((l: { from: string }) => l.from === 'person').map((l: { text: string }) => l.text)).to.deep.equal(['你好', '人工服务']);
     await wang.call('POST', `handoffs/${item.id}/hand-back`, {});
     await api.received(4);
     expect(api.to(person.openid)[2]).to.equal(T.t('zh-CN', 'handoff.handedBack', { name: AGENTS.wang.displayName }));

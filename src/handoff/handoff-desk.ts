@@ -26,8 +26,16 @@ export interface AssistantHooks {
 /** Runs `logic` in a turn of the conversation (a proactive turn through the channel's adapter and its turn middleware). */
 export type ConversationReach = (via: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => Promise<void>;
 
-/** The conversation's activities so far, in order (the web channel's log); none for channels that keep no transcript. */
-export type TranscriptSource = (channel: string, conversationId: string) => Promise<Activity[]>;
+/**
+ * Where the desk finds a conversation's transcript: the web channel's log, or the handoff transcript the other
+ * channels keep (HandoffTranscript).
+ */
+export interface TranscriptSource {
+  /** The conversation's activities so far, oldest first, on the attached channel `via`; read in a turn of the conversation, with that turn's so far. */
+  read(via: string, reference: Partial<ConversationReference>, turn?: TurnContext): Promise<Activity[]>;
+  /** The rest of this turn (`now`), or all of it (`turn`), belongs to the handoff's chat, not the transcript. */
+  handedOff?(turn: TurnContext, from: 'now' | 'turn'): void;
+}
 
 export interface HandoffDeskOptions {
   queue: HandoffQueue;
@@ -124,14 +132,18 @@ export class HandoffDesk {
       this.options.metrics.ended(ask.reason, availability);
       return { kind: 'unavailable', why: availability };
     }
-    const transcript = await this.transcriptOf(context.activity).catch(() => []);
+    const via = this.options.channelOf(context);
     // Without the message's id: the desk's turns are new turns, not a redelivery of this message (the dedupe drops those).
     const { activityId: _activityId, ...reference } = TurnContext.getConversationReference(context.activity);
+    const transcript = await this.options.transcript.read(via, reference, context).catch((err: unknown) => {
+      this.options.onError?.(err, 'handoff.transcript');
+      return [];
+    });
     const handoff: Handoff = {
       id: randomBytes(12).toString('base64url'),
       conversationKey: key,
       channel: context.activity.channelId ?? 'unknown',
-      via: this.options.channelOf(context),
+      via,
       reference,
       locale: ask.locale,
       reason: ask.reason,
@@ -141,6 +153,8 @@ export class HandoffDesk {
       transcriptLength: transcript.length,
     };
     const stands = await this.queue.enqueue(handoff);
+    // From here the conversation waits for a person: what is said now is the handoff's chat.
+    this.options.transcript.handedOff?.(context, 'now');
     const answer = await this.queued(stands);
     if (stands.id === handoff.id) {
       // An organisation's own agent hub may take the queue instead of the console: it hears of it on the conversation.
@@ -176,9 +190,18 @@ export class HandoffDesk {
     return this.queue.ofConversation(conversationKeyOf(activity));
   }
 
-  /** The person wrote while handed off: kept for the agent (masked as the transcript keeps it). */
-  async personSays(handoff: Handoff, text: string): Promise<void> {
-    await this.queue.say(handoff.id, { from: 'person', text, at: this.now() });
+  /** The person wrote while handed off: their words (if any) kept for the agent (masked as the transcript keeps them), in the handoff's chat, not the transcript. */
+  async personSays(context: TurnContext, handoff: Handoff, text: string): Promise<void> {
+    this.options.transcript.handedOff?.(context, 'turn');
+    if (text) await this.queue.say(handoff.id, { from: 'person', text, at: this.now() });
+  }
+
+  /** A turn of the person's conversation while it is with a person (the agent's side): the handoff's chat, not the transcript. */
+  private reachHeld(handoff: Handoff, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    return this.options.reach(handoff.via, handoff.reference, async (context) => {
+      this.options.transcript.handedOff?.(context, 'turn');
+      await logic(context);
+    });
   }
 
   /** The person left the queue (or the chat with the agent) with a word. */
@@ -278,8 +301,8 @@ export class HandoffDesk {
     this.options.metrics.waited((taken.takenAt! - taken.queuedAt) / 1000);
     await this.queue.say(id, { from: 'system', text: this.words(taken, 'handoff.joined', { name: agent.displayName }), at: this.now() });
     // Taken is taken: a channel that cannot be reached now (WeChat's API away) costs the greeting, not the conversation.
-    await this.options
-      .reach(taken.via, taken.reference, async (context) => {
+    await this
+      .reachHeld(taken, async (context) => {
         await this.send(context, taken, this.words(taken, 'handoff.joined', { name: agent.displayName }), { state: 'talking', agent: agent.displayName });
         await this.status(context, 'accepted');
       })
@@ -291,7 +314,10 @@ export class HandoffDesk {
   async view(id: string, agentId: string, after = 0): Promise<{ handoff: Handoff; transcript: RelayMessage[]; messages: RelayMessage[] }> {
     const handoff = await this.held(id, agentId);
     const [activities, messages] = await Promise.all([
-      this.options.transcript(handoff.channel, handoff.reference.conversation?.id ?? '').catch(() => []),
+      this.options.transcript.read(handoff.via, handoff.reference).catch((err: unknown) => {
+        this.options.onError?.(err, 'handoff.transcript');
+        return [];
+      }),
       this.queue.messages(id, after),
     ]);
     return { handoff, transcript: transcriptLines(activities.slice(0, handoff.transcriptLength)), messages };
@@ -302,7 +328,7 @@ export class HandoffDesk {
     const handoff = await this.held(id, agent.id);
     await this.queue.say(id, { from: 'agent', name: agent.displayName, text, at: this.now() });
     const line = this.agentLine(handoff, agent.displayName, text);
-    await this.options.reach(handoff.via, handoff.reference, (context) => this.send(context, handoff, line.text, line.handoff));
+    await this.reachHeld(handoff, (context) => this.send(context, handoff, line.text, line.handoff));
   }
 
   /** The agent fills the form in for the person: from now on the agent's words answer the assistant's questions. */
@@ -310,7 +336,7 @@ export class HandoffDesk {
     const held = await this.held(id, agent.id);
     const handoff = (await this.queue.update(id, agent.id, { state: 'filling' })) ?? held;
     await this.queue.say(id, { from: 'system', text: this.words(handoff, 'handoff.filling', { name: agent.displayName }), at: this.now() });
-    await this.options.reach(handoff.via, handoff.reference, async (context) => {
+    await this.reachHeld(handoff, async (context) => {
       await this.send(context, handoff, this.words(handoff, 'handoff.filling', { name: agent.displayName }), { state: 'filling', agent: agent.displayName });
       // The question waiting, asked again: the agent reads it in the chat.
       context.onSendActivities(async (_ctx, activities, next) => {
@@ -331,7 +357,7 @@ export class HandoffDesk {
     const handoff = await this.held(id, agent.id);
     if (handoff.state !== 'filling') throw new HandoffError('not_filling', 'the agent is not filling the form in for this conversation');
     let draft: DraftView | undefined;
-    await this.options.reach(handoff.via, handoff.reference, async (context) => {
+    await this.reachHeld(handoff, async (context) => {
       const activity = context.activity as Activity;
       Object.assign(activity, { type: ActivityTypes.Message, name: undefined, text, locale: handoff.locale });
       context.turnState.set(AGENT_ANSWER_KEY, agent);
@@ -428,9 +454,6 @@ export class HandoffDesk {
     await context.sendActivity(event).catch((err: unknown) => this.options.onError?.(err, 'handoff.status'));
   }
 
-  private transcriptOf(activity: Partial<Activity>): Promise<Activity[]> {
-    return this.options.transcript(activity.channelId ?? '', activity.conversation?.id ?? '');
-  }
 }
 
 /** `<channelId>:<conversationId>`. */

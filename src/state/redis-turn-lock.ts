@@ -105,13 +105,13 @@ if ARGV[8] ~= '' then redis.call('PUBLISH', ARGV[8], ARGV[9]) end`);
  * Ends a turn in one step. KEYS: lock, then the activity's seen key when ARGV[2] (the dedupe window in ms)
  * is above 0, then the state key when ARGV[3] is '1', then the waiting conversations' two keys (since,
  * step: RedisWaitingConversations) when ARGV[7] is 'wait' or 'done', then a channel's list and marker
- * (TurnEndAppend) when ARGV[11] (their lifetime in seconds) is not ''. ARGV: token, window, has-state flag,
- * state eTag, state JSON, state lifetime ms (0 = none), waiting mode, waiting member, waiting step, at ms,
- * list lifetime, index to replace (-1: none), its value, notice channel ('' = none), notice, then the values
- * to append.
+ * (TurnEndAppend; the marker may be left out) when ARGV[11] (their lifetime in seconds) is not ''. ARGV: token,
+ * window, has-state flag, state eTag, state JSON, state lifetime ms (0 = none), waiting mode, waiting member,
+ * waiting step, at ms, list lifetime, index to replace (-1: none), its value, notice channel ('' = none),
+ * notice, how many values the list keeps (0 = all), then the values to append.
  * Remembers the activity, saves the state (unconditionally: only writes without an eTag wait for the end
  * of the turn), notes where the conversation waits, writes the channel's list, and deletes the lock if still
- * ours. Returns {1 when it was ours, else 0; the list's length (0 without one)}.
+ * ours. Returns {1 when it was ours, else 0; the list's length after the append, before any cut (0 without one)}.
  */
 const FINISH_LUA = `
 local n = 2
@@ -137,10 +137,12 @@ local length = 0
 if ARGV[11] ~= '' then
   local at = tonumber(ARGV[12])
   if at >= 0 and redis.call('LLEN', KEYS[n]) > at then redis.call('LSET', KEYS[n], at, ARGV[13]) end
-  if #ARGV >= 16 then
-    length = redis.call('RPUSH', KEYS[n], unpack(ARGV, 16))
+  if #ARGV >= 17 then
+    length = redis.call('RPUSH', KEYS[n], unpack(ARGV, 17))
+    local keep = tonumber(ARGV[16])
+    if keep > 0 and length > keep then redis.call('LTRIM', KEYS[n], -keep, -1) end
     redis.call('EXPIRE', KEYS[n], ARGV[11])
-    redis.call('SET', KEYS[n + 1], '1', 'EX', ARGV[11])
+    if KEYS[n + 1] then redis.call('SET', KEYS[n + 1], '1', 'EX', ARGV[11]) end
     if ARGV[14] ~= '' then redis.call('PUBLISH', ARGV[14], ARGV[15]) end
   else
     length = redis.call('LLEN', KEYS[n])
@@ -345,7 +347,7 @@ export class RedisTurnLock implements TurnLock {
             ...(seen ? [seen] : []),
             ...(pending ? [scope.hold!.redisKey] : []),
             ...(waiting ? waiting.keys : []),
-            ...(append ? [append.list, append.marker] : []),
+            ...(append ? [append.list, ...(append.marker === undefined ? [] : [append.marker])] : []),
           ];
           const args = [
             token,
@@ -363,6 +365,7 @@ export class RedisTurnLock implements TurnLock {
             append?.replace?.value ?? '',
             append?.notice?.channel ?? '',
             append?.notice?.message ?? '',
+            append?.keep ?? 0,
             ...(append?.values ?? []),
           ];
           if (append) append.taken = true;

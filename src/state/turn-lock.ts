@@ -29,7 +29,8 @@ export interface TurnLease {
 /**
  * A channel's own writes that ride on the step that ends a successful turn (TurnLease.succeeded), so that
  * they cost no round trip of their own: values appended to a list (the web channel's transcript: the turn's
- * replies), its lifetime and a marker key's renewed, after one value replaced in place. A lease that can take
+ * replies; the handoff transcript of the other channels: the turn's activities), its lifetime and a marker
+ * key's (when given) renewed, after one value replaced in place, and the list cut to its last `keep` values. A lease that can take
  * them (on the same store) sets `taken` before it tries (they are then written with the turn's state, or not at all) and `length`
  * (the list's, after the append) once written; one that cannot leaves both unset, and the channel writes them
  * itself. Put on the turn under TURN_END_APPEND_KEY (src/ops/turn-state-keys.ts).
@@ -38,9 +39,12 @@ export interface TurnEndAppend {
   /** Where the list lives (the Redis client): a lease takes the writes only on its own. */
   store: unknown;
   list: string;
-  marker: string;
+  /** A key set with the list's lifetime on each append (the web channel's "conversation open"). */
+  marker?: string;
   ttlSeconds: number;
   values: string[];
+  /** After the append, only the last `keep` values stay (absent or 0: all). */
+  keep?: number;
   /** Put at this 0-based index first, when the list reaches it. */
   replace?: { index: number; value: string };
   /** Published after the append (PUBLISH channel message): who follows the list learns of it. */

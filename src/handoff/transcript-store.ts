@@ -1,0 +1,88 @@
+import type { Activity, PagedResult, TranscriptStore } from 'botbuilder';
+import type { TurnEndAppend } from '../state/turn-lock.js';
+
+/**
+ * Where the conversations of the channels that keep no log of their own (the Bot Framework's, WeChat) keep
+ * their recent activities, for the live handoff: what `handoff.initiate` carries and what the agent reads.
+ * Kept by turns (one entry per turn: its activities in order), only the last `keepTurns` of a conversation,
+ * for as long as the conversation lives. Reading and forgetting follow botbuilder's TranscriptStore; writing
+ * is a turn at a time (TranscriptLogger's one call per activity would be one write per activity).
+ */
+export interface HandoffTranscriptStore extends Pick<TranscriptStore, 'getTranscriptActivities' | 'deleteTranscript'> {
+  /** Appends one turn's activities (in the order they happened); older turns beyond the bound are dropped. */
+  logTurn(channelId: string, conversationId: string, activities: Partial<Activity>[]): Promise<void>;
+  /**
+   * Optional: logTurn's write prepared to ride on the step that ends the turn (a store in the Redis that
+   * keeps the turns, not on Cluster: see TurnEndAppend), so it costs no round trip of its own.
+   */
+  forTurnEnd?(channelId: string, conversationId: string, activities: Partial<Activity>[]): TurnEndAppend;
+}
+
+export interface TranscriptStoreOptions {
+  /** How many turns of a conversation are kept. Default 40. */
+  keepTurns?: number;
+  /** How long a transcript lives after its last turn (the conversation's lifetime). Default 1 day. */
+  ttlSeconds?: number;
+}
+
+export const TRANSCRIPT_DEFAULTS = { keepTurns: 40, ttlSeconds: 24 * 60 * 60 } as const;
+
+/** One page: the whole kept transcript (it is bounded). */
+export function wholePage(items: Activity[]): PagedResult<Activity> {
+  return { items, continuationToken: '' };
+}
+
+/** The transcript in this process's memory (the embedded default without Redis): one instance. */
+export class MemoryTranscriptStore implements HandoffTranscriptStore {
+  private readonly turns = new Map<string, { entries: string[]; expiresAt: number }>();
+  private readonly keepTurns: number;
+  private readonly ttlMs: number;
+
+  constructor(
+    options: TranscriptStoreOptions = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    this.keepTurns = options.keepTurns ?? TRANSCRIPT_DEFAULTS.keepTurns;
+    this.ttlMs = (options.ttlSeconds ?? TRANSCRIPT_DEFAULTS.ttlSeconds) * 1000;
+  }
+
+  async logTurn(channelId: string, conversationId: string, activities: Partial<Activity>[]): Promise<void> {
+    if (activities.length === 0) return;
+    const key = `${channelId}:${conversationId}`;
+    const kept = this.live(key)?.entries ?? [];
+    // As JSON, as Redis keeps it: what was sent cannot change it afterwards.
+    kept.push(JSON.stringify(activities));
+    if (kept.length > this.keepTurns) kept.splice(0, kept.length - this.keepTurns);
+    // Put last: the map stays in the order of the last turn, so the expired are at its start.
+    this.turns.delete(key);
+    this.turns.set(key, { entries: kept, expiresAt: this.now() + this.ttlMs });
+    this.sweep();
+  }
+
+  async getTranscriptActivities(channelId: string, conversationId: string): Promise<PagedResult<Activity>> {
+    const entries = this.live(`${channelId}:${conversationId}`)?.entries ?? [];
+    return wholePage(entries.flatMap((entry) => JSON.parse(entry) as Activity[]));
+  }
+
+  async deleteTranscript(channelId: string, conversationId: string): Promise<void> {
+    this.turns.delete(`${channelId}:${conversationId}`);
+  }
+
+  private live(key: string): { entries: string[]; expiresAt: number } | undefined {
+    const found = this.turns.get(key);
+    if (found && found.expiresAt <= this.now()) {
+      this.turns.delete(key);
+      return undefined;
+    }
+    return found;
+  }
+
+  /** Drops the expired transcripts: those at the start of the map, up to the first that lives. */
+  private sweep(): void {
+    const now = this.now();
+    for (const [key, value] of this.turns) {
+      if (value.expiresAt > now) break;
+      this.turns.delete(key);
+    }
+  }
+}

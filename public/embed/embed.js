@@ -8,6 +8,9 @@
  * below and public/web/conversation.js inlined. It loads Web Chat from the same bot, gets a token for a new conversation, and renders Web Chat
  * into the target element against the bot's Direct Line endpoint (its WebSocket stream; polling as a fallback). The conversation id and
  * token are kept in the portal's sessionStorage, so a reload continues the conversation with its history.
+ * A human agent's line in the live handoff is shown as on the citizens' page (人工客服 and the agent's name
+ * over a bubble of its own colour): the page's public/web/chat-ui.js is loaded from the bot too, and its
+ * agentLines dress Web Chat (without it, agent lines still read "人工客服 <name>：…").
  * The portal's origin must be listed in the bot's WEB_ALLOWED_ORIGINS, or the browser blocks the calls.
  */
 (function () {
@@ -45,14 +48,35 @@
       statusEl.textContent = strings[key] || '';
     }
 
+    /** Loads a script of the bot's (unless `present()` already): `then` once it ran, `failed` if it could not load. */
+    function load(path, present, then, failed) {
+      if (present()) return then();
+      var script = document.createElement('script');
+      script.src = BOT + path;
+      script.async = true;
+      script.onload = then;
+      script.onerror = failed;
+      document.head.appendChild(script);
+    }
+
+    /** Web Chat, and the page's agent lines beside it (loaded at the same time; the chat opens without them if they fail). */
     function withWebChat(then, failed) {
-      if (window.WebChat && window.WebChat.renderWebChat) return then();
-      var bundle = document.createElement('script');
-      bundle.src = BOT + '/webchat.js';
-      bundle.async = true;
-      bundle.onload = then;
-      bundle.onerror = failed;
-      document.head.appendChild(bundle);
+      var waiting = 2;
+      var bundleFailed = false;
+      function done() {
+        if (--waiting > 0) return;
+        if (bundleFailed) failed();
+        else then();
+      }
+      load('/webchat.js', function () {
+        return window.WebChat && window.WebChat.renderWebChat;
+      }, done, function () {
+        bundleFailed = true;
+        done();
+      });
+      load('/web/chat-ui.js', function () {
+        return window.yidiChatUi && window.yidiChatUi.agentLines;
+      }, done, done);
     }
 
     function failed(problem) {
@@ -68,6 +92,7 @@
           locale: locale,
           chatEl: chatEl,
           styleOptions: { hideUploadButton: true, accent: '#0b4f8a' },
+          webChatProps: window.yidiChatUi && window.yidiChatUi.agentLines ? window.yidiChatUi.agentLines.props : undefined,
           say: say,
           trouble: say,
           recovered: function () {

@@ -12,7 +12,8 @@
  *   card's fallbackText. Only the newest card keeps live buttons, and none once a filing is submitted;
  *   after a card button the focus goes back to the send box;
  * - a human agent's line in the live handoff is shown as the agent's: a label with their name over a bubble of
- *   its own colour, without the "人工客服 <name>：" the text carries for other channels (see agentOf);
+ *   its own colour, without the "人工客服 <name>：" the text carries for other channels (see agentOf); the
+ *   portal's one-line embed shows agent lines the same way (agentLines);
  * - a store that tells the page what happens (a filing confirmed, the person's first message) and lets it
  *   send the start-over command.
  *
@@ -163,6 +164,94 @@ var yidiChatUi = (function () {
   renderCard.panels = 0;
 
   /**
+   * An agent's line in the live handoff (channelData.handoff.from 'agent', sent as the bot): its text says
+   * who speaks ("人工客服 王芳：…", for channels that show text only). Here the lead is taken off the text
+   * and shown as a label over the message instead (channelData.handoff.label), in a bubble of its own
+   * colour; screen readers still hear the whole line (Web Chat reads channelData['webchat:fallback-text']
+   * for the message, after its "bot said"), so they hear who speaks. The citizens' page (create) and the
+   * portal's one-line embed (agentLines, public/embed/embed.js) both show agent lines with what follows.
+   */
+  function agentOf(activity) {
+    var handoff = activity && activity.type === 'message' && activity.from && activity.from.role === 'bot' && activity.channelData && activity.channelData.handoff;
+    return handoff && handoff.from === 'agent' && typeof handoff.agent === 'string' ? handoff : null;
+  }
+
+  function asAgentLine(activity) {
+    var handoff = agentOf(activity);
+    var lead = handoff && typeof handoff.lead === 'string' ? handoff.lead : '';
+    if (!lead || typeof activity.text !== 'string' || activity.text.indexOf(lead) !== 0) return activity;
+    var channelData = Object.assign({}, activity.channelData);
+    channelData['webchat:fallback-text'] = activity.text;
+    return Object.assign({}, activity, { text: activity.text.slice(lead.length), from: Object.assign({}, activity.from, { name: handoff.agent }), channelData: channelData });
+  }
+
+  /** A Web Chat store action, with an incoming agent's line as the page shows it (asAgentLine). */
+  function agentAction(action) {
+    if (action.type !== 'DIRECT_LINE/INCOMING_ACTIVITY' || !action.payload || !agentOf(action.payload.activity)) return action;
+    return Object.assign({}, action, { payload: Object.assign({}, action.payload, { activity: asAgentLine(action.payload.activity) }) });
+  }
+
+  /** The marks of an agent's message element (its bubble's colour and the label's style hang on them). */
+  function asAgentProps(props) {
+    props.className = (props.className ? props.className + ' ' : '') + 'yidi-activity--agent';
+    props['data-from'] = 'agent';
+    return props;
+  }
+
+  /** An agent's message as shown: the label with their name over what Web Chat rendered. */
+  function agentElement(agent, props, shown) {
+    return h('div', props, [h('p', { key: 'label', className: 'yidi-agent-label' }, agent.label || agent.agent), h('div', { key: 'message' }, shown)]);
+  }
+
+  /**
+   * How an agent's line looks, wherever Web Chat shows it (the page, or a portal's page through the embed):
+   * their name over the message, a bubble of its own colour with a bar. #7a3e00 on white 8.3:1; text
+   * #1a1a1a on #fff4e5 15.9:1. Put in the document once (Web Chat puts its own styles there the same way).
+   */
+  var AGENT_STYLE =
+    '.yidi-activity--agent .yidi-agent-label { margin: 0.25rem 0 0.125rem 0.625rem; font-size: 0.875rem; font-weight: 700; line-height: 1.3; color: #7a3e00; }\n' +
+    '.yidi-activity--agent .webchat__bubble__content { background-color: #fff4e5 !important; border-color: #b35900 !important; border-left-width: 4px !important; }\n';
+  function installAgentStyle() {
+    if (document.getElementById('yidi-agent-style')) return;
+    var style = document.createElement('style');
+    style.id = 'yidi-agent-style';
+    style.textContent = AGENT_STYLE;
+    (document.head || document.documentElement).appendChild(style);
+  }
+
+  /**
+   * Agent lines alone, for a Web Chat the page does not otherwise dress (the portal's one-line embed):
+   * props() gives a store and an activity middleware for each rendering of Web Chat.
+   */
+  var agentLines = {
+    props: function () {
+      installAgentStyle();
+      var watch = function () {
+        return function (next) {
+          return function (action) {
+            return next(agentAction(action));
+          };
+        };
+      };
+      var activityMiddleware = function () {
+        return function (next) {
+          return function (args) {
+            var render = next(args);
+            var agent = render && agentOf(args.activity);
+            if (!agent) return render;
+            var props = asAgentProps({ className: 'yidi-activity' });
+            if (args.activity.locale) props.lang = args.activity.locale;
+            return function () {
+              return agentElement(agent, props, render.apply(null, arguments));
+            };
+          };
+        };
+      };
+      return { store: window.WebChat.createStore({}, watch), activityMiddleware: activityMiddleware };
+    },
+  };
+
+  /**
    * options: locale (the page's), strings (the page's words), chatEl (where Web Chat is rendered),
    * onFiling(filing) (the bot confirmed a submitted filing: channelData.filing), onUserMessage() (the
    * person sent something).
@@ -203,9 +292,7 @@ var yidiChatUi = (function () {
     function watchActions() {
       return function (next) {
         return function (action) {
-          if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' && action.payload && agentOf(action.payload.activity)) {
-            action = Object.assign({}, action, { payload: Object.assign({}, action.payload, { activity: asAgentLine(action.payload.activity) }) });
-          }
+          action = agentAction(action);
           if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') {
             var activity = action.payload && action.payload.activity;
             var role = activity && activity.from && activity.from.role;
@@ -330,27 +417,6 @@ var yidiChatUi = (function () {
       return progress;
     }
 
-    /**
-     * An agent's line in the live handoff (channelData.handoff.from 'agent', sent as the bot): its text says
-     * who speaks ("人工客服 王芳：…", for channels that show text only). Here the lead is taken off the text
-     * and shown as a label over the message instead (channelData.handoff.label), in a bubble of its own
-     * colour; screen readers still hear the whole line (Web Chat reads channelData['webchat:fallback-text']
-     * for the message, after its "bot said"), so they hear who speaks.
-     */
-    function agentOf(activity) {
-      var handoff = activity && activity.type === 'message' && activity.from && activity.from.role === 'bot' && activity.channelData && activity.channelData.handoff;
-      return handoff && handoff.from === 'agent' && typeof handoff.agent === 'string' ? handoff : null;
-    }
-
-    function asAgentLine(activity) {
-      var handoff = agentOf(activity);
-      var lead = handoff && typeof handoff.lead === 'string' ? handoff.lead : '';
-      if (!lead || typeof activity.text !== 'string' || activity.text.indexOf(lead) !== 0) return activity;
-      var channelData = Object.assign({}, activity.channelData);
-      channelData['webchat:fallback-text'] = activity.text;
-      return Object.assign({}, activity, { text: activity.text.slice(lead.length), from: Object.assign({}, activity.from, { name: handoff.agent }), channelData: channelData });
-    }
-
     /** Each message in an element with the language it is written in (and a question's step, see progressOf; an agent's label, see agentOf). */
     function activityMiddleware() {
       return function (next) {
@@ -365,14 +431,10 @@ var yidiChatUi = (function () {
             props.style = { '--yidi-progress': ((progress.step / progress.of) * 100).toFixed(1) + '%' };
           }
           var agent = agentOf(args.activity);
-          if (agent) {
-            props.className += ' yidi-activity--agent';
-            props['data-from'] = 'agent';
-          }
+          if (agent) asAgentProps(props);
           return function () {
             var shown = render.apply(null, arguments);
-            if (!agent) return h('div', props, shown);
-            return h('div', props, [h('p', { key: 'label', className: 'yidi-agent-label' }, agent.label || agent.agent), h('div', { key: 'message' }, shown)]);
+            return agent ? agentElement(agent, props, shown) : h('div', props, shown);
           };
         };
       };
@@ -431,6 +493,7 @@ var yidiChatUi = (function () {
     return {
       /** More props for each rendering of Web Chat (conversation.js calls it per connection). */
       props: function () {
+        installAgentStyle();
         cards = [];
         hosts = {};
         store = window.WebChat.createStore({}, watchActions);
@@ -446,5 +509,5 @@ var yidiChatUi = (function () {
     };
   }
 
-  return { create: create, h: h };
+  return { create: create, agentLines: agentLines, h: h };
 })();

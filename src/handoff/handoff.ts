@@ -23,7 +23,7 @@ export interface Handoff {
   agent?: HandoffAgent;
   takenAt?: number;
   draft: DraftView;
-  /** How many activities of the conversation's transcript came before the handoff (the web channel's log). */
+  /** How many activities of the conversation's transcript came before the handoff (the web channel's log, or the handoff transcript of the others). */
   transcriptLength: number;
 }
 

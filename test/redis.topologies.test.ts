@@ -23,7 +23,10 @@ import { storageContract } from './state.storage-contract.js';
 import { redisTurnOrderMode, turnOrderContract } from './state.turn-order-contract.js';
 import { waitingConversationsContract } from './state.waiting-contract.js';
 import { HttpChat } from './support/http-chat.js';
-import { TEST_DATA_KEY } from './support/keys.js';
+import { TEST_DATA_KEY, TEST_KEYS } from './support/keys.js';
+import { FieldCipher } from '../src/privacy/field-cipher.js';
+import { RedisTranscriptStore } from '../src/handoff/redis-transcript-store.js';
+import { handoffTranscriptContract } from './handoff.transcript-contract.js';
 import { TMP_OTHER_SCRIPT, upTo } from './support/paths.js';
 import { SharedRedis } from './support/redis.js';
 import { sleep } from './support/redis-server.js';
@@ -148,6 +151,9 @@ for (const { kind, start } of topologies) {
     waitingConversationsContract(`on ${title}`, async () => new RedisWaitingConversations(client, { prefix: `${shared.prefix}waiting-${(n += 1)}:` }));
     activityLogContract(`RedisActivityLog on ${title}`, () => new RedisActivityLog(client, { keyPrefix: `${shared.prefix}webchat:` }));
     webAccessContract(`RedisWebAccess on ${title}`, () => new RedisWebAccess(client, { keyPrefix: `${shared.prefix}webchat:` }));
+    handoffTranscriptContract(`RedisTranscriptStore on ${title}`, async ({ keepTurns }) =>
+      new RedisTranscriptStore(client, { prefix: `${shared.prefix}transcript-${(n += 1)}:`, keepTurns, cipher: new FieldCipher(TEST_KEYS), readyWaitMs: 10_000 }),
+    );
 
     describe(`the web channel, two instances on ${title}`, () => {
       let a: RunningChannel;

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Activity, PagedResult } from 'botbuilder';
 import { DataKeyError, type FieldCipher } from '../privacy/field-cipher.js';
 import { guarded } from '../state/errors.js';
-import { isCluster, whenReady, type RedisClient } from '../state/redis-client.js';
+import { conversationTag } from '../state/conversation-slot.js';
+import { whenReady, type RedisClient } from '../state/redis-client.js';
 import type { TurnEndAppend } from '../state/turn-lock.js';
 import { TRANSCRIPT_DEFAULTS, wholePage, type HandoffTranscriptStore, type TranscriptStoreOptions } from './transcript-store.js';
 
@@ -24,15 +24,15 @@ export interface RedisTranscriptStoreOptions extends TranscriptStoreOptions {
 /**
  * The transcript in Redis, shared by every instance: one list per conversation, one value per turn (its
  * activities as JSON, sealed), cut to the last `keepTurns` and given the conversation's lifetime on every
- * append. The key is a digest of the channel and conversation ids: no WeChat openid in key names. A turn's
- * append rides on the script that ends the turn (forTurnEnd), except on Cluster, where it is one MULTI.
+ * append. The key carries the conversation's hash tag (a digest of the channel and conversation ids: no
+ * WeChat openid in key names), the slot of its turn lock and state, so a turn's append rides on the script
+ * that ends the turn (forTurnEnd), on Redis Cluster too.
  */
 export class RedisTranscriptStore implements HandoffTranscriptStore {
   private readonly prefix: string;
   private readonly keepTurns: number;
   private readonly ttlSeconds: number;
   private readonly readyWaitMs: number;
-  readonly forTurnEnd?: (channelId: string, conversationId: string, activities: Partial<Activity>[]) => TurnEndAppend;
 
   constructor(
     private readonly client: RedisClient,
@@ -42,48 +42,46 @@ export class RedisTranscriptStore implements HandoffTranscriptStore {
     this.keepTurns = options.keepTurns ?? TRANSCRIPT_DEFAULTS.keepTurns;
     this.ttlSeconds = options.ttlSeconds ?? TRANSCRIPT_DEFAULTS.ttlSeconds;
     this.readyWaitMs = options.readyWaitMs ?? 1000;
-    // On Cluster the list is in another slot than the turn's keys: the script that ends the turn cannot write it.
-    if (!isCluster(client)) {
-      this.forTurnEnd = (channelId, conversationId, activities) => {
-        const digest = digestOf(channelId, conversationId);
-        return { store: this.client, list: this.prefix + digest, ttlSeconds: this.ttlSeconds, values: [this.entry(digest, activities)], keep: this.keepTurns };
-      };
-    }
   }
 
-  /** The list's key: a digest of `<channelId>:<conversationId>`. */
+  forTurnEnd(channelId: string, conversationId: string, activities: Partial<Activity>[]): TurnEndAppend {
+    const tag = tagOf(channelId, conversationId);
+    return { store: this.client, list: this.prefix + tag, inTurnSlot: true, ttlSeconds: this.ttlSeconds, values: [this.entry(tag, activities)], keep: this.keepTurns };
+  }
+
+  /** The list's key: the conversation's hash tag (src/state/conversation-slot.ts) under the prefix. */
   key(channelId: string, conversationId: string): string {
-    return this.prefix + digestOf(channelId, conversationId);
+    return this.prefix + tagOf(channelId, conversationId);
   }
 
   async logTurn(channelId: string, conversationId: string, activities: Partial<Activity>[]): Promise<void> {
     if (activities.length === 0) return;
-    const digest = digestOf(channelId, conversationId);
-    const key = this.prefix + digest;
-    const entry = this.entry(digest, activities);
+    const tag = tagOf(channelId, conversationId);
+    const key = this.prefix + tag;
+    const entry = this.entry(tag, activities);
     const results = await this.run('transcript.append', () => this.client.multi().rpush(key, entry).ltrim(key, -this.keepTurns, -1).expire(key, this.ttlSeconds).exec());
     const failed = results?.find(([error]) => error)?.[0] ?? (results ? undefined : new Error('transaction aborted'));
     if (failed) throw failed;
   }
 
   async getTranscriptActivities(channelId: string, conversationId: string): Promise<PagedResult<Activity>> {
-    const digest = digestOf(channelId, conversationId);
-    const entries = await this.run('transcript.read', () => this.client.lrange(this.prefix + digest, 0, -1));
-    return wholePage(entries.flatMap((entry) => this.open(digest, entry)));
+    const tag = tagOf(channelId, conversationId);
+    const entries = await this.run('transcript.read', () => this.client.lrange(this.prefix + tag, 0, -1));
+    return wholePage(entries.flatMap((entry) => this.open(tag, entry)));
   }
 
   async deleteTranscript(channelId: string, conversationId: string): Promise<void> {
     await this.run('transcript.delete', () => this.client.del(this.key(channelId, conversationId)));
   }
 
-  private entry(digest: string, activities: Partial<Activity>[]): string {
+  private entry(tag: string, activities: Partial<Activity>[]): string {
     const json = JSON.stringify(activities);
-    return this.options.cipher ? this.options.cipher.seal(json, label(digest)) : json;
+    return this.options.cipher ? this.options.cipher.seal(json, label(tag)) : json;
   }
 
-  private open(digest: string, entry: string): Activity[] {
+  private open(tag: string, entry: string): Activity[] {
     try {
-      const json = this.options.cipher ? this.options.cipher.open(entry, label(digest)) : entry;
+      const json = this.options.cipher ? this.options.cipher.open(entry, label(tag)) : entry;
       return JSON.parse(json) as Activity[];
     } catch (err) {
       if (!(err instanceof DataKeyError)) throw err;
@@ -98,10 +96,11 @@ export class RedisTranscriptStore implements HandoffTranscriptStore {
   }
 }
 
-/** A conversation's digest: what its key and its sealed turns name (never the channel's own ids, which may find a person). */
-function digestOf(channelId: string, conversationId: string): string {
-  return createHash('sha256').update(`${channelId}:${conversationId}`).digest('hex').slice(0, 32);
-}
+/**
+ * The conversation's hash tag, as its turn lock's (named `{channelId}/{conversationId}` as the turn order
+ * names it): what its key and its sealed turns name, never the channel's own ids (which may find a person).
+ */
+const tagOf = (channelId: string, conversationId: string) => conversationTag(`${channelId}/${conversationId}`);
 
 /** What a sealed turn is bound to: this conversation's transcript (an entry moved to another does not open). */
-const label = (digest: string) => `transcript:${digest}`;
+const label = (tag: string) => `transcript:${tag}`;

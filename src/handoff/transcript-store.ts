@@ -13,7 +13,7 @@ export interface HandoffTranscriptStore extends Pick<TranscriptStore, 'getTransc
   logTurn(channelId: string, conversationId: string, activities: Partial<Activity>[]): Promise<void>;
   /**
    * Optional: logTurn's write prepared to ride on the step that ends the turn (a store in the Redis that
-   * keeps the turns, not on Cluster: see TurnEndAppend), so it costs no round trip of its own.
+   * keeps the turns: see TurnEndAppend), so it costs no round trip of its own.
    */
   forTurnEnd?(channelId: string, conversationId: string, activities: Partial<Activity>[]): TurnEndAppend;
 }

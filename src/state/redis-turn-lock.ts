@@ -325,14 +325,14 @@ export class RedisTurnLock implements TurnLock {
     renew.unref();
     /**
      * Ends the turn: with a scope, saves what the turn wrote (and remembers the activity when it succeeded) in
-     * the same script, and a channel's own writes with them (not on Cluster: they live in another slot).
+     * the same script, and a channel's own writes with them (on Cluster only those under the turn's hash tag).
      */
     const end = async (succeeded: boolean, rider?: TurnEndAppend): Promise<void> => {
       if (released) return;
       released = true;
       clearInterval(renew);
       const pending = scope?.hold?.pending;
-      const append = scope && succeeded && rider?.store === this.client && !isCluster(this.client) ? rider : undefined;
+      const append = scope && succeeded && rider?.store === this.client && (rider.inTurnSlot === true || !isCluster(this.client)) ? rider : undefined;
       // The channel's writes are the turn's answer: failing them fails the turn, as failing its state does.
       const operation = pending || append ? 'write' : 'unlock';
       try {

@@ -41,6 +41,11 @@ export interface TurnEndAppend {
   list: string;
   /** A key set with the list's lifetime on each append (the web channel's "conversation open"). */
   marker?: string;
+  /**
+   * The list (and marker) carry the conversation's hash tag (src/state/conversation-slot.ts), as the turn's
+   * own keys do: taken on Redis Cluster too (otherwise only where all keys share one node).
+   */
+  inTurnSlot?: boolean;
   ttlSeconds: number;
   values: string[];
   /** After the append, only the last `keep` values stay (absent or 0: all). */

@@ -301,12 +301,10 @@ export class HandoffDesk {
     this.options.metrics.waited((taken.takenAt! - taken.queuedAt) / 1000);
     await this.queue.say(id, { from: 'system', text: this.words(taken, 'handoff.joined', { name: agent.displayName }), at: this.now() });
     // Taken is taken: a channel that cannot be reached now (WeChat's API away) costs the greeting, not the conversation.
-    await this
-      .reachHeld(taken, async (context) => {
-        await this.send(context, taken, this.words(taken, 'handoff.joined', { name: agent.displayName }), { state: 'talking', agent: agent.displayName });
-        await this.status(context, 'accepted');
-      })
-      .catch((err: unknown) => this.options.onError?.(err, 'handoff.joined'));
+    await this.reachHeld(taken, async (context) => {
+      await this.send(context, taken, this.words(taken, 'handoff.joined', { name: agent.displayName }), { state: 'talking', agent: agent.displayName });
+      await this.status(context, 'accepted');
+    }).catch((err: unknown) => this.options.onError?.(err, 'handoff.joined'));
     return taken;
   }
 
@@ -453,7 +451,6 @@ export class HandoffDesk {
     const event = EventFactory.createHandoffStatus(context.activity.conversation, state, message);
     await context.sendActivity(event).catch((err: unknown) => this.options.onError?.(err, 'handoff.status'));
   }
-
 }
 
 /** `<channelId>:<conversationId>`. */

@@ -410,8 +410,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const attached = attachChannels(server, channels, { bot: { logic, onTurnError, words }, middleware });
   const web = webEntry.web!;
   attachedChannels = attached;
-  // The handoff transcript where the channel keeps no log (after the turn order: a turn's write rides on its end).
-  for (const { channel, adapter } of attached) if (channel.id === 'bot-framework' || channel.id === 'wechat') adapter.use(handoffTranscript);
+  // The handoff transcript where the channel keeps no log (after the turn order: a turn's write rides on its end),
+  // when agents can sign in: without one nobody is ever queued, and no transcript is asked for.
+  const transcribed = accounts.size > 0 ? attached.filter(({ channel }) => channel.id === 'bot-framework' || channel.id === 'wechat') : [];
+  for (const { adapter } of transcribed) adapter.use(handoffTranscript);
   // The assistant the desk hands conversations back to, and the console's queue and chat routes.
   handoff.useAssistant({
     resume: (context, at) => bot.resume(context, at),

@@ -2,8 +2,11 @@ import { expect } from 'chai';
 import { emulatorMessage, postMessages, startAppServer, type AppServer } from './support/app-server.js';
 import { AgentClient, AGENTS, agentAccountsEnv } from './support/agents.js';
 import { withinHours } from './support/handoff.js';
-import { LT_RESIDENT_TO_SUMMARY, upTo } from './support/paths.js';
+import { LT_RESIDENT_TO_SUMMARY, TMP_OTHER_SCRIPT, upTo } from './support/paths.js';
 import { REDIS_URL, SharedRedis } from './support/redis.js';
+import { startCountedApp, type CountedApp } from './support/counted-app.js';
+import { HttpChat } from './support/http-chat.js';
+import { promptOf } from './support/replies.js';
 
 /**
  * The handoff transcript of a Bot Framework conversation (POST /api/messages on a real port, a real Redis):
@@ -94,5 +97,35 @@ describe('handoff transcript on the Bot Framework channel (real Redis, real port
     const logged = JSON.stringify(server.lines);
     for (const secret of [NAME, ID_NUMBER, PHONE, '1101**********002X']) expect(logged, secret).to.not.include(secret);
     await wang.call('POST', `handoffs/${id}/hand-back`, {});
+  });
+});
+
+describe('handoff transcript: what it costs a turn in Redis (agents configured, so it is kept)', function () {
+  this.timeout(40_000);
+  const counted = new SharedRedis('handoff-transcript-round-trips');
+  let running: CountedApp | undefined;
+  before(async () => {
+    running = await startCountedApp(counted, await agentAccountsEnv());
+    await new HttpChat([running.base]).say('你好'); // the scripts loaded into Redis once
+  });
+  after(async () => {
+    await running?.stop();
+    await counted.cleanUp();
+  });
+
+  it('every turn of a filing still costs two round trips (its transcript rides on the script that ends it), and the transcript is there', async () => {
+    const { base, commands } = running!;
+    const chat = new HttpChat([base]);
+    const costs: Array<{ roundTrips: number; sent: string[] }> = [];
+    for (const [say, next] of TMP_OTHER_SCRIPT) {
+      commands.reset();
+      const reply = await chat.say(say);
+      expect(promptOf(reply.replies), say).to.equal(next);
+      costs.push({ roundTrips: commands.roundTrips(), sent: [...commands.counts.keys()] });
+    }
+    expect(costs).to.deep.equal(costs.map(() => ({ roundTrips: 2, sent: ['evalsha'] })));
+    const look = await counted.readyClient();
+    const [key] = await look.keys(`${counted.prefix}transcript:*`);
+    expect(await look.llen(key!), 'one value a turn').to.equal(TMP_OTHER_SCRIPT.length);
   });
 });

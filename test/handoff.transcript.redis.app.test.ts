@@ -7,6 +7,7 @@ import { REDIS_URL, SharedRedis } from './support/redis.js';
 import { startCountedApp, type CountedApp } from './support/counted-app.js';
 import { HttpChat } from './support/http-chat.js';
 import { promptOf } from './support/replies.js';
+import { RedisTranscriptStore } from '../src/handoff/redis-transcript-store.js';
 
 /**
  * The handoff transcript of a Bot Framework conversation (POST /api/messages on a real port, a real Redis):
@@ -125,7 +126,7 @@ describe('handoff transcript: what it costs a turn in Redis (agents configured, 
     }
     expect(costs).to.deep.equal(costs.map(() => ({ roundTrips: 2, sent: ['evalsha'] })));
     const look = await counted.readyClient();
-    const [key] = await look.keys(`${counted.prefix}transcript:*`);
-    expect(await look.llen(key!), 'one value a turn').to.equal(TMP_OTHER_SCRIPT.length);
+    const key = new RedisTranscriptStore(look, { prefix: `${counted.prefix}transcript:` }).key('emulator', chat.conversationId);
+    expect(await look.llen(key), 'one value a turn').to.equal(TMP_OTHER_SCRIPT.length);
   });
 });

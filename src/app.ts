@@ -238,7 +238,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     },
     maxWaitMs: config.state.conversationTtlSeconds * 1000,
     now: handoffNow,
-    onError: (err, what) => logger.warn({ err, what }, 'handoff: an event to the conversation could not be sent'),
+    onError: (err, what) =>
+      logger.warn({ err, what }, what === 'handoff.transcript' ? 'handoff: the transcript could not be read' : 'handoff: an event to the conversation could not be sent'),
   });
   const bot = new FilingBot(conversationState, {
     handoff,

@@ -82,6 +82,18 @@ describe('places down to the county: what people type for a place', () => {
     });
     it('“kunshna” (two letters swapped) suggests 昆山', () => expect(summary(understandPlace('kunshna'))).to.equal('didYouMean 320583'));
     it('“火星” is unknown', () => expect(summary(understandPlace('火星'))).to.equal('unknown'));
+    it('“石家桩”, “义鸟市” (one character off in three) suggest 石家庄, 义乌', () => {
+      expect(summary(understandPlace('石家桩')).split(' ')[1]!.split(',')[0]).to.equal('130100');
+      expect(summary(understandPlace('义鸟市')).split(' ')[1]!.split(',')[0]).to.equal('330782');
+    });
+    it('two characters one off (“日招”): 日照 first, marked twoCharacters for the caller to rule out words (同意 is one off 同江)', () => {
+      const r = understandPlace('日招');
+      expect(r.status === 'didYouMean' && r.twoCharacters && r.suggestions[0]!.place.code).to.equal('371100');
+      expect(understandPlace('同意')).to.include({ status: 'didYouMean', twoCharacters: true });
+    });
+    it('three-character words one off nothing stay unknown: 不知道, 知道了, 没问题', () => {
+      for (const word of ['不知道', '知道了', '没问题']) expect(summary(understandPlace(word)), word).to.equal('unknown');
+    });
   });
 
   describe('a profile may pool differently', () => {

@@ -46,8 +46,12 @@ export type PlaceUnderstanding =
   | ({ status: 'found' } & PlaceCandidate)
   /** Several places in different pooling areas have this name: ask which one. */
   | { status: 'ambiguous'; candidates: PlaceCandidate[] }
-  /** Nothing has exactly this name; these come close (a part of a name, a typo in pinyin). */
-  | { status: 'didYouMean'; suggestions: PlaceCandidate[] }
+  /**
+   * Nothing has exactly this name; these come close (a part of a name, a typo in pinyin). `twoCharacters`: the
+   * text is two Chinese characters, one off a name (日招 → 日照, 义鸟 → 义乌) — as likely a word (同意, 明白) as a
+   * typo, so the caller checks it is not a word before offering them.
+   */
+  | { status: 'didYouMean'; suggestions: PlaceCandidate[]; twoCharacters?: true }
   | { status: 'unknown' };
 
 const fileSchema = z.object({
@@ -235,10 +239,12 @@ function understand(text: string, options: PlaceOptions, withSuggestions: boolea
     return { status: 'ambiguous', candidates };
   }
   const suggestions = withSuggestions ? suggest(n, options) : [];
-  return suggestions.length ? { status: 'didYouMean', suggestions } : { status: 'unknown' };
+  if (suggestions.length === 0) return { status: 'unknown' };
+  const twoCharacters = /^\p{Script=Han}{2}$/u.test(n) && suggestions.every((s) => !normalisePlaceQuery(s.place.name).includes(n));
+  return twoCharacters ? { status: 'didYouMean', suggestions, twoCharacters } : { status: 'didYouMean', suggestions };
 }
 
-/** Close names: prefecture-level ones first (searchPlaces), then counties whose name starts with or contains the text, or whose pinyin is one letter off. */
+/** Close names: prefecture-level ones first (searchPlaces), then counties whose name starts with or contains the text, or whose pinyin is one letter off; Chinese names one character off (nearMissHan). */
 function suggest(n: string, options: PlaceOptions, limit = 5): PlaceCandidate[] {
   const out: NamedPlace[] = searchPlaces(n, limit).map(namedPlaceOf);
   const latin = /^[a-z]+$/.test(n);
@@ -249,12 +255,36 @@ function suggest(n: string, options: PlaceOptions, limit = 5): PlaceCandidate[] 
       const short = normalisePlaceQuery(c.shortName);
       if (!latin && (normalisePlaceQuery(c.name).startsWith(n) || n.startsWith(short))) starts.push(c);
       else if (latin && n.length >= 5 && withinOne(n, pinyinOf(c.en))) near.push(c);
-      // 义鸟 for 义乌: one character off in a name of the same length.
-      else if (!latin && short.length === n.length && (short.length >= 3 || short[0] === n[0]) && withinOne(n, short)) near.push(c);
+      else if (!latin && nearMissHan(n, short, normalisePlaceQuery(c.name))) near.push(c);
     }
+    // 石家桩 for 石家庄, 日照是 for 日照市: prefecture-level names one character off, by the same measure.
+    if (!latin) for (const p of allPrefectureLevel()) if (nearMissHan(n, normalisePlaceQuery(p.shortName), normalisePlaceQuery(p.name))) near.unshift(namedPlaceOf(p));
     out.push(...starts, ...near);
   }
   return byPoolingArea(out, options).slice(0, limit);
+}
+
+/** A place-like ending: 市, 县, 区, 旗, 州, 盟 (义鸟市, 昆删县). */
+const PLACE_SUFFIX = /(?:市|县|区|旗|州|盟)$/u;
+
+/**
+ * Whether Chinese text plausibly names this place with one character off: a name of three or more characters
+ * (石家桩 → 石家庄, 义鸟市 → 义乌市, with a place-like ending only against a full name with the same ending), or
+ * two characters keeping the first (日招 → 日照) — such a pair is as often a word (同意 is one off 同江), which
+ * understand() marks for the caller to rule out.
+ */
+function nearMissHan(n: string, short: string, full: string): boolean {
+  // 义鸟 → 义乌, 日招 → 日照: the first character kept (marked twoCharacters: the caller rules out words).
+  if (n.length === 2) return short.length === 2 && short[0] === n[0] && withinOne(n, short);
+  if (full.length === n.length && PLACE_SUFFIX.test(n) && PLACE_SUFFIX.test(full) && n.slice(-1) === full.slice(-1) && withinOne(n, full)) return true;
+  return short.length === n.length && !PLACE_SUFFIX.test(n) && withinOne(n, short);
+}
+
+let prefectureLevel: Place[] | undefined;
+/** Every prefecture-level city and municipality. */
+function allPrefectureLevel(): Place[] {
+  prefectureLevel ??= [...provinces.filter((p) => p.kind === 'municipality'), ...provinces.flatMap((p) => (p.kind === 'province' ? citiesOfProvince(p.code) : []))];
+  return prefectureLevel;
 }
 
 function withinOne(a: string, b: string): boolean {

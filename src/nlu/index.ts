@@ -107,6 +107,7 @@ export function createUnderstanding(options: UnderstandingOptions = {}): FullUnd
     duration: (text, locale) => readDuration(text, locale)?.days,
     durationOf: (text, locale) => readDuration(text, locale),
     intake: (text, locale, today, hints) => readIntake(text, locale, today, { ...of(locale), hints: hints ?? {}, understanding }),
+    isWord: (text) => of('zh-CN').analyser.isDictionaryWord(text),
     placeIn: (text, locale, role) => placeInSentence(text, locale, role, of(locale).examples.intake),
     warmUp: () => {
       for (const p of parts.values()) {

@@ -31,7 +31,9 @@ export function roleScores(lower: string, m: Pick<PlaceMention, 'start' | 'end'>
   // "from Rizhao" / "从日照": where one comes from is, far more often than not, where one is insured.
   if (/(?:从|from)$/u.test(before)) insured += 1;
   // 她是日照的, 日照的，去济南…: "of Rizhao" said of the person (not 北京的医院).
-  if (locale === 'zh-CN' && /^的(?!医院|医生|专家|大医院)/u.test(after) && (/是$/u.test(before) || /(?:^|[，,。；;])$/u.test(before))) insured += 2;
+  // A bare "上海的" (the place and 的, nothing more) is an answer to the question asked, not "of Shanghai".
+  const bare = before === '' && /^的[\s。.!！~～]*$/u.test(after);
+  if (locale === 'zh-CN' && !bare && /^的(?!医院|医生|专家|大医院)/u.test(after) && (/是$/u.test(before) || /(?:^|[，,。；;])$/u.test(before))) insured += 2;
   return { insured, treatment };
 }
 

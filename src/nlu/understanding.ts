@@ -122,6 +122,8 @@ export interface Understanding {
   duration(text: string, locale: NluLocale): number | undefined;
   /** The facts a free description states (see IntakeFacts). */
   intake(text: string, locale: NluLocale, today: IsoDate): IntakeFacts;
+  /** Whether the text is one word of the language's dictionary (同意, 明白): then it is no place one character off. Optional: without it, no such check. */
+  isWord?(text: string): boolean;
   /** The place a sentence names for a role ("I'm insured in Rizhao", "我是日照的退休职工，…住在海口"). */
   placeIn(text: string, locale: NluLocale, role: PlaceRole): PlaceInSentence;
 }

@@ -3,7 +3,7 @@ import type { IntakeFacts } from '../src/nlu/understanding.js';
 import type { Situation } from '../src/domain/situation.js';
 import type { FilingContext } from './filing-context.js';
 import type { Question } from './form/declaration.js';
-import type { LabelScope, Recognition, Recognizer } from './form/recognition.js';
+import type { LabelScope, Recognition, RecognizeScope, Recognizer } from './form/recognition.js';
 import { choiceLabel, exactChoice } from './form/recognizers.js';
 
 /**
@@ -77,6 +77,36 @@ function factLines({ c }: LabelScope<FilingContext>, facts: Partial<Situation>, 
     const question = questions().find((q) => q.id === `situation.${key}`)!;
     return t('messages.summaryRow', { label: t(`labels.situation.${key}`), value: question.show(facts[key], c) });
   });
+}
+
+/** Facts a later question asks, noted when said early (never the places or who files: asked first). */
+const NOTABLE: readonly Fact[] = ['insuranceActive', 'now', 'admissionDate', 'longTerm', 'retired', 'hukouMoved', 'dispatchedByEmployer', 'scheme', 'hasReferral', 'student'];
+
+/**
+ * The facts an answer that does not answer its question states for other questions ("没退休", "户口没迁" at
+ * "what is happening now"), read as the one-sentence intake reads them: those not yet answered, each passing
+ * its question's checks, the asking question's own left out (a fact about it is no answer to take unasked).
+ */
+export function factsForLater(text: string, askingKey: string, scope: RecognizeScope<FilingContext>, questions: SituationQuestions): Partial<Situation> {
+  const { c, understanding } = scope;
+  const described = acceptedFacts(understanding.intake(text, c.locale, c.today), c, questions);
+  const s = c.state.situation as Record<string, unknown>;
+  return Object.fromEntries(NOTABLE.filter((key) => key !== askingKey && described[key] !== undefined && s[key] === undefined).map((key) => [key, described[key]])) as Partial<Situation>;
+}
+
+/** The facts in a few words ("未退休、户口未迁"): a yes/no fact by its own words, others as "label: value". */
+export function noteOfFacts(scope: LabelScope<FilingContext>, facts: Partial<Situation>, questions: SituationQuestions): string {
+  const { c } = scope;
+  const t = (key: string, params = {}) => c.texts.t(c.locale, key, params);
+  return FACTS.filter((key) => facts[key] !== undefined)
+    .map((key) => {
+      const value = facts[key];
+      const own = `prompts.situation.intake.facts.${key}.${value ? 'yes' : 'no'}`;
+      if (typeof value === 'boolean' && c.texts.has(c.locale, own)) return t(own);
+      const question = questions().find((q) => q.id === `situation.${key}`)!;
+      return t('messages.summaryRow', { label: t(`labels.situation.${key}`), value: question.show(value, c) });
+    })
+    .join(t('common.alternativesSeparator'));
 }
 
 /**

@@ -8,7 +8,7 @@ import type { FilingContext } from './filing-context.js';
 import { question, type Question } from './form/declaration.js';
 import { choice, text, yesNo } from './form/recognizers.js';
 import type { Recognizer } from './form/recognition.js';
-import { intakeRecognizer, type IntakeAnswer, applyIntake, intakeAnswerOf } from './intake.js';
+import { intakeRecognizer, type IntakeAnswer, applyIntake, intakeAnswerOf, factsForLater, noteOfFacts } from './intake.js';
 import { isPoolingAreaCode, placeRecognizer, poolingAreaCodeOf, showPlace } from './place-recognizer.js';
 
 /**
@@ -68,6 +68,28 @@ function reachedBy(id: SituationQuestion) {
   };
 }
 
+/**
+ * A question's recogniser that keeps facts for later questions said instead of an answer ("没退休", "户口没迁"
+ * at "what is happening now"): noted as the one-sentence intake would note them, said back in a few words
+ * ("好的，记下了：未退休。"), the question asked again — never an advance. Those questions are then not asked.
+ */
+function notingFacts<T>(key: string, recognizer: Recognizer<FilingContext, T>): Recognizer<FilingContext, T> {
+  return {
+    ...recognizer,
+    recognize(text, scope) {
+      const read = recognizer.recognize(text, scope);
+      if (read.status !== 'invalid') return read;
+      const facts = factsForLater(text, key, scope, () => ANSWERED_ONE_BY_ONE);
+      if (Object.keys(facts).length === 0) return read;
+      return {
+        status: 'noted',
+        said: { key: 'messages.factsNoted', params: { facts: noteOfFacts(scope, facts, () => ANSWERED_ONE_BY_ONE) } },
+        keep: (c) => Object.assign((c as FilingContext).state.situation, facts),
+      };
+    },
+  };
+}
+
 /** A question of the decision procedure whose answer is part of the classification basis. */
 function procedureQuestion<K extends SituationQuestion & keyof BasisAnswers>(
   key: K,
@@ -75,6 +97,7 @@ function procedureQuestion<K extends SituationQuestion & keyof BasisAnswers>(
 ): Question<FilingContext, NonNullable<Situation[K]>> {
   return question({
     ...spec,
+    recognizer: notingFacts(key, spec.recognizer),
     id: `situation.${key}`,
     stage: 'situation',
     field: `basis.answers.${key}`,
@@ -193,7 +216,7 @@ const ANSWERED_ONE_BY_ONE: Question<FilingContext, any>[] = [
     stage: 'situation',
     field: 'scheme',
     affectsOutcome: true,
-    recognizer: schemeChoice,
+    recognizer: notingFacts('scheme', schemeChoice),
     applies: reachedBy('scheme'),
     get: (c) => c.state.situation.scheme,
     set: (c, v) => setSituation(c, 'scheme', v),

@@ -211,6 +211,11 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
         count('invalid');
         await this.explain(turn, asking, options, state, recognition);
         break;
+      case 'noted':
+        count('invalid');
+        recognition.keep(turn.c);
+        await turn.voice.say(turn.voice.t(recognition.said.key, recognition.said.params), { promptId: options.promptId, noted: true });
+        break;
     }
     await context.sendActivity(this.activity(turn, options, state));
     return false;

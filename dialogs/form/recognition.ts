@@ -31,6 +31,8 @@ export interface Sentence {
  *   each as a button; `note` (an error code with params) says why first.
  * - `confirm`: a reading taken only once the person confirms it (the facts of a one-sentence description).
  * - `invalid`: not an answer (or not a valid one): said why, with an example, and asked again.
+ * - `noted`: not an answer, but facts that answer later questions ("没退休" at "what is happening now"):
+ *   `keep` keeps them, `said` says so in a few words, and the question is asked again (never advanced).
  */
 export type Recognition<T> =
   | { status: 'exact'; value: T }
@@ -38,7 +40,8 @@ export type Recognition<T> =
   | { status: 'understood'; value: T; said?: Sentence }
   | { status: 'close'; candidates: T[]; note?: { error: string; params?: TextParams } }
   | { status: 'confirm'; value: T }
-  | { status: 'invalid'; error: string; params?: TextParams };
+  | { status: 'invalid'; error: string; params?: TextParams }
+  | { status: 'noted'; said: Sentence; keep(c: FormContext): void };
 
 /** The recognitions that give an answer at once. */
 export type Taken<T> = Extract<Recognition<T>, { status: 'exact' | 'typed' | 'understood' }>;

@@ -131,6 +131,31 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
   return facts;
 }
 
+/** The yes/no facts of the decision procedure that readIntake reads from cue words alone (no places, dates or durations). */
+export type CueFact = 'retired' | 'hukouMoved' | 'dispatchedByEmployer' | 'hasReferral' | 'insuranceActive' | 'student' | 'now' | 'longTerm';
+
+/**
+ * Only the cue-word facts of a text, as readIntake reads them, and cheaply (no places, no dates): for a
+ * question's reading, whether the words state another question's fact rather than its own.
+ */
+export function cueFacts(text: string, locale: NluLocale, ctx: Pick<IntakeContext, 'analyser' | 'examples'>): Partial<Record<CueFact, unknown>> {
+  const cues = ctx.examples.intake;
+  const clauses = ctx.analyser.folded(text).split(CLAUSES[locale]).map((c) => c.trim()).filter(Boolean);
+  const aboutHospital = [...cues.inHospital, ...cues.emergency, ...cues.discharged];
+  const out: Partial<Record<CueFact, unknown>> = {
+    retired: fact(clauses, cues.retired, cues.notRetired, locale),
+    hukouMoved: fact(clauses, cues.hukouMoved, cues.hukouNotMoved, locale),
+    dispatchedByEmployer: fact(clauses, cues.dispatched, cues.notDispatched, locale),
+    hasReferral: fact(clauses, cues.referral, cues.noReferral, locale),
+    insuranceActive: fact(clauses, cues.insuranceActive, cues.insuranceInactive, locale),
+    student: fact(clauses, cues.student, [], locale) || undefined,
+    now: nowOf(clauses, cues, locale)?.now,
+    longTerm: clauses.some((c) => readDuration(c, locale) !== undefined) || fact(clauses.filter((c) => !cueIn(c, aboutHospital, locale)), cues.longStay, cues.shortStay, locale) !== undefined ? true : undefined,
+  };
+  for (const key of Object.keys(out) as CueFact[]) if (out[key] === undefined) delete out[key];
+  return out;
+}
+
 /** A clause about another person: 我爸上周住的院, 她是日照的, "my dad was admitted". */
 function startsWithSomeoneElse(clause: string, subjects: readonly string[], locale: NluLocale): boolean {
   const c = locale === 'zh-CN' ? clause.replace(/^(?:我|俺|我们|我家)(?:的)?/u, '') : clause.trimStart();

@@ -50,7 +50,7 @@ export class ChoiceRecogniser {
     const { ranked } = this.classifier(questionId, values).classify(analysed);
     const inValues = ranked.filter((c) => c.value === NONE || values.includes(c.value));
     const reading = toReading(inValues);
-    if (reading.status !== 'confident') return reading;
+    if (reading.status !== 'confident') return this.hospitalAlone(values, text, inValues) ?? reading;
     const guarded = this.examples.questions.get(questionId)?.guarded ?? [];
     if (guarded.includes(reading.value) && analysed.negated) {
       // "不太同意，我不想在网上填身份证号" is not consent: ask again rather than guess.
@@ -77,6 +77,19 @@ export class ChoiceRecogniser {
       return { status: 'close', candidates: [urgent, { value: reading.value, score: reading.score / 2 }] };
     }
     return reading;
+  }
+
+  /**
+   * A hospital named with nothing urgent ("我在医院") where the classifier is unsure: an emergency, or a stay on a
+   * ward? Asked, both offered, the emergency first — whatever the classifier's scores.
+   */
+  private hospitalAlone(values: readonly string[], text: string, scored: ReadonlyArray<{ value: string; score: number }>): Reading<string> | undefined {
+    for (const [emergency, alternative] of EMERGENCY_VALUES) {
+      if (!values.includes(emergency) || !values.includes(alternative) || !this.analyser.hospitalWithoutUrgency(text)) continue;
+      const score = (v: string) => scored.find((c) => c.value === v)?.score ?? 0;
+      return { status: 'close', candidates: [{ value: emergency, score: score(emergency) }, { value: alternative, score: score(alternative) }] };
+    }
+    return undefined;
   }
 
   /** The exact layer alone: the value a button tap, number, label or synonym names, else undefined. */

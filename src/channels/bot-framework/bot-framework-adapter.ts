@@ -9,12 +9,17 @@ import {
 } from 'botbuilder';
 import {
   AuthenticationConstants,
+  AuthenticationError,
   ConnectorFactory,
+  EmulatorValidation,
+  SkillValidation,
   type AuthenticateRequestResult,
   type ClaimsIdentity,
   type ConnectorClient,
   type UserTokenClient,
 } from 'botframework-connector';
+// Not re-exported by the package's index: its cache of each metadata URL's signing keys (see endorsementsOf).
+import { JwtTokenExtractor } from 'botframework-connector/lib/auth/jwtTokenExtractor.js';
 import { OutboundLimits, type OutboundLimitOptions } from './outbound-limits.js';
 import { withRequestIdOn } from '../../ops/request-context.js';
 
@@ -23,6 +28,45 @@ export interface BotFrameworkCredentials {
   MicrosoftAppPassword?: string | undefined;
   MicrosoftAppType?: string | undefined;
   MicrosoftAppTenantId?: string | undefined;
+  /**
+   * botbuilder's endpoint settings (ToBotFromChannelOpenIdMetadataUrl, ToBotFromChannelTokenIssuer…), all
+   * or none (botbuilder takes them as a set): another cloud, or the tests' own token issuer.
+   */
+  endpoints?: Partial<Record<EndpointSetting, string>> | undefined;
+}
+
+type EndpointSetting =
+  | 'ToChannelFromBotLoginUrl'
+  | 'ToChannelFromBotOAuthScope'
+  | 'ToBotFromChannelTokenIssuer'
+  | 'OAuthUrl'
+  | 'ToBotFromChannelOpenIdMetadataUrl'
+  | 'ToBotFromEmulatorOpenIdMetadataUrl'
+  | 'CallerId';
+
+/**
+ * A request's Authorization header, checked once on its own (signature, issuer, audience, expiry, the
+ * configured claims checks) before its body is read; what is left needs the activity: the serviceUrl
+ * claim and the signing key's endorsement of the activity's channel (see BoundedBotFrameworkAuthentication.complete).
+ */
+export interface CheckedAuthorization {
+  readonly authHeader: string;
+  readonly result: AuthenticateRequestResult;
+  /** A token from a Bot Framework channel (neither a skill's nor the Emulator's): its serviceUrl claim must match. */
+  readonly channelToken: boolean;
+  /** The signing key's endorsements (none: any channel), or undefined when they could not be looked up. */
+  readonly endorsements: readonly string[] | undefined;
+}
+
+/** The slice of botframework-connector's OpenIdMetadata read here: the keys of its last refresh, as the JWKS has them. */
+interface CachedSigningKeys {
+  keys?: Array<{ kid?: string; endorsements?: unknown }>;
+}
+
+/** The slice of ConfigurationBotFrameworkAuthentication's inner (ParameterizedBotFrameworkAuthentication) read here. */
+interface MetadataUrls {
+  toBotFromChannelOpenIdMetadataUrl?: unknown;
+  toBotFromEmulatorOpenIdMetadataUrl?: unknown;
 }
 
 type Logic = (context: TurnContext) => Promise<void>;
@@ -101,6 +145,51 @@ class BoundedBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthent
   private readonly connectorClients = new KeptClients<ConnectorClient>();
   private readonly userTokenClients = new KeptClients<UserTokenClient>();
 
+  /**
+   * Checks the header without the activity: botbuilder's own checks with an empty channel id and
+   * serviceUrl (which skip the endorsement and the serviceUrl claim), plus what complete() needs to
+   * finish them once the activity is read. Throws botbuilder's AuthenticationError when it does not pass.
+   */
+  async checkHeader(authHeader: string): Promise<CheckedAuthorization> {
+    const result = await this.authenticateRequest({ channelId: '', serviceUrl: '' } as Activity, authHeader);
+    const fromBotOrEmulator = SkillValidation.isSkillToken(authHeader) || EmulatorValidation.isTokenFromEmulator(authHeader);
+    return { authHeader, result, channelToken: !fromBotOrEmulator, endorsements: this.endorsementsOf(authHeader, fromBotOrEmulator) };
+  }
+
+  /**
+   * The rest of botbuilder's checks for the activity, on a header checkHeader passed, without verifying
+   * the signature again (as ParameterizedBotFrameworkAuthentication and JwtTokenExtractor do them): the
+   * key's endorsements, when it has any, must name the activity's channel, and a channel's token must
+   * carry the activity's serviceUrl. Should the endorsements be unknown (a botframework-connector release
+   * that keeps its keys elsewhere), the whole request is authenticated again as botbuilder does it.
+   */
+  async complete(checked: CheckedAuthorization, activity: Activity): Promise<AuthenticateRequestResult> {
+    if (checked.endorsements === undefined) return this.authenticateRequest(activity, checked.authHeader);
+    if (checked.endorsements.length > 0 && !checked.endorsements.includes(activity.channelId)) {
+      throw new AuthenticationError('Could not validate endorsement for the signing key', 401);
+    }
+    if (checked.channelToken && activity.serviceUrl && checked.result.claimsIdentity.getClaimValue(AuthenticationConstants.ServiceUrlClaim) !== activity.serviceUrl) {
+      throw new AuthenticationError('Unauthorized. ServiceUrl claim do not match.', 401);
+    }
+    return checked.result;
+  }
+
+  /**
+   * The endorsements of the key that signed the token, from the signing keys botbuilder fetched to check
+   * it (its cache per metadata URL, refreshed by botbuilder alone); undefined when not found there.
+   */
+  private endorsementsOf(authHeader: string, fromBotOrEmulator: boolean): readonly string[] | undefined {
+    const urls = (this as unknown as { inner?: MetadataUrls }).inner;
+    const url = fromBotOrEmulator ? urls?.toBotFromEmulatorOpenIdMetadataUrl : urls?.toBotFromChannelOpenIdMetadataUrl;
+    const cache = (JwtTokenExtractor as unknown as { openIdMetadataCache?: Map<unknown, CachedSigningKeys> }).openIdMetadataCache;
+    const keys = typeof url === 'string' ? cache?.get(url)?.keys : undefined;
+    const kid = kidOf(authHeader);
+    const key = kid === undefined ? undefined : keys?.find((candidate) => candidate.kid === kid);
+    if (!key) return undefined;
+    if (key.endorsements === undefined || key.endorsements === null) return [];
+    return Array.isArray(key.endorsements) && key.endorsements.every((name) => typeof name === 'string') ? key.endorsements : undefined;
+  }
+
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     const result = await super.authenticateRequest(activity, authHeader);
     return result.connectorFactory
@@ -125,7 +214,7 @@ class BoundedBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthent
  */
 export class BotFrameworkAdapter extends CloudAdapter {
   constructor(
-    private readonly authentication: ConfigurationBotFrameworkAuthentication,
+    private readonly authentication: BoundedBotFrameworkAuthentication,
     readonly outbound: OutboundLimits,
   ) {
     super(authentication);
@@ -134,11 +223,11 @@ export class BotFrameworkAdapter extends CloudAdapter {
   /**
    * Checks the Authorization header on its own (signature, issuer, audience, expiry), before a byte of
    * the body is read: a request without a valid token costs no body. The serviceUrl claim and the key's
-   * endorsement of the channel need the activity; run() checks the whole request again with it.
-   * Throws botbuilder's AuthenticationError when the header does not pass. In local mode every header passes.
+   * endorsement of the channel need the activity; run() checks them with it, without verifying the
+   * token again. Throws botbuilder's AuthenticationError when the header does not pass.
    */
-  async checkAuthorization(authHeader: string): Promise<void> {
-    await this.authentication.authenticateRequest({ channelId: '', serviceUrl: '' } as Activity, authHeader);
+  checkAuthorization(authHeader: string): Promise<CheckedAuthorization> {
+    return this.authentication.checkHeader(authHeader);
   }
 
   /** The request id of each activity being run (CloudAdapter makes the turn's context from the activity itself). */
@@ -146,12 +235,15 @@ export class BotFrameworkAdapter extends CloudAdapter {
 
   /**
    * Authenticates the request with its activity and runs the turn, with the HTTP request's id on it
-   * (REQUEST_ID_KEY); the response for expectReplies and invokes.
+   * (REQUEST_ID_KEY); the response for expectReplies and invokes. With the header checkAuthorization
+   * passed, only the checks that need the activity are left; with a header alone (local mode), botbuilder
+   * authenticates it.
    */
-  async run(authHeader: string, activity: Activity, logic: Logic, requestId?: string): Promise<InvokeResponse | undefined> {
+  async run(authorization: string | CheckedAuthorization, activity: Activity, logic: Logic, requestId?: string): Promise<InvokeResponse | undefined> {
+    const authenticated = typeof authorization === 'string' ? authorization : await this.authentication.complete(authorization, activity);
     if (requestId !== undefined) this.requestIds.set(activity, requestId);
     try {
-      return await this.processActivity(authHeader, activity, logic);
+      return typeof authenticated === 'string' ? await this.processActivity(authenticated, activity, logic) : await this.processActivity(authenticated, activity, logic);
     } finally {
       this.requestIds.delete(activity);
     }
@@ -165,7 +257,20 @@ export class BotFrameworkAdapter extends CloudAdapter {
 /** The adapter for the configured credentials (none: local mode), its replies within `outbound` limits. */
 export function createBotFrameworkAdapter(credentials: BotFrameworkCredentials, outbound: OutboundLimitOptions): BotFrameworkAdapter {
   const options: Partial<ConfigurationBotFrameworkAuthenticationOptions> = {};
-  for (const [key, value] of Object.entries(credentials)) if (value) (options as Record<string, string>)[key] = value;
+  const { endpoints, ...app } = credentials;
+  for (const [key, value] of Object.entries({ ...app, ...endpoints })) if (value) (options as Record<string, string>)[key] = value;
   const limits = new OutboundLimits(outbound);
   return new BotFrameworkAdapter(new BoundedBotFrameworkAuthentication(options, limits), limits);
+}
+
+/** The key id in a bearer token's header, as botbuilder reads it to pick the signing key. */
+function kidOf(authHeader: string): string | undefined {
+  const token = authHeader.split(' ')[1] ?? '';
+  try {
+    const header: unknown = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8'));
+    const kid = (header as { kid?: unknown } | null)?.kid;
+    return typeof kid === 'string' ? kid : undefined;
+  } catch {
+    return undefined;
+  }
 }

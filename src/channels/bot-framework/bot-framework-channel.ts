@@ -8,7 +8,7 @@ import { unwrapDialogError } from '../../ops/dialog-error.js';
 import { clientAddress, HttpError, readJsonBody, sendError, sendJson } from '../http.js';
 import { RateLimiter, type BucketSpec } from '../rate-limiter.js';
 import { checkBotFrameworkActivity } from './activity-schema.js';
-import { createBotFrameworkAdapter, type BotFrameworkAdapter, type BotFrameworkCredentials } from './bot-framework-adapter.js';
+import { createBotFrameworkAdapter, type BotFrameworkAdapter, type BotFrameworkCredentials, type CheckedAuthorization } from './bot-framework-adapter.js';
 import { isLocalRequest, isLoopbackUrl } from './loopback.js';
 import { ReplyDeliveryError } from './outbound-limits.js';
 
@@ -104,7 +104,9 @@ export const DEFAULT_BOT_FRAMEWORK_RATE_LIMITS: Required<BotFrameworkRateLimits>
  * 5. the activity's shape (400): the fields the bot reads, each within bounds, a Bot Framework channel id;
  * 6. in local mode, replies go back in the response (expectReplies) or to a loopback serviceUrl (400);
  * 7. the per-conversation rate limit (429);
- * 8. the turn, authenticated again with the activity (the serviceUrl claim, the channel's endorsement).
+ * 8. what of the token needs the activity (401): the serviceUrl claim, the signing key's endorsement of
+ *    the channel, checked on the token verified in 3, not by verifying it again;
+ * 9. the turn.
  */
 export function registerBotFrameworkChannel(server: Server, options: BotFrameworkChannelOptions): void {
   const { adapter, logic, localMode, logger } = options;
@@ -134,18 +136,21 @@ export function registerBotFrameworkChannel(server: Server, options: BotFramewor
     }
   };
 
-  const checkAuthorization = async (authHeader: string): Promise<void> => {
+  const checkAuthorization = async (authHeader: string): Promise<CheckedAuthorization> => {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), authorizationTimeoutMs);
     });
     try {
-      const outcome = await Promise.race([adapter.checkAuthorization(authHeader).then(() => 'ok' as const), late]);
+      const outcome = await Promise.race([adapter.checkAuthorization(authHeader), late]);
       if (outcome === 'late') {
         throw new HttpError(503, 'ServiceUnavailable', 'the token could not be checked in time; retry shortly', { 'Retry-After': '5' });
       }
+      return outcome;
     } catch (error) {
       if (error instanceof HttpError || error instanceof AuthenticationError) throw error;
+      // jsonwebtoken's refusals (a bad signature, not yet valid) come out of botbuilder as they are: the caller's token.
+      if (isTokenRefusal(error)) throw new AuthenticationError(error.message, 401);
       // Anything else is on this side (the channel's signing keys could not be fetched): not the caller's fault.
       logger.warn({ err: error }, 'bot framework token could not be checked');
       throw new HttpError(503, 'ServiceUnavailable', 'the token could not be checked; retry shortly', { 'Retry-After': '5' });
@@ -161,7 +166,7 @@ export function registerBotFrameworkChannel(server: Server, options: BotFramewor
         throw new HttpError(403, 'Forbidden', 'this bot has no Bot Framework credentials (local mode): /api/messages answers only this machine', { Connection: 'close' });
       }
       const authHeader = headerValue(req.headers.authorization);
-      if (!localMode) await checkAuthorization(authHeader);
+      const authorization = localMode ? authHeader : await checkAuthorization(authHeader);
       const checked = checkBotFrameworkActivity(await readJsonBody(req, { maxBytes }));
       if (!checked.ok) throw new HttpError(400, 'BadArgument', checked.problem);
       const activity = checked.activity;
@@ -169,7 +174,7 @@ export function registerBotFrameworkChannel(server: Server, options: BotFramewor
         throw new HttpError(400, 'BadArgument', 'in local mode replies go back only in the response (deliveryMode "expectReplies") or to a loopback serviceUrl');
       }
       limit(byConversation, `${activity.channelId}/${activity.conversation.id}`, 'for this conversation');
-      const response = await adapter.run(authHeader, activity, logic, requestIdFrom(req.headers));
+      const response = await adapter.run(authorization, activity, logic, requestIdFrom(req.headers));
       const status = response?.status ?? 200;
       if (response?.body !== undefined) sendJson(res, status, response.body);
       else res.sendRaw(status, '', { 'Cache-Control': 'no-store' });
@@ -192,6 +197,11 @@ function asHttpError(error: unknown, logger: BotFrameworkChannelLogger): HttpErr
   }
   logger.error({ err: error }, 'bot framework request failed');
   return new HttpError(500, 'ServiceError', 'the request could not be handled');
+}
+
+/** jsonwebtoken's errors for a token that does not verify (its classes are not re-exported by botbuilder). */
+function isTokenRefusal(error: unknown): error is Error {
+  return error instanceof Error && ['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError'].includes(error.name);
 }
 
 function headerValue(header: string | string[] | undefined): string {

@@ -1,0 +1,120 @@
+import { expect } from 'chai';
+import { createRequire } from 'node:module';
+import { connect } from 'node:net';
+import restify from 'restify';
+import { registerBotFrameworkChannel } from '../src/channels/bot-framework/bot-framework-channel.js';
+import { createBotFrameworkAdapter } from '../src/channels/bot-framework/bot-framework-adapter.js';
+import { emulatorMessage, postMessages } from './support/app-server.js';
+import { BotFrameworkTokenService } from './support/bot-framework-tokens.js';
+
+/**
+ * /api/messages with credentials and a real signed token (from a token service on a loopback port whose
+ * key is endorsed for msteams): the token's signature is verified once a request, before the body is
+ * read, and every refusal stays: another audience, issuer or key, an expired token (401 before the body),
+ * an activity from a channel the key does not sign for, or for another serviceUrl (401 after it).
+ */
+const APP_ID = '00000000-0000-4000-8000-000000000002';
+const SERVICE_URL = 'http://127.0.0.1:1/teams';
+
+/** Counts calls of jsonwebtoken's verify, the signature check botframework-connector makes of each token. */
+const jsonwebtoken = createRequire(createRequire(import.meta.url).resolve('botframework-connector'))('jsonwebtoken') as { verify: (...args: unknown[]) => unknown };
+let verifications = 0;
+const verify = jsonwebtoken.verify;
+
+describe('/api/messages with credentials: a signed token is verified once a request', function () {
+  this.timeout(20_000);
+  const tokens = new BotFrameworkTokenService(['msteams']);
+  const other = new BotFrameworkTokenService(['msteams']);
+  let server: restify.Server;
+  let base = '';
+  let port = 0;
+
+  before(async () => {
+    await tokens.start();
+    await other.start();
+    jsonwebtoken.verify = (...args: unknown[]) => {
+      verifications += 1;
+      return verify(...args);
+    };
+    const adapter = createBotFrameworkAdapter({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-real-secret', endpoints: tokens.endpoints }, { timeoutMs: 1000, maxConnections: 4, loopbackOnly: false });
+    server = restify.createServer({ handleUncaughtExceptions: false });
+    const quiet = { debug: () => undefined, warn: () => undefined, error: () => undefined };
+    registerBotFrameworkChannel(server, {
+      adapter,
+      localMode: false,
+      logger: quiet,
+      logic: async (context) => {
+        await context.sendActivity(`heard ${context.activity.text ?? ''}`);
+      },
+      onTurnError: async () => undefined,
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as { port: number }).port;
+    base = `http://127.0.0.1:${port}`;
+  });
+  after(async () => {
+    jsonwebtoken.verify = verify;
+    server.close();
+    await tokens.stop();
+    await other.stop();
+  });
+  beforeEach(() => {
+    verifications = 0;
+  });
+
+  const message = (extra: Record<string, unknown> = {}) => emulatorMessage('你好', { channelId: 'msteams', serviceUrl: SERVICE_URL, ...extra });
+  const post = (token: string, body: unknown = message()) => postMessages(base, body, { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` });
+
+  /** Sends the headers and the first byte of a body announced as 100 KB: the answer's first line, if one comes without the body. */
+  const answerToAnUnfinishedBody = (token: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write(`POST /api/messages HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\nContent-Length: 100000\r\nAuthorization: Bearer ${token}\r\n\r\n{`);
+      });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error('no answer: the server waited for the body'));
+      }, 5_000);
+      socket.once('data', (chunk: Buffer) => {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(chunk.toString('utf8').split('\r\n')[0]!);
+      });
+      socket.on('error', reject);
+    });
+
+  it('a valid token: the turn runs and its signature was verified once', async () => {
+    const reply = await post(tokens.token(APP_ID, SERVICE_URL));
+    expect(reply.status, reply.text).to.equal(200);
+    expect(JSON.stringify(reply.json())).to.contain('heard 你好');
+    expect(verifications).to.equal(1);
+    const again = await post(tokens.token(APP_ID, SERVICE_URL));
+    expect(again.status).to.equal(200);
+    expect(verifications).to.equal(2);
+  });
+
+  for (const [what, token] of [
+    ['another audience', () => tokens.token('00000000-0000-4000-8000-00000000000f', SERVICE_URL)],
+    ['another issuer', () => tokens.token(APP_ID, SERVICE_URL, { iss: 'https://evil.example' })],
+    ['an expired token', () => tokens.token(APP_ID, SERVICE_URL, { exp: Math.floor(Date.now() / 1000) - 3600 })],
+    ['a token signed with another key of the same id', () => other.token(APP_ID, SERVICE_URL)],
+  ] as Array<[string, () => string]>) {
+    it(`${what}: 401 before the body is read`, async () => {
+      expect(await answerToAnUnfinishedBody(token())).to.equal('HTTP/1.1 401 Unauthorized');
+    });
+  }
+
+  it('an activity from a channel the key is not endorsed for: 401, the token verified once', async () => {
+    const reply = await post(tokens.token(APP_ID, SERVICE_URL), message({ channelId: 'slack' }));
+    expect(reply.status).to.equal(401);
+    expect(reply.json()).to.have.nested.property('error.code', 'Unauthorized');
+    expect(verifications).to.equal(1);
+  });
+
+  it('an activity for another serviceUrl than the token carries: 401, the token verified once', async () => {
+    const reply = await post(tokens.token(APP_ID, SERVICE_URL), message({ serviceUrl: 'http://127.0.0.1:1/elsewhere' }));
+    expect(reply.status).to.equal(401);
+    expect(reply.json()).to.have.nested.property('error.code', 'Unauthorized');
+    expect(verifications).to.equal(1);
+  });
+});

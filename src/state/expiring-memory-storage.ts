@@ -1,5 +1,6 @@
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import { REDIS_STORAGE_DEFAULTS, stateKeyKind } from './redis-storage.js';
+import { isUnconditional, noteStoredJson, storedJsonOf } from './stored-json.js';
 
 export interface ExpiringMemoryStorageOptions {
   /**
@@ -71,7 +72,10 @@ export class ExpiringMemoryStorage implements Storage {
       const entry = this.live(key, now);
       if (!entry) continue;
       entry.expiresAt = this.expiry(key, now);
-      items[key] = { ...(JSON.parse(entry.json) as StoreItem), eTag: entry.eTag };
+      const item = JSON.parse(entry.json) as StoreItem;
+      item.eTag = entry.eTag;
+      noteStoredJson(item, entry.json);
+      items[key] = item;
     }
     return items;
   }
@@ -88,8 +92,13 @@ export class ExpiringMemoryStorage implements Storage {
       }
     }
     for (const key of keys) {
-      const { eTag: _ignored, ...value } = (changes[key] ?? {}) as StoreItem;
-      this.entries.set(key, { json: JSON.stringify(value), eTag: String(++this.etagCounter), expiresAt: this.expiry(key, now) });
+      const item = (changes[key] ?? {}) as StoreItem;
+      const { eTag, ...value } = item;
+      const json = JSON.stringify(value);
+      // An unconditional write of what is stored already is not made (see stored-json.ts).
+      if (isUnconditional(eTag) && storedJsonOf(item) === json && this.live(key, now)) continue;
+      this.entries.set(key, { json, eTag: String(++this.etagCounter), expiresAt: this.expiry(key, now) });
+      noteStoredJson(item, json);
     }
   }
 

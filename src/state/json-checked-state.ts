@@ -1,9 +1,13 @@
 import { ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { forgetStoredJson, storedJsonOf } from './stored-json.js';
 
-/** A conversation's state as this turn holds it, and its JSON (without the eTag) as read or last saved. */
+/**
+ * A conversation's state as this turn holds it, and its JSON (without the eTag) as read or last saved;
+ * undefined when the store noted the text it read (see stored-json.ts): the store compares at the write.
+ */
 interface Held {
   state: Record<string, unknown>;
-  json: string;
+  json: string | undefined;
 }
 
 /**
@@ -11,7 +15,12 @@ interface Held {
  * change it?" is a plain JSON comparison of the state as read and as it is at saveChanges. BotState itself
  * hashes the whole state (JSON.stringify with a replacer function, then SHA-256) when it is read, again at
  * saveChanges and once more after the write: three serialisations and three hashes of every conversation's
- * state on every turn. This serialises it twice and hashes nothing; what is written, and when, is the same.
+ * state on every turn. This hashes nothing; what is written, and when, is the same. When the store beneath
+ * noted the JSON it read the state from (RedisStorage and ExpiringMemoryStorage do, through SealedStorage:
+ * src/state/stored-json.ts), the state is written unconditionally at saveChanges and the store, which
+ * serialises it anyway, skips the write when the text is the one it read: one serialisation a turn, at
+ * save (a value JSON cannot hold fails there as it did here). Over any other store this compares the
+ * state's JSON as read and at saveChanges itself.
  *
  * Its properties (createProperty) read and write the state this turn already loaded without going through
  * an async function each time (botbuilder's accessor awaits load() in a generator: a few µs and several
@@ -30,20 +39,23 @@ export class JsonCheckedConversationState extends ConversationState {
     const key = await this.storageKey(context);
     const items = await this.storage.read([key]);
     const state = (items[key] ?? {}) as Record<string, unknown>;
-    context.turnState.set(this.#key, { state, json: jsonOf(state) } satisfies Held);
+    context.turnState.set(this.#key, { state, json: storedJsonOf(state) === undefined ? jsonOf(state) : undefined } satisfies Held);
     return state;
   }
 
   override async saveChanges(context: TurnContext, force = false): Promise<void> {
     const cached = context.turnState.get(this.#key) as Held | undefined;
-    const json = cached ? jsonOf(cached.state) : '{}';
-    if (!force && (!cached || cached.json === json)) return;
+    if (!force && !cached) return;
+    // The store compares (its noted text) or this does.
+    const json = cached?.json === undefined && !force ? undefined : cached ? jsonOf(cached.state) : '{}';
+    if (!force && json !== undefined && cached!.json === json) return;
     const key = await this.storageKey(context);
     const held = cached ?? { state: {}, json: '' };
     held.state.eTag = '*';
+    if (force) forgetStoredJson(held.state);
     // The stores beneath copy what they write (none changes the item it is given): what was saved is `json`.
     await this.storage.write({ [key]: held.state });
-    held.json = json;
+    held.json = storedJsonOf(held.state) === undefined ? json : undefined;
     context.turnState.set(this.#key, held);
   }
 

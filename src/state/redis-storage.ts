@@ -3,6 +3,7 @@ import { guarded } from './errors.js';
 import { randomToken } from './random-token.js';
 import { isCluster, script, whenReady, type RedisClient } from './redis-client.js';
 import { conversationOfStateKey, conversationTag } from './conversation-slot.js';
+import { isUnconditional, noteStoredJson, storedJsonOf } from './stored-json.js';
 
 export interface RedisStorageOptions {
   /** Prepended to every key. Default `beian:state:`. */
@@ -163,7 +164,7 @@ export class RedisStorage implements Storage {
     for (const key of keys) {
       const state = this.holds.get(key)?.state;
       if (state === undefined) rest.push(key);
-      else if (state !== null) items[key] = { ...(JSON.parse(state[0]) as StoreItem), eTag: state[1] };
+      else if (state !== null) items[key] = parsed(state[0], state[1]);
     }
     if (rest.length === 0) return items;
     await this.ready('read');
@@ -175,7 +176,7 @@ export class RedisStorage implements Storage {
       const reply = replies[b]!;
       batch.forEach((key, i) => {
         const value = reply[2 * i];
-        if (typeof value === 'string') items[key] = { ...(JSON.parse(value) as StoreItem), eTag: reply[2 * i + 1] ?? undefined };
+        if (typeof value === 'string') items[key] = parsed(value, reply[2 * i + 1] ?? undefined);
         else if (this.redisKey(key) !== this.prefix + key) missing.push(key);
       });
     });
@@ -184,7 +185,7 @@ export class RedisStorage implements Storage {
       const old = await guarded('read', () => Promise.all(missing.map((k) => this.readScript([this.prefix + k], [this.ttlMs(k)]))));
       missing.forEach((key, i) => {
         const [value, eTag] = old[i]!;
-        if (typeof value === 'string') items[key] = { ...(JSON.parse(value) as StoreItem), eTag: eTag ?? undefined };
+        if (typeof value === 'string') items[key] = parsed(value, eTag ?? undefined);
       });
     }
     return items;
@@ -192,39 +193,45 @@ export class RedisStorage implements Storage {
 
   async write(changes: StoreItems): Promise<void> {
     if (!changes) throw new ReferenceError('Changes are required when writing.');
-    const keys: string[] = [];
+    // Each item serialised once; an unconditional write of what is stored already (see stored-json.ts) is not made.
+    const sent = new Map<string, { expected: string; json: string; item: StoreItem }>();
     for (const key of Object.keys(changes)) {
+      const item = (changes[key] ?? {}) as StoreItem;
+      const { eTag, ...value } = item;
+      const json = JSON.stringify(value);
+      const unconditional = isUnconditional(eTag);
+      if (unconditional && storedJsonOf(item) === json) continue;
       const held = this.holds.get(key);
-      const { eTag, ...value } = (changes[key] ?? {}) as StoreItem;
-      if (held && (typeof eTag !== 'string' || eTag === '*')) {
+      if (held && unconditional) {
         // Unconditional, in a turn this process holds: sent with the end of the turn.
-        held.pending = { eTag: newETag(), json: JSON.stringify(value) };
-        held.state = [held.pending.json, held.pending.eTag];
-      } else keys.push(key);
+        held.pending = { eTag: newETag(), json };
+        held.state = [json, held.pending.eTag];
+        noteStoredJson(item, json);
+      } else sent.set(key, { expected: unconditional ? '' : (eTag as string), json, item });
     }
-    if (keys.length === 0) return;
+    if (sent.size === 0) return;
     await this.ready('write');
     const conflicts = await guarded('write', () =>
       Promise.all(
-        this.batches(keys).map(async (batch) => {
+        this.batches([...sent.keys()]).map(async (batch) => {
           const args: (string | number)[] = [];
-          const written: Array<[TurnHold, string, string]> = [];
-          for (const key of batch) {
-            const { eTag, ...value } = (changes[key] ?? {}) as StoreItem;
-            const expected = typeof eTag === 'string' && eTag !== '*' ? eTag : '';
-            const fresh = newETag();
-            const json = JSON.stringify(value);
-            args.push(expected, fresh, json, this.ttlMs(key));
-            const held = this.holds.get(key);
-            if (held) written.push([held, json, fresh]);
-          }
+          const fresh = batch.map(() => newETag());
+          batch.forEach((key, i) => {
+            const { expected, json } = sent.get(key)!;
+            args.push(expected, fresh[i]!, json, this.ttlMs(key));
+          });
           const conflict = await this.writeScript(batch.map((k) => this.redisKey(k)), args);
           if (conflict > 0) return batch[conflict - 1];
-          // A conditional write in a held turn: what is stored now, and nothing left pending.
-          for (const [held, json, fresh] of written) {
-            held.pending = undefined;
-            held.state = [json, fresh];
-          }
+          batch.forEach((key, i) => {
+            const { json, item } = sent.get(key)!;
+            noteStoredJson(item, json);
+            // A conditional write in a held turn: what is stored now, and nothing left pending.
+            const held = this.holds.get(key);
+            if (held) {
+              held.pending = undefined;
+              held.state = [json, fresh[i]!];
+            }
+          });
           return undefined;
         }),
       ),
@@ -278,6 +285,14 @@ export interface TurnHold {
   pending?: { eTag: string; json: string };
   /** Where the conversation now waits (RedisWaitingConversations), to send with the end of the turn: step undefined = done. */
   waiting?: { keys: [since: string, step: string]; member: string; step: string | undefined; atMs: number };
+}
+
+/** A stored item as read: its JSON parsed (the text noted beside it, see stored-json.ts) and its eTag. */
+function parsed(json: string, eTag: string | undefined): StoreItem {
+  const item = JSON.parse(json) as StoreItem;
+  item.eTag = eTag as string;
+  noteStoredJson(item, json);
+  return item;
 }
 
 export function newETag(): string {

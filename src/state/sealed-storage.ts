@@ -1,6 +1,7 @@
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import { DataKeyError, type FieldCipher } from '../privacy/field-cipher.js';
 import { SEALED_KEY, SealedFields } from '../privacy/sealed-fields.js';
+import { carryStoredJson } from './stored-json.js';
 
 export interface SealedStorageOptions {
   cipher: FieldCipher;
@@ -46,8 +47,13 @@ export class SealedStorage implements Storage {
   async write(changes: StoreItems): Promise<void> {
     if (!changes) return this.inner.write(changes);
     const sealed: StoreItems = {};
-    for (const [key, item] of Object.entries(changes)) sealed[key] = this.#fields.seal(item, context(key));
+    for (const [key, item] of Object.entries(changes)) {
+      sealed[key] = this.#fields.seal(item, context(key));
+      // What the item is stored as is its sealed copy's text: the store beneath compares and notes it (stored-json.ts).
+      carryStoredJson(item, sealed[key]);
+    }
     await this.inner.write(sealed);
+    for (const [key, item] of Object.entries(changes)) carryStoredJson(sealed[key], item);
   }
 
   delete(keys: string[]): Promise<void> {
@@ -55,6 +61,12 @@ export class SealedStorage implements Storage {
   }
 
   #open(key: string, item: StoreItem): StoreItem {
+    const opened = this.#opened(key, item);
+    carryStoredJson(item, opened);
+    return opened;
+  }
+
+  #opened(key: string, item: StoreItem): StoreItem {
     try {
       return this.#fields.open(item, context(key));
     } catch (err) {

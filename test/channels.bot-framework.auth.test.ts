@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import { createRequire } from 'node:module';
-import { connect } from 'node:net';
 import restify from 'restify';
 import { registerBotFrameworkChannel } from '../src/channels/bot-framework/bot-framework-channel.js';
 import { createBotFrameworkAdapter } from '../src/channels/bot-framework/bot-framework-adapter.js';
-import { emulatorMessage, postMessages } from './support/app-server.js';
+import { answerToAnUnfinishedBody, emulatorMessage, postMessages } from './support/app-server.js';
 import { BotFrameworkTokenService } from './support/bot-framework-tokens.js';
 
 /**
@@ -65,24 +64,6 @@ describe('/api/messages with credentials: a signed token is verified once a requ
   const message = (extra: Record<string, unknown> = {}) => emulatorMessage('你好', { channelId: 'msteams', serviceUrl: SERVICE_URL, ...extra });
   const post = (token: string, body: unknown = message()) => postMessages(base, body, { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` });
 
-  /** Sends the headers and the first byte of a body announced as 100 KB: the answer's first line, if one comes without the body. */
-  const answerToAnUnfinishedBody = (token: string) =>
-    new Promise<string>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.write(`POST /api/messages HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\nContent-Length: 100000\r\nAuthorization: Bearer ${token}\r\n\r\n{`);
-      });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error('no answer: the server waited for the body'));
-      }, 5_000);
-      socket.once('data', (chunk: Buffer) => {
-        clearTimeout(timer);
-        socket.destroy();
-        resolve(chunk.toString('utf8').split('\r\n')[0]!);
-      });
-      socket.on('error', reject);
-    });
-
   it('a valid token: the turn runs and its signature was verified once', async () => {
     const reply = await post(tokens.token(APP_ID, SERVICE_URL));
     expect(reply.status, reply.text).to.equal(200);
@@ -100,7 +81,7 @@ describe('/api/messages with credentials: a signed token is verified once a requ
     ['a token signed with another key of the same id', () => other.token(APP_ID, SERVICE_URL)],
   ] as Array<[string, () => string]>) {
     it(`${what}: 401 before the body is read`, async () => {
-      expect(await answerToAnUnfinishedBody(token())).to.equal('HTTP/1.1 401 Unauthorized');
+      expect(await answerToAnUnfinishedBody(port, `Bearer ${token()}`)).to.equal('HTTP/1.1 401 Unauthorized');
     });
   }
 

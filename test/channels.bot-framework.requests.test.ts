@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { emulatorMessage, postMessages, startAppServer, type AppServer } from './support/app-server.js';
+import { answerToAnUnfinishedBody, emulatorMessage, postMessages, startAppServer, type AppServer } from './support/app-server.js';
 
 /**
  * What /api/messages takes and how it refuses the rest, over a real port: bodies are read as the web
@@ -78,32 +77,15 @@ describe('/api/messages with credentials: the token is checked before the body i
   });
   after(() => server.stop());
 
-  /** Sends the headers and the first byte of a body announced as 100 KB, then waits: the answer's first line. */
-  const answerToAnUnfinishedBody = (authorization?: string) =>
-    new Promise<string>((resolve, reject) => {
-      const socket = connect(server.port, '127.0.0.1', () => {
-        socket.write(`POST /api/messages HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n${authorization ? `Authorization: ${authorization}\r\n` : ''}\r\n{`);
-      });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error('no answer: the server waited for the body'));
-      }, 5_000);
-      socket.once('data', (chunk: Buffer) => {
-        clearTimeout(timer);
-        socket.destroy();
-        resolve(chunk.toString('utf8').split('\r\n')[0]!);
-      });
-      socket.on('error', reject);
-    });
 
   it('no Authorization header: 401 at once, the body never waited for', async () => {
-    expect(await answerToAnUnfinishedBody()).to.equal('HTTP/1.1 401 Unauthorized');
+    expect(await answerToAnUnfinishedBody(server.port)).to.equal('HTTP/1.1 401 Unauthorized');
   });
 
   it('a header that is no Bot Framework token: 401 at once', async () => {
-    expect(await answerToAnUnfinishedBody('Bearer abc.def.ghi')).to.equal('HTTP/1.1 401 Unauthorized');
+    expect(await answerToAnUnfinishedBody(server.port, 'Bearer abc.def.ghi')).to.equal('HTTP/1.1 401 Unauthorized');
     const forged = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ iss: 'https://evil.example', aud: APP_ID })).toString('base64url')}.`;
-    expect(await answerToAnUnfinishedBody(`Bearer ${forged}`)).to.equal('HTTP/1.1 401 Unauthorized');
+    expect(await answerToAnUnfinishedBody(server.port, `Bearer ${forged}`)).to.equal('HTTP/1.1 401 Unauthorized');
   });
 
   it('a forged token naming the Bot Framework as issuer: 401 (keys fetched, no such key) or 503 (keys out of reach), never 500', async () => {

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App, type AppOverrides } from '../../src/app.js';
@@ -76,4 +77,26 @@ export async function postMessages(
   const response = await fetch(`${base}/api/messages`, { method: 'POST', headers, body: typeof body === 'string' ? body : body instanceof Buffer ? new Uint8Array(body) : JSON.stringify(body) });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: () => (text ? (JSON.parse(text) as Record<string, unknown>) : {}) };
+}
+
+/**
+ * Sends /api/messages the headers and the first byte of a body announced as 100 KB, then waits: the first line
+ * of the answer that comes without the body (a refusal before the body is read), or a rejection after 5 s.
+ */
+export function answerToAnUnfinishedBody(port: number, authorization?: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`POST /api/messages HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n${authorization ? `Authorization: ${authorization}\r\n` : ''}\r\n{`);
+    });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('no answer: the server waited for the body'));
+    }, 5_000);
+    socket.once('data', (chunk: Buffer) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(chunk.toString('utf8').split('\r\n')[0]!);
+    });
+    socket.on('error', reject);
+  });
 }

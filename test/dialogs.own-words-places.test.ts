@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Activity } from 'botbuilder';
-import type { FunnelRecorder } from '../dialogs/dialog-deps.js';
 import { Chat } from './support/chat.js';
+import { Readings } from './support/readings.js';
 import { answerUntilOutcome, openingEn, openingZh, TMP_OTHER_TO_SUMMARY, upTo } from './support/paths.js';
 
 /**
@@ -13,15 +13,6 @@ import { answerUntilOutcome, openingEn, openingZh, TMP_OTHER_TO_SUMMARY, upTo } 
  * answered kindly and not counted as failed answers; an English emergency told in words at the menu; an
  * English one-sentence description with its long-term stay.
  */
-
-class Readings implements FunnelRecorder {
-  readonly events: string[] = [];
-  funnel(): void {}
-  abandoned(): void {}
-  reading(question: string, status: string): void {
-    this.events.push(`${question}:${status}`);
-  }
-}
 
 const TO_INSURED_ZH = upTo(openingZh(), 'situation.insuredPlace');
 const TO_TREATMENT_ZH = upTo(openingZh(), 'situation.treatmentPlace');

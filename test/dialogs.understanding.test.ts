@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Activity } from 'botbuilder';
-import type { FunnelRecorder } from '../dialogs/dialog-deps.js';
 import { Chat } from './support/chat.js';
+import { Readings } from './support/readings.js';
 import { AGENT_IN_HOSPITAL, answerUntilOutcome, LT_RESIDENT_TO_SUMMARY, LT_WORKER_TO_NAME, openingZh, TMP_OTHER_TO_SUMMARY, upTo, type Step } from './support/paths.js';
 import { ScriptedUnderstanding } from './support/scripted-understanding.js';
 
@@ -11,16 +11,6 @@ import { ScriptedUnderstanding } from './support/scripted-understanding.js';
  * 返回; a button, a number or a choice's own words need no read-back; two close readings are asked about
  * with both as buttons; nothing is guessed silently. Each reading is counted per question and status.
  */
-
-/** The reading events the bot counts (after each saved turn), as "question:status". */
-class Readings implements FunnelRecorder {
-  readonly events: string[] = [];
-  funnel(): void {}
-  abandoned(): void {}
-  reading(question: string, status: string): void {
-    this.events.push(`${question}:${status}`);
-  }
-}
 
 const understood = (chat: Chat, answer: string, locale: 'zh-CN' | 'en-US' = 'zh-CN') => chat.texts.t(locale, 'messages.understood', { answer });
 const readBack = (replies: Partial<Activity>[]) => replies.find((r) => (r.channelData as { understood?: boolean } | undefined)?.understood);

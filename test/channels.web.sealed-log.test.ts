@@ -119,6 +119,20 @@ describe('SealedActivityLog: the web transcript keeps personal fields sealed at 
     expect(await log.admitted!.sinceJson!('conv-none', 'no-token', '')).to.deep.equal({ revoked: false, exists: false });
   });
 
+  it('an envelope that was never a sealed value, or opens to no object: served without it, and told, on both paths', async () => {
+    const told: DataKeyError[] = [];
+    const log = new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher, onUnreadable: (e) => told.push(e) });
+    await log.create('conv-odd');
+    const key = `${prefix}{conv-odd}:activities`;
+    for (const sealed of ['abc', 'not:sealed', 'enc9']) await redis.rpush(key, JSON.stringify({ type: 'message', channelData: { n: sealed }, sealed }));
+    const objects = await log.admitted!.since('conv-odd', 'no-token', '');
+    expect(objects.value!.activities.map((a) => a.channelData)).to.deep.equal([{ n: 'abc' }, { n: 'not:sealed' }, { n: 'enc9' }]);
+    expect(objects.value!.activities.every((a) => !('sealed' in a) && a.text === undefined)).to.equal(true);
+    const text = await log.admitted!.sinceJson!('conv-odd', 'no-token', '');
+    expect(text.value!.activities.map((json) => JSON.parse(json) as unknown)).to.deep.equal(objects.value!.activities);
+    expect(told.map((e) => e.code)).to.deep.equal(Array(6).fill('NOT_AUTHENTIC'));
+  });
+
   it('activities logged before sealing was turned on are read as they are', async () => {
     const plain = new RedisActivityLog(redis, { keyPrefix: prefix });
     await plain.create('conv-old');

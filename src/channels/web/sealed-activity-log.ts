@@ -144,6 +144,8 @@ export class SealedActivityLog implements ActivityLog {
         return this.#reopen(conversationId, json);
       }
     }
+    // Only an opened object is spliced in: a value that was never sealed comes back from open as it is.
+    if (!plain.startsWith('{') || !plain.endsWith('}')) return this.#reopen(conversationId, json);
     return plain.length > 2 ? `${json.slice(0, at)},${plain.slice(1)}` : `${json.slice(0, at)}}`;
   }
 
@@ -179,7 +181,7 @@ export class SealedActivityLog implements ActivityLog {
     try {
       const at = label(conversationId);
       const plain = this.#sealed.get(at + envelope) ?? this.options.cipher.open(envelope, at);
-      return Object.assign(rest, JSON.parse(plain) as Partial<Activity>);
+      return Object.assign(rest, openedFields(plain, at));
     } catch (err) {
       if (!(err instanceof DataKeyError)) throw err;
       this.options.onUnreadable?.(err);
@@ -189,3 +191,18 @@ export class SealedActivityLog implements ActivityLog {
 }
 
 const label = (conversationId: string) => `webchat:${conversationId}`;
+
+/**
+ * The fields an opened envelope holds. Anything else (an envelope that was never a sealed value, which open
+ * gives back as it is, or text that is not an object) is damaged: served as one that does not authenticate.
+ */
+function openedFields(plain: string, at: string): Partial<Activity> {
+  let fields: unknown;
+  try {
+    fields = JSON.parse(plain);
+  } catch {
+    fields = undefined;
+  }
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw new DataKeyError('NOT_AUTHENTIC', `the sealed value of ${at} is damaged`);
+  return fields as Partial<Activity>;
+}

@@ -303,7 +303,7 @@ export class MainDialog extends ComponentDialog {
       const chosen = this.menuChoice(kit, text);
       if (chosen) return step.next(chosen);
       if (request) return step.next(request);
-      await this.firstWords(kit, text);
+      await this.firstWords(kit, text, intentOf);
     }
     // Greeted once: the menu after an answer, an outcome or a submission only asks what else; right after the welcome it does not greet again.
     const variant = fresh ? 'again' : step.context.activity.type !== ActivityTypes.Message ? 'afterWelcome' : undefined;
@@ -320,9 +320,9 @@ export class MainDialog extends ComponentDialog {
   }
 
   /** First words that are not a menu choice: a common question is answered, the language switched, help given — then the menu. */
-  private async firstWords(kit: TurnKit, text: string): Promise<void> {
+  private async firstWords(kit: TurnKit, text: string, intentOf: (text: string) => IntentReading | undefined): Promise<void> {
     const command = recogniseCommand(kit, text);
-    const intent = command ? undefined : this.deps.understanding.intent(text, kit.locale);
+    const intent = command ? undefined : intentOf(text);
     if (intent?.intent === 'faq' && intent.topic && kit.deps.texts.list(kit.locale, 'faq.topics').includes(intent.topic)) await sayFaqAnswer(kit, intent.topic);
     else if (command === 'language' || intent?.intent === 'language') {
       this.switchLanguage(kit, intent);

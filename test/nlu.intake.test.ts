@@ -81,6 +81,17 @@ describe('understanding: the one-sentence intake states only what the text says'
       expect(u.intake('我日照职工医保，公司外派到深圳三年', 'zh-CN', TODAY, { longTermMinDays })).to.include({ insuredPlace: '371100', treatmentPlace: '440300', scheme: 'EMPLOYEE' }));
     it('“my company is sending me” is still to come: planning', () =>
       expect(u.intake('My company is sending me from Rizhao to Shanghai for two years.', 'en-US', TODAY, { longTermMinDays })).to.include({ now: 'PLANNING', dispatchedByEmployer: true }));
+    it('“moving to Shanghai permanently” is still to come: planning, as “打算去上海住两年” is', () => {
+      expect(u.intake("I'm insured in Rizhao and moving to Shanghai permanently", 'en-US', TODAY, { longTermMinDays })).to.include({ now: 'PLANNING', longTerm: true, treatmentPlace: '310000' });
+      expect(u.intake('打算去上海住两年', 'zh-CN', TODAY, { longTermMinDays })).to.include({ now: 'PLANNING', longTerm: true });
+    });
+    it('“I moved to Shanghai” is no plan', () => expect(u.intake('I moved to Shanghai last year', 'en-US', TODAY)).not.to.include({ now: 'PLANNING' }));
+    it('who files, said outright: “本人” / “for myself” is one’s own filing; “我想” alone is not', () => {
+      expect(u.intake('给我自己办备案', 'zh-CN', TODAY)).to.include({ ownFiling: true });
+      expect(u.intake('I want to file for myself', 'en-US', TODAY)).to.include({ ownFiling: true });
+      expect(u.intake('我想办备案', 'zh-CN', TODAY)).not.to.have.any.keys('ownFiling');
+      expect(u.intake('替老伴办异地就医备案', 'zh-CN', TODAY)).to.include({ filerMode: 'AGENT' });
+    });
     it('“在医院” alone says neither an emergency nor a stay', () => expect(u.intake('我妈在医院', 'zh-CN', TODAY)).not.to.have.any.keys('now'));
   });
 });

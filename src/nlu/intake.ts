@@ -89,6 +89,7 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
 
   const agent = clauses.some((c) => cueIn(c, cues.agent, locale)) || sentences.some((c) => startsWithSomeoneElse(c, cues.agentSubjects, locale));
   set('filerMode', agent ? 'AGENT' : clauses.some((c) => cueIn(c, cues.self, locale)) ? 'SELF' : undefined);
+  if (clauses.some((c) => cueIn(c, cues.ownFiling, locale))) facts.ownFiling = true;
   set('retired', fact(clauses, cues.retired, cues.notRetired, locale));
   set('hukouMoved', fact(clauses, cues.hukouMoved, cues.hukouNotMoved, locale));
   set('dispatchedByEmployer', fact(clauses, cues.dispatched, cues.notDispatched, locale));

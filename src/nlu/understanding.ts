@@ -78,6 +78,8 @@ export interface IntentReading {
  */
 export interface IntakeFacts {
   filerMode?: 'SELF' | 'AGENT';
+  /** The words say outright that the filing is one's own ("本人", "给自己办", "for myself"): more than "我想", which is all filerMode SELF needs. */
+  ownFiling?: true;
   insuredPlace?: string;
   treatmentPlace?: string;
   scheme?: Scheme;

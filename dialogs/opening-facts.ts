@@ -1,0 +1,71 @@
+import type { Situation } from '../src/domain/situation.js';
+import type { PlaceMention } from '../src/domain/places.js';
+import type { IntakeFacts, Understanding } from '../src/nlu/understanding.js';
+import type { Sentence } from './form/recognition.js';
+import type { FilingContext } from './filing-context.js';
+import { FILING_FORM } from './filing-form.js';
+import { isPoolingAreaCode, poolingAreaCodeOf, showPlace } from './place-recognizer.js';
+
+/**
+ * What the words that start a filing state about the questions asked before consent: who files ("我想给我妈
+ * 办个异地就医备案", "I want to file for my dad") and the places by their role ("我在日照参保，想去上海看病"). Those
+ * questions are answered from them, said back in a few words, and not asked. Only what is stated clearly:
+ * who files only when the words name another person (or "本人", "for myself"); a place only when the
+ * one-sentence intake gives it that role by the words around it and the place question's own reading of the
+ * sentence picks the same place. Anything else is asked as usual. Nothing behind consent is taken here.
+ */
+
+/** The questions the first words may answer, in the order they are asked. */
+const OPENING = ['filerMode', 'insuredPlace', 'treatmentPlace'] as const;
+
+type OpeningKey = (typeof OPENING)[number];
+
+export interface OpeningAnswer {
+  /** The question answered (situation.<key>). */
+  id: string;
+  /** The value its question keeps (set through the question). */
+  value: string;
+  /** The answer said back. */
+  said: Sentence;
+}
+
+/** The code a mention stands for, when it names one place (a shared name is asked). */
+const placeCodeOf = (m: PlaceMention): string | undefined => (m.reading.status === 'found' ? m.reading.place.code : undefined);
+
+/** The answers the first words give, each checked as its question checks it. */
+export function openingAnswers(text: string, c: FilingContext, understanding: Understanding): OpeningAnswer[] {
+  const facts = understanding.intake(text, c.locale, c.today);
+  const answers: OpeningAnswer[] = [];
+  const filerMode = openingFilerMode(facts);
+  if (filerMode) {
+    const question = FILING_FORM.byId('situation.filerMode')!;
+    answers.push({ id: question.id, value: filerMode, said: { key: 'messages.understood', params: { answer: question.show(filerMode, c) } } });
+  }
+  for (const key of ['insuredPlace', 'treatmentPlace'] as const satisfies readonly OpeningKey[]) {
+    const stated = facts[key];
+    if (!stated || facts.placeChoices?.[key]) continue;
+    const inSentence = understanding.placeIn(text, c.locale, key === 'insuredPlace' ? 'insured' : 'treatment');
+    if (inSentence.status !== 'picked') continue;
+    const named = placeCodeOf(inSentence.mention);
+    if (!named || poolingAreaCodeOf(named) !== stated || !isPoolingAreaCode(stated)) continue;
+    const said: Sentence =
+      named === stated
+        ? { key: 'messages.understood', params: { answer: showPlace(named, c.locale) } }
+        : { key: 'messages.placeUnderstood', params: { place: showPlace(named, c.locale), poolingArea: showPlace(stated, c.locale) } };
+    answers.push({ id: `situation.${key}`, value: named, said });
+  }
+  // The same place for both roles is not what was meant: both asked.
+  const places = answers.filter((a) => a.id !== 'situation.filerMode');
+  if (places.length === 2 && poolingAreaCodeOf(places[0]!.value) === poolingAreaCodeOf(places[1]!.value)) return answers.filter((a) => a.id === 'situation.filerMode');
+  return answers;
+}
+
+/**
+ * Who files, as the first words state it: another person ("给我妈", "替老伴", "for my dad") as the intake reads
+ * it, unless the words also say it is one's own ("for my own filing"); one's own only by words that say so
+ * ("本人", "给自己", "for myself"), never by "我想" alone.
+ */
+function openingFilerMode(facts: IntakeFacts): Situation['filerMode'] | undefined {
+  if (facts.filerMode === 'AGENT') return facts.ownFiling ? undefined : 'AGENT';
+  return facts.ownFiling ? 'SELF' : undefined;
+}

@@ -63,6 +63,26 @@ describe('the words that start a filing answer who files and the places they sta
     expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('consent.personalInfo');
   });
 
+  it('“我想给自己办异地就医备案” → 本人, said back; “I want to file for myself” likewise', async () => {
+    const zh = await opened('zh-CN', '我想给自己办异地就医备案', true);
+    expect(readBacks(zh.replies)).to.deep.equal([zh.chat.texts.t('zh-CN', 'messages.understood', { answer: "为本人办理" })]);
+    expect(Chat.promptOf(zh.replies)).to.equal('situation.insuredPlace');
+    const en = await opened('en-US', 'I want to file for myself', true);
+    expect(readBacks(en.replies)).to.have.length(1);
+    expect(Chat.promptOf(en.replies)).to.equal('situation.insuredPlace');
+  });
+
+  it('a county named with its role (“我在日照参保，要去义乌看病，想给我爸办备案”) is said back with its pooling area', async () => {
+    const { chat, replies } = await opened('zh-CN', '我在日照参保，要去义乌看病，想给我爸办备案', true);
+    expect(readBacks(replies).at(-1), Chat.textOf(replies)).to.equal(chat.texts.t('zh-CN', 'messages.placeUnderstood', { place: '浙江省金华市义乌市', poolingArea: '浙江省金华市' }));
+    expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('consent.personalInfo');
+  });
+
+  it('said both ways (“我想给我妈办异地就医备案，我本人陪她去”) → who files asked', async () => {
+    const { replies } = await opened('zh-CN', '我想给我妈办异地就医备案，我本人陪她去', true);
+    expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('situation.filerMode');
+  });
+
   const STILL_ASKED: Array<['zh-CN' | 'en-US', string]> = [
     ['zh-CN', '我想办备案'],
     ['zh-CN', '帮我看看怎么办备案'],

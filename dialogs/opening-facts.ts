@@ -61,11 +61,11 @@ export function openingAnswers(text: string, c: FilingContext, understanding: Un
 }
 
 /**
- * Who files, as the first words state it: another person ("给我妈", "替老伴", "for my dad") as the intake reads
- * it, unless the words also say it is one's own ("for my own filing"); one's own only by words that say so
- * ("本人", "给自己", "for myself"), never by "我想" alone.
+ * Who files, as the first words state it: for another person by words that say so ("给我妈", "替老伴", "for my
+ * dad"; not a clause about someone, "她说我要办"), unless the words also say it is one's own ("for my own
+ * treatment"); one's own only by words that say so ("本人", "给自己", "for myself"), never by "我想" alone.
  */
 function openingFilerMode(facts: IntakeFacts): Situation['filerMode'] | undefined {
-  if (facts.filerMode === 'AGENT') return facts.ownFiling ? undefined : 'AGENT';
+  if (facts.forSomeoneElse) return facts.ownFiling ? undefined : 'AGENT';
   return facts.ownFiling ? 'SELF' : undefined;
 }

@@ -83,11 +83,19 @@ describe('the words that start a filing answer who files and the places they sta
     expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('situation.filerMode');
   });
 
+  it('“I want to file for my own treatment in Shanghai”: “for my” is no one else here — who files asked, the place of treatment said back', async () => {
+    const { replies } = await opened('en-US', 'I want to file for my own treatment in Shanghai', true);
+    expect(readBacks(replies)).to.have.length(1);
+    expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('situation.filerMode');
+  });
+
   const STILL_ASKED: Array<['zh-CN' | 'en-US', string]> = [
     ['zh-CN', '我想办备案'],
     ['zh-CN', '帮我看看怎么办备案'],
     ['zh-CN', '办理异地就医备案'],
     ['en-US', 'I want to file'],
+    ['zh-CN', '他们说我要办异地就医备案'],
+    ['en-US', 'She said I need to file'],
   ];
   for (const [locale, words] of STILL_ASKED) {
     it(`“${words}” (${locale}) states nobody: who files asked, nothing said back`, async () => {

@@ -87,7 +87,9 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
 
   Object.assign(facts, placesOf(text.normalize('NFKC'), cues, locale, ctx.hints.places));
 
-  const agent = clauses.some((c) => cueIn(c, cues.agent, locale)) || sentences.some((c) => startsWithSomeoneElse(c, cues.agentSubjects, locale));
+  const forSomeoneElse = clauses.some((c) => cueIn(c, cues.agent, locale));
+  if (forSomeoneElse) facts.forSomeoneElse = true;
+  const agent = forSomeoneElse || sentences.some((c) => startsWithSomeoneElse(c, cues.agentSubjects, locale));
   set('filerMode', agent ? 'AGENT' : clauses.some((c) => cueIn(c, cues.self, locale)) ? 'SELF' : undefined);
   if (clauses.some((c) => cueIn(c, cues.ownFiling, locale))) facts.ownFiling = true;
   set('retired', fact(clauses, cues.retired, cues.notRetired, locale));

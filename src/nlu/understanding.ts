@@ -80,6 +80,8 @@ export interface IntakeFacts {
   filerMode?: 'SELF' | 'AGENT';
   /** The words say outright that the filing is one's own ("本人", "给自己办", "for myself"): more than "我想", which is all filerMode SELF needs. */
   ownFiling?: true;
+  /** The words say outright that the filing is made for someone else ("给我妈", "替老伴", "for my dad"): more than a clause about another person ("她说…"), which is all filerMode AGENT needs. */
+  forSomeoneElse?: true;
   insuredPlace?: string;
   treatmentPlace?: string;
   scheme?: Scheme;

@@ -83,10 +83,10 @@ describe('the words that start a filing answer who files and the places they sta
     expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('situation.filerMode');
   });
 
-  it('“I want to file for my own treatment in Shanghai”: “for my” is no one else here — who files asked, the place of treatment said back', async () => {
+  it('“I want to file for my own treatment in Shanghai”: “for my own” is one’s own filing — it and the place of treatment said back, the insured place asked', async () => {
     const { replies } = await opened('en-US', 'I want to file for my own treatment in Shanghai', true);
-    expect(readBacks(replies)).to.have.length(1);
-    expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('situation.filerMode');
+    expect(readBacks(replies)).to.have.length(2);
+    expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('situation.insuredPlace');
   });
 
   const STILL_ASKED: Array<['zh-CN' | 'en-US', string]> = [
@@ -95,6 +95,8 @@ describe('the words that start a filing answer who files and the places they sta
     ['zh-CN', '办理异地就医备案'],
     ['en-US', 'I want to file'],
     ['zh-CN', '他们说我要办异地就医备案'],
+    ['en-US', 'I want to file for my surgery'],
+    ['en-US', 'I need to file for my insurance'],
     ['en-US', 'She said I need to file'],
   ];
   for (const [locale, words] of STILL_ASKED) {

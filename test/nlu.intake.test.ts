@@ -92,6 +92,8 @@ describe('understanding: the one-sentence intake states only what the text says'
       expect(u.intake('我想办备案', 'zh-CN', TODAY)).not.to.have.any.keys('ownFiling');
       expect(u.intake('替老伴办异地就医备案', 'zh-CN', TODAY)).to.include({ filerMode: 'AGENT', forSomeoneElse: true });
       expect(u.intake('She said I need to file', 'en-US', TODAY)).not.to.have.any.keys('forSomeoneElse');
+      expect(u.intake('I want to file for my surgery', 'en-US', TODAY)).not.to.have.any.keys('forSomeoneElse');
+      expect(u.intake('I want to file for my mum', 'en-US', TODAY)).to.include({ forSomeoneElse: true });
     });
     it('“在医院” alone says neither an emergency nor a stay', () => expect(u.intake('我妈在医院', 'zh-CN', TODAY)).not.to.have.any.keys('now'));
   });

@@ -87,7 +87,7 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
 
   Object.assign(facts, placesOf(text.normalize('NFKC'), cues, locale, ctx.hints.places));
 
-  const forSomeoneElse = clauses.some((c) => cueIn(c, cues.agent, locale));
+  const forSomeoneElse = clauses.some((c) => saysForSomeoneElse(c, cues, locale));
   if (forSomeoneElse) facts.forSomeoneElse = true;
   const agent = forSomeoneElse || sentences.some((c) => startsWithSomeoneElse(c, cues.agentSubjects, locale));
   set('filerMode', agent ? 'AGENT' : clauses.some((c) => cueIn(c, cues.self, locale)) ? 'SELF' : undefined);
@@ -157,6 +157,21 @@ export function cueFacts(text: string, locale: NluLocale, ctx: Pick<IntakeContex
   };
   for (const key of Object.keys(out) as CueFact[]) if (out[key] === undefined) delete out[key];
   return out;
+}
+
+/**
+ * A clause that says the filing is for someone else: an agent cue ("给我妈", "on behalf"); an open one
+ * ("for my ", "for her ") only with a person right after it ("for my dad", not "for my treatment").
+ */
+function saysForSomeoneElse(clause: string, cues: IntakeCues, locale: NluLocale): boolean {
+  const people = cues.agentSubjects.map((s) => s.replace(/^my /u, ''));
+  return cues.agent.some((cue) => {
+    const at = clause.indexOf(cue);
+    if (at < 0 || (locale === 'en-US' && at > 0 && /[a-z]/.test(clause[at - 1]!))) return false;
+    if (locale === 'zh-CN' || !cue.endsWith(' ')) return true;
+    const after = clause.slice(at + cue.length);
+    return people.some((p) => after.startsWith(p) && !/[a-z]/.test(after.charAt(p.length)));
+  });
 }
 
 /** A clause about another person: 我爸上周住的院, 她是日照的, "my dad was admitted". */

@@ -67,5 +67,6 @@ export function openingAnswers(text: string, c: FilingContext, understanding: Un
  */
 function openingFilerMode(facts: IntakeFacts): Situation['filerMode'] | undefined {
   if (facts.forSomeoneElse) return facts.ownFiling ? undefined : 'AGENT';
-  return facts.ownFiling ? 'SELF' : undefined;
+  // "我妈想自己办": one's own, but said of someone else — asked.
+  return facts.ownFiling && facts.filerMode !== 'AGENT' ? 'SELF' : undefined;
 }

@@ -95,6 +95,7 @@ describe('the words that start a filing answer who files and the places they sta
     ['zh-CN', '办理异地就医备案'],
     ['en-US', 'I want to file'],
     ['zh-CN', '他们说我要办异地就医备案'],
+    ['zh-CN', '我妈想自己办异地就医备案'],
     ['en-US', 'I want to file for my surgery'],
     ['en-US', 'I need to file for my insurance'],
     ['en-US', 'She said I need to file'],

@@ -4,6 +4,7 @@ import { LOCALES } from '../src/content/texts.js';
 import { asking, type Asking } from './form/declaration.js';
 import { normalizeAnswer, type Recognizer } from './form/recognition.js';
 import { choice, yesNo } from './form/recognizers.js';
+import { statesFiling } from './opening-facts.js';
 import { LIFECYCLE_ASKINGS } from './lifecycle/lifecycle-askings.js';
 
 /**
@@ -15,16 +16,30 @@ import { LIFECYCLE_ASKINGS } from './lifecycle/lifecycle-askings.js';
 export const MENU = asking<FilingContext, string>({
   id: 'menu.main',
   purpose: 'Main menu: start a filing, emergency advice, common questions, or a person.',
-  recognizer: choice({
-    values: () => ['FILE', 'EMERGENCY', 'FAQ', 'HUMAN'],
-    // An emergency told in words at the menu goes straight to the advice; a person asked for in words, to the hotline.
-    intents: { emergency: 'EMERGENCY', human: 'HUMAN' },
-  }),
+  recognizer: menuRecognizer(
+    choice({
+      values: () => ['FILE', 'EMERGENCY', 'FAQ', 'HUMAN'],
+      // An emergency told in words at the menu goes straight to the advice; a person asked for in words, to the hotline.
+      intents: { emergency: 'EMERGENCY', human: 'HUMAN' },
+    }),
+  ),
   nav: false,
   // The menu's choice is acted on at once (the advice, the first question): nothing to say back.
   readBack: false,
   answersIntents: ['emergency', 'human'],
 });
+
+/** The menu's choices, and words they do not name that still ask to file by who files and the places (dialogs/opening-facts.ts). */
+function menuRecognizer(choices: Recognizer<FilingContext, string>): Recognizer<FilingContext, string> {
+  return {
+    ...choices,
+    recognize(text, scope) {
+      const read = choices.recognize(text, scope);
+      if (read.status !== 'invalid' || !statesFiling(text, scope.c, scope.understanding)) return read;
+      return { status: 'understood', value: 'FILE' };
+    },
+  };
+}
 
 export const UNDERSTOOD = asking<FilingContext, string>({
   id: 'outcome.understood',

@@ -70,3 +70,22 @@ function openingFilerMode(facts: IntakeFacts): Situation['filerMode'] | undefine
   // "我妈想自己办": one's own, but said of someone else — asked.
   return facts.ownFiling && facts.filerMode !== 'AGENT' ? 'SELF' : undefined;
 }
+
+/** Other intents the words may carry that a filing does not take (a question, check/change/cancel, an emergency, a person). */
+const ALONGSIDE_FILING = new Set(['greeting', 'thanks']);
+
+/**
+ * Whether words the menu's choices do not name still ask to file, by what they state ("给我妈办，我本人的医保",
+ * "我是日照参保的，要去义乌看病，给我爸办"): who files for someone else, or one's own filing with a place, or
+ * both places by their role — and nothing else: no other intent read (a question, check/change/cancel, a
+ * person) and no emergency happening now (that goes to the advice).
+ */
+export function statesFiling(text: string, c: Pick<FilingContext, 'locale' | 'today'>, understanding: Understanding): boolean {
+  const intent = understanding.intent(text, c.locale);
+  if (intent && !ALONGSIDE_FILING.has(intent.intent)) return false;
+  const facts = understanding.intake(text, c.locale, c.today);
+  if (facts.now === 'EMERGENCY_NOW') return false;
+  const insured = facts.insuredPlace !== undefined || facts.placeChoices?.insuredPlace !== undefined;
+  const treatment = facts.treatmentPlace !== undefined || facts.placeChoices?.treatmentPlace !== undefined;
+  return facts.forSomeoneElse === true || (facts.ownFiling === true && (insured || treatment)) || (insured && treatment);
+}

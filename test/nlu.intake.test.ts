@@ -95,6 +95,13 @@ describe('understanding: the one-sentence intake states only what the text says'
       expect(u.intake('I want to file for my surgery', 'en-US', TODAY)).not.to.have.any.keys('forSomeoneElse');
       expect(u.intake('I want to file for my mum', 'en-US', TODAY)).to.include({ forSomeoneElse: true });
     });
+    it('帮她 / for her says someone else only where the words name that person', () => {
+      expect(u.intake('我妈要去上海看病，帮她办备案', 'zh-CN', TODAY)).to.include({ filerMode: 'AGENT', forSomeoneElse: true });
+      expect(u.intake('My mum is going to Shanghai for treatment, file it for her', 'en-US', TODAY)).to.include({ forSomeoneElse: true });
+      expect(u.intake('帮她办备案', 'zh-CN', TODAY)).not.to.have.any.keys('forSomeoneElse');
+      expect(u.intake('我妈说不用帮她办', 'zh-CN', TODAY)).not.to.have.any.keys('forSomeoneElse');
+      expect(u.intake('My mum is going to Shanghai, file it for here', 'en-US', TODAY)).not.to.have.any.keys('forSomeoneElse');
+    });
     it('“在医院” alone says neither an emergency nor a stay', () => expect(u.intake('我妈在医院', 'zh-CN', TODAY)).not.to.have.any.keys('now'));
   });
 });

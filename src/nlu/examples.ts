@@ -48,6 +48,7 @@ export const intakeSchema = z
     self: cueList,
     agent: cueList,
     agentSubjects: cueList,
+    agentPronouns: cueList,
     ownFiling: cueList,
     retired: cueList,
     notRetired: cueList,

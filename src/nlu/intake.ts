@@ -87,9 +87,11 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
 
   Object.assign(facts, placesOf(text.normalize('NFKC'), cues, locale, ctx.hints.places));
 
-  const forSomeoneElse = clauses.some((c) => saysForSomeoneElse(c, cues, locale));
+  // "我妈要去上海看病，帮她办备案": 帮她 / for her says someone else where the words name that person.
+  const aboutSomeoneElse = sentences.some((c) => startsWithSomeoneElse(c, cues.agentSubjects, locale));
+  const forSomeoneElse = clauses.some((c) => saysForSomeoneElse(c, cues, locale) || (aboutSomeoneElse && forThatPerson(c, cues.agentPronouns, locale)));
   if (forSomeoneElse) facts.forSomeoneElse = true;
-  const agent = forSomeoneElse || sentences.some((c) => startsWithSomeoneElse(c, cues.agentSubjects, locale));
+  const agent = forSomeoneElse || aboutSomeoneElse;
   set('filerMode', agent ? 'AGENT' : clauses.some((c) => cueIn(c, cues.self, locale)) ? 'SELF' : undefined);
   if (clauses.some((c) => cueIn(c, cues.ownFiling, locale))) facts.ownFiling = true;
   set('retired', fact(clauses, cues.retired, cues.notRetired, locale));
@@ -173,6 +175,23 @@ function saysForSomeoneElse(clause: string, cues: IntakeCues, locale: NluLocale)
     return people.some((p) => after.startsWith(p) && !/[a-z]/.test(after.charAt(p.length)));
   });
 }
+
+/** 帮她 / 给他 / "for her" (a whole word), not negated: a filing for the person the words named. */
+function forThatPerson(clause: string, pronouns: readonly string[], locale: NluLocale): boolean {
+  return pronouns.some((cue) => {
+    const at = clause.indexOf(cue);
+    if (at < 0) return false;
+    if (locale === 'en-US' && ((at > 0 && /[a-z]/.test(clause[at - 1]!)) || /[a-z]/.test(clause.charAt(at + cue.length)))) return false;
+    const before = clause.slice(Math.max(0, at - 14), at);
+    return !NEGATION_BEFORE[locale].test(before) && !NOT_NEEDED[locale].test(before);
+  });
+}
+
+/** "不用帮她办", "don't need to file for her": a filing for that person declined. */
+const NOT_NEEDED: Record<NluLocale, RegExp> = {
+  'zh-CN': /(?:不用|不要|别|无需|不必)\s*$/u,
+  'en-US': /(?:\b(?:not|no|never)\b|n't\b)/iu,
+};
 
 /** A clause about another person: 我爸上周住的院, 她是日照的, "my dad was admitted". */
 function startsWithSomeoneElse(clause: string, subjects: readonly string[], locale: NluLocale): boolean {

@@ -135,10 +135,7 @@ export class HandoffDesk {
     const via = this.options.channelOf(context);
     // Without the message's id: the desk's turns are new turns, not a redelivery of this message (the dedupe drops those).
     const { activityId: _activityId, ...reference } = TurnContext.getConversationReference(context.activity);
-    const transcript = await this.options.transcript.read(via, reference, context).catch((err: unknown) => {
-      this.options.onError?.(err, 'handoff.transcript');
-      return [];
-    });
+    const transcript = await this.transcriptOf(via, reference, context);
     const handoff: Handoff = {
       id: randomBytes(12).toString('base64url'),
       conversationKey: key,
@@ -194,6 +191,14 @@ export class HandoffDesk {
   async personSays(context: TurnContext, handoff: Handoff, text: string): Promise<void> {
     this.options.transcript.handedOff?.(context, 'turn');
     if (text) await this.queue.say(handoff.id, { from: 'person', text, at: this.now() });
+  }
+
+  /** The conversation's transcript so far; none when it cannot be read (reported: the handoff goes on without it). */
+  private transcriptOf(via: string, reference: Partial<ConversationReference>, turn?: TurnContext): Promise<Activity[]> {
+    return this.options.transcript.read(via, reference, turn).catch((err: unknown) => {
+      this.options.onError?.(err, 'handoff.transcript');
+      return [];
+    });
   }
 
   /** A turn of the person's conversation while it is with a person (the agent's side): the handoff's chat, not the transcript. */
@@ -312,10 +317,7 @@ export class HandoffDesk {
   async view(id: string, agentId: string, after = 0): Promise<{ handoff: Handoff; transcript: RelayMessage[]; messages: RelayMessage[] }> {
     const handoff = await this.held(id, agentId);
     const [activities, messages] = await Promise.all([
-      this.options.transcript.read(handoff.via, handoff.reference).catch((err: unknown) => {
-        this.options.onError?.(err, 'handoff.transcript');
-        return [];
-      }),
+      this.transcriptOf(handoff.via, handoff.reference),
       this.queue.messages(id, after),
     ]);
     return { handoff, transcript: transcriptLines(activities.slice(0, handoff.transcriptLength)), messages };

@@ -134,7 +134,7 @@ export class ChangeFilingDialog extends ComponentDialog {
       const end = bounds.ok ? checkNewEndDate(String(step.result), bounds.value) : bounds;
       if (!end.ok) {
         const problem = kit.t(`errors.${end.error}`, { ...stringParams(end.params), hotline: profile.hotline.value });
-        await kit.say(kit.t('lifecycle.change.invalid', { problem: withoutStop(problem), ...filingParams(kit, profile) }), { lifecycle: 'change', error: 'FILING_INVALID', problem: end.error });
+        await sayInvalid(kit, profile, problem, end.error);
         return step.endDialog();
       }
       newEnd = end.value;
@@ -143,7 +143,7 @@ export class ChangeFilingDialog extends ComponentDialog {
     const checked = validateFiling(draft, profile, today);
     if (!checked.ok) {
       const problem = kit.has(`errors.${checked.error}`) ? kit.t(`errors.${checked.error}`, checked.params) : kit.t('errors.FIELD_INVALID');
-      await kit.say(kit.t('lifecycle.change.invalid', { problem: withoutStop(problem), ...filingParams(kit, profile) }), { lifecycle: 'change', error: 'FILING_INVALID', problem: checked.error });
+      await sayInvalid(kit, profile, problem, checked.error);
       return step.endDialog();
     }
     let stored: StoredFiling;
@@ -205,6 +205,11 @@ function changedRecord(old: StoredFiling, profile: RegionProfile, today: string,
   if (field === 'address') record.address = value;
   if (field === 'phone') record.person = { ...(record.person ?? {}), phone: value };
   return record;
+}
+
+/** The new answer does not hold (`problem`, the domain's error `code`): the person is told why, the filing unchanged. */
+function sayInvalid(kit: TurnKit, profile: RegionProfile, problem: string, code: string): Promise<void> {
+  return kit.say(kit.t('lifecycle.change.invalid', { problem: withoutStop(problem), ...filingParams(kit, profile) }), { lifecycle: 'change', error: 'FILING_INVALID', problem: code });
 }
 
 /** A sentence put inside another, without its own full stop ("…：{problem}。"). */

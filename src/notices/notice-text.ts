@@ -30,8 +30,7 @@ export function noticeText(
   const base = { reference: stored.reference, category };
   if (words === 'sms') return { locale, text: smsText(notice, stored, texts, locale, profile) };
   if (notice.kind === 'EXPIRING') {
-    const end = endDateOf(stored.filing);
-    return { locale, text: texts.t(locale, 'notices.expiring', { ...base, endDate: end ? naturalDate(end, locale) : '' }) };
+    return { locale, text: texts.t(locale, 'notices.expiring', { ...base, endDate: endDateWords(stored, locale) }) };
   }
   if (notice.status === 'EFFECTIVE') return { locale, text: texts.t(locale, 'notices.status.EFFECTIVE', base) };
   if (notice.status === 'REJECTED') {
@@ -45,9 +44,14 @@ export function noticeText(
 function smsText(notice: Notice, stored: StoredFiling, texts: Texts, locale: Locale, profile: RegionProfile): string {
   const params = { reference: stored.reference, hotline: profile.hotline.value };
   if (notice.kind === 'EXPIRING') {
-    const end = endDateOf(stored.filing);
-    return texts.t(locale, 'notices.sms.expiring', { ...params, endDate: end ? naturalDate(end, locale) : '' });
+    return texts.t(locale, 'notices.sms.expiring', { ...params, endDate: endDateWords(stored, locale) });
   }
   if (notice.status === 'EFFECTIVE' || notice.status === 'REJECTED') return texts.t(locale, `notices.sms.${notice.status}`, params);
   return texts.t(locale, 'notices.sms.other', { ...params, status: texts.t(locale, `pages.receipt.statuses.${notice.status}`) });
+}
+
+/** The filing's last day in words, or nothing when it has none. */
+function endDateWords(stored: StoredFiling, locale: Locale): string {
+  const end = endDateOf(stored.filing);
+  return end ? naturalDate(end, locale) : '';
 }

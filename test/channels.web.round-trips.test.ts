@@ -103,28 +103,14 @@ describe('Redis round trips per web channel turn (Direct Line REST)', function (
 
 describe('a web message whose turn was taken before the middleware, then refused by it (the app draining)', function () {
   const redisForDrain = new SharedRedis('web-turn-drain');
-  let running: CountedApp | undefined;
-
-  before(async function () {
-    try {
-      await redisForDrain.readyClient();
-    } catch {
-      this.skip();
-    }
-    running = await startCountedApp(redisForDrain, { WEB_TOKEN_SECRET: 'w'.repeat(48), TURN_LOCK_TTL_MS: '600000' });
-  });
-
-  after(async () => {
-    await running?.stop();
-    await redisForDrain.cleanUp();
-  });
+  const started = appWithLongLease(redisForDrain);
 
   it('keeps the message and the refusal, in that order, and lets go of the conversation at once', async () => {
-    const client = new DirectLineClient(running!.base);
-    const redis = running!.app.state.client as Redis;
+    const client = new DirectLineClient(started.running().base);
+    const redis = started.running().app.state.client as Redis;
     const { token, conversationId } = await client.open();
     const watermark = (await client.poll(token, conversationId)).body.watermark;
-    running!.app.inFlight.drain();
+    started.running().app.inFlight.drain();
     expect((await client.post(token, conversationId, userMessage('你好'))).status).to.equal(200);
     const page = (await client.poll(token, conversationId, watermark)).body;
     expect(page.activities.map((a) => [a.from?.role, a.text === '你好' ? 'message' : (a.channelData as { system?: string } | undefined)?.system])).to.deep.equal([
@@ -138,26 +124,12 @@ describe('a web message whose turn was taken before the middleware, then refused
 
 describe('a web turn whose closing script fails (its replies ride on it)', function () {
   const redisForFailure = new SharedRedis('web-turn-end-fails');
-  let running: CountedApp | undefined;
-
-  before(async function () {
-    try {
-      await redisForFailure.readyClient();
-    } catch {
-      this.skip();
-    }
-    // A lease far longer than a test: a resend taken within it was freed by the failed turn itself.
-    running = await startCountedApp(redisForFailure, { WEB_TOKEN_SECRET: 'w'.repeat(48), TURN_LOCK_TTL_MS: '600000' });
-  });
-
-  after(async () => {
-    await running?.stop();
-    await redisForFailure.cleanUp();
-  });
+  // A lease far longer than a test: a resend taken within it was freed by the failed turn itself.
+  const started = appWithLongLease(redisForFailure);
 
   it('shows the apology instead of replies it could not keep, still keeps the message masked, and the same answer goes on once resent', async () => {
-    const client = new DirectLineClient(running!.base);
-    const redis = running!.app.state.client as Redis;
+    const client = new DirectLineClient(started.running().base);
+    const redis = started.running().app.state.client as Redis;
     // The first step whose message the bot keeps masked (an ID number, a phone…).
     const probe = await client.open();
     let watermark = (await client.poll(probe.token, probe.conversationId)).body.watermark;
@@ -212,3 +184,23 @@ describe('a web turn whose closing script fails (its replies ride on it)', funct
   });
 });
 
+/**
+ * Starts the app on `redis` before the suite (skipping it without Redis) with a turn lease of ten minutes,
+ * far longer than a test, and stops it after: `running()` is the app.
+ */
+function appWithLongLease(redis: SharedRedis): { running(): CountedApp } {
+  let running: CountedApp | undefined;
+  before(async function () {
+    try {
+      await redis.readyClient();
+    } catch {
+      this.skip();
+    }
+    running = await startCountedApp(redis, { WEB_TOKEN_SECRET: 'w'.repeat(48), TURN_LOCK_TTL_MS: '600000' });
+  });
+  after(async () => {
+    await running?.stop();
+    await redis.cleanUp();
+  });
+  return { running: () => running! };
+}

@@ -1,6 +1,6 @@
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import { REDIS_STORAGE_DEFAULTS, stateKeyKind } from './redis-storage.js';
-import { isUnconditional, noteStoredJson, storedJsonOf } from './stored-json.js';
+import { isUnconditional, noteStoredJson, parseStoredItem, storedJsonOf } from './stored-json.js';
 
 export interface ExpiringMemoryStorageOptions {
   /**
@@ -72,10 +72,7 @@ export class ExpiringMemoryStorage implements Storage {
       const entry = this.live(key, now);
       if (!entry) continue;
       entry.expiresAt = this.expiry(key, now);
-      const item = JSON.parse(entry.json) as StoreItem;
-      item.eTag = entry.eTag;
-      noteStoredJson(item, entry.json);
-      items[key] = item;
+      items[key] = parseStoredItem(entry.json, entry.eTag);
     }
     return items;
   }

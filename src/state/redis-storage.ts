@@ -3,7 +3,7 @@ import { guarded } from './errors.js';
 import { randomToken } from './random-token.js';
 import { isCluster, script, whenReady, type RedisClient } from './redis-client.js';
 import { conversationOfStateKey, conversationTag } from './conversation-slot.js';
-import { isUnconditional, noteStoredJson, storedJsonOf } from './stored-json.js';
+import { isUnconditional, noteStoredJson, parseStoredItem, storedJsonOf } from './stored-json.js';
 
 export interface RedisStorageOptions {
   /** Prepended to every key. Default `beian:state:`. */
@@ -164,7 +164,7 @@ export class RedisStorage implements Storage {
     for (const key of keys) {
       const state = this.holds.get(key)?.state;
       if (state === undefined) rest.push(key);
-      else if (state !== null) items[key] = parsed(state[0], state[1]);
+      else if (state !== null) items[key] = parseStoredItem(state[0], state[1]);
     }
     if (rest.length === 0) return items;
     await this.ready('read');
@@ -176,7 +176,7 @@ export class RedisStorage implements Storage {
       const reply = replies[b]!;
       batch.forEach((key, i) => {
         const value = reply[2 * i];
-        if (typeof value === 'string') items[key] = parsed(value, reply[2 * i + 1] ?? undefined);
+        if (typeof value === 'string') items[key] = parseStoredItem(value, reply[2 * i + 1] ?? undefined);
         else if (this.redisKey(key) !== this.prefix + key) missing.push(key);
       });
     });
@@ -185,7 +185,7 @@ export class RedisStorage implements Storage {
       const old = await guarded('read', () => Promise.all(missing.map((k) => this.readScript([this.prefix + k], [this.ttlMs(k)]))));
       missing.forEach((key, i) => {
         const [value, eTag] = old[i]!;
-        if (typeof value === 'string') items[key] = parsed(value, eTag ?? undefined);
+        if (typeof value === 'string') items[key] = parseStoredItem(value, eTag ?? undefined);
       });
     }
     return items;
@@ -285,14 +285,6 @@ export interface TurnHold {
   pending?: { eTag: string; json: string };
   /** Where the conversation now waits (RedisWaitingConversations), to send with the end of the turn: step undefined = done. */
   waiting?: { keys: [since: string, step: string]; member: string; step: string | undefined; atMs: number };
-}
-
-/** A stored item as read: its JSON parsed (the text noted beside it, see stored-json.ts) and its eTag. */
-function parsed(json: string, eTag: string | undefined): StoreItem {
-  const item = JSON.parse(json) as StoreItem;
-  item.eTag = eTag as string;
-  noteStoredJson(item, json);
-  return item;
 }
 
 export function newETag(): string {

@@ -1,3 +1,5 @@
+import type { StoreItem } from 'botbuilder';
+
 /**
  * What the stores of the state chain tell one another about an item, so that a turn serialises its state
  * once: the JSON text (without the eTag) an item was stored as, kept beside the item, never on it.
@@ -13,6 +15,14 @@
  * An item whose text is not noted (a new one, or from a store that does not take part) is written as any.
  */
 const stored = new WeakMap<object, string>();
+
+/** A stored item as a store reads it: its JSON parsed, the text noted beside it, and its eTag. */
+export function parseStoredItem(json: string, eTag: string | undefined): StoreItem {
+  const item = JSON.parse(json) as StoreItem;
+  item.eTag = eTag as string;
+  noteStoredJson(item, json);
+  return item;
+}
 
 /** The JSON text the item was read or last written as, if a store noted it. */
 export function storedJsonOf(item: object | undefined): string | undefined {

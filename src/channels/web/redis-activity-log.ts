@@ -217,7 +217,7 @@ export class RedisActivityLog implements ActivityLog {
   async since(conversationId: string, watermark: string | undefined, limit = DEFAULT_PAGE_LIMIT): Promise<ActivityPage> {
     const from = parseWatermark(watermark);
     const [length, raw] = await this.sinceScript([this.keys.list(conversationId)], [from, limit]);
-    return page(conversationId, from, length, raw);
+    return page(conversationId, from, length, raw, parsedWithId);
   }
 
   private async admitAppend(conversationId: string, tokenId: string, activity: Partial<Activity>): Promise<Admission<string>> {
@@ -225,16 +225,25 @@ export class RedisActivityLog implements ActivityLog {
     return admission(revoked, open, length === undefined ? undefined : activityId(conversationId, length));
   }
 
-  private async admitSince(conversationId: string, tokenId: string, watermark: string | undefined, limit = DEFAULT_PAGE_LIMIT): Promise<Admission<ActivityPage>> {
-    const from = parseWatermark(watermark);
-    const [revoked, open, length, raw] = await this.admitSinceScript(this.admissionKeys(conversationId, tokenId), [from, limit]);
-    return admission(revoked, open, length === undefined ? undefined : page(conversationId, from, length, raw ?? []));
+  private admitSince(conversationId: string, tokenId: string, watermark: string | undefined, limit = DEFAULT_PAGE_LIMIT): Promise<Admission<ActivityPage>> {
+    return this.admitPage(conversationId, tokenId, watermark, limit, parsedWithId);
   }
 
-  private async admitSinceJson(conversationId: string, tokenId: string, watermark: string | undefined, limit = DEFAULT_PAGE_LIMIT): Promise<Admission<JsonPage>> {
+  private admitSinceJson(conversationId: string, tokenId: string, watermark: string | undefined, limit = DEFAULT_PAGE_LIMIT): Promise<Admission<JsonPage>> {
+    return this.admitPage(conversationId, tokenId, watermark, limit, jsonWithId);
+  }
+
+  /** The admission and page after `watermark`, each stored activity given its id by `withId`: one script. */
+  private async admitPage<A>(
+    conversationId: string,
+    tokenId: string,
+    watermark: string | undefined,
+    limit: number,
+    withId: (json: string, id: string) => A,
+  ): Promise<Admission<{ activities: A[]; watermark: string }>> {
     const from = parseWatermark(watermark);
     const [revoked, open, length, raw] = await this.admitSinceScript(this.admissionKeys(conversationId, tokenId), [from, limit]);
-    return admission(revoked, open, length === undefined ? undefined : jsonPage(conversationId, from, length, raw ?? []));
+    return admission(revoked, open, length === undefined ? undefined : page(conversationId, from, length, raw ?? [], withId));
   }
 
   watch(listener: AppendListener): AppendWatch {
@@ -274,24 +283,23 @@ function stored(activity: Partial<Activity>): string {
 }
 
 /** The page from 0-based `from` of a list of `length`, given the JSON of its activities from there. */
-function page(conversationId: string, from: number, length: number, raw: string[]): ActivityPage {
+function page<A>(conversationId: string, from: number, length: number, raw: string[], withId: (json: string, id: string) => A): { activities: A[]; watermark: string } {
   if (from > length) return { activities: [], watermark: String(length) };
-  const activities = raw.map((json, i) => {
-    const activity = JSON.parse(json) as Activity;
-    activity.id = activityId(conversationId, from + i + 1);
-    return activity;
-  });
+  const activities = raw.map((json, i) => withId(json, activityId(conversationId, from + i + 1)));
   return { activities, watermark: String(from + activities.length) };
 }
 
-/** page() as JSON text: each stored activity's JSON with its id put first (the list keeps none). */
-function jsonPage(conversationId: string, from: number, length: number, raw: string[]): JsonPage {
-  if (from > length) return { activities: [], watermark: String(length) };
-  const activities = raw.map((json, i) => {
-    const id = `{"id":${JSON.stringify(activityId(conversationId, from + i + 1))}`;
-    return json.length > 2 && json.startsWith('{') ? `${id},${json.slice(1)}` : `${id}}`;
-  });
-  return { activities, watermark: String(from + activities.length) };
+/** A stored activity, parsed, with its id. */
+function parsedWithId(json: string, id: string): Activity {
+  const activity = JSON.parse(json) as Activity;
+  activity.id = id;
+  return activity;
+}
+
+/** A stored activity's JSON with its id put first (the list keeps none), without parsing it. */
+function jsonWithId(json: string, id: string): string {
+  const head = `{"id":${JSON.stringify(id)}`;
+  return json.length > 2 && json.startsWith('{') ? `${head},${json.slice(1)}` : `${head}}`;
 }
 
 function admission<T>(revoked: number, open: number, value: T | undefined): Admission<T> {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { ComponentRegistration, type TurnContext } from 'botbuilder';
 import * as registrationImport from 'botbuilder-dialogs/lib/dialogsComponentRegistration.js';
+import { Dialog, DialogContainer, DialogContext, DialogSet, DialogStateManager, isComponentMemoryScopes, isComponentPathResolvers, type DialogStateManagerConfiguration, type MemoryScope } from 'botbuilder-dialogs';
 
 /**
  * The CommonJS module's own exports object, which botbuilder-dialogs reads its class from. Imported statically
@@ -10,7 +11,6 @@ import * as registrationImport from 'botbuilder-dialogs/lib/dialogsComponentRegi
  */
 const registrationModule = ((registrationImport as { default?: unknown }).default ??
   createRequire(import.meta.url)('botbuilder-dialogs/lib/dialogsComponentRegistration.js')) as Record<string, unknown>;
-import { Dialog, DialogContainer, DialogContext, DialogSet, DialogStateManager, isComponentMemoryScopes, isComponentPathResolvers, type DialogStateManagerConfiguration, type MemoryScope } from 'botbuilder-dialogs';
 
 type RegistrationClass = (new () => object) & { [REUSED]?: true };
 

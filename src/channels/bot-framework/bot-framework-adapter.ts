@@ -12,6 +12,7 @@ import {
   AuthenticationError,
   ConnectorFactory,
   EmulatorValidation,
+  EndorsementsValidator,
   SkillValidation,
   type AuthenticateRequestResult,
   type ClaimsIdentity,
@@ -159,13 +160,13 @@ class BoundedBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthent
   /**
    * The rest of botbuilder's checks for the activity, on a header checkHeader passed, without verifying
    * the signature again (as ParameterizedBotFrameworkAuthentication and JwtTokenExtractor do them): the
-   * key's endorsements, when it has any, must name the activity's channel, and a channel's token must
+   * key's endorsements, when it has any, must name the activity's channel (botbuilder's EndorsementsValidator), and a channel's token must
    * carry the activity's serviceUrl. Should the endorsements be unknown (a botframework-connector release
    * that keeps its keys elsewhere), the whole request is authenticated again as botbuilder does it.
    */
   async complete(checked: CheckedAuthorization, activity: Activity): Promise<AuthenticateRequestResult> {
     if (checked.endorsements === undefined) return this.authenticateRequest(activity, checked.authHeader);
-    if (checked.endorsements.length > 0 && !checked.endorsements.includes(activity.channelId)) {
+    if (checked.endorsements.length > 0 && !EndorsementsValidator.validate(activity.channelId, [...checked.endorsements])) {
       throw new AuthenticationError('Could not validate endorsement for the signing key', 401);
     }
     if (checked.channelToken && activity.serviceUrl && checked.result.claimsIdentity.getClaimValue(AuthenticationConstants.ServiceUrlClaim) !== activity.serviceUrl) {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { Activity } from 'botbuilder';
 import { Chat } from './support/chat.js';
+import { lastButtons as buttons, understoodText as readBack } from './support/replies.js';
 import { openingEn, openingZh, upTo } from './support/paths.js';
 
 /**
@@ -16,9 +16,6 @@ const TO_TREATMENT_ZH = upTo(openingZh(), 'situation.treatmentPlace');
 const TO_INSURED_EN = upTo(openingEn(), 'situation.insuredPlace');
 const TO_NOW_ZH = openingZh();
 const TO_NOW_EN = openingEn();
-
-const buttons = (replies: Partial<Activity>[]) => (replies.at(-1)?.suggestedActions?.actions ?? []).map((a) => a.title);
-const readBack = (replies: Partial<Activity>[]) => replies.find((r) => (r.channelData as { understood?: boolean } | undefined)?.understood)?.text;
 
 describe('a common word at a place question: the plain refusal, not places one character off', () => {
   const WORDS: Array<['zh-CN' | 'en-US', string]> = [

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { Activity } from 'botbuilder';
 import { Chat } from './support/chat.js';
+import { lastButtons as buttons, understoodText as readBack } from './support/replies.js';
 import { Readings } from './support/readings.js';
 import { answerUntilOutcome, openingEn, openingZh, TMP_OTHER_TO_SUMMARY, upTo } from './support/paths.js';
 
@@ -19,10 +19,6 @@ const TO_TREATMENT_ZH = upTo(openingZh(), 'situation.treatmentPlace');
 const TO_INSURED_EN = upTo(openingEn(), 'situation.insuredPlace');
 const TO_TREATMENT_EN = upTo(openingEn(), 'situation.treatmentPlace');
 const DESCRIPTION = '我是日照的退休职工，户口迁到海口了，现在跟女儿住在海口';
-
-const readBack = (replies: Partial<Activity>[]) => replies.find((r) => (r.channelData as { understood?: boolean } | undefined)?.understood)?.text;
-/** The buttons of the question asked (the last reply). */
-const buttons = (replies: Partial<Activity>[]) => (replies.at(-1)?.suggestedActions?.actions ?? []).map((a) => a.title);
 
 describe('a place inside a sentence, read with the question\'s role in mind', () => {
   const TAKEN: Array<{ locale: 'zh-CN' | 'en-US'; at: 'insured' | 'treatment'; said: string; place: string; next: string }> = [

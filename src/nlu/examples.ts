@@ -70,6 +70,7 @@ export const intakeSchema = z
     schemes: z.object({ EMPLOYEE: cueList, RESIDENT: cueList, RETIRED_CADRE: cueList }),
     insuredCues: cueList,
     treatmentCues: cueList,
+    notThisPlace: cueList,
   })
   .loose();
 export type IntakeCues = z.infer<typeof intakeSchema>;

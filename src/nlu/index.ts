@@ -87,6 +87,8 @@ export function createUnderstanding(options: UnderstandingOptions = {}): FullUnd
     if (locale === 'en-US' && han && !latin) return 'zh-CN';
     return undefined;
   };
+  /** The last intake read without hints (the same words, language and day read the same). */
+  let lastIntake: { text: string; locale: NluLocale; today: string; facts: IntakeFacts } | undefined;
   const understanding: FullUnderstanding = {
     choice: (questionId: string, values: readonly string[], text: string, locale: NluLocale, hints?: ChoiceHints): Reading<string> => {
       const reading = of(locale).choices.read(questionId, values, text, hints);
@@ -107,7 +109,14 @@ export function createUnderstanding(options: UnderstandingOptions = {}): FullUnd
     },
     duration: (text, locale) => readDuration(text, locale)?.days,
     durationOf: (text, locale) => readDuration(text, locale),
-    intake: (text, locale, today, hints) => readIntake(text, locale, today, { ...of(locale), hints: hints ?? {}, understanding }),
+    intake: (text, locale, today, hints) => {
+      if (hints) return readIntake(text, locale, today, { ...of(locale), hints, understanding });
+      // A turn's words are read for the intake by more than one step (the menu asks whether they state a filing, the filing then takes its opening answers): read once.
+      if (lastIntake?.text === text && lastIntake.locale === locale && lastIntake.today === today) return lastIntake.facts;
+      const facts = readIntake(text, locale, today, { ...of(locale), hints: {}, understanding });
+      lastIntake = { text, locale, today, facts };
+      return facts;
+    },
     isWord: (text) => of('zh-CN').analyser.isDictionaryWord(text),
     placeIn: (text, locale, role) => placeInSentence(text, locale, role, of(locale).examples.intake),
     warmUp: () => {

@@ -6,14 +6,20 @@ import type { NluLocale, PlaceInSentence, PlaceRole } from './understanding.js';
  * Places named inside a sentence, weighed by the role the words around each give it: "参保地是日照", "I'm
  * insured in Rizhao", "我是日照的退休职工" name the insured place; "在北京看病", "Going to Beijing for treatment",
  * "户口迁到海口了" the place of treatment. The cue words are the intake's (content/nlu/<locale>/intake.json:
- * insuredCues, treatmentCues); the places come from the divisions data (src/domain/places.ts).
+ * insuredCues, treatmentCues, notThisPlace); the places come from the divisions data (src/domain/places.ts).
  */
 
-/** A place right after these words is said not to be the one ("不是北京，是日照", "not Beijing, Rizhao"). */
-const NEGATED_BEFORE: Record<NluLocale, RegExp> = {
-  'zh-CN': /(?:不是|不在|没在|并非|而非|不去|没去)\s*$/u,
-  'en-US': /\b(?:not|isn't|not in|not to|not from|never)\s*$/iu,
-};
+/** A place right after these words is said not to be the one ("不是北京，是日照", "not Beijing, Rizhao"): intake notThisPlace, made a pattern once a cue list. */
+const negatedBefore = new WeakMap<readonly string[], RegExp>();
+function negatedBeforeOf(cues: IntakeCues, locale: NluLocale): RegExp {
+  let re = negatedBefore.get(cues.notThisPlace);
+  if (!re) {
+    const words = cues.notThisPlace.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    re = locale === 'zh-CN' ? new RegExp(`(?:${words})\\s*$`, 'u') : new RegExp(`\\b(?:${words})\\s*$`, 'iu');
+    negatedBefore.set(cues.notThisPlace, re);
+  }
+  return re;
+}
 
 /** The score from which the only place named counts as said to be the other role (an insured cue counts 2, a treatment cue 1). */
 const OTHER_ROLE_FLOOR = 2;
@@ -53,7 +59,8 @@ export function placeInSentence(text: string, locale: NluLocale, role: PlaceRole
   const lower = t.toLowerCase();
   const all = placesMentionedIn(t, options);
   if (all.length === 0) return { status: 'none' };
-  const kept = all.filter((m) => !NEGATED_BEFORE[locale].test(lower.slice(Math.max(0, m.start - 6), m.start)));
+  const negated = negatedBeforeOf(cues, locale);
+  const kept = all.filter((m) => !negated.test(lower.slice(Math.max(0, m.start - 6), m.start)));
   const mentions = kept.length > 0 ? kept : all;
   // One entry per place named (海口 said twice is one place), its role scores added up.
   const places = new Map<string, { mention: PlaceMention; own: number; other: number }>();

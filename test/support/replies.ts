@@ -27,3 +27,13 @@ export function replyWith(replies: Replies, key: string): Partial<Activity> | un
 export function channelData<T = Record<string, unknown>>(replies: Replies, key: string): T | undefined {
   return (replyWith(replies, key)?.channelData as Record<string, unknown> | undefined)?.[key] as T | undefined;
 }
+
+/** The text of the reply that said an answer back as understood (channelData.understood). */
+export function understoodText(replies: Replies): string | undefined {
+  return replies.find((r) => (r.channelData as { understood?: boolean } | undefined)?.understood)?.text;
+}
+
+/** The buttons of the question asked (the last reply). */
+export function lastButtons(replies: Replies): string[] {
+  return (replies.at(-1)?.suggestedActions?.actions ?? []).map((a) => a.title);
+}

@@ -4,7 +4,7 @@ import { WEB_CHANNEL_ID, type WebChannelAdapter } from '../channels/web/web-adap
 import { WECHAT_CHANNEL_ID } from '../channels/wechat/wechat-channel.js';
 import { WeChatWindowClosedError } from '../channels/wechat/wechat-adapter.js';
 import { noticeActivity, type NoticeDelivery, type NoticeMessage } from './delivery.js';
-import { HOTLINE_CHANNEL_ID } from './sms-delivery.js';
+import { HOTLINE_CHANNEL_ID } from '../channels/hotline/hotline-adapter.js';
 
 /**
  * Each channel's way to reach a person unasked, through its own adapter's proactive path

@@ -1,9 +1,7 @@
+import { HOTLINE_CHANNEL_ID } from '../channels/hotline/hotline-adapter.js';
 import { filersPhone } from '../domain/filer-contact.js';
 import type { SmsSender } from '../identity/sms-sender.js';
 import type { NoticeDelivery } from './delivery.js';
-
-/** The channel id of filings taken on the hotline by an agent (src/channels/hotline/). */
-export const HOTLINE_CHANNEL_ID = 'hotline';
 
 /**
  * A filing taken on the hotline has no chat to reach afterwards: its notices go as a text message to the

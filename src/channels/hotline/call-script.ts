@@ -22,6 +22,7 @@ import { currentOutcome } from '../../../dialogs/situation-questions.js';
 import { showPlace } from '../../../dialogs/place-recognizer.js';
 import { TurnKit } from '../../../dialogs/turn-kit.js';
 import { HOTLINE_CAPABILITIES } from './hotline-channel.js';
+import { HOTLINE_CHANNEL_ID } from './hotline-adapter.js';
 
 /**
  * The printable script of the guided call, for agent training (npm run script:export): the whole decision
@@ -97,7 +98,7 @@ async function kitOf(state: FilingState, profile: RegionProfile, locale: Locale,
     understanding: deps.understanding,
     conversationTtlSeconds: 86_400,
   };
-  const context = new TurnContext(new TestAdapter(), { type: 'message', channelId: 'hotline', conversation: { id: 'script', isGroup: false, conversationType: '', name: '' }, from: { id: 'caller', name: '' }, recipient: { id: 'bot', name: '' }, locale, text: '' });
+  const context = new TurnContext(new TestAdapter(), { type: 'message', channelId: HOTLINE_CHANNEL_ID, conversation: { id: 'script', isGroup: false, conversationType: '', name: '' }, from: { id: 'caller', name: '' }, recipient: { id: 'bot', name: '' }, locale, text: '' });
   context.turnState.set(CAPABILITIES_KEY, HOTLINE_CAPABILITIES);
   await dialogDeps.filingState.set(context, state);
   return TurnKit.load(context, dialogDeps);

@@ -16,6 +16,8 @@ export interface CallTurn {
 const COLLECTOR = Symbol('hotline.collector');
 
 /** The conversation of a guided call in the state store: one per call. */
+/** The channel id of turns run for a hotline call (the agent's console). */
+export const HOTLINE_CHANNEL_ID = 'hotline';
 export const callConversationId = (callId: string) => `call-${callId}`;
 
 /**
@@ -29,7 +31,7 @@ export class HotlineAdapter extends BotAdapter {
     const caller = { id: `caller-${callId}`, name: '', role: 'user' };
     const base: Partial<Activity> = {
       id: randomUUID(),
-      channelId: 'hotline',
+      channelId: HOTLINE_CHANNEL_ID,
       serviceUrl: 'urn:hotline',
       conversation: { id: callConversationId(callId), isGroup: false, conversationType: 'personal', name: '' },
       from: caller,

@@ -10,7 +10,7 @@ import type { ChannelCapabilities } from '../../../dialogs/channel-capabilities.
 import { UNDERSTOOD } from '../../../dialogs/conversation-askings.js';
 import { HttpError, readJsonBody, sendJson } from '../http.js';
 import type { Channel, ChannelBot } from '../channel.js';
-import { HotlineAdapter, type CallInput } from './hotline-adapter.js';
+import { HOTLINE_CHANNEL_ID, HotlineAdapter, type CallInput } from './hotline-adapter.js';
 import { callScreen, filingOf, scriptOf, type CallAnswer, type CallScreen } from './call-screen.js';
 import type { CallRecord, CallStore, GuidedCallOutcome } from './call-store.js';
 import type { TurnLock } from '../../state/turn-lock.js';
@@ -66,7 +66,7 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
   const adapter = new HotlineAdapter();
 
   const channel: Channel<HotlineAdapter> = {
-    id: 'hotline',
+    id: HOTLINE_CHANNEL_ID,
     capabilitiesOf: () => HOTLINE_CAPABILITIES,
     register(_server: Server, bot: ChannelBot): HotlineAdapter {
       adapter.onTurnError = bot.onTurnError;
@@ -113,7 +113,7 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
       const turn = async (record: CallRecord, agent: SignedInAgent, input: CallInput): Promise<CallScreen> => {
         // The answer is audited by the question it answers, never by what the caller said.
         if (input.kind === 'text') audit('call_answer', { agent: agent.id, call: record.id, ...(record.waiting ? { prompt: record.waiting } : {}) });
-        const { sent, context } = await adapter.turn(record.id, input, { locale: record.locale, operator: { channel: 'hotline', agentId: agent.id }, continued: record.startedAt !== record.updatedAt }, bot.logic);
+        const { sent, context } = await adapter.turn(record.id, input, { locale: record.locale, operator: { channel: HOTLINE_CHANNEL_ID, agentId: agent.id }, continued: record.startedAt !== record.updatedAt }, bot.logic);
         const answers = await readAnswers(context, record.locale);
         const underWay = await options.filingUnderWay(context);
         const at = now().toISOString();

@@ -229,13 +229,14 @@ describe(`turns of one conversation, ${mode.name}`, () => {
 
   if (mode.crashable) {
     it('a conversation whose holder crashed is free again once the lease expires', async () => {
-      const crashed = await mode.crashable!(1_000);
+      // The other instance is connected first: its turn must join the line while the dead holder's lease still runs.
+      const bot = new RecordingBot();
+      const parts = await mode.instance();
+      const crashed = await mode.crashable!(2_000);
       const conv = newConversation();
       const lease = await crashed.lock.acquire(`test/${conv}`, { maxWaitMs: 1_000 });
       expect(lease).to.not.equal(undefined);
       crashed.die(); // the instance dies: no renewal, no release
-      const bot = new RecordingBot();
-      const parts = await mode.instance();
       const turn = instanceAdapter(bot, parts).receiveActivity(message(conv, 'A'));
       expect(await eventually(async () => (await parts.lock.waiting(`test/${conv}`)) === 1)).to.equal(true);
       expect(bot.entered('A')).to.equal(false);

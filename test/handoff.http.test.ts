@@ -5,7 +5,8 @@ import { FakeWeChatApi, WeChatSender, wechatEnv } from './support/wechat.js';
 import { AgentClient, AGENTS, agentAccountsEnv } from './support/agents.js';
 import { DirectLineClient } from './channels.web.fixtures.js';
 import { events, messages, outsideHours, texts, WebPerson, withinHours, type TestClock } from './support/handoff.js';
-import { openingZh } from './support/paths.js';
+import { LT_RESIDENT_TO_SUMMARY, openingZh } from './support/paths.js';
+import type { Activity } from 'botbuilder';
 import { Texts } from '../src/content/texts.js';
 
 /**
@@ -177,6 +178,29 @@ describe('live handoff to a person (HTTP, web channel)', function () {
     expect(texts(left).at(-1)).to.include(T.t('zh-CN', 'prompts.situation.now.text').slice(0, 4));
     expect(await server.app.handoff.queue.length()).to.equal(0);
     expect(metricValue(await metricsText(server), 'handoffs_total', 'reason="command",outcome="left"')).to.equal(1);
+  });
+
+  it('from the summary: the agent and handoff.initiate read the transcript masked (no card, no account id, the summary\'s name and address masked)', async () => {
+    const wang = await agentInConsole(server);
+    const person = await webPerson(server);
+    let shown: Activity[] = [];
+    for (const [say] of LT_RESIDENT_TO_SUMMARY) shown = await person.say(say);
+    // The person's own summary: the name and the address in full (a typo must be visible to them).
+    expect(JSON.stringify(shown)).to.include('李秀英').and.include('浦东新区世纪大道100号3号楼201室');
+    const asked = await person.say('人工服务');
+    const [initiate] = events(asked, 'handoff.initiate');
+    const carried = (initiate!.attachments?.find((a) => a.name === 'Transcript')?.content as { activities: Activity[] }).activities;
+    const id = (await wang.call('GET', 'queue')).json['waiting'][0].id as string;
+    await wang.call('POST', `handoffs/${id}/take`, {});
+    const seen = (await wang.call('GET', `handoffs/${id}`)).json['transcript'] as Array<{ from: string; text: string }>;
+    for (const [who, what] of [['handoff.initiate', JSON.stringify(carried)], ['the console', JSON.stringify(seen)]] as const) {
+      expect(what, who).to.not.include('李秀英').and.not.include('世纪大道100号').and.not.include('11010519491231002X').and.not.include('13812345678');
+      expect(what, who).to.include(`${T.t('zh-CN', 'labels.details.personName')}：李**`).and.include(`${T.t('zh-CN', 'labels.details.address')}：浦东新区世纪****`);
+      expect(what, who).to.not.include('AdaptiveCard');
+    }
+    expect(carried.every((a) => a.type === 'message' && !a.attachments && !a.from?.id && ['user', 'bot'].includes(a.from?.role ?? ''))).to.equal(true);
+    expect(carried.filter((a) => a.from?.role === 'user').map((a) => a.text)).to.include('李**');
+    await wang.call('POST', `handoffs/${id}/finish`, {});
   });
 
   it('in English: queued in English, and "leave the queue" leaves', async () => {

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { ActivityTypes, TestAdapter, type Activity, type TurnContext } from 'botbuilder';
 import { HandoffTranscript } from '../src/handoff/handoff-transcript.js';
+import { shownToAgent } from '../dialogs/handoff-summary.js';
+import { Texts, type Locale } from '../src/content/texts.js';
 import { MemoryTranscriptStore } from '../src/handoff/transcript-store.js';
 import { RedisTranscriptStore } from '../src/handoff/redis-transcript-store.js';
 import { FieldCipher } from '../src/privacy/field-cipher.js';
@@ -94,6 +96,30 @@ describe('HandoffTranscript (the middleware)', () => {
       ['bot', '收到：18 个字'],
     ]);
     expect(JSON.stringify(items), 'no account ids').to.not.include(adapter.conversation.user!.id);
+  });
+
+  it('keeps the person\'s summary as an agent reads it: the names and the address it shows in full masked (zh text rows, en numbered rows)', async () => {
+    const texts = new Texts();
+    const store = new MemoryTranscriptStore();
+    const transcript = new HandoffTranscript(store, { mask: () => mask, shown: shownToAgent(texts) });
+    const row = (locale: Locale, key: string, value: string, number?: number) =>
+      texts.t(locale, number === undefined ? 'messages.summaryRow' : 'messages.summaryRowNumbered', { label: texts.t(locale, `labels.${key}`), value, ...(number === undefined ? {} : { number }) });
+    const zh = [texts.t('zh-CN', 'messages.summaryIntro', { category: '长期居住' }), row('zh-CN', 'details.personName', '李秀英'), row('zh-CN', 'details.idNumber', '1101**********002X'), row('zh-CN', 'details.address', '浦东新区世纪大道100号3号楼201室'), row('zh-CN', 'details.employerName', '日照港集团')].join('\n');
+    const en = [row('en-US', 'details.personName', 'Li Xiuying', 1), row('en-US', 'details.address', '100 Century Avenue, Pudong', 2)].join('\n');
+    const ids = ['details.personName', 'details.idNumber', 'details.address', 'details.employerName'];
+    const adapter = botWith(transcript, async (context) => {
+      // A card whose spoken text is the summary (Teams, the Emulator), and a text summary with numbered rows (WeChat).
+      await context.sendActivity({ type: ActivityTypes.Message, speak: zh, locale: 'zh-CN', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { body: [zh] } }], channelData: { summary: ids } });
+      await context.sendActivity({ type: ActivityTypes.Message, text: en, locale: 'en-US', channelData: { summary: ['details.personName', 'details.address'] } });
+    });
+    await adapter.send('确认').assertReply((a) => expect(a.type).to.equal('typing')).assertReply(() => {}).assertReply(() => {}).assertReply(() => {});
+    const { items } = await store.getTranscriptActivities('test', adapter.conversation.conversation.id);
+    const kept = items.filter((a) => a.from.role === 'bot').map((a) => a.text);
+    expect(kept[0]).to.equal(
+      [texts.t('zh-CN', 'messages.summaryIntro', { category: '长期居住' }), row('zh-CN', 'details.personName', '李**'), row('zh-CN', 'details.idNumber', '1101**********002X'), row('zh-CN', 'details.address', '浦东新区世纪****'), row('zh-CN', 'details.employerName', '日照港集团')].join('\n'),
+    );
+    expect(kept[1]).to.equal([row('en-US', 'details.personName', 'L* X******', 1), row('en-US', 'details.address', '100 Ce****', 2)].join('\n'));
+    expect(JSON.stringify(items)).to.not.include('AdaptiveCard').and.not.include('adaptive');
   });
 
   it('read in a turn: the turns kept and this turn so far; handed off "now" keeps the asking, "turn" keeps nothing of the turn', async () => {

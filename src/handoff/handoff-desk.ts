@@ -5,7 +5,8 @@ import { resolveLocale, type Texts } from '../content/texts.js';
 import { durationText } from '../content/natural.js';
 import type { AgentPresence } from './agent-presence.js';
 import { PRESENCE_WINDOW_MS } from './agent-presence.js';
-import type { DraftView, Handoff, HandoffAgent, HandoffOutcome, HandoffReason, RelayMessage } from './handoff.js';
+import type { DraftView, Handoff, HandoffAgent, HandoffOutcome, HandoffReason, RelayMessage, ShownToAgent } from './handoff.js';
+import { transcriptActivity } from './handoff-transcript.js';
 import type { HandoffQueue } from './handoff-queue.js';
 import type { HandoffMetrics } from './handoff-metrics.js';
 
@@ -53,6 +54,11 @@ export interface HandoffDeskOptions {
   channelOf: (context: TurnContext) => string;
   reach: ConversationReach;
   transcript: TranscriptSource;
+  /**
+   * What an agent reads of the assistant's messages in the transcript (the summary's names and address
+   * masked); default their text, else their spoken text.
+   */
+  shown?: ShownToAgent;
   /** How long a handoff may wait before it is given up (the conversation's lifetime). */
   maxWaitMs: number;
   /** The expected time an agent spends with a conversation before there is any history. Default 5 minutes. */
@@ -193,11 +199,19 @@ export class HandoffDesk {
     if (text) await this.queue.say(handoff.id, { from: 'person', text, at: this.now() });
   }
 
-  /** The conversation's transcript so far; none when it cannot be read (reported: the handoff goes on without it). */
-  private transcriptOf(via: string, reference: Partial<ConversationReference>, turn?: TurnContext): Promise<Activity[]> {
-    return this.options.transcript.read(via, reference, turn).catch((err: unknown) => {
+  /**
+   * The conversation's transcript so far as an agent reads it, whichever channel kept it (transcriptActivity:
+   * messages only, the person's masked as the log kept them, the assistant's as `shown` gives them, no cards,
+   * no account ids); none when it cannot be read (reported: the handoff goes on without it).
+   */
+  private async transcriptOf(via: string, reference: Partial<ConversationReference>, turn?: TurnContext): Promise<Activity[]> {
+    const activities = await this.options.transcript.read(via, reference, turn).catch((err: unknown) => {
       this.options.onError?.(err, 'handoff.transcript');
       return [];
+    });
+    return activities.flatMap((a) => {
+      const kept = transcriptActivity(a, this.options.shown);
+      return kept ? [{ ...kept, channelId: a.channelId, conversation: a.conversation } as Activity] : [];
     });
   }
 

@@ -1,10 +1,13 @@
 import { ActivityTypes, type Activity, type ChannelAccount, type ConversationReference, type Middleware, type TurnContext } from 'botbuilder';
 import { TURN_END_APPEND_KEY } from '../ops/turn-state-keys.js';
+import type { ShownToAgent } from './handoff.js';
 import type { HandoffTranscriptStore } from './transcript-store.js';
 
 export interface HandoffTranscriptOptions {
   /** How this turn's incoming words are kept (FilingBot.incomingTextMask: a personal answer masked as such; ID and phone numbers anywhere). */
   mask: (context: TurnContext) => (text: string) => string;
+  /** What an agent reads of a message the bot sent (its summary's names and address masked); default its text, else its spoken text. */
+  shown?: ShownToAgent;
   /** A turn's transcript that could not be written (the turn itself went well): logged without personal data. */
   onError?: (err: unknown) => void;
 }
@@ -57,7 +60,7 @@ export class HandoffTranscript implements Middleware {
     }
     context.turnState.set(TURN, turn);
     context.onSendActivities(async (_context, activities, sent) => {
-      if (!turn.stopped) for (const a of activities) keepReply(turn, a);
+      if (!turn.stopped) for (const a of activities) keepReply(turn, a, this.options.shown);
       return sent();
     });
     await next();
@@ -105,23 +108,34 @@ export class HandoffTranscript implements Middleware {
   }
 }
 
+/** A message the bot sends, as the transcript keeps it (see transcriptActivity), stamped now. */
+function keepReply(turn: TurnRecord, activity: Partial<Activity>, shown?: ShownToAgent): void {
+  const kept = transcriptActivity({ ...activity, from: as('bot'), timestamp: new Date() }, shown);
+  if (kept) turn.replies.push(kept);
+}
+
 /**
- * A message the bot sends, as the transcript keeps it: who (the bot, or an agent through it), what a person
- * reads (its text, else its spoken text: a card's), when. Typing, events and traces are not kept.
+ * A message as the transcript an agent reads keeps it, whichever channel's log it comes from (the web
+ * page's own, or this one): who said it (the person or the bot, by role only: no account ids, a WeChat
+ * openid is one), what a person reads of it (the person's words as the log kept them, masked; the bot's
+ * text or a card's spoken text as `shown` gives it: the summary's names and address masked), when, in
+ * which language, and whether an agent wrote it. No cards (the summary's card holds names and the address
+ * in full), no channelData beyond the agent's mark, no typing, events or traces: undefined for those.
  */
-function keepReply(turn: TurnRecord, activity: Partial<Activity>): void {
-  if (activity.type !== ActivityTypes.Message) return;
-  const text = activity.text || activity.speak;
-  if (!text) return;
+export function transcriptActivity(activity: Partial<Activity>, shown?: ShownToAgent): Partial<Activity> | undefined {
+  if (activity.type !== ActivityTypes.Message) return undefined;
+  const person = activity.from?.role === 'user';
+  const text = person ? activity.text : shown ? shown(activity) : activity.text || activity.speak;
+  if (!text) return undefined;
   const agent = (activity.channelData as { handoff?: { from?: unknown } } | undefined)?.handoff?.from === 'agent';
-  turn.replies.push({
+  return {
     type: ActivityTypes.Message,
-    from: as('bot'),
+    from: as(person ? 'user' : 'bot'),
     text,
-    timestamp: new Date(),
+    ...(activity.timestamp ? { timestamp: activity.timestamp } : {}),
     ...(activity.locale ? { locale: activity.locale } : {}),
     ...(agent ? { channelData: { handoff: { from: 'agent' } } } : {}),
-  });
+  };
 }
 
 /** A one-to-one conversation the person left (membersRemoved names them). */

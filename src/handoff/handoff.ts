@@ -1,4 +1,4 @@
-import type { ConversationReference } from 'botbuilder';
+import type { Activity, ConversationReference } from 'botbuilder';
 
 /**
  * A conversation handed from the assistant to a person (an agent in the console). Kept in the handoff
@@ -70,3 +70,10 @@ export interface RelayMessage {
   /** The agent's display name, on their lines. */
   name?: string;
 }
+
+/**
+ * What an agent (in the console, or an organisation's hub) reads of a message the assistant sent the
+ * person: its text, or a card's spoken text, with what only the person sees in full masked as everywhere
+ * else (their own summary shows names and the address in full: a typo must be visible to them).
+ */
+export type ShownToAgent = (message: Partial<Activity>) => string | undefined;

@@ -19,6 +19,21 @@ const SERVICE_URL = 'http://127.0.0.1:1/teams';
 const jsonwebtoken = createRequire(createRequire(import.meta.url).resolve('botframework-connector'))('jsonwebtoken') as { verify: (...args: unknown[]) => unknown };
 let verifications = 0;
 const verify = jsonwebtoken.verify;
+/** What the channel logged. */
+const logged: Array<{ level: string; obj: object; msg?: string | undefined }> = [];
+
+/** What the process printed (stdout and stderr) while `run` ran, not passed on. */
+async function printedDuring<T>(run: () => Promise<T>): Promise<{ result: T; printed: string[] }> {
+  const printed: string[] = [];
+  const streams = [process.stdout, process.stderr];
+  const writes = streams.map((stream) => stream.write);
+  for (const stream of streams) stream.write = ((chunk: unknown) => printed.push(String(chunk)) > 0) as typeof stream.write;
+  try {
+    return { result: await run(), printed };
+  } finally {
+    streams.forEach((stream, i) => (stream.write = writes[i]!));
+  }
+}
 
 describe('/api/messages with credentials: a signed token is verified once a request', function () {
   this.timeout(20_000);
@@ -37,11 +52,11 @@ describe('/api/messages with credentials: a signed token is verified once a requ
     };
     const adapter = createBotFrameworkAdapter({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-real-secret', endpoints: tokens.endpoints }, { timeoutMs: 1000, maxConnections: 4, loopbackOnly: false });
     server = restify.createServer({ handleUncaughtExceptions: false });
-    const quiet = { debug: () => undefined, warn: () => undefined, error: () => undefined };
+    const keep = (level: string) => (obj: object, msg?: string) => void logged.push({ level, obj, msg });
     registerBotFrameworkChannel(server, {
       adapter,
       localMode: false,
-      logger: quiet,
+      logger: { debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') },
       logic: async (context) => {
         await context.sendActivity(`heard ${context.activity.text ?? ''}`);
       },
@@ -59,6 +74,7 @@ describe('/api/messages with credentials: a signed token is verified once a requ
   });
   beforeEach(() => {
     verifications = 0;
+    logged.length = 0;
   });
 
   const message = (extra: Record<string, unknown> = {}) => emulatorMessage('你好', { channelId: 'msteams', serviceUrl: SERVICE_URL, ...extra });
@@ -84,6 +100,33 @@ describe('/api/messages with credentials: a signed token is verified once a requ
       expect(await answerToAnUnfinishedBody(port, `Bearer ${token()}`)).to.equal('HTTP/1.1 401 Unauthorized');
     });
   }
+
+  it('a token signed by a wrong key: 401, nothing printed, one log line at info with why in a word and no token or key', async () => {
+    const token = other.token(APP_ID, SERVICE_URL);
+    const { result: reply, printed } = await printedDuring(() => post(token));
+    expect(reply.status).to.equal(401);
+    expect(reply.json()).to.have.nested.property('error.code', 'Unauthorized');
+    expect(printed, 'botbuilder printed to the console').to.deep.equal([]);
+    expect(logged).to.deep.equal([{ level: 'info', obj: { statusCode: 401, reason: 'bad_token' }, msg: 'bot framework request not authorized' }]);
+    const line = JSON.stringify(logged);
+    for (const secret of [token, token.split('.')[2]!, 'BEGIN', tokens.publicKeyModulus, other.publicKeyModulus]) expect(line).to.not.include(secret);
+  });
+
+  it('an expired token: 401, nothing printed, one log line at info', async () => {
+    const { result: reply, printed } = await printedDuring(() => post(tokens.token(APP_ID, SERVICE_URL, { exp: Math.floor(Date.now() / 1000) - 3600 })));
+    expect(reply.status).to.equal(401);
+    expect(printed).to.deep.equal([]);
+    expect(logged.map(({ level, msg }) => [level, msg])).to.deep.equal([['info', 'bot framework request not authorized']]);
+  });
+
+  it('the silence is the token check\'s alone: the console prints as ever meanwhile', async () => {
+    const { printed } = await printedDuring(async () => {
+      const refused = post(other.token(APP_ID, SERVICE_URL));
+      console.error('said elsewhere');
+      return refused;
+    });
+    expect(printed).to.deep.equal(['said elsewhere\n']);
+  });
 
   it('an activity from a channel the key is not endorsed for: 401, the token verified once', async () => {
     const reply = await post(tokens.token(APP_ID, SERVICE_URL), message({ channelId: 'slack' }));

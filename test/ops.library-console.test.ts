@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createLogger } from '../src/ops/logger.js';
-import { routeConsoleToLogger } from '../src/ops/library-console.js';
+import { routeConsoleToLogger, withoutLibraryConsole } from '../src/ops/library-console.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -27,6 +27,26 @@ describe('what libraries print to the console goes through the logger', function
     expect(first!['source']).to.equal('console');
     expect(JSON.stringify(first)).to.include('[PHONE]').and.not.include('13812345678');
     expect(second!['msg']).to.equal('warning about [ID]');
+  });
+
+  it('withoutLibraryConsole: what a library prints during the call is dropped, routed or not; what is printed meanwhile elsewhere is logged', async () => {
+    const lines: string[] = [];
+    const restore = routeConsoleToLogger(createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } }));
+    try {
+      let release!: () => void;
+      const call = withoutLibraryConsole(async () => {
+        console.error('Error finding key for token. Available keys: -----BEGIN RSA PUBLIC KEY-----');
+        await new Promise<void>((resolve) => (release = resolve));
+        console.error(new Error('jwt expired'));
+        return 'refused';
+      });
+      console.warn('said elsewhere meanwhile');
+      release();
+      expect(await call).to.equal('refused');
+    } finally {
+      restore();
+    }
+    expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).to.deep.equal(['said elsewhere meanwhile']);
   });
 
   it('the running bot with credentials: refused tokens print nothing but JSON log lines (no stack traces on stdout or stderr)', async () => {

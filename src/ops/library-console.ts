@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { format } from 'node:util';
 import type { Logger } from './logger.js';
 
@@ -9,12 +10,15 @@ import type { Logger } from './logger.js';
  * console back.
  */
 const LEVELS = { error: 'warn', warn: 'warn', info: 'info', log: 'info', debug: 'debug', trace: 'debug' } as const;
+type Method = keyof typeof LEVELS;
+type ConsoleMethods = Record<Method, (...args: unknown[]) => void>;
 
 export function routeConsoleToLogger(logger: Logger): () => void {
   const log = logger.child({ source: 'console' });
-  const saved = Object.fromEntries(Object.keys(LEVELS).map((method) => [method, console[method as keyof typeof LEVELS]]));
+  const saved = Object.fromEntries(Object.keys(LEVELS).map((method) => [method, console[method as Method]]));
   for (const [method, level] of Object.entries(LEVELS)) {
-    (console as unknown as Record<string, (...args: unknown[]) => void>)[method] = (...args: unknown[]) => {
+    (console as unknown as ConsoleMethods)[method as Method] = (...args: unknown[]) => {
+      if (quiet.getStore()) return;
       const err = args.find((arg): arg is Error => arg instanceof Error);
       const rest = args.filter((arg) => arg !== err);
       // A library's words, formatted as the console would; ID numbers and phones in them are masked by the logger.
@@ -24,4 +28,28 @@ export function routeConsoleToLogger(logger: Logger): () => void {
     };
   }
   return () => Object.assign(console, saved);
+}
+
+/** Set while a library's console output is not wanted (see withoutLibraryConsole). */
+const quiet = new AsyncLocalStorage<true>();
+let gated = false;
+
+/**
+ * Runs `run` with whatever a library prints to the console during it (and what it awaits) dropped, whether
+ * or not the console goes to the logger: for a library call whose outcome the caller logs itself, as one
+ * structured line (botbuilder prints every refused Bot Framework token, with the signing key, and anyone
+ * can send one). Other calls at the same time print as ever: the silence follows `run`'s async context.
+ */
+export function withoutLibraryConsole<T>(run: () => Promise<T>): Promise<T> {
+  if (!gated) {
+    gated = true;
+    // Once, around whatever the console is now (the console itself, or the route to the logger, which checks too).
+    for (const method of Object.keys(LEVELS) as Method[]) {
+      const through = (console as unknown as ConsoleMethods)[method];
+      (console as unknown as ConsoleMethods)[method] = (...args: unknown[]) => {
+        if (!quiet.getStore()) through.apply(console, args);
+      };
+    }
+  }
+  return quiet.run(true, run);
 }

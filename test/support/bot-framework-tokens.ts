@@ -17,6 +17,11 @@ export class BotFrameworkTokenService {
 
   constructor(readonly endorsements: readonly string[]) {}
 
+  /** The public key's modulus as its JWK carries it (base64url): what must never reach a log. */
+  get publicKeyModulus(): string {
+    return String(this.keys.publicKey.export({ format: 'jwk' }).n);
+  }
+
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       const json = (body: unknown) => {

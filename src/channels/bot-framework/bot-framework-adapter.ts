@@ -20,6 +20,7 @@ import {
   type UserTokenClient,
 } from 'botframework-connector';
 // Not re-exported by the package's index: its cache of each metadata URL's signing keys (see endorsementsOf).
+import { withoutLibraryConsole } from '../../ops/library-console.js';
 import { JwtTokenExtractor } from 'botframework-connector/lib/auth/jwtTokenExtractor.js';
 import { OutboundLimits, type OutboundLimitOptions } from './outbound-limits.js';
 import { withRequestIdOn } from '../../ops/request-context.js';
@@ -191,8 +192,13 @@ class BoundedBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthent
     return Array.isArray(key.endorsements) && key.endorsements.every((name) => typeof name === 'string') ? key.endorsements : undefined;
   }
 
+  /**
+   * botbuilder's authentication of a request, without what it prints to the console on the way (a refused
+   * signature prints the signing key, an expired token its stack: anyone can send one); the channel logs
+   * each refusal as one line.
+   */
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    const result = await super.authenticateRequest(activity, authHeader);
+    const result = await withoutLibraryConsole(() => super.authenticateRequest(activity, authHeader));
     return result.connectorFactory
       ? { ...result, connectorFactory: new BoundedConnectorFactory(result.connectorFactory, this.limits, this.connectorClients, appIdOf(result.claimsIdentity)) }
       : result;

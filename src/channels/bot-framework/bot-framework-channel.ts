@@ -26,6 +26,7 @@ export interface BotFrameworkRateLimits {
 /** Logging without personal data: codes, hosts and error objects only. */
 export interface BotFrameworkChannelLogger {
   debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
 }
@@ -150,7 +151,7 @@ export function registerBotFrameworkChannel(server: Server, options: BotFramewor
     } catch (error) {
       if (error instanceof HttpError || error instanceof AuthenticationError) throw error;
       // jsonwebtoken's refusals (a bad signature, not yet valid) come out of botbuilder as they are: the caller's token.
-      if (isTokenRefusal(error)) throw new AuthenticationError(error.message, 401);
+      if (isTokenRefusal(error)) throw new TokenRefusal(TOKEN_REFUSALS[error.name as keyof typeof TOKEN_REFUSALS]);
       // Anything else is on this side (the channel's signing keys could not be fetched): not the caller's fault.
       logger.warn({ err: error }, 'bot framework token could not be checked');
       throw new HttpError(503, 'ServiceUnavailable', 'the token could not be checked; retry shortly', { 'Retry-After': '5' });
@@ -191,17 +192,30 @@ function asHttpError(error: unknown, logger: BotFrameworkChannelLogger): HttpErr
     return error;
   }
   if (error instanceof AuthenticationError) {
-    // Scanners and expired tokens: not worth a warning each.
-    logger.debug({ statusCode: error.statusCode }, 'bot framework request not authorized');
+    // One line a refusal, why in a word (never the token, its claims or the keys); scanners and expired tokens are not worth a warning each.
+    logger.info({ statusCode: 401, reason: error instanceof TokenRefusal ? error.reason : 'refused' }, 'bot framework request not authorized');
     return new HttpError(401, 'Unauthorized', 'the request is not authorized (a valid Bot Framework token is required)', { Connection: 'close' });
   }
   logger.error({ err: error }, 'bot framework request failed');
   return new HttpError(500, 'ServiceError', 'the request could not be handled');
 }
 
-/** jsonwebtoken's errors for a token that does not verify (its classes are not re-exported by botbuilder). */
+/** jsonwebtoken's errors for a token that does not verify (its classes are not re-exported by botbuilder), and why in a word. */
+const TOKEN_REFUSALS = { JsonWebTokenError: 'bad_token', TokenExpiredError: 'expired', NotBeforeError: 'not_yet_valid' } as const;
+
 function isTokenRefusal(error: unknown): error is Error {
-  return error instanceof Error && ['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError'].includes(error.name);
+  return error instanceof Error && Object.hasOwn(TOKEN_REFUSALS, error.name);
+}
+
+/**
+ * A token jsonwebtoken refused (a bad signature or form, expired, not yet valid), with why in a word; the
+ * other refusals (no token, another issuer or audience, a key not endorsed for the channel, another
+ * serviceUrl) are botbuilder's AuthenticationError, logged as "refused".
+ */
+class TokenRefusal extends AuthenticationError {
+  constructor(readonly reason: (typeof TOKEN_REFUSALS)[keyof typeof TOKEN_REFUSALS]) {
+    super(`the token was refused (${reason})`, 401);
+  }
 }
 
 function headerValue(header: string | string[] | undefined): string {

@@ -208,9 +208,10 @@ function isTokenRefusal(error: unknown): error is Error {
 }
 
 /**
- * A token jsonwebtoken refused (a bad signature or form, expired, not yet valid), with why in a word; the
- * other refusals (no token, another issuer or audience, a key not endorsed for the channel, another
- * serviceUrl) are botbuilder's AuthenticationError, logged as "refused".
+ * A token jsonwebtoken refused (a bad signature or form, not yet valid), with why in a word; the other
+ * refusals (no token, an expired one — botbuilder turns jsonwebtoken's own error into its message —, another
+ * issuer or audience, a key not endorsed for the channel, another serviceUrl) are botbuilder's
+ * AuthenticationError, logged as "refused".
  */
 class TokenRefusal extends AuthenticationError {
   constructor(readonly reason: (typeof TOKEN_REFUSALS)[keyof typeof TOKEN_REFUSALS]) {

@@ -37,7 +37,7 @@ async function fileAndApprove(filings: FilingStore, script = TMP_OTHER_SCRIPT): 
  * The same filing from an insured place without a profile of its own (Beijing), so the national rules speak
  * (a conversation with defaultRegion 'national'): valid the national 6 months, no designated institutions.
  */
-async function nationalFiling(filings: FilingStore, script = TMP_OTHER_SCRIPT, key = 'national'): Promise<string> {
+async function nationalFiling(filings: FilingStore, script = TMP_OTHER_SCRIPT, key = 'national', profileVersion = national.version): Promise<string> {
   const made = (await filings.get(await fileAndApprove(filings, script)))!;
   const { institutions: _none, ...record } = made.filing as Record<string, unknown> & { startDate: string; endDate: string | null };
   const endDate = record.endDate === null ? null : validityEndDate(record.startDate, national.categories.TMP_OTHER.validityMonths!);
@@ -45,8 +45,8 @@ async function nationalFiling(filings: FilingStore, script = TMP_OTHER_SCRIPT, k
     idempotencyKey: key,
     category: made.category,
     profileId: 'national',
-    profileVersion: national.version,
-    filing: { ...record, insuredPlace: '110000', endDate, profileId: 'national', profileVersion: national.version },
+    profileVersion,
+    filing: { ...record, insuredPlace: '110000', endDate, profileId: 'national', profileVersion },
   });
   await filings.setStatus(stored.reference, 'EFFECTIVE', { actor: { kind: 'agency' } });
   return stored.reference;
@@ -102,6 +102,23 @@ describe('changing the end date of a filing, where the profile allows it', () =>
       expect(said).to.not.contain(PHONE).and.not.contain(ID);
     });
   }
+
+  it('a filing made under the national rules before they let the end date change (version 2022.1) still reads, and changes under the rules of now (2022.2)', async () => {
+    expect(national.version, 'the end date change raised the version').to.equal('2022.2');
+    const filings = new MemoryFilingStore();
+    const reference = await nationalFiling(filings, TMP_OTHER_SCRIPT, 'national-2022.1', '2022.1');
+    const chat = new Chat({ filings, defaultRegion: 'national' });
+    await chat.follow([['你好', 'menu.main'], ['查询备案', 'lifecycle.find']]);
+    const checked = await prove(chat, reference);
+    expect(Chat.textOf(checked)).to.contain(reference).and.contain('有效');
+    await chat.follow([['变更备案', 'lifecycle.find']]);
+    expect(Chat.promptOf(await prove(chat, reference))).to.equal('lifecycle.change.field');
+    await chat.say('结束日期');
+    const made = Chat.channelData<{ reference: string; replaces: string }>(await chat.say('明年8月底'), 'filing')!;
+    expect(made.replaces).to.equal(reference);
+    expect((await filings.get(reference))!.profileVersion, 'the old filing keeps the version it was made under').to.equal('2022.1');
+    expect((await filings.get(made.reference))!.profileVersion).to.equal('2022.2');
+  });
 
   it('under Rizhao, which sets a temporary filing\'s end date: not offered, and asked for, told why — in both languages', async () => {
     const filings = new MemoryFilingStore();

@@ -23,6 +23,21 @@ handoffTranscriptContract('Redis, sealed', async ({ keepTurns }) =>
   new RedisTranscriptStore(redis.client(), { prefix: `${redis.prefix}contract${Math.random()}:`, keepTurns, cipher: new FieldCipher(TEST_KEYS) }),
 );
 
+describe('the handoff transcript in memory', () => {
+  it('lives as long as the conversation after its last turn, and is gone after', async () => {
+    let t = 0;
+    const store = new MemoryTranscriptStore({ ttlSeconds: 60 }, () => t);
+    const turn = (text: string) => [{ type: 'message', from: { role: 'user' } as never, text }];
+    await store.logTurn('wechat', 'c1', turn('你好'));
+    t = 50_000;
+    await store.logTurn('wechat', 'c1', turn('人工服务'));
+    t = 100_000;
+    expect((await store.getTranscriptActivities('wechat', 'c1')).items.map((a) => a.text), 'the last turn gave it 60 s again').to.deep.equal(['你好', '人工服务']);
+    t = 110_000;
+    expect((await store.getTranscriptActivities('wechat', 'c1')).items).to.deep.equal([]);
+  });
+});
+
 describe('the handoff transcript in Redis', () => {
   it('is sealed at rest (no word of it in Redis), bound to its conversation, and lives as long as the conversation', async () => {
     const prefix = `${redis.prefix}sealed:`;

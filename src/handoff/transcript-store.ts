@@ -1,4 +1,5 @@
 import type { Activity, PagedResult, TranscriptStore } from 'botbuilder';
+import { ExpiringMap } from '../ops/expiring-map.js';
 import type { TurnEndAppend } from '../state/turn-lock.js';
 
 /**
@@ -34,55 +35,31 @@ export function wholePage(items: Activity[]): PagedResult<Activity> {
 
 /** The transcript in this process's memory (the embedded default without Redis): one instance. */
 export class MemoryTranscriptStore implements HandoffTranscriptStore {
-  private readonly turns = new Map<string, { entries: string[]; expiresAt: number }>();
+  /** Each conversation's turns, as JSON, living the conversation's lifetime after its last turn. */
+  private readonly turns: ExpiringMap<string, string[]>;
   private readonly keepTurns: number;
-  private readonly ttlMs: number;
 
-  constructor(
-    options: TranscriptStoreOptions = {},
-    private readonly now: () => number = Date.now,
-  ) {
+  constructor(options: TranscriptStoreOptions = {}, now: () => number = Date.now) {
     this.keepTurns = options.keepTurns ?? TRANSCRIPT_DEFAULTS.keepTurns;
-    this.ttlMs = (options.ttlSeconds ?? TRANSCRIPT_DEFAULTS.ttlSeconds) * 1000;
+    this.turns = new ExpiringMap((options.ttlSeconds ?? TRANSCRIPT_DEFAULTS.ttlSeconds) * 1000, now);
   }
 
   async logTurn(channelId: string, conversationId: string, activities: Partial<Activity>[]): Promise<void> {
     if (activities.length === 0) return;
     const key = `${channelId}:${conversationId}`;
-    const kept = this.live(key)?.entries ?? [];
+    const kept = this.turns.get(key) ?? [];
     // As JSON, as Redis keeps it: what was sent cannot change it afterwards.
     kept.push(JSON.stringify(activities));
     if (kept.length > this.keepTurns) kept.splice(0, kept.length - this.keepTurns);
-    // Put last: the map stays in the order of the last turn, so the expired are at its start.
-    this.turns.delete(key);
-    this.turns.set(key, { entries: kept, expiresAt: this.now() + this.ttlMs });
-    this.sweep();
+    this.turns.set(key, kept);
   }
 
   async getTranscriptActivities(channelId: string, conversationId: string): Promise<PagedResult<Activity>> {
-    const entries = this.live(`${channelId}:${conversationId}`)?.entries ?? [];
+    const entries = this.turns.get(`${channelId}:${conversationId}`) ?? [];
     return wholePage(entries.flatMap((entry) => JSON.parse(entry) as Activity[]));
   }
 
   async deleteTranscript(channelId: string, conversationId: string): Promise<void> {
     this.turns.delete(`${channelId}:${conversationId}`);
-  }
-
-  private live(key: string): { entries: string[]; expiresAt: number } | undefined {
-    const found = this.turns.get(key);
-    if (found && found.expiresAt <= this.now()) {
-      this.turns.delete(key);
-      return undefined;
-    }
-    return found;
-  }
-
-  /** Drops the expired transcripts: those at the start of the map, up to the first that lives. */
-  private sweep(): void {
-    const now = this.now();
-    for (const [key, value] of this.turns) {
-      if (value.expiresAt > now) break;
-      this.turns.delete(key);
-    }
   }
 }

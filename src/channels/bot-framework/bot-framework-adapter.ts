@@ -21,6 +21,7 @@ import {
 } from 'botframework-connector';
 // Not re-exported by the package's index: its cache of each metadata URL's signing keys (see endorsementsOf).
 import { withoutLibraryConsole } from '../../ops/library-console.js';
+import { RecentMap } from '../../ops/recent-map.js';
 import { JwtTokenExtractor } from 'botframework-connector/lib/auth/jwtTokenExtractor.js';
 import { OutboundLimits, type OutboundLimitOptions } from './outbound-limits.js';
 import { withRequestIdOn } from '../../ops/request-context.js';
@@ -84,15 +85,18 @@ const MAX_KEPT_CLIENTS = 64;
  * are kept; a failed creation is not kept.
  */
 class KeptClients<T> {
-  private readonly kept = new Map<string, Promise<T>>();
+  private readonly kept = new RecentMap<string, Promise<T>>(MAX_KEPT_CLIENTS);
 
   get(key: string, create: () => Promise<T>): Promise<T> {
     let client = this.kept.get(key);
     if (!client) {
-      client = create();
-      this.kept.set(key, client);
-      client.catch(() => this.kept.delete(key));
-      if (this.kept.size > MAX_KEPT_CLIENTS) this.kept.delete(this.kept.keys().next().value!);
+      const made = create();
+      client = made;
+      this.kept.set(key, made);
+      // A client that could not be made is not kept (the next call tries again); a newer one for the key stays.
+      made.catch(() => {
+        if (this.kept.get(key) === made) this.kept.delete(key);
+      });
     }
     return client;
   }

@@ -1,0 +1,51 @@
+/**
+ * A map in this process's memory whose entries live `ttlMs` after they were last set: one lifetime for the
+ * whole map (a store with two lifetimes keeps two maps). An entry read after its time is gone (deleted
+ * then); each `set` also drops the expired ones nobody asks for. Setting an entry moves it to the end, so
+ * the map is in the order entries expire and a sweep stops at the first that lives: amortised constant work
+ * a write, however many entries there are.
+ */
+export class ExpiringMap<K, V> {
+  private readonly entries = new Map<K, { value: V; expiresAt: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The entry's value while it lives; undefined (and the entry dropped) once it expired. */
+  get(key: K): V | undefined {
+    const found = this.entries.get(key);
+    if (found === undefined) return undefined;
+    if (found.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return found.value;
+  }
+
+  /** Sets the entry, to live `ttlMs` from now (again, if it was there), and drops the expired. */
+  set(key: K, value: V): void {
+    const now = this.now();
+    this.entries.delete(key);
+    this.entries.set(key, { value, expiresAt: now + this.ttlMs });
+    this.sweep(now);
+  }
+
+  delete(key: K): boolean {
+    return this.entries.delete(key);
+  }
+
+  /** How many entries are held, the expired not yet dropped among them. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Drops the expired entries: those at the start of the map, up to the first that lives. */
+  private sweep(now: number): void {
+    for (const [key, entry] of this.entries) {
+      if (entry.expiresAt > now) break;
+      this.entries.delete(key);
+    }
+  }
+}

@@ -200,6 +200,11 @@ describe('live handoff to a person (HTTP, web channel)', function () {
     }
     expect(carried.every((a) => a.type === 'message' && !a.attachments && !a.from?.id && ['user', 'bot'].includes(a.from?.role ?? ''))).to.equal(true);
     expect(carried.filter((a) => a.from?.role === 'user').map((a) => a.text)).to.include('李**');
+    // Filling the form in for the person: the summary asked again reaches the console's chat masked too.
+    expect((await wang.call('POST', `handoffs/${id}/fill`, {})).status).to.equal(200);
+    const chat = JSON.stringify((await wang.call('GET', `handoffs/${id}`)).json['messages']);
+    expect(chat).to.include(T.t('zh-CN', 'messages.summaryIntro', { category: '' }).slice(0, 3)).and.include('李**');
+    expect(chat).to.not.include('李秀英').and.not.include('世纪大道100号');
     await wang.call('POST', `handoffs/${id}/finish`, {});
   });
 

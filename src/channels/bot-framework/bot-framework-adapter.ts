@@ -183,6 +183,13 @@ class BoundedBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthent
   /**
    * The endorsements of the key that signed the token, from the signing keys botbuilder fetched to check
    * it (its cache per metadata URL, refreshed by botbuilder alone); undefined when not found there.
+   * botframework-connector (4.23) has no public way to them: JwtTokenExtractor and OpenIdMetadata are not
+   * exported from its index, a ClaimsIdentity does not carry them, and its public checks that take the
+   * channel id (JwtTokenValidation.validateAuthHeader, ChannelValidation.authenticateChannelToken) verify
+   * the signature again — the second verification a request this avoids, and it needs the body, which is
+   * read only after the header passed. Fetching the keys ourselves would be a second copy of botbuilder's
+   * fetching and refreshing. An upgrade that moves the cache falls back to complete()'s whole check
+   * (correct, one verification more), which the auth test's count of verifications catches.
    */
   private endorsementsOf(authHeader: string, fromBotOrEmulator: boolean): readonly string[] | undefined {
     const urls = (this as unknown as { inner?: MetadataUrls }).inner;

@@ -55,5 +55,17 @@ describe('hotline: a call about a filing already submitted (HTTP)', function () 
     const audits = server.lines.filter((l) => l['msg'] === 'agent audit').map((l) => l['audit']);
     expect(audits).not.to.include('call_submit');
     expect(audits).to.include('call_existing_filing');
+
+    // Then a cancel the filing's status refuses (submitted, not yet in force): a call about that filing too, not abandoned.
+    const second = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    const sayTo = async (text: string) => (await agent.call('POST', `calls/${second}/say`, { text })).json as Record<string, any>;
+    await sayTo('我想把备案取消了');
+    await sayTo(stored.reference);
+    await sayTo('11010519491231002X');
+    await sayTo('13812345678');
+    const refused = await sayTo(lastCode());
+    expect(refused['question']['promptId']).to.equal('menu.main');
+    await agent.call('POST', `calls/${second}/end`);
+    expect(await (await fetch(`${server.base}/metrics`)).text()).to.match(/guided_calls_total\{outcome="existing_filing"\} 2/).and.match(/guided_calls_total\{outcome="abandoned"\} 0/);
   });
 });

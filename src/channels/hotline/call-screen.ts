@@ -118,11 +118,14 @@ export function filingOf(sent: Array<Partial<Activity>>): CallRecord['filing'] {
   return undefined;
 }
 
-/** What a turn did with a filing submitted before: checked, cancelled or changed it (a lifecycle message telling a filing), if anything. */
+/**
+ * What a turn did with a filing submitted before, once the identity check found it: checked, cancelled or
+ * changed it, or told why it cannot be (the messages of those dialogs), if anything.
+ */
 export function handledOf(sent: Array<Partial<Activity>>): NonNullable<CallRecord['handled']>[number] | undefined {
   for (const activity of sent) {
-    const { lifecycle, filing } = contractOf(activity);
-    if (filing && (lifecycle === 'check' || lifecycle === 'cancel' || lifecycle === 'change')) return lifecycle;
+    const { lifecycle } = contractOf(activity);
+    if (lifecycle === 'check' || lifecycle === 'cancel' || lifecycle === 'change') return lifecycle;
   }
   return undefined;
 }

@@ -94,7 +94,10 @@ export class FilingBot extends ActivityHandler {
       const others = (context.activity.membersAdded ?? []).filter((m) => m.id !== context.activity.recipient?.id);
       if (others.length > 0) {
         const kit = await TurnKit.load(context, this.deps);
-        if (!kit.state.active) {
+        if (!kit.state.active && waitingPromptId(await this.dialogState.get(context)) !== undefined) {
+          // Opened again where no filing is under way (the menu, after a submission): that question again, no second welcome.
+          await this.reprompt(context);
+        } else if (!kit.state.active) {
           // A guided call opens with what the agent says to the caller (the chat's welcome names typed commands).
           await kit.say(kit.t(kit.capabilities.spoken ? 'spoken.opening' : 'messages.welcome'));
           await this.runDialogs(context);

@@ -49,6 +49,8 @@ interface Contract {
   error?: unknown;
   summary?: unknown;
   filing?: { reference: string; category: string; status: string };
+  /** A message of the dialogs after submitting (check, cancel, change, the identity check): dialogs/lifecycle/. */
+  lifecycle?: string;
   category?: string;
   consequences?: unknown;
 }
@@ -103,11 +105,27 @@ export function callScreen(input: { record: CallRecord; sent: Array<Partial<Acti
   };
 }
 
-/** The filing a turn submitted (the confirmation's channelData.filing), if any. */
+/**
+ * The filing a turn submitted (the confirmation's channelData.filing), if any. A filing told by the dialogs
+ * after submitting (checked, cancelled, changed: channelData.lifecycle) was not submitted in the call.
+ */
 export function filingOf(sent: Array<Partial<Activity>>): CallRecord['filing'] {
   for (const activity of sent) {
+    if (contractOf(activity).lifecycle !== undefined) continue;
     const filing = contractOf(activity).filing;
     if (filing && typeof filing.reference === 'string' && (activity.channelData as { repeated?: boolean }).repeated !== true) return { reference: filing.reference, category: filing.category, status: filing.status };
+  }
+  return undefined;
+}
+
+/**
+ * What a turn did with a filing submitted before, once the identity check found it: checked, cancelled or
+ * changed it, or told why it cannot be (the messages of those dialogs), if anything.
+ */
+export function handledOf(sent: Array<Partial<Activity>>): NonNullable<CallRecord['handled']>[number] | undefined {
+  for (const activity of sent) {
+    const { lifecycle } = contractOf(activity);
+    if (lifecycle === 'check' || lifecycle === 'cancel' || lifecycle === 'change') return lifecycle;
   }
   return undefined;
 }

@@ -22,12 +22,17 @@ export interface CallRecord {
   waiting?: string;
   /** The filing submitted in the call. */
   filing?: { reference: string; category: string; status: string };
+  /** What was done in the call with filings submitted before (after the identity check), each once. */
+  handled?: Array<'check' | 'cancel' | 'change'>;
   /** How the call ended, for the metrics (counted once). */
   outcome?: GuidedCallOutcome;
 }
 
-/** How a guided call ended: a filing submitted, an outcome that needs no filing (or cannot be filed), consent declined, or given up. */
-export type GuidedCallOutcome = 'submitted' | 'no_filing' | 'declined' | 'abandoned';
+/**
+ * How a guided call ended: a filing submitted, a filing submitted before checked, cancelled or changed, an
+ * outcome that needs no filing (or cannot be filed), consent declined, or given up.
+ */
+export type GuidedCallOutcome = 'submitted' | 'existing_filing' | 'no_filing' | 'declined' | 'abandoned';
 
 export interface CallStore {
   get(id: string): Promise<CallRecord | undefined>;

@@ -11,7 +11,7 @@ import { UNDERSTOOD } from '../../../dialogs/conversation-askings.js';
 import { HttpError, readJsonBody, sendJson } from '../http.js';
 import type { Channel, ChannelBot } from '../channel.js';
 import { HOTLINE_CHANNEL_ID, HotlineAdapter, type CallInput } from './hotline-adapter.js';
-import { callScreen, filingOf, scriptOf, type CallAnswer, type CallScreen } from './call-screen.js';
+import { callScreen, filingOf, handledOf, scriptOf, type CallAnswer, type CallScreen } from './call-screen.js';
 import type { CallRecord, CallStore, GuidedCallOutcome } from './call-store.js';
 import type { TurnLock } from '../../state/turn-lock.js';
 
@@ -61,8 +61,8 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
   const now = options.now ?? (() => new Date());
   const registers = [options.registry];
   const started = new Counter({ name: 'guided_calls_started_total', help: 'Guided calls started by hotline agents', registers });
-  const finished = new Counter({ name: 'guided_calls_total', help: 'Guided calls by outcome: submitted, no_filing, declined, abandoned', labelNames: ['outcome'], registers });
-  for (const outcome of ['submitted', 'no_filing', 'declined', 'abandoned']) finished.inc({ outcome }, 0);
+  const finished = new Counter({ name: 'guided_calls_total', help: 'Guided calls by outcome: submitted, existing_filing, no_filing, declined, abandoned', labelNames: ['outcome'], registers });
+  for (const outcome of ['submitted', 'existing_filing', 'no_filing', 'declined', 'abandoned']) finished.inc({ outcome }, 0);
   const adapter = new HotlineAdapter();
 
   const channel: Channel<HotlineAdapter> = {
@@ -134,6 +134,11 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
           record.filing = filing;
           audit('call_submit', { agent: agent.id, call: record.id, category: filing.category });
           finish(record, 'submitted');
+        }
+        const handled = handledOf(sent);
+        if (handled && !record.handled?.includes(handled)) {
+          record.handled = [...(record.handled ?? []), handled];
+          audit('call_existing_filing', { agent: agent.id, call: record.id, outcome: handled });
         }
         record.updatedAt = at;
         // Submitted or ended: nothing left to change (the receipt says what was filed).
@@ -244,7 +249,7 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
           if (record.status === 'ended') throw new HttpError(409, 'BadArgument', 'the call has ended');
           record.status = 'ended';
           record.updatedAt = now().toISOString();
-          finish(record, record.filing ? 'submitted' : record.consent?.given === false ? 'declined' : record.script && !(CATEGORY_IDS as readonly string[]).includes(record.script.outcome) ? 'no_filing' : 'abandoned');
+          finish(record, record.filing ? 'submitted' : record.handled?.length ? 'existing_filing' : record.consent?.given === false ? 'declined' : record.script && !(CATEGORY_IDS as readonly string[]).includes(record.script.outcome) ? 'no_filing' : 'abandoned');
           await calls.put(record);
           audit('call_end', { agent: agent.id, call: record.id, outcome: record.outcome });
           sendJson(res, 200, callScreen({ record, sent: [], answers: [], texts, scriptGate: UNDERSTOOD.id }));

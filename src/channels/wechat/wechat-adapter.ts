@@ -124,36 +124,57 @@ function textOf(activity: Partial<Activity>): string | undefined {
 }
 
 /**
- * The turn's texts merged into as few messages as fit: joined by a blank line, each message at most
- * 2048 bytes (split between lines, a line longer than that between characters).
+ * The turn's texts merged into as few messages as fit, each at most 2048 bytes, cut at the largest seam that
+ * lets them fit: between the turn's texts, else between paragraphs of a text, else between lines, else
+ * (a line longer than that) between characters. So a message never starts in the middle of a list.
  */
 export function chunks(texts: string[], maxBytes = WECHAT_MAX_TEXT_BYTES): string[] {
-  const lines = texts.join('\n\n').split('\n');
+  return pack(texts.map((t) => t.trim()).filter((t) => t !== ''), ['\n\n', '\n\n', '\n'], maxBytes)
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+}
+
+/**
+ * Joins `pieces` by the first of `seams` into messages of at most `maxBytes`; a piece too long alone is cut
+ * at the next seam (the turn's texts: the first seam joins them, the second cuts a text into paragraphs, the
+ * third into lines), and past the last seam between characters.
+ */
+function pack(pieces: string[], seams: string[], maxBytes: number): string[] {
+  const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+  const [seam, ...finer] = seams;
   const out: string[] = [];
   let current = '';
-  const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
-  const push = (piece: string) => {
-    const joined = current === '' ? piece : `${current}\n${piece}`;
+  for (const piece of pieces) {
+    const joined = current === '' ? piece : `${current}${seam}${piece}`;
     if (bytes(joined) <= maxBytes) {
       current = joined;
-      return;
+      continue;
     }
     if (current !== '') out.push(current);
     current = '';
-    // A single line over the limit: cut between characters.
-    let rest = piece;
-    while (bytes(rest) > maxBytes) {
-      let cut = '';
-      for (const ch of rest) {
-        if (bytes(cut + ch) > maxBytes) break;
-        cut += ch;
-      }
-      out.push(cut);
-      rest = rest.slice(cut.length);
+    if (bytes(piece) <= maxBytes) {
+      current = piece;
+      continue;
     }
-    current = rest;
-  };
-  for (const line of lines) push(line);
-  if (current.trim() !== '') out.push(current);
-  return out.map((c) => c.trim()).filter((c) => c !== '');
+    const cut = finer.length > 0 ? pack(piece.split(finer[0]!), finer, maxBytes) : byCharacters(piece, maxBytes);
+    current = cut.pop() ?? '';
+    out.push(...cut);
+  }
+  if (current !== '') out.push(current);
+  return out;
+}
+
+/** A line longer than `maxBytes` cut between characters. */
+function byCharacters(line: string, maxBytes: number): string[] {
+  const out: string[] = [];
+  let cut = '';
+  for (const ch of line) {
+    if (Buffer.byteLength(cut + ch, 'utf8') > maxBytes) {
+      out.push(cut);
+      cut = '';
+    }
+    cut += ch;
+  }
+  if (cut !== '') out.push(cut);
+  return out;
 }

@@ -20,14 +20,15 @@ export const SEALED_KEY = '$sealed';
  * none of them seals nothing.
  */
 export class SealedFields {
-  readonly #paths: ReadonlyArray<readonly string[]>;
+  /** Each listed path, split once, with its dotted name (the envelope's key). */
+  readonly #paths: ReadonlyArray<{ readonly name: string; readonly keys: readonly string[] }>;
   readonly #opened = new WeakMap<object, { context: string; plain: string; envelope: string }>();
 
   constructor(
     readonly cipher: FieldCipher,
     readonly paths: readonly string[],
   ) {
-    this.#paths = paths.map((p) => p.split('.'));
+    this.#paths = paths.map((name) => ({ name, keys: name.split('.') }));
   }
 
   /** A copy with the listed string fields sealed into one envelope under the current key. */
@@ -63,11 +64,11 @@ export class SealedFields {
     const { [SEALED_KEY]: _envelope, ...rest } = value;
     let result: Record<string, unknown> = rest;
     const found: Record<string, string> = {};
-    for (const path of this.#paths) {
-      const text = values[path.join('.')];
+    for (const { name, keys } of this.#paths) {
+      const text = values[name];
       if (typeof text !== 'string') continue;
-      found[path.join('.')] = text;
-      result = putAt(result, path, 0, text) as Record<string, unknown>;
+      found[name] = text;
+      result = putAt(result, keys, 0, text) as Record<string, unknown>;
     }
     this.#opened.set(result, { context, plain: canonical(found), envelope });
     return result as T;
@@ -88,20 +89,18 @@ export class SealedFields {
 
   /** The value at a path (sealed objects: only what is in clear), or undefined. */
   static at(value: unknown, path: string): unknown {
-    let v: unknown = value;
-    for (const key of path.split('.')) v = isObject(v) && Object.hasOwn(v, key) ? v[key] : undefined;
-    return v;
+    return valueAt(value, path.split('.'));
   }
 
   /** The listed string fields found (by path) and the object without them. */
   #take(value: Record<string, unknown>): { rest: Record<string, unknown>; found: Record<string, string> } {
     const found: Record<string, string> = {};
     let rest: Record<string, unknown> = value;
-    for (const path of this.#paths) {
-      const text = SealedFields.at(rest, path.join('.'));
+    for (const { name, keys } of this.#paths) {
+      const text = valueAt(rest, keys);
       if (typeof text !== 'string') continue;
-      found[path.join('.')] = text;
-      rest = removeAt(rest, path, 0) as Record<string, unknown>;
+      found[name] = text;
+      rest = removeAt(rest, keys, 0) as Record<string, unknown>;
     }
     return { rest, found };
   }
@@ -115,6 +114,13 @@ export class SealedFields {
 /** The sealed values as one JSON text, keys in order (the same values always give the same text). */
 function canonical(values: Record<string, unknown>): string {
   return JSON.stringify(values, Object.keys(values).sort());
+}
+
+/** The value at the path's keys (split once, by the caller), or undefined. */
+function valueAt(value: unknown, keys: readonly string[]): unknown {
+  let v: unknown = value;
+  for (const key of keys) v = isObject(v) && Object.hasOwn(v, key) ? v[key] : undefined;
+  return v;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

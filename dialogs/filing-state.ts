@@ -80,6 +80,9 @@ export function newFilingState(locale?: Locale): FilingState {
   };
 }
 
+/** The fields every new state has (newFilingState without a locale). */
+const FRESH_FIELDS = Object.keys(newFilingState()) as ReadonlyArray<keyof FilingState>;
+
 /**
  * True for a state written by a NEWER version than this one (during a rolling deploy, an old instance
  * may meet it): it must not be read as an older state and "migrated" down, losing what it holds.
@@ -98,10 +101,15 @@ export function isNewerFilingState(raw: unknown): boolean {
  * conversation past consent had no description question: it goes on step by step.
  */
 export function upgradeFilingState(raw: unknown): { state: FilingState; migrated: boolean } {
-  const fresh = newFilingState();
-  if (!raw || typeof raw !== 'object') return { state: fresh, migrated: false };
+  if (!raw || typeof raw !== 'object') return { state: newFilingState(), migrated: false };
   const old = raw as Partial<FilingState> & { v?: number };
-  if (old.v === FILING_STATE_VERSION) return { state: { ...fresh, ...old } as FilingState, migrated: false };
+  if (old.v === FILING_STATE_VERSION) {
+    // The current version (every turn): the stored object itself when it has every field a new state has,
+    // so that a turn neither copies it nor mints an idempotency key only to drop it.
+    if (FRESH_FIELDS.every((field) => Object.hasOwn(old, field))) return { state: old as FilingState, migrated: false };
+    return { state: { ...newFilingState(), ...old } as FilingState, migrated: false };
+  }
+  const fresh = newFilingState();
   const state: FilingState = {
     ...fresh,
     active: Boolean(old.active ?? (old.history && old.history.length > 0)),

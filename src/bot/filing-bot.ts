@@ -1,4 +1,4 @@
-import { ActivityHandler, HandoffEventNames, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { ActivityHandler, ActivityTypes, HandoffEventNames, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogContext, type DialogState } from 'botbuilder-dialogs';
 import { resolveLocale, type Texts } from '../content/texts.js';
 import type { DialogDeps } from '../../dialogs/dialog-deps.js';
@@ -109,13 +109,7 @@ export class FilingBot extends ActivityHandler {
       }
       await next();
     });
-    this.onMessage(async (context, next) => {
-      // Handed off to a person: the message is theirs (or the word that leaves the queue).
-      const relay = await relayWhileHandedOff(context, this.deps, this.incomingTextMask(context));
-      if (relay === 'left') await this.resume(context, undefined);
-      else if (relay === 'none') await this.runDialogs(context);
-      await next();
-    });
+    this.onMessage(this.#onMessage);
     // An organisation's own agent hub says how the handoff goes (Bot Framework handoff protocol): done, the assistant carries on.
     this.onEvent(async (context, next) => {
       if (context.activity.name === HandoffEventNames.HandoffStatus && this.deps.handoff) {
@@ -129,6 +123,26 @@ export class FilingBot extends ActivityHandler {
       if (!conversation?.isGroup && (context.activity.membersRemoved ?? []).some((m) => m.id === from?.id)) context.turnState.set(FORGET_KEY, true);
       await next();
     });
+  }
+
+  /** A message: handed off to a person, the message is theirs (or the word that leaves the queue); otherwise the dialogs. */
+  readonly #onMessage = async (context: TurnContext, next: () => Promise<void>): Promise<void> => {
+    const relay = await relayWhileHandedOff(context, this.deps, this.incomingTextMask(context));
+    if (relay === 'left') await this.resume(context, undefined);
+    else if (relay === 'none') await this.runDialogs(context);
+    await next();
+  };
+
+  /**
+   * ActivityHandler's dispatch of the turn (run, onTurnActivity, the Turn handlers, the type's handlers,
+   * then the Dialog handlers: each an async step of its own, about a dozen generators and promises a
+   * message), taken straight to the message handler when it is the only handler on that path (nothing was
+   * registered with onTurn, onDialog or a second onMessage): what runs, and in what order, is the same.
+   */
+  #dispatch(context: TurnContext): Promise<void> {
+    const { Turn, Message, Dialog } = this.handlers;
+    const direct = context?.activity?.type === ActivityTypes.Message && !Turn?.length && !Dialog?.length && Message?.length === 1 && Message[0] === this.#onMessage;
+    return direct ? this.#onMessage(context, nothingNext) : super.run(context);
   }
 
   get texts(): Texts {
@@ -153,7 +167,7 @@ export class FilingBot extends ActivityHandler {
       return;
     }
     const wasFiling = (await this.filingState.get(context))?.active === true;
-    await super.run(context);
+    await this.#dispatch(context);
     if (context.turnState.get(FORGET_KEY) === true) {
       // Everything the conversation kept (answers, dialog stack) is deleted; a filing under way stops waiting.
       await this.conversationState.delete(context);
@@ -330,6 +344,9 @@ export class FilingBot extends ActivityHandler {
     }
   }
 }
+
+/** The end of the message handler's chain when nothing follows it (what botbuilder's empty Dialog step does). */
+const nothingNext = (): Promise<void> => Promise.resolve();
 
 function isStaleDialogStack(error: unknown): boolean {
   return error instanceof Error && /A dialog with an id of '.*' wasn't found|Can't find a dialog with an id/.test(error.message);

@@ -13,14 +13,14 @@ import type { FilingContext } from './filing-context.js';
 import type { Details } from './filing-state.js';
 import { question, type Question } from './form/declaration.js';
 import { choice, text } from './form/recognizers.js';
-import { currentOutcome } from './situation-questions.js';
+import { settledOutcome } from './outcome-memo.js';
 import { showPlace } from './place-recognizer.js';
 
 /** The details of the filing, asked once the person accepted the category and what it means for them. */
 
 /** The category the details are collected for (once the outcome is a category and accepted). */
 export function acceptedCategory(c: FilingContext): CategoryId | undefined {
-  const outcome = currentOutcome(c);
+  const outcome = settledOutcome(c);
   if (!outcome?.category || outcome.category === 'TMP_EMERGENCY') return undefined;
   return c.state.acceptedCategory === outcome.category ? outcome.category : undefined;
 }

@@ -3,7 +3,8 @@ import { BASIS_ANSWER_KEYS } from '../src/domain/filing.js';
 import { detailsQuestions } from './details-questions.js';
 import type { FilingContext } from './filing-context.js';
 import { Form, type AnyQuestion } from './form/form.js';
-import { currentOutcome, SITUATION_QUESTIONS } from './situation-questions.js';
+import { SITUATION_QUESTIONS } from './situation-questions.js';
+import { settledOutcome } from './outcome-memo.js';
 
 /**
  * The filing form: every question of a filing, one declaration each (situation-questions.ts,
@@ -27,7 +28,7 @@ export function basisQuestions(): Array<{ key: (typeof BASIS_ANSWER_KEYS)[number
 /** Ends the filing here: consent declined, or an outcome with nothing to file (no filing needed, emergency, ...). */
 export function endingOf(c: FilingContext): string | undefined {
   if (c.state.consent?.personalInfo === false) return 'CONSENT_DECLINED';
-  const outcome = currentOutcome(c);
+  const outcome = settledOutcome(c);
   if (!outcome) return undefined;
   return !outcome.category || !isCategory(outcome.kind) || outcome.category === 'TMP_EMERGENCY' ? outcome.kind : undefined;
 }

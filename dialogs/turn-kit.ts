@@ -21,6 +21,14 @@ const UNFILLED = /\{\w+\}/;
  */
 export const TURN_HOTLINE_KEY = 'turnHotline';
 
+/** A state property that can tell, without a promise, the value this turn loaded (JsonCheckedConversationState's: `loaded`). */
+interface SyncLoaded<T> {
+  loaded(context: TurnContext): { value: T | undefined } | undefined;
+}
+
+/** turnState key: the turn's latest kit (see TurnKit.load). */
+const LATEST_KIT_KEY = Symbol('turn-kit.latest');
+
 /**
  * One turn's view of the conversation for a dialog: the person's state, language and region profile,
  * and the few ways a dialog speaks (say, ask) — all words from content/.
@@ -32,15 +40,29 @@ export class TurnKit implements Voice {
     readonly state: FilingState,
   ) {}
 
-  static async load(context: TurnContext, deps: DialogDeps): Promise<TurnKit> {
-    // A new state (and its idempotency key) only when there is none: loaded several times a turn.
+  /** The turn's kit, on the filing state as it is now (loaded about seven times a turn: by each dialog and prompt that speaks). */
+  static load(context: TurnContext, deps: DialogDeps): Promise<TurnKit> {
+    // The state already loaded this turn (every load but the first): no await, no async step.
+    const loaded = (deps.filingState as Partial<SyncLoaded<FilingState>>).loaded?.(context);
+    if (loaded?.value !== undefined) return Promise.resolve(TurnKit.on(context, deps, loaded.value));
+    return TurnKit.loadState(context, deps).then((state) => TurnKit.on(context, deps, state));
+  }
+
+  /** The filing state; a new one (and its idempotency key) only when there is none. */
+  private static async loadState(context: TurnContext, deps: DialogDeps): Promise<FilingState> {
     let state = await deps.filingState.get(context);
     if (state === undefined) {
       state = newFilingState();
       await deps.filingState.set(context, state);
     }
+    return state;
+  }
+
+  private static on(context: TurnContext, deps: DialogDeps, state: FilingState): TurnKit {
     const kit = new TurnKit(context, deps, state);
-    context.turnState.set(TURN_HOTLINE_KEY, () => kit.profile.hotline.value);
+    // The error handler's hotline is the last kit's (its state is the turn's latest).
+    context.turnState.set(LATEST_KIT_KEY, kit);
+    if (!context.turnState.has(TURN_HOTLINE_KEY)) context.turnState.set(TURN_HOTLINE_KEY, () => (context.turnState.get(LATEST_KIT_KEY) as TurnKit).hotline);
     return kit;
   }
 
@@ -54,13 +76,24 @@ export class TurnKit implements Voice {
    * contact (their own insured place's agency, the national hotline): see speakingProfile.
    */
   get profile(): RegionProfile {
-    const { profile, fallback } = resolveProfile(this.deps.profiles, this.state.situation.insuredPlace, this.deps.defaultRegion);
-    return speakingProfile(profile, fallback);
+    return this.resolved().speaking;
   }
 
   /** The profile speaks for an insured place that has no profile of its own. */
   get profileIsFallback(): boolean {
-    return resolveProfile(this.deps.profiles, this.state.situation.insuredPlace, this.deps.defaultRegion).fallback;
+    return this.resolved().fallback;
+  }
+
+  #resolved: { place: string | undefined; speaking: RegionProfile; fallback: boolean } | undefined;
+
+  /** The profile for the insured place as the state has it now, resolved again only when that place changed (asked ~15 times a turn). */
+  private resolved(): { speaking: RegionProfile; fallback: boolean } {
+    const place = this.state.situation.insuredPlace;
+    const known = this.#resolved;
+    if (known !== undefined && known.place === place) return known;
+    const { profile, fallback } = resolveProfile(this.deps.profiles, place, this.deps.defaultRegion);
+    this.#resolved = { place, speaking: speakingProfile(profile, fallback), fallback };
+    return this.#resolved;
   }
 
   /** The filing form's view of this turn (the state is also the form's progress). */

@@ -54,7 +54,7 @@ describe('bot: a message goes straight to its handler', () => {
 
 describe('filing state: the current version is read as it is', () => {
   it('a complete state of this version is the stored object itself (no copy, no new idempotency key)', () => {
-    const stored = JSON.parse(JSON.stringify({ ...newFilingState('en'), active: true, situation: { filerMode: 'SELF' } }));
+    const stored = JSON.parse(JSON.stringify({ ...newFilingState('en-US'), active: true, situation: { filerMode: 'SELF' } }));
     const { state, migrated } = upgradeFilingState(stored);
     expect(state).to.equal(stored);
     expect(migrated).to.equal(false);

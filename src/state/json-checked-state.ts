@@ -96,6 +96,15 @@ class LoadedStateProperty<T> implements StatePropertyAccessor<T> {
     });
   }
 
+  /**
+   * The value as this turn already loaded it, without a promise: `{ value }` once the turn's state is
+   * loaded, undefined before (then ask `get`). No default is applied.
+   */
+  loaded(context: TurnContext): { value: T | undefined } | undefined {
+    const state = this.state.get(context) as Record<string, unknown> | undefined;
+    return state ? { value: state[this.name] as T | undefined } : undefined;
+  }
+
   set(context: TurnContext, value: T): Promise<void> {
     return this.with(context, (state) => {
       state[this.name] = value;

@@ -67,8 +67,11 @@ export class TurnKit implements Voice {
   }
 
   get locale(): Locale {
-    return this.state.locale ?? resolveLocale(this.context.activity.locale);
+    return this.state.locale ?? (this.#activityLocale ??= resolveLocale(this.context.activity.locale));
   }
+
+  /** The incoming activity's language, as the replies speak it when the person chose none (asked ~27 times a turn). */
+  #activityLocale: Locale | undefined;
 
   /**
    * The region profile for the person's insured place. When their insured place has no profile of its

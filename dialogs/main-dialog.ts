@@ -162,7 +162,9 @@ export class MainDialog extends ComponentDialog {
     if (intent.intent === 'faq') return this.answerFaq(dc, kit, intent);
     // A hello or a thank-you: answered kindly, the question asked again (not counted as a failed answer).
     if (intent.intent === 'greeting' || intent.intent === 'thanks') {
-      await kit.say(kit.t(`messages.smallTalk.${intent.intent}`), { smallTalk: intent.intent });
+      // At the menu nothing is under way: a hello is welcomed with what the bot can do, not "let's carry on".
+      const words = intent.intent === 'greeting' && waiting?.options.promptId === MENU.id ? 'greetingAtStart' : intent.intent;
+      await kit.say(kit.t(`messages.smallTalk.${words}`), { smallTalk: intent.intent });
       return this.askAgain(dc);
     }
     const asCommand = COMMAND_OF_INTENT[intent.intent];

@@ -7,7 +7,7 @@ import type { DialogDeps } from './dialog-deps.js';
 import { FILING_DIALOG, FilingDialog } from './filing-dialog.js';
 import { FILING_FORM } from './filing-form.js';
 import { newFilingState } from './filing-state.js';
-import { openingAnswers } from './opening-facts.js';
+import { openingAnswers, openingSaidBack } from './opening-facts.js';
 import { recordReading } from './funnel.js';
 import { isTaken, normalizeAnswer } from './form/recognition.js';
 import { choiceLabel, exactChoice } from './form/recognizers.js';
@@ -359,19 +359,23 @@ export class MainDialog extends ComponentDialog {
 
   /**
    * The words that started the filing ("我想给我妈办个异地就医备案", "我在日照参保，想去上海看病，帮我办备案") answer
-   * who files and the places where they state them (dialogs/opening-facts.ts): each said back, then skipped.
+   * who files and the places where they state them (dialogs/opening-facts.ts): said back in one message, then skipped.
    */
   private async takeOpeningAnswers(step: WaterfallStepContext, kit: TurnKit): Promise<void> {
     const activity = step.context.activity;
     if (activity.type !== ActivityTypes.Message || !activity.text) return;
     const c = kit.q;
-    for (const answer of openingAnswers(activity.text, c, this.deps.understanding)) {
+    const answers = openingAnswers(activity.text, c, this.deps.understanding);
+    for (const answer of answers) {
       FILING_FORM.byId(answer.id)!.set(c, answer.value);
       FILING_FORM.settle(answer.id, c);
       recordReading(step.context, answer.id, 'understood');
-      await kit.say(kit.t(answer.said.key, answer.said.params), { promptId: answer.id, understood: true });
-      kit.state.saidBack = answer.id;
     }
+    // Said back together, in one message.
+    const said = openingSaidBack(answers, c);
+    if (!said) return;
+    await kit.say(kit.t(said.key, said.params), { promptId: answers.at(-1)!.id, understood: true });
+    kit.state.saidBack = answers.at(-1)!.id;
   }
 
   private async again(step: WaterfallStepContext): Promise<DialogTurnResult> {

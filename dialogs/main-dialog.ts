@@ -24,7 +24,8 @@ import { ChangeFilingDialog } from './lifecycle/change-filing-dialog.js';
 import { CheckFilingDialog } from './lifecycle/check-filing-dialog.js';
 import { isLifecyclePrompt } from './lifecycle/lifecycle-askings.js';
 import { lifecycleContext } from './lifecycle/lifecycle-host.js';
-import { intentReader, lifecycleRequest, type LifecycleRequest } from './lifecycle/lifecycle-request.js';
+import { lifecycleRequest, type LifecycleRequest } from './lifecycle/lifecycle-request.js';
+import { turnIntentReader } from './form/turn-intents.js';
 import { askForPerson } from './handoff-request.js';
 import { asksReceiptBySms, menuAfterSubmit, textReceipt } from './lifecycle/receipt-by-sms.js';
 
@@ -151,7 +152,7 @@ export class MainDialog extends ComponentDialog {
     const command = recogniseCommand(kit, text);
     if (command) return this.command(dc, kit, command, waiting);
     // 查询备案 / 取消备案 / 变更备案, or a bare reference, at any question (not over their own questions): that dialog, then the question again.
-    const intentOf = intentReader(this.deps.understanding, kit.locale);
+    const intentOf = turnIntentReader(dc.context, this.deps.understanding, kit.locale);
     const request = isLifecyclePrompt(waiting?.options.promptId) ? undefined : lifecycleRequest(text, (t) => intentOf(t)?.intent, kit.deps.texts);
     if (request && (request.exact || !(reading && ANSWER_READINGS.has(reading.status)))) return dc.beginDialog(request.dialog, request.options);
     const intent = intentOf(text);
@@ -300,7 +301,7 @@ export class MainDialog extends ComponentDialog {
     if (text && !fresh && !handled) {
       // The first words may already say what the person wants: a menu choice (an emergency told in words
       // goes straight to the advice), a common question, the other language, help.
-      const intentOf = intentReader(this.deps.understanding, kit.locale);
+      const intentOf = turnIntentReader(step.context, this.deps.understanding, kit.locale);
       const request = lifecycleRequest(text, (t) => intentOf(t)?.intent, kit.deps.texts);
       if (request?.exact) return step.next(request);
       const chosen = this.menuChoice(kit, text);
@@ -318,7 +319,7 @@ export class MainDialog extends ComponentDialog {
 
   /** The menu choice the words name (exactly, or read with confidence), if any. */
   private menuChoice(kit: TurnKit, text: string): string | undefined {
-    const read = MENU.recognizer.recognize(text, { id: MENU.id, c: kit.q, understanding: this.deps.understanding });
+    const read = MENU.recognizer.recognize(text, { id: MENU.id, c: kit.q, understanding: this.deps.understanding, intentOf: turnIntentReader(kit.context, this.deps.understanding, kit.locale) });
     return isTaken(read) ? read.value : undefined;
   }
 

@@ -1,7 +1,7 @@
 import type { Situation } from '../src/domain/situation.js';
 import type { PlaceMention } from '../src/domain/places.js';
 import type { IntakeFacts, Understanding } from '../src/nlu/understanding.js';
-import type { Sentence } from './form/recognition.js';
+import type { RecognizeScope, Sentence } from './form/recognition.js';
 import type { FilingContext } from './filing-context.js';
 import { FILING_FORM } from './filing-form.js';
 import { isPoolingAreaCode, poolingAreaCodeOf, showPlace } from './place-recognizer.js';
@@ -93,10 +93,11 @@ const ALONGSIDE_FILING = new Set(['greeting', 'thanks']);
  * Whether words the menu's choices do not name still ask to file, by what they state ("给我妈办，我本人的医保",
  * "我是日照参保的，要去义乌看病，给我爸办"): who files for someone else, or one's own filing with a place, or
  * both places by their role — and nothing else: no other intent read (a question, check/change/cancel, a
- * person) and no emergency happening now (that goes to the advice).
+ * person) and no emergency happening now (that goes to the advice). The intent is the turn's reading
+ * (scope.intentOf): the words are not classified again.
  */
-export function statesFiling(text: string, c: Pick<FilingContext, 'locale' | 'today'>, understanding: Understanding): boolean {
-  const intent = understanding.intent(text, c.locale);
+export function statesFiling(text: string, { c, understanding, intentOf }: Pick<RecognizeScope<FilingContext>, 'c' | 'understanding' | 'intentOf'>): boolean {
+  const intent = intentOf(text);
   if (intent && !ALONGSIDE_FILING.has(intent.intent)) return false;
   const facts = understanding.intake(text, c.locale, c.today);
   if (facts.now === 'EMERGENCY_NOW') return false;

@@ -35,7 +35,7 @@ function menuRecognizer(choices: Recognizer<FilingContext, string>): Recognizer<
     ...choices,
     recognize(text, scope) {
       const read = choices.recognize(text, scope);
-      if (read.status !== 'invalid' || !statesFiling(text, scope.c, scope.understanding)) return read;
+      if (read.status !== 'invalid' || !statesFiling(text, scope)) return read;
       return { status: 'understood', value: 'FILE' };
     },
   };
@@ -135,7 +135,7 @@ function faqTopicRecognizer(): Recognizer<FilingContext, string> {
     recognize(text, scope) {
       const read = topic.recognize(text, scope);
       if (read.status !== 'invalid') return read;
-      const intent = scope.understanding.intent(text, scope.c.locale);
+      const intent = scope.intentOf(text);
       return intent?.intent === 'faq' && intent.topic && topics(scope.c).includes(intent.topic) ? { status: 'understood', value: intent.topic } : read;
     },
   };

@@ -7,7 +7,7 @@ import type { DialogDeps } from './dialog-deps.js';
 import { FILING_DIALOG, FilingDialog } from './filing-dialog.js';
 import { FILING_FORM } from './filing-form.js';
 import { newFilingState } from './filing-state.js';
-import { openingAnswers } from './opening-facts.js';
+import { openingAnswers, openingSaidBack } from './opening-facts.js';
 import { recordReading } from './funnel.js';
 import { isTaken, normalizeAnswer } from './form/recognition.js';
 import { choiceLabel, exactChoice } from './form/recognizers.js';
@@ -24,7 +24,8 @@ import { ChangeFilingDialog } from './lifecycle/change-filing-dialog.js';
 import { CheckFilingDialog } from './lifecycle/check-filing-dialog.js';
 import { isLifecyclePrompt } from './lifecycle/lifecycle-askings.js';
 import { lifecycleContext } from './lifecycle/lifecycle-host.js';
-import { intentReader, lifecycleRequest, type LifecycleRequest } from './lifecycle/lifecycle-request.js';
+import { lifecycleRequest, type LifecycleRequest } from './lifecycle/lifecycle-request.js';
+import { turnIntentReader } from './form/turn-intents.js';
 import { askForPerson } from './handoff-request.js';
 import { asksReceiptBySms, menuAfterSubmit, textReceipt } from './lifecycle/receipt-by-sms.js';
 
@@ -151,7 +152,7 @@ export class MainDialog extends ComponentDialog {
     const command = recogniseCommand(kit, text);
     if (command) return this.command(dc, kit, command, waiting);
     // 查询备案 / 取消备案 / 变更备案, or a bare reference, at any question (not over their own questions): that dialog, then the question again.
-    const intentOf = intentReader(this.deps.understanding, kit.locale);
+    const intentOf = turnIntentReader(dc.context, this.deps.understanding, kit.locale);
     const request = isLifecyclePrompt(waiting?.options.promptId) ? undefined : lifecycleRequest(text, (t) => intentOf(t)?.intent, kit.deps.texts);
     if (request && (request.exact || !(reading && ANSWER_READINGS.has(reading.status)))) return dc.beginDialog(request.dialog, request.options);
     const intent = intentOf(text);
@@ -162,7 +163,9 @@ export class MainDialog extends ComponentDialog {
     if (intent.intent === 'faq') return this.answerFaq(dc, kit, intent);
     // A hello or a thank-you: answered kindly, the question asked again (not counted as a failed answer).
     if (intent.intent === 'greeting' || intent.intent === 'thanks') {
-      await kit.say(kit.t(`messages.smallTalk.${intent.intent}`), { smallTalk: intent.intent });
+      // At the menu nothing is under way: a hello is welcomed with what the bot can do, not "let's carry on".
+      const words = intent.intent === 'greeting' && waiting?.options.promptId === MENU.id ? 'greetingAtStart' : intent.intent;
+      await kit.say(kit.t(`messages.smallTalk.${words}`), { smallTalk: intent.intent });
       return this.askAgain(dc);
     }
     const asCommand = COMMAND_OF_INTENT[intent.intent];
@@ -298,7 +301,7 @@ export class MainDialog extends ComponentDialog {
     if (text && !fresh && !handled) {
       // The first words may already say what the person wants: a menu choice (an emergency told in words
       // goes straight to the advice), a common question, the other language, help.
-      const intentOf = intentReader(this.deps.understanding, kit.locale);
+      const intentOf = turnIntentReader(step.context, this.deps.understanding, kit.locale);
       const request = lifecycleRequest(text, (t) => intentOf(t)?.intent, kit.deps.texts);
       if (request?.exact) return step.next(request);
       const chosen = this.menuChoice(kit, text);
@@ -316,7 +319,7 @@ export class MainDialog extends ComponentDialog {
 
   /** The menu choice the words name (exactly, or read with confidence), if any. */
   private menuChoice(kit: TurnKit, text: string): string | undefined {
-    const read = MENU.recognizer.recognize(text, { id: MENU.id, c: kit.q, understanding: this.deps.understanding });
+    const read = MENU.recognizer.recognize(text, { id: MENU.id, c: kit.q, understanding: this.deps.understanding, intentOf: turnIntentReader(kit.context, this.deps.understanding, kit.locale) });
     return isTaken(read) ? read.value : undefined;
   }
 
@@ -357,19 +360,23 @@ export class MainDialog extends ComponentDialog {
 
   /**
    * The words that started the filing ("我想给我妈办个异地就医备案", "我在日照参保，想去上海看病，帮我办备案") answer
-   * who files and the places where they state them (dialogs/opening-facts.ts): each said back, then skipped.
+   * who files and the places where they state them (dialogs/opening-facts.ts): said back in one message, then skipped.
    */
   private async takeOpeningAnswers(step: WaterfallStepContext, kit: TurnKit): Promise<void> {
     const activity = step.context.activity;
     if (activity.type !== ActivityTypes.Message || !activity.text) return;
     const c = kit.q;
-    for (const answer of openingAnswers(activity.text, c, this.deps.understanding)) {
+    const answers = openingAnswers(activity.text, c, this.deps.understanding);
+    for (const answer of answers) {
       FILING_FORM.byId(answer.id)!.set(c, answer.value);
       FILING_FORM.settle(answer.id, c);
       recordReading(step.context, answer.id, 'understood');
-      await kit.say(kit.t(answer.said.key, answer.said.params), { promptId: answer.id, understood: true });
-      kit.state.saidBack = answer.id;
     }
+    // Said back together, in one message.
+    const said = openingSaidBack(answers, c);
+    if (!said) return;
+    await kit.say(kit.t(said.key, said.params), { promptId: answers.at(-1)!.id, understood: true });
+    kit.state.saidBack = answers.at(-1)!.id;
   }
 
   private async again(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -1,7 +1,7 @@
 import type { Situation } from '../src/domain/situation.js';
 import type { PlaceMention } from '../src/domain/places.js';
 import type { IntakeFacts, Understanding } from '../src/nlu/understanding.js';
-import type { Sentence } from './form/recognition.js';
+import type { RecognizeScope, Sentence } from './form/recognition.js';
 import type { FilingContext } from './filing-context.js';
 import { FILING_FORM } from './filing-form.js';
 import { isPoolingAreaCode, poolingAreaCodeOf, showPlace } from './place-recognizer.js';
@@ -27,6 +27,8 @@ export interface OpeningAnswer {
   value: string;
   /** The answer said back. */
   said: Sentence;
+  /** The answer as shown beside its label when several are said back together (a county with its pooling area). */
+  shown: string;
 }
 
 /** The code a mention stands for, when it names one place (a shared name is asked). */
@@ -39,7 +41,8 @@ export function openingAnswers(text: string, c: FilingContext, understanding: Un
   const filerMode = openingFilerMode(facts);
   if (filerMode) {
     const question = FILING_FORM.byId('situation.filerMode')!;
-    answers.push({ id: question.id, value: filerMode, said: { key: 'messages.understood', params: { answer: question.show(filerMode, c) } } });
+    const shown = question.show(filerMode, c);
+    answers.push({ id: question.id, value: filerMode, said: { key: 'messages.understood', params: { answer: shown } }, shown });
   }
   for (const key of ['insuredPlace', 'treatmentPlace'] as const satisfies readonly OpeningKey[]) {
     const stated = facts[key];
@@ -48,16 +51,28 @@ export function openingAnswers(text: string, c: FilingContext, understanding: Un
     if (inSentence.status !== 'picked') continue;
     const named = placeCodeOf(inSentence.mention);
     if (!named || poolingAreaCodeOf(named) !== stated || !isPoolingAreaCode(stated)) continue;
-    const said: Sentence =
+    const place = { place: showPlace(named, c.locale), poolingArea: showPlace(stated, c.locale) };
+    const [said, shown]: [Sentence, string] =
       named === stated
-        ? { key: 'messages.understood', params: { answer: showPlace(named, c.locale) } }
-        : { key: 'messages.placeUnderstood', params: { place: showPlace(named, c.locale), poolingArea: showPlace(stated, c.locale) } };
-    answers.push({ id: `situation.${key}`, value: named, said });
+        ? [{ key: 'messages.understood', params: { answer: place.place } }, place.place]
+        : [{ key: 'messages.placeUnderstood', params: place }, c.texts.t(c.locale, 'messages.placeWithPoolingArea', place)];
+    answers.push({ id: `situation.${key}`, value: named, said, shown });
   }
   // The same place for both roles is not what was meant: both asked.
   const places = answers.filter((a) => a.id !== 'situation.filerMode');
   if (places.length === 2 && poolingAreaCodeOf(places[0]!.value) === poolingAreaCodeOf(places[1]!.value)) return answers.filter((a) => a.id === 'situation.filerMode');
   return answers;
+}
+
+/**
+ * The answers said back in one message: one answer as its question says it back, several together
+ * ("好的，按您说的记下了：" and a "• 参保地：山东省日照市" line each), not a message each before the next question.
+ */
+export function openingSaidBack(answers: readonly OpeningAnswer[], c: FilingContext): Sentence | undefined {
+  if (answers.length <= 1) return answers[0]?.said;
+  const t = (key: string, params = {}) => c.texts.t(c.locale, key, params);
+  const rows = answers.map((a) => `• ${t('messages.summaryRow', { label: t(`labels.${a.id}`), value: a.shown })}`);
+  return { key: 'messages.openingUnderstood', params: { facts: rows.join('\n') } };
 }
 
 /**
@@ -78,10 +93,11 @@ const ALONGSIDE_FILING = new Set(['greeting', 'thanks']);
  * Whether words the menu's choices do not name still ask to file, by what they state ("给我妈办，我本人的医保",
  * "我是日照参保的，要去义乌看病，给我爸办"): who files for someone else, or one's own filing with a place, or
  * both places by their role — and nothing else: no other intent read (a question, check/change/cancel, a
- * person) and no emergency happening now (that goes to the advice).
+ * person) and no emergency happening now (that goes to the advice). The intent is the turn's reading
+ * (scope.intentOf): the words are not classified again.
  */
-export function statesFiling(text: string, c: Pick<FilingContext, 'locale' | 'today'>, understanding: Understanding): boolean {
-  const intent = understanding.intent(text, c.locale);
+export function statesFiling(text: string, { c, understanding, intentOf }: Pick<RecognizeScope<FilingContext>, 'c' | 'understanding' | 'intentOf'>): boolean {
+  const intent = intentOf(text);
   if (intent && !ALONGSIDE_FILING.has(intent.intent)) return false;
   const facts = understanding.intake(text, c.locale, c.today);
   if (facts.now === 'EMERGENCY_NOW') return false;

@@ -47,7 +47,7 @@ export function placeRecognizer(): Recognizer<FilingContext, string> {
   return {
     label: (code, { c }) => showPlace(code, c.locale),
     names: (code) => LOCALES.map((l) => showPlace(code, l)),
-    recognize(text, { id, c, understanding }): Recognition<string> {
+    recognize(text, { id, c, understanding, intentOf }): Recognition<string> {
       const show = (code: string) => showPlace(code, c.locale);
       const listed = (candidates: PlaceCandidate[]) => candidates.map((k) => show(k.place.code)).join(c.texts.t(c.locale, 'common.alternativesSeparator'));
       /** "“山东省日照市”还是“海南省海口市”", as a choice between readings is put (messages.closeCall). */
@@ -67,7 +67,7 @@ export function placeRecognizer(): Recognizer<FilingContext, string> {
         if (candidates.length > 0) return { status: 'close', candidates, note: { error: 'PLACE_WHICH_ONE', params: { candidates: quoted(candidates) } } };
       }
       if (understood.status !== 'found' && understood.status !== 'ambiguous' && inSentence.status === 'picked') return asAnswer(text, inSentence.mention.reading, show, listed);
-      if (understood.status !== 'found' && understood.status !== 'ambiguous' && understanding.intent(text, c.locale)) {
+      if (understood.status !== 'found' && understood.status !== 'ambiguous' && intentOf(text)) {
         // "hi", "多谢", "help me": not a place one letter off (兴安盟, 多伦县) but something said — left to the intent it is.
         return { status: 'invalid', error: 'PLACE_NOT_FOUND' };
       }

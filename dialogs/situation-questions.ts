@@ -168,14 +168,18 @@ const admissionDate = question<FilingContext, string>({
   stage: 'situation',
   field: 'admissionDate',
   affectsOutcome: true,
-  recognizer: text<FilingContext, string>({
-    parse: (said, c) => {
-      const date = parseDate(said, { locale: c.locale, today: c.today, prefer: 'past' });
-      return date.ok ? checkAdmissionDate(date.value, c.today) : date;
-    },
-    label: (v, c) => naturalDate(v, c.locale),
-    readsWords: true,
-  }),
+  // Facts for later questions said instead of a date ("还没退休") are noted, as at the procedure's questions.
+  recognizer: notingFacts(
+    'admissionDate',
+    text<FilingContext, string>({
+      parse: (said, c) => {
+        const date = parseDate(said, { locale: c.locale, today: c.today, prefer: 'past' });
+        return date.ok ? checkAdmissionDate(date.value, c.today) : date;
+      },
+      label: (v, c) => naturalDate(v, c.locale),
+      readsWords: true,
+    }),
+  ),
   accepts: (date, c) => checkAdmissionDate(date, c.today).ok,
   applies: reachedBy('admissionDate'),
   get: (c) => c.state.situation.admissionDate,

@@ -15,7 +15,7 @@ export function placeReader(understanding: Understanding): (questionId: string, 
   const recognizer = placeRecognizer();
   return (id, text, locale) => {
     const c = { locale, texts } as unknown as FilingContext;
-    const read = recognizer.recognize(text, { id, c, understanding });
+    const read = recognizer.recognize(text, { id, c, understanding, intentOf: (t) => understanding.intent(t, locale) });
     return isTaken(read) ? poolingAreaCodeOf(read.value) : undefined;
   };
 }

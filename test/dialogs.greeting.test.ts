@@ -29,6 +29,21 @@ describe('greeted once', () => {
     expect(Chat.replyWith(replies, 'promptId')!.text).to.include(chat.texts.t('zh-CN', 'prompts.menu.main.text'));
   });
 
+  for (const [locale, hello] of [['zh-CN', '你好'], ['en-US', 'hi']] as const) {
+    it(`“${hello}” right after the welcome (${locale}): welcomed with what the bot can do, not “let's carry on”; mid-filing it carries on`, async () => {
+      const chat = new Chat({ locale });
+      await chat.say(opened);
+      const replies = await chat.say(hello);
+      expect(Chat.textOf(replies)).to.include(chat.texts.t(locale, 'messages.smallTalk.greetingAtStart'));
+      expect(Chat.textOf(replies)).not.to.include(chat.texts.t(locale, 'messages.smallTalk.greeting'));
+      expect(Chat.promptOf(replies)).to.equal('menu.main');
+      await chat.say('1');
+      const midFiling = await chat.say(hello);
+      expect(Chat.textOf(midFiling)).to.include(chat.texts.t(locale, 'messages.smallTalk.greeting'));
+      expect(Chat.promptOf(midFiling)).to.equal('situation.filerMode');
+    });
+  }
+
   for (const [what, steps] of [
     ['an FAQ answer', [['你好', 'menu.main'], ['常见问题', 'faq.topic'], ['1', 'faq.topic']]],
     ['the emergency advice', [['你好', 'menu.main']]],

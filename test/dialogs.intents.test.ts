@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { Chat } from './support/chat.js';
-import { openingEn, TMP_OTHER_TO_SUMMARY, upTo } from './support/paths.js';
+import { createUnderstanding } from '../src/nlu/index.js';
+import type { Understanding } from '../src/nlu/understanding.js';
+import { openingEn, openingZh, TMP_OTHER_TO_SUMMARY, upTo } from './support/paths.js';
 
 /**
  * What a person wants, said in their own words at any point (issue 10 point 4): emergency, a person, help,
@@ -137,4 +139,32 @@ describe('other intents in words, at any question', () => {
       expect(Chat.promptOf(replies), said).to.equal('lifecycle.find');
     }
   });
+});
+
+describe('a turn classifies its words for an intent once', () => {
+  /** The app's understanding, counting the intent classifications of each text. */
+  const counting = () => {
+    const real = createUnderstanding();
+    const calls = new Map<string, number>();
+    const understanding: Understanding = { ...real, intent: (text, locale) => (calls.set(text, (calls.get(text) ?? 0) + 1), real.intent(text, locale)) };
+    return { understanding, calls };
+  };
+  const TURNS: Array<[string, 'zh-CN' | 'en-US', Array<[string, string]>, string]> = [
+    ['words that state a filing, at the menu (the menu reads them, statesFiling, the interruption check)', 'zh-CN', [['你好', 'menu.main']], '我是日照参保的，要去义乌看病，给我爸办'],
+    ['the same in English', 'en-US', [['hello', 'menu.main']], "I'm insured in Rizhao and going to Shanghai for treatment, for my dad"],
+    ['a hello at a place question (the place recogniser, the interruption check)', 'zh-CN', upTo(openingZh(), 'situation.insuredPlace'), '在吗'],
+    ['thanks at a place question (en)', 'en-US', upTo(openingEn(), 'situation.insuredPlace'), 'thanks a lot'],
+    ['a common question at the menu', 'zh-CN', [['你好', 'menu.main']], '备案以后回参保地看病还能刷卡吗'],
+  ];
+  for (const [what, locale, before, words] of TURNS) {
+    it(`${what}: “${words}” classified once`, async () => {
+      const { understanding, calls } = counting();
+      const chat = new Chat({ locale, understanding });
+      await chat.follow(before);
+      calls.clear();
+      await chat.say(words);
+      expect(calls.get(words) ?? 0, [...calls].join('; ')).to.be.at.most(1);
+      expect([...calls.values()].every((n) => n === 1), [...calls].join('; ')).to.equal(true);
+    });
+  }
 });

@@ -12,6 +12,12 @@ import { openingEn, openingZh, upTo } from './support/paths.js';
 const readBacks = (replies: Partial<Activity>[]) =>
   replies.filter((r) => (r.channelData as { understood?: boolean } | undefined)?.understood).map((r) => r.text);
 
+/** Several answers said back in one message: messages.openingUnderstood, a "• label: value" line each. */
+const together = (chat: Chat, locale: 'zh-CN' | 'en-US', rows: Array<[id: string, value: string]>) =>
+  chat.texts.t(locale, 'messages.openingUnderstood', {
+    facts: rows.map(([id, value]) => `• ${chat.texts.t(locale, 'messages.summaryRow', { label: chat.texts.t(locale, `labels.${id}`), value })}`).join('\n'),
+  });
+
 async function opened(locale: 'zh-CN' | 'en-US', words: string, atMenu: boolean) {
   const chat = new Chat({ locale, channelId: 'webchat' });
   if (atMenu) {
@@ -39,10 +45,7 @@ describe('the words that start a filing answer who files and the places they sta
 
     it(`“我在日照参保，想去上海看病，帮我办备案” ${where} → both places said back; who files still asked, then consent`, async () => {
       const { chat, replies } = await opened('zh-CN', '我在日照参保，想去上海看病，帮我办备案', atMenu);
-      expect(readBacks(replies)).to.deep.equal([
-        chat.texts.t('zh-CN', 'messages.understood', { answer: '山东省日照市' }),
-        chat.texts.t('zh-CN', 'messages.understood', { answer: '上海市' }),
-      ]);
+      expect(readBacks(replies)).to.deep.equal([together(chat, 'zh-CN', [['situation.insuredPlace', '山东省日照市'], ['situation.treatmentPlace', '上海市']])]);
       expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('situation.filerMode');
       const next = await chat.say('本人');
       expect(Chat.promptOf(next), Chat.textOf(next)).to.equal('consent.personalInfo');
@@ -51,15 +54,15 @@ describe('the words that start a filing answer who files and the places they sta
 
   it('“替老伴办异地就医备案，她在日照参保，要去海口长住” → 代办 and both places; consent next, the stay not taken before it', async () => {
     const { chat, replies } = await opened('zh-CN', '替老伴办异地就医备案，她在日照参保，要去海口长住', true);
-    expect(readBacks(replies)).to.have.length(3);
+    expect(readBacks(replies)).to.deep.equal([together(chat, 'zh-CN', [['situation.filerMode', '为他人代办'], ['situation.insuredPlace', '山东省日照市'], ['situation.treatmentPlace', '海南省海口市']])]);
     expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('consent.personalInfo');
     const next = await chat.say('同意');
     expect(Chat.promptOf(next), Chat.textOf(next)).to.equal('situation.intake');
   });
 
   it('“I’m insured in Rizhao and want to file for my mum for treatment in Shanghai” → all three; consent next', async () => {
-    const { replies } = await opened('en-US', "I'm insured in Rizhao and I want to file for my mum, she is going to Shanghai for treatment", true);
-    expect(readBacks(replies), Chat.textOf(replies)).to.have.length(3);
+    const { chat, replies } = await opened('en-US', "I'm insured in Rizhao and I want to file for my mum, she is going to Shanghai for treatment", true);
+    expect(readBacks(replies), Chat.textOf(replies)).to.deep.equal([together(chat, 'en-US', [['situation.filerMode', 'For someone else'], ['situation.insuredPlace', 'Rizhao, Shandong'], ['situation.treatmentPlace', 'Shanghai']])]);
     expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('consent.personalInfo');
   });
 
@@ -74,8 +77,17 @@ describe('the words that start a filing answer who files and the places they sta
 
   it('a county named with its role (“我在日照参保，要去义乌看病，想给我爸办备案”) is said back with its pooling area', async () => {
     const { chat, replies } = await opened('zh-CN', '我在日照参保，要去义乌看病，想给我爸办备案', true);
-    expect(readBacks(replies).at(-1), Chat.textOf(replies)).to.equal(chat.texts.t('zh-CN', 'messages.placeUnderstood', { place: '浙江省金华市义乌市', poolingArea: '浙江省金华市' }));
+    const yiwu = chat.texts.t('zh-CN', 'messages.placeWithPoolingArea', { place: '浙江省金华市义乌市', poolingArea: '浙江省金华市' });
+    expect(readBacks(replies), Chat.textOf(replies)).to.deep.equal([together(chat, 'zh-CN', [['situation.filerMode', '为他人代办'], ['situation.insuredPlace', '山东省日照市'], ['situation.treatmentPlace', yiwu]])]);
     expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('consent.personalInfo');
+  });
+
+  it('“我是日照参保的，要去义乌看病，给我爸办” as the first words: the three facts in one message before the consent question', async () => {
+    const { replies } = await opened('zh-CN', '我是日照参保的，要去义乌看病，给我爸办', false);
+    expect(readBacks(replies), Chat.textOf(replies)).to.have.length(1);
+    expect(readBacks(replies)[0]).to.include('为他人代办').and.include('山东省日照市').and.include('浙江省金华市义乌市');
+    expect(replies.filter((r) => r.type === 'message')).to.have.length(2);
+    expect(Chat.promptOf(replies)).to.equal('consent.personalInfo');
   });
 
   it('said both ways (“我想给我妈办异地就医备案，我本人陪她去”) → who files asked', async () => {
@@ -84,8 +96,8 @@ describe('the words that start a filing answer who files and the places they sta
   });
 
   it('“I want to file for my own treatment in Shanghai”: “for my own” is one’s own filing — it and the place of treatment said back, the insured place asked', async () => {
-    const { replies } = await opened('en-US', 'I want to file for my own treatment in Shanghai', true);
-    expect(readBacks(replies)).to.have.length(2);
+    const { chat, replies } = await opened('en-US', 'I want to file for my own treatment in Shanghai', true);
+    expect(readBacks(replies)).to.deep.equal([together(chat, 'en-US', [['situation.filerMode', 'For myself'], ['situation.treatmentPlace', 'Shanghai']])]);
     expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('situation.insuredPlace');
   });
 

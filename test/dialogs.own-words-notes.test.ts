@@ -130,6 +130,26 @@ describe('facts for later questions said instead of an answer: kept, said back, 
     expect(Chat.promptOf(replies)).to.equal('situation.now');
   });
 
+  it('“没退休” at the admission date (in hospital): noted as at the other situation questions, the date asked again; the retiree question then not asked', async () => {
+    const chat = new Chat();
+    await chat.follow([...TO_NOW_ZH, ['已住院，还没出院', 'situation.admissionDate']]);
+    const replies = await chat.say('没退休');
+    expect(Chat.textOf(replies)).to.include(chat.texts.t('zh-CN', 'messages.factsNoted', { facts: '未退休' }));
+    expect(Chat.channelData(replies, 'noted')).to.equal(true);
+    expect(Chat.promptOf(replies)).to.equal('situation.admissionDate');
+    expect(Chat.promptOf(await chat.say('11月20日'))).to.equal('situation.longTerm');
+    const next = await chat.say('是');
+    expect(Chat.promptsOf(next), Chat.textOf(next)).not.to.include('situation.retired');
+  });
+
+  it("“I'm not retired” at the admission date (en-US): “OK, noted: not retired.”, the date asked again", async () => {
+    const chat = new Chat({ locale: 'en-US' });
+    await chat.follow([...TO_NOW_EN, ['In hospital, not discharged', 'situation.admissionDate']]);
+    const replies = await chat.say("I'm not retired");
+    expect(Chat.textOf(replies)).to.include(chat.texts.t('en-US', 'messages.factsNoted', { facts: 'not retired' }));
+    expect(Chat.promptOf(replies)).to.equal('situation.admissionDate');
+  });
+
   it('words that state nothing are still refused as before (no note)', async () => {
     const chat = new Chat();
     await chat.follow(TO_NOW_ZH);

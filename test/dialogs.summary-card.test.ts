@@ -78,7 +78,8 @@ describe('"change item N": the words around the number are content\'s (prompts.r
     const rows = (Chat.replyWith(replies, 'summary')!.channelData as { summary: string[] }).summary;
     const state = ((await storage.read(['test/conversations/Convo1/']))['test/conversations/Convo1/'] as { filing: FilingState }).filing;
     const c: FilingContext = { state, progress: state, profile: chat.profiles.get('rizhao')!, locale: 'zh-CN', today: TODAY, texts: new Texts(dir) };
-    const read = (text: string) => CONFIRM.recognizer.recognize(text, { id: CONFIRM.id, c, understanding: createUnderstanding() });
+    const understanding = createUnderstanding();
+    const read = (text: string) => CONFIRM.recognizer.recognize(text, { id: CONFIRM.id, c, understanding, intentOf: (t) => understanding.intent(t, 'zh-CN') });
     expect(read('修改第2行')).to.deep.equal({ status: 'exact', value: `${EDIT_PREFIX}${rows[1]}` });
     expect(read('change row 3')).to.deep.equal({ status: 'exact', value: `${EDIT_PREFIX}${rows[2]}` });
     expect(read('change item 3')).not.to.deep.include({ value: `${EDIT_PREFIX}${rows[2]}` });

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import { loadProfiles } from '../src/domain/profile.js';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createUnderstanding } from '../src/nlu/index.js';
+import { DEFAULT_EXAMPLES_DIR, loadExamples } from '../src/nlu/examples.js';
 
 const u = createUnderstanding();
 const longTermMinDays = loadProfiles().get('rizhao')!.longTermMinDays.value;
@@ -104,4 +108,45 @@ describe('understanding: the one-sentence intake states only what the text says'
     });
     it('“在医院” alone says neither an emergency nor a stay', () => expect(u.intake('我妈在医院', 'zh-CN', TODAY)).not.to.have.any.keys('now'));
   });
+});
+
+describe('understanding: the cue words of who files and of the places are content (content/nlu/<locale>/intake.json)', () => {
+  const dirs: string[] = [];
+  /** A copy of content/nlu/ with the zh-CN intake cues changed. */
+  const examplesWith = (change: (intake: Record<string, any>) => void): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'nlu-intake-'));
+    dirs.push(dir);
+    cpSync(DEFAULT_EXAMPLES_DIR, dir, { recursive: true });
+    const file = join(dir, 'zh-CN', 'intake.json');
+    const intake = JSON.parse(readFileSync(file, 'utf8'));
+    change(intake);
+    writeFileSync(file, JSON.stringify(intake));
+    return dir;
+  };
+  const intakeWith = (change: (intake: Record<string, any>) => void) => createUnderstanding({ examplesDir: examplesWith(change), modelCacheDir: false });
+  after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it('a filing for that person declined (不用帮她办): the words are agentDeclined', () => {
+    expect(u.intake('我妈要去上海看病，犯不着帮她办', 'zh-CN', TODAY)).to.include({ forSomeoneElse: true });
+    const declined = intakeWith((i) => i.agentDeclined.push('犯不着'));
+    expect(declined.intake('我妈要去上海看病，犯不着帮她办', 'zh-CN', TODAY)).not.to.have.any.keys('forSomeoneElse');
+  });
+
+  it('where one comes from (从日照) is the insured place: the words are comesFrom', () => {
+    expect(u.intake('来自日照，在上海看病', 'zh-CN', TODAY)).not.to.have.any.keys('insuredPlace');
+    expect(intakeWith((i) => i.comesFrom.push('来自')).intake('来自日照，在上海看病', 'zh-CN', TODAY)).to.include({ insuredPlace: '371100', treatmentPlace: '310000' });
+  });
+
+  it('a place said of the person (她是日照的) is the insured place: the words are ofPerson', () => {
+    expect(u.intake('她是日照的，在上海看病', 'zh-CN', TODAY)).to.include({ insuredPlace: '371100' });
+    expect(u.intake('北京的医院好，在北京看病', 'zh-CN', TODAY)).not.to.have.any.keys('insuredPlace');
+    expect(intakeWith((i) => (i.ofPerson.words = [])).intake('她是日照的，在上海看病', 'zh-CN', TODAY)).not.to.have.any.keys('insuredPlace');
+  });
+
+  for (const key of ['agentDeclined', 'comesFrom', 'ofPerson']) {
+    it(`an intake.json without ${key} stops loading, naming the file and the field`, () => {
+      const dir = examplesWith((i) => delete i[key]);
+      expect(() => loadExamples(dir, 'zh-CN')).to.throw(/zh-CN\/intake\.json: .*\b(agentDeclined|comesFrom|ofPerson)\b/);
+    });
+  }
 });

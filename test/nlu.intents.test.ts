@@ -28,6 +28,18 @@ describe('understanding: intents said in free words, at any point', () => {
     it(`“${text}” (${locale}) → ${expected}`, () => expect(label(u.intent(text, locale))).to.equal(expected));
   }
 
+  describe('check, cancel or change said with “我想” is read clear of the threshold, and wanting to file is none of them', () => {
+    for (const [text, expected] of [['我想查询备案', 'checkFiling'], ['我想查一下备案', 'checkFiling'], ['我想取消备案', 'cancelFiling']] as const) {
+      it(`“${text}” → ${expected}, score at least 0.9`, () => {
+        const r = u.intent(text, 'zh-CN');
+        expect(label(r)).to.equal(expected);
+        expect(r!.score).to.be.at.least(0.9);
+      });
+    }
+    it('“我想变更备案” → changeFiling (was a close call with cancelFiling)', () => expect(label(u.intent('我想变更备案', 'zh-CN'))).to.equal('changeFiling'));
+    it('“我想办理备案” is no check, cancel or change', () => expect(['checkFiling', 'cancelFiling', 'changeFiling']).not.to.include(label(u.intent('我想办理备案', 'zh-CN'))));
+  });
+
   describe('the command words are exact in either language', () => {
     for (const [text, expected] of [['人工服务', 'human'], ['Talk to a person', 'human'], ['返回上一步', 'back'], ['English', 'language:en-US'], ['中文', 'language:zh-CN'], ['保留', 'keep']] as const) {
       it(`“${text}” → ${expected} with score 1`, () => {

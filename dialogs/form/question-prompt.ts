@@ -6,9 +6,10 @@ import type { ChannelCapabilities } from '../channel-capabilities.js';
 import { recordReading } from '../funnel.js';
 import { noteAnswered } from './answered.js';
 import type { Asking, FormContext } from './declaration.js';
-import { choiceNumber, isTaken, normalizeAnswer, type Recognition, type RecognizeScope } from './recognition.js';
+import { choiceNumber, isTaken, normalizeAnswer, type LabelScope, type Recognition, type RecognizeScope } from './recognition.js';
 import { yesNoWord } from './recognizers.js';
 import type { ReadingStatus } from './readings.js';
+import { turnIntentReader } from './turn-intents.js';
 
 /** After this many invalid answers to one question, the person is offered help and the hotline. */
 export const FAILURES_BEFORE_HELP = 3;
@@ -151,7 +152,7 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
     if (!text) return { recognition: { status: 'invalid', error: 'EMPTY_ANSWER' } };
     const { c, voice } = await this.host.load(context);
     const asking = this.askingOf(options.promptId);
-    const scope = this.scope(asking, c);
+    const scope: RecognizeScope<C> = { ...this.scope(asking, c), understanding: this.host.understanding, intentOf: turnIntentReader(context, this.host.understanding, c.locale) };
     if (state.pending !== undefined) {
       const word = yesNoWord(text, c.texts) ?? (normalizeAnswer(text) === normalizeAnswer(voice.t('messages.confirmReading.yes')) ? 'yes' : undefined);
       if (word === 'yes') return { recognition: { status: 'exact', value: state.pending }, from: 'pending' };
@@ -296,8 +297,8 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
     return { ...(asking.params?.(c) ?? {}), ...(options.params ?? {}) };
   }
 
-  private scope(asking: Asking<C, unknown>, c: C): RecognizeScope<C> {
-    return { id: asking.id, c, understanding: this.host.understanding };
+  private scope(asking: Asking<C, unknown>, c: C): LabelScope<C> {
+    return { id: asking.id, c };
   }
 }
 

@@ -1,6 +1,7 @@
 import type { TextParams } from '../../src/content/texts.js';
 import type { Understanding } from '../../src/nlu/understanding.js';
 import type { FormContext } from './declaration.js';
+import type { IntentOf } from './turn-intents.js';
 
 /** Where a value is named: the asking's id (its words are under prompts.<id>) and the turn's form context. */
 export interface LabelScope<C extends FormContext = FormContext> {
@@ -8,9 +9,13 @@ export interface LabelScope<C extends FormContext = FormContext> {
   readonly c: C;
 }
 
-/** What a recogniser is given besides the text: the asking's id, the turn's form context, the understanding. */
+/**
+ * What a recogniser is given besides the text: the asking's id, the turn's form context, the understanding,
+ * and the turn's intent reader (./turn-intents.ts: words the turn already read for an intent are not read again).
+ */
 export interface RecognizeScope<C extends FormContext = FormContext> extends LabelScope<C> {
   readonly understanding: Understanding;
+  readonly intentOf: IntentOf;
 }
 
 /** A sentence from content, said in the person's language (and filer's variant) by whoever speaks it. */

@@ -74,7 +74,7 @@ export function choice<C extends FormContext, T = string>(spec: ChoiceSpec<C, T>
     label: (value, { id, c }) => choiceLabel(c.texts, c.locale, id, fromValue(value)),
     names: (value, { id, c }) => LOCALES.map((l) => choiceLabel(c.texts, l, id, fromValue(value))),
     choiceOf: fromValue,
-    recognize(text, { id, c, understanding }): Recognition<T> {
+    recognize(text, { id, c, understanding, intentOf }): Recognition<T> {
       const values = spec.values(c);
       const exact = exactChoice(text, id, values, c.texts);
       if (exact !== undefined) return { status: 'exact', value: toValue(exact) };
@@ -85,7 +85,7 @@ export function choice<C extends FormContext, T = string>(spec: ChoiceSpec<C, T>
         if (candidates.length > 0) return { status: 'close', candidates: candidates.map(toValue) };
       }
       if (spec.intents) {
-        const intent = understanding.intent(text, c.locale);
+        const intent = intentOf(text);
         const meant = intent ? spec.intents[intent.intent] : undefined;
         if (meant !== undefined && values.includes(meant)) return { status: 'understood', value: toValue(meant) };
       }

@@ -1,6 +1,6 @@
 import { normalizeReference } from '../../src/filings/reference.js';
-import type { Locale, Texts } from '../../src/content/texts.js';
-import type { Intent, IntentReading, Understanding } from '../../src/nlu/understanding.js';
+import type { Texts } from '../../src/content/texts.js';
+import type { Intent } from '../../src/nlu/understanding.js';
 import { saysWordOf } from '../form/recognizers.js';
 import { CANCEL_FILING_DIALOG } from './cancel-filing-dialog.js';
 import { CHANGE_FILING_DIALOG } from './change-filing-dialog.js';
@@ -64,13 +64,4 @@ export function lifecycleRequest(text: string, intentOf: (text: string) => Inten
   // A bare reference (nothing else said, or nothing else understood): the person wants to know how it stands.
   if (reference && (rest.replace(/[\p{P}\s]/gu, '') === '' || intent === undefined)) return { dialog: CHECK_FILING_DIALOG, options, exact: true };
   return undefined;
-}
-
-/** The intent of some words, read once per text within a turn (the interruption check asks twice). */
-export function intentReader(understanding: Understanding, locale: Locale): (text: string) => IntentReading | undefined {
-  const read = new Map<string, IntentReading | undefined>();
-  return (text) => {
-    if (!read.has(text)) read.set(text, understanding.intent(text, locale));
-    return read.get(text);
-  };
 }

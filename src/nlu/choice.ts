@@ -50,7 +50,7 @@ export class ChoiceRecogniser {
     const { ranked } = this.classifier(questionId, values).classify(analysed);
     const inValues = ranked.filter((c) => c.value === NONE || values.includes(c.value));
     const reading = toReading(inValues);
-    if (reading.status !== 'confident') return this.hospitalAlone(values, text, inValues) ?? reading;
+    if (reading.status !== 'confident') return this.hospitalAlone(values, text, inValues) ?? this.emergencyFirst(reading, text);
     const guarded = this.examples.questions.get(questionId)?.guarded ?? [];
     if (guarded.includes(reading.value) && analysed.negated) {
       // "不太同意，我不想在网上填身份证号" is not consent: ask again rather than guess.
@@ -77,6 +77,15 @@ export class ChoiceRecogniser {
       return { status: 'close', candidates: [urgent, { value: reading.value, score: reading.score / 2 }] };
     }
     return reading;
+  }
+
+  /**
+   * Two close readings, one an emergency, of words with a hospital and a sudden event ("他突然晕倒了，现在在医院"):
+   * the emergency offered first, whichever the classifier scored a little higher (care comes first).
+   */
+  private emergencyFirst(reading: Exclude<Reading<string>, { status: 'confident' }>, text: string): Reading<string> {
+    if (reading.status !== 'close' || !reading.candidates.some((c) => EMERGENCY_VALUES.has(c.value)) || !this.analyser.hospitalWithUrgency(text)) return reading;
+    return { status: 'close', candidates: [...reading.candidates].sort((a, b) => Number(EMERGENCY_VALUES.has(b.value)) - Number(EMERGENCY_VALUES.has(a.value))) };
   }
 
   /**

@@ -49,6 +49,7 @@ export const intakeSchema = z
     agent: cueList,
     agentSubjects: cueList,
     agentPronouns: cueList,
+    agentDeclined: cueList,
     ownFiling: cueList,
     retired: cueList,
     notRetired: cueList,
@@ -71,6 +72,8 @@ export const intakeSchema = z
     insuredCues: cueList,
     treatmentCues: cueList,
     notThisPlace: cueList,
+    comesFrom: cueList,
+    ofPerson: z.object({ words: cueList, after: cueList, notOf: cueList }),
   })
   .loose();
 export type IntakeCues = z.infer<typeof intakeSchema>;

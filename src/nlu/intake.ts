@@ -89,7 +89,7 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
 
   // "我妈要去上海看病，帮她办备案": 帮她 / for her says someone else where the words name that person.
   const aboutSomeoneElse = sentences.some((c) => startsWithSomeoneElse(c, cues.agentSubjects, locale));
-  const forSomeoneElse = clauses.some((c) => saysForSomeoneElse(c, cues, locale) || (aboutSomeoneElse && forThatPerson(c, cues.agentPronouns, locale)));
+  const forSomeoneElse = clauses.some((c) => saysForSomeoneElse(c, cues, locale) || (aboutSomeoneElse && forThatPerson(c, cues, locale)));
   if (forSomeoneElse) facts.forSomeoneElse = true;
   const agent = forSomeoneElse || aboutSomeoneElse;
   set('filerMode', agent ? 'AGENT' : clauses.some((c) => cueIn(c, cues.self, locale)) ? 'SELF' : undefined);
@@ -177,21 +177,35 @@ function saysForSomeoneElse(clause: string, cues: IntakeCues, locale: NluLocale)
 }
 
 /** 帮她 / 给他 / "for her" (a whole word), not negated: a filing for the person the words named. */
-function forThatPerson(clause: string, pronouns: readonly string[], locale: NluLocale): boolean {
-  return pronouns.some((cue) => {
+function forThatPerson(clause: string, cues: IntakeCues, locale: NluLocale): boolean {
+  return cues.agentPronouns.some((cue) => {
     const at = clause.indexOf(cue);
     if (at < 0) return false;
     if (locale === 'en-US' && ((at > 0 && /[a-z]/.test(clause[at - 1]!)) || /[a-z]/.test(clause.charAt(at + cue.length)))) return false;
     const before = clause.slice(Math.max(0, at - 14), at);
-    return !NEGATION_BEFORE[locale].test(before) && !NOT_NEEDED[locale].test(before);
+    return !NEGATION_BEFORE[locale].test(before) && !declinedBy(cues, locale).test(before);
   });
 }
 
-/** "不用帮她办", "don't need to file for her": a filing for that person declined. */
-const NOT_NEEDED: Record<NluLocale, RegExp> = {
-  'zh-CN': /(?:不用|不要|别|无需|不必)\s*$/u,
-  'en-US': /(?:\b(?:not|no|never)\b|n't\b)/iu,
-};
+/**
+ * "不用帮她办", "don't need to file for her": a filing for that person declined — intake agentDeclined, right
+ * before the pronoun in Chinese, a whole word anywhere in the words before it in English; a pattern once a cue list.
+ */
+const declined = new WeakMap<readonly string[], RegExp>();
+function declinedBy(cues: IntakeCues, locale: NluLocale): RegExp {
+  let re = declined.get(cues.agentDeclined);
+  if (!re) {
+    const words = cues.agentDeclined.map(escapeRegExp).join('|');
+    re = words === '' ? NEVER : locale === 'zh-CN' ? new RegExp(`(?:${words})\\s*$`, 'u') : new RegExp(`\\b(?:${words})\\b`, 'iu');
+    declined.set(cues.agentDeclined, re);
+  }
+  return re;
+}
+
+/** A pattern no text matches (an empty cue list). */
+const NEVER = /(?!)/u;
+
+const escapeRegExp = (word: string): string => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A clause about another person: 我爸上周住的院, 她是日照的, "my dad was admitted". */
 function startsWithSomeoneElse(clause: string, subjects: readonly string[], locale: NluLocale): boolean {

@@ -34,13 +34,25 @@ export function roleScores(lower: string, m: Pick<PlaceMention, 'start' | 'end'>
     before.endsWith(cue) || (afterCounts(cue) && after.startsWith(cue)) || (locale === 'zh-CN' && cue.length >= 2 && before.slice(-4).includes(cue));
   let insured = cues.insuredCues.filter(near).length * 2;
   const treatment = cues.treatmentCues.filter(near).length;
-  // "from Rizhao" / "从日照": where one comes from is, far more often than not, where one is insured.
-  if (/(?:从|from)$/u.test(before)) insured += 1;
-  // 她是日照的, 日照的，去济南…: "of Rizhao" said of the person (not 北京的医院).
-  // A bare "上海的" (the place and 的, nothing more) is an answer to the question asked, not "of Shanghai".
-  const bare = before === '' && /^的[\s。.!！~～]*$/u.test(after);
-  if (locale === 'zh-CN' && !bare && /^的(?!医院|医生|专家|大医院)/u.test(after) && (/是$/u.test(before) || /(?:^|[，,。；;])$/u.test(before))) insured += 2;
+  // "from Rizhao" / "从日照" (intake comesFrom): where one comes from is, far more often than not, where one is insured.
+  if (cues.comesFrom.some((cue) => before.endsWith(cue))) insured += 1;
+  // 她是日照的, 日照的，去济南… (intake ofPerson): "of Rizhao" said of the person (not 北京的医院).
+  if (ofPerson(before, after, cues.ofPerson)) insured += 2;
   return { insured, treatment };
+}
+
+/**
+ * A place followed by an ofPerson word (的) and not by one of its notOf words, after one of its `after` words
+ * (是) or at the start of a clause. A bare "上海的" (the place and 的, nothing more) is an answer to the
+ * question asked, not "of Shanghai".
+ */
+function ofPerson(before: string, after: string, words: IntakeCues['ofPerson']): boolean {
+  const word = words.words.find((w) => after.startsWith(w));
+  if (word === undefined) return false;
+  const rest = after.slice(word.length);
+  if (before === '' && /^[\s。.!！~～]*$/u.test(rest)) return false;
+  if (words.notOf.some((w) => rest.startsWith(w))) return false;
+  return words.after.some((w) => before.endsWith(w)) || /(?:^|[，,。；;])$/u.test(before);
 }
 
 /** The code a mention stands for: the place as named (a county's own code), or for a name several places share, the first. */

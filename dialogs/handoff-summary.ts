@@ -1,53 +1,87 @@
-import type { Activity } from 'botbuilder';
-import { resolveLocale, type Texts } from '../src/content/texts.js';
 import type { ShownToAgent } from '../src/handoff/handoff.js';
 import { FILING_FORM } from './filing-form.js';
 
 /**
+ * Where a summary's text shows an answer in full (the names and the address: `review` in their
+ * declarations, so that the person sees a typo): its question, and the answer's place in the text (UTF-16
+ * offsets into its text, or a card's spoken text, `end` excluded). The summary carries them as
+ * `channelData.inFull` — positions and ids only, never a value: the web log keeps channelData in clear.
+ */
+export interface AnswerInFull {
+  id: string;
+  start: number;
+  end: number;
+}
+
+/** A line of a summary: words as they are, or an answer shown in full put into its line's words (`line(value)`). */
+export type SummaryLine = string | { id: string; value: string; line: (value: string) => string };
+
+/** What stands for the answer while its line's words are filled in: no template or label holds it. */
+const GAP = '\u0000';
+
+/**
+ * A summary's text (its lines joined by newlines) and where each answer shown in full lies in it, marked as
+ * the text is put together: nothing reads the text again to find them, so neither the words around an
+ * answer (messages.summaryRow, in any order) nor what the answer holds (a colon, a newline) can hide one.
+ */
+export function summaryText(lines: readonly SummaryLine[]): { text: string; inFull: AnswerInFull[] } {
+  let text = '';
+  const inFull: AnswerInFull[] = [];
+  lines.forEach((line, index) => {
+    if (index > 0) text += '\n';
+    if (typeof line === 'string') {
+      text += line;
+      return;
+    }
+    line.line(GAP).split(GAP).forEach((words, gap) => {
+      if (gap > 0) {
+        inFull.push({ id: line.id, start: text.length, end: text.length + line.value.length });
+        text += line.value;
+      }
+      text += words;
+    });
+  });
+  return { text, inFull };
+}
+
+/**
  * What an agent reads of the assistant's messages in a handoff's transcript (the console, and the
  * `handoff.initiate` an organisation's hub receives): their text, or a card's spoken text — but the
- * person's own summary (channelData.summary: its row ids) with the answers it alone shows in full (the
- * names and the address: `review` in their declarations, so that the person sees a typo) masked as
- * everywhere else, by their question's own `show` (张*, 浦东新区世纪****). The agent reads what the web
+ * person's own summary (channelData.summary) with the answers it alone shows in full masked where it says
+ * they are (channelData.inFull), by their question's own `show` (张*, 浦东新区世纪****), as everywhere
+ * else. A summary whose answers in full cannot be placed (no inFull, a place outside the text, a question
+ * that shows nothing in full) is left out whole rather than shown as it is. The agent reads what the web
  * transcript keeps of the person's own answers (masked) and the draft's facts (masked), no more.
  */
-export function shownToAgent(texts: Texts): ShownToAgent {
-  return (message) => {
-    const text = message.text || message.speak;
-    const rows = summaryRows(message);
-    return text && rows ? maskSummary(texts, text, rows, message.locale) : text;
-  };
-}
+export const shownToAgent: ShownToAgent = (message) => {
+  const text = message.text || message.speak;
+  const channelData = message.channelData as { summary?: unknown; inFull?: unknown } | undefined;
+  if (!text || (channelData?.summary === undefined && channelData?.inFull === undefined)) return text;
+  const places = placesIn(channelData.inFull, text.length);
+  if (!places) return undefined;
+  let shown = text;
+  // From the last to the first: each replacement leaves the places before it where they were.
+  for (const { id, start, end } of places.reverse()) {
+    const question = FILING_FORM.byId(id)!;
+    shown = shown.slice(0, start) + maskedAnswer(text.slice(start, end), question.show.bind(question)) + shown.slice(end);
+  }
+  return shown;
+};
 
-function summaryRows(message: Partial<Activity>): string[] | undefined {
-  const rows = (message.channelData as { summary?: unknown } | undefined)?.summary;
-  return Array.isArray(rows) && rows.every((r) => typeof r === 'string') ? (rows as string[]) : undefined;
-}
-
-/** The summary's lines ("label：value", or "2. label：value" where the summary is text) with the full answers masked. */
-function maskSummary(texts: Texts, text: string, rows: string[], rawLocale: string | undefined): string {
-  const locale = resolveLocale(rawLocale);
-  const inFull = rows.flatMap((id, index) => {
-    const question = FILING_FORM.byId(id);
-    if (!question?.review) return [];
-    // The label as the summary said it: the person's own, or its variant for someone filing for another.
-    const labels = [`labels.${id}`, `agent.labels.${id}`].filter((key) => texts.has(locale, key)).map((key) => texts.t(locale, key));
-    const leads = labels.flatMap((label) => [
-      texts.t(locale, 'messages.summaryRow', { label, value: '' }),
-      texts.t(locale, 'messages.summaryRowNumbered', { number: index + 1, label, value: '' }),
-    ]);
-    return [{ leads, mask: (value: string) => maskedAnswer(value, question.show.bind(question)) }];
-  });
-  return text
-    .split('\n')
-    .map((line) => {
-      for (const row of inFull) {
-        const lead = row.leads.find((l) => line.startsWith(l));
-        if (lead !== undefined) return lead + row.mask(line.slice(lead.length));
-      }
-      return line;
-    })
-    .join('\n');
+/** channelData.inFull when each place lies within the text, after the one before, on a question with a full review; else undefined. */
+function placesIn(inFull: unknown, length: number): AnswerInFull[] | undefined {
+  if (!Array.isArray(inFull)) return undefined;
+  let after = 0;
+  const places: AnswerInFull[] = [];
+  for (const place of inFull as Array<Partial<Record<keyof AnswerInFull, unknown>> | null>) {
+    const { id, start, end } = place ?? {};
+    if (typeof id !== 'string' || !FILING_FORM.byId(id)?.review) return undefined;
+    if (!Number.isInteger(start) || !Number.isInteger(end)) return undefined;
+    if ((start as number) < after || (end as number) < (start as number) || (end as number) > length) return undefined;
+    places.push({ id, start: start as number, end: end as number });
+    after = end as number;
+  }
+  return places;
 }
 
 /** A name or an address as its question shows it back (from the value alone); masked whole should that ever need more. */

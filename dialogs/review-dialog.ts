@@ -14,6 +14,7 @@ import { FILING_FORM } from './filing-form.js';
 import { asked, QuestionPrompt } from './form/question-prompt.js';
 import { clearFiling } from './start-over.js';
 import { summaryCard } from './summary-card.js';
+import { summaryText, type SummaryLine } from './handoff-summary.js';
 import { filingHost, TurnKit } from './turn-kit.js';
 import { recordFunnel } from './funnel.js';
 
@@ -56,20 +57,23 @@ export class ReviewDialog extends ComponentDialog {
     // The person's own review: names and the address in full (a typo must be visible), the ID number and phones masked.
     const rows = editableAnswers(kit.q).map((q) => {
       const value = q.get(kit.q);
-      return { id: q.id, label: kit.t(`labels.${q.id}`), value: q.review ? q.review(value, kit.q) : q.show(value, kit.q) };
+      return { id: q.id, label: kit.t(`labels.${q.id}`), value: q.review ? q.review(value, kit.q) : q.show(value, kit.q), inFull: q.review !== undefined };
     });
+    // A row's line; an answer in full is marked where it lies (channelData.inFull: masked for an agent, dialogs/handoff-summary.ts).
+    const line = (r: (typeof rows)[number], words: (value: string) => string): SummaryLine => (r.inFull ? { id: r.id, value: r.value, line: words } : words(r.value));
     // What to prepare, and how and where to hand it in, before the person submits (not only after).
     const prepare = { heading: kit.t('messages.prepareHeading'), lines: preparationLines(kit, category) };
     const intro = kit.t('messages.summaryIntro', { category: categoryName(kit, category) });
-    const contract = { summary: rows.map((r) => r.id) };
+    const summary = rows.map((r) => r.id);
     if (kit.showsCards) {
       // A card, with an edit button per row; its text (spoken, and its fallback) is the plain summary.
-      const text = [intro, ...rows.map((r) => kit.t('messages.summaryRow', { label: r.label, value: r.value })), '', prepare.heading, ...prepare.lines].join('\n');
-      await kit.sayCard(summaryCard(kit, categoryName(kit, category), rows, text, prepare), text, contract);
+      const { text, inFull } = summaryText([intro, ...rows.map((r) => line(r, (value) => kit.t('messages.summaryRow', { label: r.label, value }))), '', prepare.heading, ...prepare.lines]);
+      await kit.sayCard(summaryCard(kit, categoryName(kit, category), rows, text, prepare), text, { summary, inFull });
     } else {
       // Text only: numbered rows, each changed by "修改<number>" (the confirmation reads it: EDIT_PREFIX).
-      const numbered = rows.map((r, i) => kit.t('messages.summaryRowNumbered', { number: i + 1, label: r.label, value: r.value }));
-      await kit.say([intro, ...numbered, kit.t('messages.summaryEditHint'), '', prepare.heading, ...prepare.lines].join('\n'), contract);
+      const numbered = rows.map((r, i) => line(r, (value) => kit.t('messages.summaryRowNumbered', { number: i + 1, label: r.label, value })));
+      const { text, inFull } = summaryText([intro, ...numbered, kit.t('messages.summaryEditHint'), '', prepare.heading, ...prepare.lines]);
+      await kit.say(text, { summary, inFull });
     }
     return step.prompt(QuestionPrompt.ID, asked({ promptId: CONFIRM.id }));
   }

@@ -207,14 +207,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const handoffNow = overrides.handoffNow ?? Date.now;
   let attachedChannels: AttachedChannel[] = [];
   let webTranscript: ActivityLog | undefined;
-  // What an agent reads of the assistant's messages: the person's summary with its names and address masked.
-  const agentReads = shownToAgent(texts);
   // The other channels' transcript for the handoff (the web channel's is its log), sealed beside the state.
   const handoffTranscript = new HandoffTranscript(
     state.client
       ? new RedisTranscriptStore(state.client, { prefix: `${config.state.keyPrefix}transcript:`, ttlSeconds: config.state.conversationTtlSeconds, cipher: stateCipher, onUnreadable: throttledWarning<Error>(30_000, (err, heldBack) => logger.warn({ err, heldBack }, 'a sealed turn of a handoff transcript could not be opened; it is left out')) })
       : new MemoryTranscriptStore({ ttlSeconds: config.state.conversationTtlSeconds }),
-    { mask: (context) => bot.incomingTextMask(context), shown: agentReads, onError: (err) => logger.warn({ err }, 'handoff transcript: a turn could not be kept') },
+    { mask: (context) => bot.incomingTextMask(context), shown: shownToAgent, onError: (err) => logger.warn({ err }, 'handoff transcript: a turn could not be kept') },
   );
   const handoff = new HandoffDesk({
     queue: handoffQueue,
@@ -239,7 +237,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         via === 'web' ? (webTranscript ? (await webTranscript.since(reference.conversation?.id ?? '', '', 1000)).activities : []) : handoffTranscript.read(reference, turn),
       handedOff: (turn, from) => handoffTranscript.handedOff(turn, from),
     },
-    shown: agentReads,
+    // What an agent reads of the assistant's messages: the person's summary with its names and address masked.
+    shown: shownToAgent,
     maxWaitMs: config.state.conversationTtlSeconds * 1000,
     now: handoffNow,
     onError: (err, what) =>

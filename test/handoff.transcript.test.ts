@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { ActivityTypes, TestAdapter, type Activity, type TurnContext } from 'botbuilder';
 import { HandoffTranscript } from '../src/handoff/handoff-transcript.js';
-import { shownToAgent } from '../dialogs/handoff-summary.js';
+import { shownToAgent, summaryText, type SummaryLine } from '../dialogs/handoff-summary.js';
+import { FILING_FORM } from '../dialogs/filing-form.js';
 import { Texts, type Locale } from '../src/content/texts.js';
 import { MemoryTranscriptStore } from '../src/handoff/transcript-store.js';
 import { RedisTranscriptStore } from '../src/handoff/redis-transcript-store.js';
@@ -113,28 +114,48 @@ describe('HandoffTranscript (the middleware)', () => {
     expect(JSON.stringify(items), 'no account ids').to.not.include(adapter.conversation.user!.id);
   });
 
-  it('keeps the person\'s summary as an agent reads it: the names and the address it shows in full masked (zh text rows, en numbered rows)', async () => {
+  it('keeps the person\'s summary as an agent reads it: the names and the address it shows in full masked (zh card, en numbered rows, values with colons and newlines)', async () => {
     const texts = new Texts();
     const store = new MemoryTranscriptStore();
-    const transcript = new HandoffTranscript(store, { mask: () => mask, shown: shownToAgent(texts) });
-    const row = (locale: Locale, key: string, value: string, number?: number) =>
-      texts.t(locale, number === undefined ? 'messages.summaryRow' : 'messages.summaryRowNumbered', { label: texts.t(locale, `labels.${key}`), value, ...(number === undefined ? {} : { number }) });
-    const zh = [texts.t('zh-CN', 'messages.summaryIntro', { category: '长期居住' }), row('zh-CN', 'details.personName', '李秀英'), row('zh-CN', 'details.idNumber', '1101**********002X'), row('zh-CN', 'details.address', '浦东新区世纪大道100号3号楼201室'), row('zh-CN', 'details.employerName', '日照港集团')].join('\n');
-    const en = [row('en-US', 'details.personName', 'Li Xiuying', 1), row('en-US', 'details.address', '100 Century Avenue, Pudong', 2)].join('\n');
-    const ids = ['details.personName', 'details.idNumber', 'details.address', 'details.employerName'];
+    const transcript = new HandoffTranscript(store, { mask: () => mask, shown: shownToAgent });
+    const label = (locale: Locale, id: string) => texts.t(locale, `labels.${id}`);
+    // As the review dialog puts a summary together: the answers in full marked where they lie (channelData.inFull).
+    const summary = (locale: Locale, rows: Array<[id: string, value: string]>, numbered: boolean) =>
+      summaryText([
+        texts.t(locale, 'messages.summaryIntro', { category: '长期居住' }),
+        ...rows.map(([id, value], i): SummaryLine => {
+          const words = (v: string) => texts.t(locale, numbered ? 'messages.summaryRowNumbered' : 'messages.summaryRow', { number: i + 1, label: label(locale, id), value: v });
+          return FILING_FORM.byId(id)!.review ? { id, value, line: words } : words(value);
+        }),
+      ]);
+    const zhRows: Array<[string, string]> = [['details.personName', '李秀英'], ['details.idNumber', '1101**********002X'], ['details.address', '浦东新区：世纪大道100号\n3号楼201室'], ['details.employerName', '日照港集团']];
+    const enRows: Array<[string, string]> = [['details.personName', 'Li: Xiuying'], ['details.address', '100 Century Avenue,\nPudong: Shanghai']];
+    const zh = summary('zh-CN', zhRows, false);
+    const en = summary('en-US', enRows, true);
     const adapter = botWith(transcript, async (context) => {
       // A card whose spoken text is the summary (Teams, the Emulator), and a text summary with numbered rows (WeChat).
-      await context.sendActivity({ type: ActivityTypes.Message, speak: zh, locale: 'zh-CN', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { body: [zh] } }], channelData: { summary: ids } });
-      await context.sendActivity({ type: ActivityTypes.Message, text: en, locale: 'en-US', channelData: { summary: ['details.personName', 'details.address'] } });
+      await context.sendActivity({ type: ActivityTypes.Message, speak: zh.text, locale: 'zh-CN', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { body: [zh.text] } }], channelData: { summary: zhRows.map(([id]) => id), inFull: zh.inFull } });
+      await context.sendActivity({ type: ActivityTypes.Message, text: en.text, locale: 'en-US', channelData: { summary: enRows.map(([id]) => id), inFull: en.inFull } });
     });
     await adapter.send('确认').assertReply((a) => expect(a.type).to.equal('typing')).assertReply(() => {}).assertReply(() => {}).assertReply(() => {});
     const { items } = await store.getTranscriptActivities('test', adapter.conversation.conversation.id);
     const kept = items.filter((a) => a.from.role === 'bot').map((a) => a.text);
-    expect(kept[0]).to.equal(
-      [texts.t('zh-CN', 'messages.summaryIntro', { category: '长期居住' }), row('zh-CN', 'details.personName', '李**'), row('zh-CN', 'details.idNumber', '1101**********002X'), row('zh-CN', 'details.address', '浦东新区世纪****'), row('zh-CN', 'details.employerName', '日照港集团')].join('\n'),
-    );
-    expect(kept[1]).to.equal([row('en-US', 'details.personName', 'L* X******', 1), row('en-US', 'details.address', '100 Ce****', 2)].join('\n'));
+    const masked = (rows: Array<[string, string]>) => rows.map(([id, value]): [string, string] => [id, FILING_FORM.byId(id)!.review ? (FILING_FORM.byId(id)!.show as (v: string) => string)(value) : value]);
+    expect(kept[0]).to.equal(summary('zh-CN', masked(zhRows), false).text);
+    expect(kept[0]).to.include(`${label('zh-CN', 'details.personName')}：李**`).and.include('1101**********002X').and.include('日照港集团');
+    expect(kept[1]).to.equal(summary('en-US', masked(enRows), true).text);
+    for (const value of ['秀英', '世纪大道', '3号楼', 'Xiuying', 'Century', 'Pudong', 'Shanghai']) expect(JSON.stringify(items)).to.not.include(value);
     expect(JSON.stringify(items)).to.not.include('AdaptiveCard').and.not.include('adaptive');
+  });
+
+  it('a summary whose answers in full cannot be placed is left out whole (no inFull, a place beyond the text, out of order, a question without a full review)', async () => {
+    const { text, inFull } = summaryText(['摘要', { id: 'details.personName', value: '李秀英', line: (v) => `${v} ← 姓名` }]);
+    expect(text, 'the words around an answer in any order').to.equal('摘要\n李秀英 ← 姓名');
+    expect(shownToAgent({ type: 'message', text, channelData: { summary: ['details.personName'], inFull } })).to.equal('摘要\n李** ← 姓名');
+    for (const placed of [undefined, [{ id: 'details.personName', start: 3, end: 99 }], [{ id: 'details.personName', start: 3, end: 6 }, { id: 'details.personName', start: 0, end: 2 }], [{ id: 'details.idNumber', start: 3, end: 6 }], [{ id: 'nope', start: 3, end: 6 }], 'x']) {
+      expect(shownToAgent({ type: 'message', text, channelData: { summary: ['details.personName'], inFull: placed } }), JSON.stringify(placed)).to.equal(undefined);
+    }
+    expect(shownToAgent({ type: 'message', text: '你好，李秀英' }), 'any other message as it is').to.equal('你好，李秀英');
   });
 
   it('read in a turn: the turns kept and this turn so far; handed off "now" keeps the asking, "turn" keeps nothing of the turn', async () => {

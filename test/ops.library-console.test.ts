@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { format } from 'node:util';
 import { createLogger } from '../src/ops/logger.js';
 import { routeConsoleToLogger, withoutLibraryConsole } from '../src/ops/library-console.js';
 
@@ -47,6 +48,38 @@ describe('what libraries print to the console goes through the logger', function
       restore();
     }
     expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).to.deep.equal(['said elsewhere meanwhile']);
+  });
+
+  it('withoutLibraryConsole: the silence is the call\'s alone (a flow beside it prints), ends however the call ends, and holds over a console put back since', async () => {
+    const saved = console.error;
+    const said: string[] = [];
+    // A console method that does not heed the silence: the console itself, or one a restore put back.
+    console.error = (...args: unknown[]) => void said.push(format(...args));
+    try {
+      const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+      const flow = async (name: string) => {
+        for (let i = 0; i < 3; i += 1) {
+          console.error(`${name} ${i}`);
+          await tick();
+        }
+      };
+      await Promise.all([withoutLibraryConsole(() => flow('quiet')), flow('heard')]);
+      await withoutLibraryConsole(async () => {
+        console.error('before rejecting');
+        throw new Error('refused');
+      }).catch(() => undefined);
+      await withoutLibraryConsole(() => {
+        console.error('before throwing');
+        throw new Error('at once');
+      }).catch(() => undefined);
+      console.error('heard after');
+      console.error = (...args: unknown[]) => void said.push(`put back: ${format(...args)}`);
+      await withoutLibraryConsole(async () => console.error('quiet again'));
+      console.error('heard again');
+    } finally {
+      console.error = saved;
+    }
+    expect(said).to.deep.equal(['heard 0', 'heard 1', 'heard 2', 'heard after', 'put back: heard again']);
   });
 
   it('the running bot with credentials: refused tokens print nothing but JSON log lines (no stack traces on stdout or stderr)', async () => {

@@ -17,7 +17,7 @@ export function routeConsoleToLogger(logger: Logger): () => void {
   const log = logger.child({ source: 'console' });
   const saved = Object.fromEntries(Object.keys(LEVELS).map((method) => [method, console[method as Method]]));
   for (const [method, level] of Object.entries(LEVELS)) {
-    (console as unknown as ConsoleMethods)[method as Method] = (...args: unknown[]) => {
+    const routed = (...args: unknown[]) => {
       if (quiet.getStore()) return;
       const err = args.find((arg): arg is Error => arg instanceof Error);
       const rest = args.filter((arg) => arg !== err);
@@ -26,30 +26,36 @@ export function routeConsoleToLogger(logger: Logger): () => void {
       if (err) log[level]({ err }, text);
       else log[level](text);
     };
+    heedingQuiet.add(routed);
+    (console as unknown as ConsoleMethods)[method as Method] = routed;
   }
   return () => Object.assign(console, saved);
 }
 
 /** Set while a library's console output is not wanted (see withoutLibraryConsole). */
 const quiet = new AsyncLocalStorage<true>();
-let gated = false;
+/** The console's methods that drop what is said in a quiet context: this module's (the route to the logger, the gate). */
+const heedingQuiet = new WeakSet<(...args: unknown[]) => void>();
 
 /**
  * Runs `run` with whatever a library prints to the console during it (and what it awaits) dropped, whether
  * or not the console goes to the logger: for a library call whose outcome the caller logs itself, as one
  * structured line (botbuilder prints every refused Bot Framework token, with the signing key, and anyone
- * can send one). Other calls at the same time print as ever: the silence follows `run`'s async context.
+ * can send one). Other calls at the same time print as ever: the silence follows `run`'s async context,
+ * and ends with it however it ends (resolved, rejected, thrown) — nothing is put back afterwards. A
+ * method of the console that does not heed the silence (the console itself, or one put back since) is
+ * wrapped, once, in one that does.
  */
 export function withoutLibraryConsole<T>(run: () => Promise<T>): Promise<T> {
-  if (!gated) {
-    gated = true;
-    // Once, around whatever the console is now (the console itself, or the route to the logger, which checks too).
-    for (const method of Object.keys(LEVELS) as Method[]) {
-      const through = (console as unknown as ConsoleMethods)[method];
-      (console as unknown as ConsoleMethods)[method] = (...args: unknown[]) => {
-        if (!quiet.getStore()) through.apply(console, args);
-      };
-    }
+  for (const method of Object.keys(LEVELS) as Method[]) {
+    const through = (console as unknown as ConsoleMethods)[method];
+    if (heedingQuiet.has(through)) continue;
+    const gate = (...args: unknown[]) => {
+      if (!quiet.getStore()) through.apply(console, args);
+    };
+    heedingQuiet.add(gate);
+    (console as unknown as ConsoleMethods)[method] = gate;
   }
-  return quiet.run(true, run);
+  // async: a `run` that throws at once rejects, as one that fails later does.
+  return quiet.run(true, async () => run());
 }

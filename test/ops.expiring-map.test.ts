@@ -52,6 +52,22 @@ describe('ExpiringMap (entries that live a while after they were set)', () => {
     expect(map.size).to.equal(1);
   });
 
+  it('a lifetime that is not one (zero, negative, NaN, Infinity) is refused', () => {
+    for (const ttlMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => new ExpiringMap(ttlMs), String(ttlMs)).to.throw(RangeError);
+  });
+
+  it('reading never sweeps: an expired entry nobody asks for stays counted until the next write', () => {
+    const { now, pass } = clock();
+    const map = new ExpiringMap<string, number>(100, now);
+    map.set('a', 1);
+    map.set('b', 2);
+    pass(100);
+    expect(map.get('b')).to.equal(undefined);
+    expect(map.size, 'b dropped as read, a not yet').to.equal(1);
+    map.set('c', 3);
+    expect(map.size).to.equal(1);
+  });
+
   it('delete forgets an entry at once', () => {
     const map = new ExpiringMap<string, number>(100);
     map.set('a', 1);

@@ -11,7 +11,10 @@ export class ExpiringMap<K, V> {
   constructor(
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    // Zero would keep nothing, NaN or Infinity nothing that ever goes: neither is a lifetime.
+    if (!(ttlMs > 0 && Number.isFinite(ttlMs))) throw new RangeError(`an ExpiringMap's entries live a while (ttlMs ${ttlMs})`);
+  }
 
   /** The entry's value while it lives; undefined (and the entry dropped) once it expired. */
   get(key: K): V | undefined {

@@ -20,10 +20,10 @@ import {
   type UserTokenClient,
 } from 'botframework-connector';
 // Not re-exported by the package's index: its cache of each metadata URL's signing keys (see endorsementsOf).
-import { withoutLibraryConsole } from '../../ops/library-console.js';
-import { RecentMap } from '../../ops/recent-map.js';
 import { JwtTokenExtractor } from 'botframework-connector/lib/auth/jwtTokenExtractor.js';
 import { OutboundLimits, type OutboundLimitOptions } from './outbound-limits.js';
+import { withoutLibraryConsole } from '../../ops/library-console.js';
+import { RecentMap } from '../../ops/recent-map.js';
 import { withRequestIdOn } from '../../ops/request-context.js';
 
 export interface BotFrameworkCredentials {

@@ -490,4 +490,21 @@ describe('live handoff on WeChat (/wechat)', function () {
     await api.received(4);
     expect(api.to(person.openid)[2]).to.equal(T.t('zh-CN', 'handoff.handedBack', { name: AGENTS.wang.displayName }));
   });
+
+  it('from the summary (numbered text rows): the console reads the transcript with the summary\'s name and address masked', async () => {
+    const wang = await agentInConsole(server);
+    const person = new WeChatSender(server.base);
+    for (const [say] of LT_RESIDENT_TO_SUMMARY) await person.say(say);
+    await person.say('人工服务');
+    const id = (await wang.call('GET', 'queue')).json['waiting'][0].id as string;
+    expect((await wang.call('POST', `handoffs/${id}/take`, {})).status).to.equal(200);
+    const transcript = (await wang.call('GET', `handoffs/${id}`)).json['transcript'] as Array<{ from: string; text: string }>;
+    const summary = transcript.find((l) => l.from === 'assistant' && l.text.includes(T.t('zh-CN', 'messages.summaryEditHint')));
+    expect(summary, 'the text summary is in the transcript').to.not.equal(undefined);
+    expect(summary!.text.split('\n').some((line) => /^\d+\. /.test(line) && line.endsWith(`${T.t('zh-CN', 'labels.details.personName')}：李**`))).to.equal(true);
+    expect(summary!.text).to.match(new RegExp(`\\d+\\. ${T.t('zh-CN', 'labels.details.address')}：浦东新区世纪\\*{4}`));
+    const shown = JSON.stringify(transcript);
+    expect(shown).to.not.include('李秀英').and.not.include('世纪大道100号').and.not.include('11010519491231002X').and.not.include('13812345678');
+    await wang.call('POST', `handoffs/${id}/hand-back`, {});
+  });
 });

@@ -417,14 +417,13 @@ export class HandoffDesk {
 
   /**
    * The assistant's messages, kept in the chat for the console (what it asks while the agent fills in, read as
-   * `shown` gives them), with
-   * the choices its buttons offer as one line ("A / B / C"): the agent answers with one of them.
+   * the transcript reads them: transcriptActivity, the summary's names and address masked), with the choices
+   * its buttons offer as one line ("A / B / C"): the agent answers with one of them.
    */
   private async keepAssistantLines(id: string, activities: Partial<Activity>[]): Promise<void> {
     for (const a of activities) {
-      // As the transcript shows the assistant's messages (the summary's names and address masked).
-      const text = this.options.shown ? this.options.shown(a) : a.text || a.speak;
-      if (a.type !== ActivityTypes.Message || !text) continue;
+      const text = transcriptActivity({ ...a, from: { id: '', name: '', role: 'bot' } }, this.options.shown)?.text;
+      if (!text) continue;
       const choices = (a.suggestedActions?.actions ?? []).map((action) => action.title).filter((title): title is string => Boolean(title));
       await this.queue.say(id, { from: 'assistant', text: choices.length > 0 ? `${text}\n${choices.join(' / ')}` : text, at: this.now() });
     }

@@ -30,6 +30,8 @@ import { coldStart } from './cold-start.js';
 import { perTurn, type Profile } from './profile-summary.js';
 import { DIST, ensureBuilt } from '../scripts/build.js';
 import { ROUND_TRIPS, WRITES } from '../test/support/redis-commands.js';
+import { BYTES_PREFIX } from './redis-bytes.js';
+import { received as bodyBytes, requester, type ClientKind, type Requester } from './http-client.js';
 
 export interface CompareOptions {
   users: number;
@@ -49,6 +51,8 @@ export interface CompareOptions {
   sources: boolean;
   /** Cold starts of `npm start` to time (0: none). */
   coldStarts: number;
+  /** The load generator's HTTP client, the same for every variant (bench/http-client.ts). Default node:http. */
+  client?: ClientKind;
 }
 
 export const VARIANTS = ['reference', 'api', 'web-rest', 'web-ws'] as const;
@@ -91,27 +95,25 @@ interface Session {
   say(text: string, expected: (replies: Replies) => boolean): Promise<Replies>;
   close(): void;
 }
-type Protocol = (base: string, n: number, runId: string) => Promise<Session>;
+type Protocol = (base: string, n: number, runId: string, http: Requester) => Promise<Session>;
 
 const address = (n: number): string => `198.18.${(n >> 8) & 255}.${n & 255}`;
 
-async function json(response: Response): Promise<unknown> {
-  const body = await response.json().catch(() => ({}));
+function json(response: { ok: boolean; status: number; text: string }): unknown {
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  return body;
+  return JSON.parse(response.text) as unknown;
 }
 
 /** POST /api/messages with expectReplies: the replies are the response. */
-const botFramework: Protocol = async (base, n, runId) => {
+const botFramework: Protocol = async (base, n, runId, http) => {
   const conversation = `bench-${runId}-${n}`;
   let turn = 0;
   return {
     say: async (text) => {
       turn += 1;
-      const response = await fetch(`${base}/api/messages`, {
+      const response = await http(`${base}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-forwarded-for': address(n) },
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         body: JSON.stringify({
           type: 'message',
           id: `${conversation}-${turn}`,
@@ -125,7 +127,7 @@ const botFramework: Protocol = async (base, n, runId) => {
           recipient: { id: 'bot' },
         }),
       });
-      return ((await json(response)) as { activities?: Replies }).activities ?? [];
+      return (json(response) as { activities?: Replies }).activities ?? [];
     },
     close: () => {},
   };
@@ -138,46 +140,42 @@ interface DirectLineStart {
 }
 
 /** Token and start (the greeting turn, not measured) of a web channel conversation. */
-async function startDirectLine(base: string, n: number): Promise<DirectLineStart> {
+async function startDirectLine(base: string, n: number, http: Requester): Promise<DirectLineStart> {
   const headers = { 'content-type': 'application/json', 'x-forwarded-for': address(n) };
-  const signal = () => AbortSignal.timeout(REQUEST_TIMEOUT_MS);
-  const { token } = (await json(await fetch(`${base}/v3/directline/tokens/generate`, { method: 'POST', headers, body: '{}', signal: signal() }))) as DirectLineStart;
-  return (await json(
-    await fetch(`${base}/v3/directline/conversations`, {
+  const { token } = json(await http(`${base}/v3/directline/tokens/generate`, { method: 'POST', headers, body: '{}' })) as DirectLineStart;
+  return json(
+    await http(`${base}/v3/directline/conversations`, {
       method: 'POST',
       headers: { ...headers, authorization: `Bearer ${token}` },
       body: JSON.stringify({ locale: 'zh-CN' }),
-      signal: signal(),
     }),
-  )) as DirectLineStart;
+  ) as DirectLineStart;
 }
 
-function postDirectLine(base: string, n: number, start: DirectLineStart, text: string): Promise<unknown> {
-  return fetch(`${base}/v3/directline/conversations/${start.conversationId}/activities`, {
+function postDirectLine(base: string, n: number, start: DirectLineStart, text: string, http: Requester): Promise<unknown> {
+  return http(`${base}/v3/directline/conversations/${start.conversationId}/activities`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-forwarded-for': address(n), authorization: `Bearer ${start.token}` },
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     body: JSON.stringify({ type: 'message', text, locale: 'zh-CN', from: { id: 'ignored' } }),
   }).then(json);
 }
 
 /** Direct Line over REST, as a polling client: POST the message, GET what came since the watermark. */
-const directLineRest: Protocol = async (base, n) => {
-  const start = await startDirectLine(base, n);
+const directLineRest: Protocol = async (base, n, _runId, http) => {
+  const start = await startDirectLine(base, n, http);
   let watermark = '';
   const poll = async (): Promise<Replies> => {
-    const response = await fetch(`${base}/v3/directline/conversations/${start.conversationId}/activities?watermark=${encodeURIComponent(watermark)}`, {
+    const response = await http(`${base}/v3/directline/conversations/${start.conversationId}/activities?watermark=${encodeURIComponent(watermark)}`, {
       headers: { 'x-forwarded-for': address(n), authorization: `Bearer ${start.token}` },
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
-    const body = (await json(response)) as { activities: Replies; watermark: string };
+    const body = json(response) as { activities: Replies; watermark: string };
     watermark = body.watermark ?? watermark;
     return body.activities.filter((a) => a.from?.role !== 'user');
   };
   await poll(); // the greeting
   return {
     say: async (text) => {
-      await postDirectLine(base, n, start, text);
+      await postDirectLine(base, n, start, text, http);
       return poll();
     },
     close: () => {},
@@ -185,13 +183,14 @@ const directLineRest: Protocol = async (base, n) => {
 };
 
 /** Direct Line over its WebSocket stream: POST the message; the turn ends when the expected reply arrived. */
-const directLineStream: Protocol = async (base, n) => {
-  const start = await startDirectLine(base, n);
+const directLineStream: Protocol = async (base, n, _runId, http) => {
+  const start = await startDirectLine(base, n, http);
   if (!start.streamUrl) throw new Error('no streamUrl from the web channel');
   const socket = new WebSocket(start.streamUrl, { headers: { 'x-forwarded-for': address(n) } });
   let received: Replies = [];
   let waiter: (() => void) | undefined;
-  socket.on('message', (data) => {
+  socket.on('message', (data: Buffer) => {
+    bodyBytes.bytes += data.length;
     const text = data.toString();
     if (!text) return;
     const { activities } = JSON.parse(text) as { activities?: Replies };
@@ -214,7 +213,7 @@ const directLineStream: Protocol = async (base, n) => {
           }
         };
       });
-      await postDirectLine(base, n, start, text);
+      await postDirectLine(base, n, start, text, http);
       waiter?.();
       await arrived;
       return received;
@@ -231,7 +230,7 @@ export interface RunResult {
 }
 
 /** `users` people run conversations of `steps` over `protocol` until `turns` turns were begun. */
-export async function drive(base: string, protocol: Protocol, steps: Step[], users: number, turns: number): Promise<RunResult> {
+export async function drive(base: string, protocol: Protocol, steps: Step[], users: number, turns: number, http: Requester = requester('http', REQUEST_TIMEOUT_MS)): Promise<RunResult> {
   const latenciesMs: number[] = [];
   const errors = new Map<string, number>();
   const runId = randomBytes(4).toString('hex');
@@ -244,7 +243,7 @@ export async function drive(base: string, protocol: Protocol, steps: Step[], use
       const n = conversations++;
       let session: Session;
       try {
-        session = await protocol(base, n, runId);
+        session = await protocol(base, n, runId, http);
       } catch (error) {
         fail(`start: ${error instanceof Error ? error.message : String(error)}`);
         continue;
@@ -352,6 +351,13 @@ export interface VariantResult {
   redisBreakdown?: Record<string, number>;
   /** The project server's garbage collections over the measured turns (bench/project-server.ts). */
   gc?: GcCounts;
+  /** The load generator's own CPU per turn (this process, user + system, over the measured turns). */
+  generatorCpuMsPerTurn: number;
+  /** Body bytes the server sent back per turn (HTTP response bodies and WebSocket messages). */
+  receivedBytesPerTurn: number;
+  /** Bytes of the commands' arguments the project sent to Redis per turn (its own client), and by command. */
+  redisBytesPerTurn?: number;
+  redisBytesBreakdown?: Record<string, number>;
 }
 
 /** Garbage collections: minor (scavenges) and major (mark-compact) ones, and their time in ms. */
@@ -376,20 +382,39 @@ async function runVariant(variant: VariantName, options: CompareOptions, prefix:
   try {
     const protocol = variant === 'web-rest' ? directLineRest : variant === 'web-ws' ? directLineStream : botFramework;
     const steps = reference ? REFERENCE_STEPS : PROJECT_STEPS;
-    await drive(server.base, protocol, steps, options.users, options.warmupTurns);
+    // Every variant gets a generator of its own of the same kind (a fresh keep-alive pool).
+    const http = requester(options.client ?? 'http', REQUEST_TIMEOUT_MS);
+    await drive(server.base, protocol, steps, options.users, options.warmupTurns, http);
     const { monoMicros: from } = await server.counts();
-    const result = await drive(server.base, protocol, steps, options.users, options.turns);
-    const { counts: { [ROUND_TRIPS]: roundTrips = 0, [WRITES]: writes = 0, ...counts }, cpuMicros, monoMicros: to, gc } = await server.counts();
+    bodyBytes.bytes = 0;
+    const generatorFrom = process.cpuUsage();
+    const result = await drive(server.base, protocol, steps, options.users, options.turns, http);
+    const generator = process.cpuUsage(generatorFrom);
+    const receivedBytes = bodyBytes.bytes;
+    const { counts: { [ROUND_TRIPS]: roundTrips = 0, [WRITES]: writes = 0, ...all }, cpuMicros, monoMicros: to, gc } = await server.counts();
     window = [from, to];
     turns = result.turns;
+    const counts = Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith(BYTES_PREFIX)));
+    const bytes = Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith(BYTES_PREFIX)).map(([k, v]) => [k.slice(BYTES_PREFIX.length), v / result.turns]));
     const commands = Object.values(counts).reduce((a, b) => a + b, 0);
     return {
       variant,
       result,
       turnsPerSecond: result.turns / result.seconds,
       cpuMsPerTurn: cpuMicros / 1000 / result.turns,
+      generatorCpuMsPerTurn: (generator.user + generator.system) / 1000 / result.turns,
+      receivedBytesPerTurn: receivedBytes / result.turns,
       ...(gc ? { gc } : {}),
-      ...(reference ? {} : { redisPerTurn: roundTrips / result.turns, commandsPerTurn: commands / result.turns, writesPerTurn: writes / result.turns, redisBreakdown: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v / result.turns])) }),
+      ...(reference
+        ? {}
+        : {
+            redisPerTurn: roundTrips / result.turns,
+            commandsPerTurn: commands / result.turns,
+            writesPerTurn: writes / result.turns,
+            redisBreakdown: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v / result.turns])),
+            redisBytesPerTurn: Object.values(bytes).reduce((a, b) => a + b, 0),
+            redisBytesBreakdown: bytes,
+          }),
     };
   } finally {
     await server.stop();
@@ -444,10 +469,10 @@ export async function compare(options: CompareOptions, redis: Redis, out: (text:
     }
     rounds.push(results);
     const ref = results.find((r) => r.variant === 'reference');
-    out(`\nround ${round} of ${options.rounds} (${options.users} users, ${options.turns} turns measured per variant after ${options.warmupTurns} warm-up turns)\n`);
+    out(`\nround ${round} of ${options.rounds} (${options.users} users, ${options.turns} turns measured per variant after ${options.warmupTurns} warm-up turns; load generator: ${options.client ?? 'http'})\n`);
     out(
       `${table(
-        ['variant', 'turns', 'errors', 'turns/s', 'p50 ms', 'p90 ms', 'p99 ms', 'server CPU ms/turn', 'CPU vs reference', 'turns/s vs reference', 'Redis round trips/turn', 'Redis commands/turn', 'Redis writes/turn'],
+        ['variant', 'turns', 'errors', 'turns/s', 'p50 ms', 'p90 ms', 'p99 ms', 'server CPU ms/turn', 'CPU vs reference', 'turns/s vs reference', 'generator CPU ms/turn', 'bytes back/turn', 'Redis round trips/turn', 'Redis commands/turn', 'Redis writes/turn', 'Redis bytes/turn'],
         results.map((r) => {
           const errors = [...r.result.errors.values()].reduce((a, b) => a + b, 0);
           return [
@@ -461,9 +486,12 @@ export async function compare(options: CompareOptions, redis: Redis, out: (text:
             fmt(r.cpuMsPerTurn, 2),
             ref ? fmt(ref.cpuMsPerTurn / r.cpuMsPerTurn, 2) : '-',
             ref ? fmt(r.turnsPerSecond / ref.turnsPerSecond, 2) : '-',
+            fmt(r.generatorCpuMsPerTurn, 2),
+            fmt(r.receivedBytesPerTurn, 0),
             fmt(r.redisPerTurn, 2),
             fmt(r.commandsPerTurn, 2),
             fmt(r.writesPerTurn, 2),
+            fmt(r.redisBytesPerTurn, 0),
           ];
         }),
       )}\n`,
@@ -483,6 +511,9 @@ export async function compare(options: CompareOptions, redis: Redis, out: (text:
       if (r.redisBreakdown) {
         out(`Redis commands per turn (${LABELS[r.variant]}): ${Object.entries(r.redisBreakdown).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ')}\n`);
       }
+      if (r.redisBytesBreakdown) {
+        out(`Redis bytes sent per turn (${LABELS[r.variant]}, the commands' arguments): ${Object.entries(r.redisBytesBreakdown).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v, 0)}`).join(', ')}\n`);
+      }
     }
   }
   for (const [label, text] of profiles) out(`\nwhere a turn's CPU goes, ${label} (--cpu-prof, self time over the measured turns):\n${text}\n`);
@@ -497,7 +528,7 @@ export async function compare(options: CompareOptions, redis: Redis, out: (text:
     out(`\nmedian of ${options.rounds} rounds\n`);
     out(
       `${table(
-        ['variant', 'turns/s', 'p50 ms', 'p90 ms', 'p99 ms', 'server CPU ms/turn', 'CPU vs reference', 'turns/s vs reference (each round)', 'Redis round trips/turn'],
+        ['variant', 'turns/s', 'p50 ms', 'p90 ms', 'p99 ms', 'server CPU ms/turn', 'CPU vs reference', 'turns/s vs reference (each round)', 'generator CPU ms/turn', 'Redis round trips/turn'],
         options.variants.map((v) => {
           const rs = byVariant(v);
           return [
@@ -509,6 +540,7 @@ export async function compare(options: CompareOptions, redis: Redis, out: (text:
             fmt(median(rs.map((r) => r.cpuMsPerTurn)), 2),
             fmt(median(byVariant('reference').map((r) => r.cpuMsPerTurn)) / median(rs.map((r) => r.cpuMsPerTurn)), 2),
             `${fmt(median(ratio(v)), 2)} (${ratio(v).map((x) => fmt(x, 2)).join(', ')})`,
+            fmt(median(rs.map((r) => r.generatorCpuMsPerTurn)), 2),
             v === 'reference' ? '-' : fmt(median(rs.map((r) => r.redisPerTurn ?? NaN)), 2),
           ];
         }),

@@ -5,7 +5,7 @@
  * scripts/bench.ts), and, with REDIS_URL, a count of the commands its Redis client sends.
  *
  * Forked with IPC: sends `{ port }` once listening; answers `'counts'` with `{ counts: {command: n, '(round trips)': n} }`
- * and the CPU time this process used since the last ask, `cpuMicros`, and the monotonic clock in µs
+ * the bytes of their arguments by command (bench/redis-bytes.ts), and the CPU time this process used since the last ask, `cpuMicros`, and the monotonic clock in µs
  * (`monoMicros`, the clock of a --cpu-prof profile's timestamps) and the garbage collections since (`gc`: minor and
  * major ones and their ms) (then starts counting afresh), and stops on `'stop'`. The environment is the app's
  * configuration; with BENCH_HEAP_SAMPLING_FILE, what the turns after the first 'counts' allocated (the sampling heap
@@ -23,6 +23,7 @@ import { MemoryFilingStore } from '../src/filings/index.js';
 import { createLogger } from '../src/ops/logger.js';
 import { newDataKey } from '../src/privacy/data-keys.js';
 import { countCommands, ROUND_TRIPS, WRITES } from '../test/support/redis-commands.js';
+import { countBytes } from './redis-bytes.js';
 
 let cpu = process.cpuUsage();
 /** User + system CPU time since the last call, in µs. */
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     ...(process.env.BENCH_FILINGS === 'configured' ? {} : { filings: new MemoryFilingStore() }),
   });
   const commands = app.state.client ? countCommands(app.state.client as Redis) : undefined;
+  const bytes = app.state.client ? countBytes(app.state.client as Redis) : undefined;
   const port = await app.listen(0, '127.0.0.1');
   // What a start builds once idle after listen() (0.5–1 s of CPU) is built before the load begins, not in
   // the middle of the measured turns (the reference has nothing of the kind).
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
     if (message === 'counts') await heap?.start();
     else if (message === 'stop') await heap?.stop();
     if (message === 'counts') {
-      process.send?.({ counts: { ...Object.fromEntries(commands?.counts ?? []), ...(commands ? { [ROUND_TRIPS]: commands.roundTrips(), [WRITES]: commands.writes() } : {}) }, cpuMicros: cpuSince(), monoMicros: Number(process.hrtime.bigint() / 1000n), gc: { ...gc, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) } });
+      process.send?.({ counts: { ...Object.fromEntries(commands?.counts ?? []), ...(commands ? { [ROUND_TRIPS]: commands.roundTrips(), [WRITES]: commands.writes() } : {}), ...bytes?.take() }, cpuMicros: cpuSince(), monoMicros: Number(process.hrtime.bigint() / 1000n), gc: { ...gc, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) } });
       commands?.reset();
       Object.assign(gc, { minor: 0, major: 0, ms: 0 });
     } else if (message === 'stop') {

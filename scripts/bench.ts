@@ -43,6 +43,7 @@ import type { RedisDeduper, RedisTurnLock } from '../src/state/redis-turn-lock.j
 import { TMP_OTHER_SCRIPT } from '../test/support/paths.js';
 import { promptOf } from '../test/support/replies.js';
 import { compare, VARIANTS, type VariantName } from '../bench/compare.js';
+import { CLIENT_KINDS, type ClientKind } from '../bench/http-client.js';
 import { countCommands } from '../test/support/redis-commands.js';
 import { filingsBench } from '../bench/filings.js';
 import type { StoredFiling } from '../src/filings/filing-store.js';
@@ -56,6 +57,7 @@ interface Options {
   serverFlags: string[];
   sources: boolean;
   coldStarts: number;
+  client: ClientKind;
   filings: number;
   users: number;
   conversations: number;
@@ -74,6 +76,7 @@ const DEFAULTS: Options = {
   serverFlags: [],
   sources: false,
   coldStarts: 3,
+  client: 'http',
   filings: 0,
   users: 10,
   conversations: 100,
@@ -92,6 +95,7 @@ const USAGE = `usage: npm run bench -- [--users N] [--conversations N] [--store 
          [--filings N (the filing stores at 0 and N filings)] [--scale (= --prefill 100000 --filings 100000)]
        npm run bench -- --compare [--rounds N] [--users N (default 32)] [--turns N] [--warmup N] [--variants ${VARIANTS.join(',')}]
          [--cpu-prof DIR] [--server-flags "NODE FLAGS" (the project's servers only)] [--cold-starts N (default 3)] [--sources (the servers under tsx, not compiled)]
+         [--client http|fetch (the load generator's HTTP client for every variant; default http: node:http, keep-alive)]
 `;
 
 function parseArgs(argv: string[]): Options {
@@ -157,6 +161,10 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--cold-starts':
         options.coldStarts = whole(0, 20);
+        break;
+      case '--client':
+        if (!(CLIENT_KINDS as readonly string[]).includes(value)) throw new Error(`--client takes ${CLIENT_KINDS.join(' or ')}`);
+        options.client = value as ClientKind;
         break;
       case '--conversations':
         options.conversations = whole(1, 100_000);
@@ -598,6 +606,7 @@ async function runCompare(options: Options): Promise<void> {
         serverFlags: options.serverFlags,
         sources: options.sources,
         coldStarts: options.coldStarts,
+        client: options.client,
       },
       redis,
       (text) => process.stdout.write(text),

@@ -49,7 +49,7 @@ const STAMP = join(DIST, '.built');
 const BUILD_FOLDER = /^dist\.[0-9a-z]+-(\d+)$/;
 const SELF = fileURLToPath(import.meta.url);
 /** Transpiled one by one into dist/ (folders: every .ts file in them). */
-const TRANSPILED = ['src', 'dialogs', join('bench', 'project-server.ts'), join('bench', 'reference-bot.ts'), join('bench', 'is-main.ts'), join('test', 'support', 'redis-commands.ts')];
+const TRANSPILED = ['src', 'dialogs', join('bench', 'project-server.ts'), join('bench', 'reference-bot.ts'), join('bench', 'is-main.ts'), join('bench', 'redis-bytes.ts'), join('test', 'support', 'redis-commands.ts')];
 /** What the build reads: a change to any of these makes the build stale. */
 const SOURCES = [...TRANSPILED, 'tsconfig.json', 'package-lock.json', join('scripts', 'build.js')];
 /** Packages left out of the bundle (native code, loaded from node_modules at run time). */

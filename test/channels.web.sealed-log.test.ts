@@ -133,6 +133,136 @@ describe('SealedActivityLog: the web transcript keeps personal fields sealed at 
     expect(told.map((e) => e.code)).to.deep.equal(Array(6).fill('NOT_AUTHENTIC'));
   });
 
+  /** A FieldCipher that counts what it seals and opens. */
+  const countingCipher = () => {
+    const counts = { sealed: 0, opened: 0 };
+    const counting = new (class extends FieldCipher {
+      override seal(plain: string, label: string): string {
+        counts.sealed += 1;
+        return super.seal(plain, label);
+      }
+      override open(value: string, label: string): string {
+        counts.opened += 1;
+        return super.open(value, label);
+      }
+    })(cipher.ring);
+    return { counting, counts };
+  };
+  const bot = (text: string): Partial<Activity> => ({ type: 'message', text, from: { id: 'bot', name: '', role: 'bot' } });
+
+  it('a turn’s replies and the masked message are sealed with one cipher, read back whole on both paths and by another instance', async () => {
+    const { counting, counts } = countingCipher();
+    const log = new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher: counting });
+    await log.create('conv-batch');
+    const mine = await log.append('conv-batch', { type: 'message', text: '370102199001011234', from: { id: 'u', name: '', role: 'user' } });
+    expect(counts.sealed).to.equal(1);
+    await log.appendAll('conv-batch', [bot('好的，张三丰'), { type: 'typing', from: { id: 'bot', name: '', role: 'bot' } }, summaryCard()], {
+      id: mine,
+      activity: { type: 'message', text: '3701**********1234', from: { id: 'u', name: '', role: 'user' } },
+    });
+    expect(counts.sealed, 'one envelope for the replacement and both replies').to.equal(2);
+    const raw = await rawEntries('conv-batch');
+    for (const personal of ['张三丰', '370102199001011234', '泉城路', '3701**']) expect(raw.join('\n')).not.to.include(personal);
+    expect(raw[2], 'nothing personal: as it is').to.equal(JSON.stringify({ type: 'typing', from: { id: 'bot', name: '', role: 'bot' } }));
+    const expected = [
+      { id: 'conv-batch|0000001', text: '3701**********1234' },
+      { id: 'conv-batch|0000002', text: '好的，张三丰' },
+      { id: 'conv-batch|0000003', type: 'typing' },
+      { id: 'conv-batch|0000004', text: summaryCard().text, attachments: summaryCard().attachments, channelData: summaryCard().channelData },
+    ];
+    const check = (activities: Partial<Activity>[]) => {
+      expect(activities).to.have.length(4);
+      for (const [i, activity] of activities.entries()) {
+        expect(activity).to.deep.include(expected[i]!);
+        expect(activity).not.to.have.any.keys('sealed', 'sealedPart', 'sealedParts');
+      }
+    };
+    const objects = (await log.since('conv-batch', '')).activities;
+    check(objects);
+    const text = (await log.admitted!.sinceJson!('conv-batch', 'no-token', '')).value!;
+    expect(text.activities.map((json) => JSON.parse(json) as unknown)).to.deep.equal(objects);
+    expect(counts.opened, 'what it sealed itself opens from memory').to.equal(0);
+    // Another instance deciphers the batch once a page.
+    const other = countingCipher();
+    const elsewhere = new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher: other.counting });
+    check((await elsewhere.since('conv-batch', '')).activities);
+    expect(other.counts.opened).to.equal(1);
+    const later = (await elsewhere.admitted!.sinceJson!('conv-batch', 'no-token', '1')).value!;
+    expect(later.activities.map((json) => JSON.parse(json) as unknown)).to.deep.equal(objects.slice(1));
+    expect(other.counts.opened, 'remembered after the first').to.equal(1);
+  });
+
+  it('a page that ends between a batch’s replacement and its replies finds the envelope in the pages after it', async () => {
+    const log = new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher });
+    const person = (text: string): Partial<Activity> => ({ type: 'message', text, from: { id: 'u', name: '', role: 'user' } });
+    await log.create('conv-cut');
+    const mine = await log.append('conv-cut', person('13812345678'));
+    await log.appendAll('conv-cut', [bot('一'), bot('二')], { id: mine, activity: person('138****5678') });
+    const raw = await rawEntries('conv-cut');
+    expect(raw.map((json) => json.includes('"sealedParts"')), 'only the last reply carries the envelope').to.deep.equal([false, false, true]);
+    const elsewhere = new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher });
+    expect((await elsewhere.since('conv-cut', '', 1)).activities.map((a) => a.text)).to.deep.equal(['138****5678']);
+    const cut = (await elsewhere.admitted!.sinceJson!('conv-cut', 'no-token', '', 1)).value!;
+    expect(cut.activities.map((json) => (JSON.parse(json) as Activity).text)).to.deep.equal(['138****5678']);
+    expect((await elsewhere.since('conv-cut', '1', 1)).activities.map((a) => a.text)).to.deep.equal(['一']);
+    // The person's message is what a replace is for: replaced again, the batch stays whole.
+    await log.replace('conv-cut', mine, person('1**'));
+    expect((await elsewhere.since('conv-cut', '')).activities.map((a) => a.text)).to.deep.equal(['1**', '一', '二']);
+  });
+
+  it('a batch whose holder was replaced all the same: its other members are served without their personal fields, and told', async () => {
+    const told: DataKeyError[] = [];
+    const log = new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher, onUnreadable: (e) => told.push(e) });
+    await log.create('conv-holder');
+    await log.appendAll('conv-holder', [bot('张三丰'), bot('二')]);
+    await log.replace('conv-holder', 'conv-holder|0000002', bot('贰'));
+    const activities = (await log.since('conv-holder', '')).activities;
+    expect(activities.map((a) => a.text)).to.deep.equal([undefined, '贰']);
+    expect(activities[0]).to.deep.include({ type: 'message', from: { id: 'bot', name: '', role: 'bot' } }).and.not.to.have.any.keys('sealedPart', 'sealedParts');
+    const text = (await log.admitted!.sinceJson!('conv-holder', 'no-token', '')).value!;
+    expect(text.activities.map((json) => JSON.parse(json) as unknown)).to.deep.equal(activities);
+    expect(told.map((e) => e.code)).to.deep.equal(['NOT_AUTHENTIC', 'NOT_AUTHENTIC']);
+    expect(told.map((e) => e.message).join()).not.to.include('张三丰');
+  });
+
+  it('a transcript written in the per-activity format (each activity its own envelope, before batches) reads as it did', async () => {
+    const key = `${prefix}{conv-v1}:activities`;
+    const log = new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher });
+    await log.create('conv-v1');
+    // What appendAll wrote before: one `sealed` envelope per activity, the personal fields as a JSON object.
+    const v1 = (activity: Partial<Activity>) => {
+      const { text, attachments, ...rest } = activity;
+      return JSON.stringify({ ...rest, sealed: cipher.seal(JSON.stringify({ text, ...(attachments ? { attachments } : {}) }), 'webchat:conv-v1') });
+    };
+    await redis.rpush(key, v1({ type: 'message', text: '3701**********1234', from: { id: 'u', name: '', role: 'user' } }), v1(bot('好的')), v1(summaryCard()));
+    const objects = (await log.since('conv-v1', '')).activities;
+    expect(objects.map((a) => a.text)).to.deep.equal(['3701**********1234', '好的', summaryCard().text]);
+    expect(objects[2]).to.deep.include({ attachments: summaryCard().attachments, channelData: summaryCard().channelData });
+    const text = (await log.admitted!.sinceJson!('conv-v1', 'no-token', '')).value!;
+    expect(text.activities.map((json) => JSON.parse(json) as unknown)).to.deep.equal(objects);
+    // New turns append to it in the new format; the page reads both.
+    await log.appendAll('conv-v1', [bot('一'), bot('二')]);
+    expect((await log.since('conv-v1', '')).activities.map((a) => a.text)).to.deep.equal(['3701**********1234', '好的', summaryCard().text, '一', '二']);
+  });
+
+  it('a batch’s envelope moved into another conversation does not open there: served without the personal fields, and told', async () => {
+    const told: DataKeyError[] = [];
+    const log = new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher, onUnreadable: (e) => told.push(e) });
+    await log.create('conv-batch-a');
+    await log.create('conv-batch-b');
+    await log.appendAll('conv-batch-a', [bot('张三丰'), bot('李四')]);
+    const [stolen] = await rawEntries('conv-batch-a');
+    await redis.rpush(`${prefix}{conv-batch-b}:activities`, stolen!);
+    const elsewhere = new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher, onUnreadable: (e) => told.push(e) });
+    const [activity] = (await elsewhere.since('conv-batch-b', '')).activities;
+    expect(activity!.text).to.equal(undefined);
+    expect(activity).not.to.have.any.keys('sealedPart', 'sealedParts');
+    const [json] = (await elsewhere.admitted!.sinceJson!('conv-batch-b', 'no-token', '')).value!.activities;
+    expect(JSON.parse(json!)).to.deep.equal(activity);
+    expect(told.length).to.be.greaterThan(0);
+    expect(told.map((e) => e.message).join()).not.to.include('张三丰');
+  });
+
   it('activities logged before sealing was turned on are read as they are', async () => {
     const plain = new RedisActivityLog(redis, { keyPrefix: prefix });
     await plain.create('conv-old');

@@ -73,7 +73,8 @@ export interface ActivityLog {
   /**
    * Puts `activity` in the place of the one with this id (it keeps the id): the person's message, once
    * the bot has taken it, kept with its personal data masked. Nothing happens when there is no such
-   * activity (the conversation expired meanwhile).
+   * activity (the conversation expired meanwhile). It is meant for the person's message: a sealed log
+   * (SealedActivityLog) keeps the envelope of a batch of the bot's activities on one of them.
    */
   replace(conversationId: string, id: string, activity: Partial<Activity>): Promise<void>;
   /** The activities after `watermark` ('' or absent: from the start), at most `limit` of them. */

@@ -18,6 +18,7 @@ import {
 } from './activity-log.js';
 import { conversationDigest, watchAppends } from './redis-append-watch.js';
 import { RedisWebKeys } from './redis-web-keys.js';
+import { jsonWithId, storedJson } from './activity-json.js';
 import type { TurnEndAppend, TurnStartAppend } from '../../state/turn-lock.js';
 
 /** Sets the activity at a 0-based index if the list still reaches it. KEYS: list. ARGV: index, JSON. */
@@ -275,12 +276,8 @@ export class RedisActivityLog implements ActivityLog {
   }
 }
 
-/** An activity as the list keeps it: JSON, without its id (its place in the list is its id). */
-function stored(activity: Partial<Activity>): string {
-  if (activity.id === undefined) return JSON.stringify(activity); // what a turn sends has none: no copy
-  const { id: _ignored, ...rest } = activity;
-  return JSON.stringify(rest);
-}
+/** An activity as the list keeps it: JSON, without its id (its place in the list is its id), made once (activity-json.ts). */
+const stored = storedJson;
 
 /** The page from 0-based `from` of a list of `length`, given the JSON of its activities from there. */
 function page<A>(conversationId: string, from: number, length: number, raw: string[], withId: (json: string, id: string) => A): { activities: A[]; watermark: string } {
@@ -294,12 +291,6 @@ function parsedWithId(json: string, id: string): Activity {
   const activity = JSON.parse(json) as Activity;
   activity.id = id;
   return activity;
-}
-
-/** A stored activity's JSON with its id put first (the list keeps none), without parsing it. */
-function jsonWithId(json: string, id: string): string {
-  const head = `{"id":${JSON.stringify(id)}`;
-  return json.length > 2 && json.startsWith('{') ? `${head},${json.slice(1)}` : `${head}}`;
 }
 
 function admission<T>(revoked: number, open: number, value: T | undefined): Admission<T> {

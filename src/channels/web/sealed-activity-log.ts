@@ -1,6 +1,8 @@
 import type { Activity } from 'botbuilder';
 import { DataKeyError, type FieldCipher } from '../../privacy/field-cipher.js';
-import type { ActivityLog, ActivityPage, AdmittedLog, JsonPage, Replacement } from './activity-log.js';
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_PAGE_LIMIT, type ActivityLog, type ActivityPage, type AdmittedLog, type JsonPage, type Replacement } from './activity-log.js';
+import { rememberJson, withMembers } from './activity-json.js';
 
 /**
  * The fields of a logged activity that can carry personal data: the bot's summary and receipt cards
@@ -11,8 +13,14 @@ import type { ActivityLog, ActivityPage, AdmittedLog, JsonPage, Replacement } fr
 const PERSONAL_FIELDS = ['text', 'speak', 'attachments', 'value'] as const;
 type PersonalField = (typeof PERSONAL_FIELDS)[number];
 
-/** Where the sealed fields travel in the stored activity: one envelope for all of them. */
+/** Where the sealed fields of one activity travel in the stored activity: one envelope for all of them. */
 const ENVELOPE = 'sealed';
+/**
+ * A batch's envelope (see SealedActivityLog): the member naming an activity's part of it (`"<tag>.<n>"`), and
+ * the envelope itself, on the batch's holder.
+ */
+const PART = 'sealedPart';
+const PARTS = 'sealedParts';
 /**
  * How many of the envelopes it sealed last a log remembers opened: a poll (or a stream's read) soon after a
  * turn, on the instance that ran it, opens its activities without deciphering them again.
@@ -20,8 +28,13 @@ const ENVELOPE = 'sealed';
 const REMEMBERED_ENVELOPES = 256;
 /** The envelope as #seal writes it, last in the activity's JSON: `…,"sealed":"enc1:…"}`. */
 const ENVELOPE_MEMBER = `,"${ENVELOPE}":"`;
+/** A batch member's part as #sealAll writes it, last in its JSON (the envelope after it, on the holder). */
+const PART_MEMBER = `,"${PART}":"`;
+const PART_TAIL = /^,"sealedPart":"([A-Za-z0-9_-]{1,16})\.(\d{1,5})"(?:,"sealedParts":"([A-Za-z0-9_:-]+)")?\}$/;
 /** What a sealed value is made of (FieldCipher): nothing JSON would escape. */
 const PLAIN_ENVELOPE = /^[A-Za-z0-9_:-]+$/;
+/** How many pages after a page a reader looks for the envelope of a batch the page's limit cut. */
+const HOLDER_PAGES = 3;
 
 export interface SealedActivityLogOptions {
   cipher: FieldCipher;
@@ -33,6 +46,20 @@ export interface SealedActivityLogOptions {
   onUnreadable?: (err: DataKeyError) => void;
 }
 
+/** An activity taken apart for sealing: what stays readable, its JSON, and its personal fields' JSON (if any). */
+interface Split {
+  rest: Record<string, unknown>;
+  restJson: string;
+  plain: string | undefined;
+}
+
+/** A batch member's part as its stored JSON or object names it: the batch's tag, its place, the envelope where it carries it. */
+interface Part {
+  tag: string;
+  index: number;
+  envelope?: string;
+}
+
 /**
  * An ActivityLog that keeps the personal fields of every activity sealed in the log beneath it (AES-256-GCM
  * under the current data key, bound to the conversation: an envelope moved to another conversation does not
@@ -40,9 +67,23 @@ export interface SealedActivityLogOptions {
  * phone in clear for the conversation's lifetime, as the half-filled form (src/state/sealed-storage.ts) and
  * the filings do. Ids, order, watermarks and lifetimes are the inner log's.
  *
+ * One cipher per write: an activity written alone carries its own envelope (`"sealed":"enc1:…"`, the only
+ * format before batches, still read as it always was). Activities written together (a turn's replies and the
+ * person's message it keeps masked: appendAll, forTurnEnd) share one envelope when two or more of them have
+ * personal fields and one of the appended is the bot's: it seals the JSON array of their fields, each of them
+ * names its part (`"sealedPart":"<tag>.<n>"`, the tag random per batch), and the last appended of them that is
+ * not the person's (the holder) carries the envelope (`"sealedParts":"enc1:…"`). The batch is written in one
+ * step and its holder comes after every other member (the replacement included), so a page that has a member
+ * has the envelope too, unless the page's limit cut the batch: then the reader looks for it in the pages
+ * after. A holder is never the person's message, which is what a replace puts something in the place of
+ * (ActivityLog.replace); one that was replaced all the same leaves the other members of its batch without
+ * their personal fields (served so, and told, as an envelope that does not open).
+ *
  * The last REMEMBERED_ENVELOPES envelopes it sealed are kept in this process's memory with what they hold,
  * by conversation and envelope (only that very envelope, read back for that conversation, opens from
- * memory): reading a turn's activities back on the instance that wrote them costs no deciphering.
+ * memory): reading a turn's activities back on the instance that wrote them costs no deciphering. Each
+ * activity is serialised once for both texts it is written as (activity-json.ts): sealed for the log, in
+ * clear for this instance's open sockets.
  */
 export class SealedActivityLog implements ActivityLog {
   /** The inner log's, sealing what it appends and opening what it reads. */
@@ -51,8 +92,8 @@ export class SealedActivityLog implements ActivityLog {
   readonly forTurnEnd?: ActivityLog['forTurnEnd'];
   /** The inner log's (notices carry nothing to seal). */
   readonly watch?: ActivityLog['watch'];
-  /** What the envelopes sealed last hold, by `label + envelope`; the oldest is forgotten first. */
-  readonly #sealed = new Map<string, string>();
+  /** What the envelopes sealed last hold, by `label + envelope` (a batch's: each part's JSON); the oldest is forgotten first. */
+  readonly #sealed = new Map<string, string | string[]>();
 
   constructor(
     private readonly inner: ActivityLog,
@@ -60,12 +101,10 @@ export class SealedActivityLog implements ActivityLog {
   ) {
     const forTurnEnd = inner.forTurnEnd?.bind(inner);
     if (forTurnEnd) {
-      this.forTurnEnd = (conversationId, activities, replacing) =>
-        forTurnEnd(
-          conversationId,
-          activities.map((activity) => this.#seal(conversationId, activity)),
-          replacing ? { id: replacing.id, activity: this.#seal(conversationId, replacing.activity) } : undefined,
-        );
+      this.forTurnEnd = (conversationId, activities, replacing) => {
+        const sealed = this.#sealAll(conversationId, activities, replacing);
+        return forTurnEnd(conversationId, sealed.activities, sealed.replacing);
+      };
     }
     if (inner.watch) this.watch = inner.watch.bind(inner);
     const admitted = inner.admitted;
@@ -74,14 +113,14 @@ export class SealedActivityLog implements ActivityLog {
         append: (conversationId, tokenId, activity) => admitted.append(conversationId, tokenId, this.#seal(conversationId, activity)),
         since: async (conversationId, tokenId, watermark, limit) => {
           const admission = await admitted.since(conversationId, tokenId, watermark, limit);
-          return admission.value ? { ...admission, value: this.#openPage(conversationId, admission.value) } : admission;
+          return admission.value ? { ...admission, value: await this.#openPage(conversationId, admission.value) } : admission;
         },
       };
       const sinceJson = admitted.sinceJson?.bind(admitted);
       if (sinceJson) {
         this.admitted.sinceJson = async (conversationId, tokenId, watermark, limit) => {
           const admission = await sinceJson(conversationId, tokenId, watermark, limit);
-          return admission.value ? { ...admission, value: this.#openJsonPage(conversationId, admission.value) } : admission;
+          return admission.value ? { ...admission, value: await this.#openJsonPage(conversationId, admission.value) } : admission;
         };
       }
       const forTurnStart = admitted.forTurnStart?.bind(admitted);
@@ -94,11 +133,8 @@ export class SealedActivityLog implements ActivityLog {
   }
 
   appendAll(conversationId: string, activities: Partial<Activity>[], replacing?: Replacement): Promise<string[]> {
-    return this.inner.appendAll(
-      conversationId,
-      activities.map((activity) => this.#seal(conversationId, activity)),
-      replacing ? { id: replacing.id, activity: this.#seal(conversationId, replacing.activity) } : undefined,
-    );
+    const sealed = this.#sealAll(conversationId, activities, replacing);
+    return this.inner.appendAll(conversationId, sealed.activities, sealed.replacing);
   }
 
   replace(conversationId: string, id: string, activity: Partial<Activity>): Promise<void> {
@@ -117,12 +153,109 @@ export class SealedActivityLog implements ActivityLog {
     return this.inner.create(conversationId);
   }
 
-  #openPage(conversationId: string, page: ActivityPage): ActivityPage {
-    return { ...page, activities: page.activities.map((activity) => this.#open(conversationId, activity) as Activity) };
+  async #openPage(conversationId: string, page: ActivityPage): Promise<ActivityPage> {
+    const parts = page.activities.map(partOf);
+    const holders = await this.#holders(conversationId, parts, page.watermark);
+    return {
+      ...page,
+      activities: page.activities.map((activity, i) => {
+        const part = parts[i];
+        return (part ? this.#openPart(conversationId, activity, part, holders) : this.#open(conversationId, activity)) as Activity;
+      }),
+    };
   }
 
-  #openJsonPage(conversationId: string, page: JsonPage): JsonPage {
-    return { ...page, activities: page.activities.map((json) => this.#openJson(conversationId, json)) };
+  async #openJsonPage(conversationId: string, page: JsonPage): Promise<JsonPage> {
+    // A member's part is read from the end of its text; one written otherwise (not by #sealAll) as an object.
+    const fromText = page.activities.map(partOfJson);
+    const objects = page.activities.map((json, i) => (fromText[i] || !json.includes(`"${PART}"`) ? undefined : (JSON.parse(json) as Partial<Activity>)));
+    const parts = page.activities.map((_, i) => fromText[i] ?? (objects[i] ? partOf(objects[i]) : undefined));
+    const holders = await this.#holders(conversationId, parts, page.watermark);
+    return {
+      ...page,
+      activities: page.activities.map((json, i) => {
+        const part = parts[i];
+        const object = objects[i];
+        if (object) return JSON.stringify(part ? this.#openPart(conversationId, object, part, holders) : this.#open(conversationId, object));
+        return part ? this.#openPartJson(conversationId, json, part, holders) : this.#openJson(conversationId, json);
+      }),
+    };
+  }
+
+  /**
+   * The envelopes of the batches a page has parts of, by tag: from the page, or (a page whose limit cut a
+   * batch) from the next few pages after it.
+   */
+  async #holders(conversationId: string, parts: (Part | undefined)[], watermark: string): Promise<Map<string, string>> {
+    const holders = new Map<string, string>();
+    let members = 0;
+    for (const part of parts) {
+      if (!part) continue;
+      members += 1;
+      if (part.envelope !== undefined) holders.set(part.tag, part.envelope);
+    }
+    if (members === 0) return holders;
+    const missing = () => parts.some((part) => part !== undefined && !holders.has(part.tag));
+    for (let pages = 0; pages < HOLDER_PAGES && missing(); pages++) {
+      const next = await this.inner.since(conversationId, watermark, DEFAULT_PAGE_LIMIT);
+      for (const activity of next.activities) {
+        const part = partOf(activity);
+        if (part?.envelope !== undefined) holders.set(part.tag, part.envelope);
+      }
+      if (next.activities.length === 0) break;
+      watermark = next.watermark;
+    }
+    return holders;
+  }
+
+  /** What a batch's envelope holds, each part's JSON: remembered, or deciphered. Throws DataKeyError. */
+  #parts(conversationId: string, envelope: string): string[] {
+    const where = label(conversationId);
+    const remembered = this.#sealed.get(where + envelope);
+    if (Array.isArray(remembered)) return remembered;
+    if (remembered !== undefined) throw new DataKeyError('NOT_AUTHENTIC', `the sealed value of ${where} is damaged`);
+    const plain = this.options.cipher.open(envelope, where);
+    let parts: unknown;
+    try {
+      parts = JSON.parse(plain);
+    } catch {
+      parts = undefined;
+    }
+    if (!Array.isArray(parts) || !parts.every((part) => typeof part === 'object' && part !== null && !Array.isArray(part))) {
+      throw new DataKeyError('NOT_AUTHENTIC', `the sealed value of ${where} is damaged`);
+    }
+    const texts = parts.map((part) => JSON.stringify(part));
+    this.#remember(where + envelope, texts);
+    return texts;
+  }
+
+  /** A batch member's personal fields' JSON, or undefined (told) when they cannot be had. */
+  #partText(conversationId: string, part: Part, holders: Map<string, string>): string | undefined {
+    const envelope = part.envelope ?? holders.get(part.tag);
+    try {
+      if (envelope === undefined) throw new DataKeyError('NOT_AUTHENTIC', `a sealed value of ${label(conversationId)} is missing`);
+      const text = this.#parts(conversationId, envelope)[part.index];
+      if (text === undefined) throw new DataKeyError('NOT_AUTHENTIC', `the sealed value of ${label(conversationId)} is damaged`);
+      return text;
+    } catch (err) {
+      if (!(err instanceof DataKeyError)) throw err;
+      this.options.onUnreadable?.(err);
+      return undefined;
+    }
+  }
+
+  #openPart(conversationId: string, activity: Partial<Activity>, part: Part, holders: Map<string, string>): Partial<Activity> {
+    const rest: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(activity)) if (key !== PART && key !== PARTS) rest[key] = value;
+    const text = this.#partText(conversationId, part, holders);
+    return text === undefined ? rest : Object.assign(rest, JSON.parse(text) as Partial<Activity>);
+  }
+
+  /** #openPart on the JSON text: the member's part (and the envelope it carries) replaced by the fields it holds. */
+  #openPartJson(conversationId: string, json: string, part: Part, holders: Map<string, string>): string {
+    const text = this.#partText(conversationId, part, holders);
+    const head = json.slice(0, json.lastIndexOf(PART_MEMBER));
+    return text === undefined ? `${head}}` : withMembers(`${head}}`, text.slice(1, -1));
   }
 
   /**
@@ -137,7 +270,7 @@ export class SealedActivityLog implements ActivityLog {
     if (!json.endsWith('"}') || !PLAIN_ENVELOPE.test(envelope)) return this.#reopen(conversationId, json);
     const where = label(conversationId);
     let plain = this.#sealed.get(where + envelope);
-    if (plain === undefined) {
+    if (typeof plain !== 'string') {
       try {
         plain = this.options.cipher.open(envelope, where);
       } catch {
@@ -153,24 +286,90 @@ export class SealedActivityLog implements ActivityLog {
     return JSON.stringify(this.#open(conversationId, JSON.parse(json) as Partial<Activity>));
   }
 
-  /**
-   * The activity with its personal fields in the envelope. Built key by key (a spread and deletes would copy
-   * it twice and leave an object that serialises slowly): the log beneath writes it as JSON at once.
-   */
-  #seal(conversationId: string, activity: Partial<Activity>): Partial<Activity> {
+  /** The activity taken apart: its personal fields' JSON (if any) and the rest, built key by key (no id: the log gives it). */
+  #split(activity: Partial<Activity>): Split {
     let personal: Partial<Record<PersonalField, unknown>> | undefined;
     const rest: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(activity)) {
+      if (key === 'id') continue;
       if (value !== undefined && (PERSONAL_FIELDS as readonly string[]).includes(key)) (personal ??= {})[key as PersonalField] = value;
       else rest[key] = value;
     }
-    if (personal === undefined) return activity;
-    const plain = JSON.stringify(personal);
+    const restJson = JSON.stringify(rest);
+    return { rest, restJson, plain: personal === undefined ? undefined : JSON.stringify(personal) };
+  }
+
+  /**
+   * The activity with its personal fields in an envelope of its own. Serialised once: the sealed copy's JSON
+   * (what the log writes) and the activity's own in clear (what this instance's sockets get) are remembered
+   * from the same text (activity-json.ts).
+   */
+  #seal(conversationId: string, activity: Partial<Activity>, split = this.#split(activity)): Partial<Activity> {
+    const { rest, restJson, plain } = split;
+    if (plain === undefined) {
+      rememberJson(activity, restJson);
+      return activity;
+    }
     const envelope = this.options.cipher.seal(plain, label(conversationId));
     rest[ENVELOPE] = envelope;
-    if (this.#sealed.size >= REMEMBERED_ENVELOPES) this.#sealed.delete(this.#sealed.keys().next().value!);
-    this.#sealed.set(label(conversationId) + envelope, plain);
+    rememberJson(rest, withMembers(restJson, `"${ENVELOPE}":"${envelope}"`));
+    rememberJson(activity, withMembers(restJson, plain.slice(1, -1)));
+    this.#remember(label(conversationId) + envelope, plain);
     return rest as Partial<Activity>;
+  }
+
+  /**
+   * Activities written together (and the replacement written with them), with one envelope for all their
+   * personal fields when two or more have some (see the class); otherwise each as #seal seals it.
+   */
+  #sealAll(conversationId: string, activities: Partial<Activity>[], replacing?: Replacement): { activities: Partial<Activity>[]; replacing?: Replacement } {
+    const splits = activities.map((activity) => this.#split(activity));
+    const replaced = replacing ? this.#split(replacing.activity) : undefined;
+    // The holder: the last appended activity with personal fields that is not the person's (what replace is for).
+    let holder = activities.length - 1;
+    while (holder >= 0 && (splits[holder]!.plain === undefined || activities[holder]!.from?.role === 'user')) holder -= 1;
+    const members = splits.filter((split) => split.plain !== undefined).length + (replaced?.plain === undefined ? 0 : 1);
+    if (members < 2 || holder < 0) {
+      return {
+        activities: activities.map((activity, i) => this.#seal(conversationId, activity, splits[i])),
+        ...(replacing ? { replacing: { id: replacing.id, activity: this.#seal(conversationId, replacing.activity, replaced) } } : {}),
+      };
+    }
+    const tag = randomBytes(6).toString('base64url');
+    const plains: string[] = [];
+    const where = label(conversationId);
+    // Each member's part named, the personal fields gathered in the order of the parts.
+    const member = (activity: Partial<Activity>, split: Split): { sealed: Record<string, unknown>; json: string } | undefined => {
+      if (split.plain === undefined) return undefined;
+      const part = `${tag}.${plains.push(split.plain) - 1}`;
+      split.rest[PART] = part;
+      rememberJson(activity, withMembers(split.restJson, split.plain.slice(1, -1)));
+      return { sealed: split.rest, json: `"${PART}":"${part}"` };
+    };
+    const replacedMember = replacing && replaced ? member(replacing.activity, replaced) : undefined;
+    const appended = activities.map((activity, i) => member(activity, splits[i]!));
+    const envelope = this.options.cipher.seal(`[${plains.join(',')}]`, where);
+    this.#remember(where + envelope, plains);
+    const held = appended[holder]!;
+    held.sealed[PARTS] = envelope;
+    held.json += `,"${PARTS}":"${envelope}"`;
+    const written = (activity: Partial<Activity>, split: Split, sealed: { sealed: Record<string, unknown>; json: string } | undefined): Partial<Activity> => {
+      if (!sealed) {
+        rememberJson(activity, split.restJson);
+        return activity;
+      }
+      rememberJson(sealed.sealed, withMembers(split.restJson, sealed.json));
+      return sealed.sealed as Partial<Activity>;
+    };
+    return {
+      activities: activities.map((activity, i) => written(activity, splits[i]!, appended[i])),
+      ...(replacing ? { replacing: { id: replacing.id, activity: written(replacing.activity, replaced!, replacedMember) } } : {}),
+    };
+  }
+
+  #remember(key: string, opened: string | string[]): void {
+    if (this.#sealed.size >= REMEMBERED_ENVELOPES) this.#sealed.delete(this.#sealed.keys().next().value!);
+    this.#sealed.set(key, opened);
   }
 
   #open(conversationId: string, activity: Partial<Activity>): Partial<Activity> {
@@ -180,7 +379,8 @@ export class SealedActivityLog implements ActivityLog {
     for (const [key, value] of Object.entries(activity)) if (key !== ENVELOPE) rest[key] = value;
     try {
       const at = label(conversationId);
-      const plain = this.#sealed.get(at + envelope) ?? this.options.cipher.open(envelope, at);
+      const remembered = this.#sealed.get(at + envelope);
+      const plain = typeof remembered === 'string' ? remembered : this.options.cipher.open(envelope, at);
       return Object.assign(rest, openedFields(plain, at));
     } catch (err) {
       if (!(err instanceof DataKeyError)) throw err;
@@ -188,6 +388,25 @@ export class SealedActivityLog implements ActivityLog {
       return rest;
     }
   }
+}
+
+/** A batch member's part as a read activity names it (undefined for any other activity). */
+function partOf(activity: Partial<Activity>): Part | undefined {
+  const value = (activity as Record<string, unknown>)[PART];
+  if (typeof value !== 'string') return undefined;
+  const dot = value.lastIndexOf('.');
+  const index = Number(value.slice(dot + 1));
+  const envelope = (activity as Record<string, unknown>)[PARTS];
+  return { tag: value.slice(0, dot), index: dot > 0 && Number.isInteger(index) ? index : -1, ...(typeof envelope === 'string' ? { envelope } : {}) };
+}
+
+/** partOf on a stored activity's JSON text: the part #sealAll put last (anything else is read as an object). */
+function partOfJson(json: string): Part | undefined {
+  const at = json.lastIndexOf(PART_MEMBER);
+  if (at < 0) return undefined;
+  const match = PART_TAIL.exec(json.slice(at));
+  if (!match) return undefined;
+  return { tag: match[1]!, index: Number(match[2]), ...(match[3] ? { envelope: match[3] } : {}) };
 }
 
 const label = (conversationId: string) => `webchat:${conversationId}`;

@@ -5,6 +5,7 @@ import type { ActivityLog, AppendWatch } from './activity-log.js';
 import type { Activity } from 'botbuilder';
 import { DEFAULT_PAGE_LIMIT, isWatermark, parseWatermark, sequenceOf } from './activity-log.js';
 import type { CorsPolicy } from './cors.js';
+import { jsonWithId, storedJson } from './activity-json.js';
 import { clientAddress, HttpError } from '../http.js';
 import type { RateLimiter } from '../rate-limiter.js';
 import type { WebAccessStore } from './web-access.js';
@@ -126,7 +127,8 @@ export class DirectLineStreams {
         void this.push(stream);
         continue;
       }
-      message ??= JSON.stringify({ activities, watermark: String(last) });
+      // Each activity's JSON as the log was given it (activity-json.ts: made once for the write and the frames).
+      message ??= `{"activities":[${activities.map((activity) => jsonWithId(storedJson(activity), activity.id!)).join(',')}],"watermark":"${last}"}`;
       stream.watermark = last!;
       stream.socket.send(message);
     }

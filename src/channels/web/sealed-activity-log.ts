@@ -30,7 +30,7 @@ const REMEMBERED_ENVELOPES = 256;
 const ENVELOPE_MEMBER = `,"${ENVELOPE}":"`;
 /** A batch member's part as #sealAll writes it, last in its JSON (the envelope after it, on the holder). */
 const PART_MEMBER = `,"${PART}":"`;
-const PART_TAIL = /^,"sealedPart":"([A-Za-z0-9_-]{1,16})\.(\d{1,5})"(?:,"sealedParts":"([A-Za-z0-9_:-]+)")?\}$/;
+const PART_TAIL = /^,"sealedPart":"([A-Za-z0-9_-]{1,24})\.(\d{1,5})"(?:,"sealedParts":"([A-Za-z0-9_:-]+)")?\}$/;
 /** What a sealed value is made of (FieldCipher): nothing JSON would escape. */
 const PLAIN_ENVELOPE = /^[A-Za-z0-9_:-]+$/;
 /** How many pages after a page a reader looks for the envelope of a batch the page's limit cut. */
@@ -71,7 +71,7 @@ interface Part {
  * format before batches, still read as it always was). Activities written together (a turn's replies and the
  * person's message it keeps masked: appendAll, forTurnEnd) share one envelope when two or more of them have
  * personal fields and one of the appended is the bot's: it seals the JSON array of their fields, each of them
- * names its part (`"sealedPart":"<tag>.<n>"`, the tag random per batch), and the last appended of them that is
+ * names its part (`"sealedPart":"<tag>.<n>"`, the tag unique per batch), and the last appended of them that is
  * not the person's (the holder) carries the envelope (`"sealedParts":"enc1:…"`). The batch is written in one
  * step and its holder comes after every other member (the replacement included), so a page that has a member
  * has the envelope too, unless the page's limit cut the batch: then the reader looks for it in the pages
@@ -94,6 +94,9 @@ export class SealedActivityLog implements ActivityLog {
   readonly watch?: ActivityLog['watch'];
   /** What the envelopes sealed last hold, by `label + envelope` (a batch's: each part's JSON); the oldest is forgotten first. */
   readonly #sealed = new Map<string, string | string[]>();
+  /** A batch's tag: this log's random prefix and a count (random bytes per batch cost more than its cipher). */
+  readonly #tagPrefix = randomBytes(6).toString('base64url');
+  #tags = 0;
 
   constructor(
     private readonly inner: ActivityLog,
@@ -335,7 +338,7 @@ export class SealedActivityLog implements ActivityLog {
         ...(replacing ? { replacing: { id: replacing.id, activity: this.#seal(conversationId, replacing.activity, replaced) } } : {}),
       };
     }
-    const tag = randomBytes(6).toString('base64url');
+    const tag = `${this.#tagPrefix}${(this.#tags++).toString(36)}`;
     const plains: string[] = [];
     const where = label(conversationId);
     // Each member's part named, the personal fields gathered in the order of the parts.

@@ -3,7 +3,7 @@ import { addDays } from '../src/domain/calendar.js';
 import { groupOf, type CategoryId } from '../src/domain/categories.js';
 import { checkStartDate, parseStartDate, startDateRulesFor } from '../src/domain/dates.js';
 import { FIELD_LIMITS } from '../src/domain/filing.js';
-import { checkAddress, checkAgentAge, checkInstitutionName, maskAddress } from '../src/domain/free-text.js';
+import { checkAddress, checkAgentAge, checkInstitutionList, checkInstitutionName, maskAddress } from '../src/domain/free-text.js';
 import { checkPersonName, maskPersonName } from '../src/domain/person-name.js';
 import { checkMobile, maskMobile } from '../src/domain/phone.js';
 import { checkResidentId, maskResidentId } from '../src/domain/resident-id.js';
@@ -39,17 +39,7 @@ function setDetail<K extends keyof Details>(c: FilingContext, key: K, value: Det
 
 function parseInstitutions(said: string, c: FilingContext): Check<string[]> {
   const { min, max } = c.profile.designatedInstitutions;
-  const names = said
-    .split(/[,，、;；\n]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (names.length < min || names.length > max) return fail('INSTITUTIONS_COUNT', { min, max });
-  for (const name of names) {
-    const checked = checkInstitutionName(name, { min: 2, max: 60 });
-    if (!checked.ok) return checked;
-  }
-  if (new Set(names).size !== names.length) return fail('INSTITUTIONS_REPEATED');
-  return ok(names);
+  return checkInstitutionList(said, { min, max }, { min: 2, max: 60 });
 }
 
 function parseFreeText({ min, max }: { min: number; max: number }, error: string) {

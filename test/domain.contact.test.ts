@@ -20,6 +20,10 @@ describe('contact mobile number', () => {
       ['with (+86) in brackets', '(+86) 13812345678'],
       ['full-width digits', '１３８１２３４５６７８'],
       ['surrounding spaces', '  13812345678 '],
+      ['said in number words (the hotline agent types what they hear)', '一三八一二三四五六七八'],
+      ['幺 for 1, in groups with spaces', '幺三八 幺二三四 五六七八'],
+      ['number words with dashes, 两 for 2', '幺三八-幺两三四-五六七八'],
+      ['digits and words mixed', '138一二三四5678'],
     ];
     for (const [name, input] of accepted) {
       it(name, () => expect(checkMobile(input)).to.deep.equal({ ok: true, value: '13812345678' }));
@@ -45,6 +49,8 @@ describe('contact mobile number', () => {
       ['letters', '138abcd5678', 'MOBILE_FORMAT'],
       ['another country code', '+85213812345678', 'MOBILE_FORMAT'],
       ['+86 without a mobile after it', '+86 6337670700', 'MOBILE_FORMAT'],
+      ['ten digits in words', '一三八一二三四五六七', 'MOBILE_FORMAT'],
+      ['words that are not digits', '一三八一二三四五六七八号', 'MOBILE_FORMAT'],
     ];
     for (const [name, input, error] of refused) {
       it(`${name} → ${error}`, () => expect(errorOf(checkMobile(input))).to.equal(error));

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parseStartDate } from '../src/domain/dates.js';
-import { ageOn, checkAddress, checkAgentAge, checkInstitutionName } from '../src/domain/free-text.js';
+import { ageOn, checkAddress, checkAgentAge, checkInstitutionList, checkInstitutionName } from '../src/domain/free-text.js';
 import { loadProfiles } from '../src/domain/profile.js';
 import { FIELD_LIMITS } from '../src/domain/filing.js';
 
@@ -20,8 +20,37 @@ describe('free-text answers that must look like what was asked (domain)', () => 
         expect(checkInstitutionName(name, LENGTH)).to.deep.include({ ok: false, error: 'INSTITUTION_NOT_MEDICAL' });
       });
     }
+    for (const name of ['苏大附一院', '市二院', '郑大一附院', '省立医院', '山东省立', '苏大附一', '南京鼓楼医院']) {
+      it(`the short form "${name}" is accepted`, () => expect(checkInstitutionName(name, LENGTH)).to.deep.equal({ ok: true, value: name }));
+    }
+    for (const name of ['法院', '学院', '三十号', '一二三']) {
+      it(`"${name}" (no hospital's short form) is still refused`, () => expect(checkInstitutionName(name, LENGTH)).to.deep.include({ ok: false, error: 'INSTITUTION_NOT_MEDICAL' }));
+    }
     it('too long is INSTITUTION_NAME with the bounds', () => {
       expect(checkInstitutionName('医'.repeat(61), LENGTH)).to.deep.equal({ ok: false, error: 'INSTITUTION_NAME', params: LENGTH });
+    });
+  });
+
+  describe('a list of designated institutions', () => {
+    const COUNT = { min: 1, max: 3 };
+    const table: Array<[string, string[]]> = [
+      ['瑞金医院 中山医院', ['瑞金医院', '中山医院']],
+      ['浙一医院，还有邵逸夫医院', ['浙一医院', '邵逸夫医院']],
+      ['瑞金医院和中山医院、华山医院', ['瑞金医院', '中山医院', '华山医院']],
+      ['以及苏大附一院', ['苏大附一院']],
+      ['和睦家医院', ['和睦家医院']],
+      ['Ruijin Hospital and Zhongshan Hospital', ['Ruijin Hospital', 'Zhongshan Hospital']],
+      ['Ruijin Hospital', ['Ruijin Hospital']],
+    ];
+    for (const [said, names] of table) {
+      it(`"${said}" names ${names.length}`, () => expect(checkInstitutionList(said, COUNT, LENGTH)).to.deep.equal({ ok: true, value: names }));
+    }
+    it('more than the profile allows is INSTITUTIONS_COUNT, however they are joined', () => {
+      expect(checkInstitutionList('瑞金医院 中山医院 华山医院 还有仁济医院', COUNT, LENGTH)).to.deep.equal({ ok: false, error: 'INSTITUTIONS_COUNT', params: COUNT });
+    });
+    it('a name twice is INSTITUTIONS_REPEATED; a piece that is not a name is INSTITUTION_NOT_MEDICAL', () => {
+      expect(checkInstitutionList('瑞金医院 瑞金医院', COUNT, LENGTH)).to.deep.equal({ ok: false, error: 'INSTITUTIONS_REPEATED' });
+      expect(checkInstitutionList('瑞金医院，明天', COUNT, LENGTH)).to.deep.include({ ok: false, error: 'INSTITUTION_NOT_MEDICAL' });
     });
   });
 

@@ -18,6 +18,8 @@ describe('resident identity number (GB 11643-1999)', () => {
       ['born today', '371102202611240029', '371102202611240029', TODAY, 'F'],
       ['lower-case x becomes X', '11010519491231002x', '11010519491231002X', '1949-12-31', 'F'],
       ['surrounding and inner spaces are removed', '  110105 19491231 002X ', '11010519491231002X', '1949-12-31', 'F'],
+      ['said in number words, 叉 for X (the hotline agent types what they hear)', '幺幺零幺零五 幺九四九幺二三幺 零零两叉', '11010519491231002X', '1949-12-31', 'F'],
+      ['number words in groups with dashes', '三七一一零二-一九九零零三零七-一二三九', '371102199003071239', '1990-03-07', 'M'],
       ['full-width digits typed with a Chinese keyboard', '３７１１０２１９９００３０７１２３９', '371102199003071239', '1990-03-07', 'M'],
     ];
     for (const [name, input, number, birthDate, sex] of valid) {

@@ -8,9 +8,54 @@ import { fail, ok, type Check } from './result.js';
  * institution exists or is networked, which only the platform knows. Error codes only; words in content.
  */
 
-/** Words that make a name a medical institution's (Chinese and English). */
+/**
+ * Words that make a name a medical institution's (Chinese and English), and the short forms people use
+ * for a hospital: 苏大附一院, 浙一, 省立, 市二院, 附院 (a numbered 院, 附属 shortened to 附 with its number).
+ */
 const INSTITUTION_WORDS =
-  /医院|卫生院|卫生室|卫生所|卫生服务|诊所|门诊|医疗|医学|保健院|保健所|疗养院|医务室|妇幼|防治院|防治所|急救|中心|hospital|clinic|medical|health\s*cent(?:er|re)|infirmary/i;
+  /医院|[一二三四五六七八九十]院|附院|附[一二三四五六七八九十]|省立|市立|卫生院|卫生室|卫生所|卫生服务|诊所|门诊|医疗|医学|保健院|保健所|疗养院|医务室|妇幼|防治院|防治所|急救|中心|hospital|clinic|medical|health\s*cent(?:er|re)|infirmary/i;
+
+/** Commas, enumeration commas, semicolons and lines between names in a list. */
+const LIST_SEPARATORS = /[,，、;；\n]+/;
+/**
+ * Words joining names in a list that begin a name's piece: 还有邵逸夫医院, 以及…, and …. One-character
+ * joiners (和, 与) are not taken off a piece's start: they begin names too (和睦家医院).
+ */
+const LEADING_JOINER = /^(?:还有就是|还有|以及|另外|再加上|再加|再就是|(?:and|also|plus)\s|&)\s*/i;
+/** Where a name ends (an institution word) and a joining word or a space starts the next: 瑞金医院和中山医院, 瑞金医院 中山医院. */
+const JOINED_AFTER_NAME =
+  /(院|所|室|诊所|门诊部|中心|附[一二三四五六七八九十]|省立|hospital|clinic|cent(?:er|re))(?:\s*(?:还有就是|还有|以及|另外|再加上|再就是|和|跟|与|及)\s*|\s+(?:and|&)\s+|\s+(?=[\p{Script=Han}]))/giu;
+
+/**
+ * The institutions named in one answer: split at commas, semicolons and lines, at a joining word after a
+ * name (瑞金医院和中山医院, "Ruijin Hospital and Huashan Hospital") and at a space between two Chinese names
+ * (瑞金医院 中山医院); a joining word that begins a piece (“还有邵逸夫医院”) is not part of the name. A
+ * name's own words stay whole (和睦家医院, "Ruijin Hospital").
+ */
+export function splitInstitutionNames(said: string): string[] {
+  return said
+    .replace(JOINED_AFTER_NAME, '$1\n')
+    .split(LIST_SEPARATORS)
+    .map((s) => s.trim().replace(LEADING_JOINER, '').trim())
+    .filter(Boolean);
+}
+
+/**
+ * The designated institutions of one answer (splitInstitutionNames): `count.min` to `count.max` of them
+ * (INSTITUTIONS_COUNT { min, max }), each a name checkInstitutionName accepts, none twice
+ * (INSTITUTIONS_REPEATED).
+ */
+export function checkInstitutionList(said: string, count: { min: number; max: number }, length: { min: number; max: number }): Check<string[]> {
+  const names = splitInstitutionNames(said);
+  if (names.length < count.min || names.length > count.max) return fail('INSTITUTIONS_COUNT', { ...count });
+  const checked: string[] = [];
+  for (const name of names) {
+    const one = checkInstitutionName(name, length);
+    if (!one.ok) return one;
+    checked.push(one.value);
+  }
+  return new Set(checked).size === checked.length ? ok(checked) : fail('INSTITUTIONS_REPEATED');
+}
 
 /** Words of a street address (Chinese and English), stronger than a district name alone. */
 const STREET_WORDS =

@@ -1,4 +1,5 @@
 import { fail, ok, type Check } from './result.js';
+import { digitsOfWords } from './spoken-digits.js';
 
 /** Separators people type inside a phone number: white space, dashes of any width, brackets. */
 const SEPARATORS = /[\s\-‐‑‒–—()（）]/gu;
@@ -7,11 +8,11 @@ const COUNTRY_PREFIX = /^(?:\+86|0086|86)(?=\d{11}$)/;
 const MAINLAND_MOBILE = /^1[3-9]\d{9}$/;
 
 /**
- * Checks a mainland mobile number (shared/domain.md §6.1 `tel`) and returns its 11 digits.
- * Error codes: MOBILE_EMPTY, MOBILE_FORMAT.
+ * Checks a mainland mobile number (shared/domain.md §6.1 `tel`) and returns its 11 digits; digits said
+ * as words (一三八…, 幺三八…, spaces or dashes between) are read as digits. Error codes: MOBILE_EMPTY, MOBILE_FORMAT.
  */
 export function checkMobile(input: string): Check<string> {
-  const compact = input.normalize('NFKC').replace(SEPARATORS, '');
+  const compact = digitsOfWords(input.normalize('NFKC')).replace(SEPARATORS, '');
   if (compact === '') return fail('MOBILE_EMPTY');
   const digits = compact.replace(COUNTRY_PREFIX, '');
   return MAINLAND_MOBILE.test(digits) ? ok(digits) : fail('MOBILE_FORMAT');

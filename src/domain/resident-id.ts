@@ -1,5 +1,6 @@
 import { compareDates, isIsoDate, type IsoDate } from './calendar.js';
 import { fail, ok, type Check } from './result.js';
+import { digitsOfWords } from './spoken-digits.js';
 
 /**
  * The 18-character citizen identity number of GB 11643-1999 (居民身份证号码), which is also the
@@ -37,9 +38,12 @@ const CHECK_CHARS = '10X98765432';
 
 const EARLIEST_BIRTH_YEAR = 1900;
 
-/** Full-width forms become ASCII (NFKC), white space anywhere goes, a lower-case x becomes X. */
+/**
+ * Full-width forms become ASCII (NFKC), digits said as words become digits (三七一一… , 叉 for X), white
+ * space and dashes between groups go, a lower-case x becomes X.
+ */
 export function normaliseResidentId(input: string): string {
-  return input.normalize('NFKC').replace(/\s+/gu, '').replace(/x/g, 'X');
+  return digitsOfWords(input.normalize('NFKC'), { withX: true }).replace(/[\s\-‐‑‒–—]+/gu, '').replace(/x/g, 'X');
 }
 
 export function residentIdCheckChar(first17: string): string {

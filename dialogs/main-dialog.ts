@@ -14,7 +14,7 @@ import { choiceLabel, exactChoice } from './form/recognizers.js';
 import { asked, QuestionPrompt } from './form/question-prompt.js';
 import { waitingPrompt, type WaitingPrompt } from './form/waiting.js';
 import { keepEarlierAnswer } from './questions-dialog.js';
-import { emergencyLines } from './outcome-dialog.js';
+import { emergencyAdvice, emergencyLines } from './outcome-dialog.js';
 import { emergencyApplies } from '../src/domain/classify.js';
 import { openForEdit } from './review-dialog.js';
 import { clearFiling, hasAnswersToLose } from './start-over.js';
@@ -392,7 +392,7 @@ export class MainDialog extends ComponentDialog {
  */
 async function sayEmergency(kit: TurnKit, after: string[] = []): Promise<void> {
   if (!emergencyApplies(kit.profile)) {
-    await kit.say([kit.t('messages.emergencyAdvice'), ...after].join('\n\n'));
+    await kit.say([emergencyAdvice(kit), ...after].join('\n\n'));
     return;
   }
   const reasons = ['EMERGENCY_DEEMED_FILED'];

@@ -42,7 +42,12 @@ function reasonLines(kit: TurnKit, reasons: readonly string[]): string {
  * question: the advice to get treatment first, before anything else, then the category and reasons.
  */
 export function emergencyLines(kit: TurnKit, reasons: readonly string[]): string[] {
-  return [kit.t('messages.emergencyAdvice'), kit.t('messages.outcome.TMP_EMERGENCY', { category: categoryName(kit, 'TMP_EMERGENCY') }), reasonLines(kit, reasons)];
+  return [emergencyAdvice(kit), kit.t('messages.outcome.TMP_EMERGENCY', { category: categoryName(kit, 'TMP_EMERGENCY') }), reasonLines(kit, reasons)];
+}
+
+/** The advice to get treatment first; on a guided call the agent's (spoken.emergencyAdvice: the agent is the hotline it would name). */
+export function emergencyAdvice(kit: TurnKit): string {
+  return kit.t(kit.capabilities.spoken ? 'spoken.emergencyAdvice' : 'messages.emergencyAdvice');
 }
 
 export function categoryName(kit: TurnKit, category: CategoryId): string {

@@ -231,7 +231,8 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
     const example = this.example(asking, c, voice, params);
     if (example) text += voice.t('messages.example', { example });
     const stuck = failures >= FAILURES_BEFORE_HELP;
-    if (stuck) text += `\n\n${voice.t('messages.stuck')}`;
+    // On a guided call the agent is the hotline: their own words (spoken.stuck), not the citizen's "call the hotline".
+    if (stuck) text += `\n\n${voice.t(voice.capabilities.spoken ? 'spoken.stuck' : 'messages.stuck')}`;
     await voice.say(text, { promptId: options.promptId, error: wrong.error, ...(stuck ? { handoff: { hotline: voice.hotline } } : {}) });
   }
 

@@ -103,7 +103,7 @@ export class FilingBot extends ActivityHandler {
           await this.runDialogs(context);
         } else {
           // The chat was opened again mid-filing: say where we are and ask the waiting question again.
-          await kit.say(kit.t('messages.welcomeBack', { recap: this.recap(kit) }));
+          await kit.say(this.welcomeBack(kit, waitingPromptId(await this.dialogState.get(context))));
           await this.reprompt(context);
         }
       }
@@ -206,7 +206,7 @@ export class FilingBot extends ActivityHandler {
       await this.dialogState.delete(context);
       if (filing.active) await kit.say(kit.t('messages.serviceUpdated'));
     } else if (filing.active && this.now() - meta.lastSeen > RECAP_AFTER_MS) {
-      await kit.say(kit.t('messages.welcomeBack', { recap: this.recap(kit) }));
+      await kit.say(this.welcomeBack(kit, waitingPromptId(await this.dialogState.get(context))));
       await this.dialogState.delete(context);
     }
     await this.meta.set(context, { dialogsVersion: DIALOGS_VERSION, lastSeen: this.now() });
@@ -284,11 +284,23 @@ export class FilingBot extends ActivityHandler {
     return (await this.meta.get(context)) === undefined;
   }
 
-  private recap(kit: TurnKit): string {
+  /**
+   * The line that carries on a filing: how many answers, the last named one, and the question waiting
+   * (labels.<promptId>) — never "from the beginning" while a question of the filing waits. On a guided call
+   * the agent's words (spoken.welcomeBack).
+   */
+  private welcomeBack(kit: TurnKit, waiting: string | undefined): string {
+    return kit.t(kit.capabilities.spoken ? 'spoken.welcomeBack' : 'messages.welcomeBack', { recap: this.recap(kit, waiting) });
+  }
+
+  private recap(kit: TurnKit, waiting: string | undefined): string {
     const answered = FILING_FORM.answered(kit.q);
     // The last answer that has a name (the consent and the description have none).
     const last = answered.filter((q) => kit.has(`labels.${q.id}`)).at(-1);
-    return last ? kit.t('messages.recap', { count: answered.length, last: kit.t(`labels.${last.id}`) }) : kit.t('messages.recapNone');
+    const next = waiting !== undefined && kit.has(`labels.${waiting}`) ? kit.t(`labels.${waiting}`) : undefined;
+    if (last && next) return kit.t('messages.recapAndWaiting', { count: answered.length, last: kit.t(`labels.${last.id}`), waiting: next });
+    if (last) return kit.t('messages.recap', { count: answered.length, last: kit.t(`labels.${last.id}`) });
+    return next ? kit.t('messages.recapWaiting', { waiting: next }) : kit.t('messages.recapNone');
   }
 
   private async writtenByNewerVersion(context: TurnContext): Promise<boolean> {

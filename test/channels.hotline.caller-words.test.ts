@@ -1,0 +1,102 @@
+import { expect } from 'chai';
+import { Texts } from '../src/content/texts.js';
+import { loadProfiles } from '../src/domain/profile.js';
+import { startAppServer, type AppServer } from './support/app-server.js';
+import { LT_RESIDENT_TO_SUMMARY, upTo } from './support/paths.js';
+import { AgentClient, AGENTS, agentAccountsEnv } from './support/agents.js';
+
+/**
+ * A guided call as a 12393 agent types what the caller says (HTTP on the real server): numbers said in
+ * words, hospitals named the way people name them, a caller stuck at a question (the agent is the hotline:
+ * never told to call it), the emergency advice, and a call reloaded mid-filing naming the question waiting.
+ */
+
+const texts = new Texts();
+const zh = (key: string, params = {}) => texts.t('zh-CN', key, params);
+const HOTLINE = loadProfiles().get('rizhao')!.hotline.value;
+
+describe('hotline: the caller\'s words as the agent types them', () => {
+  let server: AppServer;
+  let agent: AgentClient;
+  before(async () => {
+    server = await startAppServer(await agentAccountsEnv());
+    agent = new AgentClient(server.base);
+    await agent.signIn(AGENTS.wang);
+  });
+  after(() => server.stop());
+
+  /** A call of a long-term resident (Rizhao → Shanghai), answered up to `promptId`; returns its id. */
+  async function callAt(promptId: string): Promise<string> {
+    const id = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    for (const [answer, next] of upTo(LT_RESIDENT_TO_SUMMARY, promptId).slice(1)) {
+      const r = await agent.call('POST', `calls/${id}/say`, { text: answer });
+      expect(r.json['question']?.['promptId'], `after "${answer}"`).to.equal(next);
+    }
+    return id;
+  }
+  const say = (id: string, text: string) => agent.call('POST', `calls/${id}/say`, { text });
+  const saidTexts = (r: { json: Record<string, any> }): string[] => r.json['said'].map((s: { text: string }) => s.text);
+
+  it('a phone and an ID number said in number words (幺, spaces, dashes) are taken as digits', async () => {
+    const id = await callAt('details.idNumber');
+    const idTaken = await say(id, '幺幺零幺零五 幺九四九幺二三幺 零零两叉');
+    expect(idTaken.json['question']['promptId']).to.equal('details.phone');
+    const phoneTaken = await say(id, '幺三八-幺二三四-五六七八');
+    expect(phoneTaken.json['question']['promptId']).to.equal('details.startDate');
+    const answers = phoneTaken.json['answers'] as Array<{ id: string; value: string }>;
+    expect(answers.find((a) => a.id === 'details.phone')?.value).to.equal('138****5678');
+    expect(answers.find((a) => a.id === 'details.idNumber')?.value).to.equal('1101**********002X');
+  });
+
+  it('two hospitals named with a space, or with 还有, are two institutions', async () => {
+    const id = await callAt('details.institutions');
+    const taken = await say(id, '瑞金医院 中山医院');
+    expect(taken.json['question']['promptId']).to.equal('details.commitment');
+    const sep = zh('common.listSeparator');
+    expect(taken.json['answers'].find((a: { id: string }) => a.id === 'details.institutions')?.value).to.equal(['瑞金医院', '中山医院'].join(sep));
+    const other = await callAt('details.institutions');
+    const withWord = await say(other, '苏大附一院，还有邵逸夫医院');
+    expect(withWord.json['question']['promptId']).to.equal('details.commitment');
+    expect(withWord.json['answers'].find((a: { id: string }) => a.id === 'details.institutions')?.value).to.equal(['苏大附一院', '邵逸夫医院'].join(sep));
+  });
+
+  it('stuck after three answers that do not pass: the agent gets words for the agent, not the citizen\'s "call the hotline"', async () => {
+    const id = await callAt('details.phone');
+    await say(id, '1381234567');
+    await say(id, '138123456789');
+    const third = await say(id, '23812345678');
+    expect(third.json['question']['promptId']).to.equal('details.phone');
+    const said = saidTexts(third).join('\n');
+    expect(said).to.include(zh('spoken.stuck'));
+    expect(said).not.to.include(HOTLINE).and.not.to.include(zh('messages.stuck', { hotline: HOTLINE }));
+  });
+
+  it('the emergency script on a call (the emergency command at a question) does not tell the caller to call the hotline', async () => {
+    const id = await callAt('details.phone');
+    const advice = await say(id, '急诊');
+    expect(advice.json['script']['outcome']).to.equal('TMP_EMERGENCY');
+    const script = (advice.json['script']['lines'] as string[]).join('\n');
+    expect(script).to.include(zh('spoken.emergencyAdvice'));
+    expect(script).not.to.include(HOTLINE);
+    expect(advice.json['question']['promptId']).to.equal('details.phone');
+  });
+
+  it('resumed mid-filing before any named answer: the line names the question waiting, never "from the beginning"', async () => {
+    const id = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    await say(id, '办理异地就医备案');
+    await agent.call('POST', `calls/${id}/pause`);
+    const resumed = await agent.call('POST', `calls/${id}/resume`);
+    expect(resumed.json['question']['promptId']).to.equal('situation.filerMode');
+    const said = saidTexts(resumed).join('\n');
+    expect(said).not.to.include(zh('messages.recapNone'));
+    expect(said).to.include(zh('labels.situation.filerMode'));
+  });
+
+  it('resumed at a later question: the line names that question', async () => {
+    const id = await callAt('details.phone');
+    await agent.call('POST', `calls/${id}/pause`);
+    const resumed = await agent.call('POST', `calls/${id}/resume`);
+    expect(resumed.json['question']['promptId']).to.equal('details.phone');
+    expect(saidTexts(resumed)[0]).to.include(zh('labels.details.phone'));
+  });
+});

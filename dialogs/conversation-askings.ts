@@ -150,6 +150,37 @@ export const FAQ_TOPIC = asking<FilingContext, string>({
   answersIntents: ['faq'],
 });
 
+/** The choice after an answer that shows the topics again. */
+export const FAQ_LIST = 'LIST';
+
+/**
+ * After an answer where choices are numbered lines (WeChat): the whole list again, or the menu — a short
+ * question instead of every topic once more; another question asked in words (or a topic's name) is answered.
+ */
+export const FAQ_MORE = asking<FilingContext, string>({
+  id: 'faq.more',
+  purpose: 'After a common question is answered where choices are numbered lines: the topics again, the menu, or another question in words.',
+  recognizer: faqMoreRecognizer(),
+  nav: false,
+  readBack: false,
+  answersIntents: ['faq'],
+});
+
+function faqMoreRecognizer(): Recognizer<FilingContext, string> {
+  const more = choice<FilingContext, string>({ values: () => [FAQ_LIST, FAQ_MENU] });
+  const topics = faqTopicRecognizer();
+  return {
+    ...more,
+    recognize(text, scope) {
+      const read = more.recognize(text, scope);
+      // A number picks from the two lines shown, never from the topics' list (not shown here).
+      if (read.status !== 'invalid' || /^\s*\d+\s*$/.test(text)) return read;
+      const topic = topics.recognize(text, { ...scope, id: FAQ_TOPIC.id });
+      return topic.status === 'invalid' ? read : topic;
+    },
+  };
+}
+
 /** Everything the dialogs can ask, in conversation order: the filing's questions with the outcome's confirmation before the details. */
 export const CONVERSATION_ASKINGS: readonly Asking<FilingContext, any>[] = [
   MENU,
@@ -161,6 +192,7 @@ export const CONVERSATION_ASKINGS: readonly Asking<FilingContext, any>[] = [
   EDIT_FIELD,
   START_OVER,
   FAQ_TOPIC,
+  FAQ_MORE,
   ...LIFECYCLE_ASKINGS,
 ];
 

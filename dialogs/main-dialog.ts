@@ -2,7 +2,7 @@ import { ActivityTypes } from 'botbuilder';
 import { ComponentDialog, Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { LOCALES, type Texts } from '../src/content/texts.js';
 import type { Intent, IntentReading } from '../src/nlu/understanding.js';
-import { ASKINGS, CONFIRM, FAQ_MENU, FAQ_TOPIC, MENU, START_OVER, UNDERSTOOD } from './conversation-askings.js';
+import { ASKINGS, CONFIRM, FAQ_LIST, FAQ_MENU, FAQ_MORE, FAQ_TOPIC, MENU, START_OVER, UNDERSTOOD } from './conversation-askings.js';
 import type { DialogDeps } from './dialog-deps.js';
 import { FILING_DIALOG, FilingDialog } from './filing-dialog.js';
 import { FILING_FORM } from './filing-form.js';
@@ -78,6 +78,15 @@ function commandsOf(texts: Texts): Map<string, Command> {
 export function recogniseCommand(kit: TurnKit, text: string): Command | undefined {
   const said = foldCommandWord(text);
   return said ? commandsOf(kit.deps.texts).get(said) : undefined;
+}
+
+/** The language a language command's words switch to: away from the language whose commands list them. */
+function languageCommandTarget(kit: TurnKit, text: string): (typeof LOCALES)[number] | undefined {
+  const said = foldCommandWord(text);
+  if (!said) return undefined;
+  const words = (locale: (typeof LOCALES)[number]) => [kit.deps.texts.t(locale, 'commands.language.label'), ...kit.deps.texts.list(locale, 'commands.language.words')];
+  const from = LOCALES.filter((locale) => words(locale).some((word) => foldCommandWord(word) === said));
+  return from.length === 1 ? LOCALES.find((locale) => locale !== from[0]) : undefined;
 }
 
 /** "Submit" (and not a menu choice) typed after the filing went in. */
@@ -246,7 +255,10 @@ export class MainDialog extends ComponentDialog {
 
   private switchLanguage(kit: TurnKit, intent?: IntentReading): void {
     const other = kit.locale === 'en-US' ? 'zh-CN' : 'en-US';
-    kit.state.locale = intent?.locale && intent.locale !== kit.locale ? intent.locale : other;
+    // A command word names where it goes ("English" is a word of zh-CN's to leave it): that language, even
+    // the one already spoken (a WeChat person who wrote English first and types "English"); else the other one.
+    const named = intent ? undefined : languageCommandTarget(kit, kit.context.activity.text ?? '');
+    kit.state.locale = named ?? (intent?.locale && intent.locale !== kit.locale ? intent.locale : other);
     // An outcome still being decided on is told again in the new language; a settled one is not.
     if (!kit.state.acceptedCategory) delete kit.state.announced;
   }
@@ -414,16 +426,21 @@ class FaqDialog extends ComponentDialog {
   }
 
   private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const again = (step.options as { again?: boolean } | undefined)?.again === true;
-    return step.prompt(QuestionPrompt.ID, asked({ promptId: FAQ_TOPIC.id, ...(again ? { textKey: `prompts.${FAQ_TOPIC.id}.again` } : {}) }));
+    const options = step.options as { again?: boolean; more?: boolean } | undefined;
+    if (options?.more === true) return step.prompt(QuestionPrompt.ID, asked({ promptId: FAQ_MORE.id }));
+    return step.prompt(QuestionPrompt.ID, asked({ promptId: FAQ_TOPIC.id, ...(options?.again === true ? { textKey: `prompts.${FAQ_TOPIC.id}.again` } : {}) }));
   }
 
-  /** The answer, then the topics again (another question, or back to the menu). */
+  /**
+   * The answer, then the topics again (another question, or back to the menu) where they are buttons; where
+   * they would be every topic as numbered lines again (WeChat), a short question: the list, or the menu.
+   */
   private async answer(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (step.result === FAQ_MENU) return step.endDialog();
+    if (step.result === FAQ_LIST) return step.replaceDialog(`${FAQ_DIALOG}.steps`, { again: true });
     const kit = await TurnKit.load(step.context, this.deps);
     await sayFaqAnswer(kit, String(step.result));
-    return step.replaceDialog(`${FAQ_DIALOG}.steps`, { again: true });
+    return step.replaceDialog(`${FAQ_DIALOG}.steps`, kit.capabilities.buttons ? { again: true } : { more: true });
   }
 }
 

@@ -363,6 +363,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         // Hashes of openids (store keys, log tags) are salted with the account's token: the same on every instance, secret.
         hashSalt: createHmac('sha256', token).update('wechat-person').digest('hex'),
         dedupeWindowMs: config.turns.dedupeWindowSeconds * 1000,
+        languageTtlMs: config.state.conversationTtlSeconds * 1000,
         ...(overrides.wechatReplyDeadlineMs !== undefined ? { replyDeadlineMs: overrides.wechatReplyDeadlineMs } : {}),
         texts,
         logger,

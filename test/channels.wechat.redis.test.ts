@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { WeChatApi } from '../src/channels/wechat/wechat-api.js';
-import { RedisWeChatStore } from '../src/channels/wechat/wechat-store.js';
+import { MemoryWeChatStore, RedisWeChatStore } from '../src/channels/wechat/wechat-store.js';
 import { startAppServer, type AppServer } from './support/app-server.js';
 import { SharedRedis } from './support/redis.js';
 import { ACCOUNT, FakeWeChatApi, WeChatSender, wechatEnv } from './support/wechat.js';
@@ -116,4 +116,23 @@ describe('two app instances sharing one Redis: WeChat retries and the access tok
     expect(new Set(api.sent.map((m) => m.token)).size).to.equal(1);
     expect(api.tokensIssued).to.equal(1);
   });
+});
+
+describe('WeChat store: a person\'s language (the first message\'s), in Redis and in the process', () => {
+  after(() => redis.cleanUp());
+  const stores = () => [
+    ['Redis', new RedisWeChatStore(redis.client(), { prefix: `${redis.prefix}language:` })],
+    ['memory', new MemoryWeChatStore()],
+  ] as const;
+
+  for (const [name] of stores()) {
+    it(`${name}: the first language shown is kept; a message that shows another, or none, does not change it`, async () => {
+      const store = stores().find(([n]) => n === name)![1];
+      expect(await store.language('p1', undefined, 60_000)).to.equal(undefined);
+      expect(await store.language('p1', 'en-US', 60_000)).to.equal('en-US');
+      expect(await store.language('p1', 'zh-CN', 60_000)).to.equal('en-US');
+      expect(await store.language('p1', undefined, 60_000)).to.equal('en-US');
+      expect(await store.language('p2', 'zh-CN', 60_000)).to.equal('zh-CN');
+    });
+  }
 });

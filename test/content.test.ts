@@ -217,10 +217,11 @@ describe('content: no {placeholder} is left unfilled in any reply of complete co
     it(`${locale}, ${region}: every FAQ answer, the emergency advice and the outcomes that end the conversation`, async () => {
       const chat = new Chat({ locale, defaultRegion: region });
       await chat.say(locale === 'en-US' ? 'hi' : '你好');
-      // After each answer the topics are offered again; the last choice goes back to the menu.
+      // After each answer (numbered lines, no buttons) a short question; its first line offers the topics
+      // again, and the topics' last choice goes back to the menu.
       await chat.follow([['3', FAQ_TOPIC]]);
       const topics = texts.list(locale, 'faq.topics');
-      for (const [i] of topics.entries()) await chat.follow([[String(i + 1), FAQ_TOPIC]]);
+      for (const [i] of topics.entries()) await chat.follow([[String(i + 1), 'faq.more'], ['1', FAQ_TOPIC]]);
       await chat.follow([[String(topics.length + 1), 'menu.main']]);
       await chat.follow([['2', 'menu.main']]);
       const answers = chat.transcript.filter((r) => (r.channelData as { faq?: string } | undefined)?.faq);

@@ -45,7 +45,7 @@ describe('greeted once', () => {
   }
 
   for (const [what, steps] of [
-    ['an FAQ answer', [['你好', 'menu.main'], ['常见问题', 'faq.topic'], ['1', 'faq.topic']]],
+    ['an FAQ answer', [['你好', 'menu.main'], ['常见问题', 'faq.topic'], ['1', 'faq.more']]],
     ['the emergency advice', [['你好', 'menu.main']]],
     ['an outcome that ends the filing (no filing needed)', [['你好', 'menu.main'], ['1', 'situation.filerMode'], ['本人', 'situation.insuredPlace'], ['日照', 'situation.treatmentPlace']]],
     ['a start over', [['你好', 'menu.main'], ['1', 'situation.filerMode']]],

@@ -262,8 +262,8 @@ describe('the FAQ: the citizens\' questions of domain.md §10, and the topics of
     }
   });
 
-  it('after an answer, the topics again (not only the main menu); "返回主菜单" goes to the menu', async () => {
-    const chat = new Chat();
+  it('after an answer, the topics again as buttons (not only the main menu); "返回主菜单" goes to the menu', async () => {
+    const chat = new Chat({ channelId: 'webchat' });
     await chat.follow([['你好', 'menu.main'], ['常见问题', 'faq.topic']]);
     const replies = await chat.say(String(chat.texts.list('zh-CN', 'faq.topics').indexOf('INSTITUTIONS') + 1));
     expect(Chat.channelData(replies, 'faq')).to.equal('INSTITUTIONS');
@@ -272,6 +272,20 @@ describe('the FAQ: the citizens\' questions of domain.md §10, and the topics of
     const back = await chat.say('返回主菜单');
     expect(Chat.promptOf(back)).to.equal('menu.main');
     expect(Chat.textOf(back)).not.to.include(chat.texts.t('zh-CN', 'messages.cancelled'));
+  });
+
+  it('without buttons (numbered lines), after an answer a short question: the topics again (1), another question in words, or the menu', async () => {
+    const chat = new Chat();
+    await chat.follow([['你好', 'menu.main'], ['常见问题', 'faq.topic']]);
+    const replies = await chat.say(String(chat.texts.list('zh-CN', 'faq.topics').indexOf('INSTITUTIONS') + 1));
+    expect(Chat.channelData(replies, 'faq')).to.equal('INSTITUTIONS');
+    expect(Chat.promptOf(replies)).to.equal('faq.more');
+    expect(Chat.textOf(replies)).not.to.include(chat.texts.t('zh-CN', 'prompts.faq.topic.choices.WHEN'));
+    await chat.follow([['1', 'faq.topic'], ['1', 'faq.more']]);
+    const asked = await chat.say('备案要准备什么材料');
+    expect(Chat.channelData(asked, 'faq')).to.equal('MATERIALS');
+    expect(Chat.promptOf(asked)).to.equal('faq.more');
+    await chat.follow([['返回主菜单', 'menu.main']]);
   });
 
   for (const [region, says] of [

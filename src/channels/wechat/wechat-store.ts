@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { guarded } from '../../state/errors.js';
 import { script, whenReady, type RedisClient } from '../../state/redis-client.js';
+import { LOCALES, type Locale } from '../../content/texts.js';
 
 /**
  * What the instances of the WeChat channel share: which messages were taken (WeChat retries a message it
  * got no answer to within 5 s, three times, to any instance), when each person last wrote (the 48-hour
- * window of customer-service messages), and the access token with the lock of whoever refreshes it.
+ * window of customer-service messages), the language each person writes in (their first message's, WeChat
+ * says none), and the access token with the lock of whoever refreshes it.
  * Redis when the state is in Redis (every instance sees the same), else this process (one instance).
  * People appear here only as a salted hash of their openid.
  */
@@ -16,6 +18,11 @@ export interface WeChatStore {
   noteInbound(person: string, at: number, windowMs: number): Promise<void>;
   /** When the person last wrote, within the window; undefined when longer ago. */
   lastInbound(person: string): Promise<number | undefined>;
+  /**
+   * The person's language: the one noted, kept `ttlMs` longer (every message of theirs keeps it), or when
+   * none is noted, `said` (the language of this message, if it shows one), noted for `ttlMs`.
+   */
+  language(person: string, said: Locale | undefined, ttlMs: number): Promise<Locale | undefined>;
   /** The shared access token and when it expires (ms since the epoch). */
   readToken(): Promise<StoredToken | undefined>;
   writeToken(token: StoredToken): Promise<void>;
@@ -32,6 +39,7 @@ export interface StoredToken {
 export class MemoryWeChatStore implements WeChatStore {
   private readonly claims = new Map<string, number>();
   private readonly inbound = new Map<string, { at: number; until: number }>();
+  private readonly languages = new Map<string, { locale: Locale; until: number }>();
   private token: StoredToken | undefined;
   private lockedUntil = 0;
 
@@ -54,6 +62,15 @@ export class MemoryWeChatStore implements WeChatStore {
   async lastInbound(person: string): Promise<number | undefined> {
     const seen = this.inbound.get(person);
     return seen && seen.until > this.now() ? seen.at : undefined;
+  }
+
+  async language(person: string, said: Locale | undefined, ttlMs: number): Promise<Locale | undefined> {
+    const now = this.now();
+    if (this.languages.size > 100_000) for (const [k, v] of this.languages) if (v.until <= now) this.languages.delete(k);
+    const noted = this.languages.get(person);
+    const locale = noted && noted.until > now ? noted.locale : said;
+    if (locale !== undefined) this.languages.set(person, { locale, until: now + ttlMs });
+    return locale;
   }
 
   async readToken(): Promise<StoredToken | undefined> {
@@ -105,6 +122,19 @@ export class RedisWeChatStore implements WeChatStore {
       await this.ready('wechat inbound');
       const at = await this.client.get(`${this.options.prefix}inbound:${person}`);
       return at === null ? undefined : Number(at);
+    });
+  }
+
+  async language(person: string, said: Locale | undefined, ttlMs: number): Promise<Locale | undefined> {
+    return guarded('wechat language', async () => {
+      await this.ready('wechat language');
+      const key = `${this.options.prefix}language:${person}`;
+      // Noted once (NX), then kept as long as the person writes; GET after SET reads whichever was there.
+      if (said !== undefined) await this.client.set(key, said, 'PX', ttlMs, 'NX');
+      const noted = await this.client.get(key);
+      if (noted === null) return undefined;
+      await this.client.pexpire(key, ttlMs);
+      return (LOCALES as readonly string[]).includes(noted) ? (noted as Locale) : undefined;
     });
   }
 

@@ -141,6 +141,39 @@ describe('other intents in words, at any question', () => {
   });
 });
 
+describe('a cancel is never started on words that do not say cancel', () => {
+  for (const said of ['办理异地就医备案', '他们说我要办异地就医备案', '我要办异地就医备案']) {
+    it(`"${said}" at the start date: not the cancel dialog, the question stays`, async () => {
+      const chat = new Chat();
+      await chat.follow(TO_START);
+      const replies = await chat.say(said);
+      expect(Chat.promptOf(replies), said).to.equal('details.startDate');
+    });
+  }
+
+  it('"file my registration" at the start date in English: not the cancel dialog', async () => {
+    const chat = new Chat({ locale: 'en-US' });
+    await chat.follow(upTo(openingEn(), 'situation.insuranceActive'));
+    const replies = await chat.say('file my registration');
+    expect(Chat.promptOf(replies)).to.equal('situation.insuranceActive');
+  });
+
+  it('"取消备案" mid-filing is still the cancel of a filing', async () => {
+    const chat = new Chat();
+    await chat.follow(TO_START);
+    const replies = await chat.say('我想取消异地备案');
+    expect(Chat.promptOf(replies)).to.equal('lifecycle.find');
+  });
+
+  it('"算了 先不办了 我再想想" at the start date: the offer to stop, not a date problem', async () => {
+    const chat = new Chat();
+    await chat.follow(TO_START);
+    const replies = await chat.say('算了 先不办了 我再想想');
+    expect(Chat.replyWith(replies, 'error'), 'no date error').to.equal(undefined);
+    expect(Chat.promptOf(replies)).to.equal('confirm.startOver');
+  });
+});
+
 describe('a turn classifies its words for an intent once', () => {
   /** The app's understanding, counting the intent classifications of each text. */
   const counting = () => {

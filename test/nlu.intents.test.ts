@@ -1,5 +1,9 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { createUnderstanding, type IntentReading, type NluLocale } from '../src/nlu/index.js';
+import { DEFAULT_EXAMPLES_DIR, loadExamples } from '../src/nlu/examples.js';
+import { IntentRecogniser } from '../src/nlu/intents.js';
+import { TextAnalyser } from '../src/nlu/text.js';
 
 const u = createUnderstanding();
 const label = (r: IntentReading | undefined): string =>
@@ -66,4 +70,43 @@ describe('understanding: intents said in free words, at any point', () => {
     expect(r.status === 'confident' && r.value.intent).to.equal('emergency');
     expect(u.choice('situation.now', ['PLANNING', 'EMERGENCY_NOW', 'IN_HOSPITAL', 'DISCHARGED_PAID'], '现在人正在急诊室', 'zh-CN')).to.include({ status: 'confident', value: 'EMERGENCY_NOW' });
   });
+});
+
+describe('a cancel is read only from words that say cancel (a stricter bar for an intent that undoes something)', () => {
+  for (const [text, locale] of [['办理异地就医备案', 'zh-CN'], ['他们说我要办异地就医备案', 'zh-CN'], ['我要办异地就医备案', 'zh-CN'], ['file my registration', 'en-US']] as const) {
+    it(`“${text}” is no cancel`, () => expect(label(u.intent(text, locale))).to.not.equal('cancelFiling'));
+  }
+  for (const [text, locale] of [['取消备案', 'zh-CN'], ['我想把备案撤掉', 'zh-CN'], ['please withdraw my registration', 'en-US']] as const) {
+    it(`“${text}” is a cancel`, () => expect(label(u.intent(text, locale))).to.equal('cancelFiling'));
+  }
+  for (const locale of ['zh-CN', 'en-US'] as const) {
+    it(`every cancel example of ${locale} holds one of the words it must be said with`, () => {
+      const examples = loadExamples(DEFAULT_EXAMPLES_DIR, locale);
+      const words = examples.intentWords.cancelFiling!;
+      expect(words.length).to.be.greaterThan(0);
+      expect(examples.intents.cancelFiling!.filter((t) => !words.some((w) => t.toLowerCase().includes(w)))).to.deep.equal([]);
+    });
+  }
+});
+
+describe('training: one example more does not tip unrelated readings', () => {
+  const dev = JSON.parse(readFileSync(new URL('./nlu/dev-set.json', import.meta.url), 'utf8')) as { intents: Array<{ locale: NluLocale; text: string }> };
+  const readings = (locale: NluLocale, extra?: [string, string]): Map<string, string> => {
+    const examples = loadExamples(DEFAULT_EXAMPLES_DIR, locale);
+    if (extra) examples.intents[extra[0]] = [...examples.intents[extra[0]]!, extra[1]];
+    const recogniser = new IntentRecogniser(locale, examples, new TextAnalyser(locale, examples.lexicon), {}, { dir: false });
+    return new Map(dev.intents.filter((i) => i.locale === locale).map((i) => {
+      const r = recogniser.readAll(i.text);
+      return [i.text, r.status === 'confident' ? label(r.value) : r.status];
+    }));
+  };
+  // The training order was a shuffle of the whole list: one check example more reordered everything and
+  // tipped 取消备案, 在手机上哪里能办 and 帮我看看怎么办备案 (the stationed-worker FAQ).
+  for (const [locale, intent, text] of [['zh-CN', 'checkFiling', '帮我查下备案进度'], ['zh-CN', 'help', '这个我不会弄'], ['en-US', 'checkFiling', 'where is my filing at']] as const) {
+    it(`adding “${text}” to ${intent} (${locale}) changes no reading of the dev set`, () => {
+      const before = readings(locale);
+      const after = readings(locale, [intent, text]);
+      expect([...before].filter(([t, v]) => after.get(t) !== v).map(([t, v]) => `${t}: ${v} → ${after.get(t)}`)).to.deep.equal([]);
+    });
+  }
 });

@@ -42,6 +42,11 @@ const valuesSchema = z.object({ examples: z.record(z.string(), sentences) }).loo
 const noneSchema = z.object({ examples: sentences }).loose();
 
 const cueList = z.array(z.string().min(1));
+/**
+ * intents.json: the examples per intent, and for an intent that undoes something (cancelFiling) the words
+ * without one of which it is never read — "办理异地就医备案" is no cancel, however the classifier scores it.
+ */
+const intentsSchema = z.object({ examples: z.record(z.string(), sentences), saidWith: z.record(z.string(), cueList).optional() }).loose();
 const smallTalkSchema = z.object({ greeting: cueList, thanks: cueList, fillers: cueList }).loose();
 export const intakeSchema = z
   .object({
@@ -98,6 +103,8 @@ export interface LocaleExamples {
   none: string[];
   questions: Map<string, QuestionExamples>;
   intents: Record<string, string[]>;
+  /** Per intent that needs them, the words one of which it must be said with (intents.json `saidWith`). */
+  intentWords: Record<string, string[]>;
   faq: Record<string, string[]>;
   intake: IntakeCues;
   smallTalk: SmallTalkPhrases;
@@ -126,6 +133,10 @@ export function loadExamples(dir: string, locale: NluLocale): LocaleExamples {
     questions.set(id, { ...source, question: id, examples: mergeExamples(source.examples, q.examples) });
   }
   const faq = read(join(base, 'faq.json'), valuesSchema).examples;
+  const intents = read(join(base, 'intents.json'), intentsSchema);
+  for (const intent of Object.keys(intents.saidWith ?? {})) {
+    if (!intents.examples[intent]) throw new Error(`${join(base, 'intents.json')}: saidWith names no intent: ${intent}`);
+  }
   // The FAQ topic question is answered by the questions of each topic.
   const topic = questions.get('faq.topic');
   if (topic) questions.set('faq.topic', { ...topic, examples: mergeExamples(faq, topic.examples) });
@@ -134,7 +145,8 @@ export function loadExamples(dir: string, locale: NluLocale): LocaleExamples {
     yesNo: { yes: yesNo.yes ?? [], no: yesNo.no ?? [] },
     none: read(join(base, 'none.json'), noneSchema).examples,
     questions,
-    intents: read(join(base, 'intents.json'), valuesSchema).examples,
+    intents: intents.examples,
+    intentWords: intents.saidWith ?? {},
     faq,
     intake: read(join(base, 'intake.json'), intakeSchema),
     smallTalk: read(join(base, 'small-talk.json'), smallTalkSchema),

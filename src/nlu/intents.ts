@@ -57,7 +57,7 @@ export class IntentRecogniser {
     // A hospital named with nothing urgent ("人在医院") may as well be a stay on a ward: not an emergency.
     const calm = this.analyser.hospitalWithoutUrgency(text);
     const { ranked: all } = this.classifier.classify(text);
-    const ranked = calm ? all.filter((c) => c.value !== 'emergency') : all;
+    const ranked = this.withoutUnsaid(text, calm ? all.filter((c) => c.value !== 'emergency') : all);
     // Care comes first: a sentence that may well describe an emergency is read as one (emergency advice is
     // never harmful; a question about a child studying away, taken for an emergency, costs one message).
     const emergency = ranked.find((c) => c.value === 'emergency');
@@ -72,6 +72,27 @@ export class IntentRecogniser {
     if (reading.status === 'confident') return { status: 'confident', value: toIntent(reading.value, reading.score) };
     if (reading.status === 'close') return { status: 'close', candidates: reading.candidates.map((c) => toIntent(c.value, c.score)) };
     return { status: 'none' };
+  }
+
+  /**
+   * A stricter bar for an intent that undoes something: cancelFiling is read only from words that say so
+   * (取消, 撤销, 不要了, cancel, withdraw… — intents.json `saidWith`), whatever its score. Without them its
+   * share goes to "none of these": "办理异地就医备案" wants a filing, and must never open the cancel.
+   */
+  private withoutUnsaid(text: string, ranked: Array<{ value: string; score: number }>): Array<{ value: string; score: number }> {
+    const folded = this.analyser.folded(text);
+    let moved = 0;
+    const kept = ranked.filter((c) => {
+      const words = this.examples.intentWords[c.value];
+      if (!words || words.some((w) => folded.includes(this.analyser.folded(w)))) return true;
+      moved += c.score;
+      return false;
+    });
+    if (moved === 0) return ranked;
+    const none = kept.find((c) => c.value === NONE);
+    if (none) none.score += moved;
+    else kept.push({ value: NONE, score: moved });
+    return kept.sort((a, b) => b.score - a.score);
   }
 
   private trainingSet(): LabelledExample[] {

@@ -172,8 +172,10 @@ export class MainDialog extends ComponentDialog {
     if (intent.intent === 'faq') return this.answerFaq(dc, kit, intent);
     // A hello or a thank-you: answered kindly, the question asked again (not counted as a failed answer).
     if (intent.intent === 'greeting' || intent.intent === 'thanks') {
-      // At the menu nothing is under way: a hello is welcomed with what the bot can do, not "let's carry on".
-      const words = intent.intent === 'greeting' && waiting?.options.promptId === MENU.id ? 'greetingAtStart' : intent.intent;
+      // At the menu nothing is under way: a hello is welcomed with what the bot can do, not "let's carry on";
+      // a thank-you ("没有了 谢谢" after submitting) is answered with a kind closing.
+      const atMenu = waiting?.options.promptId === MENU.id;
+      const words = atMenu ? (intent.intent === 'greeting' ? 'greetingAtStart' : 'thanksAtMenu') : intent.intent;
       await kit.say(kit.t(`messages.smallTalk.${words}`), { smallTalk: intent.intent });
       return this.askAgain(dc);
     }

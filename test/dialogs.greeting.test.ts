@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Chat } from './support/chat.js';
-import { TMP_OTHER_EN_TO_START_DATE } from './support/paths.js';
+import { TMP_OTHER_EN_TO_START_DATE, TMP_OTHER_TO_SUMMARY } from './support/paths.js';
 
 /**
  * Greeted once: the chat opened (welcome) is followed by the menu's question without a second hello; a
@@ -73,5 +73,26 @@ describe('greeted once', () => {
     expect(Chat.channelData(replies, 'filing')).not.to.equal(undefined);
     expect(Chat.textOf(replies)).to.include(chat.texts.t('en-US', 'prompts.menu.main.again'));
     expect(Chat.textOf(replies)).not.to.include(HELLO['en-US']);
+  });
+});
+
+describe('a thank-you at the menu after submitting closes kindly', () => {
+  for (const [locale, said] of [['zh-CN', '没有了 谢谢'], ['zh-CN', '不用了，谢谢'], ['en-US', "no, that's all, thanks"]] as const) {
+    it(`“${said}” (${locale}): a kind closing, not “not recognised”`, async () => {
+      const chat = new Chat();
+      await chat.follow([...TMP_OTHER_TO_SUMMARY, ['确认提交', 'menu.main']]);
+      if (locale === 'en-US') await chat.follow([['English', 'menu.main']]);
+      const replies = await chat.say(said);
+      expect(Chat.replyWith(replies, 'error'), Chat.textOf(replies)).to.equal(undefined);
+      expect(Chat.textOf(replies)).to.include(chat.texts.t(locale, 'messages.smallTalk.thanksAtMenu'));
+      expect(Chat.promptOf(replies)).to.equal('menu.main');
+    });
+  }
+
+  it('“没有了” alone is no thank-you', async () => {
+    const chat = new Chat();
+    await chat.follow([...TMP_OTHER_TO_SUMMARY, ['确认提交', 'menu.main']]);
+    const replies = await chat.say('没有了');
+    expect(Chat.textOf(replies)).not.to.include(chat.texts.t('zh-CN', 'messages.smallTalk.thanksAtMenu'));
   });
 });

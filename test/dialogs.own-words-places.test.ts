@@ -145,11 +145,12 @@ describe('greetings and thanks at any question: answered kindly, the question as
     }
   });
 
-  it('at the menu, "谢谢" is answered and the menu asked again', async () => {
+  it('at the menu, "谢谢" is answered with a closing (nothing is under way to carry on) and the menu asked again', async () => {
     const chat = new Chat();
     await chat.follow([['你好', 'menu.main']]);
     const replies = await chat.say('谢谢');
-    expect(Chat.textOf(replies)).to.include(chat.texts.t('zh-CN', 'messages.smallTalk.thanks'));
+    expect(Chat.textOf(replies)).to.include(chat.texts.t('zh-CN', 'messages.smallTalk.thanksAtMenu'));
+    expect(Chat.textOf(replies)).not.to.include(chat.texts.t('zh-CN', 'messages.smallTalk.thanks'));
     expect(Chat.promptOf(replies)).to.equal('menu.main');
   });
 

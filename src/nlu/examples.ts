@@ -47,7 +47,7 @@ const cueList = z.array(z.string().min(1));
  * without one of which it is never read — "办理异地就医备案" is no cancel, however the classifier scores it.
  */
 const intentsSchema = z.object({ examples: z.record(z.string(), sentences), saidWith: z.record(z.string(), cueList).optional() }).loose();
-const smallTalkSchema = z.object({ greeting: cueList, thanks: cueList, fillers: cueList }).loose();
+const smallTalkSchema = z.object({ greeting: cueList, thanks: cueList, fillers: cueList, nothingMore: cueList.optional() }).loose();
 export const intakeSchema = z
   .object({
     self: cueList,

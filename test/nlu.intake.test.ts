@@ -106,6 +106,11 @@ describe('understanding: the one-sentence intake states only what the text says'
       expect(u.intake('我妈说不用帮她办', 'zh-CN', TODAY)).not.to.have.any.keys('forSomeoneElse');
       expect(u.intake('My mum is going to Shanghai, file it for here', 'en-US', TODAY)).not.to.have.any.keys('forSomeoneElse');
     });
+    it('a filing for her declined anywhere in the clause (English puts “not” words before the pronoun)', () => {
+      expect(u.intake("My mum is going to Shanghai, I don't need to file for her", 'en-US', TODAY)).not.to.have.any.keys('forSomeoneElse');
+      expect(u.intake('My mum is going to Shanghai, I really do not have to do the filing for her', 'en-US', TODAY)).not.to.have.any.keys('forSomeoneElse');
+      expect(u.intake("My mum is going to Shanghai, I don't know how, can you file it for her", 'en-US', TODAY)).to.include({ forSomeoneElse: true });
+    });
     it('“在医院” alone says neither an emergency nor a stay', () => expect(u.intake('我妈在医院', 'zh-CN', TODAY)).not.to.have.any.keys('now'));
   });
 });
@@ -143,10 +148,19 @@ describe('understanding: the cue words of who files and of the places are conten
     expect(intakeWith((i) => (i.ofPerson.words = [])).intake('她是日照的，在上海看病', 'zh-CN', TODAY)).not.to.have.any.keys('insuredPlace');
   });
 
-  for (const key of ['agentDeclined', 'comesFrom', 'ofPerson']) {
+  it('a negation right before a cue (并非领养老金) and “not discharged” words are content: negationBefore, notDischarged', () => {
+    expect(u.intake('我并非领养老金的', 'zh-CN', TODAY)).to.include({ retired: false });
+    expect(intakeWith((i) => (i.negationBefore = i.negationBefore.filter((w: string) => w !== '并非'))).intake('我并非领养老金的', 'zh-CN', TODAY)).to.include({ retired: true });
+    // A not-discharged word read first keeps a discharge word from saying discharged.
+    const discharged = u.intake('已经出院了', 'zh-CN', TODAY).now;
+    expect(discharged).to.equal('DISCHARGED_PAID');
+    expect(intakeWith((i) => i.notDischarged.push('已经出院')).intake('已经出院了', 'zh-CN', TODAY).now).to.not.equal('DISCHARGED_PAID');
+  });
+
+  for (const key of ['agentDeclined', 'comesFrom', 'ofPerson', 'negationBefore', 'notDischarged']) {
     it(`an intake.json without ${key} stops loading, naming the file and the field`, () => {
       const dir = examplesWith((i) => delete i[key]);
-      expect(() => loadExamples(dir, 'zh-CN')).to.throw(/zh-CN\/intake\.json: .*\b(agentDeclined|comesFrom|ofPerson)\b/);
+      expect(() => loadExamples(dir, 'zh-CN')).to.throw(/zh-CN\/intake\.json: .*\b(agentDeclined|comesFrom|ofPerson|negationBefore|notDischarged)\b/);
     });
   }
 });

@@ -50,6 +50,7 @@ const intentsSchema = z.object({ examples: z.record(z.string(), sentences), said
 const smallTalkSchema = z.object({ greeting: cueList, thanks: cueList, fillers: cueList, nothingMore: cueList.optional() }).loose();
 export const intakeSchema = z
   .object({
+    negationBefore: cueList,
     self: cueList,
     agent: cueList,
     agentSubjects: cueList,
@@ -68,6 +69,7 @@ export const intakeSchema = z
     emergency: cueList,
     inHospital: cueList,
     discharged: cueList,
+    notDischarged: cueList,
     planning: cueList,
     longStay: cueList,
     shortStay: cueList,

@@ -30,18 +30,32 @@ const SENTENCES: Record<NluLocale, RegExp> = {
   'zh-CN': CLAUSES['zh-CN'],
   'en-US': /[,.;!?\n]+|\bbut\b|\band then\b/iu,
 };
-const NEGATION_BEFORE: Record<NluLocale, RegExp> = {
-  'zh-CN': /(?:不|没|没有|未|并非|不是|还没)\s*$/u,
-  'en-US': /\b(?:not|no|never|n't|without)\s+(?:\w+\s+)?$/iu,
-};
+/** A locale with its negation words (intake.json negationBefore) as the pattern that finds one right before a cue. */
+interface Lang {
+  locale: NluLocale;
+  /** A negation word ending the text (Chinese), or with at most one word after it (English: "not really retired"). */
+  negationBefore: RegExp;
+}
+
+const langs = new WeakMap<IntakeCues, Lang>();
+function langOf(cues: IntakeCues, locale: NluLocale): Lang {
+  let lang = langs.get(cues);
+  if (!lang) {
+    // Longest first: 没有 before 没, so the pattern reads the whole word.
+    const words = [...cues.negationBefore].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
+    const negationBefore = words === '' ? NEVER : locale === 'zh-CN' ? new RegExp(`(?:${words})\\s*$`, 'u') : new RegExp(`(?:^|[^a-z'])(?:${words})\\s+(?:\\w+\\s+)?$`, 'iu');
+    langs.set(cues, (lang = { locale, negationBefore }));
+  }
+  return lang;
+}
 
 /** Where a cue occurs in a clause, and whether a negation word stands right before it. */
-function cueIn(clause: string, cues: readonly string[], locale: NluLocale): { at: number; negated: boolean } | undefined {
+function cueIn(clause: string, cues: readonly string[], { locale, negationBefore }: Lang): { at: number; negated: boolean } | undefined {
   for (const cue of cues) {
     const at = clause.indexOf(cue);
     if (at < 0) continue;
     if (locale === 'en-US' && at > 0 && /[a-z]/.test(clause[at - 1]!) && !cue.startsWith(' ')) continue; // inside a word
-    return { at, negated: NEGATION_BEFORE[locale].test(clause.slice(Math.max(0, at - 14), at)) };
+    return { at, negated: negationBefore.test(clause.slice(Math.max(0, at - 14), at)) };
   }
   return undefined;
 }
@@ -50,15 +64,15 @@ function cueIn(clause: string, cues: readonly string[], locale: NluLocale): { at
  * A yes/no fact said in the text: the negative cues are read first; a positive cue right after a negation
  * word is negative too. Said both ways in different clauses, or not at all: undefined.
  */
-function fact(clauses: string[], yes: readonly string[], no: readonly string[], locale: NluLocale): boolean | undefined {
+function fact(clauses: string[], yes: readonly string[], no: readonly string[], lang: Lang): boolean | undefined {
   let saidYes = false;
   let saidNo = false;
   for (const clause of clauses) {
-    if (cueIn(clause, no, locale)) {
+    if (cueIn(clause, no, lang)) {
       saidNo = true;
       continue;
     }
-    const hit = cueIn(clause, yes, locale);
+    const hit = cueIn(clause, yes, lang);
     if (hit) {
       if (hit.negated) saidNo = true;
       else saidYes = true;
@@ -76,6 +90,7 @@ function fact(clauses: string[], yes: readonly string[], no: readonly string[], 
  */
 export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx: IntakeContext): IntakeFacts {
   const cues = ctx.examples.intake;
+  const lang = langOf(cues, locale);
   const folded = ctx.analyser.folded(text);
   const clauses = folded.split(CLAUSES[locale]).map((c) => c.trim()).filter(Boolean);
   // "my husband and I live in Haikou" is about us: who a clause is about is read before "and" splits it.
@@ -92,23 +107,23 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
   const forSomeoneElse = clauses.some((c) => saysForSomeoneElse(c, cues, locale) || (aboutSomeoneElse && forThatPerson(c, cues, locale)));
   if (forSomeoneElse) facts.forSomeoneElse = true;
   const agent = forSomeoneElse || aboutSomeoneElse;
-  set('filerMode', agent ? 'AGENT' : clauses.some((c) => cueIn(c, cues.self, locale)) ? 'SELF' : undefined);
-  if (clauses.some((c) => cueIn(c, cues.ownFiling, locale))) facts.ownFiling = true;
-  set('retired', fact(clauses, cues.retired, cues.notRetired, locale));
-  set('hukouMoved', fact(clauses, cues.hukouMoved, cues.hukouNotMoved, locale));
-  set('dispatchedByEmployer', fact(clauses, cues.dispatched, cues.notDispatched, locale));
-  set('hasReferral', fact(clauses, cues.referral, cues.noReferral, locale));
-  set('insuranceActive', fact(clauses, cues.insuranceActive, cues.insuranceInactive, locale));
-  if (fact(clauses, cues.student, [], locale)) facts.student = true;
+  set('filerMode', agent ? 'AGENT' : clauses.some((c) => cueIn(c, cues.self, lang)) ? 'SELF' : undefined);
+  if (clauses.some((c) => cueIn(c, cues.ownFiling, lang))) facts.ownFiling = true;
+  set('retired', fact(clauses, cues.retired, cues.notRetired, lang));
+  set('hukouMoved', fact(clauses, cues.hukouMoved, cues.hukouNotMoved, lang));
+  set('dispatchedByEmployer', fact(clauses, cues.dispatched, cues.notDispatched, lang));
+  set('hasReferral', fact(clauses, cues.referral, cues.noReferral, lang));
+  set('insuranceActive', fact(clauses, cues.insuranceActive, cues.insuranceInactive, lang));
+  if (fact(clauses, cues.student, [], lang)) facts.student = true;
   for (const [scheme, words] of Object.entries(cues.schemes) as Array<[keyof IntakeCues['schemes'], string[]]>) {
-    if (clauses.some((c) => cueIn(c, words, locale))) {
+    if (clauses.some((c) => cueIn(c, words, lang))) {
       facts.scheme = scheme;
       break;
     }
   }
 
   // What is happening now: an emergency first (care comes first), then in hospital, discharged, planning.
-  const now = nowOf(clauses, cues, locale);
+  const now = nowOf(clauses, cues, lang);
   if (now) facts.now = now.now;
   if (now?.now === 'IN_HOSPITAL') {
     for (const source of [now.clause, folded]) {
@@ -122,7 +137,7 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
 
   // How long: a duration in a clause about the stay (not "退休好几年了", "住院好几天了"), else the stay words.
   const aboutCare = [...cues.retired, ...cues.inHospital, ...cues.emergency, ...cues.discharged];
-  const stay = clauses.find((c) => !cueIn(c, aboutCare, locale) && readDuration(c, locale) !== undefined);
+  const stay = clauses.find((c) => !cueIn(c, aboutCare, lang) && readDuration(c, locale) !== undefined);
   const duration = stay ? readDuration(stay, locale) : undefined;
   if (duration) facts.stayDays = duration.days;
   if (duration && ctx.hints.longTermMinDays !== undefined) {
@@ -131,7 +146,7 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
   }
   // Stay words ("for good", "跟女儿住") may share a clause with retirement ("退休后跟女儿住在海口"), not with a hospital stay.
   const aboutHospital = [...cues.inHospital, ...cues.emergency, ...cues.discharged];
-  if (facts.longTerm === undefined && !duration) set('longTerm', fact(clauses.filter((c) => !cueIn(c, aboutHospital, locale)), cues.longStay, cues.shortStay, locale));
+  if (facts.longTerm === undefined && !duration) set('longTerm', fact(clauses.filter((c) => !cueIn(c, aboutHospital, lang)), cues.longStay, cues.shortStay, lang));
 
   return facts;
 }
@@ -145,17 +160,18 @@ export type CueFact = 'retired' | 'hukouMoved' | 'dispatchedByEmployer' | 'hasRe
  */
 export function cueFacts(text: string, locale: NluLocale, ctx: Pick<IntakeContext, 'analyser' | 'examples'>): Partial<Record<CueFact, unknown>> {
   const cues = ctx.examples.intake;
+  const lang = langOf(cues, locale);
   const clauses = ctx.analyser.folded(text).split(CLAUSES[locale]).map((c) => c.trim()).filter(Boolean);
   const aboutHospital = [...cues.inHospital, ...cues.emergency, ...cues.discharged];
   const out: Partial<Record<CueFact, unknown>> = {
-    retired: fact(clauses, cues.retired, cues.notRetired, locale),
-    hukouMoved: fact(clauses, cues.hukouMoved, cues.hukouNotMoved, locale),
-    dispatchedByEmployer: fact(clauses, cues.dispatched, cues.notDispatched, locale),
-    hasReferral: fact(clauses, cues.referral, cues.noReferral, locale),
-    insuranceActive: fact(clauses, cues.insuranceActive, cues.insuranceInactive, locale),
-    student: fact(clauses, cues.student, [], locale) || undefined,
-    now: nowOf(clauses, cues, locale)?.now,
-    longTerm: clauses.some((c) => readDuration(c, locale) !== undefined) || fact(clauses.filter((c) => !cueIn(c, aboutHospital, locale)), cues.longStay, cues.shortStay, locale) !== undefined ? true : undefined,
+    retired: fact(clauses, cues.retired, cues.notRetired, lang),
+    hukouMoved: fact(clauses, cues.hukouMoved, cues.hukouNotMoved, lang),
+    dispatchedByEmployer: fact(clauses, cues.dispatched, cues.notDispatched, lang),
+    hasReferral: fact(clauses, cues.referral, cues.noReferral, lang),
+    insuranceActive: fact(clauses, cues.insuranceActive, cues.insuranceInactive, lang),
+    student: fact(clauses, cues.student, [], lang) || undefined,
+    now: nowOf(clauses, cues, lang)?.now,
+    longTerm: clauses.some((c) => readDuration(c, locale) !== undefined) || fact(clauses.filter((c) => !cueIn(c, aboutHospital, lang)), cues.longStay, cues.shortStay, lang) !== undefined ? true : undefined,
   };
   for (const key of Object.keys(out) as CueFact[]) if (out[key] === undefined) delete out[key];
   return out;
@@ -182,8 +198,13 @@ function forThatPerson(clause: string, cues: IntakeCues, locale: NluLocale): boo
     const at = clause.indexOf(cue);
     if (at < 0) return false;
     if (locale === 'en-US' && ((at > 0 && /[a-z]/.test(clause[at - 1]!)) || /[a-z]/.test(clause.charAt(at + cue.length)))) return false;
-    const before = clause.slice(Math.max(0, at - 14), at);
-    return !NEGATION_BEFORE[locale].test(before) && !declinedBy(cues, locale).test(before);
+    // Chinese binds a negation to the verb right after it (不用帮她办, 没帮她办); English puts it on a word
+    // before, anywhere in the clause ("I don't really need to file for her"): the whole clause before it.
+    if (locale === 'zh-CN') {
+      const before = clause.slice(Math.max(0, at - 14), at);
+      return !langOf(cues, locale).negationBefore.test(before) && !declinedBy(cues, locale).test(before);
+    }
+    return !declinedBy(cues, locale).test(clause.slice(0, at));
   });
 }
 
@@ -213,17 +234,16 @@ function startsWithSomeoneElse(clause: string, subjects: readonly string[], loca
   return subjects.some((s) => c.startsWith(s) && (locale === 'zh-CN' || !/[a-z]/.test(c.charAt(s.length))));
 }
 
-function nowOf(clauses: string[], cues: IntakeCues, locale: NluLocale): { now: NonNullable<IntakeFacts['now']>; clause: string } | undefined {
+function nowOf(clauses: string[], cues: IntakeCues, lang: Lang): { now: NonNullable<IntakeFacts['now']>; clause: string } | undefined {
   const find = (words: readonly string[], not: readonly string[] = []): string | undefined =>
     clauses.find((c) => {
-      if (not.length && cueIn(c, not, locale)) return false;
-      const hit = cueIn(c, words, locale);
+      if (not.length && cueIn(c, not, lang)) return false;
+      const hit = cueIn(c, words, lang);
       return hit !== undefined && !hit.negated;
     });
-  const notDischarged = locale === 'zh-CN' ? ['没出院', '还没出院', '未出院', '没有出院'] : ['not discharged', 'not yet discharged', "haven't been discharged"];
   const emergency = find(cues.emergency);
   if (emergency) return { now: 'EMERGENCY_NOW', clause: emergency };
-  const discharged = find(cues.discharged, notDischarged);
+  const discharged = find(cues.discharged, cues.notDischarged);
   if (discharged) return { now: 'DISCHARGED_PAID', clause: discharged };
   const inHospital = find(cues.inHospital);
   if (inHospital) return { now: 'IN_HOSPITAL', clause: inHospital };

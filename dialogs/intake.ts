@@ -121,9 +121,13 @@ export function intakeRecognizer(questions: SituationQuestions): Recognizer<Fili
         ? choiceLabel(scope.c.texts, scope.c.locale, scope.id, GUIDED)
         : factLines(scope, value.facts, questions).join(scope.c.texts.t(scope.c.locale, 'common.listSeparator')),
     names: (value, { id, c }) => (value === GUIDED ? LOCALES.map((l) => choiceLabel(c.texts, l, id, GUIDED)) : []),
-    recognize(text, { id, c, understanding }): Recognition<IntakeAnswer> {
+    recognize(text, { id, c, understanding, pending }): Recognition<IntakeAnswer> {
       if (exactChoice(text, id, [GUIDED], c.texts) === GUIDED) return { status: 'exact', value: GUIDED };
-      const facts = acceptedFacts(understanding.intake(text, c.locale, c.today), c, questions);
+      const said = acceptedFacts(understanding.intake(text, c.locale, c.today), c, questions);
+      // More told while the facts are shown ("要住大半年", then "哦不对…就去一两个月"): added to them, a fact said
+      // again replaced; the facts not contradicted stay.
+      const facts = { ...factsOf(pending), ...said };
+      if (said.now !== undefined && said.admissionDate === undefined) delete facts.admissionDate;
       if (Object.keys(facts).length === 0) return { status: 'invalid', error: 'INTAKE_NOTHING_FOUND' };
       return { status: 'confirm', value: { facts } };
     },
@@ -132,6 +136,11 @@ export function intakeRecognizer(questions: SituationQuestions): Recognizer<Fili
       params: { facts: value === GUIDED ? '' : factLines(scope, value.facts, questions).map((line) => `• ${line}`).join('\n') },
     }),
   };
+}
+
+/** The facts of a description shown for confirmation (none for the guided path or nothing pending). */
+function factsOf(pending: unknown): Partial<Situation> {
+  return typeof pending === 'object' && pending !== null && 'facts' in pending ? (pending as { facts: Partial<Situation> }).facts : {};
 }
 
 /** The description question's answer as the state holds it. */

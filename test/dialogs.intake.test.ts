@@ -174,3 +174,19 @@ describe('facts go through the same checks and the same decision procedure', () 
     ]);
   });
 });
+
+describe('one-sentence intake told in several messages', () => {
+  it('“准备去上海看病”, “要住大半年”, “哦不对…就去一两个月”: the plan is kept, the stay is the last said, nothing asked again', async () => {
+    const chat = new Chat();
+    await chat.follow(TO_INTAKE);
+    await chat.say('准备去上海看病');
+    await chat.say('要住大半年');
+    const last = await chat.say('哦不对…就去一两个月');
+    const shown = Chat.replyWith(last, 'confirming')!;
+    expect(shown.text).to.include(chat.texts.t('zh-CN', 'labels.situation.now'));
+    expect(shown.text).to.include(chat.texts.t('zh-CN', 'labels.situation.longTerm'));
+    const { asked } = await answerUntilOutcome((t) => chat.say(t), await chat.say('对，就是这样'), { ...ANSWERS, 'situation.hasReferral': '否' });
+    expect(asked).not.to.include('situation.now');
+    expect(asked).not.to.include('situation.longTerm');
+  });
+});

@@ -166,7 +166,7 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
       const picked = index !== undefined ? offered[index] : (named ?? (offered.length === 1 && yesNoWord(text, c.texts) === 'yes' ? offered[0] : undefined));
       if (picked !== undefined) return { recognition: { status: 'exact', value: picked }, from: 'offered' };
     }
-    return { recognition: asking.recognizer.recognize(text, scope) };
+    return { recognition: asking.recognizer.recognize(text, state.pending !== undefined ? { ...scope, pending: state.pending } : scope) };
   }
 
   /**

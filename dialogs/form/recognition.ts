@@ -16,6 +16,8 @@ export interface LabelScope<C extends FormContext = FormContext> {
 export interface RecognizeScope<C extends FormContext = FormContext> extends LabelScope<C> {
   readonly understanding: Understanding;
   readonly intentOf: IntentOf;
+  /** The reading shown for confirmation and not yet confirmed, when these words neither confirm nor decline it (more said about it). */
+  readonly pending?: unknown;
 }
 
 /** A sentence from content, said in the person's language (and filer's variant) by whoever speaks it. */

@@ -137,11 +137,19 @@ export class FilingBot extends ActivityHandler {
    * ActivityHandler's dispatch of the turn (run, onTurnActivity, the Turn handlers, the type's handlers,
    * then the Dialog handlers: each an async step of its own, about a dozen generators and promises a
    * message), taken straight to the message handler when it is the only handler on that path (nothing was
-   * registered with onTurn, onDialog or a second onMessage): what runs, and in what order, is the same.
+   * registered with onTurn, onDialog or a second onMessage) and the dispatch is botbuilder's own (no
+   * subclass or patch replaced a method on that path: see dispatchesAsBotbuilder): what runs, and in what
+   * order, is the same.
    */
   #dispatch(context: TurnContext): Promise<void> {
     const { Turn, Message, Dialog } = this.handlers;
-    const direct = context?.activity?.type === ActivityTypes.Message && !Turn?.length && !Dialog?.length && Message?.length === 1 && Message[0] === this.#onMessage;
+    const direct =
+      context?.activity?.type === ActivityTypes.Message &&
+      !Turn?.length &&
+      !Dialog?.length &&
+      Message?.length === 1 &&
+      Message[0] === this.#onMessage &&
+      dispatchesAsBotbuilder(this);
     return direct ? this.#onMessage(context, nothingNext) : super.run(context);
   }
 
@@ -359,6 +367,24 @@ export class FilingBot extends ActivityHandler {
 
 /** The end of the message handler's chain when nothing follows it (what botbuilder's empty Dialog step does). */
 const nothingNext = (): Promise<void> => Promise.resolve();
+
+/** The methods ActivityHandler looks up on the bot as it dispatches a message (run → onTurnActivity → onMessageActivity → handle, defaultNextEvent). */
+const DISPATCH_METHODS = ['onTurnActivity', 'onMessageActivity', 'defaultNextEvent', 'handle'] as const;
+type DispatchMethods = Record<(typeof DISPATCH_METHODS)[number], unknown>;
+
+/** Those methods as botbuilder ships them, taken when this module loads (before any later patch of the prototype). */
+const BOTBUILDER_DISPATCH = Object.fromEntries(DISPATCH_METHODS.map((name) => [name, (ActivityHandler.prototype as unknown as DispatchMethods)[name]])) as DispatchMethods;
+
+/**
+ * True when a bot dispatches a message as botbuilder does: none of the methods on the message's path was
+ * replaced (a subclass's override, one set on the instance, a patch of ActivityHandler's prototype), so
+ * calling the one message handler directly runs exactly what botbuilder's dispatch would.
+ */
+function dispatchesAsBotbuilder(bot: ActivityHandler): boolean {
+  const own = bot as unknown as DispatchMethods;
+  for (const name of DISPATCH_METHODS) if (own[name] !== BOTBUILDER_DISPATCH[name]) return false;
+  return true;
+}
 
 function isStaleDialogStack(error: unknown): boolean {
   return error instanceof Error && /A dialog with an id of '.*' wasn't found|Can't find a dialog with an id/.test(error.message);

@@ -37,4 +37,21 @@ describe('the outcome the form asks for, worked out once per state of the answer
     const elsewhere = contextOf(c.state, other);
     expect(settledOutcome(elsewhere)).to.deep.equal(currentOutcome(elsewhere));
   });
+
+  it('has a complete key: the decision procedure reads nothing of a turn but the situation\'s answers and the profile (not today, the details, the language, the consent)', () => {
+    const read = new Set<string>();
+    const watched = <T extends object>(target: T, prefix: string): T =>
+      new Proxy(target, {
+        get(object, key, receiver) {
+          if (typeof key === 'string') read.add(`${prefix}${key}`);
+          const value = Reflect.get(object, key, receiver) as unknown;
+          return prefix === '' && key === 'state' ? watched(value as object, 'state.') : value;
+        },
+      });
+    for (const situation of [settledSituation, { ...settledSituation, now: 'IN_HOSPITAL', admissionDate: '2026-12-01' }, { ...settledSituation, longTerm: true, retired: true }]) {
+      const state = { ...newFilingState('en-US'), active: true, situation: { ...situation }, details: { name: '张三' }, consent: { personalInfo: true, at: '2026-12-07' } } as ReturnType<typeof newFilingState>;
+      currentOutcome(watched(contextOf(state), ''));
+    }
+    expect([...read].sort(), 'a new input of the outcome must be part of settledOutcome\'s key').to.deep.equal(['profile', 'state', 'state.situation']);
+  });
 });

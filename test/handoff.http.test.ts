@@ -199,6 +199,9 @@ describe('live handoff to a person (HTTP, web channel)', function () {
       expect(what, who).to.not.include('AdaptiveCard');
     }
     expect(carried.every((a) => a.type === 'message' && !a.attachments && !a.from?.id && ['user', 'bot'].includes(a.from?.role ?? ''))).to.equal(true);
+    // No conversation on the carried activities: on WeChat its id is the person's openid (the hub has the handoff's id).
+    expect(carried.filter((a) => a.conversation !== undefined)).to.deep.equal([]);
+    expect(initiate!.value).to.have.property('handoffId', id);
     expect(carried.filter((a) => a.from?.role === 'user').map((a) => a.text)).to.include('李**');
     // Filling the form in for the person: the summary asked again reaches the console's chat masked too.
     expect((await wang.call('POST', `handoffs/${id}/fill`, {})).status).to.equal(200);

@@ -202,7 +202,8 @@ export class HandoffDesk {
   /**
    * The conversation's transcript so far as an agent reads it, whichever channel kept it (transcriptActivity:
    * messages only, the person's masked as the log kept them, the assistant's as `shown` gives them, no cards,
-   * no account ids); none when it cannot be read (reported: the handoff goes on without it).
+   * no account ids, no conversation: on WeChat its id is the person's openid; the hub has the handoff's id);
+   * none when it cannot be read (reported: the handoff goes on without it).
    */
   private async transcriptOf(via: string, reference: Partial<ConversationReference>, turn?: TurnContext): Promise<Activity[]> {
     const activities = await this.options.transcript.read(via, reference, turn).catch((err: unknown) => {
@@ -211,7 +212,7 @@ export class HandoffDesk {
     });
     return activities.flatMap((a) => {
       const kept = transcriptActivity(a, this.options.shown);
-      return kept ? [{ ...kept, channelId: a.channelId, conversation: a.conversation } as Activity] : [];
+      return kept ? [{ ...kept, channelId: a.channelId } as Activity] : [];
     });
   }
 

@@ -23,6 +23,19 @@ describe('MemoryActivityLog: expiry', () => {
     expect(await log.exists('conversation-a')).to.equal(false);
     expect((await log.since('conversation-a', '')).activities).to.deep.equal([]);
   });
+
+  it('creating a live conversation again renews it and keeps its activities; a replace does not renew it', async () => {
+    let now = 1_000_000;
+    const log = new MemoryActivityLog({ ttlSeconds: 60, now: () => now });
+    const [id] = await log.appendAll('conversation-a', [message('一')]);
+    now += 50_000;
+    await log.create('conversation-a');
+    now += 50_000;
+    expect((await log.since('conversation-a', '')).activities.map((a) => a.text), '100 s after the append, 50 s after create').to.deep.equal(['一']);
+    await log.replace('conversation-a', id!, message('二'));
+    now += 10_001;
+    expect(await log.exists('conversation-a'), '60 s after create, the replace in between').to.equal(false);
+  });
 });
 
 /** A real Redis for a describe block: its client (skipped when none answers) and the block's key prefix; keys and client gone after. */

@@ -1,5 +1,6 @@
 import type { Activity } from 'botbuilder';
 import type { TurnEndAppend, TurnStartAppend } from '../../state/turn-lock.js';
+import { ExpiringMap } from '../../ops/expiring-map.js';
 
 /** A page of a conversation's activities after a watermark, and the watermark to ask from next time. */
 export interface ActivityPage {
@@ -160,32 +161,21 @@ export interface MemoryActivityLogOptions {
   now?: () => number;
 }
 
-interface MemoryConversation {
-  activities: Activity[];
-  expiresAt: number;
-}
-
-/** The log in this process's memory: for one instance, development and tests. */
+/** The log in this process's memory: for one instance, development and tests. A conversation lives `ttlSeconds` after it was last created or appended to. */
 export class MemoryActivityLog implements ActivityLog {
-  private readonly conversations = new Map<string, MemoryConversation>();
-  private readonly ttlMs: number;
-  private readonly now: () => number;
-  private lastSweep = 0;
+  /** Each conversation's activities, oldest first (replaced in place: a replace does not make it live longer). */
+  private readonly conversations: ExpiringMap<string, Activity[]>;
 
   constructor(options: MemoryActivityLogOptions = {}) {
-    this.ttlMs = (options.ttlSeconds ?? DEFAULT_CONVERSATION_TTL_SECONDS) * 1000;
-    this.now = options.now ?? Date.now;
+    this.conversations = new ExpiringMap((options.ttlSeconds ?? DEFAULT_CONVERSATION_TTL_SECONDS) * 1000, options.now);
   }
 
   async create(conversationId: string): Promise<void> {
-    this.sweep();
-    const existing = this.live(conversationId);
-    if (existing) existing.expiresAt = this.now() + this.ttlMs;
-    else this.conversations.set(conversationId, { activities: [], expiresAt: this.now() + this.ttlMs });
+    this.conversations.set(conversationId, this.conversations.get(conversationId) ?? []);
   }
 
   async exists(conversationId: string): Promise<boolean> {
-    return this.live(conversationId) !== undefined;
+    return this.conversations.get(conversationId) !== undefined;
   }
 
   async append(conversationId: string, activity: Partial<Activity>): Promise<string> {
@@ -202,45 +192,24 @@ export class MemoryActivityLog implements ActivityLog {
   }
 
   async since(conversationId: string, watermark: string | undefined, limit = DEFAULT_PAGE_LIMIT): Promise<ActivityPage> {
-    const all = this.live(conversationId)?.activities ?? [];
+    const all = this.conversations.get(conversationId) ?? [];
     const from = Math.min(parseWatermark(watermark), all.length);
     const activities = all.slice(from, from + limit).map((a) => structuredClone(a));
     return { activities, watermark: String(from + activities.length) };
   }
 
   private appendNow(conversationId: string, activity: Partial<Activity>): string {
-    let conversation = this.live(conversationId);
-    if (!conversation) {
-      conversation = { activities: [], expiresAt: 0 };
-      this.conversations.set(conversationId, conversation);
-    }
-    const id = activityId(conversationId, conversation.activities.length + 1);
-    conversation.activities.push(kept({ ...activity, id }));
-    conversation.expiresAt = this.now() + this.ttlMs;
+    const activities = this.conversations.get(conversationId) ?? [];
+    const id = activityId(conversationId, activities.length + 1);
+    activities.push(kept({ ...activity, id }));
+    this.conversations.set(conversationId, activities);
     return id;
   }
 
   private replaceNow(conversationId: string, id: string, activity: Partial<Activity>): void {
-    const activities = this.live(conversationId)?.activities;
+    const activities = this.conversations.get(conversationId);
     const sequence = sequenceOf(conversationId, id);
     if (!activities || sequence === undefined || sequence > activities.length) return;
     activities[sequence - 1] = kept({ ...activity, id });
-  }
-
-  private live(conversationId: string): MemoryConversation | undefined {
-    const conversation = this.conversations.get(conversationId);
-    if (conversation && conversation.expiresAt <= this.now()) {
-      this.conversations.delete(conversationId);
-      return undefined;
-    }
-    return conversation;
-  }
-
-  /** Forgets expired conversations, at most once a minute. */
-  private sweep(): void {
-    const now = this.now();
-    if (now - this.lastSweep < 60_000) return;
-    this.lastSweep = now;
-    for (const [id, conversation] of this.conversations) if (conversation.expiresAt <= now) this.conversations.delete(id);
   }
 }

@@ -20,6 +20,7 @@ import { conversationDigest, watchAppends } from './redis-append-watch.js';
 import { RedisWebKeys } from './redis-web-keys.js';
 import { jsonWithId, storedJson } from './activity-json.js';
 import type { TurnEndAppend, TurnStartAppend } from '../../state/turn-lock.js';
+import { RecentMap } from '../../ops/recent-map.js';
 
 /** Sets the activity at a 0-based index if the list still reaches it. KEYS: list. ARGV: index, JSON. */
 const REPLACE_LUA = `
@@ -258,14 +259,13 @@ export class RedisActivityLog implements ActivityLog {
   }
 
   /** The notices of conversations appended to lately (a turn appends twice: its message, then its replies). */
-  private readonly notices = new Map<string, string>();
+  private readonly notices = new RecentMap<string, string>(REMEMBERED_NOTICES);
 
   /** The notice of an append to this conversation: this log's origin and the conversation id's digest. */
   private notice(conversationId: string): string {
     let notice = this.notices.get(conversationId);
     if (notice === undefined) {
       notice = `${this.origin} ${conversationDigest(conversationId)}`;
-      if (this.notices.size >= REMEMBERED_NOTICES) this.notices.delete(this.notices.keys().next().value!);
       this.notices.set(conversationId, notice);
     }
     return notice;

@@ -3,6 +3,7 @@ import { DataKeyError, type FieldCipher } from '../../privacy/field-cipher.js';
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_PAGE_LIMIT, type ActivityLog, type ActivityPage, type AdmittedLog, type JsonPage, type Replacement } from './activity-log.js';
 import { rememberJson, withMembers } from './activity-json.js';
+import { RecentMap } from '../../ops/recent-map.js';
 
 /**
  * The fields of a logged activity that can carry personal data: the bot's summary and receipt cards
@@ -93,7 +94,7 @@ export class SealedActivityLog implements ActivityLog {
   /** The inner log's (notices carry nothing to seal). */
   readonly watch?: ActivityLog['watch'];
   /** What the envelopes sealed last hold, by `label + envelope` (a batch's: each part's JSON); the oldest is forgotten first. */
-  readonly #sealed = new Map<string, string | string[]>();
+  readonly #sealed = new RecentMap<string, string | string[]>(REMEMBERED_ENVELOPES);
   /** A batch's tag: this log's random prefix and a count (random bytes per batch cost more than its cipher). */
   readonly #tagPrefix = randomBytes(6).toString('base64url');
   #tags = 0;
@@ -228,7 +229,7 @@ export class SealedActivityLog implements ActivityLog {
       throw new DataKeyError('NOT_AUTHENTIC', `the sealed value of ${where} is damaged`);
     }
     const texts = parts.map((part) => JSON.stringify(part));
-    this.#remember(where + envelope, texts);
+    this.#sealed.set(where + envelope, texts);
     return texts;
   }
 
@@ -317,7 +318,7 @@ export class SealedActivityLog implements ActivityLog {
     rest[ENVELOPE] = envelope;
     rememberJson(rest, withMembers(restJson, `"${ENVELOPE}":"${envelope}"`));
     rememberJson(activity, withMembers(restJson, plain.slice(1, -1)));
-    this.#remember(label(conversationId) + envelope, plain);
+    this.#sealed.set(label(conversationId) + envelope, plain);
     return rest as Partial<Activity>;
   }
 
@@ -352,7 +353,7 @@ export class SealedActivityLog implements ActivityLog {
     const replacedMember = replacing && replaced ? member(replacing.activity, replaced) : undefined;
     const appended = activities.map((activity, i) => member(activity, splits[i]!));
     const envelope = this.options.cipher.seal(`[${plains.join(',')}]`, where);
-    this.#remember(where + envelope, plains);
+    this.#sealed.set(where + envelope, plains);
     const held = appended[holder]!;
     held.sealed[PARTS] = envelope;
     held.json += `,"${PARTS}":"${envelope}"`;
@@ -368,11 +369,6 @@ export class SealedActivityLog implements ActivityLog {
       activities: activities.map((activity, i) => written(activity, splits[i]!, appended[i])),
       ...(replacing ? { replacing: { id: replacing.id, activity: written(replacing.activity, replaced!, replacedMember) } } : {}),
     };
-  }
-
-  #remember(key: string, opened: string | string[]): void {
-    if (this.#sealed.size >= REMEMBERED_ENVELOPES) this.#sealed.delete(this.#sealed.keys().next().value!);
-    this.#sealed.set(key, opened);
   }
 
   #open(conversationId: string, activity: Partial<Activity>): Partial<Activity> {

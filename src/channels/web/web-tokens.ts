@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { RecentMap } from '../../ops/recent-map.js';
 
 /** What a web-channel token says: which conversation it opens, for which user, until when. */
 export interface WebTokenClaims {
@@ -42,7 +43,7 @@ export class WebTokens {
    * every poll and post, so its HMAC, JSON and hash are worked out once. Only the exact token string finds
    * an entry; its expiry is checked on every use, its revocation is the store's (as for any token).
    */
-  private readonly verified = new Map<string, { claims: WebTokenClaims; tokenId: string }>();
+  private readonly verified = new RecentMap<string, { claims: WebTokenClaims; tokenId: string }>(VERIFIED_TOKENS_KEPT);
 
   constructor(
     secret: string,
@@ -102,7 +103,6 @@ export class WebTokens {
       claims: { conversationId: conv, userId: user, expiresAt: exp },
       tokenId: createHash('sha256').update(parts[2]!).digest('base64url').slice(0, 32),
     };
-    if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(token, known);
     return known;
   }

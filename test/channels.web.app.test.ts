@@ -166,6 +166,8 @@ describe('web channel as src/app.ts wires it (real port)', function () {
         await say(text);
       }
       await say('我的身份证号是11010519491231002X，手机13812345678'); // typed anywhere: the numbers still masked
+      await say('身份证一一〇一〇五一九四九一二三一〇〇二叉，电话幺三八 幺二三四 五六七八'); // and said in number words
+      await say('手机138一二三四五六七八'); // half digits, half words
       const page = await send(base, 'GET', `/v3/directline/conversations/${conversationId}/activities?watermark=`, { Authorization: `Bearer ${token}` }, undefined);
       const activities = (JSON.parse(page.body) as { activities: Array<{ from: { role?: string }; text?: string }> }).activities;
       const mine = activities.filter((a) => a.from.role === 'user').map((a) => a.text);
@@ -176,12 +178,14 @@ describe('web channel as src/app.ts wires it (real port)', function () {
         '138****5678',
         '浦东新区世纪****',
         '我的身份证号是1101**********002X，手机138****5678',
+        '身份证1101**********002X，电话138****5678',
+        '手机138****5678',
         '2026-12-01',
         '复旦大学附属中山医院',
       ]);
       // (The bot's own example of an ID number, 11010519491231002X, is the one the script types: look at the person's messages only.)
       const theirs = JSON.stringify(activities.filter((a) => a.from.role === 'user'));
-      for (const given of ['李秀英', '11010519491231002X', '1101051949123100', '13812345678', '世纪大道100号']) expect(theirs, given).to.not.include(given);
+      for (const given of ['李秀英', '11010519491231002X', '1101051949123100', '13812345678', '世纪大道100号', '〇〇二叉', '幺二三四', '一二三四五六七八']) expect(theirs, given).to.not.include(given);
       // The bot's own questions and summary are left as they were.
       expect(activities.filter((a) => a.from.role === 'bot').length).to.be.greaterThan(10);
     });

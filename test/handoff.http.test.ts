@@ -143,10 +143,11 @@ describe('live handoff to a person (HTTP, web channel)', function () {
 
     // The person's words go to the agent, not to the assistant: no reply from the dialogs.
     expect(messages(await person.say('我想问一下是不是要先开转诊单'))).to.have.length(0);
+    expect(messages(await person.say('电话幺三八-幺二三四-五六七八'))).to.have.length(0); // a number in words: masked for the agent too
     const view = await wang.call('GET', `handoffs/${item.id}`);
     expect(view.status).to.equal(200);
     const lines = view.json['messages'] as Array<{ from: string; text: string }>;
-    expect(lines.filter((l) => l.from === 'person').map((l) => l.text)).to.deep.equal(['我的身份证号是1101**********002X', '我想问一下是不是要先开转诊单']);
+    expect(lines.filter((l) => l.from === 'person').map((l) => l.text)).to.deep.equal(['我的身份证号是1101**********002X', '我想问一下是不是要先开转诊单', '电话138****5678']);
     expect(view.json['transcript'].some((l: any) => l.from === 'assistant')).to.equal(true);
 
     // Handed back at the treatment place: asked again there, with the earlier answer offered.
@@ -187,6 +188,7 @@ describe('live handoff to a person (HTTP, web channel)', function () {
     for (const [say] of LT_RESIDENT_TO_SUMMARY) shown = await person.say(say);
     // The person's own summary: the name and the address in full (a typo must be visible to them).
     expect(JSON.stringify(shown)).to.include('李秀英').and.include('浦东新区世纪大道100号3号楼201室');
+    await person.say('我的电话是幺三八 幺二三四 五六七八，身份证一一〇一〇五一九四九一二三一〇〇二叉'); // in number words, anywhere
     const asked = await person.say('人工服务');
     const [initiate] = events(asked, 'handoff.initiate');
     const carried = (initiate!.attachments?.find((a) => a.name === 'Transcript')?.content as { activities: Activity[] }).activities;
@@ -197,6 +199,7 @@ describe('live handoff to a person (HTTP, web channel)', function () {
       expect(what, who).to.not.include('李秀英').and.not.include('世纪大道100号').and.not.include('11010519491231002X').and.not.include('13812345678');
       expect(what, who).to.include(`${T.t('zh-CN', 'labels.details.personName')}：李**`).and.include(`${T.t('zh-CN', 'labels.details.address')}：浦东新区世纪****`);
       expect(what, who).to.not.include('AdaptiveCard');
+      expect(what, who).to.include('我的电话是138****5678，身份证1101**********002X').and.not.include('幺二三四').and.not.include('〇〇二叉');
     }
     expect(carried.every((a) => a.type === 'message' && !a.attachments && !a.from?.id && ['user', 'bot'].includes(a.from?.role ?? ''))).to.equal(true);
     // No conversation on the carried activities: on WeChat its id is the person's openid (the hub has the handoff's id).

@@ -63,6 +63,16 @@ describe('ops: logs carry no personal data', () => {
       ['a mobile with (+86)', '(+86)13312345678', MASKED_PHONE],
       ['a mobile in full-width digits', '１３８１２３４５６７８', MASKED_PHONE],
       ['two of them in one message', `${ID} / 13812345678`, `${MASKED_ID} / ${MASKED_PHONE}`],
+      // Said in number words (src/domain/spoken-digits.ts), as the phone and ID questions accept them.
+      ['a mobile in number words', '我的电话一三八一二三四五六七八', `我的电话${MASKED_PHONE}`],
+      ['a mobile with 幺 and dashes between the groups', '幺三八-幺二三四-五六七八', MASKED_PHONE],
+      ['a mobile with 两 and 洞, spaces between the groups', '幺三九 两洞两洞 三四五六 谢谢', `${MASKED_PHONE} 谢谢`],
+      ['a mobile half digits, half words', '138一二三四五六七八', MASKED_PHONE],
+      ['a mobile full-width digits and words', '１３８ 一二三四 五六七八', MASKED_PHONE],
+      ['a mobile with +86 said 八六', '+八六 幺三八幺二三四五六七八', MASKED_PHONE],
+      ['an ID in number words with 叉', '身份证一一〇一〇五一九四九一二三一〇〇二叉，好', `身份证${MASKED_ID}，好`],
+      ['an ID in words with 零 and groups', '一一零一零五 一九四九一二三一 零零二X', MASKED_ID],
+      ['an ID half digits, half words', '110105一九四九一二三一002X', MASKED_ID],
     ];
     for (const [name, input, expected] of cases) {
       it(`masks ${name}`, () => expect(maskFreeText(input)).to.equal(expected));
@@ -75,6 +85,12 @@ describe('ops: logs carry no personal data', () => {
       ['an insured-place code and a date', '371100 2026-11-23'],
       ['a filing reference', 'YD-20261123-0042'],
       ['the 12393 hotline', '请拨打12393咨询'],
+      ['the numerals one to ten', '一二三四五六七八九十'],
+      ['a date in words', '二〇二六年十二月七日出院'],
+      ['a day of the month', '三十号入院'],
+      ['amounts', '一万三千五百元，两千零五十块，一百二十三万四千五百六十七元'],
+      ['a run of number words that is no mobile (一二八…)', '一二八一二三四五六七八'],
+      ['number words that are too few for an ID', '一一〇一〇五一九四九一二三一'],
     ];
     for (const [name, input] of untouched) {
       it(`leaves ${name} alone`, () => expect(maskFreeText(input)).to.equal(input));
@@ -109,6 +125,16 @@ describe('ops: logs carry no personal data', () => {
   });
 
   describe('every line the logger writes is clean', () => {
+    it('a phone and an ID number said in number words, in the message and in a field, are masked', () => {
+      const { log, lines } = capture();
+      log.info({ note: '电话幺三八 幺二三四 五六七八' }, '身份证一一〇一〇五一九四九一二三一〇〇二叉，手机138一二三四五六七八');
+      expect(lines).to.have.length(1);
+      for (const said of ['幺三八', '一一〇一〇五一九四九一二三一〇〇二叉', '一二三四五六七八']) expect(lines[0], said).to.not.include(said);
+      const line = JSON.parse(lines[0]!) as { msg: string; note: string };
+      expect(line.msg).to.equal(`身份证${MASKED_ID}，手机${MASKED_PHONE}`);
+      expect(line.note).to.equal(`电话${MASKED_PHONE}`);
+    });
+
     const activity = {
       type: 'message',
       id: 'act-1',

@@ -31,3 +31,19 @@ export function digitsOfWords(text: string, { withX = false }: { withX?: boolean
   const digits = text.replace(DIGIT_WORD, (w) => DIGIT_WORDS[w]!);
   return withX ? digits.replace(X_WORD, (w) => X_WORDS[w]!) : digits;
 }
+
+/**
+ * The characters a digit among `digits` may be written or said as, for a regular expression's character
+ * class (no brackets): the ASCII digit, its full-width form and the words above. What the masks of logs
+ * and transcripts (src/ops/redact.ts) take for a digit, so a number said in words is found as typed.
+ */
+export function digitCharacters(digits = '0123456789'): string {
+  return Array.from(digits)
+    .map((d) => `${d}${String.fromCharCode(0xff10 + Number(d))}${Object.keys(DIGIT_WORDS).filter((w) => DIGIT_WORDS[w] === d).join('')}`)
+    .join('');
+}
+
+/** The characters the check character X of an identity number may be written or said as (x, full-width, 叉, ×). */
+export function checkXCharacters(): string {
+  return `Xx\uFF38\uFF58${Object.keys(X_WORDS).join('')}`;
+}

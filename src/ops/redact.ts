@@ -5,10 +5,12 @@
  *    addresses, what the person typed) is replaced with REDACTED, at any depth, wherever it sits
  *    (`activity.text`, `activity.from.name`, `state.details`, `err.data.phone`, …).
  * 2. By shape: in every remaining string (messages, error messages and stacks, free-form fields),
- *    18-digit resident ID numbers and mainland mobile numbers are masked.
+ *    18-digit resident ID numbers and mainland mobile numbers are masked, their digits as written or said
+ *    (138一二三四五六七八, 幺三八 幺二三四 五六七八, full-width).
  *
  * Nothing here imports pino, so the same functions can clean anything else that leaves the process.
  */
+import { checkXCharacters, digitCharacters } from '../domain/spoken-digits.js';
 import { unwrapDialogError } from './dialog-error.js';
 
 export const REDACTED = '[REDACTED]';
@@ -58,13 +60,17 @@ export function isSensitiveKey(key: string): boolean {
   return SENSITIVE_KEYS.has(key.toLowerCase().replace(/[_-]/g, ''));
 }
 
-// Half-width and full-width digits; mobile numbers may come with +86 / 0086 and spaces or dashes.
-const D = '[0-9\\uFF10-\\uFF19]';
-const SEP = '[\\s\\u00A0\\u3000-]?';
-const ID_NUMBER = new RegExp(`(?<!${D})${D}{6}${SEP}${D}{8}${SEP}${D}{3}[0-9\\uFF10-\\uFF19Xx\\uFF38\\uFF58](?![0-9\\uFF10-\\uFF19])`, 'g');
+// A digit as written or said (src/domain/spoken-digits.ts): half-width, full-width, or a number word
+// (一三八…, 幺, 两, 洞/〇/零; 叉 for the X of an ID number). Mobile numbers may come with +86 / 0086 and
+// spaces or dashes between the groups.
+const D = `[${digitCharacters()}]`;
+const SEP = '[\\s\\u00A0\\u3000\\-\\u2010-\\u2014\\uFF0D]?';
+const ID_NUMBER = new RegExp(`(?<!${D})${D}{6}${SEP}${D}{8}${SEP}${D}{3}[${digitCharacters()}${checkXCharacters()}](?!${D})`, 'gu');
+const [ZERO, ONE, SIX, EIGHT] = ['0', '1', '6', '8'].map((d) => `[${digitCharacters(d)}]`);
+const COUNTRY = `${EIGHT}${SIX}`;
 const MOBILE = new RegExp(
-  `(?<!${D})(?:(?:[+\\uFF0B]|00)?86${SEP}|\\(\\+?86\\)${SEP})?[1\\uFF11][3-9\\uFF13-\\uFF19]${D}${SEP}${D}{4}${SEP}${D}{4}(?!${D})`,
-  'g',
+  `(?<!${D})(?:(?:[+\\uFF0B]|${ZERO}{2})?${COUNTRY}${SEP}|[(\\uFF08][+\\uFF0B]?${COUNTRY}[)\\uFF09]${SEP})?${ONE}[${digitCharacters('3456789')}]${D}${SEP}${D}{4}${SEP}${D}{4}(?!${D})`,
+  'gu',
 );
 
 /** Masks resident ID numbers and mainland mobile numbers anywhere in a piece of text. */

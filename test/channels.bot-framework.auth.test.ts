@@ -119,7 +119,7 @@ describe('/api/messages with credentials: a signed token is verified once a requ
     expect(logged).to.deep.equal([{ level: 'info', obj: { statusCode: 401, reason: 'refused' }, msg: 'bot framework request not authorized' }]);
   });
 
-  it('the silence is the token check\'s alone: the console prints as ever meanwhile', async () => {
+  it('only the token check\'s own lines are dropped: the console prints as ever meanwhile', async () => {
     const { printed } = await printedDuring(async () => {
       const refused = post(other.token(APP_ID, SERVICE_URL));
       console.error('said elsewhere');

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { format } from 'node:util';
 import type { Logger } from './logger.js';
 
@@ -18,7 +17,7 @@ export function routeConsoleToLogger(logger: Logger): () => void {
   const saved = Object.fromEntries(Object.keys(LEVELS).map((method) => [method, console[method as Method]]));
   for (const [method, level] of Object.entries(LEVELS)) {
     const routed = (...args: unknown[]) => {
-      if (quiet.getStore()) return;
+      if (isTokenCheckNoise(args)) return;
       const err = args.find((arg): arg is Error => arg instanceof Error);
       const rest = args.filter((arg) => arg !== err);
       // A library's words, formatted as the console would; ID numbers and phones in them are masked by the logger.
@@ -26,36 +25,47 @@ export function routeConsoleToLogger(logger: Logger): () => void {
       if (err) log[level]({ err }, text);
       else log[level](text);
     };
-    heedingQuiet.add(routed);
+    droppingNoise.add(routed);
     (console as unknown as ConsoleMethods)[method as Method] = routed;
   }
   return () => Object.assign(console, saved);
 }
 
-/** Set while a library's console output is not wanted (see withoutLibraryConsole). */
-const quiet = new AsyncLocalStorage<true>();
-/** The console's methods that drop what is said in a quiet context: this module's (the route to the logger, the gate). */
-const heedingQuiet = new WeakSet<(...args: unknown[]) => void>();
+/**
+ * What botbuilder's token check prints (botframework-connector's JwtTokenExtractor, in the catch around
+ * `jsonwebtoken.verify`): the signing key after "Error finding key for token.", and a jsonwebtoken error with
+ * its stack. Anyone can make it print them by sending a bad token, so they are dropped wherever they come
+ * from; the channel logs each refusal itself as one line. Recognised by their shape rather than by the call
+ * they happen in: following a call's async context needs an AsyncLocalStorage, and once one is in use Node
+ * 20 runs a hook on every promise of the process (see request-context.ts). The HTTP tests of refused tokens
+ * (test/channels.bot-framework.auth.test.ts) fail if an upgrade prints them differently.
+ */
+const JWT_ERRORS = new Set(['TokenExpiredError', 'JsonWebTokenError', 'NotBeforeError']);
+const KEY_NOT_FOUND = 'Error finding key for token.';
+
+function isTokenCheckNoise(args: readonly unknown[]): boolean {
+  const [first] = args;
+  if (typeof first === 'string') return first.startsWith(KEY_NOT_FOUND);
+  return first instanceof Error && JWT_ERRORS.has(first.name);
+}
+
+/** The console's methods that drop the token check's lines: this module's (the route to the logger, the gate). */
+const droppingNoise = new WeakSet<(...args: unknown[]) => void>();
 
 /**
- * Runs `run` with whatever a library prints to the console during it (and what it awaits) dropped, whether
- * or not the console goes to the logger: for a library call whose outcome the caller logs itself, as one
- * structured line (botbuilder prints every refused Bot Framework token, with the signing key, and anyone
- * can send one). Other calls at the same time print as ever: the silence follows `run`'s async context,
- * and ends with it however it ends (resolved, rejected, thrown) — nothing is put back afterwards. A
- * method of the console that does not heed the silence (the console itself, or one put back since) is
- * wrapped, once, in one that does.
+ * Makes sure the console drops what botbuilder's token check prints (see isTokenCheckNoise), whether or not
+ * the console goes to the logger, before a check runs: a method of the console that does not drop it (the
+ * console itself, or one a restore put back since) is wrapped in one that does. Everything else prints as
+ * ever.
  */
-export function withoutLibraryConsole<T>(run: () => Promise<T>): Promise<T> {
+export function dropTokenCheckNoise(): void {
   for (const method of Object.keys(LEVELS) as Method[]) {
     const through = (console as unknown as ConsoleMethods)[method];
-    if (heedingQuiet.has(through)) continue;
+    if (droppingNoise.has(through)) continue;
     const gate = (...args: unknown[]) => {
-      if (!quiet.getStore()) through.apply(console, args);
+      if (!isTokenCheckNoise(args)) through.apply(console, args);
     };
-    heedingQuiet.add(gate);
+    droppingNoise.add(gate);
     (console as unknown as ConsoleMethods)[method] = gate;
   }
-  // async: a `run` that throws at once rejects, as one that fails later does.
-  return quiet.run(true, async () => run());
 }

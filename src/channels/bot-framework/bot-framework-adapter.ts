@@ -22,7 +22,7 @@ import {
 // Not re-exported by the package's index: its cache of each metadata URL's signing keys (see endorsementsOf).
 import { JwtTokenExtractor } from 'botframework-connector/lib/auth/jwtTokenExtractor.js';
 import { OutboundLimits, type OutboundLimitOptions } from './outbound-limits.js';
-import { withoutLibraryConsole } from '../../ops/library-console.js';
+import { dropTokenCheckNoise } from '../../ops/library-console.js';
 import { RecentMap } from '../../ops/recent-map.js';
 import { withRequestIdOn } from '../../ops/request-context.js';
 
@@ -209,7 +209,8 @@ class BoundedBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthent
    * each refusal as one line.
    */
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    const result = await withoutLibraryConsole(() => super.authenticateRequest(activity, authHeader));
+    dropTokenCheckNoise();
+    const result = await super.authenticateRequest(activity, authHeader);
     return result.connectorFactory
       ? { ...result, connectorFactory: new BoundedConnectorFactory(result.connectorFactory, this.limits, this.connectorClients, appIdOf(result.claimsIdentity)) }
       : result;

@@ -32,7 +32,8 @@ export interface CallRecord {
  * How a guided call ended: a filing submitted, a filing submitted before checked, cancelled or changed, an
  * outcome that needs no filing (or cannot be filed), consent declined, or given up.
  */
-export type GuidedCallOutcome = 'submitted' | 'existing_filing' | 'no_filing' | 'declined' | 'abandoned';
+export const GUIDED_CALL_OUTCOMES = ['submitted', 'existing_filing', 'no_filing', 'declined', 'abandoned'] as const;
+export type GuidedCallOutcome = (typeof GUIDED_CALL_OUTCOMES)[number];
 
 export interface CallStore {
   get(id: string): Promise<CallRecord | undefined>;

@@ -12,7 +12,7 @@ import { HttpError, readJsonBody, sendJson } from '../http.js';
 import type { Channel, ChannelBot } from '../channel.js';
 import { HOTLINE_CHANNEL_ID, HotlineAdapter, type CallInput } from './hotline-adapter.js';
 import { callScreen, filingOf, handledOf, scriptOf, type CallAnswer, type CallScreen } from './call-screen.js';
-import type { CallRecord, CallStore, GuidedCallOutcome } from './call-store.js';
+import { GUIDED_CALL_OUTCOMES, type CallRecord, type CallStore, type GuidedCallOutcome } from './call-store.js';
 import type { TurnLock } from '../../state/turn-lock.js';
 
 /**
@@ -61,8 +61,8 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
   const now = options.now ?? (() => new Date());
   const registers = [options.registry];
   const started = new Counter({ name: 'guided_calls_started_total', help: 'Guided calls started by hotline agents', registers });
-  const finished = new Counter({ name: 'guided_calls_total', help: 'Guided calls by outcome: submitted, existing_filing, no_filing, declined, abandoned', labelNames: ['outcome'], registers });
-  for (const outcome of ['submitted', 'existing_filing', 'no_filing', 'declined', 'abandoned']) finished.inc({ outcome }, 0);
+  const finished = new Counter({ name: 'guided_calls_total', help: `Guided calls by outcome: ${GUIDED_CALL_OUTCOMES.join(', ')}`, labelNames: ['outcome'], registers });
+  for (const outcome of GUIDED_CALL_OUTCOMES) finished.inc({ outcome }, 0);
   const adapter = new HotlineAdapter();
 
   const channel: Channel<HotlineAdapter> = {

@@ -32,6 +32,13 @@ export function routeConsoleToLogger(logger: Logger): () => void {
 }
 
 /**
+ * The names of jsonwebtoken's errors for a token that does not verify (its classes are not re-exported by
+ * botbuilder): what the token check prints, and what the Bot Framework channel answers as a refusal.
+ */
+export const JWT_ERROR_NAMES = ['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError'] as const;
+export type JwtErrorName = (typeof JWT_ERROR_NAMES)[number];
+
+/**
  * What botbuilder's token check prints (botframework-connector's JwtTokenExtractor, in the catch around
  * `jsonwebtoken.verify`): the signing key after "Error finding key for token.", and a jsonwebtoken error with
  * its stack. Anyone can make it print them by sending a bad token, so they are dropped wherever they come
@@ -40,7 +47,7 @@ export function routeConsoleToLogger(logger: Logger): () => void {
  * 20 runs a hook on every promise of the process (see request-context.ts). The HTTP tests of refused tokens
  * (test/channels.bot-framework.auth.test.ts) fail if an upgrade prints them differently.
  */
-const JWT_ERRORS = new Set(['TokenExpiredError', 'JsonWebTokenError', 'NotBeforeError']);
+const JWT_ERRORS = new Set<string>(JWT_ERROR_NAMES);
 const KEY_NOT_FOUND = 'Error finding key for token.';
 
 function isTokenCheckNoise(args: readonly unknown[]): boolean {

@@ -3,6 +3,7 @@ import { AuthenticationError } from 'botframework-connector';
 import type { Request, Response, Server } from 'restify';
 import { capabilitiesOfChannelId } from '../../../dialogs/channel-capabilities.js';
 import type { Channel } from '../channel.js';
+import type { JwtErrorName } from '../../ops/library-console.js';
 import { requestIdFrom } from '../../ops/request-context.js';
 import { unwrapDialogError } from '../../ops/dialog-error.js';
 import { clientAddress, HttpError, readJsonBody, sendError, sendJson } from '../http.js';
@@ -201,7 +202,7 @@ function asHttpError(error: unknown, logger: BotFrameworkChannelLogger): HttpErr
 }
 
 /** jsonwebtoken's errors for a token that does not verify (its classes are not re-exported by botbuilder), and why in a word. */
-const TOKEN_REFUSALS = { JsonWebTokenError: 'bad_token', TokenExpiredError: 'expired', NotBeforeError: 'not_yet_valid' } as const;
+const TOKEN_REFUSALS = { JsonWebTokenError: 'bad_token', TokenExpiredError: 'expired', NotBeforeError: 'not_yet_valid' } as const satisfies Record<JwtErrorName, string>;
 
 function isTokenRefusal(error: unknown): error is Error {
   return error instanceof Error && Object.hasOwn(TOKEN_REFUSALS, error.name);

@@ -2,10 +2,11 @@ import { format } from 'node:util';
 import type { Logger } from './logger.js';
 
 /**
- * Libraries that write to the console (botbuilder prints a multi-line stack trace for every refused or
- * expired token; MSAL and botbuilder-dialogs print warnings) would put lines on stdout outside pino and
- * its redaction. After this, each console call becomes one log line, cleaned like any other
- * (`source: "console"`); the bot's own code never uses the console. Returns a function that puts the
+ * Libraries that write to the console (MSAL and botbuilder-dialogs print warnings; botbuilder's token check
+ * prints a signing key or a stack for a refused token) would put lines on stdout outside pino and its
+ * redaction. After this, each console call becomes one log line, cleaned like any other
+ * (`source: "console"`), except the token check's lines, which are dropped (isTokenCheckNoise: the channel
+ * logs each refusal itself); the bot's own code never uses the console. Returns a function that puts the
  * console back.
  */
 const LEVELS = { error: 'warn', warn: 'warn', info: 'info', log: 'info', debug: 'debug', trace: 'debug' } as const;

@@ -11,14 +11,14 @@ import type { Activity } from 'botbuilder';
  * write and its frames (the channel only sets its id, which the text leaves out), and a later write of the
  * same object remembers its text anew.
  */
-const texts = new WeakMap<object, string>();
+const rememberedJson = new WeakMap<object, string>();
 
 /**
  * The activity's JSON without its id: the text remembered for it, or made now (not remembered: only the
  * writer that made a text knows the activity it was made of will not change).
  */
 export function storedJson(activity: Partial<Activity>): string {
-  const text = texts.get(activity);
+  const text = rememberedJson.get(activity);
   if (text !== undefined) return text;
   if (activity.id === undefined) return JSON.stringify(activity); // what a turn sends has none: no copy
   const { id: _ignored, ...rest } = activity;
@@ -27,7 +27,7 @@ export function storedJson(activity: Partial<Activity>): string {
 
 /** Remembers `text` as the activity's JSON without its id (what storedJson gives from now on: set anew on every write). */
 export function rememberJson(activity: Partial<Activity>, text: string): void {
-  texts.set(activity, text);
+  rememberedJson.set(activity, text);
 }
 
 /** An object's JSON text (`{…}`) with more members (`"a":1,"b":2`, no braces) put last. */

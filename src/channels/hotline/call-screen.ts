@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import type { Locale, Texts } from '../../content/texts.js';
-import type { CallRecord } from './call-store.js';
+import { EXISTING_FILING_ACTIONS, type CallRecord, type ExistingFilingAction } from './call-store.js';
 
 /** One answer in the side panel (FilingBot.answersOf). */
 export interface CallAnswer {
@@ -122,10 +122,10 @@ export function filingOf(sent: Array<Partial<Activity>>): CallRecord['filing'] {
  * What a turn did with a filing submitted before, once the identity check found it: checked, cancelled or
  * changed it, or told why it cannot be (the messages of those dialogs), if anything.
  */
-export function handledOf(sent: Array<Partial<Activity>>): NonNullable<CallRecord['handled']>[number] | undefined {
+export function handledOf(sent: Array<Partial<Activity>>): ExistingFilingAction | undefined {
   for (const activity of sent) {
     const { lifecycle } = contractOf(activity);
-    if (lifecycle === 'check' || lifecycle === 'cancel' || lifecycle === 'change') return lifecycle;
+    if ((EXISTING_FILING_ACTIONS as readonly unknown[]).includes(lifecycle)) return lifecycle as ExistingFilingAction;
   }
   return undefined;
 }

@@ -23,10 +23,14 @@ export interface CallRecord {
   /** The filing submitted in the call. */
   filing?: { reference: string; category: string; status: string };
   /** What was done in the call with filings submitted before (after the identity check), each once. */
-  handled?: Array<'check' | 'cancel' | 'change'>;
+  handled?: ExistingFilingAction[];
   /** How the call ended, for the metrics (counted once). */
   outcome?: GuidedCallOutcome;
 }
+
+/** What a call may do with a filing submitted before (channelData.lifecycle of the dialogs that do it). */
+export const EXISTING_FILING_ACTIONS = ['check', 'cancel', 'change'] as const;
+export type ExistingFilingAction = (typeof EXISTING_FILING_ACTIONS)[number];
 
 /**
  * How a guided call ended: a filing submitted, a filing submitted before checked, cancelled or changed, an

@@ -21,15 +21,32 @@ export interface IntakeContext {
   understanding: Understanding;
 }
 
-const CLAUSES: Record<NluLocale, RegExp> = {
-  'zh-CN': /[，,。.!！?？;；\n]+|但是|不过|可是/u,
-  'en-US': /[,.;!?\n]+|\bbut\b|\band(?: then)?\b|\bso\b/iu,
-};
-/** Clauses as punctuation and contrast make them, without "and"/"so" (who a clause is about). */
-const SENTENCES: Record<NluLocale, RegExp> = {
-  'zh-CN': CLAUSES['zh-CN'],
-  'en-US': /[,.;!?\n]+|\bbut\b|\band then\b/iu,
-};
+/**
+ * Clauses as punctuation and the lexicon's contrast words make them ("and"/"so" too in English), and sentences:
+ * clauses without "and"/"so" (who a clause is about); the patterns made once a contrast list.
+ */
+interface Splits {
+  clauses: RegExp;
+  sentences: RegExp;
+}
+const splits = new WeakMap<readonly string[], Splits>();
+function splitsOf(contrast: readonly string[], locale: NluLocale): Splits {
+  let s = splits.get(contrast);
+  if (!s) {
+    // Longest first: 就是说 before a shorter word it starts with.
+    const words = [...contrast].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
+    if (locale === 'zh-CN') {
+      const clauses = new RegExp(`[，,。.!！?？;；\n]+${words === '' ? '' : `|${words}`}`, 'u');
+      s = { clauses, sentences: clauses };
+    } else {
+      const but = words === '' ? '' : `|\\b(?:${words})\\b`;
+      s = { clauses: new RegExp(`[,.;!?\n]+${but}|\\band(?: then)?\\b|\\bso\\b`, 'iu'), sentences: new RegExp(`[,.;!?\n]+${but}|\\band then\\b`, 'iu') };
+    }
+    splits.set(contrast, s);
+  }
+  return s;
+}
+
 /** A locale with its negation words (intake.json negationBefore) as the pattern that finds one right before a cue. */
 interface Lang {
   locale: NluLocale;
@@ -92,9 +109,10 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
   const cues = ctx.examples.intake;
   const lang = langOf(cues, locale);
   const folded = ctx.analyser.folded(text);
-  const clauses = folded.split(CLAUSES[locale]).map((c) => c.trim()).filter(Boolean);
+  const split = splitsOf(ctx.examples.lexicon.contrast, locale);
+  const clauses = folded.split(split.clauses).map((c) => c.trim()).filter(Boolean);
   // "my husband and I live in Haikou" is about us: who a clause is about is read before "and" splits it.
-  const sentences = folded.split(SENTENCES[locale]).map((c) => c.trim()).filter(Boolean);
+  const sentences = folded.split(split.sentences).map((c) => c.trim()).filter(Boolean);
   const facts: IntakeFacts = {};
   const set = <K extends keyof IntakeFacts>(key: K, value: IntakeFacts[K] | undefined): void => {
     if (value !== undefined) facts[key] = value;
@@ -161,7 +179,7 @@ export type CueFact = 'retired' | 'hukouMoved' | 'dispatchedByEmployer' | 'hasRe
 export function cueFacts(text: string, locale: NluLocale, ctx: Pick<IntakeContext, 'analyser' | 'examples'>): Partial<Record<CueFact, unknown>> {
   const cues = ctx.examples.intake;
   const lang = langOf(cues, locale);
-  const clauses = ctx.analyser.folded(text).split(CLAUSES[locale]).map((c) => c.trim()).filter(Boolean);
+  const clauses = ctx.analyser.folded(text).split(splitsOf(ctx.examples.lexicon.contrast, locale).clauses).map((c) => c.trim()).filter(Boolean);
   const aboutHospital = [...cues.inHospital, ...cues.emergency, ...cues.discharged];
   const out: Partial<Record<CueFact, unknown>> = {
     retired: fact(clauses, cues.retired, cues.notRetired, lang),

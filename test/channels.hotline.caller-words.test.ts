@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { Texts } from '../src/content/texts.js';
 import { loadProfiles } from '../src/domain/profile.js';
-import { startAppServer, type AppServer } from './support/app-server.js';
 import { LT_RESIDENT_TO_SUMMARY, upTo } from './support/paths.js';
-import { AgentClient, AGENTS, agentAccountsEnv } from './support/agents.js';
+import { oneInstanceWithWangSignedIn } from './support/agents.js';
 
 /**
  * A guided call as a 12393 agent types what the caller says (HTTP on the real server): numbers said in
@@ -16,25 +15,18 @@ const zh = (key: string, params = {}) => texts.t('zh-CN', key, params);
 const HOTLINE = loadProfiles().get('rizhao')!.hotline.value;
 
 describe('hotline: the caller\'s words as the agent types them', () => {
-  let server: AppServer;
-  let agent: AgentClient;
-  before(async () => {
-    server = await startAppServer(await agentAccountsEnv());
-    agent = new AgentClient(server.base);
-    await agent.signIn(AGENTS.wang);
-  });
-  after(() => server.stop());
+  const signedIn = oneInstanceWithWangSignedIn();
 
   /** A call of a long-term resident (Rizhao → Shanghai), answered up to `promptId`; returns its id. */
   async function callAt(promptId: string): Promise<string> {
-    const id = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    const id = (await signedIn.agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
     for (const [answer, next] of upTo(LT_RESIDENT_TO_SUMMARY, promptId).slice(1)) {
-      const r = await agent.call('POST', `calls/${id}/say`, { text: answer });
+      const r = await signedIn.agent.call('POST', `calls/${id}/say`, { text: answer });
       expect(r.json['question']?.['promptId'], `after "${answer}"`).to.equal(next);
     }
     return id;
   }
-  const say = (id: string, text: string) => agent.call('POST', `calls/${id}/say`, { text });
+  const say = (id: string, text: string) => signedIn.agent.call('POST', `calls/${id}/say`, { text });
   const saidTexts = (r: { json: Record<string, any> }): string[] => r.json['said'].map((s: { text: string }) => s.text);
 
   it('a phone and an ID number said in number words (幺, spaces, dashes) are taken as digits', async () => {
@@ -82,10 +74,10 @@ describe('hotline: the caller\'s words as the agent types them', () => {
   });
 
   it('resumed mid-filing before any named answer: the line names the question waiting, never "from the beginning"', async () => {
-    const id = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    const id = (await signedIn.agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
     await say(id, '办理异地就医备案');
-    await agent.call('POST', `calls/${id}/pause`);
-    const resumed = await agent.call('POST', `calls/${id}/resume`);
+    await signedIn.agent.call('POST', `calls/${id}/pause`);
+    const resumed = await signedIn.agent.call('POST', `calls/${id}/resume`);
     expect(resumed.json['question']['promptId']).to.equal('situation.filerMode');
     const said = saidTexts(resumed).join('\n');
     expect(said).not.to.include(zh('messages.recapNone'));
@@ -94,8 +86,8 @@ describe('hotline: the caller\'s words as the agent types them', () => {
 
   it('resumed at a later question: the line names that question', async () => {
     const id = await callAt('details.phone');
-    await agent.call('POST', `calls/${id}/pause`);
-    const resumed = await agent.call('POST', `calls/${id}/resume`);
+    await signedIn.agent.call('POST', `calls/${id}/pause`);
+    const resumed = await signedIn.agent.call('POST', `calls/${id}/resume`);
     expect(resumed.json['question']['promptId']).to.equal('details.phone');
     expect(saidTexts(resumed)[0]).to.include(zh('labels.details.phone'));
   });

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { Texts } from '../src/content/texts.js';
-import { startAppServer, type AppServer } from './support/app-server.js';
 import { LT_RESIDENT_TO_SUMMARY, openingZh, openingEn } from './support/paths.js';
-import { AgentClient, AGENTS, agentAccountsEnv } from './support/agents.js';
+import { oneInstanceWithWangSignedIn } from './support/agents.js';
 
 /**
  * What a 12393 agent reads aloud in a guided call (HTTP on the real server): every question's spoken form
@@ -14,22 +13,15 @@ const texts = new Texts();
 const zh = (key: string, params = {}) => texts.t('zh-CN', key, params);
 
 describe('hotline: what the agent reads aloud', () => {
-  let server: AppServer;
-  let agent: AgentClient;
-  before(async () => {
-    server = await startAppServer(await agentAccountsEnv());
-    agent = new AgentClient(server.base);
-    await agent.signIn(AGENTS.wang);
-  });
-  after(() => server.stop());
+  const signedIn = oneInstanceWithWangSignedIn();
 
   /** Starts a call and answers `steps`; returns the call id and every spoken question on the way. */
   async function call(locale: string, steps: Array<[string, string]>): Promise<{ id: string; spoken: Map<string, string> }> {
-    const start = await agent.call('POST', 'calls', { locale });
+    const start = await signedIn.agent.call('POST', 'calls', { locale });
     const id = start.json['call']['id'] as string;
     const spoken = new Map<string, string>();
     for (const [answer, next] of steps) {
-      const r = await agent.call('POST', `calls/${id}/say`, { text: answer });
+      const r = await signedIn.agent.call('POST', `calls/${id}/say`, { text: answer });
       expect(r.json['question']?.['promptId'], `after "${answer}"`).to.equal(next);
       spoken.set(next, r.json['question']['spoken'] as string);
     }
@@ -81,17 +73,17 @@ describe('hotline: what the agent reads aloud', () => {
   });
 
   it('the console reloaded (or the call resumed) at the menu shows the menu question, not the opening again', async () => {
-    const start = await agent.call('POST', 'calls', { locale: 'zh-CN' });
+    const start = await signedIn.agent.call('POST', 'calls', { locale: 'zh-CN' });
     const id = start.json['call']['id'] as string;
-    const again = await agent.call('GET', `calls/${id}`);
+    const again = await signedIn.agent.call('GET', `calls/${id}`);
     expect(again.json['question']?.['promptId']).to.equal('menu.main');
     expect(again.json['said'].map((s: { text: string }) => s.text)).not.to.include(zh('spoken.opening'));
-    expect((await agent.call('POST', `calls/${id}/pause`)).status).to.equal(200);
-    const resumed = await agent.call('POST', `calls/${id}/resume`);
+    expect((await signedIn.agent.call('POST', `calls/${id}/pause`)).status).to.equal(200);
+    const resumed = await signedIn.agent.call('POST', `calls/${id}/resume`);
     expect(resumed.json['question']?.['promptId']).to.equal('menu.main');
-    const listed = (await agent.call('GET', 'calls')).json['calls'].find((c: { id: string }) => c.id === id);
+    const listed = (await signedIn.agent.call('GET', 'calls')).json['calls'].find((c: { id: string }) => c.id === id);
     expect(listed['waiting']).to.equal('menu.main');
     // And it goes on from there.
-    expect((await agent.call('POST', `calls/${id}/say`, { text: '办理异地就医备案' })).json['question']['promptId']).to.equal('situation.filerMode');
+    expect((await signedIn.agent.call('POST', `calls/${id}/say`, { text: '办理异地就医备案' })).json['question']['promptId']).to.equal('situation.filerMode');
   });
 });

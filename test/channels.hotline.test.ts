@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { Texts } from '../src/content/texts.js';
-import { emulatorMessage, postMessages, startAppServer, type AppServer } from './support/app-server.js';
+import { emulatorMessage, postMessages } from './support/app-server.js';
 import { TMP_OTHER_DETAILS, TMP_OTHER_TO_SUMMARY } from './support/paths.js';
-import { AgentClient, AGENTS, agentAccountsEnv, twoInstancesOnOneRedis } from './support/agents.js';
+import { AgentClient, AGENTS, oneInstanceWithWangSignedIn, twoInstancesOnOneRedis } from './support/agents.js';
 
 /**
  * The hotline's guided call over HTTP on the real app server: an agent runs the same dialogs for a caller
@@ -51,22 +51,15 @@ async function twoClicksAtOnce(agent: AgentClient, other: AgentClient = agent): 
 }
 
 describe('hotline: a guided call (HTTP)', () => {
-  let server: AppServer;
-  let agent: AgentClient;
-  before(async () => {
-    server = await startAppServer(await agentAccountsEnv());
-    agent = new AgentClient(server.base);
-    await agent.signIn(AGENTS.wang);
-  });
-  after(() => server.stop());
+  const signedIn = oneInstanceWithWangSignedIn();
 
   it('needs a signed-in agent: 401 without a session, 403 without the CSRF token', async () => {
-    expect((await new AgentClient(server.base).call('POST', 'calls', { locale: 'zh-CN' })).status).to.equal(401);
-    expect((await agent.call('POST', 'calls', { locale: 'zh-CN' }, { 'X-CSRF-Token': 'nope' })).status).to.equal(403);
+    expect((await new AgentClient(signedIn.server.base).call('POST', 'calls', { locale: 'zh-CN' })).status).to.equal(401);
+    expect((await signedIn.agent.call('POST', 'calls', { locale: 'zh-CN' }, { 'X-CSRF-Token': 'nope' })).status).to.equal(403);
   });
 
   it('from the menu to a submitted filing: each question with its spoken form, the outcome script ticked, one answer changed from the side panel; the filing records the hotline, the agent and the oral consent', async () => {
-    const start = await agent.call('POST', 'calls', { locale: 'zh-CN' });
+    const start = await signedIn.agent.call('POST', 'calls', { locale: 'zh-CN' });
     expect(start.status).to.equal(201);
     const call = start.json['call']['id'] as string;
     expect(start.json['question']).to.include({ promptId: 'menu.main', spoken: zh('spoken.prompts.menu.main') });
@@ -77,7 +70,7 @@ describe('hotline: a guided call (HTTP)', () => {
 
     let screen: Record<string, any> = start.json;
     for (const [answer, next] of TO_SUMMARY) {
-      const r = await agent.call('POST', `calls/${call}/say`, { text: answer });
+      const r = await signedIn.agent.call('POST', `calls/${call}/say`, { text: answer });
       expect(r.status, answer).to.equal(200);
       screen = r.json;
       expect(screen['question']?.['promptId'], `after "${answer}"`).to.equal(next);
@@ -85,7 +78,7 @@ describe('hotline: a guided call (HTTP)', () => {
         expect(screen['script']['outcome']).to.equal('TMP_OTHER');
         expect(screen['script']['lines'].join('\n')).to.include('自主转诊人员');
         expect(screen['scriptGate']).to.equal('outcome.understood');
-        const read = await agent.call('POST', `calls/${call}/script-read`);
+        const read = await signedIn.agent.call('POST', `calls/${call}/script-read`);
         expect(read.json['script']['read']['agent']).to.equal(AGENTS.wang.id);
       }
     }
@@ -97,151 +90,151 @@ describe('hotline: a guided call (HTTP)', () => {
     expect(phoneRow(screen)['editable']).to.equal(true);
 
     // The side panel: change the phone; the question is asked again (its earlier answer offered), then back to the summary.
-    const edit = await agent.call('POST', `calls/${call}/edit`, { question: 'details.phone' });
+    const edit = await signedIn.agent.call('POST', `calls/${call}/edit`, { question: 'details.phone' });
     expect(edit.json['question']['promptId']).to.equal('details.phone');
     expect(edit.json['question']['spoken']).to.include(zh('spoken.prompts.details.phone')).and.include('138****5678');
-    const changed = await agent.call('POST', `calls/${call}/say`, { text: '13912345678' });
+    const changed = await signedIn.agent.call('POST', `calls/${call}/say`, { text: '13912345678' });
     expect(changed.json['question']['promptId']).to.equal('review.confirm');
     expect(phoneRow(changed.json)['value']).to.equal('139****5678');
 
-    const submitted = await agent.call('POST', `calls/${call}/say`, { text: zh('prompts.review.confirm.choices.submit') });
+    const submitted = await signedIn.agent.call('POST', `calls/${call}/say`, { text: zh('prompts.review.confirm.choices.submit') });
     const reference = submitted.json['filing']['reference'] as string;
     expect(reference).to.match(/^YD\d{8}-/);
-    const stored = await server.app.filings.get(reference);
+    const stored = await signedIn.server.app.filings.get(reference);
     expect(stored!.filing).to.include({ channel: 'hotline', hotlineAgent: AGENTS.wang.id, category: 'TMP_OTHER' });
     const consent = stored!.filing['consent'] as Record<string, any>;
     expect(consent['givenOrally']).to.deep.equal({ agent: AGENTS.wang.id, at: consent['at'] });
     expect((stored!.filing['person'] as Record<string, unknown>)['phone']).to.equal('13912345678');
 
-    const metrics = await (await fetch(`${server.base}/metrics`)).text();
+    const metrics = await (await fetch(`${signedIn.server.base}/metrics`)).text();
     expect(metrics).to.match(/guided_calls_total\{outcome="submitted"\} 1/).and.match(/guided_calls_started_total [1-9]/);
     // Audited by opaque ids: the caller's name, ID number and phone never reach the log.
-    const log = JSON.stringify(server.lines);
+    const log = JSON.stringify(signedIn.server.lines);
     for (const secret of ['张三', '11010519491231002X', '13812345678', '13912345678', reference]) expect(log).not.to.include(secret);
-    const audits = server.lines.filter((l) => l['msg'] === 'agent audit' && l['call'] === call).map((l) => l['audit']);
+    const audits = signedIn.server.lines.filter((l) => l['msg'] === 'agent audit' && l['call'] === call).map((l) => l['audit']);
     expect(audits).to.include.members(['call_start', 'call_answer', 'call_consent', 'call_script_read', 'call_edit', 'call_submit']);
-    expect(server.lines.find((l) => l['audit'] === 'call_answer' && l['call'] === call && l['prompt'] === 'details.phone'), 'an answer audited by the question it answers').to.not.equal(undefined);
+    expect(signedIn.server.lines.find((l) => l['audit'] === 'call_answer' && l['call'] === call && l['prompt'] === 'details.phone'), 'an answer audited by the question it answers').to.not.equal(undefined);
   });
 
   it('a filing a person makes on their own (here over /api/messages) records no channel and no agent: the operator is only on guided calls', async () => {
     let reference: string | undefined;
     const conversation = { id: `self-${Date.now()}` };
     for (const [say] of [...TMP_OTHER_TO_SUMMARY, ['提交', '']] as const) {
-      const r = await postMessages(server.base, emulatorMessage(say, { conversation, from: { id: 'person' } }));
+      const r = await postMessages(signedIn.server.base, emulatorMessage(say, { conversation, from: { id: 'person' } }));
       for (const a of (r.json()['activities'] as Array<Record<string, any>>) ?? []) reference ??= a['channelData']?.['filing']?.['reference'];
     }
-    const stored = await server.app.filings.get(reference!);
+    const stored = await signedIn.server.app.filings.get(reference!);
     expect(stored!.filing['channel']).to.equal(undefined);
     expect(stored!.filing['hotlineAgent']).to.equal(undefined);
     expect(stored!.filing['consent']).to.have.keys('personalInfo', 'at');
   });
 
   it('only the agent who started a call may continue it; paused, it takes no answers until that agent resumes it', async () => {
-    const start = await agent.call('POST', 'calls', { locale: 'zh-CN' });
+    const start = await signedIn.agent.call('POST', 'calls', { locale: 'zh-CN' });
     const call = start.json['call']['id'] as string;
-    await agent.call('POST', `calls/${call}/say`, { text: '办理异地就医备案' });
-    await agent.call('POST', `calls/${call}/say`, { text: '为本人办理' });
+    await signedIn.agent.call('POST', `calls/${call}/say`, { text: '办理异地就医备案' });
+    await signedIn.agent.call('POST', `calls/${call}/say`, { text: '为本人办理' });
 
-    const other = new AgentClient(server.base);
+    const other = new AgentClient(signedIn.server.base);
     await other.signIn(AGENTS.li);
     for (const [method, path] of [['GET', `calls/${call}`], ['POST', `calls/${call}/say`], ['POST', `calls/${call}/pause`], ['POST', `calls/${call}/end`]] as const) {
       expect((await other.call(method, path, method === 'POST' ? { text: '日照' } : undefined)).status, `${method} ${path}`).to.equal(403);
     }
     expect((await other.call('GET', 'calls')).json['calls'].map((c: { id: string }) => c.id)).not.to.include(call);
 
-    const paused = await agent.call('POST', `calls/${call}/pause`);
+    const paused = await signedIn.agent.call('POST', `calls/${call}/pause`);
     expect(paused.json['call']['status']).to.equal('paused');
-    expect((await agent.call('POST', `calls/${call}/say`, { text: '日照' })).status).to.equal(409);
+    expect((await signedIn.agent.call('POST', `calls/${call}/say`, { text: '日照' })).status).to.equal(409);
     expect((await other.call('POST', `calls/${call}/resume`)).status).to.equal(403);
-    const listed = (await agent.call('GET', 'calls')).json['calls'].find((c: { id: string }) => c.id === call);
+    const listed = (await signedIn.agent.call('GET', 'calls')).json['calls'].find((c: { id: string }) => c.id === call);
     expect(listed['status']).to.equal('paused');
 
-    const resumed = await agent.call('POST', `calls/${call}/resume`);
+    const resumed = await signedIn.agent.call('POST', `calls/${call}/resume`);
     expect(resumed.json['call']['status']).to.equal('active');
     expect(resumed.json['question']['promptId'], 'the question it paused at, asked again').to.equal('situation.insuredPlace');
     expect(resumed.json['answers'].map((a: { id: string }) => a.id)).to.deep.equal(['situation.filerMode']);
-    expect((await agent.call('POST', `calls/${call}/say`, { text: '日照' })).json['question']['promptId']).to.equal('situation.treatmentPlace');
+    expect((await signedIn.agent.call('POST', `calls/${call}/say`, { text: '日照' })).json['question']['promptId']).to.equal('situation.treatmentPlace');
 
-    const ended = await agent.call('POST', `calls/${call}/end`);
+    const ended = await signedIn.agent.call('POST', `calls/${call}/end`);
     expect(ended.json['call']['status']).to.equal('ended');
-    const metrics = await (await fetch(`${server.base}/metrics`)).text();
+    const metrics = await (await fetch(`${signedIn.server.base}/metrics`)).text();
     expect(metrics).to.match(/guided_calls_total\{outcome="abandoned"\} 1/);
   });
 
   it('a caller who declines consent: recorded as declined, the call counted as declined when it ends', async () => {
-    const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
-    for (const text of ['办理异地就医备案', '为本人办理', '日照', '上海']) await agent.call('POST', `calls/${call}/say`, { text });
-    const declined = await agent.call('POST', `calls/${call}/say`, { text: '不同意' });
+    const call = (await signedIn.agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    for (const text of ['办理异地就医备案', '为本人办理', '日照', '上海']) await signedIn.agent.call('POST', `calls/${call}/say`, { text });
+    const declined = await signedIn.agent.call('POST', `calls/${call}/say`, { text: '不同意' });
     expect(declined.json['consent']).to.include({ given: false, agent: AGENTS.wang.id });
-    await agent.call('POST', `calls/${call}/end`);
-    expect(await (await fetch(`${server.base}/metrics`)).text()).to.match(/guided_calls_total\{outcome="declined"\} 1/);
+    await signedIn.agent.call('POST', `calls/${call}/end`);
+    expect(await (await fetch(`${signedIn.server.base}/metrics`)).text()).to.match(/guided_calls_total\{outcome="declined"\} 1/);
   });
 
   it('resumed right after the consent (the last answer has no label of its own): the recap names the last answer that has one, and the question is asked again', async () => {
-    const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
-    for (const text of ['办理异地就医备案', '为本人办理', '日照', '上海', '同意']) await agent.call('POST', `calls/${call}/say`, { text });
-    await agent.call('POST', `calls/${call}/pause`);
-    const resumed = await agent.call('POST', `calls/${call}/resume`);
+    const call = (await signedIn.agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    for (const text of ['办理异地就医备案', '为本人办理', '日照', '上海', '同意']) await signedIn.agent.call('POST', `calls/${call}/say`, { text });
+    await signedIn.agent.call('POST', `calls/${call}/pause`);
+    const resumed = await signedIn.agent.call('POST', `calls/${call}/resume`);
     expect(resumed.json['said'].map((s: { kind: string }) => s.kind)).not.to.include('error');
     expect(resumed.json['said'][0]['text']).to.include(zh('labels.situation.treatmentPlace'));
     expect(resumed.json['question']['promptId']).to.equal('situation.intake');
   });
 
   it('a caller who asks for a person (人工服务) is not queued for a handoff: the agent is told they are that person, and the call goes on', async () => {
-    const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
-    for (const text of ['办理异地就医备案', '为本人办理']) await agent.call('POST', `calls/${call}/say`, { text });
-    const asked = await agent.call('POST', `calls/${call}/say`, { text: '人工服务' });
+    const call = (await signedIn.agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    for (const text of ['办理异地就医备案', '为本人办理']) await signedIn.agent.call('POST', `calls/${call}/say`, { text });
+    const asked = await signedIn.agent.call('POST', `calls/${call}/say`, { text: '人工服务' });
     expect(asked.json['said'].map((s: { text: string }) => s.text)).to.deep.equal([zh('spoken.humanInCall')]);
     expect(asked.json['question']['promptId']).to.equal('situation.insuredPlace');
-    const queue = await agent.call('GET', 'queue');
+    const queue = await signedIn.agent.call('GET', 'queue');
     if (queue.status === 200) expect(JSON.stringify(queue.json)).not.to.include(call);
   });
 
   it('a call in English: the spoken forms and choices in English, the caller\'s English words understood', async () => {
     const en = (key: string, params = {}) => texts.t('en-US', key, params);
-    const start = await agent.call('POST', 'calls', { locale: 'en-US' });
+    const start = await signedIn.agent.call('POST', 'calls', { locale: 'en-US' });
     expect(start.json['call']['locale']).to.equal('en-US');
     expect(start.json['question']['spoken']).to.equal(en('spoken.prompts.menu.main'));
     expect(start.json['said']).to.deep.equal([{ text: en('spoken.opening'), kind: 'said' }]);
     expect(JSON.stringify(start.json)).not.to.include('中文').and.not.to.include('"help"');
     const call = start.json['call']['id'] as string;
-    await agent.call('POST', `calls/${call}/say`, { text: en('prompts.menu.main.choices.FILE') });
-    const filer = await agent.call('POST', `calls/${call}/say`, { text: "it's for me" });
+    await signedIn.agent.call('POST', `calls/${call}/say`, { text: en('prompts.menu.main.choices.FILE') });
+    const filer = await signedIn.agent.call('POST', `calls/${call}/say`, { text: "it's for me" });
     expect(filer.json['question']['promptId']).to.equal('situation.insuredPlace');
     expect(filer.json['question']['spoken']).to.equal(en('spoken.prompts.situation.insuredPlace'));
     expect(filer.json['answers'][0]).to.include({ id: 'situation.filerMode', value: en('prompts.situation.filerMode.choices.SELF') });
   });
 
   it('the caller switches to English after consenting: the consent stays recorded as given', async () => {
-    const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
-    for (const text of ['办理异地就医备案', '为本人办理', '日照', '上海', '同意']) await agent.call('POST', `calls/${call}/say`, { text });
-    const switched = await agent.call('POST', `calls/${call}/say`, { text: 'English' });
+    const call = (await signedIn.agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    for (const text of ['办理异地就医备案', '为本人办理', '日照', '上海', '同意']) await signedIn.agent.call('POST', `calls/${call}/say`, { text });
+    const switched = await signedIn.agent.call('POST', `calls/${call}/say`, { text: 'English' });
     expect(switched.json['question']['spoken']).to.equal(texts.t('en-US', 'spoken.prompts.situation.intake', { place: 'Shanghai' }));
     expect(switched.json['consent']).to.include({ given: true });
-    expect(server.lines.filter((l) => l['audit'] === 'call_consent' && l['call'] === call).map((l) => l['outcome'])).to.deep.equal(['given_orally']);
+    expect(signedIn.server.lines.filter((l) => l['audit'] === 'call_consent' && l['call'] === call).map((l) => l['outcome'])).to.deep.equal(['given_orally']);
   });
 
   it('an outcome that needs no filing (treated where insured): its script to read, and the call counted as no_filing when it ends', async () => {
-    const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    const call = (await signedIn.agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
     let screen: Record<string, any> = {};
-    for (const text of ['办理异地就医备案', '为本人办理', '日照', '日照']) screen = (await agent.call('POST', `calls/${call}/say`, { text })).json;
+    for (const text of ['办理异地就医备案', '为本人办理', '日照', '日照']) screen = (await signedIn.agent.call('POST', `calls/${call}/say`, { text })).json;
     expect(screen['script']['outcome']).to.equal('NO_FILING_NEEDED');
     expect(screen['script']['lines'].join('\n')).to.include(zh('reasons.SAME_POOLING_AREA'));
     expect(screen['consent'], 'no consent was asked').to.equal(undefined);
-    expect((await agent.call('POST', `calls/${call}/script-read`)).status).to.equal(200);
-    await agent.call('POST', `calls/${call}/end`);
-    expect(await (await fetch(`${server.base}/metrics`)).text()).to.match(/guided_calls_total\{outcome="no_filing"\} 1/);
+    expect((await signedIn.agent.call('POST', `calls/${call}/script-read`)).status).to.equal(200);
+    await signedIn.agent.call('POST', `calls/${call}/end`);
+    expect(await (await fetch(`${signedIn.server.base}/metrics`)).text()).to.match(/guided_calls_total\{outcome="no_filing"\} 1/);
   });
 
   it('two answers for one call posted at once (two quick clicks): they run one after the other and neither write is lost', async () => {
-    for (let round = 0; round < 3; round++) await twoClicksAtOnce(agent);
+    for (let round = 0; round < 3; round++) await twoClicksAtOnce(signedIn.agent);
   });
 
   it('an unknown call is 404; bad input is 400', async () => {
-    expect((await agent.call('GET', 'calls/00000000-0000-0000-0000-000000000000')).status).to.equal(404);
-    const call = (await agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
-    expect((await agent.call('POST', `calls/${call}/say`, { text: '' })).status).to.equal(400);
-    expect((await agent.call('POST', `calls/${call}/edit`, { question: '../../etc' })).status).to.equal(400);
+    expect((await signedIn.agent.call('GET', 'calls/00000000-0000-0000-0000-000000000000')).status).to.equal(404);
+    const call = (await signedIn.agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    expect((await signedIn.agent.call('POST', `calls/${call}/say`, { text: '' })).status).to.equal(400);
+    expect((await signedIn.agent.call('POST', `calls/${call}/edit`, { question: '../../etc' })).status).to.equal(400);
   });
 });
 

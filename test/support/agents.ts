@@ -37,6 +37,22 @@ export function twoInstancesOnOneRedis(area: string, extra: Record<string, strin
   return instances;
 }
 
+/**
+ * One instance of the app with the test agents' accounts, and agent 王 signed in to it, for the describe block
+ * it is called in: started and signed in before its tests, stopped after. The tests read `server` and `agent`
+ * (王's client) of what it returns.
+ */
+export function oneInstanceWithWangSignedIn(): { server: AppServer; agent: AgentClient } {
+  const signedIn = {} as { server: AppServer; agent: AgentClient };
+  before(async () => {
+    signedIn.server = await startAppServer(await agentAccountsEnv());
+    signedIn.agent = new AgentClient(signedIn.server.base);
+    await signedIn.agent.signIn(AGENTS.wang);
+  });
+  after(() => signedIn.server.stop());
+  return signedIn;
+}
+
 /** An agent's browser-like HTTP client: keeps the session cookie and the CSRF token, sends the console's Origin. */
 export class AgentClient {
   cookie: string | undefined;

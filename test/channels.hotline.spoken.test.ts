@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Texts } from '../src/content/texts.js';
-import { LT_RESIDENT_TO_SUMMARY, openingZh, openingEn } from './support/paths.js';
+import { LT_RESIDENT_TO_SUMMARY, openingZh, openingEn, PARENT_AND_AGENT } from './support/paths.js';
 import { oneInstanceWithWangSignedIn } from './support/agents.js';
 
 /**
@@ -56,14 +56,7 @@ describe('hotline: what the agent reads aloud', () => {
       ['否', 'situation.hasReferral'],
       ['没有', 'outcome.understood'],
       ['我已了解，继续', 'details.scheme'],
-      ['城乡居民医保', 'details.personName'],
-      ['李秀英', 'details.idNumber'],
-      ['11010519491231002X', 'details.phone'],
-      ['13812345678', 'details.agentName'],
-      ['王小明', 'details.agentIdNumber'],
-      ['110101199003074514', 'details.agentPhone'],
-      ['13912345678', 'details.agentRelationship'],
-      ['子女', 'details.startDate'],
+      ...PARENT_AND_AGENT,
       ['明天', 'details.institutions'],
     ]);
     for (const id of ['situation.treatmentPlace', 'situation.hasReferral', 'details.institutions']) {

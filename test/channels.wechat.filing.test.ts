@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { Texts } from '../src/content/texts.js';
 import { normalizeAnswer } from '../dialogs/form/recognition.js';
-import type { AppServer } from './support/app-server.js';
 import { CATEGORY_PATHS, TMP_OTHER_TO_SUMMARY } from './support/paths.js';
-import { startWeChatApp, WeChatSender, type FakeWeChatApi, type PostResult } from './support/wechat.js';
+import { oneWeChatApp, WeChatSender, type PostResult } from './support/wechat.js';
 
 /**
  * A person files in every category over /wechat in secure mode, against the real server: the category
@@ -42,19 +41,12 @@ function answerAs(variant: Variant, said: string, last: PostResult | undefined):
 }
 
 describe('WeChat: a person files in every category over /wechat (secure mode), by number or in words', () => {
-  let server: AppServer;
-  let api: FakeWeChatApi;
-  let stop: () => Promise<void>;
-  before(async () => ({ server, api, stop } = await startWeChatApp()));
-  after(() => stop());
-
-  /** The question the bot waits at after the last turn (the turn log's promptId). */
-  const waitingAt = () => server.lines.filter((l) => l['msg'] === 'turn').at(-1)?.['promptId'];
+  const wechat = oneWeChatApp();
 
   for (const path of CATEGORY_PATHS) {
     for (const variant of ['by number', 'in words'] as const) {
       it(`${path.name}, ${variant}`, async () => {
-        const person = new WeChatSender(server.base, undefined, 'secure');
+        const person = new WeChatSender(wechat.server.base, undefined, 'secure');
         let last: PostResult | undefined;
         let changed = 0;
         for (const [said, next] of path.steps) {
@@ -62,7 +54,7 @@ describe('WeChat: a person files in every category over /wechat (secure mode), b
           if (answer.changed) changed += 1;
           last = await person.say(answer.text);
           expect(last.encrypted, 'the reply is encrypted as the request was').to.equal(true);
-          expect(waitingAt(), `"${answer.text}" → ${last.text}`).to.equal(next);
+          expect(wechat.waitingAt(), `"${answer.text}" → ${last.text}`).to.equal(next);
           expect(Buffer.byteLength(last.text ?? '', 'utf8')).to.be.at.most(2048);
         }
         expect(changed, `answers said ${variant}`).to.be.at.least(variant === 'by number' ? 5 : 1);
@@ -72,25 +64,25 @@ describe('WeChat: a person files in every category over /wechat (secure mode), b
         const done = await person.say(submit);
         const reference = /YD\d{8}-[0-9A-Z]+/.exec(done.text ?? '')?.[0];
         expect(reference, done.text).to.be.a('string');
-        const stored = await server.app.filings.get(reference!);
+        const stored = await wechat.server.app.filings.get(reference!);
         expect(stored?.category).to.equal(path.category);
         path.filing?.(stored!.filing as Record<string, unknown>);
-        expect(waitingAt()).to.equal('menu.main');
+        expect(wechat.waitingAt()).to.equal('menu.main');
       });
     }
   }
 
   it('at the text summary, "修改<number>" asks that answer again and the summary comes back after it', async () => {
-    const person = new WeChatSender(server.base);
+    const person = new WeChatSender(wechat.server.base);
     let last: PostResult | undefined;
     for (const [said] of TMP_OTHER_TO_SUMMARY) last = await person.say(said);
     const rows = summaryRows(last!.text);
     const phone = [...rows].find(([, row]) => row.startsWith(texts.t('zh-CN', 'labels.details.phone')))?.[0];
     expect(phone, last!.text).to.be.a('number');
     await person.say(`修改${phone}`);
-    expect(waitingAt()).to.equal('details.phone');
+    expect(wechat.waitingAt()).to.equal('details.phone');
     const back = await person.say('13912345678');
-    expect(waitingAt()).to.equal('review.confirm');
+    expect(wechat.waitingAt()).to.equal('review.confirm');
     expect(back.text).to.include('139****5678');
   });
 });

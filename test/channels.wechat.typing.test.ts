@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { Texts } from '../src/content/texts.js';
-import type { AppServer } from './support/app-server.js';
 import { openingEn, TMP_OTHER_TO_SUMMARY, upTo } from './support/paths.js';
-import { startWeChatApp, WeChatSender, type FakeWeChatApi, type PostResult } from './support/wechat.js';
+import { oneWeChatApp, WeChatSender, type PostResult } from './support/wechat.js';
 
 /**
  * What a WeChat user reads, typing every answer (WeChat shows no buttons): no reply asks them to tap a
@@ -16,46 +15,40 @@ const en = (key: string, params = {}) => texts.t('en-US', key, params);
 const TAP = /点“|点击按钮|tap a button|tap "/i;
 
 describe('WeChat: a person types every answer (no buttons)', () => {
-  let server: AppServer;
-  let api: FakeWeChatApi;
-  let stop: () => Promise<void>;
-  before(async () => ({ server, api, stop } = await startWeChatApp()));
-  after(() => stop());
-
-  const waitingAt = () => server.lines.filter((l) => l['msg'] === 'turn').at(-1)?.['promptId'];
+  const wechat = oneWeChatApp();
 
   it('no reply asks to tap or click: a choice not recognised, the description not understood, an earlier answer offered again', async () => {
-    const person = new WeChatSender(server.base, undefined, 'plain');
+    const person = new WeChatSender(wechat.server.base, undefined, 'plain');
     const replies: PostResult[] = [];
     for (const [said] of upTo(TMP_OTHER_TO_SUMMARY, 'situation.intake')) replies.push(await person.say(said));
     replies.push(await person.say('今天天气不错')); // nothing of the situation in it
     replies.push(await person.say('一步一步回答'));
     replies.push(await person.say('随便')); // not one of the choices
     for (const [said] of TMP_OTHER_TO_SUMMARY.slice(TMP_OTHER_TO_SUMMARY.findIndex(([, next]) => next === 'situation.now'))) replies.push(await person.say(said));
-    expect(waitingAt()).to.equal('review.confirm');
+    expect(wechat.waitingAt()).to.equal('review.confirm');
     replies.push(await person.say('修改2')); // the insured place again, its earlier answer offered
     for (const r of replies) expect(r.text ?? '', r.text).not.to.match(TAP);
     // Kept by typing, as the reply says.
     await person.say('保留');
-    expect(waitingAt()).to.equal('review.confirm');
+    expect(wechat.waitingAt()).to.equal('review.confirm');
   });
 
   it('"一步步来" at the description takes the step-by-step path', async () => {
-    const person = new WeChatSender(server.base, undefined, 'secure');
+    const person = new WeChatSender(wechat.server.base, undefined, 'secure');
     for (const [said] of upTo(TMP_OTHER_TO_SUMMARY, 'situation.intake')) await person.say(said);
     const r = await person.say('一步步来');
-    expect(waitingAt(), r.text).to.equal('situation.insuranceActive');
+    expect(wechat.waitingAt(), r.text).to.equal('situation.insuranceActive');
   });
 
   it('an answer over 2048 bytes is cut between the turn’s messages or their paragraphs, never inside a list', async () => {
     // A referral filed in English: its confirmation and the menu after it are over 2048 bytes together.
-    const person = new WeChatSender(server.base, undefined, 'secure');
+    const person = new WeChatSender(wechat.server.base, undefined, 'secure');
     for (const said of ['English', ...openingEn().slice(1).map(([s]) => s), '1', 'no', 'yes', '1', '1', 'Zhang San', '11010519491231002X', '138 1234 5678', 'tomorrow', "Rizhao People's Hospital", 'Ruijin Hospital, Zhongshan Hospital']) await person.say(said);
-    expect(waitingAt()).to.equal('review.confirm');
-    const before = api.to(person.openid).length;
+    expect(wechat.waitingAt()).to.equal('review.confirm');
+    const before = wechat.api.to(person.openid).length;
     const done = await person.say('Submit');
-    while (api.to(person.openid).length === before) await new Promise((resolve) => setTimeout(resolve, 20));
-    const rest = api.to(person.openid).slice(before);
+    while (wechat.api.to(person.openid).length === before) await new Promise((resolve) => setTimeout(resolve, 20));
+    const rest = wechat.api.to(person.openid).slice(before);
     for (const m of [done.text!, ...rest]) expect(Buffer.byteLength(m, 'utf8')).to.be.at.most(2048);
     // Cut between the turn's messages or their paragraphs, never inside a list: the next steps whole in one message, the menu after them.
     for (const m of [done.text!, ...rest]) expect(m, m).not.to.match(/^•/);

@@ -238,3 +238,18 @@ export async function startWeChatApp(env: Record<string, string> = {}): Promise<
     },
   };
 }
+
+/**
+ * The WeChat app (startWeChatApp) for the describe block it is called in: started before its tests, stopped
+ * after. The tests read `server` and `api` of what it returns, and `waitingAt()`: the question the bot waits
+ * at after the last turn (the turn log's promptId; WeChat shows none).
+ */
+export function oneWeChatApp(env: Record<string, string> = {}): { server: AppServer; api: FakeWeChatApi; waitingAt(): unknown } {
+  let stop: (() => Promise<void>) | undefined;
+  const app = {
+    waitingAt: () => app.server.lines.filter((l) => l['msg'] === 'turn').at(-1)?.['promptId'],
+  } as { server: AppServer; api: FakeWeChatApi; waitingAt(): unknown };
+  before(async () => ({ server: app.server, api: app.api, stop } = await startWeChatApp(env)));
+  after(() => stop?.());
+  return app;
+}

@@ -2,7 +2,10 @@ import { TestAdapter, TurnContext } from 'botbuilder';
 import { DialogContext, DialogContextError, DialogSet } from 'botbuilder-dialogs';
 import { expect } from 'chai';
 import { createLogger, type Logger } from '../src/ops/logger.js';
-import { maskFreeText, MASKED_ID, MASKED_PHONE, redactDeep, REDACTED } from '../src/ops/redact.js';
+import { checkMobile, maskMobile } from '../src/domain/phone.js';
+import { checkResidentId, maskResidentId } from '../src/domain/resident-id.js';
+import { readNumberText } from '../src/domain/spoken-digits.js';
+import { maskFreeText, MASKED_ID, MASKED_PHONE, redactDeep, REDACTED, replaceIdAndPhoneNumbers } from '../src/ops/redact.js';
 
 /** A logger whose every line lands in `lines`. */
 function capture(opts: { pretty?: boolean } = {}): { log: Logger; lines: string[] } {
@@ -246,5 +249,167 @@ describe('ops: logs carry no personal data', () => {
       expect(lines).to.have.length(1);
       expect(JSON.parse(lines[0]!)).to.include({ level: 40, msg: 'loud' });
     });
+  });
+});
+
+/**
+ * Every spelling the phone and ID checks accept (src/domain/phone.ts, resident-id.ts: NFKC, number words,
+ * separators anywhere) is a spelling the masks find: else a number is accepted and then logged or shown in clear.
+ */
+describe('ops: the masks find a number in every spelling the checks accept', () => {
+  const TODAY = '2026-12-07';
+  const MOBILE_DIGITS = '13812345678';
+  const ID_NUMBER = '11010519491231002X';
+  const each = (s: string, sep: string): string => Array.from(s).join(sep);
+  const groups = (s: string, sep: string): string => `${s.slice(0, 3)}${sep}${s.slice(3, 7)}${sep}${s.slice(7)}`;
+  const fullWidth = (s: string): string => s.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+  const words = (s: string, table: string): string => s.replace(/[0-9]/g, (d) => Array.from(table)[Number(d)]!);
+
+  const phoneSpellings: Array<[string, string]> = [
+    ['plain', MOBILE_DIGITS],
+    ['a space after every digit', each(MOBILE_DIGITS, ' ')],
+    ['a dash after every digit', each(MOBILE_DIGITS, '-')],
+    ['two spaces after every digit', each(MOBILE_DIGITS, '  ')],
+    ['3-4-4 with spaces', groups(MOBILE_DIGITS, ' ')],
+    ['3-4-4 with a no-break space', groups(MOBILE_DIGITS, '\u00A0')],
+    ['3-4-4 with an ideographic space', groups(MOBILE_DIGITS, '\u3000')],
+    ['3-4-4 with tabs', groups(MOBILE_DIGITS, '\t')],
+    ['3-4-4 on three lines', groups(MOBILE_DIGITS, '\n')],
+    ['3-4-4 with en dashes', groups(MOBILE_DIGITS, '–')],
+    ['3-4-4 with em dashes', groups(MOBILE_DIGITS, '—')],
+    ['3-4-4 with full-width dashes', groups(MOBILE_DIGITS, '－')],
+    ['3-4-4 with small hyphens', groups(MOBILE_DIGITS, '﹣')],
+    ['3-4-4 with " - "', groups(MOBILE_DIGITS, ' - ')],
+    ['the first group bracketed', '(138)1234-5678'],
+    ['the first group in full-width brackets', '（138）1234 5678'],
+    ['+86 and 3-4-4', '+86 138 1234 5678'],
+    ['+86-', '+86-138-1234-5678'],
+    ['+ 86 spaced', '+ 86 13812345678'],
+    ['(+86)', '(+86)13812345678'],
+    ['(+86) and a space', '(+86) 138 1234 5678'],
+    ['（＋８６）full width', '（＋８６）１３８１２３４５６７８'],
+    ['＋86', '＋8613812345678'],
+    ['0086', '008613812345678'],
+    ['0086 spaced', '0086 138 1234 5678'],
+    ['86 with a space', '86 13812345678'],
+    ['+86, a space after every digit', `+${each(`86${MOBILE_DIGITS}`, ' ')}`],
+    ['full-width digits', fullWidth(MOBILE_DIGITS)],
+    ['full-width digits, a full-width space after each', each(fullWidth(MOBILE_DIGITS), '\u3000')],
+    ['circled digits', '①③⑧①②③④⑤⑥⑦⑧'],
+    ['mathematical bold digits', words(MOBILE_DIGITS, '𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗')],
+    ['number words', words(MOBILE_DIGITS, '〇一二三四五六七八九')],
+    ['number words with 幺 and a space after every word', each(words(MOBILE_DIGITS, '洞幺两三四五六七八九'), ' ')],
+    ['number words with 幺, dashes between the groups', groups(words(MOBILE_DIGITS, '零幺二三四五六七八九'), '-')],
+    ['financial numerals', words(MOBILE_DIGITS, '零壹贰叁肆伍陆柒捌玖')],
+    ['+八六 and words', `+八六 ${words(MOBILE_DIGITS, '〇幺二三四五六七八九')}`],
+    ['words and digits mixed, spaced', '幺 3 八 1 二 3 四 5 六 7 八'],
+  ];
+
+  const idSpellings: Array<[string, string]> = [
+    ['plain', ID_NUMBER],
+    ['a lower-case x', ID_NUMBER.toLowerCase()],
+    ['a full-width Ｘ and digits', `${fullWidth(ID_NUMBER.slice(0, 17))}Ｘ`],
+    ['6-8-4 with spaces', '110105 19491231 002X'],
+    ['6-8-4 with dashes', '110105-19491231-002X'],
+    ['6-8-4 with em dashes and a line break', '110105—19491231\n002X'],
+    ['a space after every character', each(ID_NUMBER, ' ')],
+    ['a dash after every character', each(ID_NUMBER, '-')],
+    ['4-4-4-4-2 with ideographic spaces', '1101\u30000519\u30004912\u30003100\u30002X'],
+    ['a space before the X', '11010519491231002 X'],
+    ['number words with 叉', `${words(ID_NUMBER.slice(0, 17), '〇一二三四五六七八九')}叉`],
+    ['number words with ×, spaced', each(`${words(ID_NUMBER.slice(0, 17), '零幺两三四五六七八九')}×`, ' ')],
+    ['circled digits and a Roman numeral Ⅹ', `${words(ID_NUMBER.slice(0, 17), '⓪①②③④⑤⑥⑦⑧⑨')}Ⅹ`],
+    ['all digits, no X', '370102199003070024'],
+  ];
+
+  const mobileMask = (found: string): string => {
+    const read = checkMobile(found);
+    return read.ok ? maskMobile(read.value) : `UNREAD(${found})`;
+  };
+  const contexts: Array<(n: string) => string> = [(n) => n, (n) => `我的电话是${n}，谢谢`, (n) => `call ${n} now`, (n) => `号码：${n}。`];
+
+  describe('mobile numbers', () => {
+    for (const [name, spelling] of phoneSpellings) {
+      it(`${name}: ${JSON.stringify(spelling)}`, () => {
+        expect(checkMobile(spelling), 'the phone check accepts it').to.deep.equal({ ok: true, value: MOBILE_DIGITS });
+        for (const context of contexts) {
+          expect(maskFreeText(context(spelling))).to.equal(context(MASKED_PHONE));
+          expect(replaceIdAndPhoneNumbers(context(spelling), maskResidentId, mobileMask)).to.equal(context('138****5678'));
+        }
+      });
+    }
+  });
+
+  describe('resident ID numbers', () => {
+    for (const [name, spelling] of idSpellings) {
+      it(`${name}: ${JSON.stringify(spelling)}`, () => {
+        const read = checkResidentId(spelling, TODAY);
+        expect(read.ok, 'the ID check accepts it').to.equal(true);
+        const number = read.ok ? read.value.number : '';
+        for (const context of [(n: string) => n, (n: string) => `身份证${n}，好`, (n: string) => `id ${n} ok`]) {
+          expect(maskFreeText(context(spelling))).to.equal(context(MASKED_ID));
+          expect(replaceIdAndPhoneNumbers(context(spelling), maskResidentId, mobileMask)).to.equal(context(maskResidentId(number)));
+        }
+      });
+    }
+  });
+
+  describe('every character a check reads as a digit, an X or a separator (to U+2FFFF)', () => {
+    const characters = Array.from({ length: 0x30000 }, (_, cp) => cp)
+      .filter((cp) => cp < 0xd800 || cp >= 0xe000)
+      .map((cp) => String.fromCodePoint(cp));
+    /** The mask replaced the number, and no digit, however written, is left beside it. */
+    const masksAllDigits = (n: string, mask: string): boolean => {
+      const masked = maskFreeText(n);
+      return masked.includes(mask) && !/[0-9]/.test(readNumberText(masked.replace(mask, '')));
+    };
+    it('in a mobile number: is found by the mask wherever the check accepts it', () => {
+      const leaks = characters.flatMap((c) =>
+        [
+          `138${c}1234${c}5678`, `138 ${c}234 5678`, `13${c}12345678`, `+86${c}13812345678`, `${c}86 13812345678`, `+${c}6 13812345678`,
+          // a character read as two digits (⑩, ⑽, ㊱) or three
+          `138123${c}678`, `13${c}1234567`, `13812${c}678`,
+        ]
+          .filter((n) => checkMobile(n).ok && !masksAllDigits(n, MASKED_PHONE))
+          .map((n) => JSON.stringify(n)),
+      );
+      expect(leaks).to.deep.equal([]);
+    });
+    it('in an ID number: is found by the mask wherever the check accepts it', () => {
+      const leaks = characters.flatMap((c) =>
+        [`110105${c}19491231${c}002X`, `${c}1010519491231002X`, `11010519491231002${c}`, `11010519491231${c}02X`, `1101051949123${c}02X`]
+          .filter((n) => checkResidentId(n, TODAY).ok && !masksAllDigits(n, MASKED_ID))
+          .map((n) => JSON.stringify(n)),
+      );
+      expect(leaks).to.deep.equal([]);
+    });
+  });
+
+  describe('a number beside other digits', () => {
+    it('finds two mobile numbers one space apart', () => expect(maskFreeText('13812345678 13912345678')).to.equal(`${MASKED_PHONE} ${MASKED_PHONE}`));
+    it('finds a mobile number after a list number', () => expect(maskFreeText('1 138 1234 5678')).to.equal(`1 ${MASKED_PHONE}`));
+    it('finds an ID number and a mobile number one space apart', () =>
+      expect(maskFreeText(`${ID_NUMBER} 13812345678`)).to.equal(`${MASKED_ID} ${MASKED_PHONE}`));
+  });
+
+  describe('ordinary text stays as it is', () => {
+    const untouched: Array<[string, string]> = [
+      ['a date and time', '2026-12-07 08:30 入院'],
+      ['dates with spaces', '2026 12 07 至 2027 01 15'],
+      ['an amount with thousands separators (the checks read no commas)', '共计 13,812,345,678 元'],
+      ['a version', 'v13.8.1234.5678'],
+      ['a spaced number one digit short of a mobile', '1 3 8 1 2 3 4 5 6 7'],
+      ['a 3-4-3 order number', '订单 138-1234-567'],
+      ['a 12-digit order number in groups', '订单 1381 2345 6789'],
+      ['a mobile-like run that starts 12', '1 2 8 1 2 3 4 5 6 7 8'],
+      ['a landline with its area code', '010-1234 5678'],
+      ['the numerals one to ten, spaced', '一 二 三 四 五 六 七 八 九 十'],
+      ['a 17-digit run, spaced', each('11010519491231002', ' ')],
+      ['page numbers', '见第11 12 13 14 15 16 17 18页'],
+      ['circled numbers that are no number', '见第⑩条、第⑪条和第⑫条'],
+    ];
+    for (const [name, input] of untouched) {
+      it(`leaves ${name} alone`, () => expect(maskFreeText(input)).to.equal(input));
+    }
   });
 });

@@ -1,8 +1,8 @@
 import { fail, ok, type Check } from './result.js';
-import { digitsOfWords } from './spoken-digits.js';
+import { MOBILE_SEPARATORS, readNumberText } from './spoken-digits.js';
 
 /** Separators people type inside a phone number: white space, dashes of any width, brackets. */
-const SEPARATORS = /[\s\-‐‑‒–—()（）]/gu;
+const SEPARATORS = new RegExp(`[${MOBILE_SEPARATORS}]`, 'gu');
 /** Country code of mainland China, written +86, 0086 or 86 in front of the 11 digits. */
 const COUNTRY_PREFIX = /^(?:\+86|0086|86)(?=\d{11}$)/;
 const MAINLAND_MOBILE = /^1[3-9]\d{9}$/;
@@ -12,7 +12,7 @@ const MAINLAND_MOBILE = /^1[3-9]\d{9}$/;
  * as words (一三八…, 幺三八…, spaces or dashes between) are read as digits. Error codes: MOBILE_EMPTY, MOBILE_FORMAT.
  */
 export function checkMobile(input: string): Check<string> {
-  const compact = digitsOfWords(input.normalize('NFKC')).replace(SEPARATORS, '');
+  const compact = readNumberText(input).replace(SEPARATORS, '');
   if (compact === '') return fail('MOBILE_EMPTY');
   const digits = compact.replace(COUNTRY_PREFIX, '');
   return MAINLAND_MOBILE.test(digits) ? ok(digits) : fail('MOBILE_FORMAT');

@@ -1,6 +1,8 @@
 import { compareDates, isIsoDate, type IsoDate } from './calendar.js';
 import { fail, ok, type Check } from './result.js';
-import { digitsOfWords } from './spoken-digits.js';
+import { readNumberText, RESIDENT_ID_SEPARATORS } from './spoken-digits.js';
+
+const SEPARATORS = new RegExp(`[${RESIDENT_ID_SEPARATORS}]+`, 'gu');
 
 /**
  * The 18-character citizen identity number of GB 11643-1999 (居民身份证号码), which is also the
@@ -43,7 +45,7 @@ const EARLIEST_BIRTH_YEAR = 1900;
  * space and dashes between groups go, a lower-case x becomes X.
  */
 export function normaliseResidentId(input: string): string {
-  return digitsOfWords(input.normalize('NFKC'), { withX: true }).replace(/[\s\-‐‑‒–—]+/gu, '').replace(/x/g, 'X');
+  return readNumberText(input, { withX: true }).replace(SEPARATORS, '').replace(/x/g, 'X');
 }
 
 export function residentIdCheckChar(first17: string): string {

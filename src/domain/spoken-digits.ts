@@ -33,17 +33,69 @@ export function digitsOfWords(text: string, { withX = false }: { withX?: boolean
 }
 
 /**
- * The characters a digit among `digits` may be written or said as, for a regular expression's character
- * class (no brackets): the ASCII digit, its full-width form and the words above. What the masks of logs
- * and transcripts (src/ops/redact.ts) take for a digit, so a number said in words is found as typed.
+ * How the number readers (phone.ts, resident-id.ts) read what was typed before they look at it: full-width and
+ * other compatibility forms become ASCII (NFKC: １, ①, 𝟏 → 1; ＋ → +; ﹣ → -), then digits said as words become
+ * digits. The masks of logs and transcripts (src/ops/redact.ts) take a character for what this reads it as.
  */
-export function digitCharacters(digits = '0123456789'): string {
-  return Array.from(digits)
-    .map((d) => `${d}${String.fromCharCode(0xff10 + Number(d))}${Object.keys(DIGIT_WORDS).filter((w) => DIGIT_WORDS[w] === d).join('')}`)
-    .join('');
+export function readNumberText(text: string, { withX = false }: { withX?: boolean } = {}): string {
+  return digitsOfWords(text.normalize('NFKC'), { withX });
 }
 
-/** The characters the check character X of an identity number may be written or said as (x, full-width, 叉, ×). */
+/**
+ * What may stand between the digits of a mobile number, once read (readNumberText): white space, dashes of
+ * any width, brackets. For a regular expression's character class (no brackets), with the `u` flag.
+ */
+export const MOBILE_SEPARATORS = '\\s\\-\\u2010-\\u2014()\\uFF08\\uFF09';
+/** What may stand between the characters of an identity number, once read: white space, dashes of any width. */
+export const RESIDENT_ID_SEPARATORS = '\\s\\-\\u2010-\\u2014';
+
+/** What a number reader reads a character as: only characters read as something a number may hold. */
+const NUMBERISH = new RegExp(`^[0-9xX+${MOBILE_SEPARATORS}]+$`, 'u');
+
+/** Every character (to U+2FFFF: the compatibility forms end there) by what it reads as, when that is numberish. */
+let readAs: Map<string, string[]> | undefined;
+function charactersReadAsTable(): Map<string, string[]> {
+  if (readAs) return readAs;
+  readAs = new Map();
+  for (let cp = 0; cp < 0x30000; cp++) {
+    if (cp >= 0xd800 && cp < 0xe000) continue;
+    const c = String.fromCodePoint(cp);
+    const read = readNumberText(c, { withX: true });
+    if (!NUMBERISH.test(read)) continue;
+    const list = readAs.get(read);
+    if (list) list.push(c);
+    else readAs.set(read, [c]);
+  }
+  return readAs;
+}
+
+/**
+ * The characters whose reading (readNumberText), once the characters of `ignoring` (a character class's
+ * body) are gone, matches `pattern`, for a regular expression's character class (no brackets, `u` flag):
+ * e.g. every way of writing a digit 1 the checks accept (1, １, ①, 𝟏, 一, 幺, 壹, ⼀; ⑴ and ㈠, read "(1)",
+ * where brackets are separators). So a mask finds a number in every spelling a check reads.
+ */
+export function charactersReadAs(pattern: RegExp, ignoring?: string): string {
+  const drop = ignoring === undefined ? undefined : new RegExp(`[${ignoring}]`, 'gu');
+  const chars: string[] = [];
+  for (const [read, list] of charactersReadAsTable()) {
+    const kept = drop ? read.replace(drop, '') : read;
+    if (kept !== '' && pattern.test(kept)) chars.push(...list);
+  }
+  return chars.map((c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).join('');
+}
+
+/**
+ * The characters a digit among `digits` may be written or said as, for a regular expression's character
+ * class (no brackets, `u` flag): the ASCII digit, its full-width and other compatibility forms, the words
+ * above; with `separators` (a class body), also a character read as one digit among those (⑴ → "(1)").
+ * What the masks of logs and transcripts (src/ops/redact.ts) take for a digit.
+ */
+export function digitCharacters(digits = '0123456789', { separators }: { separators?: string } = {}): string {
+  return charactersReadAs(new RegExp(`^[${digits}]$`), separators);
+}
+
+/** The characters the check character X of an identity number may be written or said as (x, full-width, 叉, ×, Ⅹ). */
 export function checkXCharacters(): string {
-  return `Xx\uFF38\uFF58${Object.keys(X_WORDS).join('')}`;
+  return charactersReadAs(/^[xX]$/);
 }

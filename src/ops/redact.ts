@@ -5,12 +5,12 @@
  *    addresses, what the person typed) is replaced with REDACTED, at any depth, wherever it sits
  *    (`activity.text`, `activity.from.name`, `state.details`, `err.data.phone`, …).
  * 2. By shape: in every remaining string (messages, error messages and stacks, free-form fields),
- *    18-digit resident ID numbers and mainland mobile numbers are masked, their digits as written or said
- *    (138一二三四五六七八, 幺三八 幺二三四 五六七八, full-width).
+ *    18-digit resident ID numbers and mainland mobile numbers are masked in every spelling the phone and ID
+ *    checks accept (138一二三四五六七八, 幺三八 幺二三四 五六七八, full-width, 1 3 8 1 …, +86 (138) 1234-5678).
  *
  * Nothing here imports pino, so the same functions can clean anything else that leaves the process.
  */
-import { checkXCharacters, digitCharacters } from '../domain/spoken-digits.js';
+import { charactersReadAs, checkXCharacters, digitCharacters, MOBILE_SEPARATORS, readNumberText, RESIDENT_ID_SEPARATORS } from '../domain/spoken-digits.js';
 import { unwrapDialogError } from './dialog-error.js';
 
 export const REDACTED = '[REDACTED]';
@@ -60,22 +60,58 @@ export function isSensitiveKey(key: string): boolean {
   return SENSITIVE_KEYS.has(key.toLowerCase().replace(/[_-]/g, ''));
 }
 
-// A digit as written or said (src/domain/spoken-digits.ts): half-width, full-width, or a number word
-// (一三八…, 幺, 两, 洞/〇/零; 叉 for the X of an ID number). Mobile numbers may come with +86 / 0086 and
-// spaces or dashes between the groups.
-const D = `[${digitCharacters()}]`;
-const SEP = '[\\s\\u00A0\\u3000\\-\\u2010-\\u2014\\uFF0D]?';
-const ID_NUMBER = new RegExp(`(?<!${D})${D}{6}${SEP}${D}{8}${SEP}${D}{3}[${digitCharacters()}${checkXCharacters()}](?!${D})`, 'gu');
-const [ZERO, ONE, SIX, EIGHT] = ['0', '1', '6', '8'].map((d) => `[${digitCharacters(d)}]`);
-const COUNTRY = `${EIGHT}${SIX}`;
-const MOBILE = new RegExp(
-  `(?<!${D})(?:(?:[+\\uFF0B]|${ZERO}{2})?${COUNTRY}${SEP}|[(\\uFF08][+\\uFF0B]?${COUNTRY}[)\\uFF09]${SEP})?${ONE}[${digitCharacters('3456789')}]${D}${SEP}${D}{4}${SEP}${D}{4}(?!${D})`,
-  'gu',
-);
+// One definition with the checks (src/domain/spoken-digits.ts): a character is taken for what the phone and
+// ID checks read it as (readNumberText: NFKC, then number words). A digit is any way of writing or saying
+// one (1, １, ①, 𝟏, 一, 幺, 壹 …); a mobile number may come with +86 / 0086 / 86.
+// Two shapes of each number:
+// - spread: between any two characters any run of the separators the check itself removes (a space or dash
+//   after every digit, brackets, line breaks, no-break and ideographic spaces, dashes of any width), the
+//   number alone in its run of digits and separators (so page numbers "11 12 13 14 15 16" are no phone);
+// - grouped: at most one separator between the groups (138 1234 5678, 110105 19491231 002X), no digit right
+//   beside it, so a number beside another (two phones, "1. 13812345678") is still found.
+const D = `[${digitCharacters('0123456789', { separators: MOBILE_SEPARATORS })}]`;
+const MOBILE_SEPS = `[${charactersReadAs(new RegExp(`^[${MOBILE_SEPARATORS}]$`, 'u'))}]`;
+const ID_SEPS = `[${charactersReadAs(new RegExp(`^[${RESIDENT_ID_SEPARATORS}]$`, 'u'))}]`;
+const ID_D = `[${digitCharacters()}]`;
+const ID_LAST = `[${digitCharacters()}${checkXCharacters()}]`;
+const [ZERO, ONE, SIX, EIGHT, SECOND] = ['0', '1', '6', '8', '3456789'].map((d) => `[${digitCharacters(d, { separators: MOBILE_SEPARATORS })}]`);
+const PLUS = `[${charactersReadAs(/^\+$/)}]`;
+const OPEN = `[${charactersReadAs(/^\($/)}]`;
+const CLOSE = `[${charactersReadAs(/^\)$/)}]`;
+
+/** `body` alone among the digits around it, however many separators stand between. */
+const alone = (body: string, seps: string): string => `(?<!${D}${seps}*)${body}(?!${seps}*${D})`;
+
+const SPREAD_ID = alone(`${ID_D}(?:${ID_SEPS}*${ID_D}){16}${ID_SEPS}*${ID_LAST}`, ID_SEPS);
+const GROUPED_ID = `(?<!${D})${ID_D}{6}${ID_SEPS}?${ID_D}{8}${ID_SEPS}?${ID_D}{3}${ID_LAST}(?!${D})`;
+const ID_NUMBER = new RegExp(`${SPREAD_ID}|${GROUPED_ID}`, 'gu');
+
+const S = `${MOBILE_SEPS}*`;
+const SPREAD_COUNTRY = `(?:${OPEN}${S})?(?:${PLUS}${S}|${ZERO}${S}${ZERO}${S})?${EIGHT}${S}${SIX}${S}`;
+const SPREAD_MOBILE = alone(`(?:${SPREAD_COUNTRY}|${OPEN}${S})?${ONE}${S}${SECOND}(?:${S}${D}){9}`, MOBILE_SEPS);
+const S1 = `${MOBILE_SEPS}?`;
+const GROUPED_COUNTRY = `(?:(?:${PLUS}|${ZERO}{2})?${EIGHT}${SIX}${S1}|${OPEN}${PLUS}?${EIGHT}${SIX}${CLOSE}${S1})`;
+const GROUPED_MOBILE = `(?<!${D})${GROUPED_COUNTRY}?${ONE}${SECOND}${D}${S1}${D}{4}${S1}${D}{4}(?!${D})`;
+const MOBILE = new RegExp(`${SPREAD_MOBILE}|${GROUPED_MOBILE}`, 'gu');
+
+/** A character that reads as two digits or more (⑩ "10", ⑽ "(10)", ㊱ "36"), which the shapes above count as one. */
+const MULTI_DIGIT = new RegExp(`[${charactersReadAs(/^[0-9]{2,}$/, MOBILE_SEPARATORS)}]`, 'gu');
+
+/**
+ * `mask` applied to `s`; where `s` holds a character read as several digits, also to `s` with those spelled
+ * out (⑩ → 10), and that is taken when it finds a number (so 138123⑩678 is masked; ordinary text keeps ⑩).
+ */
+function maskNumbers(s: string, mask: (s: string) => string): string {
+  const masked = mask(s);
+  if (s.search(MULTI_DIGIT) < 0) return masked;
+  const spelled = s.replace(MULTI_DIGIT, (c) => readNumberText(c));
+  const spelledMasked = mask(spelled);
+  return spelledMasked === spelled ? masked : spelledMasked;
+}
 
 /** Masks resident ID numbers and mainland mobile numbers anywhere in a piece of text. */
 export function maskFreeText(s: string): string {
-  return s.replace(ID_NUMBER, MASKED_ID).replace(MOBILE, MASKED_PHONE);
+  return maskNumbers(s, (t) => t.replace(ID_NUMBER, MASKED_ID).replace(MOBILE, MASKED_PHONE));
 }
 
 /**
@@ -83,7 +119,7 @@ export function maskFreeText(s: string): string {
  * `id` and `phone` make of it: e.g. the display masks 1101**********002X and 138****5678.
  */
 export function replaceIdAndPhoneNumbers(s: string, id: (found: string) => string, phone: (found: string) => string): string {
-  return s.replace(ID_NUMBER, (found) => id(found)).replace(MOBILE, (found) => phone(found));
+  return maskNumbers(s, (t) => t.replace(ID_NUMBER, (found) => id(found)).replace(MOBILE, (found) => phone(found)));
 }
 
 function maskNumber(n: number): number | string {

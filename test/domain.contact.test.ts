@@ -24,6 +24,15 @@ describe('contact mobile number', () => {
       ['幺 for 1, in groups with spaces', '幺三八 幺二三四 五六七八'],
       ['number words with dashes, 两 for 2', '幺三八-幺两三四-五六七八'],
       ['digits and words mixed', '138一二三四5678'],
+      // Read as typed after NFKC, separators anywhere: what the masks of logs and transcripts must find too
+      // (test/ops.redact.test.ts holds the full table).
+      ['a space after every digit', '1 3 8 1 2 3 4 5 6 7 8'],
+      ['a dash after every digit', '1-3-8-1-2-3-4-5-6-7-8'],
+      ['the first group in brackets', '(138) 1234-5678'],
+      ['+ 86 spaced', '+ 86 138 1234 5678'],
+      ['small hyphens', '138﹣1234﹣5678'],
+      ['circled digits', '①③⑧①②③④⑤⑥⑦⑧'],
+      ['a character read as two digits (㊺ 45)', '138123㊺678'],
     ];
     for (const [name, input] of accepted) {
       it(name, () => expect(checkMobile(input)).to.deep.equal({ ok: true, value: '13812345678' }));
@@ -51,6 +60,10 @@ describe('contact mobile number', () => {
       ['+86 without a mobile after it', '+86 6337670700', 'MOBILE_FORMAT'],
       ['ten digits in words', '一三八一二三四五六七', 'MOBILE_FORMAT'],
       ['words that are not digits', '一三八一二三四五六七八号', 'MOBILE_FORMAT'],
+      // Not separators to the check, so the masks need not take them for ones either.
+      ['commas between the groups', '幺三八，幺二三四，五六七八', 'MOBILE_FORMAT'],
+      ['dots between the groups', '138.1234.5678', 'MOBILE_FORMAT'],
+      ['slashes between the groups', '138/1234/5678', 'MOBILE_FORMAT'],
     ];
     for (const [name, input, error] of refused) {
       it(`${name} → ${error}`, () => expect(errorOf(checkMobile(input))).to.equal(error));

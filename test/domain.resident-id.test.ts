@@ -21,6 +21,10 @@ describe('resident identity number (GB 11643-1999)', () => {
       ['said in number words, 叉 for X (the hotline agent types what they hear)', '幺幺零幺零五 幺九四九幺二三幺 零零两叉', '11010519491231002X', '1949-12-31', 'F'],
       ['number words in groups with dashes', '三七一一零二-一九九零零三零七-一二三九', '371102199003071239', '1990-03-07', 'M'],
       ['full-width digits typed with a Chinese keyboard', '３７１１０２１９９００３０７１２３９', '371102199003071239', '1990-03-07', 'M'],
+      // Read after NFKC, separators anywhere: what the masks of logs and transcripts must find too (test/ops.redact.test.ts).
+      ['a space after every character', '1 1 0 1 0 5 1 9 4 9 1 2 3 1 0 0 2 X', '11010519491231002X', '1949-12-31', 'F'],
+      ['a space before the X, ideographic spaces, an em dash', '1101\u30000519\u30004912—31002 X', '11010519491231002X', '1949-12-31', 'F'],
+      ['circled digits and a Roman numeral Ⅹ', '①①⓪①⓪⑤①⑨④⑨①②③①⓪⓪②Ⅹ', '11010519491231002X', '1949-12-31', 'F'],
     ];
     for (const [name, input, number, birthDate, sex] of valid) {
       it(name, () => {

@@ -79,14 +79,22 @@ const PLUS = `[${charactersReadAs(/^\+$/)}]`;
 const OPEN = `[${charactersReadAs(/^\($/)}]`;
 const CLOSE = `[${charactersReadAs(/^\)$/)}]`;
 
-/** `body` alone among the digits around it, however many separators stand between. */
-const alone = (body: string, seps: string): string => `(?<!${D}${seps}*)${body}(?!${seps}*${D})`;
+/**
+ * At most this many separators in a row inside a spread-out number, so a mask never scans a long run of them
+ * again from every position (a line of 50 000 spaces or brackets); maskNumbers shortens longer runs.
+ */
+const RUN = 4;
+/** Where a number may start: a digit, a + or an opening bracket (a cheap test before the look-behind). */
+const START = `(?=[${digitCharacters('0123456789', { separators: MOBILE_SEPARATORS })}${charactersReadAs(/^[+(]$/)}])`;
 
-const SPREAD_ID = alone(`${ID_D}(?:${ID_SEPS}*${ID_D}){16}${ID_SEPS}*${ID_LAST}`, ID_SEPS);
+/** `body` alone among the digits around it, up to RUN separators between. */
+const alone = (body: string, seps: string): string => `${START}(?<!${D}${seps}{0,${RUN}})${body}(?!${seps}{0,${RUN}}${D})`;
+
+const SPREAD_ID = alone(`${ID_D}(?:${ID_SEPS}{0,${RUN}}${ID_D}){16}${ID_SEPS}{0,${RUN}}${ID_LAST}`, ID_SEPS);
 const GROUPED_ID = `(?<!${D})${ID_D}{6}${ID_SEPS}?${ID_D}{8}${ID_SEPS}?${ID_D}{3}${ID_LAST}(?!${D})`;
 const ID_NUMBER = new RegExp(`${SPREAD_ID}|${GROUPED_ID}`, 'gu');
 
-const S = `${MOBILE_SEPS}*`;
+const S = `${MOBILE_SEPS}{0,${RUN}}`;
 const SPREAD_COUNTRY = `(?:${OPEN}${S})?(?:${PLUS}${S}|${ZERO}${S}${ZERO}${S})?${EIGHT}${S}${SIX}${S}`;
 const SPREAD_MOBILE = alone(`(?:${SPREAD_COUNTRY}|${OPEN}${S})?${ONE}${S}${SECOND}(?:${S}${D}){9}`, MOBILE_SEPS);
 const S1 = `${MOBILE_SEPS}?`;
@@ -97,14 +105,18 @@ const MOBILE = new RegExp(`${SPREAD_MOBILE}|${GROUPED_MOBILE}`, 'gu');
 /** A character that reads as two digits or more (⑩ "10", ⑽ "(10)", ㊱ "36"), which the shapes above count as one. */
 const MULTI_DIGIT = new RegExp(`[${charactersReadAs(/^[0-9]{2,}$/, MOBILE_SEPARATORS)}]`, 'gu');
 
+/** A run of separators longer than a spread-out number may hold. */
+const LONG_RUN = new RegExp(`${MOBILE_SEPS}{${RUN + 1},}`, 'gu');
+
 /**
- * `mask` applied to `s`; where `s` holds a character read as several digits, also to `s` with those spelled
- * out (⑩ → 10), and that is taken when it finds a number (so 138123⑩678 is masked; ordinary text keeps ⑩).
+ * `mask` applied to `s`; where `s` holds a character read as several digits or a run of separators longer
+ * than RUN, also to `s` with those spelled out (⑩ → 10) and shortened, and that is taken when it finds a
+ * number (so 138123⑩678 and 1      3812345678 are masked; ordinary text keeps its ⑩ and its spaces).
  */
 function maskNumbers(s: string, mask: (s: string) => string): string {
   const masked = mask(s);
-  if (s.search(MULTI_DIGIT) < 0) return masked;
-  const spelled = s.replace(MULTI_DIGIT, (c) => readNumberText(c));
+  if (s.search(MULTI_DIGIT) < 0 && s.search(LONG_RUN) < 0) return masked;
+  const spelled = s.replace(MULTI_DIGIT, (c) => readNumberText(c)).replace(LONG_RUN, (run) => Array.from(run).slice(0, RUN).join(''));
   const spelledMasked = mask(spelled);
   return spelledMasked === spelled ? masked : spelledMasked;
 }

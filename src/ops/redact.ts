@@ -108,12 +108,29 @@ const MULTI_DIGIT = new RegExp(`[${charactersReadAs(/^[0-9]{2,}$/, MOBILE_SEPARA
 /** A run of separators longer than a spread-out number may hold. */
 const LONG_RUN = new RegExp(`${MOBILE_SEPS}{${RUN + 1},}`, 'gu');
 
+/** A character that reads as one digit or more, as the shapes above count them (a digit, a number word, ⑩…). */
+const DIGITISH = new RegExp(`${D}|${ID_D}|${MULTI_DIGIT.source}`, 'gu');
+/** The fewest such characters a mobile number (11 digits; none reads as more than two) can be written with. */
+const FEWEST_DIGITISH = 6;
+
+/**
+ * Whether `s` has characters enough to hold a phone or ID number: most text a log line carries has not, and
+ * is passed over without trying the shapes (a tenth of their cost).
+ */
+function mayHoldNumber(s: string): boolean {
+  let found = 0;
+  DIGITISH.lastIndex = 0;
+  while (DIGITISH.exec(s) !== null) if (++found >= FEWEST_DIGITISH) return true;
+  return false;
+}
+
 /**
  * `mask` applied to `s`; where `s` holds a character read as several digits or a run of separators longer
  * than RUN, also to `s` with those spelled out (⑩ → 10) and shortened, and that is taken when it finds a
  * number (so 138123⑩678 and 1      3812345678 are masked; ordinary text keeps its ⑩ and its spaces).
  */
 function maskNumbers(s: string, mask: (s: string) => string): string {
+  if (!mayHoldNumber(s)) return s;
   const masked = mask(s);
   if (s.search(MULTI_DIGIT) < 0 && s.search(LONG_RUN) < 0) return masked;
   const spelled = s.replace(MULTI_DIGIT, (c) => readNumberText(c)).replace(LONG_RUN, (run) => Array.from(run).slice(0, RUN).join(''));

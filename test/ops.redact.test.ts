@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { createLogger, type Logger } from '../src/ops/logger.js';
 import { checkMobile, maskMobile } from '../src/domain/phone.js';
 import { checkResidentId, maskResidentId } from '../src/domain/resident-id.js';
-import { readNumberText } from '../src/domain/spoken-digits.js';
+import { digitsOfWords, NUMBERISH_BLOCKS, numberishReadings, readNumberText } from '../src/domain/spoken-digits.js';
 import { maskFreeText, MASKED_ID, MASKED_PHONE, redactDeep, REDACTED, replaceIdAndPhoneNumbers } from '../src/ops/redact.js';
 
 /** A logger whose every line lands in `lines`. */
@@ -366,6 +366,13 @@ describe('ops: the masks find a number in every spelling the checks accept', () 
       const masked = maskFreeText(n);
       return masked.includes(mask) && !/[0-9]/.test(readNumberText(masked.replace(mask, '')));
     };
+    it('every character read as something a number may hold lies in NUMBERISH_BLOCKS or is a number word (the masks read only those)', () => {
+      const everywhere = numberishReadings(Array.from({ length: 0x30000 }, (_, cp) => cp));
+      const inBlocks = new Set<number>();
+      for (const [from, to] of NUMBERISH_BLOCKS) for (let cp = from; cp <= to; cp++) inBlocks.add(cp);
+      const outside = [...everywhere.values()].flat().filter((c) => !inBlocks.has(c.codePointAt(0)!) && digitsOfWords(c, { withX: true }) === c);
+      expect(outside.map((c) => `U+${c.codePointAt(0)!.toString(16)}`)).to.deep.equal([]);
+    });
     it('in a mobile number: is found by the mask wherever the check accepts it', () => {
       const leaks = characters.flatMap((c) =>
         [

@@ -28,6 +28,8 @@ export class IntentRecogniser {
   private classifier: TrainedClassifier | undefined;
   private readonly exact = new Map<string, string>();
   private readonly smallTalk: SmallTalkReader;
+  /** Per intent with a stricter bar (intents.json `saidWith`), its words folded once. */
+  private readonly saidWith = new Map<string, string[]>();
 
   constructor(
     private readonly locale: NluLocale,
@@ -38,6 +40,7 @@ export class IntentRecogniser {
   ) {
     for (const [label, words] of Object.entries(commandWords)) for (const w of words) this.exact.set(compact(this.analyser.folded(w)), label);
     this.smallTalk = new SmallTalkReader(locale, analyser, examples.smallTalk);
+    for (const [intent, words] of Object.entries(examples.intentWords)) this.saidWith.set(intent, words.map((w) => this.analyser.folded(w)));
   }
 
   read(text: string): IntentReading | undefined {
@@ -83,8 +86,8 @@ export class IntentRecogniser {
     const folded = this.analyser.folded(text);
     let moved = 0;
     const kept = ranked.filter((c) => {
-      const words = this.examples.intentWords[c.value];
-      if (!words || words.some((w) => folded.includes(this.analyser.folded(w)))) return true;
+      const words = this.saidWith.get(c.value);
+      if (!words || words.some((w) => folded.includes(w))) return true;
       moved += c.score;
       return false;
     });

@@ -92,6 +92,12 @@ export class MemoryWeChatStore implements WeChatStore {
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
+/** A person's language: noted once (NX) when said, kept as long as they write; one round trip a message. */
+const LANGUAGE = `if ARGV[1] ~= '' then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') end
+local noted = redis.call('GET', KEYS[1])
+if noted then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return noted`;
+
 /** Shared by every instance through Redis, under `<prefix>` (`beian:state:wechat:` by default). */
 export class RedisWeChatStore implements WeChatStore {
   constructor(
@@ -128,13 +134,9 @@ export class RedisWeChatStore implements WeChatStore {
   async language(person: string, said: Locale | undefined, ttlMs: number): Promise<Locale | undefined> {
     return guarded('wechat language', async () => {
       await this.ready('wechat language');
-      const key = `${this.options.prefix}language:${person}`;
-      // Noted once (NX), then kept as long as the person writes; GET after SET reads whichever was there.
-      if (said !== undefined) await this.client.set(key, said, 'PX', ttlMs, 'NX');
-      const noted = await this.client.get(key);
-      if (noted === null) return undefined;
-      await this.client.pexpire(key, ttlMs);
-      return (LOCALES as readonly string[]).includes(noted) ? (noted as Locale) : undefined;
+      const language = script<string | null>(this.client, 'wechatLanguage', LANGUAGE);
+      const noted = await language([`${this.options.prefix}language:${person}`], [said ?? '', ttlMs]);
+      return noted !== null && (LOCALES as readonly string[]).includes(noted) ? (noted as Locale) : undefined;
     });
   }
 

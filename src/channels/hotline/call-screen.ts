@@ -111,8 +111,9 @@ export function callScreen(input: { record: CallRecord; sent: Array<Partial<Acti
  */
 export function filingOf(sent: Array<Partial<Activity>>): CallRecord['filing'] {
   for (const activity of sent) {
-    if (contractOf(activity).lifecycle !== undefined) continue;
-    const filing = contractOf(activity).filing;
+    const contract = contractOf(activity);
+    if (contract.lifecycle !== undefined) continue;
+    const filing = contract.filing;
     if (filing && typeof filing.reference === 'string' && (activity.channelData as { repeated?: boolean }).repeated !== true) return { reference: filing.reference, category: filing.category, status: filing.status };
   }
   return undefined;

@@ -15,9 +15,9 @@ export interface CallTurn {
 
 const COLLECTOR = Symbol('hotline.collector');
 
-/** The conversation of a guided call in the state store: one per call. */
 /** The channel id of turns run for a hotline call (the agent's console). */
 export const HOTLINE_CHANNEL_ID = 'hotline';
+/** The conversation of a guided call in the state store: one per call. */
 export const callConversationId = (callId: string) => `call-${callId}`;
 
 /**

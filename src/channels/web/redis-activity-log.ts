@@ -173,7 +173,7 @@ export class RedisActivityLog implements ActivityLog {
     if (activities.length === 0 && at === undefined) return [];
     const length = await this.appendAllScript(
       [this.keys.list(conversationId), this.keys.open(conversationId)],
-      [this.ttlSeconds, at === undefined ? -1 : at - 1, at === undefined ? '' : stored(replacing!.activity), this.keys.notices(), this.notice(conversationId), ...activities.map(stored)],
+      [this.ttlSeconds, at === undefined ? -1 : at - 1, at === undefined ? '' : storedJson(replacing!.activity), this.keys.notices(), this.notice(conversationId), ...activities.map(storedJson)],
     );
     return activities.map((_, i) => activityId(conversationId, length - activities.length + i + 1));
   }
@@ -191,9 +191,9 @@ export class RedisActivityLog implements ActivityLog {
       list: this.keys.list(conversationId),
       marker: this.keys.open(conversationId),
       ttlSeconds: this.ttlSeconds,
-      values: activities.map(stored),
+      values: activities.map(storedJson),
       notice: { channel: this.keys.notices(), message: this.notice(conversationId) },
-      ...(at === undefined ? {} : { replace: { index: at - 1, value: stored(replacing!.activity) } }),
+      ...(at === undefined ? {} : { replace: { index: at - 1, value: storedJson(replacing!.activity) } }),
     };
   }
 
@@ -205,7 +205,7 @@ export class RedisActivityLog implements ActivityLog {
       marker: this.keys.open(conversationId),
       list: this.keys.list(conversationId),
       ttlSeconds: this.ttlSeconds,
-      value: stored(activity),
+      value: storedJson(activity),
       notice: { channel: this.keys.notices(), message: this.notice(conversationId) },
     };
   }
@@ -213,7 +213,7 @@ export class RedisActivityLog implements ActivityLog {
   async replace(conversationId: string, id: string, activity: Partial<Activity>): Promise<void> {
     const sequence = sequenceOf(conversationId, id);
     if (sequence === undefined) return;
-    await this.replaceScript([this.keys.list(conversationId)], [sequence - 1, stored(activity)]);
+    await this.replaceScript([this.keys.list(conversationId)], [sequence - 1, storedJson(activity)]);
   }
 
   async since(conversationId: string, watermark: string | undefined, limit = DEFAULT_PAGE_LIMIT): Promise<ActivityPage> {
@@ -223,7 +223,7 @@ export class RedisActivityLog implements ActivityLog {
   }
 
   private async admitAppend(conversationId: string, tokenId: string, activity: Partial<Activity>): Promise<Admission<string>> {
-    const [revoked, open, length] = await this.admitAppendScript(this.admissionKeys(conversationId, tokenId), [this.ttlSeconds, stored(activity), this.keys.notices(), this.notice(conversationId)]);
+    const [revoked, open, length] = await this.admitAppendScript(this.admissionKeys(conversationId, tokenId), [this.ttlSeconds, storedJson(activity), this.keys.notices(), this.notice(conversationId)]);
     return admission(revoked, open, length === undefined ? undefined : activityId(conversationId, length));
   }
 
@@ -275,9 +275,6 @@ export class RedisActivityLog implements ActivityLog {
     return [this.keys.revoked(conversationId, tokenId), this.keys.open(conversationId), this.keys.list(conversationId)];
   }
 }
-
-/** An activity as the list keeps it: JSON, without its id (its place in the list is its id), made once (activity-json.ts). */
-const stored = storedJson;
 
 /** The page from 0-based `from` of a list of `length`, given the JSON of its activities from there. */
 function page<A>(conversationId: string, from: number, length: number, raw: string[], withId: (json: string, id: string) => A): { activities: A[]; watermark: string } {

@@ -136,3 +136,43 @@ describe('WeChat store: a person\'s language (the first message\'s), in Redis an
     });
   }
 });
+
+describe('WeChat store in the process: each entry lives as long as its caller says', () => {
+  const clock = () => {
+    let t = 1_000_000;
+    return { now: () => t, pass: (ms: number) => void (t += ms) };
+  };
+
+  it('a claim holds for its window, then the key may be claimed again', async () => {
+    const { now, pass } = clock();
+    const store = new MemoryWeChatStore(now);
+    expect(await store.claim('m1', 100)).to.equal(true);
+    expect(await store.claim('m1', 100)).to.equal(false);
+    expect(await store.claim('m2', 1_000)).to.equal(true);
+    pass(100);
+    expect(await store.claim('m1', 100)).to.equal(true);
+    expect(await store.claim('m2', 1_000)).to.equal(false);
+  });
+
+  it('when a person last wrote is known for the window, then forgotten', async () => {
+    const { now, pass } = clock();
+    const store = new MemoryWeChatStore(now);
+    await store.noteInbound('p', now(), 500);
+    pass(499);
+    expect(await store.lastInbound('p')).to.equal(now() - 499);
+    pass(1);
+    expect(await store.lastInbound('p')).to.equal(undefined);
+  });
+
+  it('a language is kept its lifetime after the last message, and forgotten after it', async () => {
+    const { now, pass } = clock();
+    const store = new MemoryWeChatStore(now);
+    expect(await store.language('p', 'en-US', 1_000)).to.equal('en-US');
+    pass(900);
+    expect(await store.language('p', undefined, 1_000)).to.equal('en-US');
+    pass(900);
+    expect(await store.language('p', 'zh-CN', 1_000), 'kept alive by the message between').to.equal('en-US');
+    pass(1_000);
+    expect(await store.language('p', 'zh-CN', 1_000), 'forgotten: this message\'s').to.equal('zh-CN');
+  });
+});

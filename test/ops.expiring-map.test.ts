@@ -68,6 +68,48 @@ describe('ExpiringMap (entries that live a while after they were set)', () => {
     expect(map.size).to.equal(1);
   });
 
+  it('an entry set with its own lifetime lives that long, whatever the map\'s', () => {
+    const { now, pass } = clock();
+    const map = new ExpiringMap<string, number>(100, now);
+    map.set('short', 1, 10);
+    map.set('long', 2, 1_000);
+    map.set('default', 3);
+    pass(10);
+    expect(map.get('short')).to.equal(undefined);
+    pass(90);
+    expect([map.get('default'), map.get('long')]).to.deep.equal([undefined, 2]);
+    pass(899);
+    expect(map.get('long')).to.equal(2);
+    pass(1);
+    expect(map.get('long')).to.equal(undefined);
+  });
+
+  it('without a lifetime of its own, each set gives one; a set without one, or with one that is not one, is refused', () => {
+    const { now, pass } = clock();
+    const map = new ExpiringMap<string, number>(undefined, now);
+    map.set('a', 1, 50);
+    pass(49);
+    expect(map.get('a')).to.equal(1);
+    pass(1);
+    expect(map.get('a')).to.equal(undefined);
+    expect(() => map.set('b', 2)).to.throw(RangeError);
+    for (const ttlMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => map.set('b', 2, ttlMs), String(ttlMs)).to.throw(RangeError);
+    expect(map.size).to.equal(0);
+  });
+
+  it('lifetimes that differ: an expired entry behind one that lives goes once that one has (held no longer than the longest lifetime)', () => {
+    const { now, pass } = clock();
+    const map = new ExpiringMap<number, number>(undefined, now);
+    map.set(0, 0, 100);
+    for (let i = 1; i <= 10; i += 1) map.set(i, i, 10);
+    pass(10);
+    map.set(11, 11, 10);
+    expect(map.size, 'behind the entry that lives').to.equal(12);
+    pass(90);
+    map.set(12, 12, 10);
+    expect(map.size).to.equal(1);
+  });
+
   it('delete forgets an entry at once', () => {
     const map = new ExpiringMap<string, number>(100);
     map.set('a', 1);

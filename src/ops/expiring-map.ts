@@ -1,19 +1,21 @@
 /**
- * A map in this process's memory whose entries live `ttlMs` after they were last set: one lifetime for the
- * whole map (a store with two lifetimes keeps two maps). An entry read after its time is gone (deleted
- * then); each `set` also drops the expired ones nobody asks for. Setting an entry moves it to the end, so
- * the map is in the order entries expire and a sweep stops at the first that lives: amortised constant work
- * a write, however many entries there are.
+ * A map in this process's memory whose entries live a while after they were last set: the map's lifetime
+ * (`ttlMs`), or the entry's own, given when it is set (a store told each entry's lifetime by its caller).
+ * An entry read after its time is gone (deleted then); each `set` also drops the expired ones nobody asks
+ * for. Setting an entry moves it to the end, so with one lifetime the map is in the order entries expire
+ * and a sweep stops at the first that lives: amortised constant work a write, however many entries there
+ * are. With lifetimes that differ, an expired entry behind one that lives waits for it (or for being read):
+ * what is held is still bounded by the entries set within the longest lifetime.
  */
 export class ExpiringMap<K, V> {
   private readonly entries = new Map<K, { value: V; expiresAt: number }>();
 
+  /** `ttlMs`: the lifetime of an entry set without its own; none: every `set` gives one. */
   constructor(
-    private readonly ttlMs: number,
+    private readonly ttlMs?: number,
     private readonly now: () => number = Date.now,
   ) {
-    // Zero would keep nothing, NaN or Infinity nothing that ever goes: neither is a lifetime.
-    if (!(ttlMs > 0 && Number.isFinite(ttlMs))) throw new RangeError(`an ExpiringMap's entries live a while (ttlMs ${ttlMs})`);
+    if (ttlMs !== undefined) checkLifetime(ttlMs);
   }
 
   /** The entry's value while it lives; undefined (and the entry dropped) once it expired. */
@@ -27,11 +29,12 @@ export class ExpiringMap<K, V> {
     return found.value;
   }
 
-  /** Sets the entry, to live `ttlMs` from now (again, if it was there), and drops the expired. */
-  set(key: K, value: V): void {
+  /** Sets the entry, to live `ttlMs` (the map's lifetime by default) from now, again if it was there, and drops the expired. */
+  set(key: K, value: V, ttlMs: number | undefined = this.ttlMs): void {
+    checkLifetime(ttlMs);
     const now = this.now();
     this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt: now + this.ttlMs });
+    this.entries.set(key, { value, expiresAt: now + ttlMs });
     this.sweep(now);
   }
 
@@ -51,4 +54,9 @@ export class ExpiringMap<K, V> {
       this.entries.delete(key);
     }
   }
+}
+
+/** Zero would keep nothing, NaN or Infinity nothing that ever goes: none of them is a lifetime (nor is no lifetime at all). */
+function checkLifetime(ttlMs: number | undefined): asserts ttlMs is number {
+  if (!(ttlMs !== undefined && ttlMs > 0 && Number.isFinite(ttlMs))) throw new RangeError(`an ExpiringMap's entries live a while (ttlMs ${ttlMs})`);
 }

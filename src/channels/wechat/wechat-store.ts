@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { guarded } from '../../state/errors.js';
 import { script, whenReady, type RedisClient } from '../../state/redis-client.js';
 import { LOCALES, type Locale } from '../../content/texts.js';
+import { ExpiringMap } from '../../ops/expiring-map.js';
 
 /**
  * What the instances of the WeChat channel share: which messages were taken (WeChat retries a message it
@@ -35,41 +36,38 @@ export interface StoredToken {
   expiresAt: number;
 }
 
-/** One process: maps with expiry. */
+/** One process: maps whose entries expire (each entry living as long as its caller says). */
 export class MemoryWeChatStore implements WeChatStore {
-  private readonly claims = new Map<string, number>();
-  private readonly inbound = new Map<string, { at: number; until: number }>();
-  private readonly languages = new Map<string, { locale: Locale; until: number }>();
+  private readonly claims: ExpiringMap<string, true>;
+  /** When each person last wrote. */
+  private readonly inbound: ExpiringMap<string, number>;
+  private readonly languages: ExpiringMap<string, Locale>;
   private token: StoredToken | undefined;
   private lockedUntil = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now) {
+    this.claims = new ExpiringMap(undefined, now);
+    this.inbound = new ExpiringMap(undefined, now);
+    this.languages = new ExpiringMap(undefined, now);
+  }
 
   async claim(key: string, windowMs: number): Promise<boolean> {
-    const now = this.now();
-    if (this.claims.size > 10_000) for (const [k, until] of this.claims) if (until <= now) this.claims.delete(k);
-    const until = this.claims.get(key);
-    if (until !== undefined && until > now) return false;
-    this.claims.set(key, now + windowMs);
+    if (this.claims.get(key)) return false;
+    this.claims.set(key, true, windowMs);
     return true;
   }
 
   async noteInbound(person: string, at: number, windowMs: number): Promise<void> {
-    if (this.inbound.size > 100_000) for (const [k, v] of this.inbound) if (v.until <= this.now()) this.inbound.delete(k);
-    this.inbound.set(person, { at, until: at + windowMs });
+    this.inbound.set(person, at, windowMs);
   }
 
   async lastInbound(person: string): Promise<number | undefined> {
-    const seen = this.inbound.get(person);
-    return seen && seen.until > this.now() ? seen.at : undefined;
+    return this.inbound.get(person);
   }
 
   async language(person: string, said: Locale | undefined, ttlMs: number): Promise<Locale | undefined> {
-    const now = this.now();
-    if (this.languages.size > 100_000) for (const [k, v] of this.languages) if (v.until <= now) this.languages.delete(k);
-    const noted = this.languages.get(person);
-    const locale = noted && noted.until > now ? noted.locale : said;
-    if (locale !== undefined) this.languages.set(person, { locale, until: now + ttlMs });
+    const locale = this.languages.get(person) ?? said;
+    if (locale !== undefined) this.languages.set(person, locale, ttlMs);
     return locale;
   }
 

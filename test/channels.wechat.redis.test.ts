@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { WeChatApi } from '../src/channels/wechat/wechat-api.js';
 import { MemoryWeChatStore, RedisWeChatStore } from '../src/channels/wechat/wechat-store.js';
+import { whenReady } from '../src/state/redis-client.js';
 import { startAppServer, type AppServer } from './support/app-server.js';
 import { SharedRedis } from './support/redis.js';
 import { ACCOUNT, FakeWeChatApi, WeChatSender, wechatEnv } from './support/wechat.js';
@@ -82,7 +83,7 @@ describe('two app instances sharing one Redis: WeChat retries and the access tok
   let b: AppServer;
   before(async () => {
     api = await new FakeWeChatApi().start();
-    const env = { ...wechatEnv(api.base), REDIS_URL: redis.url, REDIS_KEY_PREFIX: `${redis.prefix}app:` };
+    const env = { ...wechatEnv(api.base), REDIS_URL: redis.url, REDIS_KEY_PREFIX: `${redis.prefix}app:`, STATE_TTL_CONVERSATION_SECONDS: '7200' };
     // No time for a passive reply: every answer takes the customer-service path, so both instances need the token.
     a = await startAppServer(env, { overrides: { wechatReplyDeadlineMs: 0 } });
     b = await startAppServer(env, { overrides: { wechatReplyDeadlineMs: 0 } });
@@ -104,6 +105,15 @@ describe('two app instances sharing one Redis: WeChat retries and the access tok
     expect(turns(b).length).to.equal(before);
     await api.received(1);
     expect(api.to(person.openid)).to.have.length(1);
+  });
+
+  it('a person\'s language is kept as long as the conversation (STATE_TTL_CONVERSATION_SECONDS)', async () => {
+    await new WeChatSender(a.base).say('hello');
+    const client = redis.client();
+    await whenReady(client, 2000, 'test');
+    const keys = await client.keys(`${redis.prefix}app:wechat:language:*`);
+    expect(keys).to.have.length.greaterThan(0);
+    for (const key of keys) expect(await client.pttl(key)).to.be.within(7_100_000, 7_200_000);
   });
 
   it('both instances send with one access token, fetched once', async () => {

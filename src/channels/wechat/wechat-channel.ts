@@ -59,9 +59,6 @@ export interface WeChatChannelLogger {
   warn(obj: object, msg?: string): void;
 }
 
-/** How long a person's language is kept when the app gives no languageTtlMs (30 days). */
-const DEFAULT_LANGUAGE_TTL_MS = 30 * 24 * 3600 * 1000;
-
 export interface WeChatChannelOptions {
   /** WECHAT_TOKEN: the token configured for the account's server URL; signs every request. */
   token: string;
@@ -78,8 +75,11 @@ export interface WeChatChannelOptions {
   hashSalt: string;
   /** A retried message (same MsgId) is answered once within this window; a request older than it is refused. */
   dedupeWindowMs: number;
-  /** How long a person's language (their first message's) is kept after their last message: the conversation's TTL. */
-  languageTtlMs?: number;
+  /**
+   * How long a person's language (their first message's) is kept after their last message: the
+   * conversation's TTL (STATE_TTL_CONVERSATION_SECONDS), as long as what they entered is kept.
+   */
+  languageTtlMs: number;
   /** The passive reply's deadline (default 4.5 s); tests shorten it. */
   replyDeadlineMs?: number;
   /** Words for the menu's clicks (the command a click means is said in these words). */
@@ -291,7 +291,7 @@ export function weChatChannel(options: WeChatChannelOptions): Channel<WeChatAdap
           }
           // WeChat says no language: the person's first message's is theirs (a typed switch, 中文 / English, is the bot's).
           const said = message.MsgType === 'text' || message.MsgType === 'voice' ? languageOfText(turn.activity.text ?? '') : undefined;
-          const locale = await options.store.language(person, said, options.languageTtlMs ?? DEFAULT_LANGUAGE_TTL_MS).catch(() => said);
+          const locale = await options.store.language(person, said, options.languageTtlMs).catch(() => said);
           const activity = activityFor(message, { ...turn.activity, ...(locale ? { locale } : {}) });
           const logic: TurnLogic = turn.say ? async (context: TurnContext) => void (await context.sendActivity(await bot.words(context, turn.say!))) : bot.logic;
           const answer = await adapter.respond(activity, logic, deadlineMs, requestIdFrom(req.headers));

@@ -88,17 +88,15 @@ class KeptClients<T> {
   private readonly kept = new RecentMap<string, Promise<T>>(MAX_KEPT_CLIENTS);
 
   get(key: string, create: () => Promise<T>): Promise<T> {
-    let client = this.kept.get(key);
-    if (!client) {
-      const made = create();
-      client = made;
-      this.kept.set(key, made);
-      // A client that could not be made is not kept (the next call tries again); a newer one for the key stays.
-      made.catch(() => {
-        if (this.kept.get(key) === made) this.kept.delete(key);
-      });
-    }
-    return client;
+    const kept = this.kept.get(key);
+    if (kept) return kept;
+    const made = create();
+    this.kept.set(key, made);
+    // A client that could not be made is not kept (the next call tries again); a newer one for the key stays.
+    made.catch(() => {
+      if (this.kept.get(key) === made) this.kept.delete(key);
+    });
+    return made;
   }
 }
 
@@ -259,10 +257,12 @@ export class BotFrameworkAdapter extends CloudAdapter {
    * authenticates it.
    */
   async run(authorization: string | CheckedAuthorization, activity: Activity, logic: Logic, requestId?: string): Promise<InvokeResponse | undefined> {
-    const authenticated = typeof authorization === 'string' ? authorization : await this.authentication.complete(authorization, activity);
+    // A header alone is authenticated as CloudAdapter.processActivity would (botbuilder's whole check).
+    const authenticated =
+      typeof authorization === 'string' ? await this.authentication.authenticateRequest(activity, authorization) : await this.authentication.complete(authorization, activity);
     if (requestId !== undefined) this.requestIds.set(activity, requestId);
     try {
-      return typeof authenticated === 'string' ? await this.processActivity(authenticated, activity, logic) : await this.processActivity(authenticated, activity, logic);
+      return await this.processActivity(authenticated, activity, logic);
     } finally {
       this.requestIds.delete(activity);
     }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import restify from 'restify';
 import { registerBotFrameworkChannel } from '../src/channels/bot-framework/bot-framework-channel.js';
 import { createBotFrameworkAdapter } from '../src/channels/bot-framework/bot-framework-adapter.js';
+import { isTokenCheckNoise } from '../src/channels/bot-framework/token-check-noise.js';
 import { answerToAnUnfinishedBody, emulatorMessage, postMessages } from './support/app-server.js';
 import { BotFrameworkTokenService } from './support/bot-framework-tokens.js';
 
@@ -126,6 +127,18 @@ describe('/api/messages with credentials: a signed token is verified once a requ
       return refused;
     });
     expect(printed).to.deep.equal(['said elsewhere\n']);
+  });
+
+  it('the token check\'s lines are known by their shape (the key not found, jsonwebtoken\'s errors), and dropped from the console once an adapter is made', async () => {
+    expect(isTokenCheckNoise(['Error finding key for token. Available keys: -----BEGIN RSA PUBLIC KEY-----'])).to.equal(true);
+    for (const name of ['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']) expect(isTokenCheckNoise([Object.assign(new Error('jwt'), { name })]), name).to.equal(true);
+    for (const other of [['a library failed'], [new Error('a library failed')], [], [{ name: 'TokenExpiredError' }]]) expect(isTokenCheckNoise(other), String(other[0])).to.equal(false);
+    const { printed } = await printedDuring(async () => {
+      console.error('Error finding key for token. Available keys: the key');
+      console.error(Object.assign(new Error('jwt expired'), { name: 'TokenExpiredError' }));
+      console.error('heard');
+    });
+    expect(printed).to.deep.equal(['heard\n']);
   });
 
   it('an activity from a channel the key is not endorsed for: 401, the token verified once', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { format } from 'node:util';
 import { createLogger } from '../src/ops/logger.js';
-import { dropTokenCheckNoise, routeConsoleToLogger } from '../src/ops/library-console.js';
+import { dropFromConsole, routeConsoleToLogger } from '../src/ops/library-console.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -30,37 +30,49 @@ describe('what libraries print to the console goes through the logger', function
     expect(second!['msg']).to.equal('warning about [ID]');
   });
 
-  it('what botbuilder\'s token check prints (the key not found, a jsonwebtoken error) is dropped, routed or not; everything else is logged', () => {
-    const lines: string[] = [];
-    const restore = routeConsoleToLogger(createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } }));
-    try {
-      console.error('Error finding key for token. Available keys: -----BEGIN RSA PUBLIC KEY-----');
-      console.error(Object.assign(new Error('jwt expired'), { name: 'TokenExpiredError' }));
-      console.error(Object.assign(new Error('invalid signature'), { name: 'JsonWebTokenError' }));
-      console.warn('said elsewhere meanwhile');
-      console.error(new Error('a library failed'));
-    } finally {
-      restore();
-    }
-    expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).to.deep.equal(['said elsewhere meanwhile', 'a library failed']);
-  });
-
-  it('dropTokenCheckNoise: a console that does not drop them (the console itself, or one put back since) is wrapped again; what else it says prints', () => {
+  it('what a registered drop rule matches is dropped, routed or not; everything else is logged, or printed as ever; taken back, it is not', () => {
+    const rule = (args: readonly unknown[]) => typeof args[0] === 'string' && args[0].startsWith('SECRET:');
     const saved = console.error;
-    const said: string[] = [];
-    console.error = (...args: unknown[]) => void said.push(format(...args));
+    const printed: string[] = [];
+    console.error = (...args: unknown[]) => void printed.push(format(...args));
+    const takeBack = dropFromConsole(rule);
+    const lines: string[] = [];
     try {
-      dropTokenCheckNoise();
-      console.error('Error finding key for token. Available keys: the key');
+      console.error('SECRET: the key');
       console.error('heard');
-      console.error = (...args: unknown[]) => void said.push(`put back: ${format(...args)}`);
-      dropTokenCheckNoise();
-      console.error(Object.assign(new Error('jwt expired'), { name: 'TokenExpiredError' }));
-      console.error('heard again');
+      const restore = routeConsoleToLogger(createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } }));
+      try {
+        console.error('SECRET: the key again');
+        console.warn('said elsewhere meanwhile');
+      } finally {
+        restore();
+      }
+      console.error('SECRET: after the route was taken down');
+      takeBack();
+      console.error('SECRET: no rule any more');
     } finally {
+      takeBack();
       console.error = saved;
     }
-    expect(said).to.deep.equal(['heard', 'put back: heard again']);
+    expect(printed).to.deep.equal(['heard', 'SECRET: no rule any more']);
+    expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).to.deep.equal(['said elsewhere meanwhile']);
+  });
+
+  it('the route put back where the console was before any rule: what a rule matches is still dropped', () => {
+    const saved = console.error;
+    const printed: string[] = [];
+    console.error = (...args: unknown[]) => void printed.push(format(...args));
+    const restore = routeConsoleToLogger(createLogger({ level: 'debug', destination: { write: () => undefined } }));
+    const takeBack = dropFromConsole((args) => args[0] === 'SECRET');
+    try {
+      restore();
+      console.error('SECRET');
+      console.error('heard');
+    } finally {
+      takeBack();
+      console.error = saved;
+    }
+    expect(printed).to.deep.equal(['heard']);
   });
 
   it('the running bot with credentials: refused tokens print nothing but JSON log lines (no stack traces on stdout or stderr)', async () => {

@@ -22,7 +22,8 @@ import {
 // Not re-exported by the package's index: its cache of each metadata URL's signing keys (see endorsementsOf).
 import { JwtTokenExtractor } from 'botframework-connector/lib/auth/jwtTokenExtractor.js';
 import { OutboundLimits, type OutboundLimitOptions } from './outbound-limits.js';
-import { dropTokenCheckNoise } from '../../ops/library-console.js';
+import { isTokenCheckNoise } from './token-check-noise.js';
+import { dropFromConsole } from '../../ops/library-console.js';
 import { RecentMap } from '../../ops/recent-map.js';
 import { withRequestIdOn } from '../../ops/request-context.js';
 
@@ -144,6 +145,10 @@ class BoundedBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthent
     private readonly limits: OutboundLimits,
   ) {
     super(options as ConfigurationBotFrameworkAuthenticationOptions, credentialsFactoryFor(options));
+    // What botbuilder's token check prints (a refused signature prints the signing key, an expired token its
+    // stack: anyone can send one) is dropped from the console before any check runs; the channel logs each
+    // refusal as one line.
+    dropFromConsole(isTokenCheckNoise);
   }
 
   private readonly connectorClients = new KeptClients<ConnectorClient>();
@@ -201,13 +206,8 @@ class BoundedBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthent
     return Array.isArray(key.endorsements) && key.endorsements.every((name) => typeof name === 'string') ? key.endorsements : undefined;
   }
 
-  /**
-   * botbuilder's authentication of a request, without what it prints to the console on the way (a refused
-   * signature prints the signing key, an expired token its stack: anyone can send one); the channel logs
-   * each refusal as one line.
-   */
+  /** botbuilder's authentication of a request, its connector factory bounded (what it prints is dropped: see the constructor). */
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    dropTokenCheckNoise();
     const result = await super.authenticateRequest(activity, authHeader);
     return result.connectorFactory
       ? { ...result, connectorFactory: new BoundedConnectorFactory(result.connectorFactory, this.limits, this.connectorClients, appIdOf(result.claimsIdentity)) }

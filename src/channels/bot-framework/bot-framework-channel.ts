@@ -3,7 +3,6 @@ import { AuthenticationError } from 'botframework-connector';
 import type { Request, Response, Server } from 'restify';
 import { capabilitiesOfChannelId } from '../../../dialogs/channel-capabilities.js';
 import type { Channel } from '../channel.js';
-import type { JwtErrorName } from '../../ops/library-console.js';
 import { requestIdFrom } from '../../ops/request-context.js';
 import { unwrapDialogError } from '../../ops/dialog-error.js';
 import { clientAddress, HttpError, readJsonBody, sendError, sendJson } from '../http.js';
@@ -11,6 +10,7 @@ import { RateLimiter, type BucketSpec } from '../rate-limiter.js';
 import { checkBotFrameworkActivity } from './activity-schema.js';
 import { createBotFrameworkAdapter, type BotFrameworkAdapter, type BotFrameworkCredentials, type CheckedAuthorization } from './bot-framework-adapter.js';
 import { isLocalRequest, isLoopbackUrl } from './loopback.js';
+import type { JwtErrorName } from './token-check-noise.js';
 import { ReplyDeliveryError } from './outbound-limits.js';
 
 export { createBotFrameworkAdapter, BotFrameworkAdapter, type BotFrameworkCredentials } from './bot-framework-adapter.js';

@@ -291,6 +291,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         allowRemoteInLocalMode: config.botFrameworkChannel.allowRemoteInLocalMode,
         trustProxy: config.web.trustProxyHops,
         logger,
+        registry: metrics.registry,
       }),
     );
   }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { createRequire } from 'node:module';
+import { Registry } from 'prom-client';
 import restify from 'restify';
 import { registerBotFrameworkChannel } from '../src/channels/bot-framework/bot-framework-channel.js';
 import { createBotFrameworkAdapter } from '../src/channels/bot-framework/bot-framework-adapter.js';
@@ -22,6 +23,13 @@ let verifications = 0;
 const verify = jsonwebtoken.verify;
 /** What the channel logged. */
 const logged: Array<{ level: string; obj: object; msg?: string | undefined }> = [];
+/** The channel's metrics. */
+const registry = new Registry();
+/** The refused tokens counted so far, by reason. */
+async function refusedCounts(): Promise<Record<string, number>> {
+  const metric = await registry.getSingleMetric('bot_framework_requests_refused_total')!.get();
+  return Object.fromEntries(metric.values.map((v) => [String(v.labels['reason']), v.value]));
+}
 
 /** What the process printed (stdout and stderr) while `run` ran, not passed on. */
 async function printedDuring<T>(run: () => Promise<T>): Promise<{ result: T; printed: string[] }> {
@@ -57,6 +65,7 @@ describe('/api/messages with credentials: a signed token is verified once a requ
     registerBotFrameworkChannel(server, {
       adapter,
       localMode: false,
+      registry,
       logger: { debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') },
       logic: async (context) => {
         await context.sendActivity(`heard ${context.activity.text ?? ''}`);
@@ -118,6 +127,16 @@ describe('/api/messages with credentials: a signed token is verified once a requ
     expect(reply.status).to.equal(401);
     expect(printed).to.deep.equal([]);
     expect(logged).to.deep.equal([{ level: 'info', obj: { statusCode: 401, reason: 'refused' }, msg: 'bot framework request not authorized' }]);
+  });
+
+  it('each refused token is counted by why in a word (bot_framework_requests_refused_total); a valid one is not', async () => {
+    const before = await refusedCounts();
+    const count = (reason: string) => (before[reason] ?? 0);
+    expect((await post(other.token(APP_ID, SERVICE_URL))).status).to.equal(401);
+    expect((await post(tokens.token(APP_ID, SERVICE_URL, { exp: Math.floor(Date.now() / 1000) - 3600 }))).status).to.equal(401);
+    expect((await post(tokens.token('00000000-0000-4000-8000-00000000000f', SERVICE_URL))).status).to.equal(401);
+    expect((await post(tokens.token(APP_ID, SERVICE_URL))).status).to.equal(200);
+    expect(await refusedCounts()).to.deep.equal({ ...before, bad_token: count('bad_token') + 1, refused: count('refused') + 2 });
   });
 
   it('only the token check\'s own lines are dropped: the console prints as ever meanwhile', async () => {

@@ -95,6 +95,14 @@ describe('/api/messages with credentials: the token is checked before the body i
     expect(reply.text).to.not.match(INTERNALS);
   });
 
+  it('refused tokens are counted on /metrics (bot_framework_requests_refused_total, by reason)', async () => {
+    const counted = async () => Number(/^bot_framework_requests_refused_total\{reason="refused"\} (\d+)$/m.exec(await (await fetch(`${server.base}/metrics`)).text())?.[1] ?? 0);
+    const before = await counted();
+    expect((await postMessages(server.base, {})).status).to.equal(401);
+    expect(await answerToAnUnfinishedBody(server.port, 'Bearer abc.def.ghi')).to.equal('HTTP/1.1 401 Unauthorized');
+    expect(await counted()).to.equal(before + 2);
+  });
+
   it('`{}` without a token is 401 in the error shape, not 500', async () => {
     const reply = await postMessages(server.base, {});
     expect(reply.status).to.equal(401);

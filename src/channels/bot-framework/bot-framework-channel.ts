@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
+import { Counter, type Registry } from 'prom-client';
 import type { Request, Response, Server } from 'restify';
 import { capabilitiesOfChannelId } from '../../../dialogs/channel-capabilities.js';
 import type { Channel } from '../channel.js';
@@ -49,6 +50,8 @@ export interface BotFrameworkChannelOptions {
   /** The longest the Authorization header's check may take (it may fetch the channel's signing keys). */
   authorizationTimeoutMs?: number;
   logger: BotFrameworkChannelLogger;
+  /** The counter of refused tokens goes here (the app's registry). */
+  registry?: Registry;
   /** Clock for the rate limits (tests). */
   now?: () => number;
 }
@@ -118,6 +121,7 @@ export function registerBotFrameworkChannel(server: Server, options: BotFramewor
   const maxBytes = options.maxBodyBytes ?? DEFAULT_BOT_FRAMEWORK_MAX_BODY_BYTES;
   const trustProxy = options.trustProxy ?? 0;
   const authorizationTimeoutMs = options.authorizationTimeoutMs ?? 5_000;
+  const refused = refusedCounter(options.registry);
 
   adapter.onTurnError = async (context, error) => {
     const cause = unwrapDialogError(error).error;
@@ -181,20 +185,22 @@ export function registerBotFrameworkChannel(server: Server, options: BotFramewor
       if (response?.body !== undefined) sendJson(res, status, response.body);
       else res.sendRaw(status, '', { 'Cache-Control': 'no-store' });
     } catch (error) {
-      sendError(res, asHttpError(error, logger));
+      sendError(res, asHttpError(error, logger, refused));
     }
   });
 }
 
 /** What the client is told: its own mistakes as they are, anything else as a plain 500 without internals. */
-function asHttpError(error: unknown, logger: BotFrameworkChannelLogger): HttpError {
+function asHttpError(error: unknown, logger: BotFrameworkChannelLogger, refused: Counter<'reason'>): HttpError {
   if (error instanceof HttpError) {
     if (error.status >= 500) logger.warn({ err: error }, 'bot framework request refused');
     return error;
   }
   if (error instanceof AuthenticationError) {
     // One line a refusal, why in a word (never the token, its claims or the keys); scanners and expired tokens are not worth a warning each.
-    logger.info({ statusCode: 401, reason: error instanceof TokenRefusal ? error.reason : 'refused' }, 'bot framework request not authorized');
+    const reason = error instanceof TokenRefusal ? error.reason : 'refused';
+    refused.inc({ reason });
+    logger.info({ statusCode: 401, reason }, 'bot framework request not authorized');
     return new HttpError(401, 'Unauthorized', 'the request is not authorized (a valid Bot Framework token is required)', { Connection: 'close' });
   }
   logger.error({ err: error }, 'bot framework request failed');
@@ -218,6 +224,16 @@ class TokenRefusal extends AuthenticationError {
   constructor(readonly reason: (typeof TOKEN_REFUSALS)[keyof typeof TOKEN_REFUSALS]) {
     super(`the token was refused (${reason})`, 401);
   }
+}
+
+/** Refused tokens, counted as WeChat counts its refused requests (wechat_requests_refused_total). */
+function refusedCounter(registry: Registry | undefined): Counter<'reason'> {
+  return new Counter({
+    name: 'bot_framework_requests_refused_total',
+    help: 'Requests to /api/messages refused for their token (401), by reason: bad_token (a bad signature or form), not_yet_valid, expired, refused (no token, an expired one as botbuilder reports it, another issuer or audience, a key not endorsed for the channel, another serviceUrl)',
+    labelNames: ['reason'],
+    registers: registry ? [registry] : [],
+  });
 }
 
 function headerValue(header: string | string[] | undefined): string {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { outcomeOfCall, type CallRecord, type GuidedCallOutcome } from '../src/channels/hotline/call-store.js';
 import { Texts } from '../src/content/texts.js';
 import { emulatorMessage, postMessages } from './support/app-server.js';
 import { TMP_OTHER_DETAILS, TMP_OTHER_TO_SUMMARY } from './support/paths.js';
@@ -267,4 +268,25 @@ describe('hotline: a guided call across two instances on one Redis', () => {
     const onTwo = Object.assign(new AgentClient(instances.two.base), { cookie: onOne.cookie, csrf: onOne.csrf });
     for (let round = 0; round < 3; round++) await twoClicksAtOnce(onOne, onTwo);
   });
+});
+
+describe('hotline: how a call that ends ended (outcomeOfCall)', () => {
+  const call: CallRecord = { id: 'c', agentId: 'a', locale: 'zh-CN', status: 'ended', startedAt: '', updatedAt: '' };
+  const consent = (given: boolean) => ({ given, agent: 'a', at: '' });
+  const script = (outcome: string) => ({ outcome, lines: [] });
+  const filing = { reference: 'YD1', category: 'LT_RESIDENT', status: 'submitted' };
+
+  for (const [what, record, outcome] of [
+    ['a filing submitted, whatever else', { ...call, filing, handled: ['check'], consent: consent(true), script: script('LT_RESIDENT') }, 'submitted'],
+    ['a filing of before checked, cancelled or changed', { ...call, handled: ['cancel'], consent: consent(false), script: script('NO_FILING_NEEDED') }, 'existing_filing'],
+    ['consent declined', { ...call, consent: consent(false), script: script('NO_FILING_NEEDED') }, 'declined'],
+    ['an outcome told that needs no filing', { ...call, consent: consent(true), script: script('NO_FILING_NEEDED') }, 'no_filing'],
+    ['an outcome told that cannot be filed', { ...call, script: script('CANNOT_FILE') }, 'no_filing'],
+    ['a category told, nothing filed', { ...call, consent: consent(true), script: script('LT_RESIDENT') }, 'abandoned'],
+    ['nothing done', call, 'abandoned'],
+  ] as Array<[string, CallRecord, GuidedCallOutcome]>) {
+    it(`${what}: ${outcome}`, () => {
+      expect(outcomeOfCall(record)).to.equal(outcome);
+    });
+  }
 });

@@ -1,3 +1,4 @@
+import { isCategory } from '../../domain/categories.js';
 import { guarded } from '../../state/errors.js';
 import { whenReady, type RedisClient } from '../../state/redis-client.js';
 
@@ -38,6 +39,16 @@ export type ExistingFilingAction = (typeof EXISTING_FILING_ACTIONS)[number];
  */
 export const GUIDED_CALL_OUTCOMES = ['submitted', 'existing_filing', 'no_filing', 'declined', 'abandoned'] as const;
 export type GuidedCallOutcome = (typeof GUIDED_CALL_OUTCOMES)[number];
+
+/** How a call that is ending ended, by what it did (the first that applies); given up when it did none of it. */
+export function outcomeOfCall(record: CallRecord): GuidedCallOutcome {
+  if (record.filing) return 'submitted';
+  if (record.handled?.length) return 'existing_filing';
+  if (record.consent?.given === false) return 'declined';
+  // An outcome told that is no category (no filing needed, reimbursed by hand, cannot be filed).
+  if (record.script && !isCategory(record.script.outcome)) return 'no_filing';
+  return 'abandoned';
+}
 
 export interface CallStore {
   get(id: string): Promise<CallRecord | undefined>;

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { Counter, type Registry } from 'prom-client';
 import type { Request, Response, Server } from 'restify';
-import { CATEGORY_IDS } from '../../domain/categories.js';
 import type { Locale, Texts } from '../../content/texts.js';
 import { resolveLocale } from '../../content/texts.js';
 import type { AgentApi, AgentAudit, SignedInAgent } from '../../agents/index.js';
@@ -12,7 +11,7 @@ import { HttpError, readJsonBody, sendJson } from '../http.js';
 import type { Channel, ChannelBot } from '../channel.js';
 import { HOTLINE_CHANNEL_ID, HotlineAdapter, type CallInput } from './hotline-adapter.js';
 import { callScreen, filingOf, handledOf, scriptOf, type CallAnswer, type CallScreen } from './call-screen.js';
-import { GUIDED_CALL_OUTCOMES, type CallRecord, type CallStore, type GuidedCallOutcome } from './call-store.js';
+import { GUIDED_CALL_OUTCOMES, outcomeOfCall, type CallRecord, type CallStore, type GuidedCallOutcome } from './call-store.js';
 import type { TurnLock } from '../../state/turn-lock.js';
 
 /**
@@ -249,7 +248,7 @@ export function hotlineChannel(options: HotlineChannelOptions): Channel<HotlineA
           if (record.status === 'ended') throw new HttpError(409, 'BadArgument', 'the call has ended');
           record.status = 'ended';
           record.updatedAt = now().toISOString();
-          finish(record, record.filing ? 'submitted' : record.handled?.length ? 'existing_filing' : record.consent?.given === false ? 'declined' : record.script && !(CATEGORY_IDS as readonly string[]).includes(record.script.outcome) ? 'no_filing' : 'abandoned');
+          finish(record, outcomeOfCall(record));
           await calls.put(record);
           audit('call_end', { agent: agent.id, call: record.id, outcome: record.outcome });
           sendJson(res, 200, callScreen({ record, sent: [], answers: [], texts, scriptGate: UNDERSTOOD.id }));

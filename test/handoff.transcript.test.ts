@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ActivityTypes, TestAdapter, type Activity, type TurnContext } from 'botbuilder';
-import { HandoffTranscript } from '../src/handoff/handoff-transcript.js';
+import { HandoffTranscript, transcriptActivity } from '../src/handoff/handoff-transcript.js';
 import { shownToAgent, summaryText, type SummaryLine } from '../dialogs/handoff-summary.js';
 import { FILING_FORM } from '../dialogs/filing-form.js';
 import { Texts, type Locale } from '../src/content/texts.js';
@@ -209,5 +209,25 @@ describe('HandoffTranscript (the middleware)', () => {
     const { conversation, user } = adapter.conversation;
     await adapter.send({ type: ActivityTypes.ConversationUpdate, membersRemoved: [user], from: user, conversation } as Partial<Activity>).startTest();
     expect((await store.getTranscriptActivities('test', conversation.id)).items).to.deep.equal([]);
+  });
+});
+
+describe('transcriptActivity (a message as the agent reads it)', () => {
+  const shown = (message: Partial<Activity>) => `shown: ${message.text ?? ''}`;
+  const message = (extra: Partial<Activity>): Partial<Activity> => ({ type: ActivityTypes.Message, channelId: 'wechat', text: 'hi', locale: 'zh-CN', ...extra });
+
+  it('who said it: the activity\'s role by default, or as the caller says (the bot\'s, read as `shown` gives it); no account ids', () => {
+    expect(transcriptActivity(message({ from: { id: 'openid', name: '', role: 'user' } }), { shown })).to.deep.equal({ type: 'message', from: { role: 'user' }, text: 'hi', locale: 'zh-CN' });
+    expect(transcriptActivity(message({ from: { id: 'openid', name: '', role: 'user' } }), { shown, by: 'bot' })).to.deep.equal({ type: 'message', from: { role: 'bot' }, text: 'shown: hi', locale: 'zh-CN' });
+    expect(transcriptActivity(message({}), { shown })?.from).to.deep.equal({ role: 'bot' });
+  });
+
+  it('when: the caller\'s time before the activity\'s; the channel only when asked for', () => {
+    const at = new Date('2026-12-07T08:00:00Z');
+    const said = message({ timestamp: new Date('2026-12-01T00:00:00Z') });
+    expect(transcriptActivity(said)?.timestamp).to.equal(said.timestamp);
+    expect(transcriptActivity(said, { at })?.timestamp).to.equal(at);
+    expect(transcriptActivity(said)).not.to.have.property('channelId');
+    expect(transcriptActivity(said, { channel: true })).to.include({ channelId: 'wechat' });
   });
 });

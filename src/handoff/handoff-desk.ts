@@ -211,8 +211,8 @@ export class HandoffDesk {
       return [];
     });
     return activities.flatMap((a) => {
-      const kept = transcriptActivity(a, this.options.shown);
-      return kept ? [{ ...kept, channelId: a.channelId } as Activity] : [];
+      const kept = transcriptActivity(a, { shown: this.options.shown, channel: true });
+      return kept ? [kept as Activity] : [];
     });
   }
 
@@ -423,7 +423,7 @@ export class HandoffDesk {
    */
   private async keepAssistantLines(id: string, activities: Partial<Activity>[]): Promise<void> {
     for (const a of activities) {
-      const text = transcriptActivity({ ...a, from: { id: '', name: '', role: 'bot' } }, this.options.shown)?.text;
+      const text = transcriptActivity(a, { shown: this.options.shown, by: 'bot' })?.text;
       if (!text) continue;
       const choices = (a.suggestedActions?.actions ?? []).map((action) => action.title).filter((title): title is string => Boolean(title));
       await this.queue.say(id, { from: 'assistant', text: choices.length > 0 ? `${text}\n${choices.join(' / ')}` : text, at: this.now() });

@@ -110,8 +110,20 @@ export class HandoffTranscript implements Middleware {
 
 /** A message the bot sends, as the transcript keeps it (see transcriptActivity), stamped now. */
 function keepReply(turn: TurnRecord, activity: Partial<Activity>, shown?: ShownToAgent): void {
-  const kept = transcriptActivity({ ...activity, from: as('bot'), timestamp: new Date() }, shown);
+  const kept = transcriptActivity(activity, { shown, by: 'bot', at: new Date() });
   if (kept) turn.replies.push(kept);
+}
+
+/** What transcriptActivity is told besides the message. */
+export interface TranscriptReading {
+  /** What an agent reads of a message the bot sent (its summary's names and address masked); default its text, else its spoken text. */
+  shown?: ShownToAgent | undefined;
+  /** Who said it, when the caller knows (the bot's replies and messages); by default the person when `from.role` says "user", else the bot. */
+  by?: 'user' | 'bot';
+  /** When it was said, when the caller knows (a reply being sent: now); by default the message's timestamp. */
+  at?: Date;
+  /** Keep the message's channel (channelId): a transcript read by the desk names each line's channel. */
+  channel?: boolean;
 }
 
 /**
@@ -122,17 +134,20 @@ function keepReply(turn: TurnRecord, activity: Partial<Activity>, shown?: ShownT
  * which language, and whether an agent wrote it. No cards (the summary's card holds names and the address
  * in full), no channelData beyond the agent's mark, no typing, events or traces: undefined for those.
  */
-export function transcriptActivity(activity: Partial<Activity>, shown?: ShownToAgent): Partial<Activity> | undefined {
+export function transcriptActivity(activity: Partial<Activity>, reading: TranscriptReading = {}): Partial<Activity> | undefined {
   if (activity.type !== ActivityTypes.Message) return undefined;
-  const person = activity.from?.role === 'user';
+  const person = (reading.by ?? activity.from?.role) === 'user';
+  const { shown } = reading;
   const text = person ? activity.text : shown ? shown(activity) : activity.text || activity.speak;
   if (!text) return undefined;
   const agent = (activity.channelData as { handoff?: { from?: unknown } } | undefined)?.handoff?.from === 'agent';
+  const timestamp = reading.at ?? activity.timestamp;
   return {
     type: ActivityTypes.Message,
+    ...(reading.channel && activity.channelId ? { channelId: activity.channelId } : {}),
     from: as(person ? 'user' : 'bot'),
     text,
-    ...(activity.timestamp ? { timestamp: activity.timestamp } : {}),
+    ...(timestamp ? { timestamp } : {}),
     ...(activity.locale ? { locale: activity.locale } : {}),
     ...(agent ? { channelData: { handoff: { from: 'agent' } } } : {}),
   };

@@ -231,7 +231,8 @@ export class MainDialog extends ComponentDialog {
       case 'emergency': {
         // Where an emergency is the answer (the menu, "what is happening now"), the question takes it.
         if (waiting?.prompt.askingOf(asking!).answersIntents?.includes('emergency')) return undefined;
-        await sayEmergency(kit, [kit.t('commands.emergency.then')]);
+        // On a guided call the agent reads it to the caller, who speaks rather than types (spoken.emergencyThen).
+        await sayEmergency(kit, [kit.t(kit.capabilities.spoken ? 'spoken.emergencyThen' : 'commands.emergency.then')]);
         return this.askAgain(dc);
       }
       case 'cancel': {

@@ -3,6 +3,10 @@ import { Texts } from '../src/content/texts.js';
 import { loadProfiles } from '../src/domain/profile.js';
 import { LT_RESIDENT_TO_SUMMARY, upTo } from './support/paths.js';
 import { oneInstanceWithWangSignedIn } from './support/agents.js';
+import { Chat } from './support/chat.js';
+import { CAPABILITIES_KEY } from '../dialogs/channel-capabilities.js';
+import { HOTLINE_CAPABILITIES } from '../src/channels/hotline/hotline-channel.js';
+import { HOTLINE_CHANNEL_ID } from '../src/channels/hotline/hotline-adapter.js';
 
 /**
  * A guided call as a 12393 agent types what the caller says (HTTP on the real server): numbers said in
@@ -63,13 +67,16 @@ describe('hotline: the caller\'s words as the agent types them', () => {
     expect(said).not.to.include(HOTLINE).and.not.to.include(zh('messages.stuck', { hotline: HOTLINE }));
   });
 
-  it('the emergency script on a call (the emergency command at a question) does not tell the caller to call the hotline', async () => {
+  it('the emergency script on a call (the emergency command at a question) does not tell the caller to call the hotline, nor to type', async () => {
     const id = await callAt('details.phone');
     const advice = await say(id, '急诊');
     expect(advice.json['script']['outcome']).to.equal('TMP_EMERGENCY');
     const script = (advice.json['script']['lines'] as string[]).join('\n');
     expect(script).to.include(zh('spoken.emergencyAdvice'));
     expect(script).not.to.include(HOTLINE);
+    // The caller speaks, the agent types: the agent's words to read, not "type 重新开始".
+    expect(script).to.include(zh('spoken.emergencyThen')).and.not.include(zh('commands.emergency.then'));
+    expect(script).not.to.include('输入');
     expect(advice.json['question']['promptId']).to.equal('details.phone');
   });
 
@@ -90,5 +97,33 @@ describe('hotline: the caller\'s words as the agent types them', () => {
     const resumed = await signedIn.agent.call('POST', `calls/${id}/resume`);
     expect(resumed.json['question']['promptId']).to.equal('details.phone');
     expect(saidTexts(resumed)[0]).to.include(zh('labels.details.phone'));
+  });
+});
+
+describe('hotline: what a turn of a call sends the console (the dialogs with the hotline\'s capabilities)', () => {
+  /** A conversation whose turns carry the hotline's capabilities, as the channel's middleware puts them. */
+  function hotlineChat(): Chat {
+    const chat = new Chat({ channelId: HOTLINE_CHANNEL_ID });
+    chat.adapter.use(async (context, next) => {
+      context.turnState.set(CAPABILITIES_KEY, HOTLINE_CAPABILITIES);
+      await next();
+    });
+    return chat;
+  }
+
+  it('stuck after three answers that do not pass: no hotline number in the message\'s channelData (the agent is the hotline); elsewhere it is there', async () => {
+    for (const [chat, onCall] of [
+      [hotlineChat(), true],
+      [new Chat(), false],
+    ] as const) {
+      await chat.follow(upTo(LT_RESIDENT_TO_SUMMARY, 'details.phone'));
+      await chat.say('1381234567');
+      await chat.say('138123456789');
+      const third = await chat.say('23812345678');
+      expect(Chat.promptOf(third)).to.equal('details.phone');
+      expect(Chat.textOf(third)).to.include(zh(onCall ? 'spoken.stuck' : 'messages.stuck', { hotline: HOTLINE }));
+      expect(Chat.channelData(third, 'handoff'), onCall ? 'on a call' : 'a citizen\'s chat').to.deep.equal(onCall ? undefined : { hotline: HOTLINE });
+      if (onCall) expect(JSON.stringify(third.map((a) => a.channelData))).not.to.include(HOTLINE);
+    }
   });
 });

@@ -231,9 +231,9 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
     const example = this.example(asking, c, voice, params);
     if (example) text += voice.t('messages.example', { example });
     const stuck = failures >= FAILURES_BEFORE_HELP;
-    // On a guided call the agent is the hotline: their own words (spoken.stuck), not the citizen's "call the hotline".
+    // On a guided call the agent is the hotline: their own words (spoken.stuck), not the citizen's "call the hotline", nor its number in channelData.
     if (stuck) text += `\n\n${voice.t(voice.capabilities.spoken ? 'spoken.stuck' : 'messages.stuck')}`;
-    await voice.say(text, { promptId: options.promptId, error: wrong.error, ...(stuck ? { handoff: { hotline: voice.hotline } } : {}) });
+    await voice.say(text, { promptId: options.promptId, error: wrong.error, ...(stuck && !voice.capabilities.spoken ? { handoff: { hotline: voice.hotline } } : {}) });
   }
 
   /** An example answer: the asking's own from content, or for a choice its first choice. */

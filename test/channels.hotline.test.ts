@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { outcomeOfCall, type CallRecord, type GuidedCallOutcome } from '../src/channels/hotline/call-store.js';
 import { Texts } from '../src/content/texts.js';
 import { emulatorMessage, postMessages } from './support/app-server.js';
-import { TMP_OTHER_DETAILS, TMP_OTHER_TO_SUMMARY } from './support/paths.js';
+import { LT_RESIDENT_TO_SUMMARY, TMP_OTHER_DETAILS, TMP_OTHER_TO_SUMMARY } from './support/paths.js';
 import { AgentClient, AGENTS, oneInstanceWithWangSignedIn, twoInstancesOnOneRedis } from './support/agents.js';
 
 /**
@@ -115,6 +115,24 @@ describe('hotline: a guided call (HTTP)', () => {
     const audits = signedIn.server.lines.filter((l) => l['msg'] === 'agent audit' && l['call'] === call).map((l) => l['audit']);
     expect(audits).to.include.members(['call_start', 'call_answer', 'call_consent', 'call_script_read', 'call_edit', 'call_submit']);
     expect(signedIn.server.lines.find((l) => l['audit'] === 'call_answer' && l['call'] === call && l['prompt'] === 'details.phone'), 'an answer audited by the question it answers').to.not.equal(undefined);
+  });
+
+  it('the summary on the call screen shows the name and address in full (the agent reads them back); nothing of it reaches the log, nor what the caller said', async () => {
+    const call = (await signedIn.agent.call('POST', 'calls', { locale: 'zh-CN' })).json['call']['id'] as string;
+    let screen: Record<string, any> = {};
+    for (const [answer, next] of LT_RESIDENT_TO_SUMMARY.slice(1)) {
+      screen = (await signedIn.agent.call('POST', `calls/${call}/say`, { text: answer })).json;
+      expect(screen['question']?.['promptId'], `after "${answer}"`).to.equal(next);
+    }
+    const summary = (screen['said'] as Array<{ text: string; kind: string }>).filter((s) => s.kind === 'summary').map((s) => s.text).join('\n');
+    expect(summary).to.include('李秀英').and.include('浦东新区世纪大道100号3号楼201室');
+    // Shown again, and a request refused (the call paused) with what the caller said in it.
+    expect((await signedIn.agent.call('GET', `calls/${call}`)).status).to.equal(200);
+    expect((await signedIn.agent.call('POST', `calls/${call}/pause`)).status).to.equal(200);
+    expect((await signedIn.agent.call('POST', `calls/${call}/say`, { text: '李秀英 11010519491231002X' })).status).to.equal(409);
+    const log = JSON.stringify(signedIn.server.lines);
+    expect(signedIn.server.lines.filter((l) => l['call'] === call).length, 'the call was audited').to.be.greaterThan(5);
+    for (const secret of ['李秀英', '秀英', '浦东新区世纪大道', '世纪大道100号', '11010519491231002X', '13812345678']) expect(log, secret).not.to.include(secret);
   });
 
   it('a filing a person makes on their own (here over /api/messages) records no channel and no agent: the operator is only on guided calls', async () => {

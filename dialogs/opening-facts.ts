@@ -1,5 +1,4 @@
 import type { Situation } from '../src/domain/situation.js';
-import type { PlaceMention } from '../src/domain/places.js';
 import type { IntakeFacts, Understanding } from '../src/nlu/understanding.js';
 import type { RecognizeScope, Sentence } from './form/recognition.js';
 import type { FilingContext } from './filing-context.js';
@@ -31,9 +30,6 @@ export interface OpeningAnswer {
   shown: string;
 }
 
-/** The code a mention stands for, when it names one place (a shared name is asked). */
-const placeCodeOf = (m: PlaceMention): string | undefined => (m.reading.status === 'found' ? m.reading.place.code : undefined);
-
 /** The answers the first words give, each checked as its question checks it. */
 export function openingAnswers(text: string, c: FilingContext, understanding: Understanding): OpeningAnswer[] {
   const facts = understanding.intake(text, c.locale, c.today);
@@ -49,8 +45,11 @@ export function openingAnswers(text: string, c: FilingContext, understanding: Un
     if (!stated || facts.placeChoices?.[key]) continue;
     const inSentence = understanding.placeIn(text, c.locale, key === 'insuredPlace' ? 'insured' : 'treatment');
     if (inSentence.status !== 'picked') continue;
-    const named = placeCodeOf(inSentence.mention);
-    if (!named || poolingAreaCodeOf(named) !== stated || !isPoolingAreaCode(stated)) continue;
+    // A mention of one place (a name several places share is asked).
+    const { reading } = inSentence.mention;
+    if (reading.status !== 'found') continue;
+    const named = reading.place.code;
+    if (poolingAreaCodeOf(named) !== stated || !isPoolingAreaCode(stated)) continue;
     const place = { place: showPlace(named, c.locale), poolingArea: showPlace(stated, c.locale) };
     const [said, shown]: [Sentence, string] =
       named === stated

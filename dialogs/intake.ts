@@ -5,6 +5,7 @@ import type { FilingContext } from './filing-context.js';
 import type { Question } from './form/declaration.js';
 import type { LabelScope, Recognition, RecognizeScope, Recognizer } from './form/recognition.js';
 import { choiceLabel, exactChoice } from './form/recognizers.js';
+import { bulletList } from './bullet-list.js';
 
 /**
  * The situation told in one's own words: the facts a description states become the answers of their
@@ -128,7 +129,7 @@ export function intakeRecognizer(questions: SituationQuestions): Recognizer<Fili
     },
     confirmation: (value, scope) => ({
       key: 'prompts.situation.intake.confirm',
-      params: { facts: value === GUIDED ? '' : factLines(scope, value.facts, questions).map((line) => `• ${line}`).join('\n') },
+      params: { facts: value === GUIDED ? '' : bulletList((key, params) => scope.c.texts.t(scope.c.locale, key, params), factLines(scope, value.facts, questions)) },
     }),
   };
 }

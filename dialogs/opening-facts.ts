@@ -2,6 +2,7 @@ import type { Situation } from '../src/domain/situation.js';
 import type { IntakeFacts, Understanding } from '../src/nlu/understanding.js';
 import type { RecognizeScope, Sentence } from './form/recognition.js';
 import type { FilingContext } from './filing-context.js';
+import { bulletList } from './bullet-list.js';
 import { FILING_FORM } from './filing-form.js';
 import { isPoolingAreaCode, poolingAreaCodeOf, showPlace } from './place-recognizer.js';
 
@@ -70,8 +71,8 @@ export function openingAnswers(text: string, c: FilingContext, understanding: Un
 export function openingSaidBack(answers: readonly OpeningAnswer[], c: FilingContext): Sentence | undefined {
   if (answers.length <= 1) return answers[0]?.said;
   const t = (key: string, params = {}) => c.texts.t(c.locale, key, params);
-  const rows = answers.map((a) => `• ${t('messages.summaryRow', { label: t(`labels.${a.id}`), value: a.shown })}`);
-  return { key: 'messages.openingUnderstood', params: { facts: rows.join('\n') } };
+  const rows = answers.map((a) => t('messages.summaryRow', { label: t(`labels.${a.id}`), value: a.shown }));
+  return { key: 'messages.openingUnderstood', params: { facts: bulletList(t, rows) } };
 }
 
 /**

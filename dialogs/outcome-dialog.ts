@@ -6,6 +6,7 @@ import { ASKINGS, UNDERSTOOD } from './conversation-askings.js';
 import type { DialogDeps } from './dialog-deps.js';
 import { settle } from './form/form.js';
 import { asked, QuestionPrompt } from './form/question-prompt.js';
+import { bulletList } from './bullet-list.js';
 import { settledOutcome } from './outcome-memo.js';
 import { filingHost, TurnKit } from './turn-kit.js';
 import { recordFunnel } from './funnel.js';
@@ -27,14 +28,15 @@ export function provisionalStart(kit: TurnKit): ConsequenceDates {
 }
 
 export function renderItems(kit: TurnKit, items: ConsequenceItem[], extra: Record<string, string | number> = {}): string {
-  return items
-    .map((item) => `• ${kit.t(`consequences.${item.code}`, { agency: kit.profile.agency.value[kit.locale], ...extra, ...(item.params ?? {}) })}`)
-    .join('\n');
+  return bulletList(
+    kit.t.bind(kit),
+    items.map((item) => kit.t(`consequences.${item.code}`, { agency: kit.profile.agency.value[kit.locale], ...extra, ...(item.params ?? {}) })),
+  );
 }
 
 /** The reasons of an outcome, one bullet each. */
 function reasonLines(kit: TurnKit, reasons: readonly string[]): string {
-  return reasons.map((code) => `• ${kit.t(`reasons.${code}`)}`).join('\n');
+  return bulletList(kit.t.bind(kit), reasons.map((code) => kit.t(`reasons.${code}`)));
 }
 
 /**

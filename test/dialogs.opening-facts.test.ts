@@ -12,10 +12,10 @@ import { openingEn, openingZh, upTo } from './support/paths.js';
 const readBacks = (replies: Partial<Activity>[]) =>
   replies.filter((r) => (r.channelData as { understood?: boolean } | undefined)?.understood).map((r) => r.text);
 
-/** Several answers said back in one message: messages.openingUnderstood, a "• label: value" line each. */
+/** Several answers said back in one message: messages.openingUnderstood, a "• label: value" line each (common.bullet). */
 const together = (chat: Chat, locale: 'zh-CN' | 'en-US', rows: Array<[id: string, value: string]>) =>
   chat.texts.t(locale, 'messages.openingUnderstood', {
-    facts: rows.map(([id, value]) => `• ${chat.texts.t(locale, 'messages.summaryRow', { label: chat.texts.t(locale, `labels.${id}`), value })}`).join('\n'),
+    facts: rows.map(([id, value]) => chat.texts.t(locale, 'common.bullet', { item: chat.texts.t(locale, 'messages.summaryRow', { label: chat.texts.t(locale, `labels.${id}`), value }) })).join('\n'),
   });
 
 async function opened(locale: 'zh-CN' | 'en-US', words: string, atMenu: boolean) {

@@ -7,7 +7,7 @@ import type { DialogDeps } from './dialog-deps.js';
 import { FILING_DIALOG, FilingDialog } from './filing-dialog.js';
 import { FILING_FORM } from './filing-form.js';
 import { newFilingState } from './filing-state.js';
-import { openingAnswers, openingSaidBack } from './opening-facts.js';
+import { openingSaidBack, readOpening } from './opening-facts.js';
 import { recordReading } from './funnel.js';
 import { isTaken, normalizeAnswer } from './form/recognition.js';
 import { choiceLabel, exactChoice } from './form/recognizers.js';
@@ -387,16 +387,22 @@ export class MainDialog extends ComponentDialog {
   /**
    * The words that started the filing ("我想给我妈办个异地就医备案", "我在日照参保，想去上海看病，帮我办备案") answer
    * who files and the places where they state them (dialogs/opening-facts.ts): said back in one message, then skipped.
+   * A place they name by a name several places share ("going to Yiwu") is asked with those places to choose from.
    */
   private async takeOpeningAnswers(step: WaterfallStepContext, kit: TurnKit): Promise<void> {
     const activity = step.context.activity;
     if (activity.type !== ActivityTypes.Message || !activity.text) return;
     const c = kit.q;
-    const answers = openingAnswers(activity.text, c, this.deps.understanding);
+    const { answers, offers } = readOpening(activity.text, c, this.deps.understanding);
     for (const answer of answers) {
       FILING_FORM.byId(answer.id)!.set(c, answer.value);
       FILING_FORM.settle(answer.id, c);
       recordReading(step.context, answer.id, 'understood');
+    }
+    // A place named by a name several places share: its question, when asked, offers them.
+    for (const { id, candidates, note } of offers) {
+      c.progress.offers = { ...c.progress.offers, [id]: { candidates, note } };
+      recordReading(step.context, id, 'close');
     }
     // Said back together, in one message.
     const said = openingSaidBack(answers, c);

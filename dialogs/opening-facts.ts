@@ -31,10 +31,31 @@ export interface OpeningAnswer {
   shown: string;
 }
 
-/** The answers the first words give, each checked as its question checks it. */
-export function openingAnswers(text: string, c: FilingContext, understanding: Understanding): OpeningAnswer[] {
+/**
+ * A place question's answer the first words name by a name several places share ("going to Yiwu for
+ * treatment": 义乌, Zhejiang or 伊吾, Xinjiang): its places, offered as choices when the question is asked,
+ * with why (FormProgress.offers).
+ */
+export interface OpeningOffer {
+  /** The question (situation.<key>). */
+  id: string;
+  /** The places the name may be, as named (a county's own code), each in a pooling area of its own. */
+  candidates: string[];
+  /** Said when the question is asked: which of the places named so is meant. */
+  note: { error: string; params: { said: string } };
+}
+
+/** What the first words give: the answers (each checked as its question checks it), and the places to choose from. */
+export interface Opening {
+  answers: OpeningAnswer[];
+  offers: OpeningOffer[];
+}
+
+/** The answers the first words give, each checked as its question checks it, and the places they name ambiguously. */
+export function readOpening(text: string, c: FilingContext, understanding: Understanding): Opening {
   const facts = understanding.intake(text, c.locale, c.today);
   const answers: OpeningAnswer[] = [];
+  const offers: OpeningOffer[] = [];
   const filerMode = openingFilerMode(facts);
   if (filerMode) {
     const question = FILING_FORM.byId('situation.filerMode')!;
@@ -43,15 +64,22 @@ export function openingAnswers(text: string, c: FilingContext, understanding: Un
   }
   for (const key of ['insuredPlace', 'treatmentPlace'] as const satisfies readonly OpeningKey[]) {
     const stated = facts[key];
-    if (!stated || facts.placeChoices?.[key]) continue;
+    const choices = facts.placeChoices?.[key];
+    if (!stated && !choices) continue;
     const inSentence = understanding.placeIn(text, c.locale, key === 'insuredPlace' ? 'insured' : 'treatment');
     if (inSentence.status !== 'picked') continue;
-    // A mention of one place (a name several places share is asked).
-    const { reading } = inSentence.mention;
+    const { reading, said: name } = inSentence.mention;
+    if (choices) {
+      // A shared name in this role: the places the intake and the place question both read it as, to choose from.
+      const candidates = reading.status === 'ambiguous' ? reading.candidates.filter((k) => k.poolingArea && choices.includes(k.poolingArea.code)).map((k) => k.place.code) : [];
+      if (candidates.length > 1) offers.push({ id: `situation.${key}`, candidates, note: { error: 'PLACE_AMBIGUOUS_SAID', params: { said: name } } });
+      continue;
+    }
+    // A mention of one place.
     if (reading.status !== 'found') continue;
     const named = reading.place.code;
-    if (poolingAreaCodeOf(named) !== stated || !isPoolingAreaCode(stated)) continue;
-    const place = { place: showPlace(named, c.locale), poolingArea: showPlace(stated, c.locale) };
+    if (poolingAreaCodeOf(named) !== stated || !isPoolingAreaCode(stated!)) continue;
+    const place = { place: showPlace(named, c.locale), poolingArea: showPlace(stated!, c.locale) };
     const [said, shown]: [Sentence, string] =
       named === stated
         ? [{ key: 'messages.understood', params: { answer: place.place } }, place.place]
@@ -60,8 +88,8 @@ export function openingAnswers(text: string, c: FilingContext, understanding: Un
   }
   // The same place for both roles is not what was meant: both asked.
   const places = answers.filter((a) => a.id !== 'situation.filerMode');
-  if (places.length === 2 && poolingAreaCodeOf(places[0]!.value) === poolingAreaCodeOf(places[1]!.value)) return answers.filter((a) => a.id === 'situation.filerMode');
-  return answers;
+  if (places.length === 2 && poolingAreaCodeOf(places[0]!.value) === poolingAreaCodeOf(places[1]!.value)) return { answers: answers.filter((a) => a.id === 'situation.filerMode'), offers };
+  return { answers, offers };
 }
 
 /**

@@ -129,7 +129,7 @@ describe('the words that start a filing answer who files and the places they sta
 /**
  * A place the first words give a role by a name several places share ("going to Yiwu": 义乌, Zhejiang or 伊吾,
  * Xinjiang) is not taken, and not lost: its question, when asked, says which name is meant and offers the
- * places as choices.
+ * places as choices; a button, or words naming the place one of them is in, answers it.
  */
 describe('a place named by a name several places share is asked with those places to choose from', () => {
   const buttons = (replies: Partial<Activity>[]) => (replies.at(-1)?.suggestedActions?.actions ?? []).map((a) => a.title);
@@ -159,11 +159,33 @@ describe('a place named by a name several places share is asked with those place
     expect(Chat.textOf(intake), 'the place of treatment kept').to.include('Hami, Xinjiang');
   });
 
-  it('“我在日照参保，要去朝阳看病”: 就医地 asked with the three 朝阳 to choose from', async () => {
+  for (const [typed, place, poolingArea] of [
+    ['Zhejiang', 'Yiwu, Jinhua, Zhejiang', 'Jinhua, Zhejiang'],
+    ['the one in Xinjiang', 'Yiwu, Hami, Xinjiang', 'Hami, Xinjiang'],
+  ]) {
+    it(`“Which Yiwu?” answered in words, “${typed}” → ${place}, said back with its pooling area`, async () => {
+      const { chat } = await toTreatmentPlace('en-US', "I'm insured in Rizhao, going to Yiwu for treatment");
+      const next = await chat.say(typed!);
+      expect(readBacks(next)).to.deep.equal([chat.texts.t('en-US', 'messages.placeUnderstood', { place, poolingArea })]);
+      expect(Chat.promptOf(next), Chat.textOf(next)).to.equal('consent.personalInfo');
+    });
+  }
+
+  it('the same at the question itself: “Yiwu” typed, then “Xinjiang” → Yiwu, Hami, Xinjiang', async () => {
+    const { chat } = await opened('en-US', 'I want to file for myself', true);
+    await chat.say('Rizhao');
+    const offered = await chat.say('Yiwu');
+    expect(buttons(offered).slice(0, 2)).to.deep.equal(['Yiwu, Jinhua, Zhejiang', 'Yiwu, Hami, Xinjiang']);
+    const next = await chat.say('Xinjiang');
+    expect(readBacks(next)).to.deep.equal([chat.texts.t('en-US', 'messages.placeUnderstood', { place: 'Yiwu, Hami, Xinjiang', poolingArea: 'Hami, Xinjiang' })]);
+  });
+
+  it('“我在日照参保，要去朝阳看病”: 就医地 asked with the three 朝阳 to choose from; “辽宁” → 辽宁省朝阳市', async () => {
     const { chat, asked } = await toTreatmentPlace('zh-CN', '我在日照参保，要去朝阳看病');
     expect(asked.map((r) => r.text)).to.include(which(chat, 'zh-CN', '朝阳'));
     expect(buttons(asked)).to.include.members(['辽宁省朝阳市', '北京市朝阳区']);
-    const next = await chat.say('辽宁省朝阳市');
+    const next = await chat.say('辽宁');
+    expect(readBacks(next)).to.deep.equal([chat.texts.t('zh-CN', 'messages.understood', { answer: '辽宁省朝阳市' })]);
     expect(Chat.promptOf(next), Chat.textOf(next)).to.equal('consent.personalInfo');
   });
 

@@ -180,7 +180,8 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
       const picked = index !== undefined ? offered[index] : (named ?? (offered.length === 1 && yesNoWord(text, c.texts) === 'yes' ? offered[0] : undefined));
       if (picked !== undefined) return { recognition: { status: 'exact', value: picked }, from: 'offered' };
     }
-    return { recognition: asking.recognizer.recognize(text, state.pending !== undefined ? { ...scope, pending: state.pending } : scope) };
+    const said = state.pending === undefined && offered.length === 0 ? scope : { ...scope, ...(state.pending !== undefined ? { pending: state.pending } : {}), ...(offered.length > 0 ? { offered } : {}) };
+    return { recognition: asking.recognizer.recognize(text, said) };
   }
 
   /**

@@ -12,7 +12,8 @@ import { isPoolingAreaCode, poolingAreaCodeOf, showPlace } from './place-recogni
  * questions are answered from them, said back in a few words, and not asked. Only what is stated clearly:
  * who files only when the words name another person (or "本人", "for myself"); a place only when the
  * one-sentence intake gives it that role by the words around it and the place question's own reading of the
- * sentence picks the same place. Anything else is asked as usual. Nothing behind consent is taken here.
+ * sentence picks the same place; a place so given by a name several places share ("going to Yiwu") is asked
+ * with those places to choose from. Anything else is asked as usual. Nothing behind consent is taken here.
  */
 
 /** The questions the first words may answer, in the order they are asked. */

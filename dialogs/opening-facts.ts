@@ -76,11 +76,11 @@ export function readOpening(text: string, c: FilingContext, understanding: Under
       if (candidates.length > 1) offers.push({ id: `situation.${key}`, candidates, note: { error: 'PLACE_AMBIGUOUS_SAID', params: { said: name } } });
       continue;
     }
-    // A mention of one place.
-    if (reading.status !== 'found') continue;
+    // A mention of one place, in the pooling area the intake gives the role.
+    if (reading.status !== 'found' || !stated) continue;
     const named = reading.place.code;
-    if (poolingAreaCodeOf(named) !== stated || !isPoolingAreaCode(stated!)) continue;
-    const place = { place: showPlace(named, c.locale), poolingArea: showPlace(stated!, c.locale) };
+    if (poolingAreaCodeOf(named) !== stated || !isPoolingAreaCode(stated)) continue;
+    const place = { place: showPlace(named, c.locale), poolingArea: showPlace(stated, c.locale) };
     const [said, shown]: [Sentence, string] =
       named === stated
         ? [{ key: 'messages.understood', params: { answer: place.place } }, place.place]

@@ -3,8 +3,8 @@ import { addDays } from '../src/domain/calendar.js';
 import { groupOf, type CategoryId } from '../src/domain/categories.js';
 import { checkStartDate, parseStartDate, startDateRulesFor } from '../src/domain/dates.js';
 import { FIELD_LIMITS } from '../src/domain/filing.js';
-import { checkAddress, checkAgentAge, checkInstitutionList, checkInstitutionName, maskAddress } from '../src/domain/free-text.js';
-import { checkPersonName, maskPersonName } from '../src/domain/person-name.js';
+import { checkAddress, checkAgentAge, checkInstitutionList, checkInstitutionName } from '../src/domain/free-text.js';
+import { checkPersonName } from '../src/domain/person-name.js';
 import { checkMobile, maskMobile } from '../src/domain/phone.js';
 import { checkResidentId, maskResidentId } from '../src/domain/resident-id.js';
 import { fail, ok, type Check } from '../src/domain/result.js';
@@ -14,6 +14,7 @@ import type { Details } from './filing-state.js';
 import { question, type Question } from './form/declaration.js';
 import { choice, text } from './form/recognizers.js';
 import { settledOutcome } from './outcome-memo.js';
+import { PERSONAL_DETAILS } from './personal-data.js';
 import { showPlace } from './place-recognizer.js';
 
 /** The details of the filing, asked once the person accepted the category and what it means for them. */
@@ -101,7 +102,7 @@ export function detailsQuestions(schemeAskedInSituation: (c: FilingContext) => b
       applies: (c) => anyCategory(c) && !schemeAskedInSituation(c),
     }),
     // A name and an address are shown in full on the person's own summary (a typo must be visible there), masked anywhere else.
-    detail('personName', { purpose: "The insured person's name.", field: 'person.name', parse: (t) => checkPersonName(t), show: (v) => maskPersonName(v), review: (v) => v, applies: anyCategory }),
+    detail('personName', { purpose: "The insured person's name.", field: 'person.name', parse: (t) => checkPersonName(t), show: PERSONAL_DETAILS.personName.mask, review: (v) => v, applies: anyCategory }),
     detail('idNumber', {
       purpose: "The insured person's 18-digit resident ID number (sensitive; shown masked).",
       field: 'person.idNumber',
@@ -113,7 +114,7 @@ export function detailsQuestions(schemeAskedInSituation: (c: FilingContext) => b
       applies: anyCategory,
     }),
     detail('phone', { purpose: "The insured person's mobile number (shown masked).", field: 'person.phone', parse: (t) => checkMobile(t), show: (v) => maskMobile(v), applies: anyCategory }),
-    detail('agentName', { purpose: "The agent's name, when filing for someone else.", field: 'agent.name', parse: (t) => checkPersonName(t), show: (v) => maskPersonName(v), review: (v) => v, applies: asAgent }),
+    detail('agentName', { purpose: "The agent's name, when filing for someone else.", field: 'agent.name', parse: (t) => checkPersonName(t), show: PERSONAL_DETAILS.agentName.mask, review: (v) => v, applies: asAgent }),
     detail('agentIdNumber', {
       purpose: "The agent's resident ID number (sensitive; shown masked).",
       field: 'agent.idNumber',
@@ -162,7 +163,7 @@ export function detailsQuestions(schemeAskedInSituation: (c: FilingContext) => b
       purpose: 'The address at the destination, for long-term categories.',
       field: 'address',
       parse: (t) => checkAddress(t, FIELD_LIMITS.address),
-      show: (v) => maskAddress(v),
+      show: PERSONAL_DETAILS.address.mask,
       review: (v) => v,
       applies: forCategory((category) => groupOf(category) === 'LONG_TERM'),
       params: (c) => ({ place: c.state.situation.treatmentPlace ? showPlace(c.state.situation.treatmentPlace, c.locale) : '' }),

@@ -3,7 +3,8 @@ import { BASIS_ANSWER_KEYS, expectedEndDate, validateFiling as validateWithSchem
 import { fail, ok, type Check } from '../src/domain/result.js';
 import { acceptedCategory } from './details-questions.js';
 import { FILING_FORM } from './filing-form.js';
-import { currentOutcome, reachedSituation } from './situation-questions.js';
+import { settledOutcome } from './outcome-memo.js';
+import { reachedSituation } from './situation-questions.js';
 import type { TurnKit } from './turn-kit.js';
 import { operatorOf } from './turn-operator.js';
 
@@ -29,7 +30,7 @@ function setPath(record: Record<string, unknown>, path: string, value: unknown):
 export function buildFilingDraft(kit: TurnKit): FilingDraft {
   const c = kit.q;
   const category = acceptedCategory(c) as FilableCategory;
-  const outcome = currentOutcome(c)!;
+  const outcome = settledOutcome(c)!;
   const draft: Record<string, unknown> = {};
   // Only answers to questions that apply now: an address given before an edit made the filing
   // temporary stays in the conversation (in case the edit is undone) but not in the filing.

@@ -1,5 +1,6 @@
 import type { ShownToAgent } from '../src/handoff/handoff.js';
 import { FILING_FORM } from './filing-form.js';
+import { maskOfAnswer } from './personal-data.js';
 
 /**
  * Where a summary's text shows an answer in full (the names and the address: `review` in their
@@ -48,9 +49,10 @@ export function summaryText(lines: readonly SummaryLine[]): { text: string; inFu
  * What an agent reads of the assistant's messages in a handoff's transcript (the console, and the
  * `handoff.initiate` an organisation's hub receives): their text, or a card's spoken text — but the
  * person's own summary (channelData.summary) with the answers it alone shows in full masked where it says
- * they are (channelData.inFull), by their question's own `show` (张*, 浦东新区世纪****), as everywhere
- * else. A summary whose answers in full cannot be placed (no inFull, a place outside the text, a question
- * that shows nothing in full) is left out whole rather than shown as it is. The agent reads what the web
+ * they are (channelData.inFull), by the mask of their personal data (personal-data.ts, which their
+ * questions show them back by: 张*, 浦东新区世纪****), as everywhere else. A summary whose answers in full
+ * cannot be placed (no inFull, a place outside the text, a question that shows nothing in full or has no
+ * mask) is left out whole rather than shown as it is. The agent reads what the web
  * transcript keeps of the person's own answers (masked) and the draft's facts (masked), no more.
  */
 export const shownToAgent: ShownToAgent = (message) => {
@@ -61,34 +63,26 @@ export const shownToAgent: ShownToAgent = (message) => {
   if (!places) return undefined;
   let shown = text;
   // From the last to the first: each replacement leaves the places before it where they were.
-  for (const { id, start, end } of places.reverse()) {
-    const question = FILING_FORM.byId(id)!;
-    shown = shown.slice(0, start) + maskedAnswer(text.slice(start, end), question.show.bind(question)) + shown.slice(end);
-  }
+  for (const { start, end, mask } of places.reverse()) shown = shown.slice(0, start) + mask(text.slice(start, end)) + shown.slice(end);
   return shown;
 };
 
-/** channelData.inFull when each place lies within the text, after the one before, on a question with a full review; else undefined. */
-function placesIn(inFull: unknown, length: number): AnswerInFull[] | undefined {
+/** An answer in full, and how it is masked. */
+type MaskedPlace = AnswerInFull & { mask: (text: string) => string };
+
+/** channelData.inFull, each place with its mask, when each lies within the text, after the one before, on a question with a full review and a mask; else undefined. */
+function placesIn(inFull: unknown, length: number): MaskedPlace[] | undefined {
   if (!Array.isArray(inFull)) return undefined;
   let after = 0;
-  const places: AnswerInFull[] = [];
+  const places: MaskedPlace[] = [];
   for (const place of inFull as Array<Partial<Record<keyof AnswerInFull, unknown>> | null>) {
     const { id, start, end } = place ?? {};
-    if (typeof id !== 'string' || !FILING_FORM.byId(id)?.review) return undefined;
+    const mask = typeof id === 'string' && FILING_FORM.byId(id)?.review ? maskOfAnswer(id) : undefined;
+    if (typeof id !== 'string' || !mask) return undefined;
     if (!Number.isInteger(start) || !Number.isInteger(end)) return undefined;
     if ((start as number) < after || (end as number) < (start as number) || (end as number) > length) return undefined;
-    places.push({ id, start: start as number, end: end as number });
+    places.push({ id, start: start as number, end: end as number, mask });
     after = end as number;
   }
   return places;
-}
-
-/** A name or an address as its question shows it back (from the value alone); masked whole should that ever need more. */
-function maskedAnswer(value: string, show: (value: never, c: never) => string): string {
-  try {
-    return show(value as never, undefined as never);
-  } catch {
-    return '****';
-  }
 }

@@ -5,6 +5,7 @@ import type { FilingContext } from './filing-context.js';
 import type { Question } from './form/declaration.js';
 import type { LabelScope, Recognition, RecognizeScope, Recognizer } from './form/recognition.js';
 import { choiceLabel, exactChoice } from './form/recognizers.js';
+import { bulletList } from './bullet-list.js';
 
 /**
  * The situation told in one's own words: the facts a description states become the answers of their
@@ -69,13 +70,18 @@ export function acceptedFacts(described: IntakeFacts, c: FilingContext, question
   return facts as Partial<Situation>;
 }
 
-/** The facts as lines ("参保地：山东省日照市"), in the order the procedure asks them. */
-function factLines({ c }: LabelScope<FilingContext>, facts: Partial<Situation>, questions: SituationQuestions): string[] {
+/**
+ * The facts as lines, in the order the procedure asks them: "参保地：山东省日照市" — or, `inOwnWords`, a yes/no
+ * fact by its own words where content has them ("未退休"). Being a student has only its own words.
+ */
+function factLines({ c }: LabelScope<FilingContext>, facts: Partial<Situation>, questions: SituationQuestions, inOwnWords = false): string[] {
   const t = (key: string, params = {}) => c.texts.t(c.locale, key, params);
   return FACTS.filter((key) => facts[key] !== undefined).map((key) => {
-    if (key === 'student') return t(`prompts.situation.intake.facts.student.${facts.student ? 'yes' : 'no'}`);
+    const value = facts[key];
+    const own = `prompts.situation.intake.facts.${key}.${value ? 'yes' : 'no'}`;
+    if (key === 'student' || (inOwnWords && typeof value === 'boolean' && c.texts.has(c.locale, own))) return t(own);
     const question = questions().find((q) => q.id === `situation.${key}`)!;
-    return t('messages.summaryRow', { label: t(`labels.situation.${key}`), value: question.show(facts[key], c) });
+    return t('messages.summaryRow', { label: t(`labels.situation.${key}`), value: question.show(value, c) });
   });
 }
 
@@ -96,17 +102,7 @@ export function factsForLater(text: string, askingKey: string, scope: RecognizeS
 
 /** The facts in a few words ("未退休、户口未迁"): a yes/no fact by its own words, others as "label: value". */
 export function noteOfFacts(scope: LabelScope<FilingContext>, facts: Partial<Situation>, questions: SituationQuestions): string {
-  const { c } = scope;
-  const t = (key: string, params = {}) => c.texts.t(c.locale, key, params);
-  return FACTS.filter((key) => facts[key] !== undefined)
-    .map((key) => {
-      const value = facts[key];
-      const own = `prompts.situation.intake.facts.${key}.${value ? 'yes' : 'no'}`;
-      if (typeof value === 'boolean' && c.texts.has(c.locale, own)) return t(own);
-      const question = questions().find((q) => q.id === `situation.${key}`)!;
-      return t('messages.summaryRow', { label: t(`labels.situation.${key}`), value: question.show(value, c) });
-    })
-    .join(t('common.alternativesSeparator'));
+  return factLines(scope, facts, questions, true).join(scope.c.texts.t(scope.c.locale, 'common.alternativesSeparator'));
 }
 
 /**
@@ -133,7 +129,7 @@ export function intakeRecognizer(questions: SituationQuestions): Recognizer<Fili
     },
     confirmation: (value, scope) => ({
       key: 'prompts.situation.intake.confirm',
-      params: { facts: value === GUIDED ? '' : factLines(scope, value.facts, questions).map((line) => `• ${line}`).join('\n') },
+      params: { facts: value === GUIDED ? '' : bulletList((key, params) => scope.c.texts.t(scope.c.locale, key, params), factLines(scope, value.facts, questions)) },
     }),
   };
 }

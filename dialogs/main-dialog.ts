@@ -7,7 +7,7 @@ import type { DialogDeps } from './dialog-deps.js';
 import { FILING_DIALOG, FilingDialog } from './filing-dialog.js';
 import { FILING_FORM } from './filing-form.js';
 import { newFilingState } from './filing-state.js';
-import { openingAnswers, openingSaidBack } from './opening-facts.js';
+import { openingSaidBack, readOpening } from './opening-facts.js';
 import { recordReading } from './funnel.js';
 import { isTaken, normalizeAnswer } from './form/recognition.js';
 import { choiceLabel, exactChoice } from './form/recognizers.js';
@@ -54,10 +54,16 @@ const COMMAND_OF_INTENT: Partial<Record<Intent, Command>> = {
 /** A bare "?" is all punctuation: compared as typed (folded to half-width), not normalised away. */
 const foldCommandWord = (word: string) => normalizeAnswer(word) || word.normalize('NFKC').trim();
 
-/** Every command's label and words in both languages, folded, made once per Texts (asked on every message). */
-const commandWords = new WeakMap<Texts, Map<string, Command>>();
+/** A command word: its command, and the languages whose words for that command list it. */
+interface CommandWord {
+  command: Command;
+  locales: Array<(typeof LOCALES)[number]>;
+}
 
-function commandsOf(texts: Texts): Map<string, Command> {
+/** Every command's label and words in both languages, folded, made once per Texts (asked on every message). */
+const commandWords = new WeakMap<Texts, Map<string, CommandWord>>();
+
+function commandsOf(texts: Texts): Map<string, CommandWord> {
   let words = commandWords.get(texts);
   if (!words) {
     words = new Map();
@@ -66,7 +72,10 @@ function commandsOf(texts: Texts): Map<string, Command> {
       for (const locale of LOCALES) {
         for (const word of [texts.t(locale, `commands.${command}.label`), ...texts.list(locale, `commands.${command}.words`)]) {
           const folded = foldCommandWord(word);
-          if (folded && !words.has(folded)) words.set(folded, command);
+          if (!folded) continue;
+          const known = words.get(folded);
+          if (!known) words.set(folded, { command, locales: [locale] });
+          else if (known.command === command && !known.locales.includes(locale)) known.locales.push(locale);
         }
       }
     }
@@ -75,18 +84,21 @@ function commandsOf(texts: Texts): Map<string, Command> {
   return words;
 }
 
-export function recogniseCommand(kit: TurnKit, text: string): Command | undefined {
+/** The command word the text is, if any. */
+function commandWordOf(kit: TurnKit, text: string): CommandWord | undefined {
   const said = foldCommandWord(text);
   return said ? commandsOf(kit.deps.texts).get(said) : undefined;
 }
 
+export function recogniseCommand(kit: TurnKit, text: string): Command | undefined {
+  return commandWordOf(kit, text)?.command;
+}
+
 /** The language a language command's words switch to: away from the language whose commands list them. */
 function languageCommandTarget(kit: TurnKit, text: string): (typeof LOCALES)[number] | undefined {
-  const said = foldCommandWord(text);
-  if (!said) return undefined;
-  const words = (locale: (typeof LOCALES)[number]) => [kit.deps.texts.t(locale, 'commands.language.label'), ...kit.deps.texts.list(locale, 'commands.language.words')];
-  const from = LOCALES.filter((locale) => words(locale).some((word) => foldCommandWord(word) === said));
-  return from.length === 1 ? LOCALES.find((locale) => locale !== from[0]) : undefined;
+  const word = commandWordOf(kit, text);
+  if (word?.command !== 'language' || word.locales.length !== 1) return undefined;
+  return LOCALES.find((locale) => locale !== word.locales[0]);
 }
 
 /** "Submit" (and not a menu choice) typed after the filing went in. */
@@ -376,16 +388,22 @@ export class MainDialog extends ComponentDialog {
   /**
    * The words that started the filing ("我想给我妈办个异地就医备案", "我在日照参保，想去上海看病，帮我办备案") answer
    * who files and the places where they state them (dialogs/opening-facts.ts): said back in one message, then skipped.
+   * A place they name by a name several places share ("going to Yiwu") is asked with those places to choose from.
    */
   private async takeOpeningAnswers(step: WaterfallStepContext, kit: TurnKit): Promise<void> {
     const activity = step.context.activity;
     if (activity.type !== ActivityTypes.Message || !activity.text) return;
     const c = kit.q;
-    const answers = openingAnswers(activity.text, c, this.deps.understanding);
+    const { answers, offers } = readOpening(activity.text, c, this.deps.understanding);
     for (const answer of answers) {
       FILING_FORM.byId(answer.id)!.set(c, answer.value);
       FILING_FORM.settle(answer.id, c);
       recordReading(step.context, answer.id, 'understood');
+    }
+    // A place named by a name several places share: its question, when asked, offers them.
+    for (const { id, candidates, note } of offers) {
+      c.progress.offers = { ...c.progress.offers, [id]: { candidates, note } };
+      recordReading(step.context, id, 'close');
     }
     // Said back together, in one message.
     const said = openingSaidBack(answers, c);

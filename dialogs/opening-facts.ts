@@ -1,8 +1,8 @@
 import type { Situation } from '../src/domain/situation.js';
-import type { PlaceMention } from '../src/domain/places.js';
 import type { IntakeFacts, Understanding } from '../src/nlu/understanding.js';
 import type { RecognizeScope, Sentence } from './form/recognition.js';
 import type { FilingContext } from './filing-context.js';
+import { bulletList } from './bullet-list.js';
 import { FILING_FORM } from './filing-form.js';
 import { isPoolingAreaCode, poolingAreaCodeOf, showPlace } from './place-recognizer.js';
 
@@ -12,7 +12,8 @@ import { isPoolingAreaCode, poolingAreaCodeOf, showPlace } from './place-recogni
  * questions are answered from them, said back in a few words, and not asked. Only what is stated clearly:
  * who files only when the words name another person (or "本人", "for myself"); a place only when the
  * one-sentence intake gives it that role by the words around it and the place question's own reading of the
- * sentence picks the same place. Anything else is asked as usual. Nothing behind consent is taken here.
+ * sentence picks the same place; a place so given by a name several places share ("going to Yiwu") is asked
+ * with those places to choose from. Anything else is asked as usual. Nothing behind consent is taken here.
  */
 
 /** The questions the first words may answer, in the order they are asked. */
@@ -31,13 +32,31 @@ export interface OpeningAnswer {
   shown: string;
 }
 
-/** The code a mention stands for, when it names one place (a shared name is asked). */
-const placeCodeOf = (m: PlaceMention): string | undefined => (m.reading.status === 'found' ? m.reading.place.code : undefined);
+/**
+ * A place question's answer the first words name by a name several places share ("going to Yiwu for
+ * treatment": 义乌, Zhejiang or 伊吾, Xinjiang): its places, offered as choices when the question is asked,
+ * with why (FormProgress.offers).
+ */
+export interface OpeningOffer {
+  /** The question (situation.<key>). */
+  id: string;
+  /** The places the name may be, as named (a county's own code), each in a pooling area of its own. */
+  candidates: string[];
+  /** Said when the question is asked: which of the places named so is meant. */
+  note: { error: string; params: { said: string } };
+}
 
-/** The answers the first words give, each checked as its question checks it. */
-export function openingAnswers(text: string, c: FilingContext, understanding: Understanding): OpeningAnswer[] {
+/** What the first words give: the answers (each checked as its question checks it), and the places to choose from. */
+export interface Opening {
+  answers: OpeningAnswer[];
+  offers: OpeningOffer[];
+}
+
+/** The answers the first words give, each checked as its question checks it, and the places they name ambiguously. */
+export function readOpening(text: string, c: FilingContext, understanding: Understanding): Opening {
   const facts = understanding.intake(text, c.locale, c.today);
   const answers: OpeningAnswer[] = [];
+  const offers: OpeningOffer[] = [];
   const filerMode = openingFilerMode(facts);
   if (filerMode) {
     const question = FILING_FORM.byId('situation.filerMode')!;
@@ -46,11 +65,21 @@ export function openingAnswers(text: string, c: FilingContext, understanding: Un
   }
   for (const key of ['insuredPlace', 'treatmentPlace'] as const satisfies readonly OpeningKey[]) {
     const stated = facts[key];
-    if (!stated || facts.placeChoices?.[key]) continue;
+    const choices = facts.placeChoices?.[key];
+    if (!stated && !choices) continue;
     const inSentence = understanding.placeIn(text, c.locale, key === 'insuredPlace' ? 'insured' : 'treatment');
     if (inSentence.status !== 'picked') continue;
-    const named = placeCodeOf(inSentence.mention);
-    if (!named || poolingAreaCodeOf(named) !== stated || !isPoolingAreaCode(stated)) continue;
+    const { reading, said: name } = inSentence.mention;
+    if (choices) {
+      // A shared name in this role: the places the intake and the place question both read it as, to choose from.
+      const candidates = reading.status === 'ambiguous' ? reading.candidates.filter((k) => k.poolingArea && choices.includes(k.poolingArea.code)).map((k) => k.place.code) : [];
+      if (candidates.length > 1) offers.push({ id: `situation.${key}`, candidates, note: { error: 'PLACE_AMBIGUOUS_SAID', params: { said: name } } });
+      continue;
+    }
+    // A mention of one place, in the pooling area the intake gives the role.
+    if (reading.status !== 'found' || !stated) continue;
+    const named = reading.place.code;
+    if (poolingAreaCodeOf(named) !== stated || !isPoolingAreaCode(stated)) continue;
     const place = { place: showPlace(named, c.locale), poolingArea: showPlace(stated, c.locale) };
     const [said, shown]: [Sentence, string] =
       named === stated
@@ -60,8 +89,8 @@ export function openingAnswers(text: string, c: FilingContext, understanding: Un
   }
   // The same place for both roles is not what was meant: both asked.
   const places = answers.filter((a) => a.id !== 'situation.filerMode');
-  if (places.length === 2 && poolingAreaCodeOf(places[0]!.value) === poolingAreaCodeOf(places[1]!.value)) return answers.filter((a) => a.id === 'situation.filerMode');
-  return answers;
+  if (places.length === 2 && poolingAreaCodeOf(places[0]!.value) === poolingAreaCodeOf(places[1]!.value)) return { answers: answers.filter((a) => a.id === 'situation.filerMode'), offers };
+  return { answers, offers };
 }
 
 /**
@@ -71,8 +100,8 @@ export function openingAnswers(text: string, c: FilingContext, understanding: Un
 export function openingSaidBack(answers: readonly OpeningAnswer[], c: FilingContext): Sentence | undefined {
   if (answers.length <= 1) return answers[0]?.said;
   const t = (key: string, params = {}) => c.texts.t(c.locale, key, params);
-  const rows = answers.map((a) => `• ${t('messages.summaryRow', { label: t(`labels.${a.id}`), value: a.shown })}`);
-  return { key: 'messages.openingUnderstood', params: { facts: rows.join('\n') } };
+  const rows = answers.map((a) => t('messages.summaryRow', { label: t(`labels.${a.id}`), value: a.shown }));
+  return { key: 'messages.openingUnderstood', params: { facts: bulletList(t, rows) } };
 }
 
 /**

@@ -6,7 +6,8 @@ import { ASKINGS, UNDERSTOOD } from './conversation-askings.js';
 import type { DialogDeps } from './dialog-deps.js';
 import { settle } from './form/form.js';
 import { asked, QuestionPrompt } from './form/question-prompt.js';
-import { currentOutcome } from './situation-questions.js';
+import { bulletList } from './bullet-list.js';
+import { settledOutcome } from './outcome-memo.js';
 import { filingHost, TurnKit } from './turn-kit.js';
 import { recordFunnel } from './funnel.js';
 
@@ -27,14 +28,15 @@ export function provisionalStart(kit: TurnKit): ConsequenceDates {
 }
 
 export function renderItems(kit: TurnKit, items: ConsequenceItem[], extra: Record<string, string | number> = {}): string {
-  return items
-    .map((item) => `• ${kit.t(`consequences.${item.code}`, { agency: kit.profile.agency.value[kit.locale], ...extra, ...(item.params ?? {}) })}`)
-    .join('\n');
+  return bulletList(
+    kit.t.bind(kit),
+    items.map((item) => kit.t(`consequences.${item.code}`, { agency: kit.profile.agency.value[kit.locale], ...extra, ...(item.params ?? {}) })),
+  );
 }
 
 /** The reasons of an outcome, one bullet each. */
 function reasonLines(kit: TurnKit, reasons: readonly string[]): string {
-  return reasons.map((code) => `• ${kit.t(`reasons.${code}`)}`).join('\n');
+  return bulletList(kit.t.bind(kit), reasons.map((code) => kit.t(`reasons.${code}`)));
 }
 
 /**
@@ -69,7 +71,7 @@ export class OutcomeDialog extends ComponentDialog {
 
   private async announce(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const kit = await TurnKit.load(step.context, this.deps);
-    const outcome = currentOutcome(kit.q);
+    const outcome = settledOutcome(kit.q);
     if (!outcome) throw new Error('the outcome dialog started before the situation was complete');
     const comparing = (step.options as { comparing?: boolean } | undefined)?.comparing === true;
     // Whose rules are quoted is part of what was announced: an edit of the insured place that moves the
@@ -98,7 +100,7 @@ export class OutcomeDialog extends ComponentDialog {
 
   private async decide(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const kit = await TurnKit.load(step.context, this.deps);
-    const outcome = currentOutcome(kit.q)!;
+    const outcome = settledOutcome(kit.q)!;
     if (step.result === 'accept') {
       kit.state.acceptedCategory = outcome.category!;
       // In the history like a question: "back" from the first detail shows the consequences again.

@@ -47,7 +47,12 @@ const MASK_BY_PROMPT = new Map<string, (text: string) => string>([...Object.valu
  */
 export function personalAnswerMask(context: TurnContext): ((text: string) => string) | undefined {
   const promptId = answeredPromptId(context);
-  return promptId === undefined ? undefined : MASK_BY_PROMPT.get(promptId);
+  return promptId === undefined ? undefined : maskOfAnswer(promptId);
+}
+
+/** How the answer to a question is masked from its text alone, when the question asks for personal data. */
+export function maskOfAnswer(promptId: string): ((text: string) => string) | undefined {
+  return MASK_BY_PROMPT.get(promptId);
 }
 
 /** A phone as typed (spaces, +86) masked by its 11 digits when it is a mobile number, else as it stands. */

@@ -1,6 +1,6 @@
 import { LOCALES, type Locale } from '../src/content/texts.js';
 import { isPoolingArea, placeByCode, searchPlaces } from '../src/domain/divisions.js';
-import { namedPlaceByCode, poolingAreaOf, showNamedPlace, understandPlace, type PlaceCandidate, type PlaceOptions, type PlaceUnderstanding } from '../src/domain/places.js';
+import { namedPlaceByCode, poolingAreaOf, showNamedPlace, understandPlace, type NamedPlace, type PlaceCandidate, type PlaceOptions, type PlaceUnderstanding } from '../src/domain/places.js';
 import type { PlaceRole } from '../src/nlu/understanding.js';
 import type { FilingContext } from './filing-context.js';
 import { normalizeAnswer, type Recognition, type Recognizer } from './form/recognition.js';
@@ -47,7 +47,7 @@ export function placeRecognizer(): Recognizer<FilingContext, string> {
   return {
     label: (code, { c }) => showPlace(code, c.locale),
     names: (code) => LOCALES.map((l) => showPlace(code, l)),
-    recognize(text, { id, c, understanding, intentOf }): Recognition<string> {
+    recognize(text, { id, c, understanding, intentOf, offered }): Recognition<string> {
       const show = (code: string) => showPlace(code, c.locale);
       const listed = (candidates: PlaceCandidate[]) => candidates.map((k) => show(k.place.code)).join(c.texts.t(c.locale, 'common.alternativesSeparator'));
       /** "“山东省日照市”还是“海南省海口市”", as a choice between readings is put (messages.closeCall). */
@@ -56,6 +56,9 @@ export function placeRecognizer(): Recognizer<FilingContext, string> {
       const role = ROLE_OF[id];
       const inSentence = role ? understanding.placeIn(text, c.locale, role) : ({ status: 'none' } as const);
       const understood = understandPlace(text, PLACE_OPTIONS);
+      // Places offered ("Yiwu, Jinhua, Zhejiang" or "Yiwu, Hami, Xinjiang"), and the words name a place only one of them is in ("Zhejiang", "新疆那个"): that one.
+      const picked = offered ? offeredWithin(offered as string[], [understood, ...(inSentence.status === 'picked' ? [inSentence.mention.reading] : [])]) : undefined;
+      if (picked) return asAnswer(text, { status: 'found', place: picked, poolingArea: poolingAreaOf(picked, PLACE_OPTIONS) }, show, listed);
       // The only place named, said to be the other role: which question did the person answer? Asked, with the place to pick.
       if (inSentence.status === 'otherRole') {
         const candidates = candidatesOf(inSentence.mention.reading);
@@ -91,6 +94,18 @@ export function placeRecognizer(): Recognizer<FilingContext, string> {
       }
     },
   };
+}
+
+/** The one place offered inside a place the words name (its province or prefecture, or itself), if just one is. */
+function offeredWithin(offered: readonly string[], readings: readonly PlaceUnderstanding[]): NamedPlace | undefined {
+  const places = offered.flatMap((code) => namedPlaceByCode(code) ?? []);
+  for (const reading of readings) {
+    if (reading.status !== 'found') continue;
+    const container = reading.place.code;
+    const inside = places.filter((place) => place.code === container || place.prefecture?.code === container || place.province.code === container);
+    if (inside.length === 1) return inside[0];
+  }
+  return undefined;
 }
 
 /** The places a reading offers (those with a pooling area): the one found, or each a shared name may mean. */

@@ -1,4 +1,5 @@
 import type { DocumentView } from '../src/pages/document.js';
+import { bullet, bulletList } from './bullet-list.js';
 import type { TurnKit } from './turn-kit.js';
 
 /**
@@ -21,12 +22,13 @@ export interface Confirmation {
 export function confirmationOf(kit: TurnKit, view: DocumentView, reference: string, categoryName: string): Confirmation {
   const rows = (view.sections.find((s) => s.key === 'details')?.rows ?? []).filter((row) => row.key !== undefined && CHAT_ROWS.includes(row.key));
   const lists = ['bring', 'next'].flatMap((key) => view.sections.filter((s) => s.key === key && (s.items?.length ?? 0) > 0).map((s) => ({ key, heading: s.heading, items: s.items! })));
-  const row = (r: { label: string; value: string }) => kit.t('messages.summaryRow', { label: r.label, value: r.value });
+  const t = kit.t.bind(kit);
+  const row = (r: { label: string; value: string }) => t('messages.summaryRow', { label: r.label, value: r.value });
   const text = [
     kit.t('messages.submitted', { reference, category: categoryName }),
     // The category is in the first line already.
     rows.filter((r) => r.key !== 'category').map(row).join('\n'),
-    ...lists.map((list) => [list.heading, ...list.items.map((item) => `• ${item}`)].join('\n')),
+    ...lists.map((list) => [list.heading, bulletList(t, list.items)].join('\n')),
   ]
     .filter((part) => part !== '')
     .join('\n\n');
@@ -50,7 +52,7 @@ export function confirmationOf(kit: TurnKit, view: DocumentView, reference: stri
         spacing: 'Medium',
         items: [
           { type: 'TextBlock', text: list.heading, weight: 'Bolder', wrap: true },
-          ...list.items.map((item) => ({ type: 'TextBlock', text: `• ${item}`, wrap: true })),
+          ...list.items.map((item) => ({ type: 'TextBlock', text: bullet(t, item), wrap: true })),
         ],
       })),
     ],

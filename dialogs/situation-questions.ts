@@ -9,6 +9,7 @@ import { question, type Question } from './form/declaration.js';
 import { choice, text, yesNo } from './form/recognizers.js';
 import type { Recognizer } from './form/recognition.js';
 import { intakeRecognizer, type IntakeAnswer, applyIntake, intakeAnswerOf, factsForLater, noteOfFacts } from './intake.js';
+import { settledOutcome } from './outcome-memo.js';
 import { isPoolingAreaCode, placeRecognizer, poolingAreaCodeOf, showPlace } from './place-recognizer.js';
 
 /**
@@ -44,7 +45,7 @@ export function reachedSituation(c: FilingContext): { reached: Partial<Situation
   throw new Error('the decision procedure did not settle');
 }
 
-/** The outcome for the answers given so far, once the procedure has all it needs. */
+/** The outcome for the answers given so far, once the procedure has all it needs (read through settledOutcome, outcome-memo.ts: worked out once for the same answers). */
 export function currentOutcome(c: FilingContext): Outcome | undefined {
   if (!placesKnown(c)) return undefined;
   const { reached, next } = reachedSituation(c);
@@ -147,7 +148,7 @@ export const consent = question<FilingContext, boolean>({
   field: 'consent.personalInfo',
   recognizer: consentChoice,
   editable: false,
-  applies: (c) => needsMoreAnswers(c) || c.state.consent !== undefined || isCategory(currentOutcome(c)?.kind ?? ''),
+  applies: (c) => needsMoreAnswers(c) || c.state.consent !== undefined || isCategory(settledOutcome(c)?.kind ?? ''),
   get: (c) => c.state.consent?.personalInfo,
   set: (c, v) => {
     if (v === undefined) delete c.state.consent;

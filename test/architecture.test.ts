@@ -35,6 +35,11 @@ describe('the architecture: nothing below imports from above', () => {
     });
   }
 
+  it('no list mark written in the dialogs: a bulleted line takes its mark from content (common.bullet, dialogs/bullet-list.ts)', () => {
+    const offending = sources('dialogs').filter((file) => /[•·▪◦‣]\s/u.test(readFileSync(join(ROOT, file), 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '')));
+    expect(offending).to.deep.equal([]);
+  });
+
   it('no policy literal in the domain: the long-term threshold, cancel wait and validity come from the profile', () => {
     const offending = sources('src/domain').filter((file) => /\b(180|60|365)\b/.test(readFileSync(join(ROOT, file), 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '')));
     expect(offending).to.deep.equal([]);

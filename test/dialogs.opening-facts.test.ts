@@ -12,10 +12,10 @@ import { openingEn, openingZh, upTo } from './support/paths.js';
 const readBacks = (replies: Partial<Activity>[]) =>
   replies.filter((r) => (r.channelData as { understood?: boolean } | undefined)?.understood).map((r) => r.text);
 
-/** Several answers said back in one message: messages.openingUnderstood, a "• label: value" line each. */
+/** Several answers said back in one message: messages.openingUnderstood, a "• label: value" line each (common.bullet). */
 const together = (chat: Chat, locale: 'zh-CN' | 'en-US', rows: Array<[id: string, value: string]>) =>
   chat.texts.t(locale, 'messages.openingUnderstood', {
-    facts: rows.map(([id, value]) => `• ${chat.texts.t(locale, 'messages.summaryRow', { label: chat.texts.t(locale, `labels.${id}`), value })}`).join('\n'),
+    facts: rows.map(([id, value]) => chat.texts.t(locale, 'common.bullet', { item: chat.texts.t(locale, 'messages.summaryRow', { label: chat.texts.t(locale, `labels.${id}`), value }) })).join('\n'),
   });
 
 async function opened(locale: 'zh-CN' | 'en-US', words: string, atMenu: boolean) {
@@ -123,6 +123,89 @@ describe('the words that start a filing answer who files and the places they sta
   it('one place with no role (“给我妈办备案，上海”): the role is not guessed — the insured place is asked', async () => {
     const { replies } = await opened('zh-CN', '给我妈办备案，上海', true);
     expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('situation.insuredPlace');
+  });
+});
+
+/**
+ * A place the first words give a role by a name several places share ("going to Yiwu": 义乌, Zhejiang or 伊吾,
+ * Xinjiang) is not taken, and not lost: its question, when asked, says which name is meant and offers the
+ * places as choices; a button, or words naming the place one of them is in, answers it.
+ */
+describe('a place named by a name several places share is asked with those places to choose from', () => {
+  const buttons = (replies: Partial<Activity>[]) => (replies.at(-1)?.suggestedActions?.actions ?? []).map((a) => a.title);
+  const which = (chat: Chat, locale: 'zh-CN' | 'en-US', said: string) => chat.texts.t(locale, 'errors.PLACE_AMBIGUOUS_SAID', { said });
+
+  async function toTreatmentPlace(locale: 'zh-CN' | 'en-US', words: string) {
+    const { chat, replies } = await opened(locale, words, true);
+    expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('situation.filerMode');
+    const asked = await chat.say(locale === 'zh-CN' ? '本人' : 'For myself');
+    expect(Chat.promptOf(asked), Chat.textOf(asked)).to.equal('situation.treatmentPlace');
+    return { chat, asked };
+  }
+
+  it('“I’m insured in Rizhao, going to Yiwu for treatment”: Rizhao said back; at the place of treatment “Which Yiwu?”, both as buttons; a button answers it', async () => {
+    const { chat, replies } = await opened('en-US', "I'm insured in Rizhao, going to Yiwu for treatment", true);
+    expect(readBacks(replies)).to.deep.equal([chat.texts.t('en-US', 'messages.understood', { answer: 'Rizhao, Shandong' })]);
+    const asked = await chat.say('For myself');
+    expect(asked.map((r) => r.text)).to.include(which(chat, 'en-US', 'Yiwu'));
+    expect(Chat.promptOf(asked)).to.equal('situation.treatmentPlace');
+    expect(buttons(asked).slice(0, 2)).to.deep.equal(['Yiwu, Jinhua, Zhejiang', 'Yiwu, Hami, Xinjiang']);
+    // Help in between: the choices stay.
+    expect(buttons(await chat.say('help')).slice(0, 2)).to.deep.equal(['Yiwu, Jinhua, Zhejiang', 'Yiwu, Hami, Xinjiang']);
+    const consent = await chat.say('Yiwu, Hami, Xinjiang');
+    expect(Chat.promptOf(consent), Chat.textOf(consent)).to.equal('consent.personalInfo');
+    const intake = await chat.say('I agree');
+    expect(Chat.promptOf(intake), Chat.textOf(intake)).to.equal('situation.intake');
+    expect(Chat.textOf(intake), 'the place of treatment kept').to.include('Hami, Xinjiang');
+  });
+
+  for (const [typed, place, poolingArea] of [
+    ['Zhejiang', 'Yiwu, Jinhua, Zhejiang', 'Jinhua, Zhejiang'],
+    ['the one in Xinjiang', 'Yiwu, Hami, Xinjiang', 'Hami, Xinjiang'],
+  ]) {
+    it(`“Which Yiwu?” answered in words, “${typed}” → ${place}, said back with its pooling area`, async () => {
+      const { chat } = await toTreatmentPlace('en-US', "I'm insured in Rizhao, going to Yiwu for treatment");
+      const next = await chat.say(typed!);
+      expect(readBacks(next)).to.deep.equal([chat.texts.t('en-US', 'messages.placeUnderstood', { place, poolingArea })]);
+      expect(Chat.promptOf(next), Chat.textOf(next)).to.equal('consent.personalInfo');
+    });
+  }
+
+  it('the same at the question itself: “Yiwu” typed, then “Xinjiang” → Yiwu, Hami, Xinjiang', async () => {
+    const { chat } = await opened('en-US', 'I want to file for myself', true);
+    await chat.say('Rizhao');
+    const offered = await chat.say('Yiwu');
+    expect(buttons(offered).slice(0, 2)).to.deep.equal(['Yiwu, Jinhua, Zhejiang', 'Yiwu, Hami, Xinjiang']);
+    const next = await chat.say('Xinjiang');
+    expect(readBacks(next)).to.deep.equal([chat.texts.t('en-US', 'messages.placeUnderstood', { place: 'Yiwu, Hami, Xinjiang', poolingArea: 'Hami, Xinjiang' })]);
+  });
+
+  it('“我在日照参保，要去朝阳看病”: 就医地 asked with the three 朝阳 to choose from; “辽宁” → 辽宁省朝阳市', async () => {
+    const { chat, asked } = await toTreatmentPlace('zh-CN', '我在日照参保，要去朝阳看病');
+    expect(asked.map((r) => r.text)).to.include(which(chat, 'zh-CN', '朝阳'));
+    expect(buttons(asked)).to.include.members(['辽宁省朝阳市', '北京市朝阳区']);
+    const next = await chat.say('辽宁');
+    expect(readBacks(next)).to.deep.equal([chat.texts.t('zh-CN', 'messages.understood', { answer: '辽宁省朝阳市' })]);
+    expect(Chat.promptOf(next), Chat.textOf(next)).to.equal('consent.personalInfo');
+  });
+
+  it('“去伊吾” and “去义乌” name one place each in Chinese: taken, not asked', async () => {
+    for (const [words, place] of [['我在日照参保，要去伊吾看病，给我爸办', '新疆维吾尔自治区哈密市伊吾县'], ['我在日照参保，要去义乌看病，给我爸办', '浙江省金华市义乌市']]) {
+      const { replies } = await opened('zh-CN', words!, true);
+      expect(readBacks(replies)[0], words).to.include(place);
+      expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('consent.personalInfo');
+    }
+  });
+
+  it('without buttons (WeChat): the places as numbered lines, and a number picks one', async () => {
+    const chat = new Chat({ locale: 'en-US', channelId: 'wechat' });
+    await chat.say('hello');
+    await chat.say("I'm insured in Rizhao, going to Yiwu for treatment");
+    const asked = await chat.say('For myself');
+    expect(Chat.promptOf(asked)).to.equal('situation.treatmentPlace');
+    expect(asked.at(-1)?.text).to.match(/1\. Yiwu, Jinhua, Zhejiang/).and.match(/2\. Yiwu, Hami, Xinjiang/);
+    const next = await chat.say('1');
+    expect(Chat.promptOf(next), Chat.textOf(next)).to.equal('consent.personalInfo');
   });
 });
 

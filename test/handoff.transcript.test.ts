@@ -3,6 +3,7 @@ import { ActivityTypes, TestAdapter, type Activity, type TurnContext } from 'bot
 import { HandoffTranscript, transcriptActivity } from '../src/handoff/handoff-transcript.js';
 import { shownToAgent, summaryText, type SummaryLine } from '../dialogs/handoff-summary.js';
 import { FILING_FORM } from '../dialogs/filing-form.js';
+import { maskOfAnswer } from '../dialogs/personal-data.js';
 import { Texts, type Locale } from '../src/content/texts.js';
 import { MemoryTranscriptStore } from '../src/handoff/transcript-store.js';
 import { RedisTranscriptStore } from '../src/handoff/redis-transcript-store.js';
@@ -156,6 +157,16 @@ describe('HandoffTranscript (the middleware)', () => {
       expect(shownToAgent({ type: 'message', text, channelData: { summary: ['details.personName'], inFull: placed } }), JSON.stringify(placed)).to.equal(undefined);
     }
     expect(shownToAgent({ type: 'message', text: '你好，李秀英' }), 'any other message as it is').to.equal('你好，李秀英');
+  });
+
+  it('each question a summary shows in full (review) has a personal-data mask, the one its question shows the answer back by', () => {
+    const inFull = FILING_FORM.questions.filter((q) => q.review);
+    expect(inFull.map((q) => q.id)).to.include.members(['details.personName', 'details.agentName', 'details.address']);
+    for (const question of inFull) {
+      const mask = maskOfAnswer(question.id);
+      expect(mask, question.id).to.be.a('function');
+      for (const value of ['李秀英', '上海市浦东新区世纪大道100号3号楼201室']) expect(mask!(value), question.id).to.equal((question.show as (v: string) => string)(value));
+    }
   });
 
   it('read in a turn: the turns kept and this turn so far; handed off "now" keeps the asking, "turn" keeps nothing of the turn', async () => {

@@ -20,6 +20,12 @@ export interface FormProgress {
   editing?: string;
   /** The last answer was a reading of free words, said back: "back" from the next question undoes it (counted). */
   saidBack?: string;
+  /**
+   * Readings of a question's answer made before it was asked (the words that started the form named a place
+   * several places share), by question id: offered as its choices, and why said first, when it is asked —
+   * as a close reading of a typed answer would be. Taken by the question's prompt.
+   */
+  offers?: Record<string, { candidates: unknown[]; note?: { error: string; params?: TextParams } }>;
 }
 
 /** What every form's questions see of a turn: where the form stands, and the person's language. */

@@ -123,7 +123,21 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
 
   protected override async onPrompt(context: TurnContext, state: object, options: PromptOptions, _isRetry: boolean): Promise<void> {
     const turn = await this.host.load(context);
+    await this.offerEarlierReadings(turn, state as AskState, options as AskOptions);
     await context.sendActivity(this.activity(turn, options as AskOptions, state as AskState));
+  }
+
+  /** Readings of the answer made before the asking was asked (FormProgress.offers): offered as its choices, once, and why said first. */
+  private async offerEarlierReadings({ c, voice }: FormTurn<C>, state: AskState, options: AskOptions): Promise<void> {
+    const offer = c.progress.offers?.[options.promptId];
+    if (!offer) return;
+    delete c.progress.offers![options.promptId];
+    if (Object.keys(c.progress.offers!).length === 0) delete c.progress.offers;
+    state.offered = offer.candidates;
+    if (offer.note) {
+      const params = { ...this.params(this.askingOf(options.promptId), c, options), ...(offer.note.params ?? {}) };
+      await voice.say(voice.t(`errors.${offer.note.error}`, params), { promptId: options.promptId, error: offer.note.error });
+    }
   }
 
   protected override async onRecognize(context: TurnContext, state: object, options: PromptOptions): Promise<PromptRecognizerResult<unknown>> {
@@ -166,7 +180,8 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
       const picked = index !== undefined ? offered[index] : (named ?? (offered.length === 1 && yesNoWord(text, c.texts) === 'yes' ? offered[0] : undefined));
       if (picked !== undefined) return { recognition: { status: 'exact', value: picked }, from: 'offered' };
     }
-    return { recognition: asking.recognizer.recognize(text, state.pending !== undefined ? { ...scope, pending: state.pending } : scope) };
+    const said = state.pending === undefined && offered.length === 0 ? scope : { ...scope, ...(state.pending !== undefined ? { pending: state.pending } : {}), ...(offered.length > 0 ? { offered } : {}) };
+    return { recognition: asking.recognizer.recognize(text, said) };
   }
 
   /**

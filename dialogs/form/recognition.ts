@@ -18,6 +18,8 @@ export interface RecognizeScope<C extends FormContext = FormContext> extends Lab
   readonly intentOf: IntentOf;
   /** The reading shown for confirmation and not yet confirmed, when these words neither confirm nor decline it (more said about it). */
   readonly pending?: unknown;
+  /** The readings offered as choices, when these words name none of them as it is labelled ("Zhejiang" for "Yiwu, Jinhua, Zhejiang"). */
+  readonly offered?: readonly unknown[];
 }
 
 /** A sentence from content, said in the person's language (and filer's variant) by whoever speaks it. */

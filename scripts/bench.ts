@@ -46,6 +46,7 @@ import { compare, VARIANTS, type VariantName } from '../bench/compare.js';
 import { CLIENT_KINDS, type ClientKind } from '../bench/http-client.js';
 import { countCommands } from '../test/support/redis-commands.js';
 import { filingsBench } from '../bench/filings.js';
+import { maskingCostNote } from '../bench/masks.js';
 import type { StoredFiling } from '../src/filings/filing-store.js';
 
 interface Options {
@@ -505,6 +506,7 @@ async function main(): Promise<void> {
   }
   const sealing = await sealingCost(memory);
   notes.push(sealing.note);
+  notes.push(maskingCostNote());
   const dataKeys = memory.app.dataKeys;
   await memory.stop();
 

@@ -400,6 +400,12 @@ describe('ops: the masks find a number in every spelling the checks accept', () 
     it('finds a mobile number after a list number', () => expect(maskFreeText('1 138 1234 5678')).to.equal(`1 ${MASKED_PHONE}`));
     it('finds an ID number and a mobile number one space apart', () =>
       expect(maskFreeText(`${ID_NUMBER} 13812345678`)).to.equal(`${MASKED_ID} ${MASKED_PHONE}`));
+    it('spells out a character read as two digits only in the number it is part of (the rest of the text keeps its ⑩)', () =>
+      expect(maskFreeText('见第⑩条：138123⑩678，第⑪条')).to.equal(`见第⑩条：${MASKED_PHONE}，第⑪条`));
+    it('finds numbers in a text that mixes ASCII and other characters, each as it would alone', () =>
+      expect(maskFreeText(`１３８１２３４５６７８ 13912345678 身份证${ID_NUMBER}，电话 1 5 0 1 2 3 4 5 6 7 8`)).to.equal(
+        `${MASKED_PHONE} ${MASKED_PHONE} 身份证${MASKED_ID}，电话 ${MASKED_PHONE}`,
+      ));
   });
 
   describe('ordinary text stays as it is', () => {

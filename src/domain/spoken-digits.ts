@@ -95,32 +95,42 @@ function charactersReadAsTable(): Map<string, string[]> {
 }
 
 /**
- * The characters whose reading (readNumberText), once the characters of `ignoring` (a character class's
- * body) are gone, matches `pattern`, for a regular expression's character class (no brackets, `u` flag):
- * e.g. every way of writing a digit 1 the checks accept (1, １, ①, 𝟏, 一, 幺, 壹, ⼀; ⑴ and ㈠, read "(1)",
- * where brackets are separators). So a mask finds a number in every spelling a check reads.
+ * Every character read as something a number may hold (a digit or more, an X, a separator of either check, a +),
+ * with what it reads as: the characters the masks of logs and transcripts (src/ops/redact.ts) look at, and no
+ * other. Built once, when first asked.
  */
-export function charactersReadAs(pattern: RegExp, ignoring?: string): string {
+export function numberishCharacters(): ReadonlyMap<string, string> {
+  readingOf ??= new Map([...charactersReadAsTable()].flatMap(([read, list]) => list.map((c): [string, string] => [c, read])));
+  return readingOf;
+}
+let readingOf: Map<string, string> | undefined;
+
+/**
+ * The characters whose reading (readNumberText), once the characters of `ignoring` (a character class's
+ * body) are gone, matches `pattern`: e.g. every way of writing a digit 1 the checks accept (1, １, ①, 𝟏, 一,
+ * 幺, 壹, ⼀; ⑴ and ㈠, read "(1)", where brackets are separators). So a mask finds a number in every spelling a
+ * check reads.
+ */
+export function charactersReadAs(pattern: RegExp, ignoring?: string): string[] {
   const drop = ignoring === undefined ? undefined : new RegExp(`[${ignoring}]`, 'gu');
   const chars: string[] = [];
   for (const [read, list] of charactersReadAsTable()) {
     const kept = drop ? read.replace(drop, '') : read;
     if (kept !== '' && pattern.test(kept)) chars.push(...list);
   }
-  return chars.map((c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).join('');
+  return chars;
 }
 
 /**
- * The characters a digit among `digits` may be written or said as, for a regular expression's character
- * class (no brackets, `u` flag): the ASCII digit, its full-width and other compatibility forms, the words
- * above; with `separators` (a class body), also a character read as one digit among those (⑴ → "(1)").
- * What the masks of logs and transcripts (src/ops/redact.ts) take for a digit.
+ * The characters a digit among `digits` may be written or said as: the ASCII digit, its full-width and other
+ * compatibility forms, the words above; with `separators` (a class body), also a character read as one digit
+ * among those (⑴ → "(1)"). What the masks of logs and transcripts (src/ops/redact.ts) take for a digit.
  */
-export function digitCharacters(digits = '0123456789', { separators }: { separators?: string } = {}): string {
+export function digitCharacters(digits = '0123456789', { separators }: { separators?: string } = {}): string[] {
   return charactersReadAs(new RegExp(`^[${digits}]$`), separators);
 }
 
 /** The characters the check character X of an identity number may be written or said as (x, full-width, 叉, ×, Ⅹ). */
-export function checkXCharacters(): string {
+export function checkXCharacters(): string[] {
   return charactersReadAs(/^[xX]$/);
 }

@@ -10,7 +10,7 @@
  *
  * Nothing here imports pino, so the same functions can clean anything else that leaves the process.
  */
-import { charactersReadAs, checkXCharacters, digitCharacters, MOBILE_SEPARATORS, readNumberText, RESIDENT_ID_SEPARATORS } from '../domain/spoken-digits.js';
+import { charactersReadAs, checkXCharacters, digitCharacters, MOBILE_SEPARATORS, numberishCharacters, readNumberText, RESIDENT_ID_SEPARATORS } from '../domain/spoken-digits.js';
 import { unwrapDialogError } from './dialog-error.js';
 
 export const REDACTED = '[REDACTED]';
@@ -69,78 +69,173 @@ export function isSensitiveKey(key: string): boolean {
 //   number alone in its run of digits and separators (so page numbers "11 12 13 14 15 16" are no phone);
 // - grouped: at most one separator between the groups (138 1234 5678, 110105 19491231 002X), no digit right
 //   beside it, so a number beside another (two phones, "1. 13812345678") is still found.
-const D = `[${digitCharacters('0123456789', { separators: MOBILE_SEPARATORS })}]`;
-const MOBILE_SEPS = `[${charactersReadAs(new RegExp(`^[${MOBILE_SEPARATORS}]$`, 'u'))}]`;
-const ID_SEPS = `[${charactersReadAs(new RegExp(`^[${RESIDENT_ID_SEPARATORS}]$`, 'u'))}]`;
-const ID_D = `[${digitCharacters()}]`;
-const ID_LAST = `[${digitCharacters()}${checkXCharacters()}]`;
-const [ZERO, ONE, SIX, EIGHT, SECOND] = ['0', '1', '6', '8', '3456789'].map((d) => `[${digitCharacters(d, { separators: MOBILE_SEPARATORS })}]`);
-const PLUS = `[${charactersReadAs(/^\+$/)}]`;
-const OPEN = `[${charactersReadAs(/^\($/)}]`;
-const CLOSE = `[${charactersReadAs(/^\)$/)}]`;
+const CLASSES = {
+  D: digitCharacters('0123456789', { separators: MOBILE_SEPARATORS }),
+  MOBILE_SEPS: charactersReadAs(new RegExp(`^[${MOBILE_SEPARATORS}]$`, 'u')),
+  ID_SEPS: charactersReadAs(new RegExp(`^[${RESIDENT_ID_SEPARATORS}]$`, 'u')),
+  ID_D: digitCharacters(),
+  ID_LAST: [...digitCharacters(), ...checkXCharacters()],
+  ZERO: digitCharacters('0', { separators: MOBILE_SEPARATORS }),
+  ONE: digitCharacters('1', { separators: MOBILE_SEPARATORS }),
+  SIX: digitCharacters('6', { separators: MOBILE_SEPARATORS }),
+  EIGHT: digitCharacters('8', { separators: MOBILE_SEPARATORS }),
+  SECOND: digitCharacters('3456789', { separators: MOBILE_SEPARATORS }),
+  PLUS: charactersReadAs(/^\+$/),
+  OPEN: charactersReadAs(/^\($/),
+  CLOSE: charactersReadAs(/^\)$/),
+  /** Where a number may start: a digit, a + or an opening bracket (a cheap test before the look-behind). */
+  START: [...digitCharacters('0123456789', { separators: MOBILE_SEPARATORS }), ...charactersReadAs(/^[+(]$/)],
+  /** A character that reads as two digits or more (⑩ "10", ⑽ "(10)", ㊱ "36"), which the shapes count as one. */
+  MULTI_DIGIT: charactersReadAs(/^[0-9]{2,}$/, MOBILE_SEPARATORS),
+};
 
 /**
  * At most this many separators in a row inside a spread-out number, so a mask never scans a long run of them
- * again from every position (a line of 50 000 spaces or brackets); maskNumbers shortens longer runs.
+ * again from every position (a line of 50 000 spaces or brackets); maskRun shortens longer runs.
  */
 const RUN = 4;
-/** Where a number may start: a digit, a + or an opening bracket (a cheap test before the look-behind). */
-const START = `(?=[${digitCharacters('0123456789', { separators: MOBILE_SEPARATORS })}${charactersReadAs(/^[+(]$/)}])`;
 
-/** `body` alone among the digits around it, up to RUN separators between. */
-const alone = (body: string, seps: string): string => `${START}(?<!${D}${seps}{0,${RUN}})${body}(?!${seps}{0,${RUN}}${D})`;
-
-const SPREAD_ID = alone(`${ID_D}(?:${ID_SEPS}{0,${RUN}}${ID_D}){16}${ID_SEPS}{0,${RUN}}${ID_LAST}`, ID_SEPS);
-const GROUPED_ID = `(?<!${D})${ID_D}{6}${ID_SEPS}?${ID_D}{8}${ID_SEPS}?${ID_D}{3}${ID_LAST}(?!${D})`;
-const ID_NUMBER = new RegExp(`${SPREAD_ID}|${GROUPED_ID}`, 'gu');
-
-const S = `${MOBILE_SEPS}{0,${RUN}}`;
-const SPREAD_COUNTRY = `(?:${OPEN}${S})?(?:${PLUS}${S}|${ZERO}${S}${ZERO}${S})?${EIGHT}${S}${SIX}${S}`;
-const SPREAD_MOBILE = alone(`(?:${SPREAD_COUNTRY}|${OPEN}${S})?${ONE}${S}${SECOND}(?:${S}${D}){9}`, MOBILE_SEPS);
-const S1 = `${MOBILE_SEPS}?`;
-const GROUPED_COUNTRY = `(?:(?:${PLUS}|${ZERO}{2})?${EIGHT}${SIX}${S1}|${OPEN}${PLUS}?${EIGHT}${SIX}${CLOSE}${S1})`;
-const GROUPED_MOBILE = `(?<!${D})${GROUPED_COUNTRY}?${ONE}${SECOND}${D}${S1}${D}{4}${S1}${D}{4}(?!${D})`;
-const MOBILE = new RegExp(`${SPREAD_MOBILE}|${GROUPED_MOBILE}`, 'gu');
-
-/** A character that reads as two digits or more (⑩ "10", ⑽ "(10)", ㊱ "36"), which the shapes above count as one. */
-const MULTI_DIGIT = new RegExp(`[${charactersReadAs(/^[0-9]{2,}$/, MOBILE_SEPARATORS)}]`, 'gu');
-
-/** A run of separators longer than a spread-out number may hold. */
-const LONG_RUN = new RegExp(`${MOBILE_SEPS}{${RUN + 1},}`, 'gu');
-
-/** A character that reads as one digit or more, as the shapes above count them (a digit, a number word, ⑩…). */
-const DIGITISH = new RegExp(`${D}|${ID_D}|${MULTI_DIGIT.source}`, 'gu');
-/** The fewest such characters a mobile number (11 digits; none reads as more than two) can be written with. */
-const FEWEST_DIGITISH = 6;
-
-/**
- * Whether `s` has characters enough to hold a phone or ID number: most text a log line carries has not, and
- * is passed over without trying the shapes (a tenth of their cost).
- */
-function mayHoldNumber(s: string): boolean {
-  let found = 0;
-  DIGITISH.lastIndex = 0;
-  while (DIGITISH.exec(s) !== null) if (++found >= FEWEST_DIGITISH) return true;
-  return false;
+interface Shapes {
+  ID_NUMBER: RegExp;
+  MOBILE: RegExp;
+  /** A character that reads as two digits or more. */
+  MULTI_DIGIT: RegExp;
+  /** A run of separators longer than a spread-out number may hold. */
+  LONG_RUN: RegExp;
 }
 
 /**
- * `mask` applied to `s`; where `s` holds a character read as several digits or a run of separators longer
- * than RUN, also to `s` with those spelled out (⑩ → 10) and shortened, and that is taken when it finds a
- * number (so 138123⑩678 and 1      3812345678 are masked; ordinary text keeps its ⑩ and its spaces).
+ * The shapes of both numbers, built of the characters of CLASSES that `keep` keeps. All of them for any text;
+ * the ASCII ones only for text all in ASCII, where they find just what the others find (no other character can
+ * match there) but much faster: small classes, no surrogate pairs, no `u` flag.
  */
-function maskNumbers(s: string, mask: (s: string) => string): string {
-  if (!mayHoldNumber(s)) return s;
-  const masked = mask(s);
-  if (s.search(MULTI_DIGIT) < 0 && s.search(LONG_RUN) < 0) return masked;
-  const spelled = s.replace(MULTI_DIGIT, (c) => readNumberText(c)).replace(LONG_RUN, (run) => Array.from(run).slice(0, RUN).join(''));
-  const spelledMasked = mask(spelled);
+function shapesOf(keep: (c: string) => boolean, flags: string): Shapes {
+  const cls = (chars: string[]): string =>
+    `[${chars
+      .filter(keep)
+      .map((c) => {
+        const cp = c.codePointAt(0)!;
+        return cp < 0x10000 ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\u{${cp.toString(16)}}`;
+      })
+      .join('')}]`;
+  const { D, MOBILE_SEPS, ID_SEPS, ID_D, ID_LAST, ZERO, ONE, SIX, EIGHT, SECOND, PLUS, OPEN, CLOSE, START: START_CHARS, MULTI_DIGIT } = Object.fromEntries(
+    Object.entries(CLASSES).map(([name, chars]) => [name, cls(chars)]),
+  ) as Record<keyof typeof CLASSES, string>;
+  const START = `(?=${START_CHARS})`;
+  /** `body` alone among the digits around it, up to RUN separators between. */
+  const alone = (body: string, seps: string): string => `${START}(?<!${D}${seps}{0,${RUN}})${body}(?!${seps}{0,${RUN}}${D})`;
+
+  const SPREAD_ID = alone(`${ID_D}(?:${ID_SEPS}{0,${RUN}}${ID_D}){16}${ID_SEPS}{0,${RUN}}${ID_LAST}`, ID_SEPS);
+  const GROUPED_ID = `(?<!${D})${ID_D}{6}${ID_SEPS}?${ID_D}{8}${ID_SEPS}?${ID_D}{3}${ID_LAST}(?!${D})`;
+
+  const S = `${MOBILE_SEPS}{0,${RUN}}`;
+  const SPREAD_COUNTRY = `(?:${OPEN}${S})?(?:${PLUS}${S}|${ZERO}${S}${ZERO}${S})?${EIGHT}${S}${SIX}${S}`;
+  const SPREAD_MOBILE = alone(`(?:${SPREAD_COUNTRY}|${OPEN}${S})?${ONE}${S}${SECOND}(?:${S}${D}){9}`, MOBILE_SEPS);
+  const S1 = `${MOBILE_SEPS}?`;
+  const GROUPED_COUNTRY = `(?:(?:${PLUS}|${ZERO}{2})?${EIGHT}${SIX}${S1}|${OPEN}${PLUS}?${EIGHT}${SIX}${CLOSE}${S1})`;
+  const GROUPED_MOBILE = `(?<!${D})${GROUPED_COUNTRY}?${ONE}${SECOND}${D}${S1}${D}{4}${S1}${D}{4}(?!${D})`;
+  return {
+    ID_NUMBER: new RegExp(`${SPREAD_ID}|${GROUPED_ID}`, flags),
+    MOBILE: new RegExp(`${SPREAD_MOBILE}|${GROUPED_MOBILE}`, flags),
+    MULTI_DIGIT: new RegExp(MULTI_DIGIT, flags),
+    LONG_RUN: new RegExp(`${MOBILE_SEPS}{${RUN + 1},}`, flags),
+  };
+}
+
+const ANY_TEXT = shapesOf(() => true, 'gu');
+const ASCII_TEXT = shapesOf((c) => c.charCodeAt(0) < 0x80, 'g');
+
+/**
+ * What each character a number may be written with reads as, for a quick pass over the text before the shapes:
+ * 0 for a character no number holds (a letter, a comma, most of any text), else 1 + the digits it reads as
+ * (1 for a separator, a +, a bracket or an X; 2 for 1, １, 一; 3 for ⑩). Every character of every class above is
+ * one of these (they are all built from the same readings), so a number never spans a character read as 0.
+ * A high surrogate is HIGH_SURROGATE: the pair's code point is looked up in DIGITS_OF_ASTRAL.
+ */
+const DIGITS_OF_BMP = new Uint8Array(0x10000);
+const DIGITS_OF_ASTRAL = new Map<number, number>();
+const HIGH_SURROGATE = 255;
+DIGITS_OF_BMP.fill(HIGH_SURROGATE, 0xd800, 0xdc00);
+for (const [c, read] of numberishCharacters()) {
+  const cp = c.codePointAt(0)!;
+  const weight = 1 + read.replace(/[^0-9]/g, '').length;
+  if (cp < 0x10000) DIGITS_OF_BMP[cp] = weight;
+  else DIGITS_OF_ASTRAL.set(cp, weight);
+}
+/** The fewest digits a mobile number the shapes find reads as (11), and an ID number (17 and its check character). */
+const MOBILE_DIGITS = 11;
+const ID_DIGITS = 17;
+
+/**
+ * The stretches of `s` a number may lie in, as [start, end, digits] triples: each a longest run of characters a
+ * number may be written with that reads as MOBILE_DIGITS digits or more. The shapes (their look-arounds too) never
+ * look past the ends of such a run, so they find in each run what they find in all of `s`; most text a log line
+ * carries has no such run and is passed over with one look at each character.
+ */
+function numberRuns(s: string): number[] {
+  const runs: number[] = [];
+  let start = -1;
+  let digits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const at = i;
+    let weight = DIGITS_OF_BMP[s.charCodeAt(i)]!;
+    if (weight === HIGH_SURROGATE) {
+      const cp = s.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      weight = DIGITS_OF_ASTRAL.get(cp) ?? 0;
+    }
+    if (weight > 0) {
+      if (start < 0) {
+        start = at;
+        digits = 0;
+      }
+      digits += weight - 1;
+    } else if (start >= 0) {
+      if (digits >= MOBILE_DIGITS) runs.push(start, at, digits);
+      start = -1;
+    }
+  }
+  if (start >= 0 && digits >= MOBILE_DIGITS) runs.push(start, s.length, digits);
+  return runs;
+}
+
+/** What masks a piece of text with the given shapes; `withId` false when it cannot hold an ID number (too few digits). */
+type Mask = (text: string, shapes: Shapes, withId: boolean) => string;
+
+const ALL_ASCII = /^[\u0000-\u007f]*$/;
+const shapesFor = (text: string): Shapes => (ALL_ASCII.test(text) ? ASCII_TEXT : ANY_TEXT);
+
+/**
+ * `mask` applied to each run of `s` a number may lie in (numberRuns), the rest kept as it is. Where a run holds a
+ * character read as several digits or a run of separators longer than RUN, `mask` is also applied to it with those
+ * spelled out (⑩ → 10) and shortened, and that is taken when it finds a number (so 138123⑩678 and
+ * 1      3812345678 are masked; ordinary text keeps its ⑩ and its spaces).
+ */
+function maskNumbers(s: string, mask: Mask): string {
+  const runs = numberRuns(s);
+  if (runs.length === 0) return s;
+  let out = '';
+  let last = 0;
+  for (let r = 0; r < runs.length; r += 3) {
+    const [start, end, digits] = [runs[r]!, runs[r + 1]!, runs[r + 2]!];
+    out += s.slice(last, start) + maskRun(s.slice(start, end), digits >= ID_DIGITS, mask);
+    last = end;
+  }
+  return out + s.slice(last);
+}
+
+function maskRun(run: string, withId: boolean, mask: Mask): string {
+  const shapes = shapesFor(run);
+  const masked = mask(run, shapes, withId);
+  if (run.search(shapes.MULTI_DIGIT) < 0 && run.search(shapes.LONG_RUN) < 0) return masked;
+  const spelled = run.replace(shapes.MULTI_DIGIT, (c) => readNumberText(c)).replace(shapes.LONG_RUN, (seps) => Array.from(seps).slice(0, RUN).join(''));
+  const spelledMasked = mask(spelled, shapesFor(spelled), withId);
   return spelledMasked === spelled ? masked : spelledMasked;
 }
 
 /** Masks resident ID numbers and mainland mobile numbers anywhere in a piece of text. */
 export function maskFreeText(s: string): string {
-  return maskNumbers(s, (t) => t.replace(ID_NUMBER, MASKED_ID).replace(MOBILE, MASKED_PHONE));
+  return maskNumbers(s, (t, { ID_NUMBER, MOBILE }, withId) => (withId ? t.replace(ID_NUMBER, MASKED_ID) : t).replace(MOBILE, MASKED_PHONE));
 }
 
 /**
@@ -148,7 +243,7 @@ export function maskFreeText(s: string): string {
  * `id` and `phone` make of it: e.g. the display masks 1101**********002X and 138****5678.
  */
 export function replaceIdAndPhoneNumbers(s: string, id: (found: string) => string, phone: (found: string) => string): string {
-  return maskNumbers(s, (t) => t.replace(ID_NUMBER, (found) => id(found)).replace(MOBILE, (found) => phone(found)));
+  return maskNumbers(s, (t, { ID_NUMBER, MOBILE }, withId) => (withId ? t.replace(ID_NUMBER, (found) => id(found)) : t).replace(MOBILE, (found) => phone(found)));
 }
 
 function maskNumber(n: number): number | string {

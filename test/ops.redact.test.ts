@@ -329,7 +329,14 @@ describe('ops: the masks find a number in every spelling the checks accept', () 
     const read = checkMobile(found);
     return read.ok ? maskMobile(read.value) : `UNREAD(${found})`;
   };
-  const contexts: Array<(n: string) => string> = [(n) => n, (n) => `我的电话是${n}，谢谢`, (n) => `call ${n} now`, (n) => `号码：${n}。`];
+  /** Brackets and quotes a number may stand in: a mask keeps them as they stand, around it (never "[PHONE])"). */
+  const WRAPPERS: Array<[string, string]> = [
+    ['(', ')'], ['（', '）'], ['﹙', '﹚'], ['⁽', '⁾'], ['( ', ' )'], ['((', '))'], ['[', ']'], ['【', '】'], ['「', '」'], ['“', '”'], ['"', '"'], ["'", "'"],
+  ];
+  const contexts: Array<(n: string) => string> = [
+    (n) => n, (n) => `我的电话是${n}，谢谢`, (n) => `call ${n} now`, (n) => `号码：${n}。`,
+    ...WRAPPERS.map(([open, close]) => (n: string) => `电话${open}${n}${close}。`),
+  ];
 
   describe('mobile numbers', () => {
     for (const [name, spelling] of phoneSpellings) {
@@ -349,7 +356,7 @@ describe('ops: the masks find a number in every spelling the checks accept', () 
         const read = checkResidentId(spelling, TODAY);
         expect(read.ok, 'the ID check accepts it').to.equal(true);
         const number = read.ok ? read.value.number : '';
-        for (const context of [(n: string) => n, (n: string) => `身份证${n}，好`, (n: string) => `id ${n} ok`]) {
+        for (const context of [(n: string) => n, (n: string) => `身份证${n}，好`, (n: string) => `id ${n} ok`, ...WRAPPERS.map(([open, close]) => (n: string) => `id${open}${n}${close}`)]) {
           expect(maskFreeText(context(spelling))).to.equal(context(MASKED_ID));
           expect(replaceIdAndPhoneNumbers(context(spelling), maskResidentId, mobileMask)).to.equal(context(maskResidentId(number)));
         }
@@ -393,6 +400,31 @@ describe('ops: the masks find a number in every spelling the checks accept', () 
       );
       expect(leaks).to.deep.equal([]);
     });
+  });
+
+  describe('brackets and quotes around a number stay as they stood, the number\'s own ones go with it', () => {
+    const cases: Array<[string, string, string]> = [
+      ['(13812345678)', `(${MASKED_PHONE})`, '(138****5678)'],
+      ['电话（13812345678）。', `电话（${MASKED_PHONE}）。`, '电话（138****5678）。'],
+      ['( 138 1234 5678 )', `( ${MASKED_PHONE} )`, '( 138****5678 )'],
+      ['tel (+86 138 1234 5678)', `tel (${MASKED_PHONE})`, 'tel (138****5678)'],
+      ['(1 3 8 1 2 3 4 5 6 7 8)', `(${MASKED_PHONE})`, '(138****5678)'],
+      ['(138)(1234)(5678)', `(${MASKED_PHONE})`, '(138****5678)'],
+      ['((+86)13812345678)', `(${MASKED_PHONE})`, '(138****5678)'],
+      ['(138) 1234 5678', MASKED_PHONE, '138****5678'],
+      ['“13812345678”', `“${MASKED_PHONE}”`, '“138****5678”'],
+      ['（11010519491231002X）', `（${MASKED_ID}）`, '（1101**********002X）'],
+      ['[110105 19491231 002X]', `[${MASKED_ID}]`, '[1101**********002X]'],
+      // Not balanced as typed: kept as unbalanced as it was, no more.
+      ['(13812345678', `(${MASKED_PHONE}`, '(138****5678'],
+      ['13812345678)', `${MASKED_PHONE})`, '138****5678)'],
+    ];
+    for (const [input, masked, shown] of cases) {
+      it(JSON.stringify(input), () => {
+        expect(maskFreeText(input)).to.equal(masked);
+        expect(replaceIdAndPhoneNumbers(input, maskResidentId, mobileMask)).to.equal(shown);
+      });
+    }
   });
 
   describe('a number beside other digits', () => {

@@ -233,17 +233,53 @@ function maskRun(run: string, withId: boolean, mask: Mask): string {
   return spelledMasked === spelled ? masked : spelledMasked;
 }
 
+const OPENING = new Set(CLASSES.OPEN);
+const CLOSING = new Set(CLASSES.CLOSE);
+const AROUND = /^(\s*)([^]*?)(\s*)$/u;
+
+/**
+ * `make` of a number found, its brackets kept as they stand around it: a bracket of the number's that is not
+ * paired within it (the "(" of "(13812345678)", whose ")" the shape does not take) stays in the text, an opening
+ * one before what `make` gives and a closing one after it, so "(13812345678)" becomes "([PHONE])", never
+ * "[PHONE])". `make` gets the number without them; brackets paired within it ("(138) 1234 5678") are the number's.
+ */
+function keepingBrackets(make: (found: string) => string): (found: string) => string {
+  return (found) => {
+    const chars = Array.from(found);
+    const open: number[] = [];
+    const unpairedClosing: number[] = [];
+    chars.forEach((c, i) => {
+      if (OPENING.has(c)) open.push(i);
+      else if (CLOSING.has(c) && open.pop() === undefined) unpairedClosing.push(i);
+    });
+    if (open.length === 0 && unpairedClosing.length === 0) return make(found);
+    const unpaired = new Set([...open, ...unpairedClosing]);
+    const [, before, number, after] = AROUND.exec(chars.filter((_, i) => !unpaired.has(i)).join(''))!;
+    return `${open.map((i) => chars[i]).join('')}${before}${make(number!)}${after}${unpairedClosing.map((i) => chars[i]).join('')}`;
+  };
+}
+
+const maskedAsId = keepingBrackets(() => MASKED_ID);
+const maskedAsPhone = keepingBrackets(() => MASKED_PHONE);
+/** A bracket of any width: where there is none, a mask is put in the number's place as it stands (faster). */
+const BRACKET = new RegExp(`[${[...CLASSES.OPEN, ...CLASSES.CLOSE].join('')}]`, 'u');
+
 /** Masks resident ID numbers and mainland mobile numbers anywhere in a piece of text. */
 export function maskFreeText(s: string): string {
-  return maskNumbers(s, (t, { ID_NUMBER, MOBILE }, withId) => (withId ? t.replace(ID_NUMBER, MASKED_ID) : t).replace(MOBILE, MASKED_PHONE));
+  return maskNumbers(s, (t, { ID_NUMBER, MOBILE }, withId) => {
+    if (!BRACKET.test(t)) return (withId ? t.replace(ID_NUMBER, MASKED_ID) : t).replace(MOBILE, MASKED_PHONE);
+    return (withId ? t.replace(ID_NUMBER, maskedAsId) : t).replace(MOBILE, maskedAsPhone);
+  });
 }
 
 /**
  * Replaces each resident ID number and mainland mobile number found in `s` (the shapes above) with what
- * `id` and `phone` make of it: e.g. the display masks 1101**********002X and 138****5678.
+ * `id` and `phone` make of it: e.g. the display masks 1101**********002X and 138****5678. A bracket of the
+ * number's that is not paired within it stays in the text beside it (keepingBrackets).
  */
 export function replaceIdAndPhoneNumbers(s: string, id: (found: string) => string, phone: (found: string) => string): string {
-  return maskNumbers(s, (t, { ID_NUMBER, MOBILE }, withId) => (withId ? t.replace(ID_NUMBER, (found) => id(found)) : t).replace(MOBILE, (found) => phone(found)));
+  const [shownId, shownPhone] = [keepingBrackets(id), keepingBrackets(phone)];
+  return maskNumbers(s, (t, { ID_NUMBER, MOBILE }, withId) => (withId ? t.replace(ID_NUMBER, shownId) : t).replace(MOBILE, shownPhone));
 }
 
 function maskNumber(n: number): number | string {

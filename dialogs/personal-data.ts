@@ -38,7 +38,38 @@ const LIFECYCLE_MASKS: Record<string, (text: string) => string> = {
   'lifecycle.change.address': maskAddress,
 };
 
-const MASK_BY_PROMPT = new Map<string, (text: string) => string>([...Object.values(PERSONAL_DETAILS).map((d): [string, (text: string) => string] => [d.promptId, d.mask]), ...Object.entries(LIFECYCLE_MASKS)]);
+const MASK_BY_PROMPT = new Map<string, (text: string) => string>(
+  [...Object.values(PERSONAL_DETAILS).map((d): [string, (text: string) => string] => [d.promptId, d.mask]), ...Object.entries(LIFECYCLE_MASKS)].map(
+    ([promptId, mask]) => [promptId, (text: string) => withoutPartedPairs(mask(text))],
+  ),
+);
+
+/**
+ * The kind of each bracket and quote a mask may part from its partner, by which end it is: ( and （ pair with ) and ）
+ * alike, as people type them mixed. Straight single quotes are apostrophes (O'Brien), never looked at.
+ */
+const PAIRS: ReadonlyArray<readonly [string, string]> = [['(（﹙', ')）﹚'], ['[', ']'], ['【', '】'], ['〔', '〕'], ['「', '」'], ['『', '』'], ['《', '》'], ['〈', '〉'], ['“', '”'], ['"', '"']];
+const kinds = (end: 0 | 1): Map<string, number> => new Map(PAIRS.flatMap((pair, kind) => [...pair[end]].map((c): [string, number] => [c, kind])));
+const [OPENING_KIND, CLOSING_KIND] = [kinds(0), kinds(1)];
+
+/**
+ * `masked` with every bracket or quote that has lost its partner masked too: a mask keeps the first or last few
+ * characters and stars the rest, so it may keep a "（" and star its "）" (山东省（日照市东港区）… → 山东省（日照****,
+ * （138）1234567 → （**********7). Shown back, such a bracket is an unclosed one; it becomes a * like the rest.
+ */
+export function withoutPartedPairs(masked: string): string {
+  const chars = Array.from(masked);
+  const open: number[] = [];
+  const parted = new Set<number>();
+  chars.forEach((c, i) => {
+    const innermost = open.at(-1);
+    if (innermost !== undefined && CLOSING_KIND.get(c) === OPENING_KIND.get(chars[innermost]!)) open.pop();
+    else if (OPENING_KIND.has(c)) open.push(i);
+    else if (CLOSING_KIND.has(c)) parted.add(i);
+  });
+  for (const i of open) parted.add(i);
+  return parted.size === 0 ? masked : chars.map((c, i) => (parted.has(i) ? '*' : c)).join('');
+}
 
 /**
  * How the incoming message of this turn is to be shown back once the bot has taken it: masked as the

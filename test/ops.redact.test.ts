@@ -1,10 +1,11 @@
 import { TestAdapter, TurnContext } from 'botbuilder';
 import { DialogContext, DialogContextError, DialogSet } from 'botbuilder-dialogs';
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { createLogger, type Logger } from '../src/ops/logger.js';
 import { checkMobile, maskMobile } from '../src/domain/phone.js';
 import { checkResidentId, maskResidentId } from '../src/domain/resident-id.js';
-import { digitsOfWords, NUMBERISH_BLOCKS, numberishReadings, readNumberText } from '../src/domain/spoken-digits.js';
+import { digitsOfWords, MOBILE_SEPARATORS, NUMBERISH_BLOCKS, numberishCharacters, numberishReadings, readNumberText, RESIDENT_ID_SEPARATORS } from '../src/domain/spoken-digits.js';
 import { maskFreeText, MASKED_ID, MASKED_PHONE, redactDeep, REDACTED, replaceIdAndPhoneNumbers } from '../src/ops/redact.js';
 
 /** A logger whose every line lands in `lines`. */
@@ -427,9 +428,69 @@ describe('ops: the masks find a number in every spelling the checks accept', () 
     }
   });
 
+  describe('generated spellings: whatever the check accepts, the mask finds', () => {
+    /** Every character the checks read as `read` exactly (readNumberText: 1, １, ①, 𝟏, 一, 幺, ⼀ … for "1"). */
+    const readAs = (test: (read: string) => boolean): string[] => [...numberishCharacters()].filter(([, read]) => test(read)).map(([c]) => c);
+    const spellings = (read: string): fc.Arbitrary<string> => fc.constantFrom(...readAs((r) => r === read));
+    const run = (seps: string[]): fc.Arbitrary<string> =>
+      fc.oneof(
+        { weight: 4, arbitrary: fc.constant('') },
+        { weight: 3, arbitrary: fc.array(fc.constantFrom(...seps), { minLength: 1, maxLength: 2 }).map((a) => a.join('')) },
+        { weight: 1, arbitrary: fc.array(fc.constantFrom(...seps), { minLength: 3, maxLength: 9 }).map((a) => a.join('')) },
+      );
+    /** `text` written out: each of its characters in any spelling the checks read as it, a run of `seps` between any two. */
+    const writtenOut = (text: string, seps: string[]): fc.Arbitrary<string> =>
+      fc
+        .tuple(...Array.from(text).map((c) => fc.tuple(c === 'X' ? fc.constantFrom(...readAs((r) => r === 'X' || r === 'x')) : spellings(c), run(seps))))
+        .map((parts) => parts.map(([c, sep], i) => (i < parts.length - 1 ? c + sep : c)).join(''));
+    const MOBILE_SEP_CHARS = readAs((r) => new RegExp(`^[${MOBILE_SEPARATORS}]+$`, 'u').test(r));
+    const ID_SEP_CHARS = readAs((r) => new RegExp(`^[${RESIDENT_ID_SEPARATORS}]+$`, 'u').test(r));
+    const CONTEXTS: Array<(n: string) => string> = [(n) => n, (n) => `我的电话是${n}，谢谢`, (n) => `call ${n}.`, (n) => `（${n}）`, (n) => `“${n}”`, (n) => `id=${n};`];
+    /** `s` without brackets and white space (which a mask may leave beside a number it found: "( [PHONE]"). */
+    const withoutBrackets = (s: string): string => Array.from(s).filter((c) => !/^[()\s]+$/u.test(readNumberText(c))).join('');
+    /** The mask replaced the number, and no digit, however written, is left beside it. */
+    const masksAllDigits = (masked: string, mask: string): boolean => masked.includes(mask) && !/[0-9]/.test(readNumberText(masked.replace(mask, '')));
+
+    it('mobile numbers: 3000 spellings, each digit, +, 86, 0086 and (+86) in any form the check reads, any separators between', () => {
+      let accepted = 0;
+      const spelling = fc.constantFrom('', '', '+86', '0086', '86', '(+86)', '(86)').chain((prefix) => writtenOut(`${prefix}${MOBILE_DIGITS}`, MOBILE_SEP_CHARS));
+      fc.assert(
+        fc.property(spelling, fc.constantFrom(...CONTEXTS), (spelled, context) => {
+          if (!checkMobile(spelled).ok) return;
+          accepted++;
+          const text = context(spelled);
+          expect(masksAllDigits(maskFreeText(text), MASKED_PHONE), `${JSON.stringify(text)} → ${JSON.stringify(maskFreeText(text))}`).to.equal(true);
+          // Shown masked; a bracket the number left unpaired (138(1234 5678) stays beside the mask, with its white space.
+          expect(withoutBrackets(replaceIdAndPhoneNumbers(text, maskResidentId, mobileMask))).to.equal(withoutBrackets(context('138****5678')));
+        }),
+        { numRuns: 3000, seed: 86 },
+      );
+      expect(accepted, 'spellings the check accepted').to.be.greaterThan(1000);
+    });
+
+    it('ID numbers: 2000 spellings, each character in any form the check reads, any separators between', () => {
+      let accepted = 0;
+      fc.assert(
+        fc.property(writtenOut(ID_NUMBER, ID_SEP_CHARS), fc.constantFrom(...CONTEXTS), (spelling, context) => {
+          if (!checkResidentId(spelling, TODAY).ok) return;
+          accepted++;
+          const text = context(spelling);
+          expect(masksAllDigits(maskFreeText(text), MASKED_ID), `${JSON.stringify(text)} → ${JSON.stringify(maskFreeText(text))}`).to.equal(true);
+          expect(replaceIdAndPhoneNumbers(text, maskResidentId, mobileMask)).to.equal(context('1101**********002X'));
+        }),
+        { numRuns: 2000, seed: 11 },
+      );
+      expect(accepted, 'spellings the check accepted').to.be.greaterThan(1000);
+    });
+  });
+
   describe('a number beside other digits', () => {
     it('finds two mobile numbers one space apart', () => expect(maskFreeText('13812345678 13912345678')).to.equal(`${MASKED_PHONE} ${MASKED_PHONE}`));
     it('finds a mobile number after a list number', () => expect(maskFreeText('1 138 1234 5678')).to.equal(`1 ${MASKED_PHONE}`));
+    it('finds a mobile number in groups with runs of separators between, after a list number', () =>
+      expect(maskFreeText('1 138  1234 \u3000 5678')).to.equal(`1 ${MASKED_PHONE}`));
+    it('finds an ID number in groups with runs of separators between, after a list number', () =>
+      expect(maskFreeText(`2 110105  19491231 -- 002X`)).to.equal(`2 ${MASKED_ID}`));
     it('finds an ID number and a mobile number one space apart', () =>
       expect(maskFreeText(`${ID_NUMBER} 13812345678`)).to.equal(`${MASKED_ID} ${MASKED_PHONE}`));
     it('spells out a character read as two digits only in the number it is part of (the rest of the text keeps its ⑩)', () =>

@@ -67,8 +67,8 @@ export function isSensitiveKey(key: string): boolean {
 // - spread: between any two characters any run of the separators the check itself removes (a space or dash
 //   after every digit, brackets, line breaks, no-break and ideographic spaces, dashes of any width), the
 //   number alone in its run of digits and separators (so page numbers "11 12 13 14 15 16" are no phone);
-// - grouped: at most one separator between the groups (138 1234 5678, 110105 19491231 002X), no digit right
-//   beside it, so a number beside another (two phones, "1. 13812345678") is still found.
+// - grouped: the groups written together, up to RUN separators between them (138 1234 5678, 110105  19491231
+//   002X), no digit right beside it, so a number beside another (two phones, "1. 138  1234  5678") is still found.
 const CLASSES = {
   D: digitCharacters('0123456789', { separators: MOBILE_SEPARATORS }),
   MOBILE_SEPS: charactersReadAs(new RegExp(`^[${MOBILE_SEPARATORS}]$`, 'u')),
@@ -122,18 +122,17 @@ function shapesOf(keep: (c: string) => boolean, flags: string): Shapes {
     Object.entries(CLASSES).map(([name, chars]) => [name, cls(chars)]),
   ) as Record<keyof typeof CLASSES, string>;
   const START = `(?=${START_CHARS})`;
-  /** `body` alone among the digits around it, up to RUN separators between. */
-  const alone = (body: string, seps: string): string => `${START}(?<!${D}${seps}{0,${RUN}})${body}(?!${seps}{0,${RUN}}${D})`;
+  /** `body` alone among the digits around it (and what may follow it: an ID number's X), up to RUN separators between. */
+  const alone = (body: string, seps: string, next = D): string => `${START}(?<!${D}${seps}{0,${RUN}})${body}(?!${seps}{0,${RUN}}${next})`;
 
-  const SPREAD_ID = alone(`${ID_D}(?:${ID_SEPS}{0,${RUN}}${ID_D}){16}${ID_SEPS}{0,${RUN}}${ID_LAST}`, ID_SEPS);
-  const GROUPED_ID = `(?<!${D})${ID_D}{6}${ID_SEPS}?${ID_D}{8}${ID_SEPS}?${ID_D}{3}${ID_LAST}(?!${D})`;
+  const SPREAD_ID = alone(`${ID_D}(?:${ID_SEPS}{0,${RUN}}${ID_D}){16}${ID_SEPS}{0,${RUN}}${ID_LAST}`, ID_SEPS, `(?:${D}|${ID_LAST})`);
+  const GROUPED_ID = `(?<!${D})${ID_D}{6}${ID_SEPS}{0,${RUN}}${ID_D}{8}${ID_SEPS}{0,${RUN}}${ID_D}{3}${ID_LAST}(?!${D})`;
 
   const S = `${MOBILE_SEPS}{0,${RUN}}`;
   const SPREAD_COUNTRY = `(?:${OPEN}${S})?(?:${PLUS}${S}|${ZERO}${S}${ZERO}${S})?${EIGHT}${S}${SIX}${S}`;
   const SPREAD_MOBILE = alone(`(?:${SPREAD_COUNTRY}|${OPEN}${S})?${ONE}${S}${SECOND}(?:${S}${D}){9}`, MOBILE_SEPS);
-  const S1 = `${MOBILE_SEPS}?`;
-  const GROUPED_COUNTRY = `(?:(?:${PLUS}|${ZERO}{2})?${EIGHT}${SIX}${S1}|${OPEN}${PLUS}?${EIGHT}${SIX}${CLOSE}${S1})`;
-  const GROUPED_MOBILE = `(?<!${D})${GROUPED_COUNTRY}?${ONE}${SECOND}${D}${S1}${D}{4}${S1}${D}{4}(?!${D})`;
+  const GROUPED_COUNTRY = `(?:(?:${PLUS}|${ZERO}{2})?${EIGHT}${SIX}${S}|${OPEN}${PLUS}?${EIGHT}${SIX}${CLOSE}${S})`;
+  const GROUPED_MOBILE = `(?<!${D})${GROUPED_COUNTRY}?${ONE}${SECOND}${D}${S}${D}{4}${S}${D}{4}(?!${D})`;
   return {
     ID_NUMBER: new RegExp(`${SPREAD_ID}|${GROUPED_ID}`, flags),
     MOBILE: new RegExp(`${SPREAD_MOBILE}|${GROUPED_MOBILE}`, flags),

@@ -43,6 +43,10 @@ describe('resident identity number (GB 11643-1999)', () => {
       ['a letter other than X', '37110219900307123A', 'ID_FORMAT'],
       ['X before the last place', '3711021990030712X9', 'ID_FORMAT'],
       ['a dash inside', '371102-19900307123', 'ID_FORMAT'],
+      // Not separators to the check (nor, then, to the masks of logs and transcripts, which read what it reads).
+      ['commas between the groups', '110105,19491231,002X', 'ID_FORMAT'],
+      ['full-width commas between the groups', '110105，19491231，002X', 'ID_FORMAT'],
+      ['dots between the groups', '110105.19491231.002X', 'ID_FORMAT'],
       ['a province prefix that does not exist (18)', '18990119900101001X', 'ID_PROVINCE'],
       ['a province prefix that does not exist (00)', '000000199003071239', 'ID_PROVINCE'],
       ['30 February', '37110219900230001X', 'ID_BIRTH_DATE'],

@@ -87,8 +87,9 @@ export function numberishReadings(codePoints: Iterable<number>): Map<string, str
   return table;
 }
 
-/** Every character read as something numberish, by what it reads as (built once, when first asked). */
+/** Every character read as something numberish, by what it reads as, and each such character's reading (built once, when first asked). */
 let readAs: Map<string, string[]> | undefined;
+let readingOf: Map<string, string> | undefined;
 function charactersReadAsTable(): Map<string, string[]> {
   readAs ??= numberishReadings(numberishCandidates());
   return readAs;
@@ -103,7 +104,6 @@ export function numberishCharacters(): ReadonlyMap<string, string> {
   readingOf ??= new Map([...charactersReadAsTable()].flatMap(([read, list]) => list.map((c): [string, string] => [c, read])));
   return readingOf;
 }
-let readingOf: Map<string, string> | undefined;
 
 /**
  * The characters whose reading (readNumberText), once the characters of `ignoring` (a character class's

@@ -416,6 +416,10 @@ describe('ops: the masks find a number in every spelling the checks accept', () 
       ['“13812345678”', `“${MASKED_PHONE}”`, '“138****5678”'],
       ['（11010519491231002X）', `（${MASKED_ID}）`, '（1101**********002X）'],
       ['[110105 19491231 002X]', `[${MASKED_ID}]`, '[1101**********002X]'],
+      // Runs of brackets and spaces longer than a spread-out number's (4) around it stay as they stood.
+      ['(((((13812345678)))))', `(((((${MASKED_PHONE})))))`, '(((((138****5678)))))'],
+      ['电话：      13812345678      。', `电话：      ${MASKED_PHONE}      。`, '电话：      138****5678      。'],
+      ['⑩ 13812345678', `⑩ ${MASKED_PHONE}`, '⑩ 138****5678'],
       // Not balanced as typed: kept as unbalanced as it was, no more.
       ['(13812345678', `(${MASKED_PHONE}`, '(138****5678'],
       ['13812345678)', `${MASKED_PHONE})`, '138****5678)'],
@@ -446,8 +450,8 @@ describe('ops: the masks find a number in every spelling the checks accept', () 
     const MOBILE_SEP_CHARS = readAs((r) => new RegExp(`^[${MOBILE_SEPARATORS}]+$`, 'u').test(r));
     const ID_SEP_CHARS = readAs((r) => new RegExp(`^[${RESIDENT_ID_SEPARATORS}]+$`, 'u').test(r));
     const CONTEXTS: Array<(n: string) => string> = [(n) => n, (n) => `我的电话是${n}，谢谢`, (n) => `call ${n}.`, (n) => `（${n}）`, (n) => `“${n}”`, (n) => `id=${n};`];
-    /** `s` without brackets and white space (which a mask may leave beside a number it found: "( [PHONE]"). */
-    const withoutBrackets = (s: string): string => Array.from(s).filter((c) => !/^[()\s]+$/u.test(readNumberText(c))).join('');
+    /** `s` without separators (a mask may leave those it did not need beside a number it found: "( [PHONE]", "(—[PHONE])"). */
+    const withoutSeparators = (s: string): string => Array.from(s).filter((c) => !new RegExp(`^[${MOBILE_SEPARATORS}]+$`, 'u').test(readNumberText(c))).join('');
     /** The mask replaced the number, and no digit, however written, is left beside it. */
     const masksAllDigits = (masked: string, mask: string): boolean => masked.includes(mask) && !/[0-9]/.test(readNumberText(masked.replace(mask, '')));
 
@@ -460,8 +464,8 @@ describe('ops: the masks find a number in every spelling the checks accept', () 
           accepted++;
           const text = context(spelled);
           expect(masksAllDigits(maskFreeText(text), MASKED_PHONE), `${JSON.stringify(text)} → ${JSON.stringify(maskFreeText(text))}`).to.equal(true);
-          // Shown masked; a bracket the number left unpaired (138(1234 5678) stays beside the mask, with its white space.
-          expect(withoutBrackets(replaceIdAndPhoneNumbers(text, maskResidentId, mobileMask))).to.equal(withoutBrackets(context('138****5678')));
+          // Shown masked; a bracket the number left unpaired (138(1234 5678) stays beside the mask, as do separators before it.
+          expect(withoutSeparators(replaceIdAndPhoneNumbers(text, maskResidentId, mobileMask))).to.equal(withoutSeparators(context('138****5678')));
         }),
         { numRuns: 3000, seed: 86 },
       );
@@ -490,7 +494,7 @@ describe('ops: the masks find a number in every spelling the checks accept', () 
     it('finds a mobile number in groups with runs of separators between, after a list number', () =>
       expect(maskFreeText('1 138  1234 \u3000 5678')).to.equal(`1 ${MASKED_PHONE}`));
     it('finds an ID number in groups with runs of separators between, after a list number', () =>
-      expect(maskFreeText(`2 110105  19491231 -- 002X`)).to.equal(`2 ${MASKED_ID}`));
+      expect(maskFreeText(`2 370102  19900307 -- 0024`)).to.equal(`2 ${MASKED_ID}`));
     it('finds an ID number and a mobile number one space apart', () =>
       expect(maskFreeText(`${ID_NUMBER} 13812345678`)).to.equal(`${MASKED_ID} ${MASKED_PHONE}`));
     it('spells out a character read as two digits only in the number it is part of (the rest of the text keeps its ⑩)', () =>

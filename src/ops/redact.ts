@@ -122,10 +122,10 @@ function shapesOf(keep: (c: string) => boolean, flags: string): Shapes {
     Object.entries(CLASSES).map(([name, chars]) => [name, cls(chars)]),
   ) as Record<keyof typeof CLASSES, string>;
   const START = `(?=${START_CHARS})`;
-  /** `body` alone among the digits around it (and what may follow it: an ID number's X), up to RUN separators between. */
-  const alone = (body: string, seps: string, next = D): string => `${START}(?<!${D}${seps}{0,${RUN}})${body}(?!${seps}{0,${RUN}}${next})`;
+  /** `body` alone among the digits around it, up to RUN separators between. */
+  const alone = (body: string, seps: string): string => `${START}(?<!${D}${seps}{0,${RUN}})${body}(?!${seps}{0,${RUN}}${D})`;
 
-  const SPREAD_ID = alone(`${ID_D}(?:${ID_SEPS}{0,${RUN}}${ID_D}){16}${ID_SEPS}{0,${RUN}}${ID_LAST}`, ID_SEPS, `(?:${D}|${ID_LAST})`);
+  const SPREAD_ID = alone(`${ID_D}(?:${ID_SEPS}{0,${RUN}}${ID_D}){16}${ID_SEPS}{0,${RUN}}${ID_LAST}`, ID_SEPS);
   const GROUPED_ID = `(?<!${D})${ID_D}{6}${ID_SEPS}{0,${RUN}}${ID_D}{8}${ID_SEPS}{0,${RUN}}${ID_D}{3}${ID_LAST}(?!${D})`;
 
   const S = `${MOBILE_SEPS}{0,${RUN}}`;
@@ -207,7 +207,7 @@ const shapesFor = (text: string): Shapes => (ALL_ASCII.test(text) ? ASCII_TEXT :
 /**
  * `mask` applied to each run of `s` a number may lie in (numberRuns), the rest kept as it is. Where a run holds a
  * character read as several digits or a run of separators longer than RUN, `mask` is also applied to it with those
- * spelled out (⑩ → 10) and shortened, and that is taken when it finds a number (so 138123⑩678 and
+ * spelled out (⑩ → 10) and shortened, and that is taken when it leaves fewer digits in clear (so 138123⑩678 and
  * 1      3812345678 are masked; ordinary text keeps its ⑩ and its spaces).
  */
 function maskNumbers(s: string, mask: Mask): string {
@@ -229,7 +229,24 @@ function maskRun(run: string, withId: boolean, mask: Mask): string {
   if (run.search(shapes.MULTI_DIGIT) < 0 && run.search(shapes.LONG_RUN) < 0) return masked;
   const spelled = run.replace(shapes.MULTI_DIGIT, (c) => readNumberText(c)).replace(shapes.LONG_RUN, (seps) => Array.from(seps).slice(0, RUN).join(''));
   const spelledMasked = mask(spelled, shapesFor(spelled), withId);
-  return spelledMasked === spelled ? masked : spelledMasked;
+  // Spelled out only where that finds more (fewer digits, + or X left in clear): else the run keeps its ⑩, its spaces
+  // and its brackets as they were ("(((((13812345678)))))" stays balanced).
+  return digitsIn(spelledMasked) < digitsIn(masked) ? spelledMasked : masked;
+}
+
+/** The characters besides digits that are a number's own, not its separators: +, and the X of an ID number. */
+const NUMBER_SIGNS = new Set([...CLASSES.PLUS, ...checkXCharacters()]);
+
+/** How many characters of a number's own `s` holds: digits (⑩ counts two), + and X (NUMBER_SIGNS). */
+function digitsIn(s: string): number {
+  let digits = 0;
+  for (const c of s) {
+    const cp = c.codePointAt(0)!;
+    const weight = cp < 0x10000 ? DIGITS_OF_BMP[cp]! : (DIGITS_OF_ASTRAL.get(cp) ?? 0);
+    if (weight > 1 && weight !== HIGH_SURROGATE) digits += weight - 1;
+    else if (NUMBER_SIGNS.has(c)) digits++;
+  }
+  return digits;
 }
 
 const OPENING = new Set(CLASSES.OPEN);

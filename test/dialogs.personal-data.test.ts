@@ -28,7 +28,7 @@ describe('personal answers shown back: a mask never parts a bracket or a quote f
     ['details.address', '山东省（日照市东港区）海曲中路88号', '山东省*日照****'],
     ['details.address', '山东省日照（东港区）', '山东省日照*****'],
     ['details.address', '（日照）东港区', '（日照）东港****'],
-    ['details.address', '“海曲中路88号”', '*海曲中路8****'],
+    ['details.address', '“海曲中路88号”', '*海曲中路****'],
     ['details.phone', '（138）1234567', '***********7'],
     ['details.phone', '(13812345678)', '138****5678'],
     ['details.phone', '“13812345678”', '“***********”'],

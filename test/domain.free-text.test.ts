@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parseStartDate } from '../src/domain/dates.js';
-import { ageOn, checkAddress, checkAgentAge, checkInstitutionList, checkInstitutionName } from '../src/domain/free-text.js';
+import { ageOn, checkAddress, checkAgentAge, checkInstitutionList, checkInstitutionName, maskAddress } from '../src/domain/free-text.js';
 import { loadProfiles } from '../src/domain/profile.js';
 import { FIELD_LIMITS } from '../src/domain/filing.js';
 
@@ -70,6 +70,17 @@ describe('free-text answers that must look like what was asked (domain)', () => 
     it('too short is still ADDRESS_LENGTH', () => {
       expect(checkAddress('上海', FIELD_LIMITS.address)).to.deep.include({ ok: false, error: 'ADDRESS_LENGTH' });
     });
+    const masked: Array<[string, string]> = [
+      ['山东省日照市东港区海曲中路88号', '山东省日照市****'],
+      ['海曲中路88号3单元', '海曲中路****'],
+      ['海曲中路８８号', '海曲中路****'],
+      ['八一路五号院', '****'],
+      ['No. 100 Century Avenue', 'No. ****'],
+      ['黄岛区', '黄岛****'],
+    ];
+    for (const [address, shown] of masked) {
+      it(`shown back masked, never a digit of a house number: ${address} → ${shown}`, () => expect(maskAddress(address)).to.equal(shown));
+    }
   });
 
   describe('an agent is an adult on the injected today', () => {

@@ -1,5 +1,6 @@
 import type { IsoDate } from './calendar.js';
 import { fail, ok, type Check } from './result.js';
+import { digitCharacters } from './spoken-digits.js';
 
 /**
  * Plausibility checks for the free-text answers (shared/domain.md §6): a medical institution's name, an
@@ -110,8 +111,17 @@ export function checkAgentAge(birthDate: IsoDate, today: IsoDate, minAge: number
   return ageOn(birthDate, today) >= minAge ? ok(birthDate) : fail('AGENT_UNDER_AGE', { age: minAge });
 }
 
-/** Masks an address for display: its first six characters (fewer for a short one) and ****. */
+let digitLike: ReadonlySet<string> | undefined;
+
+/**
+ * Masks an address for display: its first six characters (two of a short one) and ****, stopping before the
+ * first character that reads as a digit (8, ８, 八, ⑧ …: a house or room number is never shown, even where
+ * the address starts with its street).
+ */
 export function maskAddress(address: string): string {
   const chars = [...address.trim()];
-  return chars.length <= 6 ? `${chars.slice(0, 2).join('')}****` : `${chars.slice(0, 6).join('')}****`;
+  digitLike ??= new Set(digitCharacters());
+  const firstDigit = chars.findIndex((c) => digitLike!.has(c));
+  const shown = chars.length <= 6 ? 2 : 6;
+  return `${chars.slice(0, firstDigit < 0 ? shown : Math.min(shown, firstDigit)).join('')}****`;
 }

@@ -4,7 +4,7 @@ import { placesMentionedIn, type PlaceMention, type PlaceOptions } from '../doma
 import { judgeDuration, readDuration } from './duration.js';
 import { roleScores } from './places.js';
 import type { IntakeCues, LocaleExamples } from './examples.js';
-import type { TextAnalyser } from './text.js';
+import { cuePattern, type TextAnalyser } from './text.js';
 import type { IntakeFacts, NluLocale, Understanding } from './understanding.js';
 
 export interface IntakeHints {
@@ -23,28 +23,17 @@ export interface IntakeContext {
 
 /**
  * Clauses as punctuation and the lexicon's contrast words make them ("and"/"so" too in English), and sentences:
- * clauses without "and"/"so" (who a clause is about); the patterns made once a contrast list.
+ * clauses without "and"/"so" (who a clause is about).
  */
-interface Splits {
-  clauses: RegExp;
-  sentences: RegExp;
-}
-const splits = new WeakMap<readonly string[], Splits>();
-function splitsOf(contrast: readonly string[], locale: NluLocale): Splits {
-  let s = splits.get(contrast);
-  if (!s) {
-    // Longest first: 就是说 before a shorter word it starts with.
-    const words = [...contrast].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
-    if (locale === 'zh-CN') {
-      const clauses = new RegExp(`[，,。.!！?？;；\n]+${words === '' ? '' : `|${words}`}`, 'u');
-      s = { clauses, sentences: clauses };
-    } else {
-      const but = words === '' ? '' : `|\\b(?:${words})\\b`;
-      s = { clauses: new RegExp(`[,.;!?\n]+${but}|\\band(?: then)?\\b|\\bso\\b`, 'iu'), sentences: new RegExp(`[,.;!?\n]+${but}|\\band then\\b`, 'iu') };
-    }
-    splits.set(contrast, s);
+function splitsOf(contrast: readonly string[], locale: NluLocale): { clauses: RegExp; sentences: RegExp } {
+  if (locale === 'zh-CN') {
+    const clauses = cuePattern(contrast, '[，,。.!！?？;；\n]+|{cues}');
+    return { clauses, sentences: clauses };
   }
-  return s;
+  return {
+    clauses: cuePattern(contrast, String.raw`[,.;!?\n]+|\b{cues}\b|\band(?: then)?\b|\bso\b`, 'iu'),
+    sentences: cuePattern(contrast, String.raw`[,.;!?\n]+|\b{cues}\b|\band then\b`, 'iu'),
+  };
 }
 
 /** A locale with its negation words (intake.json negationBefore) as the pattern that finds one right before a cue. */
@@ -54,16 +43,10 @@ interface Lang {
   negationBefore: RegExp;
 }
 
-const langs = new WeakMap<IntakeCues, Lang>();
 function langOf(cues: IntakeCues, locale: NluLocale): Lang {
-  let lang = langs.get(cues);
-  if (!lang) {
-    // Longest first: 没有 before 没, so the pattern reads the whole word.
-    const words = [...cues.negationBefore].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
-    const negationBefore = words === '' ? NEVER : locale === 'zh-CN' ? new RegExp(`(?:${words})\\s*$`, 'u') : new RegExp(`(?:^|[^a-z'])(?:${words})\\s+(?:\\w+\\s+)?$`, 'iu');
-    langs.set(cues, (lang = { locale, negationBefore }));
-  }
-  return lang;
+  const negationBefore =
+    locale === 'zh-CN' ? cuePattern(cues.negationBefore, String.raw`{cues}\s*$`) : cuePattern(cues.negationBefore, String.raw`(?:^|[^a-z']){cues}\s+(?:\w+\s+)?$`, 'iu');
+  return { locale, negationBefore };
 }
 
 /** Where a cue occurs in a clause, and whether a negation word stands right before it. */
@@ -228,23 +211,11 @@ function forThatPerson(clause: string, cues: IntakeCues, locale: NluLocale): boo
 
 /**
  * "不用帮她办", "don't need to file for her": a filing for that person declined — intake agentDeclined, right
- * before the pronoun in Chinese, a whole word anywhere in the words before it in English; a pattern once a cue list.
+ * before the pronoun in Chinese, a whole word anywhere in the words before it in English.
  */
-const declined = new WeakMap<readonly string[], RegExp>();
 function declinedBy(cues: IntakeCues, locale: NluLocale): RegExp {
-  let re = declined.get(cues.agentDeclined);
-  if (!re) {
-    const words = cues.agentDeclined.map(escapeRegExp).join('|');
-    re = words === '' ? NEVER : locale === 'zh-CN' ? new RegExp(`(?:${words})\\s*$`, 'u') : new RegExp(`\\b(?:${words})\\b`, 'iu');
-    declined.set(cues.agentDeclined, re);
-  }
-  return re;
+  return locale === 'zh-CN' ? cuePattern(cues.agentDeclined, String.raw`{cues}\s*$`) : cuePattern(cues.agentDeclined, String.raw`\b{cues}\b`, 'iu');
 }
-
-/** A pattern no text matches (an empty cue list). */
-const NEVER = /(?!)/u;
-
-const escapeRegExp = (word: string): string => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A clause about another person: 我爸上周住的院, 她是日照的, "my dad was admitted". */
 function startsWithSomeoneElse(clause: string, subjects: readonly string[], locale: NluLocale): boolean {

@@ -67,6 +67,28 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** The cues' stand-in in a cuePattern shape. */
+const CUES = '{cues}';
+const cuePatterns = new WeakMap<readonly string[], Map<string, RegExp>>();
+
+/**
+ * A pattern made of a cue list of content/nlu (negation words, contrast words…): the shape with each `{cues}`
+ * standing for the cues as one group of alternatives, escaped, longest first (没有 before 没, so a split or a
+ * match takes the whole word); an empty list is a group nothing matches. Made once per list, shape and flags.
+ */
+export function cuePattern(cues: readonly string[], shape: string, flags = 'u'): RegExp {
+  let byShape = cuePatterns.get(cues);
+  if (!byShape) cuePatterns.set(cues, (byShape = new Map()));
+  const key = `${flags}/${shape}`;
+  let re = byShape.get(key);
+  if (!re) {
+    const alternatives = [...cues].sort((a, b) => b.length - a.length).map(escape).join('|');
+    re = new RegExp(shape.split(CUES).join(alternatives === '' ? '(?!)' : `(?:${alternatives})`), flags);
+    byShape.set(key, re);
+  }
+  return re;
+}
+
 /** Full-width to half-width, lower case, one kind of space. */
 export function normalise(text: string): string {
   return text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();

@@ -93,9 +93,9 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
   const lang = langOf(cues, locale);
   const folded = ctx.analyser.folded(text);
   const split = splitsOf(ctx.examples.lexicon.contrast, locale);
-  const clauses = folded.split(split.clauses).map((c) => c.trim()).filter(Boolean);
+  const clauses = cut(folded, split.clauses);
   // "my husband and I live in Haikou" is about us: who a clause is about is read before "and" splits it.
-  const sentences = folded.split(split.sentences).map((c) => c.trim()).filter(Boolean);
+  const sentences = cut(folded, split.sentences);
   const facts: IntakeFacts = {};
   const set = <K extends keyof IntakeFacts>(key: K, value: IntakeFacts[K] | undefined): void => {
     if (value !== undefined) facts[key] = value;
@@ -110,12 +110,8 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
   const agent = forSomeoneElse || aboutSomeoneElse;
   set('filerMode', agent ? 'AGENT' : clauses.some((c) => cueIn(c, cues.self, lang)) ? 'SELF' : undefined);
   if (clauses.some((c) => cueIn(c, cues.ownFiling, lang))) facts.ownFiling = true;
-  set('retired', fact(clauses, cues.retired, cues.notRetired, lang));
-  set('hukouMoved', fact(clauses, cues.hukouMoved, cues.hukouNotMoved, lang));
-  set('dispatchedByEmployer', fact(clauses, cues.dispatched, cues.notDispatched, lang));
-  set('hasReferral', fact(clauses, cues.referral, cues.noReferral, lang));
-  set('insuranceActive', fact(clauses, cues.insuranceActive, cues.insuranceInactive, lang));
-  if (fact(clauses, cues.student, [], lang)) facts.student = true;
+  const { now, ...yesNo } = saidFacts(clauses, cues, lang);
+  for (const [key, value] of Object.entries(yesNo) as Array<[keyof typeof yesNo, boolean | undefined]>) set(key, value);
   for (const [scheme, words] of Object.entries(cues.schemes) as Array<[keyof IntakeCues['schemes'], string[]]>) {
     if (clauses.some((c) => cueIn(c, words, lang))) {
       facts.scheme = scheme;
@@ -124,7 +120,6 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
   }
 
   // What is happening now: an emergency first (care comes first), then in hospital, discharged, planning.
-  const now = nowOf(clauses, cues, lang);
   if (now) facts.now = now.now;
   if (now?.now === 'IN_HOSPITAL') {
     for (const source of [now.clause, folded]) {
@@ -145,11 +140,34 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
     const judged = judgeDuration(duration, ctx.hints.longTermMinDays);
     if (judged.status === 'confident') facts.longTerm = judged.value === 'yes';
   }
-  // Stay words ("for good", "跟女儿住") may share a clause with retirement ("退休后跟女儿住在海口"), not with a hospital stay.
-  const aboutHospital = [...cues.inHospital, ...cues.emergency, ...cues.discharged];
-  if (facts.longTerm === undefined && !duration) set('longTerm', fact(clauses.filter((c) => !cueIn(c, aboutHospital, lang)), cues.longStay, cues.shortStay, lang));
+  if (facts.longTerm === undefined && !duration) set('longTerm', stayOf(clauses, cues, lang));
 
   return facts;
+}
+
+/** The text cut into clauses (or sentences) by a splitsOf pattern. */
+const cut = (folded: string, by: RegExp): string[] => folded.split(by).map((c) => c.trim()).filter(Boolean);
+
+/**
+ * The facts of the decision procedure said in cue words alone (no places, dates or durations): the yes/no
+ * facts (a student only when said), and what is happening now with the clause that says it.
+ */
+function saidFacts(clauses: string[], cues: IntakeCues, lang: Lang) {
+  return {
+    retired: fact(clauses, cues.retired, cues.notRetired, lang),
+    hukouMoved: fact(clauses, cues.hukouMoved, cues.hukouNotMoved, lang),
+    dispatchedByEmployer: fact(clauses, cues.dispatched, cues.notDispatched, lang),
+    hasReferral: fact(clauses, cues.referral, cues.noReferral, lang),
+    insuranceActive: fact(clauses, cues.insuranceActive, cues.insuranceInactive, lang),
+    student: fact(clauses, cues.student, [], lang) || undefined,
+    now: nowOf(clauses, cues, lang),
+  };
+}
+
+/** A long or short stay said in stay words ("for good", "跟女儿住"), which may share a clause with retirement ("退休后跟女儿住在海口"), not with a hospital stay. */
+function stayOf(clauses: string[], cues: IntakeCues, lang: Lang): boolean | undefined {
+  const aboutHospital = [...cues.inHospital, ...cues.emergency, ...cues.discharged];
+  return fact(clauses.filter((c) => !cueIn(c, aboutHospital, lang)), cues.longStay, cues.shortStay, lang);
 }
 
 /** The yes/no facts of the decision procedure that readIntake reads from cue words alone (no places, dates or durations). */
@@ -157,22 +175,18 @@ export type CueFact = 'retired' | 'hukouMoved' | 'dispatchedByEmployer' | 'hasRe
 
 /**
  * Only the cue-word facts of a text, as readIntake reads them, and cheaply (no places, no dates): for a
- * question's reading, whether the words state another question's fact rather than its own.
+ * question's reading, whether the words state another question's fact rather than its own. longTerm here is
+ * whether the stay is spoken of at all (a duration anywhere, or stay words), not what it is.
  */
 export function cueFacts(text: string, locale: NluLocale, ctx: Pick<IntakeContext, 'analyser' | 'examples'>): Partial<Record<CueFact, unknown>> {
   const cues = ctx.examples.intake;
   const lang = langOf(cues, locale);
-  const clauses = ctx.analyser.folded(text).split(splitsOf(ctx.examples.lexicon.contrast, locale).clauses).map((c) => c.trim()).filter(Boolean);
-  const aboutHospital = [...cues.inHospital, ...cues.emergency, ...cues.discharged];
+  const clauses = cut(ctx.analyser.folded(text), splitsOf(ctx.examples.lexicon.contrast, locale).clauses);
+  const { now, ...yesNo } = saidFacts(clauses, cues, lang);
   const out: Partial<Record<CueFact, unknown>> = {
-    retired: fact(clauses, cues.retired, cues.notRetired, lang),
-    hukouMoved: fact(clauses, cues.hukouMoved, cues.hukouNotMoved, lang),
-    dispatchedByEmployer: fact(clauses, cues.dispatched, cues.notDispatched, lang),
-    hasReferral: fact(clauses, cues.referral, cues.noReferral, lang),
-    insuranceActive: fact(clauses, cues.insuranceActive, cues.insuranceInactive, lang),
-    student: fact(clauses, cues.student, [], lang) || undefined,
-    now: nowOf(clauses, cues, lang)?.now,
-    longTerm: clauses.some((c) => readDuration(c, locale) !== undefined) || fact(clauses.filter((c) => !cueIn(c, aboutHospital, lang)), cues.longStay, cues.shortStay, lang) !== undefined ? true : undefined,
+    ...yesNo,
+    now: now?.now,
+    longTerm: clauses.some((c) => readDuration(c, locale) !== undefined) || stayOf(clauses, cues, lang) !== undefined ? true : undefined,
   };
   for (const key of Object.keys(out) as CueFact[]) if (out[key] === undefined) delete out[key];
   return out;

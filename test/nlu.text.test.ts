@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { cuePattern } from '../src/nlu/text.js';
+import { languageOfText } from '../src/channels/wechat/wechat-language.js';
+import { createUnderstanding } from '../src/nlu/index.js';
+import { cuePattern, languageOfScript } from '../src/nlu/text.js';
 
 /** The text helpers of the understanding (src/nlu/text.ts). */
 
@@ -36,5 +38,37 @@ describe('understanding: cuePattern makes a cue list of content a pattern', () =
     expect(cuePattern(cues, '{cues}$')).not.to.equal(cuePattern(cues, '{cues}$', 'iu'));
     expect(cuePattern(cues, '{cues}$')).not.to.equal(cuePattern(cues, '^{cues}'));
     expect(cuePattern(cues, '{cues}$')).not.to.equal(cuePattern([...cues], '{cues}$'));
+  });
+});
+
+describe('understanding: languageOfScript, the one reading of which script a text is in (the NLU’s fallback, WeChat’s first message)', () => {
+  for (const [text, expected] of [
+    ['我想办备案', 'zh-CN'],
+    ['hi 我想办备案', 'zh-CN'],
+    ['ok，同意', 'zh-CN'],
+    ['hello', 'en-US'],
+    ['I need to file', 'en-US'],
+    ['Ｈｉ', 'en-US'],
+    ['13812345678', undefined],
+    ['👍', undefined],
+    ['?', undefined],
+    ['a', undefined],
+  ] as const) {
+    it(`“${text}” → ${expected ?? 'nothing'}`, () => expect(languageOfScript(text)).to.equal(expected));
+  }
+
+  it('WeChat reads a first message’s language with it', () => {
+    for (const text of ['hi 我想办备案', 'hello', '123']) expect(languageOfText(text)).to.equal(languageOfScript(text));
+  });
+});
+
+describe('understanding: words in the other script are read in that language', () => {
+  const u = createUnderstanding();
+  it('English words at a Chinese question, Chinese ones at an English question', () => {
+    expect(u.choice('situation.retired', ['yes', 'no'], 'not retired yet', 'zh-CN')).to.include({ status: 'confident', value: 'no' });
+    expect(u.choice('situation.retired', ['yes', 'no'], '还没退休', 'en-US')).to.include({ status: 'confident', value: 'no' });
+  });
+  it('mixed words at an English question are read as Chinese where English reads nothing', () => {
+    expect(u.intent('hi 我想转人工', 'en-US')?.intent).to.equal('human');
   });
 });

@@ -7,7 +7,7 @@ import { cueFacts, readIntake, type CueFact } from './intake.js';
 import { placeInSentence } from './places.js';
 import { IntentRecogniser } from './intents.js';
 import { DEFAULT_MODEL_CACHE_DIR, type ModelCache } from './model-cache.js';
-import { TextAnalyser } from './text.js';
+import { languageOfScript, TextAnalyser } from './text.js';
 import type { IntakeHints } from './intake.js';
 import type { ChoiceHints, IntakeFacts, IntentReading, NluLocale, Reading, Understanding } from './understanding.js';
 
@@ -79,13 +79,10 @@ export function createUnderstanding(options: UnderstandingOptions = {}): FullUnd
     });
   }
   const of = (locale: NluLocale): LocaleParts => parts.get(locale) ?? parts.get('zh-CN')!;
-  /** Latin text at a Chinese prompt, Chinese at an English one (right after a language switch, or a mixed-language person). */
+  /** Latin text at a Chinese prompt, Chinese at an English one (right after a language switch, or a mixed-language person): the language of its script. */
   const otherScript = (text: string, locale: NluLocale): NluLocale | undefined => {
-    const han = /\p{Script=Han}/u.test(text);
-    const latin = /[a-z]{2}/i.test(text);
-    if (locale === 'zh-CN' && latin && !han) return 'en-US';
-    if (locale === 'en-US' && han && !latin) return 'zh-CN';
-    return undefined;
+    const written = languageOfScript(text);
+    return written !== locale ? written : undefined;
   };
   /** The last intake read without hints (the same words, language and day read the same). */
   let lastIntake: { text: string; locale: NluLocale; today: string; facts: IntakeFacts } | undefined;

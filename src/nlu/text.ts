@@ -89,6 +89,17 @@ export function cuePattern(cues: readonly string[], shape: string, flags = 'u'):
   return re;
 }
 
+/**
+ * The language whose script a text is written in: any Chinese character makes it Chinese (mixed text, "hi
+ * 我想办备案", "ok 同意", is a Chinese writer's, who mixes in a Latin word far more often than an English writer
+ * types Chinese characters); two Latin letters in a row and no Chinese character make it English ("hello",
+ * "I need to file"); digits, emoji and punctuation alone say nothing (undefined).
+ */
+export function languageOfScript(text: string): NluLocale | undefined {
+  if (/\p{Script=Han}/u.test(text)) return 'zh-CN';
+  return /\p{Script=Latin}{2}/u.test(text) ? 'en-US' : undefined;
+}
+
 /** Full-width to half-width, lower case, one kind of space. */
 export function normalise(text: string): string {
   return text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();

@@ -72,3 +72,19 @@ describe('understanding: words in the other script are read in that language', (
     expect(u.intent('hi 我想转人工', 'en-US')?.intent).to.equal('human');
   });
 });
+
+describe('understanding: a question asked both ways (能不能, 要不要, 对不对) negates nothing', () => {
+  const u = createUnderstanding();
+  for (const text of ['能不能帮我办备案', '能不能用医保卡', '我能不能备案', '要不要转诊证明', '会不会影响报销', '用不用备案', '对不对', '可以不可以备案', '去没去医院', '报不报销']) {
+    it(`“${text}” is not negated`, () => expect(u.negated(text, 'zh-CN')).to.equal(false));
+  }
+  for (const text of ['不能用医保卡', '能不能不转诊', '他能不去吗', '我不同意', '没去医院']) {
+    it(`“${text}” is still negated`, () => expect(u.negated(text, 'zh-CN')).to.equal(true));
+  }
+  it('“能不能帮我办备案” at the menu: a filing', () => {
+    expect(u.choice('menu.main', ['FILE', 'EMERGENCY', 'FAQ', 'HUMAN'], '能不能帮我办备案', 'zh-CN')).to.include({ status: 'confident', value: 'FILE' });
+  });
+  it('“要不要转诊证明” is no “no” to having a referral', () => {
+    expect(u.choice('situation.hasReferral', ['yes', 'no'], '要不要转诊证明', 'zh-CN')).not.to.include({ value: 'no' });
+  });
+});

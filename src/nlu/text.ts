@@ -195,10 +195,12 @@ export class TextAnalyser {
   /** Words of one clause. */
   words(clause: string): string[] {
     if (this.locale === 'zh-CN') {
-      return segmenter()
-        .cut(clause, false)
-        .map((w) => w.trim())
-        .filter((w) => w && !ONLY_PUNCTUATION.test(w));
+      return joinAskedBothWays(
+        segmenter()
+          .cut(clause, false)
+          .map((w) => w.trim())
+          .filter((w) => w && !ONLY_PUNCTUATION.test(w)),
+      );
     }
     return (clause.match(/[\p{L}\p{N}]+/gu) ?? []).map(stemEnglish);
   }
@@ -220,6 +222,30 @@ export class TextAnalyser {
       return negated ? `!${w}` : w;
     });
   }
+}
+
+/**
+ * A question asked both ways, A-not-A (能不能, 要不要, 会不会, 对不对, 可以不可以, 去没去, 报不报销), as one word, as the
+ * segmenter already makes 是不是, 有没有, 可不可以: the 不/没 in it negates nothing ("能不能帮我办备案" asks for a
+ * filing, "要不要转诊证明" says no referral is missing). The segmenter cuts it as A + 不A… or A + 不 + A….
+ */
+function joinAskedBothWays(words: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const a = words[i]!;
+    const next = words[i + 1] ?? '';
+    const bare = /^[不没]$/u.test(next);
+    const rest = bare ? (words[i + 2] ?? '') : next.slice(1);
+    if (/^\p{Script=Han}+$/u.test(a) && !/^[不没]/u.test(a) && /^[不没]/u.test(next) && rest.startsWith(a)) {
+      // What the segmenter joined after it stays a word of its own where it is a negation (能不能不去: 能不能, 不).
+      const after = rest.slice(a.length);
+      const negation = /^[不没]/u.test(after);
+      out.push(`${a}${next.charAt(0)}${a}${negation ? '' : after}`);
+      if (negation) out.push(after);
+      i += bare ? 2 : 1;
+    } else out.push(a);
+  }
+  return out;
 }
 
 /** Words that start with 不/没 but negate nothing that follows. */

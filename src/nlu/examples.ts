@@ -50,7 +50,7 @@ export type AskCues = z.infer<typeof asksSchema>;
  * and the words that ask (`asks`: a FAQ topic is read only from a question).
  */
 const intentsSchema = z.object({ examples: z.record(z.string(), sentences), saidWith: z.record(z.string(), cueList).optional(), asks: asksSchema }).loose();
-const smallTalkSchema = z.object({ greeting: cueList, thanks: cueList, fillers: cueList, nothingMore: cueList.optional() }).loose();
+const smallTalkSchema = z.object({ greeting: cueList, thanks: cueList, fillers: cueList }).loose();
 export const intakeSchema = z
   .object({
     negationBefore: cueList,

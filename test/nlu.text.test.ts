@@ -88,3 +88,18 @@ describe('understanding: a question asked both ways (能不能, 要不要, 对�
     expect(u.choice('situation.hasReferral', ['yes', 'no'], '要不要转诊证明', 'zh-CN')).not.to.include({ value: 'no' });
   });
 });
+
+describe('understanding: isChineseWord, one word of the Chinese dictionary (no place one character off)', () => {
+  const u = createUnderstanding();
+  for (const [text, expected] of [
+    ['同意', true],
+    ['明白', true],
+    ['日招', false],
+    ['义鸟', false],
+    ['agree', false],
+    ['ok', false],
+    ['同意 ok', false],
+  ] as const) {
+    it(`“${text}” → ${expected}`, () => expect(u.isChineseWord?.(text)).to.equal(expected));
+  }
+});

@@ -114,7 +114,7 @@ export function createUnderstanding(options: UnderstandingOptions = {}): FullUnd
       lastIntake = { text, locale, today, facts };
       return facts;
     },
-    isWord: (text) => of('zh-CN').analyser.isDictionaryWord(text),
+    isChineseWord: (text) => of('zh-CN').analyser.isChineseWord(text),
     placeIn: (text, locale, role) => placeInSentence(text, locale, role, of(locale).examples.intake),
     warmUp: () => {
       for (const p of parts.values()) {

@@ -169,8 +169,8 @@ export class TextAnalyser {
     return this.urgency?.test(folded) ? 'urgent' : 'calm';
   }
 
-  /** Whether Chinese text is one word of the segmenter's dictionary (同意, 明白), not characters strung together (日招, 义鸟). */
-  isDictionaryWord(text: string): boolean {
+  /** Whether the text is one Chinese word of the segmenter's dictionary (同意, 明白), not characters strung together (日招, 义鸟); other text is none. */
+  isChineseWord(text: string): boolean {
     const t = text.normalize('NFKC').trim();
     if (!/^\p{Script=Han}{2,}$/u.test(t)) return false;
     const words = segmenter().cut(t, false);

@@ -195,3 +195,20 @@ describe('understanding: the cue-word facts of a question’s reading are the in
     expect(cueFacts('还没退休', 'zh-CN', zh)).to.deep.equal({ retired: false });
   });
 });
+
+describe('understanding: the intake read once for the same words, language and day', () => {
+  const TEXT = '给我妈办，她是日照的，在北京住院，有转诊';
+  it('each caller gets its own copy: a change made to one reading is not in the next', () => {
+    const first = u.intake(TEXT, 'zh-CN', TODAY);
+    const expected = structuredClone(first);
+    expect(first.insuredPlace).to.equal('371100');
+    first.insuredPlace = '110000';
+    delete first.hasReferral;
+    if (first.placeChoices) first.placeChoices.treatmentPlace = ['000000'];
+    expect(u.intake(TEXT, 'zh-CN', TODAY)).to.deep.equal(expected);
+  });
+  it('another day or language is read again', () => {
+    expect(u.intake('昨天住院了', 'zh-CN', TODAY).admissionDate).to.equal('2026-11-23');
+    expect(u.intake('昨天住院了', 'zh-CN', '2026-11-20').admissionDate).to.equal('2026-11-19');
+  });
+});

@@ -84,7 +84,13 @@ export function createUnderstanding(options: UnderstandingOptions = {}): FullUnd
     const written = languageOfScript(text);
     return written !== locale ? written : undefined;
   };
-  /** The last intake read without hints (the same words, language and day read the same). */
+  /**
+   * The last intake read without hints. A turn's words are read for the intake by more than one step (the menu
+   * asks whether they state a filing, the filing then takes its opening answers; about 3 ms a read): read once.
+   * Shared by every conversation of the process on purpose: the reading is a pure function of the words, the
+   * language and the day (and the content loaded), so the same words read the same whoever says them, and one
+   * entry holds no more than the last words read. Each caller gets its own copy: none can change another's.
+   */
   let lastIntake: { text: string; locale: NluLocale; today: string; facts: IntakeFacts } | undefined;
   const understanding: FullUnderstanding = {
     choice: (questionId: string, values: readonly string[], text: string, locale: NluLocale, hints?: ChoiceHints): Reading<string> => {
@@ -108,11 +114,10 @@ export function createUnderstanding(options: UnderstandingOptions = {}): FullUnd
     durationOf: (text, locale) => readDuration(text, locale),
     intake: (text, locale, today, hints) => {
       if (hints) return readIntake(text, locale, today, { ...of(locale), hints, understanding });
-      // A turn's words are read for the intake by more than one step (the menu asks whether they state a filing, the filing then takes its opening answers): read once.
-      if (lastIntake?.text === text && lastIntake.locale === locale && lastIntake.today === today) return lastIntake.facts;
-      const facts = readIntake(text, locale, today, { ...of(locale), hints: {}, understanding });
-      lastIntake = { text, locale, today, facts };
-      return facts;
+      if (lastIntake?.text !== text || lastIntake.locale !== locale || lastIntake.today !== today) {
+        lastIntake = { text, locale, today, facts: readIntake(text, locale, today, { ...of(locale), hints: {}, understanding }) };
+      }
+      return structuredClone(lastIntake.facts);
     },
     isChineseWord: (text) => of('zh-CN').analyser.isChineseWord(text),
     placeIn: (text, locale, role) => placeInSentence(text, locale, role, of(locale).examples.intake),

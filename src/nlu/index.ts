@@ -3,7 +3,7 @@ import { LOCALES, Texts, DEFAULT_LOCALES_DIR } from '../content/texts.js';
 import { ChoiceRecogniser } from './choice.js';
 import { readDuration } from './duration.js';
 import { DEFAULT_EXAMPLES_DIR, loadExamples } from './examples.js';
-import { cueFacts, readIntake, type CueFact } from './intake.js';
+import { CUE_FACTS, cueFacts, readIntake, type CueFact } from './intake.js';
 import { placeInSentence } from './places.js';
 import { IntentRecogniser } from './intents.js';
 import { DEFAULT_MODEL_CACHE_DIR, type ModelCache } from './model-cache.js';
@@ -97,7 +97,7 @@ export function createUnderstanding(options: UnderstandingOptions = {}): FullUnd
       const reading = of(locale).choices.read(questionId, values, text, hints);
       const other = reading.status === 'none' ? otherScript(text, locale) : undefined;
       const read = other ? of(other).choices.read(questionId, values, text, hints) : reading;
-      return read.status === 'confident' && read.score < 1 && answersAnotherQuestion(questionId, text, other ?? locale, hints) ? { status: 'none' } : read;
+      return read.status === 'confident' && read.score < 1 && answersAnotherQuestion(questionId, text, other ?? locale) ? { status: 'none' } : read;
     },
     exactChoice: (questionId, values, text, locale) => of(locale).choices.exactChoice(questionId, values, text),
     negated: (text, locale) => of(locale).analyser.analyse(text).negated,
@@ -133,29 +133,27 @@ export function createUnderstanding(options: UnderstandingOptions = {}): FullUnd
    * at "what is happening now" reads like 还没去, a plan): no answer here — the question is asked again (and
    * the conversation may keep the fact for later). Only for a reading of free words, not an exact one.
    */
-  const answersAnotherQuestion = (questionId: string, text: string, locale: NluLocale, hints?: ChoiceHints): boolean => {
-    const own = OWN_FACT[questionId];
+  const answersAnotherQuestion = (questionId: string, text: string, locale: NluLocale): boolean => {
+    const own = ownFactOf(questionId);
     if (!own) return false;
     const facts = cueFacts(text, locale, of(locale));
-    const others = OTHER_FACTS.filter((k) => !own.includes(k) && !(RELATED_FACTS[questionId] ?? []).includes(k) && facts[k] !== undefined);
-    return others.length > 0 && own.every((k) => facts[k] === undefined);
+    return facts[own] === undefined && OTHER_FACTS.some((k) => k !== own && !(RELATED_FACTS[own] ?? []).includes(k) && facts[k] !== undefined);
   };
   memo.set(key, understanding);
   return understanding;
 }
 
-/** The intake facts a situation question's answer is (a duration is the long-term question's). */
-const OWN_FACT: Readonly<Record<string, readonly CueFact[]>> = {
-  'situation.now': ['now'],
-  'situation.longTerm': ['longTerm'],
-  'situation.retired': ['retired'],
-  'situation.hukouMoved': ['hukouMoved'],
-  'situation.dispatchedByEmployer': ['dispatchedByEmployer'],
-  'situation.hasReferral': ['hasReferral'],
-  'situation.insuranceActive': ['insuranceActive'],
-};
+/**
+ * The intake fact a situation question's answer is (a duration is the long-term question's): the questions of
+ * the decision procedure are situation.<its fact> (dialogs/situation-questions.ts procedureQuestion makes their
+ * ids of the fact each asks), so the id names it. Other questions have none (and no answer of another question).
+ */
+function ownFactOf(questionId: string): CueFact | undefined {
+  const [stage, fact, ...more] = questionId.split('.');
+  return stage === 'situation' && more.length === 0 && (CUE_FACTS as readonly string[]).includes(fact ?? '') ? (fact as CueFact) : undefined;
+}
 /** Facts said along with a question's own answer as its context (working, so not retired, with a posting): no sign of another question. */
-const RELATED_FACTS: Readonly<Record<string, readonly CueFact[]>> = { 'situation.dispatchedByEmployer': ['retired'] };
+const RELATED_FACTS: Readonly<Partial<Record<CueFact, readonly CueFact[]>>> = { dispatchedByEmployer: ['retired'] };
 /**
  * The facts whose words make an answer another question's: retired, hukou, posting, referral, insurance,
  * student. (Stay and plan words are not among them: they run through the answers of several questions —

@@ -170,8 +170,9 @@ function stayOf(clauses: string[], cues: IntakeCues, lang: Lang): boolean | unde
   return fact(clauses.filter((c) => !cueIn(c, aboutHospital, lang)), cues.longStay, cues.shortStay, lang);
 }
 
-/** The yes/no facts of the decision procedure that readIntake reads from cue words alone (no places, dates or durations). */
-export type CueFact = 'retired' | 'hukouMoved' | 'dispatchedByEmployer' | 'hasReferral' | 'insuranceActive' | 'student' | 'now' | 'longTerm';
+/** The facts of the decision procedure that readIntake reads from cue words alone (no places, dates or durations). */
+export const CUE_FACTS = ['retired', 'hukouMoved', 'dispatchedByEmployer', 'hasReferral', 'insuranceActive', 'student', 'now', 'longTerm'] as const;
+export type CueFact = (typeof CUE_FACTS)[number];
 
 /**
  * Only the cue-word facts of a text, as readIntake reads them, and cheaply (no places, no dates): for a

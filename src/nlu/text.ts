@@ -227,7 +227,7 @@ export class TextAnalyser {
 /**
  * A question asked both ways, A-not-A (能不能, 要不要, 会不会, 对不对, 可以不可以, 去没去, 报不报销), as one word, as the
  * segmenter already makes 是不是, 有没有, 可不可以: the 不/没 in it negates nothing ("能不能帮我办备案" asks for a
- * filing, "要不要转诊证明" says no referral is missing). The segmenter cuts it as A + 不A… or A + 不 + A….
+ * filing, "要不要转诊证明" asks and says no "no"). The segmenter cuts it as A + 不A… or A + 不 + A….
  */
 function joinAskedBothWays(words: string[]): string[] {
   const out: string[] = [];

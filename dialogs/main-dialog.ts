@@ -270,10 +270,11 @@ export class MainDialog extends ComponentDialog {
 
   private switchLanguage(kit: TurnKit, intent?: IntentReading): void {
     const other = kit.locale === 'en-US' ? 'zh-CN' : 'en-US';
-    // A command word names where it goes ("English" is a word of zh-CN's to leave it): that language, even
-    // the one already spoken (a WeChat person who wrote English first and types "English"); else the other one.
-    const named = intent ? undefined : languageCommandTarget(kit, kit.context.activity.text ?? '');
-    kit.state.locale = named ?? (intent?.locale && intent.locale !== kit.locale ? intent.locale : other);
+    // A command word names where it goes ("English" is a word of zh-CN's to leave it), and so do words the
+    // understanding reads ("I want English"): that language, even the one already spoken (a WeChat person who
+    // wrote English first and types "English"); else the other one.
+    const named = intent ? intent.locale : languageCommandTarget(kit, kit.context.activity.text ?? '');
+    kit.state.locale = named ?? other;
     // An outcome still being decided on is told again in the new language; a settled one is not.
     if (!kit.state.acceptedCategory) delete kit.state.announced;
   }

@@ -80,7 +80,7 @@ export function placeRecognizer(): Recognizer<FilingContext, string> {
           return asAnswer(text, understood, show, listed);
         case 'didYouMean': {
           // 同意, 明白: a word, not a place one character off (同江, 明山) — the plain refusal, which says what is accepted.
-          if (understood.twoCharacters && understanding.isWord?.(text.trim())) return { status: 'invalid', error: 'PLACE_NOT_FOUND' };
+          if (understood.twoCharacters && understanding.isChineseWord?.(text.trim())) return { status: 'invalid', error: 'PLACE_NOT_FOUND' };
           const candidates = understood.suggestions.filter((k) => k.poolingArea).slice(0, 3);
           if (candidates.length > 0) return { status: 'close', candidates: candidates.map((k) => k.place.code), note: { error: 'PLACE_DID_YOU_MEAN', params: { candidates: listed(candidates) } } };
           return { status: 'invalid', error: 'PLACE_NOT_FOUND' };

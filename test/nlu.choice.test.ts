@@ -124,3 +124,21 @@ describe('understanding: answers to choice questions in people\'s own words', ()
     }
   });
 });
+
+describe('understanding: at a question of the decision procedure (situation.<fact>), words that state another question’s fact and not its own are no answer', () => {
+  const NOW = ['PLANNING', 'EMERGENCY_NOW', 'IN_HOSPITAL', 'DISCHARGED_PAID'];
+  const YES_NO = ['yes', 'no'];
+  for (const [q, values, text, locale] of [
+    ['situation.now', NOW, '还没退休呢', 'zh-CN'],
+    ['situation.now', NOW, '户口没迁', 'zh-CN'],
+    ['situation.now', NOW, 'not retired yet', 'en-US'],
+    ['situation.hasReferral', YES_NO, '没退休', 'zh-CN'],
+    ['situation.insuranceActive', YES_NO, '户口迁过去了', 'zh-CN'],
+  ] as const) {
+    it(`${q}: “${text}” → none (asked again; the fact kept for its own question)`, () => expect(u.choice(q, values, text, locale)).to.deep.equal({ status: 'none' }));
+  }
+  it('at its own question the same words are its answer: situation.retired “还没退休呢” → no', () =>
+    expect(u.choice('situation.retired', YES_NO, '还没退休呢', 'zh-CN')).to.include({ status: 'confident', value: 'no' }));
+  it('a fact said as the context of the answer is no other question’s: situation.dispatchedByEmployer “我还在上班，公司派我去的” → yes', () =>
+    expect(u.choice('situation.dispatchedByEmployer', YES_NO, '我还在上班，公司派我去的', 'zh-CN')).to.include({ status: 'confident', value: 'yes' }));
+});

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createUnderstanding } from '../src/nlu/index.js';
 import { DEFAULT_EXAMPLES_DIR, loadExamples } from '../src/nlu/examples.js';
+import { cueFacts } from '../src/nlu/intake.js';
+import { TextAnalyser } from '../src/nlu/text.js';
+import type { NluLocale } from '../src/nlu/understanding.js';
 
 const u = createUnderstanding();
 const longTermMinDays = loadProfiles().get('rizhao')!.longTermMinDays.value;
@@ -163,4 +166,49 @@ describe('understanding: the cue words of who files and of the places are conten
       expect(() => loadExamples(dir, 'zh-CN')).to.throw(/zh-CN\/intake\.json: .*\b(agentDeclined|comesFrom|ofPerson|negationBefore|notDischarged)\b/);
     });
   }
+});
+
+describe('understanding: the cue-word facts of a question’s reading are the intake’s own (one reading)', () => {
+  const dev = JSON.parse(readFileSync(new URL('./nlu/dev-set.json', import.meta.url), 'utf8')) as { intake: Array<{ locale: NluLocale; text: string }>; choices: Array<{ locale: NluLocale; text: string }> };
+  const ctx = (locale: NluLocale) => {
+    const examples = loadExamples(DEFAULT_EXAMPLES_DIR, locale);
+    return { examples, analyser: new TextAnalyser(locale, examples.lexicon) };
+  };
+  const ctxs = { 'zh-CN': ctx('zh-CN'), 'en-US': ctx('en-US') };
+  const YES_NO = ['retired', 'hukouMoved', 'dispatchedByEmployer', 'hasReferral', 'insuranceActive', 'student', 'now'] as const;
+
+  it('retired, hukou, posting, referral, insurance, student and now: as the intake reads them, for every description and answer of the dev set', () => {
+    let stated = 0;
+    for (const { locale, text } of [...dev.intake, ...dev.choices]) {
+      const intake = u.intake(text, locale, TODAY);
+      const cues = cueFacts(text, locale, ctxs[locale]);
+      for (const key of YES_NO) expect(cues[key], `${key} of “${text}”`).to.equal(intake[key]);
+      stated += YES_NO.filter((key) => cues[key] !== undefined).length;
+    }
+    expect(stated).to.be.greaterThan(100);
+  });
+
+  it('longTerm: whether the stay is spoken of (a duration, or stay words away from a hospital stay)', () => {
+    const zh = ctxs['zh-CN'];
+    expect(cueFacts('去上海待两年', 'zh-CN', zh)).to.include({ longTerm: true });
+    expect(cueFacts('就去几天，很快回来', 'zh-CN', zh)).to.include({ longTerm: true });
+    expect(cueFacts('还没退休', 'zh-CN', zh)).to.deep.equal({ retired: false });
+  });
+});
+
+describe('understanding: the intake read once for the same words, language and day', () => {
+  const TEXT = '给我妈办，她是日照的，在北京住院，有转诊';
+  it('each caller gets its own copy: a change made to one reading is not in the next', () => {
+    const first = u.intake(TEXT, 'zh-CN', TODAY);
+    const expected = structuredClone(first);
+    expect(first.insuredPlace).to.equal('371100');
+    first.insuredPlace = '110000';
+    delete first.hasReferral;
+    if (first.placeChoices) first.placeChoices.treatmentPlace = ['000000'];
+    expect(u.intake(TEXT, 'zh-CN', TODAY)).to.deep.equal(expected);
+  });
+  it('another day or language is read again', () => {
+    expect(u.intake('昨天住院了', 'zh-CN', TODAY).admissionDate).to.equal('2026-11-23');
+    expect(u.intake('昨天住院了', 'zh-CN', '2026-11-20').admissionDate).to.equal('2026-11-19');
+  });
 });

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createUnderstanding, type IntentReading, type NluLocale } from '../src/nlu/index.js';
 import { DEFAULT_EXAMPLES_DIR, loadExamples } from '../src/nlu/examples.js';
 import { IntentRecogniser } from '../src/nlu/intents.js';
@@ -109,4 +111,44 @@ describe('training: one example more does not tip unrelated readings', () => {
       expect([...before].filter(([t, v]) => after.get(t) !== v).map(([t, v]) => `${t}: ${v} → ${after.get(t)}`)).to.deep.equal([]);
     });
   }
+});
+
+describe('understanding: the words that ask are content (content/nlu/<locale>/intents.json asks)', () => {
+  const noAsks = { marks: [], anywhere: [], first: [], last: [] };
+  for (const [text, locale, topic] of [
+    ['what documents should I prepare', 'en-US', 'MATERIALS'],
+    ['备案以后回参保地看病还能刷卡吗', 'zh-CN', 'CARD'],
+  ] as const) {
+    it(`“${text}” is a FAQ question by its words that ask; without them, only a close reading`, () => {
+      const examples = loadExamples(DEFAULT_EXAMPLES_DIR, locale);
+      const analyser = new TextAnalyser(locale, examples.lexicon);
+      expect(new IntentRecogniser(locale, examples, analyser, {}).readAll(text)).to.deep.include({ status: 'confident' });
+      expect(new IntentRecogniser(locale, examples, analyser, {}).read(text)).to.include({ intent: 'faq', topic });
+      expect(new IntentRecogniser(locale, { ...examples, asks: noAsks }, analyser, {}).readAll(text)).to.deep.include({ status: 'close' });
+    });
+  }
+
+  it('each kind of asking word: a mark, a word anywhere, the first word, the last', () => {
+    const zh = loadExamples(DEFAULT_EXAMPLES_DIR, 'zh-CN');
+    const en = loadExamples(DEFAULT_EXAMPLES_DIR, 'en-US');
+    expect(zh.asks.marks).to.include('吗');
+    expect(zh.asks.anywhere).to.include('能不能');
+    expect(zh.asks.last).to.include('吧');
+    expect(en.asks.first).to.include('is');
+    expect(en.asks.anywhere).to.include('can i');
+  });
+
+  it('an intents.json without asks stops loading, naming the file and the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nlu-asks-'));
+    try {
+      cpSync(DEFAULT_EXAMPLES_DIR, dir, { recursive: true });
+      const file = join(dir, 'en-US', 'intents.json');
+      const intents = JSON.parse(readFileSync(file, 'utf8'));
+      delete intents.asks;
+      writeFileSync(file, JSON.stringify(intents));
+      expect(() => loadExamples(dir, 'en-US')).to.throw(/en-US\/intents\.json: asks/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -33,3 +33,22 @@ describe('understanding: greetings and thanks said as the whole message', () => 
     });
   }
 });
+
+describe('understanding: fillers, among them words saying there is nothing more, are small talk only beside a greeting or thanks', () => {
+  const u = createUnderstanding();
+  for (const [text, locale, expected] of [
+    ['没有了 谢谢', 'zh-CN', 'thanks'],
+    ['不用了，谢谢', 'zh-CN', 'thanks'],
+    ["no, that's all, thanks", 'en-US', 'thanks'],
+    ['没有了，你好', 'zh-CN', 'greeting'],
+    ['没有了', 'zh-CN', undefined],
+    ['不用了', 'zh-CN', undefined],
+    ["that's all", 'en-US', undefined],
+  ] as const) {
+    it(`“${text}” (${locale}) → ${expected ?? 'not small talk'}`, () => {
+      const intent = u.intent(text, locale)?.intent;
+      if (expected) expect(intent).to.equal(expected);
+      else expect(intent).to.not.be.oneOf(['greeting', 'thanks']);
+    });
+  }
+});

@@ -50,55 +50,47 @@ export class ChoiceRecogniser {
     const { ranked } = this.classifier(questionId, values).classify(analysed);
     const inValues = ranked.filter((c) => c.value === NONE || values.includes(c.value));
     const reading = toReading(inValues);
-    if (reading.status !== 'confident') return this.hospitalAlone(values, text, inValues) ?? this.emergencyFirst(reading, text);
+    if (reading.status !== 'confident') return this.hospitalNamed(reading, values, text, inValues) ?? reading;
     const guarded = this.examples.questions.get(questionId)?.guarded ?? [];
     if (guarded.includes(reading.value) && analysed.negated) {
       // "不太同意，我不想在网上填身份证号" is not consent: ask again rather than guess.
       const others = inValues.filter((c) => c.value !== NONE && c.value !== reading.value);
       return others.length ? { status: 'close', candidates: [{ value: reading.value, score: reading.score / 2 }, ...others.slice(0, 1)] } : { status: 'none' };
     }
-    const instead = EMERGENCY_VALUES.get(reading.value);
-    if (instead !== undefined && values.includes(instead) && this.analyser.hospitalWithUrgency(text) && !this.analyser.namesEmergencyCare(text)) {
-      // "妈妈突然晕过去了，现在在医院": something sudden and a hospital, but no emergency care named — an emergency,
-      // or a stay on a ward since? Asked, the emergency first, rather than ending the questions on a guess.
-      const other = { value: instead, score: inValues.find((c) => c.value === instead)?.score ?? 0 };
-      return { status: 'close', candidates: [{ value: reading.value, score: reading.score }, other] };
+    return this.hospitalNamed(reading, values, text, inValues) ?? reading;
+  }
+
+  /**
+   * Words that name a hospital, where an emergency and what a hospital may as well mean instead (a stay on a
+   * ward, a filing) are choices: asked which, the emergency first (care comes first), rather than ending the
+   * questions on a guess or going on without the emergency.
+   *  - A hospital and nothing urgent ("我在医院"): read as an emergency, or unsure — both offered (an emergency
+   *    read where its alternative is no choice: none).
+   *  - A hospital and a sudden event ("妈妈突然晕过去了，现在在医院"), which the intent and the intake read as an
+   *    emergency: read as an emergency with no emergency care named, or as a stay on a ward — both offered; two
+   *    close readings, one an emergency — the emergency first, whichever scored a little higher.
+   * Undefined where no hospital is named or the reading stands. A confident reading doubted is offered at half its score.
+   */
+  private hospitalNamed(reading: Reading<string>, values: readonly string[], text: string, scored: ReadonlyArray<{ value: string; score: number }>): Reading<string> | undefined {
+    const calm = this.analyser.hospitalWithoutUrgency(text);
+    if (!calm && !this.analyser.hospitalWithUrgency(text)) return undefined;
+    const score = (value: string): number => (reading.status === 'confident' && reading.value === value ? reading.score / 2 : (scored.find((c) => c.value === value)?.score ?? 0));
+    const both = (emergency: string, alternative: string): Reading<string> => ({ status: 'close', candidates: [emergency, alternative].map((value) => ({ value, score: score(value) })) });
+    if (reading.status !== 'confident') {
+      if (calm) {
+        const pair = [...EMERGENCY_VALUES].find(([emergency, alternative]) => values.includes(emergency) && values.includes(alternative));
+        return pair && both(...pair);
+      }
+      if (reading.status !== 'close' || !reading.candidates.some((c) => EMERGENCY_VALUES.has(c.value))) return undefined;
+      return { status: 'close', candidates: [...reading.candidates].sort((a, b) => Number(EMERGENCY_VALUES.has(b.value)) - Number(EMERGENCY_VALUES.has(a.value))) };
     }
-    if (instead !== undefined && this.analyser.hospitalWithoutUrgency(text)) {
-      // "在医院": an emergency, or a stay on a ward? Asked, both offered, rather than ending the questions as an emergency.
-      const other = { value: instead, score: inValues.find((c) => c.value === instead)?.score ?? 0 };
-      return values.includes(instead) ? { status: 'close', candidates: [{ value: reading.value, score: reading.score / 2 }, other] } : { status: 'none' };
+    const alternative = EMERGENCY_VALUES.get(reading.value);
+    if (alternative !== undefined) {
+      if (!values.includes(alternative)) return calm ? { status: 'none' } : undefined;
+      return calm || !this.analyser.namesEmergencyCare(text) ? both(reading.value, alternative) : undefined;
     }
     const emergency = EMERGENCY_OF.get(reading.value);
-    if (emergency !== undefined && values.includes(emergency) && this.analyser.hospitalWithUrgency(text)) {
-      // "他突然晕倒了，现在在医院": a sudden event and a hospital, which the intent and the intake read as an
-      // emergency; here a stay on a ward was read. Asked, the emergency first, rather than going on without it.
-      const urgent = { value: emergency, score: inValues.find((c) => c.value === emergency)?.score ?? 0 };
-      return { status: 'close', candidates: [urgent, { value: reading.value, score: reading.score / 2 }] };
-    }
-    return reading;
-  }
-
-  /**
-   * Two close readings, one an emergency, of words with a hospital and a sudden event ("他突然晕倒了，现在在医院"):
-   * the emergency offered first, whichever the classifier scored a little higher (care comes first).
-   */
-  private emergencyFirst(reading: Exclude<Reading<string>, { status: 'confident' }>, text: string): Reading<string> {
-    if (reading.status !== 'close' || !reading.candidates.some((c) => EMERGENCY_VALUES.has(c.value)) || !this.analyser.hospitalWithUrgency(text)) return reading;
-    return { status: 'close', candidates: [...reading.candidates].sort((a, b) => Number(EMERGENCY_VALUES.has(b.value)) - Number(EMERGENCY_VALUES.has(a.value))) };
-  }
-
-  /**
-   * A hospital named with nothing urgent ("我在医院") where the classifier is unsure: an emergency, or a stay on a
-   * ward? Asked, both offered, the emergency first — whatever the classifier's scores.
-   */
-  private hospitalAlone(values: readonly string[], text: string, scored: ReadonlyArray<{ value: string; score: number }>): Reading<string> | undefined {
-    for (const [emergency, alternative] of EMERGENCY_VALUES) {
-      if (!values.includes(emergency) || !values.includes(alternative) || !this.analyser.hospitalWithoutUrgency(text)) continue;
-      const score = (v: string) => scored.find((c) => c.value === v)?.score ?? 0;
-      return { status: 'close', candidates: [{ value: emergency, score: score(emergency) }, { value: alternative, score: score(alternative) }] };
-    }
-    return undefined;
+    return emergency !== undefined && !calm && values.includes(emergency) ? both(emergency, reading.value) : undefined;
   }
 
   /** The exact layer alone: the value a button tap, number, label or synonym names, else undefined. */

@@ -13,7 +13,7 @@ import type { NluLocale } from './understanding.js';
  *   none.json             sentences that answer no question (the "none of these" class)
  *   questions/<id>.json   per choice question: examples per value; `yesNo` maps the question's values to
  *                         the generic yes/no examples; `guarded` values are never taken from a negated sentence
- *   intents.json          per intent (language:<locale> for a language switch)
+ *   intents.json          per intent (language:<locale> for a language switch), and the words that ask
  *   faq.json              per FAQ topic (content/locales/<locale>/faq.json faq.topics)
  *   intake.json           the cue words of the one-sentence intake
  *   small-talk.json       greetings and thanks said as a whole message (matched, not classified)
@@ -42,12 +42,15 @@ const valuesSchema = z.object({ examples: z.record(z.string(), sentences) }).loo
 const noneSchema = z.object({ examples: sentences }).loose();
 
 const cueList = z.array(z.string().min(1));
+const asksSchema = z.object({ marks: cueList, anywhere: cueList, first: cueList, last: cueList });
+export type AskCues = z.infer<typeof asksSchema>;
 /**
- * intents.json: the examples per intent, and for an intent that undoes something (cancelFiling) the words
- * without one of which it is never read — "办理异地就医备案" is no cancel, however the classifier scores it.
+ * intents.json: the examples per intent; for an intent that undoes something (cancelFiling) the words
+ * without one of which it is never read — "办理异地就医备案" is no cancel, however the classifier scores it;
+ * and the words that ask (`asks`: a FAQ topic is read only from a question).
  */
-const intentsSchema = z.object({ examples: z.record(z.string(), sentences), saidWith: z.record(z.string(), cueList).optional() }).loose();
-const smallTalkSchema = z.object({ greeting: cueList, thanks: cueList, fillers: cueList, nothingMore: cueList.optional() }).loose();
+const intentsSchema = z.object({ examples: z.record(z.string(), sentences), saidWith: z.record(z.string(), cueList).optional(), asks: asksSchema }).loose();
+const smallTalkSchema = z.object({ greeting: cueList, thanks: cueList, fillers: cueList }).loose();
 export const intakeSchema = z
   .object({
     negationBefore: cueList,
@@ -107,6 +110,8 @@ export interface LocaleExamples {
   intents: Record<string, string[]>;
   /** Per intent that needs them, the words one of which it must be said with (intents.json `saidWith`). */
   intentWords: Record<string, string[]>;
+  /** The words that ask a question (intents.json `asks`). */
+  asks: AskCues;
   faq: Record<string, string[]>;
   intake: IntakeCues;
   smallTalk: SmallTalkPhrases;
@@ -149,6 +154,7 @@ export function loadExamples(dir: string, locale: NluLocale): LocaleExamples {
     questions,
     intents: intents.examples,
     intentWords: intents.saidWith ?? {},
+    asks: intents.asks,
     faq,
     intake: read(join(base, 'intake.json'), intakeSchema),
     smallTalk: read(join(base, 'small-talk.json'), smallTalkSchema),

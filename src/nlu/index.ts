@@ -3,11 +3,11 @@ import { LOCALES, Texts, DEFAULT_LOCALES_DIR } from '../content/texts.js';
 import { ChoiceRecogniser } from './choice.js';
 import { readDuration } from './duration.js';
 import { DEFAULT_EXAMPLES_DIR, loadExamples } from './examples.js';
-import { cueFacts, readIntake, type CueFact } from './intake.js';
+import { CUE_FACTS, cueFacts, readIntake, type CueFact } from './intake.js';
 import { placeInSentence } from './places.js';
 import { IntentRecogniser } from './intents.js';
 import { DEFAULT_MODEL_CACHE_DIR, type ModelCache } from './model-cache.js';
-import { TextAnalyser } from './text.js';
+import { languageOfScript, TextAnalyser } from './text.js';
 import type { IntakeHints } from './intake.js';
 import type { ChoiceHints, IntakeFacts, IntentReading, NluLocale, Reading, Understanding } from './understanding.js';
 
@@ -79,22 +79,25 @@ export function createUnderstanding(options: UnderstandingOptions = {}): FullUnd
     });
   }
   const of = (locale: NluLocale): LocaleParts => parts.get(locale) ?? parts.get('zh-CN')!;
-  /** Latin text at a Chinese prompt, Chinese at an English one (right after a language switch, or a mixed-language person). */
+  /** Latin text at a Chinese prompt, Chinese at an English one (right after a language switch, or a mixed-language person): the language of its script. */
   const otherScript = (text: string, locale: NluLocale): NluLocale | undefined => {
-    const han = /\p{Script=Han}/u.test(text);
-    const latin = /[a-z]{2}/i.test(text);
-    if (locale === 'zh-CN' && latin && !han) return 'en-US';
-    if (locale === 'en-US' && han && !latin) return 'zh-CN';
-    return undefined;
+    const written = languageOfScript(text);
+    return written !== locale ? written : undefined;
   };
-  /** The last intake read without hints (the same words, language and day read the same). */
+  /**
+   * The last intake read without hints. A turn's words are read for the intake by more than one step (the menu
+   * asks whether they state a filing, the filing then takes its opening answers; about 3 ms a read): read once.
+   * Shared by every conversation of the process on purpose: the reading is a pure function of the words, the
+   * language and the day (and the content loaded), so the same words read the same whoever says them, and one
+   * entry holds no more than the last words read. Each caller gets its own copy: none can change another's.
+   */
   let lastIntake: { text: string; locale: NluLocale; today: string; facts: IntakeFacts } | undefined;
   const understanding: FullUnderstanding = {
     choice: (questionId: string, values: readonly string[], text: string, locale: NluLocale, hints?: ChoiceHints): Reading<string> => {
       const reading = of(locale).choices.read(questionId, values, text, hints);
       const other = reading.status === 'none' ? otherScript(text, locale) : undefined;
       const read = other ? of(other).choices.read(questionId, values, text, hints) : reading;
-      return read.status === 'confident' && read.score < 1 && answersAnotherQuestion(questionId, text, other ?? locale, hints) ? { status: 'none' } : read;
+      return read.status === 'confident' && read.score < 1 && answersAnotherQuestion(questionId, text, other ?? locale) ? { status: 'none' } : read;
     },
     exactChoice: (questionId, values, text, locale) => of(locale).choices.exactChoice(questionId, values, text),
     negated: (text, locale) => of(locale).analyser.analyse(text).negated,
@@ -111,13 +114,12 @@ export function createUnderstanding(options: UnderstandingOptions = {}): FullUnd
     durationOf: (text, locale) => readDuration(text, locale),
     intake: (text, locale, today, hints) => {
       if (hints) return readIntake(text, locale, today, { ...of(locale), hints, understanding });
-      // A turn's words are read for the intake by more than one step (the menu asks whether they state a filing, the filing then takes its opening answers): read once.
-      if (lastIntake?.text === text && lastIntake.locale === locale && lastIntake.today === today) return lastIntake.facts;
-      const facts = readIntake(text, locale, today, { ...of(locale), hints: {}, understanding });
-      lastIntake = { text, locale, today, facts };
-      return facts;
+      if (lastIntake?.text !== text || lastIntake.locale !== locale || lastIntake.today !== today) {
+        lastIntake = { text, locale, today, facts: readIntake(text, locale, today, { ...of(locale), hints: {}, understanding }) };
+      }
+      return structuredClone(lastIntake.facts);
     },
-    isWord: (text) => of('zh-CN').analyser.isDictionaryWord(text),
+    isChineseWord: (text) => of('zh-CN').analyser.isChineseWord(text),
     placeIn: (text, locale, role) => placeInSentence(text, locale, role, of(locale).examples.intake),
     warmUp: () => {
       for (const p of parts.values()) {
@@ -131,29 +133,27 @@ export function createUnderstanding(options: UnderstandingOptions = {}): FullUnd
    * at "what is happening now" reads like 还没去, a plan): no answer here — the question is asked again (and
    * the conversation may keep the fact for later). Only for a reading of free words, not an exact one.
    */
-  const answersAnotherQuestion = (questionId: string, text: string, locale: NluLocale, hints?: ChoiceHints): boolean => {
-    const own = OWN_FACT[questionId];
+  const answersAnotherQuestion = (questionId: string, text: string, locale: NluLocale): boolean => {
+    const own = ownFactOf(questionId);
     if (!own) return false;
     const facts = cueFacts(text, locale, of(locale));
-    const others = OTHER_FACTS.filter((k) => !own.includes(k) && !(RELATED_FACTS[questionId] ?? []).includes(k) && facts[k] !== undefined);
-    return others.length > 0 && own.every((k) => facts[k] === undefined);
+    return facts[own] === undefined && OTHER_FACTS.some((k) => k !== own && !(RELATED_FACTS[own] ?? []).includes(k) && facts[k] !== undefined);
   };
   memo.set(key, understanding);
   return understanding;
 }
 
-/** The intake facts a situation question's answer is (a duration is the long-term question's). */
-const OWN_FACT: Readonly<Record<string, readonly CueFact[]>> = {
-  'situation.now': ['now'],
-  'situation.longTerm': ['longTerm'],
-  'situation.retired': ['retired'],
-  'situation.hukouMoved': ['hukouMoved'],
-  'situation.dispatchedByEmployer': ['dispatchedByEmployer'],
-  'situation.hasReferral': ['hasReferral'],
-  'situation.insuranceActive': ['insuranceActive'],
-};
+/**
+ * The intake fact a situation question's answer is (a duration is the long-term question's): the questions of
+ * the decision procedure are situation.<its fact> (dialogs/situation-questions.ts procedureQuestion makes their
+ * ids of the fact each asks), so the id names it. Other questions have none (and no answer of another question).
+ */
+function ownFactOf(questionId: string): CueFact | undefined {
+  const [stage, fact, ...more] = questionId.split('.');
+  return stage === 'situation' && more.length === 0 && (CUE_FACTS as readonly string[]).includes(fact ?? '') ? (fact as CueFact) : undefined;
+}
 /** Facts said along with a question's own answer as its context (working, so not retired, with a posting): no sign of another question. */
-const RELATED_FACTS: Readonly<Record<string, readonly CueFact[]>> = { 'situation.dispatchedByEmployer': ['retired'] };
+const RELATED_FACTS: Readonly<Partial<Record<CueFact, readonly CueFact[]>>> = { dispatchedByEmployer: ['retired'] };
 /**
  * The facts whose words make an answer another question's: retired, hukou, posting, referral, insurance,
  * student. (Stay and plan words are not among them: they run through the answers of several questions —

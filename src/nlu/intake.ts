@@ -4,7 +4,7 @@ import { placesMentionedIn, type PlaceMention, type PlaceOptions } from '../doma
 import { judgeDuration, readDuration } from './duration.js';
 import { roleScores } from './places.js';
 import type { IntakeCues, LocaleExamples } from './examples.js';
-import type { TextAnalyser } from './text.js';
+import { cuePattern, type TextAnalyser } from './text.js';
 import type { IntakeFacts, NluLocale, Understanding } from './understanding.js';
 
 export interface IntakeHints {
@@ -23,28 +23,17 @@ export interface IntakeContext {
 
 /**
  * Clauses as punctuation and the lexicon's contrast words make them ("and"/"so" too in English), and sentences:
- * clauses without "and"/"so" (who a clause is about); the patterns made once a contrast list.
+ * clauses without "and"/"so" (who a clause is about).
  */
-interface Splits {
-  clauses: RegExp;
-  sentences: RegExp;
-}
-const splits = new WeakMap<readonly string[], Splits>();
-function splitsOf(contrast: readonly string[], locale: NluLocale): Splits {
-  let s = splits.get(contrast);
-  if (!s) {
-    // Longest first: 就是说 before a shorter word it starts with.
-    const words = [...contrast].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
-    if (locale === 'zh-CN') {
-      const clauses = new RegExp(`[，,。.!！?？;；\n]+${words === '' ? '' : `|${words}`}`, 'u');
-      s = { clauses, sentences: clauses };
-    } else {
-      const but = words === '' ? '' : `|\\b(?:${words})\\b`;
-      s = { clauses: new RegExp(`[,.;!?\n]+${but}|\\band(?: then)?\\b|\\bso\\b`, 'iu'), sentences: new RegExp(`[,.;!?\n]+${but}|\\band then\\b`, 'iu') };
-    }
-    splits.set(contrast, s);
+function splitsOf(contrast: readonly string[], locale: NluLocale): { clauses: RegExp; sentences: RegExp } {
+  if (locale === 'zh-CN') {
+    const clauses = cuePattern(contrast, '[，,。.!！?？;；\n]+|{cues}');
+    return { clauses, sentences: clauses };
   }
-  return s;
+  return {
+    clauses: cuePattern(contrast, String.raw`[,.;!?\n]+|\b{cues}\b|\band(?: then)?\b|\bso\b`, 'iu'),
+    sentences: cuePattern(contrast, String.raw`[,.;!?\n]+|\b{cues}\b|\band then\b`, 'iu'),
+  };
 }
 
 /** A locale with its negation words (intake.json negationBefore) as the pattern that finds one right before a cue. */
@@ -54,16 +43,10 @@ interface Lang {
   negationBefore: RegExp;
 }
 
-const langs = new WeakMap<IntakeCues, Lang>();
 function langOf(cues: IntakeCues, locale: NluLocale): Lang {
-  let lang = langs.get(cues);
-  if (!lang) {
-    // Longest first: 没有 before 没, so the pattern reads the whole word.
-    const words = [...cues.negationBefore].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
-    const negationBefore = words === '' ? NEVER : locale === 'zh-CN' ? new RegExp(`(?:${words})\\s*$`, 'u') : new RegExp(`(?:^|[^a-z'])(?:${words})\\s+(?:\\w+\\s+)?$`, 'iu');
-    langs.set(cues, (lang = { locale, negationBefore }));
-  }
-  return lang;
+  const negationBefore =
+    locale === 'zh-CN' ? cuePattern(cues.negationBefore, String.raw`{cues}\s*$`) : cuePattern(cues.negationBefore, String.raw`(?:^|[^a-z']){cues}\s+(?:\w+\s+)?$`, 'iu');
+  return { locale, negationBefore };
 }
 
 /** Where a cue occurs in a clause, and whether a negation word stands right before it. */
@@ -110,9 +93,9 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
   const lang = langOf(cues, locale);
   const folded = ctx.analyser.folded(text);
   const split = splitsOf(ctx.examples.lexicon.contrast, locale);
-  const clauses = folded.split(split.clauses).map((c) => c.trim()).filter(Boolean);
+  const clauses = cut(folded, split.clauses);
   // "my husband and I live in Haikou" is about us: who a clause is about is read before "and" splits it.
-  const sentences = folded.split(split.sentences).map((c) => c.trim()).filter(Boolean);
+  const sentences = cut(folded, split.sentences);
   const facts: IntakeFacts = {};
   const set = <K extends keyof IntakeFacts>(key: K, value: IntakeFacts[K] | undefined): void => {
     if (value !== undefined) facts[key] = value;
@@ -127,12 +110,8 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
   const agent = forSomeoneElse || aboutSomeoneElse;
   set('filerMode', agent ? 'AGENT' : clauses.some((c) => cueIn(c, cues.self, lang)) ? 'SELF' : undefined);
   if (clauses.some((c) => cueIn(c, cues.ownFiling, lang))) facts.ownFiling = true;
-  set('retired', fact(clauses, cues.retired, cues.notRetired, lang));
-  set('hukouMoved', fact(clauses, cues.hukouMoved, cues.hukouNotMoved, lang));
-  set('dispatchedByEmployer', fact(clauses, cues.dispatched, cues.notDispatched, lang));
-  set('hasReferral', fact(clauses, cues.referral, cues.noReferral, lang));
-  set('insuranceActive', fact(clauses, cues.insuranceActive, cues.insuranceInactive, lang));
-  if (fact(clauses, cues.student, [], lang)) facts.student = true;
+  const { now, ...yesNo } = saidFacts(clauses, cues, lang);
+  for (const [key, value] of Object.entries(yesNo) as Array<[keyof typeof yesNo, boolean | undefined]>) set(key, value);
   for (const [scheme, words] of Object.entries(cues.schemes) as Array<[keyof IntakeCues['schemes'], string[]]>) {
     if (clauses.some((c) => cueIn(c, words, lang))) {
       facts.scheme = scheme;
@@ -141,7 +120,6 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
   }
 
   // What is happening now: an emergency first (care comes first), then in hospital, discharged, planning.
-  const now = nowOf(clauses, cues, lang);
   if (now) facts.now = now.now;
   if (now?.now === 'IN_HOSPITAL') {
     for (const source of [now.clause, folded]) {
@@ -162,34 +140,54 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
     const judged = judgeDuration(duration, ctx.hints.longTermMinDays);
     if (judged.status === 'confident') facts.longTerm = judged.value === 'yes';
   }
-  // Stay words ("for good", "跟女儿住") may share a clause with retirement ("退休后跟女儿住在海口"), not with a hospital stay.
-  const aboutHospital = [...cues.inHospital, ...cues.emergency, ...cues.discharged];
-  if (facts.longTerm === undefined && !duration) set('longTerm', fact(clauses.filter((c) => !cueIn(c, aboutHospital, lang)), cues.longStay, cues.shortStay, lang));
+  if (facts.longTerm === undefined && !duration) set('longTerm', stayOf(clauses, cues, lang));
 
   return facts;
 }
 
-/** The yes/no facts of the decision procedure that readIntake reads from cue words alone (no places, dates or durations). */
-export type CueFact = 'retired' | 'hukouMoved' | 'dispatchedByEmployer' | 'hasReferral' | 'insuranceActive' | 'student' | 'now' | 'longTerm';
+/** The text cut into clauses (or sentences) by a splitsOf pattern. */
+const cut = (folded: string, by: RegExp): string[] => folded.split(by).map((c) => c.trim()).filter(Boolean);
 
 /**
- * Only the cue-word facts of a text, as readIntake reads them, and cheaply (no places, no dates): for a
- * question's reading, whether the words state another question's fact rather than its own.
+ * The facts of the decision procedure said in cue words alone (no places, dates or durations): the yes/no
+ * facts (a student only when said), and what is happening now with the clause that says it.
  */
-export function cueFacts(text: string, locale: NluLocale, ctx: Pick<IntakeContext, 'analyser' | 'examples'>): Partial<Record<CueFact, unknown>> {
-  const cues = ctx.examples.intake;
-  const lang = langOf(cues, locale);
-  const clauses = ctx.analyser.folded(text).split(splitsOf(ctx.examples.lexicon.contrast, locale).clauses).map((c) => c.trim()).filter(Boolean);
-  const aboutHospital = [...cues.inHospital, ...cues.emergency, ...cues.discharged];
-  const out: Partial<Record<CueFact, unknown>> = {
+function saidFacts(clauses: string[], cues: IntakeCues, lang: Lang) {
+  return {
     retired: fact(clauses, cues.retired, cues.notRetired, lang),
     hukouMoved: fact(clauses, cues.hukouMoved, cues.hukouNotMoved, lang),
     dispatchedByEmployer: fact(clauses, cues.dispatched, cues.notDispatched, lang),
     hasReferral: fact(clauses, cues.referral, cues.noReferral, lang),
     insuranceActive: fact(clauses, cues.insuranceActive, cues.insuranceInactive, lang),
     student: fact(clauses, cues.student, [], lang) || undefined,
-    now: nowOf(clauses, cues, lang)?.now,
-    longTerm: clauses.some((c) => readDuration(c, locale) !== undefined) || fact(clauses.filter((c) => !cueIn(c, aboutHospital, lang)), cues.longStay, cues.shortStay, lang) !== undefined ? true : undefined,
+    now: nowOf(clauses, cues, lang),
+  };
+}
+
+/** A long or short stay said in stay words ("for good", "跟女儿住"), which may share a clause with retirement ("退休后跟女儿住在海口"), not with a hospital stay. */
+function stayOf(clauses: string[], cues: IntakeCues, lang: Lang): boolean | undefined {
+  const aboutHospital = [...cues.inHospital, ...cues.emergency, ...cues.discharged];
+  return fact(clauses.filter((c) => !cueIn(c, aboutHospital, lang)), cues.longStay, cues.shortStay, lang);
+}
+
+/** The facts of the decision procedure that readIntake reads from cue words alone (no places, dates or durations). */
+export const CUE_FACTS = ['retired', 'hukouMoved', 'dispatchedByEmployer', 'hasReferral', 'insuranceActive', 'student', 'now', 'longTerm'] as const;
+export type CueFact = (typeof CUE_FACTS)[number];
+
+/**
+ * Only the cue-word facts of a text, as readIntake reads them, and cheaply (no places, no dates): for a
+ * question's reading, whether the words state another question's fact rather than its own. longTerm here is
+ * whether the stay is spoken of at all (a duration anywhere, or stay words), not what it is.
+ */
+export function cueFacts(text: string, locale: NluLocale, ctx: Pick<IntakeContext, 'analyser' | 'examples'>): Partial<Record<CueFact, unknown>> {
+  const cues = ctx.examples.intake;
+  const lang = langOf(cues, locale);
+  const clauses = cut(ctx.analyser.folded(text), splitsOf(ctx.examples.lexicon.contrast, locale).clauses);
+  const { now, ...yesNo } = saidFacts(clauses, cues, lang);
+  const out: Partial<Record<CueFact, unknown>> = {
+    ...yesNo,
+    now: now?.now,
+    longTerm: clauses.some((c) => readDuration(c, locale) !== undefined) || stayOf(clauses, cues, lang) !== undefined ? true : undefined,
   };
   for (const key of Object.keys(out) as CueFact[]) if (out[key] === undefined) delete out[key];
   return out;
@@ -228,23 +226,11 @@ function forThatPerson(clause: string, cues: IntakeCues, locale: NluLocale): boo
 
 /**
  * "不用帮她办", "don't need to file for her": a filing for that person declined — intake agentDeclined, right
- * before the pronoun in Chinese, a whole word anywhere in the words before it in English; a pattern once a cue list.
+ * before the pronoun in Chinese, a whole word anywhere in the words before it in English.
  */
-const declined = new WeakMap<readonly string[], RegExp>();
 function declinedBy(cues: IntakeCues, locale: NluLocale): RegExp {
-  let re = declined.get(cues.agentDeclined);
-  if (!re) {
-    const words = cues.agentDeclined.map(escapeRegExp).join('|');
-    re = words === '' ? NEVER : locale === 'zh-CN' ? new RegExp(`(?:${words})\\s*$`, 'u') : new RegExp(`\\b(?:${words})\\b`, 'iu');
-    declined.set(cues.agentDeclined, re);
-  }
-  return re;
+  return locale === 'zh-CN' ? cuePattern(cues.agentDeclined, String.raw`{cues}\s*$`) : cuePattern(cues.agentDeclined, String.raw`\b{cues}\b`, 'iu');
 }
-
-/** A pattern no text matches (an empty cue list). */
-const NEVER = /(?!)/u;
-
-const escapeRegExp = (word: string): string => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A clause about another person: 我爸上周住的院, 她是日照的, "my dad was admitted". */
 function startsWithSomeoneElse(clause: string, subjects: readonly string[], locale: NluLocale): boolean {

@@ -1,19 +1,28 @@
 import { NONE, type LabelledExample, type TrainedClassifier } from './classifier.js';
 import { cachedClassifier, type ModelCache } from './model-cache.js';
-import type { LocaleExamples } from './examples.js';
+import type { AskCues, LocaleExamples } from './examples.js';
 import { toReading } from './reading.js';
 import { SmallTalkReader } from './small-talk.js';
-import { compact, type TextAnalyser } from './text.js';
+import { compact, cuePattern, type TextAnalyser } from './text.js';
 import { EMERGENCY_VALUES, INTENTS, type Intent, type IntentReading, type NluLocale } from './understanding.js';
 
 /** The share of the scores from which a possible emergency is taken as one. */
 const EMERGENCY_FLOOR = 0.2;
 
-/** How a question is asked. */
-const ASKS: Record<NluLocale, RegExp> = {
-  'zh-CN': /[?？吗呢么嘛]|怎么|怎样|什么|哪|多久|多长|多少|几|能不能|能否|可不可以|可以不|是不是|有没有|要不要|会不会|用不用|需不需要|还能|该|如何|为什么|为啥|吧$/u,
-  'en-US': /\?|^(?:how|what|when|where|which|why|who|whom|can|could|do|does|did|is|are|will|would|should|may|shall)\b|\b(?:how|what|when|where|which|whether)\b|\b(?:can|could|do|does|will|should) (?:i|we|you|he|she|they|it)\b/u,
-};
+/**
+ * Whether words ask a question (intents.json `asks`): a mark anywhere (?, 吗), a word anywhere (怎么, 能不能; in
+ * English whole words: "how", "can i"), the first word ("is", "do") or the last (吧).
+ */
+function asksOf(asks: AskCues, locale: NluLocale): (folded: string) => boolean {
+  const word = locale === 'en-US' ? [String.raw`\b`, String.raw`\b`] : ['', ''];
+  const patterns = [
+    cuePattern(asks.marks, '{cues}'),
+    cuePattern(asks.anywhere, `${word[0]}{cues}${word[1]}`),
+    cuePattern(asks.first, `^{cues}${word[1]}`),
+    cuePattern(asks.last, `${word[0]}{cues}$`),
+  ];
+  return (folded) => patterns.some((p) => p.test(folded));
+}
 
 /** The label of a FAQ topic in the intent classifier. */
 const FAQ_PREFIX = 'faq:';
@@ -30,6 +39,7 @@ export class IntentRecogniser {
   private readonly smallTalk: SmallTalkReader;
   /** Per intent with a stricter bar (intents.json `saidWith`), its words folded once. */
   private readonly saidWith = new Map<string, string[]>();
+  private readonly asks: (folded: string) => boolean;
 
   constructor(
     private readonly locale: NluLocale,
@@ -41,6 +51,7 @@ export class IntentRecogniser {
     for (const [label, words] of Object.entries(commandWords)) for (const w of words) this.exact.set(compact(this.analyser.folded(w)), label);
     this.smallTalk = new SmallTalkReader(locale, analyser, examples.smallTalk);
     for (const [intent, words] of Object.entries(examples.intentWords)) this.saidWith.set(intent, words.map((w) => this.analyser.folded(w)));
+    this.asks = asksOf(examples.asks, locale);
   }
 
   read(text: string): IntentReading | undefined {
@@ -67,7 +78,7 @@ export class IntentRecogniser {
     if (emergency && emergency.score >= EMERGENCY_FLOOR && ranked[0]!.value !== NONE) return { status: 'confident', value: toIntent('emergency', emergency.score) };
     const reading = toReading(ranked);
     // A FAQ topic is a question: "户口没迁走" answers a question, "户口没迁怎么办" asks one.
-    if (reading.status === 'confident' && reading.value.startsWith(FAQ_PREFIX) && !ASKS[this.locale].test(this.analyser.folded(text))) {
+    if (reading.status === 'confident' && reading.value.startsWith(FAQ_PREFIX) && !this.asks(this.analyser.folded(text))) {
       // Words about an emergency that ask nothing describe one: emergency advice, not the FAQ answer.
       if (reading.value === `${FAQ_PREFIX}EMERGENCY` && !calm) return { status: 'confident', value: toIntent('emergency', reading.score) };
       return { status: 'close', candidates: [toIntent(reading.value, reading.score)] };

@@ -1,5 +1,6 @@
 import { placesMentionedIn, type PlaceMention, type PlaceOptions } from '../domain/places.js';
 import type { IntakeCues } from './examples.js';
+import { cuePattern } from './text.js';
 import type { NluLocale, PlaceInSentence, PlaceRole } from './understanding.js';
 
 /**
@@ -9,16 +10,9 @@ import type { NluLocale, PlaceInSentence, PlaceRole } from './understanding.js';
  * insuredCues, treatmentCues, notThisPlace); the places come from the divisions data (src/domain/places.ts).
  */
 
-/** A place right after these words is said not to be the one ("不是北京，是日照", "not Beijing, Rizhao"): intake notThisPlace, made a pattern once a cue list. */
-const negatedBefore = new WeakMap<readonly string[], RegExp>();
+/** A place right after these words is said not to be the one ("不是北京，是日照", "not Beijing, Rizhao"): intake notThisPlace. */
 function negatedBeforeOf(cues: IntakeCues, locale: NluLocale): RegExp {
-  let re = negatedBefore.get(cues.notThisPlace);
-  if (!re) {
-    const words = cues.notThisPlace.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-    re = locale === 'zh-CN' ? new RegExp(`(?:${words})\\s*$`, 'u') : new RegExp(`\\b(?:${words})\\s*$`, 'iu');
-    negatedBefore.set(cues.notThisPlace, re);
-  }
-  return re;
+  return locale === 'zh-CN' ? cuePattern(cues.notThisPlace, String.raw`{cues}\s*$`) : cuePattern(cues.notThisPlace, String.raw`\b{cues}\s*$`, 'iu');
 }
 
 /** The score from which the only place named counts as said to be the other role (an insured cue counts 2, a treatment cue 1). */

@@ -5,13 +5,12 @@ import type { NluLocale } from './understanding.js';
 export interface SmallTalkPhrases {
   greeting: string[];
   thanks: string[];
-  /** Words that may stand around them (啊, 好的, "there", "so much") and say nothing on their own. */
-  fillers: string[];
   /**
-   * Words that say there is nothing more (没有了, 不用了, "that's all"): like the fillers they are small talk
-   * only beside a thank-you ("没有了 谢谢" closes; "没有了" alone answers the question asked).
+   * Words that may stand around them (啊, 好的, "there", "so much") and say nothing on their own, among them
+   * words that say there is nothing more (没有了, 不用了, "that's all"): "没有了 谢谢" closes; "没有了" alone
+   * answers the question asked.
    */
-  nothingMore?: string[];
+  fillers: string[];
 }
 
 export type SmallTalk = 'greeting' | 'thanks';
@@ -33,7 +32,7 @@ export class SmallTalkReader {
     this.phrases = [
       ...phrases.thanks.map((p) => ({ text: key(p), kind: 'thanks' as const })),
       ...phrases.greeting.map((p) => ({ text: key(p), kind: 'greeting' as const })),
-      ...[...phrases.fillers, ...(phrases.nothingMore ?? [])].map((p) => ({ text: key(p), kind: 'filler' as const })),
+      ...phrases.fillers.map((p) => ({ text: key(p), kind: 'filler' as const })),
     ]
       .filter((p) => p.text)
       .sort((a, b) => b.text.length - a.text.length);

@@ -67,6 +67,39 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** The cues' stand-in in a cuePattern shape. */
+const CUES = '{cues}';
+const cuePatterns = new WeakMap<readonly string[], Map<string, RegExp>>();
+
+/**
+ * A pattern made of a cue list of content/nlu (negation words, contrast words…): the shape with each `{cues}`
+ * standing for the cues as one group of alternatives, escaped, longest first (没有 before 没, so a split or a
+ * match takes the whole word); an empty list is a group nothing matches. Made once per list, shape and flags.
+ */
+export function cuePattern(cues: readonly string[], shape: string, flags = 'u'): RegExp {
+  let byShape = cuePatterns.get(cues);
+  if (!byShape) cuePatterns.set(cues, (byShape = new Map()));
+  const key = `${flags}/${shape}`;
+  let re = byShape.get(key);
+  if (!re) {
+    const alternatives = [...cues].sort((a, b) => b.length - a.length).map(escape).join('|');
+    re = new RegExp(shape.split(CUES).join(alternatives === '' ? '(?!)' : `(?:${alternatives})`), flags);
+    byShape.set(key, re);
+  }
+  return re;
+}
+
+/**
+ * The language whose script a text is written in: any Chinese character makes it Chinese (mixed text, "hi
+ * 我想办备案", "ok 同意", is a Chinese writer's, who mixes in a Latin word far more often than an English writer
+ * types Chinese characters); two Latin letters in a row and no Chinese character make it English ("hello",
+ * "I need to file"); digits, emoji and punctuation alone say nothing (undefined).
+ */
+export function languageOfScript(text: string): NluLocale | undefined {
+  if (/\p{Script=Han}/u.test(text)) return 'zh-CN';
+  return /\p{Script=Latin}{2}/u.test(text) ? 'en-US' : undefined;
+}
+
 /** Full-width to half-width, lower case, one kind of space. */
 export function normalise(text: string): string {
   return text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
@@ -136,8 +169,8 @@ export class TextAnalyser {
     return this.urgency?.test(folded) ? 'urgent' : 'calm';
   }
 
-  /** Whether Chinese text is one word of the segmenter's dictionary (同意, 明白), not characters strung together (日招, 义鸟). */
-  isDictionaryWord(text: string): boolean {
+  /** Whether the text is one Chinese word of the segmenter's dictionary (同意, 明白), not characters strung together (日招, 义鸟); other text is none. */
+  isChineseWord(text: string): boolean {
     const t = text.normalize('NFKC').trim();
     if (!/^\p{Script=Han}{2,}$/u.test(t)) return false;
     const words = segmenter().cut(t, false);
@@ -162,10 +195,12 @@ export class TextAnalyser {
   /** Words of one clause. */
   words(clause: string): string[] {
     if (this.locale === 'zh-CN') {
-      return segmenter()
-        .cut(clause, false)
-        .map((w) => w.trim())
-        .filter((w) => w && !ONLY_PUNCTUATION.test(w));
+      return joinAskedBothWays(
+        segmenter()
+          .cut(clause, false)
+          .map((w) => w.trim())
+          .filter((w) => w && !ONLY_PUNCTUATION.test(w)),
+      );
     }
     return (clause.match(/[\p{L}\p{N}]+/gu) ?? []).map(stemEnglish);
   }
@@ -187,6 +222,30 @@ export class TextAnalyser {
       return negated ? `!${w}` : w;
     });
   }
+}
+
+/**
+ * A question asked both ways, A-not-A (能不能, 要不要, 会不会, 对不对, 可以不可以, 去没去, 报不报销), as one word, as the
+ * segmenter already makes 是不是, 有没有, 可不可以: the 不/没 in it negates nothing ("能不能帮我办备案" asks for a
+ * filing, "要不要转诊证明" asks and says no "no"). The segmenter cuts it as A + 不A… or A + 不 + A….
+ */
+function joinAskedBothWays(words: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const a = words[i]!;
+    const next = words[i + 1] ?? '';
+    const bare = /^[不没]$/u.test(next);
+    const rest = bare ? (words[i + 2] ?? '') : next.slice(1);
+    if (/^\p{Script=Han}+$/u.test(a) && !/^[不没]/u.test(a) && /^[不没]/u.test(next) && rest.startsWith(a)) {
+      // What the segmenter joined after it stays a word of its own where it is a negation (能不能不去: 能不能, 不).
+      const after = rest.slice(a.length);
+      const negation = /^[不没]/u.test(after);
+      out.push(`${a}${next.charAt(0)}${a}${negation ? '' : after}`);
+      if (negation) out.push(after);
+      i += bare ? 2 : 1;
+    } else out.push(a);
+  }
+  return out;
 }
 
 /** Words that start with 不/没 but negate nothing that follows. */

@@ -126,8 +126,12 @@ export interface Understanding {
   duration(text: string, locale: NluLocale): number | undefined;
   /** The facts a free description states (see IntakeFacts). */
   intake(text: string, locale: NluLocale, today: IsoDate): IntakeFacts;
-  /** Whether the text is one word of the language's dictionary (同意, 明白): then it is no place one character off. Optional: without it, no such check. */
-  isWord?(text: string): boolean;
+  /**
+   * Whether the text is one Chinese word of the segmenter's dictionary (同意, 明白), not characters strung
+   * together (日招, 义鸟): then it is no place one character off. Text that is not all Chinese characters is no
+   * such word (there is no English dictionary). Optional: without it, no such check.
+   */
+  isChineseWord?(text: string): boolean;
   /** The place a sentence names for a role ("I'm insured in Rizhao", "我是日照的退休职工，…住在海口"). */
   placeIn(text: string, locale: NluLocale, role: PlaceRole): PlaceInSentence;
 }

@@ -142,11 +142,25 @@ export class TurnKit implements Voice {
     return filled.includes('{choice_') ? this.deps.texts.t(this.locale, variant, { ...this.choiceParams(key), ...derived }) : filled;
   }
 
-  #derived: Partial<Record<Locale, TextParams>> = {};
+  /** The derived placeholders last worked out, and what they were worked out from. */
+  #derived: { locale: Locale; profile: RegionProfile; category: CategoryId | undefined; admission: string | undefined; today: string; params: TextParams } | undefined;
 
-  /** The example, document and service placeholders (dates as people read them), worked out once per turn kit and language. */
+  /**
+   * The example, document and service placeholders (dates as people read them), worked out again only when
+   * what they are made of changed: the language, the profile (the insured place: {agency}, {hours}, the
+   * date rules), the accepted category ({documents}, the start-date rules), the admission date, today.
+   */
   private derivedParams(): TextParams {
-    return (this.#derived[this.locale] ??= naturalParams({ ...this.exampleParams(), ...this.documentParams(), ...this.serviceParams() }, this.locale));
+    const locale = this.locale;
+    const profile = this.profile;
+    const category = this.state.acceptedCategory;
+    const admission = this.state.situation.admissionDate;
+    const today = this.deps.today();
+    const known = this.#derived;
+    if (known && known.locale === locale && known.profile === profile && known.category === category && known.admission === admission && known.today === today) return known.params;
+    const params = naturalParams({ ...this.exampleParams(), ...this.documentParams(), ...this.serviceParams() }, locale);
+    this.#derived = { locale, profile, category, admission, today, params };
+    return params;
   }
 
   /** {hours}: when the hotline answers; {conversationTtl}: how long what the person entered is kept after their last message. */

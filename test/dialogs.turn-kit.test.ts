@@ -45,6 +45,25 @@ describe('the turn kit', () => {
     expect(kit.profileIsFallback).to.equal(false);
   });
 
+  it('fills {agency}, {hours} and {documents} from the state as it is now, also after the insured place or the category changed in the same kit', async () => {
+    const context = turn();
+    const kit = await TurnKit.load(context, deps);
+    const national = deps.profiles.get('national')!;
+    const rizhao = deps.profiles.get('rizhao')!;
+    expect(kit.t('consequences.DIFF_AGENCY_DECIDES')).to.include(national.agency.value['zh-CN']);
+    expect(kit.t('lifecycle.identity.locked', { minutes: 5 })).to.include(national.hotlineHours.value['zh-CN']);
+    kit.state.situation.insuredPlace = '371100';
+    expect(kit.t('consequences.DIFF_AGENCY_DECIDES')).to.include(rizhao.agency.value['zh-CN']).and.not.include(national.agency.value['zh-CN']);
+    expect(kit.t('lifecycle.identity.locked', { minutes: 5 })).to.include(rizhao.hotlineHours.value['zh-CN']);
+    // {documents} follows the accepted category: none accepted reads empty, an accepted one names its documents.
+    const identity = deps.texts.t('zh-CN', 'labels.documents.IDENTITY');
+    expect(kit.t('labels.documents.prepare')).not.to.include(identity);
+    kit.state.acceptedCategory = 'TMP_OTHER';
+    expect(kit.t('labels.documents.prepare')).to.include(identity);
+    // Unchanged state: the same words again.
+    expect(kit.t('consequences.DIFF_AGENCY_DECIDES')).to.include(rizhao.agency.value['zh-CN']);
+  });
+
   it('gives the turn error handler the hotline of the turn\'s latest state', async () => {
     const context = turn();
     await TurnKit.load(context, deps);

@@ -40,7 +40,7 @@ export class TurnKit implements Voice {
     readonly state: FilingState,
   ) {}
 
-  /** The turn's kit, on the filing state as it is now (loaded about seven times a turn: by each dialog and prompt that speaks). */
+  /** The turn's kit, on the filing state as it is now (loaded about seven times a turn: by each dialog and prompt that speaks; one kit while the state is the same object). */
   static load(context: TurnContext, deps: DialogDeps): Promise<TurnKit> {
     // The state already loaded this turn (every load but the first): no await, no async step.
     const loaded = (deps.filingState as Partial<SyncLoaded<FilingState>>).loaded?.(context);
@@ -58,7 +58,14 @@ export class TurnKit implements Voice {
     return state;
   }
 
+  /**
+   * The turn's kit on `state`: the latest one when it is on the same state (and dependencies), so that what a
+   * kit works out (the profile, the activity's language, the derived placeholders: each keyed on what it is
+   * made of) is worked out once a turn rather than once a load; a new one when the state was replaced.
+   */
   private static on(context: TurnContext, deps: DialogDeps, state: FilingState): TurnKit {
+    const latest = context.turnState.get(LATEST_KIT_KEY) as TurnKit | undefined;
+    if (latest !== undefined && latest.state === state && latest.deps === deps) return latest;
     const kit = new TurnKit(context, deps, state);
     // The error handler's hotline is the last kit's (its state is the turn's latest).
     context.turnState.set(LATEST_KIT_KEY, kit);

@@ -21,10 +21,44 @@ describe('the turn kit', () => {
     expect(await filingState.get(context)).to.equal(first.state);
     const again = await TurnKit.load(context, deps);
     expect(again.state).to.equal(first.state);
+    // One kit while the state is the same: what it works out (profile, language, derived placeholders) is worked out once a turn.
+    expect(again).to.equal(first);
     // A state set meanwhile (a migration replaces it) is the one the next kit has.
     const replaced = { ...newFilingState(), active: true };
     await filingState.set(context, replaced);
     expect((await TurnKit.load(context, deps)).state).to.equal(replaced);
+  });
+
+  it('works out the profile and the derived placeholders once a turn, however many times the kit is loaded', async () => {
+    let asked = 0;
+    const profiles = loadProfiles();
+    const counting = new Proxy(profiles, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target) as unknown;
+        if (typeof value !== 'function') return value;
+        // Every look-up of a profile (by id, or through them all for a place) is counted.
+        return (...args: unknown[]) => {
+          if (property === 'get' || property === 'values') asked += 1;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    let days = 0;
+    const countingDeps = { ...deps, profiles: counting, today: () => ((days += 1), '2026-12-07') } as DialogDeps;
+    const context = turn();
+    const first = await TurnKit.load(context, countingDeps);
+    first.state.situation.insuredPlace = '371100';
+    first.t('consequences.DIFF_AGENCY_DECIDES');
+    const [resolutions, todays] = [asked, days];
+    expect(resolutions).to.be.greaterThan(0);
+    for (let i = 0; i < 6; i += 1) {
+      const kit = await TurnKit.load(context, countingDeps);
+      expect(kit.profile.id).to.equal('rizhao');
+      kit.t('consequences.DIFF_AGENCY_DECIDES');
+    }
+    expect(asked).to.equal(resolutions);
+    // today() is asked to key the derived placeholders, the placeholders themselves not worked out again (which asks it too).
+    expect(days - todays).to.equal(6);
   });
 
   it('speaks with the profile of the insured place as the state has it now, also after the place changed', async () => {

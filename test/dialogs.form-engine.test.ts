@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ConversationState, MemoryStorage, type Activity, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { WaterfallDialog } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -148,6 +149,34 @@ describe('the question engine over a state that is not a filing', () => {
     await test.sendActivity('yd-2026-000123');
     expect(test.dialogTurnResult.status).to.equal('complete');
     expect(seen.state).to.deep.include({ how: 'REFERENCE', reference: 'YD-2026-000123', history: ['lookup.how', 'lookup.reference'] });
+  });
+
+  it('an answer taken starts the next pass on the same loop: no waterfall ended and another begun per answer', async () => {
+    const { test, seen } = client('test');
+    const begin = WaterfallDialog.prototype.beginDialog;
+    const end = WaterfallDialog.prototype.endDialog;
+    let begun = 0;
+    let ended = 0;
+    WaterfallDialog.prototype.beginDialog = function (...args) {
+      begun += 1;
+      return begin.apply(this, args);
+    };
+    WaterfallDialog.prototype.endDialog = function (...args) {
+      ended += 1;
+      return end.apply(this, args);
+    };
+    try {
+      await test.sendActivity('hi');
+      expect((await test.sendActivity('1')) as Partial<Activity>).to.have.nested.property('channelData.promptId', 'lookup.reference');
+      await test.sendActivity('yd-2026-000123');
+    } finally {
+      WaterfallDialog.prototype.beginDialog = begin;
+      WaterfallDialog.prototype.endDialog = end;
+    }
+    expect(test.dialogTurnResult.status).to.equal('complete');
+    expect(seen.state).to.deep.include({ how: 'REFERENCE', reference: 'YD-2026-000123' });
+    // Begun once when the form began, ended once when it was done (was: once more each for every answer taken).
+    expect([begun, ended]).to.deep.equal([1, 1]);
   });
 
   it('an invalid answer: its error and example from the form\'s words, the same question again', async () => {

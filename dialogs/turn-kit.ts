@@ -10,7 +10,7 @@ import { capabilitiesOf, type ChannelCapabilities } from './channel-capabilities
 import type { DialogDeps } from './dialog-deps.js';
 import type { FilingContext } from './filing-context.js';
 import { filingProgress } from './filing-steps.js';
-import type { FormHost, Voice } from './form/question-prompt.js';
+import type { FormHost, FormTurn, Voice } from './form/question-prompt.js';
 
 /** A `{name}` placeholder left in a sentence. */
 const UNFILLED = /\{\w+\}/;
@@ -262,9 +262,9 @@ export function filingHost(deps: DialogDeps): FormHost<FilingContext> {
   return {
     understanding: deps.understanding,
     progress: filingProgress,
-    load: async (context) => {
-      const kit = await TurnKit.load(context, deps);
-      return { c: kit.q, voice: kit };
-    },
+    load: (context) => TurnKit.load(context, deps).then(formTurnOf),
   };
 }
+
+/** A kit as a form turn: the form's view of the turn, and the kit as its voice. */
+const formTurnOf = (kit: TurnKit): FormTurn<FilingContext> => ({ c: kit.q, voice: kit });

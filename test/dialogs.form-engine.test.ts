@@ -11,7 +11,7 @@ import { capabilitiesOf } from '../dialogs/channel-capabilities.js';
 import { question, type FormContext, type FormProgress } from '../dialogs/form/declaration.js';
 import { FormDialog } from '../dialogs/form/form-dialog.js';
 import { Form } from '../dialogs/form/form.js';
-import type { FormHost, Voice } from '../dialogs/form/question-prompt.js';
+import { QuestionPrompt, type FormHost, type Voice } from '../dialogs/form/question-prompt.js';
 import { choice, text } from '../dialogs/form/recognizers.js';
 import { ScriptedUnderstanding } from './support/scripted-understanding.js';
 
@@ -177,6 +177,27 @@ describe('the question engine over a state that is not a filing', () => {
     expect(seen.state).to.deep.include({ how: 'REFERENCE', reference: 'YD-2026-000123' });
     // Begun once when the form began, ended once when it was done (was: once more each for every answer taken).
     expect([begun, ended]).to.deep.equal([1, 1]);
+  });
+
+  it('reads an answer once a turn: the prompt settles on the reading it made (was: read again, cached, to settle)', async () => {
+    const { test } = client('test');
+    await test.sendActivity('hi');
+    const read = QuestionPrompt.prototype.read;
+    let reads = 0;
+    QuestionPrompt.prototype.read = function (...args) {
+      reads += 1;
+      return read.apply(this, args);
+    };
+    try {
+      const next = (await test.sendActivity('1')) as Partial<Activity>;
+      expect(next.channelData).to.deep.include({ promptId: 'lookup.reference' });
+      expect(reads).to.equal(1);
+      const error = (await test.sendActivity('123')) as Partial<Activity>;
+      expect(error.channelData).to.deep.include({ promptId: 'lookup.reference', error: 'REFERENCE_FORMAT' });
+      expect(reads).to.equal(2);
+    } finally {
+      QuestionPrompt.prototype.read = read;
+    }
   });
 
   it('an invalid answer: its error and example from the form\'s words, the same question again', async () => {

@@ -4,7 +4,7 @@ import { exampleDates, startDateRulesFor } from '../src/domain/dates.js';
 import { documentsFor } from '../src/domain/documents.js';
 import { resolveProfile, speakingProfile, type RegionProfile } from '../src/domain/profile.js';
 import { durationText, naturalParams } from '../src/content/natural.js';
-import { fill, resolveLocale, type Locale, type TextParams } from '../src/content/texts.js';
+import { fill, resolveLocale, type Locale, type TextParams, type Texts } from '../src/content/texts.js';
 import { newFilingState, type FilingState } from './filing-state.js';
 import { capabilitiesOf, type ChannelCapabilities } from './channel-capabilities.js';
 import type { DialogDeps } from './dialog-deps.js';
@@ -25,6 +25,9 @@ export const TURN_HOTLINE_KEY = 'turnHotline';
 interface SyncLoaded<T> {
   loaded(context: TurnContext): { value: T | undefined } | undefined;
 }
+
+/** The {choice_<value>} labels of each question, by content, then language and question (see TurnKit.choiceParams; read only, spread into each sentence's params). */
+const choiceLabels = new WeakMap<Texts, Map<string, TextParams>>();
 
 /** turnState key: the turn's latest kit (see TurnKit.load). */
 const LATEST_KIT_KEY = Symbol('turn-kit.latest');
@@ -175,13 +178,24 @@ export class TurnKit implements Voice {
     return { hours: this.hotlineHours, conversationTtl: durationText(this.deps.texts, this.locale, this.deps.conversationTtlSeconds) };
   }
 
-  /** {choice_<value>}: the labels of the choices of the question a prompts.<id>.<part> key belongs to. */
+  /**
+   * {choice_<value>}: the labels of the choices of the question a prompts.<id>.<part> key belongs to, found
+   * once per content, language and question (looking means going through every key of the language).
+   */
   private choiceParams(key: string): TextParams {
     const match = /^prompts\.(.+)\.[^.]+$/.exec(key);
     if (!match) return {};
-    const prefix = `prompts.${match[1]}.choices.`;
-    const params: TextParams = {};
-    for (const k of this.deps.texts.keys(this.locale)) if (k.startsWith(prefix)) params[`choice_${k.slice(prefix.length)}`] = this.deps.texts.t(this.locale, k);
+    const texts = this.deps.texts;
+    let known = choiceLabels.get(texts);
+    if (!known) choiceLabels.set(texts, (known = new Map()));
+    const memo = `${this.locale}\u0000${match[1]}`;
+    let params = known.get(memo);
+    if (!params) {
+      const prefix = `prompts.${match[1]}.choices.`;
+      params = {};
+      for (const k of texts.keys(this.locale)) if (k.startsWith(prefix)) params[`choice_${k.slice(prefix.length)}`] = texts.t(this.locale, k);
+      known.set(memo, params);
+    }
     return params;
   }
 

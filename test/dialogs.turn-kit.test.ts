@@ -61,6 +61,21 @@ describe('the turn kit', () => {
     expect(days - todays).to.equal(6);
   });
 
+  it('names a question\'s buttons by their labels ({choice_<value>}), looked up once per language and question', async () => {
+    let listed = 0;
+    const texts = new Texts();
+    const keys = texts.keys.bind(texts);
+    texts.keys = (locale) => ((listed += 1), keys(locale));
+    const context = turn();
+    const kit = await TurnKit.load(context, { ...deps, texts } as DialogDeps);
+    const help = kit.t('prompts.menu.main.help');
+    expect(help).to.include(texts.t('zh-CN', 'prompts.menu.main.choices.FILE')).and.not.include('{choice_');
+    for (let i = 0; i < 5; i += 1) expect(kit.t('prompts.menu.main.help')).to.equal(help);
+    const other = await TurnKit.load(turn(), { ...deps, texts } as DialogDeps);
+    expect(other.t('prompts.menu.main.help')).to.equal(help);
+    expect(listed).to.equal(1);
+  });
+
   it('speaks with the profile of the insured place as the state has it now, also after the place changed', async () => {
     const context = turn();
     const kit = await TurnKit.load(context, deps);

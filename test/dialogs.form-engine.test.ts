@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ConversationState, MemoryStorage, type Activity, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
-import { WaterfallDialog } from 'botbuilder-dialogs';
+import { DialogContext, WaterfallDialog, type DialogTurnResult } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -151,12 +151,18 @@ describe('the question engine over a state that is not a filing', () => {
     expect(seen.state).to.deep.include({ how: 'REFERENCE', reference: 'YD-2026-000123', history: ['lookup.how', 'lookup.reference'] });
   });
 
-  it('an answer taken starts the next pass on the same loop: no waterfall ended and another begun per answer', async () => {
+  it('an answer taken starts the next pass on the same loop: no waterfall ended and another begun per answer, the question begun without step.prompt', async () => {
     const { test, seen } = client('test');
     const begin = WaterfallDialog.prototype.beginDialog;
     const end = WaterfallDialog.prototype.endDialog;
+    const prompt = DialogContext.prototype.prompt;
     let begun = 0;
     let ended = 0;
+    let prompted = 0;
+    DialogContext.prototype.prompt = function (this: DialogContext, ...args: unknown[]) {
+      prompted += 1;
+      return (prompt as (...a: unknown[]) => Promise<DialogTurnResult>).apply(this, args);
+    } as typeof prompt;
     WaterfallDialog.prototype.beginDialog = function (...args) {
       begun += 1;
       return begin.apply(this, args);
@@ -172,11 +178,14 @@ describe('the question engine over a state that is not a filing', () => {
     } finally {
       WaterfallDialog.prototype.beginDialog = begin;
       WaterfallDialog.prototype.endDialog = end;
+      DialogContext.prototype.prompt = prompt;
     }
     expect(test.dialogTurnResult.status).to.equal('complete');
     expect(seen.state).to.deep.include({ how: 'REFERENCE', reference: 'YD-2026-000123' });
     // Begun once when the form began, ended once when it was done (was: once more each for every answer taken).
     expect([begun, ended]).to.deep.equal([1, 1]);
+    // Each question begun straight from the loop (step.prompt's own async step and copy of the options skipped).
+    expect(prompted).to.equal(0);
   });
 
   it('reads an answer once a turn: the prompt settles on the reading it made (was: read again, cached, to settle)', async () => {

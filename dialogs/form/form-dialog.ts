@@ -1,4 +1,4 @@
-import { ComponentDialog, DialogReason, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, DialogReason, WaterfallDialog, type DialogTurnResult, type PromptOptions, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Asking, FormContext } from './declaration.js';
 import type { AnyQuestion, Form } from './form.js';
 import { asked, QuestionPrompt, type AskOptions, type FormHost, type FormTurn } from './question-prompt.js';
@@ -53,7 +53,7 @@ export class FormDialog<C extends FormContext> extends ComponentDialog {
     const question = this.form.next(this.stages, c);
     if (!question) return step.endDialog();
     (step.values as LoopValues).asked = question.id;
-    return step.prompt(QuestionPrompt.ID, asked({ promptId: question.id }));
+    return this.askWith(step, asked({ promptId: question.id }));
   }
 
   private async record(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -63,7 +63,7 @@ export class FormDialog<C extends FormContext> extends ComponentDialog {
     const confirmation = this.confirmationBefore(turn, question, step.result);
     if (confirmation) {
       (step.values as LoopValues).pending = { value: step.result };
-      return step.prompt(QuestionPrompt.ID, confirmation);
+      return this.askWith(step, confirmation);
     }
     return this.accept(step, turn, question, step.result);
   }
@@ -84,6 +84,14 @@ export class FormDialog<C extends FormContext> extends ComponentDialog {
     this.form.settle(question.id, turn.c);
     await this.afterAnswer(turn, question);
     return this.loop.again(step);
+  }
+
+  /**
+   * Begins the question prompt with these options: what step.prompt does (which copies the options, and the
+   * prompt copies them again as it begins) without its own async step and error wrapper around beginDialog.
+   */
+  private askWith(step: WaterfallStepContext, options: PromptOptions): Promise<DialogTurnResult> {
+    return step.beginDialog(QuestionPrompt.ID, options);
   }
 
   /** A confirmation to ask before the answer is taken (a yes/no asking), or undefined to take it at once. */

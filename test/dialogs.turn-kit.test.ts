@@ -76,6 +76,20 @@ describe('the turn kit', () => {
     expect(listed).to.equal(1);
   });
 
+  it('gives the form one view of the turn while its profile, language and day are the same, a new one when they change', async () => {
+    const context = turn();
+    const kit = await TurnKit.load(context, deps);
+    const c = kit.q;
+    expect(kit.q).to.equal(c);
+    expect((await TurnKit.load(context, deps)).q).to.equal(c);
+    kit.state.situation.insuredPlace = '371100';
+    expect(kit.q).not.to.equal(c);
+    expect(kit.q.profile.id).to.equal('rizhao');
+    kit.state.locale = 'en-US';
+    expect(kit.q.locale).to.equal('en-US');
+    expect(kit.q.state).to.equal(kit.state);
+  });
+
   it('speaks with the profile of the insured place as the state has it now, also after the place changed', async () => {
     const context = turn();
     const kit = await TurnKit.load(context, deps);

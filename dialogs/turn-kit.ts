@@ -4,13 +4,13 @@ import { exampleDates, startDateRulesFor } from '../src/domain/dates.js';
 import { documentsFor } from '../src/domain/documents.js';
 import { resolveProfile, speakingProfile, type RegionProfile } from '../src/domain/profile.js';
 import { durationText, naturalParams } from '../src/content/natural.js';
-import { fill, resolveLocale, type Locale, type TextParams } from '../src/content/texts.js';
+import { fill, resolveLocale, type Locale, type TextParams, type Texts } from '../src/content/texts.js';
 import { newFilingState, type FilingState } from './filing-state.js';
 import { capabilitiesOf, type ChannelCapabilities } from './channel-capabilities.js';
 import type { DialogDeps } from './dialog-deps.js';
 import type { FilingContext } from './filing-context.js';
 import { filingProgress } from './filing-steps.js';
-import type { FormHost, Voice } from './form/question-prompt.js';
+import type { FormHost, FormTurn, Voice } from './form/question-prompt.js';
 
 /** A `{name}` placeholder left in a sentence. */
 const UNFILLED = /\{\w+\}/;
@@ -26,6 +26,9 @@ interface SyncLoaded<T> {
   loaded(context: TurnContext): { value: T | undefined } | undefined;
 }
 
+/** The {choice_<value>} labels of each question, by content, then language and question (see TurnKit.choiceParams; read only, spread into each sentence's params). */
+const choiceLabels = new WeakMap<Texts, Map<string, TextParams>>();
+
 /** turnState key: the turn's latest kit (see TurnKit.load). */
 const LATEST_KIT_KEY = Symbol('turn-kit.latest');
 
@@ -40,7 +43,7 @@ export class TurnKit implements Voice {
     readonly state: FilingState,
   ) {}
 
-  /** The turn's kit, on the filing state as it is now (loaded about seven times a turn: by each dialog and prompt that speaks). */
+  /** The turn's kit, on the filing state as it is now (loaded about seven times a turn: by each dialog and prompt that speaks; one kit while the state is the same object). */
   static load(context: TurnContext, deps: DialogDeps): Promise<TurnKit> {
     // The state already loaded this turn (every load but the first): no await, no async step.
     const loaded = (deps.filingState as Partial<SyncLoaded<FilingState>>).loaded?.(context);
@@ -58,7 +61,14 @@ export class TurnKit implements Voice {
     return state;
   }
 
+  /**
+   * The turn's kit on `state`: the latest one when it is on the same state (and dependencies), so that what a
+   * kit works out (the profile, the activity's language, the derived placeholders: each keyed on what it is
+   * made of) is worked out once a turn rather than once a load; a new one when the state was replaced.
+   */
   private static on(context: TurnContext, deps: DialogDeps, state: FilingState): TurnKit {
+    const latest = context.turnState.get(LATEST_KIT_KEY) as TurnKit | undefined;
+    if (latest !== undefined && latest.state === state && latest.deps === deps) return latest;
     const kit = new TurnKit(context, deps, state);
     // The error handler's hotline is the last kit's (its state is the turn's latest).
     context.turnState.set(LATEST_KIT_KEY, kit);
@@ -99,10 +109,20 @@ export class TurnKit implements Voice {
     return this.#resolved;
   }
 
-  /** The filing form's view of this turn (the state is also the form's progress). */
+  /**
+   * The filing form's view of this turn (the state is also the form's progress): one object while the
+   * profile, the language and the day are the same (asked at every load of the form's host: ~5 times a turn).
+   */
   get q(): FilingContext {
-    return { state: this.state, progress: this.state, profile: this.profile, locale: this.locale, today: this.deps.today(), texts: this.deps.texts };
+    const profile = this.profile;
+    const locale = this.locale;
+    const today = this.deps.today();
+    const known = this.#q;
+    if (known && known.profile === profile && known.locale === locale && known.today === today) return known;
+    return (this.#q = { state: this.state, progress: this.state, profile, locale, today, texts: this.deps.texts });
   }
+
+  #q: FilingContext | undefined;
 
   /** The hotline offered to someone stuck: their profile's. */
   get hotline(): string {
@@ -142,11 +162,25 @@ export class TurnKit implements Voice {
     return filled.includes('{choice_') ? this.deps.texts.t(this.locale, variant, { ...this.choiceParams(key), ...derived }) : filled;
   }
 
-  #derived: Partial<Record<Locale, TextParams>> = {};
+  /** The derived placeholders last worked out, and what they were worked out from. */
+  #derived: { locale: Locale; profile: RegionProfile; category: CategoryId | undefined; admission: string | undefined; today: string; params: TextParams } | undefined;
 
-  /** The example, document and service placeholders (dates as people read them), worked out once per turn kit and language. */
+  /**
+   * The example, document and service placeholders (dates as people read them), worked out again only when
+   * what they are made of changed: the language, the profile (the insured place: {agency}, {hours}, the
+   * date rules), the accepted category ({documents}, the start-date rules), the admission date, today.
+   */
   private derivedParams(): TextParams {
-    return (this.#derived[this.locale] ??= naturalParams({ ...this.exampleParams(), ...this.documentParams(), ...this.serviceParams() }, this.locale));
+    const locale = this.locale;
+    const profile = this.profile;
+    const category = this.state.acceptedCategory;
+    const admission = this.state.situation.admissionDate;
+    const today = this.deps.today();
+    const known = this.#derived;
+    if (known && known.locale === locale && known.profile === profile && known.category === category && known.admission === admission && known.today === today) return known.params;
+    const params = naturalParams({ ...this.exampleParams(), ...this.documentParams(), ...this.serviceParams() }, locale);
+    this.#derived = { locale, profile, category, admission, today, params };
+    return params;
   }
 
   /** {hours}: when the hotline answers; {conversationTtl}: how long what the person entered is kept after their last message. */
@@ -154,13 +188,24 @@ export class TurnKit implements Voice {
     return { hours: this.hotlineHours, conversationTtl: durationText(this.deps.texts, this.locale, this.deps.conversationTtlSeconds) };
   }
 
-  /** {choice_<value>}: the labels of the choices of the question a prompts.<id>.<part> key belongs to. */
+  /**
+   * {choice_<value>}: the labels of the choices of the question a prompts.<id>.<part> key belongs to, found
+   * once per content, language and question (looking means going through every key of the language).
+   */
   private choiceParams(key: string): TextParams {
     const match = /^prompts\.(.+)\.[^.]+$/.exec(key);
     if (!match) return {};
-    const prefix = `prompts.${match[1]}.choices.`;
-    const params: TextParams = {};
-    for (const k of this.deps.texts.keys(this.locale)) if (k.startsWith(prefix)) params[`choice_${k.slice(prefix.length)}`] = this.deps.texts.t(this.locale, k);
+    const texts = this.deps.texts;
+    let known = choiceLabels.get(texts);
+    if (!known) choiceLabels.set(texts, (known = new Map()));
+    const memo = `${this.locale}\u0000${match[1]}`;
+    let params = known.get(memo);
+    if (!params) {
+      const prefix = `prompts.${match[1]}.choices.`;
+      params = {};
+      for (const k of texts.keys(this.locale)) if (k.startsWith(prefix)) params[`choice_${k.slice(prefix.length)}`] = texts.t(this.locale, k);
+      known.set(memo, params);
+    }
     return params;
   }
 
@@ -241,9 +286,9 @@ export function filingHost(deps: DialogDeps): FormHost<FilingContext> {
   return {
     understanding: deps.understanding,
     progress: filingProgress,
-    load: async (context) => {
-      const kit = await TurnKit.load(context, deps);
-      return { c: kit.q, voice: kit };
-    },
+    load: (context) => TurnKit.load(context, deps).then(formTurnOf),
   };
 }
+
+/** A kit as a form turn: the form's view of the turn, and the kit as its voice. */
+const formTurnOf = (kit: TurnKit): FormTurn<FilingContext> => ({ c: kit.q, voice: kit });

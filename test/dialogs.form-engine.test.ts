@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ConversationState, MemoryStorage, type Activity, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { DialogContext, WaterfallDialog, type DialogTurnResult } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { capabilitiesOf } from '../dialogs/channel-capabilities.js';
 import { question, type FormContext, type FormProgress } from '../dialogs/form/declaration.js';
 import { FormDialog } from '../dialogs/form/form-dialog.js';
 import { Form } from '../dialogs/form/form.js';
-import type { FormHost, Voice } from '../dialogs/form/question-prompt.js';
+import { QuestionPrompt, type FormHost, type Voice } from '../dialogs/form/question-prompt.js';
 import { choice, text } from '../dialogs/form/recognizers.js';
 import { ScriptedUnderstanding } from './support/scripted-understanding.js';
 
@@ -148,6 +149,64 @@ describe('the question engine over a state that is not a filing', () => {
     await test.sendActivity('yd-2026-000123');
     expect(test.dialogTurnResult.status).to.equal('complete');
     expect(seen.state).to.deep.include({ how: 'REFERENCE', reference: 'YD-2026-000123', history: ['lookup.how', 'lookup.reference'] });
+  });
+
+  it('an answer taken starts the next pass on the same loop: no waterfall ended and another begun per answer, the question begun without step.prompt', async () => {
+    const { test, seen } = client('test');
+    const begin = WaterfallDialog.prototype.beginDialog;
+    const end = WaterfallDialog.prototype.endDialog;
+    const prompt = DialogContext.prototype.prompt;
+    let begun = 0;
+    let ended = 0;
+    let prompted = 0;
+    DialogContext.prototype.prompt = function (this: DialogContext, ...args: unknown[]) {
+      prompted += 1;
+      return (prompt as (...a: unknown[]) => Promise<DialogTurnResult>).apply(this, args);
+    } as typeof prompt;
+    WaterfallDialog.prototype.beginDialog = function (...args) {
+      begun += 1;
+      return begin.apply(this, args);
+    };
+    WaterfallDialog.prototype.endDialog = function (...args) {
+      ended += 1;
+      return end.apply(this, args);
+    };
+    try {
+      await test.sendActivity('hi');
+      expect((await test.sendActivity('1')) as Partial<Activity>).to.have.nested.property('channelData.promptId', 'lookup.reference');
+      await test.sendActivity('yd-2026-000123');
+    } finally {
+      WaterfallDialog.prototype.beginDialog = begin;
+      WaterfallDialog.prototype.endDialog = end;
+      DialogContext.prototype.prompt = prompt;
+    }
+    expect(test.dialogTurnResult.status).to.equal('complete');
+    expect(seen.state).to.deep.include({ how: 'REFERENCE', reference: 'YD-2026-000123' });
+    // Begun once when the form began, ended once when it was done (was: once more each for every answer taken).
+    expect([begun, ended]).to.deep.equal([1, 1]);
+    // Each question begun straight from the loop (step.prompt's own async step and copy of the options skipped).
+    expect(prompted).to.equal(0);
+  });
+
+  it('reads an answer once a turn: the prompt settles on the reading it made (was: read again, cached, to settle)', async () => {
+    const { test } = client('test');
+    await test.sendActivity('hi');
+    const read = QuestionPrompt.prototype.read;
+    let reads = 0;
+    QuestionPrompt.prototype.read = function (...args) {
+      reads += 1;
+      return read.apply(this, args);
+    };
+    try {
+      const next = (await test.sendActivity('1')) as Partial<Activity>;
+      expect(next.channelData).to.deep.include({ promptId: 'lookup.reference' });
+      expect(reads).to.equal(1);
+      const error = (await test.sendActivity('123')) as Partial<Activity>;
+      expect(error.channelData).to.deep.include({ promptId: 'lookup.reference', error: 'REFERENCE_FORMAT' });
+      expect(reads).to.equal(2);
+    } finally {
+      QuestionPrompt.prototype.read = read;
+    }
   });
 
   it('an invalid answer: its error and example from the form\'s words, the same question again', async () => {

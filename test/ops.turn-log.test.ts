@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { TestAdapter, type TurnContext } from 'botbuilder';
+import { TestAdapter, type Activity, type ResourceResponse, type TurnContext } from 'botbuilder';
 import {
   conversationTag,
   PROMPT_ID_KEY,
@@ -107,6 +107,18 @@ describe('bot: one log line per turn, without what the person said', () => {
     expect(children).to.equal(0);
     expect(id).to.match(/^[0-9a-f-]{36}$/);
     expect(await count(metrics, 'bot_turns_total', { channel: 'wechat', outcome: 'ok' })).to.equal(1);
+  });
+
+  it('hands every send on as it is: the promise of the send itself, no async step of its own around it', async () => {
+    const { adapter, turnLines } = setup();
+    let handler: ((context: TurnContext, activities: Partial<Activity>[], next: () => Promise<ResourceResponse[]>) => unknown) | undefined;
+    await adapter.processActivity({ type: 'message', text: 'x' }, async (context) => {
+      // The turn log's handler is the first one on the turn.
+      handler = (context as unknown as { _onSendActivities: (typeof handler)[] })._onSendActivities[0];
+      const sent = Promise.resolve([]);
+      expect(handler!(context, [{ type: 'message', channelData: { promptId: 'p.one' } }], () => sent)).to.equal(sent);
+    });
+    expect(turnLines()[0]).to.include({ promptId: 'p.one', replies: 1 });
   });
 
   it('makes up a request id when none came with the request, and rejects unsafe header values', () => {

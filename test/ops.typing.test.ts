@@ -106,4 +106,13 @@ describe('ops: typing indicator', () => {
       expect(adapter.activeQueue.map((a) => a.type), `typing: ${typing}`).to.deep.equal(typing ? ['typing', 'message'] : ['message']);
     }
   });
+
+  it('on a turn that shows no indicator, hands on the rest of the turn as it is: no async step of its own', async () => {
+    const typing = createTypingMiddleware();
+    const adapter = new TestAdapter(undefined, { channelId: 'wechat' });
+    await adapter.processActivity({ type: 'message', text: '你好' }, async (context) => {
+      const rest = Promise.resolve();
+      expect(typing.onTurn(context, () => rest)).to.equal(rest);
+    });
+  });
 });

@@ -111,8 +111,9 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     if (dc.context.activity.type !== ActivityTypes.Message) return Dialog.EndOfTurn;
     const { options, state } = dc.activeDialog!.state as { options: AskOptions; state: AskState };
-    const recognized = await this.onRecognize(dc.context, state, options);
-    if (await this.settle(dc.context, state, options)) return dc.endDialog(recognized.value);
+    // Read once (the dialogs above may have read it already this turn), then settled on that reading.
+    const reading = await this.read(dc.context, state, options);
+    if (await this.settle(dc.context, state, options, reading)) return dc.endDialog(isTaken(reading.recognition) ? reading.recognition.value : undefined);
     return Dialog.EndOfTurn;
   }
 
@@ -189,8 +190,7 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
    * to do about one that was not (offer the close readings, show the reading to confirm, or say what was
    * wrong), and the question again. True when an answer was taken.
    */
-  private async settle(context: TurnContext, state: AskState, options: AskOptions): Promise<boolean> {
-    const { recognition, from } = await this.read(context, state, options);
+  private async settle(context: TurnContext, state: AskState, options: AskOptions, { recognition, from }: PromptReading): Promise<boolean> {
     noteAnswered(context, options.promptId);
     const turn = await this.host.load(context);
     const asking = this.askingOf(options.promptId);

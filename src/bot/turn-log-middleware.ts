@@ -58,7 +58,8 @@ export class TurnLogMiddleware implements Middleware {
 
     let lastPromptId: string | undefined;
     let replies = 0;
-    context.onSendActivities(async (_ctx, activities: Partial<Activity>[], nextSend): Promise<ResourceResponse[]> => {
+    // Looks at what goes out and hands it on: no async step of its own around every send.
+    context.onSendActivities((_ctx, activities: Partial<Activity>[], nextSend): Promise<ResourceResponse[]> => {
       for (const a of activities) {
         if (a.type === 'message') replies += 1;
         const promptId = (a.channelData as { promptId?: unknown } | undefined)?.promptId;

@@ -30,29 +30,34 @@ export function createTypingMiddleware(opts: TypingOpts = {}): Middleware {
   const delayMs = opts.delayMs ?? 500;
   const periodMs = opts.periodMs ?? 2000;
   return {
-    async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-      if (!typingApplies(context.activity, capabilitiesOf(context))) return next();
-      const { adapter } = context;
-      const reference = TurnContext.getConversationReference(context.activity);
-      const typing = TurnContext.applyConversationReference({ type: ActivityTypes.Typing, relatesTo: context.activity.relatesTo }, reference);
-      let finished = false;
-      let timer: NodeJS.Timeout | undefined;
-      const indicate = async (): Promise<void> => {
-        if (finished) return;
-        try {
-          await adapter.sendActivities(context, [{ ...typing }]);
-        } catch {
-          // A typing indicator that did not go out matters to no one; the turn's own replies report their failures.
-        }
-        if (!finished) timer = setTimeout(() => void indicate(), periodMs);
-      };
-      timer = setTimeout(() => void indicate(), delayMs);
-      try {
-        await next();
-      } finally {
-        finished = true;
-        clearTimeout(timer);
-      }
+    // A turn without an indicator (WeChat's, one answered in the HTTP response) goes on at once: no async step of its own.
+    onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+      return typingApplies(context.activity, capabilitiesOf(context)) ? whileTyping(context, next, delayMs, periodMs) : next();
     },
   };
+}
+
+/** Runs the rest of the turn, with "typing" sent after `delayMs` and every `periodMs` until it ends. */
+async function whileTyping(context: TurnContext, next: () => Promise<void>, delayMs: number, periodMs: number): Promise<void> {
+  const { adapter } = context;
+  const reference = TurnContext.getConversationReference(context.activity);
+  const typing = TurnContext.applyConversationReference({ type: ActivityTypes.Typing, relatesTo: context.activity.relatesTo }, reference);
+  let finished = false;
+  let timer: NodeJS.Timeout | undefined;
+  const indicate = async (): Promise<void> => {
+    if (finished) return;
+    try {
+      await adapter.sendActivities(context, [{ ...typing }]);
+    } catch {
+      // A typing indicator that did not go out matters to no one; the turn's own replies report their failures.
+    }
+    if (!finished) timer = setTimeout(() => void indicate(), periodMs);
+  };
+  timer = setTimeout(() => void indicate(), delayMs);
+  try {
+    await next();
+  } finally {
+    finished = true;
+    clearTimeout(timer);
+  }
 }

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { RecentMap } from '../ops/recent-map.js';
 
 /**
  * Where the Redis keys of one conversation live together. Every key a turn touches — its turn lock, the
@@ -11,7 +12,20 @@ import { hash } from 'node:crypto';
  * hash: key names never carry a channel's identifiers beyond what the state key itself holds.
  */
 export function conversationTag(conversation: string): string {
-  return `{${hash('sha256', conversation, 'hex').slice(0, 32)}}`;
+  return `{${conversationDigest(conversation)}}`;
+}
+
+/** Names digested lately (a conversation's turn asks for its tag two or three times, and its next turn for the same again). */
+const digests = new RecentMap<string, string>(4096);
+
+/**
+ * The first 32 hex digits of a name's SHA-256: what a conversation's key names carry instead of its
+ * identifiers (its hash tag; the waiting conversations' members). Remembered for the names digested lately.
+ */
+export function conversationDigest(name: string): string {
+  let digest = digests.get(name);
+  if (digest === undefined) digests.set(name, (digest = hash('sha256', name, 'hex').slice(0, 32)));
+  return digest;
 }
 
 /** ConversationState's storage key of a conversation named `{channelId}/{conversationId}`; undefined for other names. */

@@ -59,11 +59,11 @@ export function toStoreError(operation: string, err: unknown): unknown {
   return err;
 }
 
-/** Runs one store operation, turning connection faults into StoreUnavailableError. */
-export async function guarded<T>(operation: string, run: () => Promise<T>): Promise<T> {
+/** Runs one store operation, turning connection faults into StoreUnavailableError (its own promise only when it fails). */
+export function guarded<T>(operation: string, run: () => Promise<T>): Promise<T> {
   try {
-    return await run();
+    return run().then(undefined, (err: unknown) => Promise.reject(toStoreError(operation, err)));
   } catch (err) {
-    throw toStoreError(operation, err);
+    return Promise.reject(toStoreError(operation, err));
   }
 }

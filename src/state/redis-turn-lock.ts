@@ -251,7 +251,8 @@ export class RedisTurnLock implements TurnLock {
     const args: (string | number)[] = [token, this.lockTtlMs, this.waiterStaleMs, seenKey ? '1' : '0', stateKey && turnState ? turnState.storage.ttlMs(stateKey) : -1];
     if (seenKey) keys.push(seenKey);
     if (stateKey && turnState) keys.push(turnState.storage.redisKey(stateKey));
-    await guarded('lock', () => whenReady(this.client, this.readyWaitMs, 'lock'));
+    // Waited for only when the connection is not ready (no async step on every turn).
+    if (this.client.status !== 'ready') await guarded('lock', () => whenReady(this.client, this.readyWaitMs, 'lock'));
     let pause = 10;
     let admitting = start !== undefined;
     try {
@@ -336,7 +337,7 @@ export class RedisTurnLock implements TurnLock {
       // The channel's writes are the turn's answer: failing them fails the turn, as failing its state does.
       const operation = pending || append ? 'write' : 'unlock';
       try {
-        await guarded(operation, () => whenReady(this.client, this.readyWaitMs, operation));
+        if (this.client.status !== 'ready') await guarded(operation, () => whenReady(this.client, this.readyWaitMs, operation));
         const seen = succeeded && scope?.seenKey ? scope.seenKey : undefined;
         const waiting = scope?.hold?.waiting;
         let removed: number;

@@ -1,7 +1,6 @@
-import { hash } from 'node:crypto';
 import { guarded } from './errors.js';
 import { isCluster, script, whenReady, type RedisClient } from './redis-client.js';
-import { conversationStateKey } from './conversation-slot.js';
+import { conversationDigest, conversationStateKey } from './conversation-slot.js';
 import type { RedisStorage } from './redis-storage.js';
 import { SWEEP_LIMIT, type WaitingConversations } from './waiting-conversations.js';
 
@@ -89,7 +88,7 @@ export class RedisWaitingConversations implements WaitingConversations {
 
   /** Conversation ids are hashed: the keys hold no channel's identifiers. */
   private member(conversation: string): string {
-    return hash('sha256', conversation, 'hex').slice(0, 32);
+    return conversationDigest(conversation);
   }
 
   async waiting(conversation: string, step: string, atMs: number): Promise<void> {

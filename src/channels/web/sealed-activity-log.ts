@@ -93,8 +93,13 @@ export class SealedActivityLog implements ActivityLog {
   readonly forTurnEnd?: ActivityLog['forTurnEnd'];
   /** The inner log's (notices carry nothing to seal). */
   readonly watch?: ActivityLog['watch'];
-  /** What the envelopes sealed last hold, by `label + envelope` (a batch's: each part's JSON); the oldest is forgotten first. */
-  readonly #sealed = new RecentMap<string, string | string[]>(REMEMBERED_ENVELOPES);
+  /**
+   * What the envelopes sealed last hold (a batch's: each part's JSON), by a short key (envelopeKey: the label
+   * and the envelope's length and last characters, its GCM tag) and only for that very envelope, compared
+   * whole: a key of the whole envelope (up to several KB, joined to the label) was copied and hashed on every
+   * look-up. The oldest is forgotten first.
+   */
+  readonly #sealed = new RecentMap<string, { envelope: string; holds: string | string[] }>(REMEMBERED_ENVELOPES);
   /** A batch's tag: this log's random prefix and a count (random bytes per batch cost more than its cipher). */
   readonly #tagPrefix = randomBytes(6).toString('base64url');
   #tags = 0;
@@ -212,10 +217,20 @@ export class SealedActivityLog implements ActivityLog {
     return holders;
   }
 
+  /** What the envelope `where` sealed holds when this log sealed or opened it lately (that very envelope only). */
+  #remembered(where: string, envelope: string): string | string[] | undefined {
+    const entry = this.#sealed.get(envelopeKey(where, envelope));
+    return entry !== undefined && entry.envelope === envelope ? entry.holds : undefined;
+  }
+
+  #remember(where: string, envelope: string, holds: string | string[]): void {
+    this.#sealed.set(envelopeKey(where, envelope), { envelope, holds });
+  }
+
   /** What a batch's envelope holds, each part's JSON: remembered, or deciphered. Throws DataKeyError. */
   #parts(conversationId: string, envelope: string): string[] {
     const where = label(conversationId);
-    const remembered = this.#sealed.get(where + envelope);
+    const remembered = this.#remembered(where, envelope);
     if (Array.isArray(remembered)) return remembered;
     if (remembered !== undefined) throw new DataKeyError('NOT_AUTHENTIC', `the sealed value of ${where} is damaged`);
     const plain = this.options.cipher.open(envelope, where);
@@ -229,7 +244,7 @@ export class SealedActivityLog implements ActivityLog {
       throw new DataKeyError('NOT_AUTHENTIC', `the sealed value of ${where} is damaged`);
     }
     const texts = parts.map((part) => JSON.stringify(part));
-    this.#sealed.set(where + envelope, texts);
+    this.#remember(where, envelope, texts);
     return texts;
   }
 
@@ -273,7 +288,7 @@ export class SealedActivityLog implements ActivityLog {
     const envelope = json.slice(at + ENVELOPE_MEMBER.length, -2);
     if (!json.endsWith('"}') || !PLAIN_ENVELOPE.test(envelope)) return this.#reopen(conversationId, json);
     const where = label(conversationId);
-    let plain = this.#sealed.get(where + envelope);
+    let plain = this.#remembered(where, envelope);
     if (typeof plain !== 'string') {
       try {
         plain = this.options.cipher.open(envelope, where);
@@ -318,7 +333,7 @@ export class SealedActivityLog implements ActivityLog {
     rest[ENVELOPE] = envelope;
     rememberJson(rest, withMembers(restJson, `"${ENVELOPE}":"${envelope}"`));
     rememberJson(activity, withMembers(restJson, plain.slice(1, -1)));
-    this.#sealed.set(label(conversationId) + envelope, plain);
+    this.#remember(label(conversationId), envelope, plain);
     return rest as Partial<Activity>;
   }
 
@@ -353,7 +368,7 @@ export class SealedActivityLog implements ActivityLog {
     const replacedMember = replacing && replaced ? member(replacing.activity, replaced) : undefined;
     const appended = activities.map((activity, i) => member(activity, splits[i]!));
     const envelope = this.options.cipher.seal(`[${plains.join(',')}]`, where);
-    this.#sealed.set(where + envelope, plains);
+    this.#remember(where, envelope, plains);
     const held = appended[holder]!;
     held.sealed[PARTS] = envelope;
     held.json += `,"${PARTS}":"${envelope}"`;
@@ -378,7 +393,7 @@ export class SealedActivityLog implements ActivityLog {
     for (const [key, value] of Object.entries(activity)) if (key !== ENVELOPE) rest[key] = value;
     try {
       const at = label(conversationId);
-      const remembered = this.#sealed.get(at + envelope);
+      const remembered = this.#remembered(at, envelope);
       const plain = typeof remembered === 'string' ? remembered : this.options.cipher.open(envelope, at);
       return Object.assign(rest, openedFields(plain, at));
     } catch (err) {
@@ -409,6 +424,14 @@ function partOfJson(json: string): Part | undefined {
 }
 
 const label = (conversationId: string) => `webchat:${conversationId}`;
+
+/** How many of an envelope's last characters key what it holds in memory: its 16-byte GCM tag, in base64url. */
+const ENVELOPE_KEY_TAIL = 24;
+
+/** The key of a remembered envelope (see SealedActivityLog.#sealed): short, whatever the envelope's size. */
+function envelopeKey(where: string, envelope: string): string {
+  return `${where} ${envelope.length} ${envelope.slice(-ENVELOPE_KEY_TAIL)}`;
+}
 
 /**
  * The fields an opened envelope holds. Anything else (an envelope that was never a sealed value, which open

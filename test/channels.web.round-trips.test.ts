@@ -69,12 +69,12 @@ describe('Redis round trips per web channel turn (Direct Line REST)', function (
     }
   });
 
-  it('WebSocket: a message is the same two round trips, and the stream reads nothing to send the echo and the replies', async () => {
+  it('WebSocket: a message is the same two round trips, and the stream reads nothing to send the echo and the replies, in one message', async () => {
     const generated = await client.generate();
     const start = await client.call<{ conversationId: string; token: string; streamUrl: string }>('POST', '/conversations', { token: generated.body.token, body: { locale: 'zh-CN' } });
     expect(start.status).to.equal(201);
     const { token, conversationId, streamUrl } = start.body;
-    const { ws, received } = await openStream(streamUrl);
+    const { ws, received, groups } = await openStream(streamUrl);
     // The stream's safety scan (for what other instances appended, should a notice be lost) reads the log
     // now and then: none may run here, so that none hides among the turn's round trips.
     const streams = app.web.streams as unknown as { scan: (...args: unknown[]) => Promise<void> };
@@ -88,12 +88,20 @@ describe('Redis round trips per web channel turn (Direct Line REST)', function (
       await until(() => received.some((a) => a.from?.role === 'bot'), 'the greeting');
       for (const [say] of TMP_OTHER_SCRIPT) {
         received.length = 0;
+        groups.length = 0;
         commands.reset();
         scans = 0;
         expect((await client.post(token, conversationId, userMessage(say))).status, say).to.equal(200);
         await until(() => received.some((a) => a.from?.role === 'user') && received.some((a) => a.from?.role === 'bot' && a.type === 'message'), `the echo and replies of ${say}`);
         const typing = received.filter((a) => a.type === 'typing').length;
-        expect({ say, trips: commands.roundTrips(), scans }).to.deep.equal({ say, trips: 2 + typing, scans: 0 });
+        // The echo waits for what the turn sends first and goes with it: one WebSocket message (and socket write) a turn.
+        expect({ say, trips: commands.roundTrips(), scans, messages: groups.length, first: groups[0]!.activities[0]!.from?.role }).to.deep.equal({
+          say,
+          trips: 2 + typing,
+          scans: 0,
+          messages: 1 + typing,
+          first: 'user',
+        });
       }
     } finally {
       ws.terminate();

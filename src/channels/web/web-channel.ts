@@ -8,7 +8,7 @@ import { registerWebDocuments, type WebDocumentsOptions } from './documents.js';
 import { registerWebPage, type WebPageOptions } from './page.js';
 import { RateLimiter, type BucketSpec } from '../rate-limiter.js';
 import { WEB_CHANNEL_ID, WEB_SERVICE_URL, WebChannelAdapter } from './web-adapter.js';
-import { activityId, isWatermark, jsonPageText } from './activity-log.js';
+import { activityId, isWatermark, jsonPageText, sequenceOf } from './activity-log.js';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { DirectLineStreams, refuse, streamUrl, type StreamLimits } from './stream.js';
@@ -157,10 +157,40 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   // The log as this instance uses it: what it appends reaches this instance's open sockets at once, as it is
   // (with its id: the activities are the channel's own — the adapter's copies of what the bot sent, the message
   // the page posted — and written already).
-  const published = (conversationId: string, ids: string[], activities: Partial<Activity>[]): void => {
+  const sent = (conversationId: string, ids: string[], activities: Partial<Activity>[]): void => {
     if (!streams || ids.length === 0 || !streams.follows(conversationId)) return;
     for (const [i, activity] of activities.entries()) activity.id = ids[i]!;
     streams.publish(conversationId, activities as Activity[]);
+  };
+  /**
+   * The person's message whose turn this instance runs, by conversation: held from its append to what the turn
+   * publishes first (its replies, a typing indicator, an apology) or the turn's end (heldEchoSent), and sent to
+   * the sockets in the same message as what follows it when that comes right after it — one WebSocket send and
+   * one socket write a turn instead of two. The POST that posted it is answered only once the turn is over, so
+   * the page learns of its message no later than before.
+   */
+  const heldEchoes = new Map<string, { id: string; activity: Partial<Activity> }>();
+  const published = (conversationId: string, ids: string[], activities: Partial<Activity>[]): void => {
+    const echo = heldEchoes.get(conversationId);
+    if (echo === undefined) return sent(conversationId, ids, activities);
+    heldEchoes.delete(conversationId);
+    const first = ids[0] === undefined ? undefined : sequenceOf(conversationId, ids[0]);
+    if (first !== undefined && first === sequenceOf(conversationId, echo.id)! + 1) return sent(conversationId, [echo.id, ...ids], [echo.activity, ...activities]);
+    sent(conversationId, [echo.id], [echo.activity]);
+    sent(conversationId, ids, activities);
+  };
+  const holdEcho = (conversationId: string, id: string, activity: Partial<Activity>): void => {
+    if (!streams?.follows(conversationId)) return;
+    const before = heldEchoes.get(conversationId);
+    if (before) sent(conversationId, [before.id], [before.activity]);
+    heldEchoes.set(conversationId, { id, activity });
+  };
+  /** At the end of the message's turn: its echo, if nothing the turn published took it along. */
+  const heldEchoSent = (conversationId: string, id: string): void => {
+    const echo = heldEchoes.get(conversationId);
+    if (echo?.id !== id) return;
+    heldEchoes.delete(conversationId);
+    sent(conversationId, [echo.id], [echo.activity]);
   };
   const log: ActivityLog = {
     append: async (conversationId, activity) => {
@@ -336,7 +366,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     if (start && (await reach(() => adapter.takeTurn(context, start))) && start.taken) {
       admit({ revoked: start.refused === 'revoked', exists: start.refused !== 'missing' }, false);
       id = activityId(conversationId, start.length!);
-      published(conversationId, [id], [activity]);
+      holdEcho(conversationId, id, activity);
     } else if (admitted) {
       // The token's revocation, the conversation, and the message logged: one round trip.
       const admission = await admitted.append(conversationId, tokenId, activity);
@@ -396,6 +426,8 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     } catch (error) {
       if (refused !== undefined && error === refused) throw error;
       options.logger?.error({ err: error, conversation: activity.conversation?.id }, 'web turn failed');
+    } finally {
+      if (logged !== undefined) heldEchoSent(activity.conversation!.id, logged);
     }
     return logged;
   };

@@ -214,7 +214,8 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     published(conversationId, ids, activities);
     const turn = turnMessages.get(conversationId);
     const first = ids[0] === undefined ? undefined : sequenceOf(conversationId, ids[0]);
-    if (!turn || first !== turn.sequence + 1 || ids.length >= DEFAULT_PAGE_LIMIT) return;
+    // A page whose stream is open here gets its activities from it, and does not poll.
+    if (!turn || first !== turn.sequence + 1 || ids.length >= DEFAULT_PAGE_LIMIT || streams?.follows(conversationId)) return;
     // Kept as they are (their texts were made for the write): the page's text is put together only for a poll.
     recentPages.set(conversationId, {
       tokenId: turn.tokenId,

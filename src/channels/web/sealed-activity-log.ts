@@ -13,6 +13,8 @@ import { RecentMap } from '../../ops/recent-map.js';
  */
 const PERSONAL_FIELDS = ['text', 'speak', 'attachments', 'value'] as const;
 type PersonalField = (typeof PERSONAL_FIELDS)[number];
+const PERSONAL_FIELD_SET: ReadonlySet<string> = new Set(PERSONAL_FIELDS);
+const isPersonalField = (key: string): key is PersonalField => PERSONAL_FIELD_SET.has(key);
 
 /** Where the sealed fields of one activity travel in the stored activity: one envelope for all of them. */
 const ENVELOPE = 'sealed';
@@ -309,9 +311,12 @@ export class SealedActivityLog implements ActivityLog {
   #split(activity: Partial<Activity>): Split {
     let personal: Partial<Record<PersonalField, unknown>> | undefined;
     const rest: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(activity)) {
+    // for…in over the activity's own keys (a plain object: nothing inherited is enumerable), without the
+    // [key, value] pair Object.entries makes for each of them.
+    for (const key in activity) {
       if (key === 'id') continue;
-      if (value !== undefined && (PERSONAL_FIELDS as readonly string[]).includes(key)) (personal ??= {})[key as PersonalField] = value;
+      const value = (activity as Record<string, unknown>)[key];
+      if (value !== undefined && isPersonalField(key)) (personal ??= {})[key] = value;
       else rest[key] = value;
     }
     const restJson = JSON.stringify(rest);

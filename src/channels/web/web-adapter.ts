@@ -244,7 +244,8 @@ export class WebChannelAdapter extends BotAdapter {
         serviceUrl: WEB_SERVICE_URL,
         conversation: { ...(activity.conversation ?? context.activity.conversation), id: conversationId },
         from: { ...this.bot, ...activity.from, role: 'bot' },
-        timestamp: new Date(),
+        // As its JSON writes it (the log's text is all that is made of it): no Date to convert there.
+        timestamp: new Date().toISOString() as unknown as Date,
       };
       // Web Chat renders text as markdown unless told otherwise: single line breaks collapse, the `*` of a
       // masked ID number or phone (1101**********002X, 138****5678) turns into bold, quotes get curled.

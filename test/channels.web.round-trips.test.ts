@@ -151,6 +151,32 @@ describe('the poll after a turn, answered by the page the turn kept (Direct Line
     expect(page.body.activities.map((a) => a.from?.role)[0]).to.equal('user');
   });
 
+  it('a token refreshed while its turn runs gets no page the turn keeps after', async () => {
+    const client = new DirectLineClient(one!.base);
+    const { token, conversationId } = await client.open();
+    const watermark = (await client.poll(token, conversationId)).body.watermark;
+    let refreshed!: () => void;
+    const refreshDone = new Promise<void>((resolve) => (refreshed = resolve));
+    let reached!: () => void;
+    const turnRuns = new Promise<void>((resolve) => (reached = resolve));
+    // The turn waits, inside the bot's middleware, until the token was refreshed.
+    one!.app.web.adapter.use({
+      onTurn: async (context, next) => {
+        if (context.activity.conversation?.id === conversationId && context.activity.type === 'message') {
+          reached();
+          await refreshDone;
+        }
+        await next();
+      },
+    });
+    const posted = client.post(token, conversationId, userMessage('你好'));
+    await turnRuns;
+    expect((await client.refresh(token)).status).to.equal(200);
+    refreshed();
+    expect((await posted).status).to.equal(200);
+    expect((await client.poll(token, conversationId, watermark)).status).to.equal(403);
+  });
+
   it('a poll from within the kept page gets only the rest; the page used up, or a poll from before it, reads the log', async () => {
     const client = new DirectLineClient(one!.base);
     const { token, conversationId } = await client.open();

@@ -204,12 +204,15 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
    * Nothing of it changes in the log afterwards (only a turn's own message is put in its place, by that turn's
    * closing step), so a poll from its start, or from within it, is answered from here without a round trip —
    * once, by the token that posted the message (checked by the step that took the turn), for RECENT_PAGE_MS
-   * at most: a token this instance revokes (refresh) drops its conversation's page at once; one revoked by
+   * at most: a token this instance revokes (refresh) drops its conversation's page at once, and gets none kept
+   * after (revokedHere); one revoked by
    * another instance within that time still gets this one page, which the same token's own turn produced. What
    * another instance appended after it comes with the next poll, from the page's watermark; a poll that asks
    * from elsewhere, or with another token, reads the log.
    */
   const recentPages = new RecentMap<string, RecentPage>(RECENT_PAGES);
+  /** Tokens this instance revoked lately (refresh): a page their turn keeps afterwards does not answer them either. */
+  const revokedHere = new RecentMap<string, true>(RECENT_PAGES);
   const appendedAtTurnEnd = (conversationId: string, ids: string[], activities: Partial<Activity>[], replaced?: Replacement): void => {
     published(conversationId, ids, activities);
     const turn = turnMessages.get(conversationId);
@@ -233,7 +236,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     recentPages.delete(conversationId);
     const skip = parseWatermark(watermark) - page.from;
     const length = page.activities.length + 1;
-    if (page.tokenId !== tokenId || page.until < now() || skip < 0 || skip >= length) return undefined;
+    if (page.tokenId !== tokenId || page.until < now() || skip < 0 || skip >= length || revokedHere.has(tokenId)) return undefined;
     const activities = [jsonWithId(page.message.json, page.message.id), ...page.activities.map((activity, i) => jsonWithId(storedJson(activity), page.ids[i]!))];
     return { activities: skip === 0 ? activities : activities.slice(skip), watermark: String(page.from + length) };
   };
@@ -524,6 +527,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     route(async (req, res) => {
       const { claims, tokenId } = await authorize(req, undefined, { renewing: true });
       recentPages.delete(claims.conversationId);
+      revokedHere.set(tokenId, true);
       if (!(await access.revoke(claims.conversationId, tokenId, claims.expiresAt + expiredGrace))) {
         throw new HttpError(403, 'TokenExpired', 'the token was replaced by a newer one');
       }

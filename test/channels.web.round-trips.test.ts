@@ -46,7 +46,7 @@ describe('Redis round trips per web channel turn (Direct Line REST)', function (
     await sharedRedis.cleanUp();
   });
 
-  it('REST: a message is two round trips, its admission and append riding on the first (that takes the turn), its replies (and the mask) on the second; a poll is one', async () => {
+  it('REST: a message is two round trips, its admission and append riding on the first (that takes the turn), its replies (and the mask) on the second; the poll after it none, any other poll one', async () => {
     const { token, conversationId } = await client.open();
     let watermark = (await client.poll(token, conversationId)).body.watermark;
     for (const [say] of TMP_OTHER_SCRIPT) {
@@ -58,23 +58,29 @@ describe('Redis round trips per web channel turn (Direct Line REST)', function (
       const page = await client.poll(token, conversationId, watermark);
       const pollTrips = commands.roundTrips();
       expect(page.status).to.equal(200);
+      // The same poll again is read from the log (the page this instance kept of its turn answers once): the same page.
+      commands.reset();
+      const again = await client.poll(token, conversationId, watermark);
+      expect(commands.roundTrips(), 'a poll the turn did not answer').to.equal(1);
+      expect(again.body, say).to.deep.equal(page.body);
       const echo = page.body.activities.find((a) => a.from?.role === 'user')!;
       const replies = page.body.activities.filter((a) => a.from?.role === 'bot').length;
       expect(replies, say).to.be.greaterThan(0);
       expect(echo, say).to.not.equal(undefined);
       // A typing indicator (the turn outlasted half a second: a loaded machine) is written at once, on its own.
       const typing = page.body.activities.filter((a) => a.type === 'typing').length;
-      expect({ say, post: postTrips, poll: pollTrips }).to.deep.equal({ say, post: 2 + typing, poll: 1 });
+      // A typing indicator comes between the message and the replies: that page is read from the log.
+      expect({ say, post: postTrips, poll: pollTrips }).to.deep.equal({ say, post: 2 + typing, poll: typing > 0 ? 1 : 0 });
       watermark = page.body.watermark;
     }
   });
 
-  it('WebSocket: a message is the same two round trips, and the stream reads nothing to send the echo and the replies', async () => {
+  it('WebSocket: a message is the same two round trips, and the stream reads nothing to send the echo and the replies, in one message', async () => {
     const generated = await client.generate();
     const start = await client.call<{ conversationId: string; token: string; streamUrl: string }>('POST', '/conversations', { token: generated.body.token, body: { locale: 'zh-CN' } });
     expect(start.status).to.equal(201);
     const { token, conversationId, streamUrl } = start.body;
-    const { ws, received } = await openStream(streamUrl);
+    const { ws, received, groups } = await openStream(streamUrl);
     // The stream's safety scan (for what other instances appended, should a notice be lost) reads the log
     // now and then: none may run here, so that none hides among the turn's round trips.
     const streams = app.web.streams as unknown as { scan: (...args: unknown[]) => Promise<void> };
@@ -88,16 +94,127 @@ describe('Redis round trips per web channel turn (Direct Line REST)', function (
       await until(() => received.some((a) => a.from?.role === 'bot'), 'the greeting');
       for (const [say] of TMP_OTHER_SCRIPT) {
         received.length = 0;
+        groups.length = 0;
         commands.reset();
         scans = 0;
         expect((await client.post(token, conversationId, userMessage(say))).status, say).to.equal(200);
         await until(() => received.some((a) => a.from?.role === 'user') && received.some((a) => a.from?.role === 'bot' && a.type === 'message'), `the echo and replies of ${say}`);
         const typing = received.filter((a) => a.type === 'typing').length;
-        expect({ say, trips: commands.roundTrips(), scans }).to.deep.equal({ say, trips: 2 + typing, scans: 0 });
+        // The echo waits for what the turn sends first and goes with it: one WebSocket message (and socket write) a turn.
+        expect({ say, trips: commands.roundTrips(), scans, messages: groups.length, first: groups[0]!.activities[0]!.from?.role }).to.deep.equal({
+          say,
+          trips: 2 + typing,
+          scans: 0,
+          messages: 1 + typing,
+          first: 'user',
+        });
       }
     } finally {
       ws.terminate();
     }
+  });
+});
+
+describe('the poll after a turn, answered by the page the turn kept (Direct Line REST)', function () {
+  const shared = new SharedRedis('web-recent-page');
+  let one: CountedApp | undefined;
+  let two: CountedApp | undefined;
+
+  before(async function () {
+    try {
+      await shared.readyClient();
+    } catch {
+      this.skip();
+    }
+    // Two instances on one Redis, one secret: either answers any request of a conversation.
+    one = await startCountedApp(shared, { WEB_TOKEN_SECRET: 'w'.repeat(48) });
+    two = await startCountedApp(shared, { WEB_TOKEN_SECRET: 'w'.repeat(48) });
+  });
+
+  after(async () => {
+    await one?.stop();
+    await two?.stop();
+    await shared.cleanUp();
+  });
+
+  it('a token refreshed after its turn: the old token’s poll is refused at once, the new one’s reads the log', async () => {
+    const client = new DirectLineClient(one!.base);
+    const { token, conversationId } = await client.open();
+    const watermark = (await client.poll(token, conversationId)).body.watermark;
+    expect((await client.post(token, conversationId, userMessage('你好'))).status).to.equal(200);
+    const refreshed = await client.refresh(token);
+    expect(refreshed.status).to.equal(200);
+    expect((await client.poll(token, conversationId, watermark)).status).to.equal(403);
+    one!.commands.reset();
+    const page = await client.poll(refreshed.body.token, conversationId, watermark);
+    expect(one!.commands.roundTrips(), 'another token: read from the log').to.equal(1);
+    expect(page.body.activities.map((a) => a.from?.role)[0]).to.equal('user');
+  });
+
+  it('a token refreshed while its turn runs gets no page the turn keeps after', async () => {
+    const client = new DirectLineClient(one!.base);
+    const { token, conversationId } = await client.open();
+    const watermark = (await client.poll(token, conversationId)).body.watermark;
+    let refreshed!: () => void;
+    const refreshDone = new Promise<void>((resolve) => (refreshed = resolve));
+    let reached!: () => void;
+    const turnRuns = new Promise<void>((resolve) => (reached = resolve));
+    // The turn waits, inside the bot's middleware, until the token was refreshed.
+    one!.app.web.adapter.use({
+      onTurn: async (context, next) => {
+        if (context.activity.conversation?.id === conversationId && context.activity.type === 'message') {
+          reached();
+          await refreshDone;
+        }
+        await next();
+      },
+    });
+    const posted = client.post(token, conversationId, userMessage('你好'));
+    await turnRuns;
+    expect((await client.refresh(token)).status).to.equal(200);
+    refreshed();
+    expect((await posted).status).to.equal(200);
+    expect((await client.poll(token, conversationId, watermark)).status).to.equal(403);
+  });
+
+  it('a poll from within the kept page gets only the rest; the page used up, or a poll from before it, reads the log', async () => {
+    const client = new DirectLineClient(one!.base);
+    const { token, conversationId } = await client.open();
+    const watermark = Number((await client.poll(token, conversationId)).body.watermark);
+    expect((await client.post(token, conversationId, userMessage('你好'))).status).to.equal(200);
+    // From within the turn's page (the page polled while the turn ran, the message already had): what came after it.
+    one!.commands.reset();
+    const rest = await client.poll(token, conversationId, String(watermark + 1));
+    expect(one!.commands.roundTrips()).to.equal(0);
+    const whole = await client.poll(token, conversationId, String(watermark));
+    expect(one!.commands.roundTrips(), 'used up: the log').to.equal(1);
+    expect(rest.body).to.deep.equal({ activities: whole.body.activities.slice(1), watermark: whole.body.watermark });
+    // From before the page (the greeting too): the log.
+    expect((await client.post(token, conversationId, userMessage('办理异地就医备案'))).status).to.equal(200);
+    one!.commands.reset();
+    const earlier = await client.poll(token, conversationId, String(watermark));
+    expect(one!.commands.roundTrips()).to.equal(1);
+    expect(earlier.body.activities.slice(0, whole.body.activities.length)).to.deep.equal(whole.body.activities);
+  });
+
+  it('what another instance appends after the turn comes with the next poll, from the kept page’s watermark: nothing lost, in order', async () => {
+    const client = new DirectLineClient(one!.base);
+    const { token, conversationId } = await client.open();
+    const watermark = (await client.poll(token, conversationId)).body.watermark;
+    expect((await client.post(token, conversationId, userMessage('你好'))).status).to.equal(200);
+    // The other instance sends a message to the conversation (a proactive one) before the poll.
+    await two!.app.web.adapter.continueConversation({ conversation: { id: conversationId } as never }, async (context) => {
+      await context.sendActivity('另一个实例的消息');
+    });
+    one!.commands.reset();
+    const page = await client.poll(token, conversationId, watermark);
+    expect(one!.commands.roundTrips(), 'the page the turn kept').to.equal(0);
+    expect(page.body.activities.map((a) => a.text)).not.to.include('另一个实例的消息');
+    const next = await client.poll(token, conversationId, page.body.watermark);
+    expect(next.body.activities.map((a) => a.text)).to.deep.equal(['另一个实例的消息']);
+    // The same as the log holds from the start of the turn, read by the other instance.
+    const all = await new DirectLineClient(two!.base).poll(token, conversationId, watermark);
+    expect(all.body.activities).to.deep.equal([...page.body.activities, ...next.body.activities]);
   });
 });
 

@@ -7,6 +7,7 @@ import { DataKeyRing } from '../src/privacy/data-keys.js';
 import { DataKeyError, FieldCipher } from '../src/privacy/field-cipher.js';
 import { activityLogContract } from './channels.web.log-contract.js';
 import { SharedRedis } from './support/redis.js';
+import { RecentMap } from '../src/ops/recent-map.js';
 
 /** The bot's summary card as the web channel logs it: the person's own name and address in full. */
 const summaryCard = (): Partial<Activity> => ({
@@ -65,6 +66,44 @@ describe('SealedActivityLog: the web transcript keeps personal fields sealed at 
     await new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher }).append('conv-memory', summaryCard());
     expect((await log.since('conv-memory', '1')).activities[0]).to.deep.include({ text: summaryCard().text });
     expect(opened).to.equal(1);
+  });
+
+  it('what it sealed is found in memory by a short key, whatever the envelope’s size, and only the whole envelope opens from it', async () => {
+    const keys: number[] = [];
+    const get = RecentMap.prototype.get;
+    const set = RecentMap.prototype.set;
+    RecentMap.prototype.get = function (this: RecentMap<unknown, unknown>, key: unknown) {
+      if (typeof key === 'string') keys.push(key.length);
+      return get.call(this, key);
+    };
+    RecentMap.prototype.set = function (this: RecentMap<unknown, unknown>, key: unknown, value: unknown) {
+      if (typeof key === 'string') keys.push(key.length);
+      return set.call(this, key, value);
+    };
+    const told: DataKeyError[] = [];
+    const { counting, counts } = countingCipher();
+    const log = new SealedActivityLog(new RedisActivityLog(redis, { keyPrefix: prefix }), { cipher: counting, onUnreadable: (e) => told.push(e) });
+    const long = { ...summaryCard(), text: '请核对：'.padEnd(4000, '张三丰') };
+    try {
+      await log.create('conv-key');
+      await log.append('conv-key', long);
+      await log.appendAll('conv-key', [bot('好的，张三丰'), long]);
+      expect((await log.since('conv-key', '')).activities.map((a) => a.text)).to.deep.equal([long.text, '好的，张三丰', long.text]);
+      expect(JSON.parse((await log.admitted!.sinceJson!('conv-key', 'no-token', '')).value!.activities[2]!) as Activity).to.deep.include({ text: long.text });
+    } finally {
+      RecentMap.prototype.get = get;
+      RecentMap.prototype.set = set;
+    }
+    expect(counts.opened, 'opened from memory').to.equal(0);
+    expect(Math.max(...keys), 'no key holds the envelope (each was copied and hashed on every look-up)').to.be.below(100);
+    // An envelope of the same length and ending (its tag kept) but another body: deciphered, and refused.
+    const [first] = await rawEntries('conv-key');
+    const at = first!.indexOf('"sealed":"enc1:') + 30;
+    const forged = `${first!.slice(0, at)}${first![at] === 'A' ? 'B' : 'A'}${first!.slice(at + 1)}`;
+    await redis.lset(`${prefix}{conv-key}:activities`, 0, forged);
+    expect((await log.since('conv-key', '')).activities[0]!.text).to.equal(undefined);
+    expect(counts.opened).to.equal(1);
+    expect(told.map((e) => e.code)).to.deep.equal(['NOT_AUTHENTIC']);
   });
 
   it('a replaced activity (the person’s message, masked) is sealed too', async () => {

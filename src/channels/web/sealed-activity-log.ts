@@ -13,6 +13,8 @@ import { RecentMap } from '../../ops/recent-map.js';
  */
 const PERSONAL_FIELDS = ['text', 'speak', 'attachments', 'value'] as const;
 type PersonalField = (typeof PERSONAL_FIELDS)[number];
+const PERSONAL_FIELD_SET: ReadonlySet<string> = new Set(PERSONAL_FIELDS);
+const isPersonalField = (key: string): key is PersonalField => PERSONAL_FIELD_SET.has(key);
 
 /** Where the sealed fields of one activity travel in the stored activity: one envelope for all of them. */
 const ENVELOPE = 'sealed';
@@ -93,8 +95,13 @@ export class SealedActivityLog implements ActivityLog {
   readonly forTurnEnd?: ActivityLog['forTurnEnd'];
   /** The inner log's (notices carry nothing to seal). */
   readonly watch?: ActivityLog['watch'];
-  /** What the envelopes sealed last hold, by `label + envelope` (a batch's: each part's JSON); the oldest is forgotten first. */
-  readonly #sealed = new RecentMap<string, string | string[]>(REMEMBERED_ENVELOPES);
+  /**
+   * What the envelopes sealed last hold (a batch's: each part's JSON), by a short key (envelopeKey: the label
+   * and the envelope's length and last characters, its GCM tag) and only for that very envelope, compared
+   * whole: a key of the whole envelope (up to several KB, joined to the label) was copied and hashed on every
+   * look-up. The oldest is forgotten first.
+   */
+  readonly #sealed = new RecentMap<string, { envelope: string; holds: string | string[] }>(REMEMBERED_ENVELOPES);
   /** A batch's tag: this log's random prefix and a count (random bytes per batch cost more than its cipher). */
   readonly #tagPrefix = randomBytes(6).toString('base64url');
   #tags = 0;
@@ -212,10 +219,20 @@ export class SealedActivityLog implements ActivityLog {
     return holders;
   }
 
+  /** What the envelope `where` sealed holds when this log sealed or opened it lately (that very envelope only). */
+  #remembered(where: string, envelope: string): string | string[] | undefined {
+    const entry = this.#sealed.get(envelopeKey(where, envelope));
+    return entry !== undefined && entry.envelope === envelope ? entry.holds : undefined;
+  }
+
+  #remember(where: string, envelope: string, holds: string | string[]): void {
+    this.#sealed.set(envelopeKey(where, envelope), { envelope, holds });
+  }
+
   /** What a batch's envelope holds, each part's JSON: remembered, or deciphered. Throws DataKeyError. */
   #parts(conversationId: string, envelope: string): string[] {
     const where = label(conversationId);
-    const remembered = this.#sealed.get(where + envelope);
+    const remembered = this.#remembered(where, envelope);
     if (Array.isArray(remembered)) return remembered;
     if (remembered !== undefined) throw new DataKeyError('NOT_AUTHENTIC', `the sealed value of ${where} is damaged`);
     const plain = this.options.cipher.open(envelope, where);
@@ -229,7 +246,7 @@ export class SealedActivityLog implements ActivityLog {
       throw new DataKeyError('NOT_AUTHENTIC', `the sealed value of ${where} is damaged`);
     }
     const texts = parts.map((part) => JSON.stringify(part));
-    this.#sealed.set(where + envelope, texts);
+    this.#remember(where, envelope, texts);
     return texts;
   }
 
@@ -273,7 +290,7 @@ export class SealedActivityLog implements ActivityLog {
     const envelope = json.slice(at + ENVELOPE_MEMBER.length, -2);
     if (!json.endsWith('"}') || !PLAIN_ENVELOPE.test(envelope)) return this.#reopen(conversationId, json);
     const where = label(conversationId);
-    let plain = this.#sealed.get(where + envelope);
+    let plain = this.#remembered(where, envelope);
     if (typeof plain !== 'string') {
       try {
         plain = this.options.cipher.open(envelope, where);
@@ -294,9 +311,12 @@ export class SealedActivityLog implements ActivityLog {
   #split(activity: Partial<Activity>): Split {
     let personal: Partial<Record<PersonalField, unknown>> | undefined;
     const rest: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(activity)) {
+    // for…in over the activity's own keys (a plain object: nothing inherited is enumerable), without the
+    // [key, value] pair Object.entries makes for each of them.
+    for (const key in activity) {
       if (key === 'id') continue;
-      if (value !== undefined && (PERSONAL_FIELDS as readonly string[]).includes(key)) (personal ??= {})[key as PersonalField] = value;
+      const value = (activity as Record<string, unknown>)[key];
+      if (value !== undefined && isPersonalField(key)) (personal ??= {})[key] = value;
       else rest[key] = value;
     }
     const restJson = JSON.stringify(rest);
@@ -318,7 +338,7 @@ export class SealedActivityLog implements ActivityLog {
     rest[ENVELOPE] = envelope;
     rememberJson(rest, withMembers(restJson, `"${ENVELOPE}":"${envelope}"`));
     rememberJson(activity, withMembers(restJson, plain.slice(1, -1)));
-    this.#sealed.set(label(conversationId) + envelope, plain);
+    this.#remember(label(conversationId), envelope, plain);
     return rest as Partial<Activity>;
   }
 
@@ -353,7 +373,7 @@ export class SealedActivityLog implements ActivityLog {
     const replacedMember = replacing && replaced ? member(replacing.activity, replaced) : undefined;
     const appended = activities.map((activity, i) => member(activity, splits[i]!));
     const envelope = this.options.cipher.seal(`[${plains.join(',')}]`, where);
-    this.#sealed.set(where + envelope, plains);
+    this.#remember(where, envelope, plains);
     const held = appended[holder]!;
     held.sealed[PARTS] = envelope;
     held.json += `,"${PARTS}":"${envelope}"`;
@@ -378,7 +398,7 @@ export class SealedActivityLog implements ActivityLog {
     for (const [key, value] of Object.entries(activity)) if (key !== ENVELOPE) rest[key] = value;
     try {
       const at = label(conversationId);
-      const remembered = this.#sealed.get(at + envelope);
+      const remembered = this.#remembered(at, envelope);
       const plain = typeof remembered === 'string' ? remembered : this.options.cipher.open(envelope, at);
       return Object.assign(rest, openedFields(plain, at));
     } catch (err) {
@@ -409,6 +429,14 @@ function partOfJson(json: string): Part | undefined {
 }
 
 const label = (conversationId: string) => `webchat:${conversationId}`;
+
+/** How many of an envelope's last characters key what it holds in memory: its 16-byte GCM tag, in base64url. */
+const ENVELOPE_KEY_TAIL = 24;
+
+/** The key of a remembered envelope (see SealedActivityLog.#sealed): short, whatever the envelope's size. */
+function envelopeKey(where: string, envelope: string): string {
+  return `${where} ${envelope.length} ${envelope.slice(-ENVELOPE_KEY_TAIL)}`;
+}
 
 /**
  * The fields an opened envelope holds. Anything else (an envelope that was never a sealed value, which open

@@ -26,8 +26,11 @@ export interface WebAdapterOptions {
   /** The bot's account on this channel. */
   botId?: string;
   botName?: string;
-  /** Told what a turn's end wrote to the log on the adapter's behalf (with their ids): the channel's open streams. */
-  onAppended?: (conversationId: string, ids: string[], activities: Partial<Activity>[]) => void;
+  /**
+   * Told what a turn's end wrote to the log on the adapter's behalf (with their ids, and the activity put in
+   * another's place in the same step): the channel's open streams, its recent pages.
+   */
+  onAppended?: (conversationId: string, ids: string[], activities: Partial<Activity>[], replaced?: Replacement) => void;
 }
 
 type Logic = (context: TurnContext) => Promise<void>;
@@ -203,7 +206,7 @@ export class WebChannelAdapter extends BotAdapter {
       if (riding?.rider.length !== undefined) {
         const { length } = riding.rider;
         const ids = riding.activities.map((_, i) => activityId(conversationId, length - riding.activities.length + i + 1));
-        this.options.onAppended?.(conversationId, ids, riding.activities);
+        this.options.onAppended?.(conversationId, ids, riding.activities, riding.replacing);
       } else if (riding && !riding.rider.taken) {
         // No lease took them (no turn order on this adapter, or another store): written here, first.
         held.activities.unshift(...riding.activities);
@@ -241,7 +244,8 @@ export class WebChannelAdapter extends BotAdapter {
         serviceUrl: WEB_SERVICE_URL,
         conversation: { ...(activity.conversation ?? context.activity.conversation), id: conversationId },
         from: { ...this.bot, ...activity.from, role: 'bot' },
-        timestamp: new Date(),
+        // As its JSON writes it (the log's text is all that is made of it): no Date to convert there.
+        timestamp: new Date().toISOString() as unknown as Date,
       };
       // Web Chat renders text as markdown unless told otherwise: single line breaks collapse, the `*` of a
       // masked ID number or phone (1101**********002X, 138****5678) turns into bold, quotes get curled.

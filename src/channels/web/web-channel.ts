@@ -8,9 +8,10 @@ import { registerWebDocuments, type WebDocumentsOptions } from './documents.js';
 import { registerWebPage, type WebPageOptions } from './page.js';
 import { RateLimiter, type BucketSpec } from '../rate-limiter.js';
 import { WEB_CHANNEL_ID, WEB_SERVICE_URL, WebChannelAdapter } from './web-adapter.js';
-import { activityId, DEFAULT_PAGE_LIMIT, isWatermark, jsonPageText, parseWatermark, sequenceOf, type JsonPage, type Replacement } from './activity-log.js';
-import { jsonWithId, storedJson } from './activity-json.js';
-import { RecentMap } from '../../ops/recent-map.js';
+import { activityId, isWatermark, jsonPageText, type Replacement } from './activity-log.js';
+import { storedJson } from './activity-json.js';
+import { RecentPages } from './recent-pages.js';
+import { TurnEchoes } from './turn-echoes.js';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { DirectLineStreams, refuse, streamUrl, type StreamLimits } from './stream.js';
@@ -164,91 +165,23 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     for (const [i, activity] of activities.entries()) activity.id = ids[i]!;
     streams.publish(conversationId, activities as Activity[]);
   };
-  /**
-   * The person's message whose turn this instance runs, by conversation, from its append (by the step that
-   * takes the turn) to the turn's end (turnOver).
-   *
-   * Its echo is held until the turn publishes something (its replies, a typing indicator, an apology) and sent
-   * to the sockets in the same message as that when it comes right after it — one WebSocket send and one
-   * socket write a turn instead of two —, or alone at the turn's end. The POST that posted it is answered only
-   * once the turn is over, so the page learns of its message no later than before.
-   */
-  const turnMessages = new Map<string, TurnMessage>();
-  const published = (conversationId: string, ids: string[], activities: Partial<Activity>[]): void => {
-    const turn = turnMessages.get(conversationId);
-    if (!turn?.echoHeld) return sent(conversationId, ids, activities);
-    turn.echoHeld = false;
-    const first = ids[0] === undefined ? undefined : sequenceOf(conversationId, ids[0]);
-    if (first !== undefined && first === turn.sequence + 1) return sent(conversationId, [turn.id, ...ids], [turn.activity, ...activities]);
-    sent(conversationId, [turn.id], [turn.activity]);
-    sent(conversationId, ids, activities);
-  };
-  /** The message `id` was appended by the step that took its turn (posted with the token `tokenId`). */
-  const turnBegun = (conversationId: string, id: string, tokenId: string, activity: Partial<Activity>, json: string): void => {
-    const before = turnMessages.get(conversationId);
-    if (before?.echoHeld) sent(conversationId, [before.id], [before.activity]);
-    turnMessages.set(conversationId, { id, sequence: sequenceOf(conversationId, id)!, tokenId, activity, json, echoHeld: streams?.follows(conversationId) === true });
-  };
-  /** At the end of the message's turn: its echo, if nothing the turn published took it along. */
-  const turnOver = (conversationId: string, id: string): void => {
-    const turn = turnMessages.get(conversationId);
-    if (turn?.id !== id) return;
-    turnMessages.delete(conversationId);
-    if (turn.echoHeld) sent(conversationId, [turn.id], [turn.activity]);
-  };
-
-  /**
-   * The page a poll from just before a message asks for next, when this instance ran the message's turn and
-   * wrote all of it: the message as the log keeps it (masked in its place) and what the turn's closing step
-   * appended right after it, as the JSON text the log gives back, up to the list's length after that step.
-   * Nothing of it changes in the log afterwards (only a turn's own message is put in its place, by that turn's
-   * closing step), so a poll from its start, or from within it, is answered from here without a round trip —
-   * once, by the token that posted the message (checked by the step that took the turn), for RECENT_PAGE_MS
-   * at most: a token this instance revokes (refresh) drops its conversation's page at once, and gets none kept
-   * after (revokedHere); one revoked by
-   * another instance within that time still gets this one page, which the same token's own turn produced. What
-   * another instance appended after it comes with the next poll, from the page's watermark; a poll that asks
-   * from elsewhere, or with another token, reads the log.
-   */
-  const recentPages = new RecentMap<string, RecentPage>(RECENT_PAGES);
-  /** Tokens this instance revoked lately (refresh): a page their turn keeps afterwards does not answer them either. */
-  const revokedHere = new RecentMap<string, true>(RECENT_PAGES);
+  const echoes = new TurnEchoes(sent, (conversationId) => streams?.follows(conversationId) === true);
+  const recentPages = new RecentPages(now);
   const appendedAtTurnEnd = (conversationId: string, ids: string[], activities: Partial<Activity>[], replaced?: Replacement): void => {
-    published(conversationId, ids, activities);
-    const turn = turnMessages.get(conversationId);
-    const first = ids[0] === undefined ? undefined : sequenceOf(conversationId, ids[0]);
+    echoes.published(conversationId, ids, activities);
+    const turn = echoes.running(conversationId);
     // A page whose stream is open here gets its activities from it, and does not poll.
-    if (!turn || first !== turn.sequence + 1 || ids.length >= DEFAULT_PAGE_LIMIT || streams?.follows(conversationId)) return;
-    // Kept as they are (their texts were made for the write): the page's text is put together only for a poll.
-    recentPages.set(conversationId, {
-      tokenId: turn.tokenId,
-      from: turn.sequence - 1,
-      message: { id: turn.id, json: replaced?.id === turn.id ? storedJson(replaced.activity) : turn.json },
-      ids,
-      activities,
-      until: now() + RECENT_PAGE_MS,
-    });
-  };
-  /** The recent page (see recentPages) for a poll from `watermark` with the token `tokenId`, used up; else undefined. */
-  const recentPage = (conversationId: string, tokenId: string, watermark: string | undefined): JsonPage | undefined => {
-    const page = recentPages.get(conversationId);
-    if (!page) return undefined;
-    recentPages.delete(conversationId);
-    const skip = parseWatermark(watermark) - page.from;
-    const length = page.activities.length + 1;
-    if (page.tokenId !== tokenId || page.until < now() || skip < 0 || skip >= length || revokedHere.has(tokenId)) return undefined;
-    const activities = [jsonWithId(page.message.json, page.message.id), ...page.activities.map((activity, i) => jsonWithId(storedJson(activity), page.ids[i]!))];
-    return { activities: skip === 0 ? activities : activities.slice(skip), watermark: String(page.from + length) };
+    if (turn && !streams?.follows(conversationId)) recentPages.keep(conversationId, turn, ids, activities, replaced);
   };
   const log: ActivityLog = {
     append: async (conversationId, activity) => {
       const id = await reach(() => shared.append(conversationId, activity));
-      published(conversationId, [id], [activity]);
+      echoes.published(conversationId, [id], [activity]);
       return id;
     },
     appendAll: async (conversationId, activities, replacing) => {
       const ids = await reach(() => shared.appendAll(conversationId, activities, replacing));
-      published(conversationId, ids, activities);
+      echoes.published(conversationId, ids, activities);
       return ids;
     },
     replace: (conversationId, id, activity) => reach(() => shared.replace(conversationId, id, activity)),
@@ -263,7 +196,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   const admitted: AdmittedLog | undefined = admittedLog && {
     append: async (conversationId, tokenId, activity) => {
       const admission = await reach(() => admittedLog.append(conversationId, tokenId, activity));
-      if (admission.value !== undefined) published(conversationId, [admission.value], [activity]);
+      if (admission.value !== undefined) echoes.published(conversationId, [admission.value], [activity]);
       return admission;
     },
     since: (conversationId, tokenId, watermark, limit) => reach(() => admittedLog.since(conversationId, tokenId, watermark, limit)),
@@ -416,7 +349,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     if (start && (await reach(() => adapter.takeTurn(context, start))) && start.taken) {
       admit({ revoked: start.refused === 'revoked', exists: start.refused !== 'missing' }, false);
       id = activityId(conversationId, start.length!);
-      turnBegun(conversationId, id, tokenId, activity, json!);
+      echoes.begun(conversationId, id, tokenId, activity, json!);
     } else if (admitted) {
       // The token's revocation, the conversation, and the message logged: one round trip.
       const admission = await admitted.append(conversationId, tokenId, activity);
@@ -477,7 +410,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       if (refused !== undefined && error === refused) throw error;
       options.logger?.error({ err: error, conversation: activity.conversation?.id }, 'web turn failed');
     } finally {
-      if (logged !== undefined) turnOver(activity.conversation!.id, logged);
+      if (logged !== undefined) echoes.over(activity.conversation!.id, logged);
     }
     return logged;
   };
@@ -526,8 +459,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
     `${DIRECT_LINE_BASE}/tokens/refresh`,
     route(async (req, res) => {
       const { claims, tokenId } = await authorize(req, undefined, { renewing: true });
-      recentPages.delete(claims.conversationId);
-      revokedHere.set(tokenId, true);
+      recentPages.revoked(claims.conversationId, tokenId);
       if (!(await access.revoke(claims.conversationId, tokenId, claims.expiresAt + expiredGrace))) {
         throw new HttpError(403, 'TokenExpired', 'the token was replaced by a newer one');
       }
@@ -600,7 +532,7 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
       if (admitted) {
         // The token's revocation, the conversation, and the page: one round trip.
         const { tokenId } = checkToken(req, conversationId);
-        const recent = recentPage(conversationId, tokenId, watermark);
+        const recent = recentPages.take(conversationId, tokenId, watermark);
         if (recent) {
           sendJsonText(res, 200, jsonPageText(recent));
           return;
@@ -667,37 +599,6 @@ export function registerWebChannel(server: Server, options: WebChannelOptions): 
   }
   return { adapter, tokens, streams };
 }
-
-/** See turnMessages in registerWebChannel. */
-interface TurnMessage {
-  id: string;
-  /** Its place in the log (1-based). */
-  sequence: number;
-  tokenId: string;
-  activity: Partial<Activity>;
-  /** Its JSON as the log was given it (without its id). */
-  json: string;
-  /** Not yet sent to this instance's sockets (none followed the conversation: never). */
-  echoHeld: boolean;
-}
-
-/**
- * See recentPages in registerWebChannel: the activities after `from` (the message, then what the turn's end
- * appended, with their ids), for the token `tokenId` until `until` (ms).
- */
-interface RecentPage {
-  tokenId: string;
-  from: number;
-  message: { id: string; json: string };
-  ids: string[];
-  activities: Partial<Activity>[];
-  until: number;
-}
-
-/** How long after its turn a recent page answers a poll (Web Chat polls every second). */
-const RECENT_PAGE_MS = 3000;
-/** How many conversations' recent pages are kept at most (one each; the oldest is dropped first). */
-const RECENT_PAGES = 2048;
 
 /** The id a typing indicator from the page gets: it is not logged. */
 function typingId(conversationId: string): string {

@@ -40,6 +40,8 @@ export interface FilingState extends FormProgress {
   active: boolean;
   situation: Partial<Situation>;
   consent?: { personalInfo: boolean; at: string };
+  /** Facts of the situation said before consent: held apart, taken once the person agrees, dropped if they decline (keepFacts). */
+  heldFacts?: Partial<Situation>;
   /** The category whose consequences the person said they understand. */
   acceptedCategory?: CategoryId;
   /** The outcome last announced ("kind|reasons|profile[|fallback]"), said once and again only when it, or whose rules apply, changes. */

@@ -5,9 +5,9 @@ import { checkAdmissionDate, parseDate } from '../src/domain/dates.js';
 import type { BasisAnswers } from '../src/domain/filing.js';
 import type { Outcome, Situation } from '../src/domain/situation.js';
 import type { FilingContext } from './filing-context.js';
-import { question, type Question } from './form/declaration.js';
+import { question, type FormContext, type Question } from './form/declaration.js';
 import { choice, text, yesNo } from './form/recognizers.js';
-import type { Recognizer } from './form/recognition.js';
+import { isTaken, type FactsAlongside, type Recognizer } from './form/recognition.js';
 import { intakeRecognizer, type IntakeAnswer, applyIntake, intakeAnswerOf, factsForLater, noteOfFacts } from './intake.js';
 import { settledOutcome } from './outcome-memo.js';
 import { isPoolingAreaCode, placeRecognizer, poolingAreaCodeOf, showPlace } from './place-recognizer.js';
@@ -70,25 +70,60 @@ function reachedBy(id: SituationQuestion) {
 }
 
 /**
- * A question's recogniser that keeps facts for later questions said instead of an answer ("没退休", "户口没迁"
- * at "what is happening now"): noted as the one-sentence intake would note them, said back in a few words
- * ("好的，记下了：未退休。"), the question asked again — never an advance. Those questions are then not asked.
+ * A question's recogniser that keeps facts for later questions said with its answer or instead of one,
+ * noted as the one-sentence intake would note them. Said instead of an answer ("没退休", "户口没迁" at "what
+ * is happening now"): said back in a few words ("好的，记下了：未退休。"), the question asked again — never an
+ * advance. Said with an answer ("还没去，医院开了转诊单", planning and a referral): kept beside it and said after
+ * the answer said back ("…另外记下了：有转诊。"). Those questions are then not asked. Before consent the facts
+ * are held, not kept (keepFacts), and the person is told they wait for it.
  */
-function notingFacts<T>(key: string, recognizer: Recognizer<FilingContext, T>): Recognizer<FilingContext, T> {
+function notingFacts<T>(key: string, recognizer: Recognizer<FilingContext, T>, presumed: Partial<Situation> = {}): Recognizer<FilingContext, T> {
   return {
     ...recognizer,
     recognize(text, scope) {
       const read = recognizer.recognize(text, scope);
-      if (read.status !== 'invalid') return read;
-      const facts = factsForLater(text, key, scope, () => ANSWERED_ONE_BY_ONE);
+      // A button, a number or a choice's own words state nothing else.
+      if (read.status === 'exact' || read.status === 'confirm' || read.status === 'noted') return read;
+      const facts = newFacts(factsForLater(text, key, scope, () => ANSWERED_ONE_BY_ONE), scope.c, presumed);
       if (Object.keys(facts).length === 0) return read;
-      return {
-        status: 'noted',
-        said: { key: 'messages.factsNoted', params: { facts: noteOfFacts(scope, facts, () => ANSWERED_ONE_BY_ONE) } },
-        keep: (c) => Object.assign((c as FilingContext).state.situation, facts),
+      const params = { facts: noteOfFacts(scope, facts, () => ANSWERED_ONE_BY_ONE) };
+      const held = !consented(scope.c);
+      const keep = (c: FormContext) => keepFacts(c as FilingContext, facts);
+      if (read.status === 'invalid') return { status: 'noted', said: { key: held ? 'messages.factsHeld' : 'messages.factsNoted', params }, keep };
+      const alongside: FactsAlongside = {
+        said: { key: held ? 'messages.factsHeld' : 'messages.factsNoted', params },
+        saidAfter: { key: held ? 'messages.factsHeldAfter' : 'messages.factsNotedAfter', params },
+        keep,
       };
+      return { ...read, alongside };
     },
   };
+}
+
+const consented = (c: FilingContext) => c.state.consent?.personalInfo === true;
+
+/** Facts that are news: not already held with the same value (said again before consent), nor what the question presumes. */
+function newFacts(facts: Partial<Situation>, c: FilingContext, presumed: Partial<Situation>): Partial<Situation> {
+  const held = (c.state.heldFacts ?? {}) as Record<string, unknown>;
+  const known = presumed as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(facts).filter(([k, v]) => held[k] !== v && known[k] !== v)) as Partial<Situation>;
+}
+
+/**
+ * What the questions before consent presume: a filing is for treatment still to come ("要去北京看病" at the
+ * place of treatment says where, not that it is a plan), so a plan is no fact to hold there; anything else
+ * about what is happening ("在北京住院了") is.
+ */
+const BEFORE_CONSENT_PRESUMED: Partial<Situation> = { now: 'PLANNING' };
+
+/**
+ * Keeps facts of the situation said in the person's words for the questions that ask them. Before consent
+ * (asked before anything about health is kept) they are held apart (state.heldFacts), used only once the
+ * person agrees (the consent question's answer takes those still unanswered) and dropped if they decline.
+ */
+export function keepFacts(c: FilingContext, facts: Partial<Situation>): void {
+  if (consented(c)) Object.assign(c.state.situation, facts);
+  else c.state.heldFacts = { ...(c.state.heldFacts ?? {}), ...facts };
 }
 
 /** A question of the decision procedure whose answer is part of the classification basis. */
@@ -110,7 +145,7 @@ function procedureQuestion<K extends SituationQuestion & keyof BasisAnswers>(
   });
 }
 
-const filerModeChoice = choice<FilingContext, NonNullable<Situation['filerMode']>>({ values: () => ['SELF', 'AGENT'] });
+const filerModeChoice = notingFacts('filerMode', choice<FilingContext, NonNullable<Situation['filerMode']>>({ values: () => ['SELF', 'AGENT'] }), BEFORE_CONSENT_PRESUMED);
 export const filerMode = question<FilingContext, NonNullable<Situation['filerMode']>>({
   id: 'situation.filerMode',
   purpose: 'Whether the filing is for the person themselves or made by an agent for someone else.',
@@ -130,7 +165,8 @@ function placeQuestion(key: 'insuredPlace' | 'treatmentPlace', purpose: string):
     stage: 'situation',
     field: key,
     affectsOutcome: true,
-    recognizer: placeRecognizer(),
+    // Facts said with the place before consent ("去北京301医院看病，大概住两周": a short stay) are held for after it.
+    recognizer: notingFacts(key, placeRecognizer(), BEFORE_CONSENT_PRESUMED),
     accepts: (code) => isPoolingAreaCode(code),
     applies: () => true,
     get: (c) => c.state.situation[key],
@@ -153,6 +189,11 @@ export const consent = question<FilingContext, boolean>({
   set: (c, v) => {
     if (v === undefined) delete c.state.consent;
     else c.state.consent = { personalInfo: v, at: new Date().toISOString() };
+    // Facts held until now (keepFacts): taken where their questions are still open on agreeing, dropped otherwise.
+    const held = c.state.heldFacts;
+    if (v === undefined || !held) return;
+    delete c.state.heldFacts;
+    if (v) for (const [k, value] of Object.entries(held) as Array<[keyof Situation, never]>) if (c.state.situation[k] === undefined) c.state.situation[k] = value;
   },
   show: labelOf(consentChoice, 'consent.personalInfo'),
 });
@@ -162,6 +203,24 @@ const nowChoice = choice<FilingContext, NonNullable<Situation['now']>>({
   // An emergency told in words is the answer here, not an interruption.
   intents: { emergency: 'EMERGENCY_NOW' },
 });
+
+/**
+ * A referral is for a visit still to come: at "what is happening now", words that are no answer of their own
+ * (not one reading taken) and state a referral with no sign of what is happening ("医院开了转诊", "the hospital
+ * gave me a referral") are planning, said back (the referral is noted beside it). Words that say what is
+ * happening as well ("在北京住院了，医院开了转诊") are read as they say.
+ */
+function referralMeansPlanning(recognizer: Recognizer<FilingContext, NonNullable<Situation['now']>>): Recognizer<FilingContext, NonNullable<Situation['now']>> {
+  return {
+    ...recognizer,
+    recognize(text, scope) {
+      const read = recognizer.recognize(text, scope);
+      if (isTaken(read)) return read;
+      const stated = scope.understanding.intake(text, scope.c.locale, scope.c.today);
+      return stated.hasReferral === true && stated.now === undefined ? { status: 'understood', value: 'PLANNING' } : read;
+    },
+  };
+}
 
 const admissionDate = question<FilingContext, string>({
   id: 'situation.admissionDate',
@@ -202,7 +261,7 @@ const ANSWERED_ONE_BY_ONE: Question<FilingContext, any>[] = [
   procedureQuestion('insuranceActive', { purpose: 'Whether the insurance is currently active; an inactive one cannot file.', recognizer: yesNo<FilingContext>() }),
   procedureQuestion('now', {
     purpose: 'What is happening now: planning, emergency, in hospital, or discharged and paid.',
-    recognizer: nowChoice,
+    recognizer: referralMeansPlanning(nowChoice),
     answersIntents: ['emergency'],
   }),
   admissionDate,

@@ -75,21 +75,24 @@ describe('a bare place with 的 at either place question is the answer to that q
 });
 
 describe('a plan with a duration at “what is happening now” is a plan', () => {
-  const PLANS: Array<['zh-CN' | 'en-US', string]> = [
-    ['zh-CN', '打算在上海待两年'],
+  // A stay said with the plan is kept beside it (the long-term question then not asked).
+  const PLANS: Array<['zh-CN' | 'en-US', string, stay?: string]> = [
+    ['zh-CN', '打算在上海待两年', 'longTerm.yes'],
     ['zh-CN', '准备过去住一阵'],
     ['zh-CN', '下个月去北京看病'],
-    ['en-US', 'I plan to live there for two years'],
+    ['en-US', 'I plan to live there for two years', 'longTerm.yes'],
   ];
-  for (const [locale, said] of PLANS) {
+  for (const [locale, said, stay] of PLANS) {
     it(`“${said}” (${locale}) → planning, said back, no close call with the emergency`, async () => {
       const chat = new Chat({ locale });
       await chat.follow(locale === 'zh-CN' ? TO_NOW_ZH : TO_NOW_EN);
       const replies = await chat.say(said);
       expect(Chat.channelData(replies, 'offered'), Chat.textOf(replies)).to.equal(undefined);
       const label = chat.texts.t(locale, 'prompts.situation.now.choices.PLANNING');
-      expect(readBack(replies), Chat.textOf(replies)).to.equal(chat.texts.t(locale, 'messages.understood', { answer: label }));
-      expect(Chat.promptOf(replies)).to.equal('situation.longTerm');
+      const understood = chat.texts.t(locale, 'messages.understood', { answer: label });
+      const facts = stay ? chat.texts.t(locale, `prompts.situation.intake.facts.${stay}`) : undefined;
+      expect(readBack(replies), Chat.textOf(replies)).to.equal(facts ? chat.texts.t(locale, 'messages.factsNotedAfter', { said: understood, facts }) : understood);
+      expect(Chat.promptOf(replies)).to.equal(stay ? 'situation.retired' : 'situation.longTerm');
     });
   }
 });

@@ -21,12 +21,14 @@ const TO_TREATMENT_EN = upTo(openingEn(), 'situation.treatmentPlace');
 const DESCRIPTION = '我是日照的退休职工，户口迁到海口了，现在跟女儿住在海口';
 
 describe('a place inside a sentence, read with the question\'s role in mind', () => {
-  const TAKEN: Array<{ locale: 'zh-CN' | 'en-US'; at: 'insured' | 'treatment'; said: string; place: string; next: string }> = [
+  // `held`: the facts of the situation said with the place, before consent: held for after it, and said so.
+  const HELD = '在就医地长期居住、已退休、户口已迁到就医地';
+  const TAKEN: Array<{ locale: 'zh-CN' | 'en-US'; at: 'insured' | 'treatment'; said: string; place: string; next: string; held?: string }> = [
     { locale: 'en-US', at: 'insured', said: "I'm insured in Rizhao", place: 'Rizhao, Shandong', next: 'situation.treatmentPlace' },
     { locale: 'en-US', at: 'treatment', said: 'Going to Beijing for treatment', place: 'Beijing', next: 'consent.personalInfo' },
     { locale: 'zh-CN', at: 'insured', said: '参保地是日照', place: '山东省日照市', next: 'situation.treatmentPlace' },
-    { locale: 'zh-CN', at: 'insured', said: DESCRIPTION, place: '山东省日照市', next: 'situation.treatmentPlace' },
-    { locale: 'zh-CN', at: 'treatment', said: DESCRIPTION, place: '海南省海口市', next: 'consent.personalInfo' },
+    { locale: 'zh-CN', at: 'insured', said: DESCRIPTION, place: '山东省日照市', next: 'situation.treatmentPlace', held: HELD },
+    { locale: 'zh-CN', at: 'treatment', said: DESCRIPTION, place: '海南省海口市', next: 'consent.personalInfo', held: HELD },
     { locale: 'zh-CN', at: 'treatment', said: '在北京看病', place: '北京市', next: 'consent.personalInfo' },
     { locale: 'zh-CN', at: 'insured', said: '不是北京，是日照', place: '山东省日照市', next: 'situation.treatmentPlace' },
   ];
@@ -36,7 +38,8 @@ describe('a place inside a sentence, read with the question\'s role in mind', ()
       const zh = c.locale === 'zh-CN';
       await chat.follow(c.at === 'insured' ? (zh ? TO_INSURED_ZH : TO_INSURED_EN) : zh ? TO_TREATMENT_ZH : TO_TREATMENT_EN);
       const replies = await chat.say(c.said);
-      expect(readBack(replies), Chat.textOf(replies)).to.equal(chat.texts.t(c.locale, 'messages.understood', { answer: c.place }));
+      const said = chat.texts.t(c.locale, 'messages.understood', { answer: c.place });
+      expect(readBack(replies), Chat.textOf(replies)).to.equal(c.held ? chat.texts.t(c.locale, 'messages.factsHeldAfter', { said, facts: c.held }) : said);
       expect(Chat.promptOf(replies)).to.equal(c.next);
     });
   }

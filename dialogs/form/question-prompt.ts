@@ -6,7 +6,7 @@ import type { ChannelCapabilities } from '../channel-capabilities.js';
 import { recordReading } from '../funnel.js';
 import { noteAnswered } from './answered.js';
 import type { Asking, FormContext } from './declaration.js';
-import { choiceNumber, isTaken, normalizeAnswer, type LabelScope, type Recognition, type RecognizeScope } from './recognition.js';
+import { choiceNumber, isTaken, normalizeAnswer, type FactsAlongside, type LabelScope, type Recognition, type RecognizeScope } from './recognition.js';
 import { yesNoWord } from './recognizers.js';
 import type { ReadingStatus } from './readings.js';
 import { turnIntentReader } from './turn-intents.js';
@@ -196,15 +196,21 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
     const asking = this.askingOf(options.promptId);
     const scope = this.scope(asking, turn.c);
     const count = (status: ReadingStatus) => recordReading(context, options.promptId, status);
+    const alongside = 'alongside' in recognition ? recognition.alongside : undefined;
+    // Facts for other questions said in the same words are kept whatever becomes of the answer.
+    alongside?.keep(turn.c);
     if (isTaken(recognition)) {
       count(from === 'pending' ? 'confirmed' : from === 'offered' ? 'picked' : recognition.status);
       const saidBack = recognition.status === 'understood' && from === undefined && asking.readBack !== false;
       if (saidBack) {
         const said = recognition.said ?? { key: 'messages.understood', params: { answer: asking.recognizer.label(recognition.value, scope) } };
-        await turn.voice.say(turn.voice.t(said.key, said.params), { promptId: options.promptId, understood: true });
+        let text = turn.voice.t(said.key, said.params);
+        if (alongside) text = turn.voice.t(alongside.saidAfter.key, { ...(alongside.saidAfter.params ?? {}), said: text });
+        await turn.voice.say(text, { promptId: options.promptId, understood: true, ...(alongside ? { noted: true } : {}) });
         turn.c.progress.saidBack = options.promptId;
       } else {
         delete turn.c.progress.saidBack;
+        if (alongside) await this.sayAlongside(turn, alongside, options);
       }
       return true;
     }
@@ -213,6 +219,7 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
     switch (recognition.status) {
       case 'close':
         count('close');
+        if (alongside) await this.sayAlongside(turn, alongside, options);
         state.offered = recognition.candidates;
         if (recognition.note) {
           const note = turn.voice.t(`errors.${recognition.note.error}`, { ...this.params(asking, turn.c, options), ...(recognition.note.params ?? {}) });
@@ -235,6 +242,11 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
     }
     await context.sendActivity(this.activity(turn, options, state));
     return false;
+  }
+
+  /** Facts said along with an answer, said on their own ("好的，记下了：有转诊。"). */
+  private async sayAlongside({ voice }: FormTurn<C>, alongside: FactsAlongside, options: AskOptions): Promise<void> {
+    await voice.say(voice.t(alongside.said.key, alongside.said.params), { promptId: options.promptId, noted: true });
   }
 
   /** What was wrong, with an example; after repeated failures, help and the hotline too. */

@@ -42,15 +42,29 @@ export interface Sentence {
  * - `invalid`: not an answer (or not a valid one): said why, with an example, and asked again.
  * - `noted`: not an answer, but facts that answer later questions ("没退休" at "what is happening now"):
  *   `keep` keeps them, `said` says so in a few words, and the question is asked again (never advanced).
+ *
+ * An answer taken, or close readings, may come with `alongside`: facts for other questions said in the same
+ * words ("还没去，医院开了转诊单" at "what is happening now": planning, and a referral), kept and said too.
  */
 export type Recognition<T> =
-  | { status: 'exact'; value: T }
-  | { status: 'typed'; value: T }
-  | { status: 'understood'; value: T; said?: Sentence }
-  | { status: 'close'; candidates: T[]; note?: { error: string; params?: TextParams } }
+  | { status: 'exact'; value: T; alongside?: FactsAlongside }
+  | { status: 'typed'; value: T; alongside?: FactsAlongside }
+  | { status: 'understood'; value: T; said?: Sentence; alongside?: FactsAlongside }
+  | { status: 'close'; candidates: T[]; note?: { error: string; params?: TextParams }; alongside?: FactsAlongside }
   | { status: 'confirm'; value: T }
   | { status: 'invalid'; error: string; params?: TextParams }
   | { status: 'noted'; said: Sentence; keep(c: FormContext): void };
+
+/**
+ * Facts for other questions said along with an answer (or with close readings): `keep` keeps them, whatever
+ * becomes of the answer; `said` says so on its own ("好的，记下了：有转诊证明。"), `saidAfter` right after the
+ * answer said back, which it is given as the placeholder {said} ("好的，按“…”处理。另外记下了：有转诊证明。").
+ */
+export interface FactsAlongside {
+  said: Sentence;
+  saidAfter: Sentence;
+  keep(c: FormContext): void;
+}
 
 /** The recognitions that give an answer at once. */
 export type Taken<T> = Extract<Recognition<T>, { status: 'exact' | 'typed' | 'understood' }>;

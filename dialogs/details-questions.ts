@@ -63,7 +63,7 @@ function detail<K extends keyof Details>(
     review?: (value: NonNullable<Details[K]>, c: FilingContext) => string;
     applies: (c: FilingContext) => boolean;
     readsWords?: boolean;
-  } & Pick<Question<FilingContext>, 'params' | 'alsoFills'>,
+  } & Pick<Question<FilingContext>, 'params' | 'alsoFills' | 'takes'>,
 ): Question<FilingContext, NonNullable<Details[K]>> {
   const { parse, readsWords, ...rest } = spec;
   return question<FilingContext, NonNullable<Details[K]>>({
@@ -106,6 +106,7 @@ export function detailsQuestions(schemeAskedInSituation: (c: FilingContext) => b
     detail('idNumber', {
       purpose: "The insured person's 18-digit resident ID number (sensitive; shown masked).",
       field: 'person.idNumber',
+      takes: 'idNumber',
       parse: (t, c) => {
         const id = checkResidentId(t, c.today);
         return id.ok ? ok(id.value.number) : id;
@@ -113,11 +114,12 @@ export function detailsQuestions(schemeAskedInSituation: (c: FilingContext) => b
       show: (v) => maskResidentId(v),
       applies: anyCategory,
     }),
-    detail('phone', { purpose: "The insured person's mobile number (shown masked).", field: 'person.phone', parse: (t) => checkMobile(t), show: (v) => maskMobile(v), applies: anyCategory }),
+    detail('phone', { purpose: "The insured person's mobile number (shown masked).", field: 'person.phone', takes: 'phone', parse: (t) => checkMobile(t), show: (v) => maskMobile(v), applies: anyCategory }),
     detail('agentName', { purpose: "The agent's name, when filing for someone else.", field: 'agent.name', parse: (t) => checkPersonName(t), show: PERSONAL_DETAILS.agentName.mask, review: (v) => v, applies: asAgent }),
     detail('agentIdNumber', {
       purpose: "The agent's resident ID number (sensitive; shown masked).",
       field: 'agent.idNumber',
+      takes: 'idNumber',
       parse: (t, c) => {
         const id = checkResidentId(t, c.today);
         if (!id.ok) return id;
@@ -128,7 +130,7 @@ export function detailsQuestions(schemeAskedInSituation: (c: FilingContext) => b
       show: (v) => maskResidentId(v),
       applies: asAgent,
     }),
-    detail('agentPhone', { purpose: "The agent's mobile number (shown masked).", field: 'agent.phone', parse: (t) => checkMobile(t), show: (v) => maskMobile(v), applies: asAgent }),
+    detail('agentPhone', { purpose: "The agent's mobile number (shown masked).", field: 'agent.phone', takes: 'phone', parse: (t) => checkMobile(t), show: (v) => maskMobile(v), applies: asAgent }),
     question<FilingContext, string>({
       id: 'details.agentRelationship',
       purpose: "The agent's relationship to the insured person.",

@@ -2,12 +2,13 @@ import { expect } from 'chai';
 import { MemoryStorage } from 'botbuilder';
 import { Chat } from './support/chat.js';
 import { understoodText as readBack } from './support/replies.js';
-import { openingEn, openingZh, upTo } from './support/paths.js';
+import { openingEn, openingZh, TMP_OTHER_EN_TO_START_DATE, TMP_OTHER_TO_SUMMARY, upTo } from './support/paths.js';
 
 /**
  * Facts said along with an answer, through the whole bot: kept and said back after the answer ("…另外记下了：
  * 有转诊。"), their questions then not asked; a referral at "what is happening now" is a plan; facts said before
- * consent are held until the person agrees (and told so), dropped if they decline.
+ * consent are held until the person agrees (and told so), dropped if they decline; a phone or ID number typed
+ * where it is not asked is told for what it looks like, never shown.
  */
 
 type Locale = 'zh-CN' | 'en-US';
@@ -123,5 +124,56 @@ describe('facts said before consent: held until the person agrees, told so, drop
     await chat.follow(TO_TREATMENT['zh-CN']);
     const replies = await chat.say('要去北京看病');
     expect(readBack(replies), Chat.textOf(replies)).to.equal(chat.texts.t('zh-CN', 'messages.understood', { answer: '北京市' }));
+  });
+});
+
+describe('a phone or ID number where it is not asked: told what it looks like, never shown', () => {
+  it('an ID number at “what is happening now” (zh-CN, en-US) → “这看起来是身份证号码” with the choice refusal; the number not in the reply', async () => {
+    for (const locale of ['zh-CN', 'en-US'] as const) {
+      const chat = new Chat({ locale });
+      await chat.follow(TO_NOW[locale]);
+      const replies = await chat.say('37110219900101123X');
+      const refusal = Chat.textOf(replies);
+      expect(Chat.channelData(replies, 'looksLike'), refusal).to.equal('idNumber');
+      expect(Chat.channelData(replies, 'error')).to.equal('CHOICE_NOT_RECOGNISED');
+      expect(refusal).to.include(chat.texts.t(locale, 'messages.looksLike.idNumber', { error: chat.texts.t(locale, 'errors.CHOICE_NOT_RECOGNISED') }));
+      expect(refusal).not.to.match(/3711|123X|19900101/);
+      expect(Chat.promptOf(replies)).to.equal('situation.now');
+    }
+  });
+
+  it('a phone number at the ID question (zh-CN) → “这看起来是手机号码” with the ID rule; never shown', async () => {
+    const chat = new Chat();
+    await chat.follow(upTo(TMP_OTHER_TO_SUMMARY, 'details.idNumber'));
+    const replies = await chat.say('13812345678');
+    expect(Chat.channelData(replies, 'looksLike'), Chat.textOf(replies)).to.equal('phone');
+    expect(Chat.textOf(replies)).to.include(chat.texts.t('zh-CN', 'messages.looksLike.phone', { error: '' }).trim());
+    expect(Chat.textOf(replies)).not.to.match(/138|5678/);
+    expect(Chat.promptOf(replies)).to.equal('details.idNumber');
+  });
+
+  it('an ID number at the phone question (en-US) → “That looks like an ID number”', async () => {
+    const chat = new Chat({ locale: 'en-US' });
+    await chat.follow(upTo(TMP_OTHER_EN_TO_START_DATE, 'details.phone'));
+    const replies = await chat.say('11010519491231002X');
+    expect(Chat.channelData(replies, 'looksLike'), Chat.textOf(replies)).to.equal('idNumber');
+    expect(Chat.textOf(replies)).to.include(chat.texts.t('en-US', 'messages.looksLike.idNumber', { error: '' }).trim());
+    expect(Chat.textOf(replies)).not.to.match(/1101|002X/);
+  });
+
+  it('an ID number with a typo at the ID question is that question\'s own refusal, not “this looks like an ID number”', async () => {
+    const chat = new Chat();
+    await chat.follow(upTo(TMP_OTHER_TO_SUMMARY, 'details.idNumber'));
+    const replies = await chat.say('110105194912310021');
+    expect(Chat.channelData(replies, 'error'), Chat.textOf(replies)).to.equal('ID_CHECK_DIGIT');
+    expect(Chat.channelData(replies, 'looksLike')).to.equal(undefined);
+  });
+
+  it('a number that is neither gets the plain refusal', async () => {
+    const chat = new Chat();
+    await chat.follow(TO_NOW['zh-CN']);
+    const replies = await chat.say('12345');
+    expect(Chat.channelData(replies, 'looksLike')).to.equal(undefined);
+    expect(Chat.channelData(replies, 'error')).to.equal('CHOICE_NOT_RECOGNISED');
   });
 });

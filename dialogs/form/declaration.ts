@@ -1,5 +1,6 @@
 import type { Intent } from '../../src/nlu/understanding.js';
 import type { Locale, TextParams, Texts } from '../../src/content/texts.js';
+import type { PersonalNumber } from './looks-like.js';
 import type { Recognizer } from './recognition.js';
 
 /**
@@ -57,6 +58,11 @@ export interface Asking<C extends FormContext = FormContext, T = unknown> {
    * words is the answer "emergency now", at the menu it is the menu's emergency choice.
    */
   readonly answersIntents?: readonly Intent[];
+  /**
+   * The personal number it asks for, if any (an ID number, a phone): one typed where it is not asked is told
+   * for what it looks like ("这看起来是手机号码…"); one refused here (a wrong check digit) is not.
+   */
+  readonly takes?: PersonalNumber;
 }
 
 /**

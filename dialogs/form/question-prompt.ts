@@ -10,6 +10,7 @@ import { choiceNumber, isTaken, normalizeAnswer, type FactsAlongside, type Label
 import { yesNoWord } from './recognizers.js';
 import type { ReadingStatus } from './readings.js';
 import { turnIntentReader } from './turn-intents.js';
+import { personalNumberIn, type PersonalNumber } from './looks-like.js';
 
 /** After this many invalid answers to one question, the person is offered help and the hotline. */
 export const FAILURES_BEFORE_HELP = 3;
@@ -232,7 +233,8 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
         break;
       case 'invalid':
         count('invalid');
-        await this.explain(turn, asking, options, state, recognition);
+        const looksLike = personalNumberIn((context.activity.text ?? '').trim());
+        await this.explain(turn, asking, options, state, recognition, looksLike !== asking.takes ? looksLike : undefined);
         break;
       case 'noted':
         count('invalid');
@@ -249,18 +251,29 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
     await voice.say(voice.t(alongside.said.key, alongside.said.params), { promptId: options.promptId, noted: true });
   }
 
-  /** What was wrong, with an example; after repeated failures, help and the hotline too. */
-  private async explain({ c, voice }: FormTurn<C>, asking: Asking<C, unknown>, options: AskOptions, state: AskState, wrong: { error: string; params?: TextParams }): Promise<void> {
+  /**
+   * What was wrong, with an example; after repeated failures, help and the hotline too. An answer that is a
+   * phone or ID number (`looksLike`) is told so first ("这看起来是手机号码…"), never shown.
+   */
+  private async explain(
+    { c, voice }: FormTurn<C>,
+    asking: Asking<C, unknown>,
+    options: AskOptions,
+    state: AskState,
+    wrong: { error: string; params?: TextParams },
+    looksLike?: PersonalNumber,
+  ): Promise<void> {
     const failures = (state.failures ?? 0) + 1;
     state.failures = failures;
     const params = this.params(asking, c, options);
     let text = voice.t(`errors.${wrong.error}`, { ...params, ...(wrong.params ?? {}) });
+    if (looksLike) text = voice.t(`messages.looksLike.${looksLike}`, { error: text });
     const example = this.example(asking, c, voice, params);
     if (example) text += voice.t('messages.example', { example });
     const stuck = failures >= FAILURES_BEFORE_HELP;
     // On a guided call the agent is the hotline: their own words (spoken.stuck), not the citizen's "call the hotline", nor its number in channelData.
     if (stuck) text += `\n\n${voice.t(voice.capabilities.spoken ? 'spoken.stuck' : 'messages.stuck')}`;
-    await voice.say(text, { promptId: options.promptId, error: wrong.error, ...(stuck && !voice.capabilities.spoken ? { handoff: { hotline: voice.hotline } } : {}) });
+    await voice.say(text, { promptId: options.promptId, error: wrong.error, ...(looksLike ? { looksLike } : {}), ...(stuck && !voice.capabilities.spoken ? { handoff: { hotline: voice.hotline } } : {}) });
   }
 
   /** An example answer: the asking's own from content, or for a choice its first choice. */

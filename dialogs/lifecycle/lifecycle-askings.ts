@@ -38,6 +38,7 @@ export const LC_FIND = asking<FilingContext, FilingKey>({
   id: 'lifecycle.find',
   purpose: 'Which filing to check, cancel or change: its reference number, or the insured person\'s ID number when the reference is lost (nothing is shown before the identity check).',
   recognizer: text({ parse: parseFilingKey, label: (v) => (v.kind === 'reference' ? v.reference : maskResidentId(v.idNumber)) }),
+  takes: 'idNumber',
   nav: false,
   readBack: false,
 });
@@ -52,6 +53,7 @@ export const LC_ID_NUMBER = asking<FilingContext, string>({
     },
     label: (v) => maskResidentId(v),
   }),
+  takes: 'idNumber',
   nav: false,
   readBack: false,
 });
@@ -60,6 +62,7 @@ export const LC_PHONE = asking<FilingContext, string>({
   id: 'lifecycle.phone',
   purpose: 'Identity check: the mobile number on file for that person (the one-time code goes to it).',
   recognizer: text({ parse: (t) => checkMobile(t), label: (v) => maskMobile(v) }),
+  takes: 'phone',
   nav: false,
   readBack: false,
 });
@@ -127,6 +130,7 @@ function changeOf(field: 'institutions' | 'address' | 'phone', questionId: strin
     purpose,
     recognizer: question.recognizer,
     ...(question.params ? { params: question.params } : {}),
+    ...(question.takes ? { takes: question.takes } : {}),
     nav: false,
   });
 }

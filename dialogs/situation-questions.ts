@@ -189,11 +189,11 @@ export const consent = question<FilingContext, boolean>({
   set: (c, v) => {
     if (v === undefined) delete c.state.consent;
     else c.state.consent = { personalInfo: v, at: new Date().toISOString() };
-    // Facts held until now (keepFacts): taken where their questions are still open on agreeing, dropped otherwise.
+    // Facts held until now (keepFacts): on agreeing, taken under the answers already given; dropped otherwise.
     const held = c.state.heldFacts;
     if (v === undefined || !held) return;
     delete c.state.heldFacts;
-    if (v) for (const [k, value] of Object.entries(held) as Array<[keyof Situation, never]>) if (c.state.situation[k] === undefined) c.state.situation[k] = value;
+    if (v) c.state.situation = { ...held, ...c.state.situation };
   },
   show: labelOf(consentChoice, 'consent.personalInfo'),
 });

@@ -47,7 +47,9 @@ describe('issue 10 over HTTP: people answer in their own words', () => {
     }
   }
 
-  const SENTENCES: Array<{ said: string; reach: TextStep[]; answer: string; next: string }> = [
+  // `held`: facts of the situation said with a place before consent, held for after it and said so.
+  const HELD = '在就医地长期居住、已退休、户口已迁到就医地';
+  const SENTENCES: Array<{ said: string; reach: TextStep[]; answer: string; next: string; held?: string }> = [
     { said: '不太同意，我不想在网上填身份证号', reach: upTo(TMP_OTHER_TO_SUMMARY, 'consent.personalInfo'), answer: '不同意', next: 'menu.main' },
     { said: '是单位派的，不是我自己要去的', reach: upTo(LT_WORKER_TO_NAME, 'situation.dispatchedByEmployer'), answer: '是，单位派驻', next: 'situation.scheme' },
     { said: '还没去，在计划', reach: upTo(TMP_OTHER_TO_SUMMARY, 'situation.now'), answer: '计划去外地看病或居住', next: 'situation.longTerm' },
@@ -59,15 +61,16 @@ describe('issue 10 over HTTP: people answer in their own words', () => {
     { said: '明白了，接着办吧', reach: upTo(TMP_OTHER_TO_SUMMARY, 'outcome.understood'), answer: '我已了解，继续', next: 'details.scheme' },
     // A place inside a sentence, read with the question's role in mind.
     { said: '参保地是日照', reach: upTo(TMP_OTHER_TO_SUMMARY, 'situation.insuredPlace'), answer: '山东省日照市', next: 'situation.treatmentPlace' },
-    { said: '我是日照的退休职工，户口迁到海口了，现在跟女儿住在海口', reach: upTo(TMP_OTHER_TO_SUMMARY, 'situation.insuredPlace'), answer: '山东省日照市', next: 'situation.treatmentPlace' },
-    { said: '我是日照的退休职工，户口迁到海口了，现在跟女儿住在海口', reach: upTo(TMP_OTHER_TO_SUMMARY, 'situation.treatmentPlace'), answer: '海南省海口市', next: 'consent.personalInfo' },
+    { said: '我是日照的退休职工，户口迁到海口了，现在跟女儿住在海口', reach: upTo(TMP_OTHER_TO_SUMMARY, 'situation.insuredPlace'), answer: '山东省日照市', next: 'situation.treatmentPlace', held: HELD },
+    { said: '我是日照的退休职工，户口迁到海口了，现在跟女儿住在海口', reach: upTo(TMP_OTHER_TO_SUMMARY, 'situation.treatmentPlace'), answer: '海南省海口市', next: 'consent.personalInfo', held: HELD },
   ];
   for (const s of SENTENCES) {
     it(`"${s.said}" is understood at its question and said back: ${s.answer}`, async () => {
       const chat = new HttpChat([base]);
       await follow(chat, s.reach);
       const { replies } = await chat.say(s.said);
-      expect(understood(replies)).to.equal(app.bot.texts.t('zh-CN', 'messages.understood', { answer: s.answer }));
+      const said = app.bot.texts.t('zh-CN', 'messages.understood', { answer: s.answer });
+      expect(understood(replies)).to.equal(s.held ? app.bot.texts.t('zh-CN', 'messages.factsHeldAfter', { said, facts: s.held }) : said);
       expect(promptOf(replies)).to.equal(s.next);
     });
   }

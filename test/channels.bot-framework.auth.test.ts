@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { createRequire } from 'node:module';
+import { format } from 'node:util';
 import { Registry } from 'prom-client';
 import restify from 'restify';
 import { registerBotFrameworkChannel } from '../src/channels/bot-framework/bot-framework-channel.js';
@@ -158,6 +159,23 @@ describe('/api/messages with credentials: a signed token is verified once a requ
       console.error('heard');
     });
     expect(printed).to.deep.equal(['heard\n']);
+  });
+
+  it('a console method put back since the adapter was made (a test\'s or a library\'s restore of what it saved): the token check\'s lines are still dropped', async () => {
+    const saved = console.error;
+    // What a restore puts back: a method that prints, made before any rule was registered.
+    console.error = (...args: unknown[]) => void process.stderr.write(`${format(...args)}\n`);
+    try {
+      const { result: reply, printed } = await printedDuring(async () => {
+        const refused = await post(other.token(APP_ID, SERVICE_URL));
+        console.error('heard');
+        return refused;
+      });
+      expect(reply.status).to.equal(401);
+      expect(printed).to.deep.equal(['heard\n']);
+    } finally {
+      console.error = saved;
+    }
   });
 
   it('an activity from a channel the key is not endorsed for: 401, the token verified once', async () => {

@@ -77,6 +77,12 @@ describe('free-text answers that must look like what was asked (domain)', () => 
       ['八一路五号院', '****'],
       ['No. 100 Century Avenue', 'No. ****'],
       ['黄岛区', '黄岛****'],
+      // Numbers no check reads as digits are house numbers all the same.
+      ['海曲中路⑩号院3栋', '海曲中路****'],
+      ['海曲中路⑴号院3栋', '海曲中路****'],
+      ['海曲中路十八号院', '海曲中路****'],
+      ['海曲路Ⅷ号院3栋', '海曲路****'],
+      ['海曲中路٣٣号院', '海曲中路****'],
     ];
     for (const [address, shown] of masked) {
       it(`shown back masked, never a digit of a house number: ${address} → ${shown}`, () => expect(maskAddress(address)).to.equal(shown));

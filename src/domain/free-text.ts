@@ -112,16 +112,24 @@ export function checkAgentAge(birthDate: IsoDate, today: IsoDate, minAge: number
 }
 
 let digitLike: ReadonlySet<string> | undefined;
+/**
+ * Characters that write a number though no check reads them as a digit: any numeric character of Unicode
+ * (⑩, ⑴, Ⅷ, ٣, ⓼) and the Chinese numerals of tens and more (十, 百, 千, as in 十八号).
+ */
+const OTHER_NUMERAL = /[\p{N}十百千廿卅]/u;
+const readsAsDigit = (c: string): boolean => {
+  digitLike ??= new Set(digitCharacters());
+  return digitLike.has(c) || OTHER_NUMERAL.test(c);
+};
 
 /**
  * Masks an address for display: its first six characters (two of a short one) and ****, stopping before the
- * first character that reads as a digit (8, ８, 八, ⑧ …: a house or room number is never shown, even where
- * the address starts with its street).
+ * first character that writes a number (8, ８, 八, ⑧, ⑩, 十 …: a house or room number is never shown, even
+ * where the address starts with its street).
  */
 export function maskAddress(address: string): string {
   const chars = [...address.trim()];
-  digitLike ??= new Set(digitCharacters());
-  const firstDigit = chars.findIndex((c) => digitLike!.has(c));
+  const firstDigit = chars.findIndex(readsAsDigit);
   const shown = chars.length <= 6 ? 2 : 6;
   return `${chars.slice(0, firstDigit < 0 ? shown : Math.min(shown, firstDigit)).join('')}****`;
 }

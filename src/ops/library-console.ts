@@ -65,8 +65,13 @@ export function dropFromConsole(rule: ConsoleDropRule): () => void {
   return () => void rules.delete(rule);
 }
 
-/** Wraps each method of the console that does not drop what the rules match in one that does. */
-function gateConsole(): void {
+/**
+ * Wraps each method of the console that does not drop what the rules match in one that does. Also for who
+ * registered a rule, just before the library may print what it drops: a method put back since the rule was
+ * registered (a test's or a library's restore of what it saved before) would print it. Six lookups when
+ * nothing was put back.
+ */
+export function gateConsole(): void {
   for (const method of Object.keys(LEVELS) as Method[]) {
     const through = (console as unknown as ConsoleMethods)[method];
     if (dropping.has(through)) continue;

@@ -23,7 +23,7 @@ import {
 import { JwtTokenExtractor } from 'botframework-connector/lib/auth/jwtTokenExtractor.js';
 import { OutboundLimits, type OutboundLimitOptions } from './outbound-limits.js';
 import { isTokenCheckNoise } from './token-check-noise.js';
-import { dropFromConsole } from '../../ops/library-console.js';
+import { dropFromConsole, gateConsole } from '../../ops/library-console.js';
 import { RecentMap } from '../../ops/recent-map.js';
 import { withRequestIdOn } from '../../ops/request-context.js';
 
@@ -206,8 +206,10 @@ class BoundedBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthent
     return Array.isArray(key.endorsements) && key.endorsements.every((name) => typeof name === 'string') ? key.endorsements : undefined;
   }
 
-  /** botbuilder's authentication of a request, its connector factory bounded (what it prints is dropped: see the constructor). */
+  /** botbuilder's authentication of a request, its connector factory bounded (what it prints is dropped: see the constructor and gateConsole). */
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    // A console method put back since the constructor would print them again.
+    gateConsole();
     const result = await super.authenticateRequest(activity, authHeader);
     return result.connectorFactory
       ? { ...result, connectorFactory: new BoundedConnectorFactory(result.connectorFactory, this.limits, this.connectorClients, appIdOf(result.claimsIdentity)) }

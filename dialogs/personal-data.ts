@@ -13,13 +13,13 @@ import { answeredPromptId } from './form/answered.js';
  * once the bot has taken the message that gave them (below).
  */
 export const PERSONAL_DETAILS = {
-  personName: { promptId: 'details.personName', mask: maskPersonName },
-  idNumber: { promptId: 'details.idNumber', mask: maskResidentId },
-  phone: { promptId: 'details.phone', mask: maskTypedPhone },
-  agentName: { promptId: 'details.agentName', mask: maskPersonName },
-  agentIdNumber: { promptId: 'details.agentIdNumber', mask: maskResidentId },
-  agentPhone: { promptId: 'details.agentPhone', mask: maskTypedPhone },
-  address: { promptId: 'details.address', mask: maskAddress },
+  personName: { promptId: 'details.personName', mask: paired(maskPersonName) },
+  idNumber: { promptId: 'details.idNumber', mask: paired(maskResidentId) },
+  phone: { promptId: 'details.phone', mask: paired(maskTypedPhone) },
+  agentName: { promptId: 'details.agentName', mask: paired(maskPersonName) },
+  agentIdNumber: { promptId: 'details.agentIdNumber', mask: paired(maskResidentId) },
+  agentPhone: { promptId: 'details.agentPhone', mask: paired(maskTypedPhone) },
+  address: { promptId: 'details.address', mask: paired(maskAddress) },
 } as const satisfies Partial<Record<keyof Details, { promptId: string; mask: (text: string) => string }>>;
 
 /** The `Details` fields that hold personal data. */
@@ -31,18 +31,14 @@ export const PERSONAL_DETAIL_FIELDS = Object.keys(PERSONAL_DETAILS) as Array<key
  * typed anywhere is masked anyway (FilingBot.incomingTextMask); a code is never shown back.
  */
 const LIFECYCLE_MASKS: Record<string, (text: string) => string> = {
-  'lifecycle.idNumber': maskResidentId,
-  'lifecycle.phone': maskTypedPhone,
+  'lifecycle.idNumber': paired(maskResidentId),
+  'lifecycle.phone': paired(maskTypedPhone),
   'lifecycle.code': () => '******',
-  'lifecycle.change.phone': maskTypedPhone,
-  'lifecycle.change.address': maskAddress,
+  'lifecycle.change.phone': paired(maskTypedPhone),
+  'lifecycle.change.address': paired(maskAddress),
 };
 
-const MASK_BY_PROMPT = new Map<string, (text: string) => string>(
-  [...Object.values(PERSONAL_DETAILS).map((d): [string, (text: string) => string] => [d.promptId, d.mask]), ...Object.entries(LIFECYCLE_MASKS)].map(
-    ([promptId, mask]) => [promptId, (text: string) => withoutPartedPairs(mask(text))],
-  ),
-);
+const MASK_BY_PROMPT = new Map<string, (text: string) => string>([...Object.values(PERSONAL_DETAILS).map((d): [string, (text: string) => string] => [d.promptId, d.mask]), ...Object.entries(LIFECYCLE_MASKS)]);
 
 /**
  * The kind of each bracket and quote a mask may part from its partner, by which end it is: ( and （ pair with ) and ）
@@ -69,6 +65,14 @@ export function withoutPartedPairs(masked: string): string {
   });
   for (const i of open) parted.add(i);
   return parted.size === 0 ? masked : chars.map((c, i) => (parted.has(i) ? '*' : c)).join('');
+}
+
+/**
+ * A mask whose result never keeps a bracket or quote without its partner (withoutPartedPairs): each personal
+ * answer is masked so wherever it is shown back — its question's `show`, the transcript, a handoff's summary.
+ */
+function paired(mask: (text: string) => string): (text: string) => string {
+  return (text) => withoutPartedPairs(mask(text));
 }
 
 /**

@@ -56,8 +56,9 @@ export function placeRecognizer(): Recognizer<FilingContext, string> {
       const role = ROLE_OF[id];
       const inSentence = role ? understanding.placeIn(text, c.locale, role) : ({ status: 'none' } as const);
       const understood = understandPlace(text, PLACE_OPTIONS);
-      // Places offered ("Yiwu, Jinhua, Zhejiang" or "Yiwu, Hami, Xinjiang"), and the words name a place only one of them is in ("Zhejiang", "新疆那个"): that one.
-      const picked = offered ? offeredWithin(offered as string[], [understood, ...(inSentence.status === 'picked' ? [inSentence.mention.reading] : [])]) : undefined;
+      // Places offered to choose from ("Yiwu, Jinhua, Zhejiang" or "Yiwu, Hami, Xinjiang"), and the words name a place only one of them is in ("Zhejiang", "新疆那个"): that one.
+      // One place offered is no choice of which ("“日照” sounds like where you are treated: the same place?"): its province names no insured place.
+      const picked = offered && offered.length > 1 ? offeredWithin(offered as string[], [understood, ...(inSentence.status === 'picked' ? [inSentence.mention.reading] : [])]) : undefined;
       if (picked) return asAnswer(text, { status: 'found', place: picked, poolingArea: poolingAreaOf(picked, PLACE_OPTIONS) }, show, listed);
       // The only place named, said to be the other role: which question did the person answer? Asked, with the place to pick.
       if (inSentence.status === 'otherRole') {

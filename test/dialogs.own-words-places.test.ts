@@ -59,6 +59,17 @@ describe('a place inside a sentence, read with the question\'s role in mind', ()
     expect(Chat.promptOf(next)).to.equal('situation.treatmentPlace');
   });
 
+  it('“在日照看病” at the insured place, then its province “山东”: not a pick of 日照 (the province alone is asked for a city), the question still the insured place', async () => {
+    const chat = new Chat({ channelId: 'webchat' });
+    await chat.follow(TO_INSURED_ZH);
+    const offered = await chat.say('在日照看病');
+    expect(Chat.channelData(offered, 'error')).to.equal('PLACE_SAID_AS_TREATMENT');
+    const replies = await chat.say('山东');
+    expect(readBack(replies), Chat.textOf(replies)).to.equal(undefined);
+    expect(Chat.channelData(replies, 'error')).to.equal('PLACE_PROVINCE_ONLY');
+    expect(Chat.promptOf(replies)).to.equal('situation.insuredPlace');
+  });
+
   it("“I'm insured in Rizhao” at the place of treatment: asked, with Rizhao to pick if it is the same place", async () => {
     const chat = new Chat({ locale: 'en-US', channelId: 'webchat' });
     await chat.follow(TO_TREATMENT_EN);

@@ -165,7 +165,7 @@ describe('HandoffTranscript (the middleware)', () => {
     for (const question of inFull) {
       const mask = maskOfAnswer(question.id);
       expect(mask, question.id).to.be.a('function');
-      for (const value of ['李秀英', '上海市浦东新区世纪大道100号3号楼201室']) expect(mask!(value), question.id).to.equal((question.show as (v: string) => string)(value));
+      for (const value of ['李秀英', '上海市浦东新区世纪大道100号3号楼201室', '山东省（日照市东港区）海曲中路88号', '李（小）英']) expect(mask!(value), question.id).to.equal((question.show as (v: string) => string)(value));
     }
   });
 

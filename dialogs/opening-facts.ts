@@ -106,11 +106,13 @@ export function openingSaidBack(answers: readonly OpeningAnswer[], c: FilingCont
 
 /**
  * Who files, as the first words state it: for another person by words that say so ("给我妈", "替老伴", "for my
- * dad"; not a clause about someone, "她说我要办"), unless the words also say it is one's own ("for my own
- * treatment"); one's own only by words that say so ("本人", "给自己", "for myself"), never by "我想" alone.
+ * dad") or by words all about that person ("我爸在日照参保，要去上海做手术", "my father is insured in Rizhao…"; not
+ * their words, "她说我要办", nor with a clause of one's own, "我老公在上海上班，我要去上海看病"), unless the words
+ * also say it is one's own ("for my own treatment"); one's own only by words that say so ("本人", "给自己", "for
+ * myself"), never by "我想" alone. Said back with the other facts, so a misreading shows.
  */
 function openingFilerMode(facts: IntakeFacts): Situation['filerMode'] | undefined {
-  if (facts.forSomeoneElse) return facts.ownFiling ? undefined : 'AGENT';
+  if (facts.forSomeoneElse || facts.aboutSomeoneElse) return facts.ownFiling ? undefined : 'AGENT';
   // "我妈想自己办": one's own, but said of someone else — asked.
   return facts.ownFiling && facts.filerMode !== 'AGENT' ? 'SELF' : undefined;
 }

@@ -90,6 +90,25 @@ describe('the words that start a filing answer who files and the places they sta
     expect(Chat.promptOf(replies)).to.equal('consent.personalInfo');
   });
 
+  // Words all about another person name who the filing is for: said back with the places, so a misreading shows.
+  const ABOUT_SOMEONE_ELSE: Array<['zh-CN' | 'en-US', string, insured: string, treatment: string]> = [
+    ['zh-CN', '我爸在日照参保，要去上海做手术', '山东省日照市', '上海市'],
+    ['zh-CN', '我妈妈在日照参保，退休了，现在跟我住在杭州，想办个备案', '山东省日照市', '浙江省杭州市'],
+    ['en-US', 'my father is insured in Rizhao and he needs surgery in Shanghai next month', 'Rizhao, Shandong', 'Shanghai'],
+  ];
+  for (const [locale, words, insured, treatment] of ABOUT_SOMEONE_ELSE) {
+    for (const atMenu of [true, false]) {
+      it(`“${words}” ${atMenu ? 'at the menu' : 'as the first words'} → for someone else and both places, said back together; consent next`, async () => {
+        const { chat, replies } = await opened(locale, words, atMenu);
+        const agent = chat.texts.t(locale, 'prompts.situation.filerMode.choices.AGENT');
+        expect(readBacks(replies), Chat.textOf(replies)).to.deep.equal([
+          together(chat, locale, [['situation.filerMode', agent], ['situation.insuredPlace', insured], ['situation.treatmentPlace', treatment]]),
+        ]);
+        expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('consent.personalInfo');
+      });
+    }
+  }
+
   it('said both ways (“我想给我妈办异地就医备案，我本人陪她去”) → who files asked', async () => {
     const { replies } = await opened('zh-CN', '我想给我妈办异地就医备案，我本人陪她去', true);
     expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('situation.filerMode');
@@ -119,6 +138,11 @@ describe('the words that start a filing answer who files and the places they sta
       expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('situation.filerMode');
     });
   }
+
+  it('about someone else, but with a clause of one’s own (“我老公在上海上班，我在日照参保，也要去上海看病”) → who files asked', async () => {
+    const { replies } = await opened('zh-CN', '我老公在上海上班，我在日照参保，也要去上海看病', true);
+    expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('situation.filerMode');
+  });
 
   it('one place with no role (“给我妈办备案，上海”): the role is not guessed — the insured place is asked', async () => {
     const { replies } = await opened('zh-CN', '给我妈办备案，上海', true);

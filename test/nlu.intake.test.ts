@@ -67,6 +67,7 @@ describe('understanding: the one-sentence intake states only what the text says'
       insuredPlace: '371100',
       treatmentPlace: '310000',
       filerMode: 'AGENT',
+      aboutSomeoneElse: true,
       now: 'IN_HOSPITAL',
       admissionDate: '2026-11-23',
     });
@@ -99,6 +100,14 @@ describe('understanding: the one-sentence intake states only what the text says'
       expect(u.intake('我想办备案', 'zh-CN', TODAY)).not.to.have.any.keys('ownFiling');
       expect(u.intake('替老伴办异地就医备案', 'zh-CN', TODAY)).to.include({ filerMode: 'AGENT', forSomeoneElse: true });
       expect(u.intake('She said I need to file', 'en-US', TODAY)).not.to.have.any.keys('forSomeoneElse');
+    });
+    it('words all about another person are about someone else: “我爸在日照参保，要去上海做手术”; not their words, nor with a clause of one’s own', () => {
+      expect(u.intake('我爸在日照参保，要去上海做手术', 'zh-CN', TODAY)).to.include({ aboutSomeoneElse: true, filerMode: 'AGENT' });
+      expect(u.intake('my father is insured in Rizhao and he needs surgery in Shanghai next month', 'en-US', TODAY)).to.include({ aboutSomeoneElse: true, filerMode: 'AGENT' });
+      expect(u.intake('她说我要办', 'zh-CN', TODAY)).to.deep.equal({ filerMode: 'SELF' });
+      expect(u.intake('我妈让我问问怎么办备案', 'zh-CN', TODAY)).not.to.have.any.keys('aboutSomeoneElse', 'forSomeoneElse');
+      expect(u.intake('She said I need to file', 'en-US', TODAY)).not.to.have.any.keys('aboutSomeoneElse');
+      expect(u.intake('我老公在上海上班，我要去上海看病', 'zh-CN', TODAY)).not.to.have.any.keys('aboutSomeoneElse');
       expect(u.intake('I want to file for my surgery', 'en-US', TODAY)).not.to.have.any.keys('forSomeoneElse');
       expect(u.intake('I want to file for my mum', 'en-US', TODAY)).to.include({ forSomeoneElse: true });
     });

@@ -57,6 +57,7 @@ export const intakeSchema = z
     self: cueList,
     agent: cueList,
     agentSubjects: cueList,
+    subjectNotAbout: cueList,
     agentPronouns: cueList,
     agentDeclined: cueList,
     ownFiling: cueList,

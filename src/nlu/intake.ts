@@ -104,9 +104,11 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
   Object.assign(facts, placesOf(text.normalize('NFKC'), cues, locale, ctx.hints.places));
 
   // "我妈要去上海看病，帮她办备案": 帮她 / for her says someone else where the words name that person.
-  const aboutSomeoneElse = sentences.some((c) => startsWithSomeoneElse(c, cues.agentSubjects, locale));
+  const aboutSomeoneElse = sentences.some((c) => startsWithSomeoneElse(c, cues, locale));
   const forSomeoneElse = clauses.some((c) => saysForSomeoneElse(c, cues, locale) || (aboutSomeoneElse && forThatPerson(c, cues, locale)));
   if (forSomeoneElse) facts.forSomeoneElse = true;
+  // "我爸在日照参保，要去上海做手术": about that person only, no clause of one's own (我要去…, "I will…").
+  if (aboutSomeoneElse && !clauses.some((c) => cueIn(c, cues.self, lang)?.at === 0)) facts.aboutSomeoneElse = true;
   const agent = forSomeoneElse || aboutSomeoneElse;
   set('filerMode', agent ? 'AGENT' : clauses.some((c) => cueIn(c, cues.self, lang)) ? 'SELF' : undefined);
   if (clauses.some((c) => cueIn(c, cues.ownFiling, lang))) facts.ownFiling = true;
@@ -232,10 +234,17 @@ function declinedBy(cues: IntakeCues, locale: NluLocale): RegExp {
   return locale === 'zh-CN' ? cuePattern(cues.agentDeclined, String.raw`{cues}\s*$`) : cuePattern(cues.agentDeclined, String.raw`\b{cues}\b`, 'iu');
 }
 
-/** A clause about another person: 我爸上周住的院, 她是日照的, "my dad was admitted". */
-function startsWithSomeoneElse(clause: string, subjects: readonly string[], locale: NluLocale): boolean {
+/**
+ * A clause about another person: 我爸上周住的院, 她是日照的, "my dad was admitted" — not that person's words or a
+ * group (intake subjectNotAbout right after: 她说我要办, 他们说…, "she said I need to file").
+ */
+function startsWithSomeoneElse(clause: string, cues: IntakeCues, locale: NluLocale): boolean {
   const c = locale === 'zh-CN' ? clause.replace(/^(?:我|俺|我们|我家)(?:的)?/u, '') : clause.trimStart();
-  return subjects.some((s) => c.startsWith(s) && (locale === 'zh-CN' || !/[a-z]/.test(c.charAt(s.length))));
+  return cues.agentSubjects.some((s) => {
+    if (!c.startsWith(s) || (locale === 'en-US' && /[a-z]/.test(c.charAt(s.length)))) return false;
+    const after = c.slice(s.length).trimStart();
+    return !cues.subjectNotAbout.some((w) => after.startsWith(w) && (locale === 'zh-CN' || !/[a-z]/.test(after.charAt(w.length))));
+  });
 }
 
 function nowOf(clauses: string[], cues: IntakeCues, lang: Lang): { now: NonNullable<IntakeFacts['now']>; clause: string } | undefined {

@@ -82,6 +82,11 @@ export interface IntakeFacts {
   ownFiling?: true;
   /** The words say outright that the filing is made for someone else ("给我妈", "替老伴", "for my dad"): more than a clause about another person ("她说…"), which is all filerMode AGENT needs. */
   forSomeoneElse?: true;
+  /**
+   * The words are about another person ("我爸在日照参保，要去上海做手术", "my father is insured in Rizhao…"), and no
+   * clause starts with one's own doings ("我要去…", "I will…"): the person whose situation it is is someone else.
+   */
+  aboutSomeoneElse?: true;
   insuredPlace?: string;
   treatmentPlace?: string;
   scheme?: Scheme;

@@ -4,7 +4,7 @@ import type { Situation } from '../src/domain/situation.js';
 import type { FilingContext } from './filing-context.js';
 import type { Question } from './form/declaration.js';
 import type { LabelScope, Recognition, RecognizeScope, Recognizer } from './form/recognition.js';
-import { choiceLabel, exactChoice } from './form/recognizers.js';
+import { choiceLabel, exactChoice, yesNoWord } from './form/recognizers.js';
 import { bulletList } from './bullet-list.js';
 
 /**
@@ -72,16 +72,22 @@ export function acceptedFacts(described: IntakeFacts, c: FilingContext, question
 
 /**
  * The facts as lines, in the order the procedure asks them: "参保地：山东省日照市" — or, `inOwnWords`, a yes/no
- * fact by its own words where content has them ("未退休"). Being a student has only its own words.
+ * fact by its own words where content has them ("未退休"). Being a student has only its own words. A fact that
+ * changes an answer already given shows that answer too ("就医地：江西省赣州市（之前是上海市）"): a description read
+ * wrongly must not replace what was answered unseen, and a real change is confirmed knowingly.
  */
 function factLines({ c }: LabelScope<FilingContext>, facts: Partial<Situation>, questions: SituationQuestions, inOwnWords = false): string[] {
   const t = (key: string, params = {}) => c.texts.t(c.locale, key, params);
+  const earlier = c.state.situation as Record<string, unknown>;
   return FACTS.filter((key) => facts[key] !== undefined).map((key) => {
     const value = facts[key];
     const own = `prompts.situation.intake.facts.${key}.${value ? 'yes' : 'no'}`;
     if (key === 'student' || (inOwnWords && typeof value === 'boolean' && c.texts.has(c.locale, own))) return t(own);
     const question = questions().find((q) => q.id === `situation.${key}`)!;
-    return t('messages.summaryRow', { label: t(`labels.situation.${key}`), value: question.show(value, c) });
+    const shownValue = question.show(value, c);
+    const before = earlier[key];
+    const shown = before === undefined || before === value ? shownValue : t('prompts.situation.intake.changed', { value: shownValue, earlier: question.show(before, c) });
+    return t('messages.summaryRow', { label: t(`labels.situation.${key}`), value: shown });
   });
 }
 
@@ -119,11 +125,18 @@ export function intakeRecognizer(questions: SituationQuestions): Recognizer<Fili
     names: (value, { id, c }) => (value === GUIDED ? LOCALES.map((l) => choiceLabel(c.texts, l, id, GUIDED)) : []),
     recognize(text, { id, c, understanding, pending }): Recognition<IntakeAnswer> {
       if (exactChoice(text, id, [GUIDED], c.texts) === GUIDED) return { status: 'exact', value: GUIDED };
-      const said = acceptedFacts(understanding.intake(text, c.locale, c.today), c, questions);
-      // More told while the facts are shown ("要住大半年", then "哦不对…就去一两个月"): added to them, a fact said
-      // again replaced; the facts not contradicted stay.
-      const facts = { ...factsOf(pending), ...said };
+      const described = understanding.intake(text, c.locale, c.today);
+      const said = acceptedFacts(described, c, questions);
+      // More told while the facts are shown ("要住大半年", then "哦不对…就去一两个月", "不对，瑞金医院在上海"): added to
+      // them, a fact said again replaced — said as answered before, the answer stands and the change shown goes;
+      // the facts not contradicted stay.
+      const shown = factsOf(pending);
+      const facts = { ...shown, ...said };
+      const answered = c.state.situation as Record<string, unknown>;
+      for (const key of FACTS) if (described[key] !== undefined && described[key] === answered[key]) delete facts[key];
       if (said.now !== undefined && said.admissionDate === undefined) delete facts.admissionDate;
+      // "不对，…" with nothing read that changes what was shown: not the same reading again — not used, as a bare "不对".
+      if (pending !== undefined && declines(text, c) && sameFacts(facts, shown)) return { status: 'invalid', error: 'NOT_CONFIRMED' };
       if (Object.keys(facts).length === 0) return { status: 'invalid', error: 'INTAKE_NOTHING_FOUND' };
       return { status: 'confirm', value: { facts } };
     },
@@ -133,6 +146,17 @@ export function intakeRecognizer(questions: SituationQuestions): Recognizer<Fili
     }),
   };
 }
+
+/** Words that start by declining ("不对，…", "不是，…", "no, …"): their first clause is a no (common.no). */
+function declines(text: string, c: FilingContext): boolean {
+  const first = text.trim().split(/[，,。.;；!！?？\s]/u)[0] ?? '';
+  return first !== '' && yesNoWord(first, c.texts) === 'no';
+}
+
+const sameFacts = (a: Partial<Situation>, b: Partial<Situation>): boolean => {
+  const keys = Object.keys(a) as Array<keyof Situation>;
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+};
 
 /** The facts of a description shown for confirmation (none for the guided path or nothing pending). */
 function factsOf(pending: unknown): Partial<Situation> {

@@ -73,6 +73,36 @@ describe('understanding: the one-sentence intake states only what the text says'
     });
   });
 
+  describe('a hospital’s name is no place by itself; the hospital that refers is not where the treatment is', () => {
+    it('“日照人民医院给他开了转诊单，去瑞金医院做手术”: 瑞金医院 is in 上海 (not 瑞金市), 日照 refers', () =>
+      expect(u.intake('他还在上班，日照人民医院给他开了转诊单，去瑞金医院做手术', 'zh-CN', TODAY)).to.include({ insuredPlace: '371100', treatmentPlace: '310000', retired: false, hasReferral: true }));
+    it('“the hospital in Rizhao referred him to Ruijin hospital”: Rizhao refers, Ruijin Hospital is in Shanghai', () =>
+      expect(u.intake('he still works; the hospital in Rizhao referred him to Ruijin hospital for an operation', 'en-US', TODAY)).to.include({ insuredPlace: '371100', treatmentPlace: '310000', retired: false, hasReferral: true }));
+    it('“Rizhao People’s Hospital referred him to Huashan Hospital” (not 花山区)', () =>
+      expect(u.intake("Rizhao People's Hospital referred him to Huashan Hospital", 'en-US', TODAY)).to.include({ insuredPlace: '371100', treatmentPlace: '310000' }));
+    it('well-known hospitals stand for their city: 湘雅医院 长沙, 华西医院 成都, 西京医院 西安', () => {
+      expect(u.intake('要去湘雅医院看病', 'zh-CN', TODAY)).to.include({ treatmentPlace: '430100' });
+      expect(u.intake('要去华西医院看病', 'zh-CN', TODAY)).to.include({ treatmentPlace: '510100' });
+      expect(u.intake('要去西京医院看病', 'zh-CN', TODAY)).to.include({ treatmentPlace: '610100' });
+    });
+    for (const [locale, words] of [
+      ['zh-CN', '要去协和医院看病'],
+      ['zh-CN', '要去同济医院看病'],
+      ['zh-CN', '要去中山医院看病'],
+      ['zh-CN', '要去鼓楼医院看病'],
+      ['zh-CN', '要去齐鲁医院看病'],
+      ['en-US', 'going to Zhongshan Hospital for treatment'],
+      ['en-US', 'going to Tongji Hospital for treatment'],
+    ] as const) {
+      it(`a name several hospitals share is not guessed: “${words}” names no place`, () => expect(u.intake(words, locale, TODAY)).not.to.have.any.keys('treatmentPlace', 'insuredPlace', 'placeChoices'));
+    }
+    it('the city said with it still counts: 北京协和医院 → 北京; 瑞金市人民医院 is in 瑞金市 (赣州)', () => {
+      expect(u.intake('要去北京协和医院看病', 'zh-CN', TODAY)).to.include({ treatmentPlace: '110000' });
+      expect(u.intake('要去瑞金市人民医院看病', 'zh-CN', TODAY)).to.include({ treatmentPlace: '360700' });
+    });
+    it('a place’s own hospital that treats is the place of treatment: “去上海的医院做手术”', () => expect(u.intake('去上海的医院做手术', 'zh-CN', TODAY)).to.include({ treatmentPlace: '310000' }));
+  });
+
   it('nothing stated, nothing returned', () => expect(u.intake('你好', 'zh-CN', TODAY)).to.deep.equal({}));
 
   it('nothing inferred: a posting says nothing of retirement, a student may be retired (老年大学), a move says nothing of what is happening now', () => {

@@ -85,6 +85,11 @@ export const intakeSchema = z
     notThisPlace: cueList,
     comesFrom: cueList,
     ofPerson: z.object({ words: cueList, after: cueList, notOf: cueList }),
+    hospitals: z.object({
+      words: cueList,
+      refers: cueList,
+      named: z.array(z.object({ name: z.string().min(1), place: z.string().regex(/^\d{6}$/).optional() })),
+    }),
   })
   .loose();
 export type IntakeCues = z.infer<typeof intakeSchema>;

@@ -1,8 +1,8 @@
 import type { IsoDate } from '../domain/calendar.js';
 import { checkAdmissionDate, parseDate } from '../domain/dates.js';
-import { placesMentionedIn, type PlaceMention, type PlaceOptions } from '../domain/places.js';
+import type { PlaceMention, PlaceOptions } from '../domain/places.js';
 import { judgeDuration, readDuration } from './duration.js';
-import { roleScores } from './places.js';
+import { mentionsIn, roleScores } from './places.js';
 import type { IntakeCues, LocaleExamples } from './examples.js';
 import { cuePattern, type TextAnalyser } from './text.js';
 import type { IntakeFacts, NluLocale, Understanding } from './understanding.js';
@@ -266,7 +266,7 @@ function nowOf(clauses: string[], cues: IntakeCues, lang: Lang): { now: NonNulla
 
 /** Which place is the insured one and which the place of treatment, by the words right around each. */
 function placesOf(text: string, cues: IntakeCues, locale: NluLocale, options: PlaceOptions | undefined): Pick<IntakeFacts, 'insuredPlace' | 'treatmentPlace' | 'placeChoices'> {
-  const mentions = placesMentionedIn(text, options);
+  const mentions = mentionsIn(text, cues, locale, options);
   const lower = text.toLowerCase();
   const scored = mentions.map((m) => ({ m, ...roleScores(lower, m, cues, locale) }));
   const out: Pick<IntakeFacts, 'insuredPlace' | 'treatmentPlace' | 'placeChoices'> = {};

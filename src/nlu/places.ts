@@ -1,4 +1,4 @@
-import { placesMentionedIn, type PlaceMention, type PlaceOptions } from '../domain/places.js';
+import { namedPlaceByCode, placesMentionedIn, poolingAreaOf, type PlaceMention, type PlaceOptions } from '../domain/places.js';
 import type { IntakeCues } from './examples.js';
 import { cuePattern } from './text.js';
 import type { NluLocale, PlaceInSentence, PlaceRole } from './understanding.js';
@@ -13,6 +13,56 @@ import type { NluLocale, PlaceInSentence, PlaceRole } from './understanding.js';
 /** A place right after these words is said not to be the one ("不是北京，是日照", "not Beijing, Rizhao"): intake notThisPlace. */
 function negatedBeforeOf(cues: IntakeCues, locale: NluLocale): RegExp {
   return locale === 'zh-CN' ? cuePattern(cues.notThisPlace, String.raw`{cues}\s*$`) : cuePattern(cues.notThisPlace, String.raw`\b{cues}\s*$`, 'iu');
+}
+
+/**
+ * The places a sentence names, a hospital's name read as the hospital (intake hospitals.named): a place name
+ * inside it is not that place (瑞金医院 is no 瑞金市, "Huashan Hospital" no 花山区); a well-known hospital stands
+ * for its city where the content gives one (瑞金医院 → 上海), and names no place where several share the name
+ * (协和医院, 中山医院: asked). Indices into the text as given.
+ */
+export function mentionsIn(text: string, cues: IntakeCues, locale: NluLocale, options?: PlaceOptions): PlaceMention[] {
+  const lower = text.toLowerCase();
+  const hospitals: Array<{ start: number; end: number; place?: string }> = [];
+  for (const { name, place } of cues.hospitals.named) {
+    for (let at = lower.indexOf(name); at >= 0; at = lower.indexOf(name, at + name.length)) {
+      const end = at + name.length;
+      if (locale === 'en-US' && (/[a-z]/.test(lower.charAt(at - 1)) || /[a-z]/.test(lower.charAt(end)))) continue;
+      if (!hospitals.some((h) => at < h.end && h.start < end)) hospitals.push({ start: at, end, ...(place ? { place } : {}) });
+    }
+  }
+  if (hospitals.length === 0) return placesMentionedIn(text, options);
+  const mentions = placesMentionedIn(text, options).filter((m) => !hospitals.some((h) => m.start < h.end && h.start < m.end));
+  for (const h of hospitals) {
+    const place = h.place === undefined ? undefined : namedPlaceByCode(h.place);
+    if (place) mentions.push({ start: h.start, end: h.end, said: text.slice(h.start, h.end), reading: { status: 'found', place, poolingArea: poolingAreaOf(place, options) } });
+  }
+  return mentions.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * After a place, the rest of its hospital's name (日照|人民医院, 日照市|第二人民医院, "Rizhao| People's Hospital"):
+ * intake hospitals.words ending a few words without punctuation; a pattern once a word list.
+ */
+const hospitalTails = new WeakMap<readonly string[], RegExp>();
+function hospitalTailOf(cues: IntakeCues, locale: NluLocale): RegExp {
+  let re = hospitalTails.get(cues.hospitals.words);
+  if (!re) {
+    const words = cues.hospitals.words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    re = words === '' ? /(?!)/u : locale === 'zh-CN' ? new RegExp(`^[^，,。.；;！!？?\\s]{0,8}?(?:${words})`, 'u') : new RegExp(`^(?:[a-z'’.]+\\s+){0,3}?(?:${words})\\b`, 'iu');
+    hospitalTails.set(cues.hospitals.words, re);
+  }
+  return re;
+}
+
+/**
+ * "日照人民医院给他开了转诊单", "the hospital in Rizhao referred him": the place (or its hospital) refers the patient
+ * elsewhere (intake hospitals.refers right after): the referring place, not the place of treatment.
+ */
+function refersElsewhere(lower: string, m: Pick<PlaceMention, 'end'>, cues: IntakeCues, locale: NluLocale): boolean {
+  const after = lower.slice(m.end, m.end + 40).trimStart();
+  const rest = after.replace(hospitalTailOf(cues, locale), '').trimStart();
+  return cues.hospitals.refers.some((w) => rest.startsWith(w) && (locale === 'zh-CN' || !/[a-z]/.test(rest.charAt(w.length))));
 }
 
 /** The score from which the only place named counts as said to be the other role (an insured cue counts 2, a treatment cue 1). */
@@ -32,6 +82,8 @@ export function roleScores(lower: string, m: Pick<PlaceMention, 'start' | 'end'>
   if (cues.comesFrom.some((cue) => before.endsWith(cue))) insured += 1;
   // 她是日照的, 日照的，去济南… (intake ofPerson): "of Rizhao" said of the person (not 北京的医院).
   if (ofPerson(before, after, cues.ofPerson)) insured += 2;
+  // The referring place (日照人民医院给他开了转诊单): no place of treatment; a referral comes from the insured place's hospital far more often than not.
+  if (refersElsewhere(lower, m, cues, locale)) return { insured: insured + 1, treatment: 0 };
   return { insured, treatment };
 }
 
@@ -63,7 +115,7 @@ const provinceOnly = (m: PlaceMention): boolean => m.reading.status === 'found' 
 export function placeInSentence(text: string, locale: NluLocale, role: PlaceRole, cues: IntakeCues, options?: PlaceOptions): PlaceInSentence {
   const t = text.normalize('NFKC');
   const lower = t.toLowerCase();
-  const all = placesMentionedIn(t, options);
+  const all = mentionsIn(t, cues, locale, options);
   if (all.length === 0) return { status: 'none' };
   const negated = negatedBeforeOf(cues, locale);
   const kept = all.filter((m) => !negated.test(lower.slice(Math.max(0, m.start - 6), m.start)));

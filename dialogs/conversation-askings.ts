@@ -29,13 +29,17 @@ export const MENU = asking<FilingContext, string>({
   answersIntents: ['emergency', 'human'],
 });
 
-/** The menu's choices, and words they do not name that still ask to file by who files and the places (dialogs/opening-facts.ts). */
+/**
+ * The menu's choices, and words they do not name that still ask to file by who files and the places
+ * (dialogs/opening-facts.ts) — also where the choices only come close ("…can she use her card directly at the
+ * hospital here?" is no emergency: statesFiling reads none happening now).
+ */
 function menuRecognizer(choices: Recognizer<FilingContext, string>): Recognizer<FilingContext, string> {
   return {
     ...choices,
     recognize(text, scope) {
       const read = choices.recognize(text, scope);
-      if (read.status !== 'invalid' || !statesFiling(text, scope)) return read;
+      if ((read.status !== 'invalid' && read.status !== 'close') || !statesFiling(text, scope)) return read;
       return { status: 'understood', value: 'FILE' };
     },
   };

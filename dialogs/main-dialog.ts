@@ -7,7 +7,7 @@ import type { DialogDeps } from './dialog-deps.js';
 import { FILING_DIALOG, FilingDialog } from './filing-dialog.js';
 import { FILING_FORM } from './filing-form.js';
 import { newFilingState } from './filing-state.js';
-import { openingSaidBack, readOpening } from './opening-facts.js';
+import { openingSaidBack, questionWithFiling, readOpening } from './opening-facts.js';
 import { recordReading } from './funnel.js';
 import { isTaken, normalizeAnswer } from './form/recognition.js';
 import { choiceLabel, exactChoice } from './form/recognizers.js';
@@ -372,6 +372,7 @@ export class MainDialog extends ComponentDialog {
       case 'FILE':
         if (!kit.state.active) {
           Object.assign(kit.state, newFilingState(kit.state.locale));
+          await this.answerQuestionAlongside(step, kit);
           await this.takeOpeningAnswers(step, kit);
         }
         return step.beginDialog(FILING_DIALOG);
@@ -411,6 +412,17 @@ export class MainDialog extends ComponentDialog {
     if (!said) return;
     await kit.say(kit.t(said.key, said.params), { promptId: answers.at(-1)!.id, understood: true });
     kit.state.saidBack = answers.at(-1)!.id;
+  }
+
+  /** A common question asked with the words that started the filing ("…想在杭州看病能直接刷卡吗"): answered first, then the filing goes on. */
+  private async answerQuestionAlongside(step: WaterfallStepContext, kit: TurnKit): Promise<void> {
+    const activity = step.context.activity;
+    if (activity.type !== ActivityTypes.Message || !activity.text) return;
+    const intentOf = turnIntentReader(step.context, this.deps.understanding, kit.locale);
+    const topic = questionWithFiling(activity.text, { c: kit.q, understanding: this.deps.understanding, intentOf });
+    if (!topic) return;
+    await sayFaqAnswer(kit, topic);
+    await kit.say(kit.t('messages.faqThenFiling'));
   }
 
   private async again(step: WaterfallStepContext): Promise<DialogTurnResult> {

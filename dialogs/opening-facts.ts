@@ -129,10 +129,43 @@ const ALONGSIDE_FILING = new Set(['greeting', 'thanks']);
  */
 export function statesFiling(text: string, { c, understanding, intentOf }: Pick<RecognizeScope<FilingContext>, 'c' | 'understanding' | 'intentOf'>): boolean {
   const intent = intentOf(text);
-  if (intent && !ALONGSIDE_FILING.has(intent.intent)) return false;
+  // A common question asked with the facts ("…想在杭州看病能直接刷卡吗") is a filing too: answered as it starts.
+  if (intent && !ALONGSIDE_FILING.has(intent.intent)) return intent.intent === 'faq' && questionWithFiling(text, { c, understanding, intentOf }) !== undefined;
   const facts = understanding.intake(text, c.locale, c.today);
-  if (facts.now === 'EMERGENCY_NOW') return false;
+  return facts.now !== 'EMERGENCY_NOW' && filingFacts(facts);
+}
+
+/**
+ * Facts that state a filing: someone else filed for, or one's own filing with a place, or both places by their
+ * role; a place said of another person (我妈妈在日照参保…, "my mother is insured in Rizhao…") too.
+ */
+function filingFacts(facts: IntakeFacts): boolean {
   const insured = facts.insuredPlace !== undefined || facts.placeChoices?.insuredPlace !== undefined;
   const treatment = facts.treatmentPlace !== undefined || facts.placeChoices?.treatmentPlace !== undefined;
-  return facts.forSomeoneElse === true || (facts.ownFiling === true && (insured || treatment)) || (insured && treatment);
+  return facts.forSomeoneElse === true || ((facts.ownFiling === true || facts.aboutSomeoneElse === true) && (insured || treatment)) || (insured && treatment);
+}
+
+/**
+ * A common question asked alongside the facts of a filing ("我妈妈在日照参保，退休了，现在跟我住在杭州，想在杭州看病能
+ * 直接刷卡吗"): the FAQ topic (of faq.topics) a clause asks — read from the last clause, where the question
+ * usually stands, then the words as a whole — when the words state a filing (as statesFiling reads facts), no
+ * emergency is happening now and no intent other than the FAQ or a greeting is read in the words as a whole.
+ * The question is answered and the filing goes on with the facts kept.
+ */
+export function questionWithFiling(text: string, { c, understanding, intentOf }: Pick<RecognizeScope<FilingContext>, 'c' | 'understanding' | 'intentOf'>): string | undefined {
+  const topics = c.texts.list(c.locale, 'faq.topics');
+  const whole = intentOf(text);
+  if (whole && whole.intent !== 'faq' && !ALONGSIDE_FILING.has(whole.intent)) return undefined;
+  const facts = understanding.intake(text, c.locale, c.today);
+  if (facts.now === 'EMERGENCY_NOW' || !filingFacts(facts)) return undefined;
+  const topicOf = (words: string): string | undefined => {
+    const intent = intentOf(words);
+    return intent?.intent === 'faq' && intent.topic !== undefined && topics.includes(intent.topic) ? intent.topic : undefined;
+  };
+  const clauses = text.split(/(?<=[?？])|[，,。;；!！\n]+|\.\s/u).map((clause) => clause.trim()).filter(Boolean);
+  for (const clause of clauses.reverse()) {
+    const topic = topicOf(clause);
+    if (topic) return topic;
+  }
+  return topicOf(text);
 }

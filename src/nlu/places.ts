@@ -74,8 +74,10 @@ export function roleScores(lower: string, m: Pick<PlaceMention, 'start' | 'end'>
   const after = lower.slice(m.end, m.end + (locale === 'en-US' ? 16 : 10)).trimStart();
   // After the place, an English cue counts only as a phrase ("Rizhao medical insurance"): "Suzhou from now on" is not "from Suzhou".
   const afterCounts = (cue: string): boolean => locale === 'zh-CN' || cue.includes(' ');
+  // The last few characters before it, within its clause ("我在日照参保，去上海": 参保 is 日照's, not 上海's).
+  const recent = before.slice(-4).split(/[，,。；;！!？?]/u).pop()!;
   const near = (cue: string): boolean =>
-    before.endsWith(cue) || (afterCounts(cue) && after.startsWith(cue)) || (locale === 'zh-CN' && cue.length >= 2 && before.slice(-4).includes(cue));
+    before.endsWith(cue) || (afterCounts(cue) && after.startsWith(cue)) || (locale === 'zh-CN' && cue.length >= 2 && recent.includes(cue));
   let insured = cues.insuredCues.filter(near).length * 2;
   const treatment = cues.treatmentCues.filter(near).length;
   // "from Rizhao" / "从日照" (intake comesFrom): where one comes from is, far more often than not, where one is insured.

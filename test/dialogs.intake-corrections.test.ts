@@ -43,20 +43,35 @@ describe('a description naming hospitals: the place of treatment already answere
 describe('a description that changes an answer already given', () => {
   const TO_INTAKE = upTo(openingZh('为他人代办', '日照', '上海'), 'situation.intake');
 
-  it('is shown as a change (“就医地：浙江省杭州市（之前是上海市）”); “不对，就医地是上海” keeps 上海 and the other facts, without showing the same reading again', async () => {
-    const chat = new Chat();
-    await chat.follow(TO_INTAKE);
-    const first = confirming(await chat.say('他还在上班，日照人民医院给他开了转诊单，去杭州的医院做手术'));
-    expect(first).to.include('就医地：浙江省杭州市（之前是上海市）');
-    const corrected = await chat.say('不对，就医地是上海');
-    expect(Chat.promptOf(corrected)).to.equal('situation.intake');
-    const second = confirming(corrected);
-    expect(second, Chat.textOf(corrected)).not.to.equal(first);
-    expect(second).not.to.include('杭州');
-    expect(second).to.include('未退休').and.to.include('有转诊证明');
-    const next = await chat.say('对');
-    expect(Chat.promptOf(next), Chat.textOf(next)).to.match(/^situation\./);
-    expect(Chat.textOf(next)).not.to.include('杭州');
+  for (const correction of ['不对，就医地是上海', '不对，瑞金医院在上海']) {
+    it(`is shown as a change (“就医地：浙江省杭州市（之前是上海市）”); “${correction}” keeps 上海 and the other facts, without showing the same reading again`, async () => {
+      const chat = new Chat();
+      await chat.follow(TO_INTAKE);
+      const first = confirming(await chat.say('他还在上班，日照人民医院给他开了转诊单，去杭州的医院做手术'));
+      expect(first).to.include('就医地：浙江省杭州市（之前是上海市）');
+      const corrected = await chat.say(correction);
+      expect(Chat.promptOf(corrected)).to.equal('situation.intake');
+      const second = confirming(corrected);
+      expect(second, Chat.textOf(corrected)).not.to.equal(first);
+      expect(second).not.to.include('杭州');
+      expect(second).to.include('未退休').and.to.include('有转诊证明');
+      const next = await chat.say('对');
+      expect(Chat.promptOf(next), Chat.textOf(next)).to.match(/^situation\./);
+      // The description asked again (back) names the place of treatment kept: 上海市.
+      const back = await chat.say('返回上一步');
+      expect(Chat.promptOf(back)).to.equal('situation.intake');
+      expect(Chat.textOf(back)).to.include('打算在上海市住多久').and.not.to.include('杭州');
+    });
+  }
+
+  it('in English: “no, Ruijin hospital is in Shanghai” takes back a change of the place of treatment shown', async () => {
+    const chat = new Chat({ locale: 'en-US' });
+    await chat.follow(upTo(openingEn('For someone else', 'Rizhao', 'Shanghai'), 'situation.intake'));
+    const first = confirming(await chat.say('he still works; the hospital in Rizhao referred him to a hospital in Hangzhou'));
+    expect(first).to.include(chat.texts.t('en-US', 'prompts.situation.intake.changed', { value: 'Hangzhou, Zhejiang', earlier: 'Shanghai' }));
+    const second = confirming(await chat.say('no, Ruijin hospital is in Shanghai'));
+    expect(second).not.to.include('Hangzhou');
+    expect(second).to.include(chat.texts.t('en-US', 'labels.situation.hasReferral'));
   });
 
   it('“不对，他已经退休了”: the correction wins over the reading shown', async () => {

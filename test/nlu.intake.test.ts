@@ -78,6 +78,8 @@ describe('understanding: the one-sentence intake states only what the text says'
       expect(u.intake('他还在上班，日照人民医院给他开了转诊单，去瑞金医院做手术', 'zh-CN', TODAY)).to.include({ insuredPlace: '371100', treatmentPlace: '310000', retired: false, hasReferral: true }));
     it('“the hospital in Rizhao referred him to Ruijin hospital”: Rizhao refers, Ruijin Hospital is in Shanghai', () =>
       expect(u.intake('he still works; the hospital in Rizhao referred him to Ruijin hospital for an operation', 'en-US', TODAY)).to.include({ insuredPlace: '371100', treatmentPlace: '310000', retired: false, hasReferral: true }));
+    it('“日照的医院给他开了转诊，去上海做手术”: 日照 refers, 上海 is the place of treatment', () =>
+      expect(u.intake('日照的医院给他开了转诊，去上海做手术', 'zh-CN', TODAY)).to.include({ insuredPlace: '371100', treatmentPlace: '310000', hasReferral: true }));
     it('“Rizhao People’s Hospital referred him to Huashan Hospital” (not 花山区)', () =>
       expect(u.intake("Rizhao People's Hospital referred him to Huashan Hospital", 'en-US', TODAY)).to.include({ insuredPlace: '371100', treatmentPlace: '310000' }));
     it('well-known hospitals stand for their city: 湘雅医院 长沙, 华西医院 成都, 西京医院 西安', () => {

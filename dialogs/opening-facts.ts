@@ -135,14 +135,11 @@ export function statesFiling(text: string, { c, understanding, intentOf }: Pick<
   return facts.now !== 'EMERGENCY_NOW' && filingFacts(facts);
 }
 
-/**
- * Facts that state a filing: someone else filed for, or one's own filing with a place, or both places by their
- * role; a place said of another person (我妈妈在日照参保…, "my mother is insured in Rizhao…") too.
- */
+/** Facts that state a filing: someone else filed for, or one's own filing with a place, or both places by their role. */
 function filingFacts(facts: IntakeFacts): boolean {
   const insured = facts.insuredPlace !== undefined || facts.placeChoices?.insuredPlace !== undefined;
   const treatment = facts.treatmentPlace !== undefined || facts.placeChoices?.treatmentPlace !== undefined;
-  return facts.forSomeoneElse === true || ((facts.ownFiling === true || facts.aboutSomeoneElse === true) && (insured || treatment)) || (insured && treatment);
+  return facts.forSomeoneElse === true || (facts.ownFiling === true && (insured || treatment)) || (insured && treatment);
 }
 
 /**

@@ -46,6 +46,12 @@ describe('a question asked with the facts of a filing: answered, and the filing 
     }
   }
 
+  it('one place said of someone, no question and no filing asked (“我爸在日照参保”): no filing started, the menu', async () => {
+    const chat = new Chat({ channelId: 'webchat' });
+    const replies = await chat.say('我爸在日照参保');
+    expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('menu.main');
+  });
+
   it('a question with no filing facts is still answered alone, then the menu (“在外地看病能直接刷卡吗”)', async () => {
     const chat = new Chat({ channelId: 'webchat' });
     const replies = await chat.say('在外地看病能直接刷卡吗');

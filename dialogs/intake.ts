@@ -133,11 +133,13 @@ export function intakeRecognizer(questions: SituationQuestions): Recognizer<Fili
       const shown = factsOf(pending);
       const facts = { ...shown, ...said };
       const answered = c.state.situation as Record<string, unknown>;
-      for (const key of FACTS) if (described[key] !== undefined && described[key] === answered[key]) delete facts[key];
+      const restated = FACTS.filter((key) => described[key] !== undefined && described[key] === answered[key]);
+      for (const key of restated) delete facts[key];
       if (said.now !== undefined && said.admissionDate === undefined) delete facts.admissionDate;
       // "不对，…" with nothing read that changes what was shown: not the same reading again — not used, as a bare "不对".
       if (pending !== undefined && declines(text, c) && sameFacts(facts, shown)) return { status: 'invalid', error: 'NOT_CONFIRMED' };
-      if (Object.keys(facts).length === 0) return { status: 'invalid', error: 'INTAKE_NOTHING_FOUND' };
+      // The only change shown taken back ("不对，就医地是上海"): the answers stay, nothing new to confirm.
+      if (Object.keys(facts).length === 0) return { status: 'invalid', error: restated.length > 0 && pending !== undefined ? 'INTAKE_ANSWERS_KEPT' : 'INTAKE_NOTHING_FOUND' };
       return { status: 'confirm', value: { facts } };
     },
     confirmation: (value, scope) => ({

@@ -74,6 +74,17 @@ describe('a description that changes an answer already given', () => {
     expect(second).to.include(chat.texts.t('en-US', 'labels.situation.hasReferral'));
   });
 
+  it('the only change shown taken back (“就医地是杭州”, then “不对，就医地是上海”): the answers stay, said so — not “nothing found”, not the reading again', async () => {
+    const chat = new Chat();
+    await chat.follow(TO_INTAKE);
+    expect(confirming(await chat.say('就医地是杭州'))).to.include('就医地：浙江省杭州市（之前是上海市）');
+    const kept = await chat.say('不对，就医地是上海');
+    expect(Chat.channelData(kept, 'error')).to.equal('INTAKE_ANSWERS_KEPT');
+    expect(Chat.replyWith(kept, 'confirming')).to.equal(undefined);
+    expect(Chat.promptOf(kept)).to.equal('situation.intake');
+    expect(Chat.textOf(kept)).to.include('打算在上海市住多久');
+  });
+
   it('“不对，他已经退休了”: the correction wins over the reading shown', async () => {
     const chat = new Chat();
     await chat.follow(TO_INTAKE);

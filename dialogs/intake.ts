@@ -138,8 +138,8 @@ export function intakeRecognizer(questions: SituationQuestions): Recognizer<Fili
       if (said.now !== undefined && said.admissionDate === undefined) delete facts.admissionDate;
       // "不对，…" with nothing read that changes what was shown: not the same reading again — not used, as a bare "不对".
       if (pending !== undefined && declines(text, c) && sameFacts(facts, shown)) return { status: 'invalid', error: 'NOT_CONFIRMED' };
-      // The only change shown taken back ("不对，就医地是上海"): the answers stay, nothing new to confirm.
-      if (Object.keys(facts).length === 0) return { status: 'invalid', error: restated.length > 0 && pending !== undefined ? 'INTAKE_ANSWERS_KEPT' : 'INTAKE_NOTHING_FOUND' };
+      // Only answers said again ("不对，就医地是上海" taking back the change shown): they stay, nothing new to confirm.
+      if (Object.keys(facts).length === 0) return { status: 'invalid', error: restated.length > 0 ? 'INTAKE_ANSWERS_KEPT' : 'INTAKE_NOTHING_FOUND' };
       return { status: 'confirm', value: { facts } };
     },
     confirmation: (value, scope) => ({

@@ -102,6 +102,9 @@ describe('a description that changes an answer already given', () => {
     expect(Chat.channelData(no, 'error')).to.equal('NOT_CONFIRMED');
     expect(Chat.replyWith(no, 'confirming')).to.equal(undefined);
     expect(Chat.promptOf(no)).to.equal('situation.intake');
+    // Then only what was answered before, said again: kept, and said so.
+    const kept = await chat.say('就医地是上海');
+    expect(Chat.channelData(kept, 'error')).to.equal('INTAKE_ANSWERS_KEPT');
   });
 
   it('in English: “no, he is retired” corrects the reading; “no, that is wrong” is not used', async () => {

@@ -42,17 +42,12 @@ export function mentionsIn(text: string, cues: IntakeCues, locale: NluLocale, op
 
 /**
  * After a place, the rest of its hospital's name (日照|人民医院, 日照市|第二人民医院, "Rizhao| People's Hospital"):
- * intake hospitals.words ending a few words without punctuation; a pattern once a word list.
+ * intake hospitals.words ending a few words without punctuation.
  */
-const hospitalTails = new WeakMap<readonly string[], RegExp>();
 function hospitalTailOf(cues: IntakeCues, locale: NluLocale): RegExp {
-  let re = hospitalTails.get(cues.hospitals.words);
-  if (!re) {
-    const words = cues.hospitals.words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-    re = words === '' ? /(?!)/u : locale === 'zh-CN' ? new RegExp(`^[^，,。.；;！!？?\\s]{0,8}?(?:${words})`, 'u') : new RegExp(`^(?:[a-z'’.]+\\s+){0,3}?(?:${words})\\b`, 'iu');
-    hospitalTails.set(cues.hospitals.words, re);
-  }
-  return re;
+  return locale === 'zh-CN'
+    ? cuePattern(cues.hospitals.words, String.raw`^[^，,。.；;！!？?\s]{0,8}?{cues}`)
+    : cuePattern(cues.hospitals.words, String.raw`^(?:[a-z'’.]+\s+){0,3}?{cues}\b`, 'iu');
 }
 
 /**

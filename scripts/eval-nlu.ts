@@ -31,6 +31,15 @@ function print(title: string, e: Evaluation, trainingMs: number): void {
       `intake: right category ${e.intake.rightCategory}/${e.intake.total}, at most 3 further questions ${e.intake.withinThreeFurther}/${e.intake.total} (max ${e.intake.maxFurther}), a wrong fact in ${e.intake.wrongFacts}`,
     );
   }
+  const faqRow = (name: string, t: Evaluation['faq']['firstMessage']['zh-CN']): void =>
+    console.log(`${name.padEnd(32)} ${String(t.total).padStart(4)} ${pct(t.understood, t.total).padStart(10)} ${pct(t.wrongAnswer, t.total).padStart(10)} ${pct(t.notUnderstood, t.total).padStart(9)}`);
+  if (e.faq.firstMessage['zh-CN'].total + e.faq.firstMessage['en-US'].total > 0) {
+    console.log(`${'FAQ (common questions)'.padEnd(32)} ${'n'.padStart(4)} ${'understood'.padStart(10)} ${'wrong ans.'.padStart(10)} ${'not und.'.padStart(9)}`);
+    for (const locale of ['zh-CN', 'en-US'] as const) {
+      faqRow(`FAQ first message ${locale}`, e.faq.firstMessage[locale]);
+      faqRow(`FAQ mid-filing ${locale}`, e.faq.midFiling[locale]);
+    }
+  }
   console.log(`recognition time per call: p50 ${e.timing.p50.toFixed(3)} ms, p99 ${e.timing.p99.toFixed(3)} ms (${e.timing.samples} calls); training ${trainingMs.toFixed(0)} ms`);
   if (args.has('--failures')) for (const f of e.failures) console.log(`  ✗ ${f}`);
 }

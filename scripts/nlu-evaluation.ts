@@ -38,11 +38,18 @@ export interface PlaceItem {
   text: string;
   expect: string;
 }
+/** A common question in a person's own words: the FAQ topic (content/locales/<locale>/faq.json faq.topics) whose answer it must get. */
+export interface FaqItem {
+  locale: NluLocale;
+  text: string;
+  expect: string;
+}
 export interface DevSet {
   choices: ChoiceItem[];
   intents: IntentItem[];
   intake: IntakeItem[];
   places?: PlaceItem[];
+  faq?: FaqItem[];
 }
 
 export function loadDevSet(): DevSet {
@@ -97,6 +104,36 @@ export interface Tally {
   reAsked: number;
 }
 
+/** How the common questions were read: answered with their topic, with another topic's answer, or not answered (the menu, the filing, another intent). */
+export interface FaqTally {
+  total: number;
+  understood: number;
+  wrongAnswer: number;
+  notUnderstood: number;
+}
+
+/** The FAQ's questions read as a first message and as a message at a question of the filing, per language. */
+export interface FaqEvaluation {
+  firstMessage: Record<NluLocale, FaqTally>;
+  midFiling: Record<NluLocale, FaqTally>;
+}
+
+/**
+ * The questions of the filing at which the FAQ's questions are also read mid-filing: who files (the first
+ * question), what is happening now (its answers are hospital and payment facts the questions often hold)
+ * and the length of the stay (a yes/no question read with durations).
+ */
+export const MID_FILING_QUESTIONS = ['situation.filerMode', 'situation.now', 'situation.longTerm'] as const;
+
+/**
+ * Readings other than the topic's answer that do what its question asks: the emergency advice (the menu's
+ * choice or the intent) for EMERGENCY, the dialog that cancels or changes a filing for CANCEL.
+ */
+const FAQ_EQUIVALENTS: Readonly<Record<string, readonly string[]>> = {
+  EMERGENCY: ['emergency', 'menu:EMERGENCY'],
+  CANCEL: ['cancelFiling', 'changeFiling'],
+};
+
 export interface IntakeResult {
   text: string;
   expected: string;
@@ -112,6 +149,7 @@ export interface Evaluation {
   /** The place questions (when the reader reads places). */
   places: Tally;
   intake: { total: number; rightCategory: number; withinThreeFurther: number; wrongFacts: number; maxFurther: number; results: IntakeResult[] };
+  faq: FaqEvaluation;
   /** Milliseconds per recognition (choice and intent), over the whole dev set read several times. */
   timing: { p50: number; p99: number; samples: number };
   failures: string[];
@@ -198,6 +236,8 @@ export async function evaluate(reader: Reader, options: { profile?: RegionProfil
     }
   }
 
+  const faq = await evaluateFaq(reader, dev.faq ?? [], longTermMinDays, failures);
+
   // Timing: the dev set read again a few times, so p99 is not one cold call.
   for (let round = 0; round < (options.timingRounds ?? 3); round++) {
     for (const item of dev.choices) {
@@ -213,7 +253,47 @@ export async function evaluate(reader: Reader, options: { profile?: RegionProfil
   }
   times.sort((a, b) => a - b);
   const at = (q: number): number => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-  return { perQuestion, choices, intents, places, intake, timing: { p50: at(0.5), p99: at(0.99), samples: times.length }, failures };
+  return { perQuestion, choices, intents, places, intake, faq, timing: { p50: at(0.5), p99: at(0.99), samples: times.length }, failures };
+}
+
+const emptyFaq = (): FaqTally => ({ total: 0, understood: 0, wrongAnswer: 0, notUnderstood: 0 });
+
+/**
+ * Each common question read as the conversation reads it (dialogs/main-dialog.ts), and what it leads to:
+ *  - as the first message: a menu choice read from it is taken (the filing, the advice, the topics' list, a
+ *    person); else its intent — a FAQ topic's answer, or another intent's dialog;
+ *  - at a question of the filing (MID_FILING_QUESTIONS): the question's own exact answer is taken; else a
+ *    check / cancel / change intent starts its dialog when the words do not read as an answer; else an answer
+ *    read (confident or close) is taken unless the intent is an emergency; else its intent.
+ * "faq:<topic>" is understood when it is the topic (or FAQ_EQUIVALENTS), a wrong answer when it is another
+ * topic; anything else leaves the question unanswered.
+ */
+async function evaluateFaq(reader: Reader, items: readonly FaqItem[], longTermMinDays: number, failures: string[]): Promise<FaqEvaluation> {
+  const out: FaqEvaluation = {
+    firstMessage: { 'zh-CN': emptyFaq(), 'en-US': emptyFaq() },
+    midFiling: { 'zh-CN': emptyFaq(), 'en-US': emptyFaq() },
+  };
+  const count = (tally: FaqTally, item: FaqItem, got: string, where: string): void => {
+    tally.total++;
+    if (got === `faq:${item.expect}` || FAQ_EQUIVALENTS[item.expect]?.includes(got)) return void tally.understood++;
+    if (got.startsWith('faq:')) tally.wrongAnswer++;
+    else tally.notUnderstood++;
+    failures.push(`faq ${where} [${item.locale}] “${item.text}”: expected ${item.expect}, got ${got}`);
+  };
+  for (const item of items) {
+    const intent = intentLabel(await reader.intent(item.text, item.locale));
+    const menu = await reader.choice('menu.main', QUESTION_VALUES['menu.main']!, item.text, item.locale, { longTermMinDays });
+    count(out.firstMessage[item.locale], item, menu.status === 'confident' ? `menu:${menu.value}` : intent, 'first message');
+    for (const q of MID_FILING_QUESTIONS) {
+      const reading = await reader.choice(q, QUESTION_VALUES[q]!, item.text, item.locale, { longTermMinDays });
+      const asAnswer = reading.status !== 'none';
+      const exact = reading.status === 'confident' && reading.score === 1;
+      const lifecycle = ['checkFiling', 'cancelFiling', 'changeFiling'].includes(intent);
+      const got = exact ? `answer:${reading.value}` : lifecycle && !asAnswer ? intent : asAnswer && intent !== 'emergency' ? `answer:${reading.status === 'confident' ? reading.value : 'close'}` : intent;
+      count(out.midFiling[item.locale], item, got, `at ${q}`);
+    }
+  }
+  return out;
 }
 
 /**
@@ -256,6 +336,8 @@ export interface Baseline {
   choices: { understood: number; wrongAdvance: number };
   intents: { understood: number; wrongAdvance: number };
   intake: { rightCategory: number; withinThreeFurther: number };
+  /** The common questions, per language: understood and wrong answers, shares of all. */
+  faq?: Record<'firstMessage' | 'midFiling', Record<NluLocale, { understood: number; wrongAnswer: number }>>;
 }
 
 const share = (n: number, d: number): number => (d === 0 ? 1 : Math.round((n / d) * 1000) / 1000);
@@ -268,5 +350,14 @@ export function figures(e: Evaluation): Baseline {
     choices: pair(e.choices),
     intents: pair(e.intents),
     intake: { rightCategory: share(e.intake.rightCategory, e.intake.total), withinThreeFurther: share(e.intake.withinThreeFurther, e.intake.total) },
+    faq: {
+      firstMessage: faqShares(e.faq.firstMessage),
+      midFiling: faqShares(e.faq.midFiling),
+    },
   };
+}
+
+function faqShares(t: Record<NluLocale, FaqTally>): Record<NluLocale, { understood: number; wrongAnswer: number }> {
+  const pair = (x: FaqTally) => ({ understood: share(x.understood, x.total), wrongAnswer: share(x.wrongAnswer, x.total) });
+  return { 'zh-CN': pair(t['zh-CN']), 'en-US': pair(t['en-US']) };
 }

@@ -36,7 +36,7 @@ describe('understanding: the dev set (npm run eval:nlu) holds to the recorded ba
       const overlap: string[] = [];
       for (const locale of ['zh-CN', 'en-US'] as const) {
         const training = new Set(allTrainingSentences(loadExamples(DEFAULT_EXAMPLES_DIR, locale)).map(compact));
-        for (const item of [...dev.choices, ...dev.intents, ...dev.intake].filter((i) => i.locale === locale)) {
+        for (const item of [...dev.choices, ...dev.intents, ...dev.intake, ...(dev.faq ?? [])].filter((i) => i.locale === locale)) {
           if (training.has(compact(item.text))) overlap.push(item.text);
         }
       }
@@ -53,6 +53,16 @@ describe('understanding: the dev set (npm run eval:nlu) holds to the recorded ba
         '我是日照的退休职工，户口迁到海口了，现在跟女儿住在海口',
       ];
       expect(quoted.filter((q) => !texts.has(q))).to.deep.equal([]);
+    });
+
+    it('asks every FAQ topic in about 8 words of its own, in both languages', () => {
+      const topics = QUESTION_VALUES['faq.topic']!.filter((t) => t !== 'MENU');
+      const few: string[] = [];
+      for (const locale of ['zh-CN', 'en-US'] as const) {
+        for (const topic of topics) if ((dev.faq ?? []).filter((i) => i.locale === locale && i.expect === topic).length < 8) few.push(`${locale} ${topic}`);
+      }
+      expect(few).to.deep.equal([]);
+      expect((dev.faq ?? []).filter((i) => !topics.includes(i.expect))).to.deep.equal([]);
     });
 
     it('asks about every choice question of the app, with examples for each of its values in both languages', () => {
@@ -90,6 +100,17 @@ describe('understanding: the dev set (npm run eval:nlu) holds to the recorded ba
       expect(f.intents.understood).to.be.at.least(baseline.intents.understood);
       expect(f.intents.wrongAdvance).to.be.at.most(baseline.intents.wrongAdvance);
     });
+    for (const where of ['firstMessage', 'midFiling'] as const) {
+      for (const locale of ['zh-CN', 'en-US'] as const) {
+        const recorded = baseline.faq?.[where][locale];
+        if (!recorded) continue;
+        it(`FAQ ${where} ${locale}: understood ≥ ${recorded.understood}, wrong answer ≤ ${recorded.wrongAnswer}`, () => {
+          const now = figures(evaluation).faq![where][locale];
+          expect(now.understood).to.be.at.least(recorded.understood);
+          expect(now.wrongAnswer).to.be.at.most(recorded.wrongAnswer);
+        });
+      }
+    }
     it('one-sentence intake: the right category, with at most 3 further situation questions', () => {
       const f = figures(evaluation);
       expect(f.intake.rightCategory).to.be.at.least(baseline.intake.rightCategory);

@@ -32,15 +32,19 @@ export const MENU = asking<FilingContext, string>({
 /**
  * The menu's choices, and words they do not name that still ask to file by who files and the places
  * (dialogs/opening-facts.ts) — also where the choices only come close ("…can she use her card directly at the
- * hospital here?" is no emergency: statesFiling reads none happening now).
+ * hospital here?" is no emergency: statesFiling reads none happening now). A common question ("去外地看病之前一定要备案吗",
+ * "do I need to file before seeing a doctor in another city?") is no choice read from its words (only a button,
+ * number or label is): it is answered — unless its words state a filing as statesFiling reads them.
  */
 function menuRecognizer(choices: Recognizer<FilingContext, string>): Recognizer<FilingContext, string> {
   return {
     ...choices,
     recognize(text, scope) {
       const read = choices.recognize(text, scope);
-      if ((read.status !== 'invalid' && read.status !== 'close') || !statesFiling(text, scope)) return read;
-      return { status: 'understood', value: 'FILE' };
+      const question = read.status !== 'exact' && read.status !== 'invalid' && scope.intentOf(text)?.intent === 'faq';
+      if (read.status !== 'invalid' && read.status !== 'close' && !question) return read;
+      if (statesFiling(text, scope)) return { status: 'understood', value: 'FILE' };
+      return question ? { status: 'invalid', error: 'CHOICE_NOT_RECOGNISED' } : read;
     },
   };
 }

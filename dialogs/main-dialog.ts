@@ -179,8 +179,12 @@ export class MainDialog extends ComponentDialog {
     const intent = intentOf(text);
     if (!intent || waiting?.prompt.askingOf(waiting.options.promptId).answersIntents?.includes(intent.intent)) return undefined;
     // A reading of the words as an answer (taken, to confirm, or close) is not stolen by an intent, except
-    // an emergency: care comes first. Only words that answer nothing, or free text, give way.
-    if (reading && ANSWER_READINGS.has(reading.status) && intent.intent !== 'emergency') return undefined;
+    // an emergency: care comes first. Only words that answer nothing, or free text, give way. A common
+    // question that also answers ("已经住院了，现在备案还来得及吗" at "what is happening now") gets its answer first.
+    if (reading && ANSWER_READINGS.has(reading.status) && intent.intent !== 'emergency') {
+      if (intent.intent === 'faq') await this.sayFaq(kit, intent);
+      return undefined;
+    }
     if (intent.intent === 'faq') return this.answerFaq(dc, kit, intent);
     // A hello or a thank-you: answered kindly, the question asked again (not counted as a failed answer).
     if (intent.intent === 'greeting' || intent.intent === 'thanks') {
@@ -281,9 +285,15 @@ export class MainDialog extends ComponentDialog {
 
   /** A common question asked in words at any question: its answer, then the question waiting again. */
   private async answerFaq(dc: DialogContext, kit: TurnKit, intent: IntentReading): Promise<DialogTurnResult | undefined> {
-    if (!intent.topic || !kit.deps.texts.list(kit.locale, 'faq.topics').includes(intent.topic)) return undefined;
-    await sayFaqAnswer(kit, intent.topic);
+    if (!(await this.sayFaq(kit, intent))) return undefined;
     return this.askAgain(dc);
+  }
+
+  /** The answer of a common question's topic, when it is one of the FAQ's; whether it was said. */
+  private async sayFaq(kit: TurnKit, intent: IntentReading): Promise<boolean> {
+    if (!intent.topic || !kit.deps.texts.list(kit.locale, 'faq.topics').includes(intent.topic)) return false;
+    await sayFaqAnswer(kit, intent.topic);
+    return true;
   }
 
   /** Asks the question being asked once more, as it was (also one that is not driven by the state, like the field to edit). */

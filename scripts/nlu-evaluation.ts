@@ -260,11 +260,13 @@ const emptyFaq = (): FaqTally => ({ total: 0, understood: 0, wrongAnswer: 0, not
 
 /**
  * Each common question read as the conversation reads it (dialogs/main-dialog.ts), and what it leads to:
- *  - as the first message: a menu choice read from it is taken (the filing, the advice, the topics' list, a
- *    person); else its intent — a FAQ topic's answer, or another intent's dialog;
+ *  - as the first message: a menu choice named exactly is taken; one read from words too (the filing, the
+ *    advice, the topics' list, a person), unless the words are a FAQ topic's question; else its intent — a
+ *    FAQ topic's answer, or another intent's dialog;
  *  - at a question of the filing (MID_FILING_QUESTIONS): the question's own exact answer is taken; else a
- *    check / cancel / change intent starts its dialog when the words do not read as an answer; else an answer
- *    read (confident or close) is taken unless the intent is an emergency; else its intent.
+ *    check / cancel / change intent starts its dialog when the words do not read as an answer; a FAQ topic's
+ *    question is answered (and an answer read from it then taken); else an answer read (confident or close)
+ *    is taken unless the intent is an emergency; else its intent.
  * "faq:<topic>" is understood when it is the topic (or FAQ_EQUIVALENTS), a wrong answer when it is another
  * topic; anything else leaves the question unanswered.
  */
@@ -283,13 +285,15 @@ async function evaluateFaq(reader: Reader, items: readonly FaqItem[], longTermMi
   for (const item of items) {
     const intent = intentLabel(await reader.intent(item.text, item.locale));
     const menu = await reader.choice('menu.main', QUESTION_VALUES['menu.main']!, item.text, item.locale, { longTermMinDays });
-    count(out.firstMessage[item.locale], item, menu.status === 'confident' ? `menu:${menu.value}` : intent, 'first message');
+    const menuTaken = menu.status === 'confident' && (menu.score === 1 || !intent.startsWith('faq:'));
+    count(out.firstMessage[item.locale], item, menuTaken ? `menu:${menu.value}` : intent, 'first message');
     for (const q of MID_FILING_QUESTIONS) {
       const reading = await reader.choice(q, QUESTION_VALUES[q]!, item.text, item.locale, { longTermMinDays });
       const asAnswer = reading.status !== 'none';
       const exact = reading.status === 'confident' && reading.score === 1;
       const lifecycle = ['checkFiling', 'cancelFiling', 'changeFiling'].includes(intent);
-      const got = exact ? `answer:${reading.value}` : lifecycle && !asAnswer ? intent : asAnswer && intent !== 'emergency' ? `answer:${reading.status === 'confident' ? reading.value : 'close'}` : intent;
+      const answered = asAnswer && intent !== 'emergency' && !intent.startsWith('faq:');
+      const got = exact ? `answer:${reading.value}` : lifecycle && !asAnswer ? intent : answered ? `answer:${reading.status === 'confident' ? reading.value : 'close'}` : intent;
       count(out.midFiling[item.locale], item, got, `at ${q}`);
     }
   }

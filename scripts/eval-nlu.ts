@@ -39,6 +39,7 @@ function print(title: string, e: Evaluation, trainingMs: number): void {
       faqRow(`FAQ first message ${locale}`, e.faq.firstMessage[locale]);
       faqRow(`FAQ mid-filing ${locale}`, e.faq.midFiling[locale]);
     }
+    console.log(`answers at the filing's questions read as a common question: ${e.faq.onAnswers}`);
   }
   console.log(`recognition time per call: p50 ${e.timing.p50.toFixed(3)} ms, p99 ${e.timing.p99.toFixed(3)} ms (${e.timing.samples} calls); training ${trainingMs.toFixed(0)} ms`);
   if (args.has('--failures')) for (const f of e.failures) console.log(`  ✗ ${f}`);

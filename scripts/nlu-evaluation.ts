@@ -116,6 +116,11 @@ export interface FaqTally {
 export interface FaqEvaluation {
   firstMessage: Record<NluLocale, FaqTally>;
   midFiling: Record<NluLocale, FaqTally>;
+  /**
+   * Answers of the dev set at the filing's questions (choices but the menu's and the FAQ's own, places) read as
+   * a common question: each would get a FAQ answer beside the answer taken (or instead of a re-ask).
+   */
+  onAnswers: number;
 }
 
 /**
@@ -237,6 +242,12 @@ export async function evaluate(reader: Reader, options: { profile?: RegionProfil
   }
 
   const faq = await evaluateFaq(reader, dev.faq ?? [], longTermMinDays, failures);
+  for (const item of [...dev.choices.filter((c) => !['menu.main', 'faq.topic'].includes(c.q)), ...(dev.places ?? [])]) {
+    const read = intentLabel(await reader.intent(item.text, item.locale));
+    if (!read.startsWith('faq:')) continue;
+    faq.onAnswers++;
+    failures.push(`faq on an answer: ${item.q} [${item.locale}] “${item.text}” read as ${read}`);
+  }
 
   // Timing: the dev set read again a few times, so p99 is not one cold call.
   for (let round = 0; round < (options.timingRounds ?? 3); round++) {
@@ -274,6 +285,7 @@ async function evaluateFaq(reader: Reader, items: readonly FaqItem[], longTermMi
   const out: FaqEvaluation = {
     firstMessage: { 'zh-CN': emptyFaq(), 'en-US': emptyFaq() },
     midFiling: { 'zh-CN': emptyFaq(), 'en-US': emptyFaq() },
+    onAnswers: 0,
   };
   const count = (tally: FaqTally, item: FaqItem, got: string, where: string): void => {
     tally.total++;
@@ -341,7 +353,7 @@ export interface Baseline {
   intents: { understood: number; wrongAdvance: number };
   intake: { rightCategory: number; withinThreeFurther: number };
   /** The common questions, per language: understood and wrong answers, shares of all. */
-  faq?: Record<'firstMessage' | 'midFiling', Record<NluLocale, { understood: number; wrongAnswer: number }>>;
+  faq?: Record<'firstMessage' | 'midFiling', Record<NluLocale, { understood: number; wrongAnswer: number }>> & { onAnswers: number };
 }
 
 const share = (n: number, d: number): number => (d === 0 ? 1 : Math.round((n / d) * 1000) / 1000);
@@ -357,6 +369,7 @@ export function figures(e: Evaluation): Baseline {
     faq: {
       firstMessage: faqShares(e.faq.firstMessage),
       midFiling: faqShares(e.faq.midFiling),
+      onAnswers: e.faq.onAnswers,
     },
   };
 }

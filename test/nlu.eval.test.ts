@@ -111,6 +111,11 @@ describe('understanding: the dev set (npm run eval:nlu) holds to the recorded ba
         });
       }
     }
+    if (baseline.faq) {
+      it(`answers at the filing's questions read as a common question: at most ${baseline.faq.onAnswers}`, () => {
+        expect(evaluation.faq.onAnswers).to.be.at.most(baseline.faq!.onAnswers);
+      });
+    }
     it('one-sentence intake: the right category, with at most 3 further situation questions', () => {
       const f = figures(evaluation);
       expect(f.intake.rightCategory).to.be.at.least(baseline.intake.rightCategory);

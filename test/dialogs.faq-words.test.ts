@@ -22,7 +22,10 @@ describe('a common question in everyday words as the first message: its answer, 
     ['zh-CN', '我在外地上大学需要备案吗', 'STUDENT'],
     ['en-US', 'what paperwork do I need?', 'MATERIALS'],
     ['en-US', 'can I use it for outpatient visits?', 'OUTPATIENT'],
-    ["en-US", "I'm already in hospital, is it too late to file?", 'IN_HOSPITAL'],
+    ['en-US', "I'm already in hospital, is it too late to file?", 'IN_HOSPITAL'],
+    // A problem told without a question word (content: faq.json toldAsProblem).
+    ['en-US', "the hospital says my card can't be used even though I filed", 'HOSPITAL_REFUSES'],
+    ['zh-CN', '结账的时候医院说不能直接结算', 'HOSPITAL_REFUSES'],
   ] as const) {
     it(`“${text}” (${locale}) → ${topic}`, async () => {
       const chat = new Chat({ locale });
@@ -65,5 +68,13 @@ describe('a common question at a question of the filing', () => {
     const replies = await chat.say('do I need to file before seeing a doctor in another city?');
     expect(Chat.channelData(replies, 'faq')).to.equal('WHEN');
     expect(Chat.promptOf(replies)).to.equal('menu.main');
+  });
+});
+
+describe('a problem told is the question for the topics that are asked that way, and no other', () => {
+  it('“户口没迁走” at the menu still asks nothing: no FAQ answer', async () => {
+    const chat = new Chat();
+    const replies = await chat.say('户口没迁走');
+    expect(Chat.channelData(replies, 'faq')).to.equal(undefined);
   });
 });

@@ -119,6 +119,8 @@ export interface LocaleExamples {
   /** The words that ask a question (intents.json `asks`). */
   asks: AskCues;
   faq: Record<string, string[]>;
+  /** FAQ topics asked by telling the problem, without a question ("医院说不能直接结算"): faq.json `toldAsProblem`. */
+  faqToldAsProblem: string[];
   intake: IntakeCues;
   smallTalk: SmallTalkPhrases;
 }
@@ -145,7 +147,8 @@ export function loadExamples(dir: string, locale: NluLocale): LocaleExamples {
     if (!source) throw new Error(`${join(qdir, `${id}.json`)}: sameAs names no question: ${q.sameAs}`);
     questions.set(id, { ...source, question: id, examples: mergeExamples(source.examples, q.examples) });
   }
-  const faq = read(join(base, 'faq.json'), valuesSchema).examples;
+  const faqFile = read(join(base, 'faq.json'), valuesSchema.extend({ toldAsProblem: z.array(z.string()).optional() }));
+  const faq = faqFile.examples;
   const intents = read(join(base, 'intents.json'), intentsSchema);
   for (const intent of Object.keys(intents.saidWith ?? {})) {
     if (!intents.examples[intent]) throw new Error(`${join(base, 'intents.json')}: saidWith names no intent: ${intent}`);
@@ -162,6 +165,7 @@ export function loadExamples(dir: string, locale: NluLocale): LocaleExamples {
     intentWords: intents.saidWith ?? {},
     asks: intents.asks,
     faq,
+    faqToldAsProblem: faqFile.toldAsProblem ?? [],
     intake: read(join(base, 'intake.json'), intakeSchema),
     smallTalk: read(join(base, 'small-talk.json'), smallTalkSchema),
   };

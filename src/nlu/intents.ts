@@ -77,8 +77,9 @@ export class IntentRecogniser {
     const emergency = ranked.find((c) => c.value === 'emergency');
     if (emergency && emergency.score >= EMERGENCY_FLOOR && ranked[0]!.value !== NONE) return { status: 'confident', value: toIntent('emergency', emergency.score) };
     const reading = toReading(ranked);
-    // A FAQ topic is a question: "户口没迁走" answers a question, "户口没迁怎么办" asks one.
-    if (reading.status === 'confident' && reading.value.startsWith(FAQ_PREFIX) && !this.asks(this.analyser.folded(text))) {
+    // A FAQ topic is a question: "户口没迁走" answers a question, "户口没迁怎么办" asks one (a problem told, faq.json toldAsProblem, asks too).
+    const asks = (topic: string) => this.asks(this.analyser.folded(text)) || this.examples.faqToldAsProblem.includes(topic.slice(FAQ_PREFIX.length));
+    if (reading.status === 'confident' && reading.value.startsWith(FAQ_PREFIX) && !asks(reading.value)) {
       // Words about an emergency that ask nothing describe one: emergency advice, not the FAQ answer.
       if (reading.value === `${FAQ_PREFIX}EMERGENCY` && !calm) return { status: 'confident', value: toIntent('emergency', reading.score) };
       return { status: 'close', candidates: [toIntent(reading.value, reading.score)] };

@@ -42,8 +42,9 @@ describe('a common question at a question of the filing', () => {
     await chat.follow(openingZh());
     const replies = await chat.say('已经住院了现在备案还来得及吗');
     expect(Chat.channelData(replies, 'faq')).to.equal('IN_HOSPITAL');
-    // The filing carries on from "in hospital": the admission date is asked next.
-    expect(Chat.promptOf(replies)).to.equal('situation.admissionDate');
+    // The filing carries on from "in hospital" (said back), not asked again.
+    expect(Chat.textOf(replies)).to.include(chat.texts.t('zh-CN', 'prompts.situation.now.choices.IN_HOSPITAL'));
+    expect(Chat.promptOf(replies)).to.not.equal('situation.now');
   });
 
   it('words that also answer "what is happening now" (en-US): the answer to the question, and the answer taken', async () => {
@@ -51,7 +52,8 @@ describe('a common question at a question of the filing', () => {
     await chat.follow(openingEn());
     const replies = await chat.say("I'm already in hospital, is it too late to file?");
     expect(Chat.channelData(replies, 'faq')).to.equal('IN_HOSPITAL');
-    expect(Chat.promptOf(replies)).to.equal('situation.admissionDate');
+    expect(Chat.textOf(replies)).to.include(chat.texts.t('en-US', 'prompts.situation.now.choices.IN_HOSPITAL'));
+    expect(Chat.promptOf(replies)).to.not.equal('situation.now');
   });
 
   it('a question that answers nothing there (en-US): its answer, then the same question again', async () => {

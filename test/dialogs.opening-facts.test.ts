@@ -151,6 +151,34 @@ describe('the words that start a filing answer who files and the places they sta
 });
 
 /**
+ * A description of one's situation as the first words ("我退休了，在日照参保，两年前搬到三亚跟儿子住，户口还在日照")
+ * states a filing: it starts with both places said back. A place named again in a hukou sentence ("户口还在日照",
+ * "Hukou still in Rizhao") is the home, the insured place: it neither cancels the insured place nor ties with the
+ * place one lives in now, and "Hukou" is not read as 湖口.
+ */
+describe('a description of one’s situation as the first words starts the filing with its places', () => {
+  const SITUATIONS: Array<['zh-CN' | 'en-US', string]> = [
+    ['zh-CN', '我退休了，在日照参保，两年前搬到三亚跟儿子住，户口还在日照'],
+    ['zh-CN', '我日照参保，搬到三亚住了，户口还在日照'],
+    ['zh-CN', '我在日照参保，现在在三亚跟女儿住，户口没迁，还在日照'],
+    ['zh-CN', '日照退休职工，随子女在三亚定居，户口仍在日照'],
+    ['en-US', "I'm retired, insured in Rizhao, and I moved to Sanya to live with my son two years ago. Hukou still in Rizhao."],
+    ['en-US', "Retired, insured in Rizhao, I've settled in Sanya with my daughter. My hukou stayed in Rizhao."],
+    ['en-US', 'Insured in Rizhao, retired, moved in with my daughter in Sanya last year; hukou not moved, still in Rizhao.'],
+  ];
+  for (const [locale, words] of SITUATIONS) {
+    for (const atMenu of [false, true]) {
+      it(`“${words}” ${atMenu ? 'at the menu' : 'as the first words'} → both places said back; neither asked`, async () => {
+        const { chat, replies } = await opened(locale, words, atMenu);
+        const [insured, treatment] = locale === 'zh-CN' ? ['山东省日照市', '海南省三亚市'] : ['Rizhao, Shandong', 'Sanya, Hainan'];
+        expect(readBacks(replies), Chat.textOf(replies)).to.deep.equal([together(chat, locale, [['situation.insuredPlace', insured], ['situation.treatmentPlace', treatment]])]);
+        expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('situation.filerMode');
+      });
+    }
+  }
+});
+
+/**
  * A place the first words give a role by a name several places share ("going to Yiwu": 义乌, Zhejiang or 伊吾,
  * Xinjiang) is not taken, and not lost: its question, when asked, says which name is meant and offers the
  * places as choices; a button, or words naming the place one of them is in, answers it.

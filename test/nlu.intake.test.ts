@@ -3,6 +3,7 @@ import { loadProfiles } from '../src/domain/profile.js';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { placesMentionedIn } from '../src/domain/places.js';
 import { createUnderstanding } from '../src/nlu/index.js';
 import { DEFAULT_EXAMPLES_DIR, loadExamples } from '../src/nlu/examples.js';
 import { cueFacts } from '../src/nlu/intake.js';
@@ -156,6 +157,25 @@ describe('understanding: the one-sentence intake states only what the text says'
       expect(u.intake("My mum is going to Shanghai, I don't know how, can you file it for her", 'en-US', TODAY)).to.include({ forSomeoneElse: true });
     });
     it('“在医院” alone says neither an emergency nor a stay', () => expect(u.intake('我妈在医院', 'zh-CN', TODAY)).not.to.have.any.keys('now'));
+  });
+
+  describe('a place named again in a hukou sentence is the home, the insured place: it cancels nothing', () => {
+    it('“…两年前搬到三亚跟儿子住，户口还在日照” / “Hukou still in Rizhao.”: both places, hukou not moved', () => {
+      expect(u.intake('我退休了，在日照参保，两年前搬到三亚跟儿子住，户口还在日照', 'zh-CN', TODAY)).to.include({ insuredPlace: '371100', treatmentPlace: '460200', hukouMoved: false });
+      const en = "I'm retired, insured in Rizhao, and I moved to Sanya to live with my son two years ago. Hukou still in Rizhao.";
+      expect(u.intake(en, 'en-US', TODAY)).to.include({ insuredPlace: '371100', treatmentPlace: '460200', hukouMoved: false });
+      const atInsured = u.placeIn(en, 'en-US', 'insured');
+      expect(atInsured.status === 'picked' && atInsured.mention.said).to.equal('Rizhao');
+    });
+    it('the insured place named again with a bare 在 / “in” (“户口没迁，还在日照”) does not tie with the place one lives in', () => {
+      expect(u.intake('我在日照参保，现在在三亚跟女儿住，户口没迁，还在日照', 'zh-CN', TODAY)).to.include({ insuredPlace: '371100', treatmentPlace: '460200' });
+      expect(u.intake('Insured in Rizhao, moved in with my daughter in Sanya; hukou not moved, still in Rizhao.', 'en-US', TODAY)).to.include({ insuredPlace: '371100', treatmentPlace: '460200' });
+    });
+    it('“Hukou” in an English sentence is the registration, not 湖口 (Jiangxi): no place of its own', () => {
+      expect(placesMentionedIn('Hukou still in Rizhao. I live in Sanya.').map((m) => m.said)).to.deep.equal(['Rizhao', 'Sanya']);
+      const reading = u.placeIn('Hukou is in Rizhao', 'en-US', 'insured');
+      expect(reading.status === 'picked' && reading.mention.said).to.equal('Rizhao');
+    });
   });
 });
 

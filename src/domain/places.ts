@@ -425,4 +425,4 @@ export function placesMentionedIn(text: string, options: PlaceOptions = {}): Pla
 }
 
 /** English words that are also the pinyin of some place (they name no place in an English sentence). */
-const ENGLISH_WORDS = new Set(['china', 'chinese', 'hello', 'taking', 'longer', 'change', 'means', 'shine', 'insured', 'insurance', 'moving', 'living', 'daughter', 'surgery', 'hospital', 'father', 'mother', 'retired', 'working', 'there', 'where', 'since', 'about', 'months', 'years', 'going', 'being', 'having', 'again', 'tongue', 'longhua', 'dingle']);
+const ENGLISH_WORDS = new Set(['china', 'chinese', 'hello', 'taking', 'longer', 'change', 'means', 'shine', 'insured', 'insurance', 'moving', 'living', 'daughter', 'surgery', 'hospital', 'father', 'mother', 'retired', 'working', 'there', 'where', 'since', 'about', 'months', 'years', 'going', 'being', 'having', 'again', 'tongue', 'longhua', 'dingle', 'hukou']);

@@ -272,13 +272,30 @@ function placesOf(text: string, cues: IntakeCues, locale: NluLocale, options: Pl
   const out: Pick<IntakeFacts, 'insuredPlace' | 'treatmentPlace' | 'placeChoices'> = {};
   const codes = (m: PlaceMention): string[] =>
     m.reading.status === 'found' ? (m.reading.poolingArea ? [m.reading.poolingArea.code] : []) : [...new Set(m.reading.candidates.flatMap((c) => (c.poolingArea ? [c.poolingArea.code] : [])))];
-  for (const role of ['insuredPlace', 'treatmentPlace'] as const) {
+  type Role = 'insuredPlace' | 'treatmentPlace';
+  /** The mention best said to be the role, leaving out the place another role took; undefined when none is, or two places tie. */
+  const bestFor = (role: Role, taken?: string): PlaceMention | undefined => {
     const score = (s: (typeof scored)[number]): number => (role === 'insuredPlace' ? s.insured - s.treatment : s.treatment - s.insured);
-    const [best, next] = scored.filter((s) => score(s) > 0).sort((a, b) => score(b) - score(a));
-    if (!best) continue;
+    const [best, next] = scored.filter((s) => score(s) > 0 && (taken === undefined || codes(s.m).join() !== taken)).sort((a, b) => score(b) - score(a));
     // Two different places as strongly said to be it: neither is taken (the question asks).
-    if (next && score(next) === score(best) && codes(next.m).join() !== codes(best.m).join()) continue;
-    const found = codes(best.m);
+    return best && !(next && score(next) === score(best) && codes(next.m).join() !== codes(best.m).join()) ? best.m : undefined;
+  };
+  const roles = ['insuredPlace', 'treatmentPlace'] as const;
+  const picked = new Map<Role, PlaceMention>();
+  for (const role of roles) {
+    const best = bestFor(role);
+    if (best) picked.set(role, best);
+  }
+  // A place taken for one role and named again with a weak word of the other ("在日照参保…户口没迁，还在日照", "insured in
+  // Rizhao … still in Rizhao") is not a candidate of that other role: it does not tie with the place really said to be it.
+  for (const role of roles) {
+    const other = picked.get(role === 'insuredPlace' ? 'treatmentPlace' : 'insuredPlace');
+    if (picked.has(role) || !other) continue;
+    const best = bestFor(role, codes(other).join());
+    if (best) picked.set(role, best);
+  }
+  for (const [role, m] of picked) {
+    const found = codes(m);
     if (found.length === 1) out[role] = found[0]!;
     else if (found.length > 1) out.placeChoices = { ...out.placeChoices, [role]: found };
   }

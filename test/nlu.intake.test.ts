@@ -171,6 +171,14 @@ describe('understanding: the one-sentence intake states only what the text says'
       expect(u.intake('我在日照参保，现在在三亚跟女儿住，户口没迁，还在日照', 'zh-CN', TODAY)).to.include({ insuredPlace: '371100', treatmentPlace: '460200' });
       expect(u.intake('Insured in Rizhao, moved in with my daughter in Sanya; hukou not moved, still in Rizhao.', 'en-US', TODAY)).to.include({ insuredPlace: '371100', treatmentPlace: '460200' });
     });
+    it('“我是日照人” is the person’s own place (ofPerson 人), “日照人民医院” is not', () => {
+      expect(u.intake('我是日照人，退休后随子女到三亚定居', 'zh-CN', TODAY)).to.include({ insuredPlace: '371100', treatmentPlace: '460200', longTerm: true });
+      expect(u.intake('在日照人民医院看过，要去三亚看病', 'zh-CN', TODAY)).not.to.have.any.keys('insuredPlace');
+    });
+    it('“现在住在三亚” is where one lives (a long stay); “现在住在医院” is a hospital stay, no long stay', () => {
+      expect(u.intake('我现在住在三亚', 'zh-CN', TODAY)).to.include({ treatmentPlace: '460200', longTerm: true });
+      expect(u.intake('我妈现在住在医院', 'zh-CN', TODAY)).to.include({ now: 'IN_HOSPITAL' }).and.not.to.have.any.keys('longTerm');
+    });
     it('“Hukou” in an English sentence is the registration, not 湖口 (Jiangxi): no place of its own', () => {
       expect(placesMentionedIn('Hukou still in Rizhao. I live in Sanya.').map((m) => m.said)).to.deep.equal(['Rizhao', 'Sanya']);
       const reading = u.placeIn('Hukou is in Rizhao', 'en-US', 'insured');

@@ -25,6 +25,13 @@ describe("understanding: how long a stay is, judged against the profile's long-t
       expect(u.duration('12月1日', 'zh-CN')).to.equal(undefined);
       expect(u.duration('2026年', 'zh-CN')).to.equal(undefined);
     });
+    it('a time ago is when, not how long (“两年前搬过去的”, “three days ago”); “三天前后” is about three days', () => {
+      expect(u.duration('两年前搬过去的', 'zh-CN')).to.equal(undefined);
+      expect(u.duration('三个月之前', 'zh-CN')).to.equal(undefined);
+      expect(u.duration('I moved there three days ago', 'en-US')).to.equal(undefined);
+      expect(u.duration('I moved there two years ago and will stay for three years', 'en-US')).to.equal(1096);
+      expect(u.duration('三天前后', 'zh-CN')).to.equal(3);
+    });
   });
 
   describe(`at "long-term?" (threshold from the rizhao profile)`, () => {

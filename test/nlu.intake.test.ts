@@ -179,6 +179,10 @@ describe('understanding: the one-sentence intake states only what the text says'
       expect(u.intake('我现在住在三亚', 'zh-CN', TODAY)).to.include({ treatmentPlace: '460200', longTerm: true });
       expect(u.intake('我妈现在住在医院', 'zh-CN', TODAY)).to.include({ now: 'IN_HOSPITAL' }).and.not.to.have.any.keys('longTerm');
     });
+    it('“三天前搬到三亚跟儿子住” / “moved … three days ago”: when one moved is no three-day stay — the stay words say long-term', () => {
+      expect(u.intake('我在日照参保，三天前搬到三亚跟儿子住', 'zh-CN', TODAY, { longTermMinDays })).to.include({ longTerm: true }).and.not.to.have.any.keys('stayDays');
+      expect(u.intake("I'm insured in Rizhao and moved to Sanya to live with my son three days ago", 'en-US', TODAY, { longTermMinDays })).to.include({ longTerm: true }).and.not.to.have.any.keys('stayDays');
+    });
     it('“Hukou” in an English sentence is the registration, not 湖口 (Jiangxi): no place of its own', () => {
       expect(placesMentionedIn('Hukou still in Rizhao. I live in Sanya.').map((m) => m.said)).to.deep.equal(['Rizhao', 'Sanya']);
       const reading = u.placeIn('Hukou is in Rizhao', 'en-US', 'insured');

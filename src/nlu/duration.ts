@@ -56,6 +56,7 @@ function zhDuration(text: string): Duration | undefined {
     if (unitWord === '月' && !whole.includes('个') && first !== '半' && !mid) continue;
     if (unitWord === '日' && first !== '几') continue; // 5日 is a date
     if (unitWord === '周' && /^[一二三四五六日天]$/u.test(after.charAt(0))) continue; // 周一 is a weekday
+    if (/^(?:以|之)?前(?!后)/u.test(after)) continue; // 两年前搬过去 is when, not how long (三天前后 is about three days)
     let n: number;
     let bound: Duration['bound'] = 'about';
     if (unit === 'year' && /^\d{3,}/.test(first!)) continue; // 2026年 is a year, not a duration
@@ -98,7 +99,9 @@ function enDuration(text: string): Duration | undefined {
   let found: { n: number; unit: string; index: number; length: number } | undefined;
   if (half) found = { n: 0.5, unit: half[2]!, index: half.index, length: half[0].length };
   else {
-    const m = re.exec(t);
+    // "two years ago" is when, not how long: the next duration, if any.
+    let m = re.exec(t);
+    while (m && /^\s*ago\b/.test(t.slice(m.index + m[0].length))) m = re.exec(t);
     if (m) {
       const a = /^\d/.test(m[1]!) ? Number(m[1]) : EN_NUMBER[m[1]!]!;
       const b = m[2] ? (/^\d/.test(m[2]) ? Number(m[2]) : EN_NUMBER[m[2]]!) : undefined;

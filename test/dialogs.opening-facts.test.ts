@@ -168,6 +168,7 @@ describe('a description of one’s situation as the first words starts the filin
     ['en-US', "I'm retired, insured in Rizhao, and I moved to Sanya to live with my son two years ago. Hukou still in Rizhao."],
     ['en-US', "Retired, insured in Rizhao, I've settled in Sanya with my daughter. My hukou stayed in Rizhao."],
     ['en-US', 'Insured in Rizhao, retired, moved in with my daughter in Sanya last year; hukou not moved, still in Rizhao.'],
+    ['en-US', "I'm insured in Rizhao, and I live in Sanya with my son now."],
   ];
   for (const [locale, words] of SITUATIONS) {
     for (const atMenu of [false, true]) {

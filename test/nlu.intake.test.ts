@@ -183,6 +183,12 @@ describe('understanding: the one-sentence intake states only what the text says'
       expect(u.intake('我在日照参保，三天前搬到三亚跟儿子住', 'zh-CN', TODAY, { longTermMinDays })).to.include({ longTerm: true }).and.not.to.have.any.keys('stayDays');
       expect(u.intake("I'm insured in Rizhao and moved to Sanya to live with my son three days ago", 'en-US', TODAY, { longTermMinDays })).to.include({ longTerm: true }).and.not.to.have.any.keys('stayDays');
     });
+    it('“my hukou didn’t move”, “my household registration is still in Rizhao”: hukou not moved, the insured place', () => {
+      expect(u.intake("Retired. Insured in Rizhao. Living in Sanya with my son since 2024. My hukou didn't move.", 'en-US', TODAY)).to.include({ hukouMoved: false });
+      const still = u.placeIn("I'm insured in Rizhao and live in Sanya with my son, my household registration is still in Rizhao.", 'en-US', 'insured');
+      expect(still.status === 'picked' && still.mention.said).to.equal('Rizhao');
+      expect(u.intake("I'm insured in Rizhao and live in Sanya with my son, my household registration is still in Rizhao.", 'en-US', TODAY)).to.include({ hukouMoved: false });
+    });
     it('“Hukou” in an English sentence is the registration, not 湖口 (Jiangxi): no place of its own', () => {
       expect(placesMentionedIn('Hukou still in Rizhao. I live in Sanya.').map((m) => m.said)).to.deep.equal(['Rizhao', 'Sanya']);
       const reading = u.placeIn('Hukou is in Rizhao', 'en-US', 'insured');

@@ -157,29 +157,40 @@ describe('the words that start a filing answer who files and the places they sta
  * place one lives in now, and "Hukou" is not read as 湖口.
  */
 describe('a description of one’s situation as the first words starts the filing with its places', () => {
-  const SITUATIONS: Array<['zh-CN' | 'en-US', string]> = [
-    ['zh-CN', '我退休了，在日照参保，两年前搬到三亚跟儿子住，户口还在日照'],
-    ['zh-CN', '我日照参保，搬到三亚住了，户口还在日照'],
-    ['zh-CN', '我在日照参保，现在在三亚跟女儿住，户口没迁，还在日照'],
-    ['zh-CN', '日照退休职工，随子女在三亚定居，户口仍在日照'],
-    ['zh-CN', '我是日照人，退休后随子女到三亚定居'],
-    ['zh-CN', '我退休了，户口在日照，医保也在日照，现在住在三亚'],
-    ['zh-CN', '我在日照退休的，现在在三亚养老'],
-    ['en-US', "I'm retired, insured in Rizhao, and I moved to Sanya to live with my son two years ago. Hukou still in Rizhao."],
-    ['en-US', "Retired, insured in Rizhao, I've settled in Sanya with my daughter. My hukou stayed in Rizhao."],
-    ['en-US', 'Insured in Rizhao, retired, moved in with my daughter in Sanya last year; hukou not moved, still in Rizhao.'],
-    ['en-US', "I'm insured in Rizhao, and I live in Sanya with my son now."],
+  // [locale, words, whether they tell one's own retirement in the first person (我退休了, I'm retired): who files answered too]
+  const SITUATIONS: Array<['zh-CN' | 'en-US', string, boolean]> = [
+    ['zh-CN', '我退休了，在日照参保，两年前搬到三亚跟儿子住，户口还在日照', true],
+    ['zh-CN', '我日照参保，搬到三亚住了，户口还在日照', false],
+    ['zh-CN', '我在日照参保，现在在三亚跟女儿住，户口没迁，还在日照', false],
+    ['zh-CN', '日照退休职工，随子女在三亚定居，户口仍在日照', false],
+    ['zh-CN', '我是日照人，退休后随子女到三亚定居', false],
+    ['zh-CN', '我退休了，户口在日照，医保也在日照，现在住在三亚', true],
+    ['zh-CN', '我在日照退休的，现在在三亚养老', false],
+    ['en-US', "I'm retired, insured in Rizhao, and I moved to Sanya to live with my son two years ago. Hukou still in Rizhao.", true],
+    ['en-US', "Retired, insured in Rizhao, I've settled in Sanya with my daughter. My hukou stayed in Rizhao.", false],
+    ['en-US', 'Insured in Rizhao, retired, moved in with my daughter in Sanya last year; hukou not moved, still in Rizhao.', false],
+    ['en-US', "I'm insured in Rizhao, and I live in Sanya with my son now.", false],
   ];
-  for (const [locale, words] of SITUATIONS) {
+  for (const [locale, words, self] of SITUATIONS) {
     for (const atMenu of [false, true]) {
-      it(`“${words}” ${atMenu ? 'at the menu' : 'as the first words'} → both places said back; neither asked`, async () => {
+      const said = self ? 'for oneself and both places said back; consent next' : 'both places said back; neither asked';
+      it(`“${words}” ${atMenu ? 'at the menu' : 'as the first words'} → ${said}`, async () => {
         const { chat, replies } = await opened(locale, words, atMenu);
-        const [insured, treatment] = locale === 'zh-CN' ? ['山东省日照市', '海南省三亚市'] : ['Rizhao, Shandong', 'Sanya, Hainan'];
-        expect(readBacks(replies), Chat.textOf(replies)).to.deep.equal([together(chat, locale, [['situation.insuredPlace', insured], ['situation.treatmentPlace', treatment]])]);
-        expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('situation.filerMode');
+        const [myself, insured, treatment] = locale === 'zh-CN' ? ['为本人办理', '山东省日照市', '海南省三亚市'] : ['For myself', 'Rizhao, Shandong', 'Sanya, Hainan'];
+        const rows: Array<[string, string]> = [['situation.insuredPlace', insured], ['situation.treatmentPlace', treatment]];
+        if (self) rows.unshift(['situation.filerMode', myself]);
+        expect(readBacks(replies), Chat.textOf(replies)).to.deep.equal([together(chat, locale, rows)]);
+        expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal(self ? 'consent.personalInfo' : 'situation.filerMode');
       });
     }
   }
+
+  it('“我没退休…” / “I’m retired and want to file for my mum”: not one’s own retirement told, or someone else filed for — not “for myself”', async () => {
+    const { replies } = await opened('zh-CN', '我没退休，在日照参保，搬到三亚跟儿子住', false);
+    expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('situation.filerMode');
+    const en = await opened('en-US', "I'm retired and want to file for my mum, she is insured in Rizhao", false);
+    expect(readBacks(en.replies)[0], Chat.textOf(en.replies)).to.include('For someone else');
+  });
 });
 
 /**

@@ -189,6 +189,13 @@ describe('understanding: the one-sentence intake states only what the text says'
       expect(still.status === 'picked' && still.mention.said).to.equal('Rizhao');
       expect(u.intake("I'm insured in Rizhao and live in Sanya with my son, my household registration is still in Rizhao.", 'en-US', TODAY)).to.include({ hukouMoved: false });
     });
+    it('one’s own retirement told in the first person (“我退休了”, “I’m retired”) with nobody else in the words is one’s own filing (intake ownSituation)', () => {
+      expect(u.intake('我退休了，在日照参保', 'zh-CN', TODAY)).to.include({ ownFiling: true });
+      expect(u.intake("I'm retired, insured in Rizhao", 'en-US', TODAY)).to.include({ ownFiling: true });
+      for (const [words, locale] of [['我没退休，在日照参保', 'zh-CN'], ['我妈退休了，在日照参保', 'zh-CN'], ['我退休了，想给我妈办', 'zh-CN'], ["I'm not retired", 'en-US'], ["I'm retired and want to file for my mum", 'en-US']] as const) {
+        expect(u.intake(words, locale, TODAY), words).not.to.have.any.keys('ownFiling');
+      }
+    });
     it('“Hukou” in an English sentence is the registration, not 湖口 (Jiangxi): no place of its own', () => {
       expect(placesMentionedIn('Hukou still in Rizhao. I live in Sanya.').map((m) => m.said)).to.deep.equal(['Rizhao', 'Sanya']);
       const reading = u.placeIn('Hukou is in Rizhao', 'en-US', 'insured');

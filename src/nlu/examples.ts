@@ -61,6 +61,7 @@ export const intakeSchema = z
     agentPronouns: cueList,
     agentDeclined: cueList,
     ownFiling: cueList,
+    ownSituation: cueList,
     retired: cueList,
     notRetired: cueList,
     hukouMoved: cueList,

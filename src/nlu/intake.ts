@@ -111,7 +111,10 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
   if (aboutSomeoneElse && !clauses.some((c) => cueIn(c, cues.self, lang)?.at === 0)) facts.aboutSomeoneElse = true;
   const agent = forSomeoneElse || aboutSomeoneElse;
   set('filerMode', agent ? 'AGENT' : clauses.some((c) => cueIn(c, cues.self, lang)) ? 'SELF' : undefined);
-  if (clauses.some((c) => cueIn(c, cues.ownFiling, lang))) facts.ownFiling = true;
+  // One's own filing said outright ("本人", "for myself"), or one's own situation told in the first person with nobody
+  // else in the words ("我退休了，在日照参保…", "I'm retired, insured in Rizhao…": intake ownSituation).
+  const ownSituation = !agent && clauses.some((c) => cueIn(c, cues.ownSituation, lang)?.negated === false);
+  if (ownSituation || clauses.some((c) => cueIn(c, cues.ownFiling, lang))) facts.ownFiling = true;
   const { now, ...yesNo } = saidFacts(clauses, cues, lang);
   for (const [key, value] of Object.entries(yesNo) as Array<[keyof typeof yesNo, boolean | undefined]>) set(key, value);
   for (const [scheme, words] of Object.entries(cues.schemes) as Array<[keyof IntakeCues['schemes'], string[]]>) {

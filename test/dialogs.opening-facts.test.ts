@@ -166,6 +166,7 @@ describe('a description of one’s situation as the first words starts the filin
     ['zh-CN', '我是日照人，退休后随子女到三亚定居', false],
     ['zh-CN', '我退休了，户口在日照，医保也在日照，现在住在三亚', true],
     ['zh-CN', '我在日照退休的，现在在三亚养老', false],
+    ['zh-CN', '我住到三亚女儿家了，户口和医保都在日照', false],
     ['en-US', "I'm retired, insured in Rizhao, and I moved to Sanya to live with my son two years ago. Hukou still in Rizhao.", true],
     ['en-US', "Retired, insured in Rizhao, I've settled in Sanya with my daughter. My hukou stayed in Rizhao.", false],
     ['en-US', 'Insured in Rizhao, retired, moved in with my daughter in Sanya last year; hukou not moved, still in Rizhao.', false],

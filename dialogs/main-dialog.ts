@@ -8,6 +8,7 @@ import { FILING_DIALOG, FilingDialog } from './filing-dialog.js';
 import { FILING_FORM } from './filing-form.js';
 import { newFilingState } from './filing-state.js';
 import { openingSaidBack, questionWithFiling, readOpening } from './opening-facts.js';
+import { keepOpeningFacts } from './situation-questions.js';
 import { recordReading } from './funnel.js';
 import { isTaken, normalizeAnswer } from './form/recognition.js';
 import { choiceLabel, exactChoice } from './form/recognizers.js';
@@ -417,11 +418,16 @@ export class MainDialog extends ComponentDialog {
       c.progress.offers = { ...c.progress.offers, [id]: { candidates, note } };
       recordReading(step.context, id, 'close');
     }
-    // Said back together, in one message.
+    // Said back together, in one message; the facts for later questions they state (held until consent) after
+    // it — in the same message after one answer said in a line, in one of their own after several in a list.
     const said = openingSaidBack(answers, c);
-    if (!said) return;
-    await kit.say(kit.t(said.key, said.params), { promptId: answers.at(-1)!.id, understood: true });
-    kit.state.saidBack = answers.at(-1)!.id;
+    const intentOf = turnIntentReader(step.context, this.deps.understanding, kit.locale);
+    const inLine = said && answers.length === 1 ? kit.t(said.key, said.params) : undefined;
+    // After a list: "另外先记下：…" / "Also noted for now: …", said after nothing.
+    const facts = keepOpeningFacts(activity.text, { id: 'situation.filerMode', c, understanding: this.deps.understanding, intentOf }, inLine ?? (said ? '' : undefined));
+    if (said && !(facts && inLine)) await kit.say(kit.t(said.key, said.params), { promptId: answers.at(-1)!.id, understood: true });
+    if (facts) await kit.say(kit.t(facts.key, facts.params).trim(), { promptId: answers.at(-1)?.id ?? 'situation.filerMode', noted: true });
+    if (said) kit.state.saidBack = answers.at(-1)!.id;
   }
 
   /** A common question asked with the words that started the filing ("…想在杭州看病能直接刷卡吗"): answered first, then the filing goes on. */

@@ -7,7 +7,7 @@ import type { Outcome, Situation } from '../src/domain/situation.js';
 import type { FilingContext } from './filing-context.js';
 import { question, type FormContext, type Question } from './form/declaration.js';
 import { choice, text, yesNo } from './form/recognizers.js';
-import { isTaken, type FactsAlongside, type Recognizer } from './form/recognition.js';
+import { isTaken, type FactsAlongside, type RecognizeScope, type Recognizer, type Sentence } from './form/recognition.js';
 import { intakeRecognizer, type IntakeAnswer, applyIntake, intakeAnswerOf, factsForLater, noteOfFacts } from './intake.js';
 import { settledOutcome } from './outcome-memo.js';
 import { isPoolingAreaCode, placeRecognizer, poolingAreaCodeOf, showPlace } from './place-recognizer.js';
@@ -126,6 +126,25 @@ export function keepFacts(c: FilingContext, facts: Partial<Situation>): void {
   else c.state.heldFacts = { ...(c.state.heldFacts ?? {}), ...facts };
 }
 
+/**
+ * Facts the words that start a filing state for the questions after who files and the places ("我退休了，…户口还在
+ * 日照": retired, hukou not moved, a long stay): kept as facts said at those questions are (keepFacts: held until
+ * consent; the description question is then not asked), and the sentence that says so — after `saidBack`, the
+ * opening's own answers said back, when there are some — or undefined when there are none.
+ */
+export function keepOpeningFacts(text: string, scope: RecognizeScope<FilingContext>, saidBack?: string): Sentence | undefined {
+  const facts = newFacts(factsForLater(text, scope.id, scope, () => ANSWERED_ONE_BY_ONE), scope.c, BEFORE_CONSENT_PRESUMED);
+  if (Object.keys(facts).length === 0) return undefined;
+  keepFacts(scope.c, facts);
+  const held = !consented(scope.c);
+  // The person has told their situation: the description question is not asked again once they agree; the
+  // questions still open are asked one by one (the facts join the description when taken, at consent).
+  if (held && scope.c.state.intake === undefined) scope.c.state.intake = { mode: 'DESCRIBED', facts: [] };
+  const params = { facts: noteOfFacts(scope, facts, () => ANSWERED_ONE_BY_ONE) };
+  if (saidBack === undefined) return { key: held ? 'messages.factsHeld' : 'messages.factsNoted', params };
+  return { key: held ? 'messages.factsHeldAfter' : 'messages.factsNotedAfter', params: { ...params, said: saidBack } };
+}
+
 /** A question of the decision procedure whose answer is part of the classification basis. */
 function procedureQuestion<K extends SituationQuestion & keyof BasisAnswers>(
   key: K,
@@ -189,11 +208,19 @@ export const consent = question<FilingContext, boolean>({
   set: (c, v) => {
     if (v === undefined) delete c.state.consent;
     else c.state.consent = { personalInfo: v, at: new Date().toISOString() };
-    // Facts held until now (keepFacts): on agreeing, taken under the answers already given; dropped otherwise.
+    // Facts held until now (keepFacts): on agreeing, taken under the answers already given — those of the first
+    // words as their description (keepOpeningFacts); dropped otherwise.
     const held = c.state.heldFacts;
     if (v === undefined || !held) return;
     delete c.state.heldFacts;
-    if (v) c.state.situation = { ...held, ...c.state.situation };
+    const described = c.state.intake?.mode === 'DESCRIBED' ? c.state.intake : undefined;
+    if (!v) {
+      if (described?.facts.length === 0) delete c.state.intake;
+      return;
+    }
+    const taken = (Object.keys(held) as Array<keyof Situation>).filter((key) => c.state.situation[key] === undefined);
+    c.state.situation = { ...held, ...c.state.situation };
+    if (described) described.facts = [...described.facts, ...taken];
   },
   show: labelOf(consentChoice, 'consent.personalInfo'),
 });

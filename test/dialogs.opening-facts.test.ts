@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import type { Activity } from 'botbuilder';
+import { MemoryStorage, type Activity } from 'botbuilder';
+import type { FilingState } from '../dialogs/filing-state.js';
 import { Chat } from './support/chat.js';
 import { openingEn, openingZh, upTo } from './support/paths.js';
 
@@ -17,6 +18,13 @@ const together = (chat: Chat, locale: 'zh-CN' | 'en-US', rows: Array<[id: string
   chat.texts.t(locale, 'messages.openingUnderstood', {
     facts: rows.map(([id, value]) => chat.texts.t(locale, 'common.bullet', { item: chat.texts.t(locale, 'messages.summaryRow', { label: chat.texts.t(locale, `labels.${id}`), value }) })).join('\n'),
   });
+
+/** Facts for questions after consent the first words state, said as held until consent (messages.factsHeld…). */
+const held = (replies: Partial<Activity>[]) =>
+  replies.filter((r) => (r.channelData as { noted?: boolean; understood?: boolean } | undefined)?.noted && !(r.channelData as { understood?: boolean }).understood).map((r) => r.text ?? '');
+
+/** The filing state of the test conversation, as stored. */
+const filingIn = async (storage: MemoryStorage) => ((await storage.read(['test/conversations/Convo1/']))['test/conversations/Convo1/'] as { filing: FilingState }).filing;
 
 async function opened(locale: 'zh-CN' | 'en-US', words: string, atMenu: boolean) {
   const chat = new Chat({ locale, channelId: 'webchat' });
@@ -52,12 +60,13 @@ describe('the words that start a filing answer who files and the places they sta
     });
   }
 
-  it('“替老伴办异地就医备案，她在日照参保，要去海口长住” → 代办 and both places; consent next, the stay not taken before it', async () => {
+  it('“替老伴办异地就医备案，她在日照参保，要去海口长住” → 代办 and both places; consent next, the stay held until it and then not asked', async () => {
     const { chat, replies } = await opened('zh-CN', '替老伴办异地就医备案，她在日照参保，要去海口长住', true);
     expect(readBacks(replies)).to.deep.equal([together(chat, 'zh-CN', [['situation.filerMode', '为他人代办'], ['situation.insuredPlace', '山东省日照市'], ['situation.treatmentPlace', '海南省海口市']])]);
+    expect(held(replies), Chat.textOf(replies)).to.have.lengthOf(1);
     expect(Chat.promptOf(replies), Chat.textOf(replies)).to.equal('consent.personalInfo');
     const next = await chat.say('同意');
-    expect(Chat.promptOf(next), Chat.textOf(next)).to.equal('situation.intake');
+    expect(Chat.promptOf(next), Chat.textOf(next)).to.equal('situation.insuranceActive');
   });
 
   it('“I’m insured in Rizhao and want to file for my mum for treatment in Shanghai” → all three; consent next', async () => {
@@ -185,6 +194,36 @@ describe('a description of one’s situation as the first words starts the filin
       });
     }
   }
+
+  for (const [locale, words, agree, facts] of [
+    ['zh-CN', '我退休了，在日照参保，两年前搬到三亚跟儿子住，户口还在日照', '同意', ['已退休', '户口未迁', '长期居住']],
+    ['en-US', "I'm retired, insured in Rizhao, and I moved to Sanya to live with my son two years ago. Hukou still in Rizhao.", 'I agree', ['retired', 'household registration not moved', 'long-term']],
+  ] as const) {
+    it(`“${words}”: retired, hukou not moved and a long stay held until consent (said so), then taken — neither the description nor their questions asked`, async () => {
+      const storage = new MemoryStorage();
+      const chat = new Chat({ locale, storage });
+      const replies = await chat.say(words);
+      const [note] = held(replies);
+      for (const fact of facts) expect(note, Chat.textOf(replies)).to.include(fact);
+      // What follows the facts: they wait for consent.
+      expect(note).to.include(chat.texts.t(locale, 'messages.factsHeldAfter', { said: '', facts: '§' }).split('§')[1]);
+      expect(Chat.promptOf(replies)).to.equal('consent.personalInfo');
+      const next = await chat.say(agree);
+      expect(Chat.promptOf(next), Chat.textOf(next)).to.equal('situation.insuranceActive');
+      expect((await filingIn(storage)).situation).to.deep.include({ retired: true, hukouMoved: false, longTerm: true });
+    });
+  }
+
+  it('declining consent drops the facts held from the first words', async () => {
+    const storage = new MemoryStorage();
+    const chat = new Chat({ storage });
+    await chat.say('我退休了，在日照参保，两年前搬到三亚跟儿子住，户口还在日照');
+    expect((await filingIn(storage)).heldFacts).to.deep.include({ retired: true, hukouMoved: false });
+    await chat.say('不同意');
+    const { situation, heldFacts } = await filingIn(storage);
+    expect(heldFacts).to.equal(undefined);
+    expect(situation.retired).to.equal(undefined);
+  });
 
   it('“我没退休…” / “I’m retired and want to file for my mum”: not one’s own retirement told, or someone else filed for — not “for myself”', async () => {
     const { replies } = await opened('zh-CN', '我没退休，在日照参保，搬到三亚跟儿子住', false);

@@ -4,7 +4,7 @@ import { cachedClassifier, type ModelCache } from './model-cache.js';
 import { judgeDuration, readDuration } from './duration.js';
 import type { LocaleExamples } from './examples.js';
 import { toReading } from './reading.js';
-import { compact, type TextAnalyser } from './text.js';
+import { compact, type ReplyClause, type TextAnalyser } from './text.js';
 import { EMERGENCY_VALUES, type ChoiceHints, type NluLocale, type Reading } from './understanding.js';
 
 /**
@@ -40,6 +40,36 @@ export class ChoiceRecogniser {
     if (!said) return { status: 'none' };
     const exact = this.exactValue(questionId, values, said);
     if (exact !== undefined) return { status: 'confident', value: exact, score: 1 };
+    if (this.examples.questions.get(questionId)?.askingIsNoAnswer) {
+      const clauses = this.analyser.replyClauses(text);
+      if (clauses.some((c) => c.asks)) return this.askedBack(questionId, values, clauses, hints);
+    }
+    return this.readWords(questionId, values, text, hints);
+  }
+
+  /**
+   * A reply that puts a question back, at a question whose answers it cannot be (questions/<id>.json
+   * askingIsNoAnswer: the yes/no ones): "要不要转诊证明", "is a referral required?", "退休了才能办吗" ask about the
+   * question and answer nothing. Decided by wording, clause by clause:
+   *  - a clause that asks to go on with one of the choices (a request word — 能不能, 可以, "can I" — and,
+   *    without it and its fillers, exactly that choice's words: "能不能先同意", "can I agree?") is that choice;
+   *  - the clauses that ask nothing are the answer ("有啊，怎么了": 有啊), read as any answer;
+   *  - nothing else: none, marked asked (the conversation says what the question means and asks it again).
+   */
+  private askedBack(questionId: string, values: readonly string[], clauses: ReadonlyArray<ReplyClause>, hints: ChoiceHints): Reading<string> {
+    const requested = new Set(clauses.filter((c) => c.asks).map((c) => this.analyser.requested(c.text)).map((left) => (left === undefined ? undefined : this.exactValue(questionId, values, left))));
+    const request = [...requested][0];
+    if (requested.size === 1 && request !== undefined) return { status: 'confident', value: request, score: 1 };
+    const answer = clauses.filter((c) => !c.asks).map((c) => c.text).join(' ');
+    if (!compact(answer)) return { status: 'none', asked: true };
+    const exact = this.exactValue(questionId, values, compact(answer));
+    if (exact !== undefined) return { status: 'confident', value: exact, score: 1 };
+    const reading = this.readWords(questionId, values, answer, hints);
+    return reading.status === 'none' ? { status: 'none', asked: true } : reading;
+  }
+
+  /** Free words read: a duration at the long-term question, the question's classifier, the guards. */
+  private readWords(questionId: string, values: readonly string[], text: string, hints: ChoiceHints): Reading<string> {
 
     if (questionId === 'situation.longTerm' && hints.longTermMinDays !== undefined && values.includes('yes') && values.includes('no')) {
       const duration = readDuration(text, this.locale);

@@ -24,7 +24,10 @@ export const DEFAULT_EXAMPLES_DIR = new URL('../../content/nlu/', import.meta.ur
 const sentences = z.array(z.string().min(1));
 
 const lexiconSchema = z
-  .object({ fold: z.record(z.string(), z.string()), negations: z.array(z.string()), contrast: z.array(z.string()), hospital: z.array(z.string().min(1)), emergency: z.array(z.string().min(1)), emergencyCare: z.array(z.string().min(1)).optional() })
+  .object({ fold: z.record(z.string(), z.string()), negations: z.array(z.string()), contrast: z.array(z.string()), hospital: z.array(z.string().min(1)), emergency: z.array(z.string().min(1)), emergencyCare: z.array(z.string().min(1)).optional(),
+    asking: z.object({ marks: z.array(z.string().min(1)), words: z.array(z.string().min(1)), first: z.array(z.string().min(1)) }).optional(),
+    requesting: z.object({ words: z.array(z.string().min(1)), fillers: z.array(z.string().min(1)) }).optional(),
+  })
   .loose();
 
 const questionSchema = z
@@ -34,6 +37,8 @@ const questionSchema = z
     sameAs: z.string().optional(),
     yesNo: z.record(z.string(), z.enum(['yes', 'no'])).optional(),
     guarded: z.array(z.string()).optional(),
+    /** A question put back (要不要转诊证明？, "is a referral required?") answers nothing here: asked again, its meaning said (lexicon `asking`). */
+    askingIsNoAnswer: z.boolean().optional(),
     examples: z.record(z.string(), sentences),
   })
   .loose();
@@ -101,6 +106,8 @@ export interface QuestionExamples {
   guarded: string[];
   examples: Record<string, string[]>;
   sameAs?: string;
+  /** A question put back answers nothing here (questions/<id>.json askingIsNoAnswer). */
+  askingIsNoAnswer?: true;
 }
 
 function mergeExamples(a: Record<string, string[]>, b: Record<string, string[]>): Record<string, string[]> {
@@ -140,7 +147,7 @@ export function loadExamples(dir: string, locale: NluLocale): LocaleExamples {
   for (const file of existsSync(qdir) ? readdirSync(qdir).filter((f) => f.endsWith('.json')).sort() : []) {
     const q = read(join(qdir, file), questionSchema);
     if (`${q.question}.json` !== file) throw new Error(`${join(qdir, file)}: "question" must be the file name without .json`);
-    questions.set(q.question, { question: q.question, guarded: q.guarded ?? [], examples: q.examples, ...(q.yesNo ? { yesNo: q.yesNo } : {}), ...(q.sameAs ? { sameAs: q.sameAs } : {}) });
+    questions.set(q.question, { question: q.question, guarded: q.guarded ?? [], examples: q.examples, ...(q.yesNo ? { yesNo: q.yesNo } : {}), ...(q.askingIsNoAnswer ? { askingIsNoAnswer: true } : {}), ...(q.sameAs ? { sameAs: q.sameAs } : {}) });
   }
   for (const [id, q] of questions) {
     if (!q.sameAs) continue;

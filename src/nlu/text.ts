@@ -22,6 +22,19 @@ export interface Lexicon {
   emergency: string[];
   /** Words that name emergency care or a critical state itself (急诊, 抢救, 昏迷, "the ER"); a hospital and urgency without one may as well be a ward. */
   emergencyCare?: string[];
+  /**
+   * What makes a clause a question put back (at a yes/no question it answers nothing): a mark anywhere (?, 吗), a
+   * word anywhere (Chinese: 怎么, 要不要), a first word (English: "is", "do"). Stricter than intents.json `asks`.
+   */
+  asking?: { marks: string[]; words: string[]; first: string[] };
+  /** A question that asks to go on with something (能不能先同意, "can I agree"): one of `words`, the rest with the `fillers` dropped is what it asks for. */
+  requesting?: { words: string[]; fillers: string[] };
+}
+
+/** One clause of a reply, and whether it asks (a question put back). */
+export interface ReplyClause {
+  text: string;
+  asks: boolean;
 }
 
 let jieba: Jieba | undefined;
@@ -35,6 +48,10 @@ const PUNCTUATION_CHARS = String.raw`\s。，、,.!！?？;；:："'“”‘’
 const PUNCTUATION = new RegExp(`[${PUNCTUATION_CHARS}]+`, 'gu');
 const ONLY_PUNCTUATION = new RegExp(`^[${PUNCTUATION_CHARS}]+$`, 'u');
 const CLAUSE_BREAK = /[。，、,.!！?？;；:：\n]+/u;
+/** A clause with its closing marks (？ stays with the clause it closes). */
+const CLAUSE_WITH_MARK = /[^。，、,.!！?？;；:：\n]+[。，、,.!！?？;；:：\n]*/gu;
+/** A Chinese word asked both ways (算不算, 开没开, 可以不可以), as joinAskedBothWays makes it. */
+const ASKED_BOTH_WAYS = /^(\p{Script=Han}+)[不没]\1/u;
 const QUESTION = /[?？]|[吗嘛么呢]\s*[?？。]?$|^(how|what|when|where|which|why|who|can|could|do|does|is|are|will|would|should)\b/iu;
 
 /** A folder for one lexicon: Chinese forms are replaced anywhere (longest first), English ones as whole words. */
@@ -167,6 +184,43 @@ export class TextAnalyser {
     const folded = this.folded(text);
     if (this.hospital === undefined || !this.hospital.test(folded)) return undefined;
     return this.urgency?.test(folded) ? 'urgent' : 'calm';
+  }
+
+  /**
+   * The clauses of a reply, each marked when it asks (the lexicon's `asking`, or a Chinese word asked both ways):
+   * "有啊，怎么了" is an answer and a question, "要不要转诊证明" a question only.
+   */
+  replyClauses(text: string): ReplyClause[] {
+    const cues = this.lexicon.asking;
+    const folded = this.folded(text);
+    return (folded.match(CLAUSE_WITH_MARK) ?? [])
+      .map((c) => c.trim())
+      .filter((c) => compact(c) !== '')
+      .map((clause) => ({ text: clause, asks: cues !== undefined && this.asks(clause, cues) }));
+  }
+
+  private asks(clause: string, cues: NonNullable<Lexicon['asking']>): boolean {
+    const [before, after] = this.locale === 'en-US' ? [String.raw`(?<![\p{L}'])`, String.raw`(?![\p{L}'])`] : ['', ''];
+    if (cuePattern(cues.marks, '{cues}').test(clause)) return true;
+    if (cuePattern(cues.words, `${before}{cues}${after}`).test(clause)) return true;
+    if (cuePattern(cues.first, `^{cues}${after}`).test(clause)) return true;
+    return this.locale === 'zh-CN' && this.words(clause.replace(PUNCTUATION, '')).some((w) => ASKED_BOTH_WAYS.test(w));
+  }
+
+  /**
+   * What a clause asks to go on with (能不能先同意 → 同意, "can I agree?" → "agree"), compacted: the clause holds
+   * one of the lexicon's request words, and this is what is left without them and its fillers; undefined when
+   * it is no request.
+   */
+  requested(clause: string): string | undefined {
+    const cues = this.lexicon.requesting;
+    if (!cues) return undefined;
+    const [before, after] = this.locale === 'en-US' ? [String.raw`(?<![\p{L}'])`, String.raw`(?![\p{L}'])`] : ['', ''];
+    const shape = `${before}{cues}${after}`;
+    const folded = this.folded(clause);
+    if (!cuePattern(cues.words, shape).test(folded)) return undefined;
+    const left = compact(folded.replace(cuePattern(cues.words, shape, 'gu'), ' ').replace(cuePattern(cues.fillers, shape, 'gu'), ' '));
+    return left || undefined;
   }
 
   /** Whether the text is one Chinese word of the segmenter's dictionary (同意, 明白), not characters strung together (日招, 义鸟); other text is none. */

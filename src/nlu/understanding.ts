@@ -20,12 +20,13 @@ export interface Candidate<T = string> {
 /**
  * How sure the reading is. A confident reading is taken (and said back in a few words, so a misreading
  * is visible and undone with "back"); when two readings are close the person is asked which one they
- * mean; otherwise the question is asked again. A low-confidence guess is never taken silently.
+ * mean; otherwise the question is asked again. A low-confidence guess is never taken silently. `asked`: the
+ * words put a question back (要不要转诊证明？) and answer nothing — the question's meaning is said before it is asked again.
  */
 export type Reading<T = string> =
   | { status: 'confident'; value: T; score: number }
   | { status: 'close'; candidates: Array<Candidate<T>> }
-  | { status: 'none' };
+  | { status: 'none'; asked?: true };
 
 /** What a choice question tells the recogniser beyond its id and values. */
 export interface ChoiceHints {

@@ -15,9 +15,14 @@ export interface ChoiceItem {
   q: string;
   locale: NluLocale;
   text: string;
-  /** The value a confident reading must give, or "re-ask". */
+  /**
+   * The value a confident reading must give, "re-ask" (a close call or none), or "not an answer": a question
+   * put back ("要不要转诊证明？") that must not advance nor be offered as a choice — none only.
+   */
   expect: string;
 }
+/** A choice item's expectation for a reply that is no answer at all (none only: not taken, not offered). */
+export const NOT_AN_ANSWER = 'not an answer';
 export interface IntentItem {
   locale: NluLocale;
   text: string;
@@ -185,12 +190,13 @@ export async function evaluate(reader: Reader, options: { profile?: RegionProfil
     const tally = (perQuestion[item.q] ??= empty());
     for (const t of [tally, choices]) {
       t.total++;
-      if (item.expect !== 're-ask') t.answers++;
+      if (item.expect !== 're-ask' && item.expect !== NOT_AN_ANSWER) t.answers++;
       if (reading.status !== 'confident') t.reAsked++;
       else if (reading.value === item.expect) t.understood++;
       else t.wrongAdvance++;
     }
-    const ok = item.expect === 're-ask' ? reading.status !== 'confident' : reading.status === 'confident' && reading.value === item.expect;
+    const ok =
+      item.expect === 're-ask' ? reading.status !== 'confident' : item.expect === NOT_AN_ANSWER ? reading.status === 'none' : reading.status === 'confident' && reading.value === item.expect;
     if (!ok) failures.push(`${item.q} [${item.locale}] “${item.text}”: expected ${item.expect}, got ${reading.status === 'confident' ? reading.value : reading.status}`);
   }
 

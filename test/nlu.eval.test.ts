@@ -4,7 +4,7 @@ import { DEFAULT_EXAMPLES_DIR, allTrainingSentences, loadExamples } from '../src
 import { createUnderstanding } from '../src/nlu/index.js';
 import { compact } from '../src/nlu/text.js';
 import { placeReader } from '../scripts/place-reader.js';
-import { BASELINE, QUESTION_VALUES, evaluate, figures, loadDevSet, type Baseline, type Evaluation } from '../scripts/nlu-evaluation.js';
+import { BASELINE, NOT_AN_ANSWER, QUESTION_VALUES, evaluate, figures, loadDevSet, type Baseline, type Evaluation } from '../scripts/nlu-evaluation.js';
 
 const dev = loadDevSet();
 const baseline = JSON.parse(readFileSync(BASELINE, 'utf8')) as Baseline;
@@ -87,6 +87,15 @@ describe('understanding: the dev set (npm run eval:nlu) holds to the recorded ba
         expect(now!.wrongAdvance).to.be.at.most(recorded.wrongAdvance);
       });
     }
+  });
+
+  describe('questions put back', () => {
+    it('a question put back at a yes/no question (要不要转诊证明？, "is a referral required?") is neither taken nor offered as a choice', () => {
+      const items = dev.choices.filter((c) => c.expect === NOT_AN_ANSWER);
+      expect(items.length).to.be.at.least(20);
+      expect(new Set(items.map((c) => c.locale)).size).to.equal(2);
+      expect(evaluation.failures.filter((f) => f.includes(`expected ${NOT_AN_ANSWER},`))).to.deep.equal([]);
+    });
   });
 
   describe('overall, intents and intake', () => {

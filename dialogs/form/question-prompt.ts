@@ -266,7 +266,11 @@ export class QuestionPrompt<C extends FormContext> extends Prompt<unknown> {
     const failures = (state.failures ?? 0) + 1;
     state.failures = failures;
     const params = this.params(asking, c, options);
-    let text = voice.t(`errors.${wrong.error}`, { ...params, ...(wrong.params ?? {}) });
+    // A question put back is answered with what the question means (its help), where content has one.
+    const asked = wrong.error === 'ASKED_BACK' && voice.has(`prompts.${asking.id}.help`);
+    let text = asked
+      ? voice.t('errors.ASKED_BACK', { meaning: voice.t(`prompts.${asking.id}.help`, params) })
+      : voice.t(`errors.${wrong.error === 'ASKED_BACK' ? 'CHOICE_NOT_RECOGNISED' : wrong.error}`, { ...params, ...(wrong.params ?? {}) });
     if (looksLike) text = voice.t(`messages.looksLike.${looksLike}`, { error: text });
     const example = this.example(asking, c, voice, params);
     if (example) text += voice.t('messages.example', { example });

@@ -89,6 +89,8 @@ export function choice<C extends FormContext, T = string>(spec: ChoiceSpec<C, T>
         const meant = intent ? spec.intents[intent.intent] : undefined;
         if (meant !== undefined && values.includes(meant)) return { status: 'understood', value: toValue(meant) };
       }
+      // A question put back ("要不要转诊证明？") answers nothing: the question's meaning is said, then it is asked again.
+      if (reading.status === 'none' && reading.asked) return { status: 'invalid', error: 'ASKED_BACK' };
       return { status: 'invalid', error: 'CHOICE_NOT_RECOGNISED' };
     },
   };

@@ -115,7 +115,9 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
   // else in the words ("我退休了，在日照参保…", "I'm retired, insured in Rizhao…": intake ownSituation).
   const ownSituation = !agent && clauses.some((c) => cueIn(c, cues.ownSituation, lang)?.negated === false);
   if (ownSituation || clauses.some((c) => cueIn(c, cues.ownFiling, lang))) facts.ownFiling = true;
-  const { now, ...yesNo } = saidFacts(clauses, cues, lang);
+  const { now } = saidFacts(clauses, cues, lang);
+  // A fact asked about is not stated: "要不要转诊" says nothing of a referral (text.ts statedPart).
+  const { now: _, ...yesNo } = saidFacts(clauses.map((c) => ctx.analyser.statedPart(c)).filter(Boolean), cues, lang);
   for (const [key, value] of Object.entries(yesNo) as Array<[keyof typeof yesNo, boolean | undefined]>) set(key, value);
   for (const [scheme, words] of Object.entries(cues.schemes) as Array<[keyof IntakeCues['schemes'], string[]]>) {
     if (clauses.some((c) => cueIn(c, words, lang))) {

@@ -208,6 +208,26 @@ export class TextAnalyser {
   }
 
   /**
+   * The part of a clause that states rather than asks: the words before its first question word or word asked
+   * both ways ("要不要转诊" states nothing, "户口要不要迁" only 户口, "is a referral required" nothing, "我退休了想问下
+   * 怎么办" 我退休了想问下); a clause that asks only by a mark (退休了能办吗, "retired?") states all of it.
+   */
+  statedPart(clause: string): string {
+    const cues = this.lexicon.asking;
+    if (!cues) return clause;
+    const [before, after] = this.locale === 'en-US' ? [String.raw`(?<![\p{L}'])`, String.raw`(?![\p{L}'])`] : ['', ''];
+    const trimmed = clause.trim();
+    if (cuePattern(cues.first, `^{cues}${after}`).test(trimmed)) return '';
+    const at = [trimmed.search(cuePattern(cues.words, `${before}{cues}${after}`))];
+    if (this.locale === 'zh-CN') {
+      const both = this.words(trimmed).find((w) => ASKED_BOTH_WAYS.test(w));
+      if (both) at.push(trimmed.indexOf(both.slice(0, 2)));
+    }
+    const first = Math.min(...at.filter((i) => i >= 0));
+    return Number.isFinite(first) ? trimmed.slice(0, first) : trimmed;
+  }
+
+  /**
    * What a clause asks to go on with (能不能先同意 → 同意, "can I agree?" → "agree"), compacted: the clause holds
    * one of the lexicon's request words, and this is what is left without them and its fillers; undefined when
    * it is no request.

@@ -18,6 +18,8 @@ import { EMERGENCY_VALUES, type ChoiceHints, type NluLocale, type Reading } from
  *     an emergency from a sentence that names a hospital and nothing urgent ("在医院": or a stay on a ward?),
  *     nor a stay on a ward (or a filing) from one that names a hospital and a sudden event ("突然晕倒了，现在在
  *     医院": or an emergency?) — both asked.
+ * Before 2–4, at a question whose answers a question cannot be (askingIsNoAnswer: the yes/no ones), a reply
+ * that puts a question back is no answer (see askedBack).
  * A label is never looked for inside a longer sentence.
  */
 /** The other way round: the emergency value each alternative (a stay on a ward, a filing) stands beside. */

@@ -116,8 +116,7 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
   const ownSituation = !agent && clauses.some((c) => cueIn(c, cues.ownSituation, lang)?.negated === false);
   if (ownSituation || clauses.some((c) => cueIn(c, cues.ownFiling, lang))) facts.ownFiling = true;
   const { now } = saidFacts(clauses, cues, lang);
-  // A fact asked about is not stated: "要不要转诊" says nothing of a referral (text.ts statedPart).
-  const { now: _, ...yesNo } = saidFacts(clauses.map((c) => ctx.analyser.statedPart(c)).filter(Boolean), cues, lang);
+  const { now: _, ...yesNo } = saidFacts(statedParts(clauses, ctx.analyser), cues, lang);
   for (const [key, value] of Object.entries(yesNo) as Array<[keyof typeof yesNo, boolean | undefined]>) set(key, value);
   for (const [scheme, words] of Object.entries(cues.schemes) as Array<[keyof IntakeCues['schemes'], string[]]>) {
     if (clauses.some((c) => cueIn(c, words, lang))) {
@@ -151,6 +150,9 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
 
   return facts;
 }
+
+/** A fact asked about is not stated: "要不要转诊" says nothing of a referral; each clause up to its first question word (text.ts statedPart). */
+const statedParts = (clauses: string[], analyser: IntakeContext['analyser']): string[] => clauses.map((c) => analyser.statedPart(c)).filter(Boolean);
 
 /** The text cut into clauses (or sentences) by a splitsOf pattern. */
 const cut = (folded: string, by: RegExp): string[] => folded.split(by).map((c) => c.trim()).filter(Boolean);
@@ -190,7 +192,8 @@ export function cueFacts(text: string, locale: NluLocale, ctx: Pick<IntakeContex
   const cues = ctx.examples.intake;
   const lang = langOf(cues, locale);
   const clauses = cut(ctx.analyser.folded(text), splitsOf(ctx.examples.lexicon.contrast, locale).clauses);
-  const { now, ...yesNo } = saidFacts(clauses, cues, lang);
+  const { now } = saidFacts(clauses, cues, lang);
+  const { now: _, ...yesNo } = saidFacts(statedParts(clauses, ctx.analyser), cues, lang);
   const out: Partial<Record<CueFact, unknown>> = {
     ...yesNo,
     now: now?.now,

@@ -248,7 +248,8 @@ export async function evaluate(reader: Reader, options: { profile?: RegionProfil
   }
 
   const faq = await evaluateFaq(reader, dev.faq ?? [], longTermMinDays, failures);
-  for (const item of [...dev.choices.filter((c) => !['menu.main', 'faq.topic'].includes(c.q)), ...(dev.places ?? [])]) {
+  // A question put back (not an answer) may well be a common question: answered as one is right.
+  for (const item of [...dev.choices.filter((c) => !['menu.main', 'faq.topic'].includes(c.q) && c.expect !== NOT_AN_ANSWER), ...(dev.places ?? [])]) {
     const read = intentLabel(await reader.intent(item.text, item.locale));
     if (!read.startsWith('faq:')) continue;
     faq.onAnswers++;

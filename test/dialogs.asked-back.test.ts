@@ -32,7 +32,16 @@ async function askedBack(chat: Chat, steps: TextStep[], said: string, locale: 'z
 }
 
 describe('a question put back at a yes/no question is not an answer', () => {
-  for (const said of ['要不要转诊证明', '需不需要转诊证明？', '转诊证明是什么', '没有转诊证明能办吗']) {
+  it('"没有转诊证明能办吗", a common question, at 是否已开具转诊证明: its answer (the FAQ), the question again; then "没有" answers it', async () => {
+    const chat = new Chat();
+    await chat.follow(TO_REFERRAL_ZH);
+    const replies = await chat.say('没有转诊证明能办吗');
+    expect(Chat.promptOf(replies)).to.equal('situation.hasReferral');
+    expect(Chat.channelData(replies, 'faq')).to.be.a('string');
+    await chat.follow([['没有', 'outcome.understood']]);
+  });
+
+  for (const said of ['要不要转诊证明', '需不需要转诊证明？', '转诊证明是什么']) {
     it(`"${said}" at 是否已开具转诊证明: its meaning, the question again; then "没有" answers it`, async () => {
       const chat = new Chat();
       const replies = await askedBack(chat, TO_REFERRAL_ZH, said);

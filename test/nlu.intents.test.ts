@@ -78,7 +78,11 @@ describe('a cancel is read only from words that say cancel (a stricter bar for a
   for (const [text, locale] of [['办理异地就医备案', 'zh-CN'], ['他们说我要办异地就医备案', 'zh-CN'], ['我要办异地就医备案', 'zh-CN'], ['file my registration', 'en-US']] as const) {
     it(`“${text}” is no cancel`, () => expect(label(u.intent(text, locale))).to.not.equal('cancelFiling'));
   }
-  for (const [text, locale] of [['取消备案', 'zh-CN'], ['我想把备案撤掉', 'zh-CN'], ['please withdraw my registration', 'en-US']] as const) {
+  // Asked both ways before the cancel word: a question whether, no request (会不会, 要不要 stopped counting as negation).
+  for (const text of ['会不会被取消备案', '要不要取消备案', '需不需要撤销备案']) {
+    it(`“${text}” asks whether, and is no cancel`, () => expect(label(u.intent(text, 'zh-CN'))).to.not.equal('cancelFiling'));
+  }
+  for (const [text, locale] of [['取消备案', 'zh-CN'], ['我想把备案撤掉', 'zh-CN'], ['我要取消备案', 'zh-CN'], ['备案不要了，撤销吧', 'zh-CN'], ['please withdraw my registration', 'en-US']] as const) {
     it(`“${text}” is a cancel`, () => expect(label(u.intent(text, locale))).to.equal('cancelFiling'));
   }
   for (const locale of ['zh-CN', 'en-US'] as const) {

@@ -95,11 +95,10 @@ export class IntentRecogniser {
    * share goes to "none of these": "办理异地就医备案" wants a filing, and must never open the cancel.
    */
   private withoutUnsaid(text: string, ranked: Array<{ value: string; score: number }>): Array<{ value: string; score: number }> {
-    const folded = this.analyser.folded(text);
     let moved = 0;
     const kept = ranked.filter((c) => {
       const words = this.saidWith.get(c.value);
-      if (!words || words.some((w) => folded.includes(w))) return true;
+      if (!words || this.saysAny(text, words)) return true;
       moved += c.score;
       return false;
     });
@@ -108,6 +107,18 @@ export class IntentRecogniser {
     if (none) none.score += moved;
     else kept.push({ value: NONE, score: moved });
     return kept.sort((a, b) => b.score - a.score);
+  }
+
+  /**
+   * Whether the words say one of `words` (folded), not asked both ways before it in its clause: "会不会被取消备案",
+   * "要不要取消备案" ask whether, and say no cancel; "我要取消备案", "怎么取消备案" do.
+   */
+  private saysAny(text: string, words: readonly string[]): boolean {
+    return this.analyser.replyClauses(text).some(({ text: clause }) => {
+      const asked = this.analyser.askedBothWaysAt(clause);
+      const said = asked < 0 ? clause : clause.slice(0, asked);
+      return words.some((w) => said.includes(w));
+    });
   }
 
   private trainingSet(): LabelledExample[] {

@@ -218,13 +218,16 @@ export class TextAnalyser {
     const [before, after] = this.locale === 'en-US' ? [String.raw`(?<![\p{L}'])`, String.raw`(?![\p{L}'])`] : ['', ''];
     const trimmed = clause.trim();
     if (cuePattern(cues.first, `^{cues}${after}`).test(trimmed)) return '';
-    const at = [trimmed.search(cuePattern(cues.words, `${before}{cues}${after}`))];
-    if (this.locale === 'zh-CN') {
-      const both = this.words(trimmed).find((w) => ASKED_BOTH_WAYS.test(w));
-      if (both) at.push(trimmed.indexOf(both.slice(0, 2)));
-    }
+    const at = [trimmed.search(cuePattern(cues.words, `${before}{cues}${after}`)), this.askedBothWaysAt(trimmed)];
     const first = Math.min(...at.filter((i) => i >= 0));
     return Number.isFinite(first) ? trimmed.slice(0, first) : trimmed;
+  }
+
+  /** Where the clause's first word asked both ways (要不要, 会不会, 用不用 …) starts, or -1 (none, or not Chinese). */
+  askedBothWaysAt(clause: string): number {
+    if (this.locale !== 'zh-CN') return -1;
+    const both = this.words(clause).find((w) => ASKED_BOTH_WAYS.test(w));
+    return both ? clause.indexOf(both.slice(0, 2)) : -1;
   }
 
   /**

@@ -422,11 +422,16 @@ export class MainDialog extends ComponentDialog {
     // it — in the same message after one answer said in a line, in one of their own after several in a list.
     const said = openingSaidBack(answers, c);
     const intentOf = turnIntentReader(step.context, this.deps.understanding, kit.locale);
-    const inLine = said && answers.length === 1 ? kit.t(said.key, said.params) : undefined;
-    // After a list: "另外先记下：…" / "Also noted for now: …", said after nothing.
-    const facts = keepOpeningFacts(activity.text, { id: 'situation.filerMode', c, understanding: this.deps.understanding, intentOf }, inLine ?? (said ? '' : undefined));
-    if (said && !(facts && inLine)) await kit.say(kit.t(said.key, said.params), { promptId: answers.at(-1)!.id, understood: true });
-    if (facts) await kit.say(kit.t(facts.key, facts.params).trim(), { promptId: answers.at(-1)?.id ?? 'situation.filerMode', noted: true });
+    const facts = keepOpeningFacts(activity.text, { id: 'situation.filerMode', c, understanding: this.deps.understanding, intentOf });
+    const promptId = answers.at(-1)?.id ?? 'situation.filerMode';
+    if (facts && said && answers.length === 1) {
+      const text = kit.t(facts.saidAfter.key, { ...facts.saidAfter.params, said: kit.t(said.key, said.params) });
+      await kit.say(text, { promptId, noted: true });
+    } else {
+      if (said) await kit.say(kit.t(said.key, said.params), { promptId, understood: true });
+      const also = said ? facts?.saidToo : facts?.said;
+      if (also) await kit.say(kit.t(also.key, also.params), { promptId, noted: true });
+    }
     if (said) kit.state.saidBack = answers.at(-1)!.id;
   }
 

@@ -84,17 +84,11 @@ function notingFacts<T>(key: string, recognizer: Recognizer<FilingContext, T>, p
       const read = recognizer.recognize(text, scope);
       // A button, a number or a choice's own words state nothing else.
       if (read.status === 'exact' || read.status === 'confirm' || read.status === 'noted') return read;
-      const facts = newFacts(factsForLater(text, key, scope, () => ANSWERED_ONE_BY_ONE), scope.c, presumed);
-      if (Object.keys(facts).length === 0) return read;
-      const params = { facts: noteOfFacts(scope, facts, () => ANSWERED_ONE_BY_ONE) };
-      const held = !consented(scope.c);
-      const keep = (c: FormContext) => keepFacts(c as FilingContext, facts);
-      if (read.status === 'invalid') return { status: 'noted', said: { key: held ? 'messages.factsHeld' : 'messages.factsNoted', params }, keep };
-      const alongside: FactsAlongside = {
-        said: { key: held ? 'messages.factsHeld' : 'messages.factsNoted', params },
-        saidAfter: { key: held ? 'messages.factsHeldAfter' : 'messages.factsNotedAfter', params },
-        keep,
-      };
+      const noted = factsSaid(text, key, scope, presumed);
+      if (!noted) return read;
+      const keep = (c: FormContext) => keepFacts(c as FilingContext, noted.facts);
+      if (read.status === 'invalid') return { status: 'noted', said: noted.said, keep };
+      const alongside: FactsAlongside = { said: noted.said, saidAfter: noted.saidAfter, keep };
       return { ...read, alongside };
     },
   };
@@ -126,23 +120,38 @@ export function keepFacts(c: FilingContext, facts: Partial<Situation>): void {
   else c.state.heldFacts = { ...(c.state.heldFacts ?? {}), ...facts };
 }
 
+/** Facts for later questions said in words at the asking `key` (news only), held or noted, and how each is said. */
+interface FactsSaid {
+  facts: Partial<Situation>;
+  /** On their own ("好的，先记下：…"). */
+  said: Sentence;
+  /** Right after an answer said back, given as {said}. */
+  saidAfter: Sentence;
+  /** After other things said back in a message of their own ("另外先记下：…"). */
+  saidToo: Sentence;
+}
+
+function factsSaid(text: string, key: string, scope: RecognizeScope<FilingContext>, presumed: Partial<Situation>): FactsSaid | undefined {
+  const facts = newFacts(factsForLater(text, key, scope, () => ANSWERED_ONE_BY_ONE), scope.c, presumed);
+  if (Object.keys(facts).length === 0) return undefined;
+  const params = { facts: noteOfFacts(scope, facts, () => ANSWERED_ONE_BY_ONE) };
+  const kind = consented(scope.c) ? 'messages.factsNoted' : 'messages.factsHeld';
+  return { facts, said: { key: kind, params }, saidAfter: { key: `${kind}After`, params }, saidToo: { key: `${kind}Too`, params } };
+}
+
 /**
  * Facts the words that start a filing state for the questions after who files and the places ("我退休了，…户口还在
  * 日照": retired, hukou not moved, a long stay): kept as facts said at those questions are (keepFacts: held until
- * consent; the description question is then not asked), and the sentence that says so — after `saidBack`, the
- * opening's own answers said back, when there are some — or undefined when there are none.
+ * consent; the description question is then not asked), and how they are said; undefined when there are none.
  */
-export function keepOpeningFacts(text: string, scope: RecognizeScope<FilingContext>, saidBack?: string): Sentence | undefined {
-  const facts = newFacts(factsForLater(text, scope.id, scope, () => ANSWERED_ONE_BY_ONE), scope.c, BEFORE_CONSENT_PRESUMED);
-  if (Object.keys(facts).length === 0) return undefined;
-  keepFacts(scope.c, facts);
-  const held = !consented(scope.c);
+export function keepOpeningFacts(text: string, scope: RecognizeScope<FilingContext>): FactsSaid | undefined {
+  const noted = factsSaid(text, scope.id, scope, BEFORE_CONSENT_PRESUMED);
+  if (!noted) return undefined;
+  keepFacts(scope.c, noted.facts);
   // The person has told their situation: the description question is not asked again once they agree; the
   // questions still open are asked one by one (the facts join the description when taken, at consent).
-  if (held && scope.c.state.intake === undefined) scope.c.state.intake = { mode: 'DESCRIBED', facts: [] };
-  const params = { facts: noteOfFacts(scope, facts, () => ANSWERED_ONE_BY_ONE) };
-  if (saidBack === undefined) return { key: held ? 'messages.factsHeld' : 'messages.factsNoted', params };
-  return { key: held ? 'messages.factsHeldAfter' : 'messages.factsNotedAfter', params: { ...params, said: saidBack } };
+  if (!consented(scope.c) && scope.c.state.intake === undefined) scope.c.state.intake = { mode: 'DESCRIBED', facts: [] };
+  return noted;
 }
 
 /** A question of the decision procedure whose answer is part of the classification basis. */

@@ -115,8 +115,8 @@ export function readIntake(text: string, locale: NluLocale, today: IsoDate, ctx:
   // else in the words ("我退休了，在日照参保…", "I'm retired, insured in Rizhao…": intake ownSituation).
   const ownSituation = !agent && clauses.some((c) => cueIn(c, cues.ownSituation, lang)?.negated === false);
   if (ownSituation || clauses.some((c) => cueIn(c, cues.ownFiling, lang))) facts.ownFiling = true;
-  const { now } = saidFacts(clauses, cues, lang);
-  const { now: _, ...yesNo } = saidFacts(statedParts(clauses, ctx.analyser), cues, lang);
+  const now = nowOf(clauses, cues, lang);
+  const yesNo = saidFacts(statedParts(clauses, ctx.analyser), cues, lang);
   for (const [key, value] of Object.entries(yesNo) as Array<[keyof typeof yesNo, boolean | undefined]>) set(key, value);
   for (const [scheme, words] of Object.entries(cues.schemes) as Array<[keyof IntakeCues['schemes'], string[]]>) {
     if (clauses.some((c) => cueIn(c, words, lang))) {
@@ -158,8 +158,8 @@ const statedParts = (clauses: string[], analyser: IntakeContext['analyser']): st
 const cut = (folded: string, by: RegExp): string[] => folded.split(by).map((c) => c.trim()).filter(Boolean);
 
 /**
- * The facts of the decision procedure said in cue words alone (no places, dates or durations): the yes/no
- * facts (a student only when said), and what is happening now with the clause that says it.
+ * The yes/no facts of the decision procedure said in cue words alone (no places, dates or durations; a student
+ * only when said), read from the parts of clauses that state (what is happening now: nowOf, from whole clauses).
  */
 function saidFacts(clauses: string[], cues: IntakeCues, lang: Lang) {
   return {
@@ -169,7 +169,6 @@ function saidFacts(clauses: string[], cues: IntakeCues, lang: Lang) {
     hasReferral: fact(clauses, cues.referral, cues.noReferral, lang),
     insuranceActive: fact(clauses, cues.insuranceActive, cues.insuranceInactive, lang),
     student: fact(clauses, cues.student, [], lang) || undefined,
-    now: nowOf(clauses, cues, lang),
   };
 }
 
@@ -192,8 +191,8 @@ export function cueFacts(text: string, locale: NluLocale, ctx: Pick<IntakeContex
   const cues = ctx.examples.intake;
   const lang = langOf(cues, locale);
   const clauses = cut(ctx.analyser.folded(text), splitsOf(ctx.examples.lexicon.contrast, locale).clauses);
-  const { now } = saidFacts(clauses, cues, lang);
-  const { now: _, ...yesNo } = saidFacts(statedParts(clauses, ctx.analyser), cues, lang);
+  const now = nowOf(clauses, cues, lang);
+  const yesNo = saidFacts(statedParts(clauses, ctx.analyser), cues, lang);
   const out: Partial<Record<CueFact, unknown>> = {
     ...yesNo,
     now: now?.now,

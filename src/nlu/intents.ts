@@ -61,7 +61,8 @@ export class IntentRecogniser {
 
   /** The reading with its scores, for a caller that weighs an intent against an answer. */
   readAll(text: string): { status: 'confident'; value: IntentReading } | { status: 'close'; candidates: IntentReading[] } | { status: 'none' } {
-    const said = compact(this.analyser.folded(text));
+    const folded = this.analyser.folded(text);
+    const said = compact(folded);
     if (!said) return { status: 'none' };
     const exact = this.exact.get(said);
     if (exact) return { status: 'confident', value: toIntent(exact, 1) };
@@ -78,7 +79,7 @@ export class IntentRecogniser {
     if (emergency && emergency.score >= EMERGENCY_FLOOR && ranked[0]!.value !== NONE) return { status: 'confident', value: toIntent('emergency', emergency.score) };
     const reading = toReading(ranked);
     // A FAQ topic is a question: "户口没迁走" answers a question, "户口没迁怎么办" asks one (a problem told, faq.json toldAsProblem, asks too).
-    const asks = (topic: string) => this.asks(this.analyser.folded(text)) || this.examples.faqToldAsProblem.includes(topic.slice(FAQ_PREFIX.length));
+    const asks = (topic: string) => this.asks(folded) || this.examples.faqToldAsProblem.includes(topic.slice(FAQ_PREFIX.length));
     if (reading.status === 'confident' && reading.value.startsWith(FAQ_PREFIX) && !asks(reading.value)) {
       // Words about an emergency that ask nothing describe one: emergency advice, not the FAQ answer.
       if (reading.value === `${FAQ_PREFIX}EMERGENCY` && !calm) return { status: 'confident', value: toIntent('emergency', reading.score) };
@@ -114,7 +115,7 @@ export class IntentRecogniser {
    * "要不要取消备案" ask whether, and say no cancel; "我要取消备案", "怎么取消备案" do.
    */
   private saysAny(text: string, words: readonly string[]): boolean {
-    return this.analyser.replyClauses(text).some(({ text: clause }) => {
+    return this.analyser.clauses(text).some((clause) => {
       const asked = this.analyser.askedBothWaysAt(clause);
       const said = asked < 0 ? clause : clause.slice(0, asked);
       return words.some((w) => said.includes(w));

@@ -192,11 +192,12 @@ export class TextAnalyser {
    */
   replyClauses(text: string): ReplyClause[] {
     const cues = this.lexicon.asking;
-    const folded = this.folded(text);
-    return (folded.match(CLAUSE_WITH_MARK) ?? [])
-      .map((c) => c.trim())
-      .filter((c) => compact(c) !== '')
-      .map((clause) => ({ text: clause, asks: cues !== undefined && this.asks(clause, cues) }));
+    return this.clauses(text).map((clause) => ({ text: clause, asks: cues !== undefined && this.asks(clause, cues) }));
+  }
+
+  /** The clauses of a text, folded, each with the mark that ends it. */
+  clauses(text: string): string[] {
+    return (this.folded(text).match(CLAUSE_WITH_MARK) ?? []).map((c) => c.trim()).filter((c) => compact(c) !== '');
   }
 
   private asks(clause: string, cues: NonNullable<Lexicon['asking']>): boolean {

@@ -69,8 +69,10 @@ export function isSensitiveKey(key: string): boolean {
 //   number alone in its run of digits and separators (so page numbers "11 12 13 14 15 16" are no phone);
 // - grouped: the groups written together, up to RUN separators between them (138 1234 5678, 110105  19491231
 //   002X), no digit right beside it, so a number beside another (two phones, "1. 138  1234  5678") is still found.
+/** Every digit as the phone check reads it (⑴ "(1)" too, its brackets being separators). */
+const DIGITS = digitCharacters('0123456789', { separators: MOBILE_SEPARATORS });
 const CLASSES = {
-  D: digitCharacters('0123456789', { separators: MOBILE_SEPARATORS }),
+  D: DIGITS,
   MOBILE_SEPS: charactersReadAs(new RegExp(`^[${MOBILE_SEPARATORS}]$`, 'u')),
   ID_SEPS: charactersReadAs(new RegExp(`^[${RESIDENT_ID_SEPARATORS}]$`, 'u')),
   ID_D: digitCharacters(),
@@ -84,7 +86,7 @@ const CLASSES = {
   OPEN: charactersReadAs(/^\($/),
   CLOSE: charactersReadAs(/^\)$/),
   /** Where a number may start: a digit, a + or an opening bracket (a cheap test before the look-behind). */
-  START: [...digitCharacters('0123456789', { separators: MOBILE_SEPARATORS }), ...charactersReadAs(/^[+(]$/)],
+  START: [...DIGITS, ...charactersReadAs(/^[+(]$/)],
   /** A character that reads as two digits or more (⑩ "10", ⑽ "(10)", ㊱ "36"), which the shapes count as one. */
   MULTI_DIGIT: charactersReadAs(/^[0-9]{2,}$/, MOBILE_SEPARATORS),
 };

@@ -16,7 +16,7 @@ import {
   type AppendWatch,
   type Replacement,
 } from './activity-log.js';
-import { conversationDigest, watchAppends } from './redis-append-watch.js';
+import { noticeDigest, watchAppends } from './redis-append-watch.js';
 import { RedisWebKeys } from './redis-web-keys.js';
 import { jsonWithId, storedJson } from './activity-json.js';
 import type { TurnEndAppend, TurnStartAppend } from '../../state/turn-lock.js';
@@ -265,7 +265,7 @@ export class RedisActivityLog implements ActivityLog {
   private notice(conversationId: string): string {
     let notice = this.notices.get(conversationId);
     if (notice === undefined) {
-      notice = `${this.origin} ${conversationDigest(conversationId)}`;
+      notice = `${this.origin} ${noticeDigest(conversationId)}`;
       this.notices.set(conversationId, notice);
     }
     return notice;

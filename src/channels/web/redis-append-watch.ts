@@ -68,13 +68,13 @@ export function watchAppends(redis: RedisClient, listener: AppendListener, optio
   if (subscriber.status === 'wait') subscriber.connect().catch(() => {});
   return {
     follow: (conversationId) => {
-      const digest = conversationDigest(conversationId);
+      const digest = noticeDigest(conversationId);
       const entry = followed.get(digest);
       if (entry) entry.count += 1;
       else followed.set(digest, { conversationId, count: 1 });
     },
     unfollow: (conversationId) => {
-      const digest = conversationDigest(conversationId);
+      const digest = noticeDigest(conversationId);
       const entry = followed.get(digest);
       if (entry && --entry.count <= 0) followed.delete(digest);
     },
@@ -90,6 +90,6 @@ export function watchAppends(redis: RedisClient, listener: AppendListener, optio
 }
 
 /** A conversation id as notices name it: a digest (96 bits: no two open conversations share one). */
-export function conversationDigest(conversationId: string): string {
+export function noticeDigest(conversationId: string): string {
   return hash('sha256', conversationId, 'base64url').slice(0, 16);
 }

@@ -98,10 +98,15 @@ return noted`;
 
 /** Shared by every instance through Redis, under `<prefix>` (`beian:state:wechat:` by default). */
 export class RedisWeChatStore implements WeChatStore {
+  /** A person's language noted, read and kept alive in one call (made once, as the other stores' scripts). */
+  readonly #languageScript;
+
   constructor(
     private readonly client: RedisClient,
     private readonly options: { prefix: string; readyWaitMs?: number },
-  ) {}
+  ) {
+    this.#languageScript = script<string | null>(client, 'wechatLanguage', LANGUAGE);
+  }
 
   private async ready(operation: string): Promise<void> {
     await whenReady(this.client, this.options.readyWaitMs ?? 1000, operation);
@@ -132,8 +137,7 @@ export class RedisWeChatStore implements WeChatStore {
   async language(person: string, said: Locale | undefined, ttlMs: number): Promise<Locale | undefined> {
     return guarded('wechat language', async () => {
       await this.ready('wechat language');
-      const language = script<string | null>(this.client, 'wechatLanguage', LANGUAGE);
-      const noted = await language([`${this.options.prefix}language:${person}`], [said ?? '', ttlMs]);
+      const noted = await this.#languageScript([`${this.options.prefix}language:${person}`], [said ?? '', ttlMs]);
       return noted !== null && (LOCALES as readonly string[]).includes(noted) ? (noted as Locale) : undefined;
     });
   }
